@@ -1,0 +1,11 @@
+"""Subcommands of ``posyandu``; :data:`COMMANDS` is the order ``--help`` lists them in."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from bot.commands import score
+
+__all__ = ["COMMANDS"]
+
+COMMANDS: tuple[ModuleType, ...] = (score,)

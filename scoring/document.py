@@ -1,0 +1,268 @@
+"""The JSON contract of ``posyandu score``: a parsed document in, a plain dict out.
+
+Pure: takes an already-decoded JSON value and returns values; reading files is the caller's.
+Problems are reported in precise English, one per line, naming the month and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.assess import Assessment, assess
+from scoring.model import COUNT_FIELDS, MonthReport, Period, PeriodError
+from scoring.rules import hard_problems
+from scoring.settings import DEFAULT_SETTINGS, ScoringSettings, Targets
+
+__all__ = ["DocumentError", "ScoreRequest", "assessment_to_dict", "parse_document", "score"]
+
+_MONTH_KEYS = frozenset({"period", "buka", "program_tambahan", *COUNT_FIELDS})
+_TARGET_KEYS = ("k_s", "d_s", "d_k", "n_d")
+
+
+class DocumentError(ValueError):
+    """The input document is not valid; ``problems`` holds one English line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRequest:
+    months: tuple[MonthReport, ...]
+    through: Period
+    settings: ScoringSettings
+
+
+def _where(index: int, period: str | None) -> str:
+    return f"months[{index}] ({period})" if period else f"months[{index}]"
+
+
+def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | None:
+    if not isinstance(raw, Mapping):
+        problems.append(f"months[{index}]: must be an object, got {type(raw).__name__}")
+        return None
+    start = len(problems)
+    raw_period = raw.get("period")
+    period: Period | None = None
+    label = raw_period if isinstance(raw_period, str) else None
+    where = _where(index, label)
+    if raw_period is None:
+        problems.append(f"{where}: period: missing")
+    elif not isinstance(raw_period, str):
+        problems.append(f"{where}: period: must be a string YYYY-MM")
+    else:
+        try:
+            period = Period.parse(raw_period)
+        except PeriodError as exc:
+            problems.append(f"{where}: period: {exc}")
+    for key in sorted(set(raw) - _MONTH_KEYS):
+        problems.append(f"{where}: {key}: unknown field")
+    buka = raw.get("buka", True)
+    if not isinstance(buka, bool):
+        problems.append(f"{where}: buka: must be true or false, got {buka!r}")
+    counts: dict[str, int | None] = {}
+    for name in COUNT_FIELDS:
+        value = raw.get(name)
+        if value is None:
+            counts[name] = None
+        elif isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{where}: {name}: must be a whole number, got {value!r}")
+        elif value < 0:
+            problems.append(f"{where}: {name}: must not be negative, got {value}")
+        else:
+            counts[name] = value
+    programme = _parse_programme(raw.get("program_tambahan"), where, problems)
+    if len(counts) == len(COUNT_FIELDS):
+        # Order rules are checked even when the period is bad, so every problem is listed.
+        checked = MonthReport(period=period or Period(2000, 1), **counts)
+        for p in hard_problems(checked):
+            problems.append(f"{where}: {p.field}: {_english(p.rule, checked)}")
+    if len(problems) > start or period is None or not isinstance(buka, bool):
+        return None
+    return MonthReport(period=period, buka=buka, program_tambahan=programme, **counts)
+
+
+def _parse_programme(value: object, where: str, problems: list[str]) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("ya",) if value else ()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    problems.append(f"{where}: program_tambahan: must be a list of names or true/false")
+    return None
+
+
+def _english(rule: str, report: MonthReport) -> str:
+    small, _, big = rule.partition("_le_")
+    if big:
+        return (
+            f"{small} ({report.count(small)}) is greater than {big} ({report.count(big)}) "
+            f"(rule {rule})"
+        )
+    return f"breaks rule {rule}"
+
+
+def _parse_settings(raw: object, problems: list[str]) -> ScoringSettings:
+    if raw is None:
+        return DEFAULT_SETTINGS
+    if not isinstance(raw, Mapping):
+        problems.append("targets: must be an object with keys k_s, d_s, d_k, n_d")
+        return DEFAULT_SETTINGS
+    values: dict[str, float] = {}
+    for key in sorted(raw):
+        value = raw[key]
+        if key not in _TARGET_KEYS:
+            problems.append(f"targets: {key}: unknown target (use k_s, d_s, d_k, n_d)")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            problems.append(f"targets: {key}: must be a fraction in (0, 1], got {value!r}")
+        else:
+            values[key] = float(value)
+    defaults = DEFAULT_SETTINGS.targets
+    targets = Targets(**{k: values.get(k, defaults.get(k)) for k in _TARGET_KEYS})
+    return ScoringSettings(targets=targets)
+
+
+def parse_document(doc: object) -> ScoreRequest:
+    """Validate a decoded ``posyandu score`` document; raise :class:`DocumentError`."""
+    problems: list[str] = []
+    if not isinstance(doc, Mapping):
+        raise DocumentError([f"document: must be a JSON object, got {type(doc).__name__}"])
+    for key in sorted(set(doc) - {"months", "through", "targets"}):
+        problems.append(f"document: {key}: unknown key (use months, through, targets)")
+    raw_months = doc.get("months")
+    if not isinstance(raw_months, list):
+        problems.append("months: must be a list of month objects")
+        raw_months = []
+    months: list[MonthReport] = []
+    seen: dict[Period, int] = {}
+    for i, raw in enumerate(raw_months):
+        month = _parse_month(i, raw, problems)
+        if month is None:
+            continue
+        if month.period in seen:
+            problems.append(
+                f"{_where(i, str(month.period))}: period: given twice "
+                f"(also months[{seen[month.period]}])"
+            )
+            continue
+        seen[month.period] = i
+        months.append(month)
+    through: Period | None = None
+    raw_through = doc.get("through")
+    if raw_through is not None:
+        try:
+            if not isinstance(raw_through, str):
+                raise PeriodError("through must be a string YYYY-MM")
+            through = Period.parse(raw_through)
+        except PeriodError as exc:
+            problems.append(f"through: {exc}")
+    settings = _parse_settings(doc.get("targets"), problems)
+    if through is None and months:
+        through = max(m.period for m in months)
+    if through is not None:
+        first = through.shift(1 - settings.window_months)
+        for m in months:
+            if not first <= m.period <= through:
+                problems.append(
+                    f"months[{seen[m.period]}] ({m.period}): period: outside the "
+                    f"{settings.window_months}-month window {first}..{through}"
+                )
+    elif not problems:
+        problems.append("months: empty, and no 'through' period given")
+    if problems or through is None:
+        raise DocumentError(problems)
+    return ScoreRequest(tuple(months), through, settings)
+
+
+def _num(value: float | int | bool | None) -> float | int | bool | None:
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def assessment_to_dict(a: Assessment) -> dict[str, Any]:
+    """The published JSON shape of an assessment (see README, "posyandu score")."""
+    s = a.strata
+    return {
+        "through": str(a.through),
+        "window": [str(a.window[0]), str(a.window[-1])],
+        "stratum": s.stratum.value,
+        "indicators": {
+            iid.value: {
+                "number": ind.number,
+                "value": _num(ind.value),
+                "passes": {k.value: v for k, v in ind.passes.items()},
+                "required": _num(ind.required),
+                "required_from": ind.required_from.value,
+                "missing": list(ind.missing),
+            }
+            for iid, ind in s.indicators.items()
+        },
+        "limiting": [i.value for i in s.limiting],
+        "next": None
+        if s.next_stratum is None
+        else {
+            "stratum": s.next_stratum.value,
+            "needs": [
+                {
+                    "indicator": n.indicator.value,
+                    "actual": _num(n.actual),
+                    "required": _num(n.required),
+                    "shortfall": _num(n.shortfall),
+                    "missing": list(n.missing),
+                    "text": n.describe(),
+                }
+                for n in s.needs
+            ],
+        },
+        "missing": {i.value: list(v) for i, v in s.missing.items()},
+        "posyandu_aktif": s.posyandu_aktif,
+        "months": [
+            {
+                "period": str(m.period),
+                "buka": m.buka,
+                **{k: _num(m.get(k)) for k in ("k_s", "d_s", "d_k", "n_d", "n_s", "bgm_d", "t2_d")},
+            }
+            for m in a.months
+        ],
+        "latest_opened": str(a.latest_opened) if a.latest_opened else None,
+        "gaps": [
+            {
+                "indicator": g.indicator,
+                "target": _num(g.target),
+                "actual": _num(g.actual),
+                "gap": _num(g.gap),
+                "category": g.category.value if g.category else None,
+            }
+            for g in a.gaps
+        ],
+        "performance": {k: _num(v) for k, v in a.performance.items()},
+        "tki": _num(a.tki),
+        "effort": _num(a.effort),
+        "year_end": {
+            "year": a.year_end.year,
+            "elapsed_months": a.year_end.elapsed_months,
+            "openings_so_far": a.year_end.openings_so_far,
+            "projected_openings": a.year_end.projected_openings,
+            "projected_stratum": a.year_end.projected_stratum.value,
+            "forecast_openings": {
+                "linear": _num(a.year_end.openings.linear),
+                "ratio": _num(a.year_end.openings.ratio),
+                "geometric": _num(a.year_end.openings.geometric),
+            },
+            "forecast_d_s": {
+                "linear": _num(a.year_end.d_s.linear),
+                "geometric": _num(a.year_end.d_s.geometric),
+            },
+        },
+    }
+
+
+def score(doc: object) -> dict[str, Any]:
+    """Parse, assess and serialise: the whole of ``posyandu score`` but the I/O."""
+    request = parse_document(doc)
+    return assessment_to_dict(assess(request.months, request.through, request.settings))

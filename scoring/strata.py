@@ -1,0 +1,301 @@
+"""Indicators 1-8 of the Telaah Kemandirian Posyandu over a window, and the stratum.
+
+Each formula lives here once (domain.md, "Decision (coverage formulas)"). The result explains
+itself: every indicator's value and whether it meets each stratum's requirement, the indicators
+that hold the posyandu at its stratum, the data that are missing, and what exactly is needed
+for the next stratum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from scoring.model import MonthReport, Period, Stratum
+from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
+
+__all__ = [
+    "COVERAGE_IDS",
+    "INDICATOR_IDS",
+    "Indicator",
+    "IndicatorId",
+    "Need",
+    "StrataResult",
+    "classify",
+    "compute_indicators",
+    "window_months",
+]
+
+_EPS = 1e-9
+
+
+class IndicatorId(StrEnum):
+    FREKUENSI_PENIMBANGAN = "frekuensi_penimbangan"
+    RERATA_KADER = "rerata_kader"
+    RERATA_DS = "rerata_ds"
+    KUMULATIF_KIA = "kumulatif_kia"
+    KUMULATIF_KB = "kumulatif_kb"
+    KUMULATIF_IMUNISASI = "kumulatif_imunisasi"
+    PROGRAM_TAMBAHAN = "program_tambahan"
+    DANA_SEHAT = "dana_sehat"
+
+
+INDICATOR_IDS: tuple[IndicatorId, ...] = tuple(IndicatorId)
+#: Indicators 3-6: the coverages Posyandu Aktif counts.
+COVERAGE_IDS: tuple[IndicatorId, ...] = INDICATOR_IDS[2:6]
+
+#: The lowest stratum whose requirement includes each indicator (1-2: Madya, 3-7: Purnama,
+#: 8: Mandiri). Requirements are cumulative: a higher stratum needs everything below it too.
+_REQUIRED_FROM: dict[IndicatorId, Stratum] = {
+    **dict.fromkeys(INDICATOR_IDS[:2], Stratum.MADYA),
+    **dict.fromkeys(INDICATOR_IDS[2:7], Stratum.PURNAMA),
+    IndicatorId.DANA_SEHAT: Stratum.MANDIRI,
+}
+
+#: The data each indicator is computed from (named when they are missing).
+_INPUTS: dict[IndicatorId, tuple[str, ...]] = {
+    IndicatorId.FREKUENSI_PENIMBANGAN: ("buka",),
+    IndicatorId.RERATA_KADER: ("kader",),
+    IndicatorId.RERATA_DS: ("d", "s"),
+    IndicatorId.KUMULATIF_KIA: ("bumil_periksa", "bumil"),
+    IndicatorId.KUMULATIF_KB: ("kb_aktif", "pus"),
+    IndicatorId.KUMULATIF_IMUNISASI: ("bayi_imunisasi", "bayi"),
+    IndicatorId.PROGRAM_TAMBAHAN: ("program_tambahan",),
+    IndicatorId.DANA_SEHAT: ("kk_dana_sehat", "kk"),
+}
+
+_GRADED: tuple[Stratum, ...] = (Stratum.MADYA, Stratum.PURNAMA, Stratum.MANDIRI)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: IndicatorId
+    number: int
+    #: int (openings), float (mean kader, coverages as fractions), bool (programme), or None
+    #: when every input is missing in the window (then it does not pass).
+    value: float | int | bool | None
+    #: Whether the value meets the requirement of Madya, Purnama and Mandiri. A stratum that
+    #: does not require this indicator is met trivially.
+    passes: dict[Stratum, bool]
+    #: The required value where this indicator is required (the threshold), else None.
+    required: float | int | bool | None
+    #: Names of the inputs that are missing (non-empty only when ``value`` is None).
+    missing: tuple[str, ...]
+
+    @property
+    def required_from(self) -> Stratum:
+        return _REQUIRED_FROM[self.id]
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """What one indicator needs to reach the next stratum."""
+
+    indicator: IndicatorId
+    actual: float | int | bool | None
+    required: float | int | bool
+    #: Openings still to hold, or the coverage / mean-kader shortfall; None for yes/no and
+    #: missing data.
+    shortfall: float | int | None
+    #: The inputs to report first, when the value is missing.
+    missing: tuple[str, ...]
+
+    def describe(self) -> str:
+        """A short English explanation ("2 more openings", "D/S 41% -> 50%")."""
+        name = _ENGLISH_NAMES[self.indicator]
+        if self.actual is None:
+            needed = _fmt(self.indicator, self.required)
+            return f"{name}: no data ({', '.join(self.missing)} missing); needs {needed}"
+        if self.indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
+            more = int(self.shortfall or 0)
+            return (
+                f"{more} more opening{'s' if more != 1 else ''} ({self.actual} -> {self.required})"
+            )
+        if self.indicator is IndicatorId.PROGRAM_TAMBAHAN:
+            return "run at least one extra programme (BKB, PAUD, TOGA, ...)"
+        return (
+            f"{name} {_fmt(self.indicator, self.actual)} -> {_fmt(self.indicator, self.required)}"
+        )
+
+
+_ENGLISH_NAMES: dict[IndicatorId, str] = {
+    IndicatorId.FREKUENSI_PENIMBANGAN: "openings",
+    IndicatorId.RERATA_KADER: "mean kader on duty",
+    IndicatorId.RERATA_DS: "D/S",
+    IndicatorId.KUMULATIF_KIA: "KIA coverage",
+    IndicatorId.KUMULATIF_KB: "KB coverage",
+    IndicatorId.KUMULATIF_IMUNISASI: "immunisation coverage",
+    IndicatorId.PROGRAM_TAMBAHAN: "extra programme",
+    IndicatorId.DANA_SEHAT: "dana sehat coverage",
+}
+
+
+def _fmt(indicator: IndicatorId, value: float | int | bool) -> str:
+    if indicator is IndicatorId.RERATA_KADER:
+        return f"{float(value):.1f}"
+    if isinstance(value, bool) or indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
+        return str(value)
+    return f"{float(value) * 100:.0f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class StrataResult:
+    through: Period
+    stratum: Stratum
+    indicators: dict[IndicatorId, Indicator]
+    #: The indicators that hold the posyandu at its stratum (empty for Mandiri).
+    limiting: tuple[IndicatorId, ...]
+    #: The stratum above, and what each limiting indicator needs to reach it.
+    next_stratum: Stratum | None
+    needs: tuple[Need, ...]
+    posyandu_aktif: bool
+    #: Inputs missing from the whole window, per indicator that has no value.
+    missing: dict[IndicatorId, tuple[str, ...]]
+
+
+def window_months(
+    through: Period, settings: ScoringSettings = DEFAULT_SETTINGS
+) -> tuple[Period, ...]:
+    """The periods of the window ending at ``through``, oldest first."""
+    return tuple(through.shift(-i) for i in range(settings.window_months - 1, -1, -1))
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def compute_indicators(
+    months: Sequence[MonthReport], settings: ScoringSettings = DEFAULT_SETTINGS
+) -> dict[IndicatorId, float | int | bool | None]:
+    """The raw values of indicators 1-8 over the given months (already limited to the window).
+
+    A month with ``buka`` false contributes nothing but its absence.
+    """
+    opened = sorted((m for m in months if m.buka), key=lambda m: m.period)
+    kader: list[float] = []
+    ds: list[float] = []
+    kia: list[float] = []
+    imunisasi_sum = 0
+    imunisasi_known = False
+    kb: float | None = None
+    dana: float | None = None
+    bayi_latest: int | None = None
+    programme: bool | None = None
+    for m in opened:
+        if m.kader is not None:
+            kader.append(m.kader)
+        if m.s and m.d is not None:
+            ds.append(m.d / m.s)
+        if m.bumil and m.bumil_periksa is not None:
+            kia.append(m.bumil_periksa / m.bumil)
+        if m.pus and m.kb_aktif is not None:
+            kb = m.kb_aktif / m.pus
+        if m.kk and m.kk_dana_sehat is not None:
+            dana = m.kk_dana_sehat / m.kk
+        if m.bayi_imunisasi is not None:
+            imunisasi_sum += m.bayi_imunisasi
+            imunisasi_known = True
+        if m.bayi:
+            bayi_latest = m.bayi
+        if m.program_tambahan is not None:
+            programme = programme or bool(m.program_tambahan)
+    imunisasi = imunisasi_sum / bayi_latest if imunisasi_known and bayi_latest else None
+    return {
+        IndicatorId.FREKUENSI_PENIMBANGAN: len(opened),
+        IndicatorId.RERATA_KADER: _mean(kader),
+        IndicatorId.RERATA_DS: _mean(ds),
+        IndicatorId.KUMULATIF_KIA: _mean(kia),
+        IndicatorId.KUMULATIF_KB: kb,
+        IndicatorId.KUMULATIF_IMUNISASI: imunisasi,
+        IndicatorId.PROGRAM_TAMBAHAN: programme,
+        IndicatorId.DANA_SEHAT: dana,
+    }
+
+
+def _threshold(indicator: IndicatorId, settings: ScoringSettings) -> float | int | bool:
+    if indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
+        return settings.openings_required
+    if indicator is IndicatorId.RERATA_KADER:
+        return settings.min_mean_kader
+    if indicator is IndicatorId.PROGRAM_TAMBAHAN:
+        return True
+    return settings.coverage_threshold
+
+
+def _meets(value: float | int | bool | None, threshold: float | int | bool) -> bool:
+    if value is None:
+        return False
+    if isinstance(threshold, bool):
+        return bool(value)
+    return float(value) >= float(threshold) - _EPS
+
+
+def classify(
+    values: dict[IndicatorId, float | int | bool | None],
+    through: Period,
+    settings: ScoringSettings = DEFAULT_SETTINGS,
+) -> StrataResult:
+    """The stratum from the indicator values, with its explanation."""
+    indicators: dict[IndicatorId, Indicator] = {}
+    met: dict[IndicatorId, bool] = {}
+    for number, iid in enumerate(INDICATOR_IDS, start=1):
+        value = values[iid]
+        threshold = _threshold(iid, settings)
+        ok = _meets(value, threshold)
+        met[iid] = ok
+        required_from = _REQUIRED_FROM[iid]
+        passes = {s: (ok or s.rank < required_from.rank) for s in _GRADED}
+        indicators[iid] = Indicator(
+            id=iid,
+            number=number,
+            value=value,
+            passes=passes,
+            required=threshold,
+            missing=_INPUTS[iid] if value is None else (),
+        )
+
+    stratum = Stratum.PRATAMA
+    for candidate in _GRADED:
+        if all(ind.passes[candidate] for ind in indicators.values()):
+            stratum = candidate
+        else:
+            break
+    next_stratum = stratum.next()
+    limiting: tuple[IndicatorId, ...] = ()
+    needs: list[Need] = []
+    if next_stratum is not None:
+        limiting = tuple(i for i in INDICATOR_IDS if not indicators[i].passes[next_stratum])
+        for iid in limiting:
+            ind = indicators[iid]
+            needs.append(_need(ind))
+    coverages_met = sum(1 for i in COVERAGE_IDS if met[i])
+    aktif = (
+        met[IndicatorId.FREKUENSI_PENIMBANGAN]
+        and met[IndicatorId.RERATA_KADER]
+        and coverages_met >= settings.aktif_min_coverages
+        and met[IndicatorId.PROGRAM_TAMBAHAN]
+    )
+    missing = {i: ind.missing for i, ind in indicators.items() if ind.missing}
+    return StrataResult(
+        through=through,
+        stratum=stratum,
+        indicators=indicators,
+        limiting=limiting,
+        next_stratum=next_stratum,
+        needs=tuple(needs),
+        posyandu_aktif=aktif,
+        missing=missing,
+    )
+
+
+def _need(ind: Indicator) -> Need:
+    required = ind.required
+    assert required is not None
+    shortfall: float | int | None = None
+    if ind.value is not None and not isinstance(required, bool):
+        if isinstance(required, int):
+            shortfall = max(0, required - int(ind.value))
+        else:
+            shortfall = max(0.0, float(required) - float(ind.value))
+    return Need(ind.id, ind.value, required, shortfall, ind.missing)
