@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scoring.forecast import Forecast, forecast
+from scoring.forecast import Forecast, forecast, ratio_estimate
 from scoring.gaps import GAP_RATIOS, Gap, adequacy_of_effort, adequacy_of_performance, gap, tki
 from scoring.model import MonthReport, Period, Stratum
 from scoring.ratios import MonthRatios, month_ratios
@@ -16,7 +16,6 @@ from scoring.strata import (
     StrataResult,
     classify,
     compute_indicators,
-    window_months,
 )
 
 __all__ = [
@@ -44,24 +43,36 @@ class YearEnd:
     year: int
     elapsed_months: int
     openings_so_far: int
-    #: Forecasts of the year's openings (``ratio``: total) and of monthly D/S in December.
-    openings: Forecast
-    d_s: Forecast
     projected_openings: int
     projected: StrataResult
+    #: One value per elapsed month: 1.0 opened, 0.0 not.
+    openings_series: tuple[float, ...]
+    #: Monthly D/S of the opened months of the year, in order.
+    d_s_series: tuple[float, ...]
 
     @property
     def projected_stratum(self) -> Stratum:
         return self.projected.stratum
 
+    @property
+    def openings(self) -> Forecast:
+        """Forecasts of openings (``ratio``: the year's total)."""
+        return forecast(self.openings_series)
+
+    @property
+    def d_s(self) -> Forecast:
+        """Forecasts of monthly D/S in December."""
+        return forecast(self.d_s_series)
+
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
     through: Period
-    window: tuple[Period, ...]
+    #: First and last period of the window.
+    window: tuple[Period, Period]
     strata: StrataResult
-    #: Ratios of each month of the window that has a report, oldest first.
-    months: tuple[MonthRatios, ...]
+    #: The reports of the window, oldest first (months without a report are absent).
+    reports: tuple[MonthReport, ...]
     latest_opened: Period | None
     #: Gaps of the latest opened month (K/S, D/S, D/K, N/D).
     gaps: tuple[Gap, ...]
@@ -72,6 +83,11 @@ class Assessment:
     #: Adequacy of effort: openings held / months in the window x 100.
     effort: float | None
     year_end: YearEnd
+
+    @property
+    def months(self) -> tuple[MonthRatios, ...]:
+        """Ratios of each month of the window that has a report, oldest first."""
+        return tuple(month_ratios(m) for m in self.reports)
 
     @property
     def stratum(self) -> Stratum:
@@ -111,10 +127,11 @@ def _check(months: Iterable[MonthReport]) -> dict[Period, MonthReport]:
 def _in_window(
     by_period: dict[Period, MonthReport], through: Period, settings: ScoringSettings
 ) -> list[MonthReport]:
-    first = through.shift(1 - settings.window_months)
-    return sorted(
-        (m for p, m in by_period.items() if first <= p <= through), key=lambda m: m.period
-    )
+    last = through.index
+    first = last - settings.window_months + 1
+    inside = [(p.index, m) for p, m in by_period.items() if first <= p.index <= last]
+    inside.sort(key=lambda pair: pair[0])
+    return [m for _i, m in inside]
 
 
 def assess_stratum(
@@ -146,9 +163,8 @@ def assess(
         through = max(by_period)
     window = _in_window(by_period, through, settings)
     strata = classify(compute_indicators(window, settings), through, settings)
-    ratios = tuple(month_ratios(m) for m in window)
-    opened = [r for r in ratios if r.buka]
-    latest = opened[-1] if opened else None
+    opened = [m for m in window if m.buka]
+    latest = month_ratios(opened[-1]) if opened else None
     gaps = tuple(
         gap(name, latest.get(name) if latest else None, settings.targets.get(name), settings)
         for name in GAP_RATIOS
@@ -156,48 +172,53 @@ def assess(
     performance = {g.indicator: adequacy_of_performance(g.actual, g.target) for g in gaps}
     return Assessment(
         through=through,
-        window=window_months(through, settings),
+        window=(through.shift(1 - settings.window_months), through),
         strata=strata,
-        months=ratios,
+        reports=tuple(window),
         latest_opened=latest.period if latest else None,
         gaps=gaps,
         performance=performance,
         tki=tki([g.actual for g in gaps], [g.target for g in gaps]),
         effort=adequacy_of_effort(len(opened), settings.window_months),
-        year_end=_year_end(by_period, through, settings),
+        year_end=_year_end(by_period, through, settings, strata),
     )
 
 
 def _year_end(
-    by_period: dict[Period, MonthReport], through: Period, settings: ScoringSettings
+    by_period: dict[Period, MonthReport],
+    through: Period,
+    settings: ScoringSettings,
+    current: StrataResult,
 ) -> YearEnd:
-    """Project the calendar year to December: future months open at the year's rate so far,
-    with the values of the latest opened month (the current pace)."""
-    year = through.year
-    december = Period(year, 12)
-    elapsed = through.month
-    this_year = [by_period.get(Period(year, mo)) for mo in range(1, elapsed + 1)]
-    opened = [m for m in this_year if m is not None and m.buka]
-    openings_series = [1.0 if m is not None and m.buka else 0.0 for m in this_year]
-    ds_series = [m.d / m.s for m in opened if m.s and m.d is not None]
-    openings_fc = forecast(openings_series)
-    remaining = 12 - elapsed
-    projected_total = round(openings_fc.ratio or 0.0)
-    future_openings = max(0, min(remaining, projected_total - len(opened)))
-    history = {p: m for p, m in by_period.items() if p <= through}
-    if opened and future_openings:
-        template = opened[-1]
-        for i in range(1, future_openings + 1):
-            p = through.shift(i)
-            history[p] = template.with_values(period=p)
-    window = _in_window(history, december, settings)
-    projected = classify(compute_indicators(window, settings), december, settings)
+    """Project the calendar year to December: future months open at the year's rate so far
+    (the ratio estimate), with the values of the latest opened month (the current pace)."""
+    year, elapsed = through.year, through.month
+    this_year = sorted(
+        (m for p, m in by_period.items() if p.year == year and p.month <= elapsed),
+        key=lambda m: m.period.month,
+    )
+    opened = [m for m in this_year if m.buka]
+    opened_months = {m.period.month for m in opened}
+    openings_series = tuple(1.0 if mo in opened_months else 0.0 for mo in range(1, elapsed + 1))
+    projected_total = round(ratio_estimate(len(opened), elapsed, 12) or 0.0)
+    future_openings = max(0, min(12 - elapsed, projected_total - len(opened)))
+    if elapsed == 12:
+        projected = current  # nothing left to project: December's window is the year
+    else:
+        history = {p: m for p, m in by_period.items() if p <= through}
+        if opened:
+            for i in range(1, future_openings + 1):
+                p = through.shift(i)
+                history[p] = opened[-1].with_values(period=p)
+        december = Period(year, 12)
+        window = _in_window(history, december, settings)
+        projected = classify(compute_indicators(window, settings), december, settings)
     return YearEnd(
         year=year,
         elapsed_months=elapsed,
         openings_so_far=len(opened),
-        openings=openings_fc,
-        d_s=forecast(ds_series),
-        projected_openings=len(opened) + future_openings,
+        projected_openings=len(opened) + (future_openings if opened else 0),
         projected=projected,
+        openings_series=openings_series,
+        d_s_series=tuple(m.d / m.s for m in opened if m.s and m.d is not None),
     )

@@ -77,12 +77,12 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
     programme = _parse_programme(raw.get("program_tambahan"), where, problems)
     if len(counts) == len(COUNT_FIELDS):
         # Order rules are checked even when the period is bad, so every problem is listed.
-        checked = MonthReport(period=period or Period(2000, 1), **counts)
+        checked = MonthReport(period=period or Period(2000, 1)).with_values(**counts)
         for p in hard_problems(checked):
             problems.append(f"{where}: {p.field}: {_english(p.rule, checked)}")
     if len(problems) > start or period is None or not isinstance(buka, bool):
         return None
-    return MonthReport(period=period, buka=buka, program_tambahan=programme, **counts)
+    return MonthReport(period=period, buka=buka, program_tambahan=programme).with_values(**counts)
 
 
 def _parse_programme(value: object, where: str, problems: list[str]) -> tuple[str, ...] | None:
@@ -189,7 +189,7 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
     s = a.strata
     return {
         "through": str(a.through),
-        "window": [str(a.window[0]), str(a.window[-1])],
+        "window": [str(a.window[0]), str(a.window[1])],
         "stratum": s.stratum.value,
         "indicators": {
             iid.value: {

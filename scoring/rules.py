@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 from scoring.model import COUNT_FIELDS, DENOMINATOR_FIELDS, MonthReport, Period
@@ -259,5 +260,23 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
 
 
 def hard_problems(report: MonthReport) -> list[Problem]:
-    """Only the hard problems of a report (what makes it unscorable)."""
-    return [p for p in check_report(report) if p.hard]
+    """Only the hard problems of a report (what makes it unscorable).
+
+    The common case (a valid report) is checked without building anything: scoring a
+    national roll-up calls this for every month of every posyandu.
+    """
+    values = _ALL_COUNTS(report)
+    for value in values:
+        if value is not None and (type(value) is not int or value < 0):
+            return [p for p in check_report(report) if p.hard]
+    for small, big in _ORDER_INDEXES:
+        a, b = values[small], values[big]
+        if a is not None and b is not None and a > b:
+            return [p for p in check_report(report) if p.hard]
+    return []
+
+
+_ALL_COUNTS = attrgetter(*COUNT_FIELDS)
+_ORDER_INDEXES: tuple[tuple[int, int], ...] = tuple(
+    (COUNT_FIELDS.index(small), COUNT_FIELDS.index(big)) for _r, small, big, _m in _ORDER_RULES
+)

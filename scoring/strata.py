@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from scoring.model import MonthReport, Period, Stratum
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
@@ -231,6 +232,20 @@ def _meets(value: float | int | bool | None, threshold: float | int | bool) -> b
     return float(value) >= float(threshold) - _EPS
 
 
+@lru_cache(maxsize=32)
+def _thresholds(settings: ScoringSettings) -> tuple[float | int | bool, ...]:
+    return tuple(_threshold(iid, settings) for iid in INDICATOR_IDS)
+
+
+#: Per indicator, the Madya/Purnama/Mandiri requirement results when it is NOT met: the strata
+#: below the one that first requires it are met trivially.
+_UNMET_PASSES: dict[IndicatorId, tuple[tuple[Stratum, bool], ...]] = {
+    iid: tuple((s, s.rank < _REQUIRED_FROM[iid].rank) for s in _GRADED) for iid in INDICATOR_IDS
+}
+_ALL_PASS: tuple[tuple[Stratum, bool], ...] = tuple((s, True) for s in _GRADED)
+_NEXT: dict[Stratum, Stratum | None] = {s: s.next() for s in Stratum}
+
+
 def classify(
     values: dict[IndicatorId, float | int | bool | None],
     through: Period,
@@ -238,44 +253,37 @@ def classify(
 ) -> StrataResult:
     """The stratum from the indicator values, with its explanation."""
     indicators: dict[IndicatorId, Indicator] = {}
-    met: dict[IndicatorId, bool] = {}
-    for number, iid in enumerate(INDICATOR_IDS, start=1):
+    met: list[bool] = []
+    for number, (iid, threshold) in enumerate(
+        zip(INDICATOR_IDS, _thresholds(settings), strict=True), start=1
+    ):
         value = values[iid]
-        threshold = _threshold(iid, settings)
         ok = _meets(value, threshold)
-        met[iid] = ok
-        required_from = _REQUIRED_FROM[iid]
-        passes = {s: (ok or s.rank < required_from.rank) for s in _GRADED}
+        met.append(ok)
         indicators[iid] = Indicator(
             id=iid,
             number=number,
             value=value,
-            passes=passes,
+            passes=dict(_ALL_PASS if ok else _UNMET_PASSES[iid]),
             required=threshold,
             missing=_INPUTS[iid] if value is None else (),
         )
-
-    stratum = Stratum.PRATAMA
-    for candidate in _GRADED:
-        if all(ind.passes[candidate] for ind in indicators.values()):
-            stratum = candidate
-        else:
-            break
-    next_stratum = stratum.next()
+    # Cumulative classification (domain.md): 1-2 for Madya, 1-7 for Purnama, all 8 for Mandiri.
+    if not (met[0] and met[1]):
+        stratum = Stratum.PRATAMA
+    elif not all(met[2:7]):
+        stratum = Stratum.MADYA
+    elif not met[7]:
+        stratum = Stratum.PURNAMA
+    else:
+        stratum = Stratum.MANDIRI
+    next_stratum = _NEXT[stratum]
     limiting: tuple[IndicatorId, ...] = ()
-    needs: list[Need] = []
+    needs: tuple[Need, ...] = ()
     if next_stratum is not None:
         limiting = tuple(i for i in INDICATOR_IDS if not indicators[i].passes[next_stratum])
-        for iid in limiting:
-            ind = indicators[iid]
-            needs.append(_need(ind))
-    coverages_met = sum(1 for i in COVERAGE_IDS if met[i])
-    aktif = (
-        met[IndicatorId.FREKUENSI_PENIMBANGAN]
-        and met[IndicatorId.RERATA_KADER]
-        and coverages_met >= settings.aktif_min_coverages
-        and met[IndicatorId.PROGRAM_TAMBAHAN]
-    )
+        needs = tuple(_need(indicators[i]) for i in limiting)
+    aktif = met[0] and met[1] and sum(met[2:6]) >= settings.aktif_min_coverages and met[6]
     missing = {i: ind.missing for i, ind in indicators.items() if ind.missing}
     return StrataResult(
         through=through,
@@ -283,7 +291,7 @@ def classify(
         indicators=indicators,
         limiting=limiting,
         next_stratum=next_stratum,
-        needs=tuple(needs),
+        needs=needs,
         posyandu_aktif=aktif,
         missing=missing,
     )

@@ -26,7 +26,9 @@ def register(sub: Any) -> None:
         ),
     )
     parser.add_argument("file", metavar="FILE", help="JSON file, or '-' for standard input")
-    parser.add_argument("--indent", type=int, default=2, help="JSON indent (default 2; 0: one line)")
+    parser.add_argument(
+        "--indent", type=int, default=2, help="JSON indent (default 2; 0: one line)"
+    )
     parser.set_defaults(handler=run)
 
 

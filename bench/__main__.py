@@ -1,0 +1,98 @@
+"""``make bench``: run every benchmark under bench/, print one table, write bench/results.json.
+
+Each ``bench/bench_*.py`` module exposes ``run() -> list[dict]`` with rows
+``{"figure", "value", "unit", "target", "passed"}``. ``python -m bench NAME ...`` runs only the
+named modules (``scoring``, ``storage``, ...). The README's table is refreshed from the results
+between its ``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+README = HERE.parent / "README.md"
+RESULTS = HERE / "results.json"
+
+
+def _modules(selected: list[str]) -> list[str]:
+    names = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    if selected:
+        wanted = {f"bench_{s.removeprefix('bench_')}" for s in selected}
+        unknown = wanted - set(names)
+        if unknown:
+            raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+        names = [n for n in names if n in wanted]
+    return names
+
+
+def _machine() -> str:
+    mem = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        mem = f", {pages / 2**30:.0f} GiB"
+    except (ValueError, OSError):
+        pass
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores{mem}, "
+        f"Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    lines = ["| figure | value | target | pass |", "| --- | ---: | --- | --- |"]
+    for r in rows:
+        ok = "yes" if r["passed"] else "**no**"
+        target = r["target"] or "-"
+        lines.append(f"| {r['figure']} | {r['value']:,} {r['unit']} | {target} | {ok} |")
+    return "\n".join(lines)
+
+
+def _update_readme(table: str, machine: str, when: str) -> None:
+    if not README.exists():
+        return
+    text = README.read_text("utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start not in text or end not in text:
+        return
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    block = f"{start}\nMeasured {when} on {machine}.\n\n{table}\n{end}"
+    README.write_text(head + block + tail, "utf-8")
+
+
+def main(argv: list[str]) -> int:
+    rows: list[dict[str, Any]] = []
+    for name in _modules(argv):
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        module = importlib.import_module(f"bench.{name}")
+        module_rows: list[dict[str, Any]] = module.run()
+        for row in module_rows:
+            row["benchmark"] = name
+        rows.extend(module_rows)
+        print(f"  {name} done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    machine = _machine()
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    table = _table(rows)
+    print(table)
+    print(f"\nmachine: {machine}")
+    if not argv:
+        RESULTS.write_text(
+            json.dumps({"machine": machine, "date": when, "results": rows}, indent=2) + "\n",
+            "utf-8",
+        )
+        _update_readme(table, machine, when)
+    return 0 if all(r["passed"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

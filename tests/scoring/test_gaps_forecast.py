@@ -1,0 +1,128 @@
+"""Gaps and their categories, adequacy, Tki, bands, forecasts, the year-end projection."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import (
+    Band,
+    GapCategory,
+    Period,
+    Stratum,
+    adequacy_of_effort,
+    adequacy_of_performance,
+    assess,
+    band,
+    forecast,
+    gap,
+    tki,
+)
+from scoring.forecast import geometric_growth, linear_trend, ratio_estimate
+from tests.scoring.factories import closed, good_month
+
+
+@pytest.mark.parametrize(
+    ("actual", "category"),
+    [
+        (0.90, GapCategory.ACHIEVE),
+        (0.80, GapCategory.ACHIEVE),  # gap 0 -> achieve
+        (0.79, GapCategory.ON_TRACK),
+        (0.60, GapCategory.ON_TRACK),  # gap / target = 25% exactly
+        (0.59, GapCategory.OFF_TRACK),
+        (0.0, GapCategory.OFF_TRACK),
+    ],
+)
+def test_gap_categories(actual: float, category: GapCategory) -> None:
+    g = gap("k_s", actual, 0.80)
+    assert g.category is category
+    assert g.gap == pytest.approx(0.80 - actual)
+
+
+def test_gap_not_computable() -> None:
+    g = gap("d_s", None, 0.85)
+    assert (g.actual, g.gap, g.category) == (None, None, None)
+
+
+def test_adequacy_and_tki() -> None:
+    assert adequacy_of_effort(9, 12) == pytest.approx(75.0)
+    assert adequacy_of_effort(1, 0) is None
+    assert adequacy_of_performance(0.68, 0.85) == pytest.approx(80.0)
+    assert adequacy_of_performance(None, 0.85) is None
+    assert tki([0.4, None, 0.8], [0.5, 0.6, 0.8]) == pytest.approx(1.2 / 1.3 * 100)
+    assert tki([None], [0.5]) is None
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [
+        (100, Band.BAIK),
+        (80, Band.BAIK),
+        (79.9, Band.CUKUP),
+        (60, Band.CUKUP),
+        (59, Band.KURANG),
+        (40, Band.KURANG),
+        (39.9, Band.BURUK),
+        (0, Band.BURUK),
+    ],
+)
+def test_bands(score: float, expected: Band) -> None:
+    assert band(score) is expected
+
+
+def test_forecast_methods() -> None:
+    assert linear_trend([1, 2, 3], 12) == pytest.approx(12)
+    assert linear_trend([], 12) is None
+    assert ratio_estimate(6, 9, 12) == pytest.approx(8)
+    assert ratio_estimate(6, 0, 12) is None
+    assert geometric_growth(100, 121, 2, 1) == pytest.approx(133.1)
+    assert geometric_growth(0, 5, 2, 1) is None
+    fc = forecast([1.0, 1.0, 0.0])
+    assert fc.ratio == pytest.approx(8.0)
+
+
+def test_assessment_gaps_of_latest_opened_month() -> None:
+    months = [good_month(Period(2026, m)) for m in range(1, 11)]
+    months.append(closed(Period(2026, 11)))
+    months[9] = months[9].with_values(s=50, k=40, d=20, n=10)
+    a = assess(months)
+    assert a.through == Period(2026, 11)
+    assert a.latest_opened == Period(2026, 10)
+    by = {g.indicator: g for g in a.gaps}
+    assert by["k_s"].actual == pytest.approx(0.8)
+    assert by["k_s"].category is GapCategory.ACHIEVE
+    assert by["d_s"].actual == pytest.approx(0.4)
+    assert by["d_s"].category is GapCategory.OFF_TRACK
+    assert by["d_k"].actual == pytest.approx(0.5)
+    assert by["d_k"].category is GapCategory.ON_TRACK
+    assert a.largest_gap() is by["d_s"] or a.largest_gap() == by["d_s"]
+    assert a.performance["d_s"] == pytest.approx(0.4 / 0.85 * 100)
+    assert a.effort == pytest.approx(10 / 12 * 100)
+
+
+def test_custom_targets_change_gaps() -> None:
+    from scoring import ScoringSettings, Targets
+
+    months = [good_month(Period(2026, 1), s=40, d=30)]
+    a = assess(months, settings=ScoringSettings(targets=Targets(d_s=0.7)))
+    d_s = next(g for g in a.gaps if g.indicator == "d_s")
+    assert d_s.target == 0.7
+    assert d_s.category is GapCategory.ACHIEVE
+
+
+def test_year_end_projection_at_current_pace() -> None:
+    # Opened 6 of the first 9 months: at that pace 8 openings by December -> still Madya+.
+    months = [good_month(Period(2026, m)) for m in range(1, 10)]
+    for m in (2, 4, 6):
+        months[m - 1] = closed(Period(2026, m))
+    a = assess(months)
+    assert a.year_end.openings_so_far == 6
+    assert a.year_end.projected_openings == 8
+    assert a.year_end.projected_stratum is Stratum.MANDIRI
+    # Opened 3 of 9: 4 by December -> Pratama.
+    sparse = [
+        good_month(Period(2026, m)) if m in (1, 5, 9) else closed(Period(2026, m))
+        for m in range(1, 10)
+    ]
+    b = assess(sparse)
+    assert b.year_end.projected_openings == 4
+    assert b.year_end.projected_stratum is Stratum.PRATAMA

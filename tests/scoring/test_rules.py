@@ -1,0 +1,116 @@
+"""The data-quality rules as data, on one answer and on a whole report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scoring import (
+    RULES,
+    MonthReport,
+    Period,
+    RuleContext,
+    Severity,
+    check_answer,
+    check_report,
+    check_value,
+)
+
+P = Period(2026, 11)
+
+
+def test_rules_are_data() -> None:
+    ids = {r.id for r in RULES}
+    assert {
+        "k_le_s",
+        "d_le_s",
+        "n_le_d",
+        "bgm_le_d",
+        "t2_le_d",
+        "bumil_periksa_le_bumil",
+        "kb_aktif_le_pus",
+        "bayi_imunisasi_le_bayi",
+        "kk_dana_sehat_le_kk",
+        "whole_number",
+        "non_negative",
+        "denominator_change",
+        "n_gt_previous_d",
+        "before_hari_buka",
+        "old_period",
+    } <= ids
+    for rule in RULES:
+        assert rule.message and rule.fields
+        assert rule.severity in (Severity.HARD, Severity.SOFT)
+
+
+@pytest.mark.parametrize(
+    ("small", "big", "rule"),
+    [
+        ("k", "s", "k_le_s"),
+        ("d", "s", "d_le_s"),
+        ("n", "d", "n_le_d"),
+        ("bgm", "d", "bgm_le_d"),
+        ("t2", "d", "t2_le_d"),
+        ("bumil_periksa", "bumil", "bumil_periksa_le_bumil"),
+        ("kb_aktif", "pus", "kb_aktif_le_pus"),
+        ("bayi_imunisasi", "bayi", "bayi_imunisasi_le_bayi"),
+        ("kk_dana_sehat", "kk", "kk_dana_sehat_le_kk"),
+    ],
+)
+def test_each_order_rule(small: str, big: str, rule: str) -> None:
+    bad = MonthReport(period=P, **{small: 5, big: 4})
+    problems = check_report(bad)
+    assert [p.rule for p in problems] == [rule]
+    assert problems[0].hard
+    assert "5" in problems[0].message and "4" in problems[0].message
+    ok = MonthReport(period=P, **{small: 4, big: 4})
+    assert check_report(ok) == []
+    # One answer at a time: only once both sides are known.
+    assert check_answer(small, 5, {}) == []
+    assert [p.rule for p in check_answer(small, 5, {big: 4})] == [rule]
+    assert [p.rule for p in check_answer(big, 4, {small: 5})] == [rule]
+
+
+@pytest.mark.parametrize("value", [3.5, "12", True, -1])
+def test_value_type_rules(value: object) -> None:
+    (problem,) = check_value("d", value)
+    assert problem.hard
+    assert problem.rule == (
+        "non_negative" if value == -1 and not isinstance(value, bool) else "whole_number"
+    )
+
+
+def test_soft_denominator_change() -> None:
+    prev = MonthReport(period=P.shift(-1), s=50, d=40)
+    ctx = RuleContext(previous=prev)
+    assert check_answer("s", 60, {}, ctx) == []  # exactly 20%
+    (p,) = check_answer("s", 61, {}, ctx)
+    assert p.rule == "denominator_change" and not p.hard
+    assert "50" in p.message and "61" in p.message
+
+
+def test_soft_n_greater_than_last_months_d() -> None:
+    prev = MonthReport(period=P.shift(-1), s=50, d=20)
+    ctx = RuleContext(previous=prev)
+    (p,) = check_answer("n", 25, {"d": 30}, ctx, period=P)
+    assert p.rule == "n_gt_previous_d"
+    # Not when last month is not the month before.
+    assert check_answer("n", 25, {"d": 30}, ctx, period=P.shift(2)) == []
+
+
+def test_soft_period_rules() -> None:
+    report = MonthReport(period=P, s=40)
+    early = RuleContext(today=date(2026, 11, 3), hari_buka=date(2026, 11, 12))
+    assert [p.rule for p in check_report(report, early)] == ["before_hari_buka"]
+    late = RuleContext(current_period=Period(2027, 2))
+    assert [p.rule for p in check_report(report, late)] == ["old_period"]
+    assert check_report(report, RuleContext(current_period=Period(2027, 1))) == []
+
+
+def test_hard_before_soft_in_whole_report() -> None:
+    prev = MonthReport(period=P.shift(-1), s=10)
+    report = MonthReport(period=P, s=40, d=41)
+    problems = check_report(report, RuleContext(previous=prev))
+    assert problems[0].hard and problems[0].rule == "d_le_s"
+    assert any(p.rule == "denominator_change" for p in problems)

@@ -1,0 +1,198 @@
+"""The public contract of ``posyandu score``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from bot.commands.score import SAMPLE
+
+INDICATORS = {
+    "frekuensi_penimbangan",
+    "rerata_kader",
+    "rerata_ds",
+    "kumulatif_kia",
+    "kumulatif_kb",
+    "kumulatif_imunisasi",
+    "program_tambahan",
+    "dana_sehat",
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], doc: Any, tmp_path: Path) -> tuple[int, str, str]:
+    path = tmp_path / "in.json"
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc), "utf-8")
+    code = main(["score", str(path)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def month(period: str, **values: Any) -> dict[str, Any]:
+    base = {
+        "period": period,
+        "buka": True,
+        "kader": 5,
+        "s": 40,
+        "k": 38,
+        "d": 30,
+        "n": 24,
+        "bgm": 1,
+        "t2": 0,
+        "bumil": 6,
+        "bumil_periksa": 3,
+        "pus": 80,
+        "kb_aktif": 50,
+        "bayi": 10,
+        "bayi_imunisasi": 1,
+        "program_tambahan": ["BKB"],
+        "kk": 120,
+        "kk_dana_sehat": 30,
+    }
+    base.update(values)
+    return base
+
+
+def test_sample_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(SAMPLE)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stratum"] in {"pratama", "madya", "purnama", "mandiri"}
+
+
+def test_output_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = {"months": [month(f"2026-{m:02d}") for m in range(1, 13)]}
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 0 and err == ""
+    result = json.loads(out)
+    assert result["stratum"] == "purnama"  # dana sehat 25%
+    assert set(result["indicators"]) == INDICATORS
+    for ind in result["indicators"].values():
+        assert set(ind["passes"]) == {"madya", "purnama", "mandiri"}
+    assert result["indicators"]["rerata_ds"]["value"] == 0.75
+    assert result["indicators"]["dana_sehat"]["passes"] == {
+        "madya": True,
+        "purnama": True,
+        "mandiri": False,
+    }
+    assert result["limiting"] == ["dana_sehat"]
+    assert result["posyandu_aktif"] is True
+    assert len(result["months"]) == 12
+    assert result["months"][0] == {
+        "period": "2026-01",
+        "buka": True,
+        "k_s": 0.95,
+        "d_s": 0.75,
+        "d_k": 0.789474,
+        "n_d": 0.8,
+        "n_s": 0.6,
+        "bgm_d": 0.033333,
+        "t2_d": 0.0,
+    }
+    gaps = {g["indicator"]: g for g in result["gaps"]}
+    assert set(gaps) >= {"k_s", "d_s", "d_k", "n_d"}
+    assert gaps["d_s"] == {
+        "indicator": "d_s",
+        "target": 0.85,
+        "actual": 0.75,
+        "gap": 0.1,
+        "category": "on_track",
+    }
+    assert result["next"]["needs"][0]["text"] == "dana sehat coverage 25% -> 50%"
+
+
+def test_unknown_counts_and_zero_denominators(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    doc = {
+        "months": [{"period": "2026-03", "s": 0, "d": 0}, {"period": "2026-04", "buka": False}],
+        "through": "2026-06",
+        "targets": {"d_s": 0.9},
+    }
+    code, out, _ = run(capsys, doc, tmp_path)
+    assert code == 0
+    result = json.loads(out)
+    assert result["stratum"] == "pratama"
+    assert result["months"][0]["d_s"] is None
+    assert result["indicators"]["rerata_kader"]["value"] is None
+    assert result["indicators"]["rerata_kader"]["missing"] == ["kader"]
+    assert next(g for g in result["gaps"] if g["indicator"] == "d_s")["target"] == 0.9
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        ("not json", ["not valid JSON"]),
+        ([1, 2], ["document: must be a JSON object"]),
+        ({"months": [month("2026-13")]}, ["months[0] (2026-13): period:"]),
+        (
+            {"months": [month("2026-01", n=31, d=30)]},
+            ["months[0] (2026-01): n: n (31) is greater than d (30)"],
+        ),
+        ({"months": [month("2026-01", s=-1)]}, ["months[0] (2026-01): s: must not be negative"]),
+        ({"months": [month("2026-01", d=2.5)]}, ["months[0] (2026-01): d: must be a whole number"]),
+        ({"months": [month("2026-01", d="3")]}, ["months[0] (2026-01): d: must be a whole number"]),
+        (
+            {"months": [month("2026-01"), month("2026-01")]},
+            ["months[1] (2026-01): period: given twice"],
+        ),
+        (
+            {"months": [month("2025-01"), month("2026-01")]},
+            ["months[0] (2025-01): period: outside"],
+        ),
+        (
+            {"months": [month("2026-01")], "through": "2025-12"},
+            ["months[0] (2026-01): period: outside"],
+        ),
+        (
+            {"months": [month("2026-01", buka="ya")]},
+            ["months[0] (2026-01): buka: must be true or false"],
+        ),
+        ({"months": [month("2026-01", jumlah=3)]}, ["months[0] (2026-01): jumlah: unknown field"]),
+        ({"months": []}, ["months: empty"]),
+        (
+            {"months": [month("2026-01")], "targets": {"d_s": 2}},
+            ["targets: d_s: must be a fraction"],
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_per_problem(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, doc: Any, expected: list[str]
+) -> None:
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == len(expected)
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), line
+
+
+def test_several_problems_all_listed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = {"months": [month("2026-01", n=31, d=30, k=50), month("2026-02", s=None, kader=-2)]}
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "months[0] (2026-01): k: k (50) is greater than s (40) (rule k_le_s)",
+        "months[0] (2026-01): n: n (31) is greater than d (30) (rule n_le_d)",
+        "months[1] (2026-02): kader: must not be negative, got -2",
+    ]
+
+
+def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"months": [month("2026-01")]})))
+    assert main(["score", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["through"] == "2026-01"
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "score" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["score", "--help"])
+    assert "FILE" in capsys.readouterr().out
