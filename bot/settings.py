@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scoring import ScoringSettings, Targets
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
@@ -45,6 +47,19 @@ class Settings(BaseSettings):
     eight_openings_pass: bool = True
     #: Decision (rolling window): months in the stratum window.
     stratum_window_months: int = Field(default=12, ge=1, le=24)
+
+    def scoring(self) -> ScoringSettings:
+        """The scoring package's settings (targets and Decisions) from these."""
+        return ScoringSettings(
+            window_months=self.stratum_window_months,
+            openings_threshold_inclusive=self.eight_openings_pass,
+            targets=Targets(
+                k_s=self.target_k_s,
+                d_s=self.target_d_s,
+                d_k=self.target_d_k,
+                n_d=self.target_n_d,
+            ),
+        )
 
 
 def load_settings(**overrides: object) -> Settings:
