@@ -1,0 +1,78 @@
+"""From a Bot API update (JSON) to what the engine needs: who, where, what, which update.
+
+python-telegram-bot parses the update (``Update.de_json``). Only text messages are taken;
+in groups, only commands (``/status`` or ``/status@ourbot``; a command addressed to another
+bot is not ours), with the ``@ourbot`` suffix removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram import Bot, Update
+
+__all__ = ["TelegramText", "parse_update"]
+
+PRIVATE = "private"
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramText:
+    update_id: int
+    #: Where replies go: the private chat or the group.
+    chat_id: str
+    chat_type: str
+    #: Who sent it (their user id, which is also their private chat id).
+    sender_id: str | None
+    text: str
+    sent_at: datetime | None
+
+    @property
+    def in_group(self) -> bool:
+        return self.chat_type != PRIVATE
+
+
+def parse_update(data: Any, bot: Bot, bot_username: str) -> tuple[int | None, TelegramText | None]:
+    """(update id, the text to handle or None when there is nothing for us in the update).
+
+    Raises ``ValueError`` when ``data`` is not a Bot API update at all.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise ValueError("not a Telegram update: no integer update_id")
+    try:
+        update = Update.de_json(data, bot)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise ValueError(f"malformed Telegram update: {type(exc).__name__}") from exc
+    message = update.message
+    if message is None or message.text is None or message.chat is None:
+        return update.update_id, None
+    text = message.text
+    chat_type = str(message.chat.type)
+    if chat_type != PRIVATE:
+        command = _group_command(text, bot_username)
+        if command is None:
+            return update.update_id, None
+        text = command
+    sender = message.from_user
+    return update.update_id, TelegramText(
+        update_id=update.update_id,
+        chat_id=str(message.chat.id),
+        chat_type=chat_type,
+        sender_id=str(sender.id) if sender is not None else None,
+        text=text,
+        sent_at=message.date,
+    )
+
+
+def _group_command(text: str, bot_username: str) -> str | None:
+    """``/status@ourbot 2026-11`` -> ``/status 2026-11``; None when not a command for us."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None
+    head, _, rest = stripped.partition(" ")
+    command, _, mention = head.partition("@")
+    if mention and mention.lower() != bot_username.lower():
+        return None
+    return f"{command} {rest}".strip()

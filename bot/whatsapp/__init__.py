@@ -1,0 +1,1 @@
+"""The WhatsApp channel through Twilio: signed webhooks in, the REST API out."""

@@ -1,0 +1,53 @@
+"""Twilio's WhatsApp webhook: signature check and normalisation of the form fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from twilio.request_validator import RequestValidator
+
+__all__ = ["WhatsAppText", "normalise_number", "parse_form", "signature_ok"]
+
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+@dataclass(frozen=True, slots=True)
+class WhatsAppText:
+    message_sid: str
+    #: The sender in E.164 (``+6281234567890``).
+    sender: str
+    text: str
+    media_count: int
+
+
+def normalise_number(value: str) -> str | None:
+    """``whatsapp:+62 812-3456-7890`` -> ``+6281234567890``; None when not a phone number."""
+    number = value.strip()
+    if number.lower().startswith("whatsapp:"):
+        number = number[len("whatsapp:") :]
+    number = re.sub(r"[\s().-]", "", number)
+    return number if _E164.match(number) else None
+
+
+def signature_ok(auth_token: str, url: str, form: Mapping[str, str], signature: str) -> bool:
+    """X-Twilio-Signature checked with twilio's own validator against the public URL."""
+    if not signature or not auth_token:
+        return False
+    return bool(RequestValidator(auth_token).validate(url, dict(form), signature))
+
+
+def parse_form(form: Mapping[str, str]) -> WhatsAppText:
+    """The message in a webhook form; ``ValueError`` names what is missing or malformed."""
+    sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
+    if not re.fullmatch(r"[A-Z]{2}[0-9a-fA-F]{32}", sid):
+        raise ValueError("MessageSid missing or malformed")
+    sender = normalise_number(form.get("From", ""))
+    if sender is None:
+        raise ValueError("From is not a WhatsApp number")
+    try:
+        media = int(form.get("NumMedia", "0") or 0)
+    except ValueError:
+        media = 0
+    return WhatsAppText(sid, sender, form.get("Body", ""), media)
