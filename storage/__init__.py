@@ -1,0 +1,12 @@
+"""SQLite storage (aiosqlite): schema and numbered migrations, one module per aggregate.
+
+``Database`` (storage.db) owns the connections: ``async with db.transaction() as tx`` for
+writes (BEGIN IMMEDIATE, one serialised writer), ``async with db.read() as conn`` for reads.
+Aggregate modules (areas, posyandu, people, invitations, reports, sessions, outbox, inbound,
+reminders) are functions taking a connection — a transaction or a reader — and returning plain
+dataclasses. Times are passed in (timezone-aware); nothing here reads the clock.
+"""
+
+from storage.db import Connection, Database, DatabaseError, SchemaTooNewError
+
+__all__ = ["Connection", "Database", "DatabaseError", "SchemaTooNewError"]

@@ -1,0 +1,145 @@
+"""Invitation codes: short, from an unambiguous alphabet, generated with ``secrets``."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from sqlite3 import Row
+
+from storage._times import from_db, to_db
+from storage.db import Connection
+from storage.people import Role
+
+__all__ = [
+    "ALPHABET",
+    "CODE_LENGTH",
+    "Invitation",
+    "RedeemResult",
+    "count_code_failures",
+    "create_invitation",
+    "invitation_by_code",
+    "normalise_code",
+    "record_code_failure",
+    "redeem",
+]
+
+#: No 0/O, 1/I/L: codes are read aloud and typed on small phones.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8  # 31^8 ≈ 8.5e11 possible codes
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    id: int
+    code: str
+    role: Role
+    posyandu_id: int | None
+    area_id: int | None
+    uses_left: int
+    expires_at: datetime
+    created_by: int | None
+
+
+class RedeemResult(StrEnum):
+    OK = "ok"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def _invitation(row: Row) -> Invitation:
+    return Invitation(
+        row["id"],
+        row["code"],
+        Role(row["role"]),
+        row["posyandu_id"],
+        row["area_id"],
+        row["uses_left"],
+        from_db(row["expires_at"]),
+        row["created_by"],
+    )
+
+
+async def create_invitation(
+    tx: Connection,
+    role: Role,
+    at: datetime,
+    *,
+    posyandu_id: int | None = None,
+    area_id: int | None = None,
+    uses: int = 1,
+    valid_for: timedelta = timedelta(days=14),
+    created_by: int | None = None,
+) -> Invitation:
+    if (posyandu_id is None) == (area_id is None):
+        raise ValueError("an invitation targets either a posyandu or an area")
+    if role is Role.KADER and posyandu_id is None:
+        raise ValueError("a kader invitation targets a posyandu")
+    if role is not Role.KADER and area_id is None:
+        raise ValueError("a supervisor invitation targets an area")
+    if uses < 1:
+        raise ValueError("uses must be at least 1")
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if await invitation_by_code(tx, code) is None:
+            break
+    expires = at + valid_for
+    cur = await tx.execute(
+        "INSERT INTO invitations (code, role, posyandu_id, area_id, uses_left, expires_at, "
+        "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (code, role.value, posyandu_id, area_id, uses, to_db(expires), created_by, to_db(at)),
+    )
+    return Invitation(
+        int(cur.lastrowid or 0), code, role, posyandu_id, area_id, uses, expires, created_by
+    )
+
+
+async def invitation_by_code(conn: Connection, code: str) -> Invitation | None:
+    async with conn.execute(
+        "SELECT * FROM invitations WHERE code = ?", (normalise_code(code),)
+    ) as cur:
+        row = await cur.fetchone()
+    return _invitation(row) if row else None
+
+
+async def redeem(tx: Connection, code: str, at: datetime) -> tuple[RedeemResult, Invitation | None]:
+    """Use one use of ``code`` if it is valid now (atomically, inside the transaction)."""
+    found = await invitation_by_code(tx, code)
+    if found is None:
+        return RedeemResult.UNKNOWN, None
+    if found.expires_at <= at:
+        return RedeemResult.EXPIRED, found
+    if found.uses_left <= 0:
+        return RedeemResult.USED_UP, found
+    await tx.execute(
+        "UPDATE invitations SET uses_left = uses_left - 1 WHERE id = ? AND uses_left > 0",
+        (found.id,),
+    )
+    return RedeemResult.OK, found
+
+
+async def record_code_failure(tx: Connection, channel: str, address: str, at: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO code_failures (channel, address, at) VALUES (?, ?, ?)",
+        (channel, address, to_db(at)),
+    )
+
+
+async def count_code_failures(
+    conn: Connection, since: datetime, channel: str | None = None, address: str | None = None
+) -> int:
+    """Wrong codes since ``since``: from one address, or from everyone (the global limit)."""
+    sql = "SELECT count(*) FROM code_failures WHERE at >= ?"
+    args: list[object] = [to_db(since)]
+    if channel is not None and address is not None:
+        sql += " AND channel = ? AND address = ?"
+        args += [channel, address]
+    async with conn.execute(sql, args) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

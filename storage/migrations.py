@@ -1,0 +1,179 @@
+"""Numbered schema migrations. Migration N brings ``PRAGMA user_version`` from N-1 to N.
+
+Append only: a released migration is never edited. Times are ISO 8601 UTC text; periods are
+``YYYY-MM``; dates ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE areas (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('provinsi', 'kabupaten', 'kecamatan', 'desa')),
+        parent_id INTEGER REFERENCES areas (id),
+        path TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX areas_path ON areas (path)",
+    "CREATE INDEX areas_parent ON areas (parent_id)",
+    """
+    CREATE TABLE posyandu (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        desa_id INTEGER NOT NULL REFERENCES areas (id),
+        area_path TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        schedule TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    "CREATE INDEX posyandu_area_path ON posyandu (area_path)",
+    """
+    CREATE TABLE hari_buka_moves (
+        posyandu_id INTEGER NOT NULL REFERENCES posyandu (id) ON DELETE CASCADE,
+        period TEXT NOT NULL,
+        day TEXT NOT NULL,
+        PRIMARY KEY (posyandu_id, period)
+    )
+    """,
+    """
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('kader', 'supervisor', 'admin')),
+        posyandu_id INTEGER REFERENCES posyandu (id),
+        area_id INTEGER REFERENCES areas (id),
+        reminders INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX people_posyandu ON people (posyandu_id)",
+    "CREATE INDEX people_area ON people (area_id)",
+    """
+    CREATE TABLE identities (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        last_inbound_at TEXT,
+        reachable INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (channel, address)
+    )
+    """,
+    "CREATE INDEX identities_person ON identities (person_id)",
+    """
+    CREATE TABLE invitations (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('kader', 'supervisor', 'admin')),
+        posyandu_id INTEGER REFERENCES posyandu (id),
+        area_id INTEGER REFERENCES areas (id),
+        uses_left INTEGER NOT NULL CHECK (uses_left >= 0),
+        expires_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES people (id),
+        created_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE code_failures (
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX code_failures_address ON code_failures (channel, address, at)",
+    "CREATE INDEX code_failures_at ON code_failures (at)",
+    """
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        posyandu_id INTEGER NOT NULL REFERENCES posyandu (id),
+        period TEXT NOT NULL,
+        buka INTEGER NOT NULL,
+        kader INTEGER, s INTEGER, k INTEGER, d INTEGER, n INTEGER, bgm INTEGER, t2 INTEGER,
+        bumil INTEGER, bumil_periksa INTEGER, pus INTEGER, kb_aktif INTEGER, bayi INTEGER,
+        bayi_imunisasi INTEGER, kk INTEGER, kk_dana_sehat INTEGER,
+        program_tambahan TEXT,
+        revision INTEGER NOT NULL,
+        submitted_by INTEGER REFERENCES people (id),
+        submitted_at TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        UNIQUE (posyandu_id, period)
+    )
+    """,
+    "CREATE INDEX reports_period ON reports (period)",
+    """
+    CREATE TABLE report_revisions (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports (id),
+        revision INTEGER NOT NULL,
+        changed_by INTEGER REFERENCES people (id),
+        changed_at TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        old TEXT,
+        new TEXT NOT NULL,
+        UNIQUE (report_id, revision)
+    )
+    """,
+    """
+    CREATE TABLE sessions (
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        flow TEXT NOT NULL,
+        step TEXT NOT NULL,
+        answers TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (channel, address)
+    )
+    """,
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT,
+        external_id TEXT,
+        delivery_status TEXT,
+        error_code TEXT
+    )
+    """,
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+    "CREATE INDEX outbox_external ON outbox (external_id)",
+    """
+    CREATE TABLE inbound (
+        channel TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (channel, external_id)
+    )
+    """,
+    "CREATE INDEX inbound_received ON inbound (received_at)",
+    """
+    CREATE TABLE reminder_log (
+        posyandu_id INTEGER NOT NULL REFERENCES posyandu (id),
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (posyandu_id, kind, day)
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,210 @@
+"""The outbox: every reply and reminder, decided in the transaction that caused it, delivered
+later (at least once) by the dispatcher. Rows are never deleted by delivery."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from sqlite3 import Row
+from typing import Any
+
+from storage._times import from_db, from_db_opt, to_db
+from storage.db import Connection
+
+__all__ = [
+    "OutboxRow",
+    "Status",
+    "append",
+    "claim_due",
+    "counts",
+    "get",
+    "list_rows",
+    "mark_failed",
+    "mark_retry",
+    "mark_sent",
+    "recover_sending",
+    "requeue",
+    "set_delivery_status",
+]
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    channel: str
+    address: str
+    payload: dict[str, Any]
+    dedupe_key: str
+    status: Status
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+    external_id: str | None
+    delivery_status: str | None
+    error_code: str | None
+
+
+def _row(r: Row) -> OutboxRow:
+    return OutboxRow(
+        id=r["id"],
+        channel=r["channel"],
+        address=r["address"],
+        payload=json.loads(r["payload"]),
+        dedupe_key=r["dedupe_key"],
+        status=Status(r["status"]),
+        attempts=r["attempts"],
+        next_attempt_at=from_db(r["next_attempt_at"]),
+        last_error=r["last_error"],
+        created_at=from_db(r["created_at"]),
+        updated_at=from_db(r["updated_at"]),
+        sent_at=from_db_opt(r["sent_at"]),
+        external_id=r["external_id"],
+        delivery_status=r["delivery_status"],
+        error_code=r["error_code"],
+    )
+
+
+async def append(
+    tx: Connection,
+    channel: str,
+    address: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    at: datetime,
+) -> int | None:
+    """Queue a message; None when ``dedupe_key`` was queued before (nothing added)."""
+    cur = await tx.execute(
+        "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        (
+            channel,
+            address,
+            json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            dedupe_key,
+            to_db(at),
+            to_db(at),
+            to_db(at),
+        ),
+    )
+    return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
+
+
+async def claim_due(
+    tx: Connection, now: datetime, limit: int = 50, channels: list[str] | None = None
+) -> list[OutboxRow]:
+    """Mark up to ``limit`` pending rows that are due as ``sending`` and return them, oldest
+    first (call inside a transaction so two dispatchers never claim the same row)."""
+    sql = "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+    args: list[object] = [to_db(now)]
+    if channels is not None:
+        sql += f" AND channel IN ({','.join('?' * len(channels))})"
+        args.extend(channels)
+    async with tx.execute(sql + " ORDER BY next_attempt_at, id LIMIT ?", (*args, limit)) as cur:
+        rows = [_row(r) for r in await cur.fetchall()]
+    if rows:
+        ids = [r.id for r in rows]
+        await tx.execute(
+            f"UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? "
+            f"WHERE id IN ({','.join('?' * len(ids))})",
+            (to_db(now), *ids),
+        )
+    return [replace(r, status=Status.SENDING, attempts=r.attempts + 1) for r in rows]
+
+
+async def mark_sent(tx: Connection, row_id: int, at: datetime, external_id: str | None) -> None:
+    await tx.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, external_id = ?, "
+        "last_error = NULL WHERE id = ?",
+        (to_db(at), to_db(at), external_id, row_id),
+    )
+
+
+async def mark_retry(
+    tx: Connection, row_id: int, next_at: datetime, error: str, at: datetime
+) -> None:
+    await tx.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
+        "updated_at = ? WHERE id = ?",
+        (to_db(next_at), error[:1000], to_db(at), row_id),
+    )
+
+
+async def mark_failed(
+    tx: Connection, row_id: int, error: str, at: datetime, error_code: str | None = None
+) -> None:
+    await tx.execute(
+        "UPDATE outbox SET status = 'failed', last_error = ?, error_code = ?, updated_at = ? "
+        "WHERE id = ?",
+        (error[:1000], error_code, to_db(at), row_id),
+    )
+
+
+async def set_delivery_status(
+    tx: Connection, external_id: str, status: str, error_code: str | None, at: datetime
+) -> bool:
+    """Record a delivery receipt (delivered / read / failed / undelivered); a failed or
+    undelivered receipt marks the row failed. False when no row has that external id."""
+    failed = status in ("failed", "undelivered")
+    cur = await tx.execute(
+        "UPDATE outbox SET delivery_status = ?, error_code = coalesce(?, error_code), "
+        "updated_at = ?, status = CASE WHEN ? THEN 'failed' ELSE status END, "
+        "last_error = CASE WHEN ? THEN 'delivery ' || ? ELSE last_error END "
+        "WHERE external_id = ?",
+        (status, error_code, to_db(at), failed, failed, status, external_id),
+    )
+    return cur.rowcount > 0
+
+
+async def recover_sending(tx: Connection, at: datetime) -> int:
+    """Rows left ``sending`` by a crash go back to pending (delivery is at least once)."""
+    cur = await tx.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+        "WHERE status = 'sending'",
+        (to_db(at), to_db(at)),
+    )
+    return cur.rowcount
+
+
+async def counts(conn: Connection) -> dict[Status, int]:
+    out = dict.fromkeys(Status, 0)
+    async with conn.execute("SELECT status, count(*) FROM outbox GROUP BY status") as cur:
+        for row in await cur.fetchall():
+            out[Status(row[0])] = int(row[1])
+    return out
+
+
+async def list_rows(conn: Connection, statuses: list[Status], limit: int = 200) -> list[OutboxRow]:
+    marks = ",".join("?" * len(statuses))
+    async with conn.execute(
+        f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id LIMIT ?",
+        (*[s.value for s in statuses], limit),
+    ) as cur:
+        return [_row(r) for r in await cur.fetchall()]
+
+
+async def get(conn: Connection, row_id: int) -> OutboxRow | None:
+    async with conn.execute("SELECT * FROM outbox WHERE id = ?", (row_id,)) as cur:
+        row = await cur.fetchone()
+    return _row(row) if row else None
+
+
+async def requeue(tx: Connection, row_id: int, at: datetime) -> bool:
+    """A failed (or stuck) row back to pending now; False when there is no such row."""
+    cur = await tx.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+        "WHERE id = ? AND status != 'sent'",
+        (to_db(at), to_db(at), row_id),
+    )
+    return cur.rowcount > 0

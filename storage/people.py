@@ -1,0 +1,190 @@
+"""People and their channel identities (several per person), last inbound time, reachability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from sqlite3 import Row
+
+from storage._times import from_db_opt, to_db
+from storage.db import Connection
+
+__all__ = [
+    "Identity",
+    "Person",
+    "Role",
+    "add_identity",
+    "create_person",
+    "identities_of",
+    "identity",
+    "mark_inbound",
+    "people_of_area",
+    "people_of_posyandu",
+    "person_by_address",
+    "person_by_id",
+    "set_reachable",
+    "set_reminders",
+]
+
+
+class Role(StrEnum):
+    KADER = "kader"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    role: Role
+    posyandu_id: int | None
+    area_id: int | None
+    reminders: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    id: int
+    person_id: int
+    channel: str
+    address: str
+    last_inbound_at: datetime | None
+    reachable: bool
+
+
+_PERSON = "id, name, role, posyandu_id, area_id, reminders"
+_IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable"
+
+
+def _person(row: Row) -> Person:
+    return Person(
+        row["id"],
+        row["name"],
+        Role(row["role"]),
+        row["posyandu_id"],
+        row["area_id"],
+        bool(row["reminders"]),
+    )
+
+
+def _identity(row: Row) -> Identity:
+    return Identity(
+        row["id"],
+        row["person_id"],
+        row["channel"],
+        row["address"],
+        from_db_opt(row["last_inbound_at"]),
+        bool(row["reachable"]),
+    )
+
+
+async def create_person(
+    tx: Connection,
+    name: str,
+    role: Role,
+    at: datetime,
+    *,
+    posyandu_id: int | None = None,
+    area_id: int | None = None,
+) -> Person:
+    if role is Role.KADER and posyandu_id is None:
+        raise ValueError("a kader belongs to a posyandu")
+    if role is not Role.KADER and area_id is None:
+        raise ValueError("a supervisor or admin belongs to an area")
+    cur = await tx.execute(
+        "INSERT INTO people (name, role, posyandu_id, area_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        (name, role.value, posyandu_id, area_id, to_db(at)),
+    )
+    return Person(int(cur.lastrowid or 0), name, role, posyandu_id, area_id, True)
+
+
+async def person_by_id(conn: Connection, person_id: int) -> Person | None:
+    async with conn.execute(f"SELECT {_PERSON} FROM people WHERE id = ?", (person_id,)) as cur:
+        row = await cur.fetchone()
+    return _person(row) if row else None
+
+
+async def person_by_address(conn: Connection, channel: str, address: str) -> Person | None:
+    async with conn.execute(
+        f"SELECT {', '.join('p.' + c.strip() for c in _PERSON.split(','))} FROM people p "
+        "JOIN identities i ON i.person_id = p.id WHERE i.channel = ? AND i.address = ?",
+        (channel, address),
+    ) as cur:
+        row = await cur.fetchone()
+    return _person(row) if row else None
+
+
+async def add_identity(tx: Connection, person_id: int, channel: str, address: str) -> Identity:
+    """Bind ``channel:address`` to the person (re-binding it if it belonged to someone else)."""
+    await tx.execute(
+        "INSERT INTO identities (person_id, channel, address) VALUES (?, ?, ?) "
+        "ON CONFLICT (channel, address) DO UPDATE SET person_id = excluded.person_id, "
+        "reachable = 1",
+        (person_id, channel, address),
+    )
+    found = await identity(tx, channel, address)
+    assert found is not None
+    return found
+
+
+async def identity(conn: Connection, channel: str, address: str) -> Identity | None:
+    async with conn.execute(
+        f"SELECT {_IDENTITY} FROM identities WHERE channel = ? AND address = ?",
+        (channel, address),
+    ) as cur:
+        row = await cur.fetchone()
+    return _identity(row) if row else None
+
+
+async def identities_of(conn: Connection, person_ids: list[int]) -> list[Identity]:
+    if not person_ids:
+        return []
+    marks = ",".join("?" * len(person_ids))
+    async with conn.execute(
+        f"SELECT {_IDENTITY} FROM identities WHERE person_id IN ({marks}) ORDER BY id",
+        person_ids,
+    ) as cur:
+        return [_identity(r) for r in await cur.fetchall()]
+
+
+async def mark_inbound(tx: Connection, channel: str, address: str, at: datetime) -> None:
+    """Remember the last inbound time (WhatsApp's 24-hour window) and that they are reachable."""
+    await tx.execute(
+        "UPDATE identities SET last_inbound_at = ?, reachable = 1 "
+        "WHERE channel = ? AND address = ? AND (last_inbound_at IS NULL OR last_inbound_at < ?)",
+        (to_db(at), channel, address, to_db(at)),
+    )
+
+
+async def set_reachable(tx: Connection, channel: str, address: str, reachable: bool) -> None:
+    await tx.execute(
+        "UPDATE identities SET reachable = ? WHERE channel = ? AND address = ?",
+        (int(reachable), channel, address),
+    )
+
+
+async def set_reminders(tx: Connection, person_id: int, enabled: bool) -> None:
+    await tx.execute("UPDATE people SET reminders = ? WHERE id = ?", (int(enabled), person_id))
+
+
+async def people_of_posyandu(conn: Connection, posyandu_ids: list[int]) -> list[Person]:
+    if not posyandu_ids:
+        return []
+    marks = ",".join("?" * len(posyandu_ids))
+    async with conn.execute(
+        f"SELECT {_PERSON} FROM people WHERE posyandu_id IN ({marks}) ORDER BY id", posyandu_ids
+    ) as cur:
+        return [_person(r) for r in await cur.fetchall()]
+
+
+async def people_of_area(conn: Connection, area_ids: list[int]) -> list[Person]:
+    """Supervisors and admins attached to exactly these areas."""
+    if not area_ids:
+        return []
+    marks = ",".join("?" * len(area_ids))
+    async with conn.execute(
+        f"SELECT {_PERSON} FROM people WHERE area_id IN ({marks}) ORDER BY id", area_ids
+    ) as cur:
+        return [_person(r) for r in await cur.fetchall()]

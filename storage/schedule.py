@@ -1,0 +1,105 @@
+"""Hari-buka schedules: a fixed day of the month, or the nth (or last) weekday.
+
+Pure. Parses the phrases people use ("tanggal 12", "selasa ke-2", "selasa minggu ke-2",
+"selasa terakhir", "selasa minggu terakhir") and the stored form (``day:12``,
+``weekday:1:2``, ``weekday:1:-1``; weekday 0 = Monday). A fixed day past the month's end
+(31 in April) becomes the month's last day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from scoring import Period
+
+__all__ = ["WEEKDAYS", "Schedule", "ScheduleError"]
+
+#: Indonesian weekday names, Monday first (``date.weekday()`` order).
+WEEKDAYS: tuple[str, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+_WEEKDAY_ALIASES = {"jum'at": "jumat", "ahad": "minggu"}
+_ORDINALS = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "keempat": 4}
+
+
+class ScheduleError(ValueError):
+    """A schedule phrase that cannot be understood; the message says what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    #: Fixed day of the month (1-31), or None for a weekday schedule.
+    day: int | None = None
+    #: 0 = Monday ... 6 = Sunday.
+    weekday: int | None = None
+    #: 1-4, or -1 for the last one of the month.
+    nth: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None:
+            if not 1 <= self.day <= 31 or self.weekday is not None:
+                raise ScheduleError("day of month must be 1-31")
+        elif self.weekday is None or not 0 <= self.weekday <= 6 or self.nth not in (1, 2, 3, 4, -1):
+            raise ScheduleError("weekday schedule needs a weekday and n in 1-4 or last")
+
+    def hari_buka(self, period: Period) -> date:
+        """The day this schedule gives in ``period``."""
+        last_day = calendar.monthrange(period.year, period.month)[1]
+        if self.day is not None:
+            return date(period.year, period.month, min(self.day, last_day))
+        assert self.weekday is not None and self.nth is not None
+        if self.nth == -1:
+            last = date(period.year, period.month, last_day)
+            return date.fromordinal(last.toordinal() - (last.weekday() - self.weekday) % 7)
+        first = date(period.year, period.month, 1)
+        offset = (self.weekday - first.weekday()) % 7
+        return date(period.year, period.month, 1 + offset + 7 * (self.nth - 1))
+
+    def stored(self) -> str:
+        if self.day is not None:
+            return f"day:{self.day}"
+        return f"weekday:{self.weekday}:{self.nth}"
+
+    def describe(self) -> str:
+        """In Indonesian, as people say it: "tanggal 12", "Selasa minggu ke-2"."""
+        if self.day is not None:
+            return f"tanggal {self.day}"
+        assert self.weekday is not None
+        name = WEEKDAYS[self.weekday].capitalize()
+        return f"{name} minggu terakhir" if self.nth == -1 else f"{name} minggu ke-{self.nth}"
+
+    @classmethod
+    def parse(cls, text: str) -> Schedule:
+        raw = " ".join(text.lower().replace(",", " ").split())
+        stored = re.fullmatch(r"day:(\d{1,2})", raw)
+        if stored:
+            return cls(day=int(stored.group(1)))
+        stored = re.fullmatch(r"weekday:(\d):(-1|[1-4])", raw)
+        if stored:
+            return cls(weekday=int(stored.group(1)), nth=int(stored.group(2)))
+        fixed = re.fullmatch(r"(?:setiap )?(?:tanggal|tgl\.?) ?(\d{1,2})(?: setiap bulan)?", raw)
+        if fixed:
+            return cls(day=int(fixed.group(1)))
+        words = raw.split()
+        if words and words[0] in ("setiap", "tiap"):
+            words = words[1:]
+        if words:
+            words[0] = _WEEKDAY_ALIASES.get(words[0], words[0])
+        if len(words) >= 2 and words[0] in WEEKDAYS:
+            rest = " ".join(words[1:])
+            rest = re.sub(r"^(?:minggu|pekan) ", "", rest)
+            nth: int | None = None
+            if rest in ("terakhir", "akhir"):
+                nth = -1
+            else:
+                m = re.fullmatch(r"ke-? ?([1-4])", rest)
+                if m:
+                    nth = int(m.group(1))
+                elif rest in _ORDINALS:
+                    nth = _ORDINALS[rest]
+            if nth is not None:
+                return cls(weekday=WEEKDAYS.index(words[0]), nth=nth)
+        raise ScheduleError(
+            f"cannot read schedule {text!r}: use 'tanggal 12', 'selasa ke-2' or 'selasa terakhir'"
+        )

@@ -1,0 +1,68 @@
+"""Conversation sessions, one per (channel, address): flow, step, answers so far, expiry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage._times import from_db, to_db
+from storage.db import Connection
+
+__all__ = ["StoredSession", "delete_session", "get_session", "save_session"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    channel: str
+    address: str
+    flow: str
+    step: str
+    answers: dict[str, Any]
+    started_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+
+
+async def get_session(conn: Connection, channel: str, address: str) -> StoredSession | None:
+    async with conn.execute(
+        "SELECT * FROM sessions WHERE channel = ? AND address = ?", (channel, address)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return StoredSession(
+        row["channel"],
+        row["address"],
+        row["flow"],
+        row["step"],
+        json.loads(row["answers"]),
+        from_db(row["started_at"]),
+        from_db(row["updated_at"]),
+        from_db(row["expires_at"]),
+    )
+
+
+async def save_session(tx: Connection, session: StoredSession) -> None:
+    await tx.execute(
+        "INSERT INTO sessions (channel, address, flow, step, answers, started_at, updated_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, address) DO UPDATE "
+        "SET flow = excluded.flow, step = excluded.step, answers = excluded.answers, "
+        "started_at = excluded.started_at, updated_at = excluded.updated_at, "
+        "expires_at = excluded.expires_at",
+        (
+            session.channel,
+            session.address,
+            session.flow,
+            session.step,
+            json.dumps(session.answers, ensure_ascii=False, sort_keys=True),
+            to_db(session.started_at),
+            to_db(session.updated_at),
+            to_db(session.expires_at),
+        ),
+    )
+
+
+async def delete_session(tx: Connection, channel: str, address: str) -> None:
+    await tx.execute("DELETE FROM sessions WHERE channel = ? AND address = ?", (channel, address))
