@@ -1,0 +1,1 @@
+"""Hari-buka calendars and reminder sweeps on APScheduler; enqueues into the outbox."""

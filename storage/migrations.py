@@ -175,5 +175,22 @@ _V1: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2: tuple[str, ...] = (
+    # Reminder sweeps group the posyandu by (time zone, schedule) instead of reading them all.
+    "CREATE INDEX posyandu_schedule ON posyandu (active, timezone, schedule)",
+    # A chat group (Telegram) linked to an area: summaries go there too.
+    """
+    CREATE TABLE group_links (
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        area_id INTEGER NOT NULL REFERENCES areas (id),
+        linked_by INTEGER REFERENCES people (id),
+        linked_at TEXT NOT NULL,
+        PRIMARY KEY (channel, address)
+    )
+    """,
+    "CREATE INDEX group_links_area ON group_links (area_id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,6 +17,7 @@ __all__ = [
     "OutboxRow",
     "Status",
     "append",
+    "append_many",
     "claim_due",
     "counts",
     "get",
@@ -208,3 +209,20 @@ async def requeue(tx: Connection, row_id: int, at: datetime) -> bool:
         (to_db(at), to_db(at), row_id),
     )
     return cur.rowcount > 0
+
+
+async def append_many(
+    tx: Connection,
+    rows: list[tuple[str, str, dict[str, Any], str]],
+    at: datetime,
+) -> None:
+    """Queue many (channel, address, payload, dedupe_key) at once; duplicates are skipped."""
+    when = to_db(at)
+    await tx.executemany(
+        "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        [
+            (ch, addr, json.dumps(p, ensure_ascii=False, sort_keys=True), key, when, when, when)
+            for ch, addr, p, key in rows
+        ],
+    )

@@ -15,6 +15,7 @@ __all__ = [
     "Person",
     "Role",
     "add_identity",
+    "area_people",
     "create_person",
     "identities_of",
     "identity",
@@ -186,5 +187,13 @@ async def people_of_area(conn: Connection, area_ids: list[int]) -> list[Person]:
     marks = ",".join("?" * len(area_ids))
     async with conn.execute(
         f"SELECT {_PERSON} FROM people WHERE area_id IN ({marks}) ORDER BY id", area_ids
+    ) as cur:
+        return [_person(r) for r in await cur.fetchall()]
+
+
+async def area_people(conn: Connection) -> list[Person]:
+    """Every supervisor and admin (people attached to an area)."""
+    async with conn.execute(
+        f"SELECT {_PERSON} FROM people WHERE area_id IS NOT NULL AND role != 'kader' ORDER BY id"
     ) as cur:
         return [_person(r) for r in await cur.fetchall()]

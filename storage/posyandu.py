@@ -21,7 +21,9 @@ __all__ = [
     "moves_for",
     "posyandu_by_code",
     "posyandu_by_id",
+    "posyandu_in_group",
     "posyandu_under",
+    "schedule_groups",
     "set_schedule",
     "upsert_posyandu",
     "valid_timezone",
@@ -182,3 +184,21 @@ def hari_buka(
         if moved is not None:
             return moved
     return posyandu.schedule.hari_buka(period)
+
+
+async def schedule_groups(conn: Connection) -> list[tuple[str, Schedule]]:
+    """The distinct (time zone, schedule) pairs of active posyandu (a few hundred at most)."""
+    async with conn.execute(
+        "SELECT DISTINCT timezone, schedule FROM posyandu WHERE active = 1"
+    ) as cur:
+        return [(r[0], Schedule.parse(r[1])) for r in await cur.fetchall()]
+
+
+async def posyandu_in_group(conn: Connection, timezone: str, schedule: Schedule) -> list[Posyandu]:
+    """Active posyandu with this time zone and schedule."""
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM posyandu WHERE active = 1 AND timezone = ? AND schedule = ? "
+        "ORDER BY id",
+        (timezone, schedule.stored()),
+    ) as cur:
+        return [_posyandu(r) for r in await cur.fetchall()]

@@ -20,6 +20,7 @@ __all__ = [
     "StoredReport",
     "get_report",
     "list_reports",
+    "reported_ids",
     "reports_for_posyandu_ids",
     "revisions",
     "save_report",
@@ -205,3 +206,18 @@ async def revisions(conn: Connection, report_id: int) -> list[Revision]:
         )
         for r in rows
     ]
+
+
+async def reported_ids(conn: Connection, posyandu_ids: Iterable[int], period: Period) -> set[int]:
+    """Which of these posyandu have a report (opened or not) for ``period``."""
+    ids = list(posyandu_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT posyandu_id FROM reports WHERE period = ? AND posyandu_id IN ({marks})",
+            (str(period), *chunk),
+        ) as cur:
+            found.update(r[0] for r in await cur.fetchall())
+    return found

@@ -1,0 +1,100 @@
+"""The scheduler inside ``posyandu run``: APScheduler 3's AsyncIOScheduler with a memory job
+store, rebuilt at every start. Jobs are sweeps, not a job per posyandu:
+
+- ``reminders``: every ``interval`` seconds, :func:`scheduler.sweep.sweep` at the clock's now;
+- ``prune-inbound``: hourly, forget inbound message ids older than 7 days.
+
+Coalescing and a misfire grace equal to the reminder grace mean a sweep missed during a restart
+or a busy minute runs once when it can; the sweep's own window and the reminder log make sure
+nothing is sent twice and nothing past the grace window is sent at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.calendar import ReminderSettings
+from scheduler.sweep import sweep
+from storage import Database
+from storage.clock import Clock
+from storage.inbound import prune_inbound
+
+__all__ = ["ReminderScheduler"]
+
+log = logging.getLogger("posyandu.scheduler")
+
+INBOUND_KEEP = timedelta(days=7)
+
+
+class ReminderScheduler:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: ReminderSettings,
+        interval_seconds: float = 60.0,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.interval_seconds = interval_seconds
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self.last_sweep_ok: bool = True
+        self.sweeps = 0
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def start(self) -> None:
+        grace = int(self.settings.grace.total_seconds())
+        self._scheduler.add_job(
+            self.run_sweep,
+            IntervalTrigger(seconds=self.interval_seconds),
+            id="reminders",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=grace,
+            replace_existing=True,
+            next_run_time=self.clock.now(),
+        )
+        self._scheduler.add_job(
+            self.prune,
+            IntervalTrigger(hours=1),
+            id="prune-inbound",
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    async def run_sweep(self) -> None:
+        now = self.clock.now()
+        try:
+            result = await sweep(self.db, now, self.settings)
+        except Exception:
+            self.last_sweep_ok = False
+            log.exception("scheduler.sweep.failed")
+            return
+        self.last_sweep_ok = True
+        self.sweeps += 1
+        if result.messages:
+            log.info(
+                "scheduler.sweep",
+                extra={"fields": {"reminders": result.reminders, "messages": result.messages}},
+            )
+
+    async def prune(self) -> None:
+        try:
+            async with self.db.transaction() as tx:
+                await prune_inbound(tx, self.clock.now() - INBOUND_KEEP)
+        except Exception:
+            log.exception("scheduler.prune.failed")
