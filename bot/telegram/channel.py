@@ -6,7 +6,7 @@ import datetime as dtm
 import io
 from collections.abc import Awaitable, Sequence
 
-from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import Bot, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -17,7 +17,6 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import ExtBot
 
 from bot.channels import (
     OutgoingDocument,
@@ -41,11 +40,12 @@ def keyboard(choices: Sequence[str]) -> ReplyKeyboardMarkup:
 
 
 class TelegramChannel:
-    """A :class:`bot.channels.Channel` over a python-telegram-bot ``ExtBot``."""
+    """A :class:`bot.channels.Channel` over a python-telegram-bot ``Bot`` (an ``ExtBot`` with
+    PTB's rate limiter in the service)."""
 
     name = "telegram"
 
-    def __init__(self, bot: ExtBot[None]) -> None:
+    def __init__(self, bot: Bot) -> None:
         self.bot = bot
         #: Chats that were last sent a keyboard (so the next plain text removes it).
         self._keyboard_shown: set[str] = set()

@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import Bot, Update
 
-__all__ = ["TelegramText", "parse_update"]
+__all__ = ["TelegramText", "from_update", "parse_update"]
 
 PRIVATE = "private"
 
@@ -34,7 +34,7 @@ class TelegramText:
         return self.chat_type != PRIVATE
 
 
-def parse_update(data: Any, bot: Bot, bot_username: str) -> tuple[int | None, TelegramText | None]:
+def parse_update(data: Any, bot: Bot, bot_username: str) -> tuple[int, TelegramText | None]:
     """(update id, the text to handle or None when there is nothing for us in the update).
 
     Raises ``ValueError`` when ``data`` is not a Bot API update at all.
@@ -45,18 +45,23 @@ def parse_update(data: Any, bot: Bot, bot_username: str) -> tuple[int | None, Te
         update = Update.de_json(data, bot)
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise ValueError(f"malformed Telegram update: {type(exc).__name__}") from exc
+    return update.update_id, from_update(update, bot_username)
+
+
+def from_update(update: Update, bot_username: str) -> TelegramText | None:
+    """The text message in ``update`` that is for us, or None."""
     message = update.message
     if message is None or message.text is None or message.chat is None:
-        return update.update_id, None
+        return None
     text = message.text
     chat_type = str(message.chat.type)
     if chat_type != PRIVATE:
         command = _group_command(text, bot_username)
         if command is None:
-            return update.update_id, None
+            return None
         text = command
     sender = message.from_user
-    return update.update_id, TelegramText(
+    return TelegramText(
         update_id=update.update_id,
         chat_id=str(message.chat.id),
         chat_type=chat_type,
