@@ -84,5 +84,6 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "uvicorn.access"):
+    # Libraries that log requests (phone numbers, URLs with tokens) are kept at WARNING.
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "uvicorn.access", "twilio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
