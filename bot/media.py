@@ -13,11 +13,18 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-__all__ = ["MediaGrant", "issue_token", "read_token"]
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+__all__ = ["MediaGrant", "MediaStore", "issue_token", "media_route", "read_token"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +75,64 @@ def read_token(token: str, now: datetime, key: bytes) -> MediaGrant | None:
     if now.timestamp() >= expires:
         return None
     return MediaGrant(kind, params, expires)
+
+
+class MediaStore:
+    """Rendered documents kept on disk for Twilio to fetch, by content hash."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def put(self, content: bytes) -> str:
+        key = hashlib.sha256(content).hexdigest()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{key}.pdf"
+        if not path.exists():
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(content)
+            tmp.replace(path)
+        return key
+
+    def get(self, key: str) -> bytes | None:
+        if not re.fullmatch(r"[0-9a-f]{64}", key):
+            return None
+        path = self.directory / f"{key}.pdf"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def prune(self, older_than: datetime) -> int:
+        """Delete files last written before ``older_than`` (their tokens have expired)."""
+        removed = 0
+        if not self.directory.exists():
+            return 0
+        for path in self.directory.glob("*.pdf"):
+            if path.stat().st_mtime < older_than.timestamp():
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def media_route(store: MediaStore, key: bytes, now: Callable[[], datetime]) -> Route:
+    """``GET /media/<token>.pdf``: the document under a valid, unexpired token; else 404."""
+
+    async def serve(request: Request) -> Response:
+        token = str(request.path_params.get("token", ""))
+        grant = read_token(token, now(), key)
+        digest = grant.params.get("key") if grant and grant.kind == "media" else None
+        content = store.get(digest) if isinstance(digest, str) else None
+        if content is None:
+            return PlainTextResponse("not found", status_code=404)
+        name = str(grant.params.get("name", "laporan.pdf")) if grant else "laporan.pdf"
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+        return Response(
+            content,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="{safe}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+    return Route("/media/{token}.pdf", serve, methods=["GET"])
