@@ -21,6 +21,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.logs import log_event
+from bot.whatsapp.intake import WhatsAppText, parse_form, signature_ok
 
 __all__ = ["BodyLimit", "Health", "HttpParts", "create_app"]
 
@@ -43,6 +44,13 @@ class HttpParts:
     #: Handles one decoded Telegram update; returns once it is recorded (committed).
     telegram_update: Callable[[Any], Awaitable[None]] | None = None
     telegram_secret: str = ""
+    #: Handles one WhatsApp message from Twilio's webhook; returns once it is recorded.
+    whatsapp_message: Callable[[WhatsAppText], Awaitable[None]] | None = None
+    #: Records one Twilio status callback (the form fields).
+    whatsapp_status: Callable[[dict[str, str]], Awaitable[None]] | None = None
+    twilio_auth_token: str = ""
+    #: The public URL of this app (signatures are computed against it, not the Host header).
+    public_base_url: str = ""
     extra_routes: list[Route] = field(default_factory=list)
 
 
@@ -122,6 +130,9 @@ def create_app(parts: HttpParts) -> Starlette:
 
         routes.append(Route("/telegram/webhook", telegram_webhook, methods=["POST"]))
 
+    if parts.whatsapp_message is not None and parts.whatsapp_status is not None:
+        routes.extend(_twilio_routes(parts, parts.whatsapp_message, parts.whatsapp_status))
+
     routes.extend(parts.extra_routes)
 
     async def server_error(_request: Request, exc: Exception) -> Response:
@@ -131,3 +142,56 @@ def create_app(parts: HttpParts) -> Starlette:
     app = Starlette(routes=routes, exception_handlers={Exception: server_error})
     app.add_middleware(BodyLimit)
     return app
+
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def _twilio_routes(
+    parts: HttpParts,
+    handle_message: Callable[[WhatsAppText], Awaitable[None]],
+    handle_status: Callable[[dict[str, str]], Awaitable[None]],
+) -> list[Route]:
+    base = parts.public_base_url.rstrip("/")
+
+    async def signed_form(request: Request) -> dict[str, str] | Response:
+        if not request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"
+        ):
+            return PlainTextResponse("expected a form", status_code=415)
+        try:
+            form = await request.form()
+        except Exception:  # a body the form parser cannot read
+            return PlainTextResponse("malformed form", status_code=400)
+        fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        signature = request.headers.get("x-twilio-signature", "")
+        if not signature_ok(parts.twilio_auth_token, url, fields, signature):
+            log_event(log, "twilio.webhook.forbidden", logging.WARNING, path=request.url.path)
+            return PlainTextResponse("forbidden", status_code=403)
+        return fields
+
+    async def whatsapp(request: Request) -> Response:
+        fields = await signed_form(request)
+        if isinstance(fields, Response):
+            return fields
+        try:
+            message = parse_form(fields)
+        except ValueError as exc:
+            return PlainTextResponse(f"bad request: {exc}", status_code=400)
+        await handle_message(message)
+        return Response(EMPTY_TWIML, media_type="text/xml")
+
+    async def status(request: Request) -> Response:
+        fields = await signed_form(request)
+        if isinstance(fields, Response):
+            return fields
+        if not fields.get("MessageSid") or not fields.get("MessageStatus"):
+            return PlainTextResponse("bad request: MessageSid and MessageStatus needed", 400)
+        await handle_status(fields)
+        return PlainTextResponse("ok")
+
+    return [
+        Route("/twilio/whatsapp", whatsapp, methods=["POST"]),
+        Route("/twilio/status", status, methods=["POST"]),
+    ]
