@@ -34,6 +34,9 @@ class MediaGrant:
     expires_at: int
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -58,9 +61,9 @@ def issue_token(kind: str, params: dict[str, Any], expires_at: datetime, key: by
 
 def read_token(token: str, now: datetime, key: bytes) -> MediaGrant | None:
     """The grant in ``token``, or None when it is malformed, forged or expired."""
-    payload, sep, signature = token.partition(".")
-    if not sep or not payload or not signature or len(token) > 2048:
+    if len(token) > 2048 or not _TOKEN.fullmatch(token):
         return None
+    payload, _sep, signature = token.partition(".")
     if not hmac.compare_digest(_sign(payload, key), signature):
         return None
     try:

@@ -1,0 +1,54 @@
+"""Channel-agnostic dialogue: an inbound message in, replies (as data) out.
+
+The dialogue itself is pure (:func:`step`, :func:`plan`, parsers, flows, the catalogue); the
+thin async :mod:`conversations.engine` loads what a step needs, runs it, and applies the
+result in one storage transaction. Nothing here imports a channel or a PDF library.
+"""
+
+from conversations.effects import Effect, Register, SaveReport, StepResult
+from conversations.inbound import Inbound
+from conversations.model import (
+    AreaData,
+    AreaMember,
+    Contact,
+    Context,
+    Invitation,
+    Limits,
+    Person,
+    PosyanduData,
+    PosyanduInfo,
+    Role,
+    StoredReport,
+)
+from conversations.plan import Needs, plan
+from conversations.replies import Document, Reply, Text
+from conversations.session import Session, session_from_json, session_to_json
+from conversations.step import step
+
+__all__ = [
+    "AreaData",
+    "AreaMember",
+    "Contact",
+    "Context",
+    "Document",
+    "Effect",
+    "Inbound",
+    "Invitation",
+    "Limits",
+    "Needs",
+    "Person",
+    "PosyanduData",
+    "PosyanduInfo",
+    "Register",
+    "Reply",
+    "Role",
+    "SaveReport",
+    "Session",
+    "StepResult",
+    "StoredReport",
+    "Text",
+    "plan",
+    "session_from_json",
+    "session_to_json",
+    "step",
+]

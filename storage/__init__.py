@@ -3,8 +3,11 @@
 ``Database`` (storage.db) owns the connections: ``async with db.transaction() as tx`` for
 writes (BEGIN IMMEDIATE, one serialised writer), ``async with db.read() as conn`` for reads.
 Aggregate modules (areas, posyandu, people, invitations, reports, sessions, outbox, inbound,
-reminders) are functions taking a connection — a transaction or a reader — and returning plain
-dataclasses. Times are passed in (timezone-aware); nothing here reads the clock.
+reminders, groups) are functions taking a connection — a transaction or a reader — and
+returning plain dataclasses; several of them join one transaction by being handed the same
+``tx``. ``storage.schedule`` is the pure hari-buka calendar, ``storage.imports`` the CSV
+import of areas and posyandu, ``storage.backup`` the online copy. Times are passed in
+(timezone-aware); nothing here reads the clock.
 """
 
 from storage.db import Connection, Database, DatabaseError, SchemaTooNewError

@@ -1,11 +1,14 @@
 """Areas: provinsi > kabupaten/kota > kecamatan > desa/kelurahan, each with a code and name.
 
-Each row keeps its materialised path (``/1/5/9/``) so "everything under area X" is one
-indexed prefix query.
+Each row keeps its materialised path (``/1/5/9/``, the ids from the provinsi down) so
+"everything under area X" is one indexed range scan: every path that starts with X's path
+lies in ``[path, path with its last "/" replaced by "0")``. (``LIKE 'x%'`` would scan the
+whole table: SQLite only uses an index for LIKE with a case-insensitive column collation.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from sqlite3 import Row
@@ -18,7 +21,11 @@ __all__ = [
     "ancestors",
     "area_by_code",
     "area_by_id",
+    "areas_by_codes",
+    "areas_by_ids",
     "areas_under",
+    "parse_level",
+    "subtree_bounds",
     "upsert_area",
 ]
 
@@ -41,6 +48,36 @@ class Level(StrEnum):
             "kecamatan": "Kecamatan",
             "desa": "Desa/Kelurahan",
         }[self.value]
+
+
+_LEVEL_NAMES: dict[str, Level] = {
+    "provinsi": Level.PROVINSI,
+    "kabupaten": Level.KABUPATEN,
+    "kota": Level.KABUPATEN,
+    "kabupaten/kota": Level.KABUPATEN,
+    "kecamatan": Level.KECAMATAN,
+    "desa": Level.DESA,
+    "kelurahan": Level.DESA,
+    "desa/kelurahan": Level.DESA,
+}
+
+
+def parse_level(text: str) -> Level:
+    """A level by its name ("kota" is a kabupaten-level area, "kelurahan" a desa-level one)."""
+    level = _LEVEL_NAMES.get(text.strip().lower())
+    if level is None:
+        raise ValueError(
+            f"unknown level {text!r}: use provinsi, kabupaten (or kota), kecamatan, "
+            "desa (or kelurahan)"
+        )
+    return level
+
+
+def subtree_bounds(path: str) -> tuple[str, str]:
+    """``(low, high)`` such that ``low <= p < high`` exactly when ``p`` starts with ``path``."""
+    if not path.endswith("/"):
+        raise ValueError(f"not an area path: {path!r}")
+    return path, path[:-1] + "0"  # "0" is the character after "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +111,37 @@ async def area_by_id(conn: Connection, area_id: int) -> Area | None:
     return _area(row) if row else None
 
 
+async def areas_by_ids(conn: Connection, area_ids: Iterable[int]) -> dict[int, Area]:
+    ids = sorted(set(area_ids))
+    out: dict[int, Area] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM areas WHERE id IN ({marks})", chunk
+        )
+        out.update((a.id, a) for a in map(_area, rows))
+    return out
+
+
+async def areas_by_codes(conn: Connection, codes: Iterable[str]) -> dict[str, Area]:
+    wanted = sorted(set(codes))
+    out: dict[str, Area] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM areas WHERE code IN ({marks})", chunk
+        )
+        out.update((a.code, a) for a in map(_area, rows))
+    return out
+
+
 async def areas_under(conn: Connection, area: Area, level: Level | None = None) -> list[Area]:
     """Every area below ``area`` (not itself), optionally of one level, ordered by code."""
-    sql = f"SELECT {_COLUMNS} FROM areas WHERE path LIKE ? AND id != ?"
-    args: list[object] = [area.path + "%", area.id]
+    low, high = subtree_bounds(area.path)
+    sql = f"SELECT {_COLUMNS} FROM areas WHERE path >= ? AND path < ? AND id != ?"
+    args: list[object] = [low, high, area.id]
     if level is not None:
         sql += " AND level = ?"
         args.append(level.value)
@@ -106,6 +170,11 @@ async def upsert_area(
         raise ValueError(f"a {level.value} must be under a {list(Level)[level.depth - 1].value}")
     existing = await area_by_code(tx, code)
     parent_id = parent.id if parent else None
+    if existing is not None and existing.level is not level and await _has_members(tx, existing):
+        raise ValueError(
+            f"area {code} is a {existing.level.value} with areas or posyandu under it; "
+            f"it cannot become a {level.value}"
+        )
     if existing is None:
         cur = await tx.execute(
             "INSERT INTO areas (code, name, level, parent_id, path) VALUES (?, ?, ?, ?, '')",
@@ -122,12 +191,24 @@ async def upsert_area(
     )
     if path != existing.path:
         # Moved: rewrite the paths of everything below, and of the posyandu there.
+        low, high = subtree_bounds(existing.path)
         await tx.execute(
-            "UPDATE areas SET path = ? || substr(path, ?) WHERE path LIKE ? AND id != ?",
-            (path, len(existing.path) + 1, existing.path + "%", existing.id),
+            "UPDATE areas SET path = ? || substr(path, ?) WHERE path >= ? AND path < ? AND id != ?",
+            (path, len(existing.path) + 1, low, high, existing.id),
         )
         await tx.execute(
-            "UPDATE posyandu SET area_path = ? || substr(area_path, ?) WHERE area_path LIKE ?",
-            (path, len(existing.path) + 1, existing.path + "%"),
+            "UPDATE posyandu SET area_path = ? || substr(area_path, ?) "
+            "WHERE area_path >= ? AND area_path < ?",
+            (path, len(existing.path) + 1, low, high),
         )
     return Area(existing.id, code, name, level, parent_id, path)
+
+
+async def _has_members(conn: Connection, area: Area) -> bool:
+    low, high = subtree_bounds(area.path)
+    rows = await conn.execute_fetchall(
+        "SELECT EXISTS (SELECT 1 FROM areas WHERE parent_id = ?) "
+        "OR EXISTS (SELECT 1 FROM posyandu WHERE area_path >= ? AND area_path < ?)",
+        (area.id, low, high),
+    )
+    return any(bool(r[0]) for r in rows)

@@ -2,10 +2,11 @@
 
 ``Database.open(path)`` creates the file (and its folder) on first use, applies the numbered
 migrations (``PRAGMA user_version``), and refuses a file written by a newer version without
-touching it. Writes go through ``async with db.transaction() as tx:`` — ``BEGIN IMMEDIATE`` on
-the one writer connection, serialised in-process by an asyncio lock, committed on success and
-rolled back on any error — so a conversation step saves session, report and outbox rows
-atomically. Reads use ``async with db.read() as conn:`` on a small pool of reader connections.
+touching it (the version is read on a read-only connection first). Writes go through
+``async with db.transaction() as tx:`` — ``BEGIN IMMEDIATE`` on the one writer connection,
+serialised in-process by an asyncio lock, committed on success and rolled back on any error —
+so a conversation step saves session, report and outbox rows atomically. Reads use
+``async with db.read() as conn:`` on a small pool of read-only connections.
 """
 
 from __future__ import annotations
@@ -18,25 +19,20 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.backup import BackupResult, backup_file
+from storage.errors import DatabaseError, SchemaTooNewError
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["Connection", "Database", "DatabaseError", "SchemaTooNewError"]
+__all__ = [
+    "Connection",
+    "Database",
+    "DatabaseError",
+    "SchemaTooNewError",
+    "migrate",
+    "probe_version",
+]
 
 Connection = aiosqlite.Connection
-
-
-class DatabaseError(Exception):
-    """A database that cannot be used, with a message for the operator."""
-
-
-class SchemaTooNewError(DatabaseError):
-    def __init__(self, found: int, supported: int, path: Path) -> None:
-        super().__init__(
-            f"database {path} has schema version {found}, newer than this program supports "
-            f"({supported}); upgrade Posyandu Bot. The file was not modified."
-        )
-        self.found = found
-        self.supported = supported
 
 
 async def _connect(path: Path, busy_timeout_ms: int, synchronous: str) -> Connection:
@@ -48,16 +44,43 @@ async def _connect(path: Path, busy_timeout_ms: int, synchronous: str) -> Connec
     return conn
 
 
+def _probe(path: Path) -> int:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        row = conn.execute("PRAGMA user_version").fetchone()
+    finally:
+        conn.close()
+    return int(row[0]) if row else 0
+
+
+async def probe_version(path: Path | str) -> int:
+    """The schema version of an existing file, read without any chance of writing to it
+    (0 for a missing or empty file). Raises :class:`DatabaseError` for a file that is not
+    an SQLite database."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    try:
+        return await asyncio.to_thread(_probe, path)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"database {path}: cannot be read ({exc})") from None
+
+
 class Database:
     def __init__(
         self,
         path: Path,
         writer: Connection,
         readers: list[Connection],
+        opened_version: int,
     ) -> None:
         self.path = path
+        #: The schema version the file had before this open migrated it.
+        self.opened_version = opened_version
         self._writer = writer
         self._write_lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
         self._readers: asyncio.Queue[Connection] = asyncio.Queue()
         self._all_readers = readers
         for reader in readers:
@@ -73,28 +96,48 @@ class Database:
         migrate: bool = True,
         synchronous: str = "NORMAL",
     ) -> Database:
-        """Open (creating if needed) and migrate the database at ``path``."""
+        """Open (creating the file and its folders if needed) and migrate the database.
+
+        ``synchronous=NORMAL`` in WAL mode keeps every committed transaction across a crash
+        of the process; ``FULL`` also across a power cut, at the price of an fsync per commit.
+        """
         path = Path(path)
         if synchronous not in ("NORMAL", "FULL"):
             raise ValueError("synchronous must be NORMAL or FULL")
+        if readers < 1:
+            raise ValueError("at least one reader connection is needed")
+        version = await probe_version(path)
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(version, SCHEMA_VERSION, path)
+        if not migrate and version < SCHEMA_VERSION:
+            raise DatabaseError(
+                f"database {path} has schema version {version}, this program needs "
+                f"{SCHEMA_VERSION}; run 'posyandu migrate'"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await _connect(path, busy_timeout_ms, synchronous)
         try:
+            writer = await _connect(path, busy_timeout_ms, synchronous)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"database {path}: cannot be opened ({exc})") from None
+        pool: list[Connection] = []
+        try:
+            # Read again on the writer: another process may have migrated in between.
             version = await _user_version(writer)
             if version > SCHEMA_VERSION:
                 raise SchemaTooNewError(version, SCHEMA_VERSION, path)
             await writer.execute("PRAGMA journal_mode = WAL")
-            if migrate:
-                await _migrate(writer, version)
-            elif version < SCHEMA_VERSION:
-                raise DatabaseError(
-                    f"database {path} has schema version {version}; run 'posyandu migrate'"
-                )
-            pool = [await _connect(path, busy_timeout_ms, synchronous) for _ in range(readers)]
-        except BaseException:
-            await writer.close()
+            await _migrate(writer, version, SCHEMA_VERSION)
+            for _ in range(readers):
+                reader = await _connect(path, busy_timeout_ms, synchronous)
+                pool.append(reader)
+                await reader.execute("PRAGMA query_only = ON")
+        except BaseException as exc:
+            for conn in (*pool, writer):
+                await conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise DatabaseError(f"database {path}: cannot be used ({exc})") from None
             raise
-        return cls(path, writer, pool)
+        return cls(path, writer, pool, version)
 
     async def close(self) -> None:
         for reader in self._all_readers:
@@ -109,44 +152,56 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """``BEGIN IMMEDIATE`` on the writer; commit on success, roll back on any error."""
+        """``BEGIN IMMEDIATE`` on the writer; commit on success, roll back on any error.
+
+        Transactions are serialised in-process; one started inside another (same task) would
+        wait for itself forever, so it raises ``RuntimeError`` instead.
+        """
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            raise RuntimeError("a transaction is already open in this task; pass it down")
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            self._owner = task
             try:
-                yield self._writer
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    await self._writer.execute("ROLLBACK")
-                raise
-            else:
-                await self._writer.execute("COMMIT")
+                await self._writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._writer
+                except BaseException:
+                    await self._rollback()
+                    raise
+                try:
+                    await self._writer.execute("COMMIT")
+                except BaseException:
+                    await self._rollback()
+                    raise
+            finally:
+                self._owner = None
+
+    async def _rollback(self) -> None:
+        if self._writer.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self._writer.execute("ROLLBACK")
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
-        """A reader connection (a consistent snapshot for the duration of each statement)."""
+        """A read-only connection; each statement sees a consistent snapshot. Several
+        statements see one snapshot when wrapped in ``BEGIN`` ... ``COMMIT`` (deferred)."""
         conn = await self._readers.get()
         try:
             yield conn
         finally:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    await conn.execute("ROLLBACK")
             self._readers.put_nowait(conn)
 
     async def schema_version(self) -> int:
         async with self.read() as conn:
             return await _user_version(conn)
 
-    async def backup(self, target: Path | str) -> None:
+    async def backup(self, target: Path | str) -> BackupResult:
         """A consistent online copy with SQLite's backup API (readers and writers go on)."""
-        target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        tmp.unlink(missing_ok=True)
-        dest = await aiosqlite.connect(tmp)
-        try:
-            async with self.read() as conn:
-                await conn.backup(dest)
-        finally:
-            await dest.close()
-        tmp.replace(target)
+        return await backup_file(self.path, target)
 
     async def ping(self) -> bool:
         """True when the database answers a query."""
@@ -158,18 +213,33 @@ class Database:
         return True
 
 
+async def migrate(path: Path | str, *, busy_timeout_ms: int = 5000) -> tuple[int, int]:
+    """Bring the file at ``path`` to the latest schema; return (version before, version now)."""
+    db = await Database.open(path, busy_timeout_ms=busy_timeout_ms, readers=1)
+    try:
+        return db.opened_version, await db.schema_version()
+    finally:
+        await db.close()
+
+
 async def _user_version(conn: Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0
 
 
-async def _migrate(conn: Connection, version: int) -> None:
-    for number, statements in enumerate(MIGRATIONS, start=1):
+async def _migrate(conn: Connection, version: int, target: int) -> None:
+    """Apply migrations ``version+1 .. target``, each in its own transaction with its
+    ``user_version`` bump, so a crash leaves the file at a whole version."""
+    for number, statements in enumerate(MIGRATIONS[:target], start=1):
         if number <= version:
             continue
         await conn.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have applied it while we waited for the write lock.
+            if await _user_version(conn) >= number:
+                await conn.execute("ROLLBACK")
+                continue
             for statement in statements:
                 await conn.execute(statement)
             await conn.execute(f"PRAGMA user_version = {number}")

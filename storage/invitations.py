@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from sqlite3 import Row
@@ -85,6 +85,8 @@ async def create_invitation(
         raise ValueError("a supervisor invitation targets an area")
     if uses < 1:
         raise ValueError("uses must be at least 1")
+    if valid_for <= timedelta(0):
+        raise ValueError("an invitation must be valid for some time")
     while True:
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         if await invitation_by_code(tx, code) is None:
@@ -109,7 +111,9 @@ async def invitation_by_code(conn: Connection, code: str) -> Invitation | None:
 
 
 async def redeem(tx: Connection, code: str, at: datetime) -> tuple[RedeemResult, Invitation | None]:
-    """Use one use of ``code`` if it is valid now (atomically, inside the transaction)."""
+    """Use one use of ``code`` if it is valid at ``at``, inside the caller's transaction (the
+    writer's ``BEGIN IMMEDIATE`` makes check and decrement one atomic step). On success the
+    invitation is returned with its remaining uses; a code expires at ``expires_at`` exactly."""
     found = await invitation_by_code(tx, code)
     if found is None:
         return RedeemResult.UNKNOWN, None
@@ -117,11 +121,13 @@ async def redeem(tx: Connection, code: str, at: datetime) -> tuple[RedeemResult,
         return RedeemResult.EXPIRED, found
     if found.uses_left <= 0:
         return RedeemResult.USED_UP, found
-    await tx.execute(
+    cur = await tx.execute(
         "UPDATE invitations SET uses_left = uses_left - 1 WHERE id = ? AND uses_left > 0",
         (found.id,),
     )
-    return RedeemResult.OK, found
+    if cur.rowcount != 1:
+        return RedeemResult.USED_UP, found
+    return RedeemResult.OK, replace(found, uses_left=found.uses_left - 1)
 
 
 async def record_code_failure(tx: Connection, channel: str, address: str, at: datetime) -> None:

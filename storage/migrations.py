@@ -192,5 +192,110 @@ _V2: tuple[str, ...] = (
     "CREATE INDEX group_links_area ON group_links (area_id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3: tuple[str, ...] = (
+    # The scheduler reads the one-off moves of a few months for every posyandu.
+    "CREATE INDEX hari_buka_moves_period ON hari_buka_moves (period)",
+    # Expired conversation sessions are purged by expiry time.
+    "CREATE INDEX sessions_expires ON sessions (expires_at)",
+    # No update without history. The schema itself writes the revision rows: revision 1 when a
+    # report is inserted, the next one (who, when, channel from the row; old and new values as
+    # JSON) on every update; an update must move the row to exactly the next revision.
+    """
+    CREATE TRIGGER reports_revision_step BEFORE UPDATE ON reports
+    WHEN NEW.revision IS NOT OLD.revision + 1
+    BEGIN
+        SELECT RAISE(ABORT, 'a report update must move it to its next revision');
+    END
+    """,
+    """
+    CREATE TRIGGER reports_history_insert AFTER INSERT ON reports
+    BEGIN
+        INSERT INTO report_revisions
+            (report_id, revision, changed_by, changed_at, channel, old, new)
+        VALUES (NEW.id, NEW.revision, NEW.submitted_by, NEW.submitted_at, NEW.channel, NULL,
+            json_object(
+                'buka', json(CASE WHEN NEW.buka THEN 'true' ELSE 'false' END),
+                'kader', NEW.kader,
+                's', NEW.s,
+                'k', NEW.k,
+                'd', NEW.d,
+                'n', NEW.n,
+                'bgm', NEW.bgm,
+                't2', NEW.t2,
+                'bumil', NEW.bumil,
+                'bumil_periksa', NEW.bumil_periksa,
+                'pus', NEW.pus,
+                'kb_aktif', NEW.kb_aktif,
+                'bayi', NEW.bayi,
+                'bayi_imunisasi', NEW.bayi_imunisasi,
+                'kk', NEW.kk,
+                'kk_dana_sehat', NEW.kk_dana_sehat,
+                'program_tambahan', json(NEW.program_tambahan)
+            )
+        );
+    END
+    """,
+    """
+    CREATE TRIGGER reports_history_update AFTER UPDATE ON reports
+    BEGIN
+        INSERT INTO report_revisions
+            (report_id, revision, changed_by, changed_at, channel, old, new)
+        VALUES (NEW.id, NEW.revision, NEW.submitted_by, NEW.submitted_at, NEW.channel,
+            json_object(
+                'buka', json(CASE WHEN OLD.buka THEN 'true' ELSE 'false' END),
+                'kader', OLD.kader,
+                's', OLD.s,
+                'k', OLD.k,
+                'd', OLD.d,
+                'n', OLD.n,
+                'bgm', OLD.bgm,
+                't2', OLD.t2,
+                'bumil', OLD.bumil,
+                'bumil_periksa', OLD.bumil_periksa,
+                'pus', OLD.pus,
+                'kb_aktif', OLD.kb_aktif,
+                'bayi', OLD.bayi,
+                'bayi_imunisasi', OLD.bayi_imunisasi,
+                'kk', OLD.kk,
+                'kk_dana_sehat', OLD.kk_dana_sehat,
+                'program_tambahan', json(OLD.program_tambahan)
+            ),
+            json_object(
+                'buka', json(CASE WHEN NEW.buka THEN 'true' ELSE 'false' END),
+                'kader', NEW.kader,
+                's', NEW.s,
+                'k', NEW.k,
+                'd', NEW.d,
+                'n', NEW.n,
+                'bgm', NEW.bgm,
+                't2', NEW.t2,
+                'bumil', NEW.bumil,
+                'bumil_periksa', NEW.bumil_periksa,
+                'pus', NEW.pus,
+                'kb_aktif', NEW.kb_aktif,
+                'bayi', NEW.bayi,
+                'bayi_imunisasi', NEW.bayi_imunisasi,
+                'kk', NEW.kk,
+                'kk_dana_sehat', NEW.kk_dana_sehat,
+                'program_tambahan', json(NEW.program_tambahan)
+            )
+        );
+    END
+    """,
+    # History is append-only.
+    """
+    CREATE TRIGGER report_revisions_no_update BEFORE UPDATE ON report_revisions
+    BEGIN
+        SELECT RAISE(ABORT, 'report revisions are append-only');
+    END
+    """,
+    """
+    CREATE TRIGGER report_revisions_no_delete BEFORE DELETE ON report_revisions
+    BEGIN
+        SELECT RAISE(ABORT, 'report revisions are append-only');
+    END
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,7 @@ later (at least once) by the dispatcher. Rows are never deleted by delivery."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -186,7 +187,12 @@ async def counts(conn: Connection) -> dict[Status, int]:
     return out
 
 
-async def list_rows(conn: Connection, statuses: list[Status], limit: int = 200) -> list[OutboxRow]:
+async def list_rows(
+    conn: Connection, statuses: Status | Sequence[Status], limit: int = 200
+) -> list[OutboxRow]:
+    """Rows with this status (or any of these), oldest first."""
+    if isinstance(statuses, Status):
+        statuses = [statuses]
     marks = ",".join("?" * len(statuses))
     async with conn.execute(
         f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id LIMIT ?",
@@ -202,9 +208,10 @@ async def get(conn: Connection, row_id: int) -> OutboxRow | None:
 
 
 async def requeue(tx: Connection, row_id: int, at: datetime) -> bool:
-    """A failed (or stuck) row back to pending now; False when there is no such row."""
+    """A failed (or stuck) row back to pending now, with a fresh count of attempts; False when
+    there is no such row or it was sent already."""
     cur = await tx.execute(
-        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? "
         "WHERE id = ? AND status != 'sent'",
         (to_db(at), to_db(at), row_id),
     )

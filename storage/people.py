@@ -1,7 +1,13 @@
-"""People and their channel identities (several per person), last inbound time, reachability."""
+"""People and their channel identities (several per person), last inbound time, reachability.
+
+A kader belongs to a posyandu, a supervisor or admin to an area. An identity is a
+(channel, address) pair: a Telegram chat id as a string, a WhatsApp number in E.164
+(``+6281234567890``), or a console name.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -11,11 +17,13 @@ from storage._times import from_db_opt, to_db
 from storage.db import Connection
 
 __all__ = [
+    "Channel",
     "Identity",
     "Person",
     "Role",
     "add_identity",
     "area_people",
+    "check_address",
     "create_person",
     "identities_of",
     "identity",
@@ -33,6 +41,31 @@ class Role(StrEnum):
     KADER = "kader"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+    CONSOLE = "console"
+
+
+_ADDRESS = {
+    Channel.TELEGRAM: (re.compile(r"-?[1-9]\d{0,19}"), "a Telegram chat id (digits)"),
+    Channel.WHATSAPP: (re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890"),
+    Channel.CONSOLE: (re.compile(r"\S{1,64}"), "a name without spaces"),
+}
+
+
+def check_address(channel: str, address: str) -> Channel:
+    """The channel, when ``address`` is well-formed for it; ``ValueError`` otherwise."""
+    try:
+        known = Channel(channel)
+    except ValueError:
+        raise ValueError(f"unknown channel {channel!r}") from None
+    pattern, expected = _ADDRESS[known]
+    if not pattern.fullmatch(address):
+        raise ValueError(f"{channel} address {address!r} is not {expected}")
+    return known
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +152,7 @@ async def person_by_address(conn: Connection, channel: str, address: str) -> Per
 
 async def add_identity(tx: Connection, person_id: int, channel: str, address: str) -> Identity:
     """Bind ``channel:address`` to the person (re-binding it if it belonged to someone else)."""
+    check_address(channel, address)
     await tx.execute(
         "INSERT INTO identities (person_id, channel, address) VALUES (?, ?, ?) "
         "ON CONFLICT (channel, address) DO UPDATE SET person_id = excluded.person_id, "

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from sqlite3 import Row
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoring import Period
-from storage.areas import Area, Level
+from storage.areas import Area, Level, subtree_bounds
 from storage.db import Connection
 from storage.schedule import Schedule
 
 __all__ = [
     "Posyandu",
     "all_active_posyandu",
+    "all_posyandu",
+    "cancel_move",
     "find_posyandu",
     "hari_buka",
     "move_hari_buka",
     "moves_for",
     "posyandu_by_code",
+    "posyandu_by_codes",
     "posyandu_by_id",
     "posyandu_in_group",
     "posyandu_under",
@@ -76,6 +80,19 @@ async def posyandu_by_code(conn: Connection, code: str) -> Posyandu | None:
     return _posyandu(row) if row else None
 
 
+async def posyandu_by_codes(conn: Connection, codes: Iterable[str]) -> dict[str, Posyandu]:
+    wanted = sorted(set(codes))
+    out: dict[str, Posyandu] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM posyandu WHERE code IN ({marks})", chunk
+        )
+        out.update((p.code, p) for p in map(_posyandu, rows))
+    return out
+
+
 async def posyandu_by_id(conn: Connection, posyandu_id: int) -> Posyandu | None:
     async with conn.execute(f"SELECT {_COLUMNS} FROM posyandu WHERE id = ?", (posyandu_id,)) as cur:
         row = await cur.fetchone()
@@ -86,22 +103,32 @@ async def posyandu_under(
     conn: Connection, area: Area, *, active_only: bool = True
 ) -> list[Posyandu]:
     """Every posyandu in ``area`` (any level), ordered by code."""
-    sql = f"SELECT {_COLUMNS} FROM posyandu WHERE area_path LIKE ?"
+    sql = f"SELECT {_COLUMNS} FROM posyandu WHERE area_path >= ? AND area_path < ?"
     if active_only:
-        sql += " AND active = 1"
-    async with conn.execute(sql + " ORDER BY code", (area.path + "%",)) as cur:
-        return [_posyandu(r) for r in await cur.fetchall()]
+        # "+active": not a term for an index, so the planner keeps to the area_path range
+        # instead of the (active, timezone, schedule) index, which would scan every posyandu.
+        sql += " AND +active = 1"
+    rows = await conn.execute_fetchall(sql + " ORDER BY code", subtree_bounds(area.path))
+    return [_posyandu(r) for r in rows]
+
+
+async def all_posyandu(conn: Connection, *, active_only: bool = True) -> list[Posyandu]:
+    """Every posyandu, ordered by code."""
+    sql = f"SELECT {_COLUMNS} FROM posyandu"
+    if active_only:
+        sql += " WHERE active = 1"
+    return [_posyandu(r) for r in await conn.execute_fetchall(sql + " ORDER BY code")]
 
 
 async def find_posyandu(conn: Connection, area: Area, text: str, limit: int = 5) -> list[Posyandu]:
     """Posyandu under ``area`` whose code is ``text`` or whose name contains it."""
     needle = text.strip()
     async with conn.execute(
-        f"SELECT {_COLUMNS} FROM posyandu WHERE area_path LIKE ? "
+        f"SELECT {_COLUMNS} FROM posyandu WHERE area_path >= ? AND area_path < ? "
         "AND (code = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\') ORDER BY "
         "(code = ? COLLATE NOCASE) DESC, length(name), code LIMIT ?",
         (
-            area.path + "%",
+            *subtree_bounds(area.path),
             needle,
             "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
             needle,
@@ -147,14 +174,30 @@ async def set_schedule(tx: Connection, posyandu_id: int, schedule: Schedule) -> 
     )
 
 
-async def move_hari_buka(tx: Connection, posyandu_id: int, day: date) -> None:
-    """A one-off move of the hari buka of ``day``'s month to ``day``."""
-    period = str(Period(day.year, day.month))
+async def move_hari_buka(
+    tx: Connection, posyandu_id: int, day: date, period: Period | None = None
+) -> None:
+    """A one-off move of the hari buka of ``period`` (default: ``day``'s month) to ``day``.
+
+    The day may fall in the month before or after (a December opening held on 2 January).
+    """
+    month = period or Period(day.year, day.month)
+    if abs(Period(day.year, day.month).months_since(month)) > 1:
+        raise ValueError(f"hari buka of {month} cannot move to {day.isoformat()}")
     await tx.execute(
         "INSERT INTO hari_buka_moves (posyandu_id, period, day) VALUES (?, ?, ?) "
         "ON CONFLICT (posyandu_id, period) DO UPDATE SET day = excluded.day",
-        (posyandu_id, period, day.isoformat()),
+        (posyandu_id, str(month), day.isoformat()),
     )
+
+
+async def cancel_move(tx: Connection, posyandu_id: int, period: Period) -> bool:
+    """Back to the regular schedule for ``period``; False when there was no move."""
+    cur = await tx.execute(
+        "DELETE FROM hari_buka_moves WHERE posyandu_id = ? AND period = ?",
+        (posyandu_id, str(period)),
+    )
+    return cur.rowcount > 0
 
 
 async def moves_for(

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlite3 import Row
 from typing import Any
 
-from scoring import COUNT_FIELDS, MonthReport, Period
+from scoring import COUNT_FIELDS, REPORT_FIELDS, MonthReport, Period
 from storage._times import from_db, to_db
 from storage.db import Connection
 
@@ -19,18 +19,38 @@ __all__ = [
     "SavedReport",
     "StoredReport",
     "get_report",
+    "latest_report",
     "list_reports",
+    "list_stored_reports",
     "reported_ids",
     "reports_for_posyandu_ids",
     "revisions",
     "save_report",
+    "stored_reports_for_posyandu_ids",
 ]
 
-_VALUE_COLUMNS: tuple[str, ...] = ("buka", *COUNT_FIELDS, "program_tambahan")
+#: Below SQLite's limit on bound parameters per statement.
+_CHUNK = 900
+_VALUE_COLUMNS: tuple[str, ...] = REPORT_FIELDS
 _SELECT = (
     "SELECT id, posyandu_id, period, revision, submitted_by, submitted_at, channel, "
     + ", ".join(_VALUE_COLUMNS)
     + " FROM reports"
+)
+_SELECT_MONTH = "SELECT posyandu_id, period, " + ", ".join(_VALUE_COLUMNS) + " FROM reports"
+#: Insert at revision 1, or move to the next revision when any value differs; RETURNING
+#: gives (id, revision), and no row when the values were already these.
+_UPSERT = (
+    "INSERT INTO reports (posyandu_id, period, "
+    + ", ".join(_VALUE_COLUMNS)
+    + ", revision, submitted_by, submitted_at, channel) VALUES (?, ?, "
+    + ", ".join("?" * len(_VALUE_COLUMNS))
+    + ", 1, ?, ?, ?) ON CONFLICT (posyandu_id, period) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _VALUE_COLUMNS)
+    + ", revision = revision + 1, submitted_by = excluded.submitted_by, "
+    "submitted_at = excluded.submitted_at, channel = excluded.channel WHERE "
+    + " OR ".join(f"{c} IS NOT excluded.{c}" for c in _VALUE_COLUMNS)
+    + " RETURNING id, revision"
 )
 
 
@@ -56,6 +76,11 @@ class SavedReport:
     #: The report as it was before, if there was one.
     previous: StoredReport | None
 
+    @property
+    def existed(self) -> bool:
+        """True when the month already had a report before this save."""
+        return not self.created
+
 
 @dataclass(frozen=True, slots=True)
 class Revision:
@@ -79,11 +104,13 @@ def _values(report: MonthReport) -> list[object]:
 
 def _month(row: Row) -> MonthReport:
     programme = row["program_tambahan"]
+    counts: dict[str, Any] = {f: row[f] for f in COUNT_FIELDS}
     return MonthReport(
         period=Period.parse(row["period"]),
         buka=bool(row["buka"]),
         program_tambahan=None if programme is None else tuple(json.loads(programme)),
-    ).with_values(**{f: row[f] for f in COUNT_FIELDS})
+        **counts,
+    )
 
 
 def _stored(row: Row) -> StoredReport:
@@ -99,11 +126,26 @@ def _stored(row: Row) -> StoredReport:
 
 
 async def get_report(conn: Connection, posyandu_id: int, period: Period) -> StoredReport | None:
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         _SELECT + " WHERE posyandu_id = ? AND period = ?", (posyandu_id, str(period))
-    ) as cur:
-        row = await cur.fetchone()
-    return _stored(row) if row else None
+    )
+    for row in rows:
+        return _stored(row)
+    return None
+
+
+async def latest_report(
+    conn: Connection, posyandu_id: int, through: Period | None = None
+) -> StoredReport | None:
+    """The posyandu's most recent report, at or before ``through`` when given."""
+    sql = _SELECT + " WHERE posyandu_id = ?"
+    args: list[object] = [posyandu_id]
+    if through is not None:
+        sql += " AND period <= ?"
+        args.append(str(through))
+    for row in await conn.execute_fetchall(sql + " ORDER BY period DESC LIMIT 1", args):
+        return _stored(row)
+    return None
 
 
 async def save_report(
@@ -115,85 +157,102 @@ async def save_report(
     at: datetime,
     channel: str,
 ) -> SavedReport:
-    """Insert or update the month's report and write its revision, in the caller's transaction."""
-    previous = await get_report(tx, posyandu_id, report.period)
-    new_values = report.values()
-    if previous is not None and previous.report == report:
-        return SavedReport(previous.id, previous.revision, False, False, previous)
-    values = _values(report)
-    if previous is None:
-        revision = 1
-        cur = await tx.execute(
-            "INSERT INTO reports (posyandu_id, period, "
-            + ", ".join(_VALUE_COLUMNS)
-            + ", revision, submitted_by, submitted_at, channel) VALUES (?, ?, "
-            + ", ".join("?" * len(_VALUE_COLUMNS))
-            + ", ?, ?, ?, ?)",
-            (posyandu_id, str(report.period), *values, revision, by, to_db(at), channel),
+    """Insert or update the month's report in the caller's transaction.
+
+    One upsert: a new month is inserted at revision 1, a changed one moves to its next
+    revision, identical values write nothing (``changed`` is False). The revision row (who,
+    when, channel, old and new values) is written by the schema's triggers, so no path can
+    change a report without its history.
+    """
+    if not channel:
+        raise ValueError("a report is saved through a channel")
+    rows = list(
+        await tx.execute_fetchall(
+            _UPSERT, (posyandu_id, str(report.period), *_values(report), by, to_db(at), channel)
         )
-        report_id = int(cur.lastrowid or 0)
-        old = None
-    else:
-        report_id = previous.id
-        revision = previous.revision + 1
-        await tx.execute(
-            "UPDATE reports SET "
-            + ", ".join(f"{c} = ?" for c in _VALUE_COLUMNS)
-            + ", revision = ?, submitted_by = ?, submitted_at = ?, channel = ? WHERE id = ?",
-            (*values, revision, by, to_db(at), channel, report_id),
-        )
-        old = json.dumps(previous.report.values(), ensure_ascii=False)
-    await tx.execute(
-        "INSERT INTO report_revisions (report_id, revision, changed_by, changed_at, channel, "
-        "old, new) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            report_id,
-            revision,
-            by,
-            to_db(at),
-            channel,
-            old,
-            json.dumps(new_values, ensure_ascii=False),
-        ),
     )
-    return SavedReport(report_id, revision, previous is None, True, previous)
+    if not rows:  # the same values as stored
+        current = await get_report(tx, posyandu_id, report.period)
+        if current is None:
+            raise RuntimeError("report vanished inside its transaction")
+        return SavedReport(current.id, current.revision, False, False, current)
+    report_id, revision = int(rows[0][0]), int(rows[0][1])
+    if revision == 1:
+        return SavedReport(report_id, 1, True, True, None)
+    return SavedReport(report_id, revision, False, True, await _before(tx, report_id, revision))
+
+
+async def _before(tx: Connection, report_id: int, revision: int) -> StoredReport | None:
+    """The report as it was before ``revision``, from its history."""
+    rows = list(
+        await tx.execute_fetchall(
+            "SELECT r.posyandu_id, r.period, h.changed_by, h.changed_at, h.channel, h.revision, "
+            "n.old FROM report_revisions n JOIN reports r ON r.id = n.report_id "
+            "LEFT JOIN report_revisions h ON h.report_id = n.report_id AND h.revision = ? "
+            "WHERE n.report_id = ? AND n.revision = ?",
+            (revision - 1, report_id, revision),
+        )
+    )
+    if not rows or rows[0]["old"] is None or rows[0]["changed_at"] is None:
+        return None
+    row = rows[0]
+    values: dict[str, Any] = json.loads(row["old"])
+    if values.get("program_tambahan") is not None:
+        values["program_tambahan"] = tuple(values["program_tambahan"])
+    return StoredReport(
+        id=report_id,
+        posyandu_id=row["posyandu_id"],
+        report=MonthReport(period=Period.parse(row["period"]), **values),
+        revision=revision - 1,
+        submitted_by=row["changed_by"],
+        submitted_at=from_db(row["changed_at"]),
+        channel=row["channel"],
+    )
 
 
 async def list_reports(
     conn: Connection, posyandu_id: int, first: Period, last: Period
-) -> list[StoredReport]:
+) -> list[MonthReport]:
     """The posyandu's reports from ``first`` to ``last`` inclusive, oldest first."""
-    async with conn.execute(
+    return [s.report for s in await list_stored_reports(conn, posyandu_id, first, last)]
+
+
+async def list_stored_reports(
+    conn: Connection, posyandu_id: int, first: Period, last: Period
+) -> list[StoredReport]:
+    """As :func:`list_reports`, with who submitted each and when."""
+    rows = await conn.execute_fetchall(
         _SELECT + " WHERE posyandu_id = ? AND period BETWEEN ? AND ? ORDER BY period",
         (posyandu_id, str(first), str(last)),
-    ) as cur:
-        return [_stored(r) for r in await cur.fetchall()]
+    )
+    return [_stored(r) for r in rows]
 
 
 async def reports_for_posyandu_ids(
     conn: Connection, posyandu_ids: Iterable[int], first: Period, last: Period
-) -> dict[int, list[StoredReport]]:
-    """Reports of many posyandu at once (roll-ups), oldest first per posyandu."""
+) -> dict[int, list[MonthReport]]:
+    """Reports of many posyandu at once (roll-ups): every id maps to its reports from
+    ``first`` to ``last``, oldest first (an empty list when it has none)."""
     ids = list(posyandu_ids)
-    out: dict[int, list[StoredReport]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
-        chunk = ids[start : start + 900]
+    out: dict[int, list[MonthReport]] = {i: [] for i in ids}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            _SELECT + f" WHERE posyandu_id IN ({marks}) AND period BETWEEN ? AND ? "
+        rows = await conn.execute_fetchall(
+            _SELECT_MONTH + f" WHERE posyandu_id IN ({marks}) AND period BETWEEN ? AND ? "
             "ORDER BY posyandu_id, period",
             (*chunk, str(first), str(last)),
-        ) as cur:
-            for row in await cur.fetchall():
-                out[row["posyandu_id"]].append(_stored(row))
+        )
+        for row in rows:
+            out[row["posyandu_id"]].append(_month(row))
     return out
 
 
 async def revisions(conn: Connection, report_id: int) -> list[Revision]:
-    async with conn.execute(
+    """The report's history, first revision first."""
+    rows = await conn.execute_fetchall(
         "SELECT * FROM report_revisions WHERE report_id = ? ORDER BY revision", (report_id,)
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [
         Revision(
             r["report_id"],
@@ -212,12 +271,31 @@ async def reported_ids(conn: Connection, posyandu_ids: Iterable[int], period: Pe
     """Which of these posyandu have a report (opened or not) for ``period``."""
     ids = list(posyandu_ids)
     found: set[int] = set()
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        async with conn.execute(
+        rows = await conn.execute_fetchall(
             f"SELECT posyandu_id FROM reports WHERE period = ? AND posyandu_id IN ({marks})",
             (str(period), *chunk),
-        ) as cur:
-            found.update(r[0] for r in await cur.fetchall())
+        )
+        found.update(r[0] for r in rows)
     return found
+
+
+async def stored_reports_for_posyandu_ids(
+    conn: Connection, posyandu_ids: Iterable[int], first: Period, last: Period
+) -> dict[int, list[StoredReport]]:
+    """As :func:`reports_for_posyandu_ids`, with who submitted each report and when."""
+    ids = list(posyandu_ids)
+    out: dict[int, list[StoredReport]] = {i: [] for i in ids}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            _SELECT + f" WHERE posyandu_id IN ({marks}) AND period BETWEEN ? AND ? "
+            "ORDER BY posyandu_id, period",
+            (*chunk, str(first), str(last)),
+        )
+        for row in rows:
+            out[row["posyandu_id"]].append(_stored(row))
+    return out

@@ -38,8 +38,10 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if self.day is not None:
-            if not 1 <= self.day <= 31 or self.weekday is not None:
-                raise ScheduleError("day of month must be 1-31")
+            if self.weekday is not None or self.nth is not None:
+                raise ScheduleError("a schedule is a day of the month or a weekday, not both")
+            if not 1 <= self.day <= 31:
+                raise ScheduleError(f"day of the month must be 1-31, got {self.day}")
         elif self.weekday is None or not 0 <= self.weekday <= 6 or self.nth not in (1, 2, 3, 4, -1):
             raise ScheduleError("weekday schedule needs a weekday and n in 1-4 or last")
 

@@ -10,7 +10,13 @@ from typing import Any
 from storage._times import from_db, to_db
 from storage.db import Connection
 
-__all__ = ["StoredSession", "delete_session", "get_session", "save_session"]
+__all__ = [
+    "StoredSession",
+    "delete_expired_sessions",
+    "delete_session",
+    "get_session",
+    "save_session",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +72,9 @@ async def save_session(tx: Connection, session: StoredSession) -> None:
 
 async def delete_session(tx: Connection, channel: str, address: str) -> None:
     await tx.execute("DELETE FROM sessions WHERE channel = ? AND address = ?", (channel, address))
+
+
+async def delete_expired_sessions(tx: Connection, now: datetime) -> int:
+    """Drop sessions whose expiry has passed; returns how many."""
+    cur = await tx.execute("DELETE FROM sessions WHERE expires_at <= ?", (to_db(now),))
+    return cur.rowcount

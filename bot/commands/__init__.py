@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.commands import score
+from bot.commands import backup, chat, export, importing, invite, migrate, score
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[ModuleType, ...] = (score,)
+COMMANDS: tuple[ModuleType, ...] = (
+    chat,
+    score,
+    migrate,
+    backup,
+    importing,
+    invite,
+    export,
+)

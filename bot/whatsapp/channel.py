@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
+from aiolimiter import AsyncLimiter
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
@@ -69,6 +70,8 @@ class WhatsAppChannel:
         messaging_service_sid: str | None,
         status_callback: str | None,
         media_url: Callable[[OutgoingDocument], Awaitable[str]],
+        messages_per_second: float = 10,
+        media_per_second: float = 1,
     ) -> None:
         if not sender and not messaging_service_sid:
             raise ValueError("a WhatsApp sender number or a Messaging Service SID is needed")
@@ -77,6 +80,9 @@ class WhatsAppChannel:
         self.messaging_service_sid = messaging_service_sid
         self.status_callback = status_callback
         self.media_url = media_url
+        # Twilio's throughput per sender: one limiter for every message, one more for media.
+        self._limit = AsyncLimiter(messages_per_second, 1)
+        self._media_limit = AsyncLimiter(media_per_second, 1)
 
     def _route(self, address: str) -> dict[str, Any]:
         route: dict[str, Any] = {"to": f"whatsapp:{address}"}
@@ -98,11 +104,12 @@ class WhatsAppChannel:
 
     async def send_document(self, address: str, document: OutgoingDocument) -> str | None:
         url = await self.media_url(document)
-        return await self._create(
-            body=document.caption[:BODY_LIMIT] or document.filename,
-            media_url=[url],
-            **self._route(address),
-        )
+        async with self._media_limit:
+            return await self._create(
+                body=document.caption[:BODY_LIMIT] or document.filename,
+                media_url=[url],
+                **self._route(address),
+            )
 
     async def send_template(
         self, address: str, content_sid: str, variables: Mapping[str, str]
@@ -116,7 +123,8 @@ class WhatsAppChannel:
 
     async def _create(self, **kwargs: Any) -> str | None:
         try:
-            message = await self.client.messages.create_async(**kwargs)
+            async with self._limit:
+                message = await self.client.messages.create_async(**kwargs)
         except TwilioRestException as exc:
             code = int(exc.code) if exc.code else None
             if exc.status == 429:

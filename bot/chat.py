@@ -1,0 +1,56 @@
+"""The console chat: a person types, the engine answers through the same outbox as the real
+channels, and the console channel prints the replies (documents go to ``./out/``).
+
+Works interactively and with piped stdin (one message per line, replies on stdout), so it can
+be scripted: ``printf 'LAPOR\\n42\\n' | posyandu chat --as +6281200000001``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TextIO
+
+from bot.app import Service
+from bot.console import CONSOLE, ConsoleChannel
+from conversations.inbound import Inbound
+
+__all__ = ["chat_loop", "drain"]
+
+
+async def drain(service: Service) -> None:
+    """Deliver every due console reply now (so replies print before the next prompt)."""
+    assert service.dispatcher is not None
+    while await service.dispatcher.run_once():
+        pass
+
+
+async def chat_loop(service: Service, address: str, stdin: TextIO, stdout: TextIO) -> int:
+    """Read lines until EOF; each line is one message from ``address``."""
+    assert service.engine is not None
+    interactive = stdin.isatty()
+    await drain(service)
+    while True:
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        text = line.rstrip("\r\n")
+        if not interactive:
+            stdout.write(f"> {text}\n")
+        await service.engine.handle(
+            Inbound(
+                channel=CONSOLE,
+                address=address,
+                text=text,
+                external_id=f"console-{uuid.uuid4().hex}",
+                received_at=service.clock.now(),
+            )
+        )
+        await drain(service)
+    if interactive:
+        stdout.write("\n")
+    return 0
+

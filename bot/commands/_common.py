@@ -1,0 +1,71 @@
+"""What the database commands share: settings, the clock at the edge, opening the database,
+and turning failures into one precise line on stderr with an exit status.
+
+Exit statuses: 0 done; 1 the database cannot be used (newer schema, damaged, locked); 2 bad
+input (arguments, files, codes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.settings import Settings, SettingsError, load_settings
+from storage import Database, DatabaseError
+
+__all__ = [
+    "BAD_INPUT",
+    "DB_FAILED",
+    "OK",
+    "UsageError",
+    "now",
+    "open_database",
+    "run_with_settings",
+    "say",
+]
+
+OK = 0
+DB_FAILED = 1
+BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input from the operator; the message is printed as is and the exit status is 2."""
+
+
+def say(message: str) -> None:
+    """One operator message on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def now() -> datetime:
+    """The clock, read here at the CLI edge only and passed down."""
+    return datetime.now(UTC)
+
+
+async def open_database(settings: Settings) -> Database:
+    return await Database.open(settings.posyandu_db, busy_timeout_ms=settings.db_busy_timeout_ms)
+
+
+def run_with_settings(work: Callable[[Settings], Coroutine[Any, Any, int]]) -> int:
+    """Load the settings and run ``work``, mapping failures to a message and a status."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        say(str(exc))
+        return BAD_INPUT
+    try:
+        return asyncio.run(work(settings))
+    except UsageError as exc:
+        say(str(exc))
+        return BAD_INPUT
+    except DatabaseError as exc:
+        say(str(exc))
+        return DB_FAILED
+    except sqlite3.Error as exc:
+        say(f"database {settings.posyandu_db}: {exc}")
+        return DB_FAILED

@@ -1,0 +1,75 @@
+"""``posyandu chat``: talk to the bot in the terminal, as a person of the configured database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from typing import Any
+
+from bot.app import Service
+from bot.chat import chat_loop
+from bot.console import CONSOLE, ConsoleChannel
+from bot.demo import seed_demo
+from bot.settings import SettingsError, load_settings
+from storage import DatabaseError
+from storage.clock import SystemClock
+
+__all__ = ["register", "run_chat"]
+
+_ADDRESS = re.compile(r"^\+?[0-9A-Za-z_.-]{3,40}$")
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "chat",
+        help="chat with the bot in the terminal (console channel)",
+        description=(
+            "Talk to the bot as the person whose console address is given. Interactive, or "
+            "scripted with piped stdin (one message per line). Documents are written under "
+            "./out/ and their paths printed. With --as-supervisor or --as-kader, the demo "
+            "data are seeded first when absent."
+        ),
+    )
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--as", dest="address", metavar="ADDRESS", help="e.g. +6281200000001")
+    who.add_argument("--as-kader", action="store_true", help="the demo kader (Posyandu Mawar)")
+    who.add_argument("--as-supervisor", action="store_true", help="the demo supervisor")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.address is not None and not _ADDRESS.match(args.address):
+        print(f"--as: not a usable address: {args.address!r}", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(
+            run_chat(settings, args.address, kader=args.as_kader, supervisor=args.as_supervisor)
+        )
+    except DatabaseError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+async def run_chat(
+    settings: Any, address: str | None, *, kader: bool = False, supervisor: bool = False
+) -> int:
+    clock = SystemClock()
+    console = ConsoleChannel(sys.stdout, settings.out_dir)
+    service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
+    await service.open()
+    assert service.dispatcher is not None and service.db is not None
+    try:
+        if kader or supervisor:
+            demo = await seed_demo(service.db, clock.now())
+            address = demo.supervisor_address if supervisor else demo.kader_address
+        assert address is not None
+        return await chat_loop(service, address, sys.stdin, sys.stdout)
+    finally:
+        await service.db.close()

@@ -1,0 +1,175 @@
+"""``posyandu export``: every stored report, one row per posyandu-month, with its stratum."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from bot.commands._common import OK, UsageError, open_database, run_with_settings, say
+from bot.settings import Settings
+from scoring import REPORT_FIELDS, InvalidReportError, MonthReport, Period, PeriodError
+from scoring import assess_stratum as stratum_of
+from storage.areas import Area, area_by_code, areas_by_ids
+from storage.db import Connection
+from storage.posyandu import Posyandu, all_posyandu, posyandu_under
+from storage.reports import reports_for_posyandu_ids
+
+__all__ = ["COLUMNS", "register"]
+
+COLUMNS: tuple[str, ...] = (
+    "posyandu_code",
+    "posyandu_name",
+    "desa_code",
+    "period",
+    *REPORT_FIELDS,
+    "stratum",
+)
+_EARLIEST = Period(1900, 1)
+_LATEST = Period(9999, 12)
+_CHUNK = 500  # posyandu read at a time
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "export",
+        help="print every report (one row per posyandu-month) with its stratum, CSV or JSON",
+        description=(
+            "Print every stored monthly report on stdout, one row per posyandu and month, "
+            "ordered by posyandu code and period, with the columns (JSON keys) "
+            + ", ".join(COLUMNS)
+            + ". stratum is the 12-month stratum at that month (pratama, madya, purnama, "
+            "mandiri; empty when the reports break a hard rule — a warning goes to stderr). "
+            "CSV: a header line; unknown values empty; buka 1 or 0; program_tambahan as a "
+            'JSON list (["BKB"], [] for none). JSON: one array of objects, unknown values '
+            "null. Inactive posyandu are included."
+        ),
+    )
+    parser.add_argument("--area", metavar="CODE", help="only posyandu under this area")
+    parser.add_argument("--from", dest="first", metavar="YYYY-MM", type=_period, help="first month")
+    parser.add_argument("--to", dest="last", metavar="YYYY-MM", type=_period, help="last month")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    parser.set_defaults(handler=run)
+
+
+def _window_start(first: Period, months: int) -> Period:
+    return Period.from_index(max(first.index - (months - 1), _EARLIEST.index))
+
+
+def _rows(
+    chunk: Sequence[Posyandu],
+    desa_codes: dict[int, str],
+    reports: dict[int, list[MonthReport]],
+    first: Period,
+    settings: Settings,
+) -> Iterator[dict[str, Any]]:
+    scoring = settings.scoring()
+    window = scoring.window_months
+    for posyandu in chunk:
+        months = reports.get(posyandu.id, [])
+        for i, report in enumerate(months):
+            if report.period < first:
+                continue
+            start = report.period.shift(1 - window)
+            inside = [m for m in months[: i + 1] if m.period >= start]
+            try:
+                stratum: str | None = stratum_of(inside, report.period, scoring).stratum.value
+            except InvalidReportError as exc:
+                say(f"posyandu {posyandu.code} {report.period}: no stratum: {exc}")
+                stratum = None
+            yield {
+                "posyandu_code": posyandu.code,
+                "posyandu_name": posyandu.name,
+                "desa_code": desa_codes.get(posyandu.desa_id, ""),
+                "period": str(report.period),
+                **report.values(),
+                "stratum": stratum,
+            }
+
+
+class _Writer:
+    def __init__(self, out: TextIO, form: str) -> None:
+        self.out, self.form, self.count = out, form, 0
+        self.csv = csv.writer(out, lineterminator="\n")
+
+    def start(self) -> None:
+        if self.form == "csv":
+            self.csv.writerow(COLUMNS)
+        else:
+            self.out.write("[")
+
+    def row(self, row: dict[str, Any]) -> None:
+        if self.form == "csv":
+            self.csv.writerow([_cell(row[c]) for c in COLUMNS])
+        else:
+            self.out.write(",\n" if self.count else "\n")
+            self.out.write(json.dumps(row, ensure_ascii=False))
+        self.count += 1
+
+    def end(self) -> None:
+        if self.form == "json":
+            self.out.write("\n]\n" if self.count else "]\n")
+        self.out.flush()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+async def _posyandu(conn: Connection, area_code: str | None) -> list[Posyandu]:
+    if area_code is None:
+        return await all_posyandu(conn, active_only=False)
+    area: Area | None = await area_by_code(conn, area_code)
+    if area is None:
+        raise UsageError(f"unknown area {area_code}")
+    return await posyandu_under(conn, area, active_only=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    first: Period = args.first or _EARLIEST
+    last: Period = args.last or _LATEST
+    if first > last:
+        say(f"--from {first} is after --to {last}")
+        return 2
+
+    async def work(settings: Settings) -> int:
+        writer = _Writer(sys.stdout, args.format)
+        db = await open_database(settings)
+        try:
+            async with db.read() as conn:
+                await conn.execute("BEGIN")  # one snapshot for the whole export
+                posyandu = await _posyandu(conn, args.area)
+                desas = await areas_by_ids(conn, {p.desa_id for p in posyandu})
+                desa_codes = {i: a.code for i, a in desas.items()}
+                since = _window_start(first, settings.stratum_window_months)
+                writer.start()
+                for start in range(0, len(posyandu), _CHUNK):
+                    chunk = posyandu[start : start + _CHUNK]
+                    reports = await reports_for_posyandu_ids(
+                        conn, [p.id for p in chunk], since, last
+                    )
+                    for row in _rows(chunk, desa_codes, reports, first, settings):
+                        writer.row(row)
+                writer.end()
+        finally:
+            await db.close()
+        say(f"exported {writer.count} report{'s' if writer.count != 1 else ''}")
+        return OK
+
+    return run_with_settings(work)

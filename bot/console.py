@@ -1,0 +1,50 @@
+"""The console channel: replies printed on a terminal (or a pipe), documents written to a
+folder with their path printed. A :class:`bot.channels.Channel`, so the outbox dispatcher
+delivers to it exactly as to Telegram or WhatsApp."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.channels import OutgoingDocument
+from conversations.catalogue import say
+from conversations.format import choice_list
+
+__all__ = ["CONSOLE", "ConsoleChannel"]
+
+CONSOLE = "console"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class ConsoleChannel:
+    name = CONSOLE
+
+    def __init__(self, out: TextIO, out_dir: Path) -> None:
+        self.out = out
+        self.out_dir = out_dir
+        self.sent = 0
+
+    def _write(self, text: str) -> None:
+        self.out.write(text.rstrip("\n") + "\n\n")
+        self.out.flush()
+
+    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
+        listed = choice_list(tuple(choices))
+        self._write(f"{text}\n{listed}" if listed else text)
+        self.sent += 1
+        return str(self.sent)
+
+    async def send_document(self, address: str, document: OutgoingDocument) -> str | None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        name = _UNSAFE.sub("_", Path(document.filename).name) or "dokumen.pdf"
+        path = self.out_dir / name
+        path.write_bytes(document.content)
+        lines = [say("document.saved", path=path)]
+        if document.caption:
+            lines.insert(0, document.caption)
+        self._write("\n".join(lines))
+        self.sent += 1
+        return str(self.sent)

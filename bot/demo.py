@@ -1,0 +1,103 @@
+"""The embedded demo: a kabupaten, kecamatan and desa with six posyandu, a year of plausible
+history, and demo people with console identities — seeded once, so a newcomer can try the
+product at once (``make run``)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from scoring import MonthReport, Period
+from storage import Database
+from storage.areas import Level, area_by_code, upsert_area
+from storage.people import Role, add_identity, create_person
+from storage.posyandu import upsert_posyandu
+from storage.reports import save_report
+from storage.schedule import Schedule
+
+__all__ = ["DEMO_KADER", "DEMO_SUPERVISOR", "DemoPeople", "seed_demo"]
+
+DEMO_KADER = "+6281200000001"
+DEMO_SUPERVISOR = "+6281200000009"
+DESA_CODE = "21.71.05.1004"
+KECAMATAN_CODE = "21.71.05"
+
+#: code, name, schedule, posture (how well it runs: 0 struggling .. 3 thriving)
+POSYANDU = (
+    ("MWR01", "Mawar", "tanggal 12", 3),
+    ("MLT02", "Melati", "selasa ke-2", 2),
+    ("AGR03", "Anggrek", "tanggal 8", 1),
+    ("KNG04", "Kenanga", "kamis terakhir", 2),
+    ("DHL05", "Dahlia", "tanggal 20", 0),
+    ("CMP06", "Cempaka", "rabu ke-3", 3),
+)
+KADER_NAMES = ("Bu Sari", "Bu Wati", "Bu Yanti", "Bu Lina", "Bu Ratna", "Bu Dewi")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPeople:
+    kader_address: str
+    supervisor_address: str
+    created: bool
+
+
+def _month(rng: random.Random, period: Period, posture: int, s: int) -> MonthReport:
+    if rng.random() > (0.55 + 0.15 * posture):
+        return MonthReport(period=period, buka=False)
+    k = round(s * rng.uniform(0.75 + 0.05 * posture, 1.0))
+    d = min(k, round(s * rng.uniform(0.35 + 0.15 * posture, 0.6 + 0.13 * posture)))
+    n = round(d * rng.uniform(0.55, 0.9))
+    bumil = rng.randint(4, 9)
+    pus = rng.randint(70, 140)
+    bayi = rng.randint(8, 16)
+    kk = rng.randint(110, 180)
+    return MonthReport(
+        period=period,
+        buka=True,
+        kader=rng.randint(3 + posture // 2, 6 + posture // 2),
+        s=s,
+        k=k,
+        d=d,
+        n=n,
+        bgm=rng.randint(0, min(2, d)),
+        t2=rng.randint(0, min(2, d)),
+        bumil=bumil,
+        bumil_periksa=rng.randint(bumil // 3, bumil),
+        pus=pus,
+        kb_aktif=round(pus * rng.uniform(0.35 + 0.07 * posture, 0.75)),
+        bayi=bayi,
+        bayi_imunisasi=rng.randint(0, 2),
+        program_tambahan=("BKB", "TOGA") if posture >= 2 and rng.random() < 0.4 else (),
+        kk=kk,
+        kk_dana_sehat=round(kk * rng.uniform(0.1 + 0.13 * posture, 0.3 + 0.15 * posture)),
+    )
+
+
+async def seed_demo(db: Database, now: datetime) -> DemoPeople:
+    """Seed the demo once (nothing happens when it is there already)."""
+    async with db.transaction() as tx:
+        if await area_by_code(tx, DESA_CODE) is not None:
+            return DemoPeople(DEMO_KADER, DEMO_SUPERVISOR, created=False)
+        prov = await upsert_area(tx, "21", "Kepulauan Riau", Level.PROVINSI, None)
+        kab = await upsert_area(tx, "21.71", "Kota Batam", Level.KABUPATEN, prov)
+        kec = await upsert_area(tx, KECAMATAN_CODE, "Batu Aji", Level.KECAMATAN, kab)
+        desa = await upsert_area(tx, DESA_CODE, "Bukit Tempayan", Level.DESA, kec)
+        rng = random.Random(20261122)
+        current = Period(now.year, now.month)
+        for i, (code, name, schedule, posture) in enumerate(POSYANDU):
+            p = await upsert_posyandu(
+                tx, code, name, desa, "Asia/Jakarta", Schedule.parse(schedule)
+            )
+            kader = await create_person(tx, KADER_NAMES[i], Role.KADER, now, posyandu_id=p.id)
+            if i == 0:
+                await add_identity(tx, kader.id, "console", DEMO_KADER)
+            else:
+                await add_identity(tx, kader.id, "console", f"+62812000001{i:02d}")
+            s = rng.randint(35, 70)
+            for back in range(12, 0, -1):
+                report = _month(rng, current.shift(-back), posture, s)
+                await save_report(tx, p.id, report, by=kader.id, at=now, channel="console")
+        supervisor = await create_person(tx, "Bidan Rina", Role.SUPERVISOR, now, area_id=kec.id)
+        await add_identity(tx, supervisor.id, "console", DEMO_SUPERVISOR)
+    return DemoPeople(DEMO_KADER, DEMO_SUPERVISOR, created=True)

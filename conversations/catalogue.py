@@ -1,0 +1,334 @@
+"""Every Indonesian sentence the bot says, by key. One place to read, review and translate.
+
+Written for a kader on a small phone: short lines, one question per message, the unit and an
+example, and the way out. :func:`say` fills a template; a missing key or value is a bug and
+raises (the engine turns it into a short apology).
+"""
+
+from __future__ import annotations
+
+__all__ = ["MESSAGES", "say"]
+
+WAY_OUT = "Ketik BATAL untuk berhenti, KEMBALI untuk mengulang."
+
+MESSAGES: dict[str, str] = {
+    # --- channels without buttons ---------------------------------------------------------
+    "choices.hint": "Balas {numbers}:",
+    "document.saved": "Dokumen: {path}",
+    # --- newcomers ------------------------------------------------------------------------
+    "welcome": (
+        "Halo! Ini Posyandu Bot, untuk lapor bulanan posyandu lewat chat.\n"
+        "Nomor ini belum terdaftar. Untuk bergabung, ketik DAFTAR lalu kode dari "
+        "bidan/puskesmas, mis. DAFTAR MLT1K4."
+    ),
+    "register.ask_code": "Ketik DAFTAR lalu kode undangan Anda, mis. DAFTAR MLT1K4.",
+    "register.wrong_code": (
+        "Kode {code} tidak dikenal. Periksa lagi kode dari bidan/puskesmas, "
+        "lalu ketik DAFTAR <kode>.\nSisa percobaan: {left}."
+    ),
+    "register.unusable": (
+        "Kode {code} sudah tidak berlaku. Minta kode baru ke bidan/puskesmas Anda."
+    ),
+    "register.too_many": (
+        "Terlalu banyak kode salah. Coba lagi setelah pukul {time}, "
+        "atau minta bantuan bidan/puskesmas Anda."
+    ),
+    "register.ask_name": (
+        "Kode benar: {place}.\nSiapa nama Anda? Mis. Bu Sari.\nKetik BATAL untuk berhenti."
+    ),
+    "register.bad_name": (
+        "Ketik nama saja (huruf), paling banyak {max} huruf, mis. Bu Sari.\n"
+        "Ketik BATAL untuk berhenti."
+    ),
+    "register.done.kader": (
+        "Terima kasih, {name}! Anda terdaftar sebagai kader {place}.\n"
+        "Ketik LAPOR untuk laporan bulan ini, atau BANTUAN untuk daftar perintah."
+    ),
+    "register.done.supervisor": (
+        "Terima kasih, {name}! Anda terdaftar sebagai pembina {place}.\n"
+        "Ketik STATUS untuk melihat laporan wilayah Anda, atau BANTUAN."
+    ),
+    "register.already": (
+        "Nomor ini sudah terdaftar atas nama {name}. Ketik BANTUAN untuk daftar perintah."
+    ),
+    "register.cancelled": "Pendaftaran dibatalkan.",
+    # --- help and hints -------------------------------------------------------------------
+    "help.kader": (
+        "Perintah kader:\n"
+        "LAPOR - isi laporan bulan ini\n"
+        "LAPOR NOV S=50 K=48 D=40 N=30 ... - lapor cepat satu baris\n"
+        "TIDAK BUKA - posyandu tidak buka bulan ini\n"
+        "UBAH D 41 - ubah satu angka\n"
+        "RIWAYAT - 6 bulan terakhir\n"
+        "PDF - laporan bulan ini (PDF)\n"
+        "BATAL - berhenti"
+    ),
+    "help.quick": (
+        "Nama untuk lapor cepat: KADER S K D N BGM 2T BUMIL PERIKSA PUS KB BAYI IMUN "
+        "KK DANA TAMBAHAN"
+    ),
+    "help.supervisor": (
+        "Perintah pembina:\n"
+        "STATUS - siapa sudah lapor bulan ini\n"
+        "BELUM - posyandu yang belum lapor\n"
+        "STRATA - jumlah posyandu per strata\n"
+        "POSYANDU <nama> - angka satu posyandu\n"
+        "REKAP - ringkasan wilayah (PDF)\n"
+        "LAGI - halaman berikutnya"
+    ),
+    "hint.kader": (
+        "Maaf, saya belum mengerti. Ketik LAPOR untuk melapor, atau BANTUAN untuk daftar perintah."
+    ),
+    "hint.supervisor": (
+        "Maaf, saya belum mengerti. Ketik STATUS, atau BANTUAN untuk daftar perintah."
+    ),
+    "hint.too_long": "Pesannya terlalu panjang. Kirim singkat saja.",
+    "hint.resume": "Laporan {period} belum selesai. Ketik LANJUT untuk meneruskan.",
+    "error.apology": (
+        "Maaf, ada gangguan. Pesan Anda belum diproses; coba kirim lagi sebentar lagi."
+    ),
+    "role.kader_only": "{command} untuk kader posyandu. Ketik BANTUAN untuk perintah Anda.",
+    "role.supervisor_only": (
+        "{command} khusus pembina wilayah. Ketik BANTUAN untuk perintah Anda."
+    ),
+    "role.no_posyandu": "Akun Anda belum terhubung ke posyandu. Hubungi bidan/puskesmas.",
+    "role.no_area": "Akun Anda belum terhubung ke wilayah. Hubungi dinas kesehatan.",
+    "nothing.cancel": "Tidak ada yang sedang berjalan.",
+    "nothing.back": "Tidak ada pertanyaan untuk diulang.",
+    "nothing.resume": "Tidak ada laporan yang belum selesai. Ketik LAPOR untuk mulai.",
+    "nothing.more": "Tidak ada halaman lagi.",
+    "pages.more": "Ketik LAGI untuk {left} lagi.",
+    # --- choosing the month ---------------------------------------------------------------
+    "period.ask": "Laporan untuk bulan apa?\nBalas nomor atau nama bulannya.",
+    "period.unknown": "Bulan tidak dikenal. Tulis nama bulan, mis. NOV atau November 2026.",
+    "period.out_of_range": "Laporan hanya bisa untuk {allowed}.",
+    "period.all_done": (
+        "Laporan {allowed} sudah lengkap. Untuk mengubah, ketik UBAH <nama> <angka>, "
+        "mis. UBAH D 41."
+    ),
+    "period.soft": "{message}\nBalas YA untuk lanjut, atau TIDAK.",
+    "report.exists": (
+        "Laporan {period} sudah dikirim {who} pada {when}.\n"
+        "Untuk mengubah satu angka, ketik UBAH <nama> <angka>, mis. UBAH D 41.\n"
+        "Untuk mengisi ulang semuanya, balas ISI ULANG."
+    ),
+    "report.exists_replace": (
+        "Laporan {period} sudah dikirim {who} pada {when}.\n"
+        "Ganti dengan angka yang baru Anda kirim?"
+    ),
+    "report.exists_closed": (
+        "Laporan {period} sudah dikirim {who} pada {when}.\nGanti menjadi TIDAK BUKA?"
+    ),
+    "report.already_closed": "{period} sudah tercatat tidak buka.",
+    "report.who_you": "oleh Anda",
+    "report.who_other": "oleh {name}",
+    "report.who_unknown": "",
+    "report.draft_other": (
+        "Laporan {period} belum selesai. Ketik LANJUT untuk meneruskan, "
+        "atau BATAL untuk membuangnya."
+    ),
+    "report.cancelled": "Laporan {period} dibatalkan, tidak ada yang disimpan.",
+    "report.expired": "Laporan {period} yang belum selesai sudah terlalu lama, jadi dihapus.",
+    # --- the questions --------------------------------------------------------------------
+    "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
+    "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
+    "report.question": "({number}/{total}) {question}\n{answer}{extra}\n" + WAY_OUT,
+    "offer.previous": "Ketik = jika sama dengan bulan lalu: {value}",
+    "offer.older": "Ketik = jika sama dengan laporan {month}: {value}",
+    "offer.current": "Ketik = jika tetap: {value}",
+    "offer.skip": "Ketik LEWATI jika tidak dicatat.",
+    "ask.kader": "Berapa kader yang bertugas di hari buka?",
+    "ask.s": "S: berapa semua balita (0-59 bulan) di wilayah posyandu?",
+    "ask.k": "K: berapa balita yang punya KMS/buku KIA?",
+    "ask.d": "D: berapa balita yang ditimbang bulan ini?",
+    "ask.n": "N: berapa balita yang naik berat badannya?",
+    "ask.bgm": "BGM: berapa balita di bawah garis merah KMS?",
+    "ask.t2": "2T: berapa balita yang 2 kali berturut-turut tidak naik berat badannya?",
+    "ask.bumil": "Berapa ibu hamil di wilayah posyandu?",
+    "ask.bumil_periksa": "Berapa ibu hamil yang diperiksa di posyandu bulan ini?",
+    "ask.pus": "PUS: berapa pasangan usia subur di wilayah posyandu?",
+    "ask.kb_aktif": "Berapa PUS yang aktif ber-KB?",
+    "ask.bayi": "Berapa bayi (0-11 bulan) di wilayah posyandu?",
+    "ask.bayi_imunisasi": "Berapa bayi yang imunisasi dasarnya lengkap bulan ini?",
+    "ask.kk": "Berapa KK (kepala keluarga) di wilayah posyandu?",
+    "ask.kk_dana_sehat": "Berapa KK yang ikut dana sehat?",
+    "ask.program_tambahan": (
+        "Ada kegiatan tambahan bulan ini? (BKB, PAUD, TOGA, kelas ibu hamil, ...)"
+    ),
+    "unit.kader": "Jawab angka, mis. 5 (orang).",
+    "unit.s": "Jawab angka, mis. 48 (anak).",
+    "unit.k": "Jawab angka, mis. 45 (anak).",
+    "unit.d": "Jawab angka, mis. 40 (anak).",
+    "unit.n": "Jawab angka, mis. 30 (anak).",
+    "unit.bgm": "Jawab angka, mis. 1 (anak). Jika tidak ada, ketik 0.",
+    "unit.t2": "Jawab angka, mis. 2 (anak). Jika tidak ada, ketik 0.",
+    "unit.bumil": "Jawab angka, mis. 6 (orang).",
+    "unit.bumil_periksa": "Jawab angka, mis. 4 (orang).",
+    "unit.pus": "Jawab angka, mis. 80 (pasangan).",
+    "unit.kb_aktif": "Jawab angka, mis. 50 (pasangan).",
+    "unit.bayi": "Jawab angka, mis. 12 (bayi).",
+    "unit.bayi_imunisasi": "Jawab angka, mis. 1 (bayi).",
+    "unit.kk": "Jawab angka, mis. 120 (KK).",
+    "unit.kk_dana_sehat": "Jawab angka, mis. 70 (KK).",
+    "unit.program_tambahan": "Tulis namanya, mis. BKB, PAUD. Jika tidak ada, ketik TIDAK.",
+    "example.kader": "5",
+    "example.s": "48",
+    "example.k": "45",
+    "example.d": "40",
+    "example.n": "30",
+    "example.bgm": "1",
+    "example.t2": "2",
+    "example.bumil": "6",
+    "example.bumil_periksa": "4",
+    "example.pus": "80",
+    "example.kb_aktif": "50",
+    "example.bayi": "12",
+    "example.bayi_imunisasi": "1",
+    "example.kk": "120",
+    "example.kk_dana_sehat": "70",
+    "example.program_tambahan": "BKB",
+    # --- answers that cannot be used ------------------------------------------------------
+    "answer.problem": "{reason}\n\n{question}",
+    "answer.not_a_number": "Maaf, jawab dengan angka, mis. {example}.",
+    "answer.negative": "Jumlah tidak boleh negatif.",
+    "answer.decimal": "Harus bilangan bulat, tanpa koma, mis. {example}.",
+    "answer.several": "Ketik satu angka saja, mis. {example}.",
+    "answer.too_large": "Angkanya terlalu besar. Periksa lagi.",
+    "answer.no_offer": "Belum ada angka sebelumnya. Ketik angkanya, mis. {example}.",
+    "answer.not_optional": "Pertanyaan ini perlu dijawab dengan angka, mis. {example}.",
+    "answer.programme_bad": (
+        "Tulis nama kegiatannya, pisahkan dengan koma, mis. BKB, PAUD. Atau ketik TIDAK."
+    ),
+    "answer.programme_long": "Terlalu panjang. Tulis paling banyak 8 nama singkat, mis. BKB.",
+    "answer.soft": "{message}\nBalas YA jika benar, atau ketik angka yang benar.",
+    "answer.back_first": "Ini pertanyaan pertama.",
+    # --- summary and saving ---------------------------------------------------------------
+    "summary.title": "Ringkasan laporan {period}\n{posyandu}",
+    "summary.closed": "Ringkasan laporan {period}\n{posyandu}\nPosyandu TIDAK BUKA bulan ini.",
+    "summary.kader": "Kader bertugas: {kader}",
+    "summary.skdn": "S {s} · K {k} · D {d} · N {n}",
+    "summary.bgm": "BGM {bgm} · 2T {t2}",
+    "summary.bumil": "Ibu hamil {bumil} · diperiksa {bumil_periksa}",
+    "summary.pus": "PUS {pus} · KB aktif {kb_aktif}",
+    "summary.bayi": "Bayi {bayi} · imunisasi lengkap {bayi_imunisasi}",
+    "summary.kk": "KK {kk} · dana sehat {kk_dana_sehat}",
+    "summary.programmes": "Kegiatan tambahan: {names}",
+    "summary.no_programmes": "Kegiatan tambahan: tidak ada",
+    "summary.ratios": "D/S {d_s} · N/D {n_d} · K/S {k_s}",
+    "summary.stratum": "Strata 12 bulan: {stratum}",
+    "summary.warnings": "Perhatikan:",
+    "summary.blocked": "Belum bisa disimpan:",
+    "summary.ask": "Balas YA untuk simpan, atau UBAH <nama> <angka>, mis. UBAH D 41.",
+    "summary.ask_blocked": "Perbaiki dulu dengan UBAH <nama> <angka>, mis. UBAH D 41.",
+    "summary.ask_closed": "Balas YA untuk simpan, atau BATAL.",
+    "summary.again": "Balas YA untuk simpan, UBAH <nama> <angka> untuk memperbaiki, atau BATAL.",
+    "saved.thanks": "Terima kasih, {name}! Laporan {period} tersimpan.",
+    "saved.revision": "Terima kasih, {name}! Laporan {period} diperbarui.",
+    "saved.gap": "Kesenjangan terbesar: {ratio} {actual}, target {target}.",
+    "saved.no_gap": "Semua rasio mencapai target. Hebat!",
+    "saved.stratum": "Strata 12 bulan: {stratum}.",
+    "saved.aktif": "Strata 12 bulan: {stratum} (Posyandu Aktif).",
+    "saved.pdf": "Ketik PDF untuk laporan lengkap.",
+    "saved.closed": "Tercatat: {posyandu} tidak buka bulan {period}.",
+    "saved.closed_hint": "Jika keliru, ketik LAPOR {month} untuk mengisi angkanya.",
+    "conflict.you": (
+        "Catatan: {other} juga mengirim laporan {period} pada {when}. "
+        "Laporan Anda disimpan sebagai revisi {revision}; yang sebelumnya tetap tercatat."
+    ),
+    "conflict.someone": "kader lain",
+    "conflict.other": (
+        "Info: laporan {period} diperbarui oleh {name} pada {when} (revisi {revision}). "
+        "Ketik RIWAYAT atau PDF untuk melihatnya."
+    ),
+    # --- changing a saved report ----------------------------------------------------------
+    "edit.usage": ("Ketik UBAH, nama angka dan angka barunya, mis. UBAH D 41 atau UBAH S 50 NOV."),
+    "edit.unknown_field": "Nama {name} tidak dikenal.",
+    "edit.no_report": "Belum ada laporan {period}. Ketik LAPOR untuk mengisinya.",
+    "edit.closed": "{period} tercatat tidak buka. Ketik LAPOR {month} untuk mengisi angkanya.",
+    "edit.same": "{label} sudah {value}. Tidak ada yang diubah.",
+    "edit.refused": "Tidak diubah. {reason}",
+    "edit.saved": (
+        "Laporan {period} diubah: {code} {old} menjadi {new}. Versi lama tetap tersimpan."
+    ),
+    "edit.draft_done": "Diubah: {code} {old} menjadi {new}.",
+    # --- quick report ---------------------------------------------------------------------
+    "quick.invalid": "Laporan belum disimpan. Periksa:",
+    "quick.unknown_name": "- {token}: nama tidak dikenal",
+    "quick.missing_value": "- {token}: angkanya belum ada",
+    "quick.bad_value": "- {token}: {reason}",
+    "quick.duplicate": "- {token}: ditulis dua kali",
+    "quick.bad_period": "- {token}: bulan tidak dikenal",
+    "quick.bad_programme": "- {token}: tulis nama kegiatan, mis. TAMBAHAN=BKB,PAUD",
+    "quick.rule": "- {message}",
+    "quick.example": "Contoh: LAPOR NOV S=50 K=48 D=40 N=30 BGM=1",
+    "reason.not_a_number": "bukan angka",
+    "reason.negative": "tidak boleh negatif",
+    "reason.decimal": "harus bilangan bulat",
+    "reason.several": "satu angka saja",
+    "reason.too_large": "terlalu besar",
+    "reason.empty": "angkanya belum ada",
+    # --- history and documents ------------------------------------------------------------
+    "history.title": "Riwayat {posyandu}",
+    "history.month": "{month}: D/S {d_s} · N/D {n_d}",
+    "history.closed": "{month}: tidak buka",
+    "history.missing": "{month}: belum lapor",
+    "history.trend_up": "Tren D/S: naik, {first} menjadi {last}.",
+    "history.trend_down": "Tren D/S: turun, {first} menjadi {last}.",
+    "history.trend_flat": "Tren D/S: tetap sekitar {last}.",
+    "history.trend_none": "Belum cukup data untuk melihat tren.",
+    "pdf.none": "Belum ada laporan {period}. Ketik LAPOR untuk mengisinya.",
+    "pdf.unknown": "Bulan tidak dikenal. Contoh: PDF NOV atau PDF 2026-11.",
+    # --- supervisors ----------------------------------------------------------------------
+    "area.status": "Status {period} · {area}\nSudah lapor {reported} dari {expected} posyandu.",
+    "area.strata_line": "Strata 12 bulan: {counts}.",
+    "area.not_yet_title": "Belum lapor ({count}):",
+    "area.all_reported": "Semua posyandu sudah lapor.",
+    "area.belum_title": "Belum lapor {period} ({count} dari {expected}):",
+    "area.belum_item": "{number}. {posyandu} - {contact}",
+    "area.no_contact": "kader belum terdaftar",
+    "area.contact": "{name} {phone}",
+    "area.kader": "Kader: {contacts}",
+    "area.strata": (
+        "Strata 12 bulan s.d. {period}\n{area} · {expected} posyandu\n{counts}\n"
+        "Purnama + Mandiri: {share_pm}\nPosyandu Aktif: {aktif} ({share_aktif})"
+    ),
+    "area.posyandu_usage": "Ketik POSYANDU lalu nama atau kodenya, mis. POSYANDU Melati.",
+    "area.posyandu_none": 'Posyandu "{query}" tidak ada di wilayah {area}.',
+    "area.posyandu_many": "Ada {count} posyandu yang cocok:",
+    "area.posyandu_pick": "{number}. {posyandu} (kode {code})",
+    "area.posyandu_pick_hint": "Ketik POSYANDU <kode>, mis. POSYANDU {code}.",
+    "area.posyandu_title": "{posyandu}{place}",
+    "area.posyandu_latest": "Laporan terakhir: {period}",
+    "area.posyandu_no_report": "Belum ada laporan dalam 12 bulan terakhir.",
+    "area.period_unknown": "Bulan tidak dikenal. Contoh: {command} NOV atau {command} 2026-11.",
+    "area.period_future": "{period} belum tiba.",
+    # --- reminders (the scheduler queues them as data; the bot words them here) -----------
+    "reminder.h-1": (
+        "Besok hari buka Posyandu {posyandu} ({date}).\n"
+        "Siapkan dacin, sarung timbang, KMS/buku KIA, buku register dan alat tulis. "
+        "Sampai jumpa di posyandu!"
+    ),
+    "reminder.h": (
+        "Hari ini hari buka Posyandu {posyandu}. Selamat bertugas!\n"
+        "Setelah penimbangan, ketik LAPOR untuk laporan {month}."
+    ),
+    "reminder.h+2": (
+        "Laporan Posyandu {posyandu} untuk {month} belum masuk.\n"
+        "Ketik LAPOR untuk mengisi, cukup dua menit. Jika tidak buka, ketik TIDAK BUKA."
+    ),
+    "reminder.h+7": "Posyandu yang belum lapor ({count}):\n{lines}\nKetik BELUM untuk rinciannya.",
+    "reminder.h+7.line": "- {posyandu} ({month}): {kader}",
+    "reminder.no_kader": "kader belum terdaftar",
+    "reminder.rekap_caption": "Ringkasan posyandu {area}, {month}.",
+    "reminders.stopped": (
+        "Pengingat dimatikan. Ketik MULAI PENGINGAT untuk menyalakannya lagi."
+    ),
+    "reminders.started": (
+        "Pengingat dinyalakan: sehari sebelum hari buka, pagi hari buka, dan jika belum lapor."
+    ),
+}
+
+
+def say(key: str, **values: object) -> str:
+    """The message ``key`` with ``values`` filled in."""
+    return MESSAGES[key].format(**values)

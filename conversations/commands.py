@@ -1,0 +1,111 @@
+"""Recognising commands: case-insensitive, "STATUS" and "/status" alike, Telegram's
+"/status@PosyanduBot" and "/tidak_buka" too. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Command", "CommandName", "normalise", "parse_command", "parse_yes_no"]
+
+
+class CommandName(StrEnum):
+    DAFTAR = "DAFTAR"
+    LAPOR = "LAPOR"
+    LANJUT = "LANJUT"
+    TIDAK_BUKA = "TIDAK BUKA"
+    UBAH = "UBAH"
+    RIWAYAT = "RIWAYAT"
+    PDF = "PDF"
+    STATUS = "STATUS"
+    BELUM = "BELUM"
+    STRATA = "STRATA"
+    POSYANDU = "POSYANDU"
+    REKAP = "REKAP"
+    LAGI = "LAGI"
+    BANTUAN = "BANTUAN"
+    BATAL = "BATAL"
+    KEMBALI = "KEMBALI"
+    START = "START"
+
+
+#: Words that name a command, besides the command's own name.
+_ALIASES: dict[str, CommandName] = {
+    **{name.value: name for name in CommandName},
+    "TIDAK_BUKA": CommandName.TIDAK_BUKA,
+    "TIDAKBUKA": CommandName.TIDAK_BUKA,
+    "TUTUP": CommandName.TIDAK_BUKA,
+    "HELP": CommandName.BANTUAN,
+    "?": CommandName.BANTUAN,
+    "MENU": CommandName.BANTUAN,
+    "TOLONG": CommandName.BANTUAN,
+    "LAPORAN": CommandName.LAPOR,
+    "LANJUTKAN": CommandName.LANJUT,
+    "BERIKUTNYA": CommandName.LAGI,
+    "BATALKAN": CommandName.BATAL,
+    "STOP": CommandName.BATAL,
+    "BALIK": CommandName.KEMBALI,
+    "ULANG": CommandName.KEMBALI,
+    "REGISTRASI": CommandName.DAFTAR,
+}
+
+_SPACE_RE = re.compile(r"\s+")
+_TRAILING_PUNCT = ".,!:;"
+
+_YES = frozenset({"YA", "Y", "IYA", "YES", "OK", "OKE", "BENAR", "BETUL", "SIMPAN", "SUDAH"})
+_NO = frozenset({"TIDAK", "T", "TDK", "NO", "BUKAN", "SALAH", "GAK", "ENGGAK", "NGGAK"})
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: CommandName
+    #: The words after the command, as typed (original case).
+    args: tuple[str, ...]
+
+    @property
+    def rest(self) -> str:
+        return " ".join(self.args)
+
+
+def normalise(text: str) -> str:
+    """NFKC, trimmed, single spaces."""
+    return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _keyword(word: str) -> str:
+    word = word.lstrip("/")
+    if "@" in word:
+        word = word.split("@", 1)[0]
+    if word != "?":
+        word = word.rstrip(_TRAILING_PUNCT + "?")
+    return word.upper()
+
+
+def parse_command(text: str) -> Command | None:
+    """The command ``text`` starts with, or None when it is not a command."""
+    words = normalise(text).split(" ")
+    if not words or not words[0]:
+        return None
+    first = _keyword(words[0])
+    if first == "TIDAK" and len(words) > 1 and _keyword(words[1]) == "BUKA":
+        return Command(CommandName.TIDAK_BUKA, tuple(words[2:]))
+    name = _ALIASES.get(first)
+    if name is None:
+        return None
+    return Command(name, tuple(words[1:]))
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """True for "ya" and its friends, False for "tidak" and its friends, else None."""
+    words = normalise(text).split(" ")
+    if len(words) != 1:
+        return None
+    word = _keyword(words[0])
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    return None

@@ -1,0 +1,3 @@
+"""The dialogue flows: pure functions from (session, text, context) to a step result."""
+
+__all__: list[str] = []

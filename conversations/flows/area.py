@@ -1,0 +1,269 @@
+"""Supervisor commands, always over the supervisor's own area: STATUS, BELUM, STRATA,
+POSYANDU <name or code>, REKAP. Long lists page with LAGI."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from conversations.catalogue import say
+from conversations.effects import StepResult
+from conversations.flows.common import done, text
+from conversations.flows.summary import RATIO_LABELS, ratio_line
+from conversations.format import count, percent
+from conversations.model import AreaData, AreaMember, Context
+from conversations.periods import format_period, parse_period
+from conversations.replies import Document, Reply, Text
+from conversations.reports import largest_gap
+from conversations.session import Session
+from scoring import (
+    InvalidReportError,
+    MemberStatus,
+    Period,
+    StrataResult,
+    Stratum,
+    assess_stratum,
+    rollup,
+)
+
+__all__ = ["area_period", "belum", "lagi", "posyandu", "rekap", "status", "strata"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    member: AreaMember
+    strata: StrataResult | None
+    reported: bool
+
+
+def area_period(args: Sequence[str], current: Period) -> Period | str:
+    """The month a supervisor command is about: the current one by default; an error key
+    when the words are not a month or the month has not come yet."""
+    if not args:
+        return current
+    period = parse_period(" ".join(args), current)
+    if period is None:
+        return "area.period_unknown"
+    if period > current:
+        return "area.period_future"
+    return period
+
+
+def _members(ctx: Context, area: AreaData, period: Period) -> list[_Member]:
+    out: list[_Member] = []
+    for member in area.members:
+        months = [r.report for p, r in member.posyandu.reports.items() if p <= period]
+        try:
+            result: StrataResult | None = assess_stratum(months, period, ctx.scoring)
+        except InvalidReportError:
+            result = None
+        out.append(_Member(member, result, period in member.posyandu.reports))
+    return out
+
+
+def _counts_text(counts: dict[Stratum, int]) -> str:
+    return " · ".join(f"{s.label} {counts[s]}" for s in Stratum)
+
+
+def _rollup_of(members: Sequence[_Member]) -> tuple[dict[Stratum, int], int, int, int]:
+    result = rollup(
+        MemberStatus(
+            m.strata.stratum if m.strata else None,
+            bool(m.strata and m.strata.posyandu_aktif),
+            m.reported,
+        )
+        for m in members
+    )
+    return result.counts, result.expected, result.reported, result.aktif
+
+
+def _paged(
+    session: Session, ctx: Context, head: str, items: Sequence[str]
+) -> tuple[Session, Reply]:
+    size = ctx.limits.page_size
+    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)] or [[]]
+    pages = ["\n".join(chunk) for chunk in chunks]
+    first = "\n".join(x for x in (head, pages[0]) if x)
+    rest = tuple(pages[1:])
+    if rest:
+        first += "\n" + say("pages.more", left=len(items) - size)
+        remaining = len(items) - size
+        tails = []
+        for i, page in enumerate(rest):
+            remaining -= len(chunks[i + 1])
+            tails.append(page + ("\n" + say("pages.more", left=remaining) if remaining else ""))
+        rest = tuple(tails)
+    choices = ("LAGI",) if rest else ()
+    return replace(session, pages=rest), Text(first, choices)
+
+
+def lagi(session: Session) -> StepResult:
+    if not session.pages:
+        return done(session, text("nothing.more"))
+    page, rest = session.pages[0], session.pages[1:]
+    return done(replace(session, pages=rest), Text(page, ("LAGI",) if rest else ()))
+
+
+def status(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+    members = _members(ctx, area, period)
+    counts, expected, reported, _aktif = _rollup_of(members)
+    head = [
+        say(
+            "area.status",
+            period=format_period(period),
+            area=area.name,
+            reported=reported,
+            expected=expected,
+        ),
+        say("area.strata_line", counts=_counts_text(counts)),
+    ]
+    missing = [m.member.posyandu.info.name for m in members if not m.reported]
+    if not missing:
+        head.append(say("area.all_reported"))
+        return done(session, Text("\n".join(head)))
+    head.append(say("area.not_yet_title", count=len(missing)))
+    items = [f"{i}. {name}" for i, name in enumerate(missing, start=1)]
+    new_session, reply = _paged(session, ctx, "\n".join(head), items)
+    return done(new_session, reply)
+
+
+def belum(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+    members = [m for m in area.members if period not in m.posyandu.reports]
+    if not members:
+        body = "\n".join((format_period(period), say("area.all_reported")))
+        return done(session, Text(body))
+    head = say(
+        "area.belum_title",
+        period=format_period(period),
+        count=len(members),
+        expected=len(area.members),
+    )
+    items = []
+    for i, m in enumerate(members, start=1):
+        if m.contacts:
+            c = m.contacts[0]
+            contact = say("area.contact", name=c.name, phone=c.phone or "").strip()
+        else:
+            contact = say("area.no_contact")
+        items.append(
+            say("area.belum_item", number=i, posyandu=m.posyandu.info.name, contact=contact)
+        )
+    new_session, reply = _paged(session, ctx, head, items)
+    return done(new_session, reply)
+
+
+def strata(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+    counts, expected, _reported, aktif = _rollup_of(_members(ctx, area, period))
+    share_pm = (counts[Stratum.PURNAMA] + counts[Stratum.MANDIRI]) / expected if expected else None
+    body = say(
+        "area.strata",
+        period=format_period(period),
+        area=area.name,
+        expected=expected,
+        counts=_counts_text(counts),
+        share_pm=percent(share_pm),
+        aktif=aktif,
+        share_aktif=percent(aktif / expected if expected else None),
+    )
+    return done(session, Text(body))
+
+
+def _fold(value: str) -> str:
+    text_ = unicodedata.normalize("NFKD", value).casefold()
+    return "".join(c for c in text_ if c.isalnum())
+
+
+def _find(area: AreaData, query: str) -> list[AreaMember]:
+    key = _fold(query)
+    if not key:
+        return []
+    by_code = [m for m in area.members if _fold(m.posyandu.info.code) == key]
+    if by_code:
+        return by_code
+    exact = [m for m in area.members if _fold(m.posyandu.info.name) == key]
+    if exact:
+        return exact
+    return [
+        m
+        for m in area.members
+        if key in _fold(m.posyandu.info.name) or key in _fold(m.posyandu.info.place)
+    ]
+
+
+def posyandu(ctx: Context, session: Session, area: AreaData, args: Sequence[str]) -> StepResult:
+    query = " ".join(args).strip()
+    if not query:
+        return done(session, text("area.posyandu_usage"))
+    found = _find(area, query)
+    if not found:
+        return done(session, text("area.posyandu_none", query=query[:40], area=area.name))
+    if len(found) > 1:
+        head = say("area.posyandu_many", count=len(found))
+        items = [
+            say(
+                "area.posyandu_pick",
+                number=i,
+                posyandu=m.posyandu.info.name,
+                code=m.posyandu.info.code,
+            )
+            for i, m in enumerate(found, start=1)
+        ]
+        items.append(say("area.posyandu_pick_hint", code=found[0].posyandu.info.code))
+        new_session, reply = _paged(session, ctx, head, items)
+        return done(new_session, reply)
+    return done(session, _detail(ctx, found[0]))
+
+
+def _detail(ctx: Context, member: AreaMember) -> Text:
+    data = member.posyandu
+    place = f", {data.info.place}" if data.info.place else ""
+    lines = [say("area.posyandu_title", posyandu=data.info.name, place=place)]
+    current = ctx.current_period
+    recent = [p for p in data.reports if p <= current]
+    if not recent:
+        lines.append(say("area.posyandu_no_report"))
+        return Text("\n".join(lines))
+    latest = max(recent)
+    stored = data.reports[latest]
+    lines.append(say("area.posyandu_latest", period=format_period(latest)))
+    report = stored.report
+    if not report.buka:
+        lines.append(say("history.closed", month=format_period(latest)))
+    else:
+        lines.append(
+            say(
+                "summary.skdn",
+                s=count(report.s),
+                k=count(report.k),
+                d=count(report.d),
+                n=count(report.n),
+            )
+        )
+        lines.append(ratio_line(report))
+        worst = largest_gap(ctx, report)
+        if worst is not None:
+            lines.append(
+                say(
+                    "saved.gap",
+                    ratio=RATIO_LABELS[worst.indicator],
+                    actual=percent(worst.actual),
+                    target=percent(worst.target),
+                )
+            )
+    try:
+        result = assess_stratum([r.report for r in data.reports.values()], current, ctx.scoring)
+    except InvalidReportError:
+        return Text("\n".join(lines))
+    key = "saved.aktif" if result.posyandu_aktif else "saved.stratum"
+    lines.append(say(key, stratum=result.stratum.label))
+    contacts = [
+        say("area.contact", name=c.name, phone=c.phone or "").strip() for c in member.contacts[:2]
+    ]
+    if contacts:
+        lines.append(say("area.kader", contacts=", ".join(contacts)))
+    return Text("\n".join(lines))
+
+
+def rekap(ctx: Context, session: Session, area_id: int, period: Period) -> StepResult:
+    return done(session, Document("area_summary", {"area_id": area_id, "period": str(period)}))

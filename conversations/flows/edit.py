@@ -1,0 +1,141 @@
+"""UBAH <field> <value> [month]: change one value, of the report in progress or of a saved
+report (which keeps the old one as a revision)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from conversations.catalogue import say
+from conversations.commands import normalise
+from conversations.effects import SaveReport, StepResult
+from conversations.fields import PROGRAMME, FieldSpec, field_by_alias
+from conversations.flows import report
+from conversations.flows.common import done, posyandu_of, text
+from conversations.flows.start import allowed_periods, allowed_text
+from conversations.flows.summary import ratio_line
+from conversations.format import count
+from conversations.model import Context
+from conversations.numbers import NumberProblem, parse_count
+from conversations.periods import format_period, format_period_short, parse_period_prefix
+from conversations.programmes import ProgrammeProblem, parse_programmes
+from conversations.replies import Text
+from conversations.reports import rule_context
+from conversations.session import Draft, Session, Stage
+from scoring import Period, check_report
+
+__all__ = ["ubah"]
+
+Value = int | tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    spec: FieldSpec
+    value: Value
+    period: Period | None
+
+
+def _split_value(words: list[str], current: Period) -> tuple[list[str], Period | None]:
+    """The value words and a trailing period ("UBAH S 50 NOV")."""
+    for cut in range(1, len(words)):
+        parsed = parse_period_prefix(words[cut:], current)
+        if parsed is not None and parsed[1] == len(words) - cut:
+            return words[:cut], parsed[0]
+    return words, None
+
+
+def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
+    """The request, or the message explaining why it cannot be read."""
+    words = normalise(" ".join(args).replace("=", " ").replace(":", " ")).split()
+    if len(words) < 2:
+        return say("edit.usage")
+    spec = field_by_alias(words[0])
+    if spec is None:
+        return "\n".join((say("edit.unknown_field", name=words[0][:20]), say("help.quick")))
+    value_words, period = _split_value(words[1:], ctx.current_period)
+    raw = " ".join(value_words)
+    value: Value
+    if spec.name == PROGRAMME:
+        parsed = parse_programmes(raw)
+        if isinstance(parsed, ProgrammeProblem):
+            return say("answer.programme_bad")
+        value = parsed
+    elif spec.optional and raw.upper() in ("LEWATI", "-"):
+        value = None
+    else:
+        number = parse_count(raw)
+        if isinstance(number, NumberProblem):
+            return report.number_reason(number, spec.name)
+        value = number
+    return _Request(spec, value, period)
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(value) or "tidak ada"
+    return count(value)
+
+
+def ubah(
+    ctx: Context, session: Session, args: Sequence[str], default: Period | None = None
+) -> StepResult:
+    """UBAH; ``default`` is the month in question when none is typed (e.g. the month the
+    bot just said was already reported)."""
+    request = _parse(ctx, args)
+    if isinstance(request, str):
+        return done(session, Text(request))
+    draft = session.draft
+    if draft is not None and request.period in (None, draft.period):
+        return report.change_value(ctx, session, request.spec.name, request.value)
+    data = posyandu_of(ctx)
+    allowed = allowed_periods(ctx)
+    period = request.period or default
+    if period is None:
+        saved = [p for p in allowed if p in data.reports]
+        period = max(saved) if saved else ctx.current_period
+    if period not in allowed:
+        return done(session, text("period.out_of_range", allowed=allowed_text(ctx)))
+    stored = data.reports.get(period)
+    name = format_period(period)
+    if stored is None:
+        return done(session, text("edit.no_report", period=name))
+    if not stored.report.buka:
+        month = format_period_short(period).split()[0].upper()
+        return done(session, text("edit.closed", period=name, month=month))
+    field = request.spec.name
+    old: Value = (
+        stored.report.program_tambahan if field == PROGRAMME else stored.report.count(field)
+    )
+    if old == request.value:
+        return done(session, text("edit.same", label=request.spec.code, value=_show(old)))
+    changed = stored.report.with_values(**{field: request.value})
+    problems = check_report(changed, rule_context(ctx, data, period))
+    hard = [p for p in problems if p.hard]
+    if hard:
+        return done(session, text("edit.refused", reason=hard[0].message))
+    if problems:
+        values = changed.values()
+        confirm = Draft(
+            posyandu_id=data.info.id,
+            period=period,
+            counts={k: v for k, v in values.items() if k not in ("buka", PROGRAMME)},
+            programmes=changed.program_tambahan,
+            stage=Stage.SUMMARY,
+            base_revision=stored.revision,
+        )
+        return done(replace(session, draft=confirm), report.prompt(ctx, confirm))
+    body = "\n".join(
+        (
+            say(
+                "edit.saved",
+                period=name,
+                code=request.spec.code,
+                old=_show(old),
+                new=_show(request.value),
+            ),
+            ratio_line(changed),
+        )
+    )
+    effect = SaveReport(data.info.id, changed, stored.revision)
+    return done(session, Text(body, ("PDF",)), effects=(effect,))

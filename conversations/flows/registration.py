@@ -1,0 +1,100 @@
+"""Newcomers: the welcome, DAFTAR <kode> (limited wrong codes per address), the name, and
+the confirmation of who they are now."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from conversations.commands import normalise, parse_command
+from conversations.effects import Register, StepResult
+from conversations.flows.common import done, text
+from conversations.format import clock_time
+from conversations.model import Context, Invitation, Role
+from conversations.session import AwaitName, Session
+
+__all__ = ["MAX_NAME_CHARS", "answer_name", "daftar", "normalise_code", "welcome"]
+
+MAX_NAME_CHARS = 40
+_NAME_RE = re.compile(r"^[^\W\d_][\w .,'-]*$")
+_CODE_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
+
+
+def normalise_code(words: Sequence[str]) -> str | None:
+    """The invitation code as stored (upper case), or None when it cannot be one."""
+    if not words:
+        return None
+    code = normalise("".join(words)).upper()
+    return code if _CODE_RE.match(code) else None
+
+
+def welcome(session: Session) -> StepResult:
+    return done(session, text("welcome"))
+
+
+def _recent_wrong(ctx: Context, session: Session) -> tuple[datetime, ...]:
+    since = ctx.now - ctx.limits.wrong_code_window
+    return tuple(t for t in session.wrong_codes if t > since)
+
+
+def _place(invitation: Invitation) -> str:
+    return invitation.place
+
+
+def daftar(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
+    """DAFTAR <kode> from someone not registered yet (``ctx.invitation`` is the code's)."""
+    if ctx.person is not None:
+        return done(session, text("register.already", name=ctx.person.name))
+    wrong = _recent_wrong(ctx, session)
+    limit = ctx.limits.wrong_code_limit
+    if len(wrong) >= limit:
+        until = clock_time(min(wrong) + ctx.limits.wrong_code_window, ctx.tz)
+        return done(replace(session, wrong_codes=wrong), text("register.too_many", time=until))
+    code = normalise_code(args)
+    if not args:
+        return done(session, text("register.ask_code"))
+    invitation = ctx.invitation
+    if code is None or invitation is None or invitation.code != code:
+        wrong = (*wrong, ctx.now)
+        shown = (code or normalise(" ".join(args)))[:20]
+        left = max(0, limit - len(wrong))
+        if left == 0:
+            until = clock_time(min(wrong) + ctx.limits.wrong_code_window, ctx.tz)
+            reply = text("register.too_many", time=until)
+        else:
+            reply = text("register.wrong_code", code=shown, left=left)
+        return done(replace(session, wrong_codes=wrong, awaiting=None), reply)
+    if not invitation.usable:
+        return done(session, text("register.unusable", code=code))
+    awaiting = AwaitName(code)
+    return done(
+        replace(session, awaiting=awaiting, wrong_codes=wrong),
+        text("register.ask_name", place=_place(invitation)),
+    )
+
+
+def answer_name(ctx: Context, session: Session, raw: str, waiting: AwaitName) -> StepResult:
+    invitation = ctx.invitation
+    if invitation is None or invitation.code != waiting.code or not invitation.usable:
+        cleared = replace(session, awaiting=None)
+        return done(cleared, text("register.unusable", code=waiting.code))
+    name = normalise(raw).strip(" .,")
+    if (
+        parse_command(name) is not None
+        or not name
+        or len(name) > MAX_NAME_CHARS
+        or not _NAME_RE.match(name)
+    ):
+        return done(session, text("register.bad_name", max=MAX_NAME_CHARS))
+    effect = Register(
+        code=invitation.code,
+        name=name,
+        role=invitation.role,
+        posyandu_id=invitation.posyandu_id,
+        area_id=invitation.area_id,
+    )
+    key = "register.done.kader" if invitation.role is Role.KADER else "register.done.supervisor"
+    reply = text(key, name=name, place=_place(invitation))
+    return done(replace(session, awaiting=None, wrong_codes=()), reply, effects=(effect,))

@@ -1,0 +1,366 @@
+"""The guided monthly report: one question at a time, KEMBALI and BATAL, soft confirmations,
+the summary, YA to save. Pure functions of (session, context, answer)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conversations.catalogue import say
+from conversations.commands import normalise, parse_yes_no
+from conversations.effects import SaveReport, StepResult
+from conversations.fields import FIELD_BY_NAME, FIELDS, PROGRAMME, RARE_FIELDS
+from conversations.flows.common import done, match_choice, posyandu_of, text
+from conversations.flows.summary import saved_replies, summary_text
+from conversations.format import count
+from conversations.model import Context, PosyanduData
+from conversations.numbers import NumberProblem, parse_count
+from conversations.periods import format_period
+from conversations.programmes import ProgrammeProblem, parse_programmes
+from conversations.replies import Text
+from conversations.reports import draft_report, offer, rare_due, rule_context
+from conversations.session import Draft, Prefill, Session, Stage
+from scoring import MonthReport, Period, Problem, check_answer, check_report
+
+__all__ = [
+    "answer",
+    "back",
+    "begin",
+    "change_value",
+    "number_reason",
+    "prompt",
+    "soft_key",
+]
+
+_SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
+
+
+def soft_key(problem: Problem) -> str:
+    return f"{problem.rule}:{problem.field}"
+
+
+def number_reason(problem: NumberProblem, field: str) -> str:
+    example = say(f"example.{field}")
+    key = "not_a_number" if problem is NumberProblem.EMPTY else problem.value
+    return say(f"answer.{key}", example=example)
+
+
+# --- what to ask -----------------------------------------------------------------------------
+
+
+def _queue(ctx: Context, period: Period, given: set[str], redo: bool) -> tuple[str, ...]:
+    data = posyandu_of(ctx)
+    saved = data.reports.get(period)
+    had_rare = saved is not None and any(saved.report.count(f) is not None for f in RARE_FIELDS)
+    ask_rare = rare_due(data, period, ctx.limits.kk_refresh_months) or (redo and had_rare)
+    return tuple(
+        spec.name
+        for spec in FIELDS
+        if spec.name not in given and (ask_rare or spec.name not in RARE_FIELDS)
+    )
+
+
+def _period_problems(ctx: Context, data: PosyanduData, draft: Draft) -> list[Problem]:
+    report = MonthReport(period=draft.period)
+    problems = check_report(report, rule_context(ctx, data, draft.period))
+    return [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
+
+
+def _report_problems(ctx: Context, data: PosyanduData, draft: Draft) -> list[Problem]:
+    return check_report(draft_report(draft), rule_context(ctx, data, draft.period))
+
+
+# --- prompts ---------------------------------------------------------------------------------
+
+
+def _offer_line(data: PosyanduData, draft: Draft, field: str) -> str:
+    found = offer(data, draft, field)
+    if found is None:
+        return ""
+    value = (
+        ", ".join(found.value) or "tidak ada"
+        if isinstance(found.value, tuple)
+        else count(found.value)
+    )
+    if found.source == "current":
+        return say("offer.current", value=value)
+    if found.source == "previous" or found.period is None:
+        return say("offer.previous", value=value)
+    return say("offer.older", value=value, month=format_period(found.period))
+
+
+def _question(ctx: Context, draft: Draft, header: bool) -> Text:
+    data = posyandu_of(ctx)
+    field = draft.current
+    assert field is not None
+    lines = [_offer_line(data, draft, field)]
+    if FIELD_BY_NAME[field].optional:
+        lines.append(say("offer.skip"))
+    extra = "".join(f"\n{line}" for line in lines if line)
+    body = say(
+        "report.question",
+        number=draft.position + 1,
+        total=len(draft.queue),
+        question=say(f"ask.{field}"),
+        answer=say(f"unit.{field}"),
+        extra=extra,
+    )
+    if header:
+        start = say(
+            "report.start_rest" if draft.counts or draft.programmes is not None else "report.start",
+            period=format_period(draft.period),
+            posyandu=data.info.name,
+            total=len(draft.queue),
+        )
+        body = f"{start}\n\n{body}"
+    return Text(body)
+
+
+def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
+    """The message that asks what ``draft`` is waiting for."""
+    data = posyandu_of(ctx)
+    if draft.stage is Stage.PERIOD_SOFT:
+        problems = _period_problems(ctx, data, draft)
+        message = problems[0].message if problems else ""
+        return text("period.soft", ("YA", "TIDAK"), message=message)
+    if draft.stage is Stage.SOFT and draft.current is not None and draft.pending is not None:
+        soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
+        if soft:
+            return text("answer.soft", ("YA", "TIDAK"), message=soft[0].message)
+    if draft.stage in (Stage.FIELD, Stage.SOFT) and draft.current is not None:
+        return _question(ctx, draft, header)
+    problems = _report_problems(ctx, data, draft)
+    blocking = [p for p in problems if p.hard]
+    warnings = [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
+    return summary_text(ctx, data, draft_report(draft), warnings, blocking)
+
+
+# --- moving through the questions ------------------------------------------------------------
+
+
+def _next_stage(draft: Draft) -> Draft:
+    if draft.position >= len(draft.queue):
+        return replace(draft, stage=Stage.SUMMARY, pending=None)
+    return replace(draft, stage=Stage.FIELD, pending=None)
+
+
+def begin(
+    ctx: Context,
+    session: Session,
+    period: Period,
+    prefill: Prefill | None = None,
+    base_revision: int | None = None,
+) -> StepResult:
+    """Start a report for ``period`` (``base_revision``: it replaces the saved one)."""
+    data = posyandu_of(ctx)
+    counts = dict(prefill.counts) if prefill else {}
+    programmes = prefill.programmes if prefill else None
+    given = set(counts) | ({PROGRAMME} if programmes is not None else set())
+    draft = Draft(
+        posyandu_id=data.info.id,
+        period=period,
+        counts=counts,
+        programmes=programmes,
+        queue=_queue(ctx, period, given, redo=base_revision is not None and prefill is None),
+        base_revision=base_revision,
+    )
+    if _period_problems(ctx, data, draft):
+        draft = replace(draft, stage=Stage.PERIOD_SOFT)
+    else:
+        draft = _next_stage(draft)
+    return done(replace(session, draft=draft, awaiting=None), prompt(ctx, draft, header=True))
+
+
+def _ask_again(ctx: Context, session: Session, draft: Draft, reason: str) -> StepResult:
+    draft = replace(draft, stage=Stage.FIELD, pending=None)
+    question = prompt(ctx, draft)
+    body = say("answer.problem", reason=reason, question=question.body)
+    return done(replace(session, draft=draft), Text(body, question.choices))
+
+
+def _accept(
+    ctx: Context, session: Session, draft: Draft, field: str, value: object, confirm: set[str]
+) -> StepResult:
+    if field == PROGRAMME:
+        assert value is None or isinstance(value, tuple)
+        draft = replace(draft, programmes=value)
+    else:
+        assert value is None or isinstance(value, int)
+        draft = replace(draft, counts={**draft.counts, field: value})
+    draft = replace(draft, confirmed=draft.confirmed | confirm, position=draft.position + 1)
+    draft = _next_stage(draft)
+    return done(replace(session, draft=draft), prompt(ctx, draft))
+
+
+def _soft_problems(
+    ctx: Context, data: PosyanduData, draft: Draft, field: str, value: int
+) -> list[Problem]:
+    problems = check_answer(
+        field, value, draft.counts, rule_context(ctx, data, draft.period), draft.period
+    )
+    return [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
+
+
+def _strip_field_name(answer: str, field: str) -> str:
+    """ "D=40", "D: 40" and "2T 3" answer the D or 2T question: drop the name."""
+    words = answer.replace("=", " ").replace(":", " ").split()
+    spec = FIELD_BY_NAME[field]
+    if len(words) > 1 and words[0].upper() in (spec.code, *spec.aliases):
+        return " ".join(words[1:])
+    return answer
+
+
+def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
+    data = posyandu_of(ctx)
+    if answer == "=":
+        found = offer(data, draft, PROGRAMME)
+        if found is None or not isinstance(found.value, tuple):
+            return _ask_again(ctx, session, draft, say("answer.programme_bad"))
+        return _accept(ctx, session, draft, PROGRAMME, found.value, set())
+    parsed = parse_programmes(answer)
+    if isinstance(parsed, ProgrammeProblem):
+        key = "answer.programme_long" if parsed is ProgrammeProblem.TOO_LONG else None
+        return _ask_again(ctx, session, draft, say(key or "answer.programme_bad"))
+    return _accept(ctx, session, draft, PROGRAMME, parsed, set())
+
+
+def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
+    field = draft.current
+    assert field is not None
+    if field == PROGRAMME:
+        return _answer_programme(ctx, session, draft, answer)
+    data = posyandu_of(ctx)
+    spec = FIELD_BY_NAME[field]
+    value: int | NumberProblem
+    if answer == "=":
+        found = offer(data, draft, field)
+        if found is None or not isinstance(found.value, int):
+            example = say(f"example.{field}")
+            return _ask_again(ctx, session, draft, say("answer.no_offer", example=example))
+        value = found.value
+    elif answer.upper() in _SKIP_WORDS:
+        if not spec.optional:
+            example = say(f"example.{field}")
+            return _ask_again(ctx, session, draft, say("answer.not_optional", example=example))
+        return _accept(ctx, session, draft, field, None, set())
+    else:
+        value = parse_count(_strip_field_name(answer, field))
+    if isinstance(value, NumberProblem):
+        return _ask_again(ctx, session, draft, number_reason(value, field))
+    problems = check_answer(
+        field, value, draft.counts, rule_context(ctx, data, draft.period), draft.period
+    )
+    hard = [p for p in problems if p.hard]
+    if hard:
+        return _ask_again(ctx, session, draft, hard[0].message)
+    soft = [p for p in problems if soft_key(p) not in draft.confirmed]
+    if soft:
+        draft = replace(draft, stage=Stage.SOFT, pending=value)
+        return done(replace(session, draft=draft), prompt(ctx, draft))
+    return _accept(ctx, session, draft, field, value, set())
+
+
+def _cancel(session: Session, draft: Draft) -> StepResult:
+    return done(
+        replace(session, draft=None),
+        text("report.cancelled", period=format_period(draft.period)),
+    )
+
+
+def _save(ctx: Context, session: Session, draft: Draft) -> StepResult:
+    data = posyandu_of(ctx)
+    report = draft_report(draft)
+    if any(p.hard for p in check_report(report)):
+        return done(session, prompt(ctx, draft))
+    name = ctx.person.name if ctx.person else ""
+    replies = saved_replies(ctx, data, report, name, replaces=draft.base_revision is not None)
+    effect = SaveReport(data.info.id, report, draft.base_revision)
+    return done(replace(session, draft=None), *replies, effects=(effect,))
+
+
+def answer(ctx: Context, session: Session, raw: str) -> StepResult:
+    """A free answer while a report is in progress."""
+    draft = session.draft
+    assert draft is not None
+    data = posyandu_of(ctx)
+    reply = normalise(raw)
+    yes: bool | None = None
+    if draft.stage is not Stage.FIELD:
+        picked = match_choice(reply, prompt(ctx, draft).choices)
+        if picked == "BATAL":
+            return _cancel(session, draft)
+        yes = parse_yes_no(picked or reply)
+    if draft.stage is Stage.PERIOD_SOFT:
+        if yes is None:
+            return done(session, prompt(ctx, draft))
+        if not yes:
+            return _cancel(session, draft)
+        keys = {soft_key(p) for p in _period_problems(ctx, data, draft)}
+        draft = _next_stage(replace(draft, confirmed=draft.confirmed | keys))
+        return done(replace(session, draft=draft), prompt(ctx, draft, header=True))
+    if draft.stage is Stage.SOFT:
+        if yes and draft.pending is not None and draft.current is not None:
+            soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
+            keys = {soft_key(p) for p in soft}
+            return _accept(ctx, session, draft, draft.current, draft.pending, keys)
+        if yes is False:
+            draft = replace(draft, stage=Stage.FIELD, pending=None)
+            return done(replace(session, draft=draft), prompt(ctx, draft))
+        return _answer_field(ctx, session, draft, reply)
+    if draft.stage is Stage.SUMMARY:
+        if yes:
+            return _save(ctx, session, draft)
+        return done(session, text("summary.again", ("YA", "BATAL")))
+    return _answer_field(ctx, session, draft, reply)
+
+
+def back(ctx: Context, session: Session) -> StepResult:
+    """KEMBALI: the previous question."""
+    draft = session.draft
+    assert draft is not None
+    if draft.stage is Stage.SOFT:
+        draft = replace(draft, stage=Stage.FIELD, pending=None)
+    elif draft.stage is Stage.SUMMARY and draft.queue:
+        draft = replace(draft, stage=Stage.FIELD, position=len(draft.queue) - 1)
+    elif draft.stage is Stage.FIELD and draft.position > 0:
+        draft = replace(draft, position=draft.position - 1)
+    else:
+        current = prompt(ctx, draft)
+        body = f"{say('answer.back_first')}\n\n{current.body}"
+        return done(session, Text(body, current.choices))
+    return done(replace(session, draft=draft), prompt(ctx, draft))
+
+
+def change_value(
+    ctx: Context, session: Session, field: str, value: int | tuple[str, ...] | None
+) -> StepResult:
+    """UBAH inside a report in progress: change one value, then ask what was being asked."""
+    draft = session.draft
+    assert draft is not None
+    data = posyandu_of(ctx)
+    if field == PROGRAMME:
+        new = replace(draft, programmes=value if isinstance(value, tuple) else None)
+        old_text = ", ".join(draft.programmes or ()) or "-"
+        new_text = ", ".join(new.programmes or ()) or "-"
+    else:
+        number = value if isinstance(value, int) else None
+        if number is not None:
+            problems = check_answer(
+                field, number, draft.counts, rule_context(ctx, data, draft.period), draft.period
+            )
+            hard = [p for p in problems if p.hard]
+            if hard:
+                current = prompt(ctx, draft)
+                body = say("answer.problem", reason=hard[0].message, question=current.body)
+                return done(session, Text(body, current.choices))
+        new = replace(draft, counts={**draft.counts, field: number})
+        old_text, new_text = count(draft.counts.get(field)), count(number)
+    confirmed = frozenset(k for k in new.confirmed if not k.endswith(f":{field}"))
+    new = replace(new, confirmed=confirmed)
+    if new.stage is Stage.SOFT and new.current == field:
+        new = replace(new, stage=Stage.FIELD, pending=None, position=new.position + 1)
+        new = _next_stage(new)
+    elif new.stage is Stage.FIELD and new.current == field:
+        new = _next_stage(replace(new, position=new.position + 1))
+    note = say("edit.draft_done", code=FIELD_BY_NAME[field].code, old=old_text, new=new_text)
+    current = prompt(ctx, new)
+    return done(replace(session, draft=new), Text(f"{note}\n\n{current.body}", current.choices))

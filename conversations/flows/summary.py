@@ -1,0 +1,125 @@
+"""The summary before saving and the thanks after: values, D/S, N/D, K/S, the 12-month
+stratum, the largest gap. Pure text building."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from conversations.catalogue import say
+from conversations.format import count, percent
+from conversations.model import Context, PosyanduData
+from conversations.periods import format_period, format_period_short
+from conversations.replies import Reply, Text
+from conversations.reports import assessment, largest_gap
+from scoring import MonthReport, Problem, month_ratios
+
+__all__ = ["RATIO_LABELS", "ratio_line", "saved_replies", "stratum_line", "summary_text"]
+
+RATIO_LABELS: dict[str, str] = {"k_s": "K/S", "d_s": "D/S", "d_k": "D/K", "n_d": "N/D"}
+
+_LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("summary.skdn", ("s", "k", "d", "n")),
+    ("summary.bgm", ("bgm", "t2")),
+    ("summary.bumil", ("bumil", "bumil_periksa")),
+    ("summary.pus", ("pus", "kb_aktif")),
+    ("summary.bayi", ("bayi", "bayi_imunisasi")),
+    ("summary.kk", ("kk", "kk_dana_sehat")),
+)
+
+
+def ratio_line(report: MonthReport) -> str:
+    r = month_ratios(report)
+    return say("summary.ratios", d_s=percent(r.d_s), n_d=percent(r.n_d), k_s=percent(r.k_s))
+
+
+def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str) -> str | None:
+    result = assessment(ctx, data, report)
+    if result is None:
+        return None
+    if key == "saved.stratum" and result.posyandu_aktif:
+        key = "saved.aktif"
+    return say(key, stratum=result.stratum.label)
+
+
+def _value_lines(report: MonthReport) -> list[str]:
+    lines = [say("summary.kader", kader=count(report.kader))]
+    for key, names in _LINES:
+        values = {name: report.count(name) for name in names}
+        if key == "summary.kk" and all(v is None for v in values.values()):
+            continue
+        lines.append(say(key, **{k: count(v) for k, v in values.items()}))
+    if report.program_tambahan:
+        lines.append(say("summary.programmes", names=", ".join(report.program_tambahan)))
+    elif report.program_tambahan is not None:
+        lines.append(say("summary.no_programmes"))
+    return lines
+
+
+def summary_text(
+    ctx: Context,
+    data: PosyanduData,
+    report: MonthReport,
+    warnings: Sequence[Problem],
+    blocking: Sequence[Problem],
+) -> Text:
+    period = format_period(report.period)
+    if not report.buka:
+        body = say("summary.closed", period=period, posyandu=data.info.name)
+        return Text(f"{body}\n{say('summary.ask_closed')}", ("YA", "BATAL"))
+    lines = [say("summary.title", period=period, posyandu=data.info.name)]
+    lines += _value_lines(report)
+    lines.append(ratio_line(report))
+    stratum = stratum_line(ctx, data, report, "summary.stratum") if not blocking else None
+    if stratum:
+        lines.append(stratum)
+    if blocking:
+        lines.append(say("summary.blocked"))
+        lines += [f"- {p.message}" for p in blocking]
+        lines.append(say("summary.ask_blocked"))
+        return Text("\n".join(lines), ("BATAL",))
+    if warnings:
+        lines.append(say("summary.warnings"))
+        lines += [f"- {p.message}" for p in warnings]
+    lines.append(say("summary.ask"))
+    return Text("\n".join(lines), ("YA", "BATAL"))
+
+
+def saved_replies(
+    ctx: Context,
+    data: PosyanduData,
+    report: MonthReport,
+    name: str,
+    replaces: bool,
+) -> tuple[Reply, ...]:
+    """The thanks after saving; ``replaces`` when it replaces a saved report."""
+    period = format_period(report.period)
+    if not report.buka:
+        body = "\n".join(
+            (
+                say("saved.closed", posyandu=data.info.name, period=period),
+                say(
+                    "saved.closed_hint", month=format_period_short(report.period).split()[0].upper()
+                ),
+            )
+        )
+        return (Text(body),)
+    key = "saved.revision" if replaces else "saved.thanks"
+    lines = [say(key, name=name, period=period)]
+    lines.append(ratio_line(report))
+    worst = largest_gap(ctx, report)
+    if worst is not None:
+        lines.append(
+            say(
+                "saved.gap",
+                ratio=RATIO_LABELS[worst.indicator],
+                actual=percent(worst.actual),
+                target=percent(worst.target),
+            )
+        )
+    elif month_ratios(report).d_s is not None:
+        lines.append(say("saved.no_gap"))
+    stratum = stratum_line(ctx, data, report, "saved.stratum")
+    if stratum:
+        lines.append(stratum)
+    lines.append(say("saved.pdf"))
+    return (Text("\n".join(lines), ("PDF",)),)

@@ -1,0 +1,152 @@
+"""What a step knows about the world: plain values the engine loads from storage.
+
+Pure data. The step never queries anything; the engine fills a :class:`Context` with what
+:func:`conversations.plan.plan` says the message needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
+
+from scoring import DEFAULT_SETTINGS, MonthReport, Period, ScoringSettings
+
+__all__ = [
+    "AreaData",
+    "AreaMember",
+    "Contact",
+    "Context",
+    "Invitation",
+    "Limits",
+    "Person",
+    "PosyanduData",
+    "PosyanduInfo",
+    "Role",
+    "StoredReport",
+]
+
+
+class Role(StrEnum):
+    KADER = "kader"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def sees_area(self) -> bool:
+        return self is not Role.KADER
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    role: Role
+    posyandu_id: int | None = None
+    area_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PosyanduInfo:
+    id: int
+    code: str
+    name: str
+    #: Where it is, for people ("Desa Sukamaju").
+    place: str = ""
+    #: Hari buka dates (local) known around today: a few months back and the next one.
+    hari_buka: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    report: MonthReport
+    revision: int
+    #: Name of the person who sent the current revision ("" when unknown, e.g. imported).
+    sent_by: str
+    sent_at: datetime
+    sent_by_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PosyanduData:
+    info: PosyanduInfo
+    #: Saved reports by period (at least the stratum window before the current month).
+    reports: Mapping[Period, StoredReport] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    #: A phone number or other way to reach the person; None when not known.
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AreaMember:
+    posyandu: PosyanduData
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AreaData:
+    id: int
+    name: str
+    #: Every posyandu under the area, with reports of the stratum window.
+    members: tuple[AreaMember, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """An invitation code as found in storage (a code that does not exist is None)."""
+
+    code: str
+    role: Role
+    posyandu_id: int | None
+    area_id: int | None
+    #: What the code joins, for people ("Posyandu Melati 1, Desa Sukamaju").
+    place: str
+    #: False when expired or used up.
+    usable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Conversation limits (from the bot's settings)."""
+
+    wrong_code_limit: int = 5
+    wrong_code_window: timedelta = timedelta(hours=1)
+    session_expiry: timedelta = timedelta(days=7)
+    page_size: int = 8
+    #: A report may be for the current month or up to this many months back.
+    months_back: int = 2
+    #: KK and dana sehat are asked again when the latest known value is older than this.
+    kk_refresh_months: int = 6
+    history_months: int = 6
+    max_text_chars: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    now: datetime
+    #: The sender's local time zone (their posyandu's or area's).
+    tz: tzinfo
+    person: Person | None = None
+    posyandu: PosyanduData | None = None
+    area: AreaData | None = None
+    invitation: Invitation | None = None
+    limits: Limits = field(default_factory=Limits)
+    scoring: ScoringSettings = DEFAULT_SETTINGS
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.tz)
+
+    @property
+    def today(self) -> date:
+        return self.local_now.date()
+
+    @property
+    def current_period(self) -> Period:
+        today = self.today
+        return Period(today.year, today.month)

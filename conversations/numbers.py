@@ -1,0 +1,262 @@
+"""Counts as kader type them: digits inside text ("ada 42 anak"), thousand separators
+("1.250"), Indonesian number words ("empat puluh dua", "seratus dua belas", "seribu") and
+plain zero phrases ("tidak ada", "nihil").
+
+Pure. :func:`parse_count` returns the count or the reason it is not one; it never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["MAX_COUNT", "NumberProblem", "parse_count"]
+
+#: The largest count accepted. A posyandu serves a few hundred households; anything larger is a
+#: typing slip (and would not fit the storage integer for long strings of digits).
+MAX_COUNT = 99_999
+
+
+class NumberProblem(StrEnum):
+    EMPTY = "empty"
+    NOT_A_NUMBER = "not_a_number"
+    NEGATIVE = "negative"
+    DECIMAL = "decimal"
+    SEVERAL = "several"
+    TOO_LARGE = "too_large"
+
+
+_UNITS: dict[str, int] = {
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+}
+_SE_WORDS: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
+_SUB_SCALES = frozenset({"belas", "puluh", "ratus"})
+_SCALES = frozenset({*_SUB_SCALES, "ribu"})
+_ZERO_WORDS = frozenset({"nol", "kosong", "nihil"})
+_NUMBER_WORDS = frozenset({*_UNITS, *_SE_WORDS, *_SCALES, *_ZERO_WORDS})
+#: Morphemes a joined word ("duapuluh", "limabelas") may be split into, longest first.
+_MORPHEMES: tuple[str, ...] = tuple(sorted({*_UNITS, *_SE_WORDS, *_SCALES}, key=len, reverse=True))
+_DIGIT_MULTIPLIERS: dict[str, int] = {"ribu": 1000, "rb": 1000, "ratus": 100}
+_NEGATIVE_WORDS = frozenset({"minus", "negatif"})
+_DECIMAL_WORDS = frozenset({"koma", "setengah", "seperempat"})
+#: Phrases meaning "none" (checked when the text holds no number at all).
+_NONE_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("tidak", "ada"),
+    ("tdk", "ada"),
+    ("gak", "ada"),
+    ("ga", "ada"),
+    ("nggak", "ada"),
+    ("belum", "ada"),
+    ("tak", "ada"),
+)
+
+_TOKEN_RE = re.compile(
+    r"(?P<num>[-\u2212]?[0-9]+(?:[.,][0-9]+)*)|(?P<word>[a-z]+)|(?P<other>\S)",
+)
+_THOUSANDS_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # "num", "word" or "other"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    value: int | None
+    problem: NumberProblem | None
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup or "other"
+        out.append(_Token(kind, match.group()))
+    return out
+
+
+def _split_joined(word: str) -> list[str] | None:
+    """Split "duapuluh" into ["dua", "puluh"]; None when the word is not all number parts."""
+    if word in _NUMBER_WORDS:
+        return [word]
+    parts: list[str] = []
+    rest = word
+    while rest:
+        for morpheme in _MORPHEMES:
+            if rest.startswith(morpheme):
+                parts.append(morpheme)
+                rest = rest[len(morpheme) :]
+                break
+        else:
+            return None
+    return parts if len(parts) > 1 else None
+
+
+def _below_thousand(words: Sequence[str], i: int) -> tuple[int, int]:
+    """Parse a number under 1000 from ``words[i:]``; returns (value, next index)."""
+    value = 0
+    n = len(words)
+
+    def unit_then(j: int, scale: str) -> bool:
+        return j + 1 < n and words[j] in _UNITS and words[j + 1] == scale
+
+    if i < n and words[i] == "seratus":
+        value, i = 100, i + 1
+    elif unit_then(i, "ratus"):
+        value, i = _UNITS[words[i]] * 100, i + 2
+    if i < n and words[i] in ("sepuluh", "sebelas"):
+        return value + _SE_WORDS[words[i]], i + 1
+    if unit_then(i, "belas"):
+        return value + 10 + _UNITS[words[i]], i + 2
+    if unit_then(i, "puluh"):
+        value, i = value + _UNITS[words[i]] * 10, i + 2
+        if i < n and words[i] in _UNITS and not (i + 1 < n and words[i + 1] in _SUB_SCALES):
+            value, i = value + _UNITS[words[i]], i + 1
+        return value, i
+    if i < n and words[i] in _UNITS and not (i + 1 < n and words[i + 1] in _SUB_SCALES):
+        return value + _UNITS[words[i]], i + 1
+    return value, i
+
+
+def _words_value(words: Sequence[str]) -> int | None:
+    """The value of a run of number words, or None when they do not form one number."""
+    if len(words) == 1 and words[0] in _ZERO_WORDS:
+        return 0
+    if any(w in _ZERO_WORDS for w in words):
+        return None
+    i, total = 0, 0
+    if words[0] == "seribu":
+        total, i = 1000, 1
+    else:
+        head, j = _below_thousand(words, 0)
+        if j < len(words) and words[j] == "ribu" and head > 0:
+            total, i = head * 1000, j + 1
+        elif j == len(words) and j > 0:
+            return head
+        else:
+            return None
+    rest, j = _below_thousand(words, i)
+    if j != len(words):
+        return None
+    return total + rest
+
+
+def _number_token(text: str) -> _Candidate:
+    negative = text[0] in "-\u2212"
+    digits = text[1:] if negative else text
+    if "," in digits:
+        return _Candidate(None, NumberProblem.DECIMAL)
+    if "." in digits:
+        if not _THOUSANDS_RE.match(digits):
+            return _Candidate(None, NumberProblem.DECIMAL)
+        digits = digits.replace(".", "")
+    if len(digits) > 12:
+        return _Candidate(None, NumberProblem.TOO_LARGE)
+    value = int(digits)
+    if negative and value:
+        return _Candidate(None, NumberProblem.NEGATIVE)
+    return _Candidate(value, None)
+
+
+def _candidates(tokens: Sequence[_Token]) -> list[_Candidate] | None:
+    """Every number in the tokens; None when a number-like run makes no sense."""
+    out: list[_Candidate] = []
+    i, n = 0, len(tokens)
+    negative_next = False
+    while i < n:
+        tok = tokens[i]
+        if tok.kind == "word" and tok.text in _NEGATIVE_WORDS:
+            negative_next = True
+            i += 1
+            continue
+        if tok.kind == "word" and tok.text in _DECIMAL_WORDS:
+            out.append(_Candidate(None, NumberProblem.DECIMAL))
+            i += 1
+            continue
+        if tok.kind == "num":
+            cand = _number_token(tok.text)
+            if i + 1 < n and tokens[i + 1].kind == "word":
+                factor = _DIGIT_MULTIPLIERS.get(tokens[i + 1].text)
+                if factor is not None:
+                    i += 1
+                    if cand.value is not None:
+                        cand = _Candidate(cand.value * factor, None)
+            out.append(_negate(cand) if negative_next else cand)
+            negative_next = False
+            i += 1
+            continue
+        if tok.kind == "word":
+            words: list[str] = []
+            j = i
+            while j < n and tokens[j].kind == "word":
+                parts = _split_joined(tokens[j].text)
+                if parts is None:
+                    break
+                words.extend(parts)
+                j += 1
+            if words:
+                value = _words_value(words)
+                if value is None:
+                    return None
+                cand = _Candidate(value, None)
+                out.append(_negate(cand) if negative_next else cand)
+                negative_next = False
+                i = j
+                continue
+        i += 1
+    return out
+
+
+def _negate(cand: _Candidate) -> _Candidate:
+    if cand.value:
+        return _Candidate(None, NumberProblem.NEGATIVE)
+    return cand
+
+
+def _says_none(tokens: Sequence[_Token]) -> bool:
+    words = tuple(t.text for t in tokens if t.kind == "word")
+    return any(
+        words[i : i + len(phrase)] == phrase
+        for phrase in _NONE_PHRASES
+        for i in range(len(words) - len(phrase) + 1)
+    )
+
+
+def parse_count(text: str) -> int | NumberProblem:
+    """The whole, non-negative count in ``text``, or why there is none."""
+    norm = unicodedata.normalize("NFKC", text).casefold().strip()
+    if not norm:
+        return NumberProblem.EMPTY
+    tokens = _tokens(norm)
+    cands = _candidates(tokens)
+    if cands is None:
+        return NumberProblem.NOT_A_NUMBER
+    if not cands:
+        return 0 if _says_none(tokens) else NumberProblem.NOT_A_NUMBER
+    problems = [c.problem for c in cands if c.problem is not None]
+    values = {c.value for c in cands if c.value is not None}
+    if len(values) + len(problems) > 1:
+        if len(problems) == len(cands) and len(set(problems)) == 1:
+            return problems[0]
+        decimal = NumberProblem.DECIMAL
+        if decimal in problems and len(values) <= 2 and len(cands) <= 3:
+            return decimal
+        return NumberProblem.SEVERAL
+    if problems:
+        return problems[0]
+    value = values.pop()
+    if value > MAX_COUNT:
+        return NumberProblem.TOO_LARGE
+    return value

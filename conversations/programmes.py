@@ -1,0 +1,50 @@
+"""The extra-programme answer: "BKB, PAUD, kelas ibu hamil" or "tidak". Pure."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from conversations.commands import normalise, parse_yes_no
+
+__all__ = ["MAX_PROGRAMMES", "MAX_PROGRAMME_CHARS", "ProgrammeProblem", "parse_programmes"]
+
+MAX_PROGRAMMES = 8
+MAX_PROGRAMME_CHARS = 40
+
+_NONE = frozenset({"-", "0", "TIDAK ADA", "TDK ADA", "NIHIL", "KOSONG", "BELUM ADA", "TIDAK_ADA"})
+_SPLIT_RE = re.compile(r"\s*(?:[,;/+]|\bdan\b)\s*", re.IGNORECASE)
+_NAME_RE = re.compile(r"^[\w .()'-]+$")
+
+
+class ProgrammeProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NOT_A_NAME = "not_a_name"
+
+
+def _tidy(name: str) -> str:
+    return name.upper() if len(name) <= 5 else name
+
+
+def parse_programmes(text: str) -> tuple[str, ...] | ProgrammeProblem:
+    """The programme names (``()`` for "none"), or why the answer is not usable."""
+    norm = normalise(text)
+    if not norm:
+        return ProgrammeProblem.EMPTY
+    if norm.upper() in _NONE or parse_yes_no(norm) is False:
+        return ()
+    if len(norm) > MAX_PROGRAMMES * (MAX_PROGRAMME_CHARS + 2):
+        return ProgrammeProblem.TOO_LONG
+    names = [part.strip(" .") for part in _SPLIT_RE.split(norm)]
+    names = [n for n in names if n]
+    if not names:
+        return ProgrammeProblem.NOT_A_NAME
+    if len(names) > MAX_PROGRAMMES or any(len(n) > MAX_PROGRAMME_CHARS for n in names):
+        return ProgrammeProblem.TOO_LONG
+    if any(not _NAME_RE.match(n) or not any(c.isalpha() for c in n) for n in names):
+        return ProgrammeProblem.NOT_A_NAME
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), _tidy(name))
+    return tuple(seen.values())

@@ -1,0 +1,136 @@
+"""The quick one-line report: ``LAPOR [period] S=50 K=48 D=40 N=30 BGM=1 ...``.
+
+Field names in any case (codes and aliases of :mod:`conversations.fields`), "=", ":" or a
+space between name and value, any order; the period as ``YYYY-MM`` or an Indonesian month
+name with an optional year. Pure: returns what was understood and every problem found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from conversations.fields import PROGRAMME, FieldSpec, field_by_alias
+from conversations.numbers import NumberProblem, parse_count
+from conversations.periods import parse_period_prefix
+from conversations.programmes import ProgrammeProblem, parse_programmes
+from scoring import Period
+
+__all__ = ["QuickProblem", "QuickProblemKind", "QuickReport", "looks_quick", "parse_quick"]
+
+_ASSIGN_RE = re.compile(r"\s*[=:]\s*")
+_PERIODISH_RE = re.compile(r"^\d{1,4}[-/.]\d{1,4}$")
+_VALUE_RE = re.compile(r"^[-\u2212]?\d")
+
+
+class QuickProblemKind(StrEnum):
+    UNKNOWN_NAME = "unknown_name"
+    MISSING_VALUE = "missing_value"
+    BAD_VALUE = "bad_value"
+    DUPLICATE = "duplicate"
+    BAD_PERIOD = "bad_period"
+    BAD_PROGRAMME = "bad_programme"
+
+
+@dataclass(frozen=True, slots=True)
+class QuickProblem:
+    kind: QuickProblemKind
+    #: The word typed (unknown name, bad period) or the field's code.
+    token: str
+    #: For BAD_VALUE: why the value is not a count.
+    number: NumberProblem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuickReport:
+    period: Period | None
+    counts: dict[str, int]
+    programmes: tuple[str, ...] | None
+    problems: tuple[QuickProblem, ...]
+
+    @property
+    def given(self) -> frozenset[str]:
+        names = set(self.counts)
+        if self.programmes is not None:
+            names.add(PROGRAMME)
+        return frozenset(names)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _ASSIGN_RE.sub(" ", text).split(" ") if t]
+
+
+def looks_quick(args: Sequence[str]) -> bool:
+    """Whether the words after LAPOR carry field values (rather than only a period)."""
+    return any(field_by_alias(t.split("=")[0].split(":")[0]) is not None for t in args)
+
+
+def _programme_value(tokens: list[str], start: int) -> tuple[list[str], int]:
+    """The words of a TAMBAHAN value: up to the next field name that has a value after it."""
+    j = start
+    while j < len(tokens):
+        if field_by_alias(tokens[j]) is not None and j + 1 < len(tokens) and j > start:
+            break
+        j += 1
+    return tokens[start:j], j
+
+
+def parse_quick(args_text: str, current: Period) -> QuickReport:
+    """Parse the words after ``LAPOR``. ``current`` resolves month names without a year."""
+    tokens = _tokens(args_text)
+    problems: list[QuickProblem] = []
+    period: Period | None = None
+    i = 0
+    parsed = parse_period_prefix(tokens, current)
+    if parsed is not None:
+        period, i = parsed
+    elif tokens and _PERIODISH_RE.match(tokens[0]):
+        problems.append(QuickProblem(QuickProblemKind.BAD_PERIOD, tokens[0]))
+        i = 1
+    counts: dict[str, int] = {}
+    programmes: tuple[str, ...] | None = None
+    seen: set[str] = set()
+    while i < len(tokens):
+        spec = field_by_alias(tokens[i])
+        if spec is None:
+            problems.append(QuickProblem(QuickProblemKind.UNKNOWN_NAME, tokens[i][:20]))
+            i += 1
+            if i < len(tokens) and field_by_alias(tokens[i]) is None and _VALUE_RE.match(tokens[i]):
+                i += 1
+            continue
+        if spec.name in seen:
+            problems.append(QuickProblem(QuickProblemKind.DUPLICATE, spec.code))
+        seen.add(spec.name)
+        i += 1
+        if spec.name == PROGRAMME:
+            words, i = _programme_value(tokens, i)
+            programmes = _programme(spec, words, problems, programmes)
+            continue
+        if i >= len(tokens) or (field_by_alias(tokens[i]) is not None):
+            problems.append(QuickProblem(QuickProblemKind.MISSING_VALUE, spec.code))
+            continue
+        value = parse_count(tokens[i])
+        i += 1
+        if isinstance(value, NumberProblem):
+            problems.append(QuickProblem(QuickProblemKind.BAD_VALUE, spec.code, value))
+        else:
+            counts.setdefault(spec.name, value)
+    return QuickReport(period, counts, programmes, tuple(problems))
+
+
+def _programme(
+    spec: FieldSpec,
+    words: list[str],
+    problems: list[QuickProblem],
+    before: tuple[str, ...] | None,
+) -> tuple[str, ...] | None:
+    if not words:
+        problems.append(QuickProblem(QuickProblemKind.MISSING_VALUE, spec.code))
+        return before
+    parsed = parse_programmes(" ".join(words))
+    if isinstance(parsed, ProgrammeProblem):
+        problems.append(QuickProblem(QuickProblemKind.BAD_PROGRAMME, spec.code))
+        return before
+    return before if before is not None else parsed

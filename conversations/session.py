@@ -1,0 +1,248 @@
+"""A conversation's state between messages, and its JSON form for storage.
+
+Frozen values; a step returns a new one. :func:`session_to_json` / :func:`session_from_json`
+round-trip exactly; a stored session that cannot be read (older shape, corruption) decodes to
+a fresh session instead of failing the conversation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from scoring import Period
+
+__all__ = [
+    "AwaitChange",
+    "AwaitName",
+    "AwaitPeriod",
+    "Awaiting",
+    "Draft",
+    "Prefill",
+    "Session",
+    "Stage",
+    "session_from_json",
+    "session_to_json",
+]
+
+_VERSION = 1
+
+
+class Stage(StrEnum):
+    #: Confirming a soft warning about the period itself (before hari buka, months back).
+    PERIOD_SOFT = "period_soft"
+    #: Asking ``queue[position]``.
+    FIELD = "field"
+    #: Confirming a soft warning about ``pending`` for the current field.
+    SOFT = "soft"
+    #: Showing the summary, waiting for YA or UBAH.
+    SUMMARY = "summary"
+
+
+@dataclass(frozen=True, slots=True)
+class Prefill:
+    """Values given up front (quick report) for a report still to complete."""
+
+    counts: Mapping[str, int | None] = field(default_factory=dict)
+    programmes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A report being written."""
+
+    posyandu_id: int
+    period: Period
+    buka: bool = True
+    counts: Mapping[str, int | None] = field(default_factory=dict)
+    programmes: tuple[str, ...] | None = None
+    #: The fields to ask, in order; ``position`` is the current one.
+    queue: tuple[str, ...] = ()
+    position: int = 0
+    stage: Stage = Stage.FIELD
+    #: The answer waiting for a soft confirmation.
+    pending: int | None = None
+    #: Soft problems the kader confirmed, as "rule:field".
+    confirmed: frozenset[str] = frozenset()
+    #: The revision of the saved report this one replaces; None for a new report.
+    base_revision: int | None = None
+
+    @property
+    def current(self) -> str | None:
+        return self.queue[self.position] if self.position < len(self.queue) else None
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitName:
+    """A valid invitation code was given; waiting for the newcomer's name."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitPeriod:
+    """Waiting for the kader to choose which month to report."""
+
+    options: tuple[Period, ...]
+    prefill: Prefill | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitChange:
+    """A report exists for the month; waiting for ISI ULANG (or, with a prefill, YA)."""
+
+    period: Period
+    revision: int
+    prefill: Prefill | None = None
+
+
+Awaiting = AwaitName | AwaitPeriod | AwaitChange
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    draft: Draft | None = None
+    awaiting: Awaiting | None = None
+    #: Further pages of a long answer, for LAGI.
+    pages: tuple[str, ...] = ()
+    #: When wrong invitation codes were tried (for the per-address limit).
+    wrong_codes: tuple[datetime, ...] = ()
+    updated_at: datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == Session(updated_at=self.updated_at)
+
+    def touch(self, now: datetime) -> Session:
+        return replace(self, updated_at=now)
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def _prefill_to(p: Prefill | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"counts": dict(p.counts), "programmes": _list_or_none(p.programmes)}
+
+
+def _prefill_from(raw: Any) -> Prefill | None:
+    if raw is None:
+        return None
+    return Prefill(counts=_counts(raw["counts"]), programmes=_tuple_or_none(raw["programmes"]))
+
+
+def _list_or_none(value: tuple[str, ...] | None) -> list[str] | None:
+    return None if value is None else list(value)
+
+
+def _tuple_or_none(raw: Any) -> tuple[str, ...] | None:
+    return None if raw is None else tuple(str(x) for x in raw)
+
+
+def _counts(raw: Any) -> dict[str, int | None]:
+    return {str(k): (None if v is None else int(v)) for k, v in dict(raw).items()}
+
+
+def _draft_to(d: Draft) -> dict[str, Any]:
+    return {
+        "posyandu_id": d.posyandu_id,
+        "period": str(d.period),
+        "buka": d.buka,
+        "counts": dict(d.counts),
+        "programmes": _list_or_none(d.programmes),
+        "queue": list(d.queue),
+        "position": d.position,
+        "stage": d.stage.value,
+        "pending": d.pending,
+        "confirmed": sorted(d.confirmed),
+        "base_revision": d.base_revision,
+    }
+
+
+def _draft_from(raw: Mapping[str, Any]) -> Draft:
+    return Draft(
+        posyandu_id=int(raw["posyandu_id"]),
+        period=Period.parse(raw["period"]),
+        buka=bool(raw["buka"]),
+        counts=_counts(raw["counts"]),
+        programmes=_tuple_or_none(raw["programmes"]),
+        queue=tuple(str(x) for x in raw["queue"]),
+        position=int(raw["position"]),
+        stage=Stage(raw["stage"]),
+        pending=None if raw["pending"] is None else int(raw["pending"]),
+        confirmed=frozenset(str(x) for x in raw["confirmed"]),
+        base_revision=None if raw["base_revision"] is None else int(raw["base_revision"]),
+    )
+
+
+def _awaiting_to(a: Awaiting | None) -> dict[str, Any] | None:
+    if isinstance(a, AwaitName):
+        return {"kind": "name", "code": a.code}
+    if isinstance(a, AwaitPeriod):
+        return {
+            "kind": "period",
+            "options": [str(p) for p in a.options],
+            "prefill": _prefill_to(a.prefill),
+        }
+    if isinstance(a, AwaitChange):
+        return {
+            "kind": "change",
+            "period": str(a.period),
+            "revision": a.revision,
+            "prefill": _prefill_to(a.prefill),
+        }
+    return None
+
+
+def _awaiting_from(raw: Any) -> Awaiting | None:
+    if raw is None:
+        return None
+    kind = raw["kind"]
+    if kind == "name":
+        return AwaitName(str(raw["code"]))
+    if kind == "period":
+        return AwaitPeriod(
+            tuple(Period.parse(p) for p in raw["options"]), _prefill_from(raw["prefill"])
+        )
+    if kind == "change":
+        return AwaitChange(
+            Period.parse(raw["period"]), int(raw["revision"]), _prefill_from(raw["prefill"])
+        )
+    raise ValueError(f"unknown awaiting kind {kind!r}")
+
+
+def session_to_json(session: Session) -> str:
+    doc = {
+        "v": _VERSION,
+        "draft": None if session.draft is None else _draft_to(session.draft),
+        "awaiting": _awaiting_to(session.awaiting),
+        "pages": list(session.pages),
+        "wrong_codes": [t.isoformat() for t in session.wrong_codes],
+        "updated_at": None if session.updated_at is None else session.updated_at.isoformat(),
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def session_from_json(text: str | None) -> Session:
+    """The stored session; a fresh one when ``text`` is None or unreadable."""
+    if not text:
+        return Session()
+    try:
+        raw = json.loads(text)
+        if raw.get("v") != _VERSION:
+            return Session()
+        updated = raw["updated_at"]
+        return Session(
+            draft=None if raw["draft"] is None else _draft_from(raw["draft"]),
+            awaiting=_awaiting_from(raw["awaiting"]),
+            pages=tuple(str(p) for p in raw["pages"]),
+            wrong_codes=tuple(datetime.fromisoformat(t) for t in raw["wrong_codes"]),
+            updated_at=None if updated is None else datetime.fromisoformat(updated),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Session()

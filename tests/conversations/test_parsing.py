@@ -1,0 +1,177 @@
+"""Periods, commands, programmes, the quick one-line report and the session codec."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conversations.commands import CommandName, parse_command, parse_yes_no
+from conversations.fields import FIELDS, field_by_alias
+from conversations.numbers import NumberProblem
+from conversations.periods import format_period, parse_period, parse_period_prefix
+from conversations.programmes import ProgrammeProblem, parse_programmes
+from conversations.quick import QuickProblemKind, parse_quick
+from conversations.session import (
+    AwaitChange,
+    AwaitName,
+    AwaitPeriod,
+    Draft,
+    Prefill,
+    Session,
+    Stage,
+    session_from_json,
+    session_to_json,
+)
+from scoring import Period
+
+NOV = Period(2026, 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11", Period(2026, 11)),
+        ("2026/9", Period(2026, 9)),
+        ("11/2026", Period(2026, 11)),
+        ("NOV", Period(2026, 11)),
+        ("nov", Period(2026, 11)),
+        ("November 2026", Period(2026, 11)),
+        ("nopember", Period(2026, 11)),
+        ("Des", Period(2025, 12)),
+        ("desember 2026", Period(2026, 12)),
+        ("agustus 25", Period(2025, 8)),
+        ("Okt.", Period(2026, 10)),
+        ("bulan lalu", Period(2026, 10)),
+        ("bulan ini", Period(2026, 11)),
+    ],
+)
+def test_periods(text: str, expected: Period) -> None:
+    assert parse_period(text, NOV) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-13", "13/2026", "nov dec", "besok", "", "S=50"])
+def test_not_periods(text: str) -> None:
+    assert parse_period(text, NOV) is None
+
+
+def test_period_prefix_and_format() -> None:
+    assert parse_period_prefix(["NOV", "S=50"], NOV) == (NOV, 1)
+    assert parse_period_prefix(["November", "2026", "S"], NOV) == (NOV, 2)
+    assert format_period(Period(2026, 8)) == "Agustus 2026"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "args"),
+    [
+        ("STATUS", CommandName.STATUS, ()),
+        ("/status", CommandName.STATUS, ()),
+        ("/status@PosyanduBot", CommandName.STATUS, ()),
+        ("status?", CommandName.STATUS, ()),
+        ("  lapor   nov ", CommandName.LAPOR, ("nov",)),
+        ("Tidak buka", CommandName.TIDAK_BUKA, ()),
+        ("/tidak_buka okt", CommandName.TIDAK_BUKA, ("okt",)),
+        ("?", CommandName.BANTUAN, ()),
+        ("help", CommandName.BANTUAN, ()),
+        ("daftar MLT1K4", CommandName.DAFTAR, ("MLT1K4",)),
+        ("/start MLT1K4", CommandName.START, ("MLT1K4",)),
+    ],
+)
+def test_commands(text: str, name: CommandName, args: tuple[str, ...]) -> None:
+    cmd = parse_command(text)
+    assert cmd is not None
+    assert (cmd.name, cmd.args) == (name, args)
+
+
+@pytest.mark.parametrize("text", ["42", "tidak", "", "ya", "halo", "ada 42 anak"])
+def test_not_commands(text: str) -> None:
+    assert parse_command(text) is None
+
+
+def test_yes_no() -> None:
+    assert parse_yes_no("Ya") is True
+    assert parse_yes_no("ok.") is True
+    assert parse_yes_no("tidak") is False
+    assert parse_yes_no("ya tapi") is None
+
+
+def test_field_aliases() -> None:
+    assert all(field_by_alias(spec.code) is spec for spec in FIELDS)
+    assert field_by_alias("2t") is field_by_alias("T2")
+    assert field_by_alias("kb-aktif") is field_by_alias("KB")
+    assert field_by_alias("X") is None
+
+
+def test_programmes() -> None:
+    assert parse_programmes("bkb, paud dan kelas ibu hamil") == ("BKB", "PAUD", "kelas ibu hamil")
+    assert parse_programmes("tidak") == ()
+    assert parse_programmes("-") == ()
+    assert parse_programmes("") is ProgrammeProblem.EMPTY
+    assert parse_programmes("😀") is ProgrammeProblem.NOT_A_NAME
+    assert parse_programmes("a" * 500) is ProgrammeProblem.TOO_LONG
+
+
+def test_quick_report_reads_every_form() -> None:
+    q = parse_quick("NOV s=50 K:48 d 40 n = 30 2T=1 bumil_periksa 4 TAMBAHAN=BKB,PAUD", NOV)
+    assert q.period == NOV
+    assert q.counts == {"s": 50, "k": 48, "d": 40, "n": 30, "t2": 1, "bumil_periksa": 4}
+    assert q.programmes == ("BKB", "PAUD")
+    assert q.problems == ()
+
+
+def test_quick_report_lists_every_problem() -> None:
+    q = parse_quick("2026-13 S=-5 K=3,5 D=abc X=1 S=4 N", NOV)
+    kinds = [(p.kind, p.token, p.number) for p in q.problems]
+    assert kinds == [
+        (QuickProblemKind.BAD_PERIOD, "2026-13", None),
+        (QuickProblemKind.BAD_VALUE, "S", NumberProblem.NEGATIVE),
+        (QuickProblemKind.BAD_VALUE, "K", NumberProblem.DECIMAL),
+        (QuickProblemKind.BAD_VALUE, "D", NumberProblem.NOT_A_NUMBER),
+        (QuickProblemKind.UNKNOWN_NAME, "X", None),
+        (QuickProblemKind.DUPLICATE, "S", None),
+        (QuickProblemKind.MISSING_VALUE, "N", None),
+    ]
+
+
+def test_quick_report_month_name_with_year() -> None:
+    q = parse_quick("November 2026 S 50", NOV)
+    assert q.period == NOV
+    assert q.counts == {"s": 50}
+
+
+def test_session_round_trip() -> None:
+    now = datetime(2026, 11, 14, 3, 0, tzinfo=UTC)
+    session = Session(
+        draft=Draft(
+            posyandu_id=7,
+            period=NOV,
+            counts={"s": 50, "t2": None},
+            programmes=("BKB",),
+            queue=("s", "t2", "k"),
+            position=2,
+            stage=Stage.SOFT,
+            pending=3,
+            confirmed=frozenset({"denominator_change:s"}),
+            base_revision=2,
+        ),
+        awaiting=AwaitChange(NOV, 2, Prefill({"s": 1}, ())),
+        pages=("a", "b"),
+        wrong_codes=(now,),
+        updated_at=now,
+    )
+    assert session_from_json(session_to_json(session)) == session
+    for awaiting in (AwaitName("ABC"), AwaitPeriod((NOV, NOV.shift(-1)), None)):
+        other = Session(awaiting=awaiting)
+        assert session_from_json(session_to_json(other)) == other
+
+
+@given(st.text(max_size=200))
+def test_unreadable_sessions_start_fresh(text: str) -> None:
+    assert isinstance(session_from_json(text), Session)
+
+
+def test_old_session_shape_starts_fresh() -> None:
+    assert session_from_json('{"v": 0}') == Session()
+    assert session_from_json(None) == Session()

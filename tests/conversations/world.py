@@ -1,0 +1,176 @@
+"""An in-memory world for the pure step tests: people, one area with posyandu and history,
+invitations, and a chat helper that runs :func:`conversations.step` and applies its effects
+to the world (a stand-in for storage, passed to the step as plain data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations import (
+    AreaData,
+    AreaMember,
+    Contact,
+    Context,
+    Invitation,
+    Limits,
+    Person,
+    PosyanduData,
+    PosyanduInfo,
+    Register,
+    Reply,
+    Role,
+    SaveReport,
+    Session,
+    StepResult,
+    StoredReport,
+    Text,
+    plan,
+    step,
+)
+from scoring import MonthReport, Period
+
+__all__ = ["JAKARTA", "World", "good_month"]
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def good_month(period: Period, **overrides: object) -> MonthReport:
+    values: dict[str, object] = {
+        "kader": 6,
+        "s": 48,
+        "k": 45,
+        "d": 40,
+        "n": 30,
+        "bgm": 1,
+        "t2": 0,
+        "bumil": 6,
+        "bumil_periksa": 4,
+        "pus": 80,
+        "kb_aktif": 50,
+        "bayi": 12,
+        "bayi_imunisasi": 1,
+        "kk": 120,
+        "kk_dana_sehat": 70,
+        "program_tambahan": ("BKB",),
+    }
+    values.update(overrides)
+    return MonthReport(period=period).with_values(**values)
+
+
+@dataclass
+class World:
+    now: datetime = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)
+    people: dict[str, Person] = field(default_factory=dict)
+    posyandu: dict[int, PosyanduInfo] = field(default_factory=dict)
+    reports: dict[int, dict[Period, StoredReport]] = field(default_factory=dict)
+    invitations: dict[str, Invitation] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    area: AreaData | None = None
+    limits: Limits = field(default_factory=Limits)
+    next_person: int = 100
+
+    @classmethod
+    def demo(cls) -> World:
+        world = cls()
+        hari_buka = tuple(date(2026, m, 12) for m in range(1, 13))
+        for pid, name in ((1, "Posyandu Melati 1"), (2, "Posyandu Mawar"), (3, "Posyandu Anggrek")):
+            world.posyandu[pid] = PosyanduInfo(pid, f"P{pid}", name, "Desa Sukamaju", hari_buka)
+            world.reports[pid] = {}
+        for i in range(1, 13):
+            period = Period(2026, 10).shift(-12 + i)
+            world.save(1, good_month(period), "Sari", 1)
+            world.save(2, good_month(period, d=20, n=10), "Ani", 2)
+        world.people["kader"] = Person(1, "Sari", Role.KADER, posyandu_id=1)
+        world.people["kader2"] = Person(2, "Ani", Role.KADER, posyandu_id=2)
+        world.people["spv"] = Person(3, "Bidan Rina", Role.SUPERVISOR, area_id=10)
+        world.invitations["MLT1K4"] = Invitation(
+            "MLT1K4", Role.KADER, 1, None, "Posyandu Melati 1, Desa Sukamaju"
+        )
+        world.invitations["OLD123"] = Invitation(
+            "OLD123", Role.KADER, 1, None, "Posyandu Melati 1", usable=False
+        )
+        return world
+
+    def save(self, pid: int, report: MonthReport, by: str, by_id: int | None) -> int:
+        before = self.reports[pid].get(report.period)
+        revision = before.revision + 1 if before else 1
+        sent_at = self.now - timedelta(days=1)
+        self.reports[pid][report.period] = StoredReport(report, revision, by, sent_at, by_id)
+        return revision
+
+    def area_data(self) -> AreaData:
+        members = tuple(
+            AreaMember(
+                PosyanduData(info, dict(self.reports[pid])),
+                tuple(
+                    Contact(p.name, f"+6281200{p.id:04d}")
+                    for p in self.people.values()
+                    if p.posyandu_id == pid
+                ),
+            )
+            for pid, info in self.posyandu.items()
+        )
+        return AreaData(10, "Kecamatan Sukamaju", members)
+
+    def context(self, address: str, text: str) -> Context:
+        person = self.people.get(address)
+        session = self.sessions.get(address, Session())
+        local = self.now.astimezone(JAKARTA)
+        needs = plan(session, text, person, Period(local.year, local.month))
+        posyandu = None
+        if needs.posyandu_since is not None and person and person.posyandu_id is not None:
+            pid = person.posyandu_id
+            reports = {p: r for p, r in self.reports[pid].items() if p >= needs.posyandu_since}
+            posyandu = PosyanduData(self.posyandu[pid], reports)
+        invitation = (
+            self.invitations.get(needs.invitation_code) if needs.invitation_code else None
+        )
+        return Context(
+            now=self.now,
+            tz=JAKARTA,
+            person=person,
+            posyandu=posyandu,
+            area=self.area_data() if needs.area_window else None,
+            invitation=invitation,
+            limits=self.limits,
+        )
+
+    def send(self, address: str, text: str) -> StepResult:
+        ctx = self.context(address, text)
+        result = step(self.sessions.get(address, Session()), text, ctx)
+        self.sessions[address] = result.session
+        person = ctx.person
+        for effect in result.effects:
+            if isinstance(effect, SaveReport):
+                self.save(
+                    effect.posyandu_id, effect.report, person.name if person else "", person and person.id
+                )
+            elif isinstance(effect, Register):
+                self.next_person += 1
+                self.people[address] = Person(
+                    self.next_person, effect.name, effect.role, effect.posyandu_id, effect.area_id
+                )
+        return result
+
+    def say(self, address: str, text: str) -> str:
+        """Send and return the replies as the console shows them."""
+        return render(self.send(address, text).replies)
+
+    def tick(self, delta: timedelta) -> None:
+        self.now += delta
+        for key, session in self.sessions.items():
+            self.sessions[key] = replace(session)
+
+
+def render(replies: tuple[Reply, ...]) -> str:
+    out: list[str] = []
+    for reply in replies:
+        if isinstance(reply, Text):
+            out.append(reply.body)
+            if reply.choices:
+                out.append(" | ".join(f"{i}. {c}" for i, c in enumerate(reply.choices, 1)))
+        else:
+            out.append(f"[document {reply.kind} {dict(reply.params)}]")
+    return "\n".join(out)

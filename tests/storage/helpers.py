@@ -1,0 +1,74 @@
+"""Shared test data: a provinsi > kabupaten > kecamatan > desa tree with posyandu, and a
+plausible monthly report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from scoring import MonthReport, Period
+from storage import Database
+from storage.areas import Area, Level, upsert_area
+from storage.posyandu import Posyandu, upsert_posyandu
+from storage.schedule import Schedule
+
+__all__ = ["T0", "World", "month", "seed_world"]
+
+T0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class World:
+    provinsi: Area
+    kabupaten: Area
+    kecamatan: Area
+    desa: Area
+    other_desa: Area
+    posyandu: tuple[Posyandu, ...]
+
+
+async def seed_world(db: Database) -> World:
+    async with db.transaction() as tx:
+        prov = await upsert_area(tx, "21", "Kepulauan Riau", Level.PROVINSI, None)
+        kab = await upsert_area(tx, "21.71", "Kota Batam", Level.KABUPATEN, prov)
+        kec = await upsert_area(tx, "21.71.01", "Batu Ampar", Level.KECAMATAN, kab)
+        desa = await upsert_area(tx, "21.71.01.1001", "Seraya", Level.DESA, kec)
+        other_kec = await upsert_area(tx, "21.71.02", "Sekupang", Level.KECAMATAN, kab)
+        other = await upsert_area(tx, "21.71.02.1001", "Tiban", Level.DESA, other_kec)
+        posyandu = (
+            await upsert_posyandu(
+                tx, "P1", "Mawar", desa, "Asia/Jakarta", Schedule.parse("tanggal 12")
+            ),
+            await upsert_posyandu(
+                tx, "P2", "Melati", desa, "Asia/Jakarta", Schedule.parse("selasa ke-2")
+            ),
+            await upsert_posyandu(
+                tx, "P3", "Anggrek", other, "Asia/Makassar", Schedule.parse("jumat terakhir")
+            ),
+        )
+    return World(prov, kab, kec, desa, other, posyandu)
+
+
+def month(period: Period | str, **overrides: object) -> MonthReport:
+    """A month that passes every hard rule; ``overrides`` change single fields."""
+    values: dict[str, object] = {
+        "kader": 6,
+        "s": 48,
+        "k": 45,
+        "d": 40,
+        "n": 30,
+        "bgm": 1,
+        "t2": 0,
+        "bumil": 6,
+        "bumil_periksa": 4,
+        "pus": 80,
+        "kb_aktif": 50,
+        "bayi": 12,
+        "bayi_imunisasi": 1,
+        "kk": 120,
+        "kk_dana_sehat": 70,
+        "program_tambahan": ("BKB",),
+    }
+    values.update(overrides)
+    p = Period.parse(period) if isinstance(period, str) else period
+    return MonthReport(period=p).with_values(**values)

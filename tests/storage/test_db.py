@@ -1,0 +1,106 @@
+"""The database object: file creation, pragmas, the serialised writer and the readers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage import Database
+from storage.db import Connection
+from storage.migrations import SCHEMA_VERSION
+from storage.outbox import Status, append, counts
+from tests.storage.helpers import T0
+
+
+async def pragma(conn: Connection, name: str) -> object:
+    rows = list(await conn.execute_fetchall(f"PRAGMA {name}"))
+    return rows[0][0]
+
+
+async def test_open_creates_file_and_folders(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "posyandu.db"
+    db = await Database.open(path, busy_timeout_ms=1234)
+    try:
+        assert path.is_file()
+        assert await db.schema_version() == SCHEMA_VERSION
+        assert db.opened_version == 0
+        async with db.transaction() as tx:
+            assert await pragma(tx, "journal_mode") == "wal"
+            assert await pragma(tx, "foreign_keys") == 1
+            assert await pragma(tx, "busy_timeout") == 1234
+        async with db.read() as conn:
+            assert await pragma(conn, "foreign_keys") == 1
+            assert await pragma(conn, "query_only") == 1
+    finally:
+        await db.close()
+
+
+async def test_reopen_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    await (await Database.open(path)).close()
+    db = await Database.open(path)
+    assert db.opened_version == SCHEMA_VERSION
+    await db.close()
+
+
+async def test_transaction_commits_and_readers_see_it(db: Database) -> None:
+    async with db.transaction() as tx:
+        await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+        async with db.read() as conn:  # not committed yet: invisible to readers
+            assert (await counts(conn))[Status.PENDING] == 0
+    async with db.read() as conn:
+        assert (await counts(conn))[Status.PENDING] == 1
+
+
+async def test_error_rolls_back_everything(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        async with db.transaction() as tx:
+            await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+            await append(tx, "telegram", "1", {"text": "b"}, "k2", T0)
+            raise RuntimeError("boom")
+    async with db.read() as conn:
+        assert sum((await counts(conn)).values()) == 0
+    async with db.transaction() as tx:  # the writer is usable again
+        await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+
+
+async def test_sql_error_rolls_back_and_writer_recovers(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+            await tx.execute("INSERT INTO reminder_log VALUES (999, 'h', '2026-01-01', 'x')")
+    async with db.transaction() as tx:
+        await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+    async with db.read() as conn:
+        assert (await counts(conn))[Status.PENDING] == 1
+
+
+async def test_nested_transaction_in_one_task_is_refused(db: Database) -> None:
+    async with db.transaction():
+        with pytest.raises(RuntimeError, match="already open"):
+            async with db.transaction():
+                pass
+
+
+async def test_readers_cannot_write(db: Database) -> None:
+    async with db.read() as conn:
+        with pytest.raises(sqlite3.OperationalError):
+            await append(conn, "telegram", "1", {"text": "a"}, "k1", T0)
+
+
+async def test_read_snapshot_spans_statements(db: Database) -> None:
+    async with db.read() as conn:
+        await conn.execute("BEGIN")
+        before = (await counts(conn))[Status.PENDING]
+        async with db.transaction() as tx:
+            await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+        assert (await counts(conn))[Status.PENDING] == before == 0
+    async with db.read() as conn:  # the snapshot was released on the way out
+        assert not conn.in_transaction
+        assert (await counts(conn))[Status.PENDING] == 1
+
+
+async def test_ping(db: Database) -> None:
+    assert await db.ping()

@@ -1,0 +1,153 @@
+"""The outbox: dedupe keys, claiming due rows, retries, failures, crash recovery."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from storage import Database
+from storage.outbox import (
+    Status,
+    append,
+    append_many,
+    claim_due,
+    counts,
+    get,
+    list_rows,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    recover_sending,
+    requeue,
+    set_delivery_status,
+)
+from tests.storage.helpers import T0
+
+TEXT = {"type": "text", "body": "Terima kasih", "choices": ["Ya", "Tidak"]}
+DOC = {"type": "document", "kind": "monthly_report", "params": {"posyandu_id": 7}}
+
+
+async def test_append_ignores_a_repeated_dedupe_key(db: Database) -> None:
+    async with db.transaction() as tx:
+        first = await append(tx, "telegram", "42", TEXT, "reply:1", T0)
+        again = await append(tx, "telegram", "42", {"other": 1}, "reply:1", T0)
+        second = await append(tx, "whatsapp", "+628111", DOC, "doc:1", T0)
+        await append_many(
+            tx, [("telegram", "42", TEXT, "reply:1"), ("telegram", "43", TEXT, "reply:2")], T0
+        )
+    assert first is not None and second is not None and again is None
+    async with db.read() as conn:
+        rows = await list_rows(conn, Status.PENDING)
+        stored = await get(conn, first)
+    assert [r.dedupe_key for r in rows] == ["reply:1", "doc:1", "reply:2"]
+    assert stored is not None and stored.payload == TEXT  # the first payload is kept
+    assert stored.attempts == 0 and stored.external_id is None and stored.delivery_status is None
+
+
+async def test_claim_due_marks_and_returns_only_due_rows(db: Database) -> None:
+    async with db.transaction() as tx:
+        for i in range(5):
+            await append(tx, "telegram", "42", TEXT, f"k{i}", T0 + timedelta(seconds=i))
+        later = await append(tx, "telegram", "42", TEXT, "later", T0)
+        assert later is not None
+        await mark_retry(tx, later, T0 + timedelta(hours=1), "429 too many requests", T0)
+    async with db.transaction() as tx:
+        claimed = await claim_due(tx, T0 + timedelta(seconds=10), limit=3)
+    assert [r.dedupe_key for r in claimed] == ["k0", "k1", "k2"]
+    assert all(r.status is Status.SENDING and r.attempts == 1 for r in claimed)
+    async with db.transaction() as tx:
+        rest = await claim_due(tx, T0 + timedelta(seconds=10), limit=10)
+        nothing = await claim_due(tx, T0 + timedelta(seconds=10), limit=10)
+    assert [r.dedupe_key for r in rest] == ["k3", "k4"]
+    assert nothing == []
+    async with db.read() as conn:
+        assert (await counts(conn))[Status.SENDING] == 5
+        assert (await counts(conn))[Status.PENDING] == 1
+    async with db.transaction() as tx:
+        retry = await claim_due(tx, T0 + timedelta(hours=1), limit=10)
+    assert [r.dedupe_key for r in retry] == ["later"]
+    assert retry[0].last_error == "429 too many requests"
+
+
+async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
+    async with db.transaction() as tx:
+        for i in range(200):
+            await append(tx, "telegram", "42", TEXT, f"k{i}", T0)
+
+    async def claimer() -> list[int]:
+        got: list[int] = []
+        while True:
+            async with db.transaction() as tx:
+                rows = await claim_due(tx, T0, limit=7)
+            if not rows:
+                return got
+            got.extend(r.id for r in rows)
+
+    results = await asyncio.gather(*(claimer() for _ in range(8)))
+    everything = [i for ids in results for i in ids]
+    assert len(everything) == len(set(everything)) == 200
+
+
+async def test_sent_retry_failed_requeue(db: Database) -> None:
+    async with db.transaction() as tx:
+        a = await append(tx, "telegram", "42", TEXT, "a", T0)
+        b = await append(tx, "telegram", "42", TEXT, "b", T0)
+        c = await append(tx, "whatsapp", "+628111", DOC, "c", T0)
+        assert a is not None and b is not None and c is not None
+        await claim_due(tx, T0, limit=10)
+        await mark_sent(tx, a, T0 + timedelta(seconds=1), "msg-1")
+        await mark_retry(tx, b, T0 + timedelta(minutes=5), "network down", T0)
+        await mark_failed(tx, c, "63016 outside the 24-hour window", T0, error_code="63016")
+    async with db.read() as conn:
+        assert await counts(conn) == {
+            Status.PENDING: 1,
+            Status.SENDING: 0,
+            Status.SENT: 1,
+            Status.FAILED: 1,
+        }
+        sent, retried, failed = (await get(conn, a), await get(conn, b), await get(conn, c))
+        both = await list_rows(conn, [Status.SENT, Status.FAILED])
+    assert sent is not None and sent.external_id == "msg-1" and sent.sent_at is not None
+    assert retried is not None and retried.next_attempt_at == T0 + timedelta(minutes=5)
+    assert retried.last_error == "network down" and retried.attempts == 1
+    assert failed is not None and failed.error_code == "63016"
+    assert [r.id for r in both] == [a, c]
+    async with db.transaction() as tx:
+        assert await requeue(tx, c, T0 + timedelta(hours=1))
+        assert not await requeue(tx, a, T0)  # sent rows stay sent
+        assert not await requeue(tx, 9999, T0)
+        assert await set_delivery_status(tx, "msg-1", "delivered", None, T0)
+        assert not await set_delivery_status(tx, "unknown", "read", None, T0)
+    async with db.read() as conn:
+        again = await get(conn, c)
+        delivered = await get(conn, a)
+    assert again is not None and again.status is Status.PENDING and again.attempts == 0
+    assert delivered is not None and delivered.delivery_status == "delivered"
+
+
+async def test_undelivered_receipt_marks_failed(db: Database) -> None:
+    async with db.transaction() as tx:
+        a = await append(tx, "whatsapp", "+628111", TEXT, "a", T0)
+        assert a is not None
+        await claim_due(tx, T0, 10)
+        await mark_sent(tx, a, T0, "SM1")
+        await set_delivery_status(tx, "SM1", "undelivered", "63024", T0)
+    async with db.read() as conn:
+        row = await get(conn, a)
+    assert row is not None and row.status is Status.FAILED and row.error_code == "63024"
+
+
+async def test_recover_sending_after_a_crash(db: Database) -> None:
+    async with db.transaction() as tx:
+        for i in range(3):
+            await append(tx, "telegram", "42", TEXT, f"k{i}", T0)
+        claimed = await claim_due(tx, T0, limit=2)
+        await mark_sent(tx, claimed[0].id, T0, "m")
+    # The dispatcher died holding claimed[1]; at the next start:
+    restart = T0 + timedelta(minutes=3)
+    async with db.transaction() as tx:
+        assert await recover_sending(tx, restart) == 1
+        due = await claim_due(tx, restart, limit=10)
+    assert sorted(r.dedupe_key for r in due) == ["k1", "k2"]
+    recovered = next(r for r in due if r.dedupe_key == "k1")
+    assert recovered.attempts == 2  # the lost attempt still counts

@@ -1,0 +1,143 @@
+"""People with several channel identities, and conversation sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from storage import Database
+from storage.people import (
+    Role,
+    add_identity,
+    check_address,
+    create_person,
+    identities_of,
+    identity,
+    mark_inbound,
+    people_of_area,
+    people_of_posyandu,
+    person_by_address,
+    person_by_id,
+    set_reachable,
+)
+from storage.sessions import (
+    StoredSession,
+    delete_expired_sessions,
+    delete_session,
+    get_session,
+    save_session,
+)
+from tests.storage.helpers import T0, World
+
+
+async def test_person_with_two_identities(db: Database, world: World) -> None:
+    p = world.posyandu[0]
+    async with db.transaction() as tx:
+        sari = await create_person(tx, "Bu Sari", Role.KADER, T0, posyandu_id=p.id)
+        await add_identity(tx, sari.id, "telegram", "123456789")
+        await add_identity(tx, sari.id, "whatsapp", "+6281234567890")
+        bidan = await create_person(
+            tx, "Bidan Rina", Role.SUPERVISOR, T0, area_id=world.kecamatan.id
+        )
+        await add_identity(tx, bidan.id, "console", "rina")
+    async with db.read() as conn:
+        by_tg = await person_by_address(conn, "telegram", "123456789")
+        by_wa = await person_by_address(conn, "whatsapp", "+6281234567890")
+        nobody = await person_by_address(conn, "telegram", "999")
+        ids = await identities_of(conn, [sari.id])
+        kader = await people_of_posyandu(conn, [p.id])
+        supervisors = await people_of_area(conn, [world.kecamatan.id])
+    assert by_tg == by_wa == sari
+    assert nobody is None
+    assert [(i.channel, i.address) for i in ids] == [
+        ("telegram", "123456789"),
+        ("whatsapp", "+6281234567890"),
+    ]
+    assert kader == [sari] and supervisors == [bidan]
+
+
+async def test_last_inbound_and_reachable(db: Database, world: World) -> None:
+    async with db.transaction() as tx:
+        sari = await create_person(tx, "Bu Sari", Role.KADER, T0, posyandu_id=world.posyandu[0].id)
+        await add_identity(tx, sari.id, "whatsapp", "+6281234567890")
+        await mark_inbound(tx, "whatsapp", "+6281234567890", T0 + timedelta(hours=2))
+        await mark_inbound(tx, "whatsapp", "+6281234567890", T0)  # older: ignored
+        await set_reachable(tx, "whatsapp", "+6281234567890", False)
+    async with db.read() as conn:
+        found = await identity(conn, "whatsapp", "+6281234567890")
+    assert found is not None
+    assert found.last_inbound_at == T0 + timedelta(hours=2)
+    assert not found.reachable
+    async with db.transaction() as tx:  # a new message proves them reachable again
+        await mark_inbound(tx, "whatsapp", "+6281234567890", T0 + timedelta(hours=3))
+    async with db.read() as conn:
+        again = await identity(conn, "whatsapp", "+6281234567890")
+        person = await person_by_id(conn, sari.id)
+    assert again is not None and again.reachable
+    assert person == sari
+
+
+@pytest.mark.parametrize(
+    ("channel", "address"),
+    [
+        ("whatsapp", "081234567890"),
+        ("whatsapp", "+0812345678"),
+        ("whatsapp", "whatsapp:+6281234567890"),
+        ("telegram", "abc"),
+        ("telegram", ""),
+        ("console", "two words"),
+        ("sms", "+6281234567890"),
+    ],
+)
+def test_bad_addresses(channel: str, address: str) -> None:
+    with pytest.raises(ValueError):
+        check_address(channel, address)
+
+
+def test_good_addresses() -> None:
+    assert check_address("telegram", "-1001234567890") == "telegram"
+    assert check_address("whatsapp", "+6281234567890") == "whatsapp"
+    assert check_address("console", "kader-1") == "console"
+
+
+async def test_roles_need_their_place(db: Database, world: World) -> None:
+    async with db.transaction() as tx:
+        with pytest.raises(ValueError, match="posyandu"):
+            await create_person(tx, "X", Role.KADER, T0)
+        with pytest.raises(ValueError, match="area"):
+            await create_person(tx, "X", Role.SUPERVISOR, T0)
+
+
+async def test_sessions(db: Database) -> None:
+    session = StoredSession(
+        channel="telegram",
+        address="42",
+        flow="report",
+        step="d",
+        answers={"period": "2026-11", "s": 48, "k": 45, "program": ["BKB"]},
+        started_at=T0,
+        updated_at=T0 + timedelta(minutes=3),
+        expires_at=T0 + timedelta(days=7),
+    )
+    async with db.transaction() as tx:
+        await save_session(tx, session)
+        await save_session(
+            tx, StoredSession("telegram", "43", "edit", "x", {}, T0, T0, T0 + timedelta(hours=1))
+        )
+    async with db.read() as conn:
+        assert await get_session(conn, "telegram", "42") == session
+        assert await get_session(conn, "whatsapp", "42") is None
+    moved = StoredSession(
+        "telegram", "42", "report", "n", {**session.answers, "d": 40}, T0, T0, session.expires_at
+    )
+    async with db.transaction() as tx:
+        await save_session(tx, moved)
+        assert await delete_expired_sessions(tx, T0 + timedelta(hours=2)) == 1
+    async with db.read() as conn:
+        assert await get_session(conn, "telegram", "42") == moved
+        assert await get_session(conn, "telegram", "43") is None
+    async with db.transaction() as tx:
+        await delete_session(tx, "telegram", "42")
+    async with db.read() as conn:
+        assert await get_session(conn, "telegram", "42") is None
