@@ -74,7 +74,7 @@ class Service:
     whatsapp_client: Any = None
     http: uvicorn.Server | None = None
     media: MediaStore | None = None
-    _http_task: asyncio.Task[None] | None = None
+    http_task: asyncio.Task[None] | None = None
     channels: dict[str, Channel] = field(default_factory=dict)
 
     @property
@@ -184,13 +184,13 @@ class Service:
             timeout_graceful_shutdown=10,
         )
         self.http = uvicorn.Server(config)
-        self._http_task = asyncio.create_task(self.http.serve(), name="http")
+        self.http_task = asyncio.create_task(self.http.serve(), name="http")
         for _ in range(500):
-            if self.http.started or self._http_task.done():
+            if self.http.started or self.http_task.done():
                 break
             await asyncio.sleep(0.01)
-        if self._http_task.done():
-            self._http_task.result()
+        if self.http_task.done():
+            self.http_task.result()
             raise RuntimeError(f"HTTP server did not start on {s.http_host}:{s.http_port}")
 
     @property
@@ -206,9 +206,9 @@ class Service:
             await self.telegram.stop_intake()
         if self.http is not None:
             self.http.should_exit = True
-            if self._http_task is not None:
+            if self.http_task is not None:
                 with contextlib.suppress(asyncio.CancelledError, SystemExit):
-                    await self._http_task
+                    await self.http_task
         if self.scheduler is not None:
             self.scheduler.shutdown()
         if self.dispatcher is not None:

@@ -12,7 +12,7 @@ import uuid
 from typing import TextIO
 
 from bot.app import Service
-from bot.console import CONSOLE, ConsoleChannel
+from bot.console import CONSOLE
 from conversations.inbound import Inbound
 
 __all__ = ["chat_loop", "drain"]
@@ -53,4 +53,3 @@ async def chat_loop(service: Service, address: str, stdin: TextIO, stdout: TextI
     if interactive:
         stdout.write("\n")
     return 0
-

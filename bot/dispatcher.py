@@ -34,6 +34,7 @@ from bot.channels import (
 )
 from bot.logs import log_event
 from bot.notifications import Template, reminder_template, reminder_text
+from conversations.catalogue import say
 from storage import Database
 from storage import outbox as ob
 from storage.clock import Clock
@@ -194,7 +195,13 @@ class Dispatcher:
             if await self._outside_window(row, now):
                 template = _summary_template(params)
                 return await self._send_template(channel, row, template)
-            document = await self.render(str(payload["kind"]), params)
+            try:
+                document = await self.render(str(payload["kind"]), params)
+            except Exception as exc:
+                # Never silence: the person hears that the document could not be made.
+                log.exception("outbox.render_failed", extra={"fields": {"id": row.id}})
+                await channel.send_text(row.address, say("document.failed"))
+                raise PermanentError(f"document not rendered: {type(exc).__name__}: {exc}") from exc
             return await channel.send_document(row.address, document)
         if kind == "reminder":
             reminder, params = str(payload["kind"]), dict(payload.get("params") or {})

@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 __all__ = ["JsonFormatter", "RedactingFilter", "configure_logging", "log_event", "mask"]
@@ -74,9 +75,17 @@ def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, **f
     logger.log(level, event, extra={"fields": fields})
 
 
-def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
-    """Send every log record, masked, as one JSON line to stderr."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(
+    level: str = "INFO", secrets: Iterable[str] = (), file: Path | None = None
+) -> None:
+    """Send every log record, masked, as one JSON line to stderr (or to ``file``, for the
+    console chat, whose terminal belongs to the person chatting)."""
+    handler: logging.Handler
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()

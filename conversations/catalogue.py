@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     # --- channels without buttons ---------------------------------------------------------
     "choices.hint": "Balas {numbers}:",
     "document.saved": "Dokumen: {path}",
+    "document.failed": "Maaf, PDF belum bisa dibuat sekarang. Coba lagi nanti, atau ketik RIWAYAT.",
     # --- newcomers ------------------------------------------------------------------------
     "welcome": (
         "Halo! Ini Posyandu Bot, untuk lapor bulanan posyandu lewat chat.\n"
@@ -320,9 +321,7 @@ MESSAGES: dict[str, str] = {
     "reminder.h+7.line": "- {posyandu} ({month}): {kader}",
     "reminder.no_kader": "kader belum terdaftar",
     "reminder.rekap_caption": "Ringkasan posyandu {area}, {month}.",
-    "reminders.stopped": (
-        "Pengingat dimatikan. Ketik MULAI PENGINGAT untuk menyalakannya lagi."
-    ),
+    "reminders.stopped": ("Pengingat dimatikan. Ketik MULAI PENGINGAT untuk menyalakannya lagi."),
     "reminders.started": (
         "Pengingat dinyalakan: sehari sebelum hari buka, pagi hari buka, dan jika belum lapor."
     ),

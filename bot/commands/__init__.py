@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.commands import backup, chat, export, importing, invite, migrate, score
+from bot.commands import (
+    backup,
+    chat,
+    demo,
+    export,
+    importing,
+    invite,
+    migrate,
+    outbox,
+    run,
+    score,
+)
 
 __all__ = ["COMMANDS"]
 
 COMMANDS: tuple[ModuleType, ...] = (
+    run,
     chat,
+    demo,
     score,
     migrate,
     backup,
     importing,
     invite,
     export,
+    outbox,
 )

@@ -10,8 +10,10 @@ from typing import Any
 
 from bot.app import Service
 from bot.chat import chat_loop
+from bot.commands.run import secrets_of
 from bot.console import CONSOLE, ConsoleChannel
 from bot.demo import seed_demo
+from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 from storage import DatabaseError
 from storage.clock import SystemClock
@@ -48,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    configure_logging(
+        settings.log_level, secrets_of(settings), file=settings.posyandu_db.parent / "posyandu.log"
+    )
     try:
         return asyncio.run(
             run_chat(settings, args.address, kader=args.as_kader, supervisor=args.as_supervisor)

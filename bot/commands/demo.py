@@ -1,0 +1,81 @@
+"""``posyandu demo``: seed the demo (once) and play a scripted month, non-interactively."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import sys
+from typing import Any
+
+from bot.app import Service
+from bot.chat import chat_loop
+from bot.commands.run import secrets_of
+from bot.console import CONSOLE, ConsoleChannel
+from bot.demo import seed_demo
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+from storage import DatabaseError
+from storage.clock import SystemClock
+
+__all__ = ["KADER_SCRIPT", "SUPERVISOR_SCRIPT", "register"]
+
+#: The demo kader reports this month in one line, asks for the history and the PDF.
+KADER_SCRIPT = (
+    "BANTUAN\n"
+    "LAPOR S=52 K=50 D=44 N=35 BGM=1 T2=1 KADER=6 BUMIL=7 BUMIL_PERIKSA=5 PUS=110 "
+    "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB\n"
+    "YA\n"
+    "RIWAYAT\n"
+    "PDF\n"
+)
+#: The demo supervisor looks at the area.
+SUPERVISOR_SCRIPT = "STATUS\nBELUM\nSTRATA\nPOSYANDU Mawar\nREKAP\n"
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "demo",
+        help="seed the demo data (once) and play a scripted month",
+        description=(
+            "Seed the demo kabupaten, kecamatan, desa, six posyandu, a year of history and demo "
+            "people into the configured database when absent, then play a scripted month: the "
+            "kader reports and asks for the PDF, the supervisor looks at the area. Exits 0."
+        ),
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(_args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    configure_logging(
+        settings.log_level, secrets_of(settings), file=settings.posyandu_db.parent / "posyandu.log"
+    )
+    try:
+        return asyncio.run(play(settings))
+    except DatabaseError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+async def play(settings: Settings) -> int:
+    clock = SystemClock()
+    console = ConsoleChannel(sys.stdout, settings.out_dir)
+    service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
+    await service.open()
+    assert service.db is not None and service.dispatcher is not None
+    try:
+        demo = await seed_demo(service.db, clock.now())
+        print("== kader (Bu Sari, Posyandu Mawar) ==")
+        await chat_loop(service, demo.kader_address, io.StringIO(KADER_SCRIPT), sys.stdout)
+        print("== supervisor (Bidan Rina, Kecamatan Batu Aji) ==")
+        await chat_loop(
+            service, demo.supervisor_address, io.StringIO(SUPERVISOR_SCRIPT), sys.stdout
+        )
+    finally:
+        await service.db.close()
+    return 0
