@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,13 +32,20 @@ from bot.telegram.channel import TelegramChannel
 from bot.telegram.intake import TelegramText
 from bot.telegram.service import TelegramIntake, build_bot
 from bot.whatsapp.intake import WhatsAppText
+from conversations.catalogue import say
 from conversations.engine import Engine
 from conversations.inbound import Inbound
 from conversations.model import Limits
+from conversations.replies import Text
+from conversations.wire import reply_to_json
 from scheduler.service import ReminderScheduler
 from storage import Database
 from storage import outbox as ob
+from storage import people as people_db
+from storage.areas import area_by_id
 from storage.clock import Clock
+from storage.groups import link_group, unlink_group
+from storage.inbound import record_inbound
 
 __all__ = ["Service", "telegram_address"]
 
@@ -45,8 +53,8 @@ log = logging.getLogger("posyandu.app")
 
 
 def telegram_address(text: TelegramText) -> str:
-    """A private chat is its user; a group is ``group:<chat id>``."""
-    return f"group:{text.chat_id}" if text.in_group else text.chat_id
+    """The chat: a private chat's id is its user's; a group's id is negative."""
+    return text.chat_id
 
 
 def limits_from(settings: Settings) -> Limits:
@@ -273,6 +281,8 @@ class Service:
     async def _on_telegram(self, text: TelegramText) -> None:
         assert self.engine is not None
         address = telegram_address(text)
+        if text.in_group and await self._group_command(text, address):
+            return
         await self.engine.handle(
             Inbound(
                 channel="telegram",
@@ -282,6 +292,52 @@ class Service:
                 received_at=self.clock.now(),
             )
         )
+
+    async def _group_command(self, text: TelegramText, address: str) -> bool:
+        """Linking a group to an area, and groups not linked yet: answered here (the group is
+        not a person; a linked group speaks with its supervisor's scope). True when handled."""
+        assert self.db is not None
+        command = text.text.split(maxsplit=1)[0].lower().lstrip("/") if text.text else ""
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            linked = await people_db.person_by_address(tx, "telegram", address)
+            if command not in ("sambungkan", "putuskan") and linked is not None:
+                return False
+            if not await record_inbound(tx, "telegram", f"u{text.update_id}", now):
+                return True
+            sender = (
+                await people_db.person_by_address(tx, "telegram", text.sender_id)
+                if text.sender_id
+                else None
+            )
+            if command == "sambungkan":
+                if sender is None or sender.role is people_db.Role.KADER or sender.area_id is None:
+                    reply = say("group.not_supervisor")
+                else:
+                    area = await area_by_id(tx, sender.area_id)
+                    await link_group(tx, "telegram", address, sender.area_id, sender.id, now)
+                    await people_db.add_identity(tx, sender.id, "telegram", address)
+                    label = f"{area.level.label} {area.name}" if area else ""
+                    reply = say("group.linked", area=label)
+            elif command == "putuskan":
+                if sender is None or linked is None or sender.id != linked.id:
+                    reply = say("group.not_supervisor")
+                else:
+                    await unlink_group(tx, "telegram", address)
+                    await people_db.remove_identity(tx, "telegram", address)
+                    reply = say("group.unlinked")
+            else:
+                reply = say("group.not_linked")
+            await ob.append(
+                tx,
+                "telegram",
+                address,
+                json.loads(reply_to_json(Text(reply))),
+                f"group:{text.update_id}",
+                now,
+            )
+        self._wake()
+        return True
 
     async def _on_whatsapp(self, message: WhatsAppText) -> None:
         assert self.engine is not None

@@ -303,6 +303,19 @@ MESSAGES: dict[str, str] = {
     "area.posyandu_no_report": "Belum ada laporan dalam 12 bulan terakhir.",
     "area.period_unknown": "Bulan tidak dikenal. Contoh: {command} NOV atau {command} 2026-11.",
     "area.period_future": "{period} belum tiba.",
+    # --- chat groups (Telegram) ------------------------------------------------------------
+    "group.linked": (
+        "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "
+        "perintah /status, /belum, /strata dan /rekap bisa dipakai di grup ini."
+    ),
+    "group.unlinked": "Grup ini tidak lagi tersambung ke wilayah mana pun.",
+    "group.not_supervisor": (
+        "Hanya pembina wilayah yang terdaftar yang bisa menyambungkan grup. "
+        "Daftar dulu lewat chat pribadi dengan bot (DAFTAR <kode>)."
+    ),
+    "group.not_linked": (
+        "Grup ini belum tersambung. Pembina wilayah: ketik /sambungkan di grup ini."
+    ),
     # --- reminders (the scheduler queues them as data; the bot words them here) -----------
     "reminder.h-1": (
         "Besok hari buka Posyandu {posyandu} ({date}).\n"

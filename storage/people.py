@@ -32,6 +32,7 @@ __all__ = [
     "people_of_posyandu",
     "person_by_address",
     "person_by_id",
+    "remove_identity",
     "set_reachable",
     "set_reminders",
 ]
@@ -231,3 +232,10 @@ async def area_people(conn: Connection) -> list[Person]:
         f"SELECT {_PERSON} FROM people WHERE area_id IS NOT NULL AND role != 'kader' ORDER BY id"
     ) as cur:
         return [_person(r) for r in await cur.fetchall()]
+
+
+async def remove_identity(tx: Connection, channel: str, address: str) -> bool:
+    cur = await tx.execute(
+        "DELETE FROM identities WHERE channel = ? AND address = ?", (channel, address)
+    )
+    return cur.rowcount > 0

@@ -104,3 +104,19 @@ async def test_read_snapshot_spans_statements(db: Database) -> None:
 
 async def test_ping(db: Database) -> None:
     assert await db.ping()
+
+
+async def test_backup_is_a_consistent_copy_during_a_write(db: Database, tmp_path: Path) -> None:
+    async with db.transaction() as tx:
+        await append(tx, "telegram", "1", {"text": "a"}, "committed", T0)
+    target = tmp_path / "copy.db"
+    async with db.transaction() as tx:
+        await append(tx, "telegram", "1", {"text": "b"}, "in-flight", T0)
+        result = await db.backup(target)  # the service's own write is still open
+    assert result.target == target and result.schema_version == SCHEMA_VERSION
+    copy = await Database.open(target)
+    try:
+        async with copy.read() as conn:
+            assert (await counts(conn))[Status.PENDING] == 1
+    finally:
+        await copy.close()

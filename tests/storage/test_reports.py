@@ -20,6 +20,7 @@ from storage.reports import (
     reports_for_posyandu_ids,
     revisions,
     save_report,
+    stored_reports_for_posyandu_ids,
 )
 from tests.storage.helpers import T0, World, month
 
@@ -168,6 +169,9 @@ async def test_reports_of_many_posyandu(db: Database, world: World) -> None:
         latest_before = await latest_report(conn, b.id, Period(2026, 6))
         reported = await reported_ids(conn, [a.id, b.id, c.id], Period(2026, 2))
         none = await latest_report(conn, c.id)
+        stored = await stored_reports_for_posyandu_ids(
+            conn, [b.id, c.id], Period(2026, 1), Period(2026, 12)
+        )
     assert [m.period for m in found[a.id]] == [Period(2026, m) for m in range(1, 13)]
     assert [m.d for m in found[a.id]] == list(range(2, 14))
     assert [m.period.month for m in found[b.id]] == [2, 4, 6, 8, 10, 12]
@@ -176,6 +180,9 @@ async def test_reports_of_many_posyandu(db: Database, world: World) -> None:
     assert latest_before is not None and latest_before.report.period == Period(2026, 6)
     assert reported == {a.id, b.id}
     assert none is None
+    assert [s.report for s in stored[b.id]] == found[b.id]
+    assert all(s.posyandu_id == b.id and s.revision == 1 for s in stored[b.id])
+    assert stored[c.id] == []
 
 
 async def test_many_ids_are_chunked(db: Database, world: World) -> None:

@@ -1,0 +1,116 @@
+"""End-to-end fixtures: a seeded SQLite file, fake Bot API / Twilio servers on loopback, and
+the real service (Starlette on uvicorn, python-telegram-bot, the twilio client)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+from scoring import MonthReport, Period
+from storage import Database
+from storage.areas import Level, upsert_area
+from storage.invitations import create_invitation
+from storage.people import Role, add_identity, create_person
+from storage.posyandu import upsert_posyandu
+from storage.reports import save_report
+from storage.schedule import Schedule
+
+TOKEN = "123456:TEST-token-for-the-fake-bot-api-000"
+SECRET = "webhook-secret-0123456789"
+
+
+@dataclass
+class Seeded:
+    path: Path
+    kader_code: str
+    supervisor_code: str
+    posyandu_id: int
+
+
+async def seed(path: Path) -> Seeded:
+    now = datetime.now(UTC)
+    async with await Database.open(path) as db, db.transaction() as tx:
+        prov = await upsert_area(tx, "21", "Kepulauan Riau", Level.PROVINSI, None)
+        kab = await upsert_area(tx, "21.71", "Kota Batam", Level.KABUPATEN, prov)
+        kec = await upsert_area(tx, "21.71.05", "Batu Aji", Level.KECAMATAN, kab)
+        desa = await upsert_area(tx, "21.71.05.1004", "Bukit Tempayan", Level.DESA, kec)
+        p = await upsert_posyandu(
+            tx, "MWR01", "Mawar", desa, "Asia/Jakarta", Schedule.parse("tanggal 12")
+        )
+        other = await upsert_posyandu(
+            tx, "MLT02", "Melati", desa, "Asia/Jakarta", Schedule.parse("tanggal 14")
+        )
+        current = Period(now.year, now.month)
+        for back in range(12, 0, -1):
+            await save_report(
+                tx,
+                p.id,
+                MonthReport(
+                    period=current.shift(-back),
+                    kader=5,
+                    s=50,
+                    k=45,
+                    d=40,
+                    n=30,
+                    bgm=1,
+                    t2=0,
+                    bumil=6,
+                    bumil_periksa=4,
+                    pus=100,
+                    kb_aktif=60,
+                    bayi=12,
+                    bayi_imunisasi=1,
+                    program_tambahan=("BKB",),
+                    kk=150,
+                    kk_dana_sehat=60,
+                ),
+                by=None,
+                at=now,
+                channel="import",
+            )
+        kader_inv = await create_invitation(tx, Role.KADER, now, posyandu_id=p.id, uses=20)
+        sup_inv = await create_invitation(tx, Role.SUPERVISOR, now, area_id=kec.id, uses=5)
+        someone = await create_person(tx, "Bu Wati", Role.KADER, now, posyandu_id=other.id)
+        await add_identity(tx, someone.id, "telegram", "999")
+    return Seeded(path, kader_inv.code, sup_inv.code, p.id)
+
+
+def settings_for(db: Path, **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "posyandu_db": db,
+        "http_host": "127.0.0.1",
+        "http_port": 0,
+        "media_dir": db.parent / "media",
+        "out_dir": db.parent / "out",
+        "outbox_backoff_seconds": 0.2,
+        "outbox_poll_seconds": 0.1,
+        **extra,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def wait_for(check: Callable[[], Awaitable[bool] | bool], within: float = 15.0) -> None:
+    """Poll ``check`` until it holds (bounded: fails the test after ``within`` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        result = check()
+        if not isinstance(result, bool):
+            result = await result
+        if result:
+            return
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> Seeded:
+    return await seed(tmp_path / "e2e.db")

@@ -1,0 +1,234 @@
+"""Telegram end to end: the real service under uvicorn, python-telegram-bot speaking HTTP to a
+fake Bot API on loopback; webhook and polling; faults."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.app import Service
+from scoring import Period
+from storage import Database
+from storage.clock import SystemClock
+from storage.outbox import Status, counts
+from storage.people import identity
+from storage.reports import get_report
+from tests.e2e.conftest import SECRET, TOKEN, Seeded, settings_for, wait_for
+from tests.fakes.server import serve
+from tests.fakes.telegram_api import FakeTelegram, Fault
+
+KADER_CHAT = 4242
+QUICK = (
+    "LAPOR S=50 K=48 D=41 N=33 BGM=1 T2=0 KADER=6 BUMIL=6 BUMIL_PERIKSA=4 PUS=100 "
+    "KB_AKTIF=60 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB"
+)
+
+
+@asynccontextmanager
+async def running(
+    seeded: Seeded, fake: FakeTelegram, url: str, *, webhook: bool, **extra: Any
+) -> AsyncIterator[Service]:
+    options: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": f"{url}/bot",
+        **extra,
+    }
+    if webhook:
+        options |= {
+            "public_base_url": "https://posyandu.example.test",
+            "telegram_webhook_secret": SECRET,
+        }
+    service = Service(settings_for(seeded.path, **options), SystemClock(), run_scheduler=False)
+    await service.start()
+    try:
+        yield service
+    finally:
+        await service.stop()
+
+
+async def post(service: Service, update: dict[str, Any], secret: str | None = SECRET) -> int:
+    headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    async with httpx.AsyncClient() as client:
+        r = await client.post(
+            f"http://127.0.0.1:{service.http_port}/telegram/webhook", json=update, headers=headers
+        )
+    return r.status_code
+
+
+async def current_report(seeded: Seeded) -> Any:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta"))
+    async with await Database.open(seeded.path) as db, db.read() as conn:
+        return await get_report(conn, seeded.posyandu_id, Period(now.year, now.month))
+
+
+async def test_monthly_report_through_the_webhook(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        assert fake.webhook_url == "https://posyandu.example.test/telegram/webhook"
+        assert fake.webhook_secret == SECRET
+        for text in ("/start", f"DAFTAR {seeded.kader_code}", "Bu Sari", QUICK, "YA"):
+            assert await post(service, fake.text_update(KADER_CHAT, text)) == 200
+        await wait_for(lambda: any("tersimpan" in t for t in fake.texts_to(KADER_CHAT)))
+        texts = fake.texts_to(KADER_CHAT)
+        assert any("Bu Sari" in t for t in texts)
+        # Choices arrive as a reply keyboard; a plain answer after one removes it.
+        markups = [c.params.get("reply_markup") for c in fake.sent("sendMessage", KADER_CHAT)]
+        assert any(m and "keyboard" in m for m in markups)
+        sent = len(markups)
+        assert await post(service, fake.text_update(KADER_CHAT, "BANTUAN")) == 200
+        await wait_for(lambda: len(fake.sent("sendMessage", KADER_CHAT)) > sent)
+        after = [c.params.get("reply_markup") for c in fake.sent("sendMessage", KADER_CHAT)]
+        shown = next(i for i, m in enumerate(after) if m and "keyboard" in m)
+        assert {"remove_keyboard": True} in after[shown + 1 :]
+    report = await current_report(seeded)
+    assert report is not None
+    assert (report.report.s, report.report.d, report.report.n) == (50, 41, 33)
+    assert report.channel == "telegram"
+
+
+async def test_wrong_or_missing_secret_is_refused(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        update = fake.text_update(KADER_CHAT, f"DAFTAR {seeded.kader_code}")
+        assert await post(service, update, secret="wrong") == 403
+        assert await post(service, update, secret=None) == 403
+        # Not JSON, not an update: 400, nothing processed.
+        async with httpx.AsyncClient() as client:
+            r = await client.post(
+                f"http://127.0.0.1:{service.http_port}/telegram/webhook",
+                content=b"\xff\xfe not json",
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
+        assert r.status_code == 400
+        assert await post(service, {"hello": 1}) == 400
+    assert fake.sent("sendMessage") == []
+
+
+async def test_duplicate_updates_are_processed_once(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        update = fake.text_update(KADER_CHAT, "halo")
+        for _ in range(3):
+            assert await post(service, update) == 200
+        await wait_for(lambda: len(fake.texts_to(KADER_CHAT)) >= 1)
+        assert await post(service, fake.text_update(KADER_CHAT, "?")) == 200
+        await wait_for(lambda: len(fake.texts_to(KADER_CHAT)) >= 2)
+    assert len(fake.texts_to(KADER_CHAT)) == 2
+
+
+async def test_monthly_report_through_polling(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=False):
+        await wait_for(lambda: bool(fake.sent("deleteWebhook")))
+        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", QUICK, "YA"):
+            fake.push_text(KADER_CHAT, text)
+        await wait_for(lambda: any("tersimpan" in t for t in fake.texts_to(KADER_CHAT)))
+    report = await current_report(seeded)
+    assert report is not None and report.report.d == 41
+
+
+async def test_a_429_storm_delays_but_loses_nothing(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    fake.fail("sendMessage", *[Fault(429, retry_after=1)] * 3, Fault(500), Fault(delay=0.5))
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        for text in ("halo", "BANTUAN", "?"):
+            assert await post(service, fake.text_update(KADER_CHAT, text)) == 200
+        await wait_for(lambda: len(fake.texts_to(KADER_CHAT)) >= 3, within=30)
+        assert service.db is not None
+        async with service.db.read() as conn:
+            assert (await counts(conn))[Status.FAILED] == 0
+
+
+async def test_blocked_user_is_marked_unreachable(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    fake.fail("sendMessage", Fault(403, description="Forbidden: bot was blocked by the user"))
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        assert await post(service, fake.text_update(999, "BANTUAN")) == 200
+        assert service.db is not None
+
+        async def unreachable() -> bool:
+            assert service.db is not None
+            async with service.db.read() as conn:
+                found = await identity(conn, "telegram", "999")
+                return found is not None and not found.reachable
+
+        await wait_for(unreachable)
+        async with service.db.read() as conn:
+            assert (await counts(conn))[Status.FAILED] == 1
+
+
+async def test_group_commands_addressed_to_the_bot(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        group = -100123
+        # Ordinary chatter and commands for other bots are not ours.
+        await post(
+            service,
+            fake.text_update(group, "selamat pagi", chat_type="supergroup", user_id=KADER_CHAT),
+        )
+        await post(
+            service,
+            fake.text_update(
+                group, "/status@other_bot", chat_type="supergroup", user_id=KADER_CHAT
+            ),
+        )
+        await post(
+            service,
+            fake.text_update(
+                group, "/bantuan@posyandu_test_bot", chat_type="supergroup", user_id=KADER_CHAT
+            ),
+        )
+        await wait_for(lambda: len(fake.texts_to(group)) >= 1)
+    assert len(fake.texts_to(group)) == 1
+
+
+async def test_healthz(seeded: Seeded, tmp_path: Path) -> None:
+    fake = FakeTelegram(TOKEN)
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        async with httpx.AsyncClient() as client:
+            r = await client.get(f"http://127.0.0.1:{service.http_port}/healthz")
+        assert r.status_code == 200
+        body = r.json()
+        assert body["database"] == "ok" and body["dispatcher"] == "ok"
+        assert body["outbox"] == {"pending": 0, "failed": 0}
+
+
+async def test_supervisor_links_a_group_to_the_area(seeded: Seeded) -> None:
+    fake = FakeTelegram(TOKEN)
+    group, supervisor = -100777, 5151
+    async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
+        # Not linked yet: a hint, nothing else.
+        await post(
+            service,
+            fake.text_update(
+                group, "/status@posyandu_test_bot", chat_type="group", user_id=supervisor
+            ),
+        )
+        await wait_for(lambda: len(fake.texts_to(group)) == 1)
+        assert "belum tersambung" in fake.texts_to(group)[0]
+        # A kader cannot link; a registered supervisor can.
+        for text in (f"DAFTAR {seeded.supervisor_code}", "Bidan Rina"):
+            await post(service, fake.text_update(supervisor, text))
+        await wait_for(lambda: len(fake.texts_to(supervisor)) >= 2)
+        await post(
+            service,
+            fake.text_update(
+                group, "/sambungkan@posyandu_test_bot", chat_type="group", user_id=supervisor
+            ),
+        )
+        await wait_for(lambda: len(fake.texts_to(group)) == 2)
+        assert "tersambung ke Kecamatan Batu Aji" in fake.texts_to(group)[1]
+        await post(
+            service,
+            fake.text_update(
+                group, "/status@posyandu_test_bot", chat_type="group", user_id=supervisor
+            ),
+        )
+        await wait_for(lambda: len(fake.texts_to(group)) == 3)
+        assert "Batu Aji" in fake.texts_to(group)[2]
