@@ -140,9 +140,9 @@ def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
     lines = [_quick_problem_line(p) for p in parsed.problems]
     if period is not None and period not in allowed_periods(ctx):
         lines.insert(0, "- " + say("period.out_of_range", allowed=allowed_text(ctx)))
-    if not lines:
-        values = MonthReport(period=period or ctx.current_period).with_values(**parsed.counts)
-        lines += [say("quick.rule", message=p.message) for p in check_report(values) if p.hard]
+    # Every problem in one reply: the order rules too, on the values that could be read.
+    values = MonthReport(period=period or ctx.current_period).with_values(**parsed.counts)
+    lines += [say("quick.rule", message=p.message) for p in check_report(values) if p.hard]
     if lines:
         body = "\n".join([say("quick.invalid"), *lines, say("quick.example"), say("help.quick")])
         return done(session, Text(body))
