@@ -67,7 +67,7 @@ def words(n: int) -> str:
         ("kosong", 0),
         ("belum ada", 0),
         ("-0", 0),
-        ("４２", 42),
+        ("\uff14\uff12", 42),  # full-width digits, as some phone keyboards type them
         ("D = 40", 40),
         ("42 (42)", 42),
     ],

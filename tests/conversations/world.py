@@ -124,9 +124,7 @@ class World:
             pid = person.posyandu_id
             reports = {p: r for p, r in self.reports[pid].items() if p >= needs.posyandu_since}
             posyandu = PosyanduData(self.posyandu[pid], reports)
-        invitation = (
-            self.invitations.get(needs.invitation_code) if needs.invitation_code else None
-        )
+        invitation = self.invitations.get(needs.invitation_code) if needs.invitation_code else None
         return Context(
             now=self.now,
             tz=JAKARTA,
@@ -145,7 +143,10 @@ class World:
         for effect in result.effects:
             if isinstance(effect, SaveReport):
                 self.save(
-                    effect.posyandu_id, effect.report, person.name if person else "", person and person.id
+                    effect.posyandu_id,
+                    effect.report,
+                    person.name if person else "",
+                    person and person.id,
                 )
             elif isinstance(effect, Register):
                 self.next_person += 1
