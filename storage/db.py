@@ -38,9 +38,18 @@ Connection = aiosqlite.Connection
 async def _connect(path: Path, busy_timeout_ms: int, synchronous: str) -> Connection:
     conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
     conn.row_factory = sqlite3.Row
-    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    await conn.execute(f"PRAGMA synchronous = {synchronous}")
+    # Each pragma's cursor is drained and closed: an unfinished statement keeps a read lock,
+    # and switching a rollback-journal file (a restored backup) to WAL then finds it locked.
+    try:
+        for pragma in (
+            f"PRAGMA busy_timeout = {int(busy_timeout_ms)}",
+            "PRAGMA foreign_keys = ON",
+            f"PRAGMA synchronous = {synchronous}",
+        ):
+            await conn.execute_fetchall(pragma)
+    except BaseException:
+        await conn.close()  # its worker thread would otherwise keep the process alive
+        raise
     return conn
 
 
@@ -125,12 +134,12 @@ class Database:
             version = await _user_version(writer)
             if version > SCHEMA_VERSION:
                 raise SchemaTooNewError(version, SCHEMA_VERSION, path)
-            await writer.execute("PRAGMA journal_mode = WAL")
+            await writer.execute_fetchall("PRAGMA journal_mode = WAL")
             await _migrate(writer, version, SCHEMA_VERSION)
             for _ in range(readers):
                 reader = await _connect(path, busy_timeout_ms, synchronous)
                 pool.append(reader)
-                await reader.execute("PRAGMA query_only = ON")
+                await reader.execute_fetchall("PRAGMA query_only = ON")
         except BaseException as exc:
             for conn in (*pool, writer):
                 await conn.close()

@@ -13,6 +13,7 @@ from bot.commands import (
     invite,
     migrate,
     outbox,
+    report,
     run,
     score,
 )
@@ -24,6 +25,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     chat,
     demo,
     score,
+    report,
     migrate,
     backup,
     importing,

@@ -1,0 +1,94 @@
+"""Charts drawn with fpdf2's own primitives: bars with their numbers, and a trend line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.pdf.base import COLOURS, ReportPDF
+from bot.pdf.model import TrendPoint
+from bot.pdf.text import T
+
+__all__ = ["bar_chart", "trend_chart"]
+
+
+def bar_chart(
+    pdf: ReportPDF,
+    bars: Sequence[tuple[str, int | None, tuple[int, int, int]]],
+    height: float = 55,
+) -> None:
+    """Vertical bars (diagram balok), each labelled under it and numbered above it."""
+    x0, y0 = pdf.l_margin, pdf.get_y()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    top = max([v for _l, v, _c in bars if v] or [1])
+    slot = width / len(bars)
+    bar_w = min(24.0, slot * 0.55)
+    plot_h = height - 14
+    base = y0 + height - 8
+    pdf.set_draw_color(*COLOURS["line"])
+    pdf.line(x0, base, x0 + width, base)
+    for i, (label, v, colour) in enumerate(bars):
+        cx = x0 + slot * i + slot / 2
+        h = 0.0 if not v else plot_h * v / top
+        pdf.set_fill_color(*colour)
+        if h > 0:
+            pdf.rect(cx - bar_w / 2, base - h, bar_w, h, style="F")
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.set_xy(cx - slot / 2, base - h - 7)
+        pdf.cell(slot, 6, T["none"] if v is None else f"{v:,}".replace(",", "."), align="C")
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.set_xy(cx - slot / 2, base + 1)
+        pdf.cell(slot, 6, label, align="C")
+    pdf.set_xy(x0, y0 + height + 2)
+
+
+def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50) -> None:
+    """D/S and N/D over the months, 0-100%, with a legend; gaps where not computable."""
+    x0, y0 = pdf.l_margin + 10, pdf.get_y()
+    width = pdf.w - pdf.r_margin - x0
+    plot_h = height - 12
+    base = y0 + plot_h
+    pdf.set_font("DejaVu", "", 8)
+    pdf.set_draw_color(*COLOURS["line"])
+    pdf.set_text_color(*COLOURS["muted"])
+    for pct in (0, 50, 100):
+        y = base - plot_h * pct / 100
+        pdf.line(x0, y, x0 + width, y)
+        pdf.set_xy(x0 - 11, y - 2)
+        pdf.cell(10, 4, f"{pct}%", align="R")
+    n = max(1, len(points))
+    step = width / n
+    for i, p in enumerate(points):
+        pdf.set_xy(x0 + step * i, base + 1)
+        pdf.cell(step, 4, p.label, align="C")
+    pdf.set_text_color(*COLOURS["ink"])
+    series = (("d_s", COLOURS["D"], T["legend.ds"]), ("n_d", COLOURS["N"], T["legend.nd"]))
+    for attr, colour, _label in series:
+        pdf.set_draw_color(*colour)
+        pdf.set_fill_color(*colour)
+        pdf.set_line_width(0.8)
+        run: list[tuple[float, float]] = []
+        for i, p in enumerate(points):
+            v = getattr(p, attr)
+            if v is None:
+                if len(run) > 1:
+                    pdf.polyline(run)
+                run = []
+                continue
+            xy = (x0 + step * i + step / 2, base - plot_h * min(v, 1.0))
+            run.append(xy)
+            pdf.circle(x=xy[0], y=xy[1], radius=1.1, style="F")
+        if len(run) > 1:
+            pdf.polyline(run)
+    pdf.set_line_width(0.2)
+    # Legend: a line sample and the words (colour is never the only signal: names are written).
+    pdf.set_xy(x0, base + 6)
+    pdf.set_font("DejaVu", "", 9)
+    for _attr, colour, label in series:
+        x, y = pdf.get_x(), pdf.get_y() + 2.5
+        pdf.set_draw_color(*colour)
+        pdf.set_line_width(0.8)
+        pdf.line(x, y, x + 6, y)
+        pdf.set_line_width(0.2)
+        pdf.set_x(x + 7)
+        pdf.cell(pdf.get_string_width(label) + 8, 5, label)
+    pdf.set_xy(pdf.l_margin, base + 13)

@@ -1,0 +1,80 @@
+"""View models: everything a page shows, already computed and worded. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["AreaRow", "AreaSummaryData", "MonthlyReportData", "RatioLine", "TrendPoint"]
+
+
+@dataclass(frozen=True, slots=True)
+class RatioLine:
+    label: str  # "D/S (partisipasi)"
+    actual: float | None
+    target: float | None
+    #: "achieve" | "on_track" | "off_track" | None (not computable)
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    label: str  # "Des 25"
+    d_s: float | None
+    n_d: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyReportData:
+    posyandu: str
+    posyandu_code: str
+    desa: str
+    kecamatan: str
+    kabupaten: str
+    period_label: str  # "November 2026"
+    hari_buka: str  # "Kamis, 12 Nov 2026"
+    reported_by: str
+    reported_at: str
+    channel: str
+    buka: bool
+    #: (group title, [(label, value text)]) in display order.
+    groups: list[tuple[str, list[tuple[str, str]]]]
+    skdn: dict[str, int | None]  # S, K, D, N
+    ratios: list[RatioLine]
+    stratum: str  # "Purnama"
+    aktif: bool
+    limiting: list[str]  # worded
+    needs: list[str]  # worded
+    next_stratum: str | None
+    projected: str
+    trend: list[TrendPoint]
+    generated_at: datetime  # aware, in the posyandu's zone
+    verification: str  # "R12-3"
+    title: str = ""
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    posyandu: str
+    desa: str
+    reported: bool
+    d_s: float | None
+    n_d: float | None
+    stratum: str
+    top_gap: str
+
+
+@dataclass(frozen=True, slots=True)
+class AreaSummaryData:
+    area: str  # "Kecamatan Batu Aji"
+    parents: str  # "Kota Batam, Kepulauan Riau"
+    period_label: str
+    expected: int
+    reported: int
+    counts: dict[str, int]  # stratum label -> count, lowest first
+    share_purnama_mandiri: float | None
+    share_aktif: float | None
+    rows: list[AreaRow]
+    generated_at: datetime
+    verification: str
