@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlite3 import Row
 
 from storage.db import Connection
+from storage.sql import fetch_one
 
 __all__ = [
     "Area",
@@ -100,14 +101,12 @@ def _area(row: Row) -> Area:
 
 
 async def area_by_code(conn: Connection, code: str) -> Area | None:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM areas WHERE code = ?", (code,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM areas WHERE code = ?", (code,))
     return _area(row) if row else None
 
 
 async def area_by_id(conn: Connection, area_id: int) -> Area | None:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM areas WHERE id = ?", (area_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM areas WHERE id = ?", (area_id,))
     return _area(row) if row else None
 
 
@@ -145,8 +144,8 @@ async def areas_under(conn: Connection, area: Area, level: Level | None = None) 
     if level is not None:
         sql += " AND level = ?"
         args.append(level.value)
-    async with conn.execute(sql + " ORDER BY code", args) as cur:
-        return [_area(r) for r in await cur.fetchall()]
+    rows = await conn.execute_fetchall(sql + " ORDER BY code", args)
+    return [_area(r) for r in rows]
 
 
 async def ancestors(conn: Connection, area: Area) -> list[Area]:
@@ -155,8 +154,8 @@ async def ancestors(conn: Connection, area: Area) -> list[Area]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
-    async with conn.execute(f"SELECT {_COLUMNS} FROM areas WHERE id IN ({marks})", ids) as cur:
-        found = {a.id: a for a in (_area(r) for r in await cur.fetchall())}
+    rows = await conn.execute_fetchall(f"SELECT {_COLUMNS} FROM areas WHERE id IN ({marks})", ids)
+    found = {a.id: a for a in (_area(r) for r in rows)}
     return [found[i] for i in ids if i in found]
 
 

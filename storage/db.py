@@ -22,6 +22,7 @@ import aiosqlite
 from storage.backup import BackupResult, backup_file
 from storage.errors import DatabaseError, SchemaTooNewError
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from storage.sql import fetch_one
 
 __all__ = [
     "Connection",
@@ -232,8 +233,7 @@ async def migrate(path: Path | str, *, busy_timeout_ms: int = 5000) -> tuple[int
 
 
 async def _user_version(conn: Connection) -> int:
-    async with conn.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "PRAGMA user_version")
     return int(row[0]) if row else 0
 
 

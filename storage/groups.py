@@ -7,6 +7,7 @@ from datetime import datetime
 
 from storage._times import from_db, to_db
 from storage.db import Connection
+from storage.sql import fetch_one
 
 __all__ = ["GroupLink", "group_link", "groups_of_areas", "link_group", "unlink_group"]
 
@@ -40,10 +41,9 @@ async def unlink_group(tx: Connection, channel: str, address: str) -> bool:
 
 
 async def group_link(conn: Connection, channel: str, address: str) -> GroupLink | None:
-    async with conn.execute(
-        "SELECT * FROM group_links WHERE channel = ? AND address = ?", (channel, address)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT * FROM group_links WHERE channel = ? AND address = ?", (channel, address)
+    )
     if row is None:
         return None
     return GroupLink(
@@ -55,11 +55,10 @@ async def groups_of_areas(conn: Connection, area_ids: list[int]) -> list[GroupLi
     if not area_ids:
         return []
     marks = ",".join("?" * len(area_ids))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT * FROM group_links WHERE area_id IN ({marks}) ORDER BY area_id, address",
         area_ids,
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [
         GroupLink(r["channel"], r["address"], r["area_id"], r["linked_by"], from_db(r["linked_at"]))
         for r in rows

@@ -11,6 +11,7 @@ from sqlite3 import Row
 from storage._times import from_db, to_db
 from storage.db import Connection
 from storage.people import Role
+from storage.sql import fetch_one
 
 __all__ = [
     "ALPHABET",
@@ -103,10 +104,7 @@ async def create_invitation(
 
 
 async def invitation_by_code(conn: Connection, code: str) -> Invitation | None:
-    async with conn.execute(
-        "SELECT * FROM invitations WHERE code = ?", (normalise_code(code),)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM invitations WHERE code = ?", (normalise_code(code),))
     return _invitation(row) if row else None
 
 
@@ -146,6 +144,5 @@ async def count_code_failures(
     if channel is not None and address is not None:
         sql += " AND channel = ? AND address = ?"
         args += [channel, address]
-    async with conn.execute(sql, args) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, sql, args)
     return int(row[0]) if row else 0

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from storage._times import to_db
 from storage.db import Connection
+from storage.sql import fetch_one
 
 __all__ = ["claim_reminders", "record_reminder", "reminder_sent"]
 
@@ -23,11 +24,14 @@ async def record_reminder(
 
 
 async def reminder_sent(conn: Connection, posyandu_id: int, kind: str, day: date) -> bool:
-    async with conn.execute(
-        "SELECT 1 FROM reminder_log WHERE posyandu_id = ? AND kind = ? AND day = ?",
-        (posyandu_id, kind, day.isoformat()),
-    ) as cur:
-        return await cur.fetchone() is not None
+    return (
+        await fetch_one(
+            conn,
+            "SELECT 1 FROM reminder_log WHERE posyandu_id = ? AND kind = ? AND day = ?",
+            (posyandu_id, kind, day.isoformat()),
+        )
+        is not None
+    )
 
 
 async def claim_reminders(
@@ -43,10 +47,10 @@ async def claim_reminders(
         args: list[object] = []
         for pid, kind, day in chunk:
             args += [pid, kind, day.isoformat()]
-        async with tx.execute(
+        rows = await tx.execute_fetchall(
             f"SELECT posyandu_id, kind, day FROM reminder_log WHERE {where}", args
-        ) as cur:
-            seen = {(r[0], r[1], r[2]) for r in await cur.fetchall()}
+        )
+        seen = {(r[0], r[1], r[2]) for r in rows}
         fresh.extend(i for i in chunk if (i[0], i[1], i[2].isoformat()) not in seen)
     await tx.executemany(
         "INSERT INTO reminder_log (posyandu_id, kind, day, created_at) VALUES (?, ?, ?, ?) "

@@ -9,6 +9,7 @@ from typing import Any
 
 from storage._times import from_db, to_db
 from storage.db import Connection
+from storage.sql import fetch_one
 
 __all__ = [
     "StoredSession",
@@ -32,10 +33,9 @@ class StoredSession:
 
 
 async def get_session(conn: Connection, channel: str, address: str) -> StoredSession | None:
-    async with conn.execute(
-        "SELECT * FROM sessions WHERE channel = ? AND address = ?", (channel, address)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT * FROM sessions WHERE channel = ? AND address = ?", (channel, address)
+    )
     if row is None:
         return None
     return StoredSession(

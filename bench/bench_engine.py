@@ -1,0 +1,138 @@
+"""Inbound messages through the engine: 500 kader conversations at once on one SQLite file.
+
+Each kader starts a guided report, answers five questions and cancels it (seven messages, each
+its own read snapshot + write transaction with session, outbox rows and dedupe).
+
+- Throughput: all 500 conversations as fast as they can go (closed loop, each kader sends its
+  next message as soon as the last is committed): messages per second.
+- Latency: the same 500 conversations open at once, but paced like (very fast) people: each
+  kader sends a message on average every 2 seconds (250 msg/s offered, about 10x a plausible
+  national peak of ~25 msg/s: 290,000 posyandu x ~20 messages a month, mostly within a
+  week), and each message's handling time is measured from the call to the committed
+  transaction, waiting for the writer included: p50 and p99. (In the closed loop, latency
+  is only queueing: 500 waiting messages / throughput; it is reported too, as the worst
+  case of a burst.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from conversations.engine import Engine
+from conversations.inbound import Inbound
+from storage import Database
+from storage.clock import FixedClock
+
+__all__ = ["run"]
+
+KADER = 500
+#: Mean seconds between two messages of one kader in the paced (latency) run.
+PACE_S = 2.0
+RATE = round(KADER / PACE_S)
+SCRIPT = ("LAPOR", "6", "50", "45", "40", "30", "BATAL")
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+
+async def _seed(db: Database) -> None:
+    at = NOW.isoformat()
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO areas (id, code, name, level, parent_id, path) VALUES "
+            "(1, '97', 'P', 'provinsi', NULL, '/1/'), (2, '97.01', 'K', 'kabupaten', 1, '/1/2/'), "
+            "(3, '97.01.01', 'C', 'kecamatan', 2, '/1/2/3/'), "
+            "(4, '97.01.01.1001', 'D', 'desa', 3, '/1/2/3/4/')"
+        )
+        await tx.executemany(
+            "INSERT INTO posyandu (id, code, name, desa_id, area_path, timezone, schedule) "
+            "VALUES (?, ?, ?, 4, '/1/2/3/4/', 'Asia/Jakarta', 'day:12')",
+            [(i, f"E{i:04d}", f"Posyandu {i}") for i in range(1, KADER + 1)],
+        )
+        await tx.executemany(
+            "INSERT INTO people (id, name, role, posyandu_id, created_at) "
+            "VALUES (?, ?, 'kader', ?, ?)",
+            [(i, f"Kader {i}", i, at) for i in range(1, KADER + 1)],
+        )
+        await tx.executemany(
+            "INSERT INTO identities (person_id, channel, address) VALUES (?, 'console', ?)",
+            [(i, f"k{i}") for i in range(1, KADER + 1)],
+        )
+
+
+async def _measure(paced: bool) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await Database.open(Path(tmp) / "engine.db")
+        await _seed(db)
+        engine = Engine(db, FixedClock(NOW))
+        latencies: list[float] = []
+        rng = random.Random(7)
+
+        async def kader(i: int) -> None:
+            if paced:
+                await asyncio.sleep(rng.uniform(0, PACE_S))
+            for text in SCRIPT:
+                t0 = time.perf_counter()
+                await engine.handle(Inbound("console", f"k{i}", text, uuid.uuid4().hex, NOW))
+                latencies.append(time.perf_counter() - t0)
+                if paced:
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * PACE_S)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(kader(i) for i in range(1, KADER + 1)))
+        elapsed = time.perf_counter() - t0
+        await db.close()
+    latencies.sort()
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "count": len(latencies),
+    }
+
+
+def run() -> list[dict[str, Any]]:
+    flood = asyncio.run(_measure(paced=False))
+    paced = asyncio.run(_measure(paced=True))
+    return [
+        {
+            "figure": f"engine: messages/s, {KADER} concurrent kader flat out "
+            f"({int(flood['count'])} messages)",
+            "value": round(flood["rate"]),
+            "unit": "msg/s",
+            "target": ">= 1,000 msg/s",
+            "passed": flood["rate"] >= 1000,
+        },
+        {
+            "figure": f"engine: p50 latency, {KADER} conversations at ~{RATE} msg/s",
+            "value": round(paced["p50"], 2),
+            "unit": "ms",
+            "target": "",
+            "passed": True,
+        },
+        {
+            "figure": f"engine: p99 latency, {KADER} conversations at ~{RATE} msg/s",
+            "value": round(paced["p99"], 2),
+            "unit": "ms",
+            "target": "< 20 ms",
+            "passed": paced["p99"] < 20,
+        },
+        {
+            "figure": f"engine: p99 latency flat out ({KADER} messages always queued)",
+            "value": round(flood["p99"], 1),
+            "unit": "ms",
+            "target": "",
+            "passed": True,
+        },
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(f"{row['figure']}: {row['value']} {row['unit']} (target {row['target'] or '-'})")
