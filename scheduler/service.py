@@ -2,7 +2,8 @@
 store, rebuilt at every start. Jobs are sweeps, not a job per posyandu:
 
 - ``reminders``: every ``interval`` seconds, :func:`scheduler.sweep.sweep` at the clock's now;
-- ``prune-inbound``: hourly, forget inbound message ids older than 7 days.
+- ``prune-inbound``: hourly, forget inbound message ids older than 7 days, and run the
+  ``housekeeping`` the service hands in (the bot's: rendered PDFs whose media tokens expired).
 
 Coalescing and a misfire grace equal to the reminder grace mean a sweep missed during a restart
 or a busy minute runs once when it can; the sweep's own window and the reminder log make sure
@@ -11,8 +12,10 @@ nothing is sent twice and nothing past the grace window is sent at all.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -20,14 +23,18 @@ from apscheduler.triggers.interval import IntervalTrigger
 from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
 from storage import Database
-from storage.clock import Clock
+from storage.clock import Clock, SystemClock
 from storage.inbound import prune_inbound
 
-__all__ = ["ReminderScheduler"]
+__all__ = ["Housekeeping", "ReminderScheduler"]
 
 log = logging.getLogger("posyandu.scheduler")
 
 INBOUND_KEEP = timedelta(days=7)
+
+#: An hourly clean-up, given the clock's now; blocking work is fine (it runs in a thread).
+#: What it returns (a count removed, say) is logged.
+Housekeeping = Callable[[datetime], object]
 
 
 class ReminderScheduler:
@@ -37,11 +44,13 @@ class ReminderScheduler:
         clock: Clock,
         settings: ReminderSettings,
         interval_seconds: float = 60.0,
+        housekeeping: Sequence[Housekeeping] = (),
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.interval_seconds = interval_seconds
+        self.housekeeping = tuple(housekeeping)
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self.last_sweep_ok: bool = True
         self.sweeps = 0
@@ -60,7 +69,9 @@ class ReminderScheduler:
             max_instances=1,
             misfire_grace_time=grace,
             replace_existing=True,
-            next_run_time=self.clock.now(),
+            # At once. APScheduler times its jobs by the wall clock; the injected clock only
+            # says what is due when a sweep runs (a test's clock may be days from the wall's).
+            next_run_time=SystemClock().now(),
         )
         self._scheduler.add_job(
             self.prune,
@@ -93,8 +104,20 @@ class ReminderScheduler:
             )
 
     async def prune(self) -> None:
+        now = self.clock.now()
         try:
             async with self.db.transaction() as tx:
-                await prune_inbound(tx, self.clock.now() - INBOUND_KEEP)
+                await prune_inbound(tx, now - INBOUND_KEEP)
         except Exception:
             log.exception("scheduler.prune.failed")
+        for job in self.housekeeping:
+            try:
+                result = await asyncio.to_thread(job, now)
+            except Exception:
+                log.exception("scheduler.housekeeping.failed")
+                continue
+            if result:
+                log.info(
+                    "scheduler.housekeeping",
+                    extra={"fields": {"job": getattr(job, "__name__", "?"), "result": result}},
+                )

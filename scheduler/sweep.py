@@ -15,36 +15,39 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.calendar import Kind, ReminderSettings, due_at, reminder_day
+from scheduler.recipients import kader_recipients, rekap_recipients, supervisor_recipients
 from scoring import Period
 from storage import Database
-from storage.areas import area_by_id
+from storage.areas import areas_by_ids
 from storage.db import Connection
-from storage.groups import groups_of_areas
 from storage.outbox import append_many
-from storage.people import (
-    Person,
-    Role,
-    area_people,
-    identities_of,
-    people_of_area,
-    people_of_posyandu,
-)
+from storage.people import people_of_posyandu
 from storage.posyandu import (
     Posyandu,
+    area_timezone,
     moves_for,
     posyandu_in_group,
-    posyandu_under,
     schedule_groups,
 )
 from storage.reminders import claim_reminders
 from storage.reports import reported_ids
 
-__all__ = ["SweepResult", "due_hari_buka_reminders", "sweep"]
+__all__ = [
+    "DEFAULT_AREA_ZONE",
+    "SweepResult",
+    "due_hari_buka_reminders",
+    "rekap_may_be_due",
+    "rekap_period_due",
+    "sweep",
+]
+
+#: The rekap's time zone for an area without active posyandu.
+DEFAULT_AREA_ZONE = "Asia/Jakarta"
 
 HARI_BUKA_KINDS = (Kind.H_MINUS_1, Kind.H, Kind.H_PLUS_2, Kind.H_PLUS_7)
 
@@ -65,9 +68,13 @@ class SweepResult:
 
 
 def _candidate_periods(now: datetime, tz: ZoneInfo) -> list[Period]:
+    """The months whose hari buka can have a reminder due now. Two either side: a one-off
+    move may put a month's hari buka in the month before or after it, and H+7 (or H-1) of
+    that day may cross one more month end (December's moved to 30 January: H+7 on 6 February).
+    """
     local = now.astimezone(tz)
     here = Period(local.year, local.month)
-    return [here.shift(-1), here, here.shift(1)]
+    return [here.shift(k) for k in (-2, -1, 0, 1, 2)]
 
 
 def _due_for(
@@ -129,17 +136,6 @@ async def due_hari_buka_reminders(
     return due
 
 
-async def _recipients(
-    conn: Connection, people: list[Person], channel_rows: bool = True
-) -> dict[int, list[tuple[str, str]]]:
-    identities = await identities_of(conn, [p.id for p in people])
-    out: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for i in identities:
-        if i.reachable:
-            out[i.person_id].append((i.channel, i.address))
-    return out
-
-
 def _params(d: Due) -> dict[str, Any]:
     return {
         "posyandu_id": d.posyandu.id,
@@ -172,22 +168,12 @@ async def sweep(db: Database, now: datetime, settings: ReminderSettings) -> Swee
         rows: list[tuple[str, str, dict[str, Any], str]] = []
         kader_due = [d for d in due if d.kind is not Kind.H_PLUS_7]
         if kader_due:
-            kader = [
-                p
-                for p in await people_of_posyandu(tx, sorted({d.posyandu.id for d in kader_due}))
-                if p.role is Role.KADER and p.reminders
-            ]
-            reach = await _recipients(tx, kader)
-            by_posyandu: dict[int, list[Person]] = defaultdict(list)
-            for person in kader:
-                if person.posyandu_id is not None:
-                    by_posyandu[person.posyandu_id].append(person)
+            reach = await kader_recipients(tx, [d.posyandu.id for d in kader_due])
             for d in kader_due:
-                for person in by_posyandu[d.posyandu.id]:
-                    for channel, address in reach.get(person.id, []):
-                        payload = {"type": "reminder", "kind": d.kind.value, "params": _params(d)}
-                        key = f"reminder:{d.kind.value}:{d.posyandu.id}:{d.day}:{channel}:{address}"
-                        rows.append((channel, address, payload, key))
+                for r in reach.get(d.posyandu.id, []):
+                    payload = {"type": "reminder", "kind": d.kind.value, "params": _params(d)}
+                    key = f"reminder:{d.kind.value}:{d.posyandu.id}:{d.day}:{r.channel}:{r.address}"
+                    rows.append((r.channel, r.address, payload, key))
         rows.extend(await _supervisor_nudges(tx, [d for d in due if d.kind is Kind.H_PLUS_7]))
         if Kind.REKAP in settings.enabled:
             rows.extend(await _rekap(tx, now, settings))
@@ -205,19 +191,15 @@ async def _supervisor_nudges(
     for d in due:
         for part in d.posyandu.area_path.strip("/").split("/"):
             area_ids[int(part)].append(d)
-    supervisors = [
-        p for p in await people_of_area(conn, sorted(area_ids)) if p.role is not Role.KADER
-    ]
+    reach = await supervisor_recipients(conn, sorted(area_ids))
     kader = await people_of_posyandu(conn, sorted({d.posyandu.id for d in due}))
     kader_names: dict[int, list[str]] = defaultdict(list)
     for k in kader:
         if k.posyandu_id is not None:
             kader_names[k.posyandu_id].append(k.name)
-    reach = await _recipients(conn, supervisors)
     rows = []
-    for person in supervisors:
-        assert person.area_id is not None
-        mine = sorted(area_ids[person.area_id], key=lambda d: d.posyandu.name)
+    for area_id, recipients in sorted(reach.items()):
+        mine = sorted(area_ids[area_id], key=lambda d: d.posyandu.name)
         missing = [
             {
                 "posyandu": d.posyandu.name,
@@ -229,7 +211,7 @@ async def _supervisor_nudges(
         ]
         day = mine[0].day
         ids = ",".join(str(d.posyandu.id) for d in mine)
-        for channel, address in reach.get(person.id, []):
+        for r in recipients:
             payload = {
                 "type": "reminder",
                 "kind": Kind.H_PLUS_7.value,
@@ -237,49 +219,76 @@ async def _supervisor_nudges(
             }
             rows.append(
                 (
-                    channel,
-                    address,
+                    r.channel,
+                    r.address,
                     payload,
-                    f"reminder:h+7:{person.id}:{day}:{ids}:{channel}:{address}",
+                    f"reminder:h+7:{r.person_id}:{day}:{ids}:{r.channel}:{r.address}",
                 )
             )
     return rows
 
 
+def rekap_may_be_due(now: datetime, settings: ReminderSettings) -> bool:
+    """Cheap, before any query: could a rekap be due in ``(now - grace, now]`` in any time
+    zone at all (UTC-12 to UTC+14)? False on all but a day or so around ``rekap_day``."""
+    start = now - settings.grace
+    utc = now.astimezone(UTC)
+    here = Period(utc.year, utc.month)
+    for month in (here.shift(-1), here):
+        day = date(month.year, month.month, settings.rekap_day)
+        as_if_utc = datetime.combine(day, settings.times[Kind.REKAP], tzinfo=UTC)
+        if as_if_utc - timedelta(hours=14) <= now and as_if_utc + timedelta(hours=12) > start:
+            return True
+    return False
+
+
+def rekap_period_due(now: datetime, tz: ZoneInfo, settings: ReminderSettings) -> Period | None:
+    """The month whose rekap is due in ``(now - grace, now]`` in zone ``tz``, if any: on
+    ``rekap_day`` of a month, the month before it."""
+    start = now - settings.grace
+    local = now.astimezone(tz)
+    here = Period(local.year, local.month)
+    for month in (here, here.shift(-1)):  # a long grace may reach back across a month end
+        day = date(month.year, month.month, settings.rekap_day)
+        if start < due_at(Kind.REKAP, day, tz, settings) <= now:
+            return month.shift(-1)
+    return None
+
+
 async def _rekap(
     conn: Connection, now: datetime, settings: ReminderSettings
 ) -> list[tuple[str, str, dict[str, Any], str]]:
-    """On ``rekap_day``, every supervisor (and linked group) gets last month's area summary,
-    at the local time of the area's posyandu (dedupe: one per area, period and recipient)."""
-    start = now - settings.grace
-    supervisors = await area_people(conn)
-    area_ids = sorted({p.area_id for p in supervisors if p.area_id is not None})
-    groups = await groups_of_areas(conn, area_ids) if area_ids else []
-    area_ids = sorted(set(area_ids) | {g.area_id for g in groups})
-    reach = await _recipients(conn, supervisors)
+    """On ``rekap_day``, every supervisor (and linked group) gets last month's area summary
+    (dedupe: one per area, period and recipient), at ``times[rekap]`` in the area's time zone:
+    the zone most of its active posyandu use (:data:`DEFAULT_AREA_ZONE` when none).
+
+    The day is checked first, without a query (:func:`rekap_may_be_due`); only around
+    ``rekap_day`` are the recipients and each area's time zone read."""
+    if not rekap_may_be_due(now, settings):
+        return []
+    targets = await rekap_recipients(conn)
+    areas = await areas_by_ids(conn, targets)
     rows = []
-    for area_id in area_ids:
-        area = await area_by_id(conn, area_id)
+    for area_id, recipients in sorted(targets.items()):
+        area = areas.get(area_id)
         if area is None:
             continue
-        members = await posyandu_under(conn, area)
-        tz = members[0].tz if members else ZoneInfo("Asia/Jakarta")
-        local = now.astimezone(tz)
-        day = date(local.year, local.month, settings.rekap_day)
-        if not start < due_at(Kind.REKAP, day, tz, settings) <= now:
+        tz = ZoneInfo(await area_timezone(conn, area) or DEFAULT_AREA_ZONE)
+        period = rekap_period_due(now, tz, settings)
+        if period is None:
             continue
-        period = Period(local.year, local.month).shift(-1)
         payload = {
             "type": "document",
             "kind": "area_summary",
-            "params": {"area_id": area_id, "period": str(period)},
+            "params": {
+                "area_id": area_id,
+                "period": str(period),
+                # Named here for the WhatsApp template outside the 24-hour window.
+                "area_name": f"{area.level.label} {area.name}",
+            },
         }
-        targets = [
-            addr for p in supervisors if p.area_id == area_id for addr in reach.get(p.id, [])
-        ]
-        targets += [(g.channel, g.address) for g in groups if g.area_id == area_id]
-        for channel, address in targets:
+        for r in recipients:
             rows.append(
-                (channel, address, payload, f"rekap:{area_id}:{period}:{channel}:{address}")
+                (r.channel, r.address, payload, f"rekap:{area_id}:{period}:{r.channel}:{r.address}")
             )
     return rows

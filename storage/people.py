@@ -15,6 +15,7 @@ from sqlite3 import Row
 
 from storage._times import from_db_opt, to_db
 from storage.db import Connection
+from storage.sql import fetch_one
 
 __all__ = [
     "Channel",
@@ -136,18 +137,17 @@ async def create_person(
 
 
 async def person_by_id(conn: Connection, person_id: int) -> Person | None:
-    async with conn.execute(f"SELECT {_PERSON} FROM people WHERE id = ?", (person_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_PERSON} FROM people WHERE id = ?", (person_id,))
     return _person(row) if row else None
 
 
 async def person_by_address(conn: Connection, channel: str, address: str) -> Person | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {', '.join('p.' + c.strip() for c in _PERSON.split(','))} FROM people p "
         "JOIN identities i ON i.person_id = p.id WHERE i.channel = ? AND i.address = ?",
         (channel, address),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _person(row) if row else None
 
 
@@ -166,11 +166,11 @@ async def add_identity(tx: Connection, person_id: int, channel: str, address: st
 
 
 async def identity(conn: Connection, channel: str, address: str) -> Identity | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {_IDENTITY} FROM identities WHERE channel = ? AND address = ?",
         (channel, address),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _identity(row) if row else None
 
 
@@ -178,11 +178,11 @@ async def identities_of(conn: Connection, person_ids: list[int]) -> list[Identit
     if not person_ids:
         return []
     marks = ",".join("?" * len(person_ids))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_IDENTITY} FROM identities WHERE person_id IN ({marks}) ORDER BY id",
         person_ids,
-    ) as cur:
-        return [_identity(r) for r in await cur.fetchall()]
+    )
+    return [_identity(r) for r in rows]
 
 
 async def mark_inbound(tx: Connection, channel: str, address: str, at: datetime) -> None:
@@ -209,10 +209,10 @@ async def people_of_posyandu(conn: Connection, posyandu_ids: list[int]) -> list[
     if not posyandu_ids:
         return []
     marks = ",".join("?" * len(posyandu_ids))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_PERSON} FROM people WHERE posyandu_id IN ({marks}) ORDER BY id", posyandu_ids
-    ) as cur:
-        return [_person(r) for r in await cur.fetchall()]
+    )
+    return [_person(r) for r in rows]
 
 
 async def people_of_area(conn: Connection, area_ids: list[int]) -> list[Person]:
@@ -220,18 +220,18 @@ async def people_of_area(conn: Connection, area_ids: list[int]) -> list[Person]:
     if not area_ids:
         return []
     marks = ",".join("?" * len(area_ids))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_PERSON} FROM people WHERE area_id IN ({marks}) ORDER BY id", area_ids
-    ) as cur:
-        return [_person(r) for r in await cur.fetchall()]
+    )
+    return [_person(r) for r in rows]
 
 
 async def area_people(conn: Connection) -> list[Person]:
     """Every supervisor and admin (people attached to an area)."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_PERSON} FROM people WHERE area_id IS NOT NULL AND role != 'kader' ORDER BY id"
-    ) as cur:
-        return [_person(r) for r in await cur.fetchall()]
+    )
+    return [_person(r) for r in rows]
 
 
 async def remove_identity(tx: Connection, channel: str, address: str) -> bool:

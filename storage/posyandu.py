@@ -12,11 +12,13 @@ from scoring import Period
 from storage.areas import Area, Level, subtree_bounds
 from storage.db import Connection
 from storage.schedule import Schedule
+from storage.sql import fetch_one
 
 __all__ = [
     "Posyandu",
     "all_active_posyandu",
     "all_posyandu",
+    "area_timezone",
     "cancel_move",
     "find_posyandu",
     "hari_buka",
@@ -75,8 +77,7 @@ def valid_timezone(name: str) -> bool:
 
 
 async def posyandu_by_code(conn: Connection, code: str) -> Posyandu | None:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM posyandu WHERE code = ?", (code,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM posyandu WHERE code = ?", (code,))
     return _posyandu(row) if row else None
 
 
@@ -94,8 +95,7 @@ async def posyandu_by_codes(conn: Connection, codes: Iterable[str]) -> dict[str,
 
 
 async def posyandu_by_id(conn: Connection, posyandu_id: int) -> Posyandu | None:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM posyandu WHERE id = ?", (posyandu_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM posyandu WHERE id = ?", (posyandu_id,))
     return _posyandu(row) if row else None
 
 
@@ -112,6 +112,19 @@ async def posyandu_under(
     return [_posyandu(r) for r in rows]
 
 
+async def area_timezone(conn: Connection, area: Area) -> str | None:
+    """The time zone most active posyandu in ``area`` use (ties: the first name in order);
+    None when it has none."""
+    rows = await conn.execute_fetchall(
+        "SELECT timezone FROM posyandu WHERE area_path >= ? AND area_path < ? AND +active = 1 "
+        "GROUP BY timezone ORDER BY count(*) DESC, timezone LIMIT 1",
+        subtree_bounds(area.path),
+    )
+    for row in rows:
+        return str(row[0])
+    return None
+
+
 async def all_posyandu(conn: Connection, *, active_only: bool = True) -> list[Posyandu]:
     """Every posyandu, ordered by code."""
     sql = f"SELECT {_COLUMNS} FROM posyandu"
@@ -123,7 +136,7 @@ async def all_posyandu(conn: Connection, *, active_only: bool = True) -> list[Po
 async def find_posyandu(conn: Connection, area: Area, text: str, limit: int = 5) -> list[Posyandu]:
     """Posyandu under ``area`` whose code is ``text`` or whose name contains it."""
     needle = text.strip()
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS} FROM posyandu WHERE area_path >= ? AND area_path < ? "
         "AND (code = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\') ORDER BY "
         "(code = ? COLLATE NOCASE) DESC, length(name), code LIMIT ?",
@@ -134,13 +147,15 @@ async def find_posyandu(conn: Connection, area: Area, text: str, limit: int = 5)
             needle,
             limit,
         ),
-    ) as cur:
-        return [_posyandu(r) for r in await cur.fetchall()]
+    )
+    return [_posyandu(r) for r in rows]
 
 
 async def all_active_posyandu(conn: Connection) -> list[Posyandu]:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM posyandu WHERE active = 1 ORDER BY id") as cur:
-        return [_posyandu(r) for r in await cur.fetchall()]
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS} FROM posyandu WHERE active = 1 ORDER BY id"
+    )
+    return [_posyandu(r) for r in rows]
 
 
 async def upsert_posyandu(
@@ -211,11 +226,10 @@ async def moves_for(
             return {}
         sql += f" AND posyandu_id IN ({','.join('?' * len(posyandu_ids))})"
         args.extend(posyandu_ids)
-    async with conn.execute(sql, args) as cur:
-        return {
-            (r["posyandu_id"], Period.parse(r["period"])): date.fromisoformat(r["day"])
-            for r in await cur.fetchall()
-        }
+    rows = await conn.execute_fetchall(sql, args)
+    return {
+        (r["posyandu_id"], Period.parse(r["period"])): date.fromisoformat(r["day"]) for r in rows
+    }
 
 
 def hari_buka(
@@ -231,17 +245,17 @@ def hari_buka(
 
 async def schedule_groups(conn: Connection) -> list[tuple[str, Schedule]]:
     """The distinct (time zone, schedule) pairs of active posyandu (a few hundred at most)."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT DISTINCT timezone, schedule FROM posyandu WHERE active = 1"
-    ) as cur:
-        return [(r[0], Schedule.parse(r[1])) for r in await cur.fetchall()]
+    )
+    return [(r[0], Schedule.parse(r[1])) for r in rows]
 
 
 async def posyandu_in_group(conn: Connection, timezone: str, schedule: Schedule) -> list[Posyandu]:
     """Active posyandu with this time zone and schedule."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS} FROM posyandu WHERE active = 1 AND timezone = ? AND schedule = ? "
         "ORDER BY id",
         (timezone, schedule.stored()),
-    ) as cur:
-        return [_posyandu(r) for r in await cur.fetchall()]
+    )
+    return [_posyandu(r) for r in rows]

@@ -4,18 +4,31 @@ Pure. Parses the phrases people use ("tanggal 12", "selasa ke-2", "selasa minggu
 "selasa terakhir", "selasa minggu terakhir") and the stored form (``day:12``,
 ``weekday:1:2``, ``weekday:1:-1``; weekday 0 = Monday). A fixed day past the month's end
 (31 in April) becomes the month's last day.
+
+:func:`parse_jadwal` reads what follows ``JADWAL <posyandu>`` in the chat and
+``posyandu schedule CODE`` on the command line: a schedule, or ``pindah YYYY-MM-DD`` (a
+one-off move of that date's month).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from scoring import Period
 
-__all__ = ["WEEKDAYS", "Schedule", "ScheduleError"]
+__all__ = [
+    "WEEKDAYS",
+    "JadwalError",
+    "Schedule",
+    "ScheduleError",
+    "parse_jadwal",
+    "upcoming_days",
+]
 
 #: Indonesian weekday names, Monday first (``date.weekday()`` order).
 WEEKDAYS: tuple[str, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
@@ -105,3 +118,81 @@ class Schedule:
         raise ScheduleError(
             f"cannot read schedule {text!r}: use 'tanggal 12', 'selasa ke-2' or 'selasa terakhir'"
         )
+
+
+class JadwalError(ScheduleError):
+    """A ``JADWAL`` phrase that cannot be understood. ``reason`` says which part was wrong
+    (``"empty"``, ``"schedule"``, ``"date"``) so the chat can answer with its own text; the
+    message is a precise English line for the command line."""
+
+    def __init__(self, message: str, reason: Literal["empty", "schedule", "date"]) -> None:
+        super().__init__(message)
+        self.reason: Literal["empty", "schedule", "date"] = reason
+
+
+_PINDAH = re.compile(r"(?:pindah|geser)(?: (?:ke|tanggal|tgl\.?))*(?: (?P<rest>.*))?")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_LOCAL_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+
+
+def parse_jadwal(text: str) -> Schedule | date:
+    """A regular schedule ("tanggal 12", "selasa ke-2", "selasa minggu ke-2", "kamis terakhir",
+    "minggu minggu terakhir", ...), or the day of a one-off move: "pindah 2026-12-15" (also
+    "pindah ke 2026-12-15" and day first, "pindah 15-12-2026" or "15/12/2026").
+
+    Raises :class:`JadwalError` (a ``ValueError``) with a precise message otherwise.
+    """
+    raw = " ".join(text.lower().replace(",", " ").split())
+    if not raw:
+        raise JadwalError(
+            "no schedule given: use 'tanggal 12', 'selasa ke-2', 'selasa terakhir' "
+            "or 'pindah YYYY-MM-DD'",
+            "empty",
+        )
+    move = _PINDAH.fullmatch(raw)
+    if move:
+        return _move_day(move.group("rest") or "", text)
+    try:
+        return Schedule.parse(raw)
+    except ScheduleError as exc:
+        if str(exc).startswith("cannot read"):
+            message = (
+                f"cannot read schedule {text.strip()!r}: use 'tanggal 12', 'selasa ke-2', "
+                "'selasa minggu ke-2', 'selasa terakhir' or 'pindah YYYY-MM-DD'"
+            )
+        else:  # understood, but out of range ("tanggal 32")
+            message = f"bad schedule {text.strip()!r}: {exc}"
+        raise JadwalError(message, "schedule") from None
+
+
+def _move_day(rest: str, text: str) -> date:
+    iso = _ISO_DAY.fullmatch(rest)
+    local = _LOCAL_DAY.fullmatch(rest)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif local:
+        day, month, year = (int(g) for g in local.groups())
+    else:
+        raise JadwalError(
+            f"cannot read the new date in {text.strip()!r}: use 'pindah YYYY-MM-DD', "
+            "e.g. 'pindah 2026-12-15'",
+            "date",
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise JadwalError(
+            f"no such date {year:04d}-{month:02d}-{day:02d} in {text.strip()!r}", "date"
+        ) from None
+
+
+def upcoming_days(
+    schedule: Schedule, moves: Mapping[Period, date], today: date, count: int = 3
+) -> list[date]:
+    """The next ``count`` hari buka on or after ``today``: each month's one-off move (keyed
+    by the month whose hari buka moved; the day may lie in the month before or after) or
+    else the schedule's day. ``moves`` should cover last month to ``count + 1`` months on."""
+    here = Period(today.year, today.month)
+    months = (here.shift(k) for k in range(-1, count + 2))
+    days = {moves.get(p) or schedule.hari_buka(p) for p in months}
+    return sorted(d for d in days if d >= today)[:count]

@@ -13,8 +13,10 @@ from bot.commands import (
     invite,
     migrate,
     outbox,
+    reminders,
     report,
     run,
+    schedule,
     score,
 )
 
@@ -32,4 +34,6 @@ COMMANDS: tuple[ModuleType, ...] = (
     invite,
     export,
     outbox,
+    schedule,
+    reminders,
 )

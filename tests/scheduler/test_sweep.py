@@ -188,7 +188,11 @@ async def test_rekap_on_the_fifth_once(world: World) -> None:
         {
             "type": "document",
             "kind": "area_summary",
-            "params": {"area_id": world.ids["kec"], "period": "2026-11"},
+            "params": {
+                "area_id": world.ids["kec"],
+                "period": "2026-11",
+                "area_name": "Kecamatan Batu Ampar",
+            },
         }
     ]
 

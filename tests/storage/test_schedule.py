@@ -17,7 +17,7 @@ from storage.posyandu import (
     posyandu_by_id,
     set_schedule,
 )
-from storage.schedule import Schedule, ScheduleError
+from storage.schedule import JadwalError, Schedule, ScheduleError, parse_jadwal
 from tests.storage.helpers import World
 
 SELASA = 1
@@ -167,3 +167,47 @@ async def test_set_schedule(db: Database, world: World) -> None:
     assert found is not None
     assert found.schedule == Schedule(weekday=2, nth=-1)
     assert found.schedule.hari_buka(Period(2026, 12)) == date(2026, 12, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tanggal 12", Schedule(day=12)),
+        ("  Tanggal   31 ", Schedule(day=31)),
+        ("selasa ke-2", Schedule(weekday=SELASA, nth=2)),
+        ("Selasa minggu ke-2", Schedule(weekday=SELASA, nth=2)),
+        ("kamis terakhir", Schedule(weekday=3, nth=-1)),
+        ("minggu terakhir", Schedule(weekday=6, nth=-1)),
+        ("minggu minggu terakhir", Schedule(weekday=6, nth=-1)),
+        ("pindah 2026-12-15", date(2026, 12, 15)),
+        ("PINDAH ke 2026-12-15", date(2026, 12, 15)),
+        ("pindah tanggal 2027-1-2", date(2027, 1, 2)),
+        ("pindah 15-12-2026", date(2026, 12, 15)),
+        ("pindah 15/12/2026", date(2026, 12, 15)),
+        ("pindah 29-02-2028", date(2028, 2, 29)),
+    ],
+)
+def test_parse_jadwal(text: str, expected: Schedule | date) -> None:
+    assert parse_jadwal(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "message"),
+    [
+        ("", "empty", "no schedule given"),
+        ("   ", "empty", "no schedule given"),
+        ("selasa ke-5", "schedule", "cannot read schedule 'selasa ke-5': use 'tanggal 12'"),
+        ("tanggal 32", "schedule", "bad schedule 'tanggal 32': day of the month must be 1-31"),
+        ("besok", "schedule", "cannot read schedule 'besok'"),
+        ("pindah", "date", "cannot read the new date in 'pindah': use 'pindah YYYY-MM-DD'"),
+        ("pindah besok", "date", "cannot read the new date"),
+        ("pindah 2027-02-29", "date", "no such date 2027-02-29"),
+        ("pindah 31/04/2027", "date", "no such date 2027-04-31"),
+        ("pindah 2026-12-15 jam 8", "date", "cannot read the new date"),
+    ],
+)
+def test_parse_jadwal_rejects(text: str, reason: str, message: str) -> None:
+    with pytest.raises(JadwalError, match=message) as info:
+        parse_jadwal(text)
+    assert info.value.reason == reason
+    assert isinstance(info.value, ValueError) and isinstance(info.value, ScheduleError)

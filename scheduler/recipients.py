@@ -1,0 +1,112 @@
+"""Who receives each kind of reminder: shared by the sweep (which queues the messages) and the
+preview (which lists them), so both always agree.
+
+- ``h-1``, ``h``, ``h+2``: every reachable identity of the posyandu's kader who have not
+  stopped their reminders (``STOP PENGINGAT``);
+- ``h+7``: every reachable identity of the supervisors and admins attached to an area above
+  the posyandu (desa up to provinsi) who have not stopped their reminders;
+- ``rekap``: for each area with a supervisor or admin, the reachable identities of those who
+  have not stopped their reminders, and the chat groups linked to that area.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from storage.db import Connection
+from storage.groups import groups_of_areas
+from storage.people import (
+    Person,
+    Role,
+    area_people,
+    identities_of,
+    people_of_area,
+    people_of_posyandu,
+)
+
+__all__ = [
+    "Recipient",
+    "kader_recipients",
+    "rekap_recipients",
+    "supervisor_recipients",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    #: None for a linked chat group.
+    person_id: int | None
+    #: The person's name; empty for a group.
+    name: str
+    channel: str
+    address: str
+
+    @property
+    def is_group(self) -> bool:
+        return self.person_id is None
+
+
+async def _reachable(conn: Connection, people: list[Person]) -> dict[int, list[Recipient]]:
+    """Each person's reachable identities, in identity order."""
+    names = {p.id: p.name for p in people}
+    out: dict[int, list[Recipient]] = defaultdict(list)
+    for i in await identities_of(conn, [p.id for p in people]):
+        if i.reachable:
+            out[i.person_id].append(
+                Recipient(i.person_id, names[i.person_id], i.channel, i.address)
+            )
+    return out
+
+
+async def kader_recipients(conn: Connection, posyandu_ids: list[int]) -> dict[int, list[Recipient]]:
+    """Per posyandu: its kader with reminders on, one entry per reachable identity (people in
+    id order). A posyandu with nobody to reach is absent."""
+    kader = [
+        p
+        for p in await people_of_posyandu(conn, sorted(set(posyandu_ids)))
+        if p.role is Role.KADER and p.reminders
+    ]
+    reach = await _reachable(conn, kader)
+    out: dict[int, list[Recipient]] = defaultdict(list)
+    for person in kader:
+        if person.posyandu_id is not None:
+            out[person.posyandu_id].extend(reach.get(person.id, []))
+    return dict(out)
+
+
+async def supervisor_recipients(
+    conn: Connection, area_ids: list[int]
+) -> dict[int, list[Recipient]]:
+    """Per area (exactly these areas, not below): its supervisors and admins, one entry per
+    reachable identity. An area with nobody to reach is absent."""
+    supervisors = [
+        p
+        for p in await people_of_area(conn, sorted(set(area_ids)))
+        if p.role is not Role.KADER and p.reminders
+    ]
+    reach = await _reachable(conn, supervisors)
+    out: dict[int, list[Recipient]] = defaultdict(list)
+    for person in supervisors:
+        if person.area_id is not None:
+            out[person.area_id].extend(reach.get(person.id, []))
+    return dict(out)
+
+
+async def rekap_recipients(conn: Connection) -> dict[int, list[Recipient]]:
+    """Per area that has a supervisor or admin: them (reachable identities) and the groups
+    linked to the area. An area whose supervisors cannot be reached and has no group is
+    present with an empty list (the rekap is due, nobody gets it)."""
+    supervisors = await area_people(conn)
+    area_ids = sorted({p.area_id for p in supervisors if p.area_id is not None})
+    if not area_ids:
+        return {}
+    listening = [p for p in supervisors if p.reminders]
+    reach = await _reachable(conn, listening)
+    out: dict[int, list[Recipient]] = {a: [] for a in area_ids}
+    for person in listening:
+        if person.area_id is not None:
+            out[person.area_id].extend(reach.get(person.id, []))
+    for g in await groups_of_areas(conn, area_ids):
+        out[g.area_id].append(Recipient(None, "", g.channel, g.address))
+    return out
