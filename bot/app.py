@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ from bot.telegram.intake import TelegramText
 from bot.telegram.service import TelegramIntake, build_bot
 from bot.whatsapp.intake import WhatsAppText
 from conversations.catalogue import say
-from conversations.engine import Engine
+from conversations.engine import Engine, HandleResult
 from conversations.inbound import Inbound
 from conversations.model import Limits
 from conversations.replies import Text
@@ -61,11 +61,23 @@ def limits_from(settings: Settings) -> Limits:
     return Limits(
         wrong_code_limit=settings.wrong_code_limit,
         wrong_code_window=timedelta(minutes=settings.wrong_code_window_minutes),
+        wrong_code_global_limit=settings.invite_failures_per_hour_global,
         session_expiry=timedelta(hours=settings.session_expiry_hours),
         page_size=settings.page_size,
         months_back=settings.report_months_back,
         kk_refresh_months=settings.kk_refresh_months,
     )
+
+
+class NotRecordedError(RuntimeError):
+    """The engine could record nothing of a message, not even an apology (the database is
+    locked or gone): the intake refuses it (webhook 503, polling keeps its offset), so the
+    channel delivers it again instead of it being lost."""
+
+
+def _must_be_recorded(result: HandleResult) -> None:
+    if result.failed and not result.replies:
+        raise NotRecordedError("message not recorded; the channel will deliver it again")
 
 
 @dataclass
@@ -153,6 +165,7 @@ class Service:
                     "twilio_template_reminder_sid": s.twilio_template_reminder_sid,
                     "twilio_template_nudge_sid": s.twilio_template_nudge_sid,
                     "twilio_template_summary_sid": s.twilio_template_summary_sid,
+                    "twilio_template_missing_sid": s.twilio_template_missing_sid,
                 },
             ),
         )
@@ -167,6 +180,7 @@ class Service:
                 self.clock,
                 self.settings.reminders(),
                 interval_seconds=self.settings.reminder_sweep_seconds,
+                housekeeping=[self.prune_media],
             )
             self.scheduler.start()
         if serve_http if serve_http is not None else self.has_remote_channels:
@@ -249,11 +263,14 @@ class Service:
         return create_app(parts)
 
     async def health(self) -> Health:
-        db_ok = self.db is not None and await self.db.ping()
         counts: dict[str, int] = {}
-        if db_ok and self.db is not None:
-            async with self.db.read() as conn:
-                counts = {k.value: v for k, v in (await ob.counts(conn)).items()}
+        try:
+            db_ok = self.db is not None and await self.db.ping()
+            if db_ok and self.db is not None:
+                async with self.db.read() as conn:
+                    counts = {k.value: v for k, v in (await ob.counts(conn)).items()}
+        except Exception:  # closed (aiosqlite raises ValueError) or broken: report it as down
+            db_ok = False
         dispatcher_ok = self.dispatcher is not None and self.dispatcher.alive
         scheduler_ok = self.scheduler is None or (
             self.scheduler.running and self.scheduler.last_sweep_ok
@@ -283,7 +300,7 @@ class Service:
         address = telegram_address(text)
         if text.in_group and await self._group_command(text, address):
             return
-        await self.engine.handle(
+        result = await self.engine.handle(
             Inbound(
                 channel="telegram",
                 address=address,
@@ -292,6 +309,7 @@ class Service:
                 received_at=self.clock.now(),
             )
         )
+        _must_be_recorded(result)
 
     async def _group_command(self, text: TelegramText, address: str) -> bool:
         """Linking a group to an area, and groups not linked yet: answered here (the group is
@@ -313,6 +331,9 @@ class Service:
             if command == "sambungkan":
                 if sender is None or sender.role is people_db.Role.KADER or sender.area_id is None:
                     reply = say("group.not_supervisor")
+                elif linked is not None and linked.id != sender.id:
+                    # Linked by someone else: only they can let it go (no silent takeover).
+                    reply = say("group.taken", name=linked.name)
                 else:
                     area = await area_by_id(tx, sender.area_id)
                     await link_group(tx, "telegram", address, sender.area_id, sender.id, now)
@@ -341,7 +362,7 @@ class Service:
 
     async def _on_whatsapp(self, message: WhatsAppText) -> None:
         assert self.engine is not None
-        await self.engine.handle(
+        result = await self.engine.handle(
             Inbound(
                 channel="whatsapp",
                 address=message.sender,
@@ -350,6 +371,7 @@ class Service:
                 received_at=self.clock.now(),
             )
         )
+        _must_be_recorded(result)
 
     async def _on_whatsapp_status(self, fields: dict[str, str]) -> None:
         assert self.db is not None
@@ -385,10 +407,18 @@ class Service:
         )
         return hashlib.sha256(b"posyandu-media|" + seed.encode()).digest()
 
+    def prune_media(self, now: datetime) -> int:
+        """Delete rendered PDFs whose every media token has expired (the scheduler's hourly
+        housekeeping, in a thread); the number removed."""
+        if self.media is None:
+            return 0
+        return self.media.prune(now - timedelta(hours=self.settings.media_ttl_hours))
+
     async def _media_url(self, document: OutgoingDocument) -> str:
         assert self.media is not None
-        key = await asyncio.to_thread(self.media.put, document.content)
-        expires = self.clock.now() + timedelta(hours=self.settings.media_ttl_hours)
+        now = self.clock.now()
+        key = await asyncio.to_thread(self.media.put, document.content, now)
+        expires = now + timedelta(hours=self.settings.media_ttl_hours)
         token = issue_token(
             "media", {"key": key, "name": document.filename}, expires, self._media_key()
         )

@@ -11,6 +11,7 @@ __all__ = [
     "Channel",
     "DeliveryError",
     "OutgoingDocument",
+    "OutsideWindow",
     "PermanentError",
     "RetryLater",
     "TransientError",
@@ -27,14 +28,19 @@ class OutgoingDocument:
 
 
 class DeliveryError(Exception):
-    """A send that did not go through."""
+    """A send that did not go through; ``code`` is the service's own error code, if any
+    (Twilio's ``63016`` ...), recorded on the outbox row."""
+
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class RetryLater(DeliveryError):
     """The service throttled us: try again after ``retry_after`` seconds."""
 
-    def __init__(self, retry_after: float, message: str = "") -> None:
-        super().__init__(message or f"retry after {retry_after:g} s")
+    def __init__(self, retry_after: float, message: str = "", *, code: str | None = None) -> None:
+        super().__init__(message or f"retry after {retry_after:g} s", code=code)
         self.retry_after = retry_after
 
 
@@ -48,6 +54,11 @@ class PermanentError(DeliveryError):
 
 class Unreachable(PermanentError):
     """The recipient cannot be reached (blocked the bot, left): mark the identity."""
+
+
+class OutsideWindow(PermanentError):
+    """The service refuses a free-form message now (WhatsApp, 24 h after the person's last
+    message): only an approved template can go."""
 
 
 class Channel(Protocol):

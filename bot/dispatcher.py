@@ -5,8 +5,11 @@ documents, at least once, and never loses a row.
 - It claims due rows in small batches; rows to the same address go out in order, different
   addresses in parallel.
 - Documents are rendered at send time (the renderer runs the PDF code in a worker thread).
-- Reminders are worded at send time; on WhatsApp outside the 24-hour window they go as the
-  configured Content Template, or fail with the reason when none fits.
+- Reminders are worded at send time. On WhatsApp outside the 24-hour window (by the person's
+  last inbound message, or because Twilio refused the free-form message with 63016) reminders
+  and documents go as the configured Content Template; a message for which no template fits
+  (or none is configured) is marked failed with the reason, never dropped.
+- Every error code the service gives (Twilio's) is recorded on the row (``error_code``).
 - Throttling (``RetryLater``) waits as told; network errors, time-outs and 5xx retry with
   exponential backoff and jitter up to ``max_attempts``, then the row is marked failed with
   the error; a recipient who blocked the bot is marked unreachable and not retried.
@@ -27,24 +30,30 @@ from typing import Any, Protocol, runtime_checkable
 from bot.channels import (
     Channel,
     OutgoingDocument,
+    OutsideWindow,
     PermanentError,
     RetryLater,
     TransientError,
     Unreachable,
 )
 from bot.logs import log_event
-from bot.notifications import Template, reminder_template, reminder_text
+from bot.notifications import Template, document_template, reminder_template, reminder_text
 from conversations.catalogue import say
 from storage import Database
 from storage import outbox as ob
+from storage.areas import area_by_code, area_by_id
 from storage.clock import Clock
 from storage.people import identity, set_reachable
+from storage.posyandu import posyandu_by_code, posyandu_by_id
 
 __all__ = ["DeliverySettings", "Dispatcher", "Renderer", "TemplateSender"]
 
 log = logging.getLogger("posyandu.dispatcher")
 
 Renderer = Callable[[str, Mapping[str, Any]], Awaitable[OutgoingDocument]]
+
+#: Seconds between two marks of sent rows while a batch is being delivered.
+_MARK_EVERY = 0.05
 
 #: WhatsApp's customer-service window.
 WINDOW = timedelta(hours=24)
@@ -60,12 +69,24 @@ class TemplateSender(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class _Sent:
+    external_id: str | None
+    #: How it went when not as queued (as a template), and the error code that made it so.
+    note: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeliverySettings:
     max_attempts: int = 8
     backoff: float = 2.0
     backoff_max: float = 600.0
     poll: float = 1.0
     batch: int = 50
+    #: Sends in flight at once per channel. Above the HTTP client's connection pool, requests
+    #: only queue inside the pool, which costs CPU on every request (httpcore's pool scans
+    #: its connections for each one); 8 still carries well over Telegram's 30 messages/s.
+    concurrency: int = 8
     #: Content SIDs by template setting name (``twilio_template_reminder_sid`` ...).
     templates: Mapping[str, str | None] | None = None
 
@@ -87,8 +108,13 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight = {
+            name: asyncio.Semaphore(self.settings.concurrency) for name in self.channels
+        }
         self.sent = 0
         self.failed = 0
+        #: Rows sent and not yet marked so (see :meth:`run_once`).
+        self._sent: list[tuple[int, _Sent, datetime]] = []
 
     # --- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
@@ -137,12 +163,34 @@ class Dispatcher:
         by_address: dict[tuple[str, str], list[ob.OutboxRow]] = {}
         for row in rows:
             by_address.setdefault((row.channel, row.address), []).append(row)
-        await asyncio.gather(*(self._deliver_in_order(group) for group in by_address.values()))
+        deliveries = asyncio.ensure_future(
+            asyncio.gather(*(self._deliver_in_order(group) for group in by_address.values()))
+        )
+        # Rows sent are marked in one transaction every few milliseconds rather than one each:
+        # the single writer is shared with every inbound message. A crash before the mark
+        # leaves them "sending", sent again at the next start (at least once).
+        while True:
+            done, _ = await asyncio.wait({deliveries}, timeout=_MARK_EVERY)
+            await self._mark_sent()
+            if done:
+                break
+        deliveries.result()
         return True
+
+    async def _mark_sent(self) -> None:
+        if not self._sent:
+            return
+        batch, self._sent = self._sent, []
+        async with self.db.transaction() as tx:
+            for row_id, sent, at in batch:
+                await ob.mark_sent(
+                    tx, row_id, at, sent.external_id, note=sent.note, error_code=sent.code
+                )
 
     async def _deliver_in_order(self, rows: list[ob.OutboxRow]) -> None:
         for i, row in enumerate(rows):
-            ok = await self._deliver(row)
+            async with self._in_flight[row.channel]:
+                ok = await self._deliver(row)
             if not ok:
                 # Keep the order: what follows a message that did not go waits for it.
                 later = self.clock.now() + timedelta(seconds=self.settings.backoff)
@@ -158,57 +206,71 @@ class Dispatcher:
         channel = self.channels[row.channel]
         now = self.clock.now()
         try:
-            external_id = await self._send(channel, row, now)
+            sent = await self._send(channel, row, now)
         except RetryLater as exc:
-            return await self._retry(row, exc.retry_after, str(exc), count=False)
+            return await self._retry(row, exc.retry_after, str(exc), count=False, code=exc.code)
         except Unreachable as exc:
             async with self.db.transaction() as tx:
                 await set_reachable(tx, row.channel, row.address, False)
-                await ob.mark_failed(tx, row.id, f"unreachable: {exc}", self.clock.now())
+                await ob.mark_failed(
+                    tx, row.id, f"unreachable: {exc}", self.clock.now(), error_code=exc.code
+                )
             self.failed += 1
             log_event(log, "outbox.unreachable", logging.WARNING, id=row.id, channel=row.channel)
             return True
         except PermanentError as exc:
-            await self._fail(row, str(exc))
+            await self._fail(row, str(exc), exc.code)
             return True
         except TransientError as exc:
-            return await self._retry(row, None, str(exc), count=True)
+            return await self._retry(row, None, str(exc), count=True, code=exc.code)
         except Exception as exc:  # a bug or a document that cannot be made: keep the row
             log.exception("outbox.send_error", extra={"fields": {"id": row.id}})
             await self._fail(row, f"{type(exc).__name__}: {exc}")
             return True
-        async with self.db.transaction() as tx:
-            await ob.mark_sent(tx, row.id, self.clock.now(), external_id)
+        self._sent.append((row.id, sent, self.clock.now()))
         self.sent += 1
         log_event(log, "outbox.sent", id=row.id, channel=row.channel, attempts=row.attempts)
         return True
 
-    async def _send(self, channel: Channel, row: ob.OutboxRow, now: datetime) -> str | None:
+    async def _send(self, channel: Channel, row: ob.OutboxRow, now: datetime) -> _Sent:
         payload = row.payload
         kind = payload.get("type")
         if kind == "text":
             body = str(payload["body"])
             choices = [str(c) for c in payload.get("choices") or []]
-            return await channel.send_text(row.address, body, choices)
-        if kind == "document":
-            params = dict(payload.get("params") or {})
-            if await self._outside_window(row, now):
-                template = _summary_template(params)
-                return await self._send_template(channel, row, template)
             try:
-                document = await self.render(str(payload["kind"]), params)
+                return _Sent(await channel.send_text(row.address, body, choices))
+            except OutsideWindow as exc:
+                # A reply to someone who wrote over 24 h ago: no template says what it said.
+                raise OutsideWindow(f"{exc}; no template fits a reply", code=exc.code) from exc
+        if kind == "document":
+            document_kind, params = str(payload["kind"]), dict(payload.get("params") or {})
+            if await self._outside_window(row, now):
+                template = await self._document_template(document_kind, params)
+                return await self._as_template(channel, row, template, None)
+            try:
+                document = await self.render(document_kind, params)
             except Exception as exc:
                 # Never silence: the person hears that the document could not be made.
                 log.exception("outbox.render_failed", extra={"fields": {"id": row.id}})
                 await channel.send_text(row.address, say("document.failed"))
                 raise PermanentError(f"document not rendered: {type(exc).__name__}: {exc}") from exc
-            return await channel.send_document(row.address, document)
+            try:
+                return _Sent(await channel.send_document(row.address, document))
+            except OutsideWindow as exc:
+                template = await self._document_template(document_kind, params)
+                return await self._as_template(channel, row, template, exc)
         if kind == "reminder":
             reminder, params = str(payload["kind"]), dict(payload.get("params") or {})
             if await self._outside_window(row, now):
-                return await self._send_template(channel, row, reminder_template(reminder, params))
+                template = reminder_template(reminder, params)
+                return await self._as_template(channel, row, template, None)
             text = reminder_text(reminder, params)
-            return await channel.send_text(row.address, text.body, text.choices)
+            try:
+                return _Sent(await channel.send_text(row.address, text.body, text.choices))
+            except OutsideWindow as exc:
+                template = reminder_template(reminder, params)
+                return await self._as_template(channel, row, template, exc)
         raise PermanentError(f"unknown payload type {kind!r}")
 
     async def _outside_window(self, row: ob.OutboxRow, now: datetime) -> bool:
@@ -219,45 +281,90 @@ class Dispatcher:
         last = found.last_inbound_at if found else None
         return last is None or now - last >= WINDOW
 
-    async def _send_template(
-        self, channel: Channel, row: ob.OutboxRow, template: Template | None
-    ) -> str | None:
-        sids = self.settings.templates or {}
-        sid = sids.get(template.setting) if template else None
-        if template is None or not sid or not isinstance(channel, TemplateSender):
-            raise PermanentError(
-                "outside the 24-hour window and no template configured for this message"
-            )
-        return await channel.send_template(row.address, sid, template.variables)
+    async def _as_template(
+        self,
+        channel: Channel,
+        row: ob.OutboxRow,
+        template: Template | None,
+        refused: OutsideWindow | None,
+    ) -> _Sent:
+        """Send ``template`` instead of the message (outside the window by our record, or
+        ``refused`` by the service); fail with the reason when none fits or is configured."""
+        why = str(refused) if refused else "outside the 24-hour window"
+        code = refused.code if refused else None
+        if template is None:
+            raise PermanentError(f"{why}; no template fits this message", code=code)
+        setting = template.setting.upper()
+        sid = (self.settings.templates or {}).get(template.setting)
+        if not sid or not isinstance(channel, TemplateSender):
+            raise PermanentError(f"{why}; template {setting} is not configured", code=code)
+        external_id = await channel.send_template(row.address, sid, template.variables)
+        log_event(log, "outbox.as_template", id=row.id, template=setting, code=code)
+        return _Sent(external_id, f"{why}; sent as template {setting}", code)
+
+    async def _document_template(self, kind: str, params: Mapping[str, Any]) -> Template | None:
+        subject = await self._document_subject(kind, params)
+        return document_template(kind, params, subject) if subject else None
+
+    async def _document_subject(self, kind: str, params: Mapping[str, Any]) -> str | None:
+        """What a document is about, as its template names it; None when it is not found."""
+        try:
+            async with self.db.read() as conn:
+                if kind == "area_summary":
+                    if params.get("area_name"):
+                        return str(params["area_name"])
+                    area = (
+                        await area_by_id(conn, int(params["area_id"]))
+                        if "area_id" in params
+                        else await area_by_code(conn, str(params.get("area_code", "")))
+                    )
+                    return f"{area.level.label} {area.name}" if area else None
+                if kind == "monthly_report":
+                    posyandu = (
+                        await posyandu_by_id(conn, int(params["posyandu_id"]))
+                        if "posyandu_id" in params
+                        else await posyandu_by_code(conn, str(params.get("posyandu_code", "")))
+                    )
+                    return say("template.posyandu", posyandu=posyandu.name) if posyandu else None
+        except (TypeError, ValueError):
+            return None
+        return None
 
     async def _retry(
-        self, row: ob.OutboxRow, wait: float | None, error: str, *, count: bool
+        self,
+        row: ob.OutboxRow,
+        wait: float | None,
+        error: str,
+        *,
+        count: bool,
+        code: str | None = None,
     ) -> bool:
         if count and row.attempts >= self.settings.max_attempts:
-            await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
+            await self._fail(row, f"gave up after {row.attempts} attempts: {error}", code)
             return False
         if wait is None:
             base = self.settings.backoff * 2 ** max(0, row.attempts - 1)
             wait = min(self.settings.backoff_max, base) * random.uniform(0.8, 1.2)
         now = self.clock.now()
         async with self.db.transaction() as tx:
-            await ob.mark_retry(tx, row.id, now + timedelta(seconds=wait), error, now)
+            await ob.mark_retry(
+                tx, row.id, now + timedelta(seconds=wait), error, now, error_code=code
+            )
         log_event(
             log, "outbox.retry", logging.WARNING, id=row.id, wait=round(wait, 2), error=error[:200]
         )
         return False
 
-    async def _fail(self, row: ob.OutboxRow, error: str) -> None:
+    async def _fail(self, row: ob.OutboxRow, error: str, code: str | None = None) -> None:
         async with self.db.transaction() as tx:
-            await ob.mark_failed(tx, row.id, error, self.clock.now())
+            await ob.mark_failed(tx, row.id, error, self.clock.now(), error_code=code)
         self.failed += 1
         log_event(
-            log, "outbox.failed", logging.WARNING, id=row.id, channel=row.channel, error=error[:200]
+            log,
+            "outbox.failed",
+            logging.WARNING,
+            id=row.id,
+            channel=row.channel,
+            code=code,
+            error=error[:200],
         )
-
-
-def _summary_template(params: Mapping[str, Any]) -> Template | None:
-    area, period = params.get("area_name"), params.get("period_name")
-    if not area or not period:
-        return None
-    return Template("twilio_template_summary_sid", {"1": str(area), "2": str(period)})

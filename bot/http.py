@@ -120,7 +120,7 @@ def create_app(parts: HttpParts) -> Starlette:
             body = await request.body()
             try:
                 data = json.loads(body)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # RecursionError: nested too deep
                 return PlainTextResponse("body is not JSON", status_code=400)
             try:
                 await handle_update(data)
@@ -161,6 +161,8 @@ def _twilio_routes(
             return PlainTextResponse("expected a form", status_code=415)
         try:
             form = await request.form()
+        except _TooLarge:  # a body without Content-Length, over the limit as it was read
+            raise
         except Exception:  # a body the form parser cannot read
             return PlainTextResponse("malformed form", status_code=400)
         fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}

@@ -4,7 +4,8 @@
 ``{"ts": ..., "level": "INFO", "event": "outbox.sent", "id": 3, "channel": "telegram"}``.
 Message bodies are never logged at INFO. A :class:`RedactingFilter` masks, in every record,
 the secrets it was given (bot token, auth tokens, webhook secrets), anything shaped like a
-Telegram bot token, and phone numbers (all but the last four digits).
+Telegram bot token, and phone numbers (all but the last four digits), in the message, the
+fields and the traceback.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def mask(text: str, secrets: Iterable[str] = ()) -> str:
     return _PHONE.sub(_mask_phone, text)
 
 
+_PLAIN = logging.Formatter()
+
+
 class RedactingFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -46,6 +50,12 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = mask(record.getMessage(), self.secrets)
         record.args = None
+        # An exception's message may quote a URL with the token, or a phone number.
+        text = record.exc_text
+        if record.exc_info and not text:
+            text = _PLAIN.formatException(record.exc_info)
+        if text:
+            record.exc_text = mask(text, self.secrets)
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             record.fields = {
@@ -65,7 +75,9 @@ class JsonFormatter(logging.Formatter):
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             data.update(fields)
-        if record.exc_info:
+        if record.exc_text:
+            data["error"] = record.exc_text
+        elif record.exc_info:
             data["error"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False, default=str)
 

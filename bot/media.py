@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,12 +82,16 @@ def read_token(token: str, now: datetime, key: bytes) -> MediaGrant | None:
 
 
 class MediaStore:
-    """Rendered documents kept on disk for Twilio to fetch, by content hash."""
+    """Rendered documents kept on disk for Twilio to fetch, by content hash.
+
+    A file's modification time is when a token for it was last issued (``put`` sets it to the
+    clock's time, also when the same content is put again), so :meth:`prune` with
+    ``now - TTL`` removes only files whose every token has expired."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def put(self, content: bytes) -> str:
+    def put(self, content: bytes, at: datetime | None = None) -> str:
         key = hashlib.sha256(content).hexdigest()
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"{key}.pdf"
@@ -94,6 +99,10 @@ class MediaStore:
             tmp = path.with_suffix(".part")
             tmp.write_bytes(content)
             tmp.replace(path)
+        if at is not None:
+            os.utime(path, (at.timestamp(), at.timestamp()))
+        else:
+            path.touch()
         return key
 
     def get(self, key: str) -> bytes | None:
@@ -106,14 +115,19 @@ class MediaStore:
             return None
 
     def prune(self, older_than: datetime) -> int:
-        """Delete files last written before ``older_than`` (their tokens have expired)."""
+        """Delete files last put before ``older_than`` (their tokens have expired), and
+        half-written ones a crash left; the number removed."""
         removed = 0
         if not self.directory.exists():
             return 0
-        for path in self.directory.glob("*.pdf"):
-            if path.stat().st_mtime < older_than.timestamp():
-                path.unlink(missing_ok=True)
-                removed += 1
+        cutoff = older_than.timestamp()
+        for path in [*self.directory.glob("*.pdf"), *self.directory.glob("*.part")]:
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
         return removed
 
 

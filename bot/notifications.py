@@ -1,5 +1,10 @@
 """Reminder payloads (queued as data by the scheduler) worded for people, and the WhatsApp
-template that carries each one outside the 24-hour window."""
+template that carries each reminder or document outside the 24-hour window.
+
+The template texts themselves are registered with Twilio (docs/whatsapp.md lists them); here is
+only which template fits a message and its variables ("1", "2", ...). WhatsApp refuses
+variables with line breaks, so lists become one line.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,18 @@ from conversations.periods import format_period
 from conversations.replies import Text
 from scoring import Period
 
-__all__ = ["Template", "reminder_template", "reminder_text", "short_date"]
+__all__ = [
+    "Template",
+    "document_template",
+    "reminder_template",
+    "reminder_text",
+    "short_date",
+]
 
-_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+#: At most this many posyandu named in the H+7 template (the rest are counted).
+MISSING_NAMED = 10
+#: The command that brings each document back, by document kind.
+_DOCUMENT_COMMANDS = {"monthly_report": "PDF", "area_summary": "REKAP"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +42,13 @@ class Template:
 
 def short_date(day: date) -> str:
     """ "Sabtu, 12 Des 2026"."""
-    return f"{_DAYS[day.weekday()]}, {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return say(
+        "date.short",
+        weekday=say(f"date.weekday.{day.weekday()}"),
+        day=day.day,
+        month=say(f"date.month_short.{day.month}"),
+        year=day.year,
+    )
 
 
 def reminder_text(kind: str, params: Mapping[str, Any]) -> Text:
@@ -61,11 +80,45 @@ def reminder_text(kind: str, params: Mapping[str, Any]) -> Text:
 
 
 def reminder_template(kind: str, params: Mapping[str, Any]) -> Template | None:
-    """The template for a reminder sent outside WhatsApp's window, or None if none fits."""
-    if kind in ("h-1", "h"):
-        when = short_date(date.fromisoformat(params["hari_buka"]))
-        return Template("twilio_template_reminder_sid", {"1": params["posyandu"], "2": when})
-    if kind == "h+2":
-        month = format_period(Period.parse(params["period"]))
-        return Template("twilio_template_nudge_sid", {"1": params["posyandu"], "2": month})
+    """The template for a reminder sent outside WhatsApp's window, or None if none fits
+    (``ValueError`` for a malformed payload)."""
+    try:
+        if kind in ("h-1", "h"):
+            when = short_date(date.fromisoformat(params["hari_buka"]))
+            return Template("twilio_template_reminder_sid", {"1": params["posyandu"], "2": when})
+        if kind == "h+2":
+            month = format_period(Period.parse(params["period"]))
+            return Template("twilio_template_nudge_sid", {"1": params["posyandu"], "2": month})
+        if kind == "h+7":
+            return _missing_template(params["missing"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"malformed {kind} reminder: {exc}") from exc
     return None
+
+
+def _missing_template(missing: list[Mapping[str, Any]]) -> Template:
+    """H+7 to a supervisor: how many posyandu have not reported, for which month(s), which."""
+    names = [str(m["posyandu"]) for m in missing]
+    listed = ", ".join(names[:MISSING_NAMED])
+    if len(names) > MISSING_NAMED:
+        listed = f"{listed} {say('template.more', count=len(names) - MISSING_NAMED)}"
+    periods = sorted({Period.parse(str(m["period"])) for m in missing})
+    months = ", ".join(format_period(p) for p in periods)
+    return Template("twilio_template_missing_sid", {"1": str(len(names)), "2": months, "3": listed})
+
+
+def document_template(kind: str, params: Mapping[str, Any], subject: str) -> Template | None:
+    """The template that tells a document is ready, outside WhatsApp's window: ``subject`` is
+    what it is about ("Posyandu Mawar", "Kecamatan Batu Aji"); the answer asked for brings the
+    same document back. None when no template fits (an unknown kind, no period)."""
+    command = _DOCUMENT_COMMANDS.get(kind)
+    try:
+        period = Period.parse(str(params.get("period", "")))
+    except ValueError:
+        return None
+    if command is None or not subject:
+        return None
+    month = str(params.get("period_name") or format_period(period))
+    return Template(
+        "twilio_template_summary_sid", {"1": subject, "2": month, "3": f"{command} {period}"}
+    )

@@ -56,7 +56,9 @@ class Settings(BaseSettings):
         default=168,
         ge=1,
         le=24 * 90,
-        description="A half-done report is dropped after this many hours without a message.",
+        description="A pending question (which month, a name, LAGI pages) is forgotten after "
+        "this many hours without a message. A half-done report is kept longer: at least 60 "
+        "days idle and until its month can no longer be reported.",
     )
     wrong_code_limit: int = Field(
         default=5,
@@ -69,6 +71,13 @@ class Settings(BaseSettings):
         ge=1,
         le=24 * 60,
         description="The window, in minutes, over which wrong invitation codes are counted.",
+    )
+    invite_failures_per_hour_global: int = Field(
+        default=200,
+        ge=1,
+        le=1_000_000,
+        description="Wrong invitation codes allowed from all senders together per hour; "
+        "beyond it no code is checked until the hour has moved on (guessing is stopped).",
     )
     page_size: int = Field(
         default=8,
@@ -162,6 +171,7 @@ class Settings(BaseSettings):
     twilio_template_reminder_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_nudge_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_summary_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
+    twilio_template_missing_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
 
     # --- reminders ---------------------------------------------------------------------------
     reminder_kinds: str = Field(

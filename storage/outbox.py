@@ -13,6 +13,7 @@ from typing import Any
 
 from storage._times import from_db, from_db_opt, to_db
 from storage.db import Connection
+from storage.sql import fetch_one
 
 __all__ = [
     "OutboxRow",
@@ -113,8 +114,8 @@ async def claim_due(
     if channels is not None:
         sql += f" AND channel IN ({','.join('?' * len(channels))})"
         args.extend(channels)
-    async with tx.execute(sql + " ORDER BY next_attempt_at, id LIMIT ?", (*args, limit)) as cur:
-        rows = [_row(r) for r in await cur.fetchall()]
+    found = await tx.execute_fetchall(sql + " ORDER BY next_attempt_at, id LIMIT ?", (*args, limit))
+    rows = [_row(r) for r in found]
     if rows:
         ids = [r.id for r in rows]
         await tx.execute(
@@ -125,21 +126,36 @@ async def claim_due(
     return [replace(r, status=Status.SENDING, attempts=r.attempts + 1) for r in rows]
 
 
-async def mark_sent(tx: Connection, row_id: int, at: datetime, external_id: str | None) -> None:
+async def mark_sent(
+    tx: Connection,
+    row_id: int,
+    at: datetime,
+    external_id: str | None,
+    *,
+    note: str | None = None,
+    error_code: str | None = None,
+) -> None:
+    """Sent; ``note`` and ``error_code`` say how when it went another way (a WhatsApp template
+    after Twilio refused the free-form message), otherwise ``last_error`` is cleared."""
     await tx.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, external_id = ?, "
-        "last_error = NULL WHERE id = ?",
-        (to_db(at), to_db(at), external_id, row_id),
+        "last_error = ?, error_code = coalesce(?, error_code) WHERE id = ?",
+        (to_db(at), to_db(at), external_id, note, error_code, row_id),
     )
 
 
 async def mark_retry(
-    tx: Connection, row_id: int, next_at: datetime, error: str, at: datetime
+    tx: Connection,
+    row_id: int,
+    next_at: datetime,
+    error: str,
+    at: datetime,
+    error_code: str | None = None,
 ) -> None:
     await tx.execute(
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-        "updated_at = ? WHERE id = ?",
-        (to_db(next_at), error[:1000], to_db(at), row_id),
+        "error_code = coalesce(?, error_code), updated_at = ? WHERE id = ?",
+        (to_db(next_at), error[:1000], error_code, to_db(at), row_id),
     )
 
 
@@ -181,9 +197,9 @@ async def recover_sending(tx: Connection, at: datetime) -> int:
 
 async def counts(conn: Connection) -> dict[Status, int]:
     out = dict.fromkeys(Status, 0)
-    async with conn.execute("SELECT status, count(*) FROM outbox GROUP BY status") as cur:
-        for row in await cur.fetchall():
-            out[Status(row[0])] = int(row[1])
+    rows = await conn.execute_fetchall("SELECT status, count(*) FROM outbox GROUP BY status")
+    for row in rows:
+        out[Status(row[0])] = int(row[1])
     return out
 
 
@@ -194,16 +210,15 @@ async def list_rows(
     if isinstance(statuses, Status):
         statuses = [statuses]
     marks = ",".join("?" * len(statuses))
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id LIMIT ?",
         (*[s.value for s in statuses], limit),
-    ) as cur:
-        return [_row(r) for r in await cur.fetchall()]
+    )
+    return [_row(r) for r in rows]
 
 
 async def get(conn: Connection, row_id: int) -> OutboxRow | None:
-    async with conn.execute("SELECT * FROM outbox WHERE id = ?", (row_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM outbox WHERE id = ?", (row_id,))
     return _row(row) if row else None
 
 

@@ -43,9 +43,28 @@ def parse_update(data: Any, bot: Bot, bot_username: str) -> tuple[int, TelegramT
         raise ValueError("not a Telegram update: no integer update_id")
     try:
         update = Update.de_json(data, bot)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except Exception as exc:  # any field of any type: TypeError, OverflowError, OSError ...
         raise ValueError(f"malformed Telegram update: {type(exc).__name__}") from exc
+    problem = _malformed(update)
+    if problem:
+        raise ValueError(f"malformed Telegram update: {problem}")
     return update.update_id, from_update(update, bot_username)
+
+
+def _malformed(update: Update) -> str | None:
+    """What is of the wrong type in the message (PTB's parser does not check types)."""
+    message = update.message
+    if message is None:
+        return None
+    chat = message.chat
+    if chat is None or type(chat.id) is not int or not isinstance(chat.type, str):
+        return "chat"
+    if message.text is not None and not isinstance(message.text, str):
+        return "text"
+    sender = message.from_user
+    if sender is not None and type(sender.id) is not int:
+        return "from"
+    return None
 
 
 def from_update(update: Update, bot_username: str) -> TelegramText | None:

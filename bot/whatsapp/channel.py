@@ -4,7 +4,8 @@ Choices become a numbered list ("Balas 1, 2 atau 3"), numbers in WhatsApp's own 
 Documents go as media: the PDF is kept in the media store and Twilio fetches it from a signed,
 expiring ``/media/<token>.pdf`` URL. Outside the 24-hour window a free-form message is refused
 by WhatsApp (Twilio error 63016): that is :class:`OutsideWindow`, and the dispatcher sends the
-configured Content Template instead where one fits.
+configured Content Template instead where one fits. Every exception raised here carries
+Twilio's error code (``code``), which the dispatcher records on the outbox row.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from typing import Any
 
 import aiohttp
 from aiolimiter import AsyncLimiter
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import (
+    TwilioException,
+    TwilioRestException,
+    TwilioServiceException,
+)
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from bot.channels import (
     OutgoingDocument,
+    OutsideWindow,
     PermanentError,
     RetryLater,
     TransientError,
@@ -36,10 +42,6 @@ BODY_LIMIT = 1600
 #: Twilio error codes: outside the 24-hour session window; recipient unreachable.
 OUTSIDE_WINDOW_CODES = {63016}
 UNREACHABLE_CODES = {21211, 21610, 21614, 63003, 63024}
-
-
-class OutsideWindow(PermanentError):
-    """WhatsApp refuses free-form messages 24 h after the person's last message."""
 
 
 def build_client(account_sid: str, auth_token: str, api_base_url: str | None) -> Client:
@@ -125,17 +127,20 @@ class WhatsAppChannel:
         try:
             async with self._limit:
                 message = await self.client.messages.create_async(**kwargs)
-        except TwilioRestException as exc:
+        except (TwilioRestException, TwilioServiceException) as exc:
+            # The classic error body, or an RFC 9457 one: both carry status and Twilio's code.
             code = int(exc.code) if exc.code else None
+            tag = str(code) if code is not None else None
+            msg = exc.msg if isinstance(exc, TwilioRestException) else exc.title
             if exc.status == 429:
-                raise RetryLater(2.0, f"twilio 429 ({code})") from exc
+                raise RetryLater(2.0, f"twilio 429 ({code})", code=tag) from exc
             if exc.status >= 500:
-                raise TransientError(f"twilio {exc.status} ({code})") from exc
+                raise TransientError(f"twilio {exc.status} ({code})", code=tag) from exc
             if code in OUTSIDE_WINDOW_CODES:
-                raise OutsideWindow(f"twilio {code}: outside the 24-hour window") from exc
+                raise OutsideWindow(f"twilio {code}: outside the 24-hour window", code=tag) from exc
             if code in UNREACHABLE_CODES:
-                raise Unreachable(f"twilio {code}") from exc
-            raise PermanentError(f"twilio {exc.status} ({code}): {exc.msg}") from exc
+                raise Unreachable(f"twilio {code}: {msg}", code=tag) from exc
+            raise PermanentError(f"twilio {exc.status} ({code}): {msg}", code=tag) from exc
         except (TimeoutError, aiohttp.ClientError, TwilioException) as exc:
             raise TransientError(f"twilio: {type(exc).__name__}") from exc
         sid = getattr(message, "sid", None)

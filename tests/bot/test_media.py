@@ -1,13 +1,18 @@
-"""Media tokens: round trip, expiry, forgery, tampering."""
+"""Media tokens: round trip, expiry, forgery, tampering; the store's pruning."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.media import issue_token, read_token
+from bot.app import Service
+from bot.media import MediaStore, issue_token, read_token
+from bot.settings import Settings
+from storage.clock import FixedClock
 
 KEY = b"k" * 32
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -35,3 +40,45 @@ def test_other_key_or_changed_character_fails() -> None:
 @given(st.text(max_size=300))
 def test_garbage_is_refused(text: str) -> None:
     assert read_token(text, NOW, KEY) is None
+
+
+def test_store_prunes_only_what_every_token_has_outlived(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path / "media")
+    old = store.put(b"%PDF old", NOW - timedelta(hours=30))
+    again = store.put(b"%PDF again", NOW - timedelta(hours=30))
+    # Put again later (a new token for the same content): its file must stay.
+    assert store.put(b"%PDF again", NOW - timedelta(hours=1)) == again
+    fresh = store.put(b"%PDF fresh", NOW)
+    (tmp_path / "media" / "leftover.part").write_bytes(b"half")
+    os.utime(tmp_path / "media" / "leftover.part", (0, 0))
+    assert store.prune(NOW - timedelta(hours=24)) == 2
+    assert store.get(old) is None
+    assert store.get(again) == b"%PDF again"
+    assert store.get(fresh) == b"%PDF fresh"
+    assert sorted(p.name for p in (tmp_path / "media").iterdir()) == sorted(
+        [f"{again}.pdf", f"{fresh}.pdf"]
+    )
+    assert MediaStore(tmp_path / "nothing").prune(NOW) == 0
+
+
+async def test_the_service_prunes_expired_media_hourly(tmp_path: Path) -> None:
+    """Wired: the scheduler's hourly prune removes PDFs whose tokens all expired."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, posyandu_db=tmp_path / "m.db", media_dir=tmp_path / "media"
+    )
+    clock = FixedClock(NOW)
+    service = Service(settings, clock)
+    await service.start(serve_http=False)
+    try:
+        assert service.media is not None and service.scheduler is not None
+        old = service.media.put(b"%PDF old", NOW)
+        clock.set(NOW + timedelta(hours=settings.media_ttl_hours - 1))
+        new = service.media.put(b"%PDF new", clock.now())
+        await service.scheduler.prune()
+        assert service.media.get(old) is not None  # its token has not expired yet
+        clock.set(NOW + timedelta(hours=settings.media_ttl_hours, minutes=1))
+        await service.scheduler.prune()
+        assert service.media.get(old) is None
+        assert service.media.get(new) is not None
+    finally:
+        await service.stop()

@@ -1,21 +1,32 @@
 """WhatsApp end to end: the real service under uvicorn, the real twilio client speaking HTTP to
-a fake Twilio API on loopback; signed webhooks, status callbacks, templates, faults."""
+a fake Twilio API on loopback; signed webhooks, media, status callbacks, templates, faults."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
+from pypdf import PdfReader
 from twilio.request_validator import RequestValidator
 
 from bot.app import Service
+from bot.http import EMPTY_TWIML
+from conversations.periods import format_period
 from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
+from scoring import Period
 from storage.clock import Clock, FixedClock, SystemClock
-from storage.outbox import Status, counts, list_rows
+from storage.outbox import OutboxRow, Status, counts, list_rows
+from storage.people import identity
 from tests.e2e.conftest import Seeded, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.twilio_api import FakeTwilio, TwilioFault
@@ -25,10 +36,17 @@ AUTH = "twilio-auth-token-for-tests"
 FROM = "+14155238886"
 PUBLIC = "https://posyandu.example.test"
 KADER = "+6281234567890"
+SUPERVISOR = "+6281298765432"
 TEMPLATE = "HX" + "f" * 32
+SUMMARY = "HX" + "e" * 32
+MISSING = "HX" + "d" * 32
+WIB = ZoneInfo("Asia/Jakarta")
 QUICK = (
     "LAPOR S=50 K=48 D=41 N=33 BGM=1 T2=0 KADER=6 BUMIL=6 BUMIL_PERIKSA=4 PUS=100 "
     "KB_AKTIF=60 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB"
+)
+OUTSIDE_WINDOW = TwilioFault(
+    400, 63016, "Failed to send freeform message because you are outside the allowed window."
 )
 
 
@@ -55,17 +73,18 @@ async def running(
 
 
 class Phone:
-    """A kader's WhatsApp, as Twilio would relay it: signed form posts."""
+    """A person's WhatsApp, as Twilio would relay it: signed form posts."""
 
     def __init__(self, service: Service, number: str = KADER) -> None:
         self.service = service
         self.number = number
         self.sent = 0
 
-    async def say(self, text: str, *, sign: bool = True, host: str | None = None) -> int:
+    async def say(self, text: str, *, sign: bool = True, host: str | None = None) -> httpx.Response:
         self.sent += 1
         form = {
-            "MessageSid": f"SM{self.sent:032x}",
+            # Unique per phone and message, as Twilio's are.
+            "MessageSid": f"SM{int(self.number[1:]):016x}{self.sent:016x}",
             "AccountSid": SID,
             "From": f"whatsapp:{self.number}",
             "To": f"whatsapp:{FROM}",
@@ -83,7 +102,7 @@ async def post_form(
     sign: bool = True,
     host: str | None = None,
     signature: str | None = None,
-) -> int:
+) -> httpx.Response:
     headers: dict[str, str] = {}
     if sign:
         headers["X-Twilio-Signature"] = signature or RequestValidator(AUTH).compute_signature(
@@ -92,40 +111,106 @@ async def post_form(
     if host:
         headers["Host"] = host
     async with httpx.AsyncClient() as client:
-        r = await client.post(
+        return await client.post(
             f"http://127.0.0.1:{service.http_port}{path}", data=form, headers=headers
         )
-    return r.status_code
 
 
-async def test_monthly_report_by_whatsapp(seeded: Seeded) -> None:
+async def get(service: Service, path: str) -> httpx.Response:
+    async with httpx.AsyncClient() as client:
+        return await client.get(f"http://127.0.0.1:{service.http_port}{path}")
+
+
+async def rows(service: Service, *statuses: Status) -> list[OutboxRow]:
+    assert service.db is not None
+    async with service.db.read() as conn:
+        return await list_rows(conn, list(statuses) or list(Status))
+
+
+def wib(period: Period, day: int, hour: int, minute: int = 0) -> datetime:
+    """A local (WIB) time in ``period``, as UTC."""
+    return datetime(period.year, period.month, day, hour, minute, tzinfo=WIB).astimezone(UTC)
+
+
+async def register(phone: Phone, code: str, name: str, fake: FakeTwilio) -> None:
+    before = len(fake.to(phone.number))
+    for text in (f"DAFTAR {code}", name):
+        assert (await phone.say(text)).status_code == 200
+    await wait_for(lambda: len(fake.to(phone.number)) == before + 2)
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+async def test_monthly_report_then_pdf_by_media_url(seeded: Seeded) -> None:
     fake = FakeTwilio(SID, AUTH)
-    async with serve(fake.app) as url, running(seeded, url) as service:
+    start = datetime.now(UTC)
+    clock = FixedClock(start)
+    async with serve(fake.app) as url, running(seeded, url, clock) as service:
         phone = Phone(service)
         for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", QUICK, "YA"):
             # Proxied: Host and scheme differ from PUBLIC_BASE_URL, the signature still holds.
-            assert await phone.say(text, host="10.0.0.5:8080") == 200
+            r = await phone.say(text, host="10.0.0.5:8080")
+            # Answered at once with an empty TwiML response; replies go by the REST API.
+            assert (r.status_code, r.text) == (200, EMPTY_TWIML)
+            assert r.headers["content-type"].startswith("text/xml")
         await wait_for(lambda: any("tersimpan" in m.get("Body", "") for m in fake.to(KADER)))
         bodies = [m.get("Body", "") for m in fake.to(KADER)]
         assert all(m["From"] == f"whatsapp:{FROM}" for m in fake.to(KADER))
         assert any("Bu Sari" in b for b in bodies)
         assert all(m.get("StatusCallback") == f"{PUBLIC}/twilio/status" for m in fake.to(KADER))
 
+        assert (await phone.say("PDF")).status_code == 200
+        await wait_for(lambda: any("MediaUrl" in m for m in fake.to(KADER)))
+        (media,) = [m for m in fake.to(KADER) if "MediaUrl" in m]
+        (media_url,) = media["MediaUrl"]
+        assert media_url.startswith(f"{PUBLIC}/media/") and media_url.endswith(".pdf")
+        path = media_url.removeprefix(PUBLIC)
+        r = await get(service, path)
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/pdf"
+        text = pdf_text(r.content)
+        for expected in ("Posyandu Mawar", "Bu Sari", "WhatsApp", "48", "41", "33", "82%"):
+            assert expected in text, expected
+        # One character changed (in the signed payload): not found.
+        token = path.removeprefix("/media/").removesuffix(".pdf")
+        i = len(token) // 3
+        changed = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
+        assert (await get(service, f"/media/{changed}.pdf")).status_code == 404
+        assert (await get(service, "/media/")).status_code == 404
+        # Past the media TTL: not found any more.
+        clock.set(start + timedelta(hours=service.settings.media_ttl_hours, seconds=1))
+        assert (await get(service, path)).status_code == 404
 
-async def test_signatures_refused(seeded: Seeded) -> None:
+
+async def test_signatures_refused_and_nothing_processed(seeded: Seeded) -> None:
     fake = FakeTwilio(SID, AUTH)
     async with serve(fake.app) as url, running(seeded, url) as service:
-        form = {"MessageSid": "SM" + "1" * 32, "From": f"whatsapp:{KADER}", "Body": "halo"}
-        assert await post_form(service, "/twilio/whatsapp", form, sign=False) == 403
-        assert await post_form(service, "/twilio/whatsapp", form, signature="bm90IGl0") == 403
+        form = {
+            "MessageSid": "SM" + "1" * 32,
+            "From": f"whatsapp:{KADER}",
+            "Body": f"DAFTAR {seeded.kader_code}",
+        }
+        assert (await post_form(service, "/twilio/whatsapp", form, sign=False)).status_code == 403
+        bad = await post_form(service, "/twilio/whatsapp", form, signature="bm90IGl0")
+        assert bad.status_code == 403
         # Signed for another URL (the internal one): refused.
         wrong = RequestValidator(AUTH).compute_signature(
             f"http://127.0.0.1:{service.http_port}/twilio/whatsapp", form
         )
-        assert await post_form(service, "/twilio/whatsapp", form, signature=wrong) == 403
+        assert (
+            await post_form(service, "/twilio/whatsapp", form, signature=wrong)
+        ).status_code == 403
         status = {"MessageSid": "SM" + "2" * 32, "MessageStatus": "delivered"}
-        assert await post_form(service, "/twilio/status", status, sign=False) == 403
-        await wait_for(lambda: True)
+        assert (await post_form(service, "/twilio/status", status, sign=False)).status_code == 403
+        # The webhook answers after recording what it accepts: nothing was.
+        assert service.db is not None
+        async with service.db.read() as conn:
+            inbound = await conn.execute_fetchall("SELECT count(*) FROM inbound")
+            assert [tuple(r) for r in inbound] == [(0,)]
+            assert set((await counts(conn)).values()) == {0}
+            assert await identity(conn, "whatsapp", KADER) is None
     assert fake.messages == []
 
 
@@ -149,11 +234,8 @@ async def test_status_callbacks_are_recorded(seeded: Seeded) -> None:
         await wait_for(lambda: len(fake.to(KADER)) == 1)
         sid = fake.to(KADER)[0]["Sid"]
         form = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "63024"}
-        assert await post_form(service, "/twilio/status", form) == 200
-        assert service.db is not None
-        async with service.db.read() as conn:
-            assert (await counts(conn))[Status.FAILED] == 1
-            (row,) = await list_rows(conn, [Status.FAILED])
+        assert (await post_form(service, "/twilio/status", form)).status_code == 200
+        (row,) = await rows(service, Status.FAILED)
         assert (row.delivery_status, row.error_code) == ("undelivered", "63024")
 
 
@@ -169,6 +251,14 @@ async def test_throttled_and_failing_api_retries(seeded: Seeded) -> None:
         await phone.say("halo")
         await wait_for(lambda: len(fake.to(KADER)) == 1, within=30)
 
+        async def marked_sent() -> bool:
+            return len(await rows(service, Status.SENT)) == 1
+
+        await wait_for(marked_sent)
+        (row,) = await rows(service, Status.SENT)
+        # The last REST error code is kept on the row.
+        assert row.error_code == "20503"
+
 
 async def test_reminder_outside_the_window_goes_as_template(seeded: Seeded) -> None:
     fake = FakeTwilio(SID, AUTH)
@@ -176,16 +266,12 @@ async def test_reminder_outside_the_window_goes_as_template(seeded: Seeded) -> N
     clock = FixedClock(start)
     async with serve(fake.app) as url, running(seeded, url, clock) as service:
         phone = Phone(service)
-        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari"):
-            await phone.say(text)
-        await wait_for(lambda: len(fake.to(KADER)) == 2)
+        await register(phone, seeded.kader_code, "Bu Sari", fake)
         assert service.db is not None and service.dispatcher is not None
         # Weeks later (outside 24 h): the H-1 reminder of a later hari buka (the 12th).
-        later = (start.replace(day=1) + timedelta(days=40)).replace(
-            day=11, hour=11, minute=0, second=0, microsecond=0
-        )
-        clock.set(later)
-        result = await sweep(service.db, later, ReminderSettings())
+        later = Period(start.year, start.month).shift(2)
+        clock.set(wib(later, 11, 18))
+        result = await sweep(service.db, clock.now(), ReminderSettings())
         assert result.messages == 1
         service.dispatcher.wake()
         await wait_for(lambda: len(fake.to(KADER)) == 3)
@@ -193,3 +279,151 @@ async def test_reminder_outside_the_window_goes_as_template(seeded: Seeded) -> N
         assert template["ContentSid"] == TEMPLATE
         assert "Mawar" in template["ContentVariables"]
         assert "Body" not in template
+        # H+2 with no report: its template (TWILIO_TEMPLATE_NUDGE_SID) is not configured here,
+        # so it fails with the reason, and is counted.
+        # (Also queued: Melati's H to Bu Wati, on Telegram, which this service does not run.)
+        clock.set(wib(later, 14, 9))
+        assert (await sweep(service.db, clock.now(), ReminderSettings())).messages == 2
+        service.dispatcher.wake()
+
+        async def one_failed() -> bool:
+            return len(await rows(service, Status.FAILED)) == 1
+
+        await wait_for(one_failed)
+        (failed,) = await rows(service, Status.FAILED)
+        assert failed.payload["kind"] == "h+2"
+        assert failed.last_error == (
+            "outside the 24-hour window; template TWILIO_TEMPLATE_NUDGE_SID is not configured"
+        )
+        health = (await get(service, "/healthz")).json()
+        assert health["outbox"]["failed"] == 1
+    assert len(fake.to(KADER)) == 3
+
+
+async def test_refused_outside_the_window_falls_back_to_templates(seeded: Seeded) -> None:
+    """Twilio says 63016 although the person wrote lately: a reminder and a document go as
+    their templates; a plain reply, which no template fits, fails with the code and reason."""
+    fake = FakeTwilio(SID, AUTH)
+    start = datetime.now(UTC)
+    ahead = Period(start.year, start.month).shift(2)
+    clock = FixedClock(start)
+    async with (
+        serve(fake.app) as url,
+        running(seeded, url, clock, twilio_template_summary_sid=SUMMARY) as service,
+    ):
+        assert service.db is not None and service.dispatcher is not None
+        phone = Phone(service)
+        await register(phone, seeded.kader_code, "Bu Sari", fake)
+        # Later, the kader writes half an hour before the H-1 reminder is due.
+        clock.set(wib(ahead, 11, 17, 30))
+        assert (await phone.say("halo")).status_code == 200
+        await wait_for(lambda: len(fake.to(KADER)) == 3)
+
+        # The H-1 reminder, inside the window by our record: refused, then its template.
+        fake.fail(OUTSIDE_WINDOW)
+        clock.set(wib(ahead, 11, 18))
+        assert (await sweep(service.db, clock.now(), ReminderSettings())).messages == 1
+        service.dispatcher.wake()
+        await wait_for(lambda: len(fake.to(KADER)) == 4)
+        reminder = fake.to(KADER)[-1]
+        assert reminder["ContentSid"] == TEMPLATE and "Body" not in reminder
+        assert json.loads(reminder["ContentVariables"])["1"] == "Mawar"
+
+        async def sent_reminders() -> list[OutboxRow]:
+            return [r for r in await rows(service, Status.SENT) if r.payload["type"] == "reminder"]
+
+        async def reminder_sent() -> bool:
+            return len(await sent_reminders()) == 1
+
+        await wait_for(reminder_sent)  # Twilio has it; the row is marked right after
+        (row,) = await sent_reminders()
+        assert row.error_code == "63016"
+        assert row.last_error == (
+            "twilio 63016: outside the 24-hour window; "
+            "sent as template TWILIO_TEMPLATE_REMINDER_SID"
+        )
+
+        # A PDF: rendered, refused, then the "ready" template that asks for it again.
+        fake.fail(OUTSIDE_WINDOW)
+        assert (await phone.say("PDF")).status_code == 200
+        await wait_for(lambda: len(fake.to(KADER)) == 5)
+        document = fake.to(KADER)[-1]
+        assert document["ContentSid"] == SUMMARY and "MediaUrl" not in document
+        last = ahead.shift(-3)  # the latest month seeded
+        assert json.loads(document["ContentVariables"]) == {
+            "1": "Posyandu Mawar",
+            "2": format_period(last),
+            "3": f"PDF {last}",
+        }
+
+        # A plain reply: no template fits; failed with the code, counted, listed.
+        fake.fail(OUTSIDE_WINDOW)
+        assert (await phone.say("BANTUAN")).status_code == 200
+
+        async def one_failed() -> bool:
+            return len(await rows(service, Status.FAILED)) == 1
+
+        await wait_for(one_failed)
+        (failed,) = await rows(service, Status.FAILED)
+        assert failed.payload["type"] == "text"
+        assert failed.error_code == "63016"
+        assert failed.last_error == (
+            "twilio 63016: outside the 24-hour window; no template fits a reply"
+        )
+        assert (await get(service, "/healthz")).json()["outbox"]["failed"] == 1
+    assert len(fake.to(KADER)) == 5
+    listed = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "outbox",
+        "--failed",
+        cwd=seeded.path.parent,
+        env={**os.environ, "POSYANDU_DB": str(seeded.path)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await listed.communicate()
+    assert listed.returncode == 0, err
+    (line,) = out.decode().splitlines()
+    assert "\tfailed\twhatsapp\t" in line and "code=63016" in line
+    assert "no template fits a reply" in line
+    assert "failed 1" in err.decode()
+
+
+async def test_supervisor_rekap_and_missing_list_outside_the_window(seeded: Seeded) -> None:
+    fake = FakeTwilio(SID, AUTH)
+    start = datetime.now(UTC)
+    ahead = Period(start.year, start.month).shift(2)
+    clock = FixedClock(start)
+    extra = {"twilio_template_summary_sid": SUMMARY, "twilio_template_missing_sid": MISSING}
+    async with serve(fake.app) as url, running(seeded, url, clock, **extra) as service:
+        assert service.db is not None and service.dispatcher is not None
+        phone = Phone(service, SUPERVISOR)
+        await register(phone, seeded.supervisor_code, "Pak Budi", fake)
+        # Weeks later, on the 5th: last month's REKAP for the kecamatan, as the template.
+        clock.set(wib(ahead, 5, 8))
+        assert (await sweep(service.db, clock.now(), ReminderSettings())).messages == 1
+        service.dispatcher.wake()
+        await wait_for(lambda: len(fake.to(SUPERVISOR)) == 3)
+        rekap = fake.to(SUPERVISOR)[-1]
+        assert rekap["ContentSid"] == SUMMARY and "MediaUrl" not in rekap
+        previous = ahead.shift(-1)
+        assert json.loads(rekap["ContentVariables"]) == {
+            "1": "Kecamatan Batu Aji",
+            "2": format_period(previous),
+            "3": f"REKAP {previous}",
+        }
+        # H+7 of Mawar's hari buka (the 12th), no report: the list still missing.
+        clock.set(wib(ahead, 19, 9))
+        assert (await sweep(service.db, clock.now(), ReminderSettings())).messages == 1
+        service.dispatcher.wake()
+        await wait_for(lambda: len(fake.to(SUPERVISOR)) == 4)
+        missing = fake.to(SUPERVISOR)[-1]
+        assert missing["ContentSid"] == MISSING and "Body" not in missing
+        assert json.loads(missing["ContentVariables"]) == {
+            "1": "1",
+            "2": format_period(ahead),
+            "3": "Mawar",
+        }
+        assert await rows(service, Status.FAILED) == []

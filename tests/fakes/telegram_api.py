@@ -3,7 +3,8 @@
 Implements getMe, setWebhook, deleteWebhook, getWebhookInfo, getUpdates, sendMessage and
 sendDocument at ``/bot<token>/<method>`` the way the Bot API answers (``{"ok": true,
 "result": ...}``), records every call, and can be told to fail: answer 429 with
-``retry_after``, 500, 403 (the user blocked the bot), or answer slowly.
+``retry_after``, 500, 403 (the user blocked the bot), or answer slowly; or be down (every call
+fails) or hang (no call answered) until told to recover.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -49,6 +51,13 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.updates: deque[dict[str, Any]] = deque()
         self.faults: dict[str, deque[Fault]] = {}
+        #: Methods that fail with this status on every call until :meth:`recover`.
+        self.outages: dict[str, int] = {}
+        #: Methods whose calls get no answer until :meth:`recover` (then they are served).
+        self.hangs: dict[str, asyncio.Event] = {}
+        #: Calls answered by an outage, and calls waiting in a hang right now.
+        self.refused = 0
+        self.hanging = 0
         self.webhook_url = ""
         self.webhook_secret = ""
         self._message_ids = itertools.count(1000)
@@ -61,6 +70,21 @@ class FakeTelegram:
     # --- scripting ----------------------------------------------------------------------
     def fail(self, method: str, *faults: Fault) -> None:
         self.faults.setdefault(method, deque()).extend(faults)
+
+    def go_down(self, method: str, status: int = 500) -> None:
+        """Every call of ``method`` fails with ``status`` until :meth:`recover`."""
+        self.outages[method] = status
+
+    def hang(self, method: str) -> None:
+        """Calls of ``method`` get no answer at all until :meth:`recover`."""
+        self.hangs.setdefault(method, asyncio.Event()).clear()
+
+    def recover(self, method: str) -> None:
+        """End an outage or a hang of ``method``: calls in a hang are served now."""
+        self.outages.pop(method, None)
+        gate = self.hangs.pop(method, None)
+        if gate is not None:
+            gate.set()
 
     def push_text(
         self, chat_id: int, text: str, *, chat_type: str = "private", user_id: int | None = None
@@ -110,6 +134,20 @@ class FakeTelegram:
             )
         method = request.path_params["method"]
         params, files = await self._params(request)
+        gate = self.hangs.get(method)
+        if gate is not None:
+            self.hanging += 1
+            try:
+                await gate.wait()
+            finally:
+                self.hanging -= 1
+        if method in self.outages:
+            self.refused += 1
+            status = self.outages[method]
+            return JSONResponse(
+                {"ok": False, "error_code": status, "description": "Internal Server Error"},
+                status_code=status,
+            )
         queue = self.faults.get(method)
         if queue:
             fault = queue.popleft()
@@ -145,7 +183,7 @@ class FakeTelegram:
             return (raw if isinstance(raw, dict) else {}), files
         form = await request.form()
         for key, value in form.multi_items():
-            if hasattr(value, "read"):
+            if isinstance(value, UploadFile):
                 files[key] = (str(value.filename), await value.read())
                 continue
             text = str(value)

@@ -3,7 +3,8 @@
 ``POST /2010-04-01/Accounts/<sid>/Messages.json`` with HTTP basic auth, answering like Twilio
 (201 with the message resource, or an error body ``{"code", "message", "more_info",
 "status"}``); records each message; can be told to fail (429, 5xx, a 4xx with a Twilio error
-code) or to answer slowly.
+code) or to answer slowly; or be down (every create fails) or hang (no create answered) until
+told to recover.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ class FakeTwilio:
         self.auth_token = auth_token
         self.messages: list[dict[str, Any]] = []
         self.faults: deque[TwilioFault] = deque()
+        #: Every create fails with this status until :meth:`recover` (None: up).
+        self.outage: int | None = None
+        #: Creates get no answer while this is set, until :meth:`recover` (then they are served).
+        self._hang: asyncio.Event | None = None
+        #: Creates answered by an outage, and creates waiting in a hang right now.
+        self.refused = 0
+        self.hanging = 0
         self._sids = itertools.count(1)
         self.app = Starlette(
             routes=[
@@ -50,6 +58,22 @@ class FakeTwilio:
 
     def fail(self, *faults: TwilioFault) -> None:
         self.faults.extend(faults)
+
+    def go_down(self, status: int = 500) -> None:
+        """Every create fails with ``status`` until :meth:`recover`."""
+        self.outage = status
+
+    def hang(self) -> None:
+        """Creates get no answer at all until :meth:`recover`."""
+        if self._hang is None:
+            self._hang = asyncio.Event()
+
+    def recover(self) -> None:
+        """End an outage or a hang: creates waiting in a hang are served now."""
+        self.outage = None
+        gate, self._hang = self._hang, None
+        if gate is not None:
+            gate.set()
 
     def to(self, number: str) -> list[dict[str, Any]]:
         return [m for m in self.messages if m["To"] == f"whatsapp:{number}"]
@@ -80,6 +104,16 @@ class FakeTwilio:
         if request.path_params["sid"] != self.account_sid or not self._authorised(request):
             return self._error(401, 20003, "Authenticate")
         form = await request.form()
+        gate = self._hang
+        if gate is not None:
+            self.hanging += 1
+            try:
+                await gate.wait()
+            finally:
+                self.hanging -= 1
+        if self.outage is not None:
+            self.refused += 1
+            return self._error(self.outage, 20500, "Internal Server Error")
         fields: dict[str, Any] = {}
         for key, value in form.multi_items():
             if key == "MediaUrl":
