@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from scoring import MonthReport, Period
 from storage import Database
@@ -42,16 +42,47 @@ class DemoPeople:
     created: bool
 
 
-def _month(rng: random.Random, period: Period, posture: int, s: int) -> MonthReport:
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """A posyandu's denominators: they move little from month to month, as in life."""
+
+    s: int
+    bumil: int
+    pus: int
+    bayi: int
+    kk: int
+
+    @classmethod
+    def draw(cls, rng: random.Random) -> _Base:
+        return cls(
+            s=rng.randint(35, 70),
+            bumil=rng.randint(4, 9),
+            pus=rng.randint(70, 140),
+            bayi=rng.randint(8, 16),
+            kk=rng.randint(110, 180),
+        )
+
+
+#: Mawar's denominators match the month the demo kader reports (``posyandu demo``).
+_MAWAR = _Base(s=67, bumil=7, pus=106, bayi=12, kk=150)
+
+
+def _drift(rng: random.Random, value: int) -> int:
+    """At most a few percent off the base: well inside the 20% soft-warning band."""
+    return max(1, value + rng.randint(-max(1, value // 25), max(1, value // 25)))
+
+
+def _month(rng: random.Random, period: Period, posture: int, base: _Base) -> MonthReport:
     if rng.random() > (0.55 + 0.15 * posture):
         return MonthReport(period=period, buka=False)
+    s = _drift(rng, base.s)
     k = round(s * rng.uniform(0.75 + 0.05 * posture, 1.0))
     d = min(k, round(s * rng.uniform(0.35 + 0.15 * posture, 0.6 + 0.13 * posture)))
     n = round(d * rng.uniform(0.55, 0.9))
-    bumil = rng.randint(4, 9)
-    pus = rng.randint(70, 140)
-    bayi = rng.randint(8, 16)
-    kk = rng.randint(110, 180)
+    bumil = _drift(rng, base.bumil)
+    pus = _drift(rng, base.pus)
+    bayi = _drift(rng, base.bayi)
+    kk = _drift(rng, base.kk)
     return MonthReport(
         period=period,
         buka=True,
@@ -67,11 +98,18 @@ def _month(rng: random.Random, period: Period, posture: int, s: int) -> MonthRep
         pus=pus,
         kb_aktif=round(pus * rng.uniform(0.35 + 0.07 * posture, 0.75)),
         bayi=bayi,
-        bayi_imunisasi=rng.randint(0, 2),
+        # infants completing basic immunisation: about a twelfth of the year's target a month
+        bayi_imunisasi=rng.randint(0, max(1, round(bayi * (0.05 + 0.02 * posture)))),
         program_tambahan=("BKB", "TOGA") if posture >= 2 and rng.random() < 0.4 else (),
         kk=kk,
         kk_dana_sehat=round(kk * rng.uniform(0.1 + 0.13 * posture, 0.3 + 0.15 * posture)),
     )
+
+
+def _reported_at(schedule: Schedule, period: Period) -> datetime:
+    """The day after hari buka, 10:00 WIB: when a kader would have sent it."""
+    day = schedule.hari_buka(period) + timedelta(days=1)
+    return datetime.combine(day, time(3, 0), tzinfo=UTC)
 
 
 async def seed_demo(db: Database, now: datetime) -> DemoPeople:
@@ -83,7 +121,7 @@ async def seed_demo(db: Database, now: datetime) -> DemoPeople:
         kab = await upsert_area(tx, "21.71", "Kota Batam", Level.KABUPATEN, prov)
         kec = await upsert_area(tx, KECAMATAN_CODE, "Batu Aji", Level.KECAMATAN, kab)
         desa = await upsert_area(tx, DESA_CODE, "Bukit Tempayan", Level.DESA, kec)
-        rng = random.Random(20261122)
+        rng = random.Random(20261125)
         current = Period(now.year, now.month)
         for i, (code, name, schedule, posture) in enumerate(POSYANDU):
             p = await upsert_posyandu(
@@ -94,10 +132,12 @@ async def seed_demo(db: Database, now: datetime) -> DemoPeople:
                 await add_identity(tx, kader.id, "console", DEMO_KADER)
             else:
                 await add_identity(tx, kader.id, "console", f"+62812000001{i:02d}")
-            s = rng.randint(35, 70)
+            base = _MAWAR if i == 0 else _Base.draw(rng)
             for back in range(12, 0, -1):
-                report = _month(rng, current.shift(-back), posture, s)
-                await save_report(tx, p.id, report, by=kader.id, at=now, channel="console")
+                period = current.shift(-back)
+                report = _month(rng, period, posture, base)
+                at = min(now, _reported_at(p.schedule, period))
+                await save_report(tx, p.id, report, by=kader.id, at=at, channel="console")
         supervisor = await create_person(tx, "Bidan Rina", Role.SUPERVISOR, now, area_id=kec.id)
         await add_identity(tx, supervisor.id, "console", DEMO_SUPERVISOR)
     return DemoPeople(DEMO_KADER, DEMO_SUPERVISOR, created=True)

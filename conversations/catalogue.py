@@ -34,6 +34,10 @@ MESSAGES: dict[str, str] = {
         "Terlalu banyak kode salah. Coba lagi setelah pukul {time}, "
         "atau minta bantuan bidan/puskesmas Anda."
     ),
+    "register.busy": (
+        "Maaf, pendaftaran sedang sibuk. Coba lagi sekitar satu jam lagi, "
+        "atau minta bantuan bidan/puskesmas Anda."
+    ),
     "register.ask_name": (
         "Kode benar: {place}.\nSiapa nama Anda? Mis. Bu Sari.\nKetik BATAL untuk berhenti."
     ),
@@ -62,6 +66,8 @@ MESSAGES: dict[str, str] = {
         "UBAH D 41 - ubah satu angka\n"
         "RIWAYAT - 6 bulan terakhir\n"
         "PDF - laporan bulan ini (PDF)\n"
+        "JADWAL - jadwal hari buka\n"
+        "STOP PENGINGAT / MULAI PENGINGAT - pengingat mati / nyala\n"
         "BATAL - berhenti"
     ),
     "help.quick": (
@@ -75,6 +81,8 @@ MESSAGES: dict[str, str] = {
         "STRATA - jumlah posyandu per strata\n"
         "POSYANDU <nama> - angka satu posyandu\n"
         "REKAP - ringkasan wilayah (PDF)\n"
+        "JADWAL <posyandu> - lihat atau atur hari buka\n"
+        "STOP PENGINGAT / MULAI PENGINGAT - pengingat mati / nyala\n"
         "LAGI - halaman berikutnya"
     ),
     "hint.kader": (
@@ -129,7 +137,17 @@ MESSAGES: dict[str, str] = {
         "atau BATAL untuk membuangnya."
     ),
     "report.cancelled": "Laporan {period} dibatalkan, tidak ada yang disimpan.",
-    "report.expired": "Laporan {period} yang belum selesai sudah terlalu lama, jadi dihapus.",
+    "report.expired": (
+        "Laporan {period} yang belum selesai sudah dihapus: lama tidak dilanjutkan dan "
+        "batas lapor bulan itu sudah lewat."
+    ),
+    "report.sent": "Laporan {period} sudah dikirim {who} pada {when}.",
+    "closed.draft_question": (
+        "Laporan {period} sedang diisi dan belum selesai.\n"
+        "Catat {period} sebagai TIDAK BUKA dan buang isian itu? Balas YA, atau TIDAK untuk "
+        "melanjutkan laporan."
+    ),
+    "closed.kept": "Baik, tidak dicatat TIDAK BUKA. Laporan {period} dilanjutkan.",
     # --- the questions --------------------------------------------------------------------
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
@@ -201,6 +219,9 @@ MESSAGES: dict[str, str] = {
         "Tulis nama kegiatannya, pisahkan dengan koma, mis. BKB, PAUD. Atau ketik TIDAK."
     ),
     "answer.programme_long": "Terlalu panjang. Tulis paling banyak 8 nama singkat, mis. BKB.",
+    "answer.programme_which": (
+        "Kegiatan apa saja? Tulis namanya, pisahkan dengan koma, mis. BKB, PAUD."
+    ),
     "answer.soft": "{message}\nBalas YA jika benar, atau ketik angka yang benar.",
     "answer.back_first": "Ini pertanyaan pertama.",
     # --- summary and saving ---------------------------------------------------------------
@@ -273,9 +294,10 @@ MESSAGES: dict[str, str] = {
     "history.month": "{month}: D/S {d_s} · N/D {n_d}",
     "history.closed": "{month}: tidak buka",
     "history.missing": "{month}: belum lapor",
-    "history.trend_up": "Tren D/S: naik, {first} menjadi {last}.",
-    "history.trend_down": "Tren D/S: turun, {first} menjadi {last}.",
-    "history.trend_flat": "Tren D/S: tetap sekitar {last}.",
+    "history.trend_up": "Tren {ratio}: naik, {first} menjadi {last}.",
+    "history.trend_down": "Tren {ratio}: turun, {first} menjadi {last}.",
+    "history.trend_flat": "Tren {ratio}: tetap sekitar {last}.",
+    "history.trend_none_ratio": "Tren {ratio}: belum cukup data.",
     "history.trend_none": "Belum cukup data untuk melihat tren.",
     "pdf.none": "Belum ada laporan {period}. Ketik LAPOR untuk mengisinya.",
     "pdf.unknown": "Bulan tidak dikenal. Contoh: PDF NOV atau PDF 2026-11.",
@@ -303,18 +325,69 @@ MESSAGES: dict[str, str] = {
     "area.posyandu_no_report": "Belum ada laporan dalam 12 bulan terakhir.",
     "area.period_unknown": "Bulan tidak dikenal. Contoh: {command} NOV atau {command} 2026-11.",
     "area.period_future": "{period} belum tiba.",
+    "area.rekap_none": (
+        "Tidak ada data laporan untuk {period} di {area}, jadi tidak ada rekap bulan itu."
+    ),
+    # --- hari buka (JADWAL) ------------------------------------------------------------------
+    "jadwal.show": "Jadwal Posyandu {posyandu}: {schedule}.\nHari buka berikutnya: {days}.",
+    "jadwal.unknown": "Jadwal Posyandu {posyandu} belum diketahui.",
+    "jadwal.moved_mark": "(dipindah)",
+    "jadwal.kader_note": "Jadwal diatur oleh bidan/pembina wilayah.",
+    "jadwal.kader_change": (
+        "Jadwal hanya bisa diubah oleh bidan/pembina wilayah. Hubungi mereka jika hari buka "
+        "berubah."
+    ),
+    "jadwal.change_hint": (
+        "Untuk mengubah: JADWAL {code} tanggal 12, JADWAL {code} selasa ke-2, "
+        "atau JADWAL {code} pindah 2026-12-15 (sekali saja)."
+    ),
+    "jadwal.usage": (
+        "Ketik JADWAL, nama atau kode posyandu, lalu jadwalnya, mis.\n"
+        "JADWAL {code} tanggal 12\n"
+        "JADWAL {code} selasa ke-2\n"
+        "JADWAL {code} pindah 2026-12-15"
+    ),
+    "jadwal.none": (
+        'Posyandu "{query}" tidak ada di wilayah {area}. '
+        "Jadwal hanya bisa dilihat dan diatur untuk posyandu di wilayah Anda."
+    ),
+    "jadwal.pick_hint": "Ketik JADWAL <kode> lalu jadwalnya, mis. JADWAL {code} tanggal 12.",
+    "jadwal.bad_schedule": (
+        "Jadwal tidak dikenal. Contoh: JADWAL {code} tanggal 12, JADWAL {code} selasa ke-2, "
+        "JADWAL {code} kamis terakhir."
+    ),
+    "jadwal.bad_date": (
+        "Tanggal tidak dikenal. Tulis pindah lalu TAHUN-BULAN-TANGGAL, "
+        "mis. JADWAL {code} pindah 2026-12-15."
+    ),
+    "jadwal.past": "{day} sudah lewat. Hari buka hanya bisa dipindah ke hari ini atau nanti.",
+    "jadwal.same": "Jadwal Posyandu {posyandu} sudah {schedule}. Tidak ada yang diubah.",
+    "jadwal.set": (
+        "Jadwal Posyandu {posyandu} diubah: {schedule} (sebelumnya {old}).\n"
+        "Hari buka berikutnya: {days}."
+    ),
+    "jadwal.moved": (
+        "Hari buka Posyandu {posyandu} bulan {month} dipindah ke {day}. "
+        "Jadwal tetap {schedule}.\nHari buka berikutnya: {days}."
+    ),
     # --- chat groups (Telegram) ------------------------------------------------------------
     "group.linked": (
         "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "
         "perintah /status, /belum, /strata dan /rekap bisa dipakai di grup ini."
     ),
     "group.unlinked": "Grup ini tidak lagi tersambung ke wilayah mana pun.",
+    "group.personal": "{command} hanya lewat chat pribadi dengan bot, tidak di grup.",
+    "jadwal.group_hint": "Jadwal hanya bisa diubah lewat chat pribadi dengan bot.",
     "group.not_supervisor": (
         "Hanya pembina wilayah yang terdaftar yang bisa menyambungkan grup. "
         "Daftar dulu lewat chat pribadi dengan bot (DAFTAR <kode>)."
     ),
     "group.not_linked": (
         "Grup ini belum tersambung. Pembina wilayah: ketik /sambungkan di grup ini."
+    ),
+    "group.taken": (
+        "Grup ini sudah disambungkan oleh {name}. Minta beliau mengetik /putuskan "
+        "di grup ini dulu, lalu ketik /sambungkan lagi."
     ),
     # --- reminders (the scheduler queues them as data; the bot words them here) -----------
     "reminder.h-1": (
@@ -334,10 +407,155 @@ MESSAGES: dict[str, str] = {
     "reminder.h+7.line": "- {posyandu} ({month}): {kader}",
     "reminder.no_kader": "kader belum terdaftar",
     "reminder.rekap_caption": "Ringkasan posyandu {area}, {month}.",
+    # Variables of WhatsApp templates (the template texts are registered with Twilio).
+    "template.posyandu": "Posyandu {posyandu}",
+    "template.more": "dan {count} lainnya",
     "reminders.stopped": ("Pengingat dimatikan. Ketik MULAI PENGINGAT untuk menyalakannya lagi."),
+    "reminders.started_supervisor": (
+        "Pengingat dinyalakan: daftar posyandu yang belum lapor (7 hari setelah hari buka) "
+        "dan rekap bulanan."
+    ),
+    "reminders.already_on": "Pengingat sudah menyala. Ketik STOP PENGINGAT untuk mematikan.",
+    "reminders.already_off": (
+        "Pengingat sudah mati. Ketik MULAI PENGINGAT untuk menyalakannya lagi."
+    ),
+    "reminders.on": (
+        "Pengingat menyala: sehari sebelum hari buka, pagi hari buka, dan jika belum lapor. "
+        "Ketik STOP PENGINGAT untuk mematikan."
+    ),
+    "reminders.on_supervisor": (
+        "Pengingat menyala: daftar posyandu yang belum lapor dan rekap bulanan. "
+        "Ketik STOP PENGINGAT untuk mematikan."
+    ),
+    "reminders.off": "Pengingat mati. Ketik MULAI PENGINGAT untuk menyalakannya lagi.",
     "reminders.started": (
         "Pengingat dinyalakan: sehari sebelum hari buka, pagi hari buka, dan jika belum lapor."
     ),
+    # --- PDF reports (bot/pdf, bot/documents.py) ------------------------------------------
+    "pdf.author": "Posyandu Bot",
+    "pdf.footer": "Dibuat {when} · Kode verifikasi {code} · Halaman {page}/{pages}",
+    "pdf.no_value": "—",
+    "pdf.yes": "Ya",
+    "pdf.no": "Tidak",
+    "pdf.caption.monthly_report": "Laporan {name}, {period}",
+    "pdf.caption.area_summary": "Ringkasan {name}, {period}",
+    "pdf.file.monthly_report": "laporan-{name}-{period}.pdf",
+    "pdf.file.area_summary": "rekap-{name}-{period}.pdf",
+    "pdf.monthly.title": "Laporan Bulanan Posyandu {name}",
+    "pdf.monthly.place": "Desa {desa} · Kec. {kecamatan} · {kabupaten}",
+    "pdf.monthly.period": "Bulan: {period}   ·   Hari buka: {hari_buka}",
+    "pdf.monthly.reported": "Dilaporkan oleh {who}, {when} (lewat {channel})",
+    "pdf.monthly.closed": "Posyandu tidak buka bulan ini.",
+    "pdf.monthly.values": "Angka bulan ini",
+    "pdf.monthly.skdn": "Diagram balok SKDN",
+    "pdf.monthly.ratios": "Capaian dibanding target",
+    "pdf.monthly.strata": "Strata posyandu (12 bulan terakhir)",
+    "pdf.monthly.stratum_line": "Strata: {stratum}",
+    "pdf.monthly.aktif": "Posyandu Aktif: {answer}",
+    "pdf.monthly.limiting": "Yang menahan di strata ini:",
+    "pdf.monthly.needs": "Untuk naik ke {next}:",
+    "pdf.monthly.top": "Sudah strata tertinggi. Pertahankan!",
+    "pdf.monthly.projected": "Perkiraan strata akhir tahun (dengan laju sekarang): {stratum}",
+    "pdf.monthly.missing": "Data belum ada: {fields}",
+    "pdf.monthly.trend": "Tren 12 bulan: D/S dan N/D",
+    "pdf.group.balita": "Balita",
+    "pdf.group.bumil": "Ibu hamil",
+    "pdf.group.kb": "KB",
+    "pdf.group.imunisasi": "Imunisasi",
+    "pdf.group.lain": "Lainnya",
+    "pdf.value.s": "S semua balita",
+    "pdf.value.k": "K punya KMS/KIA",
+    "pdf.value.d": "D ditimbang",
+    "pdf.value.n": "N naik berat",
+    "pdf.value.bgm": "BGM bawah garis merah",
+    "pdf.value.t2": "2T tidak naik 2x",
+    "pdf.value.bumil": "Ibu hamil",
+    "pdf.value.bumil_periksa": "Diperiksa",
+    "pdf.value.pus": "PUS",
+    "pdf.value.kb_aktif": "KB aktif",
+    "pdf.value.bayi": "Bayi 0-11 bln",
+    "pdf.value.bayi_imunisasi": "Imunisasi lengkap",
+    "pdf.value.kader": "Kader bertugas",
+    "pdf.value.kk": "KK",
+    "pdf.value.kk_dana_sehat": "KK dana sehat",
+    "pdf.value.program_tambahan": "Program tambahan",
+    "pdf.value.no_programme": "tidak ada",
+    "pdf.channel.telegram": "Telegram",
+    "pdf.channel.whatsapp": "WhatsApp",
+    "pdf.channel.console": "terminal",
+    "pdf.ratio.col.indicator": "Indikator",
+    "pdf.ratio.col.actual": "Capaian",
+    "pdf.ratio.col.target": "Target",
+    "pdf.ratio.col.status": "Keterangan",
+    "pdf.ratio.k_s": "K/S (liputan)",
+    "pdf.ratio.d_s": "D/S (partisipasi)",
+    "pdf.ratio.d_k": "D/K (kelangsungan)",
+    "pdf.ratio.n_d": "N/D (hasil penimbangan)",
+    "pdf.category.achieve": "Tercapai",
+    "pdf.category.on_track": "Hampir tercapai",
+    "pdf.category.off_track": "Jauh dari target",
+    "pdf.category.none": "Belum bisa dihitung",
+    "pdf.indicator.frekuensi_penimbangan": "Frekuensi buka/penimbangan",
+    "pdf.indicator.rerata_kader": "Rata-rata kader bertugas",
+    "pdf.indicator.rerata_ds": "Rata-rata D/S",
+    "pdf.indicator.kumulatif_kia": "Cakupan KIA (ibu hamil diperiksa)",
+    "pdf.indicator.kumulatif_kb": "Cakupan KB",
+    "pdf.indicator.kumulatif_imunisasi": "Cakupan imunisasi",
+    "pdf.indicator.program_tambahan": "Program tambahan",
+    "pdf.indicator.dana_sehat": "Cakupan dana sehat",
+    "pdf.need.missing": "{name}: data belum ada ({fields})",
+    "pdf.need.times": "{name}: {times} kali buka lagi ({actual} → {required})",
+    "pdf.need.programme": "{name}: adakan minimal satu (BKB, PAUD, TOGA, ...)",
+    "pdf.need.people": "{name}: {actual} → {required} orang",
+    "pdf.need.percent": "{name}: {actual} → {required}",
+    "pdf.legend.ds": "D/S (partisipasi)",
+    "pdf.legend.nd": "N/D (berat badan naik)",
+    "pdf.area.title": "Ringkasan Posyandu {area}",
+    "pdf.area.period": "Bulan: {period}",
+    "pdf.area.completeness": "Sudah lapor: {reported} dari {expected} posyandu ({share})",
+    "pdf.area.strata": "Jumlah posyandu per strata (12 bulan terakhir)",
+    "pdf.area.pm": "Purnama + Mandiri: {share}",
+    "pdf.area.aktif": "Posyandu Aktif: {share}",
+    "pdf.area.table": "Semua posyandu (yang perlu perhatian lebih dulu)",
+    "pdf.area.gap_note": (
+        "Terjauh: capaian bulan ini yang paling jauh dari targetnya (capaian → target)."
+    ),
+    "pdf.area.col.no": "No",
+    "pdf.area.col.posyandu": "Posyandu",
+    "pdf.area.col.posyandu.sub": "kode · desa",
+    "pdf.area.col.reported": "Lapor",
+    "pdf.area.col.ds": "D/S",
+    "pdf.area.col.nd": "N/D",
+    "pdf.area.col.stratum": "Strata",
+    "pdf.area.col.gap": "Terjauh",
+    "pdf.area.col.gap.sub": "capaian → target",
+    "pdf.area.code_note": (
+        "Kode verifikasi: wilayah-bulan-jumlah lapor-sidik data. Sidik data berubah setiap "
+        "ada laporan 12 bulan terakhir yang masuk atau diubah."
+    ),
+    "pdf.area.yes": "sudah",
+    "pdf.area.no": "BELUM",
+    # --- dates (bot/notifications.py short_date, the PDF's trend chart) -------------------
+    "date.short": "{weekday}, {day} {month} {year}",
+    "date.weekday.0": "Senin",
+    "date.weekday.1": "Selasa",
+    "date.weekday.2": "Rabu",
+    "date.weekday.3": "Kamis",
+    "date.weekday.4": "Jumat",
+    "date.weekday.5": "Sabtu",
+    "date.weekday.6": "Minggu",
+    "date.month_short.1": "Jan",
+    "date.month_short.2": "Feb",
+    "date.month_short.3": "Mar",
+    "date.month_short.4": "Apr",
+    "date.month_short.5": "Mei",
+    "date.month_short.6": "Jun",
+    "date.month_short.7": "Jul",
+    "date.month_short.8": "Agu",
+    "date.month_short.9": "Sep",
+    "date.month_short.10": "Okt",
+    "date.month_short.11": "Nov",
+    "date.month_short.12": "Des",
 }
 
 

@@ -30,6 +30,10 @@ class CommandName(StrEnum):
     BATAL = "BATAL"
     KEMBALI = "KEMBALI"
     START = "START"
+    JADWAL = "JADWAL"
+    PENGINGAT_STOP = "STOP PENGINGAT"
+    PENGINGAT_MULAI = "MULAI PENGINGAT"
+    PENGINGAT = "PENGINGAT"
 
 
 #: Words that name a command, besides the command's own name.
@@ -50,6 +54,27 @@ _ALIASES: dict[str, CommandName] = {
     "BALIK": CommandName.KEMBALI,
     "ULANG": CommandName.KEMBALI,
     "REGISTRASI": CommandName.DAFTAR,
+    "STOP_PENGINGAT": CommandName.PENGINGAT_STOP,
+    "MULAI_PENGINGAT": CommandName.PENGINGAT_MULAI,
+}
+
+#: Two-word commands by their first word: second word -> command. Checked before the
+#: one-word aliases, so "STOP PENGINGAT" is never read as "STOP" (BATAL).
+_PAIRS: dict[str, dict[str, CommandName]] = {
+    "TIDAK": {"BUKA": CommandName.TIDAK_BUKA},
+    "STOP": {"PENGINGAT": CommandName.PENGINGAT_STOP},
+    "MATIKAN": {"PENGINGAT": CommandName.PENGINGAT_STOP},
+    "BERHENTI": {"PENGINGAT": CommandName.PENGINGAT_STOP},
+    "MULAI": {"PENGINGAT": CommandName.PENGINGAT_MULAI},
+    "NYALAKAN": {"PENGINGAT": CommandName.PENGINGAT_MULAI},
+    "PENGINGAT": {
+        "STOP": CommandName.PENGINGAT_STOP,
+        "OFF": CommandName.PENGINGAT_STOP,
+        "MATI": CommandName.PENGINGAT_STOP,
+        "MULAI": CommandName.PENGINGAT_MULAI,
+        "ON": CommandName.PENGINGAT_MULAI,
+        "NYALA": CommandName.PENGINGAT_MULAI,
+    },
 }
 
 _SPACE_RE = re.compile(r"\s+")
@@ -90,8 +115,10 @@ def parse_command(text: str) -> Command | None:
     if not words or not words[0]:
         return None
     first = _keyword(words[0])
-    if first == "TIDAK" and len(words) > 1 and _keyword(words[1]) == "BUKA":
-        return Command(CommandName.TIDAK_BUKA, tuple(words[2:]))
+    if len(words) > 1:
+        paired = _PAIRS.get(first, {}).get(_keyword(words[1]))
+        if paired is not None:
+            return Command(paired, tuple(words[2:]))
     name = _ALIASES.get(first)
     if name is None:
         return None

@@ -4,13 +4,24 @@ same storage transaction as the session and the replies."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from conversations.model import Role
 from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
+from storage.schedule import Schedule
 
-__all__ = ["Effect", "Register", "SaveReport", "StepResult"]
+__all__ = [
+    "CodeFailed",
+    "Effect",
+    "MoveHariBuka",
+    "Register",
+    "SaveReport",
+    "SetReminders",
+    "SetSchedule",
+    "StepResult",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +46,36 @@ class Register:
     area_id: int | None
 
 
-Effect = SaveReport | Register
+@dataclass(frozen=True, slots=True)
+class CodeFailed:
+    """A wrong invitation code was typed: counted (with the sender and the time) towards the
+    global limit on wrong codes."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetReminders:
+    """STOP PENGINGAT / MULAI PENGINGAT: the sender's reminders off or on."""
+
+    enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetSchedule:
+    """JADWAL <posyandu> <schedule>: the posyandu's regular hari buka (in the sender's area)."""
+
+    posyandu_id: int
+    schedule: Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class MoveHariBuka:
+    """JADWAL <posyandu> pindah <day>: that month's hari buka moves to ``day`` (once)."""
+
+    posyandu_id: int
+    day: date
+
+
+Effect = SaveReport | Register | CodeFailed | SetReminders | SetSchedule | MoveHariBuka
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
 """The engine: one inbound message in, one transaction out.
 
 For each message (one at a time per channel+address, different addresses concurrently) it
-records the channel's message id (a redelivery does nothing), loads what
-:func:`conversations.plan.plan` says the message needs, runs the pure
-:func:`conversations.step.step`, and saves the new session, the report (with its revision)
-and the replies (as outbox rows) in ONE storage transaction: all of it or none of it.
+loads what :func:`conversations.plan.plan` says the message needs from one read snapshot, runs
+the pure :func:`conversations.step.step`, and then records the channel's message id (a
+redelivery does nothing) and saves the new session, the report (with its revision) and the
+replies (as outbox rows) in ONE write transaction: all of it or none of it. Reading outside
+the writer keeps the single write connection busy only with writes.
 
 Any exception in a step is logged and answered with a short apology; nothing of the step is
 saved and the message id is not recorded, so a redelivery is handled afresh.
@@ -16,11 +17,19 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from conversations.catalogue import say
-from conversations.effects import Register, SaveReport, StepResult
+from conversations.effects import (
+    CodeFailed,
+    MoveHariBuka,
+    Register,
+    SaveReport,
+    SetReminders,
+    SetSchedule,
+    StepResult,
+)
 from conversations.inbound import Inbound
 from conversations.locks import KeyedLocks
 from conversations.model import (
@@ -45,6 +54,7 @@ from conversations.wire import reply_to_json
 from scoring import DEFAULT_SETTINGS, Period, ScoringSettings
 from storage import Connection, Database
 from storage import areas as areas_db
+from storage import groups as groups_db
 from storage import invitations as invitations_db
 from storage import outbox as outbox_db
 from storage import people as people_db
@@ -60,6 +70,8 @@ log = logging.getLogger("posyandu.engine")
 
 #: Months of hari-buka dates the step is told about, around the current month.
 _HARI_BUKA_BACK = 3
+#: Months ahead whose one-off moves are loaded (the next few hari buka for JADWAL).
+_MOVES_AHEAD = 4
 _SESSION_FLOW = "chat"
 DEFAULT_TZ = ZoneInfo("Asia/Jakarta")
 
@@ -109,32 +121,47 @@ class Engine:
     # --- one message ---------------------------------------------------------------------
     async def _handle(self, msg: Inbound) -> HandleResult:
         now = self.clock.now()
-        async with self.db.transaction() as tx:
-            if not await record_inbound(tx, msg.channel, msg.external_id, msg.received_at):
-                return HandleResult(duplicate=True)
-            await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
-            stored_person = await people_db.person_by_address(tx, msg.channel, msg.address)
+        # 1. Decide, on a read snapshot: the single writer stays free for other senders while
+        #    this one loads and steps. Nothing else writes this address's session (the lock
+        #    above), and a report saved meanwhile by someone else is caught at save time
+        #    (``base_revision``), so deciding outside the write transaction is safe.
+        async with self.db.read() as conn:
+            await conn.execute("BEGIN")
+            stored_person = await people_db.person_by_address(conn, msg.channel, msg.address)
             person = _person(stored_person) if stored_person else None
-            stored_session = await sessions_db.get_session(tx, msg.channel, msg.address)
+            stored_session = await sessions_db.get_session(conn, msg.channel, msg.address)
             session = session_from_json(
                 stored_session.answers.get("session") if stored_session else None
             )
-            tz = await self._zone(tx, person)
+            own = await self._own_posyandu(conn, person)
+            tz = await self._zone(conn, person, own)
             current = _period_at(now, tz)
             needs = plan(session, msg.text, person, current)
             ctx = Context(
                 now=now,
                 tz=tz,
                 person=person,
-                posyandu=await self._posyandu(tx, person, needs, current, now),
-                area=await self._area(tx, person, needs),
-                invitation=await self._invitation(tx, needs, now),
+                posyandu=await self._posyandu(conn, own, needs, current),
+                area=await self._area(conn, person, needs, current),
+                invitation=await self._invitation(conn, needs, now),
+                code_failures_global=await invitations_db.count_code_failures(
+                    conn, now - self.limits.wrong_code_global_window
+                )
+                if needs.code_failures
+                else 0,
+                in_group=needs.group_check
+                and await groups_db.group_link(conn, msg.channel, msg.address) is not None,
                 limits=self.limits,
                 scoring=self.scoring,
             )
-            result = step(session, msg.text, ctx)
+        result = step(session, msg.text, ctx)
+        # 2. Commit: the message id, the effects, the session and the replies, all or nothing.
+        async with self.db.transaction() as tx:
+            if not await record_inbound(tx, msg.channel, msg.external_id, msg.received_at):
+                return HandleResult(duplicate=True)
+            await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
             replies, extra, saved = await self._apply(tx, msg, result, person, tz, now)
-            await self._save_session(tx, msg, result.session, stored_session, now)
+            await self._save_session(tx, msg, result.session, stored_session, now, tz)
             count = await self._queue(tx, msg, replies, extra, now)
         return HandleResult(replies=count, saved_report=saved)
 
@@ -156,13 +183,20 @@ class Engine:
         return HandleResult(replies=1, failed=True)
 
     # --- loading -------------------------------------------------------------------------
-    async def _zone(self, conn: Connection, person: Person | None) -> tzinfo:
+    async def _own_posyandu(
+        self, conn: Connection, person: Person | None
+    ) -> posyandu_db.Posyandu | None:
+        if person is None or person.posyandu_id is None:
+            return None
+        return await posyandu_db.posyandu_by_id(conn, person.posyandu_id)
+
+    async def _zone(
+        self, conn: Connection, person: Person | None, own: posyandu_db.Posyandu | None
+    ) -> tzinfo:
         if person is None:
             return self.default_tz
-        if person.posyandu_id is not None:
-            found = await posyandu_db.posyandu_by_id(conn, person.posyandu_id)
-            if found is not None:
-                return found.tz
+        if own is not None:
+            return own.tz
         if person.area_id is not None:
             area = await areas_db.area_by_id(conn, person.area_id)
             if area is not None:
@@ -174,15 +208,11 @@ class Engine:
     async def _posyandu(
         self,
         conn: Connection,
-        person: Person | None,
+        found: posyandu_db.Posyandu | None,
         needs: Needs,
         current: Period,
-        now: datetime,
     ) -> PosyanduData | None:
-        if person is None or person.posyandu_id is None or needs.posyandu_since is None:
-            return None
-        found = await posyandu_db.posyandu_by_id(conn, person.posyandu_id)
-        if found is None:
+        if found is None or needs.posyandu_since is None:
             return None
         info = await self._info(conn, found, current)
         stored = await reports_db.list_stored_reports(conn, found.id, needs.posyandu_since, current)
@@ -193,7 +223,7 @@ class Engine:
         self, conn: Connection, p: posyandu_db.Posyandu, current: Period
     ) -> PosyanduInfo:
         first, last = current.shift(-_HARI_BUKA_BACK), current.shift(1)
-        moves = await posyandu_db.moves_for(conn, [p.id], first, last)
+        moves = await posyandu_db.moves_for(conn, [p.id], first, current.shift(_MOVES_AHEAD))
         periods = [first.shift(i) for i in range(last.months_since(first) + 1)]
         desa = await areas_db.area_by_id(conn, p.desa_id)
         return PosyanduInfo(
@@ -202,6 +232,8 @@ class Engine:
             name=p.name,
             place=f"Desa {desa.name}" if desa else "",
             hari_buka=tuple(posyandu_db.hari_buka(p, period, moves) for period in periods),
+            schedule=p.schedule,
+            moves={period: day for (_pid, period), day in moves.items()},
         )
 
     async def _names(self, conn: Connection, ids: Sequence[int | None]) -> dict[int, str]:
@@ -212,17 +244,29 @@ class Engine:
                 out[pid] = found.name
         return out
 
-    async def _area(self, conn: Connection, person: Person | None, needs: Needs) -> AreaData | None:
-        if person is None or person.area_id is None or needs.area_window is None:
+    async def _area(
+        self, conn: Connection, person: Person | None, needs: Needs, current: Period
+    ) -> AreaData | None:
+        if person is None or person.area_id is None:
+            return None
+        if needs.area_window is None and not needs.schedules:
             return None
         area = await areas_db.area_by_id(conn, person.area_id)
         if area is None:
             return None
-        first, last = needs.area_window
         members = await posyandu_db.posyandu_under(conn, area)
-        by_posyandu = await reports_db.stored_reports_for_posyandu_ids(
-            conn, [m.id for m in members], first, last
-        )
+        ids = [m.id for m in members]
+        by_posyandu: dict[int, list[reports_db.StoredReport]] = {}
+        if needs.area_window is not None:
+            first, last = needs.area_window
+            by_posyandu = await reports_db.stored_reports_for_posyandu_ids(conn, ids, first, last)
+        moves: dict[int, dict[Period, date]] = {}
+        if needs.schedules:
+            found = await posyandu_db.moves_for(
+                conn, ids, current.shift(-1), current.shift(_MOVES_AHEAD)
+            )
+            for (pid, period), day in found.items():
+                moves.setdefault(pid, {})[period] = day
         kader = await people_db.people_of_posyandu(conn, [m.id for m in members])
         phones: dict[int, str] = {}
         for ident in await people_db.identities_of(conn, [k.id for k in kader]):
@@ -247,6 +291,8 @@ class Engine:
                 code=m.code,
                 name=m.name,
                 place=f"Desa {desa_names[m.desa_id]}" if m.desa_id in desa_names else "",
+                schedule=m.schedule if needs.schedules else None,
+                moves=moves.get(m.id, {}),
             )
             reports = {s.report.period: _stored(s, names) for s in by_posyandu.get(m.id, [])}
             out.append(
@@ -337,7 +383,9 @@ class Engine:
                             effect.report.period,
                             other_name,
                             prev.submitted_at,
-                            prev.revision,
+                            # The revision the sender's report was saved as (the other's
+                            # stays as the one before it).
+                            saved_report.revision,
                             tz,
                             now,
                         )
@@ -358,7 +406,47 @@ class Engine:
                 )
                 await people_db.add_identity(tx, created.id, msg.channel, msg.address)
                 await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
+            elif isinstance(effect, CodeFailed):
+                await invitations_db.record_code_failure(tx, msg.channel, msg.address, now)
+            elif isinstance(effect, SetReminders):
+                if person is not None:
+                    await people_db.set_reminders(tx, person.id, effect.enabled)
+            elif isinstance(effect, SetSchedule | MoveHariBuka):
+                await self._change_schedule(tx, person, effect)
         return replies, others, saved
+
+    async def _change_schedule(
+        self, tx: Connection, person: Person | None, effect: SetSchedule | MoveHariBuka
+    ) -> None:
+        """JADWAL's change, once more checked against the sender's area (the step only ever
+        names a posyandu of it; this keeps it so whatever the step says)."""
+        target = await posyandu_db.posyandu_by_id(tx, effect.posyandu_id)
+        area = (
+            await areas_db.area_by_id(tx, person.area_id)
+            if person is not None and person.role.sees_area and person.area_id is not None
+            else None
+        )
+        if target is None or area is None:
+            raise PermissionError("JADWAL for a posyandu outside the sender's area")
+        low, high = areas_db.subtree_bounds(area.path)
+        if not low <= target.area_path < high:
+            raise PermissionError("JADWAL for a posyandu outside the sender's area")
+        if isinstance(effect, SetSchedule):
+            await posyandu_db.set_schedule(tx, target.id, effect.schedule)
+        else:
+            await posyandu_db.move_hari_buka(tx, target.id, effect.day)
+
+    def _session_expiry(self, session: Session, now: datetime, tz: tzinfo) -> datetime:
+        """When storage may drop the session: for a half-done report, not before the step
+        would (idle ``draft_expiry`` and the month's reporting window over), plus
+        ``session_expiry`` so the kader can still be told it was dropped."""
+        limits = self.limits
+        if session.draft is None:
+            return now + limits.session_expiry
+        closes = session.draft.period.shift(limits.months_back + 1)
+        window_end = datetime(closes.year, closes.month, 1, tzinfo=tz)
+        keep = max(limits.draft_expiry, limits.session_expiry)
+        return max(now + keep, window_end) + limits.session_expiry
 
     async def _save_session(
         self,
@@ -367,6 +455,7 @@ class Engine:
         session: Session,
         stored: sessions_db.StoredSession | None,
         now: datetime,
+        tz: tzinfo,
     ) -> None:
         session = session.touch(now)
         if session.empty:
@@ -384,7 +473,7 @@ class Engine:
                 answers={"session": session_to_json(session)},
                 started_at=stored.started_at if stored else now,
                 updated_at=now,
-                expires_at=now + self.limits.session_expiry,
+                expires_at=self._session_expiry(session, now, tz),
             ),
         )
 
@@ -408,7 +497,7 @@ class Engine:
 
 
 def _person(p: people_db.Person) -> Person:
-    return Person(p.id, p.name, Role(p.role.value), p.posyandu_id, p.area_id)
+    return Person(p.id, p.name, Role(p.role.value), p.posyandu_id, p.area_id, p.reminders)
 
 
 def _stored(s: reports_db.StoredReport, names: dict[int, str]) -> StoredReport:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import math
+from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
 from conversations.periods import format_period_short
+from storage.schedule import WEEKDAYS
 
-__all__ = ["choice_list", "clock_time", "count", "moment", "percent", "short_month"]
+__all__ = [
+    "choice_list",
+    "clock_time",
+    "count",
+    "day_name",
+    "moment",
+    "percent",
+    "percent_of_target",
+    "sentence",
+    "short_month",
+]
 
 short_month = format_period_short
 
@@ -17,6 +29,25 @@ def percent(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value * 100:.0f}%"
+
+
+def percent_of_target(value: float | None, target: float | None) -> str:
+    """Like :func:`percent`, but a value below its target never reads as reaching it: when
+    rounding would show 80% for 79.5% against a target of 80%, it shows "79,5%" (rounded
+    down to one decimal, Indonesian decimal comma)."""
+    if value is None or target is None or value >= target:
+        return percent(value)
+    shown = percent(value)
+    if shown != percent(target):
+        return shown
+    tenths = math.floor(value * 1000 + 1e-9) / 10
+    return f"{tenths:.1f}".replace(".", ",") + "%"
+
+
+def sentence(text: str) -> str:
+    """The text with its first letter in upper case (rule messages start with a label that
+    may be lower case: "ibu hamil berubah ...")."""
+    return text[:1].upper() + text[1:]
 
 
 def count(value: int | None) -> str:
@@ -34,6 +65,12 @@ def moment(when: datetime, tz: tzinfo, now: datetime) -> str:
     local = when.astimezone(tz)
     year = "" if local.year == now.astimezone(tz).year else f" {local.year}"
     return f"{local.day} {_MONTHS[local.month - 1]}{year} pukul {local:%H.%M}"
+
+
+def day_name(day: date) -> str:
+    """ "Sabtu 12 Des 2026"."""
+    weekday = WEEKDAYS[day.weekday()].capitalize()
+    return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def clock_time(when: datetime, tz: tzinfo) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,10 +13,21 @@ __all__ = ["Inbound"]
 class Inbound:
     """``channel`` names the adapter ("telegram", "whatsapp", "console"); ``address`` is the
     sender within it (chat id, phone number); ``external_id`` is the channel's message id,
-    used to ignore redeliveries; ``received_at`` is timezone-aware."""
+    used to ignore redeliveries; ``received_at`` is timezone-aware. A lone surrogate in
+    ``text`` (a forged JSON escape, undecodable console bytes) becomes U+FFFD: it could not
+    be stored or sent back."""
 
     channel: str
     address: str
     text: str
     external_id: str
     received_at: datetime
+
+    def __post_init__(self) -> None:
+        try:
+            self.text.encode("utf-8")
+        except UnicodeEncodeError:
+            object.__setattr__(self, "text", _SURROGATE.sub("\ufffd", self.text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

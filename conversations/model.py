@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from scoring import DEFAULT_SETTINGS, MonthReport, Period, ScoringSettings
+from storage.schedule import Schedule
 
 __all__ = [
     "AreaData",
@@ -45,6 +46,8 @@ class Person:
     role: Role
     posyandu_id: int | None = None
     area_id: int | None = None
+    #: False after STOP PENGINGAT: the scheduler sends this person no reminders.
+    reminders: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,10 @@ class PosyanduInfo:
     place: str = ""
     #: Hari buka dates (local) known around today: a few months back and the next one.
     hari_buka: tuple[date, ...] = ()
+    #: The regular schedule (loaded for JADWAL and a kader's own posyandu).
+    schedule: Schedule | None = None
+    #: One-off moves around today, by the month whose hari buka moved.
+    moves: Mapping[Period, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +123,18 @@ class Limits:
 
     wrong_code_limit: int = 5
     wrong_code_window: timedelta = timedelta(hours=1)
+    #: Wrong invitation codes allowed from everyone together within the global window; once
+    #: reached, no code is checked (for anyone) until the window has moved on.
+    wrong_code_global_limit: int = 200
+    wrong_code_global_window: timedelta = timedelta(hours=1)
+    #: A pending question (which month, a name, LAGI pages) is forgotten after this long
+    #: without a message.
     session_expiry: timedelta = timedelta(days=7)
+    #: A half-done report is kept at least this long after the kader's last message AND at
+    #: least until its month can no longer be reported (``months_back``); only when both
+    #: have passed is it dropped, and the kader is told at their next message. Default 60
+    #: days: a report started on hari buka outlives the whole reporting window.
+    draft_expiry: timedelta = timedelta(days=60)
     page_size: int = 8
     #: A report may be for the current month or up to this many months back.
     months_back: int = 2
@@ -135,6 +153,13 @@ class Context:
     posyandu: PosyanduData | None = None
     area: AreaData | None = None
     invitation: Invitation | None = None
+    #: Wrong invitation codes from everyone within ``limits.wrong_code_global_window``
+    #: (loaded only for DAFTAR from a newcomer).
+    code_failures_global: int = 0
+    #: The sender's address is a chat group linked to an area (loaded for JADWAL and the
+    #: PENGINGAT commands): everyone there speaks with the supervisor's scope, so nothing
+    #: may be changed from it.
+    in_group: bool = False
     limits: Limits = field(default_factory=Limits)
     scoring: ScoringSettings = DEFAULT_SETTINGS
 

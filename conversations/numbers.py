@@ -1,6 +1,7 @@
 """Counts as kader type them: digits inside text ("ada 42 anak"), thousand separators
 ("1.250"), Indonesian number words ("empat puluh dua", "seratus dua belas", "seribu") and
-plain zero phrases ("tidak ada", "nihil").
+plain zero phrases ("tidak ada", "nihil"). Larger scales ("satu juta", "2 juta", "semiliar")
+are read too, so they are refused as too large instead of being misread as 1 or 2.
 
 Pure. :func:`parse_count` returns the count or the reason it is not one; it never raises.
 """
@@ -42,12 +43,32 @@ _UNITS: dict[str, int] = {
 }
 _SE_WORDS: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
 _SUB_SCALES = frozenset({"belas", "puluh", "ratus"})
-_SCALES = frozenset({*_SUB_SCALES, "ribu"})
+#: Scales above the hundreds, largest first, with their "se-" form ("sejuta" = 1 juta).
+_BIG_SCALES: tuple[tuple[str, str | None, int], ...] = (
+    ("triliun", "setriliun", 10**12),
+    ("miliar", "semiliar", 10**9),
+    ("milyar", "semilyar", 10**9),
+    ("juta", "sejuta", 10**6),
+    ("ribu", "seribu", 10**3),
+)
+_SCALES = frozenset({*_SUB_SCALES, *(name for name, _se, _v in _BIG_SCALES)})
+_SE_BIG = frozenset(se for _n, se, _v in _BIG_SCALES if se is not None)
 _ZERO_WORDS = frozenset({"nol", "kosong", "nihil"})
-_NUMBER_WORDS = frozenset({*_UNITS, *_SE_WORDS, *_SCALES, *_ZERO_WORDS})
+_NUMBER_WORDS = frozenset({*_UNITS, *_SE_WORDS, *_SCALES, *_SE_BIG, *_ZERO_WORDS})
 #: Morphemes a joined word ("duapuluh", "limabelas") may be split into, longest first.
-_MORPHEMES: tuple[str, ...] = tuple(sorted({*_UNITS, *_SE_WORDS, *_SCALES}, key=len, reverse=True))
-_DIGIT_MULTIPLIERS: dict[str, int] = {"ribu": 1000, "rb": 1000, "ratus": 100}
+_MORPHEMES: tuple[str, ...] = tuple(
+    sorted({*_UNITS, *_SE_WORDS, *_SCALES, *_SE_BIG}, key=len, reverse=True)
+)
+_DIGIT_MULTIPLIERS: dict[str, int] = {
+    "ribu": 1000,
+    "rb": 1000,
+    "ratus": 100,
+    "juta": 10**6,
+    "jt": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "triliun": 10**12,
+}
 _NEGATIVE_WORDS = frozenset({"minus", "negatif"})
 _DECIMAL_WORDS = frozenset({"koma", "setengah", "seperempat"})
 #: Phrases meaning "none" (checked when the text holds no number at all).
@@ -136,19 +157,16 @@ def _words_value(words: Sequence[str]) -> int | None:
         return 0
     if any(w in _ZERO_WORDS for w in words):
         return None
-    i, total = 0, 0
-    if words[0] == "seribu":
-        total, i = 1000, 1
-    else:
-        head, j = _below_thousand(words, 0)
-        if j < len(words) and words[j] == "ribu" and head > 0:
-            total, i = head * 1000, j + 1
-        elif j == len(words) and j > 0:
-            return head
-        else:
-            return None
+    i, total, n = 0, 0, len(words)
+    for name, se, scale in _BIG_SCALES:
+        if i < n and words[i] == se:
+            total, i = total + scale, i + 1
+            continue
+        head, j = _below_thousand(words, i)
+        if j < n and words[j] == name and head > 0:
+            total, i = total + head * scale, j + 1
     rest, j = _below_thousand(words, i)
-    if j != len(words):
+    if j != n or j == 0:
         return None
     return total + rest
 

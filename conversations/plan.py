@@ -24,7 +24,19 @@ __all__ = ["HISTORY_MONTHS", "Needs", "plan"]
 HISTORY_MONTHS = 15
 
 _AREA_COMMANDS = frozenset(
-    {CommandName.STATUS, CommandName.BELUM, CommandName.STRATA, CommandName.POSYANDU}
+    {
+        CommandName.STATUS,
+        CommandName.BELUM,
+        CommandName.STRATA,
+        CommandName.POSYANDU,
+        CommandName.REKAP,
+    }
+)
+
+
+#: Commands that change the sender's own settings: refused from a linked group.
+_PERSONAL_COMMANDS = frozenset(
+    {CommandName.PENGINGAT, CommandName.PENGINGAT_STOP, CommandName.PENGINGAT_MULAI}
 )
 
 
@@ -36,6 +48,14 @@ class Needs:
     area_window: tuple[Period, Period] | None = None
     #: Look up this invitation code.
     invitation_code: str | None = None
+    #: Count the recent wrong invitation codes of everyone (the global limit).
+    code_failures: bool = False
+    #: Load the sender's area with every posyandu's schedule and one-off moves (JADWAL);
+    #: without ``area_window``, no reports.
+    schedules: bool = False
+    #: Check whether the sender's address is a chat group linked to an area (where anyone
+    #: in the group speaks with the supervisor's scope: nothing may be changed from there).
+    group_check: bool = False
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:
@@ -52,7 +72,7 @@ def plan(session: Session, raw: str, person: Person | None, current: Period) -> 
     cmd = parse_command(normalise(raw))
     if person is None:
         if cmd is not None and cmd.name in (CommandName.DAFTAR, CommandName.START):
-            return Needs(invitation_code=normalise_code(cmd.args))
+            return Needs(invitation_code=normalise_code(cmd.args), code_failures=bool(cmd.args))
         if isinstance(session.awaiting, AwaitName):
             return Needs(invitation_code=session.awaiting.code)
         return Needs()
@@ -63,6 +83,10 @@ def plan(session: Session, raw: str, person: Person | None, current: Period) -> 
             if requested is not None and requested < since:
                 since = requested.shift(-1)
         return Needs(posyandu_since=since)
+    if cmd is not None and cmd.name is CommandName.JADWAL:
+        return Needs(schedules=True, group_check=True)
+    if cmd is not None and cmd.name in _PERSONAL_COMMANDS:
+        return Needs(group_check=True)
     if cmd is None or cmd.name not in _AREA_COMMANDS:
         return Needs()
     through = current

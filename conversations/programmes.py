@@ -13,6 +13,9 @@ MAX_PROGRAMMES = 8
 MAX_PROGRAMME_CHARS = 40
 
 _NONE = frozenset({"-", "0", "TIDAK ADA", "TDK ADA", "NIHIL", "KOSONG", "BELUM ADA", "TIDAK_ADA"})
+#: "Yes, there were some" without saying which: the names are asked for, never stored as
+#: a programme called "YA".
+_SOME = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
 _SPLIT_RE = re.compile(r"\s*(?:[,;/+]|\bdan\b)\s*", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[\w .()'-]+$")
 
@@ -21,6 +24,8 @@ class ProgrammeProblem(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     NOT_A_NAME = "not_a_name"
+    #: "ya" / "ada": which ones?
+    WHICH = "which"
 
 
 def _tidy(name: str) -> str:
@@ -28,12 +33,15 @@ def _tidy(name: str) -> str:
 
 
 def parse_programmes(text: str) -> tuple[str, ...] | ProgrammeProblem:
-    """The programme names (``()`` for "none"), or why the answer is not usable."""
+    """The programme names (``()`` for "none"), or why the answer is not usable ("ya" alone
+    is :attr:`ProgrammeProblem.WHICH`: the names are still to come)."""
     norm = normalise(text)
     if not norm:
         return ProgrammeProblem.EMPTY
     if norm.upper() in _NONE or parse_yes_no(norm) is False:
         return ()
+    if norm.upper().strip(" .!") in _SOME or parse_yes_no(norm) is True:
+        return ProgrammeProblem.WHICH
     if len(norm) > MAX_PROGRAMMES * (MAX_PROGRAMME_CHARS + 2):
         return ProgrammeProblem.TOO_LONG
     names = [part.strip(" .") for part in _SPLIT_RE.split(norm)]

@@ -18,6 +18,7 @@ from scoring import Period
 
 __all__ = [
     "AwaitChange",
+    "AwaitClosed",
     "AwaitName",
     "AwaitPeriod",
     "Awaiting",
@@ -100,7 +101,17 @@ class AwaitChange:
     prefill: Prefill | None = None
 
 
-Awaiting = AwaitName | AwaitPeriod | AwaitChange
+@dataclass(frozen=True, slots=True)
+class AwaitClosed:
+    """TIDAK BUKA while a report for that month is half done: waiting for YA (record it as
+    not open, dropping the half-done report) or TIDAK (keep the report and go on)."""
+
+    period: Period
+    #: The saved report's revision it replaces; None when the month has no saved report.
+    revision: int | None = None
+
+
+Awaiting = AwaitName | AwaitPeriod | AwaitChange | AwaitClosed
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +207,8 @@ def _awaiting_to(a: Awaiting | None) -> dict[str, Any] | None:
             "revision": a.revision,
             "prefill": _prefill_to(a.prefill),
         }
+    if isinstance(a, AwaitClosed):
+        return {"kind": "closed", "period": str(a.period), "revision": a.revision}
     return None
 
 
@@ -213,6 +226,9 @@ def _awaiting_from(raw: Any) -> Awaiting | None:
         return AwaitChange(
             Period.parse(raw["period"]), int(raw["revision"]), _prefill_from(raw["prefill"])
         )
+    if kind == "closed":
+        revision = raw["revision"]
+        return AwaitClosed(Period.parse(raw["period"]), None if revision is None else int(revision))
     raise ValueError(f"unknown awaiting kind {kind!r}")
 
 

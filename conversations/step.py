@@ -13,12 +13,23 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.commands import Command, CommandName, normalise, parse_command
 from conversations.effects import StepResult
-from conversations.flows import area, closed, edit, history, registration, report, start
+from conversations.flows import (
+    area,
+    closed,
+    edit,
+    history,
+    registration,
+    reminders,
+    report,
+    schedule,
+    start,
+)
 from conversations.flows.common import done, text
 from conversations.model import Context, Person, Role
 from conversations.periods import format_period
 from conversations.replies import Reply, Text
-from conversations.session import AwaitChange, AwaitName, AwaitPeriod, Session
+from conversations.session import AwaitChange, AwaitClosed, AwaitName, AwaitPeriod, Session
+from scoring import Period
 
 __all__ = ["KADER_COMMANDS", "SUPERVISOR_COMMANDS", "step"]
 
@@ -41,6 +52,10 @@ SUPERVISOR_COMMANDS = frozenset(
         CommandName.REKAP,
     }
 )
+#: A person's own settings: never changed from a linked group.
+_PERSONAL = frozenset(
+    {CommandName.PENGINGAT, CommandName.PENGINGAT_STOP, CommandName.PENGINGAT_MULAI}
+)
 #: Commands that deal with a report in progress themselves (others get a reminder of it).
 _DRAFT_AWARE = frozenset(
     {
@@ -62,14 +77,32 @@ def step(session: Session, raw: str, ctx: Context) -> StepResult:
     return replace(result, session=result.session.touch(ctx.now), replies=replies)
 
 
+def reportable(period: Period, ctx: Context) -> bool:
+    """Whether a report for ``period`` may still be made (the reporting window)."""
+    return period >= ctx.current_period.shift(-ctx.limits.months_back)
+
+
 def _expire(session: Session, ctx: Context) -> tuple[Session, tuple[Reply, ...]]:
+    """Forget a pending question after ``session_expiry``; a half-done report only once it
+    has been idle for ``draft_expiry`` AND its month can no longer be reported (the kader is
+    told)."""
     updated = session.updated_at
-    if updated is None or ctx.now - updated <= ctx.limits.session_expiry:
+    if updated is None:
         return session, ()
+    idle = ctx.now - updated
+    limits = ctx.limits
+    draft = session.draft
     notes: tuple[Reply, ...] = ()
-    if session.draft is not None:
-        notes = (text("report.expired", period=format_period(session.draft.period)),)
-    return Session(wrong_codes=session.wrong_codes, updated_at=updated), notes
+    if (
+        draft is not None
+        and idle > max(limits.draft_expiry, limits.session_expiry)
+        and not reportable(draft.period, ctx)
+    ):
+        notes = (text("report.expired", period=format_period(draft.period)),)
+        draft = None
+    if idle > limits.session_expiry:
+        return Session(draft=draft, wrong_codes=session.wrong_codes, updated_at=updated), notes
+    return replace(session, draft=draft), notes
 
 
 def _hint(person: Person) -> Text:
@@ -87,6 +120,8 @@ def _route(session: Session, raw: str, ctx: Context) -> StepResult:
     if cmd is not None:
         return _command(session, cmd, person, ctx)
     waiting = session.awaiting
+    if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
+        return closed.answer_closed(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitPeriod) and ctx.posyandu is not None:
         return start.answer_period(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitChange) and ctx.posyandu is not None:
@@ -146,6 +181,16 @@ def _command(session: Session, cmd: Command, person: Person, ctx: Context) -> St
         result = area.lagi(session)
     elif name is CommandName.DAFTAR:
         result = done(session, text("register.already", name=person.name))
+    elif name is CommandName.JADWAL:
+        result = _jadwal(session, cmd, person, ctx)
+    elif name in _PERSONAL and ctx.in_group:
+        result = done(session, text("group.personal", command=name.value))
+    elif name is CommandName.PENGINGAT_STOP:
+        result = reminders.set_reminders(session, person, enabled=False)
+    elif name is CommandName.PENGINGAT_MULAI:
+        result = reminders.set_reminders(session, person, enabled=True)
+    elif name is CommandName.PENGINGAT:
+        result = reminders.reminders_status(session, person)
     else:
         result = done(session, _help(person))
     return _remind(result, cmd, ctx)
@@ -155,6 +200,16 @@ def _help(person: Person) -> Text:
     if person.role is Role.KADER:
         return Text("\n".join((say("help.kader"), say("help.quick"))))
     return text("help.supervisor")
+
+
+def _jadwal(session: Session, cmd: Command, person: Person, ctx: Context) -> StepResult:
+    if person.role is Role.KADER:
+        if ctx.posyandu is None:
+            return done(session, text("role.no_posyandu"))
+        return schedule.jadwal_kader(ctx, session, cmd.args)
+    if person.area_id is None or ctx.area is None:
+        return done(session, text("role.no_area"))
+    return schedule.jadwal_area(ctx, session, ctx.area, cmd.args)
 
 
 def _remind(result: StepResult, cmd: Command, ctx: Context) -> StepResult:
@@ -169,6 +224,10 @@ def _remind(result: StepResult, cmd: Command, ctx: Context) -> StepResult:
 def _batal(session: Session, ctx: Context) -> StepResult:
     waiting = session.awaiting
     cleared = replace(session, awaiting=None, pages=())
+    if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
+        # BATAL to "record TIDAK BUKA and drop the half-done report?": nothing is recorded
+        # and the report is kept.
+        return closed.keep_draft(ctx, cleared)
     if isinstance(waiting, AwaitChange):
         return done(cleared, text("report.cancelled", period=format_period(waiting.period)))
     if session.draft is not None:
@@ -195,21 +254,17 @@ def _kader(session: Session, cmd: Command, ctx: Context, waiting: object) -> Ste
 
 def _supervisor(session: Session, cmd: Command, person: Person, ctx: Context) -> StepResult:
     name = cmd.name
-    if person.area_id is None:
-        return done(session, text("role.no_area"))
-    if name is CommandName.REKAP:
-        period = area.area_period(cmd.args, ctx.current_period)
-        if isinstance(period, str):
-            return done(session, text(period, command=name.value, period=" ".join(cmd.args)[:20]))
-        return area.rekap(ctx, session, person.area_id, period)
     data = ctx.area
-    if data is None:
+    if person.area_id is None or data is None:
         return done(session, text("role.no_area"))
     if name is CommandName.POSYANDU:
         return area.posyandu(ctx, session, data, cmd.args)
     period = area.area_period(cmd.args, ctx.current_period)
     if isinstance(period, str):
-        return done(session, text(period, command=name.value, period=" ".join(cmd.args)[:20]))
+        refusal = area.period_refusal(period, name.value, cmd.args, ctx.current_period)
+        return done(session, refusal)
+    if name is CommandName.REKAP:
+        return area.rekap(ctx, session, data, period)
     if name is CommandName.STATUS:
         return area.status(ctx, session, data, period)
     if name is CommandName.BELUM:

@@ -23,9 +23,8 @@ __all__ = ["KADER_SCRIPT", "SUPERVISOR_SCRIPT", "register"]
 #: The demo kader reports this month in one line, asks for the history and the PDF.
 KADER_SCRIPT = (
     "BANTUAN\n"
-    "LAPOR S=52 K=50 D=44 N=35 BGM=1 T2=1 KADER=6 BUMIL=7 BUMIL_PERIKSA=5 PUS=110 "
+    "LAPOR S=67 K=64 D=57 N=46 BGM=1 T2=1 KADER=6 BUMIL=7 BUMIL_PERIKSA=5 PUS=106 "
     "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB\n"
-    "YA\n"
     "RIWAYAT\n"
     "PDF\n"
 )

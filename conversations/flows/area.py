@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from conversations.catalogue import say
 from conversations.effects import StepResult
 from conversations.flows.common import done, text
-from conversations.flows.summary import RATIO_LABELS, ratio_line
+from conversations.flows.summary import gap_line, ratio_line
 from conversations.format import count, percent
 from conversations.model import AreaData, AreaMember, Context
 from conversations.periods import format_period, parse_period
@@ -27,7 +27,18 @@ from scoring import (
     rollup,
 )
 
-__all__ = ["area_period", "belum", "lagi", "posyandu", "rekap", "status", "strata"]
+__all__ = [
+    "area_period",
+    "belum",
+    "find_members",
+    "lagi",
+    "paged",
+    "period_refusal",
+    "posyandu",
+    "rekap",
+    "status",
+    "strata",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,15 @@ def area_period(args: Sequence[str], current: Period) -> Period | str:
     if period > current:
         return "area.period_future"
     return period
+
+
+def period_refusal(key: str, command: str, args: Sequence[str], current: Period) -> Text:
+    """The answer to a month :func:`area_period` refused (``key``): the month by its name."""
+    if key == "area.period_future":
+        period = parse_period(" ".join(args), current)
+        if period is not None:
+            return text(key, period=format_period(period))
+    return text(key, command=command, period=" ".join(args)[:20])
 
 
 def _members(ctx: Context, area: AreaData, period: Period) -> list[_Member]:
@@ -78,13 +98,15 @@ def _rollup_of(members: Sequence[_Member]) -> tuple[dict[Stratum, int], int, int
     return result.counts, result.expected, result.reported, result.aktif
 
 
-def _paged(
-    session: Session, ctx: Context, head: str, items: Sequence[str]
+def paged(
+    session: Session, ctx: Context, head: str, items: Sequence[str], footer: str = ""
 ) -> tuple[Session, Reply]:
+    """The first page of ``items`` under ``head`` (the rest kept for LAGI); ``footer`` closes
+    the first page and is not counted as an item."""
     size = ctx.limits.page_size
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)] or [[]]
     pages = ["\n".join(chunk) for chunk in chunks]
-    first = "\n".join(x for x in (head, pages[0]) if x)
+    first = "\n".join(x for x in (head, pages[0], footer) if x)
     rest = tuple(pages[1:])
     if rest:
         first += "\n" + say("pages.more", left=len(items) - size)
@@ -124,7 +146,7 @@ def status(ctx: Context, session: Session, area: AreaData, period: Period) -> St
         return done(session, Text("\n".join(head)))
     head.append(say("area.not_yet_title", count=len(missing)))
     items = [f"{i}. {name}" for i, name in enumerate(missing, start=1)]
-    new_session, reply = _paged(session, ctx, "\n".join(head), items)
+    new_session, reply = paged(session, ctx, "\n".join(head), items)
     return done(new_session, reply)
 
 
@@ -149,7 +171,7 @@ def belum(ctx: Context, session: Session, area: AreaData, period: Period) -> Ste
         items.append(
             say("area.belum_item", number=i, posyandu=m.posyandu.info.name, contact=contact)
         )
-    new_session, reply = _paged(session, ctx, head, items)
+    new_session, reply = paged(session, ctx, head, items)
     return done(new_session, reply)
 
 
@@ -174,7 +196,9 @@ def _fold(value: str) -> str:
     return "".join(c for c in text_ if c.isalnum())
 
 
-def _find(area: AreaData, query: str) -> list[AreaMember]:
+def find_members(area: AreaData, query: str) -> list[AreaMember]:
+    """The area's posyandu a name or code names: the code, else the exact name, else every
+    name or desa containing it (accents, case and spaces ignored)."""
     key = _fold(query)
     if not key:
         return []
@@ -195,7 +219,7 @@ def posyandu(ctx: Context, session: Session, area: AreaData, args: Sequence[str]
     query = " ".join(args).strip()
     if not query:
         return done(session, text("area.posyandu_usage"))
-    found = _find(area, query)
+    found = find_members(area, query)
     if not found:
         return done(session, text("area.posyandu_none", query=query[:40], area=area.name))
     if len(found) > 1:
@@ -209,8 +233,8 @@ def posyandu(ctx: Context, session: Session, area: AreaData, args: Sequence[str]
             )
             for i, m in enumerate(found, start=1)
         ]
-        items.append(say("area.posyandu_pick_hint", code=found[0].posyandu.info.code))
-        new_session, reply = _paged(session, ctx, head, items)
+        hint = say("area.posyandu_pick_hint", code=found[0].posyandu.info.code)
+        new_session, reply = paged(session, ctx, head, items, hint)
         return done(new_session, reply)
     return done(session, _detail(ctx, found[0]))
 
@@ -240,17 +264,10 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
                 n=count(report.n),
             )
         )
-        lines.append(ratio_line(report))
+        lines.append(ratio_line(report, ctx.scoring))
         worst = largest_gap(ctx, report)
         if worst is not None:
-            lines.append(
-                say(
-                    "saved.gap",
-                    ratio=RATIO_LABELS[worst.indicator],
-                    actual=percent(worst.actual),
-                    target=percent(worst.target),
-                )
-            )
+            lines.append(gap_line(worst))
     try:
         result = assess_stratum([r.report for r in data.reports.values()], current, ctx.scoring)
     except InvalidReportError:
@@ -265,5 +282,10 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
     return Text("\n".join(lines))
 
 
-def rekap(ctx: Context, session: Session, area_id: int, period: Period) -> StepResult:
-    return done(session, Document("area_summary", {"area_id": area_id, "period": str(period)}))
+def rekap(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+    """The area summary PDF; when no posyandu of the area has any report in the 12 months
+    through ``period`` there is nothing to summarise, and the supervisor is told so."""
+    if not any(p <= period for m in area.members for p in m.posyandu.reports):
+        return done(session, text("area.rekap_none", period=format_period(period), area=area.name))
+    params = {"area_id": area.id, "period": str(period)}
+    return done(session, Document("area_summary", params))

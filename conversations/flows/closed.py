@@ -1,21 +1,27 @@
-"""TIDAK BUKA [month]: the posyandu did not open that month."""
+"""TIDAK BUKA [month]: the posyandu did not open that month. A half-done report for that
+month is never thrown away silently: the kader is asked first."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
+from conversations.catalogue import say
+from conversations.commands import parse_yes_no
 from conversations.effects import SaveReport, StepResult
-from conversations.flows.common import done, posyandu_of, sent_line, text
+from conversations.flows import report
+from conversations.flows.common import done, match_choice, posyandu_of, sent_line, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import saved_replies
 from conversations.model import Context
 from conversations.periods import format_period, parse_period
 from conversations.replies import Text
-from conversations.session import Draft, Session, Stage
+from conversations.session import AwaitClosed, Draft, Session, Stage
 from scoring import MonthReport
 
-__all__ = ["tidak_buka"]
+__all__ = ["answer_closed", "keep_draft", "tidak_buka"]
+
+_CHOICES = ("YA", "TIDAK")
 
 
 def tidak_buka(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
@@ -31,14 +37,22 @@ def tidak_buka(ctx: Context, session: Session, args: Sequence[str]) -> StepResul
     draft = session.draft
     if draft is not None and draft.period != period:
         return done(session, text("report.draft_other", period=format_period(draft.period)))
-    session = replace(session, draft=None, awaiting=None)
     stored = data.reports.get(period)
     if stored is not None and not stored.report.buka:
         return done(session, text("report.already_closed", period=format_period(period)))
+    name = format_period(period)
+    if draft is not None:
+        # A report for this month is half done: ask before dropping it.
+        lines = [say("closed.draft_question", period=name)]
+        if stored is not None:
+            lines.insert(0, sent_line(ctx, stored, "report.sent", name))
+        awaiting = AwaitClosed(period, stored.revision if stored is not None else None)
+        return done(replace(session, awaiting=awaiting), Text("\n".join(lines), _CHOICES))
+    session = replace(session, awaiting=None)
     closed = MonthReport(period=period, buka=False)
     if stored is None:
-        name = ctx.person.name if ctx.person else ""
-        replies = saved_replies(ctx, data, closed, name, replaces=False)
+        person = ctx.person.name if ctx.person else ""
+        replies = saved_replies(ctx, data, closed, person, replaces=False)
         return done(session, *replies, effects=(SaveReport(data.info.id, closed, None),))
     confirm = Draft(
         posyandu_id=data.info.id,
@@ -47,5 +61,35 @@ def tidak_buka(ctx: Context, session: Session, args: Sequence[str]) -> StepResul
         stage=Stage.SUMMARY,
         base_revision=stored.revision,
     )
-    question = sent_line(ctx, stored, "report.exists_closed", format_period(period))
+    question = sent_line(ctx, stored, "report.exists_closed", name)
     return done(replace(session, draft=confirm), Text(question, ("YA", "BATAL")))
+
+
+def answer_closed(ctx: Context, session: Session, raw: str, waiting: AwaitClosed) -> StepResult:
+    """YA: record the month as not open (the half-done report is dropped); TIDAK: keep it."""
+    picked = match_choice(raw, _CHOICES)
+    yes = parse_yes_no(picked or raw)
+    if yes is None:
+        return done(
+            session, text("closed.draft_question", _CHOICES, period=format_period(waiting.period))
+        )
+    if not yes:
+        return keep_draft(ctx, session)
+    data = posyandu_of(ctx)
+    closed = MonthReport(period=waiting.period, buka=False)
+    person = ctx.person.name if ctx.person else ""
+    replaces = waiting.revision is not None
+    replies = saved_replies(ctx, data, closed, person, replaces=replaces)
+    effect = SaveReport(data.info.id, closed, waiting.revision)
+    return done(replace(session, draft=None, awaiting=None), *replies, effects=(effect,))
+
+
+def keep_draft(ctx: Context, session: Session) -> StepResult:
+    """TIDAK BUKA not recorded: the half-done report goes on where it was."""
+    cleared = replace(session, awaiting=None)
+    draft = cleared.draft
+    if draft is None:
+        return done(cleared, text("nothing.cancel"))
+    current = report.prompt(ctx, draft)
+    body = f"{say('closed.kept', period=format_period(draft.period))}\n\n{current.body}"
+    return done(cleared, Text(body, current.choices))

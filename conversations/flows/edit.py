@@ -14,7 +14,7 @@ from conversations.flows import report
 from conversations.flows.common import done, posyandu_of, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import ratio_line
-from conversations.format import count
+from conversations.format import count, sentence
 from conversations.model import Context
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period, format_period_short, parse_period_prefix
@@ -59,7 +59,7 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
     if spec.name == PROGRAMME:
         parsed = parse_programmes(raw)
         if isinstance(parsed, ProgrammeProblem):
-            return say("answer.programme_bad")
+            return report.programme_reason(parsed)
         value = parsed
     elif spec.optional and raw.upper() in ("LEWATI", "-"):
         value = None
@@ -113,7 +113,7 @@ def ubah(
     problems = check_report(changed, rule_context(ctx, data, period))
     hard = [p for p in problems if p.hard]
     if hard:
-        return done(session, text("edit.refused", reason=hard[0].message))
+        return done(session, text("edit.refused", reason=sentence(hard[0].message)))
     if problems:
         values = changed.values()
         confirm = Draft(
@@ -134,7 +134,7 @@ def ubah(
                 old=_show(old),
                 new=_show(request.value),
             ),
-            ratio_line(changed),
+            ratio_line(changed, ctx.scoring),
         )
     )
     effect = SaveReport(data.info.id, changed, stored.revision)

@@ -13,27 +13,26 @@ from conversations.periods import format_period, format_period_short, parse_peri
 from conversations.replies import Document, Text
 from conversations.session import Session
 from scoring import month_ratios
-from scoring.forecast import linear_trend
 
 __all__ = ["TREND_FLAT", "pdf", "riwayat"]
 
-#: A D/S trend smaller than this per month (in share points) reads as "tetap".
-TREND_FLAT = 0.01
+#: The first and the last month shown that differ by less than this (a share: 0.03 is 3
+#: percentage points) read as "tetap".
+TREND_FLAT = 0.03
 
 
-def _trend(values: Sequence[float]) -> str:
+def _trend(ratio: str, values: Sequence[float]) -> str:
+    """The trend of one ratio over the months shown: the first month with a value against
+    the last one ("naik, 71% menjadi 82%")."""
     if len(values) < 2:
-        return say("history.trend_none")
-    start = linear_trend(values, 1)
-    end = linear_trend(values, len(values))
-    assert start is not None and end is not None
-    slope = (end - start) / (len(values) - 1)
-    first, last = percent(values[0]), percent(values[-1])
-    if slope > TREND_FLAT:
-        return say("history.trend_up", first=first, last=last)
-    if slope < -TREND_FLAT:
-        return say("history.trend_down", first=first, last=last)
-    return say("history.trend_flat", last=last)
+        return say("history.trend_none_ratio", ratio=ratio)
+    first, last = values[0], values[-1]
+    shown = {"ratio": ratio, "first": percent(first), "last": percent(last)}
+    if last - first >= TREND_FLAT:
+        return say("history.trend_up", **shown)
+    if first - last >= TREND_FLAT:
+        return say("history.trend_down", **shown)
+    return say("history.trend_flat", **shown)
 
 
 def riwayat(ctx: Context, session: Session) -> StepResult:
@@ -42,6 +41,7 @@ def riwayat(ctx: Context, session: Session) -> StepResult:
     months = [current.shift(-i) for i in range(ctx.limits.history_months - 1, -1, -1)]
     lines = [say("history.title", posyandu=data.info.name)]
     ds: list[float] = []
+    nd: list[float] = []
     for period in months:
         month = format_period_short(period)
         stored = data.reports.get(period)
@@ -57,7 +57,12 @@ def riwayat(ctx: Context, session: Session) -> StepResult:
         )
         if ratios.d_s is not None:
             ds.append(ratios.d_s)
-    lines.append(_trend(ds))
+        if ratios.n_d is not None:
+            nd.append(ratios.n_d)
+    if len(ds) < 2 and len(nd) < 2:
+        lines.append(say("history.trend_none"))
+    else:
+        lines += [_trend("D/S", ds), _trend("N/D", nd)]
     return done(session, Text("\n".join(lines)))
 
 

@@ -1,5 +1,5 @@
-"""Newcomers: the welcome, DAFTAR <kode> (limited wrong codes per address), the name, and
-the confirmation of who they are now."""
+"""Newcomers: the welcome, DAFTAR <kode> (wrong codes limited per address and globally), the
+name, and the confirmation of who they are now."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from conversations.commands import normalise, parse_command
-from conversations.effects import Register, StepResult
+from conversations.effects import CodeFailed, Register, StepResult
 from conversations.flows.common import done, text
 from conversations.format import clock_time
 from conversations.model import Context, Invitation, Role
@@ -55,6 +55,9 @@ def daftar(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
     code = normalise_code(args)
     if not args:
         return done(session, text("register.ask_code"))
+    if ctx.code_failures_global >= ctx.limits.wrong_code_global_limit:
+        # Someone is guessing codes: none is checked for anyone until the window moves on.
+        return done(session, text("register.busy"))
     invitation = ctx.invitation
     if code is None or invitation is None or invitation.code != code:
         wrong = (*wrong, ctx.now)
@@ -65,7 +68,9 @@ def daftar(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
             reply = text("register.too_many", time=until)
         else:
             reply = text("register.wrong_code", code=shown, left=left)
-        return done(replace(session, wrong_codes=wrong, awaiting=None), reply)
+        return done(
+            replace(session, wrong_codes=wrong, awaiting=None), reply, effects=(CodeFailed(),)
+        )
     if not invitation.usable:
         return done(session, text("register.unusable", code=code))
     awaiting = AwaitName(code)

@@ -11,7 +11,7 @@ from conversations.effects import SaveReport, StepResult
 from conversations.fields import FIELD_BY_NAME, FIELDS, PROGRAMME, RARE_FIELDS
 from conversations.flows.common import done, match_choice, posyandu_of, text
 from conversations.flows.summary import saved_replies, summary_text
-from conversations.format import count
+from conversations.format import count, sentence
 from conversations.model import Context, PosyanduData
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period
@@ -27,6 +27,7 @@ __all__ = [
     "begin",
     "change_value",
     "number_reason",
+    "programme_reason",
     "prompt",
     "soft_key",
 ]
@@ -36,6 +37,14 @@ _SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 
 def soft_key(problem: Problem) -> str:
     return f"{problem.rule}:{problem.field}"
+
+
+def programme_reason(problem: ProgrammeProblem) -> str:
+    if problem is ProgrammeProblem.TOO_LONG:
+        return say("answer.programme_long")
+    if problem is ProgrammeProblem.WHICH:
+        return say("answer.programme_which")
+    return say("answer.programme_bad")
 
 
 def number_reason(problem: NumberProblem, field: str) -> str:
@@ -105,11 +114,13 @@ def _question(ctx: Context, draft: Draft, header: bool) -> Text:
         extra=extra,
     )
     if header:
+        started = draft.counts or draft.programmes is not None
         start = say(
-            "report.start_rest" if draft.counts or draft.programmes is not None else "report.start",
+            "report.start_rest" if started else "report.start",
             period=format_period(draft.period),
             posyandu=data.info.name,
-            total=len(draft.queue),
+            # Still to answer: the current question and the ones after it.
+            total=len(draft.queue) - draft.position,
         )
         body = f"{start}\n\n{body}"
     return Text(body)
@@ -121,11 +132,13 @@ def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
     if draft.stage is Stage.PERIOD_SOFT:
         problems = _period_problems(ctx, data, draft)
         message = problems[0].message if problems else ""
-        return text("period.soft", ("YA", "TIDAK"), message=message)
+        return text("period.soft", ("YA", "TIDAK"), message=sentence(message))
     if draft.stage is Stage.SOFT and draft.current is not None and draft.pending is not None:
         soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
         if soft:
-            return text("answer.soft", ("YA", "TIDAK"), message=soft[0].message)
+            # One choice only: channels without buttons show no numbered list, so a typed
+            # number is always the corrected value, never "choice 1" or "choice 2".
+            return text("answer.soft", ("YA",), message=sentence(soft[0].message))
     if draft.stage in (Stage.FIELD, Stage.SOFT) and draft.current is not None:
         return _question(ctx, draft, header)
     problems = _report_problems(ctx, data, draft)
@@ -173,7 +186,7 @@ def begin(
 def _ask_again(ctx: Context, session: Session, draft: Draft, reason: str) -> StepResult:
     draft = replace(draft, stage=Stage.FIELD, pending=None)
     question = prompt(ctx, draft)
-    body = say("answer.problem", reason=reason, question=question.body)
+    body = say("answer.problem", reason=sentence(reason), question=question.body)
     return done(replace(session, draft=draft), Text(body, question.choices))
 
 
@@ -218,8 +231,7 @@ def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str)
         return _accept(ctx, session, draft, PROGRAMME, found.value, set())
     parsed = parse_programmes(answer)
     if isinstance(parsed, ProgrammeProblem):
-        key = "answer.programme_long" if parsed is ProgrammeProblem.TOO_LONG else None
-        return _ask_again(ctx, session, draft, say(key or "answer.programme_bad"))
+        return _ask_again(ctx, session, draft, programme_reason(parsed))
     return _accept(ctx, session, draft, PROGRAMME, parsed, set())
 
 
@@ -284,7 +296,10 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
     data = posyandu_of(ctx)
     reply = normalise(raw)
     yes: bool | None = None
-    if draft.stage is not Stage.FIELD:
+    if draft.stage is Stage.SOFT:
+        # Words only: a number typed here is the corrected value (see prompt()).
+        yes = parse_yes_no(reply)
+    elif draft.stage is not Stage.FIELD:
         picked = match_choice(reply, prompt(ctx, draft).choices)
         if picked == "BATAL":
             return _cancel(session, draft)
@@ -350,7 +365,8 @@ def change_value(
             hard = [p for p in problems if p.hard]
             if hard:
                 current = prompt(ctx, draft)
-                body = say("answer.problem", reason=hard[0].message, question=current.body)
+                reason = sentence(hard[0].message)
+                body = say("answer.problem", reason=reason, question=current.body)
                 return done(session, Text(body, current.choices))
         new = replace(draft, counts={**draft.counts, field: number})
         old_text, new_text = count(draft.counts.get(field)), count(number)

@@ -6,14 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.catalogue import say
-from conversations.format import count, percent
+from conversations.format import count, percent, percent_of_target, sentence
 from conversations.model import Context, PosyanduData
 from conversations.periods import format_period, format_period_short
 from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
-from scoring import MonthReport, Problem, month_ratios
+from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
 
-__all__ = ["RATIO_LABELS", "ratio_line", "saved_replies", "stratum_line", "summary_text"]
+__all__ = [
+    "RATIO_LABELS",
+    "gap_line",
+    "ratio_line",
+    "saved_replies",
+    "stratum_line",
+    "summary_text",
+]
 
 RATIO_LABELS: dict[str, str] = {"k_s": "K/S", "d_s": "D/S", "d_k": "D/K", "n_d": "N/D"}
 
@@ -27,9 +34,26 @@ _LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def ratio_line(report: MonthReport) -> str:
+def ratio_line(report: MonthReport, scoring: ScoringSettings = DEFAULT_SETTINGS) -> str:
+    """ "D/S 73% · N/D 79,5% · K/S 91%": a ratio just below its target never reads as on it."""
     r = month_ratios(report)
-    return say("summary.ratios", d_s=percent(r.d_s), n_d=percent(r.n_d), k_s=percent(r.k_s))
+    t = scoring.targets
+    return say(
+        "summary.ratios",
+        d_s=percent_of_target(r.d_s, t.d_s),
+        n_d=percent_of_target(r.n_d, t.n_d),
+        k_s=percent_of_target(r.k_s, t.k_s),
+    )
+
+
+def gap_line(gap: Gap) -> str:
+    """ "Kesenjangan terbesar: D/S 73%, target 85%." (79,5% rather than 80% against 80%)."""
+    return say(
+        "saved.gap",
+        ratio=RATIO_LABELS[gap.indicator],
+        actual=percent_of_target(gap.actual, gap.target),
+        target=percent(gap.target),
+    )
 
 
 def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str) -> str | None:
@@ -68,18 +92,18 @@ def summary_text(
         return Text(f"{body}\n{say('summary.ask_closed')}", ("YA", "BATAL"))
     lines = [say("summary.title", period=period, posyandu=data.info.name)]
     lines += _value_lines(report)
-    lines.append(ratio_line(report))
+    lines.append(ratio_line(report, ctx.scoring))
     stratum = stratum_line(ctx, data, report, "summary.stratum") if not blocking else None
     if stratum:
         lines.append(stratum)
     if blocking:
         lines.append(say("summary.blocked"))
-        lines += [f"- {p.message}" for p in blocking]
+        lines += [f"- {sentence(p.message)}" for p in blocking]
         lines.append(say("summary.ask_blocked"))
         return Text("\n".join(lines), ("BATAL",))
     if warnings:
         lines.append(say("summary.warnings"))
-        lines += [f"- {p.message}" for p in warnings]
+        lines += [f"- {sentence(p.message)}" for p in warnings]
     lines.append(say("summary.ask"))
     return Text("\n".join(lines), ("YA", "BATAL"))
 
@@ -105,17 +129,10 @@ def saved_replies(
         return (Text(body),)
     key = "saved.revision" if replaces else "saved.thanks"
     lines = [say(key, name=name, period=period)]
-    lines.append(ratio_line(report))
+    lines.append(ratio_line(report, ctx.scoring))
     worst = largest_gap(ctx, report)
     if worst is not None:
-        lines.append(
-            say(
-                "saved.gap",
-                ratio=RATIO_LABELS[worst.indicator],
-                actual=percent(worst.actual),
-                target=percent(worst.target),
-            )
-        )
+        lines.append(gap_line(worst))
     elif month_ratios(report).d_s is not None:
         lines.append(say("saved.no_gap"))
     stratum = stratum_line(ctx, data, report, "saved.stratum")

@@ -1,18 +1,26 @@
-"""The catalogue: every key the code uses exists, every field has its question."""
+"""The catalogue: every key the code uses exists, every field has its question, and no
+Indonesian sentence hides in ``bot/`` outside it."""
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
 
+from bot.documents import CHANNELS, GROUPS, RATIOS
+from bot.pdf.area import COLUMNS
 from conversations.catalogue import MESSAGES
 from conversations.fields import FIELDS
 from conversations.numbers import NumberProblem
 from conversations.quick import QuickProblemKind
+from scoring import COUNT_FIELDS, GapCategory, IndicatorId
 
 ROOT = Path(__file__).resolve().parents[2] / "conversations"
+BOT = ROOT.parent / "bot"
 _CALL_RE = re.compile(r"""\b(?:say|text)\(\s*"([a-z_.]+)"|"([a-z_]+\.[a-z_.]+)"\s*(?:if|else)""")
+#: In ``bot/`` only calls count ("posyandu.log" if ... is a file name there).
+_SAY_RE = re.compile(r'\bsay\(\s*"([a-z_.]+)"')
 
 
 def _used_keys() -> set[str]:
@@ -20,6 +28,8 @@ def _used_keys() -> set[str]:
     for path in ROOT.rglob("*.py"):
         for match in _CALL_RE.finditer(path.read_text("utf-8")):
             keys.add(match.group(1) or match.group(2))
+    for path in BOT.rglob("*.py"):
+        keys.update(_SAY_RE.findall(path.read_text("utf-8")))
     return keys
 
 
@@ -47,3 +57,91 @@ def test_templates_are_well_formed() -> None:
         names = [n for _t, n, _f, _c in string.Formatter().parse(template) if n]
         assert all(n.isidentifier() for n in names), key
         assert template == template.strip(), key
+
+
+def test_every_key_the_pdfs_build_exists() -> None:
+    """Keys the bot puts together at run time (``say(f"pdf.indicator.{id}")``)."""
+    keys = [f"pdf.indicator.{i.value}" for i in IndicatorId]
+    keys += [f"pdf.category.{c.value}" for c in GapCategory] + ["pdf.category.none"]
+    keys += [f"pdf.ratio.{name}" for name in RATIOS] + [f"pdf.channel.{c}" for c in CHANNELS]
+    keys += [f"pdf.ratio.col.{c}" for c in ("indicator", "actual", "target", "status")]
+    for col in COLUMNS:
+        keys.append(f"pdf.area.col.{col.key}")
+        assert (f"pdf.area.col.{col.key}.sub" in MESSAGES) == col.sub, col.key
+    for group, fields in GROUPS:
+        keys += [f"pdf.group.{group}", *(f"pdf.value.{f}" for f in fields)]
+    keys += [f"date.weekday.{d}" for d in range(7)]
+    keys += [f"date.month_short.{m}" for m in range(1, 13)]
+    assert sorted(k for k in keys if k not in MESSAGES) == []
+    shown = {f for _g, fields in GROUPS for f in fields}
+    assert shown == {*COUNT_FIELDS, "program_tambahan"}
+
+
+#: Words that give an Indonesian sentence away, matched whole, in lower case or capitalised:
+#: command words in capitals (BELUM, TIDAK BUKA) are what people type, not what the bot says.
+#: ("hari buka" is not among them: the operator's English uses it as the term it is.)
+TELLTALE = [
+    *("ada", "belum", "bisa", "bulan", "dan", "dari", "dengan", "dibuat", "ini", "kali"),
+    *("ketik", "lagi", "laporan", "lapor", "lainnya", "maaf", "orang", "ringkasan", "semua"),
+    *("silakan", "sudah", "terima", "tidak", "untuk", "yang"),
+]
+_TELLTALE_RE = re.compile(r"\b(?:" + "|".join(f"{w}|{w.capitalize()}" for w in TELLTALE) + r")\b")
+#: Calls whose strings are for the operator: logging, and argparse's help and descriptions.
+LOG_CALLS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+ARGPARSE_CALLS = {"ArgumentParser", "add_argument", "add_parser", "add_subparsers"}
+OPERATOR_KEYWORDS = {"help", "description", "epilog", "usage"}
+#: Literals that look Indonesian but are not bot text, by file (relative to bot/). Keep short.
+ALLOWED: dict[str, set[str]] = {
+    # A file name of last resort: the grant always carries the document's own name.
+    "media.py": {"laporan.pdf"},
+}
+
+
+def _indonesian_literals(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every string literal in ``source`` with a telltale word, but for
+    docstrings and the operator's strings (logging, argparse)."""
+    tree = ast.parse(source)
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = body[0] if body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            operator = [*node.args, *(k.value for k in node.keywords)]
+            if name not in LOG_CALLS | ARGPARSE_CALLS:
+                operator = [k.value for k in node.keywords if k.arg in OPERATOR_KEYWORDS]
+            skip.update(id(sub) for part in operator for sub in ast.walk(part))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and _TELLTALE_RE.search(node.value)
+    ]
+
+
+def test_the_detector_sees_bot_text_and_spares_the_operators() -> None:
+    found = _indonesian_literals(
+        'reply = "Laporan belum masuk."\n'
+        'name = f"laporan-{code}.pdf"\n'
+        'log.info("laporan belum dikirim")\n'
+        'parser.add_argument("--period", help="bulan laporan")\n'
+        'demo = "STATUS\\nBELUM\\nTIDAK BUKA"\n'
+        'def f() -> None:\n    """Ketik LAPOR untuk laporan."""\n'
+    )
+    assert found == [(1, "Laporan belum masuk."), (2, "laporan-")]
+
+
+def test_bot_keeps_its_indonesian_in_the_catalogue() -> None:
+    offences = []
+    for path in sorted(BOT.rglob("*.py")):
+        allowed = ALLOWED.get(path.relative_to(BOT).as_posix(), set())
+        for line, text in _indonesian_literals(path.read_text("utf-8")):
+            if text not in allowed:
+                offences.append(f"bot/{path.relative_to(BOT)}:{line}: {text!r}")
+    assert offences == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -10,12 +10,15 @@ from hypothesis import strategies as st
 
 from conversations.commands import CommandName, parse_command, parse_yes_no
 from conversations.fields import FIELDS, field_by_alias
+from conversations.flows.schedule import split_jadwal
+from conversations.format import percent_of_target, sentence
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period, parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
 from conversations.quick import QuickProblemKind, parse_quick
 from conversations.session import (
     AwaitChange,
+    AwaitClosed,
     AwaitName,
     AwaitPeriod,
     Draft,
@@ -26,6 +29,7 @@ from conversations.session import (
     session_to_json,
 )
 from scoring import Period
+from storage.schedule import Schedule, upcoming_days
 
 NOV = Period(2026, 11)
 
@@ -77,6 +81,16 @@ def test_period_prefix_and_format() -> None:
         ("help", CommandName.BANTUAN, ()),
         ("daftar MLT1K4", CommandName.DAFTAR, ("MLT1K4",)),
         ("/start MLT1K4", CommandName.START, ("MLT1K4",)),
+        ("STOP PENGINGAT", CommandName.PENGINGAT_STOP, ()),
+        ("stop pengingat.", CommandName.PENGINGAT_STOP, ()),
+        ("/stop_pengingat", CommandName.PENGINGAT_STOP, ()),
+        ("matikan pengingat", CommandName.PENGINGAT_STOP, ()),
+        ("Mulai Pengingat", CommandName.PENGINGAT_MULAI, ()),
+        ("/mulai_pengingat", CommandName.PENGINGAT_MULAI, ()),
+        ("pengingat", CommandName.PENGINGAT, ()),
+        ("STOP", CommandName.BATAL, ()),
+        ("stop dulu", CommandName.BATAL, ("dulu",)),
+        ("jadwal Melati 1 selasa ke-2", CommandName.JADWAL, ("Melati", "1", "selasa", "ke-2")),
     ],
 )
 def test_commands(text: str, name: CommandName, args: tuple[str, ...]) -> None:
@@ -111,6 +125,47 @@ def test_programmes() -> None:
     assert parse_programmes("") is ProgrammeProblem.EMPTY
     assert parse_programmes("😀") is ProgrammeProblem.NOT_A_NAME
     assert parse_programmes("a" * 500) is ProgrammeProblem.TOO_LONG
+    for yes in ("ya", "YA", "iya", "ada", "Ada."):
+        assert parse_programmes(yes) is ProgrammeProblem.WHICH, yes
+    assert parse_programmes("ada BKB") == ("ada BKB",)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("Mawar tanggal 12", ("Mawar", "tanggal 12")),
+        ("Melati 1 selasa ke-2", ("Melati 1", "selasa ke-2")),
+        ("MWR01 pindah 2026-12-15", ("MWR01", "pindah 2026-12-15")),
+        ("mawar setiap kamis terakhir", ("mawar", "setiap kamis terakhir")),
+        ("Melati 1", ("Melati 1", "")),
+        ("tanggal 12", ("", "tanggal 12")),
+        ("", ("", "")),
+    ],
+)
+def test_jadwal_splits_posyandu_and_phrase(args: str, expected: tuple[str, str]) -> None:
+    assert split_jadwal(args.split()) == expected
+
+
+def test_upcoming_days_with_a_move() -> None:
+    schedule = Schedule(day=12)
+    moves = {Period(2026, 12): date(2027, 1, 2)}  # December's hari buka held on 2 January
+    assert upcoming_days(schedule, moves, date(2026, 11, 20)) == [
+        date(2027, 1, 2),
+        date(2027, 1, 12),
+        date(2027, 2, 12),
+    ]
+    assert upcoming_days(schedule, {}, date(2026, 12, 12), 1) == [date(2026, 12, 12)]
+
+
+def test_percent_of_target_never_hides_a_gap() -> None:
+    assert percent_of_target(0.795, 0.80) == "79,5%"
+    assert percent_of_target(0.7999, 0.80) == "79,9%"
+    assert percent_of_target(0.79, 0.80) == "79%"
+    assert percent_of_target(0.80, 0.80) == "80%"
+    assert percent_of_target(0.849, 0.85) == "84,9%"
+    assert percent_of_target(None, 0.80) == "-"
+    assert sentence("ibu hamil berubah") == "Ibu hamil berubah"
+    assert sentence("") == ""
 
 
 def test_quick_report_reads_every_form() -> None:
@@ -162,7 +217,12 @@ def test_session_round_trip() -> None:
         updated_at=now,
     )
     assert session_from_json(session_to_json(session)) == session
-    for awaiting in (AwaitName("ABC"), AwaitPeriod((NOV, NOV.shift(-1)), None)):
+    for awaiting in (
+        AwaitName("ABC"),
+        AwaitPeriod((NOV, NOV.shift(-1)), None),
+        AwaitClosed(NOV, None),
+        AwaitClosed(NOV, 3),
+    ):
         other = Session(awaiting=awaiting)
         assert session_from_json(session_to_json(other)) == other
 

@@ -257,13 +257,138 @@ def test_help_by_role() -> None:
     assert "belum mengerti" in last_text(world, "kader", "apa kabar")
 
 
-def test_session_expiry() -> None:
+def test_half_done_report_is_kept_through_its_reporting_window() -> None:
+    world = World.demo()  # 14 Nov 2026: November may be reported until the end of January
+    world.send("kader", "LAPOR")
+    world.tick(timedelta(days=8))  # the old 7-day expiry used to drop it here
+    assert "(2/14)" in last_text(world, "kader", "6")
+    world.tick(timedelta(days=70))  # 30 Jan 2027: idle 70 days, but still reportable
+    assert "(3/14)" in last_text(world, "kader", "=")
+    world.tick(timedelta(days=10))  # 9 Feb: the window is over, idle only 10 days
+    assert "(4/14)" in last_text(world, "kader", "45")
+    assert world.sessions["kader"].draft is not None
+
+
+def test_half_done_report_dropped_at_last_and_the_kader_is_told() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
-    world.tick(timedelta(days=8))
-    reply = last_text(world, "kader", "6")
-    assert "terlalu lama" in reply
+    world.tick(timedelta(days=61))  # 14 Jan 2027: idle past draft_expiry, window still open
+    assert "(2/14)" in last_text(world, "kader", "6")
+    world.tick(timedelta(days=61))  # 16 Mar 2027: idle 61 days and the window is over
+    reply = last_text(world, "kader", "48")
+    assert "Laporan November 2026 yang belum selesai sudah dihapus" in reply
     assert world.sessions["kader"].draft is None
+
+
+def test_pending_question_still_expires_after_session_expiry() -> None:
+    world = World.demo()
+    world.limits = type(world.limits)(page_size=1)
+    world.send("spv", "STATUS")
+    assert world.sessions["spv"].pages
+    world.tick(timedelta(days=8))
+    assert "Tidak ada halaman lagi" in last_text(world, "spv", "LAGI")
+
+
+def test_soft_warning_takes_a_typed_1_or_2_as_the_value() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    soft = world.send("kader", "70").replies[0]
+    assert isinstance(soft, Text) and soft.choices == ("YA",)
+    again = last_text(world, "kader", "1")  # a value, not "choice 1" (YA) for 70
+    assert "(48 menjadi 1)" in again
+    assert world.sessions["kader"].draft.pending == 1  # type: ignore[union-attr]
+    assert "(3/14)" in last_text(world, "kader", "48")
+    assert world.sessions["kader"].draft.counts["s"] == 48  # type: ignore[union-attr]
+
+
+def test_soft_warning_is_capitalised() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    for answer in ("6", "=", "45", "40", "30", "1", "0"):
+        world.send("kader", answer)
+    reply = last_text(world, "kader", "20")  # ibu hamil: 6 last month
+    assert reply.startswith("Ibu hamil berubah lebih dari 20%"), reply
+
+
+def test_yes_alone_to_programmes_asks_which() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    for answer in FULL_ANSWERS[:-1]:
+        world.send("kader", answer)
+    reply = last_text(world, "kader", "ya")
+    assert "Kegiatan apa saja?" in reply and "(14/14)" in reply
+    assert world.sessions["kader"].draft.programmes is None  # type: ignore[union-attr]
+    assert "Kegiatan tambahan: BKB, PAUD" in last_text(world, "kader", "BKB, PAUD")
+
+
+def test_gap_just_below_target_shows_one_decimal() -> None:
+    world = World.demo()
+    # N/D 35/44 = 79.5%: rounding would show the gap as "80%, target 80%".
+    reply = last_text(
+        world,
+        "kader",
+        "LAPOR NOV KADER=6 S=48 K=45 D=44 N=35 BGM=1 T2=0 BUMIL=6 BUMIL_PERIKSA=4 PUS=80 "
+        "KB_AKTIF=50 BAYI=12 BAYI_IMUNISASI=1 TAMBAHAN=BKB",
+    )
+    assert "N/D 79,5%" in reply
+    assert "Kesenjangan terbesar: N/D 79,5%, target 80%." in reply
+
+
+def test_trend_compares_first_and_last_month_shown() -> None:
+    world = World.demo()
+    # D/S over Jun..Okt: 71%, 90%, 85%, 60%, 82% (a fitted line is about flat).
+    for month, d in ((6, 71), (7, 90), (8, 85), (9, 60), (10, 82)):
+        world.save(1, good_month(Period(2026, month), s=100, k=100, d=d, n=d // 2), "Sari", 1)
+    reply = last_text(world, "kader", "RIWAYAT")
+    assert "Tren D/S: naik, 71% menjadi 82%." in reply
+    assert "Tren N/D: tetap sekitar 50%." in reply
+
+
+def test_posyandu_many_matches_counts_only_posyandu_left() -> None:
+    world = World.demo()
+    world.limits = type(world.limits)(page_size=2)
+    first = last_text(world, "spv", "POSYANDU Sukamaju")  # the desa of all three
+    assert "Ada 3 posyandu yang cocok" in first
+    assert "Ketik POSYANDU <kode>" in first
+    assert "Ketik LAGI untuk 1 lagi." in first
+    assert "3. Posyandu Anggrek" in last_text(world, "spv", "LAGI")
+
+
+def test_tidak_buka_never_drops_a_half_done_report_silently() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    result = world.send("kader", "TIDAK BUKA")
+    assert not result.effects
+    assert "YA" in result.replies[0].choices  # type: ignore[union-attr]
+    assert "(2/14)" in last_text(world, "kader", "TIDAK")
+    assert world.sessions["kader"].draft.counts == {"kader": 6}  # type: ignore[union-attr]
+    world.send("kader", "TIDAK BUKA")
+    result = world.send("kader", "YA")
+    assert [type(e) for e in result.effects] == [SaveReport]
+    assert world.reports[1][NOV].report.buka is False
+    assert world.sessions["kader"].draft is None
+
+
+def test_stop_pengingat_is_not_batal() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    result = world.send("kader", "STOP PENGINGAT")
+    assert [type(e).__name__ for e in result.effects] == ["SetReminders"]
+    body = "\n".join(r.body for r in result.replies if isinstance(r, Text))
+    assert "Pengingat dimatikan" in body and "Laporan November 2026 belum selesai" in body
+    assert world.sessions["kader"].draft is not None
+    assert "(3/14)" in last_text(world, "kader", "48")
+    assert "dibatalkan" in last_text(world, "kader", "STOP")  # STOP alone is still BATAL
+
+
+def test_rekap_month_names() -> None:
+    world = World.demo()
+    assert last_text(world, "spv", "REKAP 2026-12") == "Desember 2026 belum tiba."
+    reply = last_text(world, "spv", "REKAP 2019-01")
+    assert "Tidak ada data laporan untuk Januari 2019" in reply
 
 
 MESSAGES = st.one_of(
@@ -294,6 +419,11 @@ MESSAGES = st.one_of(
             "-2",
             "",
             "BKB",
+            "ya",
+            "STOP PENGINGAT",
+            "MULAI PENGINGAT",
+            "JADWAL",
+            "satu juta",
         ]
     ),
     st.integers(0, 200).map(str),

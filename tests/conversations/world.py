@@ -130,7 +130,7 @@ class World:
             tz=JAKARTA,
             person=person,
             posyandu=posyandu,
-            area=self.area_data() if needs.area_window else None,
+            area=self.area_data() if needs.area_window or needs.schedules else None,
             invitation=invitation,
             limits=self.limits,
         )
@@ -146,7 +146,7 @@ class World:
                     effect.posyandu_id,
                     effect.report,
                     person.name if person else "",
-                    person and person.id,
+                    person.id if person else None,
                 )
             elif isinstance(effect, Register):
                 self.next_person += 1
