@@ -22,24 +22,52 @@ NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 RUNS = 30
 
 
+#: Desa of the large area: posyandu are spread over them.
+DESAS = 60
+
+
 async def _seed_big(db: Database, count: int = 1500) -> None:
+    """A kabupaten of ``count`` posyandu with long, near-identical names (the worst case for
+    the table: "Posyandu Melati Indah Sejahtera 0001", ...) in :data:`DESAS` desa."""
     at = NOW.isoformat()
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO areas (id, code, name, level, parent_id, path) VALUES "
             "(100, '98', 'Prov Uji', 'provinsi', NULL, '/100/'), "
             "(101, '98.01', 'Kab Uji', 'kabupaten', 100, '/100/101/'), "
-            "(102, '98.01.01', 'Kec Uji', 'kecamatan', 101, '/100/101/102/'), "
-            "(103, '98.01.01.1001', 'Desa Uji', 'desa', 102, '/100/101/102/103/')"
+            "(102, '98.01.01', 'Kec Uji', 'kecamatan', 101, '/100/101/102/')"
+        )
+        await tx.executemany(
+            "INSERT INTO areas (id, code, name, level, parent_id, path) "
+            "VALUES (?, ?, ?, 'desa', 102, ?)",
+            [
+                (
+                    200 + j,
+                    f"98.01.01.{2001 + j}",
+                    f"Sukamaju Kidul Barat {j + 1:02d}",
+                    f"/100/101/102/{200 + j}/",
+                )
+                for j in range(DESAS)
+            ],
         )
         await tx.executemany(
             "INSERT INTO posyandu (id, code, name, desa_id, area_path, timezone, schedule) "
-            "VALUES (?, ?, ?, 103, '/100/101/102/103/', 'Asia/Jakarta', 'day:12')",
-            [(1000 + i, f"B{i:04d}", f"Posyandu Uji {i:04d}") for i in range(count)],
+            "VALUES (?, ?, ?, ?, ?, 'Asia/Jakarta', 'day:12')",
+            [
+                (
+                    1000 + i,
+                    f"B{i + 1:04d}",
+                    f"Posyandu Melati Indah Sejahtera {i + 1:04d}",
+                    200 + i % DESAS,
+                    f"/100/101/102/{200 + i % DESAS}/",
+                )
+                for i in range(count)
+            ],
         )
         rows = []
         for i in range(count):
-            for m in range(1, 12):
+            # Every seventh has not reported the month yet (November): BELUM rows.
+            for m in range(1, 12 if i % 7 else 11):
                 d = 10 + (i + m) % 25
                 rows.append((1000 + i, f"2026-{m:02d}", 5, 40, 35, d, min(d, 5 + i * m % 10), at))
         await tx.executemany(

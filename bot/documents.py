@@ -4,6 +4,7 @@ and render the PDF in a worker thread (never on the event loop)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -20,12 +21,13 @@ from bot.pdf import (
     render_posyandu_report,
 )
 from bot.pdf.model import TrendPoint
+from bot.pdf.text import percent_vs, value, vs
+from conversations.catalogue import say
 from conversations.periods import format_period
 from scoring import (
     FIELD_LABELS,
     Assessment,
     Gap,
-    GapCategory,
     IndicatorId,
     MemberStatus,
     MonthReport,
@@ -50,31 +52,26 @@ from storage.posyandu import (
     posyandu_under,
 )
 from storage.reports import (
+    StoredReport,
     get_report,
     list_reports,
-    reports_for_posyandu_ids,
+    stored_reports_for_posyandu_ids,
 )
 
 __all__ = ["DocumentNotFound", "render_document"]
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-_CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "terminal"}
-_RATIO_LABELS = {
-    "k_s": "K/S (liputan)",
-    "d_s": "D/S (partisipasi)",
-    "d_k": "D/K (kelangsungan)",
-    "n_d": "N/D (hasil penimbangan)",
-}
-_INDICATOR_WORDS: dict[IndicatorId, str] = {
-    IndicatorId.FREKUENSI_PENIMBANGAN: "Frekuensi buka/penimbangan",
-    IndicatorId.RERATA_KADER: "Rata-rata kader bertugas",
-    IndicatorId.RERATA_DS: "Rata-rata D/S",
-    IndicatorId.KUMULATIF_KIA: "Cakupan KIA (ibu hamil diperiksa)",
-    IndicatorId.KUMULATIF_KB: "Cakupan KB",
-    IndicatorId.KUMULATIF_IMUNISASI: "Cakupan imunisasi",
-    IndicatorId.PROGRAM_TAMBAHAN: "Program tambahan",
-    IndicatorId.DANA_SEHAT: "Cakupan dana sehat",
-}
+#: Channels named in the PDF (``pdf.channel.<name>``); any other is written as stored.
+CHANNELS = ("telegram", "whatsapp", "console")
+#: The month's ratios, in the order of the PDF's table (``pdf.ratio.<name>``).
+RATIOS = ("k_s", "d_s", "d_k", "n_d")
+#: The "Angka bulan ini" block: (``pdf.group.<name>``, its fields, each ``pdf.value.<field>``).
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("balita", ("s", "k", "d", "n", "bgm", "t2")),
+    ("bumil", ("bumil", "bumil_periksa")),
+    ("kb", ("pus", "kb_aktif")),
+    ("imunisasi", ("bayi", "bayi_imunisasi")),
+    ("lain", ("kader", "kk", "kk_dana_sehat", "program_tambahan")),
+)
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
@@ -96,13 +93,17 @@ async def render_document(
     if kind == "monthly_report":
         data, name = await _monthly(db, params, period, now, scoring)
         content = await asyncio.to_thread(render_posyandu_report, data)
-        caption = f"Laporan {data.posyandu}, {data.period_label}"
-        return OutgoingDocument(f"laporan-{name}-{period}.pdf", content, caption)
+        caption = say("pdf.caption.monthly_report", name=data.posyandu, period=data.period_label)
+        filename = say("pdf.file.monthly_report", name=name, period=period)
+        return OutgoingDocument(filename, content, caption)
     if kind == "area_summary":
         area_data, name = await _area(db, params, period, now, scoring)
         content = await asyncio.to_thread(render_area_summary, area_data)
-        caption = f"Ringkasan {area_data.area}, {area_data.period_label}"
-        return OutgoingDocument(f"rekap-{name}-{period}.pdf", content, caption)
+        caption = say(
+            "pdf.caption.area_summary", name=area_data.area, period=area_data.period_label
+        )
+        filename = say("pdf.file.area_summary", name=name, period=period)
+        return OutgoingDocument(filename, content, caption)
     raise DocumentNotFound(f"unknown document kind {kind!r}")
 
 
@@ -110,23 +111,43 @@ def _slug(text: str) -> str:
     return _SAFE.sub("-", text.lower()).strip("-") or "posyandu"
 
 
-def _pct(v: float | int | bool | None) -> str:
-    return "—" if v is None or isinstance(v, bool) else f"{float(v) * 100:.0f}%"
-
-
 def need_words(n: Need) -> str:
-    """What one indicator needs, in Indonesian ("2 kali buka lagi", "D/S 41% → 50%")."""
-    name = _INDICATOR_WORDS[n.indicator]
+    """What one indicator needs, in Indonesian ("2 kali buka lagi", "D/S 49,6% → 50%",
+    "4,1 → 5 orang"): decimals with a comma, and never rounded up to the requirement."""
+    name = indicator_words(n.indicator)
     if n.actual is None:
         fields = ", ".join(FIELD_LABELS.get(f, f) for f in n.missing)
-        return f"{name}: data belum ada ({fields})"
+        return say("pdf.need.missing", name=name, fields=fields)
     if n.indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
-        return f"{name}: {int(n.shortfall or 0)} kali buka lagi ({n.actual} → {n.required})"
+        return say(
+            "pdf.need.times",
+            name=name,
+            times=int(n.shortfall or 0),
+            actual=n.actual,
+            required=n.required,
+        )
+    if n.indicator is IndicatorId.PROGRAM_TAMBAHAN or isinstance(n.actual, bool):
+        return say("pdf.need.programme", name=name)
     if n.indicator is IndicatorId.RERATA_KADER:
-        return f"{name}: {float(n.actual):.1f} → {float(n.required):.0f} orang"
-    if n.indicator is IndicatorId.PROGRAM_TAMBAHAN:
-        return f"{name}: adakan minimal satu (BKB, PAUD, TOGA, ...)"
-    return f"{name}: {_pct(n.actual)} → {_pct(n.required)}"
+        actual, required = vs(float(n.actual), float(n.required), places=1)
+        return say("pdf.need.people", name=name, actual=actual, required=required)
+    actual, required = percent_vs(float(n.actual), float(n.required))
+    return say("pdf.need.percent", name=name, actual=actual, required=required)
+
+
+def indicator_words(indicator: IndicatorId) -> str:
+    """One of the eight strata indicators, named ("Cakupan KB")."""
+    return say(f"pdf.indicator.{indicator.value}")
+
+
+def ratio_words(name: str) -> str:
+    """One of the month's ratios with what it measures ("D/S (partisipasi)")."""
+    return say(f"pdf.ratio.{name}")
+
+
+def channel_words(channel: str) -> str:
+    """The channel a report came through, as the PDF names it ("Telegram", "terminal")."""
+    return say(f"pdf.channel.{channel}") if channel in CHANNELS else channel
 
 
 def _category(gap: Gap | None) -> str | None:
@@ -141,7 +162,7 @@ def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
         r = by_period.get(p)
         points.append(
             TrendPoint(
-                f"{_MONTHS[p.month - 1]} {p.year % 100:02d}",
+                f"{say(f'date.month_short.{p.month}')} {p.year % 100:02d}",
                 r.d_s if r else None,
                 r.n_d if r else None,
             )
@@ -150,39 +171,21 @@ def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
 
 
 def _groups(m: MonthReport) -> list[tuple[str, list[tuple[str, str]]]]:
-    def v(x: int | None) -> str:
-        return "—" if x is None else f"{x:,}".replace(",", ".")
-
-    programme = (
-        "—"
-        if m.program_tambahan is None
-        else (", ".join(m.program_tambahan) if m.program_tambahan else "tidak ada")
-    )
     return [
         (
-            "Balita",
-            [
-                ("S semua balita", v(m.s)),
-                ("K punya KMS/KIA", v(m.k)),
-                ("D ditimbang", v(m.d)),
-                ("N naik berat", v(m.n)),
-                ("BGM bawah garis merah", v(m.bgm)),
-                ("2T tidak naik 2x", v(m.t2)),
-            ],
-        ),
-        ("Ibu hamil", [("Ibu hamil", v(m.bumil)), ("Diperiksa", v(m.bumil_periksa))]),
-        ("KB", [("PUS", v(m.pus)), ("KB aktif", v(m.kb_aktif))]),
-        ("Imunisasi", [("Bayi 0-11 bln", v(m.bayi)), ("Imunisasi lengkap", v(m.bayi_imunisasi))]),
-        (
-            "Lainnya",
-            [
-                ("Kader bertugas", v(m.kader)),
-                ("KK", v(m.kk)),
-                ("KK dana sehat", v(m.kk_dana_sehat)),
-                ("Program tambahan", programme),
-            ],
-        ),
+            say(f"pdf.group.{group}"),
+            [(say(f"pdf.value.{field}"), _field_value(m, field)) for field in fields],
+        )
+        for group, fields in GROUPS
     ]
+
+
+def _field_value(m: MonthReport, field: str) -> str:
+    if field != "program_tambahan":
+        return value(m.count(field))
+    if m.program_tambahan is None:
+        return say("pdf.no_value")
+    return ", ".join(m.program_tambahan) if m.program_tambahan else say("pdf.value.no_programme")
 
 
 async def _monthly(
@@ -214,12 +217,12 @@ async def _monthly(
     gaps = {g.indicator: g for g in a.gaps} if a.latest_opened == period else {}
     lines = [
         RatioLine(
-            _RATIO_LABELS[name],
+            ratio_words(name),
             ratios.get(name),
             scoring.targets.get(name),
             _category(gaps.get(name)),
         )
-        for name in ("k_s", "d_s", "d_k", "n_d")
+        for name in RATIOS
     ]
     s = a.strata
     local_sent = stored.submitted_at.astimezone(tz)
@@ -231,16 +234,16 @@ async def _monthly(
         kabupaten=by_level[Level.KABUPATEN].name if Level.KABUPATEN in by_level else "",
         period_label=format_period(period),
         hari_buka=short_date(hari_buka(posyandu, period, moves)),
-        reported_by=who.name if who else "—",
+        reported_by=who.name if who else say("pdf.no_value"),
         reported_at=f"{local_sent:%d-%m-%Y %H.%M} {local_sent.tzname() or ''}".strip(),
-        channel=_CHANNELS.get(stored.channel, stored.channel),
+        channel=channel_words(stored.channel),
         buka=m.buka,
         groups=_groups(m),
         skdn={"S": m.s, "K": m.k, "D": m.d, "N": m.n},
         ratios=lines,
         stratum=s.stratum.label,
         aktif=s.posyandu_aktif,
-        limiting=[_INDICATOR_WORDS[i] for i in s.limiting],
+        limiting=[indicator_words(i) for i in s.limiting],
         needs=[need_words(n) for n in s.needs],
         next_stratum=s.next_stratum.label if s.next_stratum else None,
         projected=a.year_end.projected_stratum.label,
@@ -266,41 +269,42 @@ async def _area(
         members = await posyandu_under(conn, area)
         if not members:
             raise DocumentNotFound(f"area {area.code} has no posyandu")
-        reports = await reports_for_posyandu_ids(
+        stored = await stored_reports_for_posyandu_ids(
             conn, [p.id for p in members], period.shift(1 - scoring.window_months), period
         )
-        if not any(reports.values()):
+        if not any(stored.values()):
             raise DocumentNotFound(f"area {area.code} has no reports in the 12 months to {period}")
         desas = {a.id: a.name for a in await areas_under(conn, area, Level.DESA)}
         if area.level is Level.DESA:
             desas[area.id] = area.name
         above = await ancestors(conn, area)
     statuses: list[MemberStatus] = []
-    rows: list[tuple[tuple[int, int, float], AreaRow]] = []
+    rows: list[tuple[tuple[int, int, float, str, str], AreaRow]] = []
     for p in members:
-        months = reports.get(p.id, [])
+        months = [r.report for r in stored.get(p.id, [])]
         a = assess(months, period, scoring)
         reported = any(m.period == period for m in months)
         statuses.append(MemberStatus(a.stratum, a.posyandu_aktif, reported))
         this = next((month_ratios(m) for m in months if m.period == period), None)
         gap = a.largest_gap() if a.latest_opened == period else None
-        top = (
-            "—" if gap is None else f"{_RATIO_LABELS[gap.indicator].split()[0]} {_pct(gap.actual)}"
-        )
-        if gap is not None and gap.category is GapCategory.OFF_TRACK:
-            top += " (jauh)"
         row = AreaRow(
             posyandu=p.name,
+            code=p.code,
             desa=desas.get(p.desa_id, ""),
             reported=reported,
             d_s=this.d_s if this else None,
             n_d=this.n_d if this else None,
             stratum=a.stratum.label,
-            top_gap=top,
+            gap=None
+            if gap is None
+            else RatioLine(
+                ratio_words(gap.indicator).split()[0], gap.actual, gap.target, _category(gap)
+            ),
         )
         d_s = this.d_s if this and this.d_s is not None else -1.0
-        rows.append(((a.stratum.rank, int(reported), d_s), row))
-    rows.sort(key=lambda pair: (pair[0], pair[1].posyandu))
+        rows.append(((a.stratum.rank, int(reported), d_s, p.name, p.code), row))
+    # Worst first: lowest stratum, then not reported, then lowest D/S; ties by name and code.
+    rows.sort(key=lambda pair: pair[0])
     roll = rollup(statuses)
     local = now.astimezone(members[0].tz)
     data = AreaSummaryData(
@@ -314,6 +318,15 @@ async def _area(
         share_aktif=roll.share_aktif,
         rows=[r for _k, r in rows],
         generated_at=local,
-        verification=f"A{area.id}-{period}-{roll.reported}",
+        verification=f"A{area.id}-{period}-{roll.reported}-{_fingerprint(stored)}",
+        ds_target=scoring.targets.d_s,
+        nd_target=scoring.targets.n_d,
     )
     return data, _slug(area.code)
+
+
+def _fingerprint(stored: Mapping[int, list[StoredReport]]) -> str:
+    """Six hex digits over every (report id, revision) the summary was computed from (the
+    whole window: strata depend on it), so any new or revised report changes the code."""
+    pairs = sorted((r.id, r.revision) for reports in stored.values() for r in reports)
+    return hashlib.sha256(repr(pairs).encode()).hexdigest()[:6].upper()

@@ -1,11 +1,19 @@
-"""The area summary: completeness, strata, and every posyandu (worst first)."""
+"""The area summary: completeness, strata, and every posyandu (worst first).
+
+The table is made for a phone held upright: A4 portrait, seven columns, 10 pt type. Each
+posyandu takes two lines (three when its name needs two): its full name, then its code and
+desa, so 1,500 posyandu called "Posyandu Melati Indah Sejahtera 0001" and so on stay apart.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.charts import bar_chart
-from bot.pdf.model import AreaSummaryData
-from bot.pdf.text import T, percent
+from bot.pdf.model import AreaRow, AreaSummaryData
+from bot.pdf.text import category, percent, percent_vs, value
+from conversations.catalogue import say
 
 __all__ = ["render_area_summary"]
 
@@ -15,91 +23,195 @@ STRATUM_COLOURS = {
     "Purnama": (3, 155, 229),
     "Mandiri": (46, 125, 50),
 }
-#: Column widths (mm) of the table: fits A4 portrait with large-enough type.
-WIDTHS = (11, 44, 32, 15, 13, 13, 19, 35)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    width: float  # mm; the seven add up to the 182 mm between the margins
+    align: str
+    #: Whether the heading has a second line (``pdf.area.col.<key>.sub``).
+    sub: bool = False
+
+
+COLUMNS = (
+    Column("no", 10, "R"),
+    Column("posyandu", 72, "L", sub=True),
+    Column("reported", 16, "C"),
+    Column("ds", 14, "R"),
+    Column("nd", 14, "R"),
+    Column("stratum", 19, "C"),
+    Column("gap", 37, "L", sub=True),
+)
+WIDTH = sum(c.width for c in COLUMNS)
+#: Type size (pt), line height and the padding above and below a row's lines (mm).
+SIZE = 10.0
+LINE = 4.6
+PAD = 1.3
+#: A name longer than this many lines keeps its first line and its distinctive tail.
+NAME_LINES = 2
 
 
 def render_area_summary(data: AreaSummaryData) -> bytes:
-    title = T["area.title"].format(area=data.area)
-    pdf = ReportPDF(f"{title} - {data.period_label}", data.generated_at, data.verification)
+    title = say("pdf.area.title", area=data.area)
+    pdf = ReportPDF(
+        f"{title} - {data.period_label}",
+        data.generated_at,
+        data.verification,
+        legend=say("pdf.area.code_note"),
+    )
     pdf.add_page()
     pdf.para(title, size=17, bold=True)
     pdf.set_text_color(*COLOURS["muted"])
     pdf.para(data.parents, size=10)
     pdf.set_text_color(*COLOURS["ink"])
-    pdf.para(T["area.period"].format(period=data.period_label))
+    pdf.para(say("pdf.area.period", period=data.period_label))
     share = data.reported / data.expected if data.expected else None
     pdf.para(
-        T["area.completeness"].format(
-            reported=data.reported, expected=data.expected, share=percent(share)
+        say(
+            "pdf.area.completeness",
+            reported=value(data.reported),
+            expected=value(data.expected),
+            share=percent(share),
         ),
         size=12,
         bold=True,
     )
-    pdf.heading(T["area.strata"])
+    pdf.heading(say("pdf.area.strata"))
     bar_chart(
         pdf,
         [(label, n, STRATUM_COLOURS.get(label, COLOURS["S"])) for label, n in data.counts.items()],
         height=48,
     )
-    pdf.para(T["area.pm"].format(share=percent(data.share_purnama_mandiri)), size=12)
-    pdf.para(T["area.aktif"].format(share=percent(data.share_aktif)), size=12)
-    pdf.heading(T["area.table"])
+    pdf.para(say("pdf.area.pm", share=percent(data.share_purnama_mandiri)), size=12)
+    pdf.para(say("pdf.area.aktif", share=percent(data.share_aktif)), size=12)
+    pdf.heading(say("pdf.area.table"))
     pdf.set_text_color(*COLOURS["muted"])
-    pdf.para(T["area.gap_note"], size=9)
+    pdf.para(say("pdf.area.gap_note"), size=10)
     pdf.set_text_color(*COLOURS["ink"])
     pdf.ln(1)
-    heads = [
-        T[f"area.col.{key}"]
-        for key in ("no", "posyandu", "desa", "reported", "ds", "nd", "stratum", "gap")
-    ]
-    _header(pdf, heads)
-    pdf.set_font("DejaVu", "", 9)
-    for i, r in enumerate(data.rows, start=1):
-        if pdf.get_y() + ROW_H > pdf.page_break_trigger:
-            pdf.add_page()
-            _header(pdf, heads)
-            pdf.set_font("DejaVu", "", 9)
-        if i % 2 == 0:
-            pdf.set_fill_color(*COLOURS["band"])
-            pdf.rect(pdf.l_margin, pdf.get_y(), sum(WIDTHS), ROW_H, style="F")
-        cells = (
-            str(i),
-            r.posyandu,
-            r.desa,
-            T["area.yes"] if r.reported else T["area.no"],
-            percent(r.d_s),
-            percent(r.n_d),
-            r.stratum,
-            r.top_gap,
-        )
-        for w, align, text in zip(WIDTHS, ALIGN, cells, strict=True):
-            bold = text == T["area.no"]
-            if bold:
-                pdf.set_font("DejaVu", "B", 9)
-            pdf.cell(w, ROW_H, _fit(pdf, text, w - 2), align=align)
-            if bold:
-                pdf.set_font("DejaVu", "", 9)
-        pdf.ln(ROW_H)
+    _table(pdf, data)
     return bytes(pdf.output())
 
 
-ROW_H = 6.0
-ALIGN = ("R", "L", "L", "C", "R", "R", "L", "L")
+def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
+    """Every row, never split across pages; the headings again on top of every page."""
+    _header(pdf)
+    name_width = COLUMNS[1].width - 2 * pdf.c_margin
+    for i, r in enumerate(data.rows, start=1):
+        pdf.set_font("DejaVu", "", SIZE)
+        name = _wrap(pdf, r.posyandu, name_width)
+        place = f"{r.code} · {r.desa}" if r.desa else r.code
+        place = _fit(pdf, place, name_width)
+        height = (len(name) + 1) * LINE + 2 * PAD
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            _header(pdf)
+            pdf.set_font("DejaVu", "", SIZE)
+        top = pdf.get_y()
+        if i % 2 == 0:
+            pdf.set_fill_color(*COLOURS["band"])
+            pdf.rect(pdf.l_margin, top, WIDTH, height, style="F")
+        y = top + PAD
+        x = pdf.l_margin
+        first: dict[str, str] = {
+            "no": str(i),
+            "reported": say("pdf.area.yes") if r.reported else say("pdf.area.no"),
+            "ds": _against(r.d_s, data.ds_target),
+            "nd": _against(r.n_d, data.nd_target),
+            "stratum": r.stratum,
+        }
+        for col in COLUMNS:
+            pdf.set_xy(x, y)
+            if col.key == "posyandu":
+                for line in name:
+                    pdf.cell(col.width, LINE, line, new_x="LEFT", new_y="NEXT")
+                pdf.set_text_color(*COLOURS["muted"])
+                pdf.cell(col.width, LINE, place)
+                pdf.set_text_color(*COLOURS["ink"])
+            elif col.key == "gap":
+                _gap(pdf, r, col)
+            elif col.key == "reported" and not r.reported:
+                pdf.set_font("DejaVu", "B", SIZE)
+                pdf.set_text_color(*COLOURS["off_track"])
+                pdf.cell(col.width, LINE, first[col.key], align=col.align)
+                pdf.set_text_color(*COLOURS["ink"])
+                pdf.set_font("DejaVu", "", SIZE)
+            else:
+                pdf.cell(col.width, LINE, first[col.key], align=col.align)
+            x += col.width
+        pdf.set_xy(pdf.l_margin, top + height)
 
 
-def _header(pdf: ReportPDF, heads: list[str]) -> None:
-    """The table's headings: at its start and again at the top of every page it runs onto."""
-    pdf.set_font("DejaVu", "B", 9)
+def _against(v: float | None, target: float) -> str:
+    return percent(v) if v is None else percent_vs(v, target)[0]
+
+
+def _gap(pdf: ReportPDF, r: AreaRow, col: Column) -> None:
+    """ "D/S 84,6% → 85%" and, under it, how far in words (and colour)."""
+    g = r.gap
+    if g is None or g.actual is None or g.target is None:
+        pdf.cell(col.width, LINE, say("pdf.no_value"))
+        return
+    actual, target = percent_vs(g.actual, g.target)
+    pdf.cell(col.width, LINE, f"{g.label} {actual} → {target}", new_x="LEFT", new_y="NEXT")
+    pdf.set_text_color(*COLOURS[g.category or "none"])
+    pdf.cell(col.width, LINE, category(g.category).lower())
+    pdf.set_text_color(*COLOURS["ink"])
+
+
+def _header(pdf: ReportPDF) -> None:
+    """The table's headings (two lines: what, and what the second line of a row holds)."""
+    top = pdf.get_y()
+    height = 2 * LINE + 2 * PAD
     pdf.set_fill_color(*COLOURS["line"])
-    pdf.rect(pdf.l_margin, pdf.get_y(), sum(WIDTHS), ROW_H + 1, style="F")
-    for w, align, text in zip(WIDTHS, ALIGN, heads, strict=True):
-        pdf.cell(w, ROW_H + 1, _fit(pdf, text, w - 2), align=align)
-    pdf.ln(ROW_H + 1)
+    pdf.rect(pdf.l_margin, top, WIDTH, height, style="F")
+    x = pdf.l_margin
+    for col in COLUMNS:
+        pdf.set_xy(x, top + PAD)
+        pdf.set_font("DejaVu", "B", SIZE)
+        pdf.cell(col.width, LINE, say(f"pdf.area.col.{col.key}"), align=col.align)
+        if col.sub:
+            pdf.set_xy(x, top + PAD + LINE)
+            pdf.set_font("DejaVu", "", SIZE)
+            pdf.cell(col.width, LINE, say(f"pdf.area.col.{col.key}.sub"), align=col.align)
+        x += col.width
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _wrap(pdf: ReportPDF, text: str, width: float) -> list[str]:
+    """``text`` in lines of at most ``width``; past :data:`NAME_LINES` lines, the last line
+    keeps the end of the text (where names differ: "… Sejahtera 0001")."""
+    if pdf.get_string_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    words = text.split()
+    current = ""
+    for k, word in enumerate(words):
+        candidate = f"{current} {word}" if current else word
+        if pdf.get_string_width(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if len(lines) == NAME_LINES - 1:
+            return [*lines, _tail(pdf, " ".join(words[k:]), width)]
+        current = word if pdf.get_string_width(word) <= width else _tail(pdf, word, width)
+    return [*lines, current]
+
+
+def _tail(pdf: ReportPDF, text: str, width: float) -> str:
+    """The longest end of ``text`` that fits in ``width`` after an ellipsis."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    start = 0
+    while start < len(text) and pdf.get_string_width("…" + text[start:]) > width:
+        start += 1
+    return "…" + text[start:].lstrip()
 
 
 def _fit(pdf: ReportPDF, text: str, width: float) -> str:
-    """``text``, shortened with an ellipsis when it would not fit in ``width``."""
+    """``text``, shortened at its end with an ellipsis when it would not fit in ``width``."""
     if pdf.get_string_width(text) <= width:
         return text
     while text and pdf.get_string_width(text + "…") > width:

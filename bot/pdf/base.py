@@ -13,7 +13,7 @@ from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from bot.pdf.text import T
+from conversations.catalogue import say
 
 __all__ = ["COLOURS", "FontMissing", "ReportPDF", "find_fonts"]
 
@@ -88,16 +88,20 @@ def _reduced(source: Path) -> Path:
 
 
 class ReportPDF(FPDF):
-    def __init__(self, title: str, generated_at: datetime, verification: str) -> None:
+    def __init__(
+        self, title: str, generated_at: datetime, verification: str, legend: str = ""
+    ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         regular, bold = find_fonts()
         self.add_font("DejaVu", "", str(regular))
         self.add_font("DejaVu", "B", str(bold))
         self.generated_at = generated_at
         self.verification = verification
+        #: A line above the footer on every page (what the verification code is made of).
+        self.legend = legend
         self.set_title(title)
-        self.set_author(T["author"])
-        self.set_creator(T["author"])
+        self.set_author(say("pdf.author"))
+        self.set_creator(say("pdf.author"))
         self.set_lang("id-ID")
         self.set_creation_date(generated_at)
         self.set_margins(14, 14, 14)
@@ -106,16 +110,17 @@ class ReportPDF(FPDF):
         self.set_text_color(*COLOURS["ink"])
 
     def footer(self) -> None:
-        self.set_y(-12)
         self.set_font("DejaVu", "", 8)
         self.set_text_color(*COLOURS["muted"])
+        if self.legend:
+            self.set_y(-16)
+            self.cell(0, 4, self.legend, align="C")
+        self.set_y(-12)
         when = f"{self.generated_at:%d-%m-%Y %H.%M} {self.generated_at.tzname() or ''}".strip()
         self.cell(
             0,
             5,
-            T["footer"].format(
-                when=when, code=self.verification, page=self.page_no(), pages="{nb}"
-            ),
+            say("pdf.footer", when=when, code=self.verification, page=self.page_no(), pages="{nb}"),
             align="C",
         )
         self.set_text_color(*COLOURS["ink"])

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.model import TrendPoint
-from bot.pdf.text import T
+from bot.pdf.text import value
+from conversations.catalogue import say
 
 __all__ = ["bar_chart", "trend_chart"]
 
@@ -34,7 +35,7 @@ def bar_chart(
             pdf.rect(cx - bar_w / 2, base - h, bar_w, h, style="F")
         pdf.set_font("DejaVu", "B", 12)
         pdf.set_xy(cx - slot / 2, base - h - 7)
-        pdf.cell(slot, 6, T["none"] if v is None else f"{v:,}".replace(",", "."), align="C")
+        pdf.cell(slot, 6, value(v), align="C")
         pdf.set_font("DejaVu", "B", 12)
         pdf.set_xy(cx - slot / 2, base + 1)
         pdf.cell(slot, 6, label, align="C")
@@ -61,7 +62,10 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         pdf.set_xy(x0 + step * i, base + 1)
         pdf.cell(step, 4, p.label, align="C")
     pdf.set_text_color(*COLOURS["ink"])
-    series = (("d_s", COLOURS["D"], T["legend.ds"]), ("n_d", COLOURS["N"], T["legend.nd"]))
+    series = (
+        ("d_s", COLOURS["D"], say("pdf.legend.ds")),
+        ("n_d", COLOURS["N"], say("pdf.legend.nd")),
+    )
     for attr, colour, _label in series:
         pdf.set_draw_color(*colour)
         pdf.set_fill_color(*colour)

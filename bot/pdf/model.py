@@ -57,12 +57,14 @@ class MonthlyReportData:
 @dataclass(frozen=True, slots=True)
 class AreaRow:
     posyandu: str
+    code: str
     desa: str
     reported: bool
     d_s: float | None
     n_d: float | None
     stratum: str
-    top_gap: str
+    #: The month's largest gap ("D/S", actual, target, category); None when none is behind.
+    gap: RatioLine | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +80,7 @@ class AreaSummaryData:
     rows: list[AreaRow]
     generated_at: datetime
     verification: str
+    #: The D/S and N/D targets: the table writes a value one decimal finer where whole
+    #: percents would make it look like its target.
+    ds_target: float = 0.85
+    nd_target: float = 0.80

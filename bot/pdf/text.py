@@ -1,70 +1,72 @@
-"""Every Indonesian word of the PDFs, in one place."""
+"""How the PDFs write numbers: Indonesian style (thousands "1.500", decimals "84,6"), and never
+rounded into a false comparison. The words themselves are in conversations/catalogue.py
+(``pdf.*`` keys)."""
 
 from __future__ import annotations
 
-__all__ = ["CATEGORY", "T", "percent", "value"]
+import math
 
-T: dict[str, str] = {
-    "monthly.title": "Laporan Bulanan Posyandu {name}",
-    "monthly.place": "Desa {desa} · Kec. {kecamatan} · {kabupaten}",
-    "monthly.period": "Bulan: {period}   ·   Hari buka: {hari_buka}",
-    "monthly.reported": "Dilaporkan oleh {who}, {when} (lewat {channel})",
-    "monthly.closed": "Posyandu tidak buka bulan ini.",
-    "monthly.values": "Angka bulan ini",
-    "monthly.skdn": "Diagram balok SKDN",
-    "monthly.ratios": "Capaian dibanding target",
-    "monthly.strata": "Strata posyandu (12 bulan terakhir)",
-    "monthly.stratum_line": "Strata: {stratum}",
-    "monthly.aktif": "Posyandu Aktif: {answer}",
-    "monthly.limiting": "Yang menahan di strata ini:",
-    "monthly.needs": "Untuk naik ke {next}:",
-    "monthly.top": "Sudah strata tertinggi. Pertahankan!",
-    "monthly.projected": "Perkiraan strata akhir tahun (dengan laju sekarang): {stratum}",
-    "monthly.missing": "Data belum ada: {fields}",
-    "monthly.trend": "Tren 12 bulan: D/S dan N/D",
-    "ratio.col.indicator": "Indikator",
-    "ratio.col.actual": "Capaian",
-    "ratio.col.target": "Target",
-    "ratio.col.status": "Keterangan",
-    "yes": "Ya",
-    "no": "Tidak",
-    "footer": "Dibuat {when} · Kode verifikasi {code} · Halaman {page}/{pages}",
-    "area.title": "Ringkasan Posyandu {area}",
-    "area.period": "Bulan: {period}",
-    "area.completeness": "Sudah lapor: {reported} dari {expected} posyandu ({share})",
-    "area.strata": "Jumlah posyandu per strata (12 bulan terakhir)",
-    "area.pm": "Purnama + Mandiri: {share}",
-    "area.aktif": "Posyandu Aktif: {share}",
-    "area.table": "Semua posyandu (yang perlu perhatian lebih dulu)",
-    "area.col.no": "No",
-    "area.col.posyandu": "Posyandu",
-    "area.col.desa": "Desa",
-    "area.col.reported": "Lapor",
-    "area.gap_note": "Terjauh: capaian paling jauh dari targetnya bulan ini.",
-    "area.col.ds": "D/S",
-    "area.col.nd": "N/D",
-    "area.col.stratum": "Strata",
-    "area.col.gap": "Terjauh",
-    "area.yes": "sudah",
-    "area.no": "BELUM",
-    "legend.ds": "D/S (partisipasi)",
-    "legend.nd": "N/D (berat badan naik)",
-    "none": "—",
-    "author": "Posyandu Bot",
-}
+from conversations.catalogue import say
 
-#: Gap categories in words (colour is never the only signal).
-CATEGORY: dict[str | None, str] = {
-    "achieve": "Tercapai",
-    "on_track": "Hampir tercapai",
-    "off_track": "Jauh dari target",
-    None: "Belum bisa dihitung",
-}
+__all__ = ["category", "decimal", "percent", "percent_vs", "value", "vs"]
 
 
-def percent(v: float | None) -> str:
-    return T["none"] if v is None else f"{v * 100:.0f}%"
+def category(name: str | None) -> str:
+    """A gap category in words ("Tercapai"; colour is never the only signal)."""
+    return say(f"pdf.category.{name or 'none'}")
 
 
 def value(v: int | None) -> str:
-    return T["none"] if v is None else f"{v:,}".replace(",", ".")
+    """A count: "1.500"; "—" when unknown."""
+    return say("pdf.no_value") if v is None else f"{v:,}".replace(",", ".")
+
+
+def decimal(v: float, places: int) -> str:
+    """``v`` with ``places`` decimals, Indonesian style: "4,1", "1.234,5"."""
+    text = f"{v:,.{places}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def vs(actual: float, target: float, places: int = 0) -> tuple[str, str]:
+    """``actual`` and ``target`` written so that they compare as the real numbers do: whole
+    numbers, or one (then two) decimals where rounding would make 4,96 look like a target of 5
+    or 84,6% like 85%; at the last resort rounded away from the target, so a shortfall is
+    never written as reached. ``places``: the fewest decimals for ``actual`` ("4,1" orang)."""
+    return _written(actual, (target,), places), _target(target)
+
+
+def percent_vs(actual: float, target: float) -> tuple[str, str]:
+    """As :func:`vs` for fractions written as percents, ("84,6%", "85%") for (0.846, 0.85);
+    never 0% or 100% either unless it is exactly that."""
+    a = _written(actual * 100, (target * 100, 0.0, 100.0), 0)
+    return a + "%", _target(target * 100) + "%"
+
+
+def percent(v: float | None) -> str:
+    """A fraction as a percent, whole unless that would read as 0% or 100% when it is not
+    (99,6% of posyandu reported is not all of them)."""
+    return say("pdf.no_value") if v is None else _written(v * 100, (0.0, 100.0), 0) + "%"
+
+
+_EPS = 1e-9
+
+
+def _sign(x: float) -> int:
+    return 0 if abs(x) <= _EPS else (1 if x > 0 else -1)
+
+
+def _written(v: float, refs: tuple[float, ...], least: int) -> str:
+    """``v`` with the fewest decimals (from ``least``, up to two) that keep it on the same
+    side of every reference value as it really is."""
+    for places in range(least, 3):
+        shown = round(v, places)
+        if all(_sign(shown - r) == _sign(v - r) for r in refs):
+            return decimal(v, places)
+    near = min(refs, key=lambda r: abs(v - r))
+    return decimal(math.floor(v * 100) / 100 if v < near else math.ceil(v * 100) / 100, 2)
+
+
+def _target(t: float) -> str:
+    """A target as set (85%, 5 orang, 50%): a decimal only if it has one."""
+    places = next((p for p in (0, 1, 2) if abs(round(t, p) - t) <= _EPS), 2)
+    return decimal(t, places)
