@@ -1,0 +1,127 @@
+"""Suite-wide: the logs of the whole test run carry no secret and no phone number in full.
+
+Every log record emitted anywhere during the run (our loggers at DEBUG, the libraries as the
+service configures them: request loggers at WARNING) is rendered exactly as the service writes
+it (``bot.logs``: :class:`RedactingFilter` with the secrets the service knows, then
+:class:`JsonFormatter`, tracebacks included) and checked for the test fixtures' bot token,
+webhook secret, Twilio auth tokens, media signing key and phone numbers, and for anything
+shaped like a full Indonesian mobile number. Any hit fails the run at the end, naming the test
+and the logger.
+
+Logs of subprocesses (``posyandu run`` in tests/e2e/test_crash.py) go to their own stderr;
+a test that captures such output can hand it to :func:`scan_log_text`.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.demo import DEMO_KADER, DEMO_SUPERVISOR
+from bot.logs import JsonFormatter, RedactingFilter
+from tests.e2e import test_whatsapp as e2e_whatsapp
+from tests.e2e.conftest import SECRET, TOKEN
+from tests.hostile import harness as hostile
+
+__all__ = ["scan_log_text"]
+
+#: Secrets the fixtures hand to the service (the service masks exactly these).
+SECRETS: tuple[str, ...] = (TOKEN, SECRET, e2e_whatsapp.AUTH, hostile.AUTH, hostile.MEDIA_KEY)
+#: Phone numbers the fixtures use.
+PHONES: tuple[str, ...] = (
+    DEMO_KADER,
+    DEMO_SUPERVISOR,
+    "+6281200000101",
+    "+6289900000001",
+    e2e_whatsapp.KADER,
+    *(p.whatsapp for p in hostile.POSYANDU),
+)
+#: Any full Indonesian mobile number (+62 8xx..., 628xx..., 08xx...), however written.
+_ANY_PHONE = re.compile(r"(?<![\w*])(?:\+?62|0)[\s-]?8\d(?:[\s-]?\d){6,11}(?!\w)")
+#: The libraries the service keeps at WARNING (bot.logs.configure_logging), plus the font
+#: subsetter, which logs a line per glyph table at DEBUG.
+_QUIET = ("httpx", "httpcore", "apscheduler", "aiosqlite", "uvicorn.access", "twilio", "fontTools")
+
+
+@dataclass
+class _Leaks:
+    found: list[str] = field(default_factory=list)
+    test: str = "(outside a test)"
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, where: str, text: str) -> None:
+        hits = [f"secret {s[:4]}…" for s in SECRETS if s in text]
+        hits += [f"phone {p[:6]}…" for p in PHONES if p in text or p.lstrip("+") in text]
+        hits += [f"phone-like {m.group(0)[:6]}…" for m in _ANY_PHONE.finditer(text)]
+        if hits:
+            with self.lock:
+                self.found.append(f"{self.test} [{where}]: {', '.join(hits)}: {text[:300]}")
+
+
+_LEAKS = _Leaks()
+
+
+def scan_log_text(source: str, text: str) -> None:
+    """Check log output captured from a subprocess (reported with the rest at the end)."""
+    for line in text.splitlines():
+        _LEAKS.check(source, line)
+
+
+class _Catcher(logging.Handler):
+    """Renders each record as the service would and looks for leaks."""
+
+    def __init__(self, leaks: _Leaks = _LEAKS, secrets: tuple[str, ...] = SECRETS) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks = leaks
+        self.redact = RedactingFilter(secrets)
+        self.json = JsonFormatter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            mine = copy.copy(record)  # the filter rewrites the record; others see the original
+            fields = getattr(record, "fields", None)
+            if isinstance(fields, dict):
+                mine.fields = dict(fields)
+            self.redact.filter(mine)
+            self.leaks.check(record.name, self.json.format(mine))
+        except Exception:  # a record that cannot even be rendered is a finding too
+            self.leaks.found.append(f"{self.leaks.test} [{record.name}]: cannot render")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_secrets_in_logs() -> Iterator[None]:
+    root = logging.getLogger()
+    catcher = _Catcher()
+    old_level = root.level
+    quiet = {name: logging.getLogger(name).level for name in _QUIET}
+    root.setLevel(logging.DEBUG)
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    root.addHandler(catcher)
+    yield
+    root.removeHandler(catcher)
+    root.setLevel(old_level)
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(level)
+    if _LEAKS.found:
+        shown = "\n".join(_LEAKS.found[:20])
+        pytest.fail(f"{len(_LEAKS.found)} log line(s) leak a secret or phone number:\n{shown}")
+
+
+@pytest.fixture(autouse=True)
+def _name_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Names the test in leak reports; puts the catcher back if a test reconfigured logging."""
+    _LEAKS.test = request.node.nodeid
+    root = logging.getLogger()
+    if not any(isinstance(h, _Catcher) for h in root.handlers):
+        root.addHandler(_Catcher())
+    if root.level != logging.DEBUG:  # a test reconfigured logging (posyandu run, chat)
+        root.setLevel(logging.DEBUG)
+    yield
+    _LEAKS.test = "(between tests)"

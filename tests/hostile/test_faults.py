@@ -1,0 +1,241 @@
+"""Faults: the database file locked by an outside process, and the Bot API failing or hanging.
+
+The database lock. Another process holds the SQLite file's write lock (``BEGIN IMMEDIATE`` on
+its own connection) for ``hold`` seconds while kader write in through the real webhook. With a
+busy timeout longer than the hold, their messages wait and are handled after the release; with
+a shorter one they fail cleanly: the webhook answers 503 (so Telegram delivers them again),
+nothing of them is written, and the redelivery after the release is handled once. Either way
+``PRAGMA integrity_check`` is ok and no report or reply is lost. An outside reader holding a
+read transaction blocks nobody (WAL). ``make test`` holds the lock 2 s; :func:`lock_scenario`
+takes the hold as a parameter, for a benchmark to run the full 10 s.
+
+The Bot API. Fake Telegram answers 500 to every send, or hangs (answers nothing) for a while,
+then recovers: the outbox backlog drains, no reply is lost or marked failed. (A hang longer
+than the client's read timeout, 10 s, is retried as a network error: that variant belongs to
+the benchmarks.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.app import Service
+from scoring import Period
+from storage.clock import SystemClock
+from storage.outbox import Status, counts
+from storage.reports import get_report
+from storage.sql import fetch_one
+from tests.e2e.conftest import SECRET, TOKEN, settings_for, wait_for
+from tests.fakes.server import serve
+from tests.fakes.telegram_api import FakeTelegram
+from tests.hostile.harness import client, dump, running, seed
+
+QUICK = (
+    "LAPOR S=50 K=48 D=41 N=33 BGM=1 T2=0 KADER=6 BUMIL=6 BUMIL_PERIKSA=4 PUS=100 "
+    "KB_AKTIF=60 BAYI=12 BAYI_IMUNISASI=2 KK=150 KK_DANA_SEHAT=60 TAMBAHAN=BKB"
+)
+
+
+@dataclass
+class LockOutcome:
+    statuses: list[int]
+    #: Seconds from the first message to the last answer.
+    waited: float
+    #: Rows of every table while the lock was held, before and after the messages.
+    unchanged_while_locked: bool
+    redelivered: list[int]
+    integrity: str
+    melati_saved: bool
+    replies: int
+    apologies: int
+
+
+def _hold_lock(path: Path, seconds: float, *, write: bool) -> None:
+    """An outside process's connection: holds the write lock (or a read snapshot)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        if write:
+            conn.execute("BEGIN IMMEDIATE")
+        else:
+            conn.execute("BEGIN")
+            conn.execute("SELECT count(*) FROM reports").fetchone()
+        time.sleep(seconds)
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+async def lock_scenario(
+    tmp: Path, *, hold: float, busy_timeout_ms: int, write: bool = True
+) -> LockOutcome:
+    """Kader of Melati sends a quick report (and Mawar's kader asks for help) while another
+    process holds the database for ``hold`` seconds; afterwards Telegram redelivers whatever
+    was refused."""
+    seeded = await seed(tmp / "locked.db")
+    async with running(seeded, db_busy_timeout_ms=busy_timeout_ms) as (service, fake):
+        assert service.db is not None
+        http = client(service)
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        updates = [
+            fake.text_update(5002, QUICK),
+            fake.text_update(5001, "BANTUAN"),
+            fake.text_update(7001, "halo"),
+        ]
+        before = await dump(service.db)
+        holder = asyncio.create_task(asyncio.to_thread(_hold_lock, seeded.path, hold, write=write))
+        await asyncio.sleep(0.2)  # the outside lock is taken
+        started = time.monotonic()
+        answers = await asyncio.gather(
+            *(http.post("/telegram/webhook", json=u, headers=headers) for u in updates)
+        )
+        waited = time.monotonic() - started
+        # Read while the lock may still be held: readers are never blocked in WAL mode.
+        unchanged = await dump(service.db) == before if not holder.done() else True
+        await holder
+        statuses = [r.status_code for r in answers]
+        redelivered = [
+            (await http.post("/telegram/webhook", json=u, headers=headers)).status_code
+            for u, status in zip(updates, statuses, strict=True)
+            if status != 200
+        ]
+        confirm = await http.post(
+            "/telegram/webhook", json=fake.text_update(5002, "YA"), headers=headers
+        )
+        assert confirm.status_code == 200
+        # Telegram delivering everything once more changes nothing (dedupe on the update id).
+        once = await dump(service.db)
+        for u in updates:
+            assert (
+                await http.post("/telegram/webhook", json=u, headers=headers)
+            ).status_code == 200
+        assert await dump(service.db) == once
+        await http.aclose()
+        async with service.db.read() as conn:
+            integrity = str((await fetch_one(conn, "PRAGMA integrity_check"))[0])
+            report = await get_report(conn, seeded.posyandu["MLT02"].id, Period(2026, 11))
+            row = await fetch_one(
+                conn, "SELECT count(*), sum(payload LIKE '%ada gangguan%') FROM outbox"
+            )
+    return LockOutcome(
+        statuses=statuses,
+        waited=waited,
+        unchanged_while_locked=unchanged,
+        redelivered=redelivered,
+        integrity=integrity,
+        melati_saved=report is not None and report.report.d == 41,
+        replies=int(row[0]),
+        apologies=int(row[1] or 0),
+    )
+
+
+async def test_messages_wait_for_an_outside_writer_lock(tmp_path: Path) -> None:
+    outcome = await lock_scenario(tmp_path, hold=2.0, busy_timeout_ms=8000)
+    assert outcome.statuses == [200, 200, 200]
+    assert outcome.waited >= 1.5  # they did wait for the release
+    assert outcome.redelivered == []
+    assert outcome.integrity == "ok"
+    assert outcome.melati_saved
+    assert outcome.replies >= 4 and outcome.apologies == 0
+
+
+async def test_messages_fail_cleanly_when_the_lock_outlasts_the_busy_timeout(
+    tmp_path: Path,
+) -> None:
+    outcome = await lock_scenario(tmp_path, hold=2.0, busy_timeout_ms=100)
+    # Refused with 503 (Telegram delivers them again), nothing half-written meanwhile.
+    assert outcome.statuses == [503, 503, 503]
+    assert outcome.waited < 1.5
+    assert outcome.unchanged_while_locked
+    # Redelivered after the release: handled, and nothing lost.
+    assert outcome.redelivered == [200, 200, 200]
+    assert outcome.integrity == "ok"
+    assert outcome.melati_saved
+    assert outcome.replies >= 4 and outcome.apologies == 0
+
+
+async def test_an_outside_reader_blocks_nobody(tmp_path: Path) -> None:
+    outcome = await lock_scenario(tmp_path, hold=1.0, busy_timeout_ms=300, write=False)
+    # A blocked writer would have failed after 300 ms (503): all went through at once.
+    assert outcome.statuses == [200, 200, 200]
+    assert outcome.waited < 0.8
+    assert outcome.melati_saved and outcome.integrity == "ok"
+
+
+# --- the Bot API down or hanging ----------------------------------------------------------
+@asynccontextmanager
+async def delivering(tmp: Path) -> AsyncIterator[tuple[Service, FakeTelegram]]:
+    """The whole service (dispatcher included) on a seeded file, Telegram by webhook."""
+    seeded = await seed(tmp / "backlog.db")
+    fake = FakeTelegram(TOKEN)
+    async with serve(fake.app) as url:
+        settings = settings_for(
+            seeded.path,
+            telegram_bot_token=TOKEN,
+            telegram_api_base_url=f"{url}/bot",
+            telegram_webhook_secret=SECRET,
+            public_base_url="https://posyandu.example.test",
+            outbox_backoff_seconds=0.1,
+            outbox_backoff_max_seconds=0.4,
+            outbox_max_attempts=100,
+        )
+        service = Service(settings, SystemClock(), run_scheduler=False)
+        await service.start(serve_http=False)
+        try:
+            yield service, fake
+        finally:
+            await service.stop()
+
+
+async def say_all(service: Service, fake: FakeTelegram, chats: range, text: str) -> None:
+    async with client(service) as http:
+        for chat in chats:
+            r = await http.post(
+                "/telegram/webhook",
+                json=fake.text_update(chat, text),
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
+            assert r.status_code == 200
+
+
+async def drained(service: Service) -> dict[Status, int]:
+    assert service.db is not None
+    async with service.db.read() as conn:
+        return await counts(conn)
+
+
+@pytest.mark.parametrize("fault", ["down", "hang"])
+async def test_the_backlog_drains_after_the_bot_api_recovers(fault: str, tmp_path: Path) -> None:
+    async with delivering(tmp_path) as (service, fake):
+        chats = range(7101, 7111)
+        if fault == "down":
+            fake.go_down("sendMessage", 500)
+        else:
+            fake.hang("sendMessage")
+        await say_all(service, fake, chats, "BANTUAN")
+        # The dispatcher keeps trying (and is refused, or left hanging) ...
+        if fault == "down":
+            await wait_for(lambda: fake.refused >= 2 * len(chats))
+        else:
+            await wait_for(lambda: fake.hanging >= 1)
+            await asyncio.sleep(1.0)  # a while with no answer at all
+        assert fake.sent("sendMessage") == []
+        assert (await drained(service)).get(Status.FAILED, 0) == 0
+        # ... and once the API is back, the whole backlog goes out.
+        fake.recover("sendMessage")
+
+        async def all_sent() -> bool:
+            return (await drained(service)).get(Status.SENT, 0) == len(chats)
+
+        await wait_for(all_sent, within=20)
+        result = await drained(service)
+        assert result.get(Status.FAILED, 0) == 0 and result.get(Status.PENDING, 0) == 0
+        for chat in chats:  # at least once; here exactly once (nothing timed out)
+            assert len(fake.texts_to(chat)) == 1
