@@ -1,18 +1,32 @@
-"""Scoring 300,000 posyandu windows (the national count): time and peak memory.
+"""Scoring 300,000 posyandu windows (the national count): wall time and peak memory.
 
-Every window is twelve plausible months, generated deterministically up front (not timed),
-then scored with :func:`scoring.assess` — the full assessment the bot and the PDFs use —
-across the machine's cores with a process pool. Peak memory is the largest resident set of
-the parent and each worker.
+Every window is twelve plausible months, generated deterministically, then scored with
+:func:`scoring.assess` — the full assessment the bot and the PDFs use — by one worker process
+per core, each taking an equal share of the windows.
+
+The figures are wall time, measured by the parent: the workers generate a round of windows
+each (not timed), meet at a barrier, and the clock runs from the barrier's release until the
+last worker has reported its round scored. A figure is the sum of its rounds' wall times, so
+it includes the workers' start-up skew and the wait for the slowest one. Each round is scored
+twice from the same windows: annual (through December) and rolling (through September, with
+the year-end projection). Rounds keep the inputs in memory small.
+
+Generating the inputs is measured separately (the sum of each round's slowest generation).
+The generated windows are then frozen out of the garbage collector's scans (``gc.freeze``),
+as a long-running batch would hold them; the garbage scoring makes is still collected, inside
+the figure. Peak memory is the largest resident set of the parent and each worker.
 """
 
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
 import os
 import random
 import resource
 import time
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Barrier
 from typing import Any
 
 from scoring import MonthReport, Period, assess
@@ -20,7 +34,13 @@ from scoring import MonthReport, Period, assess
 __all__ = ["WINDOWS", "make_window", "run"]
 
 WINDOWS = 300_000
-THROUGH = Period(2026, 12)
+#: Windows a worker holds at a time (one round).
+ROUND = 25_000
+DATA_THROUGH = Period(2026, 12)
+ANNUAL = Period(2026, 12)
+#: Rolling assessment mid-year: the stratum window ends in September (the months after it are
+#: ignored) and the year-end projection runs.
+ROLLING = Period(2026, 9)
 TARGET_SECONDS = 10.0
 
 
@@ -29,7 +49,7 @@ def make_window(seed: int) -> list[MonthReport]:
     s = rng.randint(20, 120)
     months = []
     for i in range(12):
-        period = THROUGH.shift(i - 11)
+        period = DATA_THROUGH.shift(i - 11)
         if rng.random() < 0.12:
             months.append(MonthReport(period=period, buka=False))
             continue
@@ -64,46 +84,87 @@ def make_window(seed: int) -> list[MonthReport]:
     return months
 
 
-def _score_chunk(job: tuple[int, int, Period]) -> tuple[dict[str, int], float, int]:
-    start, stop, through = job
-    windows = [make_window(seed) for seed in range(start, stop)]
-    t0 = time.perf_counter()
-    counts: dict[str, int] = {}
-    for months in windows:
-        stratum = assess(months, through).stratum.value
-        counts[stratum] = counts.get(stratum, 0) + 1
-    elapsed = time.perf_counter() - t0
-    return counts, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _rounds(start: int, stop: int) -> list[tuple[int, int]]:
+    return [(i, min(i + ROUND, stop)) for i in range(start, stop, ROUND)]
 
 
-def _measure(windows: int, through: Period) -> tuple[float, float, int]:
-    """(scoring seconds on all cores, wall seconds incl. generation, peak RSS in KiB)."""
+def _worker(
+    start: int, stop: int, throughs: list[Period], barrier: Barrier, out: Connection
+) -> None:
+    """Score seeds ``start..stop`` one round at a time, at each of ``throughs``; per round and
+    through send (generation seconds, {stratum: count}); finally the peak RSS in KiB."""
+    for a, b in _rounds(start, stop):
+        t0 = time.perf_counter()
+        windows = [make_window(seed) for seed in range(a, b)]
+        generated = time.perf_counter() - t0
+        # The inputs live until the round is scored: out of the collector's sight, so that
+        # the figure is scoring (whose own garbage is still collected), not re-scanning them.
+        gc.collect()
+        gc.freeze()
+        for through in throughs:
+            barrier.wait()  # everyone has its round ready: the parent's clock starts
+            counts: dict[str, int] = {}
+            for months in windows:
+                stratum = assess(months, through).stratum.value
+                counts[stratum] = counts.get(stratum, 0) + 1
+            out.send((generated, counts))
+            generated = 0.0
+        del windows
+        gc.unfreeze()
+    out.send(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    out.close()
+
+
+def _measure(windows: int, throughs: list[Period]) -> tuple[list[float], float, int]:
+    """Scoring wall seconds per ``through``, generation seconds, and the peak RSS in KiB."""
     workers = os.cpu_count() or 1
-    chunk = -(-windows // (workers * 4))
-    jobs = [(i, min(i + chunk, windows), through) for i in range(0, windows, chunk)]
-    wall0 = time.perf_counter()
-    total: dict[str, int] = {}
-    loop_seconds = 0.0
-    peak_kb = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for counts, elapsed, rss in pool.map(_score_chunk, jobs):
-            for key, value in counts.items():
-                total[key] = total.get(key, 0) + value
-            loop_seconds += elapsed
-            peak_kb = max(peak_kb, rss)
-    assert sum(total.values()) == windows
-    # The scoring loops ran in parallel on every core; generating the synthetic windows is
-    # excluded from the figure (it is in the wall time).
-    return loop_seconds / workers, time.perf_counter() - wall0, peak_kb
+    share = -(-windows // workers)
+    slices = [(i, min(i + share, windows)) for i in range(0, windows, share)]
+    rounds = len(_rounds(*slices[0]))
+    # Every worker must meet every barrier: equal round counts.
+    assert all(len(_rounds(a, b)) == rounds for a, b in slices), "uneven shares"
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(len(slices) + 1)
+    pipes = [ctx.Pipe(duplex=False) for _ in slices]
+    procs = [
+        ctx.Process(target=_worker, args=(a, b, throughs, barrier, send), daemon=True)
+        for (a, b), (_recv, send) in zip(slices, pipes, strict=True)
+    ]
+    for p in procs:
+        p.start()
+    scored = [0.0] * len(throughs)
+    totals: list[dict[str, int]] = [{} for _ in throughs]
+    generated = 0.0
+    try:
+        for _round in range(rounds):
+            for i in range(len(throughs)):
+                barrier.wait(timeout=600)
+                t0 = time.perf_counter()
+                results = [recv.recv() for recv, _send in pipes]
+                scored[i] += time.perf_counter() - t0
+                generated += max(g for g, _c in results)
+                for _g, counts in results:
+                    for key, value in counts.items():
+                        totals[i][key] = totals[i].get(key, 0) + value
+        assert all(sum(t.values()) == windows for t in totals), totals
+        peak_kb = max(
+            [recv.recv() for recv, _send in pipes]
+            + [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]
+        )
+    finally:
+        for p in procs:
+            p.join(timeout=60)
+            if p.is_alive():
+                p.kill()
+    return scored, generated, peak_kb
 
 
 def run(windows: int = WINDOWS) -> list[dict[str, Any]]:
     workers = os.cpu_count() or 1
-    annual, wall, peak_kb = _measure(windows, THROUGH)
-    rolling, _wall, _peak = _measure(windows, Period(2026, 9))
+    (annual, rolling), generated, peak_kb = _measure(windows, [ANNUAL, ROLLING])
     return [
         {
-            "figure": f"scoring {windows:,} windows, annual telaah ({workers} processes)",
+            "figure": f"scoring {windows:,} windows, annual telaah, wall ({workers} processes)",
             "value": round(annual, 2),
             "unit": "s",
             "target": f"< {TARGET_SECONDS:g} s",
@@ -117,8 +178,8 @@ def run(windows: int = WINDOWS) -> list[dict[str, Any]]:
             "passed": True,
         },
         {
-            "figure": "scoring: wall time incl. generating the windows (annual)",
-            "value": round(wall, 2),
+            "figure": f"scoring: generating the {windows:,} windows (not in the figures above)",
+            "value": round(generated, 2),
             "unit": "s",
             "target": "",
             "passed": True,

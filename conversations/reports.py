@@ -110,6 +110,7 @@ def rule_context(ctx: Context, data: PosyanduData, period: Period) -> RuleContex
         today=ctx.today,
         hari_buka=hari_buka_in(data, period),
         current_period=ctx.current_period,
+        settings=ctx.scoring,  # the soft rules' limits, from the bot's settings
     )
 
 

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from scoring.forecast import Forecast, forecast, ratio_estimate
 from scoring.gaps import GAP_RATIOS, Gap, adequacy_of_effort, adequacy_of_performance, gap, tki
 from scoring.model import MonthReport, Period, Stratum
-from scoring.ratios import MonthRatios, month_ratios
-from scoring.rules import Problem, Severity, hard_problems
+from scoring.ratios import RATIO_NAMES, MonthRatios, month_ratios, ratio
+from scoring.rules import Problem, Severity, hard_problems, is_scorable
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
-from scoring.strata import (
-    IndicatorId,
-    StrataResult,
-    classify,
-    compute_indicators,
-)
+from scoring.strata import IndicatorId, StrataResult, classify, indicator_values
 
 __all__ = [
     "Assessment",
@@ -109,29 +105,38 @@ class Assessment:
 
 _DUPLICATE = Problem("duplicate_period", "period", Severity.HARD, "Bulan ini dilaporkan dua kali.")
 
+# The assessment's inner loops key months by their index (Period.index: months since year 0)
+# instead of by Period: an int hashes and sorts in C, a Period through Python code.
 
-def _check(months: Iterable[MonthReport]) -> dict[Period, MonthReport]:
-    by_period: dict[Period, MonthReport] = {}
+
+def _index(p: Period) -> int:
+    """``p.index``, without the property call (this runs for every month of every window)."""
+    return p.year * 12 + p.month - 1
+
+
+def _check(months: Iterable[MonthReport]) -> dict[int, MonthReport]:
+    """The months by index; raises :class:`InvalidReportError` for a hard rule broken or a
+    period given twice."""
+    by_index: dict[int, MonthReport] = {}
     problems: list[tuple[Period, Problem]] = []
     for m in months:
-        if m.period in by_period:
-            problems.append((m.period, _DUPLICATE))
+        p = m.period
+        i = p.year * 12 + p.month - 1
+        if i in by_index:
+            problems.append((p, _DUPLICATE))
             continue
-        by_period[m.period] = m
-        problems.extend((m.period, p) for p in hard_problems(m))
+        by_index[i] = m
+        if not is_scorable(m):
+            problems.extend((p, problem) for problem in hard_problems(m))
     if problems:
         raise InvalidReportError(problems)
-    return by_period
+    return by_index
 
 
-def _in_window(
-    by_period: dict[Period, MonthReport], through: Period, settings: ScoringSettings
-) -> list[MonthReport]:
-    last = through.index
-    first = last - settings.window_months + 1
-    inside = [(p.index, m) for p, m in by_period.items() if first <= p.index <= last]
-    inside.sort(key=lambda pair: pair[0])
-    return [m for _i, m in inside]
+def _in_window(by_index: dict[int, MonthReport], last: int, months: int) -> list[MonthReport]:
+    """The reports of the ``months``-month window ending at index ``last``, oldest first."""
+    first = last - months + 1
+    return [by_index[i] for i in sorted([i for i in by_index if first <= i <= last])]
 
 
 def assess_stratum(
@@ -141,8 +146,14 @@ def assess_stratum(
 ) -> StrataResult:
     """Only the stratum and its explanation (the roll-up path). Months outside the window are
     ignored; a report that breaks a hard rule raises :class:`InvalidReportError`."""
-    window = _in_window(_check(months), through, settings)
-    return classify(compute_indicators(window, settings), through, settings)
+    window = _in_window(_check(months), _index(through), settings.window_months)
+    return classify(indicator_values([m for m in window if m.buka]), through, settings)
+
+
+#: The numerator and denominator fields of the gap ratios, in GAP_RATIOS order.
+_GAP_NUMERATORS = attrgetter(*(RATIO_NAMES[name][0] for name in GAP_RATIOS))
+_GAP_DENOMINATORS = attrgetter(*(RATIO_NAMES[name][1] for name in GAP_RATIOS))
+_GAP_TARGETS = attrgetter(*GAP_RATIOS)
 
 
 def assess(
@@ -156,18 +167,25 @@ def assess(
     them check first). Raises :class:`InvalidReportError` for reports that break a hard rule,
     and ``ValueError`` when no month is given and no ``through``.
     """
-    by_period = _check(months)
+    by_index = _check(months)
     if through is None:
-        if not by_period:
+        if not by_index:
             raise ValueError("no months given and no 'through' period")
-        through = max(by_period)
-    window = _in_window(by_period, through, settings)
-    strata = classify(compute_indicators(window, settings), through, settings)
+        through = by_index[max(by_index)].period
+    window = _in_window(by_index, _index(through), settings.window_months)
     opened = [m for m in window if m.buka]
-    latest = month_ratios(opened[-1]) if opened else None
+    strata = classify(indicator_values(opened), through, settings)
+    latest = opened[-1] if opened else None
+    # The ratios of the latest opened month, as month_ratios(latest) gives them.
+    if latest is None:
+        actuals: tuple[float | None, ...] = (None,) * len(GAP_RATIOS)
+    else:
+        actuals = tuple(map(ratio, _GAP_NUMERATORS(latest), _GAP_DENOMINATORS(latest)))
     gaps = tuple(
-        gap(name, latest.get(name) if latest else None, settings.targets.get(name), settings)
-        for name in GAP_RATIOS
+        gap(name, actual, target, settings)
+        for name, actual, target in zip(
+            GAP_RATIOS, actuals, _GAP_TARGETS(settings.targets), strict=True
+        )
     )
     performance = {g.indicator: adequacy_of_performance(g.actual, g.target) for g in gaps}
     return Assessment(
@@ -180,12 +198,13 @@ def assess(
         performance=performance,
         tki=tki([g.actual for g in gaps], [g.target for g in gaps]),
         effort=adequacy_of_effort(len(opened), settings.window_months),
-        year_end=_year_end(by_period, through, settings, strata),
+        year_end=_year_end(by_index, window, through, settings, strata),
     )
 
 
 def _year_end(
-    by_period: dict[Period, MonthReport],
+    by_index: dict[int, MonthReport],
+    window: list[MonthReport],
     through: Period,
     settings: ScoringSettings,
     current: StrataResult,
@@ -193,32 +212,36 @@ def _year_end(
     """Project the calendar year to December: future months open at the year's rate so far
     (the ratio estimate), with the values of the latest opened month (the current pace)."""
     year, elapsed = through.year, through.month
-    this_year = sorted(
-        (m for p, m in by_period.items() if p.year == year and p.month <= elapsed),
-        key=lambda m: m.period.month,
-    )
+    last = _index(through)
+    if settings.window_months >= elapsed:  # the window (oldest first) holds the year so far
+        this_year = [m for m in window if m.period.year == year]
+    else:
+        this_year = _in_window(by_index, last, elapsed)
     opened = [m for m in this_year if m.buka]
-    opened_months = {m.period.month for m in opened}
-    openings_series = tuple(1.0 if mo in opened_months else 0.0 for mo in range(1, elapsed + 1))
+    openings = [0.0] * elapsed
+    for m in opened:
+        openings[m.period.month - 1] = 1.0
     projected_total = round(ratio_estimate(len(opened), elapsed, 12) or 0.0)
     future_openings = max(0, min(12 - elapsed, projected_total - len(opened)))
     if elapsed == 12:
         projected = current  # nothing left to project: December's window is the year
     else:
-        history = {p: m for p, m in by_period.items() if p <= through}
+        # December's window: the reports so far, then the future openings, each a copy of the
+        # latest opened month (only their values count, and those are all the same).
+        december = last + 12 - elapsed
+        so_far = _in_window(by_index, last, settings.window_months - (december - last))
+        december_opened = [m for m in so_far if m.buka]
         if opened:
-            for i in range(1, future_openings + 1):
-                p = through.shift(i)
-                history[p] = opened[-1].with_values(period=p)
-        december = Period(year, 12)
-        window = _in_window(history, december, settings)
-        projected = classify(compute_indicators(window, settings), december, settings)
+            first = december - settings.window_months + 1
+            inside = sum(1 for i in range(1, future_openings + 1) if last + i >= first)
+            december_opened.extend([opened[-1]] * inside)
+        projected = classify(indicator_values(december_opened), Period(year, 12), settings)
     return YearEnd(
         year=year,
         elapsed_months=elapsed,
         openings_so_far=len(opened),
         projected_openings=len(opened) + (future_openings if opened else 0),
         projected=projected,
-        openings_series=openings_series,
-        d_s_series=tuple(m.d / m.s for m in opened if m.s and m.d is not None),
+        openings_series=tuple(openings),
+        d_s_series=tuple([m.d / m.s for m in opened if m.s and m.d is not None]),
     )

@@ -7,13 +7,13 @@ Problems are reported in precise English, one per line, naming the month and the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.assess import Assessment, assess
 from scoring.model import COUNT_FIELDS, MonthReport, Period, PeriodError
 from scoring.rules import hard_problems
-from scoring.settings import DEFAULT_SETTINGS, ScoringSettings, Targets
+from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
 __all__ = ["DocumentError", "ScoreRequest", "assessment_to_dict", "parse_document", "score"]
 
@@ -85,6 +85,17 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
     return MonthReport(period=period, buka=buka, program_tambahan=programme).with_values(**counts)
 
 
+def _period_of(raw: object) -> Period | None:
+    """The valid period of a month entry, whatever else is wrong with it; else None."""
+    value = raw.get("period") if isinstance(raw, Mapping) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return Period.parse(value)
+    except PeriodError:
+        return None
+
+
 def _parse_programme(value: object, where: str, problems: list[str]) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -106,12 +117,13 @@ def _english(rule: str, report: MonthReport) -> str:
     return f"breaks rule {rule}"
 
 
-def _parse_settings(raw: object, problems: list[str]) -> ScoringSettings:
+def _parse_settings(raw: object, base: ScoringSettings, problems: list[str]) -> ScoringSettings:
+    """``base`` with the document's target overrides, if any."""
     if raw is None:
-        return DEFAULT_SETTINGS
+        return base
     if not isinstance(raw, Mapping):
         problems.append("targets: must be an object with keys k_s, d_s, d_k, n_d")
-        return DEFAULT_SETTINGS
+        return base
     values: dict[str, float] = {}
     for key in sorted(raw):
         value = raw[key]
@@ -121,13 +133,16 @@ def _parse_settings(raw: object, problems: list[str]) -> ScoringSettings:
             problems.append(f"targets: {key}: must be a fraction in (0, 1], got {value!r}")
         else:
             values[key] = float(value)
-    defaults = DEFAULT_SETTINGS.targets
-    targets = Targets(**{k: values.get(k, defaults.get(k)) for k in _TARGET_KEYS})
-    return ScoringSettings(targets=targets)
+    if not values:
+        return base
+    return replace(base, targets=replace(base.targets, **values))
 
 
-def parse_document(doc: object) -> ScoreRequest:
-    """Validate a decoded ``posyandu score`` document; raise :class:`DocumentError`."""
+def parse_document(doc: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> ScoreRequest:
+    """Validate a decoded ``posyandu score`` document; raise :class:`DocumentError`.
+
+    ``settings`` are the operator's (targets, Decisions, window); the document's ``targets``
+    override their targets."""
     problems: list[str] = []
     if not isinstance(doc, Mapping):
         raise DocumentError([f"document: must be a JSON object, got {type(doc).__name__}"])
@@ -141,16 +156,17 @@ def parse_document(doc: object) -> ScoreRequest:
     seen: dict[Period, int] = {}
     for i, raw in enumerate(raw_months):
         month = _parse_month(i, raw, problems)
-        if month is None:
-            continue
-        if month.period in seen:
-            problems.append(
-                f"{_where(i, str(month.period))}: period: given twice "
-                f"(also months[{seen[month.period]}])"
-            )
-            continue
-        seen[month.period] = i
-        months.append(month)
+        # A repeated month is named even when either entry is invalid otherwise.
+        period = month.period if month is not None else _period_of(raw)
+        if period is not None:
+            if period in seen:
+                problems.append(
+                    f"{_where(i, str(period))}: period: given twice (also months[{seen[period]}])"
+                )
+                continue
+            seen[period] = i
+        if month is not None:
+            months.append(month)
     through: Period | None = None
     raw_through = doc.get("through")
     if raw_through is not None:
@@ -160,7 +176,7 @@ def parse_document(doc: object) -> ScoreRequest:
             through = Period.parse(raw_through)
         except PeriodError as exc:
             problems.append(f"through: {exc}")
-    settings = _parse_settings(doc.get("targets"), problems)
+    settings = _parse_settings(doc.get("targets"), settings, problems)
     if through is None and months:
         through = max(m.period for m in months)
     if through is not None:
@@ -262,7 +278,8 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
     }
 
 
-def score(doc: object) -> dict[str, Any]:
-    """Parse, assess and serialise: the whole of ``posyandu score`` but the I/O."""
-    request = parse_document(doc)
+def score(doc: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> dict[str, Any]:
+    """Parse, assess and serialise: the whole of ``posyandu score`` but the I/O (and reading
+    the operator's ``settings``)."""
+    request = parse_document(doc, settings)
     return assessment_to_dict(assess(request.months, request.through, request.settings))

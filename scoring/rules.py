@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from operator import attrgetter
 from typing import Any
 
 from scoring.model import COUNT_FIELDS, DENOMINATOR_FIELDS, MonthReport, Period
+from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
 __all__ = [
     "FIELD_LABELS",
@@ -27,6 +27,7 @@ __all__ = [
     "check_report",
     "check_value",
     "hard_problems",
+    "is_scorable",
 ]
 
 
@@ -79,12 +80,17 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:
-    """What the soft rules compare against; every part optional (a rule without it is skipped)."""
+    """What the soft rules compare against; every part optional (a rule without it is skipped).
+
+    ``settings`` holds the soft rules' limits (``denominator_change_limit``,
+    ``max_months_back``): the same values for the chat (one answer) and a whole report.
+    """
 
     previous: MonthReport | None = None
     today: date | None = None
     hari_buka: date | None = None
     current_period: Period | None = None
+    settings: ScoringSettings = DEFAULT_SETTINGS
 
 
 #: (rule id, the smaller field, the larger field, message).
@@ -125,11 +131,6 @@ _ORDER_RULES: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 
-#: A denominator that moves by more than this share from the previous report is questioned.
-DENOMINATOR_CHANGE_LIMIT = 0.20
-#: A report for a month more than this many months back is questioned.
-MAX_MONTHS_BACK = 2
-
 RULES: tuple[Rule, ...] = (
     Rule("whole_number", COUNT_FIELDS, Severity.HARD, "{label} harus bilangan bulat, misalnya 12."),
     Rule("non_negative", COUNT_FIELDS, Severity.HARD, "{label} tidak boleh negatif."),
@@ -138,7 +139,7 @@ RULES: tuple[Rule, ...] = (
         "denominator_change",
         DENOMINATOR_FIELDS,
         Severity.SOFT,
-        "{label} berubah lebih dari 20% dari laporan lalu ({previous} menjadi {value}). "
+        "{label} berubah lebih dari {limit}% dari laporan lalu ({previous} menjadi {value}). "
         "Sudah benar?",
     ),
     Rule(
@@ -158,7 +159,7 @@ RULES: tuple[Rule, ...] = (
         "old_period",
         ("buka",),
         Severity.SOFT,
-        "Laporan ini untuk {period}, lebih dari 2 bulan yang lalu. Sudah benar?",
+        "Laporan ini untuk {period}, lebih dari {months} bulan yang lalu. Sudah benar?",
     ),
 )
 
@@ -202,8 +203,17 @@ def _soft_value_problems(
     out: list[Problem] = []
     if field in DENOMINATOR_FIELDS:
         before = prev.count(field)
-        if before and abs(value - before) > DENOMINATOR_CHANGE_LIMIT * before:
-            out.append(_problem("denominator_change", field, previous=before, value=value))
+        limit = ctx.settings.denominator_change_limit
+        if before and abs(value - before) > limit * before:
+            out.append(
+                _problem(
+                    "denominator_change",
+                    field,
+                    previous=before,
+                    value=value,
+                    limit=f"{limit * 100:g}",
+                )
+            )
     if (
         field == "n"
         and prev.d is not None
@@ -218,8 +228,9 @@ def _soft_period_problems(period: Period, ctx: RuleContext) -> list[Problem]:
     out: list[Problem] = []
     if ctx.today is not None and ctx.hari_buka is not None and ctx.today < ctx.hari_buka:
         out.append(_problem("before_hari_buka", "buka", hari_buka=ctx.hari_buka.day))
-    if ctx.current_period is not None and period < ctx.current_period.shift(-MAX_MONTHS_BACK):
-        out.append(_problem("old_period", "buka", period=str(period)))
+    back = ctx.settings.max_months_back
+    if ctx.current_period is not None and period < ctx.current_period.shift(-back):
+        out.append(_problem("old_period", "buka", period=str(period), months=back))
     return out
 
 
@@ -262,21 +273,77 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
 def hard_problems(report: MonthReport) -> list[Problem]:
     """Only the hard problems of a report (what makes it unscorable).
 
-    The common case (a valid report) is checked without building anything: scoring a
-    national roll-up calls this for every month of every posyandu.
+    The common case (a valid report) is decided by :func:`is_scorable` without building
+    anything.
     """
-    values = _ALL_COUNTS(report)
-    for value in values:
-        if value is not None and (type(value) is not int or value < 0):
-            return [p for p in check_report(report) if p.hard]
-    for small, big in _ORDER_INDEXES:
-        a, b = values[small], values[big]
-        if a is not None and b is not None and a > b:
-            return [p for p in check_report(report) if p.hard]
-    return []
+    if is_scorable(report):
+        return []
+    return [p for p in check_report(report) if p.hard]
 
 
-_ALL_COUNTS = attrgetter(*COUNT_FIELDS)
-_ORDER_INDEXES: tuple[tuple[int, int], ...] = tuple(
-    (COUNT_FIELDS.index(small), COUNT_FIELDS.index(big)) for _r, small, big, _m in _ORDER_RULES
-)
+def is_scorable(r: MonthReport) -> bool:
+    """True when ``r`` breaks no hard rule (``hard_problems(r)`` is empty): every count unknown
+    or a whole number >= 0, and every order rule of :data:`_ORDER_RULES` holds where both sides
+    are known.
+
+    Written out field by field because it is the hottest line of the scoring benchmark (one
+    call per month of every window); ``tests/scoring/test_rules.py`` checks it against
+    :data:`_ORDER_RULES` and :func:`check_report`, so the rules stay defined once, as data.
+    """
+    kader, s, k, d, n = r.kader, r.s, r.k, r.d, r.n
+    bgm, t2, bumil, bumil_periksa, pus = r.bgm, r.t2, r.bumil, r.bumil_periksa, r.pus
+    kb_aktif, bayi, bayi_imunisasi, kk, kk_dana_sehat = (
+        r.kb_aktif,
+        r.bayi,
+        r.bayi_imunisasi,
+        r.kk,
+        r.kk_dana_sehat,
+    )
+    # whole_number and non_negative (bool is not a count: ``type(x) is int`` rules it out)
+    if kader is not None and (type(kader) is not int or kader < 0):
+        return False
+    if s is not None and (type(s) is not int or s < 0):
+        return False
+    if k is not None and (type(k) is not int or k < 0):
+        return False
+    if d is not None and (type(d) is not int or d < 0):
+        return False
+    if n is not None and (type(n) is not int or n < 0):
+        return False
+    if bgm is not None and (type(bgm) is not int or bgm < 0):
+        return False
+    if t2 is not None and (type(t2) is not int or t2 < 0):
+        return False
+    if bumil is not None and (type(bumil) is not int or bumil < 0):
+        return False
+    if bumil_periksa is not None and (type(bumil_periksa) is not int or bumil_periksa < 0):
+        return False
+    if pus is not None and (type(pus) is not int or pus < 0):
+        return False
+    if kb_aktif is not None and (type(kb_aktif) is not int or kb_aktif < 0):
+        return False
+    if bayi is not None and (type(bayi) is not int or bayi < 0):
+        return False
+    if bayi_imunisasi is not None and (type(bayi_imunisasi) is not int or bayi_imunisasi < 0):
+        return False
+    if kk is not None and (type(kk) is not int or kk < 0):
+        return False
+    if kk_dana_sehat is not None and (type(kk_dana_sehat) is not int or kk_dana_sehat < 0):
+        return False
+    # the order rules, in the order of _ORDER_RULES
+    if s is not None:
+        if k is not None and k > s:
+            return False
+        if d is not None and d > s:
+            return False
+    if d is not None and (
+        (n is not None and n > d) or (bgm is not None and bgm > d) or (t2 is not None and t2 > d)
+    ):
+        return False
+    if bumil is not None and bumil_periksa is not None and bumil_periksa > bumil:
+        return False
+    if pus is not None and kb_aktif is not None and kb_aktif > pus:
+        return False
+    if bayi is not None and bayi_imunisasi is not None and bayi_imunisasi > bayi:
+        return False
+    return not (kk is not None and kk_dana_sehat is not None and kk_dana_sehat > kk)

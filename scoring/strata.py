@@ -162,10 +162,6 @@ def window_months(
     return tuple(through.shift(-i) for i in range(settings.window_months - 1, -1, -1))
 
 
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def compute_indicators(
     months: Sequence[MonthReport], settings: ScoringSettings = DEFAULT_SETTINGS
 ) -> dict[IndicatorId, float | int | bool | None]:
@@ -173,8 +169,22 @@ def compute_indicators(
 
     A month with ``buka`` false contributes nothing but its absence.
     """
-    opened = sorted((m for m in months if m.buka), key=lambda m: m.period)
-    kader: list[float] = []
+    opened = sorted((m for m in months if m.buka), key=_period_index)
+    return indicator_values(opened)
+
+
+def _period_index(m: MonthReport) -> int:
+    p = m.period
+    return p.year * 12 + p.month
+
+
+def indicator_values(opened: Sequence[MonthReport]) -> dict[IndicatorId, float | int | bool | None]:
+    """:func:`compute_indicators` of months that are all opened (``buka``) and oldest first.
+
+    The assessment's own path: its window is sorted already. Later months win for the
+    "latest" values (KB, dana sehat, bayi); the order of the means' sums is the months' order.
+    """
+    kader: list[int] = []
     ds: list[float] = []
     kia: list[float] = []
     imunisasi_sum = 0
@@ -184,29 +194,45 @@ def compute_indicators(
     bayi_latest: int | None = None
     programme: bool | None = None
     for m in opened:
-        if m.kader is not None:
-            kader.append(m.kader)
-        if m.s and m.d is not None:
-            ds.append(m.d / m.s)
-        if m.bumil and m.bumil_periksa is not None:
-            kia.append(m.bumil_periksa / m.bumil)
-        if m.pus and m.kb_aktif is not None:
-            kb = m.kb_aktif / m.pus
-        if m.kk and m.kk_dana_sehat is not None:
-            dana = m.kk_dana_sehat / m.kk
-        if m.bayi_imunisasi is not None:
-            imunisasi_sum += m.bayi_imunisasi
+        value = m.kader
+        if value is not None:
+            kader.append(value)
+        s = m.s
+        if s:
+            d = m.d
+            if d is not None:
+                ds.append(d / s)
+        bumil = m.bumil
+        if bumil:
+            periksa = m.bumil_periksa
+            if periksa is not None:
+                kia.append(periksa / bumil)
+        pus = m.pus
+        if pus:
+            kb_aktif = m.kb_aktif
+            if kb_aktif is not None:
+                kb = kb_aktif / pus
+        kk = m.kk
+        if kk:
+            kk_dana = m.kk_dana_sehat
+            if kk_dana is not None:
+                dana = kk_dana / kk
+        value = m.bayi_imunisasi
+        if value is not None:
+            imunisasi_sum += value
             imunisasi_known = True
-        if m.bayi:
-            bayi_latest = m.bayi
-        if m.program_tambahan is not None:
-            programme = programme or bool(m.program_tambahan)
+        value = m.bayi
+        if value:
+            bayi_latest = value
+        extra = m.program_tambahan
+        if extra is not None:
+            programme = programme or bool(extra)
     imunisasi = imunisasi_sum / bayi_latest if imunisasi_known and bayi_latest else None
     return {
         IndicatorId.FREKUENSI_PENIMBANGAN: len(opened),
-        IndicatorId.RERATA_KADER: _mean(kader),
-        IndicatorId.RERATA_DS: _mean(ds),
-        IndicatorId.KUMULATIF_KIA: _mean(kia),
+        IndicatorId.RERATA_KADER: sum(kader) / len(kader) if kader else None,
+        IndicatorId.RERATA_DS: sum(ds) / len(ds) if ds else None,
+        IndicatorId.KUMULATIF_KIA: sum(kia) / len(kia) if kia else None,
         IndicatorId.KUMULATIF_KB: kb,
         IndicatorId.KUMULATIF_IMUNISASI: imunisasi,
         IndicatorId.PROGRAM_TAMBAHAN: programme,
@@ -224,26 +250,35 @@ def _threshold(indicator: IndicatorId, settings: ScoringSettings) -> float | int
     return settings.coverage_threshold
 
 
-def _meets(value: float | int | bool | None, threshold: float | int | bool) -> bool:
-    if value is None:
-        return False
-    if isinstance(threshold, bool):
-        return bool(value)
-    return float(value) >= float(threshold) - _EPS
+#: Per indicator, the Madya/Purnama/Mandiri requirement results when it is NOT met: the strata
+#: below the one that first requires it are met trivially.
+_UNMET_PASSES: dict[IndicatorId, dict[Stratum, bool]] = {
+    iid: {s: s.rank < _REQUIRED_FROM[iid].rank for s in _GRADED} for iid in INDICATOR_IDS
+}
+_ALL_PASS: dict[Stratum, bool] = dict.fromkeys(_GRADED, True)
+_NEXT: dict[Stratum, Stratum | None] = {s: s.next() for s in Stratum}
+#: Per stratum above Pratama, the indicators its requirement includes.
+_REQUIRED_BY: dict[Stratum, tuple[IndicatorId, ...]] = {
+    s: tuple(i for i in INDICATOR_IDS if _REQUIRED_FROM[i].rank <= s.rank) for s in _GRADED
+}
+
+
+#: One indicator's fixed part under given settings: number, id, threshold, the value to reach
+#: as a float with the tolerance applied (None for a yes/no indicator), inputs, and the
+#: Madya/Purnama/Mandiri results when it is not met.
+_Spec = tuple[
+    int, IndicatorId, float | int | bool, float | None, tuple[str, ...], dict[Stratum, bool]
+]
 
 
 @lru_cache(maxsize=32)
-def _thresholds(settings: ScoringSettings) -> tuple[float | int | bool, ...]:
-    return tuple(_threshold(iid, settings) for iid in INDICATOR_IDS)
-
-
-#: Per indicator, the Madya/Purnama/Mandiri requirement results when it is NOT met: the strata
-#: below the one that first requires it are met trivially.
-_UNMET_PASSES: dict[IndicatorId, tuple[tuple[Stratum, bool], ...]] = {
-    iid: tuple((s, s.rank < _REQUIRED_FROM[iid].rank) for s in _GRADED) for iid in INDICATOR_IDS
-}
-_ALL_PASS: tuple[tuple[Stratum, bool], ...] = tuple((s, True) for s in _GRADED)
-_NEXT: dict[Stratum, Stratum | None] = {s: s.next() for s in Stratum}
+def _specs(settings: ScoringSettings) -> tuple[_Spec, ...]:
+    out: list[_Spec] = []
+    for number, iid in enumerate(INDICATOR_IDS, start=1):
+        threshold = _threshold(iid, settings)
+        floor = None if isinstance(threshold, bool) else float(threshold) - _EPS
+        out.append((number, iid, threshold, floor, _INPUTS[iid], _UNMET_PASSES[iid]))
+    return tuple(out)
 
 
 def classify(
@@ -253,20 +288,25 @@ def classify(
 ) -> StrataResult:
     """The stratum from the indicator values, with its explanation."""
     indicators: dict[IndicatorId, Indicator] = {}
+    missing: dict[IndicatorId, tuple[str, ...]] = {}
     met: list[bool] = []
-    for number, (iid, threshold) in enumerate(
-        zip(INDICATOR_IDS, _thresholds(settings), strict=True), start=1
-    ):
+    for number, iid, threshold, floor, inputs, unmet in _specs(settings):
         value = values[iid]
-        ok = _meets(value, threshold)
+        if value is None:
+            ok = False
+            missing[iid] = inputs
+        elif floor is None:
+            ok = bool(value)
+        else:
+            ok = float(value) >= floor
         met.append(ok)
         indicators[iid] = Indicator(
-            id=iid,
-            number=number,
-            value=value,
-            passes=dict(_ALL_PASS if ok else _UNMET_PASSES[iid]),
-            required=threshold,
-            missing=_INPUTS[iid] if value is None else (),
+            iid,
+            number,
+            value,
+            (_ALL_PASS if ok else unmet).copy(),
+            threshold,
+            inputs if value is None else (),
         )
     # Cumulative classification (domain.md): 1-2 for Madya, 1-7 for Purnama, all 8 for Mandiri.
     if not (met[0] and met[1]):
@@ -281,10 +321,10 @@ def classify(
     limiting: tuple[IndicatorId, ...] = ()
     needs: tuple[Need, ...] = ()
     if next_stratum is not None:
-        limiting = tuple(i for i in INDICATOR_IDS if not indicators[i].passes[next_stratum])
+        # The indicators the next stratum requires that are not met (INDICATOR_IDS order).
+        limiting = tuple(i for i in _REQUIRED_BY[next_stratum] if not met[indicators[i].number - 1])
         needs = tuple(_need(indicators[i]) for i in limiting)
     aktif = met[0] and met[1] and sum(met[2:6]) >= settings.aktif_min_coverages and met[6]
-    missing = {i: ind.missing for i, ind in indicators.items() if ind.missing}
     return StrataResult(
         through=through,
         stratum=stratum,

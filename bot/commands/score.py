@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.settings import SettingsError, load_settings
 from scoring import DocumentError, score
 
 __all__ = ["register"]
@@ -21,8 +22,11 @@ def register(sub: Any) -> None:
         help="assess one posyandu's months (JSON) and print strata, ratios and gaps as JSON",
         description=(
             "Read one posyandu's monthly reports as JSON from FILE ('-' for stdin) and print "
-            "the 12-month assessment as JSON on stdout. Bad input exits 2 with one line per "
-            "problem on stderr and nothing on stdout. See README, 'posyandu score'."
+            "the 12-month assessment as JSON on stdout. Targets, the Decisions and the window "
+            "come from the settings (environment or .env: TARGET_*, EIGHT_OPENINGS_PASS, "
+            "STRATUM_WINDOW_MONTHS); the document's 'targets' override the targets. Bad input "
+            "or settings exit 2 with one line per problem on stderr and nothing on stdout. "
+            "See README, 'posyandu score'."
         ),
     )
     parser.add_argument("file", metavar="FILE", help="JSON file, or '-' for standard input")
@@ -44,7 +48,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"not valid JSON: {exc}", file=sys.stderr)
         return 2
     try:
-        result = score(doc)
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        result = score(doc, settings.scoring())
     except DocumentError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)

@@ -5,17 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring import (
+    COUNT_FIELDS,
     RULES,
     MonthReport,
     Period,
     RuleContext,
+    ScoringSettings,
     Severity,
     check_answer,
     check_report,
     check_value,
+    hard_problems,
 )
+from scoring.rules import _ORDER_RULES, is_scorable
 
 P = Period(2026, 11)
 
@@ -70,6 +76,34 @@ def test_each_order_rule(small: str, big: str, rule: str) -> None:
     assert check_answer(small, 5, {}) == []
     assert [p.rule for p in check_answer(small, 5, {big: 4})] == [rule]
     assert [p.rule for p in check_answer(big, 4, {small: 5})] == [rule]
+    # The fast validity check (the scoring hot path) knows the rule too.
+    assert not is_scorable(bad) and is_scorable(ok)
+    assert [p.rule for p in hard_problems(bad)] == [rule]
+
+
+def test_fast_check_covers_every_order_rule() -> None:
+    """is_scorable is written out by hand: each rule of the data must be refused by it."""
+    for rule_id, small, big, _message in _ORDER_RULES:
+        assert not is_scorable(MonthReport(period=P).with_values(**{small: 2, big: 1})), rule_id
+        assert is_scorable(MonthReport(period=P).with_values(**{small: 1, big: 1})), rule_id
+
+
+@pytest.mark.parametrize("field", COUNT_FIELDS)
+@pytest.mark.parametrize("value", [-1, 2.0, True, "3"])
+def test_fast_check_refuses_bad_values(field: str, value: object) -> None:
+    report = MonthReport(period=P).with_values(**{field: value})
+    assert not is_scorable(report)
+    assert hard_problems(report) and all(p.hard for p in hard_problems(report))
+
+
+@given(
+    st.fixed_dictionaries(
+        {f: st.one_of(st.none(), st.integers(-2, 12)) for f in COUNT_FIELDS},
+    )
+)
+def test_fast_check_agrees_with_the_rules(counts: dict[str, int | None]) -> None:
+    report = MonthReport(period=P).with_values(**counts)
+    assert is_scorable(report) == (not [p for p in check_report(report) if p.hard])
 
 
 @pytest.mark.parametrize("value", [3.5, "12", True, -1])
@@ -88,6 +122,44 @@ def test_soft_denominator_change() -> None:
     (p,) = check_answer("s", 61, {}, ctx)
     assert p.rule == "denominator_change" and not p.hard
     assert "50" in p.message and "61" in p.message
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "flagged", "shown"),
+    [
+        (0.10, 55, False, None),
+        (0.10, 56, True, "10%"),
+        (0.5, 75, False, None),
+        (0.5, 76, True, "50%"),
+    ],
+)
+def test_denominator_change_limit_is_a_setting(
+    limit: float, value: int, flagged: bool, shown: str | None
+) -> None:
+    prev = MonthReport(period=P.shift(-1), s=50, d=40)
+    ctx = RuleContext(previous=prev, settings=ScoringSettings(denominator_change_limit=limit))
+    one = check_answer("s", value, {}, ctx)  # the chat: one answer
+    whole = check_report(MonthReport(period=P, s=value), ctx)  # a whole report
+    assert (
+        [p.rule for p in one]
+        == [p.rule for p in whole]
+        == (["denominator_change"] if flagged else [])
+    )
+    if shown:
+        assert one[0].message == whole[0].message
+        assert f"lebih dari {shown}" in one[0].message
+
+
+@pytest.mark.parametrize(("back", "flagged"), [(2, True), (3, False), (0, True)])
+def test_max_months_back_is_a_setting(back: int, flagged: bool) -> None:
+    report = MonthReport(period=P, s=40)  # 2026-11, three months before 2027-02
+    ctx = RuleContext(
+        current_period=Period(2027, 2), settings=ScoringSettings(max_months_back=back)
+    )
+    problems = check_report(report, ctx)
+    assert [p.rule for p in problems] == (["old_period"] if flagged else [])
+    if flagged:
+        assert f"lebih dari {back} bulan" in problems[0].message
 
 
 def test_soft_n_greater_than_last_months_d() -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +15,19 @@ import pytest
 
 from bot.cli import main
 from bot.commands.score import SAMPLE
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _operator_settings_unset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Each test starts from the default settings: no .env, no setting in the environment."""
+    monkeypatch.chdir(tmp_path)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    yield
+
 
 INDICATORS = {
     "frekuensi_penimbangan",
@@ -196,3 +213,128 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["score", "--help"])
     assert "FILE" in capsys.readouterr().out
+
+
+def eight_openings() -> dict[str, Any]:
+    """Mandiri material (dana sehat 58%) with exactly 8 openings in the 12-month window."""
+    months = [month(f"2026-{m:02d}", kk_dana_sehat=70) for m in range(1, 9)]
+    months += [{"period": f"2026-{m:02d}", "buka": False} for m in range(9, 13)]
+    return {"months": months}
+
+
+def test_settings_from_the_environment_change_the_result(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run(capsys, eight_openings(), tmp_path)
+    assert code == 0
+    default = json.loads(out)
+    assert default["stratum"] == "mandiri"
+    assert default["indicators"]["frekuensi_penimbangan"]["required"] == 8
+    # Decision (exactly 8 openings): the operator's setting, not the built-in default.
+    monkeypatch.setenv("EIGHT_OPENINGS_PASS", "false")
+    code, out, _ = run(capsys, eight_openings(), tmp_path)
+    strict = json.loads(out)
+    assert code == 0 and strict["stratum"] == "pratama"
+    assert strict["limiting"] == ["frekuensi_penimbangan"]
+    assert strict["next"]["needs"][0]["text"] == "1 more opening (8 -> 9)"
+    # Targets from the settings; the document's own targets override them, key by key.
+    monkeypatch.setenv("TARGET_D_S", "0.7")
+    monkeypatch.setenv("TARGET_K_S", "0.9")
+    doc = {**eight_openings(), "targets": {"k_s": 0.95}}
+    code, out, _ = run(capsys, doc, tmp_path)
+    gaps = {g["indicator"]: g for g in json.loads(out)["gaps"]}
+    assert code == 0
+    assert (gaps["d_s"]["target"], gaps["d_s"]["category"]) == (0.7, "achieve")
+    assert gaps["k_s"]["target"] == 0.95
+    assert gaps["n_d"]["target"] == 0.8  # the built-in default where nothing overrides it
+
+
+def test_window_setting_limits_the_months_accepted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRATUM_WINDOW_MONTHS", "6")
+    doc = {"months": [month("2026-06"), month("2026-12")]}
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        "months[0] (2026-06): period: outside the 6-month window 2026-07..2026-12"
+    )
+    code, out, _ = run(capsys, {"months": [month("2026-07"), month("2026-12")]}, tmp_path)
+    assert code == 0 and json.loads(out)["window"] == ["2026-07", "2026-12"]
+
+
+def test_bad_settings_exit_2_with_nothing_on_stdout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TARGET_D_S", "1.5")
+    code, out, err = run(capsys, eight_openings(), tmp_path)
+    assert code == 2 and out == ""
+    assert "TARGET_D_S" in err
+
+
+def test_dotenv_is_read_by_the_real_command(tmp_path: Path) -> None:
+    """The installed CLI in a fresh process, configured by a .env in its working directory."""
+    (tmp_path / "in.json").write_text(json.dumps(eight_openings()), "utf-8")
+    (tmp_path / ".env").write_text("EIGHT_OPENINGS_PASS=false\n", "utf-8")
+    env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTING_NAMES}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "score", "in.json", "--indent", "0"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["stratum"] == "pratama"
+
+
+_SETTING_NAMES = {name.upper() for name in Settings.model_fields}
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        (
+            month("2026-01", n=31, d=30),
+            [
+                "months[0] (2026-01): n: n (31) is greater than d (30) (rule n_le_d)",
+                "months[1] (2026-01): period: given twice (also months[0])",
+            ],
+        ),
+        (
+            month("2026-01", s=-1),
+            [
+                "months[0] (2026-01): s: must not be negative, got -1",
+                "months[1] (2026-01): period: given twice (also months[0])",
+            ],
+        ),
+        (
+            month("2026-01", buka="ya", jumlah=1),
+            [
+                "months[0] (2026-01): jumlah: unknown field",
+                "months[0] (2026-01): buka: must be true or false, got 'ya'",
+                "months[1] (2026-01): period: given twice (also months[0])",
+            ],
+        ),
+    ],
+)
+def test_a_month_given_twice_is_named_even_when_the_first_is_invalid(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, first: dict[str, Any], expected: list[str]
+) -> None:
+    code, out, err = run(capsys, {"months": [first, month("2026-01")]}, tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == expected
+
+
+def test_a_month_given_twice_both_invalid(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    doc = {"months": [month("2026-01", d=50), month("2026-01", kader=-1)]}
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("months[0] (2026-01): d: d (50) is greater than s (40)")
+    assert "months[1] (2026-01): kader: must not be negative, got -1" in lines
+    assert lines[-1] == "months[1] (2026-01): period: given twice (also months[0])"

@@ -4,18 +4,97 @@ file from a newer program is refused and left byte-identical."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from scoring import COUNT_FIELDS, MonthReport, Period
 from storage import Database, DatabaseError, SchemaTooNewError
 from storage.db import migrate, probe_version
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from storage.reports import get_report, revisions, save_report
+
+#: (period, revisions: each the values of that revision). Revision 1 is the insert.
+HISTORY: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = (
+    ("2026-09", ({"s": 40, "d": 30, "n": 20, "program_tambahan": ["BKB"]},)),
+    (
+        "2026-10",
+        (
+            {"s": 40, "d": 30, "n": 21},
+            {"s": 40, "d": 30, "n": 25},
+            {"s": 41, "d": 33, "n": 25, "program_tambahan": ["BKB", "PAUD"]},
+        ),
+    ),
+    ("2026-11", ({"buka": False},)),
+)
+_COLUMNS = ("buka", *COUNT_FIELDS, "program_tambahan")
+
+
+def _full(values: dict[str, Any]) -> dict[str, Any]:
+    """Every value of a revision as the history stores it (absent counts unknown)."""
+    return {"buka": values.get("buka", True)} | {
+        c: values.get(c) for c in (*COUNT_FIELDS, "program_tambahan")
+    }
+
+
+def _row(values: dict[str, Any]) -> list[object]:
+    full = _full(values)
+    programme = full["program_tambahan"]
+    return [
+        int(full["buka"]),
+        *(full[c] for c in COUNT_FIELDS),
+        None if programme is None else json.dumps(programme),
+    ]
+
+
+def _write_history(conn: sqlite3.Connection, version: int) -> None:
+    """Reports with their revisions, written as the release of ``version`` wrote them: up to
+    version 2 the program inserted each revision row itself (``json.dumps`` of
+    ``MonthReport.values()``); from version 3 the schema's triggers do."""
+    marks = ", ".join("?" * len(_COLUMNS))
+    for report_id, (period, history) in enumerate(HISTORY, start=1):
+        for number, values in enumerate(history, start=1):
+            at = f"2026-{8 + report_id:02d}-{10 + number:02d}T03:00:00.000000+00:00"
+            channel = "telegram" if number % 2 else "whatsapp"
+            if number == 1:
+                conn.execute(
+                    f"INSERT INTO reports (id, posyandu_id, period, {', '.join(_COLUMNS)}, "
+                    f"revision, submitted_by, submitted_at, channel) "
+                    f"VALUES (?, 1, ?, {marks}, 1, 1, ?, ?)",
+                    (report_id, period, *_row(values), at, channel),
+                )
+            else:
+                sets = ", ".join(f"{c} = ?" for c in _COLUMNS)
+                conn.execute(
+                    f"UPDATE reports SET {sets}, revision = ?, submitted_by = 1, "
+                    "submitted_at = ?, channel = ? WHERE id = ?",
+                    (*_row(values), number, at, channel, report_id),
+                )
+            if version < 3:
+                before = history[number - 2] if number > 1 else None
+                old = None if before is None else json.dumps(_full(before), ensure_ascii=False)
+                conn.execute(
+                    "INSERT INTO report_revisions "
+                    "(report_id, revision, changed_by, changed_at, channel, old, new) "
+                    "VALUES (?, ?, 1, ?, ?, ?, ?)",
+                    (
+                        report_id,
+                        number,
+                        at,
+                        channel,
+                        old,
+                        json.dumps(_full(values), ensure_ascii=False),
+                    ),
+                )
 
 
 def build(path: Path, version: int, *, wal: bool = True) -> None:
-    """A file at schema ``version`` as that release left it (with a little data)."""
+    """A file at schema ``version`` as that release left it: an area tree, a posyandu, a
+    kader, and reports with their revisions (:data:`HISTORY`)."""
     conn = sqlite3.connect(path, isolation_level=None)
     if wal:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -23,12 +102,38 @@ def build(path: Path, version: int, *, wal: bool = True) -> None:
         for statement in statements:
             conn.execute(statement)
     if version >= 1:
+        conn.execute("BEGIN")
+        for row in (
+            (1, "21", "Kepri", "provinsi", None, "/1/"),
+            (2, "21.71", "Kota Batam", "kabupaten", 1, "/1/2/"),
+            (3, "21.71.01", "Batu Ampar", "kecamatan", 2, "/1/2/3/"),
+            (4, "21.71.01.1001", "Seraya", "desa", 3, "/1/2/3/4/"),
+        ):
+            conn.execute(
+                "INSERT INTO areas (id, code, name, level, parent_id, path) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            )
         conn.execute(
-            "INSERT INTO areas (id, code, name, level, parent_id, path) "
-            "VALUES (1, '21', 'Kepri', 'provinsi', NULL, '/1/')"
+            "INSERT INTO posyandu (id, code, name, desa_id, area_path, timezone, schedule) "
+            "VALUES (1, 'P1', 'Mawar', 4, '/1/2/3/4/', 'Asia/Jakarta', 'tanggal 12')"
         )
+        conn.execute(
+            "INSERT INTO people (id, name, role, posyandu_id, created_at) "
+            "VALUES (1, 'Sari', 'kader', 1, '2026-01-01T00:00:00.000000+00:00')"
+        )
+        _write_history(conn, version)
+        conn.execute("COMMIT")
     conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
+
+
+def dump(path: Path, table: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.execute(f"SELECT * FROM {table} ORDER BY id"))
+    finally:
+        conn.close()
 
 
 def schema(path: Path) -> list[tuple[str, str, str]]:
@@ -61,19 +166,78 @@ async def test_empty_file_migrates_to_latest(tmp_path: Path) -> None:
 async def test_each_earlier_version_migrates_to_latest(tmp_path: Path, version: int) -> None:
     old = tmp_path / f"v{version}.db"
     build(old, version)
+    reports_before, revisions_before = dump(old, "reports"), dump(old, "report_revisions")
+    assert len(reports_before) == len(HISTORY)
+    assert len(revisions_before) == sum(len(r) for _p, r in HISTORY)
     assert await probe_version(old) == version
     db = await Database.open(old)
     try:
         assert db.opened_version == version
         assert await db.schema_version() == SCHEMA_VERSION
         async with db.read() as conn:
-            rows = list(await conn.execute_fetchall("SELECT code FROM areas"))
-        assert [r[0] for r in rows] == ["21"]  # data survives
+            rows = list(await conn.execute_fetchall("SELECT code FROM areas ORDER BY id"))
+            assert [r[0] for r in rows] == ["21", "21.71", "21.71.01", "21.71.01.1001"]
+            # Every report and every revision carried across, as read through the API.
+            for report_id, (period, history) in enumerate(HISTORY, start=1):
+                stored = await get_report(conn, 1, Period.parse(period))
+                assert stored is not None and stored.id == report_id
+                assert stored.revision == len(history)
+                assert stored.report.values() == _full(history[-1])
+                found = await revisions(conn, report_id)
+                assert [r.revision for r in found] == list(range(1, len(history) + 1))
+                assert [r.new for r in found] == [_full(v) for v in history]
+                assert [r.old for r in found] == [None] + [_full(v) for v in history[:-1]]
+        # The carried history goes on under the latest schema: the next change of an old
+        # report gets the next revision, with the old revision as its "before".
+        changed = _full(HISTORY[1][1][-1]) | {"n": 26}
+        async with db.transaction() as tx:
+            saved = await save_report(
+                tx,
+                1,
+                MonthReport(period=Period(2026, 10)).with_values(**changed),
+                by=1,
+                at=datetime(2026, 12, 1, tzinfo=UTC),
+                channel="telegram",
+            )
+        assert (saved.revision, saved.changed) == (4, True)
+        assert saved.previous is not None
+        assert saved.previous.report.values() == _full(HISTORY[1][1][-1])
+        async with db.read() as conn:
+            found = await revisions(conn, 2)
+        assert [r.revision for r in found] == [1, 2, 3, 4]
+        assert found[-1].old == _full(HISTORY[1][1][-1]) and found[-1].new == changed
+        # ... and the old revision rows are as append-only as new ones.
+        for statement in (
+            "UPDATE report_revisions SET new = '{}' WHERE report_id = 1",
+            "DELETE FROM report_revisions WHERE report_id = 1",
+            "UPDATE reports SET n = 1 WHERE id = 1",  # no update without a new revision
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                async with db.transaction() as tx:
+                    await tx.execute(statement)
     finally:
         await db.close()
+    assert dump(old, "reports")[0] == reports_before[0]
+    assert dump(old, "report_revisions")[: len(revisions_before)] == revisions_before
     fresh = tmp_path / "fresh.db"
     await (await Database.open(fresh)).close()
     assert schema(old) == schema(fresh)
+
+
+def test_old_history_rows_are_what_the_triggers_write(tmp_path: Path) -> None:
+    """The history the builder writes for versions before the triggers has the shape the
+    triggers give it (so the migration tests carry realistic rows)."""
+
+    def parsed(path: Path) -> list[tuple[object, ...]]:
+        return [
+            (*row[:6], None if row[6] is None else json.loads(str(row[6])), json.loads(str(row[7])))
+            for row in dump(path, "report_revisions")
+        ]
+
+    build(tmp_path / "v2.db", 2)
+    build(tmp_path / "v3.db", 3)
+    assert parsed(tmp_path / "v2.db") == parsed(tmp_path / "v3.db")
+    assert dump(tmp_path / "v2.db", "reports") == dump(tmp_path / "v3.db", "reports")
 
 
 def test_migrations_are_numbered_and_non_empty() -> None:
