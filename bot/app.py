@@ -76,7 +76,7 @@ class NotRecordedError(RuntimeError):
 
 
 def _must_be_recorded(result: HandleResult) -> None:
-    if result.failed and not result.replies:
+    if result.busy or (result.failed and not result.replies):
         raise NotRecordedError("message not recorded; the channel will deliver it again")
 
 

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from bot.app import Service
 from bot.console import CONSOLE
+from conversations.catalogue import say
 from conversations.inbound import Inbound
 
 __all__ = ["chat_loop", "drain"]
@@ -40,7 +41,7 @@ async def chat_loop(service: Service, address: str, stdin: TextIO, stdout: TextI
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
-        await service.engine.handle(
+        result = await service.engine.handle(
             Inbound(
                 channel=CONSOLE,
                 address=address,
@@ -49,6 +50,9 @@ async def chat_loop(service: Service, address: str, stdin: TextIO, stdout: TextI
                 received_at=service.clock.now(),
             )
         )
+        if result.failed and not result.replies:
+            # Nothing could be written (the database stayed locked): say so, here and now.
+            stdout.write(say("error.apology") + "\n\n")
         await drain(service)
     if interactive:
         stdout.write("\n")

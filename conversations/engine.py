@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -82,6 +83,9 @@ class HandleResult:
     replies: int = 0
     saved_report: bool = False
     failed: bool = False
+    #: Not handled because the database stayed locked past its busy timeout: nothing was
+    #: recorded, so the message is new to a redelivery (webhooks answer 503 to get one).
+    busy: bool = False
 
 
 class Engine:
@@ -108,6 +112,12 @@ class Engine:
         async with self._locks.hold((inbound.channel, inbound.address)):
             try:
                 result = await self._handle(inbound)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                # No apology: it could not be written either, and the channel will resend.
+                log.warning("engine.database_busy", extra={"fields": {"channel": inbound.channel}})
+                result = HandleResult(failed=True, busy=True)
             except Exception:
                 log.exception(
                     "engine.step_failed",
@@ -494,6 +504,11 @@ class Engine:
             rows.append((channel, address, json.loads(reply_to_json(reply)), key))
         await outbox_db.append_many(tx, rows, now)
         return len(rows)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _person(p: people_db.Person) -> Person:

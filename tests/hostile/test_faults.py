@@ -161,6 +161,21 @@ async def test_messages_fail_cleanly_when_the_lock_outlasts_the_busy_timeout(
     assert outcome.replies >= 4 and outcome.apologies == 0
 
 
+async def test_a_lock_released_between_the_timeout_and_the_apology_still_gets_503(
+    tmp_path: Path,
+) -> None:
+    # The step gives up at 1.2 s while the lock is held; an apology written after the release
+    # (at 2 s) would be a 200 for a message nobody handled: it must be a 503 and no apology.
+    outcome = await lock_scenario(tmp_path, hold=2.0, busy_timeout_ms=1200)
+    # The first to reach the writer gives up while the lock is held; the others, queued
+    # behind it in-process, may get the database after the release and be handled at once.
+    assert 503 in outcome.statuses and set(outcome.statuses) <= {200, 503}
+    assert outcome.redelivered == [200] * outcome.statuses.count(503)
+    assert outcome.integrity == "ok"
+    assert outcome.melati_saved
+    assert outcome.replies >= 4 and outcome.apologies == 0
+
+
 async def test_an_outside_reader_blocks_nobody(tmp_path: Path) -> None:
     outcome = await lock_scenario(tmp_path, hold=1.0, busy_timeout_ms=300, write=False)
     # A blocked writer would have failed after 300 ms (503): all went through at once.
