@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     eight_openings_pass: bool = True
     #: Decision (rolling window): months in the stratum window.
     stratum_window_months: int = Field(default=12, ge=1, le=24)
+    #: Soft rule: a denominator (S, bumil, PUS, bayi, KK) moving by more than this share of
+    #: the previous report is questioned (chat and whole-report checks alike).
+    denominator_change_limit: float = Field(default=0.20, gt=0, le=10)
 
     # --- conversations -------------------------------------------------------------------
     session_expiry_hours: int = Field(
@@ -216,10 +219,12 @@ class Settings(BaseSettings):
         )
 
     def scoring(self) -> ScoringSettings:
-        """The scoring package's settings (targets and Decisions) from these."""
+        """The scoring package's settings (targets, Decisions, soft-rule limits) from these."""
         return ScoringSettings(
             window_months=self.stratum_window_months,
             openings_threshold_inclusive=self.eight_openings_pass,
+            denominator_change_limit=self.denominator_change_limit,
+            max_months_back=self.report_months_back,
             targets=Targets(
                 k_s=self.target_k_s,
                 d_s=self.target_d_s,

@@ -8,6 +8,8 @@ import signal
 import sys
 from typing import Any
 
+import uvloop
+
 from bot.app import Service
 from bot.chat import chat_loop
 from bot.console import CONSOLE, ConsoleChannel
@@ -64,7 +66,10 @@ def run(_args: argparse.Namespace) -> int:
         file=settings.posyandu_db.parent / "posyandu.log" if console else None,
     )
     try:
-        return asyncio.run(_main(settings))
+        # uvloop: the service is mostly event-loop work (HTTP in and out, aiosqlite's thread
+        # hand-offs); uvloop does that work in C.
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            return runner.run(_main(settings))
     except DatabaseError as exc:
         print(exc, file=sys.stderr)
         return 2
