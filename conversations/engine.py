@@ -18,7 +18,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from conversations.catalogue import say
@@ -74,6 +74,8 @@ _HARI_BUKA_BACK = 3
 #: Months ahead whose one-off moves are loaded (the next few hari buka for JADWAL).
 _MOVES_AHEAD = 4
 _SESSION_FLOW = "chat"
+#: How stale an identity's last inbound time may get before a message refreshes it.
+_INBOUND_REFRESH = timedelta(minutes=5)
 DEFAULT_TZ = ZoneInfo("Asia/Jakarta")
 
 
@@ -137,8 +139,15 @@ class Engine:
         #    (``base_revision``), so deciding outside the write transaction is safe.
         async with self.db.read() as conn:
             await conn.execute("BEGIN")
-            stored_person = await people_db.person_by_address(conn, msg.channel, msg.address)
-            person = _person(stored_person) if stored_person else None
+            sender = await people_db.sender_by_address(conn, msg.channel, msg.address)
+            person = _person(sender[0]) if sender else None
+            # The last inbound time (WhatsApp's 24-hour window) is refreshed when it is a few
+            # minutes old, or when the identity was marked unreachable: not on every message.
+            refresh = sender is not None and (
+                not sender[1].reachable
+                or sender[1].last_inbound_at is None
+                or msg.received_at - sender[1].last_inbound_at >= _INBOUND_REFRESH
+            )
             stored_session = await sessions_db.get_session(conn, msg.channel, msg.address)
             session = session_from_json(
                 stored_session.answers.get("session") if stored_session else None
@@ -169,7 +178,8 @@ class Engine:
         async with self.db.transaction() as tx:
             if not await record_inbound(tx, msg.channel, msg.external_id, msg.received_at):
                 return HandleResult(duplicate=True)
-            await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
+            if refresh:
+                await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
             replies, extra, saved = await self._apply(tx, msg, result, person, tz, now)
             await self._save_session(tx, msg, result.session, stored_session, now, tz)
             count = await self._queue(tx, msg, replies, extra, now)

@@ -34,6 +34,7 @@ __all__ = [
     "person_by_address",
     "person_by_id",
     "remove_identity",
+    "sender_by_address",
     "set_reachable",
     "set_reminders",
 ]
@@ -149,6 +150,31 @@ async def person_by_address(conn: Connection, channel: str, address: str) -> Per
         (channel, address),
     )
     return _person(row) if row else None
+
+
+async def sender_by_address(
+    conn: Connection, channel: str, address: str
+) -> tuple[Person, Identity] | None:
+    """The person behind ``channel:address`` with that identity (one query)."""
+    person_cols = ", ".join(f"p.{c.strip()} AS p_{c.strip()}" for c in _PERSON.split(","))
+    ident_cols = ", ".join(f"i.{c.strip()}" for c in _IDENTITY.split(","))
+    row = await fetch_one(
+        conn,
+        f"SELECT {person_cols}, {ident_cols} FROM people p "
+        "JOIN identities i ON i.person_id = p.id WHERE i.channel = ? AND i.address = ?",
+        (channel, address),
+    )
+    if row is None:
+        return None
+    person = Person(
+        row["p_id"],
+        row["p_name"],
+        Role(row["p_role"]),
+        row["p_posyandu_id"],
+        row["p_area_id"],
+        bool(row["p_reminders"]),
+    )
+    return person, _identity(row)
 
 
 async def add_identity(tx: Connection, person_id: int, channel: str, address: str) -> Identity:
