@@ -62,6 +62,7 @@ from storage import people as people_db
 from storage import posyandu as posyandu_db
 from storage import reports as reports_db
 from storage import sessions as sessions_db
+from storage.batch import WriteBatcher
 from storage.clock import Clock
 from storage.inbound import record_inbound
 
@@ -108,6 +109,7 @@ class Engine:
         self.default_tz = default_tz
         self.on_queued = on_queued
         self._locks = KeyedLocks()
+        self._writes: WriteBatcher[HandleResult] = WriteBatcher(db)
 
     async def handle(self, inbound: Inbound) -> HandleResult:
         """Handle one message; returns once its effects and replies are committed."""
@@ -174,8 +176,10 @@ class Engine:
                 scoring=self.scoring,
             )
         result = step(session, msg.text, ctx)
-        # 2. Commit: the message id, the effects, the session and the replies, all or nothing.
-        async with self.db.transaction() as tx:
+        # 2. Commit: the message id, the effects, the session and the replies, all or nothing
+        #    (in one transaction, shared with other senders' commits when they queue up).
+
+        async def commit(tx: Connection) -> HandleResult:
             if not await record_inbound(tx, msg.channel, msg.external_id, msg.received_at):
                 return HandleResult(duplicate=True)
             if refresh:
@@ -183,7 +187,9 @@ class Engine:
             replies, extra, saved = await self._apply(tx, msg, result, person, tz, now)
             await self._save_session(tx, msg, result.session, stored_session, now, tz)
             count = await self._queue(tx, msg, replies, extra, now)
-        return HandleResult(replies=count, saved_report=saved)
+            return HandleResult(replies=count, saved_report=saved)
+
+        return await self._writes.run(commit)
 
     async def _apologise(self, msg: Inbound) -> HandleResult:
         now = self.clock.now()
