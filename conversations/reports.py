@@ -54,10 +54,15 @@ class Offer:
     period: Period | None = None
 
 
+#: Fields whose last value "=" repeats: the denominators (domain.md), the kader on duty (the
+#: same team most months) and the extra programmes.
+_OFFERED = frozenset((*DENOMINATOR_FIELDS, "kader", PROGRAMME))
+
+
 def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
     """What "=" means for ``field`` in this draft, if anything: the answer already given (after
-    KEMBALI), the saved value of the report being redone, or, for denominators and the extra
-    programmes, the latest earlier report's value."""
+    KEMBALI), the saved value of the report being redone, or, for the fields of ``_OFFERED``,
+    the latest earlier report's value."""
     answered = draft.programmes if field == PROGRAMME else draft.counts.get(field)
     if answered is not None:
         return Offer(answered, "current")
@@ -66,7 +71,7 @@ def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
         value = _value(saved.report, field) if saved is not None else None
         if value is not None:
             return Offer(value, "current")
-    if field != PROGRAMME and field not in DENOMINATOR_FIELDS:
+    if field not in _OFFERED:
         return None
     for p in sorted((p for p in data.reports if p < draft.period), reverse=True):
         report = data.reports[p].report
