@@ -2,8 +2,9 @@
 store, rebuilt at every start. Jobs are sweeps, not a job per posyandu:
 
 - ``reminders``: every ``interval`` seconds, :func:`scheduler.sweep.sweep` at the clock's now;
-- ``prune-inbound``: hourly, forget inbound message ids older than 7 days, and run the
-  ``housekeeping`` the service hands in (the bot's: rendered PDFs whose media tokens expired).
+- ``prune-inbound``: hourly, forget inbound message ids and wrong invitation codes older
+  than 7 days, and run the ``housekeeping`` the service hands in (the bot's: rendered PDFs
+  whose media tokens expired).
 
 Coalescing and a misfire grace equal to the reminder grace mean a sweep missed during a restart
 or a busy minute runs once when it can; the sweep's own window and the reminder log make sure
@@ -25,6 +26,7 @@ from scheduler.sweep import sweep
 from storage import Database
 from storage.clock import Clock, SystemClock
 from storage.inbound import prune_inbound
+from storage.invitations import prune_code_failures
 
 __all__ = ["Housekeeping", "ReminderScheduler"]
 
@@ -108,6 +110,7 @@ class ReminderScheduler:
         try:
             async with self.db.transaction() as tx:
                 await prune_inbound(tx, now - INBOUND_KEEP)
+                await prune_code_failures(tx, now - INBOUND_KEEP)
         except Exception:
             log.exception("scheduler.prune.failed")
         for job in self.housekeeping:

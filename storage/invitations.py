@@ -22,6 +22,7 @@ __all__ = [
     "create_invitation",
     "invitation_by_code",
     "normalise_code",
+    "prune_code_failures",
     "record_code_failure",
     "redeem",
 ]
@@ -133,6 +134,12 @@ async def record_code_failure(tx: Connection, channel: str, address: str, at: da
         "INSERT INTO code_failures (channel, address, at) VALUES (?, ?, ?)",
         (channel, address, to_db(at)),
     )
+
+
+async def prune_code_failures(tx: Connection, before: datetime) -> int:
+    """Forget wrong codes older than ``before`` (the limits look back an hour at most)."""
+    cur = await tx.execute("DELETE FROM code_failures WHERE at < ?", (to_db(before),))
+    return cur.rowcount
 
 
 async def count_code_failures(

@@ -3,13 +3,15 @@ that fails does not stop the others."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scheduler.calendar import ReminderSettings
 from scheduler.service import ReminderScheduler
 from storage import Database
 from storage.clock import FixedClock
+from storage.inbound import record_inbound
+from storage.invitations import count_code_failures, record_code_failure
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
 
@@ -30,3 +32,17 @@ async def test_prune_runs_every_housekeeping_job(tmp_path: Path) -> None:
         )
         await scheduler.prune()
     assert seen == [NOW]
+
+
+async def test_prune_forgets_old_message_ids_and_wrong_codes(tmp_path: Path) -> None:
+    old, recent = NOW - timedelta(days=8), NOW - timedelta(hours=1)
+    async with await Database.open(tmp_path / "p.db") as db:
+        async with db.transaction() as tx:
+            for at in (old, recent):
+                await record_inbound(tx, "telegram", f"u{at.timestamp()}", at)
+                await record_code_failure(tx, "telegram", "123", at)
+        await ReminderScheduler(db, FixedClock(NOW), ReminderSettings()).prune()
+        async with db.read() as conn:
+            assert await count_code_failures(conn, NOW - timedelta(days=30)) == 1
+            rows = await conn.execute_fetchall("SELECT received_at FROM inbound")
+        assert len(list(rows)) == 1
