@@ -34,6 +34,7 @@ __all__ = [
     "lagi",
     "paged",
     "period_refusal",
+    "pick_one",
     "posyandu",
     "rekap",
     "status",
@@ -223,20 +224,27 @@ def posyandu(ctx: Context, session: Session, area: AreaData, args: Sequence[str]
     if not found:
         return done(session, text("area.posyandu_none", query=query[:40], area=area.name))
     if len(found) > 1:
-        head = say("area.posyandu_many", count=len(found))
-        items = [
-            say(
-                "area.posyandu_pick",
-                number=i,
-                posyandu=m.posyandu.info.name,
-                code=m.posyandu.info.code,
-            )
-            for i, m in enumerate(found, start=1)
-        ]
-        hint = say("area.posyandu_pick_hint", code=found[0].posyandu.info.code)
-        new_session, reply = paged(session, ctx, head, items, hint)
-        return done(new_session, reply)
+        return pick_one(ctx, session, found, "area.posyandu_pick_hint")
     return done(session, _detail(ctx, found[0]))
+
+
+def pick_one(
+    ctx: Context, session: Session, found: Sequence[AreaMember], hint_key: str
+) -> StepResult:
+    """Several posyandu match: list them (paged), with ``hint_key`` saying how to name one."""
+    head = say("area.posyandu_many", count=len(found))
+    items = [
+        say(
+            "area.posyandu_pick",
+            number=i,
+            posyandu=m.posyandu.info.name,
+            code=m.posyandu.info.code,
+        )
+        for i, m in enumerate(found, start=1)
+    ]
+    hint = say(hint_key, code=found[0].posyandu.info.code)
+    new_session, reply = paged(session, ctx, head, items, hint)
+    return done(new_session, reply)
 
 
 def _detail(ctx: Context, member: AreaMember) -> Text:

@@ -13,7 +13,7 @@ from datetime import date
 
 from conversations.catalogue import say
 from conversations.effects import MoveHariBuka, SetSchedule, StepResult
-from conversations.flows.area import find_members, paged
+from conversations.flows.area import find_members, pick_one
 from conversations.flows.common import done, posyandu_of, text
 from conversations.format import day_name
 from conversations.model import AreaData, Context, PosyanduInfo
@@ -86,19 +86,7 @@ def jadwal_area(ctx: Context, session: Session, area: AreaData, args: Sequence[s
     if not found:
         return done(session, text("jadwal.none", query=query[:40], area=area.name))
     if len(found) > 1:
-        head = say("area.posyandu_many", count=len(found))
-        items = [
-            say(
-                "area.posyandu_pick",
-                number=i,
-                posyandu=m.posyandu.info.name,
-                code=m.posyandu.info.code,
-            )
-            for i, m in enumerate(found, start=1)
-        ]
-        hint = say("jadwal.pick_hint", code=found[0].posyandu.info.code)
-        new_session, reply = paged(session, ctx, head, items, hint)
-        return done(new_session, reply)
+        return pick_one(ctx, session, found, "jadwal.pick_hint")
     info = found[0].posyandu.info
     if not phrase or ctx.in_group:
         # In a linked group anyone speaks with the supervisor's scope: show, never change.
