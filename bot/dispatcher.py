@@ -177,6 +177,11 @@ class Dispatcher:
         deliveries.result()
         return True
 
+    async def flush_marks(self) -> None:
+        """Record now the rows sent but not yet marked (a delivery receipt for one of them
+        may come before the next batched mark)."""
+        await self._mark_sent()
+
     async def _mark_sent(self) -> None:
         if not self._sent:
             return
