@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
 from bot.notifications import short_date
@@ -45,6 +46,7 @@ from storage.areas import Area, Level, ancestors, area_by_code, area_by_id, area
 from storage.people import person_by_id
 from storage.posyandu import (
     Posyandu,
+    area_timezone,
     hari_buka,
     moves_for,
     posyandu_by_code,
@@ -278,6 +280,7 @@ async def _area(
         if area.level is Level.DESA:
             desas[area.id] = area.name
         above = await ancestors(conn, area)
+        zone = await area_timezone(conn, area)  # the zone most of its posyandu use
     statuses: list[MemberStatus] = []
     rows: list[tuple[tuple[int, int, float, str, str], AreaRow]] = []
     for p in members:
@@ -306,7 +309,7 @@ async def _area(
     # Worst first: lowest stratum, then not reported, then lowest D/S; ties by name and code.
     rows.sort(key=lambda pair: pair[0])
     roll = rollup(statuses)
-    local = now.astimezone(members[0].tz)
+    local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz)
     data = AreaSummaryData(
         area=f"{area.level.label} {area.name}",
         parents=", ".join(a.name for a in reversed(above)),

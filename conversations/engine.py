@@ -225,10 +225,9 @@ class Engine:
             return own.tz
         if person.area_id is not None:
             area = await areas_db.area_by_id(conn, person.area_id)
-            if area is not None:
-                members = await posyandu_db.posyandu_under(conn, area)
-                if members:
-                    return members[0].tz
+            zone = await posyandu_db.area_timezone(conn, area) if area is not None else None
+            if zone is not None:
+                return ZoneInfo(zone)
         return self.default_tz
 
     async def _posyandu(

@@ -115,14 +115,13 @@ async def posyandu_under(
 async def area_timezone(conn: Connection, area: Area) -> str | None:
     """The time zone most active posyandu in ``area`` use (ties: the first name in order);
     None when it has none."""
-    rows = await conn.execute_fetchall(
+    row = await fetch_one(
+        conn,
         "SELECT timezone FROM posyandu WHERE area_path >= ? AND area_path < ? AND +active = 1 "
         "GROUP BY timezone ORDER BY count(*) DESC, timezone LIMIT 1",
         subtree_bounds(area.path),
     )
-    for row in rows:
-        return str(row[0])
-    return None
+    return str(row[0]) if row else None
 
 
 async def all_posyandu(conn: Connection, *, active_only: bool = True) -> list[Posyandu]:
