@@ -55,8 +55,7 @@ from storage.posyandu import (
 )
 from storage.reports import (
     StoredReport,
-    get_report,
-    list_reports,
+    list_stored_reports,
     stored_reports_for_posyandu_ids,
 )
 
@@ -201,12 +200,13 @@ async def _monthly(
             posyandu = await posyandu_by_code(conn, str(params["posyandu_code"]))
         if posyandu is None:
             raise DocumentNotFound("unknown posyandu")
-        stored = await get_report(conn, posyandu.id, period)
-        if stored is None:
-            raise DocumentNotFound(f"posyandu {posyandu.code} has no report for {period}")
-        window = await list_reports(
+        history = await list_stored_reports(
             conn, posyandu.id, period.shift(1 - scoring.window_months), period
         )
+        stored = next((r for r in history if r.report.period == period), None)
+        if stored is None:
+            raise DocumentNotFound(f"posyandu {posyandu.code} has no report for {period}")
+        window = [r.report for r in history]
         desa = await area_by_id(conn, posyandu.desa_id)
         above = await ancestors(conn, desa) if desa else []
         by_level = {a.level: a for a in [*above, *([desa] if desa else [])]}
@@ -281,6 +281,24 @@ async def _area(
             desas[area.id] = area.name
         above = await ancestors(conn, area)
         zone = await area_timezone(conn, area)  # the zone most of its posyandu use
+    # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
+    data = await asyncio.to_thread(
+        _area_data, area, members, stored, desas, above, zone, period, now, scoring
+    )
+    return data, _slug(area.code)
+
+
+def _area_data(
+    area: Area,
+    members: list[Posyandu],
+    stored: Mapping[int, list[StoredReport]],
+    desas: Mapping[int, str],
+    above: list[Area],
+    zone: str | None,
+    period: Period,
+    now: datetime,
+    scoring: ScoringSettings,
+) -> AreaSummaryData:
     statuses: list[MemberStatus] = []
     rows: list[tuple[tuple[int, int, float, str, str], AreaRow]] = []
     for p in members:
@@ -310,7 +328,7 @@ async def _area(
     rows.sort(key=lambda pair: pair[0])
     roll = rollup(statuses)
     local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz)
-    data = AreaSummaryData(
+    return AreaSummaryData(
         area=f"{area.level.label} {area.name}",
         parents=", ".join(a.name for a in reversed(above)),
         period_label=format_period(period),
@@ -325,7 +343,6 @@ async def _area(
         ds_target=scoring.targets.d_s,
         nd_target=scoring.targets.n_d,
     )
-    return data, _slug(area.code)
 
 
 def _fingerprint(stored: Mapping[int, list[StoredReport]]) -> str:
