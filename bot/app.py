@@ -375,19 +375,17 @@ class Service:
 
     async def _on_whatsapp_status(self, fields: dict[str, str]) -> None:
         assert self.db is not None
-        for attempt in range(2):
-            async with self.db.transaction() as tx:
-                found = await ob.set_delivery_status(
-                    tx,
-                    fields["MessageSid"],
-                    fields["MessageStatus"],
-                    fields.get("ErrorCode") or None,
-                    self.clock.now(),
-                )
-            if found or attempt or self.dispatcher is None:
-                break
-            # Sent, but its row not marked yet (marks are batched): mark, then record.
+        if self.dispatcher is not None:
+            # Sent rows are marked in batches: the receipt may come before its row's mark.
             await self.dispatcher.flush_marks()
+        async with self.db.transaction() as tx:
+            await ob.set_delivery_status(
+                tx,
+                fields["MessageSid"],
+                fields["MessageStatus"],
+                fields.get("ErrorCode") or None,
+                self.clock.now(),
+            )
 
     # --- documents -----------------------------------------------------------------------
     def _wake(self) -> None:

@@ -91,7 +91,7 @@ class MediaStore:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def put(self, content: bytes, at: datetime | None = None) -> str:
+    def put(self, content: bytes, at: datetime) -> str:
         key = hashlib.sha256(content).hexdigest()
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"{key}.pdf"
@@ -99,10 +99,7 @@ class MediaStore:
             tmp = path.with_suffix(".part")
             tmp.write_bytes(content)
             tmp.replace(path)
-        if at is not None:
-            os.utime(path, (at.timestamp(), at.timestamp()))
-        else:
-            path.touch()
+        os.utime(path, (at.timestamp(), at.timestamp()))
         return key
 
     def get(self, key: str) -> bytes | None:

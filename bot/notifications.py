@@ -118,7 +118,7 @@ def document_template(kind: str, params: Mapping[str, Any], subject: str) -> Tem
         return None
     if command is None or not subject:
         return None
-    month = str(params.get("period_name") or format_period(period))
+    month = format_period(period)
     return Template(
         "twilio_template_summary_sid", {"1": subject, "2": month, "3": f"{command} {period}"}
     )

@@ -24,7 +24,6 @@ __all__ = [
     "Need",
     "StrataResult",
     "classify",
-    "compute_indicators",
     "window_months",
 ]
 
@@ -162,26 +161,10 @@ def window_months(
     return tuple(through.shift(-i) for i in range(settings.window_months - 1, -1, -1))
 
 
-def compute_indicators(
-    months: Sequence[MonthReport], settings: ScoringSettings = DEFAULT_SETTINGS
-) -> dict[IndicatorId, float | int | bool | None]:
-    """The raw values of indicators 1-8 over the given months (already limited to the window).
-
-    A month with ``buka`` false contributes nothing but its absence.
-    """
-    opened = sorted((m for m in months if m.buka), key=_period_index)
-    return indicator_values(opened)
-
-
-def _period_index(m: MonthReport) -> int:
-    p = m.period
-    return p.year * 12 + p.month
-
-
 def indicator_values(opened: Sequence[MonthReport]) -> dict[IndicatorId, float | int | bool | None]:
-    """:func:`compute_indicators` of months that are all opened (``buka``) and oldest first.
-
-    The assessment's own path: its window is sorted already. Later months win for the
+    """The raw values of indicators 1-8 over the opened (``buka``) months of a window, oldest
+    first (a month not opened contributes nothing but its absence). Each coverage formula of
+    domain.md lives here once. Later months win for the
     "latest" values (KB, dana sehat, bayi); the order of the means' sums is the months' order.
     """
     kader: list[int] = []

@@ -95,14 +95,14 @@ _PERSON = "id, name, role, posyandu_id, area_id, reminders"
 _IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable"
 
 
-def _person(row: Row) -> Person:
+def _person(row: Row, prefix: str = "") -> Person:
     return Person(
-        row["id"],
-        row["name"],
-        Role(row["role"]),
-        row["posyandu_id"],
-        row["area_id"],
-        bool(row["reminders"]),
+        row[f"{prefix}id"],
+        row[f"{prefix}name"],
+        Role(row[f"{prefix}role"]),
+        row[f"{prefix}posyandu_id"],
+        row[f"{prefix}area_id"],
+        bool(row[f"{prefix}reminders"]),
     )
 
 
@@ -143,13 +143,8 @@ async def person_by_id(conn: Connection, person_id: int) -> Person | None:
 
 
 async def person_by_address(conn: Connection, channel: str, address: str) -> Person | None:
-    row = await fetch_one(
-        conn,
-        f"SELECT {', '.join('p.' + c.strip() for c in _PERSON.split(','))} FROM people p "
-        "JOIN identities i ON i.person_id = p.id WHERE i.channel = ? AND i.address = ?",
-        (channel, address),
-    )
-    return _person(row) if row else None
+    found = await sender_by_address(conn, channel, address)
+    return found[0] if found else None
 
 
 async def sender_by_address(
@@ -164,17 +159,7 @@ async def sender_by_address(
         "JOIN identities i ON i.person_id = p.id WHERE i.channel = ? AND i.address = ?",
         (channel, address),
     )
-    if row is None:
-        return None
-    person = Person(
-        row["p_id"],
-        row["p_name"],
-        Role(row["p_role"]),
-        row["p_posyandu_id"],
-        row["p_area_id"],
-        bool(row["p_reminders"]),
-    )
-    return person, _identity(row)
+    return (_person(row, "p_"), _identity(row)) if row else None
 
 
 async def add_identity(tx: Connection, person_id: int, channel: str, address: str) -> Identity:

@@ -7,11 +7,11 @@ import asyncio
 import sys
 from typing import Any
 
+from bot.commands._common import now as clock_now
 from bot.logs import mask
 from bot.settings import SettingsError, load_settings
 from storage import Database, DatabaseError
 from storage import outbox as ob
-from storage.clock import SystemClock
 
 __all__ = ["register"]
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _run(path: Any, busy: int, args: argparse.Namespace) -> int:
     async with await Database.open(path, busy_timeout_ms=busy) as db:
-        now = SystemClock().now()
+        now = clock_now()
         if args.retry is not None:
             async with db.transaction() as tx:
                 ok = await ob.requeue(tx, args.retry, now)
