@@ -17,7 +17,6 @@ __all__ = [
     "moment",
     "percent",
     "percent_of_target",
-    "sentence",
     "short_month",
 ]
 
@@ -42,12 +41,6 @@ def percent_of_target(value: float | None, target: float | None) -> str:
         return shown
     tenths = math.floor(value * 1000 + 1e-9) / 10
     return f"{tenths:.1f}".replace(".", ",") + "%"
-
-
-def sentence(text: str) -> str:
-    """The text with its first letter in upper case (rule messages start with a label that
-    may be lower case: "ibu hamil berubah ...")."""
-    return text[:1].upper() + text[1:]
 
 
 def count(value: int | None) -> str:

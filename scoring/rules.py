@@ -169,7 +169,8 @@ _BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 def _problem(rule_id: str, field: str, **values: Any) -> Problem:
     rule = _BY_ID[rule_id]
     message = rule.message.format(label=FIELD_LABELS.get(field, field), **values)
-    return Problem(rule_id, field, rule.severity, message)
+    # A sentence: the label it may start with is lower case ("ibu hamil berubah ...").
+    return Problem(rule_id, field, rule.severity, message[:1].upper() + message[1:])
 
 
 def check_value(field: str, value: object) -> list[Problem]:

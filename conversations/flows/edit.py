@@ -14,7 +14,7 @@ from conversations.flows import report
 from conversations.flows.common import done, posyandu_of, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import ratio_line
-from conversations.format import count, sentence
+from conversations.format import count
 from conversations.model import Context
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period, format_period_short, parse_period_prefix
@@ -113,7 +113,7 @@ def ubah(
     problems = check_report(changed, rule_context(ctx, data, period))
     hard = [p for p in problems if p.hard]
     if hard:
-        return done(session, text("edit.refused", reason=sentence(hard[0].message)))
+        return done(session, text("edit.refused", reason=hard[0].message))
     if problems:
         values = changed.values()
         confirm = Draft(

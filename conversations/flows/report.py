@@ -11,7 +11,7 @@ from conversations.effects import SaveReport, StepResult
 from conversations.fields import FIELD_BY_NAME, FIELDS, PROGRAMME, RARE_FIELDS
 from conversations.flows.common import done, match_choice, posyandu_of, text
 from conversations.flows.summary import saved_replies, summary_text
-from conversations.format import count, sentence
+from conversations.format import count
 from conversations.model import Context, PosyanduData
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period
@@ -132,13 +132,13 @@ def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
     if draft.stage is Stage.PERIOD_SOFT:
         problems = _period_problems(ctx, data, draft)
         message = problems[0].message if problems else ""
-        return text("period.soft", ("YA", "TIDAK"), message=sentence(message))
+        return text("period.soft", ("YA", "TIDAK"), message=message)
     if draft.stage is Stage.SOFT and draft.current is not None and draft.pending is not None:
         soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
         if soft:
             # One choice only: channels without buttons show no numbered list, so a typed
             # number is always the corrected value, never "choice 1" or "choice 2".
-            return text("answer.soft", ("YA",), message=sentence(soft[0].message))
+            return text("answer.soft", ("YA",), message=soft[0].message)
     if draft.stage in (Stage.FIELD, Stage.SOFT) and draft.current is not None:
         return _question(ctx, draft, header)
     problems = _report_problems(ctx, data, draft)
@@ -186,7 +186,7 @@ def begin(
 def _ask_again(ctx: Context, session: Session, draft: Draft, reason: str) -> StepResult:
     draft = replace(draft, stage=Stage.FIELD, pending=None)
     question = prompt(ctx, draft)
-    body = say("answer.problem", reason=sentence(reason), question=question.body)
+    body = say("answer.problem", reason=reason, question=question.body)
     return done(replace(session, draft=draft), Text(body, question.choices))
 
 
@@ -365,7 +365,7 @@ def change_value(
             hard = [p for p in problems if p.hard]
             if hard:
                 current = prompt(ctx, draft)
-                reason = sentence(hard[0].message)
+                reason = hard[0].message
                 body = say("answer.problem", reason=reason, question=current.body)
                 return done(session, Text(body, current.choices))
         new = replace(draft, counts={**draft.counts, field: number})
