@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
-from bot.notifications import short_date
 from bot.pdf import (
     AreaRow,
     AreaSummaryData,
@@ -24,6 +23,7 @@ from bot.pdf import (
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
+from conversations.format import short_date
 from conversations.periods import format_period
 from scoring import (
     FIELD_LABELS,

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from conversations.catalogue import say
+from conversations.format import short_date
 from conversations.periods import format_period
 from conversations.replies import Text
 from scoring import Period
@@ -23,7 +24,6 @@ __all__ = [
     "document_template",
     "reminder_template",
     "reminder_text",
-    "short_date",
 ]
 
 #: At most this many posyandu named in the H+7 template (the rest are counted).
@@ -38,17 +38,6 @@ class Template:
 
     setting: str
     variables: dict[str, str]
-
-
-def short_date(day: date) -> str:
-    """ "Sabtu, 12 Des 2026"."""
-    return say(
-        "date.short",
-        weekday=say(f"date.weekday.{day.weekday()}"),
-        day=day.day,
-        month=say(f"date.month_short.{day.month}"),
-        year=day.year,
-    )
 
 
 def reminder_text(kind: str, params: Mapping[str, Any]) -> Text:

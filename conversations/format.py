@@ -7,7 +7,6 @@ from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
 from conversations.periods import format_period_short
-from storage.schedule import WEEKDAYS
 
 __all__ = [
     "choice_list",
@@ -17,6 +16,7 @@ __all__ = [
     "moment",
     "percent",
     "percent_of_target",
+    "short_date",
     "short_month",
 ]
 
@@ -50,20 +50,35 @@ def count(value: int | None) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+def _month_short(month: int) -> str:
+    return say(f"date.month_short.{month}")
+
+
+def _weekday(day: date) -> str:
+    return say(f"date.weekday.{day.weekday()}")
 
 
 def moment(when: datetime, tz: tzinfo, now: datetime) -> str:
     """ "12 Nov pukul 10.15" in the reader's zone; the year only when it is not this year."""
     local = when.astimezone(tz)
     year = "" if local.year == now.astimezone(tz).year else f" {local.year}"
-    return f"{local.day} {_MONTHS[local.month - 1]}{year} pukul {local:%H.%M}"
+    return f"{local.day} {_month_short(local.month)}{year} pukul {local:%H.%M}"
 
 
 def day_name(day: date) -> str:
     """ "Sabtu 12 Des 2026"."""
-    weekday = WEEKDAYS[day.weekday()].capitalize()
-    return f"{weekday} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{_weekday(day)} {day.day} {_month_short(day.month)} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """ "Sabtu, 12 Des 2026" (a date standing alone; :func:`day_name` goes in lists)."""
+    return say(
+        "date.short",
+        weekday=_weekday(day),
+        day=day.day,
+        month=_month_short(day.month),
+        year=day.year,
+    )
 
 
 def clock_time(when: datetime, tz: tzinfo) -> str:
