@@ -39,6 +39,7 @@ from storage.posyandu import (
     posyandu_by_code,
     posyandu_under,
 )
+from storage.schedule import upcoming_days
 
 __all__ = [
     "CONDITIONAL",
@@ -157,9 +158,8 @@ def next_hari_buka(
     posyandu: Posyandu, moves: dict[tuple[int, Period], date], today: date, count: int = 3
 ) -> list[date]:
     """Pure: the next ``count`` hari buka on or after ``today`` (moves included)."""
-    here = Period(today.year, today.month)
-    days = {hari_buka(posyandu, here.shift(k), moves) for k in range(-1, count + 2)}
-    return sorted(d for d in days if d >= today)[:count]
+    own = {period: day for (pid, period), day in moves.items() if pid == posyandu.id}
+    return upcoming_days(posyandu.schedule, own, today, count)
 
 
 async def upcoming_hari_buka(
