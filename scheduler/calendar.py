@@ -16,7 +16,19 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-__all__ = ["Kind", "ReminderSettings", "due_at", "fire_window", "reminder_day"]
+from scoring import Period
+
+__all__ = [
+    "CONDITIONAL",
+    "HARI_BUKA_KINDS",
+    "Kind",
+    "ReminderSettings",
+    "due_at",
+    "fire_window",
+    "hari_buka_reminders",
+    "rekap_day",
+    "reminder_day",
+]
 
 
 class Kind(StrEnum):
@@ -25,6 +37,12 @@ class Kind(StrEnum):
     H_PLUS_2 = "h+2"
     H_PLUS_7 = "h+7"
     REKAP = "rekap"
+
+
+#: The reminders around a hari buka, in the order they fire.
+HARI_BUKA_KINDS = (Kind.H_MINUS_1, Kind.H, Kind.H_PLUS_2, Kind.H_PLUS_7)
+#: Sent only when the month is not reported by then.
+CONDITIONAL = frozenset({Kind.H_PLUS_2, Kind.H_PLUS_7})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +80,17 @@ def due_at(kind: Kind, day: date, tz: ZoneInfo, settings: ReminderSettings) -> d
 def fire_window(now: datetime, settings: ReminderSettings) -> tuple[datetime, datetime]:
     """Reminders due in ``(now - grace, now]`` are sent by a sweep at ``now``."""
     return now - settings.grace, now
+
+
+def hari_buka_reminders(hari_buka: date, settings: ReminderSettings) -> list[tuple[Kind, date]]:
+    """The enabled reminders of one hari buka, each with its local day."""
+    return [
+        (kind, reminder_day(kind, hari_buka))
+        for kind in HARI_BUKA_KINDS
+        if kind in settings.enabled
+    ]
+
+
+def rekap_day(month: Period, settings: ReminderSettings) -> date:
+    """The day of ``month`` on which the previous month's summary goes out."""
+    return date(month.year, month.month, settings.rekap_day)

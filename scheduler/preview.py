@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.calendar import Kind, ReminderSettings, due_at, reminder_day
+from scheduler.calendar import (
+    CONDITIONAL,
+    Kind,
+    ReminderSettings,
+    due_at,
+    hari_buka_reminders,
+    rekap_day,
+)
 from scheduler.recipients import (
     Recipient,
     kader_recipients,
@@ -42,8 +49,6 @@ from storage.posyandu import (
 from storage.schedule import upcoming_days
 
 __all__ = [
-    "CONDITIONAL",
-    "HARI_BUKA_KINDS",
     "MAX_SPAN_DAYS",
     "Planned",
     "PreviewError",
@@ -55,9 +60,6 @@ __all__ = [
     "upcoming_hari_buka",
 ]
 
-HARI_BUKA_KINDS = (Kind.H_MINUS_1, Kind.H, Kind.H_PLUS_2, Kind.H_PLUS_7)
-#: Sent only if the month is not reported yet.
-CONDITIONAL = frozenset({Kind.H_PLUS_2, Kind.H_PLUS_7})
 #: The longest span a preview covers (a leap year).
 MAX_SPAN_DAYS = 366
 _CHUNK = 500  # posyandu whose moves and recipients are read at a time
@@ -128,10 +130,7 @@ def hari_buka_times(
     seen: set[tuple[Kind, date]] = set()
     for period in _periods(first, last):
         hb = hari_buka(posyandu, period, moves)
-        for kind in HARI_BUKA_KINDS:
-            if kind not in settings.enabled:
-                continue
-            day = reminder_day(kind, hb)
+        for kind, day in hari_buka_reminders(hb, settings):
             if first <= day <= last and (kind, day) not in seen:
                 seen.add((kind, day))
                 out.append((kind, period, hb, due_at(kind, day, posyandu.tz, settings)))
@@ -147,7 +146,7 @@ def rekap_times(
     out = []
     month = Period(first.year, first.month)
     while month <= Period(last.year, last.month):
-        day = date(month.year, month.month, settings.rekap_day)
+        day = rekap_day(month, settings)
         if first <= day <= last:
             out.append((month.shift(-1), due_at(Kind.REKAP, day, tz, settings)))
         month = month.shift(1)

@@ -19,7 +19,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler.calendar import Kind, ReminderSettings, due_at, reminder_day
+from scheduler.calendar import (
+    CONDITIONAL,
+    Kind,
+    ReminderSettings,
+    due_at,
+    hari_buka_reminders,
+    rekap_day,
+)
 from scheduler.recipients import kader_recipients, rekap_recipients, supervisor_recipients
 from scoring import Period
 from storage import Database
@@ -49,7 +56,6 @@ __all__ = [
 #: The rekap's time zone for an area without active posyandu.
 DEFAULT_AREA_ZONE = "Asia/Jakarta"
 
-HARI_BUKA_KINDS = (Kind.H_MINUS_1, Kind.H, Kind.H_PLUS_2, Kind.H_PLUS_7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +90,11 @@ def _due_for(
     now: datetime,
     settings: ReminderSettings,
 ) -> list[tuple[Kind, date]]:
-    out = []
-    for kind in HARI_BUKA_KINDS:
-        if kind not in settings.enabled:
-            continue
-        day = reminder_day(kind, posyandu_hari_buka)
-        if start < due_at(kind, day, tz, settings) <= now:
-            out.append((kind, day))
-    return out
+    return [
+        (kind, day)
+        for kind, day in hari_buka_reminders(posyandu_hari_buka, settings)
+        if start < due_at(kind, day, tz, settings) <= now
+    ]
 
 
 async def due_hari_buka_reminders(
@@ -150,7 +153,7 @@ async def sweep(db: Database, now: datetime, settings: ReminderSettings) -> Swee
     async with db.transaction() as tx:
         due = await due_hari_buka_reminders(tx, now, settings)
         # Nudges only for months not reported yet.
-        after = [d for d in due if d.kind in (Kind.H_PLUS_2, Kind.H_PLUS_7)]
+        after = [d for d in due if d.kind in CONDITIONAL]
         reported: set[tuple[int, Period]] = set()
         for period in {d.period for d in after}:
             ids = [d.posyandu.id for d in after if d.period == period]
@@ -158,7 +161,7 @@ async def sweep(db: Database, now: datetime, settings: ReminderSettings) -> Swee
         due = [
             d
             for d in due
-            if d.kind not in (Kind.H_PLUS_2, Kind.H_PLUS_7)
+            if d.kind not in CONDITIONAL
             or (d.posyandu.id, d.period) not in reported
         ]
         fresh = set(
@@ -235,7 +238,7 @@ def rekap_may_be_due(now: datetime, settings: ReminderSettings) -> bool:
     utc = now.astimezone(UTC)
     here = Period(utc.year, utc.month)
     for month in (here.shift(-1), here):
-        day = date(month.year, month.month, settings.rekap_day)
+        day = rekap_day(month, settings)
         as_if_utc = datetime.combine(day, settings.times[Kind.REKAP], tzinfo=UTC)
         if as_if_utc - timedelta(hours=14) <= now and as_if_utc + timedelta(hours=12) > start:
             return True
@@ -249,7 +252,7 @@ def rekap_period_due(now: datetime, tz: ZoneInfo, settings: ReminderSettings) ->
     local = now.astimezone(tz)
     here = Period(local.year, local.month)
     for month in (here, here.shift(-1)):  # a long grace may reach back across a month end
-        day = date(month.year, month.month, settings.rekap_day)
+        day = rekap_day(month, settings)
         if start < due_at(Kind.REKAP, day, tz, settings) <= now:
             return month.shift(-1)
     return None
