@@ -30,17 +30,15 @@ from scheduler.calendar import (
 from scheduler.recipients import (
     Recipient,
     kader_recipients,
-    rekap_recipients,
+    rekap_targets,
     supervisor_recipients,
 )
-from scheduler.sweep import DEFAULT_AREA_ZONE
 from scoring import Period
-from storage.areas import Area, area_by_code, areas_by_ids
+from storage.areas import Area, area_by_code
 from storage.db import Connection
 from storage.posyandu import (
     Posyandu,
     all_posyandu,
-    area_timezone,
     hari_buka,
     moves_for,
     posyandu_by_code,
@@ -221,14 +219,10 @@ async def _rekap_planned(
 ) -> list[Planned]:
     if Kind.REKAP not in settings.enabled:
         return []
-    targets = await rekap_recipients(conn)
-    areas = await areas_by_ids(conn, targets)
     out: list[Planned] = []
-    for area_id, recipients in sorted(targets.items()):
-        area = areas.get(area_id)
-        if area is None or (within is not None and not area.path.startswith(within.path)):
+    for area, tz, recipients in await rekap_targets(conn):
+        if within is not None and not area.path.startswith(within.path):
             continue
-        tz = ZoneInfo(await area_timezone(conn, area) or DEFAULT_AREA_ZONE)
         out.extend(
             Planned(Kind.REKAP, at, None, area, period, None, tuple(recipients))
             for period, at in rekap_times(tz, first, last, settings)

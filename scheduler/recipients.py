@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from storage.areas import Area, areas_by_ids
 from storage.db import Connection
 from storage.groups import groups_of_areas
 from storage.people import (
@@ -24,13 +26,19 @@ from storage.people import (
     people_of_area,
     people_of_posyandu,
 )
+from storage.posyandu import area_timezone
 
 __all__ = [
+    "DEFAULT_AREA_ZONE",
     "Recipient",
     "kader_recipients",
     "rekap_recipients",
+    "rekap_targets",
     "supervisor_recipients",
 ]
+
+#: The rekap's time zone for an area without active posyandu.
+DEFAULT_AREA_ZONE = "Asia/Jakarta"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,4 +117,18 @@ async def rekap_recipients(conn: Connection) -> dict[int, list[Recipient]]:
             out[person.area_id].extend(reach.get(person.id, []))
     for g in await groups_of_areas(conn, area_ids):
         out[g.area_id].append(Recipient(None, "", g.channel, g.address))
+    return out
+
+
+async def rekap_targets(conn: Connection) -> list[tuple[Area, ZoneInfo, list[Recipient]]]:
+    """Every area that gets a rekap, in id order: the area, its time zone (the zone most of
+    its active posyandu use; :data:`DEFAULT_AREA_ZONE` when none) and its recipients."""
+    targets = await rekap_recipients(conn)
+    areas = await areas_by_ids(conn, targets)
+    out = []
+    for area_id, recipients in sorted(targets.items()):
+        area = areas.get(area_id)
+        if area is not None:
+            zone = await area_timezone(conn, area) or DEFAULT_AREA_ZONE
+            out.append((area, ZoneInfo(zone), recipients))
     return out

@@ -27,16 +27,14 @@ from scheduler.calendar import (
     hari_buka_reminders,
     rekap_day,
 )
-from scheduler.recipients import kader_recipients, rekap_recipients, supervisor_recipients
+from scheduler.recipients import kader_recipients, rekap_targets, supervisor_recipients
 from scoring import Period
 from storage import Database
-from storage.areas import areas_by_ids
 from storage.db import Connection
 from storage.outbox import append_many
 from storage.people import people_of_posyandu
 from storage.posyandu import (
     Posyandu,
-    area_timezone,
     moves_for,
     posyandu_in_group,
     schedule_groups,
@@ -45,7 +43,6 @@ from storage.reminders import claim_reminders
 from storage.reports import reported_ids
 
 __all__ = [
-    "DEFAULT_AREA_ZONE",
     "SweepResult",
     "due_hari_buka_reminders",
     "rekap_may_be_due",
@@ -53,8 +50,6 @@ __all__ = [
     "sweep",
 ]
 
-#: The rekap's time zone for an area without active posyandu.
-DEFAULT_AREA_ZONE = "Asia/Jakarta"
 
 
 
@@ -269,14 +264,9 @@ async def _rekap(
     ``rekap_day`` are the recipients and each area's time zone read."""
     if not rekap_may_be_due(now, settings):
         return []
-    targets = await rekap_recipients(conn)
-    areas = await areas_by_ids(conn, targets)
     rows = []
-    for area_id, recipients in sorted(targets.items()):
-        area = areas.get(area_id)
-        if area is None:
-            continue
-        tz = ZoneInfo(await area_timezone(conn, area) or DEFAULT_AREA_ZONE)
+    for area, tz, recipients in await rekap_targets(conn):
+        area_id = area.id
         period = rekap_period_due(now, tz, settings)
         if period is None:
             continue
