@@ -338,7 +338,7 @@ class Service:
                     area = await area_by_id(tx, sender.area_id)
                     await link_group(tx, "telegram", address, sender.area_id, sender.id, now)
                     await people_db.add_identity(tx, sender.id, "telegram", address)
-                    label = f"{area.level.label} {area.name}" if area else ""
+                    label = area.title if area else ""
                     reply = say("group.linked", area=label)
             elif command == "putuskan":
                 if sender is None or linked is None or sender.id != linked.id:

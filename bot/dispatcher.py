@@ -323,7 +323,7 @@ class Dispatcher:
                         if "area_id" in params
                         else await area_by_code(conn, str(params.get("area_code", "")))
                     )
-                    return f"{area.level.label} {area.name}" if area else None
+                    return area.title if area else None
                 if kind == "monthly_report":
                     posyandu = (
                         await posyandu_by_id(conn, int(params["posyandu_id"]))

@@ -329,7 +329,7 @@ def _area_data(
     roll = rollup(statuses)
     local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz)
     return AreaSummaryData(
-        area=f"{area.level.label} {area.name}",
+        area=area.title,
         parents=", ".join(a.name for a in reversed(above)),
         period_label=format_period(period),
         expected=roll.expected,

@@ -326,7 +326,7 @@ class Engine:
                     contacts=tuple(contacts.get(m.id, [])),
                 )
             )
-        return AreaData(id=area.id, name=f"{area.level.label} {area.name}", members=tuple(out))
+        return AreaData(id=area.id, name=area.title, members=tuple(out))
 
     async def _invitation(self, conn: Connection, needs: Needs, now: datetime) -> Invitation | None:
         if not needs.invitation_code:
@@ -340,7 +340,7 @@ class Engine:
             place = f"Posyandu {p.name}" if p else ""
         elif found.area_id is not None:
             a = await areas_db.area_by_id(conn, found.area_id)
-            place = f"{a.level.label} {a.name}" if a else ""
+            place = a.title if a else ""
         return Invitation(
             code=found.code,
             role=Role(found.role.value),

@@ -277,7 +277,7 @@ async def _rekap(
                 "area_id": area_id,
                 "period": str(period),
                 # Named here for the WhatsApp template outside the 24-hour window.
-                "area_name": f"{area.level.label} {area.name}",
+                "area_name": area.title,
             },
         }
         for r in recipients:

@@ -90,6 +90,11 @@ class Area:
     parent_id: int | None
     path: str
 
+    @property
+    def title(self) -> str:
+        """ "Kecamatan Batu Aji": the level and the name, as people say it."""
+        return f"{self.level.label} {self.name}"
+
 
 _COLUMNS = "id, code, name, level, parent_id, path"
 
