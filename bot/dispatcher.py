@@ -36,15 +36,14 @@ from bot.channels import (
     TransientError,
     Unreachable,
 )
+from bot.document_params import area_of, posyandu_of
 from bot.logs import log_event
 from bot.notifications import Template, document_template, reminder_template, reminder_text
 from conversations.catalogue import say
 from storage import Database
 from storage import outbox as ob
-from storage.areas import area_by_code, area_by_id
 from storage.clock import Clock
 from storage.people import identity, set_reachable
-from storage.posyandu import posyandu_by_code, posyandu_by_id
 
 __all__ = ["DeliverySettings", "Dispatcher", "Renderer", "TemplateSender"]
 
@@ -318,18 +317,10 @@ class Dispatcher:
                 if kind == "area_summary":
                     if params.get("area_name"):
                         return str(params["area_name"])
-                    area = (
-                        await area_by_id(conn, int(params["area_id"]))
-                        if "area_id" in params
-                        else await area_by_code(conn, str(params.get("area_code", "")))
-                    )
+                    area = await area_of(conn, params)
                     return area.title if area else None
                 if kind == "monthly_report":
-                    posyandu = (
-                        await posyandu_by_id(conn, int(params["posyandu_id"]))
-                        if "posyandu_id" in params
-                        else await posyandu_by_code(conn, str(params.get("posyandu_code", "")))
-                    )
+                    posyandu = await posyandu_of(conn, params)
                     return say("template.posyandu", posyandu=posyandu.name) if posyandu else None
         except (TypeError, ValueError):
             return None

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
+from bot.document_params import area_of, posyandu_of
 from bot.pdf import (
     AreaRow,
     AreaSummaryData,
@@ -42,15 +43,13 @@ from scoring import (
     rollup,
 )
 from storage import Database
-from storage.areas import Area, Level, ancestors, area_by_code, area_by_id, areas_under
+from storage.areas import Area, Level, ancestors, area_by_id, areas_under
 from storage.people import person_by_id
 from storage.posyandu import (
     Posyandu,
     area_timezone,
     hari_buka,
     moves_for,
-    posyandu_by_code,
-    posyandu_by_id,
     posyandu_under,
 )
 from storage.reports import (
@@ -193,11 +192,7 @@ async def _monthly(
     db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
 ) -> tuple[MonthlyReportData, str]:
     async with db.read() as conn:
-        posyandu: Posyandu | None = None
-        if "posyandu_id" in params:
-            posyandu = await posyandu_by_id(conn, int(params["posyandu_id"]))
-        elif "posyandu_code" in params:
-            posyandu = await posyandu_by_code(conn, str(params["posyandu_code"]))
+        posyandu = await posyandu_of(conn, params)
         if posyandu is None:
             raise DocumentNotFound("unknown posyandu")
         history = await list_stored_reports(
@@ -261,11 +256,7 @@ async def _area(
     db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
 ) -> tuple[AreaSummaryData, str]:
     async with db.read() as conn:
-        area: Area | None = None
-        if "area_id" in params:
-            area = await area_by_id(conn, int(params["area_id"]))
-        elif "area_code" in params:
-            area = await area_by_code(conn, str(params["area_code"]))
+        area = await area_of(conn, params)
         if area is None:
             raise DocumentNotFound("unknown area")
         members = await posyandu_under(conn, area)
