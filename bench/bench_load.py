@@ -60,7 +60,7 @@ from twilio.request_validator import RequestValidator
 
 from conversations.catalogue import say
 from conversations.fields import FIELDS
-from scoring import MonthReport, Period
+from scoring import Period
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.people import Role, add_identity, create_person
@@ -70,6 +70,7 @@ from storage.schedule import Schedule
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.twilio_api import FakeTwilio
+from tests.storage.helpers import STEADY, month
 
 __all__ = ["Kader", "World", "run"]
 
@@ -244,25 +245,7 @@ async def seed(path: Path, kader: int, now: datetime) -> Period:
                 await save_report(
                     tx,
                     p.id,
-                    MonthReport(
-                        period=current.shift(-back),
-                        kader=5,
-                        s=50,
-                        k=45,
-                        d=40,
-                        n=30,
-                        bgm=1,
-                        t2=0,
-                        bumil=6,
-                        bumil_periksa=4,
-                        pus=100,
-                        kb_aktif=60,
-                        bayi=12,
-                        bayi_imunisasi=1,
-                        program_tambahan=("BKB",),
-                        kk=150,
-                        kk_dana_sehat=60,
-                    ),
+                    month(current.shift(-back), **STEADY),
                     by=None,
                     at=now,
                     channel="import",

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.settings import Settings
-from scoring import MonthReport, Period
+from scoring import Period
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.invitations import create_invitation
@@ -21,6 +21,7 @@ from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
 from storage.schedule import Schedule
+from tests.storage.helpers import STEADY, month
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-000"
 SECRET = "webhook-secret-0123456789"
@@ -52,25 +53,7 @@ async def seed(path: Path) -> Seeded:
             await save_report(
                 tx,
                 p.id,
-                MonthReport(
-                    period=current.shift(-back),
-                    kader=5,
-                    s=50,
-                    k=45,
-                    d=40,
-                    n=30,
-                    bgm=1,
-                    t2=0,
-                    bumil=6,
-                    bumil_periksa=4,
-                    pus=100,
-                    kb_aktif=60,
-                    bayi=12,
-                    bayi_imunisasi=1,
-                    program_tambahan=("BKB",),
-                    kk=150,
-                    kk_dana_sehat=60,
-                ),
+                month(current.shift(-back), **STEADY),
                 by=None,
                 at=now,
                 channel="import",

@@ -42,6 +42,8 @@ from storage.sql import fetch_one
 from tests.e2e.conftest import SECRET, TOKEN, settings_for
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram
+from tests.storage.helpers import STEADY
+from tests.storage.helpers import month as steady_month
 
 __all__ = [
     "AUTH",
@@ -142,25 +144,7 @@ SUPERVISORS = (
 
 def month(period: Period, skdn: tuple[int, int, int, int]) -> MonthReport:
     s, k, d, n = skdn
-    return MonthReport(
-        period=period,
-        kader=5,
-        s=s,
-        k=k,
-        d=d,
-        n=n,
-        bgm=1,
-        t2=0,
-        bumil=6,
-        bumil_periksa=4,
-        pus=100,
-        kb_aktif=60,
-        bayi=12,
-        bayi_imunisasi=2,
-        program_tambahan=("BKB",),
-        kk=150,
-        kk_dana_sehat=60,
-    )
+    return steady_month(period, **{**STEADY, "bayi_imunisasi": 2, "s": s, "k": k, "d": d, "n": n})
 
 
 async def seed(path: Path, now: datetime = NOW) -> Seeded:

@@ -49,6 +49,28 @@ async def seed_world(db: Database) -> World:
     return World(prov, kab, kec, desa, other, posyandu)
 
 
+#: A steady posyandu's month (the e2e, hostile and load seeds' history): meets every
+#: target, so strata and gaps are predictable.
+STEADY: dict[str, object] = {
+    "kader": 5,
+    "s": 50,
+    "k": 45,
+    "d": 40,
+    "n": 30,
+    "bgm": 1,
+    "t2": 0,
+    "bumil": 6,
+    "bumil_periksa": 4,
+    "pus": 100,
+    "kb_aktif": 60,
+    "bayi": 12,
+    "bayi_imunisasi": 1,
+    "program_tambahan": ("BKB",),
+    "kk": 150,
+    "kk_dana_sehat": 60,
+}
+
+
 def month(period: Period | str, **overrides: object) -> MonthReport:
     """A month that passes every hard rule; ``overrides`` change single fields."""
     values: dict[str, object] = {
