@@ -38,7 +38,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.bench_load import KADER, World
+from bench.bench_load import KADER, World, delivered_cleanly
 
 __all__ = ["run"]
 
@@ -343,12 +343,7 @@ def _kill_rows(r: dict[str, Any], n: int) -> list[dict[str, Any]]:
             "value": r["lost"] + r["unanswered"],
             "unit": "replies",
             "target": "= 0",
-            "passed": r["lost"] == 0
-            and r["unanswered"] == 0
-            and r["failed"] == 0
-            and r["drained"]
-            and r["integrity"] == 1
-            and r["exit"] == 0,
+            "passed": delivered_cleanly(r),
         },
         {
             "figure": (
@@ -387,12 +382,7 @@ def _outage_rows(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
             "value": r["lost"] + r["failed"] + r["unanswered"],
             "unit": "replies",
             "target": "= 0",
-            "passed": r["lost"] == 0
-            and r["failed"] == 0
-            and r["unanswered"] == 0
-            and r["drained"]
-            and r["integrity"] == 1
-            and r["exit"] == 0,
+            "passed": delivered_cleanly(r),
         },
     ]
 
