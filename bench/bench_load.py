@@ -40,7 +40,6 @@ import os
 import random
 import re
 import signal
-import socket
 import sqlite3
 import ssl
 import sys
@@ -68,13 +67,13 @@ from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
 from storage.schedule import Schedule
 from tests.fakes.server import serve
+from tests.fakes.service import free_port, start_posyandu
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.twilio_api import FakeTwilio
 from tests.storage.helpers import STEADY, month
 
 __all__ = ["Kader", "World", "run"]
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-token-for-the-fake-bot-api-0000"
 SECRET = "bench-webhook-secret-0123456789"
 SID = "AC" + "0123456789abcdef" * 2
@@ -129,12 +128,6 @@ def whatsapp_number(k: int) -> str:
 
 def telegram_chat(k: int) -> int:
     return FIRST_CHAT + k
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -382,7 +375,7 @@ class World:
         self.box = Mailboxes()
         self.telegram = TimedTelegram(TOKEN, self.box)
         self.twilio = TimedTwilio(SID, AUTH, self.box)
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: asyncio.subprocess.Process | None = None
         self.rng = random.Random(seed_value)
         self.kader = [
@@ -422,9 +415,6 @@ class World:
     def env(self) -> dict[str, str]:
         tg, tw = self._apis
         return {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-            "POSYANDU_DB": str(self.db),
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": f"{tg}/bot",
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
@@ -435,8 +425,6 @@ class World:
             "TWILIO_API_BASE_URL": tw,
             "TWILIO_RATE_PER_SECOND": "1000",
             "PUBLIC_BASE_URL": PUBLIC,
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_PORT": str(self.port),
             "MEDIA_DIR": str(self.tmp / "media"),
             "REMINDER_KINDS": "",
             "LOG_LEVEL": "WARNING",
@@ -444,27 +432,7 @@ class World:
 
     async def start(self) -> None:
         with self.log.open("ab") as log:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "run",
-                cwd=self.tmp,
-                env=self.env(),
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=log,
-            )
-        deadline = time.monotonic() + 60
-        async with httpx.AsyncClient() as client:
-            while time.monotonic() < deadline:
-                if self.proc.returncode is not None:
-                    raise RuntimeError(f"posyandu run exited with {self.proc.returncode}")
-                with contextlib.suppress(httpx.HTTPError):
-                    r = await client.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
-                    if r.status_code == 200:
-                        return
-                await asyncio.sleep(0.1)
-        raise RuntimeError("posyandu run did not become healthy in 60 s")
+            self.proc = await start_posyandu(self.db, self.port, self.env(), stderr=log, within=60)
 
     async def stop(self, sig: int = signal.SIGTERM) -> int | None:
         proc, self.proc = self.proc, None

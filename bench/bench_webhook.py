@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
 import ssl
 import statistics
 import sys
@@ -47,11 +45,11 @@ from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.schedule import Schedule
 from tests.fakes.server import serve
+from tests.fakes.service import free_port, start_posyandu
 from tests.fakes.telegram_api import FakeTelegram
 
 __all__ = ["run"]
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-token-for-the-fake-bot-api-0000"
 SECRET = "bench-webhook-secret-0123456789"
 KADER = 1000
@@ -103,54 +101,20 @@ async def _seed(path: Path) -> None:
             await add_identity(tx, person.id, "telegram", str(_chat(k)))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _start_service(
     db: Path, api: str, port: int, profile: Path | None
 ) -> asyncio.subprocess.Process:
     env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "POSYANDU_DB": str(db),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": f"{api}/bot",
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "TELEGRAM_RATE_PER_SECOND": "1000",
         "PUBLIC_BASE_URL": "https://posyandu.bench.test",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(port),
-        "MEDIA_DIR": str(db.parent / "media"),
         "REMINDER_KINDS": "",
         "LOG_LEVEL": "WARNING",
     }
     prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *prefix,
-        "-m",
-        "bot.cli",
-        "run",
-        cwd=db.parent,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            if proc.returncode is not None:
-                raise RuntimeError(f"posyandu run exited with {proc.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                r = await client.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                if r.status_code == 200:
-                    return proc
-            await asyncio.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("posyandu run did not become healthy in 30 s")
+    return await start_posyandu(db, port, env, prefix=prefix, stderr=asyncio.subprocess.PIPE)
 
 
 class Load:
@@ -306,7 +270,7 @@ async def _measure(profile: Path | None = None) -> dict[str, dict[str, float]]:
         db = Path(tmp) / "webhook.db"
         await _seed(db)
         fake = TimedFake(TOKEN)
-        port = _free_port()
+        port = free_port()
         async with serve(fake.app) as api:
             proc = await _start_service(db, api, port, profile)
             assert proc.stderr is not None

@@ -10,10 +10,7 @@ after the test the file goes through the suite's check for secrets and phone num
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +24,7 @@ from tests.conftest import scan_log_text
 from tests.e2e.conftest import SECRET, TOKEN, Seeded, wait_for
 from tests.e2e.test_whatsapp import AUTH, FROM, PUBLIC, SID
 from tests.fakes.server import serve
+from tests.fakes.service import free_port, start_posyandu
 from tests.fakes.telegram_api import FakeTelegram, Fault
 from tests.fakes.twilio_api import FakeTwilio, TwilioFault
 
@@ -47,58 +45,28 @@ def _scan_service_logs(tmp_path: Path) -> Iterator[None]:
         scan_log_text(f"posyandu run ({SERVICE_LOG})", text)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def start_service(
     db: Path, api: str, port: int, channel_env: dict[str, str] | None = None
 ) -> asyncio.subprocess.Process:
     """``posyandu run`` on Telegram (the fake Bot API at ``api``), or on the channel that
     ``channel_env`` configures instead."""
     env = {
-        **os.environ,
-        "POSYANDU_DB": str(db),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": f"{api}/bot",
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "PUBLIC_BASE_URL": "https://posyandu.example.test",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(port),
-        "MEDIA_DIR": str(db.parent / "media"),
         "OUTBOX_BACKOFF_SECONDS": "0.2",
         "OUTBOX_POLL_SECONDS": "0.1",
         # Everything the service logs, for the leak check (libraries stay at WARNING).
         "LOG_LEVEL": "DEBUG",
     }
-    if channel_env is not None:
-        for key in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_WEBHOOK_SECRET"):
-            del env[key]
+    if channel_env is None:
+        env |= {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": f"{api}/bot",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        }
+    else:
         env |= channel_env
     with (db.parent / SERVICE_LOG).open("ab") as log:  # the child keeps its own descriptor
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            cwd=db.parent,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=log,
-        )
-
-    async def healthy() -> bool:
-        try:
-            async with httpx.AsyncClient() as client:
-                r = await client.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return r.status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    await wait_for(healthy, within=30)
-    return proc
+        return await start_posyandu(db, port, env, stderr=log)
 
 
 async def test_sigkill_in_mid_dispatch_then_restart(seeded: Seeded) -> None:

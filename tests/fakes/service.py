@@ -1,0 +1,71 @@
+"""``posyandu run`` as its own process on a loopback port, for crash tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+__all__ = ["free_port", "start_posyandu"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def start_posyandu(
+    db: Path,
+    port: int,
+    env: Mapping[str, str],
+    *,
+    stderr: IO[bytes] | int = asyncio.subprocess.DEVNULL,
+    prefix: Sequence[str] = (),
+    within: float = 30.0,
+) -> asyncio.subprocess.Process:
+    """Start ``python [prefix] -m bot.cli run`` on ``db`` and ``port`` with ``env`` on top of
+    this environment, in ``db``'s folder, and return once ``/healthz`` answers 200 (raising,
+    the process killed, when it exits first or ``within`` seconds pass)."""
+    full = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "POSYANDU_DB": str(db),
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        "MEDIA_DIR": str(db.parent / "media"),
+        **env,
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *prefix,
+        "-m",
+        "bot.cli",
+        "run",
+        cwd=db.parent,
+        env=full,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
+    )
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            if proc.returncode is not None:
+                raise RuntimeError(f"posyandu run exited with {proc.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                r = await client.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                if r.status_code == 200:
+                    return proc
+            await asyncio.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"posyandu run did not become healthy in {within:.0f} s")
