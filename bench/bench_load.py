@@ -130,7 +130,8 @@ def telegram_chat(k: int) -> int:
     return FIRST_CHAT + k
 
 
-def _pct(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) by nearest rank; NaN when there are no values."""
     if not values:
         return float("nan")
     ordered = sorted(values)
@@ -591,10 +592,10 @@ async def _measure(kader: int) -> dict[str, Any]:
             "answered": len(world.latencies),
             "elapsed": last - world.first_post,
             "walked": walked,
-            "p50": _pct(world.latencies, 0.50) * 1000,
-            "p99": _pct(world.latencies, 0.99) * 1000,
+            "p50": percentile(world.latencies, 0.50) * 1000,
+            "p99": percentile(world.latencies, 0.99) * 1000,
             **{
-                f"{q}_{ch}": _pct(lat, v) * 1000
+                f"{q}_{ch}": percentile(lat, v) * 1000
                 for ch, lat in world.channel_latencies.items()
                 for q, v in (("p50", 0.5), ("p99", 0.99))
             },

@@ -39,6 +39,7 @@ from typing import Any
 
 import httpx
 
+from bench.bench_load import percentile
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.people import Role, add_identity, create_person
@@ -194,12 +195,6 @@ class Load:
         return max(self.fake.arrivals[c][len(v) - 1] for c, v in self.posted.items())
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    return values[min(len(values) - 1, max(0, round(q * len(values)) - 1))]
-
-
 async def _full_speed(fake: TimedFake, port: int) -> dict[str, float]:
     load = Load(fake, port)
     load.warm(SENDERS)
@@ -255,8 +250,8 @@ async def _paced(fake: TimedFake, port: int) -> dict[str, float]:
     finally:
         await load.close()
     return {
-        "p50": _pct(lat, 0.50) * 1000,
-        "p99": _pct(lat, 0.99) * 1000,
+        "p50": percentile(lat, 0.50) * 1000,
+        "p99": percentile(lat, 0.99) * 1000,
         "max": lat[-1] * 1000 if lat else float("nan"),
         "answered": load.answered(),
         "posted": load.count,
