@@ -398,9 +398,7 @@ async def test_a_linked_group_cannot_be_taken_over(seeded: Seeded) -> None:
         assert "tersambung ke Kecamatan Batu Aji" in fake.texts_to(group)[0]
         # Another supervisor cannot relink it, nor unlink it.
         for command in ("/sambungkan@posyandu_test_bot", "/putuskan@posyandu_test_bot"):
-            await post(
-                service, fake.text_update(group, command, chat_type="group", user_id=second)
-            )
+            await post(service, fake.text_update(group, command, chat_type="group", user_id=second))
         await wait_for(lambda: len(fake.texts_to(group)) == 3)
         assert "sudah disambungkan oleh Bidan Rina" in fake.texts_to(group)[1]
         assert "Hanya pembina" in fake.texts_to(group)[2]

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,6 +53,10 @@ class LockOutcome:
     #: Rows of every table while the lock was held, before and after the messages.
     unchanged_while_locked: bool
     redelivered: list[int]
+    #: Per message: its update id recorded after the first round (a 200 without it would be
+    #: a message lost: Telegram does not send it again), and after the redelivery.
+    recorded: list[bool]
+    handled: list[bool]
     integrity: str
     melati_saved: bool
     replies: int
@@ -101,11 +106,24 @@ async def lock_scenario(
         unchanged = await dump(service.db) == before if not holder.done() else True
         await holder
         statuses = [r.status_code for r in answers]
+
+        async def recorded(update: dict[str, Any]) -> bool:
+            assert service.db is not None
+            async with service.db.read() as conn:
+                row = await fetch_one(
+                    conn,
+                    "SELECT 1 FROM inbound WHERE channel = 'telegram' AND external_id = ?",
+                    (f"u{update['update_id']}",),
+                )
+            return row is not None
+
+        kept = [await recorded(u) for u in updates]
         redelivered = [
             (await http.post("/telegram/webhook", json=u, headers=headers)).status_code
             for u, status in zip(updates, statuses, strict=True)
             if status != 200
         ]
+        handled = [await recorded(u) for u in updates]
         confirm = await http.post(
             "/telegram/webhook", json=fake.text_update(5002, "YA"), headers=headers
         )
@@ -129,6 +147,8 @@ async def lock_scenario(
         waited=waited,
         unchanged_while_locked=unchanged,
         redelivered=redelivered,
+        recorded=kept,
+        handled=handled,
         integrity=integrity,
         melati_saved=report is not None and report.report.d == 41,
         replies=int(row[0]),
