@@ -13,11 +13,11 @@ from conversations.flows import report
 from conversations.flows.common import done, match_choice, posyandu_of, sent_line, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import saved_replies
-from conversations.model import Context
+from conversations.model import Context, PosyanduData
 from conversations.periods import format_period, parse_period
 from conversations.replies import Text
 from conversations.session import AwaitClosed, Draft, Session, Stage
-from scoring import MonthReport
+from scoring import MonthReport, Period
 
 __all__ = ["answer_closed", "keep_draft", "tidak_buka"]
 
@@ -49,11 +49,8 @@ def tidak_buka(ctx: Context, session: Session, args: Sequence[str]) -> StepResul
         awaiting = AwaitClosed(period, stored.revision if stored is not None else None)
         return done(replace(session, awaiting=awaiting), Text("\n".join(lines), _CHOICES))
     session = replace(session, awaiting=None)
-    closed = MonthReport(period=period, buka=False)
     if stored is None:
-        person = ctx.person.name if ctx.person else ""
-        replies = saved_replies(ctx, data, closed, person, replaces=False)
-        return done(session, *replies, effects=(SaveReport(data.info.id, closed, None),))
+        return _record_closed(ctx, session, data, period, None)
     confirm = Draft(
         posyandu_id=data.info.id,
         period=period,
@@ -75,13 +72,18 @@ def answer_closed(ctx: Context, session: Session, raw: str, waiting: AwaitClosed
         )
     if not yes:
         return keep_draft(ctx, session)
-    data = posyandu_of(ctx)
-    closed = MonthReport(period=waiting.period, buka=False)
+    cleared = replace(session, draft=None, awaiting=None)
+    return _record_closed(ctx, cleared, posyandu_of(ctx), waiting.period, waiting.revision)
+
+
+def _record_closed(
+    ctx: Context, session: Session, data: PosyanduData, period: Period, revision: int | None
+) -> StepResult:
+    """Save the month as not opened (over ``revision`` when one is saved) and say so."""
+    closed = MonthReport(period=period, buka=False)
     person = ctx.person.name if ctx.person else ""
-    replaces = waiting.revision is not None
-    replies = saved_replies(ctx, data, closed, person, replaces=replaces)
-    effect = SaveReport(data.info.id, closed, waiting.revision)
-    return done(replace(session, draft=None, awaiting=None), *replies, effects=(effect,))
+    replies = saved_replies(ctx, data, closed, person, replaces=revision is not None)
+    return done(session, *replies, effects=(SaveReport(data.info.id, closed, revision),))
 
 
 def keep_draft(ctx: Context, session: Session) -> StepResult:
