@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.charts import bar_chart
 from bot.pdf.model import AreaRow, AreaSummaryData
-from bot.pdf.text import category, percent, percent_vs, value
+from bot.pdf.text import category, percent, percent_pair, percent_vs, value
 from conversations.catalogue import say
 
 __all__ = ["render_area_summary"]
@@ -117,8 +117,8 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
         first: dict[str, str] = {
             "no": str(i),
             "reported": say("pdf.area.yes") if r.reported else say("pdf.area.no"),
-            "ds": _against(r.d_s, data.ds_target),
-            "nd": _against(r.n_d, data.nd_target),
+            "ds": percent_pair(r.d_s, data.ds_target)[0],
+            "nd": percent_pair(r.n_d, data.nd_target)[0],
             "stratum": r.stratum,
         }
         for col in COLUMNS:
@@ -141,10 +141,6 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
                 pdf.cell(col.width, LINE, first[col.key], align=col.align)
             x += col.width
         pdf.set_xy(pdf.l_margin, top + height)
-
-
-def _against(v: float | None, target: float) -> str:
-    return percent(v) if v is None else percent_vs(v, target)[0]
 
 
 def _gap(pdf: ReportPDF, r: AreaRow, col: Column) -> None:

@@ -82,5 +82,5 @@ class AreaSummaryData:
     verification: str
     #: The D/S and N/D targets: the table writes a value one decimal finer where whole
     #: percents would make it look like its target.
-    ds_target: float = 0.85
-    nd_target: float = 0.80
+    ds_target: float
+    nd_target: float

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.charts import bar_chart, trend_chart
 from bot.pdf.model import MonthlyReportData
-from bot.pdf.text import category, percent, percent_vs
+from bot.pdf.text import category, percent_pair
 from conversations.catalogue import say
 
 __all__ = ["render_posyandu_report"]
@@ -84,10 +84,7 @@ def _ratios(pdf: ReportPDF, data: MonthlyReportData) -> None:
     for r in data.ratios:
         colour = COLOURS[r.category or "none"]
         # One decimal where whole percents would make a shortfall look reached (84,6% / 85%).
-        if r.actual is not None and r.target is not None:
-            actual, target = percent_vs(r.actual, r.target)
-        else:
-            actual, target = percent(r.actual), percent(r.target)
+        actual, target = percent_pair(r.actual, r.target)
         pdf.cell(widths[0], 8, r.label)
         pdf.cell(widths[1], 8, actual, align="R")
         pdf.cell(widths[2], 8, target, align="R")

@@ -8,7 +8,7 @@ import math
 
 from conversations.catalogue import say
 
-__all__ = ["category", "decimal", "percent", "percent_vs", "value", "vs"]
+__all__ = ["category", "decimal", "percent", "percent_pair", "percent_vs", "value", "vs"]
 
 
 def category(name: str | None) -> str:
@@ -40,6 +40,13 @@ def percent_vs(actual: float, target: float) -> tuple[str, str]:
     never 0% or 100% either unless it is exactly that."""
     a = _written(actual * 100, (target * 100, 0.0, 100.0), 0)
     return a + "%", _target(target * 100) + "%"
+
+
+def percent_pair(actual: float | None, target: float | None) -> tuple[str, str]:
+    """:func:`percent_vs` when both are known, else each written on its own."""
+    if actual is not None and target is not None:
+        return percent_vs(actual, target)
+    return percent(actual), percent(target)
 
 
 def percent(v: float | None) -> str:
