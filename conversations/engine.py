@@ -274,11 +274,14 @@ class Engine:
     ) -> AreaData | None:
         if person is None or person.area_id is None:
             return None
-        if needs.area_window is None and not needs.schedules:
+        if needs.area_window is None and not needs.schedules and needs.area_reports is None:
             return None
         area = await areas_db.area_by_id(conn, person.area_id)
         if area is None:
             return None
+        if needs.area_reports is not None:
+            reported = await reports_db.any_report_under(conn, area, *needs.area_reports)
+            return AreaData(id=area.id, name=area.title, has_reports=reported)
         members = await posyandu_db.posyandu_under(conn, area)
         ids = [m.id for m in members]
         by_posyandu: dict[int, list[reports_db.StoredReport]] = {}
@@ -326,7 +329,12 @@ class Engine:
                     contacts=tuple(contacts.get(m.id, [])),
                 )
             )
-        return AreaData(id=area.id, name=area.title, members=tuple(out))
+        return AreaData(
+            id=area.id,
+            name=area.title,
+            members=tuple(out),
+            has_reports=any(by_posyandu.values()),
+        )
 
     async def _invitation(self, conn: Connection, needs: Needs, now: datetime) -> Invitation | None:
         if not needs.invitation_code:

@@ -101,6 +101,8 @@ class AreaData:
     name: str
     #: Every posyandu under the area, with reports of the stratum window.
     members: tuple[AreaMember, ...] = ()
+    #: Whether any posyandu of the area has a report in the window asked for.
+    has_reports: bool = False
 
 
 @dataclass(frozen=True, slots=True)

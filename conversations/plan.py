@@ -46,6 +46,9 @@ class Needs:
     posyandu_since: Period | None = None
     #: Load the sender's area with every posyandu's reports in this window (inclusive).
     area_window: tuple[Period, Period] | None = None
+    #: Only whether any posyandu of the sender's area has a report in this window (REKAP:
+    #: the document is made from the database at send time).
+    area_reports: tuple[Period, Period] | None = None
     #: Look up this invitation code.
     invitation_code: str | None = None
     #: Count the recent wrong invitation codes of everyone (the global limit).
@@ -94,4 +97,7 @@ def plan(session: Session, raw: str, person: Person | None, current: Period) -> 
         period = area_period(cmd.args, current)
         if isinstance(period, Period):
             through = period
-    return Needs(area_window=(through.shift(-11), through))
+    window = (through.shift(-11), through)
+    if cmd.name is CommandName.REKAP:
+        return Needs(area_reports=window)
+    return Needs(area_window=window)

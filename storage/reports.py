@@ -12,12 +12,15 @@ from typing import Any
 
 from scoring import COUNT_FIELDS, REPORT_FIELDS, MonthReport, Period
 from storage._times import from_db, to_db
+from storage.areas import Area, subtree_bounds
 from storage.db import Connection
+from storage.sql import fetch_one
 
 __all__ = [
     "Revision",
     "SavedReport",
     "StoredReport",
+    "any_report_under",
     "get_report",
     "latest_report",
     "list_reports",
@@ -299,3 +302,16 @@ async def stored_reports_for_posyandu_ids(
         for row in rows:
             out[row["posyandu_id"]].append(_stored(row))
     return out
+
+
+async def any_report_under(conn: Connection, area: Area, first: Period, last: Period) -> bool:
+    """Whether any active posyandu under ``area`` has a report in ``first..last``."""
+    low, high = subtree_bounds(area.path)
+    row = await fetch_one(
+        conn,
+        "SELECT 1 FROM reports r JOIN posyandu p ON p.id = r.posyandu_id "
+        "WHERE p.area_path >= ? AND p.area_path < ? AND p.active = 1 "
+        "AND r.period BETWEEN ? AND ? LIMIT 1",
+        (low, high, str(first), str(last)),
+    )
+    return row is not None

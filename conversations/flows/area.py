@@ -293,7 +293,7 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
 def rekap(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
     """The area summary PDF; when no posyandu of the area has any report in the 12 months
     through ``period`` there is nothing to summarise, and the supervisor is told so."""
-    if not any(p <= period for m in area.members for p in m.posyandu.reports):
+    if not area.has_reports:
         return done(session, text("area.rekap_none", period=format_period(period), area=area.name))
     params = {"area_id": area.id, "period": str(period)}
     return done(session, Document("area_summary", params))

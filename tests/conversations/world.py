@@ -29,6 +29,7 @@ from conversations import (
     plan,
     step,
 )
+from conversations.plan import Needs
 from scoring import MonthReport, Period
 
 __all__ = ["JAKARTA", "World", "good_month"]
@@ -112,7 +113,20 @@ class World:
             )
             for pid, info in self.posyandu.items()
         )
-        return AreaData(10, "Kecamatan Sukamaju", members)
+        reported = any(m.posyandu.reports for m in members)
+        return AreaData(10, "Kecamatan Sukamaju", members, has_reports=reported)
+
+    def area_for(self, needs: Needs) -> AreaData | None:
+        """What the engine loads for ``needs``: the members, or (REKAP) only whether any of
+        them has a report in the window."""
+        if needs.area_window or needs.schedules:
+            return self.area_data()
+        if needs.area_reports is None:
+            return None
+        first, last = needs.area_reports
+        data = self.area_data()
+        reported = any(first <= p <= last for m in data.members for p in m.posyandu.reports)
+        return AreaData(data.id, data.name, has_reports=reported)
 
     def context(self, address: str, text: str) -> Context:
         person = self.people.get(address)
@@ -130,7 +144,7 @@ class World:
             tz=JAKARTA,
             person=person,
             posyandu=posyandu,
-            area=self.area_data() if needs.area_window or needs.schedules else None,
+            area=self.area_for(needs),
             invitation=invitation,
             limits=self.limits,
         )
