@@ -307,6 +307,7 @@ class Service:
                 text=text.text,
                 external_id=f"u{text.update_id}",
                 received_at=self.clock.now(),
+                in_group=text.in_group,
             )
         )
         _must_be_recorded(result)

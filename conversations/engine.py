@@ -55,7 +55,6 @@ from conversations.wire import reply_to_json
 from scoring import DEFAULT_SETTINGS, Period, ScoringSettings
 from storage import Connection, Database
 from storage import areas as areas_db
-from storage import groups as groups_db
 from storage import invitations as invitations_db
 from storage import outbox as outbox_db
 from storage import people as people_db
@@ -170,8 +169,7 @@ class Engine:
                 )
                 if needs.code_failures
                 else 0,
-                in_group=needs.group_check
-                and await groups_db.group_link(conn, msg.channel, msg.address) is not None,
+                in_group=msg.in_group,
                 limits=self.limits,
                 scoring=self.scoring,
             )

@@ -22,6 +22,9 @@ class Inbound:
     text: str
     external_id: str
     received_at: datetime
+    #: Sent in a chat group (a Telegram group linked to an area: anyone in it speaks with
+    #: the supervisor's read scope, and nothing personal may be changed from there).
+    in_group: bool = False
 
     def __post_init__(self) -> None:
         try:

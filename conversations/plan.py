@@ -34,11 +34,6 @@ _AREA_COMMANDS = frozenset(
 )
 
 
-#: Commands that change the sender's own settings: refused from a linked group.
-_PERSONAL_COMMANDS = frozenset(
-    {CommandName.PENGINGAT, CommandName.PENGINGAT_STOP, CommandName.PENGINGAT_MULAI}
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Needs:
@@ -56,9 +51,6 @@ class Needs:
     #: Load the sender's area with every posyandu's schedule and one-off moves (JADWAL);
     #: without ``area_window``, no reports.
     schedules: bool = False
-    #: Check whether the sender's address is a chat group linked to an area (where anyone
-    #: in the group speaks with the supervisor's scope: nothing may be changed from there).
-    group_check: bool = False
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:
@@ -87,9 +79,7 @@ def plan(session: Session, raw: str, person: Person | None, current: Period) -> 
                 since = requested.shift(-1)
         return Needs(posyandu_since=since)
     if cmd is not None and cmd.name is CommandName.JADWAL:
-        return Needs(schedules=True, group_check=True)
-    if cmd is not None and cmd.name in _PERSONAL_COMMANDS:
-        return Needs(group_check=True)
+        return Needs(schedules=True)
     if cmd is None or cmd.name not in _AREA_COMMANDS:
         return Needs()
     through = current

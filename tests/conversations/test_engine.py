@@ -51,7 +51,11 @@ class Chat:
     async def send(self, address: str, text: str, channel: str = "console") -> list[Any]:
         """Send one message; its replies to the sender, as outbox payloads."""
         ext = f"m{next(_ids)}"
-        await self.engine.handle(Inbound(channel, address, text, ext, self.clock.now()))
+        # As the Telegram adapter says: a group's chat id is negative.
+        group = channel == "telegram" and address.startswith("-")
+        await self.engine.handle(
+            Inbound(channel, address, text, ext, self.clock.now(), in_group=group)
+        )
         return await self.queued(f"reply:{channel}:{ext}:%")
 
     async def say(self, address: str, text: str, channel: str = "console") -> str:
