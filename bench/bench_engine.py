@@ -30,8 +30,8 @@ import uvloop
 
 from conversations.engine import Engine
 from conversations.inbound import Inbound
+from scoring.clock import FixedClock
 from storage import Database
-from storage.clock import FixedClock
 
 __all__ = ["run"]
 

@@ -60,12 +60,12 @@ from twilio.request_validator import RequestValidator
 from conversations.catalogue import say
 from conversations.fields import FIELDS
 from scoring import Period
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
-from storage.schedule import Schedule
 from tests.fakes.server import serve
 from tests.fakes.service import free_port, start_posyandu
 from tests.fakes.telegram_api import FakeTelegram

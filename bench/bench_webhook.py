@@ -40,11 +40,11 @@ from typing import Any
 import httpx
 
 from bench.bench_load import percentile
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
-from storage.schedule import Schedule
 from tests.fakes.server import serve
 from tests.fakes.service import free_port, start_posyandu
 from tests.fakes.telegram_api import FakeTelegram

@@ -23,6 +23,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot.channels import Channel, OutgoingDocument
+from bot.clock import SystemClock
 from bot.dispatcher import DeliverySettings, Dispatcher
 from bot.http import Health, HttpParts, create_app
 from bot.logs import log_event
@@ -39,11 +40,11 @@ from conversations.model import Limits
 from conversations.replies import Text
 from conversations.wire import reply_to_json
 from scheduler.service import ReminderScheduler
+from scoring.clock import Clock
 from storage import Database
 from storage import outbox as ob
 from storage import people as people_db
 from storage.areas import area_by_id
-from storage.clock import Clock
 from storage.groups import link_group, unlink_group
 from storage.inbound import record_inbound
 
@@ -181,6 +182,7 @@ class Service:
                 self.settings.reminders(),
                 interval_seconds=self.settings.reminder_sweep_seconds,
                 housekeeping=[self.prune_media],
+                wall_clock=SystemClock(),
             )
             self.scheduler.start()
         if serve_http if serve_http is not None else self.has_remote_channels:

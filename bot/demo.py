@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from scoring import MonthReport, Period
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, area_by_code, upsert_area
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
-from storage.schedule import Schedule
 
 __all__ = ["DEMO_KADER", "DEMO_SUPERVISOR", "DemoPeople", "seed_demo"]
 

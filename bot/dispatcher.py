@@ -40,9 +40,9 @@ from bot.document_params import area_of, posyandu_of
 from bot.logs import log_event
 from bot.notifications import Template, document_template, reminder_template, reminder_text
 from conversations.catalogue import say
+from scoring.clock import Clock
 from storage import Database
 from storage import outbox as ob
-from storage.clock import Clock
 from storage.people import identity, set_reachable
 
 __all__ = ["DeliverySettings", "Dispatcher", "Renderer", "TemplateSender"]

@@ -10,7 +10,7 @@ from conversations.model import Role
 from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
-from storage.schedule import Schedule
+from scoring.schedule import Schedule
 
 __all__ = [
     "CodeFailed",

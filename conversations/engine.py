@@ -53,6 +53,7 @@ from conversations.session import Session, session_from_json, session_to_json
 from conversations.step import step
 from conversations.wire import reply_to_json
 from scoring import DEFAULT_SETTINGS, Period, ScoringSettings
+from scoring.clock import Clock
 from storage import Connection, Database
 from storage import areas as areas_db
 from storage import invitations as invitations_db
@@ -62,7 +63,6 @@ from storage import posyandu as posyandu_db
 from storage import reports as reports_db
 from storage import sessions as sessions_db
 from storage.batch import WriteBatcher
-from storage.clock import Clock
 from storage.inbound import record_inbound
 
 __all__ = ["Engine", "HandleResult"]

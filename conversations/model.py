@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from scoring import DEFAULT_SETTINGS, MonthReport, Period, ScoringSettings
-from storage.schedule import Schedule
+from scoring.schedule import Schedule
 
 __all__ = [
     "AreaData",

@@ -34,6 +34,7 @@ from scheduler.recipients import (
     supervisor_recipients,
 )
 from scoring import Period
+from scoring.schedule import upcoming_days
 from storage.areas import Area, area_by_code
 from storage.db import Connection
 from storage.posyandu import (
@@ -44,7 +45,6 @@ from storage.posyandu import (
     posyandu_by_code,
     posyandu_under,
 )
-from storage.schedule import upcoming_days
 
 __all__ = [
     "MAX_SPAN_DAYS",

@@ -23,8 +23,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
+from scoring.clock import Clock
 from storage import Database
-from storage.clock import Clock, SystemClock
 from storage.inbound import prune_inbound
 from storage.invitations import prune_code_failures
 
@@ -47,9 +47,14 @@ class ReminderScheduler:
         settings: ReminderSettings,
         interval_seconds: float = 60.0,
         housekeeping: Sequence[Housekeeping] = (),
+        *,
+        wall_clock: Clock,
     ) -> None:
+        """``clock`` says what is due when a sweep runs; ``wall_clock`` is the real time that
+        APScheduler times its jobs by (the two differ in tests)."""
         self.db = db
         self.clock = clock
+        self.wall_clock = wall_clock
         self.settings = settings
         self.interval_seconds = interval_seconds
         self.housekeeping = tuple(housekeeping)
@@ -73,7 +78,7 @@ class ReminderScheduler:
             replace_existing=True,
             # At once. APScheduler times its jobs by the wall clock; the injected clock only
             # says what is due when a sweep runs (a test's clock may be days from the wall's).
-            next_run_time=SystemClock().now(),
+            next_run_time=self.wall_clock.now(),
         )
         self._scheduler.add_job(
             self.prune,

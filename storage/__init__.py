@@ -5,7 +5,7 @@ writes (BEGIN IMMEDIATE, one serialised writer), ``async with db.read() as conn`
 Aggregate modules (areas, posyandu, people, invitations, reports, sessions, outbox, inbound,
 reminders, groups) are functions taking a connection — a transaction or a reader — and
 returning plain dataclasses; several of them join one transaction by being handed the same
-``tx``. ``storage.schedule`` is the pure hari-buka calendar, ``storage.imports`` the CSV
+``tx``. ``storage.imports`` is the CSV
 import of areas and posyandu, ``storage.backup`` the online copy. Times are passed in
 (timezone-aware); nothing here reads the clock.
 """

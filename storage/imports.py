@@ -20,10 +20,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from scoring.schedule import Schedule, ScheduleError
 from storage.areas import Area, Level, areas_by_codes, parse_level, upsert_area
 from storage.db import Connection
 from storage.posyandu import posyandu_by_codes, upsert_posyandu, valid_timezone
-from storage.schedule import Schedule, ScheduleError
 
 __all__ = [
     "AREA_COLUMNS",

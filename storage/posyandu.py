@@ -9,9 +9,9 @@ from sqlite3 import Row
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoring import Period
+from scoring.schedule import Schedule
 from storage.areas import Area, Level, subtree_bounds
 from storage.db import Connection
-from storage.schedule import Schedule
 from storage.sql import fetch_one
 
 __all__ = [

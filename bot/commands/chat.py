@@ -10,13 +10,13 @@ from typing import Any
 
 from bot.app import Service
 from bot.chat import chat_loop
+from bot.clock import SystemClock
 from bot.commands.run import secrets_of
 from bot.console import CONSOLE, ConsoleChannel
 from bot.demo import seed_demo
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 from storage import DatabaseError
-from storage.clock import SystemClock
 
 __all__ = ["register", "run_chat"]
 

@@ -12,12 +12,12 @@ import uvloop
 
 from bot.app import Service
 from bot.chat import chat_loop
+from bot.clock import SystemClock
 from bot.console import CONSOLE, ConsoleChannel
 from bot.demo import seed_demo
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
-from storage.clock import SystemClock
 
 __all__ = ["register", "secrets_of"]
 

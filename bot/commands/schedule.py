@@ -17,8 +17,8 @@ from bot.commands._common import (
 )
 from bot.settings import Settings
 from scheduler.preview import upcoming_hari_buka
+from scoring.schedule import JadwalError, Schedule, parse_jadwal
 from storage.posyandu import move_hari_buka, posyandu_by_code, set_schedule
-from storage.schedule import JadwalError, Schedule, parse_jadwal
 
 __all__ = ["register"]
 

@@ -2,7 +2,7 @@
 area (``JADWAL <posyandu> tanggal 12``, ``... selasa ke-2``, ``... pindah 2026-12-15``) or
 look at it (``JADWAL <posyandu>``); a kader sees their own posyandu's, read-only.
 
-The phrases are :func:`storage.schedule.parse_jadwal`'s, the same as ``posyandu schedule``
+The phrases are :func:`scoring.schedule.parse_jadwal`'s, the same as ``posyandu schedule``
 on the command line. Every answer shows the next hari buka, computed from the schedule and
 the one-off moves the engine loaded (after the change, with the change applied)."""
 
@@ -21,7 +21,7 @@ from conversations.periods import format_period
 from conversations.replies import Text
 from conversations.session import Session
 from scoring import Period
-from storage.schedule import WEEKDAYS, JadwalError, Schedule, parse_jadwal, upcoming_days
+from scoring.schedule import WEEKDAYS, JadwalError, Schedule, parse_jadwal, upcoming_days
 
 __all__ = ["UPCOMING", "jadwal_area", "jadwal_kader", "split_jadwal"]
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from bot.channels import OutgoingDocument
 from bot.dispatcher import Dispatcher
+from scoring.clock import FixedClock
 from storage import Database
 from storage import outbox as ob
-from storage.clock import FixedClock
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 

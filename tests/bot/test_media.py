@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.app import Service
 from bot.media import MediaStore, issue_token, read_token
 from bot.settings import Settings
-from storage.clock import FixedClock
+from scoring.clock import FixedClock
 
 KEY = b"k" * 32
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ import pytest
 from bot.cli import main
 from scheduler.preview import next_hari_buka
 from scoring import Period
+from scoring.schedule import Schedule
 from storage import Database
 from storage.posyandu import Posyandu, moves_for, posyandu_by_code
-from storage.schedule import Schedule
 from tests.storage.helpers import seed_world
 
 Run = tuple[int, str, str]

@@ -17,8 +17,8 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import Service
 from bot.channels import split_text
+from bot.clock import SystemClock
 from bot.telegram.channel import TEXT_LIMIT, TelegramChannel
-from storage.clock import SystemClock
 from tests.e2e.conftest import TOKEN, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram

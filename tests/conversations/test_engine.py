@@ -22,14 +22,14 @@ from conversations.inbound import Inbound
 from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
 from scoring import MonthReport, Period
+from scoring.clock import FixedClock
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, area_by_code, upsert_area
-from storage.clock import FixedClock
 from storage.groups import link_group
 from storage.people import Role, add_identity, create_person, person_by_address
 from storage.posyandu import moves_for, posyandu_by_code, upsert_posyandu
 from storage.reports import get_report, revisions, save_report
-from storage.schedule import Schedule
 from storage.sessions import get_session
 
 NOV = Period(2026, 11)

@@ -22,7 +22,7 @@ from bot.chat import chat_loop
 from bot.console import CONSOLE, ConsoleChannel
 from bot.demo import DEMO_KADER, DEMO_SUPERVISOR, seed_demo
 from bot.settings import Settings
-from storage.clock import FixedClock
+from scoring.clock import FixedClock
 
 GOLDEN = Path(__file__).parent / "golden"
 FILES = sorted(GOLDEN.glob("*.txt"))

@@ -29,7 +29,7 @@ from conversations.session import (
     session_to_json,
 )
 from scoring import Period, check_value
-from storage.schedule import Schedule, upcoming_days
+from scoring.schedule import Schedule, upcoming_days
 
 NOV = Period(2026, 11)
 

@@ -14,13 +14,13 @@ import pytest
 
 from bot.settings import Settings
 from scoring import Period
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.invitations import create_invitation
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
-from storage.schedule import Schedule
 from tests.storage.helpers import STEADY, month
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-000"

@@ -13,10 +13,10 @@ import httpx
 from pypdf import PdfReader
 
 from bot.app import Service
+from bot.clock import SystemClock
 from conversations.periods import format_period
 from scoring import Period
 from storage import Database
-from storage.clock import SystemClock
 from storage.outbox import Status, counts
 from storage.people import identity, person_by_address
 from storage.reports import get_report

@@ -19,12 +19,13 @@ from pypdf import PdfReader
 from twilio.request_validator import RequestValidator
 
 from bot.app import Service
+from bot.clock import SystemClock
 from bot.http import EMPTY_TWIML
 from conversations.periods import format_period
 from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
 from scoring import Period
-from storage.clock import Clock, FixedClock, SystemClock
+from scoring.clock import Clock, FixedClock
 from storage.outbox import OutboxRow, Status, counts, list_rows
 from storage.people import identity
 from tests.e2e.conftest import Seeded, settings_for, wait_for

@@ -30,14 +30,14 @@ from conversations.catalogue import say
 from conversations.engine import Engine, HandleResult
 from conversations.inbound import Inbound
 from scoring import MonthReport, Period, hard_problems
+from scoring.clock import FixedClock
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Area, Level, upsert_area
-from storage.clock import FixedClock
 from storage.invitations import create_invitation
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import list_stored_reports, save_report
-from storage.schedule import Schedule
 from storage.sql import fetch_one
 from tests.e2e.conftest import SECRET, TOKEN, settings_for
 from tests.fakes.server import serve

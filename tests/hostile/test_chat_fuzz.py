@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from scoring.clock import FixedClock
 from storage import Database
-from storage.clock import FixedClock
 from tests.hostile.harness import NOW, Chat, seed
 
 COMMANDS = [

@@ -29,8 +29,8 @@ from typing import Any
 import pytest
 
 from bot.app import Service
+from bot.clock import SystemClock
 from scoring import Period
-from storage.clock import SystemClock
 from storage.outbox import Status, counts
 from storage.reports import get_report
 from storage.sql import fetch_one

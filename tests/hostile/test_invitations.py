@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from scoring.clock import FixedClock
 from storage import Database
-from storage.clock import FixedClock
 from storage.invitations import count_code_failures, invitation_by_code
 from storage.sql import fetch_one
 from tests.hostile.harness import NOW, Chat, Seeded, seed

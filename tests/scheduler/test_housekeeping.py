@@ -8,8 +8,8 @@ from pathlib import Path
 
 from scheduler.calendar import ReminderSettings
 from scheduler.service import ReminderScheduler
+from scoring.clock import FixedClock
 from storage import Database
-from storage.clock import FixedClock
 from storage.inbound import record_inbound
 from storage.invitations import count_code_failures, record_code_failure
 
@@ -28,7 +28,11 @@ async def test_prune_runs_every_housekeeping_job(tmp_path: Path) -> None:
 
     async with await Database.open(tmp_path / "h.db") as db:
         scheduler = ReminderScheduler(
-            db, FixedClock(NOW), ReminderSettings(), housekeeping=[broken, record]
+            db,
+            FixedClock(NOW),
+            ReminderSettings(),
+            housekeeping=[broken, record],
+            wall_clock=FixedClock(NOW),
         )
         await scheduler.prune()
     assert seen == [NOW]
@@ -41,7 +45,8 @@ async def test_prune_forgets_old_message_ids_and_wrong_codes(tmp_path: Path) -> 
             for at in (old, recent):
                 await record_inbound(tx, "telegram", f"u{at.timestamp()}", at)
                 await record_code_failure(tx, "telegram", "123", at)
-        await ReminderScheduler(db, FixedClock(NOW), ReminderSettings()).prune()
+        clock = FixedClock(NOW)
+        await ReminderScheduler(db, clock, ReminderSettings(), wall_clock=clock).prune()
         async with db.read() as conn:
             assert await count_code_failures(conn, NOW - timedelta(days=30)) == 1
             rows = await conn.execute_fetchall("SELECT received_at FROM inbound")

@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import SystemClock
 from scheduler.calendar import ReminderSettings
 from scheduler.service import ReminderScheduler
+from scoring.clock import FixedClock
+from scoring.schedule import Schedule
 from storage import Database
 from storage import outbox as ob
 from storage.areas import Level, upsert_area
-from storage.clock import FixedClock, SystemClock
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
-from storage.schedule import Schedule
 
 SETTINGS = ReminderSettings()  # grace 6 h, H-1 at 18:00 local
 T0 = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
@@ -67,7 +68,9 @@ async def sent(db: Database) -> list[tuple[str, object]]:
 
 async def test_clock_jumping_a_day_sends_inside_grace_once(db: Database) -> None:
     clock = FixedClock(T0)
-    service = ReminderScheduler(db, clock, SETTINGS, interval_seconds=0.01)
+    service = ReminderScheduler(
+        db, clock, SETTINGS, interval_seconds=0.01, wall_clock=SystemClock()
+    )
     service.start()
     try:
         await until(lambda: service.sweeps >= 2)
@@ -95,7 +98,9 @@ async def test_first_sweep_at_start_whatever_the_injected_clock(
     """APScheduler times the job by the wall clock: a clock a year behind or ahead of it still
     gets its first sweep at once (the next one would be an hour away)."""
     clock = FixedClock(SystemClock().now() + offset)
-    service = ReminderScheduler(db, clock, SETTINGS, interval_seconds=3600)
+    service = ReminderScheduler(
+        db, clock, SETTINGS, interval_seconds=3600, wall_clock=SystemClock()
+    )
     service.start()
     try:
         await until(lambda: service.sweeps == 1)

@@ -12,13 +12,13 @@ import pytest
 from scheduler.calendar import Kind, ReminderSettings
 from scheduler.sweep import sweep
 from scoring import MonthReport, Period
+from scoring.schedule import Schedule
 from storage import Database
 from storage import outbox as ob
 from storage.areas import Level, upsert_area
 from storage.people import Role, add_identity, create_person, set_reminders
 from storage.posyandu import move_hari_buka, upsert_posyandu
 from storage.reports import save_report
-from storage.schedule import Schedule
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 SETTINGS = ReminderSettings()

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from scoring import MonthReport, Period
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Area, Level, upsert_area
 from storage.posyandu import Posyandu, upsert_posyandu
-from storage.schedule import Schedule
 
 __all__ = ["T0", "World", "month", "seed_world"]
 

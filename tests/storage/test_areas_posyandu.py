@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import (
     Level,
@@ -24,7 +25,6 @@ from storage.posyandu import (
     upsert_posyandu,
     valid_timezone,
 )
-from storage.schedule import Schedule
 from tests.storage.helpers import World
 
 

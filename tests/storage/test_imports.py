@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import area_by_code
 from storage.imports import (
@@ -19,7 +20,6 @@ from storage.imports import (
     parse_csv,
 )
 from storage.posyandu import all_posyandu
-from storage.schedule import Schedule
 
 AREAS = """code,name,level,parent_code
 21.71.01.1001,Seraya,desa,21.71.01

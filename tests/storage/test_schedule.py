@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from scoring import Period
+from scoring.schedule import JadwalError, Schedule, ScheduleError, parse_jadwal
 from storage import Database
 from storage.posyandu import (
     cancel_move,
@@ -17,7 +18,6 @@ from storage.posyandu import (
     posyandu_by_id,
     set_schedule,
 )
-from storage.schedule import JadwalError, Schedule, ScheduleError, parse_jadwal
 from tests.storage.helpers import World
 
 SELASA = 1

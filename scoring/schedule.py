@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from scoring import Period
+from scoring.model import Period
 
 __all__ = [
     "WEEKDAYS",

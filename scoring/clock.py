@@ -1,7 +1,9 @@
 """The injected clock. Logic never reads the time itself: it is handed a :class:`Clock`.
 
-It lives in the lowest layer that has I/O so that every layer above (storage, conversations,
-scheduler, bot) can take one. Tests use :class:`FixedClock` and move it by hand.
+The protocol lives in the lowest layer so that every layer above (storage, conversations,
+scheduler, bot) can take one; nothing here reads the time. The one clock that does,
+:class:`bot.clock.SystemClock`, lives at the edge. Tests use :class:`FixedClock` and move it
+by hand.
 """
 
 from __future__ import annotations
@@ -9,20 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "FixedClock", "SystemClock"]
+__all__ = ["Clock", "FixedClock"]
 
 
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware, in UTC."""
         ...
-
-
-class SystemClock:
-    """The real time: the one place outside tests and the CLI edge that reads it."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class FixedClock:
