@@ -30,6 +30,7 @@ from bench.bench_scoring import make_window
 from scoring import COUNT_FIELDS, MonthReport, Period, Stratum, assess
 from storage import Database
 from storage.areas import area_by_code
+from storage.messages import Outgoing, Text
 from storage.outbox import append
 from storage.posyandu import posyandu_under
 from storage.reports import reports_for_posyandu_ids, save_report
@@ -167,14 +168,9 @@ async def _write_steps(db: Database, jobs: list[tuple[int, MonthReport]]) -> flo
                     "telegram", address, "idle", "start", {}, at, at, at + timedelta(days=7)
                 ),
             )
-            await append(
-                tx,
-                "telegram",
-                address,
-                {"type": "text", "body": "Laporan tersimpan. Terima kasih!", "choices": []},
-                f"report:{saved.id}:{saved.revision}",
-                at,
-            )
+            reply = Text("Laporan tersimpan. Terima kasih!")
+            key = f"report:{saved.id}:{saved.revision}"
+            await append(tx, Outgoing("telegram", address, reply, key), at)
     return len(jobs) / (time.perf_counter() - t0)
 
 

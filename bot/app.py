@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ from conversations.engine import Engine, HandleResult
 from conversations.inbound import Inbound
 from conversations.model import Limits
 from conversations.replies import Text
-from conversations.wire import reply_to_json
 from scheduler.service import ReminderScheduler
 from scoring.clock import Clock
 from storage import Database
@@ -47,6 +45,7 @@ from storage import people as people_db
 from storage.areas import area_by_id
 from storage.groups import link_group, unlink_group
 from storage.inbound import record_inbound
+from storage.messages import Outgoing
 
 __all__ = ["Service", "telegram_address"]
 
@@ -353,12 +352,7 @@ class Service:
             else:
                 reply = say("group.not_linked")
             await ob.append(
-                tx,
-                "telegram",
-                address,
-                json.loads(reply_to_json(Text(reply))),
-                f"group:{text.update_id}",
-                now,
+                tx, Outgoing("telegram", address, Text(reply), f"group:{text.update_id}"), now
             )
         self._wake()
         return True

@@ -43,6 +43,7 @@ from conversations.catalogue import say
 from scoring.clock import Clock
 from storage import Database
 from storage import outbox as ob
+from storage.messages import Document, Text
 from storage.people import identity, set_reachable
 
 __all__ = ["DeliverySettings", "Dispatcher", "Renderer", "TemplateSender"]
@@ -237,18 +238,18 @@ class Dispatcher:
         return True
 
     async def _send(self, channel: Channel, row: ob.OutboxRow, now: datetime) -> _Sent:
-        payload = row.payload
-        kind = payload.get("type")
-        if kind == "text":
-            body = str(payload["body"])
-            choices = [str(c) for c in payload.get("choices") or []]
+        try:
+            message = row.message
+        except ValueError as exc:
+            raise PermanentError(str(exc)) from exc
+        if isinstance(message, Text):
             try:
-                return _Sent(await channel.send_text(row.address, body, choices))
+                return _Sent(await channel.send_text(row.address, message.body, message.choices))
             except OutsideWindow as exc:
                 # A reply to someone who wrote over 24 h ago: no template says what it said.
                 raise OutsideWindow(f"{exc}; no template fits a reply", code=exc.code) from exc
-        if kind == "document":
-            document_kind, params = str(payload["kind"]), dict(payload.get("params") or {})
+        if isinstance(message, Document):
+            document_kind, params = message.kind, message.params
             if await self._outside_window(row, now):
                 template = await self._document_template(document_kind, params)
                 return await self._as_template(channel, row, template, None)
@@ -264,18 +265,16 @@ class Dispatcher:
             except OutsideWindow as exc:
                 template = await self._document_template(document_kind, params)
                 return await self._as_template(channel, row, template, exc)
-        if kind == "reminder":
-            reminder, params = str(payload["kind"]), dict(payload.get("params") or {})
-            if await self._outside_window(row, now):
-                template = reminder_template(reminder, params)
-                return await self._as_template(channel, row, template, None)
-            text = reminder_text(reminder, params)
-            try:
-                return _Sent(await channel.send_text(row.address, text.body, text.choices))
-            except OutsideWindow as exc:
-                template = reminder_template(reminder, params)
-                return await self._as_template(channel, row, template, exc)
-        raise PermanentError(f"unknown payload type {kind!r}")
+        reminder, params = message.kind, message.params
+        if await self._outside_window(row, now):
+            template = reminder_template(reminder, params)
+            return await self._as_template(channel, row, template, None)
+        text = reminder_text(reminder, params)
+        try:
+            return _Sent(await channel.send_text(row.address, text.body, text.choices))
+        except OutsideWindow as exc:
+            template = reminder_template(reminder, params)
+            return await self._as_template(channel, row, template, exc)
 
     async def _outside_window(self, row: ob.OutboxRow, now: datetime) -> bool:
         if not isinstance(self.channels[row.channel], TemplateSender):

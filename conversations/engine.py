@@ -13,7 +13,6 @@ saved and the message id is not recorded, so a redelivery is handled afresh.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -51,7 +50,6 @@ from conversations.plan import Needs, plan
 from conversations.replies import Reply, Text
 from conversations.session import Session, session_from_json, session_to_json
 from conversations.step import step
-from conversations.wire import reply_to_json
 from scoring import DEFAULT_SETTINGS, Period, ScoringSettings
 from scoring.clock import Clock
 from storage import Connection, Database
@@ -64,6 +62,7 @@ from storage import reports as reports_db
 from storage import sessions as sessions_db
 from storage.batch import WriteBatcher
 from storage.inbound import record_inbound
+from storage.messages import Outgoing, apology_key, notice_key, reply_key
 
 __all__ = ["Engine", "HandleResult"]
 
@@ -193,14 +192,9 @@ class Engine:
         now = self.clock.now()
         try:
             async with self.db.transaction() as tx:
-                await outbox_db.append(
-                    tx,
-                    msg.channel,
-                    msg.address,
-                    json.loads(reply_to_json(Text(say("error.apology")))),
-                    f"apology:{msg.channel}:{msg.external_id}",
-                    now,
-                )
+                apology = Text(say("error.apology"))
+                key = apology_key(msg.channel, msg.external_id)
+                await outbox_db.append(tx, Outgoing(msg.channel, msg.address, apology, key), now)
         except Exception:
             log.exception("engine.apology_failed")
             return HandleResult(failed=True)
@@ -516,13 +510,14 @@ class Engine:
         others: list[tuple[str, str, Reply]],
         now: datetime,
     ) -> int:
-        rows: list[tuple[str, str, dict[str, object], str]] = []
-        for i, reply in enumerate(replies):
-            key = f"reply:{msg.channel}:{msg.external_id}:{i}"
-            rows.append((msg.channel, msg.address, json.loads(reply_to_json(reply)), key))
-        for i, (channel, address, reply) in enumerate(others):
-            key = f"notice:{msg.channel}:{msg.external_id}:{i}"
-            rows.append((channel, address, json.loads(reply_to_json(reply)), key))
+        rows = [
+            Outgoing(msg.channel, msg.address, reply, reply_key(msg.channel, msg.external_id, i))
+            for i, reply in enumerate(replies)
+        ]
+        rows.extend(
+            Outgoing(channel, address, reply, notice_key(msg.channel, msg.external_id, i))
+            for i, (channel, address, reply) in enumerate(others)
+        )
         await outbox_db.append_many(tx, rows, now)
         return len(rows)
 

@@ -7,7 +7,7 @@ of the groups that are due. A reminder due in ``(now - grace, now]`` is sent; th
 (posyandu, kind, day) and the outbox's dedupe keys make a second sweep over the same minute,
 or a restart, send nothing twice.
 
-Outbox payloads are data (``{"type": "reminder", "kind": ..., "params": ...}``); the bot turns
+Outbox messages are data (:class:`storage.messages.Reminder`, ``Document``); the bot turns
 them into text (or a WhatsApp template) at send time.
 """
 
@@ -31,6 +31,14 @@ from scheduler.recipients import kader_recipients, rekap_targets, supervisor_rec
 from scoring import Period
 from storage import Database
 from storage.db import Connection
+from storage.messages import (
+    Document,
+    Outgoing,
+    Reminder,
+    nudge_key,
+    rekap_key,
+    reminder_key,
+)
 from storage.outbox import append_many
 from storage.people import people_of_posyandu
 from storage.posyandu import (
@@ -49,8 +57,6 @@ __all__ = [
     "rekap_period_due",
     "sweep",
 ]
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,24 +160,21 @@ async def sweep(db: Database, now: datetime, settings: ReminderSettings) -> Swee
             ids = [d.posyandu.id for d in after if d.period == period]
             reported.update((pid, period) for pid in await reported_ids(tx, ids, period))
         due = [
-            d
-            for d in due
-            if d.kind not in CONDITIONAL
-            or (d.posyandu.id, d.period) not in reported
+            d for d in due if d.kind not in CONDITIONAL or (d.posyandu.id, d.period) not in reported
         ]
         fresh = set(
             await claim_reminders(tx, [(d.posyandu.id, d.kind.value, d.day) for d in due], now)
         )
         due = [d for d in due if (d.posyandu.id, d.kind.value, d.day) in fresh]
-        rows: list[tuple[str, str, dict[str, Any], str]] = []
+        rows: list[Outgoing] = []
         kader_due = [d for d in due if d.kind is not Kind.H_PLUS_7]
         if kader_due:
             reach = await kader_recipients(tx, [d.posyandu.id for d in kader_due])
             for d in kader_due:
                 for r in reach.get(d.posyandu.id, []):
-                    payload = {"type": "reminder", "kind": d.kind.value, "params": _params(d)}
-                    key = f"reminder:{d.kind.value}:{d.posyandu.id}:{d.day}:{r.channel}:{r.address}"
-                    rows.append((r.channel, r.address, payload, key))
+                    message = Reminder(d.kind.value, _params(d))
+                    key = reminder_key(d.kind.value, d.posyandu.id, d.day, r.channel, r.address)
+                    rows.append(Outgoing(r.channel, r.address, message, key))
         rows.extend(await _supervisor_nudges(tx, [d for d in due if d.kind is Kind.H_PLUS_7]))
         if Kind.REKAP in settings.enabled:
             rows.extend(await _rekap(tx, now, settings))
@@ -179,9 +182,7 @@ async def sweep(db: Database, now: datetime, settings: ReminderSettings) -> Swee
     return SweepResult(reminders=len(due), messages=len(rows))
 
 
-async def _supervisor_nudges(
-    conn: Connection, due: list[Due]
-) -> list[tuple[str, str, dict[str, Any], str]]:
+async def _supervisor_nudges(conn: Connection, due: list[Due]) -> list[Outgoing]:
     """H+7: each supervisor above a missing posyandu gets the list of those still missing."""
     if not due:
         return []
@@ -195,7 +196,7 @@ async def _supervisor_nudges(
     for k in kader:
         if k.posyandu_id is not None:
             kader_names[k.posyandu_id].append(k.name)
-    rows = []
+    rows: list[Outgoing] = []
     for area_id, recipients in sorted(reach.items()):
         mine = sorted(area_ids[area_id], key=lambda d: d.posyandu.name)
         missing = [
@@ -208,21 +209,11 @@ async def _supervisor_nudges(
             for d in mine
         ]
         day = mine[0].day
-        ids = ",".join(str(d.posyandu.id) for d in mine)
+        ids = [d.posyandu.id for d in mine]
+        message = Reminder(Kind.H_PLUS_7.value, {"missing": missing, "day": day.isoformat()})
         for r in recipients:
-            payload = {
-                "type": "reminder",
-                "kind": Kind.H_PLUS_7.value,
-                "params": {"missing": missing, "day": day.isoformat()},
-            }
-            rows.append(
-                (
-                    r.channel,
-                    r.address,
-                    payload,
-                    f"reminder:h+7:{r.person_id}:{day}:{ids}:{r.channel}:{r.address}",
-                )
-            )
+            key = nudge_key(Kind.H_PLUS_7.value, r.person_id, day, ids, r.channel, r.address)
+            rows.append(Outgoing(r.channel, r.address, message, key))
     return rows
 
 
@@ -253,9 +244,7 @@ def rekap_period_due(now: datetime, tz: ZoneInfo, settings: ReminderSettings) ->
     return None
 
 
-async def _rekap(
-    conn: Connection, now: datetime, settings: ReminderSettings
-) -> list[tuple[str, str, dict[str, Any], str]]:
+async def _rekap(conn: Connection, now: datetime, settings: ReminderSettings) -> list[Outgoing]:
     """On ``rekap_day``, every supervisor (and linked group) gets last month's area summary
     (dedupe: one per area, period and recipient), at ``times[rekap]`` in the area's time zone:
     the zone most of its active posyandu use (:data:`DEFAULT_AREA_ZONE` when none).
@@ -264,24 +253,25 @@ async def _rekap(
     ``rekap_day`` are the recipients and each area's time zone read."""
     if not rekap_may_be_due(now, settings):
         return []
-    rows = []
+    rows: list[Outgoing] = []
     for area, tz, recipients in await rekap_targets(conn):
         area_id = area.id
         period = rekap_period_due(now, tz, settings)
         if period is None:
             continue
-        payload = {
-            "type": "document",
-            "kind": "area_summary",
-            "params": {
+        message = Document(
+            "area_summary",
+            {
                 "area_id": area_id,
                 "period": str(period),
                 # Named here for the WhatsApp template outside the 24-hour window.
                 "area_name": area.title,
             },
-        }
-        for r in recipients:
-            rows.append(
-                (r.channel, r.address, payload, f"rekap:{area_id}:{period}:{r.channel}:{r.address}")
+        )
+        rows.extend(
+            Outgoing(
+                r.channel, r.address, message, rekap_key(area_id, str(period), r.channel, r.address)
             )
+            for r in recipients
+        )
     return rows

@@ -13,6 +13,7 @@ from typing import Any
 
 from storage._times import from_db, from_db_opt, to_db
 from storage.db import Connection
+from storage.messages import Message, Outgoing, decode, encode
 from storage.sql import fetch_one
 
 __all__ = [
@@ -45,6 +46,8 @@ class OutboxRow:
     id: int
     channel: str
     address: str
+    #: The stored payload as JSON data (what ``posyandu outbox`` shows); :attr:`message` is it
+    #: decoded.
     payload: dict[str, Any]
     dedupe_key: str
     status: Status
@@ -57,6 +60,15 @@ class OutboxRow:
     external_id: str | None
     delivery_status: str | None
     error_code: str | None
+
+    @property
+    def message(self) -> Message:
+        """The queued message; ``ValueError`` when the stored payload holds none."""
+        return decode(self.payload)
+
+
+def _payload(message: Message) -> str:
+    return json.dumps(encode(message), ensure_ascii=False, sort_keys=True)
 
 
 def _row(r: Row) -> OutboxRow:
@@ -79,23 +91,16 @@ def _row(r: Row) -> OutboxRow:
     )
 
 
-async def append(
-    tx: Connection,
-    channel: str,
-    address: str,
-    payload: dict[str, Any],
-    dedupe_key: str,
-    at: datetime,
-) -> int | None:
-    """Queue a message; None when ``dedupe_key`` was queued before (nothing added)."""
+async def append(tx: Connection, out: Outgoing, at: datetime) -> int | None:
+    """Queue a message; None when its dedupe key was queued before (nothing added)."""
     cur = await tx.execute(
         "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
         (
-            channel,
-            address,
-            json.dumps(payload, ensure_ascii=False, sort_keys=True),
-            dedupe_key,
+            out.channel,
+            out.address,
+            _payload(out.message),
+            out.dedupe_key,
             to_db(at),
             to_db(at),
             to_db(at),
@@ -233,18 +238,14 @@ async def requeue(tx: Connection, row_id: int, at: datetime) -> bool:
     return cur.rowcount > 0
 
 
-async def append_many(
-    tx: Connection,
-    rows: list[tuple[str, str, dict[str, Any], str]],
-    at: datetime,
-) -> None:
-    """Queue many (channel, address, payload, dedupe_key) at once; duplicates are skipped."""
+async def append_many(tx: Connection, rows: Sequence[Outgoing], at: datetime) -> None:
+    """Queue many messages at once; those whose dedupe key was queued before are skipped."""
     when = to_db(at)
     await tx.executemany(
         "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
         [
-            (ch, addr, json.dumps(p, ensure_ascii=False, sort_keys=True), key, when, when, when)
-            for ch, addr, p, key in rows
+            (o.channel, o.address, _payload(o.message), o.dedupe_key, when, when, when)
+            for o in rows
         ],
     )

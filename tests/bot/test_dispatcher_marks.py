@@ -13,6 +13,7 @@ from bot.dispatcher import Dispatcher
 from scoring.clock import FixedClock
 from storage import Database
 from storage import outbox as ob
+from storage.messages import Outgoing, Text
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
@@ -40,9 +41,7 @@ async def _render(kind: str, params: Mapping[str, Any]) -> OutgoingDocument:
 async def test_a_receipt_before_the_batched_mark_is_recorded(tmp_path: Path) -> None:
     async with await Database.open(tmp_path / "d.db") as db:
         async with db.transaction() as tx:
-            await ob.append(
-                tx, "whatsapp", "+6281200000001", {"type": "text", "body": "halo"}, "k1", NOW
-            )
+            await ob.append(tx, Outgoing("whatsapp", "+6281200000001", Text("halo"), "k1"), NOW)
         dispatcher = Dispatcher(db, FixedClock(NOW), {"whatsapp": RecordingChannel()}, _render)
         async with db.transaction() as tx:
             [row] = await ob.claim_due(tx, NOW, 10, ["whatsapp"])

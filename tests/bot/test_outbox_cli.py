@@ -12,17 +12,18 @@ import pytest
 from bot.cli import main
 from storage import Database
 from storage import outbox as ob
+from storage.messages import Outgoing, Text
 
 AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 PHONE = "whatsapp:+6281234567890"
 
 
 async def _seed(path: Path) -> dict[str, int]:
-    text = {"type": "text", "body": "halo"}
+    text = Text("halo")
     async with await Database.open(path) as db, db.transaction() as tx:
-        pending = await ob.append(tx, "telegram", "4242", text, "k1", AT)
-        failed = await ob.append(tx, "whatsapp", PHONE, text, "k2", AT)
-        sent = await ob.append(tx, "telegram", "4243", text, "k3", AT)
+        pending = await ob.append(tx, Outgoing("telegram", "4242", text, "k1"), AT)
+        failed = await ob.append(tx, Outgoing("whatsapp", PHONE, text, "k2"), AT)
+        sent = await ob.append(tx, Outgoing("telegram", "4243", text, "k3"), AT)
         assert pending and failed and sent
         await ob.mark_failed(tx, failed, "unreachable: 63016 outside the window", AT, "63016")
         await ob.mark_sent(tx, sent, AT, "m1")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scoring import Period
 from storage import Database
+from storage.messages import Outgoing, Text
 from storage.outbox import append
 from storage.reports import save_report
 from tests.storage.helpers import month, seed_world
@@ -27,7 +28,7 @@ async def main(path: Path) -> None:
             saved = await save_report(
                 tx, posyandu.id, month(period, kader=i), by=None, at=at, channel="console"
             )
-            await append(tx, "console", "x", {"text": str(i)}, f"crash-{i}", at)
+            await append(tx, Outgoing("console", "x", Text(str(i)), f"crash-{i}"), at)
         sys.stdout.write(f"{saved.id} {saved.revision} {i}\n")
         sys.stdout.flush()
         i += 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scoring import Period
 from storage import Database
+from storage.messages import Outgoing, Text
 from storage.outbox import append, counts
 from storage.reports import get_report, revisions, save_report
 from tests.storage.helpers import T0, World, month, seed_world
@@ -28,7 +29,7 @@ async def writer(db: Database, world: World, task: int, tag: str = "") -> None:
             await save_report(
                 tx, posyandu.id, month(period, kader=kader), by=None, at=T0, channel="console"
             )
-            await append(tx, "console", f"t{task}", {"text": "ok"}, f"{tag}{task}-{i}", T0)
+            await append(tx, Outgoing("console", f"t{task}", Text("ok"), f"{tag}{task}-{i}"), T0)
         if i % 5 == 0:
             await asyncio.sleep(0)
 

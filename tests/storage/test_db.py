@@ -9,6 +9,7 @@ import pytest
 
 from storage import Database
 from storage.db import Connection
+from storage.messages import Outgoing, Text
 from storage.migrations import SCHEMA_VERSION
 from storage.outbox import Status, append, counts
 from tests.storage.helpers import T0
@@ -47,7 +48,7 @@ async def test_reopen_does_not_migrate_again(tmp_path: Path) -> None:
 
 async def test_transaction_commits_and_readers_see_it(db: Database) -> None:
     async with db.transaction() as tx:
-        await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+        await append(tx, Outgoing("telegram", "1", Text("a"), "k1"), T0)
         async with db.read() as conn:  # not committed yet: invisible to readers
             assert (await counts(conn))[Status.PENDING] == 0
     async with db.read() as conn:
@@ -57,22 +58,22 @@ async def test_transaction_commits_and_readers_see_it(db: Database) -> None:
 async def test_error_rolls_back_everything(db: Database) -> None:
     with pytest.raises(RuntimeError, match="boom"):
         async with db.transaction() as tx:
-            await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
-            await append(tx, "telegram", "1", {"text": "b"}, "k2", T0)
+            await append(tx, Outgoing("telegram", "1", Text("a"), "k1"), T0)
+            await append(tx, Outgoing("telegram", "1", Text("b"), "k2"), T0)
             raise RuntimeError("boom")
     async with db.read() as conn:
         assert sum((await counts(conn)).values()) == 0
     async with db.transaction() as tx:  # the writer is usable again
-        await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+        await append(tx, Outgoing("telegram", "1", Text("a"), "k1"), T0)
 
 
 async def test_sql_error_rolls_back_and_writer_recovers(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         async with db.transaction() as tx:
-            await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+            await append(tx, Outgoing("telegram", "1", Text("a"), "k1"), T0)
             await tx.execute("INSERT INTO reminder_log VALUES (999, 'h', '2026-01-01', 'x')")
     async with db.transaction() as tx:
-        await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+        await append(tx, Outgoing("telegram", "1", Text("a"), "k1"), T0)
     async with db.read() as conn:
         assert (await counts(conn))[Status.PENDING] == 1
 
@@ -87,7 +88,7 @@ async def test_nested_transaction_in_one_task_is_refused(db: Database) -> None:
 async def test_readers_cannot_write(db: Database) -> None:
     async with db.read() as conn:
         with pytest.raises(sqlite3.OperationalError):
-            await append(conn, "telegram", "1", {"text": "a"}, "k1", T0)
+            await append(conn, Outgoing("telegram", "1", Text("a"), "k1"), T0)
 
 
 async def test_read_snapshot_spans_statements(db: Database) -> None:
@@ -95,7 +96,7 @@ async def test_read_snapshot_spans_statements(db: Database) -> None:
         await conn.execute("BEGIN")
         before = (await counts(conn))[Status.PENDING]
         async with db.transaction() as tx:
-            await append(tx, "telegram", "1", {"text": "a"}, "k1", T0)
+            await append(tx, Outgoing("telegram", "1", Text("a"), "k1"), T0)
         assert (await counts(conn))[Status.PENDING] == before == 0
     async with db.read() as conn:  # the snapshot was released on the way out
         assert not conn.in_transaction
@@ -108,10 +109,10 @@ async def test_ping(db: Database) -> None:
 
 async def test_backup_is_a_consistent_copy_during_a_write(db: Database, tmp_path: Path) -> None:
     async with db.transaction() as tx:
-        await append(tx, "telegram", "1", {"text": "a"}, "committed", T0)
+        await append(tx, Outgoing("telegram", "1", Text("a"), "committed"), T0)
     target = tmp_path / "copy.db"
     async with db.transaction() as tx:
-        await append(tx, "telegram", "1", {"text": "b"}, "in-flight", T0)
+        await append(tx, Outgoing("telegram", "1", Text("b"), "in-flight"), T0)
         result = await db.backup(target)  # the service's own write is still open
     assert result.target == target and result.schema_version == SCHEMA_VERSION
     copy = await Database.open(target)

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from storage import Database
+from storage.messages import Document, Outgoing, Text
 from storage.outbox import (
     Status,
     append,
@@ -23,32 +24,37 @@ from storage.outbox import (
 )
 from tests.storage.helpers import T0
 
-TEXT = {"type": "text", "body": "Terima kasih", "choices": ["Ya", "Tidak"]}
-DOC = {"type": "document", "kind": "monthly_report", "params": {"posyandu_id": 7}}
+TEXT = Text("Terima kasih", ("Ya", "Tidak"))
+DOC = Document("monthly_report", {"posyandu_id": 7})
 
 
 async def test_append_ignores_a_repeated_dedupe_key(db: Database) -> None:
     async with db.transaction() as tx:
-        first = await append(tx, "telegram", "42", TEXT, "reply:1", T0)
-        again = await append(tx, "telegram", "42", {"other": 1}, "reply:1", T0)
-        second = await append(tx, "whatsapp", "+628111", DOC, "doc:1", T0)
+        first = await append(tx, Outgoing("telegram", "42", TEXT, "reply:1"), T0)
+        again = await append(tx, Outgoing("telegram", "42", Text("other"), "reply:1"), T0)
+        second = await append(tx, Outgoing("whatsapp", "+628111", DOC, "doc:1"), T0)
         await append_many(
-            tx, [("telegram", "42", TEXT, "reply:1"), ("telegram", "43", TEXT, "reply:2")], T0
+            tx,
+            [
+                Outgoing("telegram", "42", TEXT, "reply:1"),
+                Outgoing("telegram", "43", TEXT, "reply:2"),
+            ],
+            T0,
         )
     assert first is not None and second is not None and again is None
     async with db.read() as conn:
         rows = await list_rows(conn, Status.PENDING)
         stored = await get(conn, first)
     assert [r.dedupe_key for r in rows] == ["reply:1", "doc:1", "reply:2"]
-    assert stored is not None and stored.payload == TEXT  # the first payload is kept
+    assert stored is not None and stored.message == TEXT  # the first payload is kept
     assert stored.attempts == 0 and stored.external_id is None and stored.delivery_status is None
 
 
 async def test_claim_due_marks_and_returns_only_due_rows(db: Database) -> None:
     async with db.transaction() as tx:
         for i in range(5):
-            await append(tx, "telegram", "42", TEXT, f"k{i}", T0 + timedelta(seconds=i))
-        later = await append(tx, "telegram", "42", TEXT, "later", T0)
+            await append(tx, Outgoing("telegram", "42", TEXT, f"k{i}"), T0 + timedelta(seconds=i))
+        later = await append(tx, Outgoing("telegram", "42", TEXT, "later"), T0)
         assert later is not None
         await mark_retry(tx, later, T0 + timedelta(hours=1), "429 too many requests", T0)
     async with db.transaction() as tx:
@@ -72,7 +78,7 @@ async def test_claim_due_marks_and_returns_only_due_rows(db: Database) -> None:
 async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
     async with db.transaction() as tx:
         for i in range(200):
-            await append(tx, "telegram", "42", TEXT, f"k{i}", T0)
+            await append(tx, Outgoing("telegram", "42", TEXT, f"k{i}"), T0)
 
     async def claimer() -> list[int]:
         got: list[int] = []
@@ -90,9 +96,9 @@ async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
 
 async def test_sent_retry_failed_requeue(db: Database) -> None:
     async with db.transaction() as tx:
-        a = await append(tx, "telegram", "42", TEXT, "a", T0)
-        b = await append(tx, "telegram", "42", TEXT, "b", T0)
-        c = await append(tx, "whatsapp", "+628111", DOC, "c", T0)
+        a = await append(tx, Outgoing("telegram", "42", TEXT, "a"), T0)
+        b = await append(tx, Outgoing("telegram", "42", TEXT, "b"), T0)
+        c = await append(tx, Outgoing("whatsapp", "+628111", DOC, "c"), T0)
         assert a is not None and b is not None and c is not None
         await claim_due(tx, T0, limit=10)
         await mark_sent(tx, a, T0 + timedelta(seconds=1), "msg-1")
@@ -127,7 +133,7 @@ async def test_sent_retry_failed_requeue(db: Database) -> None:
 
 async def test_undelivered_receipt_marks_failed(db: Database) -> None:
     async with db.transaction() as tx:
-        a = await append(tx, "whatsapp", "+628111", TEXT, "a", T0)
+        a = await append(tx, Outgoing("whatsapp", "+628111", TEXT, "a"), T0)
         assert a is not None
         await claim_due(tx, T0, 10)
         await mark_sent(tx, a, T0, "SM1")
@@ -140,7 +146,7 @@ async def test_undelivered_receipt_marks_failed(db: Database) -> None:
 async def test_recover_sending_after_a_crash(db: Database) -> None:
     async with db.transaction() as tx:
         for i in range(3):
-            await append(tx, "telegram", "42", TEXT, f"k{i}", T0)
+            await append(tx, Outgoing("telegram", "42", TEXT, f"k{i}"), T0)
         claimed = await claim_due(tx, T0, limit=2)
         await mark_sent(tx, claimed[0].id, T0, "m")
     # The dispatcher died holding claimed[1]; at the next start:

@@ -1,0 +1,137 @@
+"""The outgoing-message contract: what any layer may queue in the outbox, and how it is stored.
+
+Three kinds of message, plain data: a :class:`Text` (with answer choices), a :class:`Document`
+rendered by the bot at send time (``Document("monthly_report", {"posyandu_id": 7, "period":
+"2026-11"})``) and a :class:`Reminder` worded by the bot at send time. :func:`encode` and
+:func:`decode` are the one codec of the outbox's ``payload`` column; :class:`Outgoing` is one row
+to queue; the ``*_key`` builders are the only places a dedupe key is spelled.
+
+Pure data: the engine, the scheduler and the group commands build messages, the dispatcher reads
+them back; none of them writes or parses the JSON itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+__all__ = [
+    "Document",
+    "Message",
+    "Outgoing",
+    "Reminder",
+    "Text",
+    "apology_key",
+    "decode",
+    "encode",
+    "nudge_key",
+    "rekap_key",
+    "reminder_key",
+    "reply_key",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text message. ``choices`` are the expected answers (shown as buttons or a numbered
+    list); a typed number or the word itself is always accepted."""
+
+    body: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document the bot renders at send time from the stored data, e.g.
+    ``Document("monthly_report", {"posyandu_id": 7, "period": "2026-11"})``."""
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A reminder the bot words at send time (or sends as a WhatsApp template): ``kind`` is a
+    reminder kind (``h-1``, ``h+7`` ...), ``params`` what its text needs."""
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+Message = Text | Document | Reminder
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to queue: to whom, what, and the key that makes queuing it twice a no-op."""
+
+    channel: str
+    address: str
+    message: Message
+    dedupe_key: str
+
+
+def encode(message: Message) -> dict[str, Any]:
+    """The message as the outbox stores it (JSON-ready)."""
+    if isinstance(message, Text):
+        return {"type": "text", "body": message.body, "choices": list(message.choices)}
+    kind = "document" if isinstance(message, Document) else "reminder"
+    return {"type": kind, "kind": message.kind, "params": dict(message.params)}
+
+
+def decode(payload: Mapping[str, Any]) -> Message:
+    """The message a stored payload holds; ``ValueError`` when it holds none."""
+    try:
+        kind = payload["type"]
+        if kind == "text":
+            choices: Sequence[Any] = payload.get("choices") or ()
+            return Text(str(payload["body"]), tuple(str(c) for c in choices))
+        if kind in ("document", "reminder"):
+            params = dict(payload.get("params") or {})
+            cls = Document if kind == "document" else Reminder
+            return cls(str(payload["kind"]), params)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a message: {exc!r}") from exc
+    raise ValueError(f"unknown message type {kind!r}")
+
+
+# --- dedupe keys: a message queued twice under one key is queued once ---------------------
+def reply_key(channel: str, external_id: str, index: int) -> str:
+    """The ``index``-th reply to an inbound message."""
+    return f"reply:{channel}:{external_id}:{index}"
+
+
+def notice_key(channel: str, external_id: str, index: int) -> str:
+    """The ``index``-th message to someone else caused by an inbound message."""
+    return f"notice:{channel}:{external_id}:{index}"
+
+
+def apology_key(channel: str, external_id: str) -> str:
+    """The apology for an inbound message whose step failed."""
+    return f"apology:{channel}:{external_id}"
+
+
+def reminder_key(kind: str, posyandu_id: int, day: date, channel: str, address: str) -> str:
+    """A kader's reminder of one posyandu's hari buka."""
+    return f"reminder:{kind}:{posyandu_id}:{day}:{channel}:{address}"
+
+
+def nudge_key(
+    kind: str,
+    person_id: int | None,
+    day: date,
+    posyandu_ids: Sequence[int],
+    channel: str,
+    address: str,
+) -> str:
+    """A supervisor's (or a linked group's: no person) list of posyandu still missing on
+    ``day``."""
+    ids = ",".join(str(i) for i in posyandu_ids)
+    return f"reminder:{kind}:{person_id}:{day}:{ids}:{channel}:{address}"
+
+
+def rekap_key(area_id: int, period: str, channel: str, address: str) -> str:
+    """An area's monthly summary to one recipient."""
+    return f"rekap:{area_id}:{period}:{channel}:{address}"
