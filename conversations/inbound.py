@@ -25,6 +25,9 @@ class Inbound:
     #: Sent in a chat group (a Telegram group linked to an area: anyone in it speaks with
     #: the supervisor's read scope, and nothing personal may be changed from there).
     in_group: bool = False
+    #: In a group: the address of the member who wrote (their own chat id), for the commands
+    #: that act on the group itself (SAMBUNGKAN, PUTUSKAN); None elsewhere.
+    sender: str | None = None
 
     def __post_init__(self) -> None:
         try:
