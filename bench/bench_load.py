@@ -58,8 +58,8 @@ from starlette.responses import JSONResponse
 from twilio.request_validator import RequestValidator
 
 from conversations.catalogue import say
-from conversations.fields import FIELDS
 from scoring import Period
+from scoring.fields import QUESTION_FIELDS
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, upsert_area
@@ -117,7 +117,9 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "kk_dana_sehat": ("60",),
     "program_tambahan": ("BKB", "BKB, PAUD", "="),
 }
-QUESTIONS: tuple[tuple[str, str], ...] = tuple((say(f"ask.{f.name}"), f.name) for f in FIELDS)
+QUESTIONS: tuple[tuple[str, str], ...] = tuple(
+    (say(f"ask.{f.id}"), f.id) for f in QUESTION_FIELDS
+)
 SAVED = "tersimpan"
 _NUMBERED = re.compile(r"\(\d+/\d+\)")
 

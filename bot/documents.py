@@ -24,10 +24,9 @@ from bot.pdf import (
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
-from conversations.format import short_date
+from conversations.format import field_label, short_date
 from conversations.periods import format_period
 from scoring import (
-    FIELD_LABELS,
     Assessment,
     Gap,
     IndicatorId,
@@ -116,7 +115,7 @@ def need_words(n: Need) -> str:
     "4,1 → 5 orang"): decimals with a comma, and never rounded up to the requirement."""
     name = indicator_words(n.indicator)
     if n.actual is None:
-        fields = ", ".join(FIELD_LABELS.get(f, f) for f in n.missing)
+        fields = ", ".join(field_label(f) for f in n.missing)
         return say("pdf.need.missing", name=name, fields=fields)
     if n.indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
         return say(
@@ -247,7 +246,7 @@ async def _monthly(
         trend=_trend(a, period),
         generated_at=now.astimezone(tz),
         verification=f"R{stored.id}-{stored.revision}",
-        missing=sorted({FIELD_LABELS.get(f, f) for fs in s.missing.values() for f in fs}),
+        missing=sorted({field_label(f) for fs in s.missing.values() for f in fs}),
     )
     return data, _slug(posyandu.code)
 

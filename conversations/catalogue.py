@@ -156,6 +156,56 @@ MESSAGES: dict[str, str] = {
     "offer.older": "Ketik = jika sama dengan laporan {month}: {value}",
     "offer.current": "Ketik = jika tetap: {value}",
     "offer.skip": "Ketik LEWATI jika tidak dicatat.",
+    # --- the fields' names (scoring.fields) and the data-quality rules (scoring.rules) -----
+    "label.buka": "buka",
+    "label.kader": "jumlah kader bertugas",
+    "label.s": "S (semua balita)",
+    "label.k": "K (balita punya KMS/buku KIA)",
+    "label.d": "D (balita ditimbang)",
+    "label.n": "N (balita naik berat badannya)",
+    "label.bgm": "BGM (di bawah garis merah)",
+    "label.t2": "2T (tidak naik 2 kali)",
+    "label.bumil": "ibu hamil",
+    "label.bumil_periksa": "ibu hamil diperiksa",
+    "label.pus": "PUS (pasangan usia subur)",
+    "label.kb_aktif": "peserta KB aktif",
+    "label.bayi": "bayi 0-11 bulan",
+    "label.bayi_imunisasi": "bayi imunisasi dasar lengkap",
+    "label.kk": "KK (kepala keluarga)",
+    "label.kk_dana_sehat": "KK ikut dana sehat",
+    "label.program_tambahan": "program tambahan",
+    "rule.whole_number": "{label} harus bilangan bulat, misalnya 12.",
+    "rule.non_negative": "{label} tidak boleh negatif.",
+    "rule.k_le_s": "K ({small}) tidak boleh lebih dari S ({big}).",
+    "rule.d_le_s": "D ({small}) tidak boleh lebih dari S ({big}).",
+    "rule.n_le_d": "N ({small}) tidak boleh lebih dari D ({big}): yang naik pasti ditimbang.",
+    "rule.bgm_le_d": "BGM ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.t2_le_d": "2T ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.bumil_periksa_le_bumil": (
+        "Ibu hamil diperiksa ({small}) tidak boleh lebih dari jumlah ibu hamil ({big})."
+    ),
+    "rule.kb_aktif_le_pus": "Peserta KB aktif ({small}) tidak boleh lebih dari PUS ({big}).",
+    "rule.bayi_imunisasi_le_bayi": (
+        "Bayi imunisasi lengkap ({small}) tidak boleh lebih dari jumlah bayi ({big})."
+    ),
+    "rule.kk_dana_sehat_le_kk": (
+        "KK ikut dana sehat ({small}) tidak boleh lebih dari jumlah KK ({big})."
+    ),
+    "rule.duplicate_period": "Bulan ini dilaporkan dua kali.",
+    "rule.denominator_change": (
+        "{label} berubah lebih dari {limit}% dari laporan lalu ({previous} menjadi {value}). "
+        "Sudah benar?"
+    ),
+    "rule.n_gt_previous_d": (
+        "N ({value}) lebih besar dari D bulan lalu ({previous}). N hanya balita yang juga "
+        "ditimbang bulan lalu. Sudah benar?"
+    ),
+    "rule.before_hari_buka": (
+        "Hari buka bulan ini baru tanggal {hari_buka}. Yakin melapor sekarang?"
+    ),
+    "rule.old_period": (
+        "Laporan ini untuk {period}, lebih dari {months} bulan yang lalu. Sudah benar?"
+    ),
     "ask.kader": "Berapa kader yang bertugas di hari buka?",
     "ask.s": "S: berapa semua balita (0-59 bulan) di wilayah posyandu?",
     "ask.k": "K: berapa balita yang punya KMS/buku KIA?",

@@ -1,4 +1,5 @@
-"""Numbers, ratios and times written the Indonesian way, short. Pure."""
+"""Numbers, ratios, times, field names and rule problems written the Indonesian way, short.
+Pure."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
 from conversations.periods import format_period_short
+from scoring import Problem
 
 __all__ = [
     "choice_list",
     "clock_time",
     "count",
     "day_name",
+    "field_label",
     "moment",
     "percent",
     "percent_of_target",
+    "problem_text",
     "short_date",
     "short_month",
 ]
@@ -96,3 +100,15 @@ def choice_list(choices: tuple[str, ...] | list[str]) -> str:
     lines = [say("choices.hint", numbers=joined)]
     lines += [f"{n}. {choice}" for n, choice in zip(numbers, choices, strict=True)]
     return "\n".join(lines)
+
+
+def field_label(field: str) -> str:
+    """A field's short name, as kader know it ("ibu hamil", "S (semua balita)")."""
+    return say(f"label.{field}")
+
+
+def problem_text(problem: Problem) -> str:
+    """A broken data-quality rule as a sentence ("K (50) tidak boleh lebih dari S (48).")."""
+    text = say(f"rule.{problem.rule}", label=field_label(problem.field), **problem.values)
+    # A sentence: the label it may start with is lower case ("ibu hamil berubah ...").
+    return text[:1].upper() + text[1:]

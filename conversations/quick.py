@@ -1,6 +1,6 @@
 """The quick one-line report: ``LAPOR [period] S=50 K=48 D=40 N=30 BGM=1 ...``.
 
-Field names in any case (codes and aliases of :mod:`conversations.fields`), "=", ":" or a
+Field names in any case (codes and aliases of :mod:`scoring.fields`), "=", ":" or a
 space between name and value, any order; the period as ``YYYY-MM`` or an Indonesian month
 name with an optional year. Pure: returns what was understood and every problem found.
 """
@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations.fields import PROGRAMME, FieldSpec, field_by_alias
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
 from scoring import Period
+from scoring.fields import LIST_FIELD, Field, field_by_alias
 
 __all__ = ["QuickProblem", "QuickProblemKind", "QuickReport", "looks_quick", "parse_quick"]
 
@@ -31,7 +31,7 @@ class QuickProblemKind(StrEnum):
     BAD_VALUE = "bad_value"
     DUPLICATE = "duplicate"
     BAD_PERIOD = "bad_period"
-    BAD_PROGRAMME = "bad_programme"
+    BAD_LIST_FIELD = "bad_programme"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class QuickReport:
     def given(self) -> frozenset[str]:
         names = set(self.counts)
         if self.programmes is not None:
-            names.add(PROGRAMME)
+            names.add(LIST_FIELD)
         return frozenset(names)
 
 
@@ -100,11 +100,11 @@ def parse_quick(args_text: str, current: Period) -> QuickReport:
             if i < len(tokens) and field_by_alias(tokens[i]) is None and _VALUE_RE.match(tokens[i]):
                 i += 1
             continue
-        if spec.name in seen:
+        if spec.id in seen:
             problems.append(QuickProblem(QuickProblemKind.DUPLICATE, spec.code))
-        seen.add(spec.name)
+        seen.add(spec.id)
         i += 1
-        if spec.name == PROGRAMME:
+        if spec.id == LIST_FIELD:
             words, i = _programme_value(tokens, i)
             programmes = _programme(spec, words, problems, programmes)
             continue
@@ -116,12 +116,12 @@ def parse_quick(args_text: str, current: Period) -> QuickReport:
         if isinstance(value, NumberProblem):
             problems.append(QuickProblem(QuickProblemKind.BAD_VALUE, spec.code, value))
         else:
-            counts.setdefault(spec.name, value)
+            counts.setdefault(spec.id, value)
     return QuickReport(period, counts, programmes, tuple(problems))
 
 
 def _programme(
-    spec: FieldSpec,
+    spec: Field,
     words: list[str],
     problems: list[QuickProblem],
     before: tuple[str, ...] | None,
@@ -131,6 +131,6 @@ def _programme(
         return before
     parsed = parse_programmes(" ".join(words))
     if isinstance(parsed, ProgrammeProblem):
-        problems.append(QuickProblem(QuickProblemKind.BAD_PROGRAMME, spec.code))
+        problems.append(QuickProblem(QuickProblemKind.BAD_LIST_FIELD, spec.code))
         return before
     return before if before is not None else parsed

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from conversations.fields import PROGRAMME, RARE_FIELDS
 from conversations.model import Context, PosyanduData, StoredReport
 from conversations.session import Draft
 from scoring import (
@@ -23,6 +22,7 @@ from scoring import (
     gap,
     month_ratios,
 )
+from scoring.fields import LIST_FIELD, RARE_FIELDS
 
 __all__ = [
     "Offer",
@@ -56,14 +56,14 @@ class Offer:
 
 #: Fields whose last value "=" repeats: the denominators (domain.md), the kader on duty (the
 #: same team most months) and the extra programmes.
-_OFFERED = frozenset((*DENOMINATOR_FIELDS, "kader", PROGRAMME))
+_OFFERED = frozenset((*DENOMINATOR_FIELDS, "kader", LIST_FIELD))
 
 
 def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
     """What "=" means for ``field`` in this draft, if anything: the answer already given (after
     KEMBALI), the saved value of the report being redone, or, for the fields of ``_OFFERED``,
     the latest earlier report's value."""
-    answered = draft.programmes if field == PROGRAMME else draft.counts.get(field)
+    answered = draft.programmes if field == LIST_FIELD else draft.counts.get(field)
     if answered is not None:
         return Offer(answered, "current")
     if draft.base_revision is not None:
@@ -83,7 +83,7 @@ def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
 
 
 def _value(report: MonthReport, field: str) -> int | tuple[str, ...] | None:
-    if field == PROGRAMME:
+    if field == LIST_FIELD:
         return report.program_tambahan
     return report.count(field)
 

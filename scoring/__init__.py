@@ -29,7 +29,6 @@ from scoring.model import (
 from scoring.ratios import RATIO_NAMES, MonthRatios, month_ratios, ratio
 from scoring.rollup import AreaRollup, MemberStatus, rollup
 from scoring.rules import (
-    FIELD_LABELS,
     RULES,
     Problem,
     Rule,
@@ -47,7 +46,6 @@ __all__ = [
     "COUNT_FIELDS",
     "DEFAULT_SETTINGS",
     "DENOMINATOR_FIELDS",
-    "FIELD_LABELS",
     "GAP_RATIOS",
     "INDICATOR_IDS",
     "RATIO_NAMES",

@@ -103,7 +103,7 @@ class Assessment:
         return max(behind, key=lambda g: (g.gap or 0) / g.target, default=None)
 
 
-_DUPLICATE = Problem("duplicate_period", "period", Severity.HARD, "Bulan ini dilaporkan dua kali.")
+_DUPLICATE = Problem("duplicate_period", "period", Severity.HARD)
 
 # The assessment's inner loops key months by their index (Period.index: months since year 0)
 # instead of by Period: an int hashes and sorts in C, a Period through Python code.

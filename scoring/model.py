@@ -1,14 +1,16 @@
 """Plain values of the domain: periods, the monthly report, strata.
 
-Pure: no I/O, no clock. Field names are those of ``shared/domain.md``.
+Pure: no I/O, no clock. The report's fields come from the registry, :mod:`scoring.fields`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from scoring.fields import COUNT_FIELDS, DENOMINATOR_FIELDS, LIST_FIELD, REPORT_FIELDS
 
 __all__ = [
     "COUNT_FIELDS",
@@ -19,31 +21,6 @@ __all__ = [
     "PeriodError",
     "Stratum",
 ]
-
-#: Every whole-number field a kader may report, in the order the chat flow asks them.
-COUNT_FIELDS: tuple[str, ...] = (
-    "kader",
-    "s",
-    "k",
-    "d",
-    "n",
-    "bgm",
-    "t2",
-    "bumil",
-    "bumil_periksa",
-    "pus",
-    "kb_aktif",
-    "bayi",
-    "bayi_imunisasi",
-    "kk",
-    "kk_dana_sehat",
-)
-
-#: Head counts that rarely change month to month (the bot offers last month's value).
-DENOMINATOR_FIELDS: tuple[str, ...] = ("s", "bumil", "pus", "bayi", "kk")
-
-#: Every field of a monthly report besides its period, in a stable order.
-REPORT_FIELDS: tuple[str, ...] = ("buka", *COUNT_FIELDS, "program_tambahan")
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -120,32 +97,50 @@ _STRATUM_ORDER: tuple[Stratum, ...] = (
 )
 
 
+def _count_fields(namespace: dict[str, Any]) -> None:
+    """Declare every count of the registry on the class being built (in registry order):
+    real dataclass fields with slots, so reading ``report.s`` is as fast as a plain attribute."""
+    annotations = namespace["__annotations__"]
+    for name in COUNT_FIELDS:
+        annotations[name] = "int | None"
+        namespace[name] = None
+    # The list field comes after the counts, as in the registry.
+    annotations[LIST_FIELD] = annotations.pop(LIST_FIELD)
+    namespace[LIST_FIELD] = namespace.pop(LIST_FIELD)
+
+
 @dataclass(frozen=True, slots=True)
 class MonthReport:
-    """One posyandu's report for one month. ``None`` means unknown (not reported)."""
+    """One posyandu's report for one month. ``None`` means unknown (not reported).
+
+    Its fields are the registry's (:mod:`scoring.fields`): ``period``, ``buka``, one
+    ``int | None`` per count (``report.s``, ``report.bayi_imunisasi`` ...) and the names of
+    extra activities (``program_tambahan``: ``()`` for none, ``None`` for unknown).
+    """
 
     period: Period
     buka: bool = True
-    kader: int | None = None
-    s: int | None = None
-    k: int | None = None
-    d: int | None = None
-    n: int | None = None
-    bgm: int | None = None
-    t2: int | None = None
-    bumil: int | None = None
-    bumil_periksa: int | None = None
-    pus: int | None = None
-    kb_aktif: int | None = None
-    bayi: int | None = None
-    bayi_imunisasi: int | None = None
-    kk: int | None = None
-    kk_dana_sehat: int | None = None
     #: Names of extra activities run; ``()`` for none, ``None`` for unknown.
     program_tambahan: tuple[str, ...] | None = None
 
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            period: Period,
+            buka: bool = True,
+            *,
+            program_tambahan: tuple[str, ...] | None = None,
+            **counts: int | None,
+        ) -> None: ...
+
+        def __getattr__(self, name: str) -> int | None: ...
+
+    else:
+        _count_fields(locals())
+
     def count(self, name: str) -> int | None:
-        if name not in COUNT_FIELDS:
+        if name not in _COUNTS:
             raise KeyError(name)
         value: int | None = getattr(self, name)
         return value
@@ -153,16 +148,17 @@ class MonthReport:
     def values(self) -> dict[str, Any]:
         """Every field but the period, by name (``program_tambahan`` as a list)."""
         out: dict[str, Any] = {}
-        for f in fields(self):
-            if f.name == "period":
-                continue
-            value = getattr(self, f.name)
-            if f.name == "program_tambahan" and value is not None:
+        for name in REPORT_FIELDS:
+            value = getattr(self, name)
+            if name == LIST_FIELD and value is not None:
                 value = list(value)
-            out[f.name] = value
+            out[name] = value
         return out
 
     def with_values(self, **changes: Any) -> MonthReport:
-        if changes.get("program_tambahan") is not None:
-            changes["program_tambahan"] = tuple(changes["program_tambahan"])
+        if changes.get(LIST_FIELD) is not None:
+            changes[LIST_FIELD] = tuple(changes[LIST_FIELD])
         return replace(self, **changes)
+
+
+_COUNTS = frozenset(COUNT_FIELDS)

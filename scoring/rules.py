@@ -1,23 +1,26 @@
 """The data-quality rules of domain.md, as data.
 
-Each rule has an id, the fields it reads, a severity (hard: the answer is refused; soft: the
-kader confirms or corrects) and a plain-Indonesian message template. The same rules check one
-answer at a time (the chat flow: :func:`check_answer`) and a whole report (:func:`check_report`).
+Each rule has an id, the fields it reads and a severity (hard: the answer is refused; soft: the
+kader confirms or corrects). A :class:`Problem` names its rule, field and the values that broke
+it; the conversation layer words it from the catalogue (``rule.<id>``). The order rules
+(K <= S ...) come from the field registry. The same rules check one answer at a time (the chat
+flow: :func:`check_answer`) and a whole report (:func:`check_report`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from scoring.model import COUNT_FIELDS, DENOMINATOR_FIELDS, MonthReport, Period
+from scoring.fields import COUNT_FIELDS, DENOMINATOR_FIELDS, ORDER_RULES
+from scoring.model import MonthReport, Period
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
 __all__ = [
-    "FIELD_LABELS",
     "RULES",
     "Problem",
     "Rule",
@@ -36,42 +39,23 @@ class Severity(StrEnum):
     SOFT = "soft"
 
 
-#: Short Indonesian names of the fields, as kader know them.
-FIELD_LABELS: dict[str, str] = {
-    "buka": "buka",
-    "kader": "jumlah kader bertugas",
-    "s": "S (semua balita)",
-    "k": "K (balita punya KMS/buku KIA)",
-    "d": "D (balita ditimbang)",
-    "n": "N (balita naik berat badannya)",
-    "bgm": "BGM (di bawah garis merah)",
-    "t2": "2T (tidak naik 2 kali)",
-    "bumil": "ibu hamil",
-    "bumil_periksa": "ibu hamil diperiksa",
-    "pus": "PUS (pasangan usia subur)",
-    "kb_aktif": "peserta KB aktif",
-    "bayi": "bayi 0-11 bulan",
-    "bayi_imunisasi": "bayi imunisasi dasar lengkap",
-    "kk": "KK (kepala keluarga)",
-    "kk_dana_sehat": "KK ikut dana sehat",
-    "program_tambahan": "program tambahan",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     fields: tuple[str, ...]
     severity: Severity
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """A broken rule: which, on which field, and the values the message needs (``small`` and
+    ``big`` for an order rule; ``previous``, ``value``, ``limit``, ``hari_buka``, ``period``,
+    ``months`` for the soft ones)."""
+
     rule: str
     field: str
     severity: Severity
-    message: str
+    values: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def hard(self) -> bool:
@@ -93,84 +77,21 @@ class RuleContext:
     settings: ScoringSettings = DEFAULT_SETTINGS
 
 
-#: (rule id, the smaller field, the larger field, message).
-_ORDER_RULES: tuple[tuple[str, str, str, str], ...] = (
-    ("k_le_s", "k", "s", "K ({small}) tidak boleh lebih dari S ({big})."),
-    ("d_le_s", "d", "s", "D ({small}) tidak boleh lebih dari S ({big})."),
-    (
-        "n_le_d",
-        "n",
-        "d",
-        "N ({small}) tidak boleh lebih dari D ({big}): yang naik pasti ditimbang.",
-    ),
-    ("bgm_le_d", "bgm", "d", "BGM ({small}) tidak boleh lebih dari D ({big})."),
-    ("t2_le_d", "t2", "d", "2T ({small}) tidak boleh lebih dari D ({big})."),
-    (
-        "bumil_periksa_le_bumil",
-        "bumil_periksa",
-        "bumil",
-        "Ibu hamil diperiksa ({small}) tidak boleh lebih dari jumlah ibu hamil ({big}).",
-    ),
-    (
-        "kb_aktif_le_pus",
-        "kb_aktif",
-        "pus",
-        "Peserta KB aktif ({small}) tidak boleh lebih dari PUS ({big}).",
-    ),
-    (
-        "bayi_imunisasi_le_bayi",
-        "bayi_imunisasi",
-        "bayi",
-        "Bayi imunisasi lengkap ({small}) tidak boleh lebih dari jumlah bayi ({big}).",
-    ),
-    (
-        "kk_dana_sehat_le_kk",
-        "kk_dana_sehat",
-        "kk",
-        "KK ikut dana sehat ({small}) tidak boleh lebih dari jumlah KK ({big}).",
-    ),
-)
-
 RULES: tuple[Rule, ...] = (
-    Rule("whole_number", COUNT_FIELDS, Severity.HARD, "{label} harus bilangan bulat, misalnya 12."),
-    Rule("non_negative", COUNT_FIELDS, Severity.HARD, "{label} tidak boleh negatif."),
-    *(Rule(rid, (small, big), Severity.HARD, msg) for rid, small, big, msg in _ORDER_RULES),
-    Rule(
-        "denominator_change",
-        DENOMINATOR_FIELDS,
-        Severity.SOFT,
-        "{label} berubah lebih dari {limit}% dari laporan lalu ({previous} menjadi {value}). "
-        "Sudah benar?",
-    ),
-    Rule(
-        "n_gt_previous_d",
-        ("n",),
-        Severity.SOFT,
-        "N ({value}) lebih besar dari D bulan lalu ({previous}). N hanya balita yang juga "
-        "ditimbang bulan lalu. Sudah benar?",
-    ),
-    Rule(
-        "before_hari_buka",
-        ("buka",),
-        Severity.SOFT,
-        "Hari buka bulan ini baru tanggal {hari_buka}. Yakin melapor sekarang?",
-    ),
-    Rule(
-        "old_period",
-        ("buka",),
-        Severity.SOFT,
-        "Laporan ini untuk {period}, lebih dari {months} bulan yang lalu. Sudah benar?",
-    ),
+    Rule("whole_number", COUNT_FIELDS, Severity.HARD),
+    Rule("non_negative", COUNT_FIELDS, Severity.HARD),
+    *(Rule(r.id, (r.small, r.big), Severity.HARD) for r in ORDER_RULES),
+    Rule("denominator_change", DENOMINATOR_FIELDS, Severity.SOFT),
+    Rule("n_gt_previous_d", ("n",), Severity.SOFT),
+    Rule("before_hari_buka", ("buka",), Severity.SOFT),
+    Rule("old_period", ("buka",), Severity.SOFT),
 )
 
 _BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 
 def _problem(rule_id: str, field: str, **values: Any) -> Problem:
-    rule = _BY_ID[rule_id]
-    message = rule.message.format(label=FIELD_LABELS.get(field, field), **values)
-    # A sentence: the label it may start with is lower case ("ibu hamil berubah ...").
-    return Problem(rule_id, field, rule.severity, message[:1].upper() + message[1:])
+    return Problem(rule_id, field, _BY_ID[rule_id].severity, values)
 
 
 def check_value(field: str, value: object) -> list[Problem]:
@@ -186,12 +107,12 @@ def check_value(field: str, value: object) -> list[Problem]:
 
 def _order_problems(values: Mapping[str, int | None], only: str | None) -> list[Problem]:
     out: list[Problem] = []
-    for rid, small, big, _msg in _ORDER_RULES:
-        if only is not None and only not in (small, big):
+    for rule in ORDER_RULES:
+        if only is not None and only not in (rule.small, rule.big):
             continue
-        a, b = values.get(small), values.get(big)
+        a, b = values.get(rule.small), values.get(rule.big)
         if a is not None and b is not None and a > b:
-            out.append(_problem(rid, only or small, small=a, big=b))
+            out.append(_problem(rule.id, only or rule.small, small=a, big=b))
     return out
 
 
@@ -282,69 +203,35 @@ def hard_problems(report: MonthReport) -> list[Problem]:
     return [p for p in check_report(report) if p.hard]
 
 
-def is_scorable(r: MonthReport) -> bool:
-    """True when ``r`` breaks no hard rule (``hard_problems(r)`` is empty): every count unknown
-    or a whole number >= 0, and every order rule of :data:`_ORDER_RULES` holds where both sides
-    are known.
-
-    Written out field by field because it is the hottest line of the scoring benchmark (one
-    call per month of every window); ``tests/scoring/test_rules.py`` checks it against
-    :data:`_ORDER_RULES` and :func:`check_report`, so the rules stay defined once, as data.
-    """
-    kader, s, k, d, n = r.kader, r.s, r.k, r.d, r.n
-    bgm, t2, bumil, bumil_periksa, pus = r.bgm, r.t2, r.bumil, r.bumil_periksa, r.pus
-    kb_aktif, bayi, bayi_imunisasi, kk, kk_dana_sehat = (
-        r.kb_aktif,
-        r.bayi,
-        r.bayi_imunisasi,
-        r.kk,
-        r.kk_dana_sehat,
-    )
+def _scorable_source() -> str:
+    """The body of :func:`is_scorable`, generated from the registry: one line per count and
+    per order rule, with the fields as locals (a loop over names with ``getattr`` costs the
+    scoring benchmark a quarter of its time; this is the hottest line, one call per month of
+    every window)."""
+    lines = ["def is_scorable(r):"]
+    lines += [f"    {name} = r.{name}" for name in COUNT_FIELDS]
     # whole_number and non_negative (bool is not a count: ``type(x) is int`` rules it out)
-    if kader is not None and (type(kader) is not int or kader < 0):
-        return False
-    if s is not None and (type(s) is not int or s < 0):
-        return False
-    if k is not None and (type(k) is not int or k < 0):
-        return False
-    if d is not None and (type(d) is not int or d < 0):
-        return False
-    if n is not None and (type(n) is not int or n < 0):
-        return False
-    if bgm is not None and (type(bgm) is not int or bgm < 0):
-        return False
-    if t2 is not None and (type(t2) is not int or t2 < 0):
-        return False
-    if bumil is not None and (type(bumil) is not int or bumil < 0):
-        return False
-    if bumil_periksa is not None and (type(bumil_periksa) is not int or bumil_periksa < 0):
-        return False
-    if pus is not None and (type(pus) is not int or pus < 0):
-        return False
-    if kb_aktif is not None and (type(kb_aktif) is not int or kb_aktif < 0):
-        return False
-    if bayi is not None and (type(bayi) is not int or bayi < 0):
-        return False
-    if bayi_imunisasi is not None and (type(bayi_imunisasi) is not int or bayi_imunisasi < 0):
-        return False
-    if kk is not None and (type(kk) is not int or kk < 0):
-        return False
-    if kk_dana_sehat is not None and (type(kk_dana_sehat) is not int or kk_dana_sehat < 0):
-        return False
-    # the order rules, in the order of _ORDER_RULES
-    if s is not None:
-        if k is not None and k > s:
-            return False
-        if d is not None and d > s:
-            return False
-    if d is not None and (
-        (n is not None and n > d) or (bgm is not None and bgm > d) or (t2 is not None and t2 > d)
-    ):
-        return False
-    if bumil is not None and bumil_periksa is not None and bumil_periksa > bumil:
-        return False
-    if pus is not None and kb_aktif is not None and kb_aktif > pus:
-        return False
-    if bayi is not None and bayi_imunisasi is not None and bayi_imunisasi > bayi:
-        return False
-    return not (kk is not None and kk_dana_sehat is not None and kk_dana_sehat > kk)
+    lines += [
+        f"    if {name} is not None and (type({name}) is not int or {name} < 0): return False"
+        for name in COUNT_FIELDS
+    ]
+    lines += [
+        f"    if {r.small} is not None and {r.big} is not None and {r.small} > {r.big}: "
+        "return False"
+        for r in ORDER_RULES
+    ]
+    lines.append("    return True")
+    return "\n".join(lines)
+
+
+def _compile_scorable() -> Callable[[MonthReport], bool]:
+    namespace: dict[str, Any] = {}
+    exec(compile(_scorable_source(), "<scoring.rules.is_scorable>", "exec"), namespace)
+    scorable: Callable[[MonthReport], bool] = namespace["is_scorable"]
+    scorable.__doc__ = """True when ``r`` breaks no hard rule (``hard_problems(r)`` is empty):
+    every count unknown or a whole number >= 0, and every order rule of the registry holds
+    where both sides are known. Generated from the registry (:func:`_scorable_source`)."""
+    return scorable
+
+
+is_scorable = _compile_scorable()

@@ -9,12 +9,11 @@ from dataclasses import dataclass, replace
 from conversations.catalogue import say
 from conversations.commands import normalise
 from conversations.effects import SaveReport, StepResult
-from conversations.fields import PROGRAMME, FieldSpec, field_by_alias
 from conversations.flows import report
 from conversations.flows.common import done, posyandu_of, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import ratio_line
-from conversations.format import count
+from conversations.format import count, problem_text
 from conversations.model import Context
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period, format_period_short, parse_period_prefix
@@ -23,6 +22,7 @@ from conversations.replies import Text
 from conversations.reports import rule_context
 from conversations.session import Draft, Session, Stage
 from scoring import Period, check_report
+from scoring.fields import LIST_FIELD, Field, field_by_alias
 
 __all__ = ["ubah"]
 
@@ -31,7 +31,7 @@ Value = int | tuple[str, ...] | None
 
 @dataclass(frozen=True, slots=True)
 class _Request:
-    spec: FieldSpec
+    spec: Field
     value: Value
     period: Period | None
 
@@ -56,7 +56,7 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
     value_words, period = _split_value(words[1:], ctx.current_period)
     raw = " ".join(value_words)
     value: Value
-    if spec.name == PROGRAMME:
+    if spec.id == LIST_FIELD:
         parsed = parse_programmes(raw)
         if isinstance(parsed, ProgrammeProblem):
             return report.programme_reason(parsed)
@@ -66,7 +66,7 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
     else:
         number = parse_count(raw)
         if isinstance(number, NumberProblem):
-            return report.number_reason(number, spec.name)
+            return report.number_reason(number, spec.id)
         value = number
     return _Request(spec, value, period)
 
@@ -87,7 +87,7 @@ def ubah(
         return done(session, Text(request))
     draft = session.draft
     if draft is not None and request.period in (None, draft.period):
-        return report.change_value(ctx, session, request.spec.name, request.value)
+        return report.change_value(ctx, session, request.spec.id, request.value)
     data = posyandu_of(ctx)
     allowed = allowed_periods(ctx)
     period = request.period or default
@@ -103,9 +103,9 @@ def ubah(
     if not stored.report.buka:
         month = format_period_short(period).split()[0].upper()
         return done(session, text("edit.closed", period=name, month=month))
-    field = request.spec.name
+    field = request.spec.id
     old: Value = (
-        stored.report.program_tambahan if field == PROGRAMME else stored.report.count(field)
+        stored.report.program_tambahan if field == LIST_FIELD else stored.report.count(field)
     )
     if old == request.value:
         return done(session, text("edit.same", label=request.spec.code, value=_show(old)))
@@ -113,13 +113,13 @@ def ubah(
     problems = check_report(changed, rule_context(ctx, data, period))
     hard = [p for p in problems if p.hard]
     if hard:
-        return done(session, text("edit.refused", reason=hard[0].message))
+        return done(session, text("edit.refused", reason=problem_text(hard[0])))
     if problems:
         values = changed.values()
         confirm = Draft(
             posyandu_id=data.info.id,
             period=period,
-            counts={k: v for k, v in values.items() if k not in ("buka", PROGRAMME)},
+            counts={k: v for k, v in values.items() if k not in ("buka", LIST_FIELD)},
             programmes=changed.program_tambahan,
             stage=Stage.SUMMARY,
             base_revision=stored.revision,

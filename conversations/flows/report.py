@@ -8,10 +8,9 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.commands import normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
-from conversations.fields import FIELD_BY_NAME, FIELDS, PROGRAMME, RARE_FIELDS
 from conversations.flows.common import done, match_choice, posyandu_of, text
 from conversations.flows.summary import saved_replies, summary_text
-from conversations.format import count
+from conversations.format import count, problem_text
 from conversations.model import Context, PosyanduData
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period
@@ -20,6 +19,7 @@ from conversations.replies import Text
 from conversations.reports import draft_report, offer, rare_due, rule_context
 from conversations.session import Draft, Prefill, Session, Stage
 from scoring import MonthReport, Period, Problem, check_answer, check_report
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, RARE_FIELDS
 
 __all__ = [
     "answer",
@@ -62,9 +62,9 @@ def _queue(ctx: Context, period: Period, given: set[str], redo: bool) -> tuple[s
     had_rare = saved is not None and any(saved.report.count(f) is not None for f in RARE_FIELDS)
     ask_rare = rare_due(data, period, ctx.limits.kk_refresh_months) or (redo and had_rare)
     return tuple(
-        spec.name
-        for spec in FIELDS
-        if spec.name not in given and (ask_rare or spec.name not in RARE_FIELDS)
+        spec.id
+        for spec in QUESTION_FIELDS
+        if spec.id not in given and (ask_rare or spec.id not in RARE_FIELDS)
     )
 
 
@@ -102,7 +102,7 @@ def _question(ctx: Context, draft: Draft, header: bool) -> Text:
     field = draft.current
     assert field is not None
     lines = [_offer_line(data, draft, field)]
-    if FIELD_BY_NAME[field].optional:
+    if FIELD_BY_ID[field].optional:
         lines.append(say("offer.skip"))
     extra = "".join(f"\n{line}" for line in lines if line)
     body = say(
@@ -131,14 +131,14 @@ def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
     data = posyandu_of(ctx)
     if draft.stage is Stage.PERIOD_SOFT:
         problems = _period_problems(ctx, data, draft)
-        message = problems[0].message if problems else ""
+        message = problem_text(problems[0]) if problems else ""
         return text("period.soft", ("YA", "TIDAK"), message=message)
     if draft.stage is Stage.SOFT and draft.current is not None and draft.pending is not None:
         soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
         if soft:
             # One choice only: channels without buttons show no numbered list, so a typed
             # number is always the corrected value, never "choice 1" or "choice 2".
-            return text("answer.soft", ("YA",), message=soft[0].message)
+            return text("answer.soft", ("YA",), message=problem_text(soft[0]))
     if draft.stage in (Stage.FIELD, Stage.SOFT) and draft.current is not None:
         return _question(ctx, draft, header)
     problems = _report_problems(ctx, data, draft)
@@ -167,7 +167,7 @@ def begin(
     data = posyandu_of(ctx)
     counts = dict(prefill.counts) if prefill else {}
     programmes = prefill.programmes if prefill else None
-    given = set(counts) | ({PROGRAMME} if programmes is not None else set())
+    given = set(counts) | ({LIST_FIELD} if programmes is not None else set())
     draft = Draft(
         posyandu_id=data.info.id,
         period=period,
@@ -193,7 +193,7 @@ def _ask_again(ctx: Context, session: Session, draft: Draft, reason: str) -> Ste
 def _accept(
     ctx: Context, session: Session, draft: Draft, field: str, value: object, confirm: set[str]
 ) -> StepResult:
-    if field == PROGRAMME:
+    if field == LIST_FIELD:
         assert value is None or isinstance(value, tuple)
         draft = replace(draft, programmes=value)
     else:
@@ -216,7 +216,7 @@ def _soft_problems(
 def _strip_field_name(answer: str, field: str) -> str:
     """ "D=40", "D: 40" and "2T 3" answer the D or 2T question: drop the name."""
     words = answer.replace("=", " ").replace(":", " ").split()
-    spec = FIELD_BY_NAME[field]
+    spec = FIELD_BY_ID[field]
     if len(words) > 1 and words[0].upper() in (spec.code, *spec.aliases):
         return " ".join(words[1:])
     return answer
@@ -225,23 +225,23 @@ def _strip_field_name(answer: str, field: str) -> str:
 def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     data = posyandu_of(ctx)
     if answer == "=":
-        found = offer(data, draft, PROGRAMME)
+        found = offer(data, draft, LIST_FIELD)
         if found is None or not isinstance(found.value, tuple):
             return _ask_again(ctx, session, draft, say("answer.programme_bad"))
-        return _accept(ctx, session, draft, PROGRAMME, found.value, set())
+        return _accept(ctx, session, draft, LIST_FIELD, found.value, set())
     parsed = parse_programmes(answer)
     if isinstance(parsed, ProgrammeProblem):
         return _ask_again(ctx, session, draft, programme_reason(parsed))
-    return _accept(ctx, session, draft, PROGRAMME, parsed, set())
+    return _accept(ctx, session, draft, LIST_FIELD, parsed, set())
 
 
 def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     field = draft.current
     assert field is not None
-    if field == PROGRAMME:
+    if field == LIST_FIELD:
         return _answer_programme(ctx, session, draft, answer)
     data = posyandu_of(ctx)
-    spec = FIELD_BY_NAME[field]
+    spec = FIELD_BY_ID[field]
     value: int | NumberProblem
     if answer == "=":
         found = offer(data, draft, field)
@@ -263,7 +263,7 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
     )
     hard = [p for p in problems if p.hard]
     if hard:
-        return _ask_again(ctx, session, draft, hard[0].message)
+        return _ask_again(ctx, session, draft, problem_text(hard[0]))
     soft = [p for p in problems if soft_key(p) not in draft.confirmed]
     if soft:
         draft = replace(draft, stage=Stage.SOFT, pending=value)
@@ -352,7 +352,7 @@ def change_value(
     draft = session.draft
     assert draft is not None
     data = posyandu_of(ctx)
-    if field == PROGRAMME:
+    if field == LIST_FIELD:
         new = replace(draft, programmes=value if isinstance(value, tuple) else None)
         old_text = ", ".join(draft.programmes or ()) or "-"
         new_text = ", ".join(new.programmes or ()) or "-"
@@ -365,7 +365,7 @@ def change_value(
             hard = [p for p in problems if p.hard]
             if hard:
                 current = prompt(ctx, draft)
-                reason = hard[0].message
+                reason = problem_text(hard[0])
                 body = say("answer.problem", reason=reason, question=current.body)
                 return done(session, Text(body, current.choices))
         new = replace(draft, counts={**draft.counts, field: number})
@@ -377,6 +377,6 @@ def change_value(
         new = _next_stage(new)
     elif new.stage is Stage.FIELD and new.current == field:
         new = _next_stage(replace(new, position=new.position + 1))
-    note = say("edit.draft_done", code=FIELD_BY_NAME[field].code, old=old_text, new=new_text)
+    note = say("edit.draft_done", code=FIELD_BY_ID[field].code, old=old_text, new=new_text)
     current = prompt(ctx, new)
     return done(replace(session, draft=new), Text(f"{note}\n\n{current.body}", current.choices))

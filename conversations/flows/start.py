@@ -13,6 +13,7 @@ from conversations.effects import SaveReport, StepResult
 from conversations.flows import report
 from conversations.flows.common import done, match_choice, posyandu_of, sent_line, text
 from conversations.flows.summary import saved_replies
+from conversations.format import problem_text
 from conversations.model import Context
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period
@@ -143,7 +144,7 @@ def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
     # Every problem in one reply: the order rules too, on the values that could be read.
     values = MonthReport(period=period or ctx.current_period).with_values(**parsed.counts)
     lines += [
-        say("quick.rule", message=p.message) for p in check_report(values) if p.hard
+        say("quick.rule", message=problem_text(p)) for p in check_report(values) if p.hard
     ]
     if lines:
         body = "\n".join([say("quick.invalid"), *lines, say("quick.example"), say("help.quick")])

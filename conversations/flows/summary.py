@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.catalogue import say
-from conversations.format import count, percent, percent_of_target
+from conversations.format import count, percent, percent_of_target, problem_text
 from conversations.model import Context, PosyanduData
 from conversations.periods import format_period, format_period_short
 from conversations.replies import Reply, Text
@@ -98,12 +98,12 @@ def summary_text(
         lines.append(stratum)
     if blocking:
         lines.append(say("summary.blocked"))
-        lines += [f"- {p.message}" for p in blocking]
+        lines += [f"- {problem_text(p)}" for p in blocking]
         lines.append(say("summary.ask_blocked"))
         return Text("\n".join(lines), ("BATAL",))
     if warnings:
         lines.append(say("summary.warnings"))
-        lines += [f"- {p.message}" for p in warnings]
+        lines += [f"- {problem_text(p)}" for p in warnings]
     lines.append(say("summary.ask"))
     return Text("\n".join(lines), ("YA", "BATAL"))
 

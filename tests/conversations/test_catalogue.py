@@ -11,10 +11,10 @@ from pathlib import Path
 from bot.documents import CHANNELS, GROUPS, RATIOS
 from bot.pdf.area import COLUMNS
 from conversations.catalogue import MESSAGES
-from conversations.fields import FIELDS
 from conversations.numbers import NumberProblem
 from conversations.quick import QuickProblemKind
 from scoring import COUNT_FIELDS, GapCategory, IndicatorId
+from scoring.fields import FIELDS, Asked
 
 ROOT = Path(__file__).resolve().parents[2] / "conversations"
 BOT = ROOT.parent / "bot"
@@ -41,8 +41,10 @@ def test_every_literal_key_exists() -> None:
 
 def test_every_field_and_reason_has_its_text() -> None:
     for spec in FIELDS:
-        for prefix in ("ask", "unit", "example"):
-            assert f"{prefix}.{spec.name}" in MESSAGES
+        assert (spec.label_key in MESSAGES and f"pdf.value.{spec.id}" in MESSAGES) or not spec.group
+        if spec.asked is not Asked.NEVER:
+            for prefix in ("ask", "unit", "example"):
+                assert f"{prefix}.{spec.id}" in MESSAGES
     for problem in NumberProblem:
         assert f"reason.{problem.value}" in MESSAGES
         if problem is not NumberProblem.EMPTY:

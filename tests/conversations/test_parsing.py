@@ -9,9 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conversations.commands import CommandName, parse_command, parse_yes_no
-from conversations.fields import FIELDS, field_by_alias
 from conversations.flows.schedule import split_jadwal
-from conversations.format import percent_of_target
+from conversations.format import percent_of_target, problem_text
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period, parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
@@ -29,6 +28,7 @@ from conversations.session import (
     session_to_json,
 )
 from scoring import Period, check_value
+from scoring.fields import QUESTION_FIELDS, field_by_alias
 from scoring.schedule import Schedule, upcoming_days
 
 NOV = Period(2026, 11)
@@ -112,7 +112,7 @@ def test_yes_no() -> None:
 
 
 def test_field_aliases() -> None:
-    assert all(field_by_alias(spec.code) is spec for spec in FIELDS)
+    assert all(field_by_alias(spec.code) is spec for spec in QUESTION_FIELDS)
     assert field_by_alias("2t") is field_by_alias("T2")
     assert field_by_alias("kb-aktif") is field_by_alias("KB")
     assert field_by_alias("X") is None
@@ -166,7 +166,7 @@ def test_percent_of_target_never_hides_a_gap() -> None:
     assert percent_of_target(None, 0.80) == "-"
     # Rule messages are sentences even when the field's label is lower case.
     [problem] = check_value("bumil", -1)
-    assert problem.message.startswith("Ibu hamil ")
+    assert problem_text(problem).startswith("Ibu hamil ")
 
 
 def test_quick_report_reads_every_form() -> None:
