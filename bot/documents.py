@@ -41,6 +41,7 @@ from scoring import (
     month_ratios,
     rollup,
 )
+from scoring.fields import LIST_FIELD, TABLE_GROUPS
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
 from storage.people import person_by_id
@@ -63,14 +64,6 @@ __all__ = ["DocumentNotFound", "render_document"]
 CHANNELS = ("telegram", "whatsapp", "console")
 #: The month's ratios, in the order of the PDF's table (``pdf.ratio.<name>``).
 RATIOS = ("k_s", "d_s", "d_k", "n_d")
-#: The "Angka bulan ini" block: (``pdf.group.<name>``, its fields, each ``pdf.value.<field>``).
-GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("balita", ("s", "k", "d", "n", "bgm", "t2")),
-    ("bumil", ("bumil", "bumil_periksa")),
-    ("kb", ("pus", "kb_aktif")),
-    ("imunisasi", ("bayi", "bayi_imunisasi")),
-    ("lain", ("kader", "kk", "kk_dana_sehat", "program_tambahan")),
-)
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
@@ -175,16 +168,16 @@ def _groups(m: MonthReport) -> list[tuple[str, list[tuple[str, str]]]]:
             say(f"pdf.group.{group}"),
             [(say(f"pdf.value.{field}"), _field_value(m, field)) for field in fields],
         )
-        for group, fields in GROUPS
+        for group, fields in TABLE_GROUPS  # each field's label is ``pdf.value.<field>``
     ]
 
 
 def _field_value(m: MonthReport, field: str) -> str:
-    if field != "program_tambahan":
+    if field != LIST_FIELD:
         return value(m.count(field))
-    if m.program_tambahan is None:
+    if m.programmes is None:
         return say("pdf.no_value")
-    return ", ".join(m.program_tambahan) if m.program_tambahan else say("pdf.value.no_programme")
+    return ", ".join(m.programmes) if m.programmes else say("pdf.value.no_programme")
 
 
 async def _monthly(

@@ -26,6 +26,8 @@ __all__ = [
     "QUESTION_FIELDS",
     "RARE_FIELDS",
     "REPORT_FIELDS",
+    "SUMMARY_LINES",
+    "TABLE_GROUPS",
     "Asked",
     "Field",
     "FieldRole",
@@ -165,6 +167,27 @@ RARE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.rare)
 QUESTION_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.asked is not Asked.NEVER)
 #: The names-list field (yes/no plus names).
 LIST_FIELD: str = next(f.id for f in FIELDS if f.role is FieldRole.LIST)
+
+
+#: Named groups of field ids, in order.
+Groups = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _grouped(key: str, order: tuple[str, ...] | None = None) -> Groups:
+    """Fields grouped by ``key`` ("group", "line"): groups in ``order`` (default: as they
+    first appear), fields in registry order."""
+    groups: dict[str, list[str]] = {name: [] for name in order or ()}
+    for f in FIELDS:
+        name = getattr(f, key)
+        if name:
+            groups.setdefault(name, []).append(f.id)
+    return tuple((name, tuple(ids)) for name, ids in groups.items())
+
+
+#: The PDF's "Angka bulan ini" table: (``pdf.group.<name>``, its fields).
+TABLE_GROUPS: Groups = _grouped("group", DISPLAY_GROUPS)
+#: The chat summary's value lines: (``summary.<line>``, the fields its template shows).
+SUMMARY_LINES: Groups = _grouped("line")
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,6 +139,13 @@ class MonthReport:
     else:
         _count_fields(locals())
 
+    @property
+    def programmes(self) -> tuple[str, ...] | None:
+        """The registry's list field: names of extra activities (``()`` none, ``None``
+        unknown)."""
+        value: tuple[str, ...] | None = getattr(self, LIST_FIELD)
+        return value
+
     def count(self, name: str) -> int | None:
         if name not in _COUNTS:
             raise KeyError(name)

@@ -12,6 +12,7 @@ from conversations.periods import format_period, format_period_short
 from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
 from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, SUMMARY_LINES
 
 __all__ = [
     "RATIO_LABELS",
@@ -24,14 +25,6 @@ __all__ = [
 
 RATIO_LABELS: dict[str, str] = {"k_s": "K/S", "d_s": "D/S", "d_k": "D/K", "n_d": "N/D"}
 
-_LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("summary.skdn", ("s", "k", "d", "n")),
-    ("summary.bgm", ("bgm", "t2")),
-    ("summary.bumil", ("bumil", "bumil_periksa")),
-    ("summary.pus", ("pus", "kb_aktif")),
-    ("summary.bayi", ("bayi", "bayi_imunisasi")),
-    ("summary.kk", ("kk", "kk_dana_sehat")),
-)
 
 
 def ratio_line(report: MonthReport, scoring: ScoringSettings = DEFAULT_SETTINGS) -> str:
@@ -66,16 +59,21 @@ def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str
 
 
 def _value_lines(report: MonthReport) -> list[str]:
-    lines = [say("summary.kader", kader=count(report.kader))]
-    for key, names in _LINES:
-        values = {name: report.count(name) for name in names}
-        if key == "summary.kk" and all(v is None for v in values.values()):
+    """One line per summary line of the registry; a line of rarely asked fields all unknown
+    is left out, and the list field reads "tidak ada" when empty."""
+    lines = []
+    for line, names in SUMMARY_LINES:
+        if names == (LIST_FIELD,):
+            programmes = report.programmes
+            if programmes:
+                lines.append(say(f"summary.{line}", names=", ".join(programmes)))
+            elif programmes is not None:
+                lines.append(say(f"summary.no_{line}"))
             continue
-        lines.append(say(key, **{k: count(v) for k, v in values.items()}))
-    if report.program_tambahan:
-        lines.append(say("summary.programmes", names=", ".join(report.program_tambahan)))
-    elif report.program_tambahan is not None:
-        lines.append(say("summary.no_programmes"))
+        values = {name: report.count(name) for name in names}
+        if all(v is None for v in values.values()) and all(FIELD_BY_ID[n].rare for n in names):
+            continue
+        lines.append(say(f"summary.{line}", **{k: count(v) for k, v in values.items()}))
     return lines
 
 

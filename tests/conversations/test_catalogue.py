@@ -8,13 +8,13 @@ import re
 import string
 from pathlib import Path
 
-from bot.documents import CHANNELS, GROUPS, RATIOS
+from bot.documents import CHANNELS, RATIOS
 from bot.pdf.area import COLUMNS
 from conversations.catalogue import MESSAGES
 from conversations.numbers import NumberProblem
 from conversations.quick import QuickProblemKind
 from scoring import COUNT_FIELDS, GapCategory, IndicatorId
-from scoring.fields import FIELDS, Asked
+from scoring.fields import FIELDS, TABLE_GROUPS, Asked
 
 ROOT = Path(__file__).resolve().parents[2] / "conversations"
 BOT = ROOT.parent / "bot"
@@ -70,12 +70,12 @@ def test_every_key_the_pdfs_build_exists() -> None:
     for col in COLUMNS:
         keys.append(f"pdf.area.col.{col.key}")
         assert (f"pdf.area.col.{col.key}.sub" in MESSAGES) == col.sub, col.key
-    for group, fields in GROUPS:
+    for group, fields in TABLE_GROUPS:
         keys += [f"pdf.group.{group}", *(f"pdf.value.{f}" for f in fields)]
     keys += [f"date.weekday.{d}" for d in range(7)]
     keys += [f"date.month_short.{m}" for m in range(1, 13)]
     assert sorted(k for k in keys if k not in MESSAGES) == []
-    shown = {f for _g, fields in GROUPS for f in fields}
+    shown = {f for _g, fields in TABLE_GROUPS for f in fields}
     assert shown == {*COUNT_FIELDS, "program_tambahan"}
 
 
