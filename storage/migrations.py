@@ -6,6 +6,9 @@ Append only: a released migration is never edited. Times are ISO 8601 UTC text; 
 
 from __future__ import annotations
 
+from scoring.fields import fields_added_by
+from storage.report_columns import history_triggers
+
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
 _V1: tuple[str, ...] = (
@@ -207,81 +210,8 @@ _V3: tuple[str, ...] = (
         SELECT RAISE(ABORT, 'a report update must move it to its next revision');
     END
     """,
-    """
-    CREATE TRIGGER reports_history_insert AFTER INSERT ON reports
-    BEGIN
-        INSERT INTO report_revisions
-            (report_id, revision, changed_by, changed_at, channel, old, new)
-        VALUES (NEW.id, NEW.revision, NEW.submitted_by, NEW.submitted_at, NEW.channel, NULL,
-            json_object(
-                'buka', json(CASE WHEN NEW.buka THEN 'true' ELSE 'false' END),
-                'kader', NEW.kader,
-                's', NEW.s,
-                'k', NEW.k,
-                'd', NEW.d,
-                'n', NEW.n,
-                'bgm', NEW.bgm,
-                't2', NEW.t2,
-                'bumil', NEW.bumil,
-                'bumil_periksa', NEW.bumil_periksa,
-                'pus', NEW.pus,
-                'kb_aktif', NEW.kb_aktif,
-                'bayi', NEW.bayi,
-                'bayi_imunisasi', NEW.bayi_imunisasi,
-                'kk', NEW.kk,
-                'kk_dana_sehat', NEW.kk_dana_sehat,
-                'program_tambahan', json(NEW.program_tambahan)
-            )
-        );
-    END
-    """,
-    """
-    CREATE TRIGGER reports_history_update AFTER UPDATE ON reports
-    BEGIN
-        INSERT INTO report_revisions
-            (report_id, revision, changed_by, changed_at, channel, old, new)
-        VALUES (NEW.id, NEW.revision, NEW.submitted_by, NEW.submitted_at, NEW.channel,
-            json_object(
-                'buka', json(CASE WHEN OLD.buka THEN 'true' ELSE 'false' END),
-                'kader', OLD.kader,
-                's', OLD.s,
-                'k', OLD.k,
-                'd', OLD.d,
-                'n', OLD.n,
-                'bgm', OLD.bgm,
-                't2', OLD.t2,
-                'bumil', OLD.bumil,
-                'bumil_periksa', OLD.bumil_periksa,
-                'pus', OLD.pus,
-                'kb_aktif', OLD.kb_aktif,
-                'bayi', OLD.bayi,
-                'bayi_imunisasi', OLD.bayi_imunisasi,
-                'kk', OLD.kk,
-                'kk_dana_sehat', OLD.kk_dana_sehat,
-                'program_tambahan', json(OLD.program_tambahan)
-            ),
-            json_object(
-                'buka', json(CASE WHEN NEW.buka THEN 'true' ELSE 'false' END),
-                'kader', NEW.kader,
-                's', NEW.s,
-                'k', NEW.k,
-                'd', NEW.d,
-                'n', NEW.n,
-                'bgm', NEW.bgm,
-                't2', NEW.t2,
-                'bumil', NEW.bumil,
-                'bumil_periksa', NEW.bumil_periksa,
-                'pus', NEW.pus,
-                'kb_aktif', NEW.kb_aktif,
-                'bayi', NEW.bayi,
-                'bayi_imunisasi', NEW.bayi_imunisasi,
-                'kk', NEW.kk,
-                'kk_dana_sehat', NEW.kk_dana_sehat,
-                'program_tambahan', json(NEW.program_tambahan)
-            )
-        );
-    END
-    """,
+    # (The two triggers that write the revision rows, over the fields of this version.)
+    *history_triggers(fields_added_by(3)),
     # History is append-only.
     """
     CREATE TRIGGER report_revisions_no_update BEFORE UPDATE ON report_revisions

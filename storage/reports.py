@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlite3 import Row
 from typing import Any
 
-from scoring import COUNT_FIELDS, REPORT_FIELDS, MonthReport, Period
+from scoring import MonthReport, Period
 from storage._times import from_db, to_db
 from storage.areas import Area, subtree_bounds
 from storage.db import Connection
+from storage.report_columns import COLUMNS, from_row, to_row
 from storage.sql import fetch_one
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 
 #: Below SQLite's limit on bound parameters per statement.
 _CHUNK = 900
-_VALUE_COLUMNS: tuple[str, ...] = REPORT_FIELDS
+_VALUE_COLUMNS: tuple[str, ...] = COLUMNS
 _SELECT = (
     "SELECT id, posyandu_id, period, revision, submitted_by, submitted_at, channel, "
     + ", ".join(_VALUE_COLUMNS)
@@ -97,23 +98,11 @@ class Revision:
 
 
 def _values(report: MonthReport) -> list[object]:
-    programme = report.program_tambahan
-    return [
-        int(report.buka),
-        *(report.count(f) for f in COUNT_FIELDS),
-        None if programme is None else json.dumps(list(programme), ensure_ascii=False),
-    ]
+    return to_row(report)
 
 
 def _month(row: Row) -> MonthReport:
-    programme = row["program_tambahan"]
-    counts: dict[str, Any] = {f: row[f] for f in COUNT_FIELDS}
-    return MonthReport(
-        period=Period.parse(row["period"]),
-        buka=bool(row["buka"]),
-        program_tambahan=None if programme is None else tuple(json.loads(programme)),
-        **counts,
-    )
+    return from_row(Period.parse(row["period"]), row)
 
 
 def _stored(row: Row) -> StoredReport:
@@ -200,12 +189,10 @@ async def _before(tx: Connection, report_id: int, revision: int) -> StoredReport
         return None
     row = rows[0]
     values: dict[str, Any] = json.loads(row["old"])
-    if values.get("program_tambahan") is not None:
-        values["program_tambahan"] = tuple(values["program_tambahan"])
     return StoredReport(
         id=report_id,
         posyandu_id=row["posyandu_id"],
-        report=MonthReport(period=Period.parse(row["period"]), **values),
+        report=MonthReport(Period.parse(row["period"])).with_values(**values),
         revision=revision - 1,
         submitted_by=row["changed_by"],
         submitted_at=from_db(row["changed_at"]),

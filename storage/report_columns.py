@@ -1,0 +1,94 @@
+"""The ``reports`` table's value columns, derived from the field registry: one column per
+field, how a value is written and read, and the revision triggers that record every change.
+
+A field's role (:class:`scoring.fields.FieldRole`) decides its column: a flag is an INTEGER
+0/1, a count an INTEGER (NULL: unknown), a list JSON text (NULL: unknown).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from sqlite3 import Row
+from typing import Any
+
+from scoring import MonthReport, Period
+from scoring.fields import FIELDS, REPORT_FIELDS, Field, FieldRole
+
+__all__ = [
+    "COLUMNS",
+    "from_row",
+    "history_triggers",
+    "to_row",
+]
+
+#: The value columns, in registry order.
+COLUMNS: tuple[str, ...] = REPORT_FIELDS
+
+
+def _to_db(f: Field, value: Any) -> object:
+    if f.role is FieldRole.FLAG:
+        return int(value)
+    if f.role is FieldRole.LIST:
+        return None if value is None else json.dumps(list(value), ensure_ascii=False)
+    return value
+
+
+def _from_db(f: Field, value: Any) -> object:
+    if f.role is FieldRole.FLAG:
+        return bool(value)
+    if f.role is FieldRole.LIST:
+        return None if value is None else tuple(json.loads(value))
+    return value
+
+
+def to_row(report: MonthReport) -> list[object]:
+    """The report's values for :data:`COLUMNS`, in order."""
+    return [_to_db(f, getattr(report, f.id)) for f in FIELDS]
+
+
+def from_row(period: Period, row: Row) -> MonthReport:
+    """The report a row with :data:`COLUMNS` holds."""
+    return MonthReport(period, **{f.id: _from_db(f, row[f.id]) for f in FIELDS})
+
+
+def _json_value(f: Field, row: str) -> str:
+    column = f"{row}.{f.id}"
+    if f.role is FieldRole.FLAG:
+        return f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
+    if f.role is FieldRole.LIST:
+        return f"json({column})"
+    return column
+
+
+def _json_object(fields: Sequence[Field], row: str) -> str:
+    pairs = ",\n                ".join(f"'{f.id}', {_json_value(f, row)}" for f in fields)
+    return f"json_object(\n                {pairs}\n            )"
+
+
+def history_triggers(fields: Sequence[Field]) -> tuple[str, str]:
+    """The two triggers that write a report's revision rows (insert: revision 1 with no old
+    values; update: old and new values as JSON), over ``fields`` (those of the schema version
+    that creates them)."""
+    insert = f"""
+    CREATE TRIGGER reports_history_insert AFTER INSERT ON reports
+    BEGIN
+        INSERT INTO report_revisions
+            (report_id, revision, changed_by, changed_at, channel, old, new)
+        VALUES (NEW.id, NEW.revision, NEW.submitted_by, NEW.submitted_at, NEW.channel, NULL,
+            {_json_object(fields, "NEW")}
+        );
+    END
+    """
+    update = f"""
+    CREATE TRIGGER reports_history_update AFTER UPDATE ON reports
+    BEGIN
+        INSERT INTO report_revisions
+            (report_id, revision, changed_by, changed_at, channel, old, new)
+        VALUES (NEW.id, NEW.revision, NEW.submitted_by, NEW.submitted_at, NEW.channel,
+            {_json_object(fields, "OLD")},
+            {_json_object(fields, "NEW")}
+        );
+    END
+    """
+    return insert, update
