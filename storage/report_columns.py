@@ -49,7 +49,8 @@ def to_row(report: MonthReport) -> list[object]:
 
 def from_row(period: Period, row: Row) -> MonthReport:
     """The report a row with :data:`COLUMNS` holds."""
-    return MonthReport(period, **{f.id: _from_db(f, row[f.id]) for f in FIELDS})
+    values: dict[str, Any] = {f.id: _from_db(f, row[f.id]) for f in FIELDS}
+    return MonthReport(period, **values)
 
 
 def _json_value(f: Field, row: str) -> str:
