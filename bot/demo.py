@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from scoring import MonthReport, Period
+from scoring.fields import FIELDS
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, area_by_code, upsert_area
@@ -75,6 +76,28 @@ def _drift(rng: random.Random, value: int) -> int:
 def _month(rng: random.Random, period: Period, posture: int, base: _Base) -> MonthReport:
     if rng.random() > (0.55 + 0.15 * posture):
         return MonthReport(period=period, buka=False)
+    return _fill(_core_month(rng, period, posture, base), posture)
+
+
+def _fill(report: MonthReport, posture: int) -> MonthReport:
+    """Every count of the registry the hand-tuned month leaves unknown gets a plausible value:
+    a head count about 20 people, a count a share of the count it may not exceed (higher for
+    a posyandu that runs well). Its own generator, so the tuned values never change."""
+    rng = random.Random(f"{report.period}:{posture}")
+    values: dict[str, int] = {}
+    for f in FIELDS:
+        if not f.is_count or report.count(f.id) is not None:
+            continue
+        if f.at_most is None:
+            values[f.id] = rng.randint(10, 30)
+            continue
+        bound = values.get(f.at_most, report.count(f.at_most)) or 0
+        values[f.id] = round(bound * rng.uniform(0.3 + 0.1 * posture, 0.6 + 0.1 * posture))
+    return report.with_values(**values) if values else report
+
+
+def _core_month(rng: random.Random, period: Period, posture: int, base: _Base) -> MonthReport:
+    """The SKDN core and the programmes' counts, tuned by hand to look like life."""
     s = _drift(rng, base.s)
     k = round(s * rng.uniform(0.75 + 0.05 * posture, 1.0))
     d = min(k, round(s * rng.uniform(0.35 + 0.15 * posture, 0.6 + 0.13 * posture)))

@@ -50,8 +50,8 @@ class Settings(BaseSettings):
     eight_openings_pass: bool = True
     #: Decision (rolling window): months in the stratum window.
     stratum_window_months: int = Field(default=12, ge=1, le=24)
-    #: Soft rule: a denominator (S, bumil, PUS, bayi, KK) moving by more than this share of
-    #: the previous report is questioned (chat and whole-report checks alike).
+    #: Soft rule: a denominator (a head count: S, ibu hamil, PUS ...) moving by more than this
+    #: share of the previous report is questioned (chat and whole-report checks alike).
     denominator_change_limit: float = Field(default=0.20, gt=0, le=10)
 
     # --- conversations -------------------------------------------------------------------

@@ -84,7 +84,7 @@ def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
 
 def _value(report: MonthReport, field: str) -> int | tuple[str, ...] | None:
     if field == LIST_FIELD:
-        return report.program_tambahan
+        return report.programmes
     return report.count(field)
 
 
@@ -123,7 +123,7 @@ def draft_report(draft: Draft) -> MonthReport:
     report = MonthReport(period=draft.period, buka=draft.buka)
     if not draft.buka:
         return report
-    return report.with_values(**dict(draft.counts), program_tambahan=draft.programmes)
+    return report.with_values(**dict(draft.counts), **{LIST_FIELD: draft.programmes})
 
 
 def _history(reports: Mapping[Period, StoredReport], report: MonthReport) -> list[MonthReport]:

@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.assess import Assessment, assess
-from scoring.model import COUNT_FIELDS, MonthReport, Period, PeriodError
+from scoring.fields import COUNT_FIELDS, LIST_FIELD, REPORT_FIELDS
+from scoring.model import MonthReport, Period, PeriodError
 from scoring.rules import hard_problems
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
 __all__ = ["DocumentError", "ScoreRequest", "assessment_to_dict", "parse_document", "score"]
 
-_MONTH_KEYS = frozenset({"period", "buka", "program_tambahan", *COUNT_FIELDS})
+_MONTH_KEYS = frozenset({"period", *REPORT_FIELDS})
 _TARGET_KEYS = ("k_s", "d_s", "d_k", "n_d")
 
 
@@ -74,7 +75,7 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
             problems.append(f"{where}: {name}: must not be negative, got {value}")
         else:
             counts[name] = value
-    programme = _parse_programme(raw.get("program_tambahan"), where, problems)
+    programme = _parse_programme(raw.get(LIST_FIELD), where, problems)
     if len(counts) == len(COUNT_FIELDS):
         # Order rules are checked even when the period is bad, so every problem is listed.
         checked = MonthReport(period=period or Period(2000, 1)).with_values(**counts)
@@ -82,7 +83,7 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
             problems.append(f"{where}: {p.field}: {_english(p.rule, checked)}")
     if len(problems) > start or period is None or not isinstance(buka, bool):
         return None
-    return MonthReport(period=period, buka=buka, program_tambahan=programme).with_values(**counts)
+    return MonthReport(period, buka).with_values(**counts, **{LIST_FIELD: programme})
 
 
 def _period_of(raw: object) -> Period | None:
@@ -103,7 +104,7 @@ def _parse_programme(value: object, where: str, problems: list[str]) -> tuple[st
         return ("ya",) if value else ()
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(v.strip() for v in value if v.strip())
-    problems.append(f"{where}: program_tambahan: must be a list of names or true/false")
+    problems.append(f"{where}: {LIST_FIELD}: must be a list of names or true/false")
     return None
 
 

@@ -97,16 +97,19 @@ _STRATUM_ORDER: tuple[Stratum, ...] = (
 )
 
 
-def _count_fields(namespace: dict[str, Any]) -> None:
-    """Declare every count of the registry on the class being built (in registry order):
-    real dataclass fields with slots, so reading ``report.s`` is as fast as a plain attribute."""
+def _registry_fields(namespace: dict[str, Any]) -> None:
+    """Declare the registry's counts and list field on the class being built, in registry
+    order, after ``buka``: real dataclass fields with slots, so reading ``report.s`` is as
+    fast as a plain attribute."""
     annotations = namespace["__annotations__"]
-    for name in COUNT_FIELDS:
-        annotations[name] = "int | None"
+    for name in REPORT_FIELDS:
+        if name in COUNT_FIELDS:
+            annotations[name] = "int | None"
+        elif name == LIST_FIELD:
+            annotations[name] = "tuple[str, ...] | None"
+        else:
+            continue
         namespace[name] = None
-    # The list field comes after the counts, as in the registry.
-    annotations[LIST_FIELD] = annotations.pop(LIST_FIELD)
-    namespace[LIST_FIELD] = namespace.pop(LIST_FIELD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,30 +117,24 @@ class MonthReport:
     """One posyandu's report for one month. ``None`` means unknown (not reported).
 
     Its fields are the registry's (:mod:`scoring.fields`): ``period``, ``buka``, one
-    ``int | None`` per count (``report.s``, ``report.bayi_imunisasi`` ...) and the names of
-    extra activities (``program_tambahan``: ``()`` for none, ``None`` for unknown).
+    ``int | None`` per count (``report.s``, ``report.d`` ...) and the names of extra
+    activities (the list field, read as :attr:`programmes`: ``()`` for none, ``None`` for
+    unknown).
     """
 
     period: Period
     buka: bool = True
-    #: Names of extra activities run; ``()`` for none, ``None`` for unknown.
-    program_tambahan: tuple[str, ...] | None = None
 
     if TYPE_CHECKING:
 
         def __init__(
-            self,
-            period: Period,
-            buka: bool = True,
-            *,
-            program_tambahan: tuple[str, ...] | None = None,
-            **counts: int | None,
+            self, period: Period, buka: bool = True, **values: int | tuple[str, ...] | None
         ) -> None: ...
 
         def __getattr__(self, name: str) -> int | None: ...
 
     else:
-        _count_fields(locals())
+        _registry_fields(locals())
 
     @property
     def programmes(self) -> tuple[str, ...] | None:
@@ -153,7 +150,7 @@ class MonthReport:
         return value
 
     def values(self) -> dict[str, Any]:
-        """Every field but the period, by name (``program_tambahan`` as a list)."""
+        """Every field but the period, by name (the list field as a list)."""
         out: dict[str, Any] = {}
         for name in REPORT_FIELDS:
             value = getattr(self, name)

@@ -38,8 +38,8 @@ class ScoringSettings:
     aktif_min_coverages: int = 3
     #: Gap categories: gap / target up to this share is "on track", above it "off track".
     on_track_max_gap_share: float = 0.25
-    #: Soft rule ``denominator_change``: a denominator (S, bumil, PUS, bayi, KK) that moves by
-    #: more than this share of the previous report's value is questioned (0.20: 20%).
+    #: Soft rule ``denominator_change``: a denominator (a head count: S, ibu hamil, PUS ...)
+    #: that moves by more than this share of the previous report's value is questioned (0.20: 20%).
     denominator_change_limit: float = 0.20
     #: Soft rule ``old_period``: a report for a month more than this many months before the
     #: current one is questioned (the bot's REPORT_MONTHS_BACK).

@@ -207,7 +207,7 @@ def indicator_values(opened: Sequence[MonthReport]) -> dict[IndicatorId, float |
         value = m.bayi
         if value:
             bayi_latest = value
-        extra = m.program_tambahan
+        extra = m.programmes
         if extra is not None:
             programme = programme or bool(extra)
     imunisasi = imunisasi_sum / bayi_latest if imunisasi_known and bayi_latest else None

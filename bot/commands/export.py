@@ -13,6 +13,7 @@ from bot.commands._common import OK, UsageError, open_database, run_with_setting
 from bot.settings import Settings
 from scoring import REPORT_FIELDS, InvalidReportError, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
+from scoring.fields import LIST_FIELD
 from storage.areas import Area, area_by_code, areas_by_ids
 from storage.db import Connection
 from storage.posyandu import Posyandu, all_posyandu, posyandu_under
@@ -50,7 +51,7 @@ def register(sub: Any) -> None:
             + ", ".join(COLUMNS)
             + ". stratum is the 12-month stratum at that month (pratama, madya, purnama, "
             "mandiri; empty when the reports break a hard rule — a warning goes to stderr). "
-            "CSV: a header line; unknown values empty; buka 1 or 0; program_tambahan as a "
+            f"CSV: a header line; unknown values empty; buka 1 or 0; {LIST_FIELD} as a "
             'JSON list (["BKB"], [] for none). JSON: one array of objects, unknown values '
             "null. Inactive posyandu are included."
         ),

@@ -105,7 +105,7 @@ def ubah(
         return done(session, text("edit.closed", period=name, month=month))
     field = request.spec.id
     old: Value = (
-        stored.report.program_tambahan if field == LIST_FIELD else stored.report.count(field)
+        stored.report.programmes if field == LIST_FIELD else stored.report.count(field)
     )
     if old == request.value:
         return done(session, text("edit.same", label=request.spec.code, value=_show(old)))
@@ -120,7 +120,7 @@ def ubah(
             posyandu_id=data.info.id,
             period=period,
             counts={k: v for k, v in values.items() if k not in ("buka", LIST_FIELD)},
-            programmes=changed.program_tambahan,
+            programmes=changed.programmes,
             stage=Stage.SUMMARY,
             base_revision=stored.revision,
         )

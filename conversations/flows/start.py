@@ -22,6 +22,7 @@ from conversations.replies import Text
 from conversations.reports import latest_hari_buka, rule_context
 from conversations.session import AwaitChange, AwaitPeriod, Draft, Prefill, Session
 from scoring import MonthReport, Period, check_report
+from scoring.fields import LIST_FIELD
 
 __all__ = [
     "allowed_periods",
@@ -117,7 +118,7 @@ def _continue(
         return started
     data = posyandu_of(ctx)
     month = MonthReport(period=period).with_values(
-        **dict(prefill.counts), program_tambahan=prefill.programmes
+        **dict(prefill.counts), **{LIST_FIELD: prefill.programmes}
     )
     problems = check_report(month, rule_context(ctx, data, period))
     if problems:
