@@ -25,6 +25,32 @@ def test_dates_and_ids_are_not_phone_numbers() -> None:
     assert mask("period 2026-11 id 12345") == "period 2026-11 id 12345"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "next run at: 2026-11-28 03:16:57 UTC",  # APScheduler's own log line
+        "next run at: 2026-11-28 03:16:57+00:00",
+        "day 2026-11-28",
+        "at 2026-11-28T03:16:57.123456+00:00",
+        "between 2026-11-28 and 2026-12-05",
+    ],
+)
+def test_dates_and_times_are_never_masked(text: str) -> None:
+    assert mask(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("whatsapp:+6281234567890", "whatsapp:+*********7890"),
+        ("+6281234567890: halo", "+*********7890: halo"),
+        ("to 0812-3456-7890 at 2026-11-28 03:16", "to ********7890 at 2026-11-28 03:16"),
+    ],
+)
+def test_phone_numbers_next_to_dates_are_still_masked(text: str, masked: str) -> None:
+    assert mask(text) == masked
+
+
 def test_json_line_with_fields(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("test.logs")
     record = logger.makeRecord(
