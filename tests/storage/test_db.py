@@ -121,3 +121,14 @@ async def test_backup_is_a_consistent_copy_during_a_write(db: Database, tmp_path
             assert (await counts(conn))[Status.PENDING] == 1
     finally:
         await copy.close()
+
+
+async def test_commits_are_fsynced_so_a_saved_report_survives_a_power_cut(tmp_path: Path) -> None:
+    """The bot says "tersimpan" only for a commit on disk: the writer (and the readers, which
+    checkpoint too) run with ``synchronous=FULL`` (2) in WAL mode."""
+    async with await Database.open(tmp_path / "full.db") as db:
+        async with db.transaction() as tx:
+            (writer,) = await (await tx.execute("PRAGMA synchronous")).fetchone() or (None,)
+        async with db.read() as conn:
+            (reader,) = await (await conn.execute("PRAGMA synchronous")).fetchone() or (None,)
+    assert (writer, reader) == (2, 2)
