@@ -32,15 +32,17 @@ CHANNELS: tuple[Channel, ...] = (
     ConsoleChannel(),
 )
 
-_BY_NAME = {c.name: c for c in CHANNELS}
+
+def _find(name: str) -> Channel | None:
+    return next((c for c in CHANNELS if c.name == name), None)
 
 
 def channel(name: str) -> Channel:
     """The registered channel ``name``; ``ValueError`` for an unknown one."""
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise ValueError(f"unknown channel {name!r}") from None
+    found = _find(name)
+    if found is None:
+        raise ValueError(f"unknown channel {name!r}")
+    return found
 
 
 def check_address(name: str, address: str) -> str:
@@ -54,7 +56,7 @@ def check_address(name: str, address: str) -> str:
 def phone_of(name: str, address: str) -> str | None:
     """The phone number an identity shows as a contact: its address on a channel whose
     addresses are phone numbers (WhatsApp), else None."""
-    found = _BY_NAME.get(name)
+    found = _find(name)
     return address if found is not None and found.address.is_phone else None
 
 
