@@ -122,7 +122,7 @@ class Service:
             scoring=s.scoring(),
             default_tz=ZoneInfo(s.default_timezone),
             on_queued=self._wake,
-            # TODO(issue 13): phone_of=registry.phone_of,  (once Engine takes it)
+            # phone_of=registry.phone_of,  # TODO(issue 13): uncomment once the Engine takes it
         )
         self.intake = Intake(self.engine)
         hub = Hub(
