@@ -5,10 +5,11 @@ documents, at least once, and never loses a row.
 - It claims due rows in small batches; rows to the same address go out in order, different
   addresses in parallel.
 - Documents are rendered at send time (the renderer runs the PDF code in a worker thread).
-- Reminders are worded at send time. On WhatsApp outside the 24-hour window (by the person's
-  last inbound message, or because Twilio refused the free-form message with 63016) reminders
-  and documents go as the configured Content Template; a message for which no template fits
-  (or none is configured) is marked failed with the reason, never dropped.
+- Reminders are worded at send time. Through a sender with a customer-service window
+  (:class:`bot.channels.TemplateSender`: WhatsApp's 24 hours), outside it (by the person's
+  last inbound message, or because the service refused the free-form message: Twilio's 63016)
+  reminders and documents go as the sender's template that fits; a message for which no
+  template fits (or none is configured) is marked failed with the reason, never dropped.
 - Every error code the service gives (Twilio's) is recorded on the row (``error_code``).
 - Throttling (``RetryLater``) waits as told; network errors, time-outs and 5xx retry with
   exponential backoff and jitter up to ``max_attempts``, then the row is marked failed with
@@ -25,14 +26,15 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from bot.channels import (
-    Channel,
     OutgoingDocument,
     OutsideWindow,
     PermanentError,
     RetryLater,
+    Sender,
+    TemplateSender,
     TransientError,
     Unreachable,
 )
@@ -46,7 +48,7 @@ from storage import outbox as ob
 from storage.messages import Document, Text
 from storage.people import identity, set_reachable
 
-__all__ = ["DeliverySettings", "Dispatcher", "Renderer", "TemplateSender"]
+__all__ = ["DeliverySettings", "Dispatcher", "Renderer"]
 
 log = logging.getLogger("posyandu.dispatcher")
 
@@ -54,18 +56,6 @@ Renderer = Callable[[str, Mapping[str, Any]], Awaitable[OutgoingDocument]]
 
 #: Seconds between two marks of sent rows while a batch is being delivered.
 _MARK_EVERY = 0.05
-
-#: WhatsApp's customer-service window.
-WINDOW = timedelta(hours=24)
-
-
-@runtime_checkable
-class TemplateSender(Protocol):
-    """What a channel with business-initiated templates offers (WhatsApp)."""
-
-    async def send_template(
-        self, address: str, content_sid: str, variables: Mapping[str, str]
-    ) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +77,6 @@ class DeliverySettings:
     #: only queue inside the pool, which costs CPU on every request (httpcore's pool scans
     #: its connections for each one); 8 still carries well over Telegram's 30 messages/s.
     concurrency: int = 8
-    #: Content SIDs by template setting name (``twilio_template_reminder_sid`` ...).
-    templates: Mapping[str, str | None] | None = None
 
 
 class Dispatcher:
@@ -96,20 +84,21 @@ class Dispatcher:
         self,
         db: Database,
         clock: Clock,
-        channels: Mapping[str, Channel],
+        senders: Mapping[str, Sender],
         render: Renderer,
         settings: DeliverySettings | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
-        self.channels = dict(channels)
+        #: By channel name.
+        self.senders = dict(senders)
         self.render = render
         self.settings = settings or DeliverySettings()
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight = {
-            name: asyncio.Semaphore(self.settings.concurrency) for name in self.channels
+            name: asyncio.Semaphore(self.settings.concurrency) for name in self.senders
         }
         self.sent = 0
         self.failed = 0
@@ -155,7 +144,7 @@ class Dispatcher:
 
     async def run_once(self) -> bool:
         """Claim and deliver one batch; True when there was work."""
-        channels = list(self.channels)
+        channels = list(self.senders)
         async with self.db.transaction() as tx:
             rows = await ob.claim_due(tx, self.clock.now(), self.settings.batch, channels)
         if not rows:
@@ -181,6 +170,13 @@ class Dispatcher:
         """Record now the rows sent but not yet marked (a delivery receipt for one of them
         may come before the next batched mark)."""
         await self._mark_sent()
+
+    async def record_receipt(self, external_id: str, status: str, error_code: str | None) -> None:
+        """A channel's delivery receipt for the row it gave ``external_id``."""
+        # Sent rows are marked in batches: the receipt may come before its row's mark.
+        await self.flush_marks()
+        async with self.db.transaction() as tx:
+            await ob.set_delivery_status(tx, external_id, status, error_code, self.clock.now())
 
     async def _mark_sent(self) -> None:
         if not self._sent:
@@ -208,10 +204,10 @@ class Dispatcher:
 
     # --- one row -------------------------------------------------------------------------
     async def _deliver(self, row: ob.OutboxRow) -> bool:
-        channel = self.channels[row.channel]
+        sender = self.senders[row.channel]
         now = self.clock.now()
         try:
-            sent = await self._send(channel, row, now)
+            sent = await self._send(sender, row, now)
         except RetryLater as exc:
             return await self._retry(row, exc.retry_after, str(exc), count=False, code=exc.code)
         except Unreachable as exc:
@@ -237,73 +233,81 @@ class Dispatcher:
         log_event(log, "outbox.sent", id=row.id, channel=row.channel, attempts=row.attempts)
         return True
 
-    async def _send(self, channel: Channel, row: ob.OutboxRow, now: datetime) -> _Sent:
+    async def _send(self, sender: Sender, row: ob.OutboxRow, now: datetime) -> _Sent:
         try:
             message = row.message
         except ValueError as exc:
             raise PermanentError(str(exc)) from exc
         if isinstance(message, Text):
             try:
-                return _Sent(await channel.send_text(row.address, message.body, message.choices))
+                return _Sent(await sender.send_text(row.address, message.body, message.choices))
             except OutsideWindow as exc:
-                # A reply to someone who wrote over 24 h ago: no template says what it said.
+                # A reply to someone who wrote before the window: no template says what it said.
                 raise OutsideWindow(f"{exc}; no template fits a reply", code=exc.code) from exc
         if isinstance(message, Document):
-            document_kind, params = message.kind, message.params
-            if await self._outside_window(row, now):
-                template = await self._document_template(document_kind, params)
-                return await self._as_template(channel, row, template, None)
-            try:
-                document = await self.render(document_kind, params)
-            except Exception as exc:
-                # Never silence: the person hears that the document could not be made.
-                log.exception("outbox.render_failed", extra={"fields": {"id": row.id}})
-                await channel.send_text(row.address, say("document.failed"))
-                raise PermanentError(f"document not rendered: {type(exc).__name__}: {exc}") from exc
-            try:
-                return _Sent(await channel.send_document(row.address, document))
-            except OutsideWindow as exc:
-                template = await self._document_template(document_kind, params)
-                return await self._as_template(channel, row, template, exc)
+            return await self._send_document(sender, row, message, now)
         reminder, params = message.kind, message.params
-        if await self._outside_window(row, now):
+        if await self._outside_window(sender, row, now):
             template = reminder_template(reminder, params)
-            return await self._as_template(channel, row, template, None)
+            return await self._as_template(sender, row, template, None)
         text = reminder_text(reminder, params)
         try:
-            return _Sent(await channel.send_text(row.address, text.body, text.choices))
+            return _Sent(await sender.send_text(row.address, text.body, text.choices))
         except OutsideWindow as exc:
             template = reminder_template(reminder, params)
-            return await self._as_template(channel, row, template, exc)
+            return await self._as_template(sender, row, template, exc)
 
-    async def _outside_window(self, row: ob.OutboxRow, now: datetime) -> bool:
-        if not isinstance(self.channels[row.channel], TemplateSender):
+    async def _send_document(
+        self, sender: Sender, row: ob.OutboxRow, message: Document, now: datetime
+    ) -> _Sent:
+        kind, params = message.kind, message.params
+        if await self._outside_window(sender, row, now):
+            template = await self._document_template(kind, params)
+            return await self._as_template(sender, row, template, None)
+        try:
+            document = await self.render(kind, params)
+        except Exception as exc:
+            # Never silence: the person hears that the document could not be made.
+            log.exception("outbox.render_failed", extra={"fields": {"id": row.id}})
+            await sender.send_text(row.address, say("document.failed"))
+            raise PermanentError(f"document not rendered: {type(exc).__name__}: {exc}") from exc
+        try:
+            return _Sent(await sender.send_document(row.address, document))
+        except OutsideWindow as exc:
+            template = await self._document_template(kind, params)
+            return await self._as_template(sender, row, template, exc)
+
+    async def _outside_window(self, sender: Sender, row: ob.OutboxRow, now: datetime) -> bool:
+        """Whether the sender has a window and the person's last message is past it."""
+        if not isinstance(sender, TemplateSender):
             return False
         async with self.db.read() as conn:
             found = await identity(conn, row.channel, row.address)
         last = found.last_inbound_at if found else None
-        return last is None or now - last >= WINDOW
+        return last is None or now - last >= sender.window
 
     async def _as_template(
         self,
-        channel: Channel,
+        sender: Sender,
         row: ob.OutboxRow,
         template: Template | None,
         refused: OutsideWindow | None,
     ) -> _Sent:
         """Send ``template`` instead of the message (outside the window by our record, or
         ``refused`` by the service); fail with the reason when none fits or is configured."""
-        why = str(refused) if refused else "outside the 24-hour window"
         code = refused.code if refused else None
+        if not isinstance(sender, TemplateSender):
+            raise PermanentError(f"{refused}; the channel has no templates", code=code)
+        hours = sender.window / timedelta(hours=1)
+        why = str(refused) if refused else f"outside the {hours:g}-hour window"
         if template is None:
             raise PermanentError(f"{why}; no template fits this message", code=code)
-        setting = template.setting.upper()
-        sid = (self.settings.templates or {}).get(template.setting)
-        if not sid or not isinstance(channel, TemplateSender):
-            raise PermanentError(f"{why}; template {setting} is not configured", code=code)
-        external_id = await channel.send_template(row.address, sid, template.variables)
-        log_event(log, "outbox.as_template", id=row.id, template=setting, code=code)
-        return _Sent(external_id, f"{why}; sent as template {setting}", code)
+        label = sender.template_label(template.name)
+        if not sender.has_template(template.name):
+            raise PermanentError(f"{why}; template {label} is not configured", code=code)
+        external_id = await sender.send_template(row.address, template.name, template.variables)
+        log_event(log, "outbox.as_template", id=row.id, template=label, code=code)
+        return _Sent(external_id, f"{why}; sent as template {label}", code)
 
     async def _document_template(self, kind: str, params: Mapping[str, Any]) -> Template | None:
         subject = await self._document_subject(kind, params)

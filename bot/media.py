@@ -4,10 +4,14 @@ whoever holds a token this service issued, until it expires.
 A token is ``<payload>.<signature>`` in URL-safe base64: the payload is the document spec and
 its expiry as compact JSON; the signature is HMAC-SHA256 over the payload with the media key.
 Nothing is listable and, without the key, nothing is guessable or forgeable.
+
+:class:`MediaLinks` is what the service keeps: the store, the key, the lifetime and the public
+URL; it issues links (for channels that send documents as links), serves them and prunes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -15,9 +19,9 @@ import hmac
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +29,18 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-__all__ = ["MediaGrant", "MediaStore", "issue_token", "media_route", "read_token"]
+from bot.channels import OutgoingDocument
+from scoring.clock import Clock
+
+__all__ = [
+    "MediaGrant",
+    "MediaLinks",
+    "MediaStore",
+    "issue_token",
+    "media_key",
+    "media_route",
+    "read_token",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +165,40 @@ def media_route(store: MediaStore, key: bytes, now: Callable[[], datetime]) -> R
         )
 
     return Route("/media/{token}.pdf", serve, methods=["GET"])
+
+
+def media_key(signing_key: str | None, secrets: Sequence[str | None]) -> bytes:
+    """``MEDIA_SIGNING_KEY``, or when unset a key derived from the channels' secrets."""
+    if signing_key is not None:
+        return signing_key.encode()
+    seed = "|".join(value if value is not None else "" for value in secrets)
+    return hashlib.sha256(b"posyandu-media|" + seed.encode()).digest()
+
+
+class MediaLinks:
+    """Rendered documents behind signed links that expire after ``ttl``."""
+
+    def __init__(
+        self, store: MediaStore, key: bytes, ttl: timedelta, public_base_url: str, clock: Clock
+    ) -> None:
+        self.store = store
+        self.key = key
+        self.ttl = ttl
+        self.base = public_base_url.rstrip("/")
+        self.clock = clock
+
+    async def url(self, document: OutgoingDocument) -> str:
+        """Keep ``document`` and give its link: ``PUBLIC_BASE_URL/media/<token>.pdf``."""
+        now = self.clock.now()
+        key = await asyncio.to_thread(self.store.put, document.content, now)
+        token = issue_token(
+            "media", {"key": key, "name": document.filename}, now + self.ttl, self.key
+        )
+        return f"{self.base}/media/{token}.pdf"
+
+    def route(self) -> Route:
+        return media_route(self.store, self.key, self.clock.now)
+
+    def prune(self, now: datetime) -> int:
+        """Delete the documents whose every link has expired; the number removed."""
+        return self.store.prune(now - self.ttl)

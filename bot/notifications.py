@@ -1,9 +1,11 @@
-"""Reminder payloads (queued as data by the scheduler) worded for people, and the WhatsApp
-template that carries each reminder or document outside the 24-hour window.
+"""Reminder payloads (queued as data by the scheduler) worded for people, and the template
+that carries each reminder or document outside a channel's customer-service window (WhatsApp's
+24 hours).
 
-The template texts themselves are registered with Twilio (docs/whatsapp.md lists them); here is
-only which template fits a message and its variables ("1", "2", ...). WhatsApp refuses
-variables with line breaks, so lists become one line.
+The template texts themselves are registered with the channel (docs/whatsapp.md lists them);
+here is only which template fits a message, by name (``reminder``, ``nudge``, ``summary``,
+``missing``; the channel's settings hold their ids), and its variables ("1", "2", ...).
+WhatsApp refuses variables with line breaks, so lists become one line.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ _DOCUMENT_COMMANDS = {"monthly_report": "PDF", "area_summary": "REKAP"}
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """Which approved template (by setting name) and its variables ("1", "2", ...)."""
+    """Which approved template (by name) and its variables ("1", "2", ...)."""
 
-    setting: str
+    name: str
     variables: dict[str, str]
 
 
@@ -74,10 +76,10 @@ def reminder_template(kind: str, params: Mapping[str, Any]) -> Template | None:
     try:
         if kind in ("h-1", "h"):
             when = short_date(date.fromisoformat(params["hari_buka"]))
-            return Template("twilio_template_reminder_sid", {"1": params["posyandu"], "2": when})
+            return Template("reminder", {"1": params["posyandu"], "2": when})
         if kind == "h+2":
             month = format_period(Period.parse(params["period"]))
-            return Template("twilio_template_nudge_sid", {"1": params["posyandu"], "2": month})
+            return Template("nudge", {"1": params["posyandu"], "2": month})
         if kind == "h+7":
             return _missing_template(params["missing"])
     except (KeyError, TypeError, ValueError) as exc:
@@ -93,7 +95,7 @@ def _missing_template(missing: list[Mapping[str, Any]]) -> Template:
         listed = f"{listed} {say('template.more', count=len(names) - MISSING_NAMED)}"
     periods = sorted({Period.parse(str(m["period"])) for m in missing})
     months = ", ".join(format_period(p) for p in periods)
-    return Template("twilio_template_missing_sid", {"1": str(len(names)), "2": months, "3": listed})
+    return Template("missing", {"1": str(len(names)), "2": months, "3": listed})
 
 
 def document_template(kind: str, params: Mapping[str, Any], subject: str) -> Template | None:
@@ -108,6 +110,4 @@ def document_template(kind: str, params: Mapping[str, Any], subject: str) -> Tem
     if command is None or not subject:
         return None
     month = format_period(period)
-    return Template(
-        "twilio_template_summary_sid", {"1": subject, "2": month, "3": f"{command} {period}"}
-    )
+    return Template("summary", {"1": subject, "2": month, "3": f"{command} {period}"})

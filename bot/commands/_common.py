@@ -26,6 +26,7 @@ __all__ = [
     "open_database",
     "run_with_settings",
     "say",
+    "tell",
 ]
 
 OK = 0
@@ -37,9 +38,15 @@ class UsageError(Exception):
     """Bad input from the operator; the message is printed as is and the exit status is 2."""
 
 
-def say(message: str) -> None:
-    """One operator message on stderr."""
+def tell(message: str) -> None:
+    """One operator message on stderr (not the catalogue's ``say``, which words the bot's
+    replies)."""
     print(message, file=sys.stderr, flush=True)
+
+
+#: The old name, still imported by ``bot/commands/export.py`` (another branch's file); goes
+#: once that file imports ``tell``.
+say = tell
 
 
 def now() -> datetime:
@@ -56,16 +63,16 @@ def run_with_settings(work: Callable[[Settings], Coroutine[Any, Any, int]]) -> i
     try:
         settings = load_settings()
     except SettingsError as exc:
-        say(str(exc))
+        tell(str(exc))
         return BAD_INPUT
     try:
         return asyncio.run(work(settings))
     except UsageError as exc:
-        say(str(exc))
+        tell(str(exc))
         return BAD_INPUT
     except DatabaseError as exc:
-        say(str(exc))
+        tell(str(exc))
         return DB_FAILED
     except sqlite3.Error as exc:
-        say(f"database {settings.posyandu_db}: {exc}")
+        tell(f"database {settings.posyandu_db}: {exc}")
         return DB_FAILED

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.commands._common import OK, UsageError, run_with_settings, say
+from bot.commands._common import OK, UsageError, run_with_settings, tell
 from bot.settings import Settings
 from storage.backup import backup_file
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
-        say(
+        tell(
             f"database {settings.posyandu_db} copied to {result.target} "
             f"({result.size_bytes:,} bytes, schema version {result.schema_version})"
         )

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 from typing import Any
 
 from bot.app import Service
-from bot.chat import chat_loop
+from bot.channels.registry import check_address
 from bot.clock import SystemClock
 from bot.commands.run import secrets_of
-from bot.console import CONSOLE, ConsoleChannel
+from bot.console import CONSOLE
+from bot.console.chat import chat_loop
+from bot.console.sender import ConsoleSender
 from bot.demo import seed_demo
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 from storage import DatabaseError
 
 __all__ = ["register", "run_chat"]
-
-_ADDRESS = re.compile(r"^\+?[0-9A-Za-z_.-]{3,40}$")
 
 
 def register(sub: Any) -> None:
@@ -42,9 +41,12 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.address is not None and not _ADDRESS.match(args.address):
-        print(f"--as: not a usable address: {args.address!r}", file=sys.stderr)
-        return 2
+    if args.address is not None:
+        try:
+            check_address(CONSOLE, args.address)
+        except ValueError:
+            print(f"--as: not a usable address: {args.address!r}", file=sys.stderr)
+            return 2
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -66,7 +68,7 @@ async def run_chat(
     settings: Any, address: str | None, *, kader: bool = False, supervisor: bool = False
 ) -> int:
     clock = SystemClock()
-    console = ConsoleChannel(sys.stdout, settings.out_dir)
+    console = ConsoleSender(sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
     await service.open()
     assert service.dispatcher is not None and service.db is not None

@@ -9,10 +9,11 @@ import sys
 from typing import Any
 
 from bot.app import Service
-from bot.chat import chat_loop
 from bot.clock import SystemClock
 from bot.commands.run import secrets_of
-from bot.console import CONSOLE, ConsoleChannel
+from bot.console import CONSOLE
+from bot.console.chat import chat_loop
+from bot.console.sender import ConsoleSender
 from bot.demo import seed_demo
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -63,7 +64,7 @@ def run(_args: argparse.Namespace) -> int:
 
 async def play(settings: Settings) -> int:
     clock = SystemClock()
-    console = ConsoleChannel(sys.stdout, settings.out_dir)
+    console = ConsoleSender(sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
     await service.open()
     assert service.db is not None and service.dispatcher is not None

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.commands._common import BAD_INPUT, OK, UsageError, open_database, run_with_settings, say
+from bot.commands._common import BAD_INPUT, OK, UsageError, open_database, run_with_settings, tell
 from bot.settings import Settings
 from storage.imports import (
     AREA_COLUMNS,
@@ -98,11 +98,11 @@ def run(args: argparse.Namespace) -> int:
                 await db.close()
         except ImportRejected as exc:
             for problem in exc.problems:
-                say(f"{label} {problem}")
+                tell(f"{label} {problem}")
             count = len(exc.problems)
-            say(f"nothing was imported: {count} problem{'s' if count != 1 else ''} in {label}")
+            tell(f"nothing was imported: {count} problem{'s' if count != 1 else ''} in {label}")
             return BAD_INPUT
-        say(
+        tell(
             f"{kind}: {summary.added} added, {summary.updated} updated, "
             f"{summary.unchanged} unchanged"
         )

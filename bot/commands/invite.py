@@ -13,7 +13,7 @@ from bot.commands._common import (
     now,
     open_database,
     run_with_settings,
-    say,
+    tell,
 )
 from bot.settings import Settings
 from storage.areas import area_by_code
@@ -76,10 +76,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     role = Role(args.role)
     if role is Role.KADER and args.posyandu is None:
-        say("a kader invitation needs --posyandu CODE")
+        tell("a kader invitation needs --posyandu CODE")
         return BAD_INPUT
     if role is Role.SUPERVISOR and args.area is None:
-        say("a supervisor invitation needs --area CODE")
+        tell("a supervisor invitation needs --area CODE")
         return BAD_INPUT
     at = now()
 
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         print(invitation.code, flush=True)
         uses = f"{invitation.uses_left} use{'s' if invitation.uses_left != 1 else ''}"
         until = invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-        say(f"invitation for a {what}: {uses}, valid until {until}")
+        tell(f"invitation for a {what}: {uses}, valid until {until}")
         return OK
 
     return run_with_settings(work)

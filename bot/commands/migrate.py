@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.commands._common import OK, run_with_settings, say
+from bot.commands._common import OK, run_with_settings, tell
 from bot.settings import Settings
 from storage.db import migrate
 from storage.migrations import SCHEMA_VERSION
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 async def _migrate(settings: Settings) -> int:
     before, after = await migrate(settings.posyandu_db, busy_timeout_ms=settings.db_busy_timeout_ms)
     if before == after:
-        say(f"database {settings.posyandu_db}: already at schema version {after}")
+        tell(f"database {settings.posyandu_db}: already at schema version {after}")
     else:
-        say(f"database {settings.posyandu_db}: migrated from schema version {before} to {after}")
+        tell(f"database {settings.posyandu_db}: migrated from schema version {before} to {after}")
     return OK

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from bot.commands._common import BAD_INPUT, OK, UsageError, open_database, run_with_settings, say
+from bot.commands._common import BAD_INPUT, OK, UsageError, open_database, run_with_settings, tell
 from bot.logs import mask
 from bot.settings import Settings, SettingsError
 from scheduler.preview import MAX_SPAN_DAYS, Planned, PreviewError, preview
@@ -116,15 +116,15 @@ def _day(flag: str, text: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     if args.posyandu is not None and args.area is not None:
-        say("give --posyandu or --area, not both")
+        tell("give --posyandu or --area, not both")
         return BAD_INPUT
     try:
         first, last = _day("--from", args.first), _day("--to", args.last)
     except UsageError as exc:
-        say(str(exc))
+        tell(str(exc))
         return BAD_INPUT
     if first > last:
-        say(f"--from {first} is after --to {last}")
+        tell(f"--from {first} is after --to {last}")
         return BAD_INPUT
 
     async def work(settings: Settings) -> int:
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(_text(planned))
         sys.stdout.flush()
         n = len(planned)
-        say(f"{n} reminder{'s' if n != 1 else ''} from {first} to {last}")
+        tell(f"{n} reminder{'s' if n != 1 else ''} from {first} to {last}")
         return OK
 
     return run_with_settings(work)

@@ -11,9 +11,11 @@ from typing import Any
 import uvloop
 
 from bot.app import Service
-from bot.chat import chat_loop
+from bot.channels import registry
 from bot.clock import SystemClock
-from bot.console import CONSOLE, ConsoleChannel
+from bot.console import CONSOLE
+from bot.console.chat import chat_loop
+from bot.console.sender import ConsoleSender
 from bot.demo import seed_demo
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -44,13 +46,10 @@ def register(sub: Any) -> None:
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    values = [
-        settings.telegram_bot_token,
-        settings.telegram_webhook_secret,
-        settings.twilio_auth_token,
-        settings.media_signing_key,
-    ]
-    return [v.get_secret_value() for v in values if v is not None]
+    """Every secret setting (masked in the logs): each channel's and the media key."""
+    media = settings.media_signing_key
+    values = [*registry.secrets(settings), media.get_secret_value() if media is not None else None]
+    return [v for v in values if v is not None]
 
 
 def run(_args: argparse.Namespace) -> int:
@@ -59,7 +58,7 @@ def run(_args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    console = not Service(settings, SystemClock()).has_remote_channels
+    console = not registry.has_configured(settings)
     configure_logging(
         settings.log_level,
         secrets_of(settings),
@@ -80,8 +79,7 @@ def run(_args: argparse.Namespace) -> int:
 
 async def _main(settings: Settings) -> int:
     clock = SystemClock()
-    probe = Service(settings, clock)
-    if not probe.has_remote_channels:
+    if not registry.has_configured(settings):
         return await _console(settings)
     service = Service(settings, clock)
     stop = asyncio.Event()
@@ -95,8 +93,8 @@ async def _main(settings: Settings) -> int:
     await service.start()
     try:
         waiters: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
-        if service.http_task is not None:
-            waiters.append(service.http_task)  # uvicorn takes SIGTERM first and returns
+        if service.server is not None:
+            waiters.append(service.server.task)  # uvicorn takes SIGTERM first and returns
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
     finally:
         await service.stop()
@@ -105,7 +103,7 @@ async def _main(settings: Settings) -> int:
 
 async def _console(settings: Settings) -> int:
     clock = SystemClock()
-    console = ConsoleChannel(sys.stdout, settings.out_dir)
+    console = ConsoleSender(sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console})
     await service.start(serve_http=False)
     assert service.db is not None

@@ -13,7 +13,7 @@ from bot.commands._common import (
     now,
     open_database,
     run_with_settings,
-    say,
+    tell,
 )
 from bot.settings import Settings
 from scheduler.preview import upcoming_hari_buka
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         wanted: Schedule | date = parse_jadwal(args.phrase)
     except JadwalError as exc:
-        say(str(exc))
+        tell(str(exc))
         return BAD_INPUT
 
     async def work(settings: Settings) -> int:
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{updated.code} {updated.name} ({updated.timezone}): {done}")
         print(f"next hari buka: {', '.join(_day(d) for d in upcoming)}")
         if not updated.active:
-            say(f"posyandu {updated.code} is inactive: no reminders are sent")
+            tell(f"posyandu {updated.code} is inactive: no reminders are sent")
         return OK
 
     return run_with_settings(work)

@@ -1,101 +1,38 @@
-"""Sending through the Bot API: texts with reply keyboards, documents, and error mapping."""
+"""The Telegram channel, as registered: configured by a bot token; a Bot API client with
+PTB's rate limiter sends; updates come by webhook (``PUBLIC_BASE_URL`` set) or long polling;
+``/healthz`` shows the intake's mode."""
 
 from __future__ import annotations
 
-import datetime as dtm
-import io
-from collections.abc import Awaitable, Sequence
+import re
+from collections.abc import Sequence
 
-from telegram import Bot, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
-from telegram.constants import MessageLimit
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from bot.channels.channel import AddressRule, Hub, OpenChannel
+from bot.settings import Settings
+from bot.telegram import TELEGRAM
+from bot.telegram.settings import telegram_settings
 
-from bot.channels import (
-    OutgoingDocument,
-    PermanentError,
-    RetryLater,
-    TransientError,
-    Unreachable,
-    split_text,
-)
-
-__all__ = ["TelegramChannel", "keyboard"]
-
-TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4,096
-CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
-
-
-def keyboard(choices: Sequence[str]) -> ReplyKeyboardMarkup:
-    """Choices as a resized, one-time reply keyboard, two buttons a row."""
-    rows = [[KeyboardButton(c) for c in choices[i : i + 2]] for i in range(0, len(choices), 2)]
-    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+__all__ = ["TelegramChannel"]
 
 
 class TelegramChannel:
-    """A :class:`bot.channels.Channel` over a python-telegram-bot ``Bot`` (an ``ExtBot`` with
-    PTB's rate limiter in the service)."""
+    name = TELEGRAM
+    #: A chat id: a person's (their user id) or a group's (negative).
+    address = AddressRule(re.compile(r"-?[1-9]\d{0,19}"), "a Telegram chat id (digits)")
+    in_health = True
 
-    name = "telegram"
+    def configured(self, settings: Settings) -> bool:
+        return telegram_settings(settings) is not None
 
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-        #: Chats that were last sent a keyboard (so the next plain text removes it).
-        self._keyboard_shown: set[str] = set()
+    def secrets(self, settings: Settings) -> Sequence[str | None]:
+        values = (settings.telegram_bot_token, settings.telegram_webhook_secret)
+        return tuple(v.get_secret_value() if v is not None else None for v in values)
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
-        parts = split_text(text, TEXT_LIMIT)
-        message_id: str | None = None
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
-            if last and choices:
-                markup = keyboard(choices)
-            elif last and address in self._keyboard_shown:
-                markup = ReplyKeyboardRemove()
-            message = await self._call(self.bot.send_message(address, part, reply_markup=markup))
-            message_id = str(message.message_id)
-        if choices:
-            self._keyboard_shown.add(address)
-        else:
-            self._keyboard_shown.discard(address)
-        return message_id
+    def open(self, settings: Settings, hub: Hub) -> OpenChannel:
+        # python-telegram-bot is imported only when Telegram is configured.
+        from bot.telegram.live import OpenTelegram
 
-    async def send_document(self, address: str, document: OutgoingDocument) -> str | None:
-        message = await self._call(
-            self.bot.send_document(
-                address,
-                document=io.BytesIO(document.content),
-                filename=document.filename,
-                caption=document.caption[:CAPTION_LIMIT] or None,
-            )
-        )
-        return str(message.message_id)
-
-    @staticmethod
-    async def _call(call: Awaitable[Message]) -> Message:
-        try:
-            return await call
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, dtm.timedelta) else float(wait)
-            raise RetryLater(seconds, str(exc)) from exc
-        except Forbidden as exc:
-            raise Unreachable(str(exc)) from exc
-        except ChatMigrated as exc:
-            raise PermanentError(f"chat migrated to {exc.new_chat_id}") from exc
-        except BadRequest as exc:
-            if "chat not found" in str(exc).lower():
-                raise Unreachable(str(exc)) from exc
-            raise PermanentError(str(exc)) from exc
-        except (TimedOut, NetworkError) as exc:
-            raise TransientError(str(exc)) from exc
-        except TelegramError as exc:
-            raise TransientError(str(exc)) from exc
+        section = telegram_settings(settings)
+        if section is None:
+            raise ValueError("Telegram is not configured (TELEGRAM_BOT_TOKEN)")
+        return OpenTelegram(section, hub)

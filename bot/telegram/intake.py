@@ -1,102 +1,164 @@
-"""From a Bot API update (JSON) to what the engine needs: who, where, what, which update.
+"""Telegram intake, by webhook or long polling, and the bot client with PTB's rate limiter.
 
-python-telegram-bot parses the update (``Update.de_json``). Only text messages are taken;
-in groups, only commands (``/status`` or ``/status@ourbot``; a command addressed to another
-bot is not ours), with the ``@ourbot`` suffix removed.
+Mode: a webhook when a public base URL is configured (``setWebhook`` with the secret token at
+start), long polling otherwise (``deleteWebhook`` first, then ``getUpdates``). Either way each
+message goes to the same handler, which returns once the message is recorded; polling only
+moves its offset past an update after that, so a crash means a redelivery, which the engine's
+dedupe on the update id turns into nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot, Update
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
 
-__all__ = ["TelegramText", "from_update", "parse_update"]
+from bot.logs import log_event
+from bot.telegram.updates import TelegramText, from_update, parse_update
 
-PRIVATE = "private"
+__all__ = ["TelegramIntake", "build_bot"]
 
+log = logging.getLogger("posyandu.telegram")
 
-@dataclass(frozen=True, slots=True)
-class TelegramText:
-    update_id: int
-    #: Where replies go: the private chat or the group.
-    chat_id: str
-    chat_type: str
-    #: Who sent it (their user id, which is also their private chat id).
-    sender_id: str | None
-    text: str
-    sent_at: datetime | None
-
-    @property
-    def in_group(self) -> bool:
-        return self.chat_type != PRIVATE
+ALLOWED_UPDATES = ["message"]
+POLL_TIMEOUT = 25
 
 
-def parse_update(data: Any, bot: Bot, bot_username: str) -> tuple[int, TelegramText | None]:
-    """(update id, the text to handle or None when there is nothing for us in the update).
-
-    Raises ``ValueError`` when ``data`` is not a Bot API update at all.
-    """
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        raise ValueError("not a Telegram update: no integer update_id")
-    try:
-        update = Update.de_json(data, bot)
-    except Exception as exc:  # any field of any type: TypeError, OverflowError, OSError ...
-        raise ValueError(f"malformed Telegram update: {type(exc).__name__}") from exc
-    problem = _malformed(update)
-    if problem:
-        raise ValueError(f"malformed Telegram update: {problem}")
-    return update.update_id, from_update(update, bot_username)
-
-
-def _malformed(update: Update) -> str | None:
-    """What is of the wrong type in the message (PTB's parser does not check types)."""
-    message = update.message
-    if message is None:
-        return None
-    chat = message.chat
-    if chat is None or type(chat.id) is not int or not isinstance(chat.type, str):
-        return "chat"
-    if message.text is not None and not isinstance(message.text, str):
-        return "text"
-    sender = message.from_user
-    if sender is not None and type(sender.id) is not int:
-        return "from"
-    return None
-
-
-def from_update(update: Update, bot_username: str) -> TelegramText | None:
-    """The text message in ``update`` that is for us, or None."""
-    message = update.message
-    if message is None or message.text is None or message.chat is None:
-        return None
-    text = message.text
-    chat_type = str(message.chat.type)
-    if chat_type != PRIVATE:
-        command = _group_command(text, bot_username)
-        if command is None:
-            return None
-        text = command
-    sender = message.from_user
-    return TelegramText(
-        update_id=update.update_id,
-        chat_id=str(message.chat.id),
-        chat_type=chat_type,
-        sender_id=str(sender.id) if sender is not None else None,
-        text=text,
-        sent_at=message.date,
+def build_bot(
+    token: str,
+    base_url: str,
+    *,
+    messages_per_second: float = 30,
+    group_messages_per_minute: float = 20,
+) -> ExtBot[Any]:
+    """The Bot API client: HTTPX with sane time-outs, PTB's AIORateLimiter (overall and
+    per-group limits), and no retries inside the limiter: the outbox retries."""
+    return ExtBot(
+        token,
+        base_url=base_url,
+        request=HTTPXRequest(
+            # as many as the dispatcher sends at once (DeliverySettings.concurrency): enough
+            # for Telegram's 30 messages/s at ~0.25 s a request; a larger pool costs CPU on
+            # every request (httpcore scans its connections, quadratically)
+            connection_pool_size=8,
+            read_timeout=10,
+            write_timeout=20,
+            connect_timeout=5,
+            pool_timeout=10,
+        ),
+        get_updates_request=HTTPXRequest(
+            connection_pool_size=1, read_timeout=POLL_TIMEOUT + 10, connect_timeout=5
+        ),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=messages_per_second,
+            overall_time_period=1,
+            group_max_rate=group_messages_per_minute,
+            group_time_period=60,
+            max_retries=0,
+        ),
     )
 
 
-def _group_command(text: str, bot_username: str) -> str | None:
-    """``/status@ourbot 2026-11`` -> ``/status 2026-11``; None when not a command for us."""
-    stripped = text.strip()
-    if not stripped.startswith("/"):
-        return None
-    head, _, rest = stripped.partition(" ")
-    command, _, mention = head.partition("@")
-    if mention and mention.lower() != bot_username.lower():
-        return None
-    return f"{command} {rest}".strip()
+Handler = Callable[[TelegramText], Awaitable[None]]
+
+
+class TelegramIntake:
+    def __init__(
+        self,
+        bot: Bot,
+        handle: Handler,
+        *,
+        webhook_url: str | None,
+        webhook_secret: str,
+        poll_timeout: int = POLL_TIMEOUT,
+    ) -> None:
+        self.bot = bot
+        self.handle = handle
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.poll_timeout = poll_timeout
+        self.username = ""
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    @property
+    def mode(self) -> str:
+        return "webhook" if self.webhook_url else "polling"
+
+    @property
+    def alive(self) -> bool:
+        return self.webhook_url is not None or (self._task is not None and not self._task.done())
+
+    async def start(self) -> None:
+        try:
+            await self.bot.initialize()
+        except InvalidToken as exc:
+            raise RuntimeError("TELEGRAM_BOT_TOKEN was refused by the Bot API") from exc
+        self.username = self.bot.username
+        if self.webhook_url:
+            await self.bot.set_webhook(
+                self.webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await self.bot.delete_webhook()
+            self._task = asyncio.create_task(self._poll(), name="telegram-polling")
+        log_event(log, "telegram.started", mode=self.mode, bot=self.username)
+
+    async def stop_intake(self) -> None:
+        """Stop taking new updates (the webhook route is closed by the HTTP server)."""
+        self._stopping.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def close(self) -> None:
+        await self.stop_intake()
+        with contextlib.suppress(TelegramError, RuntimeError):
+            await self.bot.shutdown()
+
+    async def on_webhook(self, data: Any) -> None:
+        """One webhook update; ``ValueError`` when it is not an update (the caller answers 400)."""
+        _update_id, text = parse_update(data, self.bot, self.username)
+        if text is not None:
+            await self.handle(text)
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        backoff = 1.0
+        while not self._stopping.is_set():
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                )
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                await asyncio.sleep(wait if isinstance(wait, int | float) else wait.total_seconds())
+                continue
+            except (NetworkError, TelegramError) as exc:
+                log_event(log, "telegram.poll.error", logging.WARNING, error=type(exc).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            backoff = 1.0
+            for update in updates:
+                text = from_update(update, self.username)
+                if text is not None:
+                    try:
+                        await self.handle(text)
+                    except Exception:
+                        # Not recorded: leave the offset so the update comes again.
+                        log.exception("telegram.poll.handle_failed")
+                        await asyncio.sleep(1.0)
+                        break
+                offset = update.update_id + 1

@@ -1,147 +1,40 @@
-"""Sending through Twilio's Messages API (the twilio client's async HTTP client).
-
-Choices become a numbered list ("Balas 1, 2 atau 3"), numbers in WhatsApp's own *bold*.
-Documents go as media: the PDF is kept in the media store and Twilio fetches it from a signed,
-expiring ``/media/<token>.pdf`` URL. Outside the 24-hour window a free-form message is refused
-by WhatsApp (Twilio error 63016): that is :class:`OutsideWindow`, and the dispatcher sends the
-configured Content Template instead where one fits. Every exception raised here carries
-Twilio's error code (``code``), which the dispatcher records on the outbox row.
-"""
+"""The WhatsApp channel, as registered: configured by a Twilio account and token; the twilio
+client sends (documents as signed media links, templates outside the 24-hour window);
+messages and delivery receipts come by Twilio's signed webhooks."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+import re
+from collections.abc import Sequence
 
-import aiohttp
-from aiolimiter import AsyncLimiter
-from twilio.base.exceptions import (
-    TwilioException,
-    TwilioRestException,
-    TwilioServiceException,
-)
-from twilio.http.async_http_client import AsyncTwilioHttpClient
-from twilio.rest import Client
+from bot.channels.channel import AddressRule, Hub, OpenChannel
+from bot.settings import Settings
+from bot.whatsapp import WHATSAPP
+from bot.whatsapp.settings import whatsapp_settings
 
-from bot.channels import (
-    OutgoingDocument,
-    OutsideWindow,
-    PermanentError,
-    RetryLater,
-    TransientError,
-    Unreachable,
-    split_text,
-)
-from conversations.format import choice_list
-
-__all__ = ["BODY_LIMIT", "OutsideWindow", "WhatsAppChannel", "build_client"]
-
-#: Twilio's limit for a WhatsApp message body.
-BODY_LIMIT = 1600
-#: Twilio error codes: outside the 24-hour session window; recipient unreachable.
-OUTSIDE_WINDOW_CODES = {63016}
-UNREACHABLE_CODES = {21211, 21610, 21614, 63003, 63024}
-
-
-def build_client(account_sid: str, auth_token: str, api_base_url: str | None) -> Client:
-    """The twilio REST client on its aiohttp transport (call inside the event loop)."""
-    client = Client(account_sid, auth_token, http_client=AsyncTwilioHttpClient(timeout=20))
-    if api_base_url:
-        client.api.base_url = api_base_url.rstrip("/")
-    return client
-
-
-def _bold_numbers(listed: str) -> str:
-    lines = listed.split("\n")
-    out = [lines[0]]
-    for line in lines[1:]:
-        number, dot, rest = line.partition(". ")
-        out.append(f"*{number}.* {rest}" if dot and number.isdigit() else line)
-    return "\n".join(out)
+__all__ = ["WhatsAppChannel"]
 
 
 class WhatsAppChannel:
-    name = "whatsapp"
+    name = WHATSAPP
+    #: The person's number in E.164.
+    address = AddressRule(
+        re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
+    )
+    in_health = False
 
-    def __init__(
-        self,
-        client: Client,
-        *,
-        sender: str | None,
-        messaging_service_sid: str | None,
-        status_callback: str | None,
-        media_url: Callable[[OutgoingDocument], Awaitable[str]],
-        messages_per_second: float = 10,
-        media_per_second: float = 1,
-    ) -> None:
-        if not sender and not messaging_service_sid:
-            raise ValueError("a WhatsApp sender number or a Messaging Service SID is needed")
-        self.client = client
-        self.sender = sender
-        self.messaging_service_sid = messaging_service_sid
-        self.status_callback = status_callback
-        self.media_url = media_url
-        # Twilio's throughput per sender: one limiter for every message, one more for media.
-        self._limit = AsyncLimiter(messages_per_second, 1)
-        self._media_limit = AsyncLimiter(media_per_second, 1)
+    def configured(self, settings: Settings) -> bool:
+        return whatsapp_settings(settings) is not None
 
-    def _route(self, address: str) -> dict[str, Any]:
-        route: dict[str, Any] = {"to": f"whatsapp:{address}"}
-        if self.messaging_service_sid:
-            route["messaging_service_sid"] = self.messaging_service_sid
-        else:
-            route["from_"] = f"whatsapp:{self.sender}"
-        if self.status_callback:
-            route["status_callback"] = self.status_callback
-        return route
+    def secrets(self, settings: Settings) -> Sequence[str | None]:
+        token = settings.twilio_auth_token
+        return (token.get_secret_value() if token is not None else None,)
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
-        listed = choice_list(tuple(choices))
-        body = f"{text}\n\n{_bold_numbers(listed)}" if listed else text
-        sid: str | None = None
-        for part in split_text(body, BODY_LIMIT):
-            sid = await self._create(body=part, **self._route(address))
-        return sid
+    def open(self, settings: Settings, hub: Hub) -> OpenChannel:
+        # The twilio client (and aiohttp) are imported only when WhatsApp is configured.
+        from bot.whatsapp.live import OpenWhatsApp
 
-    async def send_document(self, address: str, document: OutgoingDocument) -> str | None:
-        url = await self.media_url(document)
-        async with self._media_limit:
-            return await self._create(
-                body=document.caption[:BODY_LIMIT] or document.filename,
-                media_url=[url],
-                **self._route(address),
-            )
-
-    async def send_template(
-        self, address: str, content_sid: str, variables: Mapping[str, str]
-    ) -> str | None:
-        """A business-initiated message as an approved Content Template."""
-        return await self._create(
-            content_sid=content_sid,
-            content_variables=json.dumps(dict(variables), ensure_ascii=False),
-            **self._route(address),
-        )
-
-    async def _create(self, **kwargs: Any) -> str | None:
-        try:
-            async with self._limit:
-                message = await self.client.messages.create_async(**kwargs)
-        except (TwilioRestException, TwilioServiceException) as exc:
-            # The classic error body, or an RFC 9457 one: both carry status and Twilio's code.
-            code = int(exc.code) if exc.code else None
-            tag = str(code) if code is not None else None
-            msg = exc.msg if isinstance(exc, TwilioRestException) else exc.title
-            if exc.status == 429:
-                raise RetryLater(2.0, f"twilio 429 ({code})", code=tag) from exc
-            if exc.status >= 500:
-                raise TransientError(f"twilio {exc.status} ({code})", code=tag) from exc
-            if code in OUTSIDE_WINDOW_CODES:
-                raise OutsideWindow(f"twilio {code}: outside the 24-hour window", code=tag) from exc
-            if code in UNREACHABLE_CODES:
-                raise Unreachable(f"twilio {code}: {msg}", code=tag) from exc
-            raise PermanentError(f"twilio {exc.status} ({code}): {msg}", code=tag) from exc
-        except (TimeoutError, aiohttp.ClientError, TwilioException) as exc:
-            raise TransientError(f"twilio: {type(exc).__name__}") from exc
-        sid = getattr(message, "sid", None)
-        return str(sid) if sid else None
+        section = whatsapp_settings(settings)
+        if section is None:
+            raise ValueError("WhatsApp is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)")
+        return OpenWhatsApp(section, hub)

@@ -18,8 +18,8 @@ from storage.messages import Outgoing, Text
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 
-class RecordingChannel:
-    """A channel at the far end of which every message gets an id, like Twilio's SIDs."""
+class RecordingSender:
+    """A sender at the far end of which every message gets an id, like Twilio's SIDs."""
 
     name = "whatsapp"
 
@@ -42,7 +42,7 @@ async def test_a_receipt_before_the_batched_mark_is_recorded(tmp_path: Path) -> 
     async with await Database.open(tmp_path / "d.db") as db:
         async with db.transaction() as tx:
             await ob.append(tx, Outgoing("whatsapp", "+6281200000001", Text("halo"), "k1"), NOW)
-        dispatcher = Dispatcher(db, FixedClock(NOW), {"whatsapp": RecordingChannel()}, _render)
+        dispatcher = Dispatcher(db, FixedClock(NOW), {"whatsapp": RecordingSender()}, _render)
         async with db.transaction() as tx:
             [row] = await ob.claim_due(tx, NOW, 10, ["whatsapp"])
         # Sent, not yet marked: the receipt finds no row ...

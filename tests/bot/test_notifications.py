@@ -12,7 +12,7 @@ def test_h_plus_7_lists_the_missing_on_one_line() -> None:
     missing.append({"posyandu": "Mawar", "period": "2026-10"})
     template = reminder_template("h+7", {"missing": missing, "day": "2026-11-19"})
     assert template is not None
-    assert template.setting == "twilio_template_missing_sid"
+    assert template.name == "missing"
     assert template.variables["1"] == "13"
     assert template.variables["2"] == "Oktober 2026, November 2026"
     named = ", ".join(f"P{i:02d}" for i in range(MISSING_NAMED))
@@ -23,10 +23,10 @@ def test_h_plus_7_lists_the_missing_on_one_line() -> None:
 def test_reminders_and_their_templates() -> None:
     params = {"posyandu": "Mawar", "hari_buka": "2026-12-12", "period": "2026-12"}
     assert reminder_template("h-1", params) == Template(
-        "twilio_template_reminder_sid", {"1": "Mawar", "2": "Sabtu, 12 Des 2026"}
+        "reminder", {"1": "Mawar", "2": "Sabtu, 12 Des 2026"}
     )
     assert reminder_template("h+2", params) == Template(
-        "twilio_template_nudge_sid", {"1": "Mawar", "2": "Desember 2026"}
+        "nudge", {"1": "Mawar", "2": "Desember 2026"}
     )
     assert reminder_template("rekap", params) is None
     with pytest.raises(ValueError, match="malformed h\\+7"):
@@ -37,7 +37,7 @@ def test_documents_ask_to_be_fetched_again() -> None:
     assert document_template(
         "area_summary", {"area_id": 3, "period": "2026-11"}, "Kecamatan Batu Aji"
     ) == Template(
-        "twilio_template_summary_sid",
+        "summary",
         {"1": "Kecamatan Batu Aji", "2": "November 2026", "3": "REKAP 2026-11"},
     )
     monthly = document_template("monthly_report", {"period": "2026-10"}, "Posyandu Mawar")

@@ -18,7 +18,7 @@ from telegram.ext import AIORateLimiter
 from bot.app import Service
 from bot.channels import split_text
 from bot.clock import SystemClock
-from bot.telegram.channel import TEXT_LIMIT, TelegramChannel
+from bot.telegram.sender import TEXT_LIMIT, TelegramSender
 from tests.e2e.conftest import TOKEN, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram
@@ -80,8 +80,8 @@ async def telegram(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[FakeT
             run_scheduler=False,
         )
         await service.open()
-        channel = service.channels["telegram"]
-        assert isinstance(channel, TelegramChannel)
+        channel = service.channels["telegram"].sender
+        assert isinstance(channel, TelegramSender)
         await channel.bot.initialize()
         try:
             yield fake, channel
@@ -117,7 +117,7 @@ async def test_the_rate_limiter_is_built_from_the_settings(tmp_path: Path) -> No
         assert (limiter._group_max_rate, limiter._group_time_period) == (11, 60)
 
 
-async def _send_many(channel: TelegramChannel, n: int) -> float:
+async def _send_many(channel: TelegramSender, n: int) -> float:
     t0 = time.perf_counter()
     await asyncio.gather(*(channel.send_text(str(5000 + i), f"pesan {i}") for i in range(n)))
     return time.perf_counter() - t0

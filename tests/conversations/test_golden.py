@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import Service
-from bot.chat import chat_loop
-from bot.console import CONSOLE, ConsoleChannel
+from bot.console import CONSOLE
+from bot.console.chat import chat_loop
+from bot.console.sender import ConsoleSender
 from bot.demo import DEMO_KADER, DEMO_SUPERVISOR, seed_demo
 from bot.settings import Settings
 from scoring.clock import FixedClock
@@ -58,7 +59,7 @@ async def play(path: Path, tmp: Path) -> str:
     service = Service(
         settings,
         clock,
-        extra_channels={CONSOLE: ConsoleChannel(out, tmp / "out")},
+        extra_channels={CONSOLE: ConsoleSender(out, tmp / "out")},
         run_scheduler=False,
     )
     await service.open()

@@ -20,7 +20,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.app import Service
 from bot.clock import SystemClock
-from bot.http import EMPTY_TWIML
+from bot.whatsapp.webhook import EMPTY_TWIML
 from conversations.periods import format_period
 from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep

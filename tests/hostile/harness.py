@@ -227,8 +227,7 @@ async def running(
         service = Service(settings, clock or FixedClock(NOW), run_scheduler=False)
         await service.open()
         try:
-            assert service.telegram is not None
-            await service.telegram.start()
+            await service.channels["telegram"].start()
             yield service, fake
         finally:
             await service.stop()

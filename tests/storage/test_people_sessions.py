@@ -10,7 +10,6 @@ from storage import Database
 from storage.people import (
     Role,
     add_identity,
-    check_address,
     create_person,
     identities_of,
     identity,
@@ -76,29 +75,6 @@ async def test_last_inbound_and_reachable(db: Database, world: World) -> None:
         person = await person_by_id(conn, sari.id)
     assert again is not None and again.reachable
     assert person == sari
-
-
-@pytest.mark.parametrize(
-    ("channel", "address"),
-    [
-        ("whatsapp", "081234567890"),
-        ("whatsapp", "+0812345678"),
-        ("whatsapp", "whatsapp:+6281234567890"),
-        ("telegram", "abc"),
-        ("telegram", ""),
-        ("console", "two words"),
-        ("sms", "+6281234567890"),
-    ],
-)
-def test_bad_addresses(channel: str, address: str) -> None:
-    with pytest.raises(ValueError):
-        check_address(channel, address)
-
-
-def test_good_addresses() -> None:
-    assert check_address("telegram", "-1001234567890") == "telegram"
-    assert check_address("whatsapp", "+6281234567890") == "whatsapp"
-    assert check_address("console", "kader-1") == "console"
 
 
 async def test_roles_need_their_place(db: Database, world: World) -> None:

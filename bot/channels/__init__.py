@@ -1,19 +1,26 @@
-"""What a channel is to the outbox dispatcher: something that sends texts and documents, and
-says in a few plain exceptions what went wrong."""
+"""Channels. This module is what a channel is to the outbox dispatcher: a :class:`Sender` of
+texts and documents (and, for a channel with a customer-service window, a
+:class:`TemplateSender`), saying in a few plain exceptions what went wrong.
+
+The rest of a channel (its settings, intake, routes, address rule) is
+:class:`bot.channels.channel.Channel`; every channel is registered once in
+:mod:`bot.channels.registry`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import timedelta
+from typing import Protocol, runtime_checkable
 
 __all__ = [
-    "Channel",
     "DeliveryError",
     "OutgoingDocument",
     "OutsideWindow",
     "PermanentError",
     "RetryLater",
+    "Sender",
+    "TemplateSender",
     "TransientError",
     "Unreachable",
     "split_text",
@@ -61,7 +68,9 @@ class OutsideWindow(PermanentError):
     message): only an approved template can go."""
 
 
-class Channel(Protocol):
+class Sender(Protocol):
+    """How the dispatcher sends through a channel (``name`` is the channel's)."""
+
     name: str
 
     async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
@@ -70,6 +79,30 @@ class Channel(Protocol):
 
     async def send_document(self, address: str, document: OutgoingDocument) -> str | None:
         """Send a document; return the service's message id if it gives one."""
+        ...
+
+
+@runtime_checkable
+class TemplateSender(Protocol):
+    """A sender with a customer-service window (WhatsApp): what the bot starts (reminders,
+    documents) goes free-form only within ``window`` of the person's last message; outside
+    it, only as an approved template. Templates are named as :mod:`bot.notifications` chooses
+    them (``reminder``, ``nudge``, ``summary``, ``missing``); the sender knows their ids."""
+
+    window: timedelta
+
+    def template_label(self, name: str) -> str:
+        """How the operator knows template ``name`` (the setting that configures it)."""
+        ...
+
+    def has_template(self, name: str) -> bool:
+        """Whether template ``name`` is configured."""
+        ...
+
+    async def send_template(
+        self, address: str, name: str, variables: Mapping[str, str]
+    ) -> str | None:
+        """Send template ``name`` (configured) with its variables; the service's message id."""
         ...
 
 

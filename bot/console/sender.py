@@ -1,5 +1,5 @@
 """The console channel: replies printed on a terminal (or a pipe), documents written to a
-folder with their path printed. A :class:`bot.channels.Channel`, so the outbox dispatcher
+folder with their path printed. A :class:`bot.channels.Sender`, so the outbox dispatcher
 delivers to it exactly as to Telegram or WhatsApp."""
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.channels import OutgoingDocument
+from bot.console import CONSOLE
 from conversations.catalogue import say
 from conversations.format import choice_list
 
-__all__ = ["CONSOLE", "ConsoleChannel"]
+__all__ = ["ConsoleSender"]
 
-CONSOLE = "console"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class ConsoleChannel:
+class ConsoleSender:
     name = CONSOLE
 
     def __init__(self, out: TextIO, out_dir: Path) -> None:

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from bot.app import Service
 from bot.console import CONSOLE
+from bot.intake import NotRecordedError
 from conversations.catalogue import say
 from conversations.inbound import Inbound
 
@@ -28,7 +29,7 @@ async def drain(service: Service) -> None:
 
 async def chat_loop(service: Service, address: str, stdin: TextIO, stdout: TextIO) -> int:
     """Read lines until EOF; each line is one message from ``address``."""
-    assert service.engine is not None
+    assert service.intake is not None
     interactive = stdin.isatty()
     await drain(service)
     while True:
@@ -41,16 +42,17 @@ async def chat_loop(service: Service, address: str, stdin: TextIO, stdout: TextI
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
-        result = await service.engine.handle(
-            Inbound(
-                channel=CONSOLE,
-                address=address,
-                text=text,
-                external_id=f"console-{uuid.uuid4().hex}",
-                received_at=service.clock.now(),
+        try:
+            await service.intake.receive(
+                Inbound(
+                    channel=CONSOLE,
+                    address=address,
+                    text=text,
+                    external_id=f"console-{uuid.uuid4().hex}",
+                    received_at=service.clock.now(),
+                )
             )
-        )
-        if result.failed and not result.replies:
+        except NotRecordedError:
             # Nothing could be written (the database stayed locked): say so, here and now.
             stdout.write(say("error.apology") + "\n\n")
         await drain(service)

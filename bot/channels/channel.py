@@ -1,0 +1,140 @@
+"""What a channel is to the service: one package (``bot/telegram``, ``bot/whatsapp``,
+``bot/console``) supplies a :class:`Channel`, registered once in :mod:`bot.channels.registry`.
+
+A :class:`Channel` says, from the settings alone, whether it is configured, which of its
+settings are secret and what its addresses look like. Opened with a :class:`Hub` (what the
+service lends it), it is an :class:`OpenChannel`: its :class:`bot.channels.Sender` for the
+outbox dispatcher, its HTTP routes (webhooks), its intake (start, stop) and its health.
+Every message a channel takes in goes to ``hub.receive`` (the one intake pipeline).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from starlette.routing import Route
+
+from bot.channels import OutgoingDocument, Sender
+from bot.health import Check
+from bot.settings import Settings
+from conversations.inbound import Inbound
+from scoring.clock import Clock
+from storage import Database
+
+__all__ = ["AddressRule", "Channel", "Given", "Hub", "OpenChannel"]
+
+
+@dataclass(frozen=True, slots=True)
+class AddressRule:
+    """What an address of the channel looks like (identities are stored as given)."""
+
+    pattern: re.Pattern[str]
+    #: How a well-formed address is described in an error message.
+    description: str
+    #: The address is the person's phone number (E.164), as contacts show it.
+    is_phone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hub:
+    """What the service lends a channel it opens."""
+
+    clock: Clock
+    #: The one intake pipeline: returns once the message is recorded, or raises
+    #: :class:`bot.intake.NotRecordedError` (a webhook answers 503, polling keeps its offset)
+    #: so that the channel delivers it again.
+    receive: Callable[[Inbound], Awaitable[None]]
+    #: A delivery receipt: (the message id the channel gave, its status, its error code).
+    receipt: Callable[[str, str, str | None], Awaitable[None]]
+    #: A signed, expiring public link to a rendered document (for channels that fetch them).
+    media_url: Callable[[OutgoingDocument], Awaitable[str]]
+    #: The database and the dispatcher's wake-up, for the Telegram group commands only
+    #: (they move into conversations, issue 13).
+    db: Database
+    wake: Callable[[], None]
+
+
+class OpenChannel(Protocol):
+    """A channel opened by the service."""
+
+    @property
+    def sender(self) -> Sender: ...
+
+    def routes(self) -> Sequence[Route]:
+        """Its HTTP routes (webhooks), served by the service's app."""
+        ...
+
+    async def start(self) -> None:
+        """Start taking messages (polling, registering a webhook)."""
+        ...
+
+    async def stop_intake(self) -> None:
+        """Stop taking new messages (the first thing a stop does)."""
+        ...
+
+    async def close(self) -> None:
+        """Release its clients (the last thing a stop does)."""
+        ...
+
+    def health(self) -> Check:
+        """Its intake's state, for ``/healthz`` when the channel has ``in_health``."""
+        ...
+
+
+class Channel(Protocol):
+    """One way of chatting: a package and one line in the registry."""
+
+    @property
+    def name(self) -> str:
+        """As stored with identities and outbox rows, and in ``Inbound.channel``."""
+        ...
+
+    @property
+    def address(self) -> AddressRule: ...
+
+    @property
+    def in_health(self) -> bool:
+        """Whether ``/healthz`` names it ("off" when it is not open)."""
+        ...
+
+    def configured(self, settings: Settings) -> bool:
+        """Whether its settings section is complete (the service opens it then)."""
+        ...
+
+    def secrets(self, settings: Settings) -> Sequence[str | None]:
+        """Its secret settings (masked in logs; unset: None)."""
+        ...
+
+    def open(self, settings: Settings, hub: Hub) -> OpenChannel:
+        """Its clients, sender and intake (not started), from its configured settings."""
+        ...
+
+
+class Given:
+    """A channel whose sender the caller made (the console on a terminal): it sends and
+    nothing more; its messages come through the caller's own loop."""
+
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
+
+    @property
+    def sender(self) -> Sender:
+        return self._sender
+
+    def routes(self) -> Sequence[Route]:
+        return ()
+
+    async def start(self) -> None:
+        return None
+
+    async def stop_intake(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    def health(self) -> Check:
+        return Check(True, "ok")

@@ -1,0 +1,65 @@
+"""The Telegram channel opened: the Bot API client and sender, the intake (webhook or
+polling) and its route; each text goes to the intake pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.routing import Route
+
+from bot.channels.channel import Hub
+from bot.health import Check
+from bot.telegram.groups import group_command
+from bot.telegram.intake import TelegramIntake, build_bot
+from bot.telegram.sender import TelegramSender
+from bot.telegram.settings import TelegramSettings
+from bot.telegram.updates import TelegramText, inbound
+from bot.telegram.webhook import webhook_route
+
+__all__ = ["OpenTelegram"]
+
+
+class OpenTelegram:
+    def __init__(self, settings: TelegramSettings, hub: Hub) -> None:
+        self.settings = settings
+        self.hub = hub
+        bot = build_bot(
+            settings.token,
+            settings.api_base_url,
+            messages_per_second=settings.messages_per_second,
+            group_messages_per_minute=settings.group_messages_per_minute,
+        )
+        self._sender = TelegramSender(bot)
+        self.intake = TelegramIntake(
+            bot,
+            self.on_text,
+            webhook_url=settings.webhook_url,
+            webhook_secret=settings.webhook_secret,
+        )
+
+    @property
+    def sender(self) -> TelegramSender:
+        return self._sender
+
+    def routes(self) -> Sequence[Route]:
+        return [webhook_route(self.settings.webhook_secret, self.intake.on_webhook)]
+
+    async def start(self) -> None:
+        await self.intake.start()
+
+    async def stop_intake(self) -> None:
+        await self.intake.stop_intake()
+
+    async def close(self) -> None:
+        await self.intake.close()
+
+    def health(self) -> Check:
+        alive = self.intake.alive
+        return Check(alive, self.intake.mode if alive else "down")
+
+    async def on_text(self, text: TelegramText) -> None:
+        """One message, by webhook or polling; returns once it is recorded."""
+        hub = self.hub
+        if text.in_group and await group_command(hub, text):  # moves into conversations (issue 13)
+            return
+        await hub.receive(inbound(text, hub.clock.now()))
