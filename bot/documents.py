@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
+from bot.channels.registry import CHANNELS
 from bot.document_params import area_of, posyandu_of
 from bot.pdf import (
     AreaRow,
@@ -60,8 +61,6 @@ from storage.reports import (
 
 __all__ = ["DocumentNotFound", "render_document"]
 
-#: Channels named in the PDF (``pdf.channel.<name>``); any other is written as stored.
-CHANNELS = ("telegram", "whatsapp", "console")
 #: The month's ratios, in the order of the PDF's table (``pdf.ratio.<name>``).
 RATIOS = ("k_s", "d_s", "d_k", "n_d")
 _SAFE = re.compile(r"[^A-Za-z0-9-]+")
@@ -139,7 +138,8 @@ def ratio_words(name: str) -> str:
 
 def channel_words(channel: str) -> str:
     """The channel a report came through, as the PDF names it ("Telegram", "terminal")."""
-    return say(f"pdf.channel.{channel}") if channel in CHANNELS else channel
+    known = any(c.name == channel for c in CHANNELS)
+    return say(f"pdf.channel.{channel}") if known else channel
 
 
 def _category(gap: Gap | None) -> str | None:

@@ -22,9 +22,9 @@ from typing import Any
 __all__ = ["JsonFormatter", "RedactingFilter", "configure_logging", "log_event", "mask"]
 
 #: A phone number: 9 or more digits, spaces and dashes, starting and ending with a digit. Not
-#: a date or a time: never one that starts inside a word, a path or a dash-joined run, starts
+#: a date or a time: never one that starts inside a word, a path or a digit-dash run, starts
 #: as a date (2026-11-28), or ends in a clock time (``03:16``).
-_PHONE = re.compile(r"(?<![\w/-])(?!\d{4}-\d\d-\d\d)\+?\d[\d\s-]{7,}\d(?!\w|:\d)")
+_PHONE = re.compile(r"(?<![\w/])(?<!\d-)(?!\d{4}-\d\d-\d\d)\+?\d[\d\s-]{7,}\d(?!\w|:\d)")
 _BOT_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
 
 

@@ -44,6 +44,7 @@ def test_dates_and_times_are_never_masked(text: str) -> None:
     [
         ("whatsapp:+6281234567890", "whatsapp:+*********7890"),
         ("+6281234567890: halo", "+*********7890: halo"),
+        ("telegram:-1001234567890 (a group)", "telegram:-*********7890 (a group)"),
         ("to 0812-3456-7890 at 2026-11-28 03:16", "to ********7890 at 2026-11-28 03:16"),
     ],
 )

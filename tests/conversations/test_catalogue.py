@@ -8,7 +8,8 @@ import re
 import string
 from pathlib import Path
 
-from bot.documents import CHANNELS, RATIOS
+from bot.channels.registry import CHANNELS
+from bot.documents import RATIOS
 from bot.pdf.area import COLUMNS
 from conversations.catalogue import MESSAGES
 from conversations.numbers import NumberProblem
@@ -65,7 +66,7 @@ def test_every_key_the_pdfs_build_exists() -> None:
     """Keys the bot puts together at run time (``say(f"pdf.indicator.{id}")``)."""
     keys = [f"pdf.indicator.{i.value}" for i in IndicatorId]
     keys += [f"pdf.category.{c.value}" for c in GapCategory] + ["pdf.category.none"]
-    keys += [f"pdf.ratio.{name}" for name in RATIOS] + [f"pdf.channel.{c}" for c in CHANNELS]
+    keys += [f"pdf.ratio.{name}" for name in RATIOS] + [f"pdf.channel.{c.name}" for c in CHANNELS]
     keys += [f"pdf.ratio.col.{c}" for c in ("indicator", "actual", "target", "status")]
     for col in COLUMNS:
         keys.append(f"pdf.area.col.{col.key}")
