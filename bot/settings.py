@@ -6,10 +6,13 @@ print in logs or reprs. Every setting is documented in ``.env.example``.
 
 from __future__ import annotations
 
+import io
 from datetime import time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -21,6 +24,13 @@ __all__ = ["Settings", "SettingsError", "load_settings"]
 
 class SettingsError(Exception):
     """Settings that failed validation; the message names each bad value."""
+
+
+#: The shortest secret accepted: a shorter one is guessable, and masking it in the logs would
+#: mangle every word that contains it.
+MIN_SECRET_CHARS = 16
+#: Twilio's own prefix of a WhatsApp address (``whatsapp:+14155238886``), as its console shows.
+_WHATSAPP_PREFIX = "whatsapp:"
 
 
 class Settings(BaseSettings):
@@ -189,6 +199,60 @@ class Settings(BaseSettings):
     reminder_grace_hours: float = Field(default=6, gt=0, le=72)
     reminder_sweep_seconds: float = Field(default=60, ge=1, le=3600)
 
+    @field_validator("reminder_kinds")
+    @classmethod
+    def _known_kinds(cls, value: str) -> str:
+        unknown = _kinds(value) - {k.value for k in Kind}
+        if unknown:
+            known = ", ".join(k.value for k in Kind)
+            raise ValueError(f"unknown kind(s) {', '.join(sorted(unknown))}; known: {known}")
+        return value
+
+    @field_validator("twilio_whatsapp_from", mode="before")
+    @classmethod
+    def _without_whatsapp_prefix(cls, value: object) -> object:
+        """``whatsapp:+14155238886`` (Twilio's form) and ``+14155238886`` alike."""
+        if isinstance(value, str):
+            value = value.strip()
+            if value.lower().startswith(_WHATSAPP_PREFIX):
+                value = value[len(_WHATSAPP_PREFIX) :]
+        return value
+
+    @field_validator(
+        "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "media_signing_key"
+    )
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_CHARS:
+            raise ValueError(f"a secret must have at least {MIN_SECRET_CHARS} characters")
+        return value
+
+    def problems(self) -> list[str]:
+        """Settings that are each valid but together would start a bot that cannot work: one
+        line per problem (empty: none)."""
+        out: list[str] = []
+        twilio = bool(self.twilio_account_sid) or self.twilio_auth_token is not None
+        if self.telegram_bot_token and self.public_base_url and not self.telegram_webhook_secret:
+            out.append(
+                "TELEGRAM_WEBHOOK_SECRET: needed with PUBLIC_BASE_URL (Telegram webhook mode): "
+                "without it every update would be refused; set one, or unset PUBLIC_BASE_URL "
+                "to poll"
+            )
+        if twilio and not (self.twilio_account_sid and self.twilio_auth_token):
+            missing = "TWILIO_AUTH_TOKEN" if self.twilio_account_sid else "TWILIO_ACCOUNT_SID"
+            out.append(f"{missing}: needed with the other Twilio credential")
+        if twilio and not self.public_base_url:
+            out.append(
+                "PUBLIC_BASE_URL: needed with Twilio credentials (Twilio's signatures are "
+                "checked against it and PDFs are sent as links under it)"
+            )
+        if twilio and not (self.twilio_whatsapp_from or self.twilio_messaging_service_sid):
+            out.append(
+                "TWILIO_WHATSAPP_FROM: needed with Twilio credentials (or "
+                "TWILIO_MESSAGING_SERVICE_SID): the number WhatsApp messages are sent from"
+            )
+        return out
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -200,10 +264,7 @@ class Settings(BaseSettings):
 
     def reminders(self) -> ReminderSettings:
         """The scheduler's reminder settings from these."""
-        kinds = {k.strip() for k in self.reminder_kinds.split(",") if k.strip()}
-        unknown = kinds - {k.value for k in Kind}
-        if unknown:
-            raise SettingsError(f"REMINDER_KINDS: unknown kind(s) {', '.join(sorted(unknown))}")
+        kinds = _kinds(self.reminder_kinds)
         times = {
             Kind.H_MINUS_1: self.reminder_time_h_minus_1,
             Kind.H: self.reminder_time_h,
@@ -234,13 +295,50 @@ class Settings(BaseSettings):
         )
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read and validate the settings; raise :class:`SettingsError` with one line per problem."""
+def _kinds(value: str) -> set[str]:
+    return {k.strip() for k in value.split(",") if k.strip()}
+
+
+def env_file_problems(path: Path) -> list[str]:
+    """Lines of a ``.env`` file that cannot be read (an unclosed quote, bytes that are not
+    UTF-8): python-dotenv would skip them with a warning, and the setting they hold would
+    silently fall back to its default."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic validates the values
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [f"{path}: cannot be read ({exc.strerror})"]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [f"{path} line {line}: not UTF-8 text (save the file as UTF-8)"]
+    return [
+        f"{path} line {binding.original.line}: cannot be parsed "
+        f"(an unclosed quote?): {binding.original.string.strip()[:20]!r}..."
+        for binding in parse_stream(io.StringIO(text))
+        if binding.error
+    ]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; raise :class:`SettingsError` with one line per problem.
+
+    The ``.env`` file is checked first, line by line (``_env_file`` overrides its path)."""
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    problems = env_file_problems(Path(str(env_file))) if env_file else []
+    if problems:
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(problems))
+    try:
+        settings = Settings(**overrides)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             name = ".".join(str(p) for p in err["loc"]).upper() or "settings"
-            lines.append(f"{name}: {err['msg']}")
+            lines.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
         raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
+    problems = settings.problems()
+    if problems:
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(problems))
+    return settings

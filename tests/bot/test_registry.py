@@ -76,9 +76,9 @@ def test_only_whatsapp_addresses_are_phone_numbers() -> None:
 
 def test_configured_from_the_settings_sections(tmp_path: Path) -> None:
     assert not has_configured(settings(tmp_path))
-    assert has_configured(settings(tmp_path, telegram_bot_token="123:abc"))
+    assert has_configured(settings(tmp_path, telegram_bot_token="123:abc-0123456789abcdef"))
     assert not has_configured(settings(tmp_path, twilio_account_sid=SID))
-    both = settings(tmp_path, twilio_account_sid=SID, twilio_auth_token="t")
+    both = settings(tmp_path, twilio_account_sid=SID, twilio_auth_token="t" * 32)
     assert has_configured(both)
     assert [c.name for c in CHANNELS if c.configured(both)] == ["whatsapp"]
 
@@ -89,7 +89,7 @@ def test_whatsapp_templates_are_its_settings(tmp_path: Path) -> None:
         settings(
             tmp_path,
             twilio_account_sid=SID,
-            twilio_auth_token="t",
+            twilio_auth_token="t" * 32,
             twilio_template_nudge_sid=sid,
         )
     )
@@ -105,7 +105,7 @@ async def test_only_the_whatsapp_sender_has_a_window(tmp_path: Path) -> None:
         settings(
             tmp_path,
             twilio_account_sid=SID,
-            twilio_auth_token="t",
+            twilio_auth_token="t" * 32,
             twilio_whatsapp_from="+14155238886",
         )
     )

@@ -45,3 +45,107 @@ def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     settings = load_settings()
     assert settings.scoring().openings_threshold_inclusive is False
     assert settings.scoring().targets.n_d == 0.7
+
+
+# --- settings that cannot work stop the program at start (issue 14) -----------------------
+TOKEN = "123456789:AAHk3abcdefghijklmnopqrstuvwxyz1234"
+SID = "AC" + "0123456789abcdef" * 2
+AUTH = "0123456789abcdef0123456789abcdef"
+
+
+def _refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> str:
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    return str(exc.value)
+
+
+def test_an_env_line_that_cannot_be_parsed_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """python-dotenv skips such a line with a warning: the token would silently be unset and
+    the service would start as the console demo on the real database."""
+    (tmp_path / ".env").write_text(
+        f'LOG_LEVEL=INFO\nTELEGRAM_BOT_TOKEN="{TOKEN}\nTARGET_D_S=0.8\n', "utf-8"
+    )
+    message = _refused(monkeypatch, tmp_path)
+    assert ".env line 2: cannot be parsed" in message
+    assert TOKEN not in message  # the secret is not echoed
+
+
+def test_an_env_file_that_is_not_utf8_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_bytes(b"LOG_LEVEL=INFO\n# Posyandu Mawar \xe9\xff\nPAGE_SIZE=8\n")
+    assert ".env line 2: not UTF-8" in _refused(monkeypatch, tmp_path)
+
+
+def test_unknown_reminder_kinds_are_refused_when_settings_load(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    message = _refused(monkeypatch, tmp_path, REMINDER_KINDS="h-1,h+3,rekap")
+    assert "REMINDER_KINDS: unknown kind(s) h+3" in message
+
+
+def test_a_webhook_without_its_secret_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    message = _refused(
+        monkeypatch,
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        PUBLIC_BASE_URL="https://posyandu.example.go.id",
+    )
+    assert "TELEGRAM_WEBHOOK_SECRET: needed with PUBLIC_BASE_URL" in message
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"TWILIO_WHATSAPP_FROM": "+14155238886"}, "PUBLIC_BASE_URL: needed with Twilio"),
+        ({"PUBLIC_BASE_URL": "https://p.example.go.id"}, "TWILIO_WHATSAPP_FROM: needed"),
+    ],
+)
+def test_twilio_without_a_public_url_or_a_sender_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    message = _refused(monkeypatch, tmp_path, TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN=AUTH, **env)
+    assert named in message
+
+
+def test_half_the_twilio_credentials_are_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    message = _refused(monkeypatch, tmp_path, TWILIO_ACCOUNT_SID=SID)
+    assert "TWILIO_AUTH_TOKEN: needed" in message
+
+
+@pytest.mark.parametrize(
+    "sender", ["+14155238886", "whatsapp:+14155238886", " WhatsApp:+14155238886"]
+)
+def test_the_whatsapp_sender_may_carry_twilios_prefix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sender: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
+        "TWILIO_ACCOUNT_SID": SID,
+        "TWILIO_AUTH_TOKEN": AUTH,
+        "TWILIO_WHATSAPP_FROM": sender,
+        "PUBLIC_BASE_URL": "https://posyandu.example.go.id",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings().twilio_whatsapp_from == "+14155238886"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["TELEGRAM_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN", "MEDIA_SIGNING_KEY", "TELEGRAM_BOT_TOKEN"],
+)
+def test_short_secrets_are_refused_without_being_echoed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    message = _refused(monkeypatch, tmp_path, **{name: "k3y-0f-15-chars"})
+    assert f"{name}: a secret must have at least 16 characters" in message
+    assert "k3y-0f-15-chars" not in message
