@@ -1,5 +1,6 @@
 """Recognising commands: case-insensitive, "STATUS" and "/status" alike, Telegram's
-"/status@PosyanduBot" and "/tidak_buka" too. Pure.
+"/status@PosyanduBot" and "/tidak_buka" too; the words are the lexicon's
+(:data:`scoring.lexicon.COMMAND_WORDS`). Pure.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from scoring.lexicon import COMMAND_WORDS, NO_WORDS, YES_WORDS
 
 __all__ = ["Command", "CommandName", "normalise", "parse_command", "parse_yes_no"]
 
@@ -36,52 +39,28 @@ class CommandName(StrEnum):
     PENGINGAT = "PENGINGAT"
 
 
-#: Words that name a command, besides the command's own name.
-_ALIASES: dict[str, CommandName] = {
-    **{name.value: name for name in CommandName},
-    "TIDAK_BUKA": CommandName.TIDAK_BUKA,
-    "TIDAKBUKA": CommandName.TIDAK_BUKA,
-    "TUTUP": CommandName.TIDAK_BUKA,
-    "HELP": CommandName.BANTUAN,
-    "?": CommandName.BANTUAN,
-    "MENU": CommandName.BANTUAN,
-    "TOLONG": CommandName.BANTUAN,
-    "LAPORAN": CommandName.LAPOR,
-    "LANJUTKAN": CommandName.LANJUT,
-    "BERIKUTNYA": CommandName.LAGI,
-    "BATALKAN": CommandName.BATAL,
-    "STOP": CommandName.BATAL,
-    "BALIK": CommandName.KEMBALI,
-    "ULANG": CommandName.KEMBALI,
-    "REGISTRASI": CommandName.DAFTAR,
-    "STOP_PENGINGAT": CommandName.PENGINGAT_STOP,
-    "MULAI_PENGINGAT": CommandName.PENGINGAT_MULAI,
-}
 
-#: Two-word commands by their first word: second word -> command. Checked before the
-#: one-word aliases, so "STOP PENGINGAT" is never read as "STOP" (BATAL).
-_PAIRS: dict[str, dict[str, CommandName]] = {
-    "TIDAK": {"BUKA": CommandName.TIDAK_BUKA},
-    "STOP": {"PENGINGAT": CommandName.PENGINGAT_STOP},
-    "MATIKAN": {"PENGINGAT": CommandName.PENGINGAT_STOP},
-    "BERHENTI": {"PENGINGAT": CommandName.PENGINGAT_STOP},
-    "MULAI": {"PENGINGAT": CommandName.PENGINGAT_MULAI},
-    "NYALAKAN": {"PENGINGAT": CommandName.PENGINGAT_MULAI},
-    "PENGINGAT": {
-        "STOP": CommandName.PENGINGAT_STOP,
-        "OFF": CommandName.PENGINGAT_STOP,
-        "MATI": CommandName.PENGINGAT_STOP,
-        "MULAI": CommandName.PENGINGAT_MULAI,
-        "ON": CommandName.PENGINGAT_MULAI,
-        "NYALA": CommandName.PENGINGAT_MULAI,
-    },
-}
 
+def _vocabulary() -> tuple[dict[str, CommandName], dict[str, dict[str, CommandName]]]:
+    """One-word names, and two-word commands by their first word (second word -> command),
+    from the lexicon. Two-word commands are checked before the one-word names, so "STOP
+    PENGINGAT" is never read as "STOP" (BATAL)."""
+    words: dict[str, CommandName] = {}
+    pairs: dict[str, dict[str, CommandName]] = {}
+    for name, phrases in COMMAND_WORDS.items():
+        for phrase in phrases:
+            first, _, second = phrase.partition(" ")
+            if second:
+                pairs.setdefault(first, {})[second] = CommandName(name)
+            else:
+                words[first] = CommandName(name)
+    return words, pairs
+
+
+_ALIASES, _PAIRS = _vocabulary()
 _SPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT = ".,!:;"
 
-_YES = frozenset({"YA", "Y", "IYA", "YES", "OK", "OKE", "BENAR", "BETUL", "SIMPAN", "SUDAH"})
-_NO = frozenset({"TIDAK", "T", "TDK", "NO", "BUKAN", "SALAH", "GAK", "ENGGAK", "NGGAK"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +110,8 @@ def parse_yes_no(text: str) -> bool | None:
     if len(words) != 1:
         return None
     word = _keyword(words[0])
-    if word in _YES:
+    if word in YES_WORDS:
         return True
-    if word in _NO:
+    if word in NO_WORDS:
         return False
     return None

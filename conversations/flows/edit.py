@@ -23,6 +23,7 @@ from conversations.replies import Text
 from conversations.reports import rule_context
 from conversations.session import Draft, Session, Stage
 from scoring import Period, check_report
+from scoring.lexicon import EDIT_SKIP_WORDS
 
 __all__ = ["ubah"]
 
@@ -61,7 +62,7 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
         if isinstance(parsed, ProgrammeProblem):
             return report.programme_reason(parsed)
         value = parsed
-    elif spec.optional and raw.upper() in ("LEWATI", "-"):
+    elif spec.optional and raw.upper() in EDIT_SKIP_WORDS:
         value = None
     else:
         number = parse_count(raw)

@@ -21,7 +21,8 @@ from conversations.periods import format_period
 from conversations.replies import Text
 from conversations.session import Session
 from scoring import Period
-from scoring.schedule import WEEKDAYS, JadwalError, Schedule, parse_jadwal, upcoming_days
+from scoring.lexicon import DATE_WORDS, EVERY_WORDS, MOVE_WORDS, WEEKDAY_ALIASES, WEEKDAYS
+from scoring.schedule import JadwalError, Schedule, parse_jadwal, upcoming_days
 
 __all__ = ["UPCOMING", "jadwal_area", "jadwal_kader", "split_jadwal"]
 
@@ -30,7 +31,7 @@ UPCOMING = 3
 
 #: Words that start a schedule phrase; what comes before them names the posyandu.
 _PHRASE_START = frozenset(
-    {"tanggal", "tgl", "tgl.", "setiap", "tiap", "pindah", "geser", "jum'at", "ahad", *WEEKDAYS}
+    {*DATE_WORDS, *EVERY_WORDS, *MOVE_WORDS, *WEEKDAY_ALIASES, *WEEKDAYS}
 )
 
 
