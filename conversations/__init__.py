@@ -14,10 +14,8 @@ from conversations.model import (
     Context,
     Invitation,
     Limits,
-    Person,
     PosyanduData,
     PosyanduInfo,
-    Role,
     StoredReport,
 )
 from conversations.plan import Needs, plan
@@ -36,12 +34,10 @@ __all__ = [
     "Invitation",
     "Limits",
     "Needs",
-    "Person",
     "PosyanduData",
     "PosyanduInfo",
     "Register",
     "Reply",
-    "Role",
     "SaveReport",
     "Session",
     "StepResult",

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from conversations.model import Role
 from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
 from scoring.schedule import Schedule
+from storage.people import Role
 
 __all__ = [
     "CodeFailed",

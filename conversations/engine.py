@@ -39,10 +39,8 @@ from conversations.model import (
     Context,
     Invitation,
     Limits,
-    Person,
     PosyanduData,
     PosyanduInfo,
-    Role,
     StoredReport,
 )
 from conversations.notices import conflict_for_other, conflict_for_sender
@@ -63,6 +61,7 @@ from storage import sessions as sessions_db
 from storage.batch import WriteBatcher
 from storage.inbound import record_inbound
 from storage.messages import Outgoing, apology_key, notice_key, reply_key
+from storage.people import Person
 
 __all__ = ["Engine", "HandleResult"]
 
@@ -140,7 +139,7 @@ class Engine:
         async with self.db.read() as conn:
             await conn.execute("BEGIN")
             sender = await people_db.sender_by_address(conn, msg.channel, msg.address)
-            person = _person(sender[0]) if sender else None
+            person = sender[0] if sender else None
             # The last inbound time (WhatsApp's 24-hour window) is refreshed when it is a few
             # minutes old, or when the identity was marked unreachable: not on every message.
             refresh = sender is not None and (
@@ -343,7 +342,7 @@ class Engine:
             place = a.title if a else ""
         return Invitation(
             code=found.code,
-            role=Role(found.role.value),
+            role=found.role,
             posyandu_id=found.posyandu_id,
             area_id=found.area_id,
             place=place,
@@ -424,7 +423,7 @@ class Engine:
                 created = await people_db.create_person(
                     tx,
                     effect.name,
-                    people_db.Role(effect.role.value),
+                    effect.role,
                     now,
                     posyandu_id=effect.posyandu_id,
                     area_id=effect.area_id,
@@ -525,10 +524,6 @@ class Engine:
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
-
-
-def _person(p: people_db.Person) -> Person:
-    return Person(p.id, p.name, Role(p.role.value), p.posyandu_id, p.area_id, p.reminders)
 
 
 def _stored(s: reports_db.StoredReport, names: dict[int, str]) -> StoredReport:

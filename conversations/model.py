@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from enum import StrEnum
 
 from scoring import DEFAULT_SETTINGS, MonthReport, Period, ScoringSettings
 from scoring.schedule import Schedule
+from storage.people import Person, Role
 
 __all__ = [
     "AreaData",
@@ -21,33 +21,10 @@ __all__ = [
     "Context",
     "Invitation",
     "Limits",
-    "Person",
     "PosyanduData",
     "PosyanduInfo",
-    "Role",
     "StoredReport",
 ]
-
-
-class Role(StrEnum):
-    KADER = "kader"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-    @property
-    def sees_area(self) -> bool:
-        return self is not Role.KADER
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: int
-    name: str
-    role: Role
-    posyandu_id: int | None = None
-    area_id: int | None = None
-    #: False after STOP PENGINGAT: the scheduler sends this person no reminders.
-    reminders: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from conversations.commands import CommandName, normalise, parse_command
 from conversations.flows.area import area_period
 from conversations.flows.registration import normalise_code
-from conversations.model import Person, Role
 from conversations.periods import parse_period_prefix
 from conversations.session import AwaitName, Session
 from scoring import Period
+from storage.people import Person, Role
 
 __all__ = ["HISTORY_MONTHS", "Needs", "plan"]
 

@@ -25,11 +25,12 @@ from conversations.flows import (
     start,
 )
 from conversations.flows.common import done, text
-from conversations.model import Context, Person, Role
+from conversations.model import Context
 from conversations.periods import format_period
 from conversations.replies import Reply, Text
 from conversations.session import AwaitChange, AwaitClosed, AwaitName, AwaitPeriod, Session
 from scoring import Period
+from storage.people import Person, Role
 
 __all__ = ["KADER_COMMANDS", "SUPERVISOR_COMMANDS", "step"]
 

@@ -12,8 +12,9 @@ from conversations.commands import normalise, parse_command
 from conversations.effects import CodeFailed, Register, StepResult
 from conversations.flows.common import done, text
 from conversations.format import clock_time
-from conversations.model import Context, Invitation, Role
+from conversations.model import Context, Invitation
 from conversations.session import AwaitName, Session
+from storage.people import Role
 
 __all__ = ["MAX_NAME_CHARS", "answer_name", "daftar", "normalise_code", "welcome"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from conversations.effects import SetReminders, StepResult
 from conversations.flows.common import done, text
-from conversations.model import Person, Role
 from conversations.session import Session
+from storage.people import Person, Role
 
 __all__ = ["reminders_status", "set_reminders"]
 

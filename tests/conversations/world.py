@@ -15,12 +15,10 @@ from conversations import (
     Context,
     Invitation,
     Limits,
-    Person,
     PosyanduData,
     PosyanduInfo,
     Register,
     Reply,
-    Role,
     SaveReport,
     Session,
     StepResult,
@@ -31,6 +29,7 @@ from conversations import (
 )
 from conversations.plan import Needs
 from scoring import MonthReport, Period
+from storage.people import Person, Role
 
 __all__ = ["JAKARTA", "World", "good_month"]
 
