@@ -5,6 +5,7 @@ thin async :mod:`conversations.engine` loads what a step needs, runs it, and app
 result in one storage transaction. Nothing here imports a channel or a PDF library.
 """
 
+from conversations.commands import ParsedMessage, parse_message
 from conversations.effects import Effect, Register, SaveReport, StepResult
 from conversations.inbound import Inbound
 from conversations.model import (
@@ -18,7 +19,8 @@ from conversations.model import (
     PosyanduInfo,
     StoredReport,
 )
-from conversations.plan import Needs, plan
+from conversations.needs import Needs
+from conversations.plan import plan
 from conversations.replies import Document, Reply, Text
 from conversations.session import Session, session_from_json, session_to_json
 from conversations.step import step
@@ -34,6 +36,7 @@ __all__ = [
     "Invitation",
     "Limits",
     "Needs",
+    "ParsedMessage",
     "PosyanduData",
     "PosyanduInfo",
     "Register",
@@ -43,6 +46,7 @@ __all__ = [
     "StepResult",
     "StoredReport",
     "Text",
+    "parse_message",
     "plan",
     "session_from_json",
     "session_to_json",

@@ -1,77 +1,76 @@
-"""Recognising commands: case-insensitive, "STATUS" and "/status" alike, Telegram's
-"/status@PosyanduBot" and "/tidak_buka" too; the words are the lexicon's
-(:data:`scoring.lexicon.COMMAND_WORDS`). Pure.
+"""Reading a message, once: the text normalised and the command it starts with.
+
+Case-insensitive, "STATUS" and "/status" alike, Telegram's "/status@PosyanduBot" and
+"/tidak_buka" too; a two-word command ("STOP PENGINGAT") before the one-word ones ("STOP"
+is BATAL). The words are the lexicon's (:data:`scoring.lexicon.COMMAND_WORDS`). Pure.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from scoring.lexicon import COMMAND_WORDS, NO_WORDS, YES_WORDS
 
-__all__ = ["Command", "CommandName", "normalise", "parse_command", "parse_yes_no"]
+__all__ = [
+    "Command",
+    "ParsedMessage",
+    "normalise",
+    "parse_command",
+    "parse_message",
+    "parse_yes_no",
+]
 
-
-class CommandName(StrEnum):
-    DAFTAR = "DAFTAR"
-    LAPOR = "LAPOR"
-    LANJUT = "LANJUT"
-    TIDAK_BUKA = "TIDAK BUKA"
-    UBAH = "UBAH"
-    RIWAYAT = "RIWAYAT"
-    PDF = "PDF"
-    STATUS = "STATUS"
-    BELUM = "BELUM"
-    STRATA = "STRATA"
-    POSYANDU = "POSYANDU"
-    REKAP = "REKAP"
-    LAGI = "LAGI"
-    BANTUAN = "BANTUAN"
-    BATAL = "BATAL"
-    KEMBALI = "KEMBALI"
-    START = "START"
-    JADWAL = "JADWAL"
-    PENGINGAT_STOP = "STOP PENGINGAT"
-    PENGINGAT_MULAI = "MULAI PENGINGAT"
-    PENGINGAT = "PENGINGAT"
-
-
-
-
-def _vocabulary() -> tuple[dict[str, CommandName], dict[str, dict[str, CommandName]]]:
-    """One-word names, and two-word commands by their first word (second word -> command),
-    from the lexicon. Two-word commands are checked before the one-word names, so "STOP
-    PENGINGAT" is never read as "STOP" (BATAL)."""
-    words: dict[str, CommandName] = {}
-    pairs: dict[str, dict[str, CommandName]] = {}
-    for name, phrases in COMMAND_WORDS.items():
-        for phrase in phrases:
-            first, _, second = phrase.partition(" ")
-            if second:
-                pairs.setdefault(first, {})[second] = CommandName(name)
-            else:
-                words[first] = CommandName(name)
-    return words, pairs
-
-
-_ALIASES, _PAIRS = _vocabulary()
 _SPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT = ".,!:;"
 
 
-
 @dataclass(frozen=True, slots=True)
 class Command:
-    name: CommandName
+    #: The command's name (a key of the lexicon's command words, as replies name it).
+    name: str
     #: The words after the command, as typed (original case).
     args: tuple[str, ...]
 
-    @property
-    def rest(self) -> str:
-        return " ".join(self.args)
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """A message as read once (by the engine), for both :func:`conversations.plan.plan` and
+    :func:`conversations.step.step`."""
+
+    #: The whole text, normalised (:func:`normalise`).
+    text: str
+    #: The command it starts with, or None.
+    command: Command | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    #: One-word name -> command.
+    words: Mapping[str, str]
+    #: (first word, second word) -> command.
+    pairs: Mapping[tuple[str, str], str]
+
+
+def _index(*vocabularies: Mapping[str, tuple[str, ...]]) -> _Index:
+    words: dict[str, str] = {}
+    pairs: dict[tuple[str, str], str] = {}
+    for vocabulary in vocabularies:
+        for name, phrases in vocabulary.items():
+            for phrase in phrases:
+                first, _, second = phrase.partition(" ")
+                if second:
+                    known = pairs.setdefault((first, second), name)
+                else:
+                    known = words.setdefault(first, name)
+                if known != name:
+                    raise ValueError(f"{phrase!r} names two commands")
+    return _Index(words, pairs)
+
+
+_CHAT = _index(COMMAND_WORDS)
 
 
 def normalise(text: str) -> str:
@@ -90,18 +89,25 @@ def _keyword(word: str) -> str:
 
 def parse_command(text: str) -> Command | None:
     """The command ``text`` starts with, or None when it is not a command."""
+    index = _CHAT
     words = normalise(text).split(" ")
     if not words or not words[0]:
         return None
     first = _keyword(words[0])
     if len(words) > 1:
-        paired = _PAIRS.get(first, {}).get(_keyword(words[1]))
+        paired = index.pairs.get((first, _keyword(words[1])))
         if paired is not None:
             return Command(paired, tuple(words[2:]))
-    name = _ALIASES.get(first)
+    name = index.words.get(first)
     if name is None:
         return None
     return Command(name, tuple(words[1:]))
+
+
+def parse_message(text: str) -> ParsedMessage:
+    """Read ``text`` once: normalised, and the command it starts with."""
+    norm = normalise(text)
+    return ParsedMessage(norm, parse_command(norm))
 
 
 def parse_yes_no(text: str) -> bool | None:

@@ -1,7 +1,7 @@
 """The engine: one inbound message in, one transaction out.
 
 For each message (one at a time per channel+address, different addresses concurrently) it
-loads what the plan says the message needs from one read snapshot
+reads the text once, loads what the plan says the message needs from one read snapshot
 (:mod:`conversations.loading`), runs the pure :func:`conversations.step.step`, and then
 records the channel's message id (a redelivery does nothing) and applies the effects
 (:mod:`conversations.applying`), saves the session (:mod:`conversations.session_store`) and
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.applying import Applied, apply
 from conversations.catalogue import say
+from conversations.commands import parse_message
 from conversations.inbound import Inbound
 from conversations.loading import Loader, PhoneOf, no_phone
 from conversations.locks import KeyedLocks
@@ -103,14 +104,15 @@ class Engine:
 
     async def _handle(self, msg: Inbound) -> HandleResult:
         now = self.clock.now()
+        message = parse_message(msg.text)
         # 1. Decide, on a read snapshot: the single writer stays free for other senders while
         #    this one loads and steps. Nothing else writes this address's session (the lock
         #    above), and a report saved meanwhile by someone else is caught at save time
         #    (``base_revision``), so deciding outside the write transaction is safe.
         async with self.db.read() as conn:
             await conn.execute("BEGIN")
-            loaded = await self._loader.load(conn, msg, now)
-        result = step(loaded.session, msg.text, loaded.ctx)
+            loaded = await self._loader.load(conn, msg, message, now)
+        result = step(loaded.session, message, loaded.ctx)
 
         # 2. Commit: the message id, the effects, the session and the replies, all or nothing
         #    (in one transaction, shared with other senders' commits when they queue up).

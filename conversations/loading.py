@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from conversations.commands import ParsedMessage
 from conversations.inbound import Inbound
 from conversations.model import (
     AreaData,
@@ -21,7 +22,8 @@ from conversations.model import (
     PosyanduInfo,
     StoredReport,
 )
-from conversations.plan import Needs, plan
+from conversations.needs import Needs
+from conversations.plan import plan
 from conversations.session import Session, session_from_json
 from scoring import Period, ScoringSettings
 from storage import Connection
@@ -71,8 +73,10 @@ class Loader:
     default_tz: tzinfo
     phone_of: PhoneOf = no_phone
 
-    async def load(self, conn: Connection, msg: Inbound, now: datetime) -> Loaded:
-        """Everything the step needs for ``msg``, read on ``conn`` (one snapshot)."""
+    async def load(
+        self, conn: Connection, msg: Inbound, message: ParsedMessage, now: datetime
+    ) -> Loaded:
+        """Everything the step needs for ``message``, read on ``conn`` (one snapshot)."""
         sender = await people_db.sender_by_address(conn, msg.channel, msg.address)
         person = sender[0] if sender else None
         stored = await sessions_db.get_session(conn, msg.channel, msg.address)
@@ -80,7 +84,7 @@ class Loader:
         own = await self._own_posyandu(conn, person)
         tz = await self._zone(conn, person, own)
         current = _period_at(now, tz)
-        needs = plan(session, msg.text, person, current)
+        needs = plan(session, message, person, current)
         ctx = Context(
             now=now,
             tz=tz,

@@ -61,7 +61,7 @@ __all__ = [
 #: with every word or phrase that names it. Telegram's spellings ("TIDAK_BUKA",
 #: "STOP_PENGINGAT") are words of their own. A two-word phrase is matched before the one-word
 #: names, so "STOP PENGINGAT" is never read as "STOP" (BATAL). Each name has its line in
-#: ``conversations.commands.CommandName``.
+#: the command table (``conversations.table``).
 COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "DAFTAR": ("DAFTAR", "REGISTRASI"),
     "LAPOR": ("LAPOR", "LAPORAN"),
