@@ -1,6 +1,6 @@
 """Applying a step's effects to storage, inside the message's write transaction: reports
 (telling both kader when someone else saved the same month in between), registrations,
-wrong invitation codes, reminders and JADWAL's changes."""
+wrong invitation codes, reminders, JADWAL's changes and chat groups' links."""
 
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ from conversations.catalogue import say
 from conversations.effects import (
     CodeFailed,
     Effect,
+    LinkGroup,
     MoveHariBuka,
     Register,
     SaveReport,
     SetReminders,
     SetSchedule,
     StepResult,
+    UnlinkGroup,
 )
 from conversations.inbound import Inbound
 from conversations.notices import conflict_for_other, conflict_for_sender
 from conversations.replies import Reply, Text
 from storage import Connection
 from storage import areas as areas_db
+from storage import groups as groups_db
 from storage import invitations as invitations_db
 from storage import people as people_db
 from storage import posyandu as posyandu_db
@@ -80,6 +83,14 @@ async def _apply_one(
             await people_db.set_reminders(tx, person.id, effect.enabled)
     elif isinstance(effect, SetSchedule | MoveHariBuka):
         await _change_schedule(tx, person, effect)
+    elif isinstance(effect, LinkGroup):
+        await groups_db.link_group(
+            tx, msg.channel, msg.address, effect.area_id, effect.person_id, now
+        )
+        await people_db.add_identity(tx, effect.person_id, msg.channel, msg.address)
+    elif isinstance(effect, UnlinkGroup):
+        await groups_db.unlink_group(tx, msg.channel, msg.address)
+        await people_db.remove_identity(tx, msg.channel, msg.address)
 
 
 async def _save_report(

@@ -2,7 +2,8 @@
 
 Case-insensitive, "STATUS" and "/status" alike, Telegram's "/status@PosyanduBot" and
 "/tidak_buka" too; a two-word command ("STOP PENGINGAT") before the one-word ones ("STOP"
-is BATAL). The words are the lexicon's (:data:`scoring.lexicon.COMMAND_WORDS`). Pure.
+is BATAL). The words are the lexicon's (:data:`scoring.lexicon.COMMAND_WORDS`); the commands
+for a chat group itself (:data:`scoring.lexicon.GROUP_COMMAND_WORDS`) only in a group. Pure.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scoring.lexicon import COMMAND_WORDS, NO_WORDS, YES_WORDS
+from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS, NO_WORDS, YES_WORDS
 
 __all__ = [
     "Command",
@@ -44,6 +45,8 @@ class ParsedMessage:
     text: str
     #: The command it starts with, or None.
     command: Command | None = None
+    #: Sent in a chat group (where the group commands are understood too).
+    in_group: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ def _index(*vocabularies: Mapping[str, tuple[str, ...]]) -> _Index:
 
 
 _CHAT = _index(COMMAND_WORDS)
+_GROUP = _index(COMMAND_WORDS, GROUP_COMMAND_WORDS)
 
 
 def normalise(text: str) -> str:
@@ -87,9 +91,9 @@ def _keyword(word: str) -> str:
     return word.upper()
 
 
-def parse_command(text: str) -> Command | None:
+def parse_command(text: str, *, in_group: bool = False) -> Command | None:
     """The command ``text`` starts with, or None when it is not a command."""
-    index = _CHAT
+    index = _GROUP if in_group else _CHAT
     words = normalise(text).split(" ")
     if not words or not words[0]:
         return None
@@ -104,10 +108,10 @@ def parse_command(text: str) -> Command | None:
     return Command(name, tuple(words[1:]))
 
 
-def parse_message(text: str) -> ParsedMessage:
+def parse_message(text: str, *, in_group: bool = False) -> ParsedMessage:
     """Read ``text`` once: normalised, and the command it starts with."""
     norm = normalise(text)
-    return ParsedMessage(norm, parse_command(norm))
+    return ParsedMessage(norm, parse_command(norm, in_group=in_group), in_group)
 
 
 def parse_yes_no(text: str) -> bool | None:

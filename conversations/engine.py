@@ -104,7 +104,7 @@ class Engine:
 
     async def _handle(self, msg: Inbound) -> HandleResult:
         now = self.clock.now()
-        message = parse_message(msg.text)
+        message = parse_message(msg.text, in_group=msg.in_group)
         # 1. Decide, on a read snapshot: the single writer stays free for other senders while
         #    this one loads and steps. Nothing else writes this address's session (the lock
         #    above), and a report saved meanwhile by someone else is caught at save time

@@ -1,6 +1,6 @@
 """Building the step's :class:`~conversations.model.Context` from one read snapshot: whom the
 address belongs to, their time zone, and what :func:`conversations.plan.plan` says the
-message needs (their posyandu, their area, an invitation)."""
+message needs (their posyandu, their area, an invitation, who typed in a group)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from conversations.model import (
     AreaMember,
     Contact,
     Context,
+    GroupMember,
     Invitation,
     Limits,
     PosyanduData,
@@ -94,6 +95,7 @@ class Loader:
             invitation=await self._invitation(conn, needs, now),
             code_failures_global=await self._code_failures(conn, needs, now),
             in_group=msg.in_group,
+            member=await self._member(conn, msg, needs),
             limits=self.limits,
             scoring=self.scoring,
         )
@@ -228,6 +230,22 @@ class Loader:
             return 0
         since = now - self.limits.wrong_code_global_window
         return await invitations_db.count_code_failures(conn, since)
+
+    async def _member(self, conn: Connection, msg: Inbound, needs: Needs) -> GroupMember | None:
+        """Who typed in the group (on the group's channel), and the title of their area."""
+        if not needs.group_member or not msg.in_group:
+            return None
+        found = (
+            await people_db.person_by_address(conn, msg.channel, msg.sender)
+            if msg.sender
+            else None
+        )
+        area = (
+            await areas_db.area_by_id(conn, found.area_id)
+            if found is not None and found.area_id is not None
+            else None
+        )
+        return GroupMember(found, area.title if area is not None else "")
 
 
 async def _info(conn: Connection, p: posyandu_db.Posyandu, current: Period) -> PosyanduInfo:

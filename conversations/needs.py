@@ -32,6 +32,8 @@ class Needs:
     #: Load the sender's area with every posyandu's schedule and one-off moves (JADWAL);
     #: without ``area_window``, no reports.
     schedules: bool = False
+    #: In a chat group: look up who typed (``Inbound.sender``) and their area.
+    group_member: bool = False
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:

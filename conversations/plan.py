@@ -31,7 +31,7 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
     else:
         needs = Needs()
     if person is None:
-        if isinstance(session.awaiting, AwaitName) and route is None:
+        if isinstance(session.awaiting, AwaitName) and route is None and not message.in_group:
             return replace(needs, invitation_code=session.awaiting.code)
         return needs
     if person.role is Role.KADER and needs.posyandu_since is None:

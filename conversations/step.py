@@ -5,7 +5,7 @@ command table (:mod:`conversations.table`): a command goes to its line's handler
 checks the line asks for (a kader's commands need their posyandu, a supervisor's their area,
 a personal one is refused from a group); a command of another role is refused; anything else
 answers what the session is waiting for, or gets a short hint. Newcomers answer their
-registration. It never raises for any text; the
+registration; a chat group not linked yet is told so. It never raises for any text; the
 engine still guards it and answers an apology if it ever does.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.commands import Command, ParsedMessage
 from conversations.effects import StepResult
-from conversations.flows import closed, registration, report, start
+from conversations.flows import closed, groups, registration, report, start
 from conversations.flows.common import Call, done, text
 from conversations.model import Context
 from conversations.periods import format_period
@@ -66,9 +66,13 @@ def _expire(session: Session, ctx: Context) -> tuple[Session, tuple[Reply, ...]]
 
 
 def _route(session: Session, message: ParsedMessage, ctx: Context) -> StepResult:
+    found = resolve(message, ctx.person)
+    if isinstance(found, Route) and found.audience is Audience.GROUP:
+        return _run(found, session, message, ctx)
+    if message.in_group and ctx.person is None:
+        return groups.not_linked(session)
     if len(message.text) > ctx.limits.max_text_chars:
         return _too_long(session, ctx)
-    found = resolve(message, ctx.person)
     if isinstance(found, Route):
         return _run(found, session, message, ctx)
     if isinstance(found, Refusal):

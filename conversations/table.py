@@ -27,6 +27,7 @@ from conversations.flows import (
     closed,
     edit,
     general,
+    groups,
     history,
     registration,
     reminders,
@@ -36,7 +37,7 @@ from conversations.flows import (
 from conversations.flows.common import Handler
 from conversations.needs import Needs, posyandu_needs
 from scoring import Period
-from scoring.lexicon import COMMAND_WORDS
+from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS
 from storage.people import Person, Role
 
 __all__ = ["TABLE", "Audience", "NeedsOf", "Refusal", "Route", "Trait", "resolve"]
@@ -56,6 +57,8 @@ class Audience(Enum):
     AREA = "area"
     #: Anyone registered.
     ANYONE = "anyone"
+    #: A chat group itself, linked or not (who typed is looked up).
+    GROUP = "group"
 
     def admits(self, person: Person) -> bool:
         """Whether this registered ``person`` is of the audience."""
@@ -120,7 +123,13 @@ class Refusal:
     key: str
 
 
-NEW, KADER, AREA, ANY = Audience.NEWCOMER, Audience.KADER, Audience.AREA, Audience.ANYONE
+NEW, KADER, AREA, ANY, GROUP = (
+    Audience.NEWCOMER,
+    Audience.KADER,
+    Audience.AREA,
+    Audience.ANYONE,
+    Audience.GROUP,
+)
 WRITES, PERSONAL, DRAFT_AWARE = Trait.WRITES, Trait.PERSONAL, Trait.DRAFT_AWARE
 
 # fmt: off
@@ -156,6 +165,9 @@ TABLE: tuple[Route, ...] = (
     Route("STOP PENGINGAT",  ANY,   reminders.stop,        None, WRITES | PERSONAL),
     Route("MULAI PENGINGAT", ANY,   reminders.mulai,       None, WRITES | PERSONAL),
     Route("PENGINGAT",       ANY,   reminders.status,      None, PERSONAL),
+    # --- a chat group itself (Telegram), linked or not
+    Route("SAMBUNGKAN",      GROUP, groups.sambungkan,     groups.member_needs, WRITES),
+    Route("PUTUSKAN",        GROUP, groups.putuskan,       groups.member_needs, WRITES),
 )
 # fmt: on
 
@@ -165,7 +177,7 @@ def _by_name() -> dict[str, tuple[Route, ...]]:
     out: dict[str, tuple[Route, ...]] = {}
     for route in TABLE:
         out[route.name] = (*out.get(route.name, ()), route)
-    words = set(COMMAND_WORDS)
+    words = {*COMMAND_WORDS, *GROUP_COMMAND_WORDS}
     if set(out) != words:
         raise ValueError(f"table and lexicon disagree: {sorted(set(out) ^ words)}")
     return out
@@ -182,6 +194,10 @@ def resolve(message: ParsedMessage, person: Person | None) -> Route | Refusal | 
     if command is None:
         return None
     routes = _BY_NAME[command.name]
+    if message.in_group:
+        found = next((r for r in routes if r.audience is Audience.GROUP), None)
+        if found is not None or person is None:
+            return found
     if person is None:
         return next((r for r in routes if r.audience is Audience.NEWCOMER), None)
     found = next((r for r in routes if r.audience.admits(person)), None)

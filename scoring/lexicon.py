@@ -28,6 +28,7 @@ __all__ = [
     "EVERY",
     "EVERY_MONTH",
     "EVERY_WORDS",
+    "GROUP_COMMAND_WORDS",
     "HUNDREDS",
     "LAST_WORDS",
     "MONTHS",
@@ -99,6 +100,12 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
         "PENGINGAT NYALA",
     ),
     "PENGINGAT": ("PENGINGAT",),
+}
+#: Commands for a chat group itself (link it to the area of whoever types it, or let it
+#: go): understood only in a group; elsewhere they are ordinary words.
+GROUP_COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
+    "SAMBUNGKAN": ("SAMBUNGKAN",),
+    "PUTUSKAN": ("PUTUSKAN",),
 }
 
 # --- answers ----------------------------------------------------------------------------------

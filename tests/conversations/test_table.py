@@ -10,7 +10,7 @@ from conversations.commands import parse_message
 from conversations.effects import SetReminders, StepResult
 from conversations.flows.common import Call, done
 from conversations.table import TABLE, Audience, Refusal, Route, resolve
-from scoring.lexicon import COMMAND_WORDS
+from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS
 from storage.people import Person, Role
 from tests.conversations.world import World
 
@@ -23,7 +23,7 @@ BIDAN = Person(3, "Bidan Rina", Role.SUPERVISOR, area_id=10)
 def test_every_command_of_the_lexicon_has_its_lines_and_only_once_per_audience() -> None:
     lines = [(r.name, r.audience) for r in TABLE]
     assert len(lines) == len(set(lines))
-    assert {r.name for r in TABLE} == set(COMMAND_WORDS)
+    assert {r.name for r in TABLE} == {*COMMAND_WORDS, *GROUP_COMMAND_WORDS}
     for route in TABLE:
         assert route.handler.__module__.startswith("conversations.flows."), route.name
         if route.needs is not None:
@@ -31,21 +31,28 @@ def test_every_command_of_the_lexicon_has_its_lines_and_only_once_per_audience()
 
 
 @pytest.mark.parametrize(
-    ("text", "person", "expected"),
+    ("text", "person", "in_group", "expected"),
     [
-        ("LAPOR", KADER, ("LAPOR", Audience.KADER)),
-        ("JADWAL", KADER, ("JADWAL", Audience.KADER)),
-        ("JADWAL", BIDAN, ("JADWAL", Audience.AREA)),
-        ("status", KADER, "role.supervisor_only"),
-        ("/tidak_buka", BIDAN, "role.kader_only"),
-        ("DAFTAR X", KADER, ("DAFTAR", Audience.ANYONE)),
-        ("DAFTAR X", None, ("DAFTAR", Audience.NEWCOMER)),
-        ("LAPOR", None, None),
-        ("halo", KADER, None),
+        ("LAPOR", KADER, False, ("LAPOR", Audience.KADER)),
+        ("JADWAL", KADER, False, ("JADWAL", Audience.KADER)),
+        ("JADWAL", BIDAN, False, ("JADWAL", Audience.AREA)),
+        ("status", KADER, False, "role.supervisor_only"),
+        ("/tidak_buka", BIDAN, False, "role.kader_only"),
+        ("DAFTAR X", KADER, False, ("DAFTAR", Audience.ANYONE)),
+        ("DAFTAR X", None, False, ("DAFTAR", Audience.NEWCOMER)),
+        ("LAPOR", None, False, None),
+        ("halo", KADER, False, None),
+        ("/status", None, True, None),
+        ("/sambungkan", None, True, ("SAMBUNGKAN", Audience.GROUP)),
+        ("/putuskan", BIDAN, True, ("PUTUSKAN", Audience.GROUP)),
+        ("/status", BIDAN, True, ("STATUS", Audience.AREA)),
+        ("sambungkan", BIDAN, False, None),
     ],
 )
-def test_resolve(text: str, person: Person | None, expected: object) -> None:
-    found = resolve(parse_message(text), person)
+def test_resolve(
+    text: str, person: Person | None, in_group: bool, expected: object
+) -> None:
+    found = resolve(parse_message(text, in_group=in_group), person)
     if isinstance(found, Route):
         assert (found.name, found.audience) == expected
     elif isinstance(found, Refusal):

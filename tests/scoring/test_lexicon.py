@@ -7,11 +7,13 @@ from scoring import lexicon
 
 def test_command_words_are_upper_case_and_name_one_command_each() -> None:
     seen: dict[str, str] = {}
-    for name, phrases in lexicon.COMMAND_WORDS.items():
-        assert phrases[0] == name, name
-        for phrase in phrases:
-            assert phrase == phrase.upper() and len(phrase.split(" ")) <= 2, phrase
-            assert seen.setdefault(phrase, name) == name, phrase
+    for vocabulary in (lexicon.COMMAND_WORDS, lexicon.GROUP_COMMAND_WORDS):
+        for name, phrases in vocabulary.items():
+            assert phrases[0] == name, name
+            for phrase in phrases:
+                assert phrase == phrase.upper() and len(phrase.split(" ")) <= 2, phrase
+                assert seen.setdefault(phrase, name) == name, phrase
+    assert not set(lexicon.COMMAND_WORDS) & set(lexicon.GROUP_COMMAND_WORDS)
 
 
 def test_answers_do_not_contradict_each_other() -> None:
