@@ -122,7 +122,7 @@ class Service:
             scoring=s.scoring(),
             default_tz=ZoneInfo(s.default_timezone),
             on_queued=self._wake,
-            # phone_of=registry.phone_of,  # TODO(issue 13): uncomment once the Engine takes it
+            phone_of=registry.phone_of,
         )
         self.intake = Intake(self.engine)
         hub = Hub(
@@ -130,8 +130,6 @@ class Service:
             receive=self.intake.receive,
             receipt=self._record_receipt,
             media_url=self.media_links.url,
-            db=self.db,
-            wake=self._wake,
         )
         self.channels = registry.open_channels(s, hub, self.extra_channels)
         senders = {name: c.sender for name, c in self.channels.items()}

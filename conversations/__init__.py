@@ -5,6 +5,7 @@ thin async :mod:`conversations.engine` loads what a step needs, runs it, and app
 result in one storage transaction. Nothing here imports a channel or a PDF library.
 """
 
+from conversations.commands import ParsedMessage, parse_message
 from conversations.effects import Effect, Register, SaveReport, StepResult
 from conversations.inbound import Inbound
 from conversations.model import (
@@ -12,15 +13,15 @@ from conversations.model import (
     AreaMember,
     Contact,
     Context,
+    GroupMember,
     Invitation,
     Limits,
-    Person,
     PosyanduData,
     PosyanduInfo,
-    Role,
     StoredReport,
 )
-from conversations.plan import Needs, plan
+from conversations.needs import Needs
+from conversations.plan import plan
 from conversations.replies import Document, Reply, Text
 from conversations.session import Session, session_from_json, session_to_json
 from conversations.step import step
@@ -32,21 +33,22 @@ __all__ = [
     "Context",
     "Document",
     "Effect",
+    "GroupMember",
     "Inbound",
     "Invitation",
     "Limits",
     "Needs",
-    "Person",
+    "ParsedMessage",
     "PosyanduData",
     "PosyanduInfo",
     "Register",
     "Reply",
-    "Role",
     "SaveReport",
     "Session",
     "StepResult",
     "StoredReport",
     "Text",
+    "parse_message",
     "plan",
     "session_from_json",
     "session_to_json",

@@ -606,6 +606,19 @@ MESSAGES: dict[str, str] = {
     "date.month_short.10": "Okt",
     "date.month_short.11": "Nov",
     "date.month_short.12": "Des",
+    # --- months in full (conversations/periods.py format_period) ---------------------------
+    "date.month.1": "Januari",
+    "date.month.2": "Februari",
+    "date.month.3": "Maret",
+    "date.month.4": "April",
+    "date.month.5": "Mei",
+    "date.month.6": "Juni",
+    "date.month.7": "Juli",
+    "date.month.8": "Agustus",
+    "date.month.9": "September",
+    "date.month.10": "Oktober",
+    "date.month.11": "November",
+    "date.month.12": "Desember",
 }
 
 

@@ -1,98 +1,80 @@
-"""Recognising commands: case-insensitive, "STATUS" and "/status" alike, Telegram's
-"/status@PosyanduBot" and "/tidak_buka" too. Pure.
+"""Reading a message, once: the text normalised and the command it starts with.
+
+Case-insensitive, "STATUS" and "/status" alike, Telegram's "/status@PosyanduBot" and
+"/tidak_buka" too; a two-word command ("STOP PENGINGAT") before the one-word ones ("STOP"
+is BATAL). The words are the lexicon's (:data:`scoring.lexicon.COMMAND_WORDS`); the commands
+for a chat group itself (:data:`scoring.lexicon.GROUP_COMMAND_WORDS`) only in a group. Pure.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
-__all__ = ["Command", "CommandName", "normalise", "parse_command", "parse_yes_no"]
+from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS, NO_WORDS, YES_WORDS
 
-
-class CommandName(StrEnum):
-    DAFTAR = "DAFTAR"
-    LAPOR = "LAPOR"
-    LANJUT = "LANJUT"
-    TIDAK_BUKA = "TIDAK BUKA"
-    UBAH = "UBAH"
-    RIWAYAT = "RIWAYAT"
-    PDF = "PDF"
-    STATUS = "STATUS"
-    BELUM = "BELUM"
-    STRATA = "STRATA"
-    POSYANDU = "POSYANDU"
-    REKAP = "REKAP"
-    LAGI = "LAGI"
-    BANTUAN = "BANTUAN"
-    BATAL = "BATAL"
-    KEMBALI = "KEMBALI"
-    START = "START"
-    JADWAL = "JADWAL"
-    PENGINGAT_STOP = "STOP PENGINGAT"
-    PENGINGAT_MULAI = "MULAI PENGINGAT"
-    PENGINGAT = "PENGINGAT"
-
-
-#: Words that name a command, besides the command's own name.
-_ALIASES: dict[str, CommandName] = {
-    **{name.value: name for name in CommandName},
-    "TIDAK_BUKA": CommandName.TIDAK_BUKA,
-    "TIDAKBUKA": CommandName.TIDAK_BUKA,
-    "TUTUP": CommandName.TIDAK_BUKA,
-    "HELP": CommandName.BANTUAN,
-    "?": CommandName.BANTUAN,
-    "MENU": CommandName.BANTUAN,
-    "TOLONG": CommandName.BANTUAN,
-    "LAPORAN": CommandName.LAPOR,
-    "LANJUTKAN": CommandName.LANJUT,
-    "BERIKUTNYA": CommandName.LAGI,
-    "BATALKAN": CommandName.BATAL,
-    "STOP": CommandName.BATAL,
-    "BALIK": CommandName.KEMBALI,
-    "ULANG": CommandName.KEMBALI,
-    "REGISTRASI": CommandName.DAFTAR,
-    "STOP_PENGINGAT": CommandName.PENGINGAT_STOP,
-    "MULAI_PENGINGAT": CommandName.PENGINGAT_MULAI,
-}
-
-#: Two-word commands by their first word: second word -> command. Checked before the
-#: one-word aliases, so "STOP PENGINGAT" is never read as "STOP" (BATAL).
-_PAIRS: dict[str, dict[str, CommandName]] = {
-    "TIDAK": {"BUKA": CommandName.TIDAK_BUKA},
-    "STOP": {"PENGINGAT": CommandName.PENGINGAT_STOP},
-    "MATIKAN": {"PENGINGAT": CommandName.PENGINGAT_STOP},
-    "BERHENTI": {"PENGINGAT": CommandName.PENGINGAT_STOP},
-    "MULAI": {"PENGINGAT": CommandName.PENGINGAT_MULAI},
-    "NYALAKAN": {"PENGINGAT": CommandName.PENGINGAT_MULAI},
-    "PENGINGAT": {
-        "STOP": CommandName.PENGINGAT_STOP,
-        "OFF": CommandName.PENGINGAT_STOP,
-        "MATI": CommandName.PENGINGAT_STOP,
-        "MULAI": CommandName.PENGINGAT_MULAI,
-        "ON": CommandName.PENGINGAT_MULAI,
-        "NYALA": CommandName.PENGINGAT_MULAI,
-    },
-}
+__all__ = [
+    "Command",
+    "ParsedMessage",
+    "normalise",
+    "parse_command",
+    "parse_message",
+    "parse_yes_no",
+]
 
 _SPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT = ".,!:;"
 
-_YES = frozenset({"YA", "Y", "IYA", "YES", "OK", "OKE", "BENAR", "BETUL", "SIMPAN", "SUDAH"})
-_NO = frozenset({"TIDAK", "T", "TDK", "NO", "BUKAN", "SALAH", "GAK", "ENGGAK", "NGGAK"})
-
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    name: CommandName
+    #: The command's name (a key of the lexicon's command words, as replies name it).
+    name: str
     #: The words after the command, as typed (original case).
     args: tuple[str, ...]
 
-    @property
-    def rest(self) -> str:
-        return " ".join(self.args)
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """A message as read once (by the engine), for both :func:`conversations.plan.plan` and
+    :func:`conversations.step.step`."""
+
+    #: The whole text, normalised (:func:`normalise`).
+    text: str
+    #: The command it starts with, or None.
+    command: Command | None = None
+    #: Sent in a chat group (where the group commands are understood too).
+    in_group: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    #: One-word name -> command.
+    words: Mapping[str, str]
+    #: (first word, second word) -> command.
+    pairs: Mapping[tuple[str, str], str]
+
+
+def _index(*vocabularies: Mapping[str, tuple[str, ...]]) -> _Index:
+    words: dict[str, str] = {}
+    pairs: dict[tuple[str, str], str] = {}
+    for vocabulary in vocabularies:
+        for name, phrases in vocabulary.items():
+            for phrase in phrases:
+                first, _, second = phrase.partition(" ")
+                if second:
+                    known = pairs.setdefault((first, second), name)
+                else:
+                    known = words.setdefault(first, name)
+                if known != name:
+                    raise ValueError(f"{phrase!r} names two commands")
+    return _Index(words, pairs)
+
+
+_CHAT = _index(COMMAND_WORDS)
+_GROUP = _index(COMMAND_WORDS, GROUP_COMMAND_WORDS)
 
 
 def normalise(text: str) -> str:
@@ -109,20 +91,27 @@ def _keyword(word: str) -> str:
     return word.upper()
 
 
-def parse_command(text: str) -> Command | None:
+def parse_command(text: str, *, in_group: bool = False) -> Command | None:
     """The command ``text`` starts with, or None when it is not a command."""
+    index = _GROUP if in_group else _CHAT
     words = normalise(text).split(" ")
     if not words or not words[0]:
         return None
     first = _keyword(words[0])
     if len(words) > 1:
-        paired = _PAIRS.get(first, {}).get(_keyword(words[1]))
+        paired = index.pairs.get((first, _keyword(words[1])))
         if paired is not None:
             return Command(paired, tuple(words[2:]))
-    name = _ALIASES.get(first)
+    name = index.words.get(first)
     if name is None:
         return None
     return Command(name, tuple(words[1:]))
+
+
+def parse_message(text: str, *, in_group: bool = False) -> ParsedMessage:
+    """Read ``text`` once: normalised, and the command it starts with."""
+    norm = normalise(text)
+    return ParsedMessage(norm, parse_command(norm, in_group=in_group), in_group)
 
 
 def parse_yes_no(text: str) -> bool | None:
@@ -131,8 +120,8 @@ def parse_yes_no(text: str) -> bool | None:
     if len(words) != 1:
         return None
     word = _keyword(words[0])
-    if word in _YES:
+    if word in YES_WORDS:
         return True
-    if word in _NO:
+    if word in NO_WORDS:
         return False
     return None

@@ -6,21 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from conversations.model import Role
 from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
 from scoring.schedule import Schedule
+from storage.people import Role
 
 __all__ = [
     "CodeFailed",
     "Effect",
+    "LinkGroup",
     "MoveHariBuka",
     "Register",
     "SaveReport",
     "SetReminders",
     "SetSchedule",
     "StepResult",
+    "UnlinkGroup",
 ]
 
 
@@ -75,7 +77,30 @@ class MoveHariBuka:
     day: date
 
 
-Effect = SaveReport | Register | CodeFailed | SetReminders | SetSchedule | MoveHariBuka
+@dataclass(frozen=True, slots=True)
+class LinkGroup:
+    """SAMBUNGKAN: the chat group (the address) speaks for ``area_id`` with the scope of the
+    supervisor ``person_id``, who linked it (the group becomes one of their identities)."""
+
+    area_id: int
+    person_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkGroup:
+    """PUTUSKAN: the chat group (the address) is no longer linked nor anyone's identity."""
+
+
+Effect = (
+    SaveReport
+    | Register
+    | CodeFailed
+    | SetReminders
+    | SetSchedule
+    | MoveHariBuka
+    | LinkGroup
+    | UnlinkGroup
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,45 +9,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from enum import StrEnum
 
 from scoring import DEFAULT_SETTINGS, MonthReport, Period, ScoringSettings
 from scoring.schedule import Schedule
+from storage.people import Person, Role
 
 __all__ = [
     "AreaData",
     "AreaMember",
     "Contact",
     "Context",
+    "GroupMember",
     "Invitation",
     "Limits",
-    "Person",
     "PosyanduData",
     "PosyanduInfo",
-    "Role",
     "StoredReport",
 ]
-
-
-class Role(StrEnum):
-    KADER = "kader"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-    @property
-    def sees_area(self) -> bool:
-        return self is not Role.KADER
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: int
-    name: str
-    role: Role
-    posyandu_id: int | None = None
-    area_id: int | None = None
-    #: False after STOP PENGINGAT: the scheduler sends this person no reminders.
-    reminders: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +98,16 @@ class Invitation:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupMember:
+    """In a chat group, who typed (loaded for the commands that act on the group itself)."""
+
+    #: As registered on the same channel; None when they are not.
+    person: Person | None
+    #: The title of their area ("Kecamatan Batu Aji"), when they have one.
+    area_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     """Conversation limits (from the bot's settings)."""
 
@@ -151,6 +139,7 @@ class Context:
     now: datetime
     #: The sender's local time zone (their posyandu's or area's).
     tz: tzinfo
+    #: Whom the address belongs to (in a linked group: the supervisor who linked it).
     person: Person | None = None
     posyandu: PosyanduData | None = None
     area: AreaData | None = None
@@ -158,10 +147,12 @@ class Context:
     #: Wrong invitation codes from everyone within ``limits.wrong_code_global_window``
     #: (loaded only for DAFTAR from a newcomer).
     code_failures_global: int = 0
-    #: The sender's address is a chat group linked to an area (loaded for JADWAL and the
-    #: PENGINGAT commands): everyone there speaks with the supervisor's scope, so nothing
-    #: may be changed from it.
+    #: The address is a chat group: once linked to an area, everyone there speaks with the
+    #: supervisor's read scope, so nothing may be changed from it (JADWAL shows, the
+    #: PENGINGAT commands are refused).
     in_group: bool = False
+    #: In a group, who typed (SAMBUNGKAN, PUTUSKAN).
+    member: GroupMember | None = None
     limits: Limits = field(default_factory=Limits)
     scoring: ScoringSettings = DEFAULT_SETTINGS
 

@@ -14,6 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from scoring.lexicon import (
+    BIG_SCALES,
+    DECIMAL_WORDS,
+    DIGIT_MULTIPLIERS,
+    HUNDREDS,
+    NEGATIVE_WORDS,
+    NONE_PHRASES,
+    SE_WORDS,
+    TEENS,
+    TENS,
+    UNITS,
+    ZERO_WORDS,
+)
+
 __all__ = ["MAX_COUNT", "NumberProblem", "parse_count"]
 
 #: The largest count accepted. A posyandu serves a few hundred households; anything larger is a
@@ -30,56 +44,13 @@ class NumberProblem(StrEnum):
     TOO_LARGE = "too_large"
 
 
-_UNITS: dict[str, int] = {
-    "satu": 1,
-    "dua": 2,
-    "tiga": 3,
-    "empat": 4,
-    "lima": 5,
-    "enam": 6,
-    "tujuh": 7,
-    "delapan": 8,
-    "sembilan": 9,
-}
-_SE_WORDS: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
-_SUB_SCALES = frozenset({"belas", "puluh", "ratus"})
-#: Scales above the hundreds, largest first, with their "se-" form ("sejuta" = 1 juta).
-_BIG_SCALES: tuple[tuple[str, str | None, int], ...] = (
-    ("triliun", "setriliun", 10**12),
-    ("miliar", "semiliar", 10**9),
-    ("milyar", "semilyar", 10**9),
-    ("juta", "sejuta", 10**6),
-    ("ribu", "seribu", 10**3),
-)
-_SCALES = frozenset({*_SUB_SCALES, *(name for name, _se, _v in _BIG_SCALES)})
-_SE_BIG = frozenset(se for _n, se, _v in _BIG_SCALES if se is not None)
-_ZERO_WORDS = frozenset({"nol", "kosong", "nihil"})
-_NUMBER_WORDS = frozenset({*_UNITS, *_SE_WORDS, *_SCALES, *_SE_BIG, *_ZERO_WORDS})
+_SUB_SCALES = frozenset({TEENS, TENS, HUNDREDS})
+_SCALES = frozenset({*_SUB_SCALES, *(name for name, _se, _v in BIG_SCALES)})
+_SE_BIG = frozenset(se for _n, se, _v in BIG_SCALES if se is not None)
+_NUMBER_WORDS = frozenset({*UNITS, *SE_WORDS, *_SCALES, *_SE_BIG, *ZERO_WORDS})
 #: Morphemes a joined word ("duapuluh", "limabelas") may be split into, longest first.
 _MORPHEMES: tuple[str, ...] = tuple(
-    sorted({*_UNITS, *_SE_WORDS, *_SCALES, *_SE_BIG}, key=len, reverse=True)
-)
-_DIGIT_MULTIPLIERS: dict[str, int] = {
-    "ribu": 1000,
-    "rb": 1000,
-    "ratus": 100,
-    "juta": 10**6,
-    "jt": 10**6,
-    "miliar": 10**9,
-    "milyar": 10**9,
-    "triliun": 10**12,
-}
-_NEGATIVE_WORDS = frozenset({"minus", "negatif"})
-_DECIMAL_WORDS = frozenset({"koma", "setengah", "seperempat"})
-#: Phrases meaning "none" (checked when the text holds no number at all).
-_NONE_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("tidak", "ada"),
-    ("tdk", "ada"),
-    ("gak", "ada"),
-    ("ga", "ada"),
-    ("nggak", "ada"),
-    ("belum", "ada"),
-    ("tak", "ada"),
+    sorted({*UNITS, *SE_WORDS, *_SCALES, *_SE_BIG}, key=len, reverse=True)
 )
 
 _TOKEN_RE = re.compile(
@@ -131,34 +102,34 @@ def _below_thousand(words: Sequence[str], i: int) -> tuple[int, int]:
     n = len(words)
 
     def unit_then(j: int, scale: str) -> bool:
-        return j + 1 < n and words[j] in _UNITS and words[j + 1] == scale
+        return j + 1 < n and words[j] in UNITS and words[j + 1] == scale
 
-    if i < n and words[i] == "seratus":
+    if i < n and SE_WORDS.get(words[i]) == 100:
         value, i = 100, i + 1
-    elif unit_then(i, "ratus"):
-        value, i = _UNITS[words[i]] * 100, i + 2
-    if i < n and words[i] in ("sepuluh", "sebelas"):
-        return value + _SE_WORDS[words[i]], i + 1
-    if unit_then(i, "belas"):
-        return value + 10 + _UNITS[words[i]], i + 2
-    if unit_then(i, "puluh"):
-        value, i = value + _UNITS[words[i]] * 10, i + 2
-        if i < n and words[i] in _UNITS and not (i + 1 < n and words[i + 1] in _SUB_SCALES):
-            value, i = value + _UNITS[words[i]], i + 1
+    elif unit_then(i, HUNDREDS):
+        value, i = UNITS[words[i]] * 100, i + 2
+    if i < n and SE_WORDS.get(words[i]) in (10, 11):
+        return value + SE_WORDS[words[i]], i + 1
+    if unit_then(i, TEENS):
+        return value + 10 + UNITS[words[i]], i + 2
+    if unit_then(i, TENS):
+        value, i = value + UNITS[words[i]] * 10, i + 2
+        if i < n and words[i] in UNITS and not (i + 1 < n and words[i + 1] in _SUB_SCALES):
+            value, i = value + UNITS[words[i]], i + 1
         return value, i
-    if i < n and words[i] in _UNITS and not (i + 1 < n and words[i + 1] in _SUB_SCALES):
-        return value + _UNITS[words[i]], i + 1
+    if i < n and words[i] in UNITS and not (i + 1 < n and words[i + 1] in _SUB_SCALES):
+        return value + UNITS[words[i]], i + 1
     return value, i
 
 
 def _words_value(words: Sequence[str]) -> int | None:
     """The value of a run of number words, or None when they do not form one number."""
-    if len(words) == 1 and words[0] in _ZERO_WORDS:
+    if len(words) == 1 and words[0] in ZERO_WORDS:
         return 0
-    if any(w in _ZERO_WORDS for w in words):
+    if any(w in ZERO_WORDS for w in words):
         return None
     i, total, n = 0, 0, len(words)
-    for name, se, scale in _BIG_SCALES:
+    for name, se, scale in BIG_SCALES:
         if i < n and words[i] == se:
             total, i = total + scale, i + 1
             continue
@@ -195,18 +166,18 @@ def _candidates(tokens: Sequence[_Token]) -> list[_Candidate] | None:
     negative_next = False
     while i < n:
         tok = tokens[i]
-        if tok.kind == "word" and tok.text in _NEGATIVE_WORDS:
+        if tok.kind == "word" and tok.text in NEGATIVE_WORDS:
             negative_next = True
             i += 1
             continue
-        if tok.kind == "word" and tok.text in _DECIMAL_WORDS:
+        if tok.kind == "word" and tok.text in DECIMAL_WORDS:
             out.append(_Candidate(None, NumberProblem.DECIMAL))
             i += 1
             continue
         if tok.kind == "num":
             cand = _number_token(tok.text)
             if i + 1 < n and tokens[i + 1].kind == "word":
-                factor = _DIGIT_MULTIPLIERS.get(tokens[i + 1].text)
+                factor = DIGIT_MULTIPLIERS.get(tokens[i + 1].text)
                 if factor is not None:
                     i += 1
                     if cand.value is not None:
@@ -247,7 +218,7 @@ def _says_none(tokens: Sequence[_Token]) -> bool:
     words = tuple(t.text for t in tokens if t.kind == "word")
     return any(
         words[i : i + len(phrase)] == phrase
-        for phrase in _NONE_PHRASES
+        for phrase in NONE_PHRASES
         for i in range(len(words) - len(phrase) + 1)
     )
 

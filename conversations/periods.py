@@ -8,64 +8,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from conversations.catalogue import say
 from scoring import Period, PeriodError
+from scoring.lexicon import MONTH_WORD, MONTHS, NOW_WORDS, RELATIVE_MONTHS
 
 __all__ = [
-    "MONTH_NAMES",
     "format_period",
     "format_period_short",
     "parse_period",
     "parse_period_prefix",
 ]
-
-MONTH_NAMES: tuple[str, ...] = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-_SHORT: tuple[str, ...] = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Mei",
-    "Jun",
-    "Jul",
-    "Agu",
-    "Sep",
-    "Okt",
-    "Nov",
-    "Des",
-)
-_EXTRA_ALIASES: dict[str, int] = {
-    "pebruari": 2,
-    "peb": 2,
-    "agust": 8,
-    "agt": 8,
-    "ags": 8,
-    "aug": 8,
-    "sept": 9,
-    "nopember": 11,
-    "nop": 11,
-    "okto": 10,
-    "oct": 10,
-    "dec": 12,
-    "may": 5,
-}
-_MONTH_ALIASES: dict[str, int] = {
-    **{name.casefold(): i for i, name in enumerate(MONTH_NAMES, start=1)},
-    **{name.casefold(): i for i, name in enumerate(_SHORT, start=1)},
-    **_EXTRA_ALIASES,
-}
 
 _ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _MONTH_YEAR_RE = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
@@ -74,12 +26,12 @@ _YEAR_RE = re.compile(r"^(\d{4}|\d{2})$")
 
 def format_period(period: Period) -> str:
     """ "November 2026"."""
-    return f"{MONTH_NAMES[period.month - 1]} {period.year}"
+    return f"{say(f'date.month.{period.month}')} {period.year}"
 
 
 def format_period_short(period: Period) -> str:
     """ "Nov 2026"."""
-    return f"{_SHORT[period.month - 1]} {period.year}"
+    return f"{say(f'date.month_short.{period.month}')} {period.year}"
 
 
 def _norm(token: str) -> str:
@@ -108,9 +60,9 @@ def parse_period_prefix(tokens: Sequence[str], current: Period) -> tuple[Period,
         return None
     first = _norm(tokens[0])
     second = _norm(tokens[1]) if len(tokens) > 1 else ""
-    if first == "bulan" and second in ("ini", "lalu"):
-        return (current if second == "ini" else current.shift(-1)), 2
-    if first in ("ini", "sekarang"):
+    if first == MONTH_WORD and second in RELATIVE_MONTHS:
+        return current.shift(-RELATIVE_MONTHS[second]), 2
+    if first in NOW_WORDS:
         return current, 1
     iso = _ISO_RE.match(first)
     if iso:
@@ -120,7 +72,7 @@ def parse_period_prefix(tokens: Sequence[str], current: Period) -> tuple[Period,
     if month_year:
         made = _make(int(month_year.group(2)), int(month_year.group(1)))
         return (made, 1) if made else None
-    month = _MONTH_ALIASES.get(first)
+    month = MONTHS.get(first)
     if month is None:
         return None
     year_match = _YEAR_RE.match(second) if second else None

@@ -6,16 +6,13 @@ import re
 from enum import StrEnum
 
 from conversations.commands import normalise, parse_yes_no
+from scoring.lexicon import NONE_ANSWERS, SOME_ANSWERS
 
 __all__ = ["MAX_PROGRAMMES", "MAX_PROGRAMME_CHARS", "ProgrammeProblem", "parse_programmes"]
 
 MAX_PROGRAMMES = 8
 MAX_PROGRAMME_CHARS = 40
 
-_NONE = frozenset({"-", "0", "TIDAK ADA", "TDK ADA", "NIHIL", "KOSONG", "BELUM ADA", "TIDAK_ADA"})
-#: "Yes, there were some" without saying which: the names are asked for, never stored as
-#: a programme called "YA".
-_SOME = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
 _SPLIT_RE = re.compile(r"\s*(?:[,;/+]|\bdan\b)\s*", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[\w .()'-]+$")
 
@@ -38,9 +35,11 @@ def parse_programmes(text: str) -> tuple[str, ...] | ProgrammeProblem:
     norm = normalise(text)
     if not norm:
         return ProgrammeProblem.EMPTY
-    if norm.upper() in _NONE or parse_yes_no(norm) is False:
+    if norm.upper() in NONE_ANSWERS or parse_yes_no(norm) is False:
         return ()
-    if norm.upper().strip(" .!") in _SOME or parse_yes_no(norm) is True:
+    # "Yes, there were some" without saying which: the names are asked for, never stored
+    # as a programme called "YA".
+    if norm.upper().strip(" .!") in SOME_ANSWERS or parse_yes_no(norm) is True:
         return ProgrammeProblem.WHICH
     if len(norm) > MAX_PROGRAMMES * (MAX_PROGRAMME_CHARS + 2):
         return ProgrammeProblem.TOO_LONG

@@ -19,10 +19,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from scoring.lexicon import (
+    DATE_WORDS,
+    EVERY,
+    EVERY_MONTH,
+    EVERY_WORDS,
+    LAST_WORDS,
+    MOVE_TO_WORDS,
+    MOVE_WORDS,
+    NTH_PREFIX,
+    ORDINALS,
+    WEEK_WORDS,
+    WEEKDAY_ALIASES,
+    WEEKDAYS,
+)
 from scoring.model import Period
 
 __all__ = [
-    "WEEKDAYS",
     "JadwalError",
     "Schedule",
     "ScheduleError",
@@ -30,10 +43,19 @@ __all__ = [
     "upcoming_days",
 ]
 
-#: Indonesian weekday names, Monday first (``date.weekday()`` order).
-WEEKDAYS: tuple[str, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
-_WEEKDAY_ALIASES = {"jum'at": "jumat", "ahad": "minggu"}
-_ORDINALS = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "keempat": 4}
+
+
+def _any_of(words: tuple[str, ...]) -> str:
+    """A regex alternation of ``words`` (longest first)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_FIXED = re.compile(
+    rf"(?:{re.escape(EVERY)} )?(?:{_any_of(DATE_WORDS)}) ?(\d{{1,2}})"
+    rf"(?: {re.escape(EVERY_MONTH)})?"
+)
+_WEEK = re.compile(rf"^(?:{_any_of(WEEK_WORDS)}) ")
+_NTH = re.compile(rf"{re.escape(NTH_PREFIX)}-? ?([1-4])")
 
 
 class ScheduleError(ValueError):
@@ -77,7 +99,8 @@ class Schedule:
         return f"weekday:{self.weekday}:{self.nth}"
 
     def describe(self) -> str:
-        """In Indonesian, as people say it: "tanggal 12", "Selasa minggu ke-2"."""
+        """In Indonesian, as people say it: "tanggal 12", "Selasa minggu ke-2" (also printed
+        by the command line, which has no catalogue: the weekday is the lexicon's word)."""
         if self.day is not None:
             return f"tanggal {self.day}"
         assert self.weekday is not None
@@ -93,26 +116,26 @@ class Schedule:
         stored = re.fullmatch(r"weekday:(\d):(-1|[1-4])", raw)
         if stored:
             return cls(weekday=int(stored.group(1)), nth=int(stored.group(2)))
-        fixed = re.fullmatch(r"(?:setiap )?(?:tanggal|tgl\.?) ?(\d{1,2})(?: setiap bulan)?", raw)
+        fixed = _FIXED.fullmatch(raw)
         if fixed:
             return cls(day=int(fixed.group(1)))
         words = raw.split()
-        if words and words[0] in ("setiap", "tiap"):
+        if words and words[0] in EVERY_WORDS:
             words = words[1:]
         if words:
-            words[0] = _WEEKDAY_ALIASES.get(words[0], words[0])
+            words[0] = WEEKDAY_ALIASES.get(words[0], words[0])
         if len(words) >= 2 and words[0] in WEEKDAYS:
             rest = " ".join(words[1:])
-            rest = re.sub(r"^(?:minggu|pekan) ", "", rest)
+            rest = _WEEK.sub("", rest)
             nth: int | None = None
-            if rest in ("terakhir", "akhir"):
+            if rest in LAST_WORDS:
                 nth = -1
             else:
-                m = re.fullmatch(r"ke-? ?([1-4])", rest)
+                m = _NTH.fullmatch(rest)
                 if m:
                     nth = int(m.group(1))
-                elif rest in _ORDINALS:
-                    nth = _ORDINALS[rest]
+                elif rest in ORDINALS:
+                    nth = ORDINALS[rest]
             if nth is not None:
                 return cls(weekday=WEEKDAYS.index(words[0]), nth=nth)
         raise ScheduleError(
@@ -130,7 +153,9 @@ class JadwalError(ScheduleError):
         self.reason: Literal["empty", "schedule", "date"] = reason
 
 
-_PINDAH = re.compile(r"(?:pindah|geser)(?: (?:ke|tanggal|tgl\.?))*(?: (?P<rest>.*))?")
+_PINDAH = re.compile(
+    rf"(?:{_any_of(MOVE_WORDS)})(?: (?:{_any_of(MOVE_TO_WORDS)}))*(?: (?P<rest>.*))?"
+)
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _LOCAL_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 

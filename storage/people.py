@@ -43,15 +43,23 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
+    @property
+    def sees_area(self) -> bool:
+        """Supervisors and admins look at (and answer for) an area; a kader at a posyandu."""
+        return self is not Role.KADER
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
     id: int
     name: str
     role: Role
-    posyandu_id: int | None
-    area_id: int | None
-    reminders: bool
+    #: A kader's posyandu.
+    posyandu_id: int | None = None
+    #: A supervisor's or admin's area.
+    area_id: int | None = None
+    #: False after STOP PENGINGAT: the scheduler sends this person no reminders.
+    reminders: bool = True
 
 
 @dataclass(frozen=True, slots=True)

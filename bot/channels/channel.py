@@ -22,7 +22,6 @@ from bot.health import Check
 from bot.settings import Settings
 from conversations.inbound import Inbound
 from scoring.clock import Clock
-from storage import Database
 
 __all__ = ["AddressRule", "Channel", "Given", "Hub", "OpenChannel"]
 
@@ -51,10 +50,6 @@ class Hub:
     receipt: Callable[[str, str, str | None], Awaitable[None]]
     #: A signed, expiring public link to a rendered document (for channels that fetch them).
     media_url: Callable[[OutgoingDocument], Awaitable[str]]
-    #: The database and the dispatcher's wake-up, for the Telegram group commands only
-    #: (they move into conversations, issue 13).
-    db: Database
-    wake: Callable[[], None]
 
 
 class OpenChannel(Protocol):

@@ -9,7 +9,6 @@ from starlette.routing import Route
 
 from bot.channels.channel import Hub
 from bot.health import Check
-from bot.telegram.groups import group_command
 from bot.telegram.intake import TelegramIntake, build_bot
 from bot.telegram.sender import TelegramSender
 from bot.telegram.settings import TelegramSettings
@@ -59,7 +58,4 @@ class OpenTelegram:
 
     async def on_text(self, text: TelegramText) -> None:
         """One message, by webhook or polling; returns once it is recorded."""
-        hub = self.hub
-        if text.in_group and await group_command(hub, text):  # moves into conversations (issue 13)
-            return
-        await hub.receive(inbound(text, hub.clock.now()))
+        await self.hub.receive(inbound(text, self.hub.clock.now()))

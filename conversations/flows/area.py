@@ -1,18 +1,21 @@
 """Supervisor commands, always over the supervisor's own area: STATUS, BELUM, STRATA,
-POSYANDU <name or code>, REKAP. Long lists page with LAGI."""
+POSYANDU <name or code>, REKAP. Long lists page with LAGI. STATUS, BELUM, STRATA and REKAP
+are about a month (the current one by default); what each needs loaded is here too."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from conversations.catalogue import say
+from conversations.commands import Command
 from conversations.effects import StepResult
-from conversations.flows.common import done, text
+from conversations.flows.common import Call, area_of, done, text
 from conversations.flows.summary import gap_line, ratio_line
 from conversations.format import count, percent
 from conversations.model import AreaData, AreaMember, Context
+from conversations.needs import Needs
 from conversations.periods import format_period, parse_period
 from conversations.replies import Document, Reply, Text
 from conversations.reports import largest_gap
@@ -32,14 +35,19 @@ __all__ = [
     "belum",
     "find_members",
     "lagi",
+    "month_needs",
     "paged",
     "period_refusal",
     "pick_one",
     "posyandu",
+    "recent_needs",
     "rekap",
+    "rekap_needs",
     "status",
     "strata",
 ]
+
+_Monthly = Callable[[Context, Session, AreaData, Period], StepResult]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +129,71 @@ def paged(
     return replace(session, pages=rest), Text(first, choices)
 
 
-def lagi(session: Session) -> StepResult:
+def _window(command: Command, current: Period, monthly: bool = True) -> tuple[Period, Period]:
+    """The 12 months through the month the command is about (for POSYANDU, this month)."""
+    through = current
+    if monthly:
+        period = area_period(command.args, current)
+        if isinstance(period, Period):
+            through = period
+    return through.shift(-11), through
+
+
+def month_needs(command: Command, current: Period) -> Needs:
+    """STATUS, BELUM, STRATA: every posyandu's reports of the 12 months through the month."""
+    return Needs(area_window=_window(command, current))
+
+
+def recent_needs(command: Command, current: Period) -> Needs:
+    """POSYANDU: every posyandu's reports of the last 12 months."""
+    return Needs(area_window=_window(command, current, monthly=False))
+
+
+def rekap_needs(command: Command, current: Period) -> Needs:
+    """REKAP: only whether the area has any report in the 12 months through the month."""
+    return Needs(area_reports=_window(command, current))
+
+
+def _for_month(call: Call, answer: _Monthly) -> StepResult:
+    """A command about a month: the month, or why the words are not one."""
+    current = call.ctx.current_period
+    period = area_period(call.args, current)
+    if isinstance(period, str):
+        refusal = period_refusal(period, call.command.name, call.args, current)
+        return done(call.session, refusal)
+    return answer(call.ctx, call.session, area_of(call.ctx), period)
+
+
+def status(call: Call) -> StepResult:
+    """STATUS [month]."""
+    return _for_month(call, _status)
+
+
+def belum(call: Call) -> StepResult:
+    """BELUM [month]."""
+    return _for_month(call, _belum)
+
+
+def strata(call: Call) -> StepResult:
+    """STRATA [month]."""
+    return _for_month(call, _strata)
+
+
+def rekap(call: Call) -> StepResult:
+    """REKAP [month]."""
+    return _for_month(call, _rekap)
+
+
+def lagi(call: Call) -> StepResult:
+    """LAGI: the next page of the last long list."""
+    session = replace(call.session, pages=call.before.pages)
     if not session.pages:
         return done(session, text("nothing.more"))
     page, rest = session.pages[0], session.pages[1:]
     return done(replace(session, pages=rest), Text(page, ("LAGI",) if rest else ()))
 
 
-def status(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+def _status(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
     members = _members(ctx, area, period)
     counts, expected, reported, _aktif = _rollup_of(members)
     head = [
@@ -151,7 +216,7 @@ def status(ctx: Context, session: Session, area: AreaData, period: Period) -> St
     return done(new_session, reply)
 
 
-def belum(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+def _belum(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
     members = [m for m in area.members if period not in m.posyandu.reports]
     if not members:
         body = "\n".join((format_period(period), say("area.all_reported")))
@@ -176,7 +241,7 @@ def belum(ctx: Context, session: Session, area: AreaData, period: Period) -> Ste
     return done(new_session, reply)
 
 
-def strata(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+def _strata(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
     counts, expected, _reported, aktif = _rollup_of(_members(ctx, area, period))
     share_pm = (counts[Stratum.PURNAMA] + counts[Stratum.MANDIRI]) / expected if expected else None
     body = say(
@@ -216,8 +281,10 @@ def find_members(area: AreaData, query: str) -> list[AreaMember]:
     ]
 
 
-def posyandu(ctx: Context, session: Session, area: AreaData, args: Sequence[str]) -> StepResult:
-    query = " ".join(args).strip()
+def posyandu(call: Call) -> StepResult:
+    """POSYANDU <name or code>: one posyandu of the area."""
+    ctx, session, area = call.ctx, call.session, area_of(call.ctx)
+    query = " ".join(call.args).strip()
     if not query:
         return done(session, text("area.posyandu_usage"))
     found = find_members(area, query)
@@ -290,7 +357,7 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
     return Text("\n".join(lines))
 
 
-def rekap(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
+def _rekap(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
     """The area summary PDF; when no posyandu of the area has any report in the 12 months
     through ``period`` there is nothing to summarise, and the supervisor is told so."""
     if not area.has_reports:

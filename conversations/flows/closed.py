@@ -3,14 +3,13 @@ month is never thrown away silently: the kader is asked first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 from conversations.catalogue import say
 from conversations.commands import parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows import report
-from conversations.flows.common import done, match_choice, posyandu_of, sent_line, text
+from conversations.flows.common import Call, done, match_choice, posyandu_of, sent_line, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import saved_replies
 from conversations.model import Context, PosyanduData
@@ -24,7 +23,9 @@ __all__ = ["answer_closed", "keep_draft", "tidak_buka"]
 _CHOICES = ("YA", "TIDAK")
 
 
-def tidak_buka(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
+def tidak_buka(call: Call) -> StepResult:
+    """TIDAK BUKA [month]."""
+    ctx, session, args = call.ctx, call.session, call.args
     data = posyandu_of(ctx)
     period = ctx.current_period
     if args:

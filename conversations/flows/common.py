@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from conversations.catalogue import say
-from conversations.commands import normalise
+from conversations.commands import Command, normalise
 from conversations.effects import Effect, StepResult
 from conversations.format import moment
-from conversations.model import Context, PosyanduData, StoredReport
+from conversations.model import AreaData, Context, PosyanduData, StoredReport
 from conversations.replies import Reply, Text
 from conversations.session import Session
+from storage.people import Person
 
 __all__ = [
-    "clear_pages",
+    "Call",
+    "Handler",
+    "area_of",
     "done",
     "match_choice",
     "posyandu_of",
@@ -23,6 +26,35 @@ __all__ = [
     "text",
     "who_sent",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """What a command's handler gets (see :mod:`conversations.table`)."""
+
+    ctx: Context
+    #: The session to answer from: for a registered sender, without the question that was
+    #: pending and the pages left (a command interrupts them); otherwise as it was.
+    session: Session
+    command: Command
+    #: The session as the message found it (what was pending, the pages LAGI turns).
+    before: Session
+    #: The whole message, normalised.
+    text: str
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return self.command.args
+
+    @property
+    def person(self) -> Person:
+        if self.ctx.person is None:
+            raise LookupError("a command for registered people reached a newcomer")
+        return self.ctx.person
+
+
+#: A command's handler: a function of a flow module.
+Handler = Callable[[Call], StepResult]
 
 
 def text(key: str, choices: Sequence[str] = (), **values: object) -> Text:
@@ -51,6 +83,12 @@ def posyandu_of(ctx: Context) -> PosyanduData:
     return ctx.posyandu
 
 
+def area_of(ctx: Context) -> AreaData:
+    if ctx.area is None:
+        raise LookupError("the step needs the sender's area, which was not loaded")
+    return ctx.area
+
+
 def who_sent(ctx: Context, stored: StoredReport) -> str:
     if ctx.person is not None and stored.sent_by_id == ctx.person.id:
         return say("report.who_you")
@@ -64,7 +102,3 @@ def sent_line(ctx: Context, stored: StoredReport, key: str, period: str) -> str:
     when = moment(stored.sent_at, ctx.tz, ctx.now)
     who = who_sent(ctx, stored)
     return re.sub(" {2,}", " ", say(key, period=period, who=who, when=when))
-
-
-def clear_pages(session: Session) -> Session:
-    return replace(session, pages=()) if session.pages else session

@@ -10,19 +10,20 @@ from conversations.catalogue import say
 from conversations.commands import normalise
 from conversations.effects import SaveReport, StepResult
 from conversations.flows import report
-from conversations.flows.common import done, posyandu_of, text
+from conversations.flows.common import Call, done, posyandu_of, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import ratio_line
 from conversations.format import count, problem_text
-from conversations.model import Context
+from conversations.model import Context, PosyanduData, StoredReport
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period, format_period_short, parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
 from conversations.replies import Text
 from conversations.reports import rule_context
-from conversations.session import Draft, Session, Stage
+from conversations.session import AwaitChange, Draft, Session, Stage
 from scoring import Period, check_report
 from scoring.fields import LIST_FIELD, Field, field_by_alias
+from scoring.lexicon import EDIT_SKIP_WORDS
 
 __all__ = ["ubah"]
 
@@ -61,7 +62,7 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
         if isinstance(parsed, ProgrammeProblem):
             return report.programme_reason(parsed)
         value = parsed
-    elif spec.optional and raw.upper() in ("LEWATI", "-"):
+    elif spec.optional and raw.upper() in EDIT_SKIP_WORDS:
         value = None
     else:
         number = parse_count(raw)
@@ -77,24 +78,18 @@ def _show(value: Value) -> str:
     return count(value)
 
 
-def ubah(
-    ctx: Context, session: Session, args: Sequence[str], default: Period | None = None
-) -> StepResult:
-    """UBAH; ``default`` is the month in question when none is typed (e.g. the month the
-    bot just said was already reported)."""
-    request = _parse(ctx, args)
+def ubah(call: Call) -> StepResult:
+    """UBAH <field> <value> [month]."""
+    ctx, session = call.ctx, call.session
+    request = _parse(ctx, call.args)
     if isinstance(request, str):
         return done(session, Text(request))
     draft = session.draft
     if draft is not None and request.period in (None, draft.period):
         return report.change_value(ctx, session, request.spec.id, request.value)
     data = posyandu_of(ctx)
-    allowed = allowed_periods(ctx)
-    period = request.period or default
-    if period is None:
-        saved = [p for p in allowed if p in data.reports]
-        period = max(saved) if saved else ctx.current_period
-    if period not in allowed:
+    period = request.period or _month(call, data)
+    if period not in allowed_periods(ctx):
         return done(session, text("period.out_of_range", allowed=allowed_text(ctx)))
     stored = data.reports.get(period)
     name = format_period(period)
@@ -103,6 +98,25 @@ def ubah(
     if not stored.report.buka:
         month = format_period_short(period).split()[0].upper()
         return done(session, text("edit.closed", period=name, month=month))
+    return _change(ctx, session, data, request, stored)
+
+
+def _month(call: Call, data: PosyanduData) -> Period:
+    """The month when none is typed: the one in question (the month the bot just said was
+    already reported), else the latest reported one that may still change."""
+    waiting = call.before.awaiting
+    if isinstance(waiting, AwaitChange):
+        return waiting.period
+    saved = [p for p in allowed_periods(call.ctx) if p in data.reports]
+    return max(saved) if saved else call.ctx.current_period
+
+
+def _change(
+    ctx: Context, session: Session, data: PosyanduData, request: _Request, stored: StoredReport
+) -> StepResult:
+    """The saved report with the one value changed: saved, or confirmed first when a soft
+    rule asks (refused when a hard one does)."""
+    period = stored.report.period
     field = request.spec.id
     old: Value = (
         stored.report.programmes if field == LIST_FIELD else stored.report.count(field)
@@ -129,7 +143,7 @@ def ubah(
         (
             say(
                 "edit.saved",
-                period=name,
+                period=format_period(period),
                 code=request.spec.code,
                 old=_show(old),
                 new=_show(request.value),

@@ -6,12 +6,10 @@ from collections.abc import Sequence
 
 from conversations.catalogue import say
 from conversations.effects import StepResult
-from conversations.flows.common import done, posyandu_of, text
+from conversations.flows.common import Call, done, posyandu_of, text
 from conversations.format import percent
-from conversations.model import Context
 from conversations.periods import format_period, format_period_short, parse_period
 from conversations.replies import Document, Text
-from conversations.session import Session
 from scoring import month_ratios
 
 __all__ = ["TREND_FLAT", "pdf", "riwayat"]
@@ -35,7 +33,9 @@ def _trend(ratio: str, values: Sequence[float]) -> str:
     return say("history.trend_flat", **shown)
 
 
-def riwayat(ctx: Context, session: Session) -> StepResult:
+def riwayat(call: Call) -> StepResult:
+    """RIWAYAT: the last months' D/S and N/D, and their trend."""
+    ctx = call.ctx
     data = posyandu_of(ctx)
     current = ctx.current_period
     months = [current.shift(-i) for i in range(ctx.limits.history_months - 1, -1, -1)]
@@ -63,10 +63,12 @@ def riwayat(ctx: Context, session: Session) -> StepResult:
         lines.append(say("history.trend_none"))
     else:
         lines += [_trend("D/S", ds), _trend("N/D", nd)]
-    return done(session, Text("\n".join(lines)))
+    return done(call.session, Text("\n".join(lines)))
 
 
-def pdf(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
+def pdf(call: Call) -> StepResult:
+    """PDF [month]: the monthly report as a document (the latest reported by default)."""
+    ctx, session, args = call.ctx, call.session, call.args
     data = posyandu_of(ctx)
     if args:
         period = parse_period(" ".join(args), ctx.current_period)

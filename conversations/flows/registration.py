@@ -1,5 +1,6 @@
 """Newcomers: the welcome, DAFTAR <kode> (wrong codes limited per address and globally), the
-name, and the confirmation of who they are now."""
+name, and the confirmation of who they are now. Whatever else a newcomer types answers the
+pending question (their name) or gets the welcome."""
 
 from __future__ import annotations
 
@@ -8,14 +9,27 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from conversations.commands import normalise, parse_command
+from conversations.commands import Command, normalise, parse_command
 from conversations.effects import CodeFailed, Register, StepResult
-from conversations.flows.common import done, text
+from conversations.flows.common import Call, done, text
 from conversations.format import clock_time
-from conversations.model import Context, Invitation, Role
+from conversations.model import Context, Invitation
+from conversations.needs import Needs
 from conversations.session import AwaitName, Session
+from scoring import Period
+from storage.people import Role
 
-__all__ = ["MAX_NAME_CHARS", "answer_name", "daftar", "normalise_code", "welcome"]
+__all__ = [
+    "MAX_NAME_CHARS",
+    "already",
+    "answer",
+    "bantuan",
+    "batal",
+    "daftar",
+    "invitation_needs",
+    "normalise_code",
+    "start",
+]
 
 MAX_NAME_CHARS = 40
 _NAME_RE = re.compile(r"^[^\W\d_][\w .,'-]*$")
@@ -30,8 +44,45 @@ def normalise_code(words: Sequence[str]) -> str | None:
     return code if _CODE_RE.match(code) else None
 
 
-def welcome(session: Session) -> StepResult:
-    return done(session, text("welcome"))
+def invitation_needs(command: Command, current: Period) -> Needs:
+    """DAFTAR <kode>: the invitation, and (with a code) everyone's recent wrong codes."""
+    return Needs(invitation_code=normalise_code(command.args), code_failures=bool(command.args))
+
+
+def _welcome(session: Session) -> StepResult:
+    return done(replace(session, awaiting=None), text("welcome"))
+
+
+def answer(ctx: Context, session: Session, raw: str) -> StepResult:
+    """Anything else from a newcomer: their name when it was asked for, else the welcome."""
+    waiting = session.awaiting
+    if isinstance(waiting, AwaitName):
+        return answer_name(ctx, session, raw, waiting)
+    return _welcome(session)
+
+
+def start(call: Call) -> StepResult:
+    """/start <kode> (Telegram's deep link) is DAFTAR <kode>; /start alone, anything else."""
+    if call.args:
+        return daftar(call)
+    return answer(call.ctx, call.session, call.text)
+
+
+def batal(call: Call) -> StepResult:
+    """BATAL from a newcomer: stop giving a name."""
+    if isinstance(call.session.awaiting, AwaitName):
+        return done(replace(call.session, awaiting=None), text("register.cancelled"))
+    return _welcome(call.session)
+
+
+def bantuan(call: Call) -> StepResult:
+    """BANTUAN from a newcomer: the welcome says what to do."""
+    return _welcome(call.session)
+
+
+def already(call: Call) -> StepResult:
+    """DAFTAR from someone registered already."""
+    return done(call.session, text("register.already", name=call.person.name))
 
 
 def _recent_wrong(ctx: Context, session: Session) -> tuple[datetime, ...]:
@@ -43,10 +94,9 @@ def _place(invitation: Invitation) -> str:
     return invitation.place
 
 
-def daftar(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
+def daftar(call: Call) -> StepResult:
     """DAFTAR <kode> from someone not registered yet (``ctx.invitation`` is the code's)."""
-    if ctx.person is not None:
-        return done(session, text("register.already", name=ctx.person.name))
+    ctx, session, args = call.ctx, call.session, call.args
     wrong = _recent_wrong(ctx, session)
     limit = ctx.limits.wrong_code_limit
     if len(wrong) >= limit:

@@ -5,14 +5,24 @@ the H+7 list of posyandu not reported and the monthly REKAP (a linked group keep
 from __future__ import annotations
 
 from conversations.effects import SetReminders, StepResult
-from conversations.flows.common import done, text
-from conversations.model import Person, Role
+from conversations.flows.common import Call, done, text
 from conversations.session import Session
+from storage.people import Person, Role
 
-__all__ = ["reminders_status", "set_reminders"]
+__all__ = ["mulai", "status", "stop"]
 
 
-def set_reminders(session: Session, person: Person, enabled: bool) -> StepResult:
+def stop(call: Call) -> StepResult:
+    """STOP PENGINGAT."""
+    return _set(call.session, call.person, enabled=False)
+
+
+def mulai(call: Call) -> StepResult:
+    """MULAI PENGINGAT."""
+    return _set(call.session, call.person, enabled=True)
+
+
+def _set(session: Session, person: Person, enabled: bool) -> StepResult:
     if person.reminders == enabled:
         return done(session, text("reminders.already_on" if enabled else "reminders.already_off"))
     if not enabled:
@@ -24,8 +34,10 @@ def set_reminders(session: Session, person: Person, enabled: bool) -> StepResult
     return done(session, text(key), effects=(SetReminders(enabled),))
 
 
-def reminders_status(session: Session, person: Person) -> StepResult:
+def status(call: Call) -> StepResult:
+    """PENGINGAT: whether the sender's reminders are on."""
+    person = call.person
     if not person.reminders:
-        return done(session, text("reminders.off"))
+        return done(call.session, text("reminders.off"))
     kader = person.role is Role.KADER
-    return done(session, text("reminders.on" if kader else "reminders.on_supervisor"))
+    return done(call.session, text("reminders.on" if kader else "reminders.on_supervisor"))

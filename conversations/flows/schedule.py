@@ -12,25 +12,28 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from conversations.catalogue import say
+from conversations.commands import Command
 from conversations.effects import MoveHariBuka, SetSchedule, StepResult
 from conversations.flows.area import find_members, pick_one
-from conversations.flows.common import done, posyandu_of, text
+from conversations.flows.common import Call, area_of, done, posyandu_of, text
 from conversations.format import day_name
 from conversations.model import AreaData, Context, PosyanduInfo
+from conversations.needs import Needs
 from conversations.periods import format_period
 from conversations.replies import Text
 from conversations.session import Session
 from scoring import Period
-from scoring.schedule import WEEKDAYS, JadwalError, Schedule, parse_jadwal, upcoming_days
+from scoring.lexicon import DATE_WORDS, EVERY_WORDS, MOVE_WORDS, WEEKDAY_ALIASES, WEEKDAYS
+from scoring.schedule import JadwalError, Schedule, parse_jadwal, upcoming_days
 
-__all__ = ["UPCOMING", "jadwal_area", "jadwal_kader", "split_jadwal"]
+__all__ = ["UPCOMING", "jadwal_area", "jadwal_kader", "schedules_needs", "split_jadwal"]
 
 #: How many coming hari buka an answer lists.
 UPCOMING = 3
 
 #: Words that start a schedule phrase; what comes before them names the posyandu.
 _PHRASE_START = frozenset(
-    {"tanggal", "tgl", "tgl.", "setiap", "tiap", "pindah", "geser", "jum'at", "ahad", *WEEKDAYS}
+    {*DATE_WORDS, *EVERY_WORDS, *MOVE_WORDS, *WEEKDAY_ALIASES, *WEEKDAYS}
 )
 
 
@@ -64,12 +67,18 @@ def _show(ctx: Context, info: PosyanduInfo) -> str:
     )
 
 
-def jadwal_kader(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
+def schedules_needs(command: Command, current: Period) -> Needs:
+    """A supervisor's JADWAL: every posyandu of the area with its schedule and moves."""
+    return Needs(schedules=True)
+
+
+def jadwal_kader(call: Call) -> StepResult:
     """A kader's JADWAL: their own posyandu's schedule; changing it is for the supervisor."""
+    ctx = call.ctx
     info = posyandu_of(ctx).info
     lines = [_show(ctx, info)]
-    lines.append(say("jadwal.kader_change" if args else "jadwal.kader_note"))
-    return done(session, Text("\n".join(lines)))
+    lines.append(say("jadwal.kader_change" if call.args else "jadwal.kader_note"))
+    return done(call.session, Text("\n".join(lines)))
 
 
 def _usage(area: AreaData) -> Text:
@@ -77,9 +86,10 @@ def _usage(area: AreaData) -> Text:
     return text("jadwal.usage", code=code)
 
 
-def jadwal_area(ctx: Context, session: Session, area: AreaData, args: Sequence[str]) -> StepResult:
+def jadwal_area(call: Call) -> StepResult:
     """A supervisor's or admin's JADWAL, over their own area only."""
-    query, phrase = split_jadwal(args)
+    ctx, session, area = call.ctx, call.session, area_of(call.ctx)
+    query, phrase = split_jadwal(call.args)
     if not query:
         return done(session, _usage(area))
     found = find_members(area, query)

@@ -11,7 +11,7 @@ from conversations.catalogue import say
 from conversations.commands import normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows import report
-from conversations.flows.common import done, match_choice, posyandu_of, sent_line, text
+from conversations.flows.common import Call, done, match_choice, posyandu_of, sent_line, text
 from conversations.flows.summary import saved_replies
 from conversations.format import problem_text
 from conversations.model import Context
@@ -29,6 +29,7 @@ __all__ = [
     "allowed_text",
     "answer_change",
     "answer_period",
+    "lanjut",
     "lapor",
     "resume",
 ]
@@ -167,8 +168,14 @@ def resume(ctx: Context, session: Session) -> StepResult:
     return done(replace(session, awaiting=None), report.prompt(ctx, draft, header=True))
 
 
-def lapor(ctx: Context, session: Session, args: Sequence[str]) -> StepResult:
+def lanjut(call: Call) -> StepResult:
+    """LANJUT."""
+    return resume(call.ctx, call.session)
+
+
+def lapor(call: Call) -> StepResult:
     """LAPOR, LAPOR <month>, or LAPOR [month] NAME=value ..."""
+    ctx, session, args = call.ctx, call.session, call.args
     args_text = " ".join(args)
     draft: Draft | None = session.draft
     requested = parse_period(args_text, ctx.current_period) if args else None

@@ -15,22 +15,22 @@ from conversations import (
     Context,
     Invitation,
     Limits,
-    Person,
     PosyanduData,
     PosyanduInfo,
     Register,
     Reply,
-    Role,
     SaveReport,
     Session,
     StepResult,
     StoredReport,
     Text,
+    parse_message,
     plan,
     step,
 )
-from conversations.plan import Needs
+from conversations.needs import Needs
 from scoring import MonthReport, Period
+from storage.people import Person, Role
 
 __all__ = ["JAKARTA", "World", "good_month"]
 
@@ -132,7 +132,7 @@ class World:
         person = self.people.get(address)
         session = self.sessions.get(address, Session())
         local = self.now.astimezone(JAKARTA)
-        needs = plan(session, text, person, Period(local.year, local.month))
+        needs = plan(session, parse_message(text), person, Period(local.year, local.month))
         posyandu = None
         if needs.posyandu_since is not None and person and person.posyandu_id is not None:
             pid = person.posyandu_id
@@ -151,7 +151,7 @@ class World:
 
     def send(self, address: str, text: str) -> StepResult:
         ctx = self.context(address, text)
-        result = step(self.sessions.get(address, Session()), text, ctx)
+        result = step(self.sessions.get(address, Session()), parse_message(text), ctx)
         self.sessions[address] = result.session
         person = ctx.person
         for effect in result.effects:

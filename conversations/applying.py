@@ -1,0 +1,172 @@
+"""Applying a step's effects to storage, inside the message's write transaction: reports
+(telling both kader when someone else saved the same month in between), registrations,
+wrong invitation codes, reminders, JADWAL's changes and chat groups' links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from conversations.catalogue import say
+from conversations.effects import (
+    CodeFailed,
+    Effect,
+    LinkGroup,
+    MoveHariBuka,
+    Register,
+    SaveReport,
+    SetReminders,
+    SetSchedule,
+    StepResult,
+    UnlinkGroup,
+)
+from conversations.inbound import Inbound
+from conversations.notices import conflict_for_other, conflict_for_sender
+from conversations.replies import Reply, Text
+from storage import Connection
+from storage import areas as areas_db
+from storage import groups as groups_db
+from storage import invitations as invitations_db
+from storage import people as people_db
+from storage import posyandu as posyandu_db
+from storage import reports as reports_db
+from storage.people import Person
+
+__all__ = ["Applied", "apply"]
+
+
+@dataclass
+class Applied:
+    """What the effects add to the step's answer."""
+
+    #: The replies to the sender (the step's, and notices the effects add).
+    replies: list[Reply]
+    #: Messages to others: (channel, address, reply).
+    others: list[tuple[str, str, Reply]] = field(default_factory=list)
+    #: A report was saved.
+    saved: bool = False
+
+
+async def apply(
+    tx: Connection,
+    msg: Inbound,
+    result: StepResult,
+    person: Person | None,
+    tz: tzinfo,
+    now: datetime,
+) -> Applied:
+    """Apply ``result``'s effects for the message ``msg`` from ``person`` (whom the address
+    belongs to)."""
+    out = Applied(list(result.replies))
+    for effect in result.effects:
+        await _apply_one(tx, msg, effect, person, out, tz, now)
+    return out
+
+
+async def _apply_one(
+    tx: Connection,
+    msg: Inbound,
+    effect: Effect,
+    person: Person | None,
+    out: Applied,
+    tz: tzinfo,
+    now: datetime,
+) -> None:
+    if isinstance(effect, SaveReport):
+        await _save_report(tx, msg, effect, person, out, tz, now)
+    elif isinstance(effect, Register):
+        await _register(tx, msg, effect, out, now)
+    elif isinstance(effect, CodeFailed):
+        await invitations_db.record_code_failure(tx, msg.channel, msg.address, now)
+    elif isinstance(effect, SetReminders):
+        if person is not None:
+            await people_db.set_reminders(tx, person.id, effect.enabled)
+    elif isinstance(effect, SetSchedule | MoveHariBuka):
+        await _change_schedule(tx, person, effect)
+    elif isinstance(effect, LinkGroup):
+        await groups_db.link_group(
+            tx, msg.channel, msg.address, effect.area_id, effect.person_id, now
+        )
+        await people_db.add_identity(tx, effect.person_id, msg.channel, msg.address)
+    elif isinstance(effect, UnlinkGroup):
+        await groups_db.unlink_group(tx, msg.channel, msg.address)
+        await people_db.remove_identity(tx, msg.channel, msg.address)
+
+
+async def _save_report(
+    tx: Connection,
+    msg: Inbound,
+    effect: SaveReport,
+    person: Person | None,
+    out: Applied,
+    tz: tzinfo,
+    now: datetime,
+) -> None:
+    saved = await reports_db.save_report(
+        tx,
+        effect.posyandu_id,
+        effect.report,
+        by=person.id if person else None,
+        at=now,
+        channel=msg.channel,
+    )
+    out.saved = True
+    prev = saved.previous
+    if prev is None or not saved.changed or prev.revision == effect.base_revision:
+        return
+    # Someone else saved this month after the sender started: both are told.
+    period = effect.report.period
+    by = prev.submitted_by
+    other = await people_db.person_by_id(tx, by) if by is not None else None
+    if other is not None and (person is None or other.id != person.id):
+        notice = conflict_for_other(period, person.name if person else "", saved.revision, tz, now)
+        for ident in await people_db.identities_of(tx, [other.id]):
+            if ident.reachable:
+                out.others.append((ident.channel, ident.address, notice))
+    # The revision the sender's report was saved as (the other's stays the one before it).
+    other_name = other.name if other else ""
+    out.replies.append(
+        conflict_for_sender(period, other_name, prev.submitted_at, saved.revision, tz, now)
+    )
+
+
+async def _register(
+    tx: Connection, msg: Inbound, effect: Register, out: Applied, now: datetime
+) -> None:
+    outcome, _inv = await invitations_db.redeem(tx, effect.code, now)
+    if outcome is not invitations_db.RedeemResult.OK:
+        # Used up or expired between the question and the answer.
+        out.replies[:] = [Text(say("register.unusable", code=effect.code))]
+        return
+    created = await people_db.create_person(
+        tx,
+        effect.name,
+        effect.role,
+        now,
+        posyandu_id=effect.posyandu_id,
+        area_id=effect.area_id,
+    )
+    await people_db.add_identity(tx, created.id, msg.channel, msg.address)
+    await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
+
+
+async def _change_schedule(
+    tx: Connection, person: Person | None, effect: SetSchedule | MoveHariBuka
+) -> None:
+    """JADWAL's change, once more checked against the sender's area (the step only ever
+    names a posyandu of it; this keeps it so whatever the step says)."""
+    target = await posyandu_db.posyandu_by_id(tx, effect.posyandu_id)
+    area = (
+        await areas_db.area_by_id(tx, person.area_id)
+        if person is not None and person.role.sees_area and person.area_id is not None
+        else None
+    )
+    if target is None or area is None:
+        raise PermissionError("JADWAL for a posyandu outside the sender's area")
+    low, high = areas_db.subtree_bounds(area.path)
+    if not low <= target.area_path < high:
+        raise PermissionError("JADWAL for a posyandu outside the sender's area")
+    if isinstance(effect, SetSchedule):
+        await posyandu_db.set_schedule(tx, target.id, effect.schedule)
+    else:
+        await posyandu_db.move_hari_buka(tx, target.id, effect.day)

@@ -1,0 +1,48 @@
+"""Commands for everyone registered: BANTUAN (and Telegram's /start), BATAL and KEMBALI."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conversations.catalogue import say
+from conversations.effects import StepResult
+from conversations.flows import closed, report
+from conversations.flows.common import Call, done, text
+from conversations.periods import format_period
+from conversations.replies import Text
+from conversations.session import AwaitChange, AwaitClosed
+from storage.people import Role
+
+__all__ = ["bantuan", "batal", "kembali"]
+
+
+def bantuan(call: Call) -> StepResult:
+    """The commands of the sender's role."""
+    if call.person.role is Role.KADER:
+        body = Text("\n".join((say("help.kader"), say("help.quick"))))
+    else:
+        body = text("help.supervisor")
+    return done(call.session, body)
+
+
+def batal(call: Call) -> StepResult:
+    """Stop what is pending: the question, else the report in progress."""
+    ctx, cleared = call.ctx, call.session
+    waiting = call.before.awaiting
+    if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
+        # BATAL to "record TIDAK BUKA and drop the half-done report?": nothing is recorded
+        # and the report is kept.
+        return closed.keep_draft(ctx, cleared)
+    if isinstance(waiting, AwaitChange):
+        return done(cleared, text("report.cancelled", period=format_period(waiting.period)))
+    if cleared.draft is not None:
+        period = format_period(cleared.draft.period)
+        return done(replace(cleared, draft=None), text("report.cancelled", period=period))
+    return done(cleared, text("nothing.cancel"))
+
+
+def kembali(call: Call) -> StepResult:
+    """The previous question of the report in progress."""
+    if call.session.draft is None or call.ctx.posyandu is None:
+        return done(call.session, text("nothing.back"))
+    return report.back(call.ctx, call.session)

@@ -1,0 +1,207 @@
+"""The command table: every chat command, once (as aiogram declares a command in a router).
+
+A line says, for a command (by its name in the lexicon, :data:`scoring.lexicon.COMMAND_WORDS`)
+and one audience, which handler answers it (a function of a flow module, given a
+:class:`~conversations.flows.common.Call`), what it needs loaded (a function of the command
+and the current month, giving :class:`~conversations.needs.Needs`) and its traits: it may
+change stored data (``WRITES``; a read-only command that asks for a change is a bug, and
+fails), it is the sender's own business (``PERSONAL``: refused from a linked group), it
+deals with a report in progress itself (``DRAFT_AWARE``; after the others, a kader is
+reminded of it). A command may have a line for several audiences (JADWAL: the kader's own
+posyandu, the supervisor's area). :func:`conversations.plan.plan` and
+:func:`conversations.step.step` both read the table through :func:`resolve`.
+
+A new command is one flow module, its catalogue text, its words in the lexicon and one line
+here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, Flag, auto
+
+from conversations.commands import Command, ParsedMessage
+from conversations.flows import (
+    area,
+    closed,
+    edit,
+    general,
+    groups,
+    history,
+    registration,
+    reminders,
+    schedule,
+    start,
+)
+from conversations.flows.common import Handler
+from conversations.needs import Needs, posyandu_needs
+from scoring import Period
+from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS
+from storage.people import Person, Role
+
+__all__ = ["TABLE", "Audience", "NeedsOf", "Refusal", "Route", "Trait", "resolve"]
+
+#: What a command needs loaded, from the command and the sender's current month.
+NeedsOf = Callable[[Command, Period], Needs]
+
+
+class Audience(Enum):
+    """Who a line of the table is for."""
+
+    #: Someone not registered, in a private chat.
+    NEWCOMER = "newcomer"
+    #: A kader: answered from their own posyandu (refused while they have none).
+    KADER = "kader"
+    #: A supervisor or admin: answered from their own area (refused while they have none).
+    AREA = "area"
+    #: Anyone registered.
+    ANYONE = "anyone"
+    #: A chat group itself, linked or not (who typed is looked up).
+    GROUP = "group"
+
+    def admits(self, person: Person) -> bool:
+        """Whether this registered ``person`` is of the audience."""
+        if self is Audience.KADER:
+            return person.role is Role.KADER
+        if self is Audience.AREA:
+            return person.role.sees_area
+        return self is Audience.ANYONE
+
+    @property
+    def registered(self) -> bool:
+        """For registered people (a command of theirs interrupts what was pending)."""
+        return self in (Audience.KADER, Audience.AREA, Audience.ANYONE)
+
+    @property
+    def refusal(self) -> str | None:
+        """The catalogue key telling someone registered that the command is not theirs."""
+        if self is Audience.KADER:
+            return "role.kader_only"
+        if self is Audience.AREA:
+            return "role.supervisor_only"
+        return None
+
+
+class Trait(Flag):
+    NONE = 0
+    #: May change stored data (the step's effects); a read-only command asking to is a bug.
+    WRITES = auto()
+    #: The sender's own settings: refused from a linked group.
+    PERSONAL = auto()
+    #: Deals with a report in progress itself (after the others, a kader is reminded of it).
+    DRAFT_AWARE = auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One line of the table: a command for one audience."""
+
+    name: str
+    audience: Audience
+    handler: Handler
+    needs: NeedsOf | None = None
+    traits: Trait = Trait.NONE
+
+    @property
+    def writes(self) -> bool:
+        return Trait.WRITES in self.traits
+
+    @property
+    def personal(self) -> bool:
+        return Trait.PERSONAL in self.traits
+
+    @property
+    def draft_aware(self) -> bool:
+        return Trait.DRAFT_AWARE in self.traits
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """The command is another role's: the catalogue key saying so."""
+
+    key: str
+
+
+NEW, KADER, AREA, ANY, GROUP = (
+    Audience.NEWCOMER,
+    Audience.KADER,
+    Audience.AREA,
+    Audience.ANYONE,
+    Audience.GROUP,
+)
+WRITES, PERSONAL, DRAFT_AWARE = Trait.WRITES, Trait.PERSONAL, Trait.DRAFT_AWARE
+
+# fmt: off
+TABLE: tuple[Route, ...] = (
+    #     name               who    handler                needs, traits
+    # --- someone not registered, in a private chat
+    Route("DAFTAR",          NEW,   registration.daftar,   registration.invitation_needs, WRITES),
+    Route("START",           NEW,   registration.start,    registration.invitation_needs, WRITES),
+    Route("BATAL",           NEW,   registration.batal),
+    Route("BANTUAN",         NEW,   registration.bantuan),
+    # --- a kader, about their own posyandu
+    Route("LAPOR",           KADER, start.lapor,           posyandu_needs, WRITES | DRAFT_AWARE),
+    Route("LANJUT",          KADER, start.lanjut,          posyandu_needs, DRAFT_AWARE),
+    Route("TIDAK BUKA",      KADER, closed.tidak_buka,     posyandu_needs, WRITES | DRAFT_AWARE),
+    Route("UBAH",            KADER, edit.ubah,             posyandu_needs, WRITES | DRAFT_AWARE),
+    Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs),
+    Route("PDF",             KADER, history.pdf,           posyandu_needs),
+    Route("JADWAL",          KADER, schedule.jadwal_kader, posyandu_needs),
+    # --- a supervisor or admin, about their own area
+    Route("STATUS",          AREA,  area.status,           area.month_needs),
+    Route("BELUM",           AREA,  area.belum,            area.month_needs),
+    Route("STRATA",          AREA,  area.strata,           area.month_needs),
+    Route("POSYANDU",        AREA,  area.posyandu,         area.recent_needs),
+    Route("REKAP",           AREA,  area.rekap,            area.rekap_needs),
+    Route("JADWAL",          AREA,  schedule.jadwal_area,  schedule.schedules_needs, WRITES),
+    # --- anyone registered
+    Route("DAFTAR",          ANY,   registration.already),
+    Route("START",           ANY,   general.bantuan),
+    Route("BANTUAN",         ANY,   general.bantuan),
+    Route("BATAL",           ANY,   general.batal,         None, DRAFT_AWARE),
+    Route("KEMBALI",         ANY,   general.kembali,       None, DRAFT_AWARE),
+    Route("LAGI",            ANY,   area.lagi),
+    Route("STOP PENGINGAT",  ANY,   reminders.stop,        None, WRITES | PERSONAL),
+    Route("MULAI PENGINGAT", ANY,   reminders.mulai,       None, WRITES | PERSONAL),
+    Route("PENGINGAT",       ANY,   reminders.status,      None, PERSONAL),
+    # --- a chat group itself (Telegram), linked or not
+    Route("SAMBUNGKAN",      GROUP, groups.sambungkan,     groups.member_needs, WRITES),
+    Route("PUTUSKAN",        GROUP, groups.putuskan,       groups.member_needs, WRITES),
+)
+# fmt: on
+
+
+def _by_name() -> dict[str, tuple[Route, ...]]:
+    """The lines of each command; every command of the lexicon has one, and only they."""
+    out: dict[str, tuple[Route, ...]] = {}
+    for route in TABLE:
+        out[route.name] = (*out.get(route.name, ()), route)
+    words = {*COMMAND_WORDS, *GROUP_COMMAND_WORDS}
+    if set(out) != words:
+        raise ValueError(f"table and lexicon disagree: {sorted(set(out) ^ words)}")
+    return out
+
+
+_BY_NAME = _by_name()
+
+
+def resolve(message: ParsedMessage, person: Person | None) -> Route | Refusal | None:
+    """The line of the table that answers ``message`` from ``person`` (whom the address
+    belongs to), a refusal when the command is another role's, or None when the message is
+    not a command for them (it answers what is pending, or gets a hint)."""
+    command = message.command
+    if command is None:
+        return None
+    routes = _BY_NAME[command.name]
+    if message.in_group:
+        found = next((r for r in routes if r.audience is Audience.GROUP), None)
+        if found is not None or person is None:
+            return found
+    if person is None:
+        return next((r for r in routes if r.audience is Audience.NEWCOMER), None)
+    found = next((r for r in routes if r.audience.admits(person)), None)
+    if found is not None:
+        return found
+    key = next((r.audience.refusal for r in routes if r.audience.refusal), None)
+    return Refusal(key) if key is not None else None

@@ -1,0 +1,250 @@
+"""Every word the bot understands, in one place: commands, yes and no, none, skip and "same
+as last month", months, number words, weekdays and the words of a hari-buka phrase.
+
+Pure data; the parsers keep their logic and take their vocabulary from here
+(``conversations.commands``, ``conversations.periods``, ``conversations.numbers``,
+``conversations.programmes``, ``scoring.schedule``, ...). It lives in the lowest layer
+because ``scoring.schedule`` (and through it storage's CSV import and the command line)
+reads hari-buka phrases too. What the bot *says* (display names included) is the
+catalogue's, not this module's.
+
+Case: words answered on their own (commands, yes/no, none/some) are written in upper case,
+as the bot's own texts show them and as their parsers compare them (the typed word
+upper-cased); words read inside a phrase (months, numbers, weekdays, hari-buka phrases) in
+lower case, compared with the typed word case-folded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = [
+    "BIG_SCALES",
+    "COMMAND_WORDS",
+    "DATE_WORDS",
+    "DECIMAL_WORDS",
+    "DIGIT_MULTIPLIERS",
+    "EDIT_SKIP_WORDS",
+    "EVERY",
+    "EVERY_MONTH",
+    "EVERY_WORDS",
+    "GROUP_COMMAND_WORDS",
+    "HUNDREDS",
+    "LAST_WORDS",
+    "MONTHS",
+    "MONTH_WORD",
+    "MOVE_TO_WORDS",
+    "MOVE_WORDS",
+    "NEGATIVE_WORDS",
+    "NONE_ANSWERS",
+    "NONE_PHRASES",
+    "NOW_WORDS",
+    "NO_WORDS",
+    "NTH_PREFIX",
+    "ORDINALS",
+    "RELATIVE_MONTHS",
+    "SAME_WORDS",
+    "SE_WORDS",
+    "SKIP_WORDS",
+    "SOME_ANSWERS",
+    "TEENS",
+    "TENS",
+    "UNITS",
+    "WEEKDAYS",
+    "WEEKDAY_ALIASES",
+    "WEEK_WORDS",
+    "YES_WORDS",
+    "ZERO_WORDS",
+]
+
+# --- commands ---------------------------------------------------------------------------------
+#: Every chat command by its name (the first word or two-word phrase, as replies name it),
+#: with every word or phrase that names it. Telegram's spellings ("TIDAK_BUKA",
+#: "STOP_PENGINGAT") are words of their own. A two-word phrase is matched before the one-word
+#: names, so "STOP PENGINGAT" is never read as "STOP" (BATAL). Each name has its line in
+#: the command table (``conversations.table``).
+COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
+    "DAFTAR": ("DAFTAR", "REGISTRASI"),
+    "LAPOR": ("LAPOR", "LAPORAN"),
+    "LANJUT": ("LANJUT", "LANJUTKAN"),
+    "TIDAK BUKA": ("TIDAK BUKA", "TIDAK_BUKA", "TIDAKBUKA", "TUTUP"),
+    "UBAH": ("UBAH",),
+    "RIWAYAT": ("RIWAYAT",),
+    "PDF": ("PDF",),
+    "STATUS": ("STATUS",),
+    "BELUM": ("BELUM",),
+    "STRATA": ("STRATA",),
+    "POSYANDU": ("POSYANDU",),
+    "REKAP": ("REKAP",),
+    "LAGI": ("LAGI", "BERIKUTNYA"),
+    "BANTUAN": ("BANTUAN", "HELP", "?", "MENU", "TOLONG"),
+    "BATAL": ("BATAL", "BATALKAN", "STOP"),
+    "KEMBALI": ("KEMBALI", "BALIK", "ULANG"),
+    "START": ("START",),
+    "JADWAL": ("JADWAL",),
+    "STOP PENGINGAT": (
+        "STOP PENGINGAT",
+        "STOP_PENGINGAT",
+        "MATIKAN PENGINGAT",
+        "BERHENTI PENGINGAT",
+        "PENGINGAT STOP",
+        "PENGINGAT OFF",
+        "PENGINGAT MATI",
+    ),
+    "MULAI PENGINGAT": (
+        "MULAI PENGINGAT",
+        "MULAI_PENGINGAT",
+        "NYALAKAN PENGINGAT",
+        "PENGINGAT MULAI",
+        "PENGINGAT ON",
+        "PENGINGAT NYALA",
+    ),
+    "PENGINGAT": ("PENGINGAT",),
+}
+#: Commands for a chat group itself (link it to the area of whoever types it, or let it
+#: go): understood only in a group; elsewhere they are ordinary words.
+GROUP_COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
+    "SAMBUNGKAN": ("SAMBUNGKAN",),
+    "PUTUSKAN": ("PUTUSKAN",),
+}
+
+# --- answers ----------------------------------------------------------------------------------
+#: A one-word yes.
+YES_WORDS = frozenset({"YA", "Y", "IYA", "YES", "OK", "OKE", "BENAR", "BETUL", "SIMPAN", "SUDAH"})
+#: A one-word no.
+NO_WORDS = frozenset({"TIDAK", "T", "TDK", "NO", "BUKAN", "SALAH", "GAK", "ENGGAK", "NGGAK"})
+#: "None" as a whole answer to the extra-programme question.
+NONE_ANSWERS = frozenset(
+    {"-", "0", "TIDAK ADA", "TDK ADA", "NIHIL", "KOSONG", "BELUM ADA", "TIDAK_ADA"}
+)
+#: "Yes, there were some" without saying which (the names are asked for).
+SOME_ANSWERS = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
+#: Skips an optional question of the report.
+SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
+#: Clears an optional field in UBAH (today without "SKIP": kept as it is, a move only).
+EDIT_SKIP_WORDS = frozenset({"LEWATI", "-"})
+#: The same value as last month (or as the report being changed).
+SAME_WORDS = frozenset({"="})
+
+# --- months -----------------------------------------------------------------------------------
+#: Month names, their short forms and other spellings -> month number.
+MONTHS: Mapping[str, int] = {
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "pebruari": 2,
+    "peb": 2,
+    "maret": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "agustus": 8,
+    "agu": 8,
+    "agust": 8,
+    "agt": 8,
+    "ags": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "okto": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "nopember": 11,
+    "nop": 11,
+    "desember": 12,
+    "des": 12,
+    "dec": 12,
+}
+#: "bulan ini", "bulan lalu": the word for month, and what after it means how many months back.
+MONTH_WORD = "bulan"
+RELATIVE_MONTHS: Mapping[str, int] = {"ini": 0, "lalu": 1}
+#: This month, said alone.
+NOW_WORDS = frozenset({"ini", "sekarang"})
+
+# --- numbers ----------------------------------------------------------------------------------
+UNITS: Mapping[str, int] = {
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+}
+#: Numbers in one "se-" word (se- = one).
+SE_WORDS: Mapping[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
+#: After a unit: "dua belas" (12), "dua puluh" (20), "dua ratus" (200).
+TEENS = "belas"
+TENS = "puluh"
+HUNDREDS = "ratus"
+#: Scales above the hundreds, largest first, with their "se-" form ("sejuta" = 1 juta).
+BIG_SCALES: tuple[tuple[str, str | None, int], ...] = (
+    ("triliun", "setriliun", 10**12),
+    ("miliar", "semiliar", 10**9),
+    ("milyar", "semilyar", 10**9),
+    ("juta", "sejuta", 10**6),
+    ("ribu", "seribu", 10**3),
+)
+ZERO_WORDS = frozenset({"nol", "kosong", "nihil"})
+#: After digits: "5 rb", "2 juta".
+DIGIT_MULTIPLIERS: Mapping[str, int] = {
+    "ribu": 1000,
+    "rb": 1000,
+    "ratus": 100,
+    "juta": 10**6,
+    "jt": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "triliun": 10**12,
+}
+NEGATIVE_WORDS = frozenset({"minus", "negatif"})
+#: Fractions: never a count.
+DECIMAL_WORDS = frozenset({"koma", "setengah", "seperempat"})
+#: Phrases meaning "none" where a count is asked (when the text holds no number at all).
+NONE_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("tidak", "ada"),
+    ("tdk", "ada"),
+    ("gak", "ada"),
+    ("ga", "ada"),
+    ("nggak", "ada"),
+    ("belum", "ada"),
+    ("tak", "ada"),
+)
+
+# --- weekdays and hari-buka phrases -------------------------------------------------------------
+#: Weekday names, Monday first (``date.weekday()`` order).
+WEEKDAYS: tuple[str, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+WEEKDAY_ALIASES: Mapping[str, str] = {"jum'at": "jumat", "ahad": "minggu"}
+#: "selasa kedua": the nth weekday of the month.
+ORDINALS: Mapping[str, int] = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "keempat": 4}
+#: "selasa terakhir": the last one of the month.
+LAST_WORDS: tuple[str, ...] = ("terakhir", "akhir")
+#: "selasa minggu ke-2": the word for week, before the ordinal.
+WEEK_WORDS: tuple[str, ...] = ("minggu", "pekan")
+#: "selasa ke-2": the nth (1-4) weekday of the month.
+NTH_PREFIX = "ke"
+#: "setiap selasa ke-2", "tiap selasa ke-2"; before a date only :data:`EVERY`
+#: ("setiap tanggal 12").
+EVERY_WORDS: tuple[str, ...] = ("setiap", "tiap")
+EVERY = "setiap"
+#: "tanggal 12 setiap bulan".
+EVERY_MONTH = "setiap bulan"
+#: "tanggal 12": a day of the month.
+DATE_WORDS: tuple[str, ...] = ("tanggal", "tgl", "tgl.")
+#: "pindah 2026-12-15": a one-off move of that month's hari buka.
+MOVE_WORDS: tuple[str, ...] = ("pindah", "geser")
+#: "pindah ke 2026-12-15", "pindah tanggal 15-12-2026": words allowed between.
+MOVE_TO_WORDS: tuple[str, ...] = ("ke", *DATE_WORDS)
