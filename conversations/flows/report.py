@@ -20,6 +20,7 @@ from conversations.reports import draft_report, offer, rare_due, rule_context
 from conversations.session import Draft, Prefill, Session, Stage
 from scoring import MonthReport, Period, Problem, check_answer, check_report
 from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, RARE_FIELDS
+from scoring.lexicon import SAME_WORDS, SKIP_WORDS
 
 __all__ = [
     "answer",
@@ -32,7 +33,6 @@ __all__ = [
     "soft_key",
 ]
 
-_SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 
 
 def soft_key(problem: Problem) -> str:
@@ -224,7 +224,7 @@ def _strip_field_name(answer: str, field: str) -> str:
 
 def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     data = posyandu_of(ctx)
-    if answer == "=":
+    if answer in SAME_WORDS:
         found = offer(data, draft, LIST_FIELD)
         if found is None or not isinstance(found.value, tuple):
             return _ask_again(ctx, session, draft, say("answer.programme_bad"))
@@ -243,13 +243,13 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
     data = posyandu_of(ctx)
     spec = FIELD_BY_ID[field]
     value: int | NumberProblem
-    if answer == "=":
+    if answer in SAME_WORDS:
         found = offer(data, draft, field)
         if found is None or not isinstance(found.value, int):
             example = say(f"example.{field}")
             return _ask_again(ctx, session, draft, say("answer.no_offer", example=example))
         value = found.value
-    elif answer.upper() in _SKIP_WORDS:
+    elif answer.upper() in SKIP_WORDS:
         if not spec.optional:
             example = say(f"example.{field}")
             return _ask_again(ctx, session, draft, say("answer.not_optional", example=example))
