@@ -456,15 +456,16 @@ def test_report_command(
 def test_report_command_without_fonts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The fonts are package data; an installation that lost them writes no file."""
     _prepare_demo(tmp_path / "cmd.db")
     monkeypatch.setenv("POSYANDU_DB", str(tmp_path / "cmd.db"))
     empty = tmp_path / "no-fonts"
     empty.mkdir()
-    monkeypatch.setattr(bot.pdf.base, "FONT_DIRS", (empty,))
+    monkeypatch.setattr(bot.pdf.base, "FONT_DIR", empty)
     for args in (["--posyandu", "MWR01"], ["--area", "21.71.05"]):
         out = tmp_path / "r.pdf"
         assert main(["report", *args, "--period", "2026-10", "-o", str(out)]) == 2
         assert not out.exists() and not list(tmp_path.glob("*.part"))
         err = capsys.readouterr().err
-        assert "no report written: DejaVu Sans not found" in err
-        assert str(empty) in err and "fonts-dejavu-core" in err
+        assert "no report written: font files missing from the installation: " in err
+        assert str(empty / "DejaVuSans.ttf") in err and "reinstall Posyandu Bot" in err
