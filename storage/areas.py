@@ -111,8 +111,10 @@ async def area_by_code(conn: Connection, code: str) -> Area | None:
     to it but for case; several such codes (and no exact one): None, never a guess."""
     found = await _area_exact(conn, code)
     if found is None:
-        rows = await conn.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM areas WHERE code = ? COLLATE NOCASE LIMIT 2", (code,)
+        rows = list(
+            await conn.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM areas WHERE code = ? COLLATE NOCASE LIMIT 2", (code,)
+            )
         )
         found = _area(rows[0]) if len(rows) == 1 else None
     return found

@@ -86,8 +86,11 @@ async def posyandu_by_code(conn: Connection, code: str) -> Posyandu | None:
     when the exact one finds nothing."""
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM posyandu WHERE code = ?", (code,))
     if row is None:
-        rows = await conn.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM posyandu WHERE code = ? COLLATE NOCASE LIMIT 2", (code,)
+        rows = list(
+            await conn.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM posyandu WHERE code = ? COLLATE NOCASE LIMIT 2",
+                (code,),
+            )
         )
         row = rows[0] if len(rows) == 1 else None
     return _posyandu(row) if row else None
