@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -460,7 +461,9 @@ def test_report_command_without_data(
     included); for an area, a month that has not begun, or no report under it in the 12 months
     to the month. The month under way with nobody reported yet is still summarised."""
     now = datetime.now(UTC)  # the command reads the real clock: the demo is seeded to it
-    this_month = Period(now.year, now.month)
+    this_month = Period(now.year, now.month)  # the demo's reports end the month before
+    local = now.astimezone(ZoneInfo("Asia/Jakarta"))  # the demo posyandu's zone
+    begun = Period(local.year, local.month)  # this_month, or the next on a month's last night
 
     async def prepare() -> None:
         async with await Database.open(tmp_path / "now.db") as database:
@@ -470,10 +473,10 @@ def test_report_command_without_data(
     monkeypatch.setenv("POSYANDU_DB", str(tmp_path / "now.db"))
     capsys.readouterr()
     for args in (
-        ["--area", "21.71.05", "--period", str(this_month.shift(1))],
-        ["--area", "21.71.05", "--period", str(this_month.shift(5))],
+        ["--area", "21.71.05", "--period", str(begun.shift(1))],
+        ["--area", "21.71.05", "--period", str(begun.shift(5))],
         ["--area", "21.71", "--period", str(this_month.shift(-13))],
-        ["--posyandu", "MWR01", "--period", str(this_month.shift(1))],
+        ["--posyandu", "MWR01", "--period", str(begun.shift(1))],
         ["--posyandu", "MWR01", "--period", str(this_month)],
     ):
         out = tmp_path / "none.pdf"
