@@ -48,7 +48,7 @@ class FontMissing(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Family:
-    #: The name given to fpdf2 (``set_font``); lower case, no "b" or "i" suffix confusion.
+    #: The family name given to fpdf2 (``add_font``, ``set_font``).
     name: str
     regular: str
     #: The bold file; None when the family has none (bold text then uses the regular).
