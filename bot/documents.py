@@ -67,7 +67,17 @@ _SAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
 class DocumentNotFound(LookupError):
-    """An unknown posyandu or area, or a period with no data; the message says which."""
+    """An unknown posyandu or area, or a period with no data; the message says which.
+
+    No data: for a posyandu's monthly report, no report of that posyandu for the month; for an
+    area summary, no report of any posyandu under the area in the 12 months through the month,
+    or a month that has not begun yet in any of its posyandu's time zones (nobody can have
+    reported it: the summary would only say "0 of N")."""
+
+
+def _month_now(now: datetime, zones: set[ZoneInfo]) -> Period:
+    """The latest month that has begun in any of ``zones`` at ``now``."""
+    return max(Period(local.year, local.month) for local in (now.astimezone(z) for z in zones))
 
 
 async def render_document(
@@ -254,11 +264,20 @@ async def _area(
         members = await posyandu_under(conn, area)
         if not members:
             raise DocumentNotFound(f"area {area.code} has no posyandu")
+        current = _month_now(now, {p.tz for p in members})
+        if period > current:
+            raise DocumentNotFound(
+                f"area {area.code} has no reports for {period}: that month has not begun "
+                f"(it is {current} in the area)"
+            )
         stored = await stored_reports_for_posyandu_ids(
             conn, [p.id for p in members], period.shift(1 - scoring.window_months), period
         )
         if not any(stored.values()):
-            raise DocumentNotFound(f"area {area.code} has no reports in the 12 months to {period}")
+            raise DocumentNotFound(
+                f"area {area.code} has no reports in the {scoring.window_months} months "
+                f"to {period}"
+            )
         desas = {a.id: a.name for a in await areas_under(conn, area, Level.DESA)}
         if area.level is Level.DESA:
             desas[area.id] = area.name

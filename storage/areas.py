@@ -106,6 +106,21 @@ def _area(row: Row) -> Area:
 
 
 async def area_by_code(conn: Connection, code: str) -> Area | None:
+    """The area an operator names by ``code``, whatever its case, as
+    :func:`storage.posyandu.posyandu_by_code`: an exact match wins, else the one code equal
+    to it but for case; several such codes (and no exact one): None, never a guess."""
+    found = await _area_exact(conn, code)
+    if found is None:
+        rows = list(
+            await conn.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM areas WHERE code = ? COLLATE NOCASE LIMIT 2", (code,)
+            )
+        )
+        found = _area(rows[0]) if len(rows) == 1 else None
+    return found
+
+
+async def _area_exact(conn: Connection, code: str) -> Area | None:
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM areas WHERE code = ?", (code,))
     return _area(row) if row else None
 
@@ -172,7 +187,7 @@ async def upsert_area(
         raise ValueError("only a provinsi has no parent")
     if parent is not None and parent.level.depth != level.depth - 1:
         raise ValueError(f"a {level.value} must be under a {list(Level)[level.depth - 1].value}")
-    existing = await area_by_code(tx, code)
+    existing = await _area_exact(tx, code)  # an import matches codes exactly
     parent_id = parent.id if parent else None
     if existing is not None and existing.level is not level and await _has_members(tx, existing):
         raise ValueError(

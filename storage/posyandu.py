@@ -77,7 +77,22 @@ def valid_timezone(name: str) -> bool:
 
 
 async def posyandu_by_code(conn: Connection, code: str) -> Posyandu | None:
+    """The posyandu an operator names by ``code``, whatever its case ("mwr01" is MWR01).
+
+    A code stored exactly as given wins. Otherwise the one code equal to it but for case
+    (ASCII; codes are ASCII); when two or more stored codes differ from it only by case (MWR01
+    and Mwr01, typed as mwr01), none is chosen: None, as for an unknown code, never a guess.
+    The case-blind look-up scans the table (the unique index is case-sensitive); it runs only
+    when the exact one finds nothing."""
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM posyandu WHERE code = ?", (code,))
+    if row is None:
+        rows = list(
+            await conn.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM posyandu WHERE code = ? COLLATE NOCASE LIMIT 2",
+                (code,),
+            )
+        )
+        row = rows[0] if len(rows) == 1 else None
     return _posyandu(row) if row else None
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
+import io
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from bot.commands._common import OK, UsageError, open_database, run_with_settings, say
@@ -51,15 +52,32 @@ def register(sub: Any) -> None:
             + ", ".join(COLUMNS)
             + ". stratum is the 12-month stratum at that month (pratama, madya, purnama, "
             "mandiri; empty when the reports break a hard rule — a warning goes to stderr). "
-            f"CSV: a header line; unknown values empty; buka 1 or 0; {LIST_FIELD} as a "
-            'JSON list (["BKB"], [] for none). JSON: one array of objects, unknown values '
-            "null. Inactive posyandu are included."
+            f"CSV: a header line; unknown values empty; buka 1 or 0; {LIST_FIELD} as the "
+            f"names joined by '; ' (BKB; TOGA), {NO_NAMES} for none; a text cell that "
+            "begins with =, +, -, @, a tab or a carriage return is written quoted after a "
+            "single quote ('=...), so that a spreadsheet shows it as text and never runs it "
+            "as a formula (CSV injection); counts stay numbers. --excel writes what a "
+            "spreadsheet in an Indonesian locale (Excel, LibreOffice) opens directly: cells "
+            "separated by ';', UTF-8 with a byte order mark, CRLF line ends. JSON: one array "
+            f"of objects, unknown values null, {LIST_FIELD} a list of names ([] for none). "
+            "Inactive posyandu are included."
         ),
     )
     parser.add_argument("--area", metavar="CODE", help="only posyandu under this area")
     parser.add_argument("--from", dest="first", metavar="YYYY-MM", type=_period, help="first month")
     parser.add_argument("--to", dest="last", metavar="YYYY-MM", type=_period, help="last month")
     parser.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    parser.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        metavar="SEP",
+        help="CSV cell separator, ',' or ';' (default ',', with --excel ';')",
+    )
+    parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for a spreadsheet in an Indonesian locale: ';', UTF-8 with BOM, CRLF",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -98,20 +116,38 @@ def _rows(
             }
 
 
+#: How a CSV cell writes an empty list (no programme): empty means unknown.
+NO_NAMES = "none"
+#: What makes a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvStyle:
+    delimiter: str = ","
+    line_end: str = "\n"
+    #: A UTF-8 byte order mark first, so that Excel reads the file as UTF-8.
+    bom: bool = False
+
+
+EXCEL = CsvStyle(delimiter=";", line_end="\r\n", bom=True)
+
+
 class _Writer:
-    def __init__(self, out: TextIO, form: str) -> None:
-        self.out, self.form, self.count = out, form, 0
-        self.csv = csv.writer(out, lineterminator="\n")
+    def __init__(self, out: TextIO, form: str, style: CsvStyle) -> None:
+        self.out, self.form, self.style, self.count = out, form, style, 0
 
     def start(self) -> None:
         if self.form == "csv":
-            self.csv.writerow(COLUMNS)
+            if self.style.bom:
+                self.out.write("\ufeff")
+            self._line([(c, False) for c in COLUMNS])
         else:
             self.out.write("[")
 
     def row(self, row: dict[str, Any]) -> None:
         if self.form == "csv":
-            self.csv.writerow([_cell(row[c]) for c in COLUMNS])
+            self._line([_cell(row[c]) for c in COLUMNS])
         else:
             self.out.write(",\n" if self.count else "\n")
             self.out.write(json.dumps(row, ensure_ascii=False))
@@ -122,15 +158,32 @@ class _Writer:
             self.out.write("\n]\n" if self.count else "]\n")
         self.out.flush()
 
+    def _line(self, cells: Sequence[tuple[str, bool]]) -> None:
+        d = self.style.delimiter
+        self.out.write(d.join(_field(t, quote, d) for t, quote in cells) + self.style.line_end)
 
-def _cell(value: Any) -> str:
+
+def _cell(value: Any) -> tuple[str, bool]:
+    """A value as CSV text, and whether it must be quoted whatever it holds: numbers as
+    they are; text that a spreadsheet would take for a formula after a single quote."""
     if value is None:
-        return ""
+        return "", False
     if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        return ("1" if value else "0"), False
+    if isinstance(value, int):
+        return str(value), False
+    text = ("; ".join(value) or NO_NAMES) if isinstance(value, list) else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text, True
+    return text, False
+
+
+def _field(text: str, quote: bool, delimiter: str) -> str:
+    """RFC 4180: quoted (inner quotes doubled) when asked or when it holds the delimiter, a
+    quote or a line break."""
+    if quote or delimiter in text or any(c in text for c in '"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 async def _posyandu(conn: Connection, area_code: str | None) -> list[Posyandu]:
@@ -148,29 +201,49 @@ def run(args: argparse.Namespace) -> int:
     if first > last:
         say(f"--from {first} is after --to {last}")
         return 2
+    if args.format != "csv" and (args.excel or args.delimiter):
+        say("--excel and --delimiter apply to --format csv only")
+        return 2
+    style = EXCEL if args.excel else CsvStyle()
+    if args.delimiter:
+        style = replace(style, delimiter=args.delimiter)
 
     async def work(settings: Settings) -> int:
-        writer = _Writer(sys.stdout, args.format)
-        db = await open_database(settings)
+        if not args.excel:
+            return await _export(
+                settings, _Writer(sys.stdout, args.format, style), args, first, last
+            )
+        # Bytes exactly as written: UTF-8 whatever the locale, CRLF untranslated.
+        sys.stdout.flush()
+        raw = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
-            async with db.read() as conn:
-                await conn.execute("BEGIN")  # one snapshot for the whole export
-                posyandu = await _posyandu(conn, args.area)
-                desas = await areas_by_ids(conn, {p.desa_id for p in posyandu})
-                desa_codes = {i: a.code for i, a in desas.items()}
-                since = _window_start(first, settings.stratum_window_months)
-                writer.start()
-                for start in range(0, len(posyandu), _CHUNK):
-                    chunk = posyandu[start : start + _CHUNK]
-                    reports = await reports_for_posyandu_ids(
-                        conn, [p.id for p in chunk], since, last
-                    )
-                    for row in _rows(chunk, desa_codes, reports, first, settings):
-                        writer.row(row)
-                writer.end()
+            return await _export(settings, _Writer(raw, args.format, style), args, first, last)
         finally:
-            await db.close()
-        say(f"exported {writer.count} report{'s' if writer.count != 1 else ''}")
-        return OK
+            raw.flush()
+            raw.detach()  # sys.stdout's buffer stays open
 
     return run_with_settings(work)
+
+
+async def _export(
+    settings: Settings, writer: _Writer, args: argparse.Namespace, first: Period, last: Period
+) -> int:
+    db = await open_database(settings)
+    try:
+        async with db.read() as conn:
+            await conn.execute("BEGIN")  # one snapshot for the whole export
+            posyandu = await _posyandu(conn, args.area)
+            desas = await areas_by_ids(conn, {p.desa_id for p in posyandu})
+            desa_codes = {i: a.code for i, a in desas.items()}
+            since = _window_start(first, settings.stratum_window_months)
+            writer.start()
+            for start in range(0, len(posyandu), _CHUNK):
+                chunk = posyandu[start : start + _CHUNK]
+                reports = await reports_for_posyandu_ids(conn, [p.id for p in chunk], since, last)
+                for row in _rows(chunk, desa_codes, reports, first, settings):
+                    writer.row(row)
+            writer.end()
+    finally:
+        await db.close()
+    say(f"exported {writer.count} report{'s' if writer.count != 1 else ''}")
+    return OK

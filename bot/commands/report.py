@@ -25,7 +25,9 @@ def register(sub: Any) -> None:
         description=(
             "Write the PDF a kader or supervisor would receive: the monthly report of one "
             "posyandu (--posyandu CODE) or the summary of an area (--area CODE) for a month. "
-            "An unknown code or a month with no data exits 2 and writes no file."
+            "An unknown code or a month with no data exits 2 and writes no file; no data: for "
+            "a posyandu, no report of that month; for an area, a month that has not begun, or "
+            "no report under the area in the 12 months to it."
         ),
     )
     which = parser.add_mutually_exclusive_group(required=True)

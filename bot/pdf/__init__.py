@@ -1,8 +1,8 @@
 """PDF reports (fpdf2): the posyandu's month and the area summary, for a phone screen.
 
 Rendering is pure and synchronous (view models in, bytes out); the service runs it in a worker
-thread. Fonts: DejaVu Sans from Debian's fonts-dejavu-core, found at run time and embedded as
-subsets (Indonesian names may carry characters outside Latin-1); a clear error when absent.
+thread. Fonts travel with the package (bot/pdf/fonts/, see bot/pdf/base.py): DejaVu Sans, with
+fallbacks for Cyrillic, Arabic/Jawi and Chinese names, embedded as subsets.
 """
 
 from bot.pdf.area import render_area_summary

@@ -1,27 +1,30 @@
-"""The page: fonts, metadata, colours, the footer with the verification code."""
+"""The page: fonts, metadata, colours, the footer with the verification code.
+
+Fonts travel with the package (``bot/pdf/fonts/``, reduced from Debian's packages by
+``bot/pdf/fontbuild.py``; licences beside them): DejaVu Sans for Latin, loaded for every PDF,
+and fallbacks loaded only by a PDF that prints their characters: the rest of DejaVu (Greek,
+Cyrillic, Hebrew, Vietnamese...), Noto Sans Arabic (Arabic, Jawi, Pegon) and Droid Sans
+Fallback (8,836 common Han characters). A character none of them has (an emoji) is left out;
+text in a right-to-left or joined script is shaped (HarfBuzz) and laid out by the bidi
+algorithm, other text is not, which keeps the common case as fast as before.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from conversations.catalogue import say
 
-__all__ = ["COLOURS", "FontMissing", "ReportPDF", "find_fonts"]
+__all__ = ["COLOURS", "FONT_DIR", "FontMissing", "ReportPDF", "find_fonts", "printable"]
 
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/local/share/fonts/dejavu"),
-)
+FONT_DIR = Path(__file__).with_name("fonts")
 
 COLOURS: dict[str, tuple[int, int, int]] = {
     "ink": (33, 37, 41),
@@ -43,48 +46,102 @@ class FontMissing(RuntimeError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class Family:
+    #: The family name given to fpdf2 (``add_font``, ``set_font``).
+    name: str
+    regular: str
+    #: The bold file; None when the family has none (bold text then uses the regular).
+    bold: str | None
+
+
+MAIN = Family("DejaVu", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+#: In the order they are tried for a character the main font lacks.
+FALLBACKS = (
+    Family("DejaVuExtra", "DejaVuSans-Extra.ttf", "DejaVuSans-Extra-Bold.ttf"),
+    Family("NotoArabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    Family("DroidHan", "DroidSansFallback-Han.ttf", None),
+)
+FAMILIES = (MAIN, *FALLBACKS)
+
+
 def find_fonts() -> tuple[Path, Path]:
-    """DejaVu Sans regular and bold from Debian's fonts-dejavu-core, reduced (once, cached on
-    disk) to the scripts Indonesian names and our text use: parsing the full 740 KB fonts for
-    every PDF would cost more than drawing it."""
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            return _reduced(regular), _reduced(bold)
-    raise FontMissing(
-        "DejaVu Sans not found (looked in "
-        + ", ".join(str(d) for d in FONT_DIRS)
-        + "); install Debian's fonts-dejavu-core"
+    """The main font's regular and bold files; :class:`FontMissing` when any font of the
+    package is absent (a broken installation)."""
+    missing = [
+        FONT_DIR / name
+        for family in FAMILIES
+        for name in (family.regular, family.bold)
+        if name is not None and not (FONT_DIR / name).is_file()
+    ]
+    if missing:
+        raise FontMissing(
+            "font files missing from the installation: "
+            + ", ".join(str(p) for p in missing)
+            + "; reinstall Posyandu Bot"
+        )
+    assert MAIN.bold is not None
+    return FONT_DIR / MAIN.regular, FONT_DIR / MAIN.bold
+
+
+@lru_cache(maxsize=16)
+def _cmap(path: Path) -> frozenset[int]:
+    return frozenset(TTFont(str(path), lazy=True).getBestCmap())
+
+
+@lru_cache(maxsize=4)
+def _coverage(folder: Path) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
+    """The characters of the main font (in both weights) and of each fallback family."""
+
+    def family(f: Family) -> frozenset[int]:
+        return frozenset.intersection(
+            *(_cmap(folder / name) for name in (f.regular, f.bold) if name is not None)
+        )
+
+    return family(MAIN), tuple(family(f) for f in FALLBACKS)
+
+
+#: Parts of emoji sequences: variation selectors, the zero-width joiner, the keycap mark,
+#: skin tones and tag characters; left out with the emoji they belong to.
+EMOJI_PARTS = frozenset(
+    [0x200D, 0x20E3, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400), *range(0xE0020, 0xE0080)]
+)
+
+
+def _shaped(u: int) -> bool:
+    """Whether a character needs the shaping engine: right-to-left and joined scripts
+    (Hebrew, Arabic and its extensions and presentation forms) and the bidi controls."""
+    return (
+        0x0590 <= u <= 0x08FF
+        or 0xFB1D <= u <= 0xFEFF
+        or 0x200E <= u <= 0x200F
+        or 0x202A <= u <= 0x202E
+        or 0x2066 <= u <= 0x2069
     )
 
 
-#: Latin (with the extensions), punctuation, arrows, bullets and geometric shapes.
-UNICODES: tuple[range, ...] = (
-    range(0x20, 0x250),
-    range(0x2000, 0x2070),
-    range(0x20A0, 0x20C0),
-    range(0x2190, 0x2200),
-    range(0x25A0, 0x2600),
-)
-CACHE = Path(tempfile.gettempdir()) / "posyandu-bot-fonts"
-
-
-@lru_cache(maxsize=8)
-def _reduced(source: Path) -> Path:
-    stat = source.stat()
-    key = hashlib.sha256(f"{source}|{stat.st_size}|{stat.st_mtime_ns}|v1".encode()).hexdigest()
-    target = CACHE / f"{source.stem}-{key[:16]}.ttf"
-    if target.exists():
-        return target
-    font = TTFont(str(source))
-    subsetter = Subsetter(Options(layout_features=["*"], name_IDs=["*"], notdef_outline=True))
-    subsetter.populate(unicodes=[u for r in UNICODES for u in r])
-    subsetter.subset(font)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".{os.getpid()}.part")
-    font.save(str(tmp))
-    tmp.replace(target)
-    return target
+def printable(text: str, covered: frozenset[int] | None = None) -> str:
+    """``text`` in NFC without the characters no font of ours has (emoji and their joiners),
+    without leaving a double space where one stood: "Mawar 🌸" prints "Mawar"."""
+    if covered is None:
+        main, fallbacks = _coverage(FONT_DIR)
+        covered = main.union(*fallbacks)
+    text = unicodedata.normalize("NFC", text)
+    out: list[str] = []
+    dropped = False
+    for c in text:
+        u = ord(c)
+        if c != "\n" and (u not in covered or u in EMOJI_PARTS):
+            dropped = True
+            continue
+        if c == " " and dropped and (not out or out[-1] == " "):
+            continue
+        out.append(c)
+        dropped = False
+    if dropped:
+        while out and out[-1] == " ":
+            out.pop()
+    return "".join(out)
 
 
 class ReportPDF(FPDF):
@@ -93,8 +150,12 @@ class ReportPDF(FPDF):
     ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         regular, bold = find_fonts()
-        self.add_font("DejaVu", "", str(regular))
-        self.add_font("DejaVu", "B", str(bold))
+        self.add_font(MAIN.name, "", regular)
+        self.add_font(MAIN.name, "B", bold)
+        self._main, self._fallbacks = _coverage(FONT_DIR)
+        self._covered = self._main.union(*self._fallbacks)
+        #: The fallback families added so far (only those this document has needed).
+        self._loaded: list[str] = []
         self.generated_at = generated_at
         self.verification = verification
         #: A line above the footer on every page (what the verification code is made of).
@@ -137,3 +198,37 @@ class ReportPDF(FPDF):
     def para(self, text: str, size: float = 11, bold: bool = False) -> None:
         self.set_font("DejaVu", "B" if bold else "", size)
         self.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+
+    def normalize_text(self, text: str) -> str:
+        """Called by fpdf2 for every text it measures or draws, before it splits the text
+        into fragments: drops what no font has, loads the fallback fonts the text needs, and
+        turns shaping on for this text only when its script needs it."""
+        text = super().normalize_text(text)
+        if text.isascii() and text.isprintable():
+            self._configure(shaping=False, fallback=False)
+            return text
+        if unicodedata.is_normalized("NFC", text) and self._main.issuperset(map(ord, text)):
+            # Latin with accents, bullets and arrows: the main font has every character.
+            self._configure(shaping=any(_shaped(ord(c)) for c in text), fallback=False)
+            return text
+        text = printable(text, self._covered)
+        needs = [u for u in map(ord, text) if u not in self._main and u != 10]
+        added = False
+        for family, chars in zip(FALLBACKS, self._fallbacks, strict=True):
+            if family.name not in self._loaded and any(u in chars for u in needs):
+                self.add_font(family.name, "", FONT_DIR / family.regular)
+                if family.bold is not None:
+                    self.add_font(family.name, "B", FONT_DIR / family.bold)
+                self._loaded.append(family.name)
+                added = True
+        if added:
+            # Bold text in a family without bold (Han) takes its regular: exact_match=False.
+            self.set_fallback_fonts(self._loaded, exact_match=False)
+        self._configure(shaping=any(_shaped(ord(c)) for c in text), fallback=bool(needs))
+        return text
+
+    def _configure(self, *, shaping: bool, fallback: bool) -> None:
+        if shaping != bool(self.text_shaping):
+            self.set_text_shaping(shaping)
+        if fallback != bool(self._fallback_font_ids):
+            self.set_fallback_fonts(self._loaded if fallback else [], exact_match=False)

@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -453,18 +454,58 @@ def test_report_command(
     assert "no report written" in capsys.readouterr().err
 
 
+def test_report_command_without_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No data, exit 2 and no file: a posyandu's month it has not reported (a month to come
+    included); for an area, a month that has not begun, or no report under it in the 12 months
+    to the month. The month under way with nobody reported yet is still summarised."""
+    now = datetime.now(UTC)  # the command reads the real clock: the demo is seeded to it
+    this_month = Period(now.year, now.month)  # the demo's reports end the month before
+    local = now.astimezone(ZoneInfo("Asia/Jakarta"))  # the demo posyandu's zone
+    begun = Period(local.year, local.month)  # this_month, or the next on a month's last night
+
+    async def prepare() -> None:
+        async with await Database.open(tmp_path / "now.db") as database:
+            await seed_demo(database, now)
+
+    asyncio.run(prepare())
+    monkeypatch.setenv("POSYANDU_DB", str(tmp_path / "now.db"))
+    capsys.readouterr()
+    for args in (
+        ["--area", "21.71.05", "--period", str(begun.shift(1))],
+        ["--area", "21.71.05", "--period", str(begun.shift(5))],
+        ["--area", "21.71", "--period", str(this_month.shift(-13))],
+        ["--posyandu", "MWR01", "--period", str(begun.shift(1))],
+        ["--posyandu", "MWR01", "--period", str(this_month)],
+    ):
+        out = tmp_path / "none.pdf"
+        assert main(["report", *args, "-o", str(out)]) == 2, args
+        assert not out.exists() and not list(tmp_path.glob("*.part"))
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        lines = captured.err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("no report written: "), args
+        assert lines[0].isascii(), lines
+    # The month under way: nobody has reported yet, and the supervisor sees who has not.
+    out = tmp_path / "now.pdf"
+    assert main(["report", "--area", "21.71.05", "--period", str(this_month), "-o", str(out)]) == 0
+    assert "Sudah lapor: 0 dari 6 posyandu (0%)" in text_of(out.read_bytes())
+
+
 def test_report_command_without_fonts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The fonts are package data; an installation that lost them writes no file."""
     _prepare_demo(tmp_path / "cmd.db")
     monkeypatch.setenv("POSYANDU_DB", str(tmp_path / "cmd.db"))
     empty = tmp_path / "no-fonts"
     empty.mkdir()
-    monkeypatch.setattr(bot.pdf.base, "FONT_DIRS", (empty,))
+    monkeypatch.setattr(bot.pdf.base, "FONT_DIR", empty)
     for args in (["--posyandu", "MWR01"], ["--area", "21.71.05"]):
         out = tmp_path / "r.pdf"
         assert main(["report", *args, "--period", "2026-10", "-o", str(out)]) == 2
         assert not out.exists() and not list(tmp_path.glob("*.part"))
         err = capsys.readouterr().err
-        assert "no report written: DejaVu Sans not found" in err
-        assert str(empty) in err and "fonts-dejavu-core" in err
+        assert "no report written: font files missing from the installation: " in err
+        assert str(empty / "DejaVuSans.ttf") in err and "reinstall Posyandu Bot" in err

@@ -263,7 +263,7 @@ def test_export_csv(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path:
         "21.71.01.1001",
         "1",
     )
-    assert (first["s"], first["d"], first["program_tambahan"]) == ("48", "40", '["BKB"]')
+    assert (first["s"], first["d"], first["program_tambahan"]) == ("48", "40", "BKB")
     p2 = [r for r in rows if r["posyandu_code"] == "P2"]
     assert len(p2) == 1
     assert (p2[0]["buka"], p2[0]["t2"], p2[0]["program_tambahan"], p2[0]["stratum"]) == (
