@@ -25,7 +25,6 @@ __all__ = [
     "now",
     "open_database",
     "run_with_settings",
-    "say",
     "tell",
 ]
 
@@ -42,11 +41,6 @@ def tell(message: str) -> None:
     """One operator message on stderr (not the catalogue's ``say``, which words the bot's
     replies)."""
     print(message, file=sys.stderr, flush=True)
-
-
-#: The old name, still imported by ``bot/commands/export.py`` (another branch's file); goes
-#: once that file imports ``tell``.
-say = tell
 
 
 def now() -> datetime:

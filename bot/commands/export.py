@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
-from bot.commands._common import OK, UsageError, open_database, run_with_settings, say
+from bot.commands._common import OK, UsageError, open_database, run_with_settings, tell
 from bot.settings import Settings
 from scoring import REPORT_FIELDS, InvalidReportError, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
@@ -104,7 +104,7 @@ def _rows(
             try:
                 stratum: str | None = stratum_of(inside, report.period, scoring).stratum.value
             except InvalidReportError as exc:
-                say(f"posyandu {posyandu.code} {report.period}: no stratum: {exc}")
+                tell(f"posyandu {posyandu.code} {report.period}: no stratum: {exc}")
                 stratum = None
             yield {
                 "posyandu_code": posyandu.code,
@@ -199,10 +199,10 @@ def run(args: argparse.Namespace) -> int:
     first: Period = args.first or _EARLIEST
     last: Period = args.last or _LATEST
     if first > last:
-        say(f"--from {first} is after --to {last}")
+        tell(f"--from {first} is after --to {last}")
         return 2
     if args.format != "csv" and (args.excel or args.delimiter):
-        say("--excel and --delimiter apply to --format csv only")
+        tell("--excel and --delimiter apply to --format csv only")
         return 2
     style = EXCEL if args.excel else CsvStyle()
     if args.delimiter:
@@ -245,5 +245,5 @@ async def _export(
             writer.end()
     finally:
         await db.close()
-    say(f"exported {writer.count} report{'s' if writer.count != 1 else ''}")
+    tell(f"exported {writer.count} report{'s' if writer.count != 1 else ''}")
     return OK
