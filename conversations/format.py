@@ -6,7 +6,6 @@ import math
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
-from conversations.periods import format_period_short
 
 __all__ = [
     "choice_list",
@@ -17,11 +16,7 @@ __all__ = [
     "percent",
     "percent_of_target",
     "short_date",
-    "short_month",
 ]
-
-short_month = format_period_short
-
 
 def percent(value: float | None) -> str:
     """ "80%"; "-" when not computable."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from conversations.catalogue import say
 from conversations.commands import normalise
@@ -15,7 +14,6 @@ from conversations.replies import Reply, Text
 from conversations.session import Session
 
 __all__ = [
-    "clear_pages",
     "done",
     "match_choice",
     "posyandu_of",
@@ -64,7 +62,3 @@ def sent_line(ctx: Context, stored: StoredReport, key: str, period: str) -> str:
     when = moment(stored.sent_at, ctx.tz, ctx.now)
     who = who_sent(ctx, stored)
     return re.sub(" {2,}", " ", say(key, period=period, who=who, when=when))
-
-
-def clear_pages(session: Session) -> Session:
-    return replace(session, pages=()) if session.pages else session
