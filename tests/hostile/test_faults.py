@@ -95,9 +95,10 @@ class _OutsideLock:
     """An outside process's connection, in a thread: takes the write lock (or a read snapshot),
     says so, and holds it until told to let go."""
 
-    def __init__(self, path: Path, *, write: bool) -> None:
+    def __init__(self, path: Path, *, write: bool, longest: float) -> None:
         self.path = path
         self.write = write
+        self.longest = longest
         self.taken = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         self._release = threading.Event()
@@ -112,7 +113,7 @@ class _OutsideLock:
                 conn.execute("BEGIN")
                 conn.execute("SELECT count(*) FROM reports").fetchone()
             self._loop.call_soon_threadsafe(self.taken.set)
-            self._release.wait(_NEVER)  # released by the scenario (or it fails by then)
+            self._release.wait(self.longest)  # the scenario lets go (a safety net for a bug)
             conn.execute("ROLLBACK")
         finally:
             conn.close()
@@ -183,7 +184,7 @@ async def _locked_round(
         r = await http.post("/telegram/webhook", json=update, headers=headers)
         return r.status_code, time.monotonic()
 
-    outside = _OutsideLock(seeded.path, write=write)
+    outside = _OutsideLock(seeded.path, write=write, longest=hold + 2 * _NEVER)
     holder = asyncio.create_task(asyncio.to_thread(outside.run))
     try:
         await asyncio.wait_for(outside.taken.wait(), _NEVER)
