@@ -42,6 +42,7 @@ from bot.document_params import area_of, posyandu_of
 from bot.logs import log_event
 from bot.notifications import Template, document_template, reminder_template, reminder_text
 from conversations.catalogue import say
+from conversations.format import area_title
 from scoring.clock import Clock
 from storage import Database
 from storage import outbox as ob
@@ -318,10 +319,8 @@ class Dispatcher:
         try:
             async with self.db.read() as conn:
                 if kind == "area_summary":
-                    if params.get("area_name"):
-                        return str(params["area_name"])
                     area = await area_of(conn, params)
-                    return area.title if area else None
+                    return area_title(area.level, area.name) if area else None
                 if kind == "monthly_report":
                     posyandu = await posyandu_of(conn, params)
                     return say("template.posyandu", posyandu=posyandu.name) if posyandu else None

@@ -25,7 +25,7 @@ from bot.pdf import (
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
-from conversations.format import field_label, short_date
+from conversations.format import area_title, field_label, short_date
 from conversations.periods import format_period
 from scoring import (
     Assessment,
@@ -190,6 +190,24 @@ def _field_value(m: MonthReport, field: str) -> str:
     return ", ".join(m.programmes) if m.programmes else say("pdf.value.no_programme")
 
 
+def _ratio_lines(
+    a: Assessment, m: MonthReport, period: Period, scoring: ScoringSettings
+) -> list[RatioLine]:
+    """The month's ratios against their targets, with the gap category when the month is the
+    latest opened one."""
+    ratios = month_ratios(m)
+    gaps = {g.indicator: g for g in a.gaps} if a.latest_opened == period else {}
+    return [
+        RatioLine(
+            ratio_words(name),
+            ratios.get(name),
+            scoring.targets.get(name),
+            _category(gaps.get(name)),
+        )
+        for name in RATIOS
+    ]
+
+
 async def _monthly(
     db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
 ) -> tuple[MonthlyReportData, str]:
@@ -212,17 +230,6 @@ async def _monthly(
     a = assess(window, period, scoring)
     tz = posyandu.tz
     m = stored.report
-    ratios = month_ratios(m)
-    gaps = {g.indicator: g for g in a.gaps} if a.latest_opened == period else {}
-    lines = [
-        RatioLine(
-            ratio_words(name),
-            ratios.get(name),
-            scoring.targets.get(name),
-            _category(gaps.get(name)),
-        )
-        for name in RATIOS
-    ]
     s = a.strata
     local_sent = stored.submitted_at.astimezone(tz)
     data = MonthlyReportData(
@@ -239,7 +246,7 @@ async def _monthly(
         buka=m.buka,
         groups=_groups(m),
         skdn={"S": m.s, "K": m.k, "D": m.d, "N": m.n},
-        ratios=lines,
+        ratios=_ratio_lines(a, m, period, scoring),
         stratum=s.stratum.label,
         aktif=s.posyandu_aktif,
         limiting=[indicator_words(i) for i in s.limiting],
@@ -331,7 +338,7 @@ def _area_data(
     roll = rollup(statuses)
     local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz)
     return AreaSummaryData(
-        area=area.title,
+        area=area_title(area.level, area.name),
         parents=", ".join(a.name for a in reversed(above)),
         period_label=format_period(period),
         expected=roll.expected,

@@ -156,6 +156,12 @@ MESSAGES: dict[str, str] = {
     "offer.older": "Ketik = jika sama dengan laporan {month}: {value}",
     "offer.current": "Ketik = jika tetap: {value}",
     "offer.skip": "Ketik LEWATI jika tidak dicatat.",
+    # --- places, as people name them (an area's level and name; a posyandu's desa) ---------
+    "area.title.provinsi": "Provinsi {name}",
+    "area.title.kabupaten": "Kabupaten/Kota {name}",
+    "area.title.kecamatan": "Kecamatan {name}",
+    "area.title.desa": "Desa/Kelurahan {name}",
+    "place.desa": "Desa {name}",
     # --- the fields' names (scoring.fields) and the data-quality rules (scoring.rules) -----
     "label.buka": "buka",
     "label.kader": "jumlah kader bertugas",
@@ -286,6 +292,7 @@ MESSAGES: dict[str, str] = {
     "summary.kk": "KK {kk} · dana sehat {kk_dana_sehat}",
     "summary.programmes": "Kegiatan tambahan: {names}",
     "summary.no_programmes": "Kegiatan tambahan: tidak ada",
+    "value.none": "tidak ada",
     "summary.ratios": "D/S {d_s} · N/D {n_d} · K/S {k_s}",
     "summary.stratum": "Strata 12 bulan: {stratum}",
     "summary.warnings": "Perhatikan:",

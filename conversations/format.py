@@ -7,10 +7,10 @@ import math
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
-from conversations.periods import format_period_short
 from scoring import Problem
 
 __all__ = [
+    "area_title",
     "choice_list",
     "clock_time",
     "count",
@@ -19,13 +19,10 @@ __all__ = [
     "moment",
     "percent",
     "percent_of_target",
+    "place_name",
     "problem_text",
     "short_date",
-    "short_month",
 ]
-
-short_month = format_period_short
-
 
 def percent(value: float | None) -> str:
     """ "80%"; "-" when not computable."""
@@ -112,3 +109,13 @@ def problem_text(problem: Problem) -> str:
     text = say(f"rule.{problem.rule}", label=field_label(problem.field), **problem.values)
     # A sentence: the label it may start with is lower case ("ibu hamil berubah ...").
     return text[:1].upper() + text[1:]
+
+
+def area_title(level: str, name: str) -> str:
+    """An area as people name it: its level and its name ("Kecamatan Batu Aji")."""
+    return say(f"area.title.{level}", name=name)
+
+
+def place_name(desa: str) -> str:
+    """Where a posyandu is, for people ("Desa Sukamaju")."""
+    return say("place.desa", name=desa)

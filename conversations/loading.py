@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from conversations.commands import ParsedMessage
+from conversations.format import area_title, place_name
 from conversations.inbound import Inbound
 from conversations.model import (
     AreaData,
@@ -148,9 +149,16 @@ class Loader:
             return None
         if needs.area_reports is not None:
             reported = await reports_db.any_report_under(conn, area, *needs.area_reports)
-            return AreaData(id=area.id, name=area.title, has_reports=reported)
+            return AreaData(
+                id=area.id, name=area_title(area.level, area.name), has_reports=reported
+            )
         members, reported = await self._members(conn, area, needs, current)
-        return AreaData(id=area.id, name=area.title, members=members, has_reports=reported)
+        return AreaData(
+            id=area.id,
+            name=area_title(area.level, area.name),
+            members=members,
+            has_reports=reported,
+        )
 
     async def _members(
         self, conn: Connection, area: areas_db.Area, needs: Needs, current: Period
@@ -174,7 +182,7 @@ class Loader:
                         id=p.id,
                         code=p.code,
                         name=p.name,
-                        place=f"Desa {places[p.desa_id]}" if p.desa_id in places else "",
+                        place=place_name(places[p.desa_id]) if p.desa_id in places else "",
                         schedule=p.schedule if needs.schedules else None,
                         moves=moves.get(p.id, {}),
                     ),
@@ -215,7 +223,7 @@ class Loader:
             place = f"Posyandu {p.name}" if p else ""
         elif found.area_id is not None:
             a = await areas_db.area_by_id(conn, found.area_id)
-            place = a.title if a else ""
+            place = area_title(a.level, a.name) if a else ""
         return Invitation(
             code=found.code,
             role=found.role,
@@ -236,16 +244,14 @@ class Loader:
         if not needs.group_member or not msg.in_group:
             return None
         found = (
-            await people_db.person_by_address(conn, msg.channel, msg.sender)
-            if msg.sender
-            else None
+            await people_db.person_by_address(conn, msg.channel, msg.sender) if msg.sender else None
         )
         area = (
             await areas_db.area_by_id(conn, found.area_id)
             if found is not None and found.area_id is not None
             else None
         )
-        return GroupMember(found, area.title if area is not None else "")
+        return GroupMember(found, area_title(area.level, area.name) if area is not None else "")
 
 
 async def _info(conn: Connection, p: posyandu_db.Posyandu, current: Period) -> PosyanduInfo:
@@ -257,7 +263,7 @@ async def _info(conn: Connection, p: posyandu_db.Posyandu, current: Period) -> P
         id=p.id,
         code=p.code,
         name=p.name,
-        place=f"Desa {desa.name}" if desa else "",
+        place=place_name(desa.name) if desa else "",
         hari_buka=tuple(posyandu_db.hari_buka(p, period, moves) for period in periods),
         schedule=p.schedule,
         moves={period: day for (_pid, period), day in moves.items()},

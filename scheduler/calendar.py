@@ -24,7 +24,6 @@ __all__ = [
     "Kind",
     "ReminderSettings",
     "due_at",
-    "fire_window",
     "hari_buka_reminders",
     "rekap_day",
     "reminder_day",
@@ -75,11 +74,6 @@ def reminder_day(kind: Kind, hari_buka: date) -> date:
 def due_at(kind: Kind, day: date, tz: ZoneInfo, settings: ReminderSettings) -> datetime:
     """The aware instant ``kind`` is due on local ``day``."""
     return datetime.combine(day, settings.times[kind], tzinfo=tz)
-
-
-def fire_window(now: datetime, settings: ReminderSettings) -> tuple[datetime, datetime]:
-    """Reminders due in ``(now - grace, now]`` are sent by a sweep at ``now``."""
-    return now - settings.grace, now
 
 
 def hari_buka_reminders(hari_buka: date, settings: ReminderSettings) -> list[tuple[Kind, date]]:

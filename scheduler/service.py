@@ -3,8 +3,9 @@ store, rebuilt at every start. Jobs are sweeps, not a job per posyandu:
 
 - ``reminders``: every ``interval`` seconds, :func:`scheduler.sweep.sweep` at the clock's now;
 - ``prune-inbound``: hourly, forget inbound message ids and wrong invitation codes older
-  than 7 days, and run the ``housekeeping`` the service hands in (the bot's: rendered PDFs
-  whose media tokens expired).
+  than 7 days, drop the conversation sessions whose expiry has come, and run the
+  ``housekeeping`` the service hands in (the bot's: rendered PDFs whose media tokens
+  expired).
 
 Coalescing and a misfire grace equal to the reminder grace mean a sweep missed during a restart
 or a busy minute runs once when it can; the sweep's own window and the reminder log make sure
@@ -27,6 +28,7 @@ from scoring.clock import Clock
 from storage import Database
 from storage.inbound import prune_inbound
 from storage.invitations import prune_code_failures
+from storage.sessions import prune_sessions
 
 __all__ = ["Housekeeping", "ReminderScheduler"]
 
@@ -114,10 +116,16 @@ class ReminderScheduler:
         now = self.clock.now()
         try:
             async with self.db.transaction() as tx:
-                await prune_inbound(tx, now - INBOUND_KEEP)
-                await prune_code_failures(tx, now - INBOUND_KEEP)
+                removed = {
+                    "inbound": await prune_inbound(tx, now - INBOUND_KEEP),
+                    "code_failures": await prune_code_failures(tx, now - INBOUND_KEEP),
+                    "sessions": await prune_sessions(tx, now),
+                }
         except Exception:
             log.exception("scheduler.prune.failed")
+        else:
+            if any(removed.values()):
+                log.info("scheduler.prune", extra={"fields": removed})
         for job in self.housekeeping:
             try:
                 result = await asyncio.to_thread(job, now)

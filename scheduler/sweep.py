@@ -259,15 +259,7 @@ async def _rekap(conn: Connection, now: datetime, settings: ReminderSettings) ->
         period = rekap_period_due(now, tz, settings)
         if period is None:
             continue
-        message = Document(
-            "area_summary",
-            {
-                "area_id": area_id,
-                "period": str(period),
-                # Named here for the WhatsApp template outside the 24-hour window.
-                "area_name": area.title,
-            },
-        )
+        message = Document("area_summary", {"area_id": area_id, "period": str(period)})
         rows.extend(
             Outgoing(
                 r.channel, r.address, message, rekap_key(area_id, str(period), r.channel, r.address)

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scoring.assess import Assessment, assess
+from scoring.assess import Assessment, YearEnd, assess
 from scoring.fields import COUNT_FIELDS, LIST_FIELD, REPORT_FIELDS
 from scoring.model import MonthReport, Period, PeriodError
 from scoring.rules import hard_problems
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
+from scoring.strata import StrataResult
 
 __all__ = ["DocumentError", "ScoreRequest", "assessment_to_dict", "parse_document", "score"]
 
@@ -201,6 +202,55 @@ def _num(value: float | int | bool | None) -> float | int | bool | None:
     return value
 
 
+def _indicators(s: StrataResult) -> dict[str, Any]:
+    return {
+        iid.value: {
+            "number": ind.number,
+            "value": _num(ind.value),
+            "passes": {k.value: v for k, v in ind.passes.items()},
+            "required": _num(ind.required),
+            "required_from": ind.required_from.value,
+            "missing": list(ind.missing),
+        }
+        for iid, ind in s.indicators.items()
+    }
+
+
+def _next(s: StrataResult) -> dict[str, Any] | None:
+    if s.next_stratum is None:
+        return None
+    return {
+        "stratum": s.next_stratum.value,
+        "needs": [
+            {
+                "indicator": n.indicator.value,
+                "actual": _num(n.actual),
+                "required": _num(n.required),
+                "shortfall": _num(n.shortfall),
+                "missing": list(n.missing),
+                "text": n.describe(),
+            }
+            for n in s.needs
+        ],
+    }
+
+
+def _year_end(y: YearEnd) -> dict[str, Any]:
+    return {
+        "year": y.year,
+        "elapsed_months": y.elapsed_months,
+        "openings_so_far": y.openings_so_far,
+        "projected_openings": y.projected_openings,
+        "projected_stratum": y.projected_stratum.value,
+        "forecast_openings": {
+            "linear": _num(y.openings.linear),
+            "ratio": _num(y.openings.ratio),
+            "geometric": _num(y.openings.geometric),
+        },
+        "forecast_d_s": {"linear": _num(y.d_s.linear), "geometric": _num(y.d_s.geometric)},
+    }
+
+
 def assessment_to_dict(a: Assessment) -> dict[str, Any]:
     """The published JSON shape of an assessment (see README, "posyandu score")."""
     s = a.strata
@@ -208,34 +258,9 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
         "through": str(a.through),
         "window": [str(a.window[0]), str(a.window[1])],
         "stratum": s.stratum.value,
-        "indicators": {
-            iid.value: {
-                "number": ind.number,
-                "value": _num(ind.value),
-                "passes": {k.value: v for k, v in ind.passes.items()},
-                "required": _num(ind.required),
-                "required_from": ind.required_from.value,
-                "missing": list(ind.missing),
-            }
-            for iid, ind in s.indicators.items()
-        },
+        "indicators": _indicators(s),
         "limiting": [i.value for i in s.limiting],
-        "next": None
-        if s.next_stratum is None
-        else {
-            "stratum": s.next_stratum.value,
-            "needs": [
-                {
-                    "indicator": n.indicator.value,
-                    "actual": _num(n.actual),
-                    "required": _num(n.required),
-                    "shortfall": _num(n.shortfall),
-                    "missing": list(n.missing),
-                    "text": n.describe(),
-                }
-                for n in s.needs
-            ],
-        },
+        "next": _next(s),
         "missing": {i.value: list(v) for i, v in s.missing.items()},
         "posyandu_aktif": s.posyandu_aktif,
         "months": [
@@ -260,22 +285,7 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
         "performance": {k: _num(v) for k, v in a.performance.items()},
         "tki": _num(a.tki),
         "effort": _num(a.effort),
-        "year_end": {
-            "year": a.year_end.year,
-            "elapsed_months": a.year_end.elapsed_months,
-            "openings_so_far": a.year_end.openings_so_far,
-            "projected_openings": a.year_end.projected_openings,
-            "projected_stratum": a.year_end.projected_stratum.value,
-            "forecast_openings": {
-                "linear": _num(a.year_end.openings.linear),
-                "ratio": _num(a.year_end.openings.ratio),
-                "geometric": _num(a.year_end.openings.geometric),
-            },
-            "forecast_d_s": {
-                "linear": _num(a.year_end.d_s.linear),
-                "geometric": _num(a.year_end.d_s.geometric),
-            },
-        },
+        "year_end": _year_end(a.year_end),
     }
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
+    "ACTIVE_WORDS",
+    "AREA_LEVEL_WORDS",
     "BIG_SCALES",
     "COMMAND_WORDS",
     "DATE_WORDS",
@@ -248,3 +250,32 @@ DATE_WORDS: tuple[str, ...] = ("tanggal", "tgl", "tgl.")
 MOVE_WORDS: tuple[str, ...] = ("pindah", "geser")
 #: "pindah ke 2026-12-15", "pindah tanggal 15-12-2026": words allowed between.
 MOVE_TO_WORDS: tuple[str, ...] = ("ke", *DATE_WORDS)
+
+# --- the operator's import files (posyandu import) ---------------------------------------------
+#: An area's level as an import file names it -> the level ("kota" is a kabupaten-level area,
+#: "kelurahan" a desa-level one).
+AREA_LEVEL_WORDS: Mapping[str, str] = {
+    "provinsi": "provinsi",
+    "kabupaten": "kabupaten",
+    "kota": "kabupaten",
+    "kabupaten/kota": "kabupaten",
+    "kecamatan": "kecamatan",
+    "desa": "desa",
+    "kelurahan": "desa",
+    "desa/kelurahan": "desa",
+}
+#: A posyandu's ``active`` column -> active or not (empty: active).
+ACTIVE_WORDS: Mapping[str, bool] = {
+    "": True,
+    "1": True,
+    "true": True,
+    "yes": True,
+    "y": True,
+    "ya": True,
+    "aktif": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "n": False,
+    "tidak": False,
+}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from sqlite3 import Row
 
+from scoring.lexicon import AREA_LEVEL_WORDS
 from storage.db import Connection
 from storage.sql import fetch_one
 
@@ -41,31 +42,13 @@ class Level(StrEnum):
     def depth(self) -> int:
         return list(Level).index(self)
 
-    @property
-    def label(self) -> str:
-        return {
-            "provinsi": "Provinsi",
-            "kabupaten": "Kabupaten/Kota",
-            "kecamatan": "Kecamatan",
-            "desa": "Desa/Kelurahan",
-        }[self.value]
 
-
-_LEVEL_NAMES: dict[str, Level] = {
-    "provinsi": Level.PROVINSI,
-    "kabupaten": Level.KABUPATEN,
-    "kota": Level.KABUPATEN,
-    "kabupaten/kota": Level.KABUPATEN,
-    "kecamatan": Level.KECAMATAN,
-    "desa": Level.DESA,
-    "kelurahan": Level.DESA,
-    "desa/kelurahan": Level.DESA,
-}
 
 
 def parse_level(text: str) -> Level:
     """A level by its name ("kota" is a kabupaten-level area, "kelurahan" a desa-level one)."""
-    level = _LEVEL_NAMES.get(text.strip().lower())
+    word = AREA_LEVEL_WORDS.get(text.strip().lower())
+    level = Level(word) if word is not None else None
     if level is None:
         raise ValueError(
             f"unknown level {text!r}: use provinsi, kabupaten (or kota), kecamatan, "
@@ -89,11 +72,6 @@ class Area:
     level: Level
     parent_id: int | None
     path: str
-
-    @property
-    def title(self) -> str:
-        """ "Kecamatan Batu Aji": the level and the name, as people say it."""
-        return f"{self.level.label} {self.name}"
 
 
 _COLUMNS = "id, code, name, level, parent_id, path"

@@ -7,9 +7,8 @@ from datetime import datetime
 
 from storage._times import from_db, to_db
 from storage.db import Connection
-from storage.sql import fetch_one
 
-__all__ = ["GroupLink", "group_link", "groups_of_areas", "link_group", "unlink_group"]
+__all__ = ["GroupLink", "groups_of_areas", "link_group", "unlink_group"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,17 +37,6 @@ async def unlink_group(tx: Connection, channel: str, address: str) -> bool:
         "DELETE FROM group_links WHERE channel = ? AND address = ?", (channel, address)
     )
     return cur.rowcount > 0
-
-
-async def group_link(conn: Connection, channel: str, address: str) -> GroupLink | None:
-    row = await fetch_one(
-        conn, "SELECT * FROM group_links WHERE channel = ? AND address = ?", (channel, address)
-    )
-    if row is None:
-        return None
-    return GroupLink(
-        row["channel"], row["address"], row["area_id"], row["linked_by"], from_db(row["linked_at"])
-    )
 
 
 async def groups_of_areas(conn: Connection, area_ids: list[int]) -> list[GroupLink]:

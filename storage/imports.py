@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from scoring.lexicon import ACTIVE_WORDS
 from scoring.schedule import Schedule, ScheduleError
 from storage.areas import Area, Level, areas_by_codes, parse_level, upsert_area
 from storage.db import Connection
@@ -42,20 +43,6 @@ POSYANDU_COLUMNS: tuple[str, ...] = ("code", "name", "desa_code", "timezone", "s
 
 _SEGMENT_WIDTHS = (2, 2, 2, 4)  # provinsi, kabupaten, kecamatan, desa
 _POSYANDU_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
-_ACTIVE = {
-    "": True,
-    "1": True,
-    "true": True,
-    "yes": True,
-    "y": True,
-    "ya": True,
-    "aktif": True,
-    "0": False,
-    "false": False,
-    "no": False,
-    "n": False,
-    "tidak": False,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +170,26 @@ async def import_areas(tx: Connection, rows: Sequence[CsvRow]) -> ImportSummary:
     every problem otherwise. Call inside ``db.transaction()``."""
     problems: list[ImportProblem] = []
     skipped = _skipped(rows, problems)
+    in_file = _areas_in_file(rows, skipped, problems)
+    parent_codes = {r.values.get("parent_code", "") for r in rows} - {""}
+    known = await areas_by_codes(tx, set(in_file) | parent_codes)
+    good: list[tuple[CsvRow, Level]] = []
+    for code, (row, level) in in_file.items():
+        if not _required(row, ("name", "level"), problems) or level is None:
+            continue
+        found = _area_problems(row, code, level, in_file, known)
+        problems.extend(found)
+        if not found:
+            good.append((row, level))
+    if problems:
+        raise ImportRejected(problems)
+    return await _write_areas(tx, good, known)
+
+
+def _areas_in_file(
+    rows: Sequence[CsvRow], skipped: set[int], problems: list[ImportProblem]
+) -> dict[str, tuple[CsvRow, Level | None]]:
+    """The rows to check, by code, each with its level (None when missing or unreadable)."""
     in_file: dict[str, tuple[CsvRow, Level | None]] = {}
     for row in rows:
         code = row.values.get("code", "")
@@ -195,57 +202,53 @@ async def import_areas(tx: Connection, rows: Sequence[CsvRow]) -> ImportSummary:
             except ValueError as exc:
                 problems.append(ImportProblem(row.line, f"wrong level: {exc}"))
         in_file[code] = (row, level)
-    parent_codes = {r.values.get("parent_code", "") for r in rows} - {""}
-    known = await areas_by_codes(tx, set(in_file) | parent_codes)
-    good: list[tuple[CsvRow, Level]] = []
-    for code, (row, level) in in_file.items():
-        if not _required(row, ("name", "level"), problems) or level is None:
-            continue
-        before = len(problems)
-        shape = _code_shape(code, level)
-        if shape:
-            problems.append(ImportProblem(row.line, shape))
-        parent_code = row.values.get("parent_code", "")
-        if level is Level.PROVINSI:
-            if parent_code:
-                problems.append(
-                    ImportProblem(row.line, "wrong level: a provinsi has no parent_code")
-                )
-        elif not parent_code:
-            problems.append(ImportProblem(row.line, f"missing parent_code for a {level.value}"))
-        else:
-            parent_level = _level_of(parent_code, in_file, known)
-            if parent_code not in in_file and parent_code not in known:
-                problems.append(ImportProblem(row.line, f"unknown parent area {parent_code}"))
-            elif parent_level is not None and parent_level.depth != level.depth - 1:
-                above = list(Level)[level.depth - 1].value
-                problems.append(
-                    ImportProblem(
-                        row.line,
-                        f"wrong level: a {level.value} must be under a {above}, "
-                        f"{parent_code} is a {parent_level.value}",
-                    )
-                )
-            elif not code.startswith(parent_code + "."):
-                problems.append(
-                    ImportProblem(
-                        row.line, f"code {code} does not extend its parent's code {parent_code}"
-                    )
-                )
-        existing = known.get(code)
-        if existing is not None and existing.level is not level:
-            problems.append(
-                ImportProblem(
-                    row.line,
-                    f"wrong level: {code} is already a {existing.level.value}; "
-                    "an area does not change level",
-                )
-            )
-        if len(problems) == before:
-            good.append((row, level))
-    if problems:
-        raise ImportRejected(problems)
-    return await _write_areas(tx, good, known)
+    return in_file
+
+
+def _area_problems(
+    row: CsvRow,
+    code: str,
+    level: Level,
+    in_file: Mapping[str, tuple[CsvRow, Level | None]],
+    known: Mapping[str, Area],
+) -> list[ImportProblem]:
+    """What is wrong with one area row: its code, its parent, a change of level."""
+    messages = [
+        _code_shape(code, level),
+        _parent_problem(code, level, row.values.get("parent_code", ""), in_file, known),
+    ]
+    existing = known.get(code)
+    if existing is not None and existing.level is not level:
+        messages.append(
+            f"wrong level: {code} is already a {existing.level.value}; "
+            "an area does not change level"
+        )
+    return [ImportProblem(row.line, m) for m in messages if m]
+
+
+def _parent_problem(
+    code: str,
+    level: Level,
+    parent_code: str,
+    in_file: Mapping[str, tuple[CsvRow, Level | None]],
+    known: Mapping[str, Area],
+) -> str | None:
+    if level is Level.PROVINSI:
+        return "wrong level: a provinsi has no parent_code" if parent_code else None
+    if not parent_code:
+        return f"missing parent_code for a {level.value}"
+    parent_level = _level_of(parent_code, in_file, known)
+    if parent_code not in in_file and parent_code not in known:
+        return f"unknown parent area {parent_code}"
+    if parent_level is not None and parent_level.depth != level.depth - 1:
+        above = list(Level)[level.depth - 1].value
+        return (
+            f"wrong level: a {level.value} must be under a {above}, "
+            f"{parent_code} is a {parent_level.value}"
+        )
+    if not code.startswith(parent_code + "."):
+        return f"code {code} does not extend its parent's code {parent_code}"
+    return None
 
 
 def _level_of(
@@ -277,59 +280,76 @@ async def _write_areas(
     return ImportSummary(added, updated, unchanged)
 
 
+#: A posyandu row that passed every check: the row, its desa, its schedule, active or not.
+_GoodPosyandu = tuple[CsvRow, Area, Schedule, bool]
+
+
 async def import_posyandu(tx: Connection, rows: Sequence[CsvRow]) -> ImportSummary:
     """Check every row, then upsert them all; :class:`ImportRejected` with every problem
     otherwise. The desa areas must exist already. Call inside ``db.transaction()``."""
     problems: list[ImportProblem] = []
     skipped = _skipped(rows, problems)
     desas = await areas_by_codes(tx, {r.values.get("desa_code", "") for r in rows} - {""})
-    good: list[tuple[CsvRow, Area, Schedule, bool]] = []
+    good: list[_GoodPosyandu] = []
     for row in rows:
         if row.line in skipped:
             continue
         if not _required(row, ("code", "name", "desa_code", "timezone", "schedule"), problems):
             continue
-        before = len(problems)
-        v = row.values
-        if not _POSYANDU_CODE.fullmatch(v["code"]):
-            problems.append(
-                ImportProblem(
-                    row.line,
-                    f"bad code {v['code']!r}: letters, digits and . _ / - only, up to 40",
-                )
-            )
-        desa = desas.get(v["desa_code"])
-        if desa is None:
-            problems.append(ImportProblem(row.line, f"unknown desa area {v['desa_code']}"))
-        elif desa.level is not Level.DESA:
-            problems.append(
-                ImportProblem(
-                    row.line,
-                    f"wrong level: {v['desa_code']} is a {desa.level.value}, "
-                    "a posyandu belongs to a desa/kelurahan",
-                )
-            )
-        if not valid_timezone(v["timezone"]):
-            problems.append(
-                ImportProblem(row.line, f"bad time zone {v['timezone']!r}: use e.g. Asia/Jakarta")
-            )
-        schedule: Schedule | None = None
-        try:
-            schedule = Schedule.parse(v["schedule"])
-        except ScheduleError as exc:
-            problems.append(ImportProblem(row.line, f"bad schedule: {exc}"))
-        active = _ACTIVE.get(v.get("active", "").lower())
-        if active is None:
-            problems.append(
-                ImportProblem(row.line, f"bad active value {v['active']!r}: use 1 or 0")
-            )
-        if len(problems) == before and desa is not None and schedule is not None:
-            good.append((row, desa, schedule, bool(active)))
+        checked = _check_posyandu(row, desas, problems)
+        if checked is not None:
+            good.append(checked)
     if problems:
         raise ImportRejected(problems)
-    existing = await posyandu_by_codes(tx, [r.values["code"] for r, *_ in good])
+    return await _write_posyandu(tx, good)
+
+
+def _check_posyandu(
+    row: CsvRow, desas: Mapping[str, Area], problems: list[ImportProblem]
+) -> _GoodPosyandu | None:
+    """One posyandu row checked: its problems added to ``problems``; the row ready to write
+    when it has none."""
+    before = len(problems)
+    v = row.values
+    if not _POSYANDU_CODE.fullmatch(v["code"]):
+        problems.append(
+            ImportProblem(
+                row.line,
+                f"bad code {v['code']!r}: letters, digits and . _ / - only, up to 40",
+            )
+        )
+    desa = desas.get(v["desa_code"])
+    if desa is None:
+        problems.append(ImportProblem(row.line, f"unknown desa area {v['desa_code']}"))
+    elif desa.level is not Level.DESA:
+        problems.append(
+            ImportProblem(
+                row.line,
+                f"wrong level: {v['desa_code']} is a {desa.level.value}, "
+                "a posyandu belongs to a desa/kelurahan",
+            )
+        )
+    if not valid_timezone(v["timezone"]):
+        problems.append(
+            ImportProblem(row.line, f"bad time zone {v['timezone']!r}: use e.g. Asia/Jakarta")
+        )
+    schedule: Schedule | None = None
+    try:
+        schedule = Schedule.parse(v["schedule"])
+    except ScheduleError as exc:
+        problems.append(ImportProblem(row.line, f"bad schedule: {exc}"))
+    active = ACTIVE_WORDS.get(v.get("active", "").lower())
+    if active is None:
+        problems.append(ImportProblem(row.line, f"bad active value {v['active']!r}: use 1 or 0"))
+    if len(problems) == before and desa is not None and schedule is not None:
+        return row, desa, schedule, bool(active)
+    return None
+
+
+async def _write_posyandu(tx: Connection, rows: Sequence[_GoodPosyandu]) -> ImportSummary:
+    existing = await posyandu_by_codes(tx, [r.values["code"] for r, *_ in rows])
     added = updated = unchanged = 0
-    for row, desa, schedule, active in good:
+    for row, desa, schedule, active in rows:
         v = row.values
         old = existing.get(v["code"])
         after = await upsert_posyandu(

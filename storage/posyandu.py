@@ -16,7 +16,6 @@ from storage.sql import fetch_one
 
 __all__ = [
     "Posyandu",
-    "all_active_posyandu",
     "all_posyandu",
     "area_timezone",
     "cancel_move",
@@ -161,13 +160,6 @@ async def find_posyandu(conn: Connection, area: Area, text: str, limit: int = 5)
             needle,
             limit,
         ),
-    )
-    return [_posyandu(r) for r in rows]
-
-
-async def all_active_posyandu(conn: Connection) -> list[Posyandu]:
-    rows = await conn.execute_fetchall(
-        f"SELECT {_COLUMNS} FROM posyandu WHERE active = 1 ORDER BY id"
     )
     return [_posyandu(r) for r in rows]
 

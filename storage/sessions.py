@@ -13,9 +13,9 @@ from storage.sql import fetch_one
 
 __all__ = [
     "StoredSession",
-    "delete_expired_sessions",
     "delete_session",
     "get_session",
+    "prune_sessions",
     "save_session",
 ]
 
@@ -74,7 +74,11 @@ async def delete_session(tx: Connection, channel: str, address: str) -> None:
     await tx.execute("DELETE FROM sessions WHERE channel = ? AND address = ?", (channel, address))
 
 
-async def delete_expired_sessions(tx: Connection, now: datetime) -> int:
-    """Drop sessions whose expiry has passed; returns how many."""
+async def prune_sessions(tx: Connection, now: datetime) -> int:
+    """Drop the sessions whose expiry has come (``expires_at <= now``); returns how many.
+
+    The engine sets ``expires_at`` past the time its step would forget the session anyway (a
+    half-done report: until its month can no longer be reported, and longer), so nothing a
+    conversation still needs is dropped."""
     cur = await tx.execute("DELETE FROM sessions WHERE expires_at <= ?", (to_db(now),))
     return cur.rowcount

@@ -10,6 +10,12 @@ and the logger.
 
 Logs of subprocesses (``posyandu run`` in tests/e2e/test_crash.py) go to their own stderr;
 a test that captures such output can hand it to :func:`scan_log_text`.
+
+Markers (``pytest -m "not slow"``, ``make test-fast``: the unit layer alone): tests under
+tests/e2e are ``e2e`` and ``slow``; tests under tests/hostile (the whole service, fake servers,
+fuzzing) and the crash tests (a killed subprocess) are ``slow``; other slow tests carry the mark
+themselves. Hypothesis runs without its per-example deadline: a wall-clock limit on a shared
+machine fails tests for being slow, not wrong.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bot.demo import DEMO_KADER, DEMO_SUPERVISOR
 from bot.logs import JsonFormatter, RedactingFilter
@@ -30,6 +38,30 @@ from tests.e2e.conftest import SECRET, TOKEN
 from tests.hostile import harness as hostile
 
 __all__ = ["scan_log_text"]
+
+settings.register_profile(
+    "posyandu", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("posyandu")
+
+_TESTS = Path(__file__).resolve().parent
+#: Folders whose every test is slow, with the markers they get.
+_SLOW_FOLDERS: dict[str, tuple[str, ...]] = {"e2e": ("e2e", "slow"), "hostile": ("slow",)}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by where they live (see the module docstring)."""
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        try:
+            parts = path.relative_to(_TESTS).parts
+        except ValueError:
+            continue
+        marks = _SLOW_FOLDERS.get(parts[0], ()) if len(parts) > 1 else ()
+        if path.name == "test_crash.py":
+            marks = (*marks, "slow")
+        for mark in dict.fromkeys(marks):
+            item.add_marker(getattr(pytest.mark, mark))
 
 #: Secrets the fixtures hand to the service (the service masks exactly these).
 SECRETS: tuple[str, ...] = (TOKEN, SECRET, e2e_whatsapp.AUTH, hostile.AUTH, hostile.MEDIA_KEY)

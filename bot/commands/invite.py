@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                     area = await area_by_code(tx, args.area)
                     if area is None:
                         raise UsageError(f"unknown area {args.area}")
-                    what = f"supervisor of {area.level.label} {area.code} ({area.name})"
+                    what = f"supervisor of {area.level.value} {area.code} ({area.name})"
                     invitation = await create_invitation(
                         tx,
                         role,

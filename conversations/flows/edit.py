@@ -74,7 +74,7 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
 
 def _show(value: Value) -> str:
     if isinstance(value, tuple):
-        return ", ".join(value) or "tidak ada"
+        return ", ".join(value) or say("value.none")
     return count(value)
 
 

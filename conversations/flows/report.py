@@ -86,7 +86,7 @@ def _offer_line(data: PosyanduData, draft: Draft, field: str) -> str:
     if found is None:
         return ""
     value = (
-        ", ".join(found.value) or "tidak ada"
+        ", ".join(found.value) or say("value.none")
         if isinstance(found.value, tuple)
         else count(found.value)
     )

@@ -68,7 +68,7 @@ def test_invite(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
     code, out, err = cli(capsys, "invite", "--posyandu", "mwr01", "--role", "kader")
     assert code == 0 and out.strip() and "kader of posyandu MWR01 (Mawar)" in err
     code, out, err = cli(capsys, "invite", "--area", "kec.batuaji", "--role", "supervisor")
-    assert code == 0 and out.strip() and f"supervisor of Kecamatan {AREA} (Batu Aji)" in err
+    assert code == 0 and out.strip() and f"supervisor of kecamatan {AREA} (Batu Aji)" in err
 
 
 def test_schedule(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from telegram.ext import AIORateLimiter
@@ -89,6 +90,7 @@ async def telegram(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[FakeT
             await service.stop()
 
 
+@pytest.mark.slow
 async def test_a_long_text_goes_in_several_messages_losslessly(tmp_path: Path) -> None:
     lines = [f"Posyandu {i:03d}: D/S {i % 100}% " + "·" * (i % 60) for i in range(250)]
     text = "\n".join(lines)
@@ -106,6 +108,7 @@ async def test_a_long_text_goes_in_several_messages_losslessly(tmp_path: Path) -
     assert markups[-1] is not None and "keyboard" in markups[-1]
 
 
+@pytest.mark.slow
 async def test_the_rate_limiter_is_built_from_the_settings(tmp_path: Path) -> None:
     async with telegram(
         tmp_path, telegram_rate_per_second=7, telegram_group_rate_per_minute=11
@@ -123,6 +126,7 @@ async def _send_many(channel: TelegramSender, n: int) -> float:
     return time.perf_counter() - t0
 
 
+@pytest.mark.slow
 async def test_the_overall_rate_limit_is_applied(tmp_path: Path) -> None:
     # 4 messages/s (a bucket of 4): 8 messages need at least one more second.
     async with telegram(tmp_path, telegram_rate_per_second=4) as (fake, channel):
@@ -136,6 +140,7 @@ async def test_the_overall_rate_limit_is_applied(tmp_path: Path) -> None:
     assert fast < 0.5
 
 
+@pytest.mark.slow
 async def test_the_per_group_rate_limit_is_applied(tmp_path: Path) -> None:
     # One message a minute per group: the second waits, other chats do not.
     async with telegram(tmp_path, telegram_group_rate_per_minute=1) as (fake, channel):

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from sqlite3 import Row
 from typing import Any
 
 import pytest
@@ -22,8 +23,9 @@ from conversations.inbound import Inbound
 from scoring.clock import FixedClock
 from storage import Database
 from storage.areas import Level, area_by_code, upsert_area
-from storage.groups import group_link
+from storage.db import Connection
 from storage.people import Role, add_identity, create_person, identity, person_by_address
+from storage.sql import fetch_one
 
 T0 = datetime.fromisoformat("2026-11-20T10:00:00+07:00")
 GROUP = "-100500"
@@ -33,6 +35,13 @@ KADER = "6161"  # Bu Sari, kader of Mawar
 OTHER_SPV = "7171"  # Bidan Lain, supervisor of kecamatan Sagulung
 STRANGER = "8181"
 _ids = itertools.count(1)
+
+
+async def group_link(conn: Connection, channel: str, address: str) -> Row | None:
+    """The stored link of a group, if any (read as the test sees the table)."""
+    return await fetch_one(
+        conn, "SELECT * FROM group_links WHERE channel = ? AND address = ?", (channel, address)
+    )
 
 
 @dataclass
@@ -122,7 +131,7 @@ async def test_only_a_registered_supervisor_links_a_group(group: Group) -> None:
         link = await group_link(conn, "telegram", GROUP)
         linked = await person_by_address(conn, "telegram", GROUP)
     assert link is not None and linked is not None and linked.name == "Bidan Rina"
-    assert link.linked_by == linked.id and link.area_id == linked.area_id
+    assert link["linked_by"] == linked.id and link["area_id"] == linked.area_id
     # Linked, the group speaks with the supervisor's read scope, whoever types.
     assert "Status November 2026 · Kecamatan Batu Aji" in await group.say(STRANGER, "/status")
     # The same supervisor may link it again (nothing changes hands).

@@ -372,6 +372,7 @@ async def _seed_big(database: Database) -> None:
         )
 
 
+@pytest.mark.slow
 async def test_area_of_1500_posyandu_lists_every_one(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "big.db")
     await _seed_big(database)

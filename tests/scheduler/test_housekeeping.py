@@ -1,17 +1,25 @@
-"""The scheduler's hourly prune runs the housekeeping it was handed, at the clock's now; one
-that fails does not stop the others."""
+"""The scheduler's hourly prune: old message ids and wrong codes forgotten, expired sessions
+dropped, and the housekeeping it was handed run at the clock's now (one that fails does not
+stop the others)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from conversations.engine import Engine
+from conversations.inbound import Inbound
+from conversations.model import Limits
 from scheduler.calendar import ReminderSettings
 from scheduler.service import ReminderScheduler
 from scoring.clock import FixedClock
 from storage import Database
 from storage.inbound import record_inbound
 from storage.invitations import count_code_failures, record_code_failure
+from storage.sessions import StoredSession, get_session
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
 
@@ -51,3 +59,35 @@ async def test_prune_forgets_old_message_ids_and_wrong_codes(tmp_path: Path) -> 
             assert await count_code_failures(conn, NOW - timedelta(days=30)) == 1
             rows = await conn.execute_fetchall("SELECT received_at FROM inbound")
         assert len(list(rows)) == 1
+
+
+async def test_prune_drops_the_sessions_the_engine_let_expire(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A chat that stopped mid-question (a wrong invitation code) leaves a session; the hourly
+    prune keeps it until the expiry the engine gave it (``session_expiry`` after the last
+    message), then drops it and says how many it dropped."""
+    clock = FixedClock(NOW)
+    limits = Limits(session_expiry=timedelta(days=7))
+    async with await Database.open(tmp_path / "s.db") as db:
+        engine = Engine(db, clock, limits=limits)
+        await engine.handle(Inbound("telegram", "4711", "DAFTAR ZZZZZZ", "m1", NOW))
+        scheduler = ReminderScheduler(db, clock, ReminderSettings(), wall_clock=clock)
+
+        async def session() -> StoredSession | None:
+            async with db.read() as conn:
+                return await get_session(conn, "telegram", "4711")
+
+        stored = await session()
+        assert stored is not None and stored.expires_at == NOW + timedelta(days=7)
+        clock.set(NOW + timedelta(days=7) - timedelta(minutes=1))
+        await scheduler.prune()
+        assert await session() == stored
+        clock.set(NOW + timedelta(days=7))
+        with caplog.at_level(logging.INFO, logger="posyandu.scheduler"):
+            await scheduler.prune()
+        assert await session() is None
+    pruned = [r for r in caplog.records if r.getMessage() == "scheduler.prune"]
+    assert [getattr(r, "fields", None) for r in pruned] == [
+        {"inbound": 0, "code_failures": 0, "sessions": 1}
+    ]

@@ -188,11 +188,7 @@ async def test_rekap_on_the_fifth_once(world: World) -> None:
         {
             "type": "document",
             "kind": "area_summary",
-            "params": {
-                "area_id": world.ids["kec"],
-                "period": "2026-11",
-                "area_name": "Kecamatan Batu Ampar",
-            },
+            "params": {"area_id": world.ids["kec"], "period": "2026-11"},
         }
     ]
 

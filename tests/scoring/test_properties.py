@@ -69,6 +69,7 @@ def valid_window(draw: st.DrawFn) -> list[MonthReport]:
     return [draw(valid_month(THROUGH.shift(i - 11))) for i, p in enumerate(present) if p]
 
 
+@pytest.mark.slow
 @given(valid_window())
 @settings(max_examples=150, deadline=None)
 def test_ratios_never_negative_and_bounded(months: list[MonthReport]) -> None:
@@ -153,6 +154,7 @@ def _improvements(months: list[MonthReport]) -> list[tuple[str, list[MonthReport
     return out
 
 
+@pytest.mark.slow
 @given(valid_window())
 @settings(max_examples=150, deadline=None)
 def test_raising_one_indicator_never_lowers_the_stratum(months: list[MonthReport]) -> None:

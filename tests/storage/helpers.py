@@ -12,9 +12,25 @@ from storage import Database
 from storage.areas import Area, Level, upsert_area
 from storage.posyandu import Posyandu, upsert_posyandu
 
-__all__ = ["T0", "World", "month", "seed_world"]
+__all__ = ["AREAS", "POSYANDU", "T0", "World", "month", "seed_world"]
 
 T0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
+
+#: Sample import files (``posyandu import areas``, ``posyandu import posyandu``); the areas
+#: are listed children first.
+AREAS = """code,name,level,parent_code
+21.71.01.1001,Seraya,desa,21.71.01
+21,Kepulauan Riau,provinsi,
+21.71.01,Batu Ampar,kecamatan,21.71
+21.71,Kota Batam,kota,21
+21.71.01.1002,Sungai Jodoh,kelurahan,21.71.01
+"""
+
+POSYANDU = """code,name,desa_code,timezone,schedule,active
+P1,Mawar,21.71.01.1001,Asia/Jakarta,tanggal 12,1
+P2,Melati,21.71.01.1001,Asia/Jakarta,selasa minggu ke-2,
+P3,Anggrek,21.71.01.1002,Asia/Jakarta,jumat terakhir,0
+"""
 
 
 @dataclass(frozen=True)

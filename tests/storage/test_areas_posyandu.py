@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conversations.format import area_title
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import (
@@ -122,7 +123,8 @@ def test_parse_level() -> None:
     assert parse_level(" provinsi ") is Level.PROVINSI
     with pytest.raises(ValueError, match="unknown level"):
         parse_level("dusun")
-    assert Level.KABUPATEN.label == "Kabupaten/Kota"
+    # How people name an area is the catalogue's (conversations.format.area_title).
+    assert area_title(Level.KABUPATEN, "Batam") == "Kabupaten/Kota Batam"
 
 
 async def test_posyandu_upsert_and_find(db: Database, world: World) -> None:

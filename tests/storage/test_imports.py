@@ -20,20 +20,7 @@ from storage.imports import (
     parse_csv,
 )
 from storage.posyandu import all_posyandu
-
-AREAS = """code,name,level,parent_code
-21.71.01.1001,Seraya,desa,21.71.01
-21,Kepulauan Riau,provinsi,
-21.71.01,Batu Ampar,kecamatan,21.71
-21.71,Kota Batam,kota,21
-21.71.01.1002,Sungai Jodoh,kelurahan,21.71.01
-"""
-
-POSYANDU = """code,name,desa_code,timezone,schedule,active
-P1,Mawar,21.71.01.1001,Asia/Jakarta,tanggal 12,1
-P2,Melati,21.71.01.1001,Asia/Jakarta,selasa minggu ke-2,
-P3,Anggrek,21.71.01.1002,Asia/Jakarta,jumat terakhir,0
-"""
+from tests.storage.helpers import AREAS, POSYANDU
 
 
 async def areas(db: Database, text: str) -> ImportSummary:

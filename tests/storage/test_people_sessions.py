@@ -22,9 +22,9 @@ from storage.people import (
 )
 from storage.sessions import (
     StoredSession,
-    delete_expired_sessions,
     delete_session,
     get_session,
+    prune_sessions,
     save_session,
 )
 from tests.storage.helpers import T0, World
@@ -109,7 +109,7 @@ async def test_sessions(db: Database) -> None:
     )
     async with db.transaction() as tx:
         await save_session(tx, moved)
-        assert await delete_expired_sessions(tx, T0 + timedelta(hours=2)) == 1
+        assert await prune_sessions(tx, T0 + timedelta(hours=2)) == 1
     async with db.read() as conn:
         assert await get_session(conn, "telegram", "42") == moved
         assert await get_session(conn, "telegram", "43") is None
@@ -117,3 +117,22 @@ async def test_sessions(db: Database) -> None:
         await delete_session(tx, "telegram", "42")
     async with db.read() as conn:
         assert await get_session(conn, "telegram", "42") is None
+
+
+async def test_prune_sessions_drops_exactly_those_whose_expiry_has_come(db: Database) -> None:
+    now = T0 + timedelta(days=3)
+    expiries = {
+        "past": now - timedelta(days=1),
+        "due": now,
+        "next-second": now + timedelta(seconds=1),
+        "later": now + timedelta(days=60),
+    }
+    async with db.transaction() as tx:
+        for address, expires in expiries.items():
+            stored = StoredSession("whatsapp", address, "chat", "x", {}, T0, T0, expires)
+            await save_session(tx, stored)
+        assert await prune_sessions(tx, now) == 2
+        assert await prune_sessions(tx, now) == 0  # nothing left to drop
+    async with db.read() as conn:
+        kept = {a for a in expiries if await get_session(conn, "whatsapp", a) is not None}
+    assert kept == {"next-second", "later"}

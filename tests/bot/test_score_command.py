@@ -272,6 +272,7 @@ def test_bad_settings_exit_2_with_nothing_on_stdout(
     assert "TARGET_D_S" in err
 
 
+@pytest.mark.slow
 def test_dotenv_is_read_by_the_real_command(tmp_path: Path) -> None:
     """The installed CLI in a fresh process, configured by a .env in its working directory."""
     (tmp_path / "in.json").write_text(json.dumps(eight_openings()), "utf-8")

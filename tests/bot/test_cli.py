@@ -22,8 +22,7 @@ from storage.invitations import ALPHABET, invitation_by_code
 from storage.migrations import SCHEMA_VERSION
 from storage.posyandu import posyandu_by_code
 from storage.reports import save_report
-from tests.storage.helpers import month
-from tests.storage.test_imports import AREAS, POSYANDU
+from tests.storage.helpers import AREAS, POSYANDU, month
 
 Run = tuple[int, str, str]
 
