@@ -52,6 +52,8 @@ class RedeemResult(StrEnum):
 
 
 def normalise_code(text: str) -> str:
+    """A code as stored: upper case, letters and digits only (what people type between them,
+    spaces, dashes, dots, is dropped)."""
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 

@@ -17,6 +17,7 @@ from conversations.model import Context, Invitation
 from conversations.needs import Needs
 from conversations.session import AwaitName, Session
 from scoring import Period
+from storage.invitations import normalise_code as stored_code
 from storage.people import Role
 
 __all__ = [
@@ -33,14 +34,15 @@ __all__ = [
 
 MAX_NAME_CHARS = 40
 _NAME_RE = re.compile(r"^[^\W\d_][\w .,'-]*$")
-_CODE_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
+_CODE_RE = re.compile(r"^[A-Z0-9]{3,32}$")
 
 
 def normalise_code(words: Sequence[str]) -> str | None:
-    """The invitation code as stored (upper case), or None when it cannot be one."""
+    """The invitation code as stored, or None when it cannot be one: case, spaces, dashes
+    and dots are how people copy a code ("y7rn-xy26", "Y7RN.XY26"), not part of it."""
     if not words:
         return None
-    code = normalise("".join(words)).upper()
+    code = stored_code(normalise(" ".join(words)))
     return code if _CODE_RE.match(code) else None
 
 

@@ -119,3 +119,22 @@ async def test_codes_expire(world: tuple[Seeded, Database]) -> None:
     # An expired code is no wrong guess: it does not count towards any limit.
     async with db.read() as conn:
         assert await count_code_failures(conn, NOW) == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["{a}-{b}", "{a}.{b}", "{a} {b}", "{a_low}-{b_low}", " {a}\u2013{b} ", "{a}_{b}"],
+)
+async def test_codes_typed_with_dashes_or_dots_are_the_same_code(
+    world: tuple[Seeded, Database], typed: str
+) -> None:
+    """A code read aloud or copied from a poster comes back as "Y7RN-XY26" or "y7rn.xy26":
+    the same code, and no wrong try is counted."""
+    seeded, db = world
+    code = seeded.kader_code
+    a, b = code[:4], code[4:]
+    text = typed.format(a=a, b=b, a_low=a.lower(), b_low=b.lower())
+    chat = Chat(db, FixedClock(NOW), wrong_code_limit=5, invite_failures_per_hour_global=1000)
+    assert "Siapa nama Anda" in await chat.say("8301", f"DAFTAR {text}")
+    async with db.read() as conn:
+        assert await count_code_failures(conn, NOW - timedelta(hours=1), "telegram", "8301") == 0
