@@ -14,7 +14,7 @@ from conversations.effects import StepResult
 from conversations.flows.common import Call, area_of, done, text
 from conversations.flows.summary import gap_line, ratio_line
 from conversations.format import count, percent
-from conversations.model import AreaData, AreaMember, Context
+from conversations.model import AreaData, AreaMember, Contact, Context
 from conversations.needs import Needs
 from conversations.periods import format_period, parse_period
 from conversations.replies import Document, Reply, Text
@@ -229,11 +229,7 @@ def _belum(ctx: Context, session: Session, area: AreaData, period: Period) -> St
     )
     items = []
     for i, m in enumerate(members, start=1):
-        if m.contacts:
-            c = m.contacts[0]
-            contact = say("area.contact", name=c.name, phone=c.phone or "").strip()
-        else:
-            contact = say("area.no_contact")
+        contact = _contact(ctx, m.contacts[0]) if m.contacts else say("area.no_contact")
         items.append(
             say("area.belum_item", number=i, posyandu=m.posyandu.info.name, contact=contact)
         )
@@ -349,9 +345,7 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
         return Text("\n".join(lines))
     key = "saved.aktif" if result.posyandu_aktif else "saved.stratum"
     lines.append(say(key, stratum=result.stratum.label))
-    contacts = [
-        say("area.contact", name=c.name, phone=c.phone or "").strip() for c in member.contacts[:2]
-    ]
+    contacts = [_contact(ctx, c) for c in member.contacts[:2]]
     if contacts:
         lines.append(say("area.kader", contacts=", ".join(contacts)))
     return Text("\n".join(lines))
@@ -364,3 +358,10 @@ def _rekap(ctx: Context, session: Session, area: AreaData, period: Period) -> St
         return done(session, text("area.rekap_none", period=format_period(period), area=area.name))
     params = {"area_id": area.id, "period": str(period)}
     return done(session, Document("area_summary", params))
+
+
+def _contact(ctx: Context, contact: Contact) -> str:
+    """A kader to call: the name, and the phone number only in a private chat (a linked group
+    is a wider audience than its supervisor)."""
+    phone = "" if ctx.in_group else contact.phone or ""
+    return say("area.contact", name=contact.name, phone=phone).strip()
