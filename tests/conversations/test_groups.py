@@ -61,13 +61,14 @@ class Group:
     async def say(self, sender: str | None, text: str) -> str:
         return "\n".join(p["body"] for p in await self.send(sender, text))
 
-    async def queued(self, ext: str) -> list[Any]:
+    async def queued(self, ext: str, address: str = GROUP) -> list[Any]:
+        """The replies to message ``ext`` (outbox payloads), all to ``address``."""
         async with self.db.read() as conn:
             rows = await conn.execute_fetchall(
                 "SELECT address, payload FROM outbox WHERE dedupe_key LIKE ? ORDER BY id",
                 (f"reply:telegram:{ext}:%",),
             )
-        assert all(r["address"] == GROUP for r in rows)
+        assert all(r["address"] == address for r in rows)
         return [json.loads(r["payload"]) for r in rows]
 
     async def state(self) -> tuple[object, ...]:
@@ -178,33 +179,19 @@ async def test_sambungkan_is_no_command_in_a_private_chat(group: Group) -> None:
 
 
 
-async def test_a_group_sees_kader_names_but_never_their_numbers(tmp_path: Path) -> None:
+async def test_a_group_sees_kader_names_but_never_their_numbers(group: Group) -> None:
     """A linked group is a wider audience than its supervisor: BELUM and POSYANDU there name
     the kader to call, without their phone numbers; the supervisor in private sees both."""
-    clock = FixedClock(T0)
-    async with await Database.open(tmp_path / "phones.db") as db:
-        await seed_demo(db, clock.now())
-        async with db.transaction() as tx:
-            bidan = await person_by_address(tx, "console", DEMO_SUPERVISOR)
-            sari = await person_by_address(tx, "console", DEMO_KADER)
-            assert bidan is not None and sari is not None
-            await add_identity(tx, bidan.id, "telegram", BIDAN)
-            await add_identity(tx, sari.id, "whatsapp", "+6281355598765")
-        group = Group(db, Engine(db, clock, phone_of=phone_of), clock)
-        assert "tersambung" in await group.say(BIDAN, "/sambungkan")
-        for command in ("/belum", "/posyandu Mawar"):
-            shown = await group.say(STRANGER, command)
-            assert "Bu Sari" in shown and "6281355598765" not in shown, command
-            ext = f"private-{command}"
-            await group.engine.handle(Inbound("telegram", BIDAN, command, ext, clock.now()))
-            private = "\n".join(p["body"] for p in await _replies(db, ext))
-            assert "Bu Sari" in private and "+6281355598765" in private, command
-
-
-async def _replies(db: Database, ext: str) -> list[Any]:
-    async with db.read() as conn:
-        rows = await conn.execute_fetchall(
-            "SELECT payload FROM outbox WHERE dedupe_key LIKE ? ORDER BY id",
-            (f"reply:telegram:{ext}:%",),
-        )
-    return [json.loads(r["payload"]) for r in rows]
+    async with group.db.transaction() as tx:
+        sari = await person_by_address(tx, "telegram", KADER)
+        assert sari is not None
+        await add_identity(tx, sari.id, "whatsapp", "+6281355598765")
+    group.engine = Engine(group.db, group.clock, phone_of=phone_of)
+    assert "tersambung" in await group.say(BIDAN, "/sambungkan")
+    for command in ("/belum", "/posyandu Mawar"):
+        shown = await group.say(STRANGER, command)
+        assert "Bu Sari" in shown and "6281355598765" not in shown, command
+        ext = f"private-{command}"
+        await group.engine.handle(Inbound("telegram", BIDAN, command, ext, group.clock.now()))
+        private = "\n".join(p["body"] for p in await group.queued(ext, BIDAN))
+        assert "Bu Sari" in private and "+6281355598765" in private, command
