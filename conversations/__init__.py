@@ -14,11 +14,11 @@ from conversations.model import (
     Contact,
     Context,
     GroupMember,
-    Invitation,
+    InvitationInfo,
     Limits,
     PosyanduData,
     PosyanduInfo,
-    StoredReport,
+    SentReport,
 )
 from conversations.needs import Needs
 from conversations.plan import plan
@@ -35,7 +35,7 @@ __all__ = [
     "Effect",
     "GroupMember",
     "Inbound",
-    "Invitation",
+    "InvitationInfo",
     "Limits",
     "Needs",
     "ParsedMessage",
@@ -44,9 +44,9 @@ __all__ = [
     "Register",
     "Reply",
     "SaveReport",
+    "SentReport",
     "Session",
     "StepResult",
-    "StoredReport",
     "Text",
     "parse_message",
     "plan",

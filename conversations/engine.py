@@ -159,4 +159,3 @@ async def _queue(tx: Connection, msg: Inbound, applied: Applied, now: datetime) 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
-

@@ -24,6 +24,7 @@ __all__ = [
     "short_date",
 ]
 
+
 def percent(value: float | None) -> str:
     """ "80%"; "-" when not computable."""
     if value is None:

@@ -18,11 +18,11 @@ from conversations.model import (
     Contact,
     Context,
     GroupMember,
-    Invitation,
+    InvitationInfo,
     Limits,
     PosyanduData,
     PosyanduInfo,
-    StoredReport,
+    SentReport,
 )
 from conversations.needs import Needs
 from conversations.plan import plan
@@ -211,7 +211,9 @@ class Loader:
                 contacts.setdefault(k.posyandu_id, []).append(Contact(k.name, phones.get(k.id)))
         return contacts
 
-    async def _invitation(self, conn: Connection, needs: Needs, now: datetime) -> Invitation | None:
+    async def _invitation(
+        self, conn: Connection, needs: Needs, now: datetime
+    ) -> InvitationInfo | None:
         if not needs.invitation_code:
             return None
         found = await invitations_db.invitation_by_code(conn, needs.invitation_code)
@@ -224,7 +226,7 @@ class Loader:
         elif found.area_id is not None:
             a = await areas_db.area_by_id(conn, found.area_id)
             place = area_title(a.level, a.name) if a else ""
-        return Invitation(
+        return InvitationInfo(
             code=found.code,
             role=found.role,
             posyandu_id=found.posyandu_id,
@@ -297,8 +299,8 @@ async def _names(conn: Connection, ids: Sequence[int | None]) -> dict[int, str]:
     return out
 
 
-def _stored(s: reports_db.StoredReport, names: dict[int, str]) -> StoredReport:
-    return StoredReport(
+def _stored(s: reports_db.StoredReport, names: dict[int, str]) -> SentReport:
+    return SentReport(
         report=s.report,
         revision=s.revision,
         sent_by=names.get(s.submitted_by, "") if s.submitted_by is not None else "",

@@ -20,11 +20,11 @@ __all__ = [
     "Contact",
     "Context",
     "GroupMember",
-    "Invitation",
+    "InvitationInfo",
     "Limits",
     "PosyanduData",
     "PosyanduInfo",
-    "StoredReport",
+    "SentReport",
 ]
 
 
@@ -44,7 +44,7 @@ class PosyanduInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredReport:
+class SentReport:
     report: MonthReport
     revision: int
     #: Name of the person who sent the current revision ("" when unknown, e.g. imported).
@@ -57,7 +57,7 @@ class StoredReport:
 class PosyanduData:
     info: PosyanduInfo
     #: Saved reports by period (at least the stratum window before the current month).
-    reports: Mapping[Period, StoredReport] = field(default_factory=dict)
+    reports: Mapping[Period, SentReport] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ class AreaData:
 
 
 @dataclass(frozen=True, slots=True)
-class Invitation:
+class InvitationInfo:
     """An invitation code as found in storage (a code that does not exist is None)."""
 
     code: str
@@ -143,7 +143,7 @@ class Context:
     person: Person | None = None
     posyandu: PosyanduData | None = None
     area: AreaData | None = None
-    invitation: Invitation | None = None
+    invitation: InvitationInfo | None = None
     #: Wrong invitation codes from everyone within ``limits.wrong_code_global_window``
     #: (loaded only for DAFTAR from a newcomer).
     code_failures_global: int = 0

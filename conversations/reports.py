@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from conversations.model import Context, PosyanduData, StoredReport
+from conversations.model import Context, PosyanduData, SentReport
 from conversations.session import Draft
 from scoring import (
     DENOMINATOR_FIELDS,
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-def previous_opened(data: PosyanduData, period: Period) -> StoredReport | None:
+def previous_opened(data: PosyanduData, period: Period) -> SentReport | None:
     """The latest saved report before ``period`` for a month the posyandu opened."""
     earlier = [p for p, r in data.reports.items() if p < period and r.report.buka]
     return data.reports[max(earlier)] if earlier else None
@@ -126,7 +126,7 @@ def draft_report(draft: Draft) -> MonthReport:
     return report.with_values(**dict(draft.counts), **{LIST_FIELD: draft.programmes})
 
 
-def _history(reports: Mapping[Period, StoredReport], report: MonthReport) -> list[MonthReport]:
+def _history(reports: Mapping[Period, SentReport], report: MonthReport) -> list[MonthReport]:
     months = [r.report for p, r in reports.items() if p != report.period]
     return [*months, report]
 

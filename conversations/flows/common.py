@@ -10,7 +10,7 @@ from conversations.catalogue import say
 from conversations.commands import Command, normalise
 from conversations.effects import Effect, StepResult
 from conversations.format import moment
-from conversations.model import AreaData, Context, PosyanduData, StoredReport
+from conversations.model import AreaData, Context, PosyanduData, SentReport
 from conversations.replies import Reply, Text
 from conversations.session import Session
 from storage.people import Person
@@ -89,7 +89,7 @@ def area_of(ctx: Context) -> AreaData:
     return ctx.area
 
 
-def who_sent(ctx: Context, stored: StoredReport) -> str:
+def who_sent(ctx: Context, stored: SentReport) -> str:
     if ctx.person is not None and stored.sent_by_id == ctx.person.id:
         return say("report.who_you")
     if stored.sent_by:
@@ -97,7 +97,7 @@ def who_sent(ctx: Context, stored: StoredReport) -> str:
     return say("report.who_unknown")
 
 
-def sent_line(ctx: Context, stored: StoredReport, key: str, period: str) -> str:
+def sent_line(ctx: Context, stored: SentReport, key: str, period: str) -> str:
     """A sentence naming who sent the saved report and when."""
     when = moment(stored.sent_at, ctx.tz, ctx.now)
     who = who_sent(ctx, stored)

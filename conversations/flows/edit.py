@@ -14,7 +14,7 @@ from conversations.flows.common import Call, done, posyandu_of, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import ratio_line
 from conversations.format import count, problem_text
-from conversations.model import Context, PosyanduData, StoredReport
+from conversations.model import Context, PosyanduData, SentReport
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period, format_period_short, parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
@@ -112,15 +112,13 @@ def _month(call: Call, data: PosyanduData) -> Period:
 
 
 def _change(
-    ctx: Context, session: Session, data: PosyanduData, request: _Request, stored: StoredReport
+    ctx: Context, session: Session, data: PosyanduData, request: _Request, stored: SentReport
 ) -> StepResult:
     """The saved report with the one value changed: saved, or confirmed first when a soft
     rule asks (refused when a hard one does)."""
     period = stored.report.period
     field = request.spec.id
-    old: Value = (
-        stored.report.programmes if field == LIST_FIELD else stored.report.count(field)
-    )
+    old: Value = stored.report.programmes if field == LIST_FIELD else stored.report.count(field)
     if old == request.value:
         return done(session, text("edit.same", label=request.spec.code, value=_show(old)))
     changed = stored.report.with_values(**{field: request.value})

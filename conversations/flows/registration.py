@@ -13,7 +13,7 @@ from conversations.commands import Command, normalise, parse_command
 from conversations.effects import CodeFailed, Register, StepResult
 from conversations.flows.common import Call, done, text
 from conversations.format import clock_time
-from conversations.model import Context, Invitation
+from conversations.model import Context, InvitationInfo
 from conversations.needs import Needs
 from conversations.session import AwaitName, Session
 from scoring import Period
@@ -92,7 +92,7 @@ def _recent_wrong(ctx: Context, session: Session) -> tuple[datetime, ...]:
     return tuple(t for t in session.wrong_codes if t > since)
 
 
-def _place(invitation: Invitation) -> str:
+def _place(invitation: InvitationInfo) -> str:
     return invitation.place
 
 

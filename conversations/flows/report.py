@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 
-
 def soft_key(problem: Problem) -> str:
     return f"{problem.rule}:{problem.field}"
 

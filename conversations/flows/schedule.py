@@ -32,9 +32,7 @@ __all__ = ["UPCOMING", "jadwal_area", "jadwal_kader", "schedules_needs", "split_
 UPCOMING = 3
 
 #: Words that start a schedule phrase; what comes before them names the posyandu.
-_PHRASE_START = frozenset(
-    {*DATE_WORDS, *EVERY_WORDS, *MOVE_WORDS, *WEEKDAY_ALIASES, *WEEKDAYS}
-)
+_PHRASE_START = frozenset({*DATE_WORDS, *EVERY_WORDS, *MOVE_WORDS, *WEEKDAY_ALIASES, *WEEKDAYS})
 
 
 def split_jadwal(args: Sequence[str]) -> tuple[str, str]:

@@ -145,9 +145,7 @@ def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
         lines.insert(0, "- " + say("period.out_of_range", allowed=allowed_text(ctx)))
     # Every problem in one reply: the order rules too, on the values that could be read.
     values = MonthReport(period=period or ctx.current_period).with_values(**parsed.counts)
-    lines += [
-        say("quick.rule", message=problem_text(p)) for p in check_report(values) if p.hard
-    ]
+    lines += [say("quick.rule", message=problem_text(p)) for p in check_report(values) if p.hard]
     if lines:
         body = "\n".join([say("quick.invalid"), *lines, say("quick.example"), say("help.quick")])
         return done(session, Text(body))

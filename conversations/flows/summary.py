@@ -26,7 +26,6 @@ __all__ = [
 RATIO_LABELS: dict[str, str] = {"k_s": "K/S", "d_s": "D/S", "d_k": "D/K", "n_d": "N/D"}
 
 
-
 def ratio_line(report: MonthReport, scoring: ScoringSettings = DEFAULT_SETTINGS) -> str:
     """ "D/S 73% · N/D 79,5% · K/S 91%": a ratio just below its target never reads as on it."""
     r = month_ratios(report)

@@ -95,9 +95,7 @@ TELLTALE = [
 #: they are the stored level names (``Level.DESA == "desa"``).
 AREA_WORDS = ["Provinsi", "Kabupaten", "Kota", "Kecamatan", "Desa", "Kelurahan"]
 _TELLTALE_RE = re.compile(
-    r"\b(?:"
-    + "|".join([*(f"{w}|{w.capitalize()}" for w in TELLTALE), *AREA_WORDS])
-    + r")\b"
+    r"\b(?:" + "|".join([*(f"{w}|{w.capitalize()}" for w in TELLTALE), *AREA_WORDS]) + r")\b"
 )
 #: Calls whose strings are for the operator: logging, and argparse's help and descriptions.
 LOG_CALLS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}

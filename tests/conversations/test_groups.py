@@ -178,7 +178,6 @@ async def test_sambungkan_is_no_command_in_a_private_chat(group: Group) -> None:
     assert "Maaf, saya belum mengerti" in json.loads(rows[0]["payload"])["body"]
 
 
-
 async def test_a_group_sees_kader_names_but_never_their_numbers(group: Group) -> None:
     """A linked group is a wider audience than its supervisor: BELUM and POSYANDU there name
     the kader to call, without their phone numbers; the supervisor in private sees both."""

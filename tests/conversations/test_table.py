@@ -49,9 +49,7 @@ def test_every_command_of_the_lexicon_has_its_lines_and_only_once_per_audience()
         ("sambungkan", BIDAN, False, None),
     ],
 )
-def test_resolve(
-    text: str, person: Person | None, in_group: bool, expected: object
-) -> None:
+def test_resolve(text: str, person: Person | None, in_group: bool, expected: object) -> None:
     found = resolve(parse_message(text, in_group=in_group), person)
     if isinstance(found, Route):
         assert (found.name, found.audience) == expected

@@ -13,16 +13,16 @@ from conversations import (
     AreaMember,
     Contact,
     Context,
-    Invitation,
+    InvitationInfo,
     Limits,
     PosyanduData,
     PosyanduInfo,
     Register,
     Reply,
     SaveReport,
+    SentReport,
     Session,
     StepResult,
-    StoredReport,
     Text,
     parse_message,
     plan,
@@ -65,8 +65,8 @@ class World:
     now: datetime = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)
     people: dict[str, Person] = field(default_factory=dict)
     posyandu: dict[int, PosyanduInfo] = field(default_factory=dict)
-    reports: dict[int, dict[Period, StoredReport]] = field(default_factory=dict)
-    invitations: dict[str, Invitation] = field(default_factory=dict)
+    reports: dict[int, dict[Period, SentReport]] = field(default_factory=dict)
+    invitations: dict[str, InvitationInfo] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
     area: AreaData | None = None
     limits: Limits = field(default_factory=Limits)
@@ -86,10 +86,10 @@ class World:
         world.people["kader"] = Person(1, "Sari", Role.KADER, posyandu_id=1)
         world.people["kader2"] = Person(2, "Ani", Role.KADER, posyandu_id=2)
         world.people["spv"] = Person(3, "Bidan Rina", Role.SUPERVISOR, area_id=10)
-        world.invitations["MLT1K4"] = Invitation(
+        world.invitations["MLT1K4"] = InvitationInfo(
             "MLT1K4", Role.KADER, 1, None, "Posyandu Melati 1, Desa Sukamaju"
         )
-        world.invitations["OLD123"] = Invitation(
+        world.invitations["OLD123"] = InvitationInfo(
             "OLD123", Role.KADER, 1, None, "Posyandu Melati 1", usable=False
         )
         return world
@@ -98,7 +98,7 @@ class World:
         before = self.reports[pid].get(report.period)
         revision = before.revision + 1 if before else 1
         sent_at = self.now - timedelta(days=1)
-        self.reports[pid][report.period] = StoredReport(report, revision, by, sent_at, by_id)
+        self.reports[pid][report.period] = SentReport(report, revision, by, sent_at, by_id)
         return revision
 
     def area_data(self) -> AreaData:
