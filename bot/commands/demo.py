@@ -10,11 +10,12 @@ from typing import Any
 
 from bot.app import Service
 from bot.clock import SystemClock
+from bot.commands._common import DEMO_ELSEWHERE, demo_refused, tell
 from bot.commands.run import secrets_of
 from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
-from bot.demo import seed_demo
+from bot.demo import NotDemoDatabase, seed_demo
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
@@ -51,6 +52,11 @@ def run(_args: argparse.Namespace) -> int:
         settings = load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    if (refused := demo_refused(settings)) is not None:
+        tell(
+            f"{refused}: {DEMO_ELSEWHERE}" if isinstance(refused, NotDemoDatabase) else str(refused)
+        )
         return 2
     configure_logging(
         settings.log_level, secrets_of(settings), file=settings.posyandu_db.parent / "posyandu.log"

@@ -13,16 +13,21 @@ import uvloop
 from bot.app import Service
 from bot.channels import registry
 from bot.clock import SystemClock
+from bot.commands._common import demo_refused, tell
 from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
-from bot.demo import seed_demo
+from bot.demo import NotDemoDatabase, seed_demo
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
 
-__all__ = ["register", "secrets_of"]
+__all__ = ["NO_CREDENTIALS", "register", "secrets_of"]
 
+#: What configures a channel (the service then runs instead of the console demo).
+NO_CREDENTIALS = (
+    "no channel credentials: set TELEGRAM_BOT_TOKEN, or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
+)
 BANNER = (
     "Posyandu Bot - demo di terminal (no TELEGRAM_BOT_TOKEN or TWILIO_* configured).\n"
     "You are Bu Sari, kader of Posyandu Mawar. Try: LAPOR, RIWAYAT, PDF, BANTUAN.\n"
@@ -59,6 +64,13 @@ def run(_args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     console = not registry.has_configured(settings)
+    if console and (refused := demo_refused(settings)) is not None:
+        # The console demo would seed the demo into it: say what is missing instead.
+        if isinstance(refused, NotDemoDatabase):
+            tell(f"{NO_CREDENTIALS}; without them this is the console demo, and {refused}")
+        else:
+            tell(str(refused))
+        return 2
     configure_logging(
         settings.log_level,
         secrets_of(settings),
