@@ -85,4 +85,4 @@ async def run_chat(
         assert address is not None
         return await chat_loop(service, address, sys.stdin, sys.stdout)
     finally:
-        await service.db.close()
+        await service.stop()

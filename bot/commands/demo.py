@@ -83,5 +83,5 @@ async def play(settings: Settings) -> int:
             service, demo.supervisor_address, io.StringIO(SUPERVISOR_SCRIPT), sys.stdout
         )
     finally:
-        await service.db.close()
+        await service.stop()
     return 0

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
 import signal
+import sqlite3
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvloop
@@ -18,11 +22,14 @@ from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import NotDemoDatabase, seed_demo
-from bot.logs import configure_logging
+from bot.errors import StartError
+from bot.logs import configure_logging, mask
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
 
 __all__ = ["NO_CREDENTIALS", "register", "secrets_of"]
+
+log = logging.getLogger("posyandu.run")
 
 #: What configures a channel (the service then runs instead of the console demo).
 NO_CREDENTIALS = (
@@ -58,10 +65,13 @@ def secrets_of(settings: Settings) -> list[str]:
 
 
 def run(_args: argparse.Namespace) -> int:
+    """Every failure to start ends here in one line on stderr and a non-zero status; the
+    process then exits by itself (everything started is stopped, threads included)."""
     try:
         settings = load_settings()
+        settings.reminders()  # REMINDER_KINDS, before anything starts
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
+        tell(str(exc))
         return 2
     console = not registry.has_configured(settings)
     if console and (refused := demo_refused(settings)) is not None:
@@ -71,29 +81,49 @@ def run(_args: argparse.Namespace) -> int:
         else:
             tell(str(refused))
         return 2
-    configure_logging(
-        settings.log_level,
-        secrets_of(settings),
-        file=settings.posyandu_db.parent / "posyandu.log" if console else None,
+    log_file = settings.posyandu_db.parent / "posyandu.log" if console else None
+    try:
+        configure_logging(settings.log_level, secrets_of(settings), file=log_file)
+    except OSError as exc:
+        tell(f"cannot write the log {log_file}: {_why(log_file, exc)}")
+        return 2
+    return _run_loop(settings)
+
+
+def _why(path: Path | None, exc: OSError) -> str:
+    """What an OSError about ``path`` means, in words."""
+    blocked = next(
+        (p for p in (path.parents if path else ()) if p.exists() and not p.is_dir()), None
     )
+    return f"{blocked} is not a folder" if blocked is not None else exc.strerror or str(exc)
+
+
+def _run_loop(settings: Settings) -> int:
+    secrets = secrets_of(settings)
     try:
         # uvloop: the service is mostly event-loop work (HTTP in and out, aiosqlite's thread
         # hand-offs); uvloop does that work in C.
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             return runner.run(_main(settings))
-    except DatabaseError as exc:
-        print(exc, file=sys.stderr)
+    except (DatabaseError, NotDemoDatabase, SettingsError) as exc:
+        tell(mask(str(exc), secrets))
         return 2
-    except RuntimeError as exc:
-        print(f"cannot start: {exc}", file=sys.stderr)
+    except StartError as exc:
+        tell(mask(f"cannot start: {exc}", secrets))
+        return 1
+    except sqlite3.Error as exc:
+        tell(mask(f"database {settings.posyandu_db}: {exc}", secrets))
+        return 1
+    except Exception as exc:  # unforeseen: still one line (the traceback at DEBUG, masked)
+        log.debug("run.failed", exc_info=exc)
+        tell(mask(f"posyandu run failed: {type(exc).__name__}: {exc}", secrets))
         return 1
 
 
 async def _main(settings: Settings) -> int:
-    clock = SystemClock()
     if not registry.has_configured(settings):
         return await _console(settings)
-    service = Service(settings, clock)
+    service = Service(settings, SystemClock())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -102,14 +132,27 @@ async def _main(settings: Settings) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, on_signal)
-    await service.start()
+    stopped = asyncio.ensure_future(stop.wait())
     try:
-        waiters: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
-        if service.server is not None:
-            waiters.append(service.server.task)  # uvicorn takes SIGTERM first and returns
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        # A stop asked for while starting (a Bot API that hangs) cancels the start, which
+        # stops what had started.
+        starting = asyncio.ensure_future(service.start())
+        await asyncio.wait([starting, stopped], return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            return 0
+        starting.result()  # a failed start raises here, everything stopped already
+        try:
+            waiters: list[asyncio.Future[Any]] = [stopped]
+            if service.server is not None:
+                waiters.append(service.server.task)  # uvicorn takes SIGTERM first and returns
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await service.stop()
     finally:
-        await service.stop()
+        stopped.cancel()
     return 0
 
 
@@ -118,10 +161,10 @@ async def _console(settings: Settings) -> int:
     console = ConsoleSender(sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console})
     await service.start(serve_http=False)
-    assert service.db is not None
-    demo = await seed_demo(service.db, clock.now())
-    sys.stderr.write(BANNER)
     try:
+        assert service.db is not None
+        demo = await seed_demo(service.db, clock.now())
+        sys.stderr.write(BANNER)
         return await chat_loop(service, demo.kader_address, sys.stdin, sys.stdout)
     finally:
         await service.stop()
