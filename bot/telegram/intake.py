@@ -30,6 +30,9 @@ log = logging.getLogger("posyandu.telegram")
 
 ALLOWED_UPDATES = ["message"]
 POLL_TIMEOUT = 25
+#: Failed getUpdates calls in a row after which polling counts as down (``/healthz`` 503):
+#: about 3 s of failures with the back-off of 1 s, 2 s ...
+POLL_FAILURES_DOWN = 3
 
 T = TypeVar("T")
 
@@ -93,6 +96,9 @@ class TelegramIntake:
         self.username = ""
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        #: Whether Telegram took the webhook; getUpdates failures in a row.
+        self._webhook_set = False
+        self._poll_failures = 0
 
     @property
     def mode(self) -> str:
@@ -100,7 +106,12 @@ class TelegramIntake:
 
     @property
     def alive(self) -> bool:
-        return self.webhook_url is not None or (self._task is not None and not self._task.done())
+        """Whether updates can come in: the webhook is set, or polling runs and its
+        getUpdates calls are not failing (fewer than :data:`POLL_FAILURES_DOWN` in a row)."""
+        if self.webhook_url:
+            return self._webhook_set
+        polling = self._task is not None and not self._task.done()
+        return polling and self._poll_failures < POLL_FAILURES_DOWN
 
     async def start(self) -> None:
         """Take updates: set the webhook, or delete it and poll. :class:`StartError` naming
@@ -116,6 +127,7 @@ class TelegramIntake:
                     allowed_updates=ALLOWED_UPDATES,
                 ),
             )
+            self._webhook_set = True
         else:
             await self._at_start("deleteWebhook", self.bot.delete_webhook())
             self._task = asyncio.create_task(self._poll(), name="telegram-polling")
@@ -166,11 +178,19 @@ class TelegramIntake:
                 await asyncio.sleep(wait if isinstance(wait, int | float) else wait.total_seconds())
                 continue
             except (NetworkError, TelegramError) as exc:
-                log_event(log, "telegram.poll.error", logging.WARNING, error=type(exc).__name__)
+                self._poll_failures += 1
+                log_event(
+                    log,
+                    "telegram.poll.error",
+                    logging.WARNING,
+                    error=type(exc).__name__,
+                    in_a_row=self._poll_failures,
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
             backoff = 1.0
+            self._poll_failures = 0
             for update in updates:
                 text = from_update(update, self.username)
                 if text is not None:
