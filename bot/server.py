@@ -17,7 +17,9 @@ uvicorn serves; what it leaves open is closed here:
   that idle sockets cannot pile up to the open-file limit and starve ``/healthz`` and the
   webhooks (whose senders retry a 503).
 - **Stop.** Requests in hand finish, within :data:`GRACE_SECONDS` (uvicorn's
-  ``timeout_graceful_shutdown``).
+  ``timeout_graceful_shutdown``). A client still sending its request or not reading its
+  answer is dropped at once rather than waited for; a request still in hand when the grace
+  is over is answered 503 (so the channel sends it again), without a traceback.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from bot.errors import StartError
@@ -194,10 +196,56 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._in_head:  # the request was read whole: the next head is awaited
             self._arm(self.limits.header_timeout)
 
+    def shutdown(self) -> None:
+        """At a stop: a client still sending its request, or not reading its answer, is
+        dropped now rather than waited for (the channel sends the message again); the rest
+        is uvicorn's graceful stop (idle connections closed, requests in hand finish)."""
+        cycle = self.cycle
+        slow = cycle is not None and not cycle.response_complete
+        if slow and (cycle.more_body or self.flow.write_paused):
+            self.transport.close()  # still sending its request, or not reading the answer
+            return
+        super().shutdown()
+
 
 def guarded_protocol(limits: ServerLimits) -> type[GuardedProtocol]:
     """The protocol class uvicorn instantiates, with ``limits``."""
     return type("GuardedProtocol", (GuardedProtocol,), {"limits": limits})
+
+
+class _Unfinished:
+    """Outermost ASGI wrapper: a request still in hand when the stop's grace is over is
+    cancelled by uvicorn; it is answered 503 (the channel sends it again) and logged in
+    one line, instead of uvicorn's "Exception in ASGI application" traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            log_event(log, "http.request_cancelled", logging.WARNING, path=scope.get("path"))
+            if scope["type"] == "http" and not started:
+                with contextlib.suppress(Exception):
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 503,
+                            "headers": [(b"content-length", b"0"), (b"connection", b"close")],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": b""})
 
 
 async def _listen(host: str, port: int) -> list[socket.socket]:
@@ -250,7 +298,7 @@ class HttpServer:
         limits = (limits or ServerLimits()).within_open_files()
         sockets = await _listen(host, port)
         config = uvicorn.Config(
-            app,
+            _Unfinished(app),
             http=guarded_protocol(limits),
             lifespan="off",
             log_config=None,
