@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -260,3 +261,41 @@ async def test_a_failed_start_stops_everything_it_had_started(tmp_path: Path) ->
             break
         await asyncio.sleep(0.05)
     assert left() == set()
+
+
+async def test_sigterm_while_the_bot_api_hangs_at_start(tmp_path: Path) -> None:
+    # systemd stops a service whose start hangs: it ends at once, not when getMe times out.
+    fake = FakeTelegram(TOKEN)
+    fake.hang("getMe")
+    db = tmp_path / "p.db"
+    async with serve(fake.app) as api:
+        try:
+            with (tmp_path / "stderr.txt").open("wb") as sink:
+                proc = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bot.cli",
+                    "run",
+                    cwd=tmp_path,
+                    env=posyandu_env(db, free_port(), telegram(api)),
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=sink,
+                )
+            for _ in range(300):  # until getMe is in hand (15 s at most)
+                if fake.hanging or proc.returncode is not None:
+                    break
+                await asyncio.sleep(0.05)
+            assert fake.hanging == 1
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(proc.wait(), timeout=WITHIN)
+        finally:
+            fake.recover("getMe")
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert time.monotonic() - started < 5  # not the getMe time-out (10 s)
+    assert code == 0
+    text = (tmp_path / "stderr.txt").read_text("utf-8", "replace")
+    assert "Traceback" not in text
