@@ -9,7 +9,6 @@ import logging
 import signal
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
 
 import uvloop
@@ -27,7 +26,7 @@ from bot.logs import configure_logging, mask
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
 
-__all__ = ["NO_CREDENTIALS", "register", "secrets_of"]
+__all__ = ["NO_CREDENTIALS", "register", "secrets_of", "start_logging"]
 
 log = logging.getLogger("posyandu.run")
 
@@ -81,21 +80,26 @@ def run(_args: argparse.Namespace) -> int:
         else:
             tell(str(refused))
         return 2
-    log_file = settings.posyandu_db.parent / "posyandu.log" if console else None
-    try:
-        configure_logging(settings.log_level, secrets_of(settings), file=log_file)
-    except OSError as exc:
-        tell(f"cannot write the log {log_file}: {_why(log_file, exc)}")
+    if not start_logging(settings, console=console):
         return 2
     return _run_loop(settings)
 
 
-def _why(path: Path | None, exc: OSError) -> str:
-    """What an OSError about ``path`` means, in words."""
-    blocked = next(
-        (p for p in (path.parents if path else ()) if p.exists() and not p.is_dir()), None
-    )
-    return f"{blocked} is not a folder" if blocked is not None else exc.strerror or str(exc)
+def start_logging(settings: Settings, *, console: bool) -> bool:
+    """The service's logging: to stderr, or for a console chat (whose terminal is the
+    person's) to ``posyandu.log`` beside the database. False, the problem told in one line,
+    when that file cannot be written."""
+    file = settings.posyandu_db.parent / "posyandu.log" if console else None
+    try:
+        configure_logging(settings.log_level, secrets_of(settings), file=file)
+    except OSError as exc:
+        blocked = (
+            next((p for p in file.parents if p.exists() and not p.is_dir()), None) if file else None
+        )
+        why = f"{blocked} is not a folder" if blocked is not None else exc.strerror or str(exc)
+        tell(f"cannot write the log {file}: {why}")
+        return False
+    return True
 
 
 def _run_loop(settings: Settings) -> int:

@@ -43,17 +43,18 @@ class Done:
     stderr: str
 
 
-def posyandu(db: Path, *argv: str) -> Done:
+def posyandu(where: Path, *argv: str, db: Path | None = None) -> Done:
+    """``posyandu ARGV`` in ``where``'s folder, on the database ``db`` (default: ``where``)."""
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env |= {
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "POSYANDU_DB": str(db),
-        "OUT_DIR": str(db.parent / "out"),
-        "MEDIA_DIR": str(db.parent / "media"),
+        "POSYANDU_DB": str(db or where),
+        "OUT_DIR": str(where.parent / "out"),
+        "MEDIA_DIR": str(where.parent / "media"),
     }
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", *argv],
-        cwd=db.parent,
+        cwd=where.parent,
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -141,3 +142,18 @@ async def test_seed_demo_itself_refuses_real_data_in_its_transaction(tmp_path: P
             await seed_demo(db, datetime.now(UTC))
         async with db.read() as conn:
             assert await identity(conn, "console", DEMO_KADER) is None
+
+
+@pytest.mark.parametrize("argv", [*COMMANDS, ("chat", "--as", DEMO_KADER)], ids=" ".join)
+def test_a_database_folder_that_is_a_file_is_one_line(
+    tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    (tmp_path / "data").write_text("not a folder")
+    path = tmp_path / "data" / "posyandu.db"
+    env_path = tmp_path / "cwd" / "x.db"  # the command runs in an ordinary folder
+    env_path.parent.mkdir()
+    done = posyandu(env_path, *argv, db=path)
+    assert done.code == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert f"{tmp_path / 'data'} is not a folder" in done.stderr
