@@ -171,8 +171,9 @@ class Service:
         except BaseException:
             try:
                 await self._unwind()
-            except Exception:
-                log.warning("service.start.cleanup_failed", exc_info=True)
+            except Exception as exc:  # the start's own error is the one to report
+                error = f"{type(exc).__name__}: {exc}"
+                log_event(log, "service.start.cleanup_failed", logging.WARNING, error=error)
             raise
         intakes: dict[str, Any] = {n: c.text for n, c in self._channel_checks().items()}
         log_event(log, "service.started", channels=",".join(sorted(self.channels)), **intakes)
