@@ -11,6 +11,8 @@ hand, leave pending outbox rows for the next start.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from bot.channels import OutgoingDocument, Sender, registry
 from bot.channels.channel import Hub, OpenChannel
 from bot.clock import SystemClock
 from bot.dispatcher import DeliverySettings, Dispatcher
+from bot.errors import StartError
 from bot.health import OFF, Check, Health, check_health
 from bot.http import create_app
 from bot.intake import Intake
@@ -37,9 +40,13 @@ from scheduler.service import ReminderScheduler
 from scoring.clock import Clock
 from storage import Database
 
-__all__ = ["Service", "limits_from"]
+__all__ = ["CHANNEL_START_SECONDS", "Service", "limits_from"]
 
 log = logging.getLogger("posyandu.app")
+
+#: How long a channel may take to start (the Bot API's getMe and setWebhook, each with its
+#: own 10-second read time-out), so that a failed start ends well within systemd's patience.
+CHANNEL_START_SECONDS = 20.0
 
 
 def limits_from(settings: Settings) -> Limits:
@@ -93,6 +100,10 @@ class Service:
     server: HttpServer | None = None
     #: The open channels, by name.
     channels: dict[str, OpenChannel] = field(default_factory=dict)
+    #: How to stop what has been started, in reverse order.
+    _stack: contextlib.AsyncExitStack = field(
+        default_factory=contextlib.AsyncExitStack, init=False, repr=False
+    )
 
     @property
     def has_remote_channels(self) -> bool:
@@ -111,9 +122,20 @@ class Service:
 
     # --- start and stop ------------------------------------------------------------------
     async def open(self) -> None:
-        """Database, engine, channels and dispatcher (enough for the console)."""
+        """Database, engine, channels and dispatcher (enough for the console). When it fails
+        half-way, what it opened is closed again (:meth:`stop` closes it otherwise)."""
+        try:
+            await self._open()
+        except BaseException:
+            await self._unwind()
+            raise
+
+    async def _open(self) -> None:
         s = self.settings
         self.db = await Database.open(s.posyandu_db, busy_timeout_ms=s.db_busy_timeout_ms)
+        # Its connections are threads: a process that leaves them open never exits.
+        self._stack.push_async_callback(self.db.close)
+        await self.db.check_writable()
         self.media_links = media_links_from(s, self.clock)
         self.engine = Engine(
             self.db,
@@ -132,22 +154,50 @@ class Service:
             media_url=self.media_links.url,
         )
         self.channels = registry.open_channels(s, hub, self.extra_channels)
+        for channel in self.channels.values():
+            self._stack.push_async_callback(channel.close)
         senders = {name: c.sender for name, c in self.channels.items()}
         self.dispatcher = Dispatcher(self.db, self.clock, senders, self._render, delivery_from(s))
 
     async def start(self, *, serve_http: bool | None = None) -> None:
-        await self.open()
+        """Everything, in this order: :meth:`open`, the dispatcher, the scheduler, the HTTP
+        server, each channel's intake. When a part cannot start, whatever had started is
+        stopped again (threads and tasks included) and the error is raised (a
+        :class:`bot.errors.StartError`, a :class:`storage.DatabaseError` ...)."""
+        try:
+            await self._start(serve_http)
+        except BaseException:
+            try:
+                await self._unwind()
+            except Exception as exc:  # the start's own error is the one to report
+                error = f"{type(exc).__name__}: {exc}"
+                log_event(log, "service.start.cleanup_failed", logging.WARNING, error=error)
+            raise
+        intakes: dict[str, Any] = {n: c.text for n, c in self._channel_checks().items()}
+        log_event(log, "service.started", channels=",".join(sorted(self.channels)), **intakes)
+
+    async def _start(self, serve_http: bool | None) -> None:
+        # Each part's stop is pushed once it has started: the stack unwinds in reverse, which
+        # is the stop's order (intake, HTTP, scheduler, dispatcher, clients, database).
+        await self._open()
         assert self.dispatcher is not None
         await self.dispatcher.start()
+        self._stack.push_async_callback(self.dispatcher.stop)
         if self.run_scheduler:
             self._start_scheduler()
         if serve_http if serve_http is not None else self.has_remote_channels:
             s = self.settings
             self.server = await HttpServer.start(self.asgi_app(), s.http_host, s.http_port)
-        for channel in self.channels.values():
-            await channel.start()
-        intakes: dict[str, Any] = {n: c.text for n, c in self._channel_checks().items()}
-        log_event(log, "service.started", channels=",".join(sorted(self.channels)), **intakes)
+            self._stack.push_async_callback(self.server.stop)
+        for name, channel in self.channels.items():
+            self._stack.push_async_callback(channel.stop_intake)
+            try:
+                async with asyncio.timeout(CHANNEL_START_SECONDS):
+                    await channel.start()
+            except TimeoutError:
+                raise StartError(
+                    f"{name}: the channel did not start within {CHANNEL_START_SECONDS:g} s"
+                ) from None
 
     def _start_scheduler(self) -> None:
         assert self.db is not None
@@ -160,22 +210,18 @@ class Service:
             wall_clock=SystemClock(),
         )
         self.scheduler.start()
+        self._stack.push_async_callback(self.scheduler.stop)
 
     async def stop(self) -> None:
-        """Stop intake, finish what is in hand, leave pending rows for the next start."""
-        for channel in self.channels.values():
-            await channel.stop_intake()
-        if self.server is not None:
-            await self.server.stop()
-        if self.scheduler is not None:
-            self.scheduler.shutdown()
-        if self.dispatcher is not None:
-            await self.dispatcher.stop()
-        for channel in self.channels.values():
-            await channel.close()
-        if self.db is not None:
-            await self.db.close()
+        """Stop intake, finish what is in hand, leave pending rows for the next start; close
+        the clients and the database."""
+        await self._unwind()
         log_event(log, "service.stopped")
+
+    async def _unwind(self) -> None:
+        """Stop what was started, in reverse (each step runs even when one before fails)."""
+        stack, self._stack = self._stack, contextlib.AsyncExitStack()
+        await stack.aclose()
 
     # --- the HTTP app and health ---------------------------------------------------------
     def asgi_app(self) -> Starlette:

@@ -7,22 +7,41 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
+from bot.console import CONSOLE
 from scoring import MonthReport, Period
 from scoring.fields import FIELDS
 from scoring.schedule import Schedule
 from storage import Database
-from storage.areas import Level, area_by_code, upsert_area
+from storage.areas import Area, Level, area_by_code, upsert_area
+from storage.census import Beyond, Known, rows_beyond, rows_beyond_in_file
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
 
-__all__ = ["DEMO_KADER", "DEMO_SUPERVISOR", "DemoPeople", "seed_demo"]
+__all__ = [
+    "DEMO",
+    "DEMO_KADER",
+    "DEMO_SUPERVISOR",
+    "DemoPeople",
+    "NotDemoDatabase",
+    "check_demo_database",
+    "seed_demo",
+]
 
 DEMO_KADER = "+6281200000001"
 DEMO_SUPERVISOR = "+6281200000009"
 DESA_CODE = "21.71.05.1004"
 KECAMATAN_CODE = "21.71.05"
+
+#: code, name, level: provinsi to desa
+AREAS = (
+    ("21", "Kepulauan Riau", Level.PROVINSI),
+    ("21.71", "Kota Batam", Level.KABUPATEN),
+    (KECAMATAN_CODE, "Batu Aji", Level.KECAMATAN),
+    (DESA_CODE, "Bukit Tempayan", Level.DESA),
+)
 
 #: code, name, schedule, posture (how well it runs: 0 struggling .. 3 thriving)
 POSYANDU = (
@@ -34,6 +53,32 @@ POSYANDU = (
     ("CMP06", "Cempaka", "rabu ke-3", 3),
 )
 KADER_NAMES = ("Bu Sari", "Bu Wati", "Bu Yanti", "Bu Lina", "Bu Ratna", "Bu Dewi")
+
+#: The demo's rows as a database shows them: its areas and posyandu by code and name, its
+#: reports entered on the console.
+DEMO = Known(
+    areas={code: name for code, name, _level in AREAS},
+    posyandu={code: name for code, name, _schedule, _posture in POSYANDU},
+    report_channel=CONSOLE,
+)
+
+
+class NotDemoDatabase(Exception):
+    """The database holds data that is not the demo's: the demo is not seeded into it (nor
+    is the console demo run on it)."""
+
+    def __init__(self, path: Path, beyond: Beyond) -> None:
+        super().__init__(f"database {path} holds data that is not the demo's ({beyond.describe()})")
+        self.path = path
+        self.beyond = beyond
+
+
+async def check_demo_database(path: Path) -> None:
+    """Raise :class:`NotDemoDatabase` unless the file at ``path`` is empty (or missing) or
+    holds nothing but the demo. Read without writing anything (no migration either)."""
+    beyond = await rows_beyond_in_file(path, DEMO)
+    if beyond:
+        raise NotDemoDatabase(path, beyond)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,14 +181,20 @@ def _reported_at(schedule: Schedule, period: Period) -> datetime:
 
 
 async def seed_demo(db: Database, now: datetime) -> DemoPeople:
-    """Seed the demo once (nothing happens when it is there already)."""
+    """Seed the demo once (nothing happens when it is there already). Only into a database
+    that is empty or holds nothing but the demo: :class:`NotDemoDatabase` otherwise, nothing
+    written (decided in the seeding transaction)."""
     async with db.transaction() as tx:
+        beyond = await rows_beyond(tx, DEMO)
+        if beyond:
+            raise NotDemoDatabase(db.path, beyond)
         if await area_by_code(tx, DESA_CODE) is not None:
             return DemoPeople(DEMO_KADER, DEMO_SUPERVISOR, created=False)
-        prov = await upsert_area(tx, "21", "Kepulauan Riau", Level.PROVINSI, None)
-        kab = await upsert_area(tx, "21.71", "Kota Batam", Level.KABUPATEN, prov)
-        kec = await upsert_area(tx, KECAMATAN_CODE, "Batu Aji", Level.KECAMATAN, kab)
-        desa = await upsert_area(tx, DESA_CODE, "Bukit Tempayan", Level.DESA, kec)
+        made: dict[str, Area] = {}
+        parent = None
+        for code, name, level in AREAS:
+            parent = made[code] = await upsert_area(tx, code, name, level, parent)
+        desa, kec = made[DESA_CODE], made[KECAMATAN_CODE]
         rng = random.Random(20261125)
         current = Period(now.year, now.month)
         for i, (code, name, schedule, posture) in enumerate(POSYANDU):
@@ -152,15 +203,15 @@ async def seed_demo(db: Database, now: datetime) -> DemoPeople:
             )
             kader = await create_person(tx, KADER_NAMES[i], Role.KADER, now, posyandu_id=p.id)
             if i == 0:
-                await add_identity(tx, kader.id, "console", DEMO_KADER)
+                await add_identity(tx, kader.id, CONSOLE, DEMO_KADER)
             else:
-                await add_identity(tx, kader.id, "console", f"+62812000001{i:02d}")
+                await add_identity(tx, kader.id, CONSOLE, f"+62812000001{i:02d}")
             base = _MAWAR if i == 0 else _Base.draw(rng)
             for back in range(12, 0, -1):
                 period = current.shift(-back)
                 report = _month(rng, period, posture, base)
                 at = min(now, _reported_at(p.schedule, period))
-                await save_report(tx, p.id, report, by=kader.id, at=at, channel="console")
+                await save_report(tx, p.id, report, by=kader.id, at=at, channel=CONSOLE)
         supervisor = await create_person(tx, "Bidan Rina", Role.SUPERVISOR, now, area_id=kec.id)
-        await add_identity(tx, supervisor.id, "console", DEMO_SUPERVISOR)
+        await add_identity(tx, supervisor.id, CONSOLE, DEMO_SUPERVISOR)
     return DemoPeople(DEMO_KADER, DEMO_SUPERVISOR, created=True)

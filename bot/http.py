@@ -12,12 +12,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.health import Health
+from bot.logs import log_event
 
 __all__ = ["MAX_BODY_BYTES", "BodyLimit", "BodyTooLarge", "create_app"]
 
@@ -82,9 +83,15 @@ def create_app(health: Callable[[], Awaitable[Health]], routes: Sequence[Route])
         log.error("http.error", exc_info=exc)
         return PlainTextResponse("temporarily unavailable", status_code=503)
 
+    async def client_gone(request: Request, _exc: Exception) -> Response:
+        # The client went away, or the server dropped it (too slow: bot/server.py) while its
+        # body was read: no error; the answer goes nowhere.
+        log_event(log, "http.client_gone", logging.DEBUG, path=request.url.path)
+        return PlainTextResponse("client disconnected", status_code=400)
+
     app = Starlette(
         routes=[Route("/healthz", healthz, methods=["GET"]), *routes],
-        exception_handlers={Exception: server_error},
+        exception_handlers={ClientDisconnect: client_gone, Exception: server_error},
     )
     app.add_middleware(BodyLimit)
     return app

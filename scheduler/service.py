@@ -15,9 +15,11 @@ nothing is sent twice and nothing past the grace window is sent at all.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -35,6 +37,8 @@ __all__ = ["Housekeeping", "ReminderScheduler"]
 log = logging.getLogger("posyandu.scheduler")
 
 INBOUND_KEEP = timedelta(days=7)
+#: Seconds a stop waits for the job under way.
+STOP_WITHIN = 10.0
 
 #: An hourly clean-up, given the clock's now; blocking work is fine (it runs in a thread).
 #: What it returns (a count removed, say) is logged.
@@ -63,6 +67,8 @@ class ReminderScheduler:
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self.last_sweep_ok: bool = True
         self.sweeps = 0
+        #: The jobs under way (tasks), for :meth:`stop`.
+        self._jobs: set[asyncio.Task[Any]] = set()
 
     @property
     def running(self) -> bool:
@@ -93,10 +99,40 @@ class ReminderScheduler:
         self._scheduler.start()
 
     def shutdown(self) -> None:
+        """Stop at once: a job under way is cancelled (see :meth:`stop`)."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
+    async def stop(self, within: float = STOP_WITHIN) -> None:
+        """Stop: no job starts any more, and the one under way (a sweep is one transaction)
+        finishes; after ``within`` seconds it is cancelled (logged in one line)."""
+        if not self._scheduler.running:
+            return
+        self._scheduler.pause()
+        if self._jobs:
+            await asyncio.wait(set(self._jobs), timeout=within)
+        self._scheduler.shutdown(wait=False)
+
+    @contextlib.contextmanager
+    def _job(self, name: str) -> Iterator[None]:
+        """A job's run: known to :meth:`stop`; cancelled, it ends quietly (APScheduler would
+        log the cancellation as an error, with a traceback)."""
+        task = asyncio.current_task()
+        assert task is not None  # APScheduler runs a coroutine job as a task
+        self._jobs.add(task)
+        try:
+            yield
+        except asyncio.CancelledError:
+            task.uncancel()
+            log.warning("scheduler.job.cancelled", extra={"fields": {"job": name}})
+        finally:
+            self._jobs.discard(task)
+
     async def run_sweep(self) -> None:
+        with self._job("reminders"):
+            await self._sweep()
+
+    async def _sweep(self) -> None:
         now = self.clock.now()
         try:
             result = await sweep(self.db, now, self.settings)
@@ -113,6 +149,10 @@ class ReminderScheduler:
             )
 
     async def prune(self) -> None:
+        with self._job("prune-inbound"):
+            await self._prune()
+
+    async def _prune(self) -> None:
         now = self.clock.now()
         try:
             async with self.db.transaction() as tx:

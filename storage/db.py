@@ -77,6 +77,19 @@ async def probe_version(path: Path | str) -> int:
         raise DatabaseError(f"database {path}: cannot be read ({exc})") from None
 
 
+def _make_folder(path: Path) -> None:
+    """The database's folder, created if missing; :class:`DatabaseError` when it cannot be."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocked = next(
+            (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None
+        )
+        why = f"{blocked} is not a folder" if blocked is not None else exc.strerror or str(exc)
+        raise DatabaseError(f"database {path}: cannot create its folder ({why})") from None
+
+
 class Database:
     def __init__(
         self,
@@ -127,7 +140,7 @@ class Database:
                 f"database {path} has schema version {version}, this program needs "
                 f"{SCHEMA_VERSION}; run 'posyandu migrate'"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path)
         try:
             writer = await _connect(path, busy_timeout_ms, synchronous)
         except sqlite3.Error as exc:
@@ -151,6 +164,21 @@ class Database:
                 raise DatabaseError(f"database {path}: cannot be used ({exc})") from None
             raise
         return cls(path, writer, pool, version)
+
+    async def check_writable(self) -> None:
+        """Raise :class:`DatabaseError` unless the file can be written. SQLite opens a file it
+        may not write (read-only file system, an immutable file, permissions) read-only
+        without a word, and fails at the first write; this writes nothing (rolled back)."""
+        async with self._write_lock:
+            try:
+                version = await _user_version(self._writer)
+                await self._writer.execute("BEGIN IMMEDIATE")
+                try:
+                    await self._writer.execute_fetchall(f"PRAGMA user_version = {version}")
+                finally:
+                    await self._rollback()
+            except sqlite3.Error as exc:
+                raise DatabaseError(f"database {self.path}: cannot be written ({exc})") from None
 
     async def close(self) -> None:
         for reader in self._all_readers:

@@ -14,14 +14,17 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.demo import NotDemoDatabase, check_demo_database
 from bot.settings import Settings, SettingsError, load_settings
 from storage import Database, DatabaseError
 
 __all__ = [
     "BAD_INPUT",
     "DB_FAILED",
+    "DEMO_ELSEWHERE",
     "OK",
     "UsageError",
+    "demo_refused",
     "now",
     "open_database",
     "run_with_settings",
@@ -41,6 +44,23 @@ def tell(message: str) -> None:
     """One operator message on stderr (not the catalogue's ``say``, which words the bot's
     replies)."""
     print(message, file=sys.stderr, flush=True)
+
+
+#: What to do about a database the demo may not go into.
+DEMO_ELSEWHERE = (
+    "the demo goes only into an empty database or one with nothing but the demo "
+    "(set POSYANDU_DB to a new file for it)"
+)
+
+
+def demo_refused(settings: Settings) -> NotDemoDatabase | DatabaseError | None:
+    """Why the demo may not be seeded into the configured database (it holds real data, or
+    cannot be read), or None. Reads the file without writing anything."""
+    try:
+        asyncio.run(check_demo_database(settings.posyandu_db))
+    except (NotDemoDatabase, DatabaseError) as exc:
+        return exc
+    return None
 
 
 def now() -> datetime:

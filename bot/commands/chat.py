@@ -10,12 +10,12 @@ from typing import Any
 from bot.app import Service
 from bot.channels.registry import check_address
 from bot.clock import SystemClock
-from bot.commands.run import secrets_of
+from bot.commands._common import DEMO_ELSEWHERE, demo_refused, tell
+from bot.commands.run import start_logging
 from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
-from bot.demo import seed_demo
-from bot.logs import configure_logging
+from bot.demo import NotDemoDatabase, seed_demo
 from bot.settings import SettingsError, load_settings
 from storage import DatabaseError
 
@@ -52,9 +52,13 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    configure_logging(
-        settings.log_level, secrets_of(settings), file=settings.posyandu_db.parent / "posyandu.log"
-    )
+    if (args.as_kader or args.as_supervisor) and (refused := demo_refused(settings)):
+        tell(
+            f"{refused}: {DEMO_ELSEWHERE}" if isinstance(refused, NotDemoDatabase) else str(refused)
+        )
+        return 2
+    if not start_logging(settings, console=True):
+        return 2
     try:
         return asyncio.run(
             run_chat(settings, args.address, kader=args.as_kader, supervisor=args.as_supervisor)
@@ -79,4 +83,4 @@ async def run_chat(
         assert address is not None
         return await chat_loop(service, address, sys.stdin, sys.stdout)
     finally:
-        await service.db.close()
+        await service.stop()

@@ -10,12 +10,12 @@ from typing import Any
 
 from bot.app import Service
 from bot.clock import SystemClock
-from bot.commands.run import secrets_of
+from bot.commands._common import DEMO_ELSEWHERE, demo_refused, tell
+from bot.commands.run import start_logging
 from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
-from bot.demo import seed_demo
-from bot.logs import configure_logging
+from bot.demo import NotDemoDatabase, seed_demo
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
 
@@ -52,9 +52,13 @@ def run(_args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    configure_logging(
-        settings.log_level, secrets_of(settings), file=settings.posyandu_db.parent / "posyandu.log"
-    )
+    if (refused := demo_refused(settings)) is not None:
+        tell(
+            f"{refused}: {DEMO_ELSEWHERE}" if isinstance(refused, NotDemoDatabase) else str(refused)
+        )
+        return 2
+    if not start_logging(settings, console=True):
+        return 2
     try:
         return asyncio.run(play(settings))
     except DatabaseError as exc:
@@ -77,5 +81,5 @@ async def play(settings: Settings) -> int:
             service, demo.supervisor_address, io.StringIO(SUPERVISOR_SCRIPT), sys.stdout
         )
     finally:
-        await service.db.close()
+        await service.stop()
     return 0

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
 import signal
+import sqlite3
 import sys
 from typing import Any
 
@@ -13,16 +16,24 @@ import uvloop
 from bot.app import Service
 from bot.channels import registry
 from bot.clock import SystemClock
+from bot.commands._common import demo_refused, tell
 from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
-from bot.demo import seed_demo
-from bot.logs import configure_logging
+from bot.demo import NotDemoDatabase, seed_demo
+from bot.errors import StartError
+from bot.logs import configure_logging, mask
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
 
-__all__ = ["register", "secrets_of"]
+__all__ = ["NO_CREDENTIALS", "register", "secrets_of", "start_logging"]
 
+log = logging.getLogger("posyandu.run")
+
+#: What configures a channel (the service then runs instead of the console demo).
+NO_CREDENTIALS = (
+    "no channel credentials: set TELEGRAM_BOT_TOKEN, or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
+)
 BANNER = (
     "Posyandu Bot - demo di terminal (no TELEGRAM_BOT_TOKEN or TWILIO_* configured).\n"
     "You are Bu Sari, kader of Posyandu Mawar. Try: LAPOR, RIWAYAT, PDF, BANTUAN.\n"
@@ -53,35 +64,70 @@ def secrets_of(settings: Settings) -> list[str]:
 
 
 def run(_args: argparse.Namespace) -> int:
+    """Every failure to start ends here in one line on stderr and a non-zero status; the
+    process then exits by itself (everything started is stopped, threads included)."""
     try:
         settings = load_settings()
+        settings.reminders()  # REMINDER_KINDS, before anything starts
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
+        tell(str(exc))
         return 2
     console = not registry.has_configured(settings)
-    configure_logging(
-        settings.log_level,
-        secrets_of(settings),
-        file=settings.posyandu_db.parent / "posyandu.log" if console else None,
-    )
+    if console and (refused := demo_refused(settings)) is not None:
+        # The console demo would seed the demo into it: say what is missing instead.
+        if isinstance(refused, NotDemoDatabase):
+            tell(f"{NO_CREDENTIALS}; without them this is the console demo, and {refused}")
+        else:
+            tell(str(refused))
+        return 2
+    if not start_logging(settings, console=console):
+        return 2
+    return _run_loop(settings)
+
+
+def start_logging(settings: Settings, *, console: bool) -> bool:
+    """The service's logging: to stderr, or for a console chat (whose terminal is the
+    person's) to ``posyandu.log`` beside the database. False, the problem told in one line,
+    when that file cannot be written."""
+    file = settings.posyandu_db.parent / "posyandu.log" if console else None
+    try:
+        configure_logging(settings.log_level, secrets_of(settings), file=file)
+    except OSError as exc:
+        blocked = (
+            next((p for p in file.parents if p.exists() and not p.is_dir()), None) if file else None
+        )
+        why = f"{blocked} is not a folder" if blocked is not None else exc.strerror or str(exc)
+        tell(f"cannot write the log {file}: {why}")
+        return False
+    return True
+
+
+def _run_loop(settings: Settings) -> int:
+    secrets = secrets_of(settings)
     try:
         # uvloop: the service is mostly event-loop work (HTTP in and out, aiosqlite's thread
         # hand-offs); uvloop does that work in C.
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             return runner.run(_main(settings))
-    except DatabaseError as exc:
-        print(exc, file=sys.stderr)
+    except (DatabaseError, NotDemoDatabase, SettingsError) as exc:
+        tell(mask(str(exc), secrets))
         return 2
-    except RuntimeError as exc:
-        print(f"cannot start: {exc}", file=sys.stderr)
+    except StartError as exc:
+        tell(mask(f"cannot start: {exc}", secrets))
+        return 1
+    except sqlite3.Error as exc:
+        tell(mask(f"database {settings.posyandu_db}: {exc}", secrets))
+        return 1
+    except Exception as exc:  # unforeseen: still one line (the traceback at DEBUG, masked)
+        log.debug("run.failed", exc_info=exc)
+        tell(mask(f"posyandu run failed: {type(exc).__name__}: {exc}", secrets))
         return 1
 
 
 async def _main(settings: Settings) -> int:
-    clock = SystemClock()
     if not registry.has_configured(settings):
         return await _console(settings)
-    service = Service(settings, clock)
+    service = Service(settings, SystemClock())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -90,14 +136,27 @@ async def _main(settings: Settings) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, on_signal)
-    await service.start()
+    stopped = asyncio.ensure_future(stop.wait())
     try:
-        waiters: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
-        if service.server is not None:
-            waiters.append(service.server.task)  # uvicorn takes SIGTERM first and returns
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        # A stop asked for while starting (a Bot API that hangs) cancels the start, which
+        # stops what had started.
+        starting = asyncio.ensure_future(service.start())
+        await asyncio.wait([starting, stopped], return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            return 0
+        starting.result()  # a failed start raises here, everything stopped already
+        try:
+            waiters: list[asyncio.Future[Any]] = [stopped]
+            if service.server is not None:
+                waiters.append(service.server.task)  # uvicorn takes SIGTERM first and returns
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await service.stop()
     finally:
-        await service.stop()
+        stopped.cancel()
     return 0
 
 
@@ -106,10 +165,10 @@ async def _console(settings: Settings) -> int:
     console = ConsoleSender(sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console})
     await service.start(serve_http=False)
-    assert service.db is not None
-    demo = await seed_demo(service.db, clock.now())
-    sys.stderr.write(BANNER)
     try:
+        assert service.db is not None
+        demo = await seed_demo(service.db, clock.now())
+        sys.stderr.write(BANNER)
         return await chat_loop(service, demo.kader_address, sys.stdin, sys.stdout)
     finally:
         await service.stop()

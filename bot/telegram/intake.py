@@ -13,14 +13,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.logs import log_event
+from bot.errors import StartError
+from bot.logs import log_event, mask
 from bot.telegram.updates import TelegramText, from_update, parse_update
 
 __all__ = ["TelegramIntake", "build_bot"]
@@ -29,6 +30,11 @@ log = logging.getLogger("posyandu.telegram")
 
 ALLOWED_UPDATES = ["message"]
 POLL_TIMEOUT = 25
+#: Failed getUpdates calls in a row after which polling counts as down (``/healthz`` 503):
+#: about 3 s of failures with the back-off of 1 s, 2 s ...
+POLL_FAILURES_DOWN = 3
+
+T = TypeVar("T")
 
 
 def build_bot(
@@ -78,15 +84,21 @@ class TelegramIntake:
         webhook_url: str | None,
         webhook_secret: str,
         poll_timeout: int = POLL_TIMEOUT,
+        api_base_url: str = "",
     ) -> None:
         self.bot = bot
         self.handle = handle
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.poll_timeout = poll_timeout
+        #: Where the Bot API is (without the token), for the operator's messages.
+        self.api_base_url = api_base_url
         self.username = ""
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        #: Whether Telegram took the webhook; getUpdates failures in a row.
+        self._webhook_set = False
+        self._poll_failures = 0
 
     @property
     def mode(self) -> str:
@@ -94,24 +106,44 @@ class TelegramIntake:
 
     @property
     def alive(self) -> bool:
-        return self.webhook_url is not None or (self._task is not None and not self._task.done())
+        """Whether updates can come in: the webhook is set, or polling runs and its
+        getUpdates calls are not failing (fewer than :data:`POLL_FAILURES_DOWN` in a row)."""
+        if self.webhook_url:
+            return self._webhook_set
+        polling = self._task is not None and not self._task.done()
+        return polling and self._poll_failures < POLL_FAILURES_DOWN
 
     async def start(self) -> None:
-        try:
-            await self.bot.initialize()
-        except InvalidToken as exc:
-            raise RuntimeError("TELEGRAM_BOT_TOKEN was refused by the Bot API") from exc
+        """Take updates: set the webhook, or delete it and poll. :class:`StartError` naming
+        the call when the Bot API refuses the token, fails or cannot be reached."""
+        await self._at_start("getMe", self.bot.initialize())
         self.username = self.bot.username
         if self.webhook_url:
-            await self.bot.set_webhook(
-                self.webhook_url,
-                secret_token=self.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
+            await self._at_start(
+                "setWebhook",
+                self.bot.set_webhook(
+                    self.webhook_url,
+                    secret_token=self.webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                ),
             )
+            self._webhook_set = True
         else:
-            await self.bot.delete_webhook()
+            await self._at_start("deleteWebhook", self.bot.delete_webhook())
             self._task = asyncio.create_task(self._poll(), name="telegram-polling")
         log_event(log, "telegram.started", mode=self.mode, bot=self.username)
+
+    async def _at_start(self, method: str, call: Awaitable[T]) -> T:
+        where = f" at {self.api_base_url}" if self.api_base_url else ""
+        try:
+            return await call
+        except InvalidToken:
+            raise StartError(
+                f"TELEGRAM_BOT_TOKEN was refused by the Telegram Bot API{where} ({method})"
+            ) from None
+        except TelegramError as exc:
+            error = mask(str(exc), [self.bot.token])
+            raise StartError(f"Telegram Bot API{where}: {method} failed: {error}") from None
 
     async def stop_intake(self) -> None:
         """Stop taking new updates (the webhook route is closed by the HTTP server)."""
@@ -146,11 +178,19 @@ class TelegramIntake:
                 await asyncio.sleep(wait if isinstance(wait, int | float) else wait.total_seconds())
                 continue
             except (NetworkError, TelegramError) as exc:
-                log_event(log, "telegram.poll.error", logging.WARNING, error=type(exc).__name__)
+                self._poll_failures += 1
+                log_event(
+                    log,
+                    "telegram.poll.error",
+                    logging.WARNING,
+                    error=type(exc).__name__,
+                    in_a_row=self._poll_failures,
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
             backoff = 1.0
+            self._poll_failures = 0
             for update in updates:
                 text = from_update(update, self.username)
                 if text is not None:

@@ -34,6 +34,7 @@ class OpenTelegram:
             self.on_text,
             webhook_url=settings.webhook_url,
             webhook_secret=settings.webhook_secret,
+            api_base_url=settings.api_base_url,
         )
 
     @property

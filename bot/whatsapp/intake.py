@@ -8,9 +8,21 @@ from dataclasses import dataclass
 
 from twilio.request_validator import RequestValidator
 
-__all__ = ["WhatsAppText", "normalise_number", "parse_form", "signature_ok"]
+__all__ = ["NotWhatsApp", "WhatsAppText", "normalise_number", "parse_form", "signature_ok"]
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+#: How Twilio writes a WhatsApp address; an SMS to the same URL has a bare number instead.
+_PREFIX = "whatsapp:"
+
+
+class NotWhatsApp(ValueError):
+    """A message whose ``From`` is not a WhatsApp address: an SMS routed to the same Twilio
+    URL, whose caller ID can be forged. It is nobody's WhatsApp identity; ``sender`` is the
+    ``From`` as given."""
+
+    def __init__(self, sender: str) -> None:
+        super().__init__("From is not a WhatsApp address")
+        self.sender = sender
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +37,8 @@ class WhatsAppText:
 def normalise_number(value: str) -> str | None:
     """``whatsapp:+62 812-3456-7890`` -> ``+6281234567890``; None when not a phone number."""
     number = value.strip()
-    if number.lower().startswith("whatsapp:"):
-        number = number[len("whatsapp:") :]
+    if number.lower().startswith(_PREFIX):
+        number = number[len(_PREFIX) :]
     number = re.sub(r"[\s().-]", "", number)
     return number if _E164.match(number) else None
 
@@ -39,7 +51,11 @@ def signature_ok(auth_token: str, url: str, form: Mapping[str, str], signature: 
 
 
 def parse_form(form: Mapping[str, str]) -> WhatsAppText:
-    """The message in a webhook form; ``ValueError`` names what is missing or malformed."""
+    """The message in a webhook form; :class:`NotWhatsApp` when it did not come by WhatsApp,
+    ``ValueError`` naming what is missing or malformed otherwise."""
+    given = form.get("From", "")
+    if not given.strip().lower().startswith(_PREFIX):
+        raise NotWhatsApp(given)
     sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
     if not re.fullmatch(r"[A-Z]{2}[0-9a-fA-F]{32}", sid):
         raise ValueError("MessageSid missing or malformed")

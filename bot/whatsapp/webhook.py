@@ -12,8 +12,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.http import BodyTooLarge
-from bot.logs import log_event
-from bot.whatsapp.intake import WhatsAppText, parse_form, signature_ok
+from bot.logs import log_event, mask
+from bot.whatsapp.intake import NotWhatsApp, WhatsAppText, parse_form, signature_ok
 from bot.whatsapp.settings import MESSAGE_PATH, STATUS_PATH
 
 __all__ = ["EMPTY_TWIML", "twilio_routes"]
@@ -66,6 +66,10 @@ def twilio_routes(
             return fields
         try:
             message = parse_form(fields)
+        except NotWhatsApp as exc:
+            # Not by WhatsApp (an SMS to the same URL): acknowledged, and nothing else done.
+            log_event(log, "twilio.webhook.not_whatsapp", sender=mask(exc.sender))
+            return Response(EMPTY_TWIML, media_type="text/xml")
         except ValueError as exc:
             return PlainTextResponse(f"bad request: {exc}", status_code=400)
         await handle_message(message)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from pypdf import PdfReader
 from twilio.request_validator import RequestValidator
 
@@ -428,3 +430,48 @@ async def test_supervisor_rekap_and_missing_list_outside_the_window(seeded: Seed
             "3": "Mawar",
         }
         assert await rows(service, Status.FAILED) == []
+
+
+async def test_a_from_without_the_whatsapp_prefix_is_nobodys_whatsapp(
+    seeded: Seeded, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An SMS routed to the same Twilio URL carries the kader's number without "whatsapp:"
+    # (and an SMS caller ID can be forged): it is answered with the empty TwiML and nothing
+    # else happens.
+    fake = FakeTwilio(SID, AUTH)
+    async with serve(fake.app) as url, running(seeded, url) as service:
+        phone = Phone(service)
+        await register(phone, seeded.kader_code, "Bu Sari", fake)
+        assert service.db is not None
+        async with service.db.read() as conn:
+            before = await counts(conn)
+        replies = len(fake.messages)
+        sids = []
+        for i, sender in enumerate((KADER, "sms:" + KADER, KADER.lstrip("+"), SUPERVISOR)):
+            form = {
+                "MessageSid": f"SM{i:032x}",
+                "AccountSid": SID,
+                "From": sender,
+                "To": FROM,
+                "Body": "RIWAYAT",
+                "NumMedia": "0",
+            }
+            sids.append(form["MessageSid"])
+            with caplog.at_level(logging.INFO, logger="posyandu.http"):
+                r = await post_form(service, "/twilio/whatsapp", form)
+            assert (r.status_code, r.text) == (200, EMPTY_TWIML), sender
+        async with service.db.read() as conn:
+            assert await counts(conn) == before  # no reply queued
+            marks = ",".join("?" * len(sids))
+            recorded = await conn.execute_fetchall(
+                f"SELECT external_id FROM inbound WHERE external_id IN ({marks})", sids
+            )
+            assert list(recorded) == []
+            assert await identity(conn, "whatsapp", SUPERVISOR) is None
+    assert len(fake.messages) == replies
+    logged = [r for r in caplog.records if r.getMessage() == "twilio.webhook.not_whatsapp"]
+    assert [r.levelno for r in logged] == [logging.INFO] * 4
+    for record in logged:
+        shown = json.dumps(getattr(record, "fields", {}))
+        assert KADER.lstrip("+") not in shown and SUPERVISOR.lstrip("+") not in shown
+        assert KADER[-4:] in shown or SUPERVISOR[-4:] in shown

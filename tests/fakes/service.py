@@ -14,7 +14,7 @@ from typing import IO
 
 import httpx
 
-__all__ = ["free_port", "start_posyandu"]
+__all__ = ["free_port", "posyandu_env", "start_posyandu"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,6 +23,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def posyandu_env(db: Path, port: int, env: Mapping[str, str]) -> dict[str, str]:
+    """This environment with ``posyandu run`` pointed at ``db`` and 127.0.0.1:``port``, and
+    ``env`` on top."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "POSYANDU_DB": str(db),
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        "MEDIA_DIR": str(db.parent / "media"),
+        **env,
+    }
 
 
 async def start_posyandu(
@@ -37,15 +51,6 @@ async def start_posyandu(
     """Start ``python [prefix] -m bot.cli run`` on ``db`` and ``port`` with ``env`` on top of
     this environment, in ``db``'s folder, and return once ``/healthz`` answers 200 (raising,
     the process killed, when it exits first or ``within`` seconds pass)."""
-    full = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "POSYANDU_DB": str(db),
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(port),
-        "MEDIA_DIR": str(db.parent / "media"),
-        **env,
-    }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         *prefix,
@@ -53,7 +58,7 @@ async def start_posyandu(
         "bot.cli",
         "run",
         cwd=db.parent,
-        env=full,
+        env=posyandu_env(db, port, env),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=stderr,
     )

@@ -4,13 +4,16 @@ forward sends what fell due in the gap inside the grace window once, and nothing
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.clock import SystemClock
+from scheduler import service as scheduler_service
 from scheduler.calendar import ReminderSettings
 from scheduler.service import ReminderScheduler
 from scoring.clock import FixedClock
@@ -107,3 +110,64 @@ async def test_first_sweep_at_start_whatever_the_injected_clock(
     finally:
         service.shutdown()
     await until(lambda: not service.running)
+
+
+@pytest.fixture
+def slow_sweep(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """The sweep waits for the returned gate (set: go on); the other event says it began."""
+    began, gate = asyncio.Event(), asyncio.Event()
+    real = scheduler_service.sweep
+
+    async def sweep(*args: Any) -> Any:
+        began.set()
+        await gate.wait()
+        return await real(*args)
+
+    monkeypatch.setattr(scheduler_service, "sweep", sweep)
+    return began, gate
+
+
+def apscheduler_errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [
+        r for r in caplog.records if r.name.startswith("apscheduler") and r.levelno >= logging.ERROR
+    ]
+
+
+async def test_stop_lets_the_sweep_under_way_finish(
+    db: Database,
+    slow_sweep: tuple[asyncio.Event, asyncio.Event],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    began, gate = slow_sweep
+    service = ReminderScheduler(
+        db, FixedClock(T0), SETTINGS, interval_seconds=3600, wall_clock=SystemClock()
+    )
+    service.start()
+    await asyncio.wait_for(began.wait(), timeout=3)
+    stopping = asyncio.create_task(service.stop())
+    for _ in range(5):  # a few turns of the loop: the stop is under way
+        await asyncio.sleep(0)
+    assert not stopping.done()  # it waits for the sweep under way
+    gate.set()
+    await asyncio.wait_for(stopping, timeout=3)
+    assert service.sweeps == 1 and service.last_sweep_ok
+    await until(lambda: not service.running)
+    assert apscheduler_errors(caplog) == []
+
+
+async def test_stop_gives_up_on_a_sweep_that_hangs_without_a_traceback(
+    db: Database,
+    slow_sweep: tuple[asyncio.Event, asyncio.Event],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    began, _gate = slow_sweep  # never set: the sweep hangs
+    service = ReminderScheduler(
+        db, FixedClock(T0), SETTINGS, interval_seconds=3600, wall_clock=SystemClock()
+    )
+    service.start()
+    await asyncio.wait_for(began.wait(), timeout=3)
+    await asyncio.wait_for(service.stop(within=0.2), timeout=3)
+    await until(lambda: not service.running)
+    assert service.sweeps == 0
+    assert apscheduler_errors(caplog) == []
+    assert all(r.exc_info is None for r in caplog.records if r.name.startswith("posyandu"))
