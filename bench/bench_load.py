@@ -22,7 +22,8 @@ contract, counted).
 
 Telegram's own limit (30 messages/s) and Twilio's per-sender limit (10 messages/s) are
 settings; the bench raises them (``TELEGRAM_RATE_PER_SECOND=1000``,
-``TWILIO_RATE_PER_SECOND=1000``; the limiters stay on the path) because a real deployment of
+``TWILIO_RATE_PER_SECOND=1000``; the limiters stay on the path; and the HTTP server's
+connection cap, ``HTTP_MAX_CONNECTIONS=4000``) because a real deployment of
 this size would have its limits raised with the providers, and at 30/s the figure would be
 the limit. Reminders are off (only replies reach the fakes); the outbox runs with its default
 backoff. The load generator shares the machine's cores with the service.
@@ -427,6 +428,9 @@ class World:
             "TWILIO_WHATSAPP_FROM": FROM,
             "TWILIO_API_BASE_URL": tw,
             "TWILIO_RATE_PER_SECOND": "1000",
+            # 2,000 simulated senders keep up to ~1,500 connections open at once (one each,
+            # as the fakes of Telegram and Twilio here do); the real ones open at most 100.
+            "HTTP_MAX_CONNECTIONS": "4000",
             "PUBLIC_BASE_URL": PUBLIC,
             "MEDIA_DIR": str(self.tmp / "media"),
             "REMINDER_KINDS": "",

@@ -32,7 +32,7 @@ from bot.http import create_app
 from bot.intake import Intake
 from bot.logs import log_event
 from bot.media import MediaLinks, MediaStore, media_key
-from bot.server import HttpServer
+from bot.server import HttpServer, ServerLimits
 from bot.settings import Settings
 from conversations.engine import Engine
 from conversations.model import Limits
@@ -187,7 +187,9 @@ class Service:
             self._start_scheduler()
         if serve_http if serve_http is not None else self.has_remote_channels:
             s = self.settings
-            self.server = await HttpServer.start(self.asgi_app(), s.http_host, s.http_port)
+            self.server = await HttpServer.start(
+                self.asgi_app(), s.http_host, s.http_port, server_limits(s)
+            )
             self._stack.push_async_callback(self.server.stop)
         for name, channel in self.channels.items():
             self._stack.push_async_callback(channel.stop_intake)
@@ -263,3 +265,14 @@ class Service:
         """Delete rendered PDFs whose every media token has expired (the scheduler's hourly
         housekeeping, in a thread); the number removed."""
         return self.media_links.prune(now) if self.media_links is not None else 0
+
+
+def server_limits(s: Settings) -> ServerLimits:
+    """The HTTP server's limits from the settings (``HTTP_*``)."""
+    return ServerLimits(
+        header_timeout=s.http_header_timeout_seconds,
+        body_timeout=s.http_body_timeout_seconds,
+        max_connections=s.http_max_connections,
+        keep_alive=s.http_keep_alive_seconds,
+        grace=s.http_shutdown_grace_seconds,
+    )

@@ -148,6 +148,25 @@ class Settings(BaseSettings):
     # --- the service (posyandu run) ---------------------------------------------------------
     http_host: str = Field(default="127.0.0.1", description="Address the HTTP app listens on.")
     http_port: int = Field(default=8080, ge=0, le=65535, description="Port of the HTTP app.")
+    http_max_connections: int = Field(
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Connections at once; beyond them 503 at once (capped below the open-file "
+        "limit).",
+    )
+    http_header_timeout_seconds: float = Field(
+        default=10, gt=0, le=600, description="A request's head must arrive within this."
+    )
+    http_body_timeout_seconds: float = Field(
+        default=30, gt=0, le=600, description="A request's body must arrive within this."
+    )
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, le=600, description="An idle keep-alive connection stays this long."
+    )
+    http_shutdown_grace_seconds: int = Field(
+        default=10, ge=1, le=600, description="Requests in hand get this long at a stop."
+    )
     public_base_url: str | None = Field(
         default=None,
         description="Public https URL of the HTTP app behind the proxy; unset: Telegram polls.",
