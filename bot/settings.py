@@ -334,11 +334,17 @@ def env_file_problems(path: Path) -> list[str]:
         line = data[: exc.start].count(b"\n") + 1
         return [f"{path} line {line}: not UTF-8 text (save the file as UTF-8)"]
     return [
-        f"{path} line {binding.original.line}: cannot be parsed "
-        f"(an unclosed quote?): {binding.original.string.strip()[:20]!r}..."
+        f"{path} line {binding.original.line}: cannot be parsed (an unclosed quote?)"
+        + _setting_named(binding.original.string)
         for binding in parse_stream(io.StringIO(text))
         if binding.error
     ]
+
+
+def _setting_named(line: str) -> str:
+    """": setting NAME" for a line that starts ``NAME=``; never any of its value (a secret)."""
+    name = line.split("=", 1)[0].strip().removeprefix("export ").strip()
+    return f": setting {name}" if "=" in line and name.isidentifier() else ""
 
 
 def load_settings(**overrides: Any) -> Settings:
