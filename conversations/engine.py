@@ -37,6 +37,7 @@ from storage import Connection, Database
 from storage import outbox as outbox_db
 from storage import people as people_db
 from storage.batch import WriteBatcher
+from storage.errors import is_busy
 from storage.inbound import record_inbound
 from storage.messages import Outgoing, apology_key, notice_key, reply_key
 
@@ -87,7 +88,7 @@ class Engine:
             try:
                 result = await self._handle(inbound)
             except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
+                if not is_busy(exc):
                     raise
                 # No apology: it could not be written either, and the channel will resend.
                 log.warning("engine.database_busy", extra={"fields": {"channel": inbound.channel}})
@@ -154,8 +155,3 @@ async def _queue(tx: Connection, msg: Inbound, applied: Applied, now: datetime) 
     )
     await outbox_db.append_many(tx, rows, now)
     return len(rows)
-
-
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text

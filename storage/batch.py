@@ -8,8 +8,9 @@ transaction; it sees the effects of the units before it, as if they had committe
 
 All or nothing still holds per unit: when a unit raises, the batch is rolled back and its units
 are run again one transaction each, so that only the failing unit fails (units must not keep
-effects outside the database, since they may run twice). When nothing else is waiting, a unit
-runs alone: no added latency.
+effects outside the database, since they may run twice). When the database stayed locked past
+its busy timeout, every unit of the batch fails with that error at once. When nothing else is
+waiting, a unit runs alone: no added latency.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from storage.db import Connection, Database
+from storage.errors import is_busy
 
 __all__ = ["WriteBatcher"]
 
@@ -54,8 +56,11 @@ class WriteBatcher(Generic[T]):
                 async with self._db.transaction() as tx:
                     results = [await unit(tx) for unit, _ in batch]
             except Exception as exc:
-                if len(batch) == 1:
-                    _settle(batch[0][1], exc=exc)
+                if len(batch) == 1 or is_busy(exc):
+                    # Locked past the busy timeout: every unit is told now (its caller answers
+                    # "try again"); retried alone, each would wait another full timeout.
+                    for _, future in batch:
+                        _settle(future, exc=exc)
                     continue
                 for unit, future in batch:  # find the failing unit; the others commit
                     try:

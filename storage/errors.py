@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-__all__ = ["DatabaseError", "SchemaTooNewError"]
+__all__ = ["DatabaseError", "SchemaTooNewError", "is_busy"]
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on a lock held by someone else (past the busy
+    timeout): nothing was written, and the same write may succeed later."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 class DatabaseError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from storage import Connection, Database
 from storage.batch import WriteBatcher
+from storage.errors import is_busy
 from storage.sql import fetch_one
 
 
@@ -79,3 +81,24 @@ async def test_a_unit_alone_raises_and_writes_nothing(tmp_path: Path) -> None:
     # The batcher goes on working after a failure.
     assert await batcher.run(_insert("y", 2)) == 1
     await db.close()
+
+
+async def test_a_batch_the_database_is_too_busy_for_fails_whole_at_once(tmp_path: Path) -> None:
+    """Locked past the busy timeout, every unit of the batch is told at once (the webhooks
+    answer 503 and the channels resend): none is retried alone for another full timeout while
+    the caller waits, and none slips in after the lock is gone as if it had never been busy."""
+    async with await Database.open(tmp_path / "busy.db", busy_timeout_ms=100) as db:
+        async with db.transaction() as tx:
+            await tx.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+        outside = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+        outside.execute("BEGIN IMMEDIATE")
+        batcher: WriteBatcher[int] = WriteBatcher(db)
+        runs = [asyncio.ensure_future(batcher.run(_insert(k, 1))) for k in "abc"]
+        # The outside lock goes as soon as the first unit has been told it is busy.
+        runs[0].add_done_callback(lambda _f: outside.execute("ROLLBACK"))
+        outcomes = await asyncio.gather(*runs, return_exceptions=True)
+        outside.close()
+        async with db.read() as conn:
+            stored = (await fetch_one(conn, "SELECT count(*) FROM t"))[0]
+    assert all(isinstance(o, sqlite3.OperationalError) and is_busy(o) for o in outcomes)
+    assert stored == 0
