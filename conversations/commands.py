@@ -13,11 +13,18 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS, NO_WORDS, YES_WORDS
+from scoring.lexicon import (
+    COMMAND_WORDS,
+    GROUP_COMMAND_WORDS,
+    NO_WORDS,
+    POLITE_PARTICLES,
+    YES_WORDS,
+)
 
 __all__ = [
     "Command",
     "ParsedMessage",
+    "bare_answer",
     "normalise",
     "parse_command",
     "parse_message",
@@ -112,6 +119,15 @@ def parse_message(text: str, *, in_group: bool = False) -> ParsedMessage:
     """Read ``text`` once: normalised, and the command it starts with."""
     norm = normalise(text)
     return ParsedMessage(norm, parse_command(norm, in_group=in_group), in_group)
+
+
+def bare_answer(text: str) -> str:
+    """A short answer as compared with the lexicon's answer words: normalised, upper case,
+    without closing punctuation or one trailing polite particle ("Gak ada bu." -> "GAK ADA")."""
+    words = normalise(text).upper().rstrip(_TRAILING_PUNCT).split(" ")
+    if len(words) > 1 and words[-1].rstrip(_TRAILING_PUNCT) in POLITE_PARTICLES:
+        words = words[:-1]
+    return " ".join(words).rstrip(_TRAILING_PUNCT)
 
 
 def parse_yes_no(text: str) -> bool | None:

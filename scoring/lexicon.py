@@ -44,6 +44,7 @@ __all__ = [
     "NO_WORDS",
     "NTH_PREFIX",
     "ORDINALS",
+    "POLITE_PARTICLES",
     "RELATIVE_MONTHS",
     "SAME_WORDS",
     "SE_WORDS",
@@ -117,8 +118,25 @@ YES_WORDS = frozenset({"YA", "Y", "IYA", "YES", "OK", "OKE", "BENAR", "BETUL", "
 NO_WORDS = frozenset({"TIDAK", "T", "TDK", "NO", "BUKAN", "SALAH", "GAK", "ENGGAK", "NGGAK"})
 #: "None" as a whole answer to the extra-programme question.
 NONE_ANSWERS = frozenset(
-    {"-", "0", "TIDAK ADA", "TDK ADA", "NIHIL", "KOSONG", "BELUM ADA", "TIDAK_ADA"}
+    {
+        "-",
+        "0",
+        "TIDAK ADA",
+        "TDK ADA",
+        "NIHIL",
+        "KOSONG",
+        "BELUM ADA",
+        "TIDAK_ADA",
+        "GAK ADA",
+        "GA ADA",
+        "ENGGAK ADA",
+        "NGGAK ADA",
+        "NGGA ADA",
+        "TAK ADA",
+    }
 )
+#: A polite particle a kader may end a short answer with ("iya bu", "gak ada kak").
+POLITE_PARTICLES = frozenset({"BU", "PAK", "KAK", "DONG", "YA", "BUK", "MBAK", "MAS", "DEH"})
 #: "Yes, there were some" without saying which (the names are asked for).
 SOME_ANSWERS = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
 #: Skips an optional question of the report.
@@ -222,6 +240,8 @@ NONE_PHRASES: tuple[tuple[str, ...], ...] = (
     ("gak", "ada"),
     ("ga", "ada"),
     ("nggak", "ada"),
+    ("ngga", "ada"),
+    ("enggak", "ada"),
     ("belum", "ada"),
     ("tak", "ada"),
 )
