@@ -33,6 +33,8 @@ __all__ = [
 
 _SPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT = ".,!:;"
+#: Skin tones and the emoji variation selector ("👍🏽" is "👍").
+_EMOJI_MODIFIERS_RE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,8 @@ def parse_message(text: str, *, in_group: bool = False) -> ParsedMessage:
 def bare_answer(text: str) -> str:
     """A short answer as compared with the lexicon's answer words: normalised, upper case,
     without closing punctuation or one trailing polite particle ("Gak ada bu." -> "GAK ADA")."""
-    words = normalise(text).upper().rstrip(_TRAILING_PUNCT).split(" ")
+    plain = _EMOJI_MODIFIERS_RE.sub("", normalise(text))
+    words = plain.upper().rstrip(_TRAILING_PUNCT).split(" ")
     if len(words) > 1 and words[-1].rstrip(_TRAILING_PUNCT) in POLITE_PARTICLES:
         words = words[:-1]
     return " ".join(words).rstrip(_TRAILING_PUNCT)
@@ -132,10 +135,7 @@ def bare_answer(text: str) -> str:
 
 def parse_yes_no(text: str) -> bool | None:
     """True for "ya" and its friends, False for "tidak" and its friends, else None."""
-    words = normalise(text).split(" ")
-    if len(words) != 1:
-        return None
-    word = _keyword(words[0])
+    word = bare_answer(text).strip("/?")
     if word in YES_WORDS:
         return True
     if word in NO_WORDS:

@@ -143,7 +143,7 @@ TABLE: tuple[Route, ...] = (
     Route("BANTUAN",         NEW,   registration.bantuan),
     # --- a kader, about their own posyandu
     Route("LAPOR",           KADER, start.lapor,           posyandu_needs, WRITES | DRAFT_AWARE),
-    Route("LANJUT",          KADER, start.lanjut,          posyandu_needs, DRAFT_AWARE),
+    Route("LANJUT",          KADER, answers.lanjut,        posyandu_needs, WRITES | DRAFT_AWARE),
     Route("TIDAK BUKA",      KADER, closed.tidak_buka,     posyandu_needs, WRITES | DRAFT_AWARE),
     Route("UBAH",            KADER, edit.ubah,             posyandu_needs, WRITES | DRAFT_AWARE),
     Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs),

@@ -112,10 +112,53 @@ GROUP_COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
 }
 
 # --- answers ----------------------------------------------------------------------------------
-#: A one-word yes.
-YES_WORDS = frozenset({"YA", "Y", "IYA", "YES", "OK", "OKE", "BENAR", "BETUL", "SIMPAN", "SUDAH"})
-#: A one-word no.
-NO_WORDS = frozenset({"TIDAK", "T", "TDK", "NO", "BUKAN", "SALAH", "GAK", "ENGGAK", "NGGAK"})
+#: A yes, as a whole answer (a trailing polite particle allowed: "iya bu"). "LANJUT" is
+#: also the command (read as yes only while a yes/no question is pending).
+YES_WORDS = frozenset(
+    {
+        "YA",
+        "Y",
+        "IYA",
+        "IY",
+        "YES",
+        "YOI",
+        "OK",
+        "OKE",
+        "SIP",
+        "SIAP",
+        "BOLEH",
+        "LANJUT",
+        "BENAR",
+        "BETUL",
+        "SIMPAN",
+        "SUDAH",
+        "SUDAH BENAR",
+        "YA BENAR",
+        "YA BETUL",
+        "IYA BENAR",
+        "YA SUDAH BENAR",
+        "IYA SUDAH BENAR",
+        "\N{THUMBS UP SIGN}",
+    }
+)
+#: A no, as a whole answer (a trailing polite particle allowed: "gak bu"). "BELUM" is also
+#: the supervisors' command (read as no from a kader while a question is pending).
+NO_WORDS = frozenset(
+    {
+        "TIDAK",
+        "T",
+        "TDK",
+        "NO",
+        "BUKAN",
+        "SALAH",
+        "GAK",
+        "GA",
+        "ENGGAK",
+        "NGGAK",
+        "NGGA",
+        "BELUM",
+    }
+)
 #: "None" as a whole answer to the extra-programme question.
 NONE_ANSWERS = frozenset(
     {

@@ -17,9 +17,9 @@ from conversations.flows import closed, report, start
 from conversations.flows.common import Call, done, text
 from conversations.periods import format_period
 from conversations.session import AwaitChange, AwaitClosed, Stage
-from scoring.lexicon import NONE_ANSWERS
+from scoring.lexicon import COMMAND_WORDS, NONE_ANSWERS
 
-__all__ = ["belum_kader", "yes_no_pending"]
+__all__ = ["belum_kader", "lanjut", "yes_no_pending"]
 
 #: The report's stages that ask a yes/no question.
 _YES_NO_STAGES = frozenset({Stage.SUMMARY, Stage.SOFT, Stage.PERIOD_SOFT})
@@ -68,3 +68,10 @@ def belum_kader(call: Call) -> StepResult:
         return done(call.session, refused)
     note = text("hint.resume", period=format_period(draft.period))
     return done(call.session, refused, note)
+
+
+def lanjut(call: Call) -> StepResult:
+    """LANJUT: "yes" to a pending yes/no question, else the command (resume the report)."""
+    if bare_answer(call.text).lstrip("/") in COMMAND_WORDS["LANJUT"] and yes_no_pending(call):
+        return as_answer(call, call.text)
+    return start.lanjut(call)

@@ -64,3 +64,103 @@ def test_none_in_ubah_tambahan_inside_a_report(none: str) -> None:
     world.send("kader", "UBAH TAMBAHAN BKB")
     world.send("kader", f"UBAH TAMBAHAN {none}")
     assert world.sessions["kader"].draft.programmes == (), none  # type: ignore[union-attr]
+
+
+YES = [
+    "ya",
+    "iya bu",
+    "ya bu",
+    "iy",
+    "yoi",
+    "sip",
+    "siap",
+    "oke",
+    "ok",
+    "boleh",
+    "lanjut",
+    "betul",
+    "benar",
+    "ya sudah benar",
+    "👍",
+    "Iya pak",
+    "siap kak",
+    "oke dong",
+    "betul ya",
+]
+NO = ["gak", "ga", "nggak", "enggak", "ngga", "tidak", "tdk", "belum", "gak bu", "tidak pak"]
+FULL = [*BEFORE_PROGRAMMES, "BKB"]
+
+
+def _at_soft_warning(world: World) -> None:
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    assert "berubah lebih dari 20%" in _texts(world, "kader", "70")
+
+
+@pytest.mark.parametrize("yes", YES)
+def test_yes_saves_at_the_summary(yes: str) -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    for answer in FULL:
+        world.send("kader", answer)
+    world.send("kader", yes)
+    assert NOV in world.reports[1], yes
+    assert world.sessions["kader"].draft is None
+
+
+@pytest.mark.parametrize("no", NO)
+def test_no_does_not_save_at_the_summary(no: str) -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    for answer in FULL:
+        world.send("kader", answer)
+    reply = _texts(world, "kader", no)
+    assert NOV not in world.reports[1]
+    assert "Balas YA untuk simpan" in reply, reply
+    assert "khusus" not in reply
+
+
+@pytest.mark.parametrize("yes", YES)
+def test_yes_confirms_a_soft_warning(yes: str) -> None:
+    world = World.demo()
+    _at_soft_warning(world)
+    assert "(3/14)" in _texts(world, "kader", yes), yes
+    assert world.sessions["kader"].draft.counts["s"] == 70  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("no", NO)
+def test_no_refuses_a_soft_warning(no: str) -> None:
+    world = World.demo()
+    _at_soft_warning(world)
+    reply = _texts(world, "kader", no)
+    assert "(2/14)" in reply and "berubah" not in reply, (no, reply)
+    draft = world.sessions["kader"].draft
+    assert draft is not None and "s" not in draft.counts and draft.pending is None
+
+
+@pytest.mark.parametrize("no", NO)
+def test_no_keeps_the_report_at_tidak_buka(no: str) -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    world.send("kader", "TIDAK BUKA")
+    assert "(2/14)" in _texts(world, "kader", no), no
+    assert NOV not in world.reports[1]
+    assert world.sessions["kader"].draft.counts == {"kader": 6}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("yes", YES)
+def test_yes_records_tidak_buka(yes: str) -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK BUKA")
+    world.send("kader", yes)
+    assert world.reports[1][NOV].report.buka is False, yes
+
+
+def test_lanjut_and_belum_stay_commands_when_nothing_is_asked() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    assert "(2/14)" in _texts(world, "kader", "LANJUT")
+    assert "khusus pembina" in _texts(world, "kader2", "belum")
