@@ -20,6 +20,8 @@ from collections.abc import Mapping
 
 __all__ = [
     "ACTIVE_WORDS",
+    "APPROXIMATE_SIGNS",
+    "APPROXIMATE_WORDS",
     "AREA_LEVEL_WORDS",
     "BIG_SCALES",
     "COMMAND_WORDS",
@@ -274,6 +276,19 @@ DIGIT_MULTIPLIERS: Mapping[str, int] = {
     "triliun": 10**12,
 }
 NEGATIVE_WORDS = frozenset({"minus", "negatif"})
+#: An approximate count ("kurang lebih 20", "sekitar 15", "kira-kira 15", "± 12"): never
+#: stored as read, the kader is asked for the number itself. Words, and signs in the text.
+APPROXIMATE_WORDS: tuple[tuple[str, ...], ...] = (
+    ("kurleb",),
+    ("kurang", "lebih"),
+    ("sekitar",),
+    ("kira",),
+    ("kira", "kira"),
+    ("kurang", "lbh"),
+    ("krg", "lebih"),
+    ("lebih", "kurang"),
+)
+APPROXIMATE_SIGNS: tuple[str, ...] = ("\N{PLUS-MINUS SIGN}", "+-", "+/-", "-+", "~")
 #: Fractions: never a count.
 DECIMAL_WORDS = frozenset({"koma", "setengah", "seperempat"})
 #: Phrases meaning "none" where a count is asked (when the text holds no number at all).

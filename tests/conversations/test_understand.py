@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conversations import Text
+from conversations.numbers import NumberProblem, parse_count
 from scoring import Period
+from scoring.lexicon import DIGIT_MULTIPLIERS
 from tests.conversations.world import World, good_month
 
 NOV = Period(2026, 11)
@@ -164,3 +170,63 @@ def test_lanjut_and_belum_stay_commands_when_nothing_is_asked() -> None:
     world.send("kader", "6")
     assert "(2/14)" in _texts(world, "kader", "LANJUT")
     assert "khusus pembina" in _texts(world, "kader2", "belum")
+
+
+UNSURE = [
+    "l2",
+    "O5",
+    "1O",
+    "20an",
+    "kurleb 20",
+    "kurang lebih 20",
+    "± 12",
+    "+- 12",
+    "sekitar 15",
+    "kira-kira 15",
+    "kira2 15",
+]
+
+
+@pytest.mark.parametrize("unsure", UNSURE)
+def test_unsure_numbers_are_asked_again_never_stored(unsure: str) -> None:
+    assert parse_count(unsure) is NumberProblem.UNSURE
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    world.send("kader", "=")
+    reply = _texts(world, "kader", unsure)
+    assert "belum pasti" in reply and "(3/14)" in reply, reply
+    assert "k" not in world.sessions["kader"].draft.counts  # type: ignore[union-attr]
+    assert "(4/14)" in _texts(world, "kader", "45")
+
+
+@pytest.mark.parametrize("unsure", UNSURE)
+def test_unsure_numbers_are_refused_in_ubah(unsure: str) -> None:
+    world = World.demo()
+    world.save(1, good_month(NOV), "kader", None)
+    assert "belum pasti" in _texts(world, "kader", f"UBAH K {unsure}")
+    assert world.reports[1][NOV].report.k == 45
+
+
+@pytest.mark.parametrize(
+    "plain", [("12 org", 12), ("12 anak", 12), ("dua belas", 12), ("12 bu", 12)]
+)
+def test_plain_numbers_still_read(plain: tuple[str, int]) -> None:
+    assert parse_count(plain[0]) == plain[1]
+
+
+#: Letters after digits that are a multiplier ("2rb" = 2000) are a unit, not a look-alike.
+_LETTERS = st.text(alphabet=string.ascii_letters, min_size=1, max_size=4).filter(
+    lambda letters: letters.casefold() not in DIGIT_MULTIPLIERS
+)
+_DIGITS = st.text(alphabet=string.digits, min_size=1, max_size=4)
+
+
+@given(
+    st.one_of(
+        st.tuples(_DIGITS, _LETTERS).map("".join),
+        st.tuples(_LETTERS, _DIGITS).map("".join),
+    )
+)
+def test_letters_glued_to_digits_are_never_read_as_a_count(answer: str) -> None:
+    assert not isinstance(parse_count(answer), int), answer
