@@ -23,6 +23,7 @@ __all__ = [
     "APPROXIMATE_SIGNS",
     "APPROXIMATE_WORDS",
     "AREA_LEVEL_WORDS",
+    "BACK_ANSWERS",
     "BIG_SCALES",
     "COMMAND_WORDS",
     "DATE_WORDS",
@@ -184,6 +185,9 @@ NONE_ANSWERS = frozenset(
 POLITE_PARTICLES = frozenset({"BU", "PAK", "KAK", "DONG", "YA", "BUK", "MBAK", "MAS", "DEH"})
 #: "Yes, there were some" without saying which (the names are asked for).
 SOME_ANSWERS = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
+#: A report answer starting with these words goes back to the previous question, like
+#: KEMBALI ("eh salah, S nya 45" is never read as this question's answer).
+BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULANG",))
 #: Skips an optional question of the report.
 SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 #: Clears an optional field in UBAH (today without "SKIP": kept as it is, a move only).

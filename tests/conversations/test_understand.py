@@ -230,3 +230,15 @@ _DIGITS = st.text(alphabet=string.digits, min_size=1, max_size=4)
 )
 def test_letters_glued_to_digits_are_never_read_as_a_count(answer: str) -> None:
     assert not isinstance(parse_count(answer), int), answer
+
+
+@pytest.mark.parametrize("oops", ["eh salah", "salah", "Salah bu", "ulang", "eh salah, S nya 45"])
+def test_eh_salah_goes_back_and_stores_nothing(oops: str) -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    for answer in ("6", "48", "45"):
+        world.send("kader", answer)
+    reply = _texts(world, "kader", oops)  # at the D question (4/14)
+    assert "(3/14)" in reply, (oops, reply)
+    draft = world.sessions["kader"].draft
+    assert draft is not None and "d" not in draft.counts and draft.counts["k"] == 45
