@@ -280,6 +280,11 @@ MESSAGES: dict[str, str] = {
     ),
     "answer.soft": "{message}\nBalas YA jika benar, atau ketik angka yang benar.",
     "answer.back_first": "Ini pertanyaan pertama.",
+    "answer.unsure": (
+        "Maaf, angkanya belum pasti (ada huruf atau kira-kira). "
+        "Ketik angkanya saja, mis. {example}."
+    ),
+    "reason.unsure": "angkanya belum pasti (ada huruf atau kira-kira)",
     # --- summary and saving ---------------------------------------------------------------
     "summary.title": "Ringkasan laporan {period}\n{posyandu}",
     "summary.closed": "Ringkasan laporan {period}\n{posyandu}\nPosyandu TIDAK BUKA bulan ini.",

@@ -13,11 +13,18 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS, NO_WORDS, YES_WORDS
+from scoring.lexicon import (
+    COMMAND_WORDS,
+    GROUP_COMMAND_WORDS,
+    NO_WORDS,
+    POLITE_PARTICLES,
+    YES_WORDS,
+)
 
 __all__ = [
     "Command",
     "ParsedMessage",
+    "bare_answer",
     "normalise",
     "parse_command",
     "parse_message",
@@ -26,6 +33,8 @@ __all__ = [
 
 _SPACE_RE = re.compile(r"\s+")
 _TRAILING_PUNCT = ".,!:;"
+#: Skin tones and the emoji variation selector ("👍🏽" is "👍").
+_EMOJI_MODIFIERS_RE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +123,19 @@ def parse_message(text: str, *, in_group: bool = False) -> ParsedMessage:
     return ParsedMessage(norm, parse_command(norm, in_group=in_group), in_group)
 
 
+def bare_answer(text: str) -> str:
+    """A short answer as compared with the lexicon's answer words: normalised, upper case,
+    without closing punctuation or one trailing polite particle ("Gak ada bu." -> "GAK ADA")."""
+    plain = _EMOJI_MODIFIERS_RE.sub("", normalise(text))
+    words = plain.upper().rstrip(_TRAILING_PUNCT).split(" ")
+    if len(words) > 1 and words[-1].rstrip(_TRAILING_PUNCT) in POLITE_PARTICLES:
+        words = words[:-1]
+    return " ".join(words).rstrip(_TRAILING_PUNCT)
+
+
 def parse_yes_no(text: str) -> bool | None:
     """True for "ya" and its friends, False for "tidak" and its friends, else None."""
-    words = normalise(text).split(" ")
-    if len(words) != 1:
-        return None
-    word = _keyword(words[0])
+    word = bare_answer(text).strip("/?")
     if word in YES_WORDS:
         return True
     if word in NO_WORDS:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from scoring.lexicon import (
+    APPROXIMATE_SIGNS,
+    APPROXIMATE_WORDS,
     BIG_SCALES,
     DECIMAL_WORDS,
     DIGIT_MULTIPLIERS,
@@ -42,6 +44,9 @@ class NumberProblem(StrEnum):
     DECIMAL = "decimal"
     SEVERAL = "several"
     TOO_LARGE = "too_large"
+    #: Not sure what was meant: a letter glued to digits ("l2", "O5", "1O", "20an") or an
+    #: approximate count ("sekitar 15", "± 12"). Asked again, never guessed.
+    UNSURE = "unsure"
 
 
 _SUB_SCALES = frozenset({TEENS, TENS, HUNDREDS})
@@ -56,6 +61,8 @@ _MORPHEMES: tuple[str, ...] = tuple(
 _TOKEN_RE = re.compile(
     r"(?P<num>[-\u2212]?[0-9]+(?:[.,][0-9]+)*)|(?P<word>[a-z]+)|(?P<other>\S)",
 )
+#: A letter glued to a digit, either way round ("l2", "20an").
+_GLUED_RE = re.compile(r"(?P<letters>[^\W\d_]+)[0-9]|[0-9](?P<after>[^\W\d_]+)")
 _THOUSANDS_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
 
 
@@ -223,12 +230,31 @@ def _says_none(tokens: Sequence[_Token]) -> bool:
     )
 
 
+def _unsure(norm: str, tokens: Sequence[_Token]) -> bool:
+    """A letter glued to digits (a digit multiplier such as "2rb" aside) or an approximate
+    count."""
+    for match in _GLUED_RE.finditer(norm):
+        after = match.group("after")
+        if after is None or after not in DIGIT_MULTIPLIERS:
+            return True
+    if any(sign in norm for sign in APPROXIMATE_SIGNS):
+        return True
+    words = tuple(t.text for t in tokens if t.kind == "word")
+    return any(
+        words[i : i + len(phrase)] == phrase
+        for phrase in APPROXIMATE_WORDS
+        for i in range(len(words) - len(phrase) + 1)
+    )
+
+
 def parse_count(text: str) -> int | NumberProblem:
     """The whole, non-negative count in ``text``, or why there is none."""
     norm = unicodedata.normalize("NFKC", text).casefold().strip()
     if not norm:
         return NumberProblem.EMPTY
     tokens = _tokens(norm)
+    if _unsure(norm, tokens):
+        return NumberProblem.UNSURE
     cands = _candidates(tokens)
     if cands is None:
         return NumberProblem.NOT_A_NUMBER

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from conversations.commands import normalise, parse_yes_no
+from conversations.commands import bare_answer, normalise, parse_yes_no
 from scoring.lexicon import NONE_ANSWERS, SOME_ANSWERS
 
 __all__ = ["MAX_PROGRAMMES", "MAX_PROGRAMME_CHARS", "ProgrammeProblem", "parse_programmes"]
@@ -35,7 +35,7 @@ def parse_programmes(text: str) -> tuple[str, ...] | ProgrammeProblem:
     norm = normalise(text)
     if not norm:
         return ProgrammeProblem.EMPTY
-    if norm.upper() in NONE_ANSWERS or parse_yes_no(norm) is False:
+    if bare_answer(norm) in NONE_ANSWERS or parse_yes_no(norm) is False:
         return ()
     # "Yes, there were some" without saying which: the names are asked for, never stored
     # as a programme called "YA".

@@ -23,6 +23,7 @@ from enum import Enum, Flag, auto
 
 from conversations.commands import Command, ParsedMessage
 from conversations.flows import (
+    answers,
     area,
     closed,
     edit,
@@ -142,7 +143,7 @@ TABLE: tuple[Route, ...] = (
     Route("BANTUAN",         NEW,   registration.bantuan),
     # --- a kader, about their own posyandu
     Route("LAPOR",           KADER, start.lapor,           posyandu_needs, WRITES | DRAFT_AWARE),
-    Route("LANJUT",          KADER, start.lanjut,          posyandu_needs, DRAFT_AWARE),
+    Route("LANJUT",          KADER, answers.lanjut,        posyandu_needs, WRITES | DRAFT_AWARE),
     Route("TIDAK BUKA",      KADER, closed.tidak_buka,     posyandu_needs, WRITES | DRAFT_AWARE),
     Route("UBAH",            KADER, edit.ubah,             posyandu_needs, WRITES | DRAFT_AWARE),
     Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs),
@@ -151,6 +152,8 @@ TABLE: tuple[Route, ...] = (
     # --- a supervisor or admin, about their own area
     Route("STATUS",          AREA,  area.status,           area.month_needs),
     Route("BELUM",           AREA,  area.belum,            area.month_needs),
+    # "belum" from a kader: "no" to a pending question (else refused as above)
+    Route("BELUM",           KADER, answers.belum_kader,   posyandu_needs, DRAFT_AWARE),
     Route("STRATA",          AREA,  area.strata,           area.month_needs),
     Route("POSYANDU",        AREA,  area.posyandu,         area.recent_needs),
     Route("REKAP",           AREA,  area.rekap,            area.rekap_needs),

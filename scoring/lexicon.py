@@ -20,7 +20,10 @@ from collections.abc import Mapping
 
 __all__ = [
     "ACTIVE_WORDS",
+    "APPROXIMATE_SIGNS",
+    "APPROXIMATE_WORDS",
     "AREA_LEVEL_WORDS",
+    "BACK_ANSWERS",
     "BIG_SCALES",
     "COMMAND_WORDS",
     "DATE_WORDS",
@@ -44,6 +47,7 @@ __all__ = [
     "NO_WORDS",
     "NTH_PREFIX",
     "ORDINALS",
+    "POLITE_PARTICLES",
     "RELATIVE_MONTHS",
     "SAME_WORDS",
     "SE_WORDS",
@@ -111,16 +115,79 @@ GROUP_COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
 }
 
 # --- answers ----------------------------------------------------------------------------------
-#: A one-word yes.
-YES_WORDS = frozenset({"YA", "Y", "IYA", "YES", "OK", "OKE", "BENAR", "BETUL", "SIMPAN", "SUDAH"})
-#: A one-word no.
-NO_WORDS = frozenset({"TIDAK", "T", "TDK", "NO", "BUKAN", "SALAH", "GAK", "ENGGAK", "NGGAK"})
+#: A yes, as a whole answer (a trailing polite particle allowed: "iya bu"). "LANJUT" is
+#: also the command (read as yes only while a yes/no question is pending).
+YES_WORDS = frozenset(
+    {
+        "YA",
+        "Y",
+        "IYA",
+        "IY",
+        "YES",
+        "YOI",
+        "OK",
+        "OKE",
+        "SIP",
+        "SIAP",
+        "BOLEH",
+        "LANJUT",
+        "BENAR",
+        "BETUL",
+        "SIMPAN",
+        "SUDAH",
+        "SUDAH BENAR",
+        "YA BENAR",
+        "YA BETUL",
+        "IYA BENAR",
+        "YA SUDAH BENAR",
+        "IYA SUDAH BENAR",
+        "\N{THUMBS UP SIGN}",
+    }
+)
+#: A no, as a whole answer (a trailing polite particle allowed: "gak bu"). "BELUM" is also
+#: the supervisors' command (read as no from a kader while a question is pending).
+NO_WORDS = frozenset(
+    {
+        "TIDAK",
+        "T",
+        "TDK",
+        "NO",
+        "BUKAN",
+        "SALAH",
+        "GAK",
+        "GA",
+        "ENGGAK",
+        "NGGAK",
+        "NGGA",
+        "BELUM",
+    }
+)
 #: "None" as a whole answer to the extra-programme question.
 NONE_ANSWERS = frozenset(
-    {"-", "0", "TIDAK ADA", "TDK ADA", "NIHIL", "KOSONG", "BELUM ADA", "TIDAK_ADA"}
+    {
+        "-",
+        "0",
+        "TIDAK ADA",
+        "TDK ADA",
+        "NIHIL",
+        "KOSONG",
+        "BELUM ADA",
+        "TIDAK_ADA",
+        "GAK ADA",
+        "GA ADA",
+        "ENGGAK ADA",
+        "NGGAK ADA",
+        "NGGA ADA",
+        "TAK ADA",
+    }
 )
+#: A polite particle a kader may end a short answer with ("iya bu", "gak ada kak").
+POLITE_PARTICLES = frozenset({"BU", "PAK", "KAK", "DONG", "YA", "BUK", "MBAK", "MAS", "DEH"})
 #: "Yes, there were some" without saying which (the names are asked for).
 SOME_ANSWERS = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
+#: A report answer starting with these words goes back to the previous question, like
+#: KEMBALI ("eh salah, S nya 45" is never read as this question's answer).
+BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULANG",))
 #: Skips an optional question of the report.
 SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 #: Clears an optional field in UBAH (today without "SKIP": kept as it is, a move only).
@@ -213,6 +280,19 @@ DIGIT_MULTIPLIERS: Mapping[str, int] = {
     "triliun": 10**12,
 }
 NEGATIVE_WORDS = frozenset({"minus", "negatif"})
+#: An approximate count ("kurang lebih 20", "sekitar 15", "kira-kira 15", "± 12"): never
+#: stored as read, the kader is asked for the number itself. Words, and signs in the text.
+APPROXIMATE_WORDS: tuple[tuple[str, ...], ...] = (
+    ("kurleb",),
+    ("kurang", "lebih"),
+    ("sekitar",),
+    ("kira",),
+    ("kira", "kira"),
+    ("kurang", "lbh"),
+    ("krg", "lebih"),
+    ("lebih", "kurang"),
+)
+APPROXIMATE_SIGNS: tuple[str, ...] = ("\N{PLUS-MINUS SIGN}", "+-", "+/-", "-+", "~")
 #: Fractions: never a count.
 DECIMAL_WORDS = frozenset({"koma", "setengah", "seperempat"})
 #: Phrases meaning "none" where a count is asked (when the text holds no number at all).
@@ -222,6 +302,8 @@ NONE_PHRASES: tuple[tuple[str, ...], ...] = (
     ("gak", "ada"),
     ("ga", "ada"),
     ("nggak", "ada"),
+    ("ngga", "ada"),
+    ("enggak", "ada"),
     ("belum", "ada"),
     ("tak", "ada"),
 )

@@ -20,7 +20,7 @@ from conversations.reports import draft_report, offer, rare_due, rule_context
 from conversations.session import Draft, Prefill, Session, Stage
 from scoring import MonthReport, Period, Problem, check_answer, check_report
 from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, RARE_FIELDS
-from scoring.lexicon import SAME_WORDS, SKIP_WORDS
+from scoring.lexicon import BACK_ANSWERS, SAME_WORDS, SKIP_WORDS
 
 __all__ = [
     "answer",
@@ -288,12 +288,20 @@ def _save(ctx: Context, session: Session, draft: Draft) -> StepResult:
     return done(replace(session, draft=None), *replies, effects=(effect,))
 
 
+def _says_back(reply: str) -> bool:
+    """ "salah", "eh salah, S nya 45", "ulang": the kader wants the previous question."""
+    words = tuple(w.strip(".,!?:;") for w in reply.upper().split())
+    return any(words[: len(phrase)] == phrase for phrase in BACK_ANSWERS)
+
+
 def answer(ctx: Context, session: Session, raw: str) -> StepResult:
     """A free answer while a report is in progress."""
     draft = session.draft
     assert draft is not None
     data = posyandu_of(ctx)
     reply = normalise(raw)
+    if draft.stage in (Stage.FIELD, Stage.SOFT) and _says_back(reply):
+        return back(ctx, session)
     yes: bool | None = None
     if draft.stage is Stage.SOFT:
         # Words only: a number typed here is the corrected value (see prompt()).
