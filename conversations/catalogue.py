@@ -140,6 +140,10 @@ MESSAGES: dict[str, str] = {
     "report.change_cancelled": (
         "Perubahan laporan {period} dibatalkan. Laporan yang tersimpan tetap."
     ),
+    "jadwal.past_no_year": (
+        "{day} sudah lewat. Untuk memindah ke tahun depan, tulis tahunnya, "
+        "mis. JADWAL {code} pindah {example}."
+    ),
     "report.expired": (
         "Laporan {period} yang belum selesai sudah dihapus: lama tidak dilanjutkan dan "
         "batas lapor bulan itu sudah lewat."
