@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels import (
+    OneAddressSender,
     OutgoingDocument,
     OutsideWindow,
     PermanentError,
@@ -146,8 +147,13 @@ class Dispatcher:
     async def run_once(self) -> bool:
         """Claim and deliver one batch; True when there was work."""
         channels = list(self.senders)
+        only = {
+            name: sender.serving
+            for name, sender in self.senders.items()
+            if isinstance(sender, OneAddressSender) and sender.serving is not None
+        }
         async with self.db.transaction() as tx:
-            rows = await ob.claim_due(tx, self.clock.now(), self.settings.batch, channels)
+            rows = await ob.claim_due(tx, self.clock.now(), self.settings.batch, channels, only)
         if not rows:
             return False
         by_address: dict[tuple[str, str], list[ob.OutboxRow]] = {}

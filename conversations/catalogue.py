@@ -137,6 +137,13 @@ MESSAGES: dict[str, str] = {
         "atau BATAL untuk membuangnya."
     ),
     "report.cancelled": "Laporan {period} dibatalkan, tidak ada yang disimpan.",
+    "report.change_cancelled": (
+        "Perubahan laporan {period} dibatalkan. Laporan yang tersimpan tetap."
+    ),
+    "jadwal.past_no_year": (
+        "{day} sudah lewat. Untuk memindah ke tahun depan, tulis tahunnya, "
+        "mis. JADWAL {code} pindah {example}."
+    ),
     "report.expired": (
         "Laporan {period} yang belum selesai sudah dihapus: lama tidak dilanjutkan dan "
         "batas lapor bulan itu sudah lewat."

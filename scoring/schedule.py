@@ -6,8 +6,10 @@ Pure. Parses the phrases people use ("tanggal 12", "selasa ke-2", "selasa minggu
 (31 in April) becomes the month's last day.
 
 :func:`parse_jadwal` reads what follows ``JADWAL <posyandu>`` in the chat and
-``posyandu schedule CODE`` on the command line: a schedule, or ``pindah YYYY-MM-DD`` (a
-one-off move of that date's month).
+``posyandu schedule CODE`` on the command line: a schedule, or ``pindah <date>`` (a one-off
+move of that date's month), the date as people write it: ``2026-12-16``, ``16/12/2026``,
+``16-12``, ``16/12``, ``16 des``, ``16 Desember`` (a date without its year is the next such
+date from today, see :data:`YEARLESS_AHEAD_MONTHS`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from scoring.lexicon import (
     EVERY_MONTH,
     EVERY_WORDS,
     LAST_WORDS,
+    MONTHS,
     MOVE_TO_WORDS,
     MOVE_WORDS,
     NTH_PREFIX,
@@ -36,13 +39,13 @@ from scoring.lexicon import (
 from scoring.model import Period
 
 __all__ = [
+    "YEARLESS_AHEAD_MONTHS",
     "JadwalError",
     "Schedule",
     "ScheduleError",
     "parse_jadwal",
     "upcoming_days",
 ]
-
 
 
 def _any_of(words: tuple[str, ...]) -> str:
@@ -143,27 +146,40 @@ class Schedule:
         )
 
 
+#: A date written without its year ("pindah 16 des") is this year's when that is today or
+#: later; an earlier one is next year's only when that is at most this many months ahead
+#: (else it is refused as past: the year must be written).
+YEARLESS_AHEAD_MONTHS = 6
+
+Reason = Literal["empty", "schedule", "date", "past"]
+
+
 class JadwalError(ScheduleError):
     """A ``JADWAL`` phrase that cannot be understood. ``reason`` says which part was wrong
-    (``"empty"``, ``"schedule"``, ``"date"``) so the chat can answer with its own text; the
-    message is a precise English line for the command line."""
+    (``"empty"``, ``"schedule"``, ``"date"``; ``"past"``: a date without its year that has
+    passed this year, ``day``) so the chat can answer with its own text; the message is a
+    precise English line for the command line."""
 
-    def __init__(self, message: str, reason: Literal["empty", "schedule", "date"]) -> None:
+    def __init__(self, message: str, reason: Reason, day: date | None = None) -> None:
         super().__init__(message)
-        self.reason: Literal["empty", "schedule", "date"] = reason
+        self.reason: Reason = reason
+        self.day = day
 
 
 _PINDAH = re.compile(
     rf"(?:{_any_of(MOVE_WORDS)})(?: (?:{_any_of(MOVE_TO_WORDS)}))*(?: (?P<rest>.*))?"
 )
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_LOCAL_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_LOCAL_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}))?")
+_NAMED_DAY = re.compile(rf"(\d{{1,2}})[ -]?({_any_of(tuple(MONTHS))})\.?(?:[ -](\d{{4}}))?")
 
 
-def parse_jadwal(text: str) -> Schedule | date:
+def parse_jadwal(text: str, today: date | None = None) -> Schedule | date:
     """A regular schedule ("tanggal 12", "selasa ke-2", "selasa minggu ke-2", "kamis terakhir",
     "minggu minggu terakhir", ...), or the day of a one-off move: "pindah 2026-12-15" (also
-    "pindah ke 2026-12-15" and day first, "pindah 15-12-2026" or "15/12/2026").
+    "pindah ke 2026-12-15" and day first, "pindah 15-12-2026", "15/12/2026", "16 des 2026",
+    and without the year, "16 des", "16 Desember", "16/12", "16-12": the next such date from
+    ``today``).
 
     Raises :class:`JadwalError` (a ``ValueError``) with a precise message otherwise.
     """
@@ -176,7 +192,7 @@ def parse_jadwal(text: str) -> Schedule | date:
         )
     move = _PINDAH.fullmatch(raw)
     if move:
-        return _move_day(move.group("rest") or "", text)
+        return _move_day(move.group("rest") or "", text, today)
     try:
         return Schedule.parse(raw)
     except ScheduleError as exc:
@@ -190,25 +206,67 @@ def parse_jadwal(text: str) -> Schedule | date:
         raise JadwalError(message, "schedule") from None
 
 
-def _move_day(rest: str, text: str) -> date:
-    iso = _ISO_DAY.fullmatch(rest)
-    local = _LOCAL_DAY.fullmatch(rest)
-    if iso:
-        year, month, day = (int(g) for g in iso.groups())
-    elif local:
-        day, month, year = (int(g) for g in local.groups())
-    else:
-        raise JadwalError(
-            f"cannot read the new date in {text.strip()!r}: use 'pindah YYYY-MM-DD', "
-            "e.g. 'pindah 2026-12-15'",
-            "date",
-        )
+def _move_day(rest: str, text: str, today: date | None) -> date:
+    day, month, year = _day_month_year(rest, text)
+    if year is None:
+        return _next_such_day(day, month, text, today)
     try:
         return date(year, month, day)
     except ValueError:
         raise JadwalError(
             f"no such date {year:04d}-{month:02d}-{day:02d} in {text.strip()!r}", "date"
         ) from None
+
+
+def _day_month_year(rest: str, text: str) -> tuple[int, int, int | None]:
+    """The day, month and year (None: not written) of the new date."""
+    iso = _ISO_DAY.fullmatch(rest)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        return day, month, year
+    local = _LOCAL_DAY.fullmatch(rest) or _NAMED_DAY.fullmatch(rest)
+    if local is None:
+        raise JadwalError(
+            f"cannot read the new date in {text.strip()!r}: use 'pindah YYYY-MM-DD', "
+            "'pindah 16/12' or 'pindah 16 des', e.g. 'pindah 2026-12-15'",
+            "date",
+        )
+    day_text, month_text, year_text = local.groups()
+    month = int(month_text) if month_text.isdigit() else MONTHS[month_text]
+    return int(day_text), month, None if year_text is None else int(year_text)
+
+
+def _next_such_day(day: int, month: int, text: str, today: date | None) -> date:
+    """``day``/``month`` without its year: this year's if not past, else next year's when at
+    most :data:`YEARLESS_AHEAD_MONTHS` months ahead."""
+    if today is None:
+        raise JadwalError(f"no year in the new date in {text.strip()!r}", "date")
+    this_year, next_year = (
+        _valid_day(today.year, month, day),
+        _valid_day(today.year + 1, month, day),
+    )
+    if this_year is not None and this_year >= today:
+        return this_year
+    ahead = Period(today.year, today.month).shift(YEARLESS_AHEAD_MONTHS)
+    if next_year is not None and Period(next_year.year, next_year.month) <= ahead:
+        return next_year
+    if this_year is None:
+        raise JadwalError(
+            f"no such date {today.year:04d}-{month:02d}-{day:02d} in {text.strip()!r}", "date"
+        )
+    raise JadwalError(
+        f"{this_year.isoformat()} has passed: write the year to move a later one, e.g. "
+        f"'pindah {day:02d}-{month:02d}-{today.year + 1}'",
+        "past",
+        this_year,
+    )
+
+
+def _valid_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def upcoming_days(

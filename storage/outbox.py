@@ -4,7 +4,7 @@ later (at least once) by the dispatcher. Rows are never deleted by delivery."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -110,15 +110,23 @@ async def append(tx: Connection, out: Outgoing, at: datetime) -> int | None:
 
 
 async def claim_due(
-    tx: Connection, now: datetime, limit: int = 50, channels: list[str] | None = None
+    tx: Connection,
+    now: datetime,
+    limit: int = 50,
+    channels: list[str] | None = None,
+    only: Mapping[str, str] | None = None,
 ) -> list[OutboxRow]:
     """Mark up to ``limit`` pending rows that are due as ``sending`` and return them, oldest
-    first (call inside a transaction so two dispatchers never claim the same row)."""
+    first (call inside a transaction so two dispatchers never claim the same row). ``only``
+    maps a channel to the one address whose rows of that channel may be claimed."""
     sql = "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
     args: list[object] = [to_db(now)]
     if channels is not None:
         sql += f" AND channel IN ({','.join('?' * len(channels))})"
         args.extend(channels)
+    for channel, address in (only or {}).items():
+        sql += " AND (channel <> ? OR address = ?)"
+        args.extend((channel, address))
     found = await tx.execute_fetchall(sql + " ORDER BY next_attempt_at, id LIMIT ?", (*args, limit))
     rows = [_row(r) for r in found]
     if rows:

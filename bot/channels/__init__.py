@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 
 __all__ = [
     "DeliveryError",
+    "OneAddressSender",
     "OutgoingDocument",
     "OutsideWindow",
     "PermanentError",
@@ -80,6 +81,15 @@ class Sender(Protocol):
     async def send_document(self, address: str, document: OutgoingDocument) -> str | None:
         """Send a document; return the service's message id if it gives one."""
         ...
+
+
+@runtime_checkable
+class OneAddressSender(Protocol):
+    """A sender that speaks for one address at a time (the console: the person at the
+    keyboard). While ``serving`` is set, the dispatcher claims only that address's rows of
+    the channel; the others stay pending until their address is served."""
+
+    serving: str | None
 
 
 @runtime_checkable

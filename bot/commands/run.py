@@ -20,7 +20,7 @@ from bot.commands._common import demo_refused, tell
 from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
-from bot.demo import NotDemoDatabase, seed_demo
+from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
 from bot.errors import StartError
 from bot.logs import configure_logging, mask
 from bot.settings import Settings, SettingsError, load_settings
@@ -162,7 +162,8 @@ async def _main(settings: Settings) -> int:
 
 async def _console(settings: Settings) -> int:
     clock = SystemClock()
-    console = ConsoleSender(sys.stdout, settings.out_dir)
+    # Serving the demo kader from the start: the dispatcher runs before the chat loop does.
+    console = ConsoleSender(sys.stdout, settings.out_dir, serving=DEMO_KADER)
     service = Service(settings, clock, extra_channels={CONSOLE: console})
     await service.start(serve_http=False)
     try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.commands._common import (
     BAD_INPUT,
@@ -34,9 +35,10 @@ def register(sub: Any) -> None:
             "a day of the month ('tanggal 12'; 31 is the month's last day in shorter months), "
             "the nth weekday ('selasa ke-2', 'selasa minggu ke-2', 'jumat kedua'), the last "
             "one ('kamis terakhir', 'minggu minggu terakhir'), or a one-off move of a single "
-            "month ('pindah 2026-12-15': that month's hari buka is on that day, the schedule "
-            "stays). Prints what was set and the next 3 hari buka. An unknown code or a "
-            "phrase that cannot be read exits 2 and changes nothing."
+            "month ('pindah 2026-12-15', 'pindah 16/12', 'pindah 16 des': that month's hari "
+            "buka is on that day, the schedule stays; a date without its year is the next "
+            "such day, up to 6 months ahead). Prints what was set and the next 3 hari buka. "
+            "An unknown code or a phrase that cannot be read exits 2 and changes nothing."
         ),
     )
     parser.add_argument("code", metavar="CODE", help="posyandu code")
@@ -48,21 +50,31 @@ def _day(d: date) -> str:
     return f"{d.isoformat()} ({d.strftime('%a')})"
 
 
-def run(args: argparse.Namespace) -> int:
+def _local(phrase: str, at: datetime, timezone: str) -> Schedule | date:
+    """The phrase read with the posyandu's own today (a date without its year)."""
     try:
-        wanted: Schedule | date = parse_jadwal(args.phrase)
+        return parse_jadwal(phrase, at.astimezone(ZoneInfo(timezone)).date())
+    except JadwalError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    at = now()
+    try:
+        # Read before the database is opened: a phrase that cannot be read changes nothing.
+        parse_jadwal(args.phrase, at.date())
     except JadwalError as exc:
         tell(str(exc))
         return BAD_INPUT
 
     async def work(settings: Settings) -> int:
-        at = now()
         db = await open_database(settings)
         try:
             async with db.transaction() as tx:
                 posyandu = await posyandu_by_code(tx, args.code)
                 if posyandu is None:
                     raise UsageError(f"unknown posyandu {args.code}")
+                wanted = _local(args.phrase, at, posyandu.timezone)
                 if isinstance(wanted, Schedule):
                     await set_schedule(tx, posyandu.id, wanted)
                     done = f"hari buka set to {wanted.describe()}"

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from bot.app import Service
 from bot.console import CONSOLE
+from bot.console.sender import ConsoleSender
 from bot.intake import NotRecordedError
 from conversations.catalogue import say
 from conversations.inbound import Inbound
@@ -29,7 +30,11 @@ async def drain(service: Service) -> None:
 
 async def chat_loop(service: Service, address: str, stdin: TextIO, stdout: TextIO) -> int:
     """Read lines until EOF; each line is one message from ``address``."""
-    assert service.intake is not None
+    assert service.intake is not None and service.dispatcher is not None
+    console = service.dispatcher.senders.get(CONSOLE)
+    if isinstance(console, ConsoleSender):
+        # Only this address's messages are printed (and claimed); the rest wait for theirs.
+        console.serving = address
     interactive = stdin.isatty()
     await drain(service)
     while True:

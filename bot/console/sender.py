@@ -20,11 +20,15 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class ConsoleSender:
+    """Prints the messages of the address at the keyboard (``serving``, set by the chat
+    loop); the messages of other console addresses wait, unprinted, for their turn."""
+
     name = CONSOLE
 
-    def __init__(self, out: TextIO, out_dir: Path) -> None:
+    def __init__(self, out: TextIO, out_dir: Path, serving: str | None = None) -> None:
         self.out = out
         self.out_dir = out_dir
+        self.serving = serving
         self.sent = 0
 
     def _write(self, text: str) -> None:

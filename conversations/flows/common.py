@@ -11,14 +11,17 @@ from conversations.commands import Command, normalise
 from conversations.effects import Effect, StepResult
 from conversations.format import moment
 from conversations.model import AreaData, Context, PosyanduData, SentReport
+from conversations.periods import format_period
 from conversations.replies import Reply, Text
 from conversations.session import Session
+from scoring import Period
 from storage.people import Person
 
 __all__ = [
     "Call",
     "Handler",
     "area_of",
+    "cancelled",
     "done",
     "match_choice",
     "posyandu_of",
@@ -63,6 +66,13 @@ def text(key: str, choices: Sequence[str] = (), **values: object) -> Text:
 
 def done(session: Session, *replies: Reply, effects: Sequence[Effect] = ()) -> StepResult:
     return StepResult(session, tuple(replies), tuple(effects))
+
+
+def cancelled(period: Period, saved: bool) -> Text:
+    """BATAL of a report: a new one is dropped whole; a change to a saved one is dropped and
+    the saved report stays as it was."""
+    key = "report.change_cancelled" if saved else "report.cancelled"
+    return text(key, period=format_period(period))
 
 
 def match_choice(answer: str, choices: Sequence[str]) -> str | None:

@@ -7,8 +7,7 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.effects import StepResult
 from conversations.flows import closed, report
-from conversations.flows.common import Call, done, text
-from conversations.periods import format_period
+from conversations.flows.common import Call, cancelled, done, text
 from conversations.replies import Text
 from conversations.session import AwaitChange, AwaitClosed
 from storage.people import Role
@@ -34,10 +33,11 @@ def batal(call: Call) -> StepResult:
         # and the report is kept.
         return closed.keep_draft(ctx, cleared)
     if isinstance(waiting, AwaitChange):
-        return done(cleared, text("report.cancelled", period=format_period(waiting.period)))
-    if cleared.draft is not None:
-        period = format_period(cleared.draft.period)
-        return done(replace(cleared, draft=None), text("report.cancelled", period=period))
+        return done(cleared, cancelled(waiting.period, saved=True))
+    draft = cleared.draft
+    if draft is not None:
+        saved = draft.base_revision is not None
+        return done(replace(cleared, draft=None), cancelled(draft.period, saved))
     return done(cleared, text("nothing.cancel"))
 
 

@@ -103,15 +103,23 @@ def jadwal_area(call: Call) -> StepResult:
         )
         return done(session, Text(f"{_show(ctx, info)}\n{hint}"))
     try:
-        wanted = parse_jadwal(phrase)
+        wanted = parse_jadwal(phrase, ctx.today)
     except JadwalError as exc:
-        key = "jadwal.bad_date" if exc.reason == "date" else "jadwal.bad_schedule"
-        return done(session, text(key, code=info.code))
+        return done(session, _not_understood(exc, info.code))
     if info.schedule is None:  # not loaded: never for an area member (the engine loads it)
         return done(session, text("jadwal.unknown", posyandu=info.name))
     if isinstance(wanted, Schedule):
         return _set(ctx, session, info, info.schedule, wanted)
     return _move(ctx, session, info, info.schedule, wanted)
+
+
+def _not_understood(exc: JadwalError, code: str) -> Text:
+    if exc.reason == "past" and exc.day is not None:
+        passed = exc.day
+        example = f"{passed.day}-{passed.month}-{passed.year + 1}"
+        return text("jadwal.past_no_year", day=day_name(passed), code=code, example=example)
+    key = "jadwal.bad_date" if exc.reason == "date" else "jadwal.bad_schedule"
+    return text(key, code=code)
 
 
 def _set(

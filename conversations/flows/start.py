@@ -11,7 +11,15 @@ from conversations.catalogue import say
 from conversations.commands import normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows import report
-from conversations.flows.common import Call, done, match_choice, posyandu_of, sent_line, text
+from conversations.flows.common import (
+    Call,
+    cancelled,
+    done,
+    match_choice,
+    posyandu_of,
+    sent_line,
+    text,
+)
 from conversations.flows.summary import saved_replies
 from conversations.format import problem_text
 from conversations.model import Context
@@ -219,5 +227,5 @@ def answer_change(ctx: Context, session: Session, raw: str, waiting: AwaitChange
     if picked in (REDO, "YA"):
         return _continue(ctx, cleared, waiting.period, waiting.prefill, waiting.revision)
     if picked == "BATAL" or parse_yes_no(raw) is False:
-        return done(cleared, text("report.cancelled", period=format_period(waiting.period)))
+        return done(cleared, cancelled(waiting.period, saved=True))
     return _exists(ctx, session, waiting.period, waiting.prefill)

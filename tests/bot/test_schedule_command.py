@@ -153,3 +153,35 @@ def test_next_days_cross_the_year() -> None:
         date(2027, 3, 12),
     ]
     assert next_hari_buka(p, {}, date(2026, 12, 12), 1) == [date(2026, 12, 12)]
+
+
+_SHORT_MONTHS = ("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agu", "sep", "okt", "nov", "des")
+
+
+@pytest.mark.parametrize("form", ["{d} {m}", "{d}/{n}", "{d}-{n}"])
+def test_one_off_move_as_people_write_the_date(
+    capsys: pytest.CaptureFixture[str], db_path: Path, form: str
+) -> None:
+    """``pindah 16 des``: no year, so the next such day from today (next month's 16th)."""
+    today = today_wib()
+    month = Period(today.year, today.month).shift(1)
+    new_day = date(month.year, month.month, 16)
+    phrase = form.format(d=16, m=_SHORT_MONTHS[month.month - 1], n=month.month)
+    code, out, err = cli(capsys, "schedule", "P1", f"pindah {phrase}")
+    assert (code, err) == (0, "")
+    assert f"hari buka of {month} moved to {new_day.isoformat()}" in out.splitlines()[0]
+    assert list(stored(db_path, "P1")[1].values()) == [new_day]
+
+
+def test_a_passed_yearless_date_is_refused(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    today = today_wib()
+    month = Period(today.year, today.month).shift(-1)  # passed; next year's is 11 months ahead
+    if month.year != today.year:
+        pytest.skip("needs a month earlier this year")
+    phrase = f"pindah 1 {_SHORT_MONTHS[month.month - 1]}"
+    code, out, err = cli(capsys, "schedule", "P1", phrase)
+    assert code == 2 and out == ""
+    assert "has passed: write the year" in err
+    assert stored(db_path, "P1")[1] == {}
