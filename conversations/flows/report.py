@@ -8,7 +8,7 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.commands import normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
-from conversations.flows.common import done, match_choice, posyandu_of, text
+from conversations.flows.common import cancelled, done, match_choice, posyandu_of, text
 from conversations.flows.summary import saved_replies, summary_text
 from conversations.format import count, problem_text
 from conversations.model import Context, PosyanduData
@@ -271,9 +271,9 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
 
 
 def _cancel(session: Session, draft: Draft) -> StepResult:
+    """BATAL picked from the choices: a change to a saved month says the saved report stays."""
     return done(
-        replace(session, draft=None),
-        text("report.cancelled", period=format_period(draft.period)),
+        replace(session, draft=None), cancelled(draft.period, draft.base_revision is not None)
     )
 
 

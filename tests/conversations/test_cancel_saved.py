@@ -63,3 +63,14 @@ def test_batal_of_a_new_report_keeps_its_text() -> None:
     reply = last_text(world, "kader", "BATAL")
     assert reply == "Laporan November 2026 dibatalkan, tidak ada yang disimpan."
     assert NOV not in world.reports[1]
+
+
+def test_batal_picked_by_its_number_at_change_to_tidak_buka() -> None:
+    """The choice list's BATAL, typed as its number, says the same as the word."""
+    world = World.demo()
+    before = _saved(world)
+    question = last_text(world, "kader", "tidak buka okt")
+    assert "Ganti menjadi TIDAK BUKA?" in question
+    choices = world.send("kader", "2").replies
+    assert choices and getattr(choices[-1], "body", "") == KEPT, question
+    assert _saved(world) == before
