@@ -13,7 +13,7 @@ from bot.clock import SystemClock
 from bot.commands._common import DEMO_ELSEWHERE, demo_refused, tell
 from bot.commands.run import start_logging
 from bot.console import CONSOLE
-from bot.console.chat import chat_loop
+from bot.console.chat import chat_loop, jsonl_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import NotDemoDatabase, seed_demo
 from bot.settings import SettingsError, load_settings
@@ -30,13 +30,20 @@ def register(sub: Any) -> None:
             "Talk to the bot as the person whose console address is given. Interactive, or "
             "scripted with piped stdin (one message per line). Documents are written under "
             "./out/ and their paths printed. With --as-supervisor or --as-kader, the demo "
-            "data are seeded first when absent."
+            "data are seeded first when absent. With --jsonl, one JSON line per line read: "
+            '{"in", "replies", "awaiting", "draft"} (see the README).'
         ),
     )
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--as", dest="address", metavar="ADDRESS", help="e.g. +6281200000001")
     who.add_argument("--as-kader", action="store_true", help="the demo kader (Posyandu Mawar)")
     who.add_argument("--as-supervisor", action="store_true", help="the demo supervisor")
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="for each line read, one JSON line on stdout: the replies, what the bot waits "
+        "for, the report so far (nothing else on stdout)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -61,7 +68,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         return asyncio.run(
-            run_chat(settings, args.address, kader=args.as_kader, supervisor=args.as_supervisor)
+            run_chat(
+                settings,
+                args.address,
+                kader=args.as_kader,
+                supervisor=args.as_supervisor,
+                jsonl=args.jsonl,
+            )
         )
     except DatabaseError as exc:
         print(exc, file=sys.stderr)
@@ -69,10 +82,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def run_chat(
-    settings: Any, address: str | None, *, kader: bool = False, supervisor: bool = False
+    settings: Any,
+    address: str | None,
+    *,
+    kader: bool = False,
+    supervisor: bool = False,
+    jsonl: bool = False,
 ) -> int:
     clock = SystemClock()
-    console = ConsoleSender(sys.stdout, settings.out_dir)
+    # With --jsonl stdout carries the JSON lines alone; anything else the console says goes
+    # to stderr.
+    console = ConsoleSender(sys.stderr if jsonl else sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
     await service.open()
     assert service.dispatcher is not None and service.db is not None
@@ -81,6 +101,8 @@ async def run_chat(
             demo = await seed_demo(service.db, clock.now())
             address = demo.supervisor_address if supervisor else demo.kader_address
         assert address is not None
+        if jsonl:
+            return await jsonl_loop(service, address, sys.stdin, sys.stdout, sys.stderr)
         return await chat_loop(service, address, sys.stdin, sys.stdout)
     finally:
         await service.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.channels import OutgoingDocument
 from bot.console import CONSOLE
@@ -30,12 +30,26 @@ class ConsoleSender:
         self.out_dir = out_dir
         self.serving = serving
         self.sent = 0
+        #: When a list (``chat --jsonl``): replies are kept here, as JSON objects, not printed.
+        self.captured: list[dict[str, Any]] | None = None
 
     def _write(self, text: str) -> None:
         self.out.write(text.rstrip("\n") + "\n\n")
         self.out.flush()
 
+    def _capture(
+        self, text: str, choices: Sequence[str] = (), document: Path | None = None
+    ) -> bool:
+        if self.captured is None:
+            return False
+        path = None if document is None else str(document)
+        self.captured.append({"text": text, "choices": list(choices), "document": path})
+        self.sent += 1
+        return True
+
     async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
+        if self._capture(text, choices):
+            return str(self.sent)
         listed = choice_list(tuple(choices))
         self._write(f"{text}\n{listed}" if listed else text)
         self.sent += 1
@@ -46,6 +60,8 @@ class ConsoleSender:
         name = _UNSAFE.sub("_", Path(document.filename).name) or "dokumen.pdf"
         path = self.out_dir / name
         path.write_bytes(document.content)
+        if self._capture(document.caption or "", (), path.resolve()):
+            return str(self.sent)
         lines = [say("document.saved", path=path)]
         if document.caption:
             lines.insert(0, document.caption)
