@@ -67,7 +67,8 @@ class RuleContext:
     """What the soft rules compare against; every part optional (a rule without it is skipped).
 
     ``settings`` holds the soft rules' limits (``denominator_change_limit``,
-    ``max_months_back``): the same values for the chat (one answer) and a whole report.
+    ``denominator_change_min``, ``max_months_back`` ...): the same values for the chat (one
+    answer) and a whole report.
     """
 
     previous: MonthReport | None = None
@@ -126,7 +127,8 @@ def _soft_value_problems(
     if field in DENOMINATOR_FIELDS:
         before = prev.count(field)
         limit = ctx.settings.denominator_change_limit
-        if before and abs(value - before) > limit * before:
+        moved = abs(value - before) if before else 0
+        if before and moved > limit * before and moved >= ctx.settings.denominator_change_min:
             out.append(
                 _problem(
                     "denominator_change",

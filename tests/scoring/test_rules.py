@@ -190,3 +190,26 @@ def test_hard_before_soft_in_whole_report() -> None:
     problems = check_report(report, RuleContext(previous=prev))
     assert problems[0].hard and problems[0].rule == "d_le_s"
     assert any(p.rule == "denominator_change" for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "flagged"),
+    [(8, 10, False), (8, 12, False), (8, 13, True), (10, 4, True), (10, 6, False), (50, 61, True)],
+)
+def test_denominator_change_needs_a_difference_of_five(
+    before: int, value: int, flagged: bool
+) -> None:
+    """8 -> 10 infants is 25% but only two people: no question; the 20% counts from 5."""
+    ctx = RuleContext(previous=MonthReport(period=P.shift(-1), bayi=before, s=before))
+    expected = ["denominator_change"] if flagged else []
+    assert [p.rule for p in check_answer("bayi", value, {}, ctx)] == expected
+    whole = check_report(MonthReport(period=P, bayi=value, s=before), ctx)
+    assert [p.rule for p in whole] == expected
+
+
+def test_denominator_change_min_is_a_setting() -> None:
+    ctx = RuleContext(
+        previous=MonthReport(period=P.shift(-1), bayi=8),
+        settings=ScoringSettings(denominator_change_min=2),
+    )
+    assert [p.rule for p in check_answer("bayi", 10, {}, ctx)] == ["denominator_change"]
