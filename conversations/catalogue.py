@@ -219,6 +219,14 @@ MESSAGES: dict[str, str] = {
     "rule.old_period": (
         "Laporan ini untuk {period}, lebih dari {months} bulan yang lalu. Sudah benar?"
     ),
+    "rule.kader_change": (
+        "Kader yang bertugas {value} orang, bulan lalu {previous} orang. Sudah benar?"
+    ),
+    "rule.d_gt_k": (
+        "D ({d}) lebih dari K ({k}): ada balita ditimbang yang belum punya KMS/buku KIA? "
+        "Sudah benar?"
+    ),
+    "rule.all_zero": "Posyandu buka, tetapi semua angka bulan ini 0. Sudah benar?",
     "ask.kader": "Berapa kader yang bertugas di hari buka?",
     "ask.s": "S: berapa semua balita (0-59 bulan) di wilayah posyandu?",
     "ask.k": "K: berapa balita yang punya KMS/buku KIA?",

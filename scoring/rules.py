@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from scoring.fields import COUNT_FIELDS, DENOMINATOR_FIELDS, ORDER_RULES
+from scoring.fields import COUNT_FIELDS, DENOMINATOR_FIELDS, FIELDS, ORDER_RULES, FieldRole
 from scoring.model import MonthReport, Period
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
@@ -50,7 +50,7 @@ class Rule:
 class Problem:
     """A broken rule: which, on which field, and the values the message needs (``small`` and
     ``big`` for an order rule; ``previous``, ``value``, ``limit``, ``hari_buka``, ``period``,
-    ``months`` for the soft ones)."""
+    ``months``, ``d`` and ``k`` for the soft ones)."""
 
     rule: str
     field: str
@@ -67,7 +67,8 @@ class RuleContext:
     """What the soft rules compare against; every part optional (a rule without it is skipped).
 
     ``settings`` holds the soft rules' limits (``denominator_change_limit``,
-    ``max_months_back``): the same values for the chat (one answer) and a whole report.
+    ``denominator_change_min``, ``max_months_back`` ...): the same values for the chat (one
+    answer) and a whole report.
     """
 
     previous: MonthReport | None = None
@@ -83,11 +84,20 @@ RULES: tuple[Rule, ...] = (
     *(Rule(r.id, (r.small, r.big), Severity.HARD) for r in ORDER_RULES),
     Rule("denominator_change", DENOMINATOR_FIELDS, Severity.SOFT),
     Rule("n_gt_previous_d", ("n",), Severity.SOFT),
+    Rule("kader_change", ("kader",), Severity.SOFT),
+    Rule("d_gt_k", ("d", "k"), Severity.SOFT),
+    Rule("all_zero", ("buka",), Severity.SOFT),
     Rule("before_hari_buka", ("buka",), Severity.SOFT),
     Rule("old_period", ("buka",), Severity.SOFT),
 )
 
 _BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+#: The counts of what happened in the month (not head counts, not kader on duty): all zero in
+#: an opened month is questioned (``all_zero``).
+ACTIVITY_FIELDS: tuple[str, ...] = tuple(
+    f.id for f in FIELDS if f.role is FieldRole.COUNT and f.id != "kader"
+)
 
 
 def _problem(rule_id: str, field: str, **values: Any) -> Problem:
@@ -116,34 +126,68 @@ def _order_problems(values: Mapping[str, int | None], only: str | None) -> list[
     return out
 
 
+def _denominator_problems(
+    field: str, value: int, prev: MonthReport, ctx: RuleContext
+) -> list[Problem]:
+    before = prev.count(field)
+    limit = ctx.settings.denominator_change_limit
+    moved = abs(value - before) if before else 0
+    if before and moved > limit * before and moved >= ctx.settings.denominator_change_min:
+        return [
+            _problem(
+                "denominator_change", field, previous=before, value=value, limit=f"{limit * 100:g}"
+            )
+        ]
+    return []
+
+
+def _kader_problems(value: int, prev: MonthReport, ctx: RuleContext) -> list[Problem]:
+    before = prev.kader
+    if before is None:
+        return []
+    ratio = ctx.settings.kader_change_ratio
+    far = value > ratio * before or value * ratio < before
+    if far and abs(value - before) >= ctx.settings.kader_change_min:
+        return [_problem("kader_change", "kader", previous=before, value=value)]
+    return []
+
+
 def _soft_value_problems(
     field: str, value: int | None, ctx: RuleContext, period: Period | None
 ) -> list[Problem]:
     prev = ctx.previous
     if prev is None or value is None or not prev.buka:
         return []
-    out: list[Problem] = []
     if field in DENOMINATOR_FIELDS:
-        before = prev.count(field)
-        limit = ctx.settings.denominator_change_limit
-        if before and abs(value - before) > limit * before:
-            out.append(
-                _problem(
-                    "denominator_change",
-                    field,
-                    previous=before,
-                    value=value,
-                    limit=f"{limit * 100:g}",
-                )
-            )
+        return _denominator_problems(field, value, prev, ctx)
+    if field == "kader":
+        return _kader_problems(value, prev, ctx)
     if (
         field == "n"
         and prev.d is not None
         and value > prev.d
         and (period is None or prev.period == period.shift(-1))
     ):
-        out.append(_problem("n_gt_previous_d", field, previous=prev.d, value=value))
-    return out
+        return [_problem("n_gt_previous_d", field, previous=prev.d, value=value)]
+    return []
+
+
+def _d_gt_k_problems(values: Mapping[str, int | None], only: str | None) -> list[Problem]:
+    """D above K (D/K above 100%): soft, once both are known (on the answer being checked)."""
+    if only is not None and only not in ("d", "k"):
+        return []
+    d, k = values.get("d"), values.get("k")
+    if d is not None and k is not None and d > k:
+        return [_problem("d_gt_k", only or "d", d=d, k=k)]
+    return []
+
+
+def _all_zero_problems(report: MonthReport) -> list[Problem]:
+    """An opened month whose counts (of :data:`ACTIVITY_FIELDS` that are known) are all 0."""
+    known = [report.count(name) for name in ACTIVITY_FIELDS if report.count(name) is not None]
+    if report.buka and known and not any(known):
+        return [_problem("all_zero", "buka")]
+    return []
 
 
 def _soft_period_problems(period: Period, ctx: RuleContext) -> list[Problem]:
@@ -171,7 +215,8 @@ def check_answer(
     problems = _order_problems(values, only=field)
     if problems:
         return problems
-    return _soft_value_problems(field, value, ctx or RuleContext(), period)
+    soft = _soft_value_problems(field, value, ctx or RuleContext(), period)
+    return soft + _d_gt_k_problems(values, only=field)
 
 
 def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Problem]:
@@ -188,6 +233,8 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
     if report.buka:
         for name in COUNT_FIELDS:
             soft.extend(_soft_value_problems(name, report.count(name), ctx, report.period))
+        soft.extend(_d_gt_k_problems(values, only=None))
+        soft.extend(_all_zero_problems(report))
     soft.extend(_soft_period_problems(report.period, ctx))
     return hard + soft
 

@@ -41,6 +41,14 @@ class ScoringSettings:
     #: Soft rule ``denominator_change``: a denominator (a head count: S, ibu hamil, PUS ...)
     #: that moves by more than this share of the previous report's value is questioned (0.20: 20%).
     denominator_change_limit: float = 0.20
+    #: Soft rule ``denominator_change``: the share applies only from a move of at least this
+    #: many people (8 -> 10 infants is 25% but no reason to ask).
+    denominator_change_min: int = 5
+    #: Soft rule ``kader_change``: kader on duty far from last month's (5 then 50): more than
+    #: this many times last month's, or less than last month's divided by it ...
+    kader_change_ratio: float = 2.0
+    #: ... and different by at least this many kader (2 then 5 is not asked, 2 then 1 neither).
+    kader_change_min: int = 3
     #: Soft rule ``old_period``: a report for a month more than this many months before the
     #: current one is questioned (the bot's REPORT_MONTHS_BACK).
     max_months_back: int = 2

@@ -105,6 +105,12 @@ def summary_text(
     return Text("\n".join(lines), ("YA", "BATAL"))
 
 
+def _d_above_k(report: MonthReport) -> bool:
+    """D/K above 100% (the soft rule ``d_gt_k``): a data problem, never "all targets met"."""
+    d_k = month_ratios(report).d_k
+    return d_k is not None and d_k > 1
+
+
 def saved_replies(
     ctx: Context,
     data: PosyanduData,
@@ -130,7 +136,7 @@ def saved_replies(
     worst = largest_gap(ctx, report)
     if worst is not None:
         lines.append(gap_line(worst))
-    elif month_ratios(report).d_s is not None:
+    elif month_ratios(report).d_s is not None and not _d_above_k(report):
         lines.append(say("saved.no_gap"))
     stratum = stratum_line(ctx, data, report, "saved.stratum")
     if stratum:

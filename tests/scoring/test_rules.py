@@ -47,6 +47,9 @@ def test_rules_are_data() -> None:
         "n_gt_previous_d",
         "before_hari_buka",
         "old_period",
+        "kader_change",
+        "d_gt_k",
+        "all_zero",
     } <= ids
     for rule in RULES:
         assert f"rule.{rule.id}" in MESSAGES and rule.fields  # worded by the catalogue
@@ -190,3 +193,78 @@ def test_hard_before_soft_in_whole_report() -> None:
     problems = check_report(report, RuleContext(previous=prev))
     assert problems[0].hard and problems[0].rule == "d_le_s"
     assert any(p.rule == "denominator_change" for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "flagged"),
+    [(8, 10, False), (8, 12, False), (8, 13, True), (10, 4, True), (10, 6, False), (50, 61, True)],
+)
+def test_denominator_change_needs_a_difference_of_five(
+    before: int, value: int, flagged: bool
+) -> None:
+    """8 -> 10 infants is 25% but only two people: no question; the 20% counts from 5."""
+    ctx = RuleContext(previous=MonthReport(period=P.shift(-1), bayi=before, s=before))
+    expected = ["denominator_change"] if flagged else []
+    assert [p.rule for p in check_answer("bayi", value, {}, ctx)] == expected
+    whole = check_report(MonthReport(period=P, bayi=value, s=before), ctx)
+    assert [p.rule for p in whole] == expected
+
+
+def test_denominator_change_min_is_a_setting() -> None:
+    ctx = RuleContext(
+        previous=MonthReport(period=P.shift(-1), bayi=8),
+        settings=ScoringSettings(denominator_change_min=2),
+    )
+    assert [p.rule for p in check_answer("bayi", 10, {}, ctx)] == ["denominator_change"]
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "flagged"),
+    [
+        (5, 50, True),
+        (5, 11, True),
+        (5, 10, False),
+        (6, 2, True),
+        (6, 3, False),
+        (1, 3, False),
+        (1, 4, True),
+        (5, 5, False),
+    ],
+)
+def test_soft_kader_far_from_last_month(before: int, value: int, flagged: bool) -> None:
+    """More than double or less than half of last month's, and at least 3 kader apart."""
+    ctx = RuleContext(previous=MonthReport(period=P.shift(-1), kader=before))
+    expected = ["kader_change"] if flagged else []
+    one = check_answer("kader", value, {}, ctx)
+    assert [p.rule for p in one] == expected
+    assert [p.rule for p in check_report(MonthReport(period=P, kader=value), ctx)] == expected
+    if flagged:
+        assert not one[0].hard
+        assert f"{value} orang" in problem_text(one[0])
+        assert f"{before} orang" in problem_text(one[0])
+
+
+def test_kader_change_limits_are_settings() -> None:
+    settings = ScoringSettings(kader_change_ratio=1.5, kader_change_min=2)
+    ctx = RuleContext(previous=MonthReport(period=P.shift(-1), kader=4), settings=settings)
+    assert [p.rule for p in check_answer("kader", 7, {}, ctx)] == ["kader_change"]
+
+
+def test_soft_d_greater_than_k() -> None:
+    (p,) = check_answer("d", 31, {"s": 40, "k": 30})
+    assert p.rule == "d_gt_k" and not p.hard and p.field == "d"
+    assert "31" in problem_text(p) and "30" in problem_text(p)
+    assert check_answer("d", 30, {"s": 40, "k": 30}) == []
+    assert [p.field for p in check_answer("k", 20, {"s": 40, "d": 31})] == ["k"]
+    whole = check_report(MonthReport(period=P, s=40, k=30, d=31))
+    assert [(p.rule, p.field) for p in whole] == [("d_gt_k", "d")]
+
+
+def test_soft_all_zero_in_an_opened_month() -> None:
+    zero = MonthReport(period=P, kader=5, s=40, k=0, d=0, n=0, bgm=0, bumil=3, bumil_periksa=0)
+    (p,) = check_report(zero)
+    assert p.rule == "all_zero" and not p.hard
+    assert "0" in problem_text(p)
+    assert check_report(zero.with_values(d=1, k=1)) == []
+    assert check_report(MonthReport(period=P, buka=False)) == []
+    assert check_report(MonthReport(period=P, s=40)) == []  # nothing counted yet
