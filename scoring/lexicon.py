@@ -192,8 +192,19 @@ BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULAN
 SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 #: Clears an optional field in UBAH (today without "SKIP": kept as it is, a move only).
 EDIT_SKIP_WORDS = frozenset({"LEWATI", "-"})
-#: The same value as last month (or as the report being changed).
-SAME_WORDS = frozenset({"="})
+#: The same value as last month (or as the report being changed), where "=" is offered: "="
+#: exactly as typed, the words as a whole answer (a trailing polite particle allowed: "sama
+#: bu"). Not at a soft warning ("tetap" there could be "keep my number": asked back).
+SAME_WORDS = frozenset(
+    {
+        "=",
+        "SAMA",
+        "MASIH SAMA",
+        "TETAP",
+        "SAMA KAYAK KEMARIN",
+        "SAMA SEPERTI BULAN LALU",
+    }
+)
 
 # --- months -----------------------------------------------------------------------------------
 #: Month names, their short forms and other spellings -> month number.
