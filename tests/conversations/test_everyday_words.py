@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from conversations import Text
+from conversations import Document, Text
+from conversations.commands import parse_command
 from scoring import Period
 from tests.conversations.world import World
 
@@ -14,6 +15,8 @@ NOV = Period(2026, 11)
 #: Every answer of the guided report, "=" wherever it is offered (kader, denominators,
 #: the extra programmes).
 WITH_EQUALS = ["=", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1", "="]
+
+FULL_REPORT = ["6", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1", "BKB"]
 
 SAME = [
     "sama",
@@ -70,3 +73,103 @@ def test_same_words_are_not_a_yes_at_a_soft_warning(same: str) -> None:
     _texts(world, "kader", same)
     draft = world.sessions["kader"].draft
     assert draft is not None and "s" not in draft.counts, same
+
+
+EVERYDAY_COMMANDS = [
+    ("tdk buka", "TIDAK BUKA"),
+    ("gak buka", "TIDAK BUKA"),
+    ("ga buka", "TIDAK BUKA"),
+    ("nggak buka", "TIDAK BUKA"),
+    ("Gak buka.", "TIDAK BUKA"),
+    ("tidak buka bu, hujan", "TIDAK BUKA"),
+    ("gak buka karena hujan", "TIDAK BUKA"),
+    ("mau lapor", "LAPOR"),
+    ("lapor bu", "LAPOR"),
+    ("saya mau lapor", "LAPOR"),
+    ("Mau lapor bu", "LAPOR"),
+    ("minta pdf", "PDF"),
+    ("minta pdf nya", "PDF"),
+    ("pdfnya", "PDF"),
+    ("gak jadi", "BATAL"),
+    ("ga jadi", "BATAL"),
+    ("nggak jadi", "BATAL"),
+    ("batal bu", "BATAL"),
+    ("Gak jadi bu.", "BATAL"),
+]
+
+
+@pytest.mark.parametrize(("message", "name"), EVERYDAY_COMMANDS)
+def test_everyday_command_forms(message: str, name: str) -> None:
+    command = parse_command(message)
+    assert command is not None and command.name == name, message
+    if name != "TIDAK BUKA":
+        assert command.args == (), message  # "lapor bu" is LAPOR, not LAPOR "bu"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["gak", "ga", "tidak", "gak ada", "gak jadi datang 5", "mau lapor 5", "minta pdf 5", "sama"],
+)
+def test_not_commands(message: str) -> None:
+    command = parse_command(message)
+    assert command is None, message
+
+
+@pytest.mark.parametrize("closed", [m for m, name in EVERYDAY_COMMANDS if name == "TIDAK BUKA"])
+def test_tidak_buka_forms_record_this_month(closed: str) -> None:
+    world = World.demo()
+    reply = _texts(world, "kader", closed)
+    assert NOV in world.reports[1] and world.reports[1][NOV].report.buka is False, reply
+
+
+def test_tidak_buka_with_an_unknown_month_is_asked_back() -> None:
+    world = World.demo()
+    _texts(world, "kader", "gak buka oktobr")
+    assert NOV not in world.reports[1]
+
+
+@pytest.mark.parametrize("lapor", [m for m, name in EVERYDAY_COMMANDS if name == "LAPOR"])
+def test_lapor_forms_start_the_report(lapor: str) -> None:
+    world = World.demo()
+    assert "(1/14)" in _texts(world, "kader", lapor), lapor
+
+
+@pytest.mark.parametrize("pdf", [m for m, name in EVERYDAY_COMMANDS if name == "PDF"])
+def test_pdf_forms_send_the_pdf(pdf: str) -> None:
+    world = World.demo()
+    replies = world.send("kader", pdf).replies
+    assert any(isinstance(r, Document) for r in replies), (pdf, replies)
+
+
+@pytest.mark.parametrize("batal", [m for m, name in EVERYDAY_COMMANDS if name == "BATAL"])
+@pytest.mark.parametrize("answers", [["6"], ["6", "70"], FULL_REPORT])
+def test_batal_forms_cancel_the_report(batal: str, answers: list[str]) -> None:
+    """At a count, a soft warning and the summary (a yes/no question) alike."""
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    for answer in answers:
+        world.send("kader", answer)
+    world.send("kader", batal)
+    assert world.sessions["kader"].draft is None, batal
+    assert NOV not in world.reports[1]
+
+
+@pytest.mark.parametrize("no", ["gak", "ga", "nggak", "gak bu"])
+def test_gak_alone_is_still_no_at_tidak_buka_question(no: str) -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    world.send("kader", "gak buka")
+    assert "(2/14)" in _texts(world, "kader", no), no
+    assert NOV not in world.reports[1]
+    assert world.sessions["kader"].draft is not None
+
+
+def test_gak_jadi_at_tidak_buka_question_keeps_the_report() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "6")
+    world.send("kader", "ga buka")
+    world.send("kader", "gak jadi")
+    assert NOV not in world.reports[1]
+    assert world.sessions["kader"].draft is not None
