@@ -173,3 +173,38 @@ def test_gak_jadi_at_tidak_buka_question_keeps_the_report() -> None:
     world.send("kader", "gak jadi")
     assert NOV not in world.reports[1]
     assert world.sessions["kader"].draft is not None
+
+
+@pytest.mark.parametrize("code", ["MLT1K4", "mlt1k4", "MLT1 K4", "mlt-1k4", "Mlt.1k4"])
+def test_a_bare_code_from_a_newcomer_is_daftar(code: str) -> None:
+    world = World.demo()
+    assert "Siapa nama Anda" in _texts(world, "new", code), code
+
+
+@pytest.mark.parametrize("code", ["Y7RN XY26", "y7rnxy26", "NOPE99"])
+def test_a_wrong_bare_code_counts_as_a_try(code: str) -> None:
+    world = World.demo()
+    reply = _texts(world, "new", code)
+    assert "Sisa percobaan: 4" in reply, (code, reply)
+    assert len(world.sessions["new"].wrong_codes) == 1
+
+
+@pytest.mark.parametrize(
+    "message", ["halo", "selamat pagi", "081234567890", "123456", "HALOBU", "ab12", "1 2 3 4 5 6"]
+)
+def test_other_words_from_a_newcomer_get_the_welcome(message: str) -> None:
+    world = World.demo()
+    assert "DAFTAR" in _texts(world, "new", message), message
+    assert not world.sessions["new"].wrong_codes
+
+
+def test_a_code_shaped_name_is_a_name_when_asked_for_it() -> None:
+    world = World.demo()
+    world.send("new", "DAFTAR MLT1K4")
+    reply = _texts(world, "new", "NOPE99")
+    assert "Terima kasih, NOPE99" in reply and not world.sessions["new"].wrong_codes, reply
+
+
+def test_a_bare_code_from_someone_registered_is_not_daftar() -> None:
+    world = World.demo()
+    assert "Maaf, saya belum mengerti" in _texts(world, "kader", "MLT1K4")
