@@ -2,8 +2,10 @@
 
 Case-insensitive, "STATUS" and "/status" alike, Telegram's "/status@PosyanduBot" and
 "/tidak_buka" too; a two-word command ("STOP PENGINGAT") before the one-word ones ("STOP"
-is BATAL). The words are the lexicon's (:data:`scoring.lexicon.COMMAND_WORDS`); the commands
-for a chat group itself (:data:`scoring.lexicon.GROUP_COMMAND_WORDS`) only in a group. Pure.
+is BATAL); an everyday form (:data:`scoring.lexicon.COMMAND_PHRASES`: "mau lapor", "gak
+jadi") only as the whole message. The words are the lexicon's
+(:data:`scoring.lexicon.COMMAND_WORDS`); the commands for a chat group itself
+(:data:`scoring.lexicon.GROUP_COMMAND_WORDS`) only in a group. Pure.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.lexicon import (
+    COMMAND_PHRASES,
     COMMAND_WORDS,
     GROUP_COMMAND_WORDS,
     NO_WORDS,
@@ -82,6 +85,7 @@ def _index(*vocabularies: Mapping[str, tuple[str, ...]]) -> _Index:
     return _Index(words, pairs)
 
 
+_PHRASES: Mapping[str, str] = {p: name for name, ps in COMMAND_PHRASES.items() for p in ps}
 _CHAT = _index(COMMAND_WORDS)
 _GROUP = _index(COMMAND_WORDS, GROUP_COMMAND_WORDS)
 
@@ -106,6 +110,9 @@ def parse_command(text: str, *, in_group: bool = False) -> Command | None:
     words = normalise(text).split(" ")
     if not words or not words[0]:
         return None
+    phrase = _PHRASES.get(bare_answer(text).lstrip("/"))
+    if phrase is not None:  # "mau lapor", "gak jadi", "lapor bu", "pdfnya"
+        return Command(phrase, ())
     first = _keyword(words[0])
     if len(words) > 1:
         paired = index.pairs.get((first, _keyword(words[1])))

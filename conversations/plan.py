@@ -4,7 +4,8 @@ The engine reads the message once (:func:`conversations.commands.parse_message`)
 :func:`plan` and loads only that: what the command's line of the table
 (:mod:`conversations.table`) says it needs, and for a kader always their own posyandu with
 its recent reports (every answer of theirs may continue a report); for a newcomer giving
-their name, the invitation.
+their name, the invitation. A newcomer's bare code is DAFTAR <code>
+(:func:`conversations.flows.registration.as_daftar`), here and in the step alike.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conversations.commands import ParsedMessage
+from conversations.flows import registration
 from conversations.needs import HISTORY_MONTHS, Needs
 from conversations.session import AwaitName, Session
 from conversations.table import Route, resolve
@@ -24,6 +26,7 @@ __all__ = ["plan"]
 def plan(session: Session, message: ParsedMessage, person: Person | None, current: Period) -> Needs:
     """``person`` is whom the address belongs to; ``current`` is the sender's current month
     (in their local zone)."""
+    message = registration.as_daftar(message, session, person)
     route = resolve(message, person)
     if isinstance(route, Route) and route.needs is not None:
         assert message.command is not None

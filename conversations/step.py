@@ -31,6 +31,7 @@ __all__ = ["step"]
 
 def step(session: Session, message: ParsedMessage, ctx: Context) -> StepResult:
     """Handle one message. ``ctx`` holds what :func:`conversations.plan.plan` asked for."""
+    message = registration.as_daftar(message, session, ctx.person)  # as plan() saw it
     session, notes = _expire(session, ctx)
     result = _route(session, message, ctx)
     replies: tuple[Reply, ...] = (*notes, *result.replies)

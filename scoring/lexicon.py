@@ -25,6 +25,7 @@ __all__ = [
     "AREA_LEVEL_WORDS",
     "BACK_ANSWERS",
     "BIG_SCALES",
+    "COMMAND_PHRASES",
     "COMMAND_WORDS",
     "DATE_WORDS",
     "DECIMAL_WORDS",
@@ -48,6 +49,7 @@ __all__ = [
     "NTH_PREFIX",
     "ORDINALS",
     "POLITE_PARTICLES",
+    "REASON_WORDS",
     "RELATIVE_MONTHS",
     "SAME_WORDS",
     "SE_WORDS",
@@ -73,7 +75,18 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "DAFTAR": ("DAFTAR", "REGISTRASI"),
     "LAPOR": ("LAPOR", "LAPORAN"),
     "LANJUT": ("LANJUT", "LANJUTKAN"),
-    "TIDAK BUKA": ("TIDAK BUKA", "TIDAK_BUKA", "TIDAKBUKA", "TUTUP"),
+    "TIDAK BUKA": (
+        "TIDAK BUKA",
+        "TIDAK_BUKA",
+        "TIDAKBUKA",
+        "TUTUP",
+        "TDK BUKA",
+        "GAK BUKA",
+        "GA BUKA",
+        "NGGAK BUKA",
+        "NGGA BUKA",
+        "ENGGAK BUKA",
+    ),
     "UBAH": ("UBAH",),
     "RIWAYAT": ("RIWAYAT",),
     "PDF": ("PDF",),
@@ -107,6 +120,28 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     ),
     "PENGINGAT": ("PENGINGAT",),
 }
+#: Everyday forms of a command, understood only as the whole message (a trailing polite
+#: particle allowed, as in answers: "mau lapor bu"), never as the start of a longer one, so
+#: a free answer ("gak jadi datang 5 orang") is never taken for a command. They carry no
+#: words after the command ("lapor bu" is LAPOR, not LAPOR "bu"). "GAK" alone stays "no".
+COMMAND_PHRASES: Mapping[str, tuple[str, ...]] = {
+    "LAPOR": ("MAU LAPOR", "SAYA MAU LAPOR", "LAPOR"),
+    "PDF": ("MINTA PDF", "MINTA PDF NYA", "MINTA PDFNYA", "PDFNYA", "PDF NYA"),
+    "BATAL": (
+        "GAK JADI",
+        "GA JADI",
+        "NGGAK JADI",
+        "NGGA JADI",
+        "ENGGAK JADI",
+        "TIDAK JADI",
+        "TDK JADI",
+        "BATAL",
+    ),
+}
+#: After TIDAK BUKA, a polite particle or one of these words starts the reason ("tidak buka
+#: bu, hujan", "gak buka karena hujan"): this month, the reason not kept. Any other words
+#: after TIDAK BUKA must name the month, or are asked back.
+REASON_WORDS = frozenset({"KARENA", "KRN", "KRNA", "SOALNYA", "SEBAB", "GARA", "GARA-GARA"})
 #: Commands for a chat group itself (link it to the area of whoever types it, or let it
 #: go): understood only in a group; elsewhere they are ordinary words.
 GROUP_COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
@@ -192,8 +227,19 @@ BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULAN
 SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 #: Clears an optional field in UBAH (today without "SKIP": kept as it is, a move only).
 EDIT_SKIP_WORDS = frozenset({"LEWATI", "-"})
-#: The same value as last month (or as the report being changed).
-SAME_WORDS = frozenset({"="})
+#: The same value as last month (or as the report being changed), where "=" is offered: "="
+#: exactly as typed, the words as a whole answer (a trailing polite particle allowed: "sama
+#: bu"). Not at a soft warning ("tetap" there could be "keep my number": asked back).
+SAME_WORDS = frozenset(
+    {
+        "=",
+        "SAMA",
+        "MASIH SAMA",
+        "TETAP",
+        "SAMA KAYAK KEMARIN",
+        "SAMA SEPERTI BULAN LALU",
+    }
+)
 
 # --- months -----------------------------------------------------------------------------------
 #: Month names, their short forms and other spellings -> month number.

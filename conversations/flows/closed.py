@@ -17,10 +17,21 @@ from conversations.periods import format_period, parse_period
 from conversations.replies import Text
 from conversations.session import AwaitClosed, Draft, Session, Stage
 from scoring import MonthReport, Period
+from scoring.lexicon import POLITE_PARTICLES, REASON_WORDS
 
 __all__ = ["answer_closed", "keep_draft", "tidak_buka"]
 
 _CHOICES = ("YA", "TIDAK")
+
+
+def _month_words(args: tuple[str, ...]) -> tuple[str, ...]:
+    """The words after TIDAK BUKA that name the month: none when they start with a polite
+    particle or a reason word ("tidak buka bu, hujan", "gak buka karena hujan": this month;
+    the reason is not kept). Anything else must be a month, or is asked back."""
+    first = args[0].upper().strip(".,!?:;") if args else ""
+    if first in POLITE_PARTICLES or first in REASON_WORDS:
+        return ()
+    return args
 
 
 def tidak_buka(call: Call) -> StepResult:
@@ -28,6 +39,7 @@ def tidak_buka(call: Call) -> StepResult:
     ctx, session, args = call.ctx, call.session, call.args
     data = posyandu_of(ctx)
     period = ctx.current_period
+    args = _month_words(args)
     if args:
         parsed = parse_period(" ".join(args), ctx.current_period)
         if parsed is None:

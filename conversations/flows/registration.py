@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from conversations.commands import Command, normalise, parse_command
+from conversations.commands import Command, ParsedMessage, normalise, parse_command
 from conversations.effects import CodeFailed, Register, StepResult
 from conversations.flows.common import Call, done, text
 from conversations.format import clock_time
@@ -17,13 +17,15 @@ from conversations.model import Context, InvitationInfo
 from conversations.needs import Needs
 from conversations.session import AwaitName, Session
 from scoring import Period
+from storage.invitations import CODE_LENGTH
 from storage.invitations import normalise_code as stored_code
-from storage.people import Role
+from storage.people import Person, Role
 
 __all__ = [
     "MAX_NAME_CHARS",
     "already",
     "answer",
+    "as_daftar",
     "bantuan",
     "batal",
     "daftar",
@@ -44,6 +46,39 @@ def normalise_code(words: Sequence[str]) -> str | None:
         return None
     code = stored_code(normalise(" ".join(words)))
     return code if _CODE_RE.match(code) else None
+
+
+#: A word of a code as people copy it ("Y7RN", "y7rn-xy26", "Y7RN.XY26").
+_CODE_WORD_RE = re.compile(r"^[A-Za-z0-9.-]+$")
+#: The shortest code (older and hand-made codes, "MLT1K4"; generated ones are CODE_LENGTH).
+_MIN_CODE = 6
+
+
+def _code_shaped(text: str) -> bool:
+    """One or two words of letters and digits, 6 to CODE_LENGTH of them with at least one
+    letter and one digit: "Y7RN XY26", "y7rnxy26". Words ("halo", "selamat") and numbers (a
+    phone number) are not; a code of letters only needs DAFTAR."""
+    words = text.split(" ")
+    if len(words) > 2 or not all(_CODE_WORD_RE.match(w) for w in words):
+        return False
+    code = stored_code(text)
+    has_both = any(c.isdigit() for c in code) and any(c.isalpha() for c in code)
+    return _MIN_CODE <= len(code) <= CODE_LENGTH and has_both
+
+
+def as_daftar(message: ParsedMessage, session: Session, person: Person | None) -> ParsedMessage:
+    """A bare code from a newcomer is DAFTAR <code> (a try like DAFTAR's): not registered,
+    in a private chat, not being asked for their name, and the message only the code.
+    ``session`` is the stored one (before expiry), as :func:`conversations.plan.plan` sees it."""
+    if (
+        person is not None
+        or message.in_group
+        or message.command is not None
+        or isinstance(session.awaiting, AwaitName)
+        or not _code_shaped(message.text)
+    ):
+        return message
+    return replace(message, command=Command("DAFTAR", tuple(message.text.split(" "))))
 
 
 def invitation_needs(command: Command, current: Period) -> Needs:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conversations.catalogue import say
-from conversations.commands import normalise, parse_yes_no
+from conversations.commands import bare_answer, normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows.common import cancelled, done, match_choice, posyandu_of, text
 from conversations.flows.summary import saved_replies, summary_text
@@ -221,9 +221,14 @@ def _strip_field_name(answer: str, field: str) -> str:
     return answer
 
 
+def _says_same(answer: str) -> bool:
+    """ "=" exactly, or a same-as-last-month word ("sama", "masih sama bu", "tetap")."""
+    return answer == "=" or (bare_answer(answer) in SAME_WORDS and "=" not in answer)
+
+
 def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     data = posyandu_of(ctx)
-    if answer in SAME_WORDS:
+    if _says_same(answer):
         found = offer(data, draft, LIST_FIELD)
         if found is None or not isinstance(found.value, tuple):
             return _ask_again(ctx, session, draft, say("answer.programme_bad"))
@@ -242,7 +247,7 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
     data = posyandu_of(ctx)
     spec = FIELD_BY_ID[field]
     value: int | NumberProblem
-    if answer in SAME_WORDS:
+    if _says_same(answer):
         found = offer(data, draft, field)
         if found is None or not isinstance(found.value, int):
             example = say(f"example.{field}")
@@ -327,6 +332,8 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
         if yes is False:
             draft = replace(draft, stage=Stage.FIELD, pending=None)
             return done(replace(session, draft=draft), prompt(ctx, draft))
+        if reply != "=" and _says_same(reply):
+            return done(session, prompt(ctx, draft))  # "tetap": keep mine, or last month's?
         return _answer_field(ctx, session, draft, reply)
     if draft.stage is Stage.SUMMARY:
         if yes:
