@@ -180,6 +180,7 @@ def answer_name(ctx: Context, session: Session, raw: str, waiting: AwaitName) ->
         or not _NAME_RE.match(name)
     ):
         return done(session, text("register.bad_name", max=MAX_NAME_CHARS))
+    name = _capitalised(name)
     effect = Register(
         code=invitation.code,
         name=name,
@@ -190,3 +191,11 @@ def answer_name(ctx: Context, session: Session, raw: str, waiting: AwaitName) ->
     key = "register.done.kader" if invitation.role is Role.KADER else "register.done.supervisor"
     reply = text(key, name=name, place=_place(invitation))
     return done(replace(session, awaiting=None, wrong_codes=()), reply, effects=(effect,))
+
+
+def _capitalised(name: str) -> str:
+    """A name typed all in lower case, as people write it ("siti aminah" -> "Siti Aminah");
+    one with any capital is kept as typed (SITI, McDonald)."""
+    if name != name.lower():
+        return name
+    return " ".join(word[:1].upper() + word[1:] for word in name.split(" "))

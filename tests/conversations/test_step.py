@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -440,3 +441,21 @@ def test_random_messages_never_break_the_rules(messages: list[str]) -> None:
         assert result.replies
     for stored in world.reports[1].values():
         assert hard_problems(stored.report) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("siti aminah", "Siti Aminah"),
+        ("bu wati", "Bu Wati"),
+        ("SITI AMINAH", "SITI AMINAH"),  # typed with capitals: kept as typed
+        ("Dewi maharani", "Dewi maharani"),
+        ("nur'aini", "Nur'aini"),
+    ],
+)
+def test_a_name_typed_in_lower_case_is_shown_capitalised(typed: str, stored: str) -> None:
+    world = World.demo()
+    assert "Siapa nama Anda" in last_text(world, "new", "DAFTAR MLT1K4")
+    reply = last_text(world, "new", typed)
+    assert stored in reply
+    assert world.people["new"].name == stored
