@@ -9,7 +9,6 @@ from __future__ import annotations
 
 __all__ = ["MESSAGES", "say"]
 
-WAY_OUT = "Ketik BATAL untuk berhenti, KEMBALI untuk mengulang."
 
 MESSAGES: dict[str, str] = {
     # --- channels without buttons ---------------------------------------------------------
@@ -158,7 +157,9 @@ MESSAGES: dict[str, str] = {
     # --- the questions --------------------------------------------------------------------
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
-    "report.question": "({number}/{total}) {question}\n{answer}{extra}\n" + WAY_OUT,
+    "report.question": "({number}/{total}) {question}\n{answer}{extra}",
+    # Said once, at the start (or the resumption) of a report, not under every question.
+    "report.way_out": "Ketik BATAL untuk berhenti, KEMBALI untuk pertanyaan sebelumnya.",
     "offer.previous": "Ketik = jika sama dengan bulan lalu: {value}",
     "offer.older": "Ketik = jika sama dengan laporan {month}: {value}",
     "offer.current": "Ketik = jika tetap: {value}",

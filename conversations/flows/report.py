@@ -121,7 +121,7 @@ def _question(ctx: Context, draft: Draft, header: bool) -> Text:
             # Still to answer: the current question and the ones after it.
             total=len(draft.queue) - draft.position,
         )
-        body = f"{start}\n\n{body}"
+        body = f"{start}\n\n{body}\n{say('report.way_out')}"
     return Text(body)
 
 
