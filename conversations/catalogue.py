@@ -361,6 +361,8 @@ MESSAGES: dict[str, str] = {
     "quick.bad_programme": "- {token}: tulis nama kegiatan, mis. TAMBAHAN=BKB,PAUD",
     "quick.rule": "- {message}",
     "quick.example": "Contoh: LAPOR NOV S=50 K=48 D=40 N=30 BGM=1",
+    "quick.read": "Terbaca: {values}",
+    "quick.fix": "Ada yang salah? Ketik UBAH, namanya dan angka yang benar, mis. UBAH D 41.",
     "reason.not_a_number": "bukan angka",
     "reason.negative": "tidak boleh negatif",
     "reason.decimal": "harus bilangan bulat",

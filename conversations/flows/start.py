@@ -20,7 +20,7 @@ from conversations.flows.common import (
     sent_line,
     text,
 )
-from conversations.flows.summary import saved_replies
+from conversations.flows.summary import readback, saved_replies
 from conversations.format import problem_text
 from conversations.model import Context
 from conversations.numbers import NumberProblem
@@ -133,7 +133,12 @@ def _continue(
     if problems:
         return started
     name = ctx.person.name if ctx.person else ""
-    replies = saved_replies(ctx, data, month, name, replaces=base_revision is not None)
+    saved = saved_replies(ctx, data, month, name, replaces=base_revision is not None)
+    # The values read come first, in the same message: a typo is seen at once.
+    first = saved[0]
+    if isinstance(first, Text):
+        first = Text(f"{readback(month)}\n{first.body}", first.choices)
+    replies = (first, *saved[1:])
     effect = SaveReport(data.info.id, month, base_revision)
     return done(replace(session, draft=None, awaiting=None), *replies, effects=(effect,))
 

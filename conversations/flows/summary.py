@@ -12,12 +12,13 @@ from conversations.periods import format_period, format_period_short
 from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
 from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
-from scoring.fields import FIELD_BY_ID, LIST_FIELD, SUMMARY_LINES
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, SUMMARY_LINES
 
 __all__ = [
     "RATIO_LABELS",
     "gap_line",
     "ratio_line",
+    "readback",
     "saved_replies",
     "stratum_line",
     "summary_text",
@@ -143,3 +144,17 @@ def saved_replies(
         lines.append(stratum)
     lines.append(say("saved.pdf"))
     return (Text("\n".join(lines), ("PDF",)),)
+
+
+def readback(report: MonthReport) -> str:
+    """What a one-line report was read as, in the names UBAH takes, on one line
+    ("Terbaca: KADER 6 · S 48 · ... · TAMBAHAN BKB"), and how to change one value."""
+    values = []
+    for f in QUESTION_FIELDS:
+        if f.id == LIST_FIELD:
+            names = report.programmes
+            if names is not None:
+                values.append(f"{f.code} {', '.join(names) or say('value.none')}")
+        elif report.count(f.id) is not None:
+            values.append(f"{f.code} {count(report.count(f.id))}")
+    return "\n".join((say("quick.read", values=" · ".join(values)), say("quick.fix")))

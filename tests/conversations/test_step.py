@@ -459,3 +459,19 @@ def test_a_name_typed_in_lower_case_is_shown_capitalised(typed: str, stored: str
     reply = last_text(world, "new", typed)
     assert stored in reply
     assert world.people["new"].name == stored
+
+
+def test_a_quick_report_saved_at_once_reads_back_what_it_read() -> None:
+    """A typo in a one-line report is seen at once: the reply says every value it read, by
+    the names UBAH takes, and how to change one."""
+    world = World.demo()
+    text = last_text(
+        world,
+        "kader",
+        "lapor kader=6 s=48 k=45 d=40 n=30 bgm=0 t2=0 bumil=6 bumil_periksa=5 pus=80 "
+        "kb_aktif=50 bayi=12 bayi_imunisasi=1 tambahan=BKB",
+    )
+    first = text.splitlines()[0]
+    assert first.startswith("Terbaca: KADER 6 · S 48 · K 45 · D 40 · N 30 · BGM 0 · T2 0")
+    assert "BAYI_IMUNISASI 1" in first and first.endswith("TAMBAHAN BKB")
+    assert "UBAH D 41" in text and "tersimpan" in text
