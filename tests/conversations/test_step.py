@@ -34,13 +34,13 @@ def test_guided_report_saves_after_yes() -> None:
         reply = last_text(world, "kader", answer)
     assert "Ringkasan laporan November 2026" in reply
     assert "D/S 83% · N/D 75% · K/S 94%" in reply
-    assert "Strata 12 bulan:" in reply
+    assert "Tingkat posyandu, 12 bulan terakhir:" in reply
     result = world.send("kader", "YA")
     assert any(isinstance(e, SaveReport) for e in result.effects)
     saved = world.reports[1][NOV].report
     assert (saved.s, saved.k, saved.d, saved.n, saved.t2, saved.kk) == (48, 45, 40, 30, 0, None)
     body = result.replies[0].body  # type: ignore[union-attr]
-    assert "Terima kasih, Sari!" in body and "Kesenjangan terbesar" in body
+    assert "Terima kasih, Sari!" in body and "Paling jauh dari target" in body
     assert "PDF" in body
     assert world.sessions["kader"].draft is None
 
@@ -333,7 +333,7 @@ def test_gap_just_below_target_shows_one_decimal() -> None:
         "KB_AKTIF=50 BAYI=12 BAYI_IMUNISASI=1 TAMBAHAN=BKB",
     )
     assert "N/D 79,5%" in reply
-    assert "Kesenjangan terbesar: N/D 79,5%, target 80%." in reply
+    assert "Paling jauh dari target: N/D 79,5%, targetnya 80%." in reply
 
 
 def test_trend_compares_first_and_last_month_shown() -> None:
