@@ -17,7 +17,6 @@ the measured write path goes through ``save_report``.
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
 import sys
 import tempfile
@@ -27,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_scoring import make_window
-from scoring import COUNT_FIELDS, MonthReport, Period, Stratum, assess
+from scoring import MonthReport, Period, Stratum, assess
 from storage import Database
 from storage.areas import area_by_code
 from storage.messages import Outgoing, Text
 from storage.outbox import append
 from storage.posyandu import posyandu_under
+from storage.report_columns import COLUMNS, to_row
 from storage.reports import reports_for_posyandu_ids, save_report
 from storage.sessions import StoredSession, save_session
 
@@ -77,16 +77,6 @@ def _area_rows() -> list[tuple[int, str, str, str, int | None, str]]:
     return rows
 
 
-def _values(report: MonthReport) -> tuple[object, ...]:
-    programme = report.program_tambahan
-    return (
-        str(report.period),
-        int(report.buka),
-        *(report.count(f) for f in COUNT_FIELDS),
-        None if programme is None else json.dumps(list(programme)),
-    )
-
-
 async def _seed(db: Database, write_posyandu: int) -> tuple[list[int], list[int]]:
     """(ids of the write test's posyandu, ids of the roll-up's posyandu)."""
     areas = _area_rows()
@@ -106,7 +96,7 @@ async def _seed(db: Database, write_posyandu: int) -> tuple[list[int], list[int]
         posyandu.append(
             (pid, f"R{j:06d}", f"Posyandu R{j}", desa[0], desa[5], "Asia/Makassar", "weekday:1:2")
         )
-    columns = ("period", "buka", *COUNT_FIELDS, "program_tambahan")
+    columns = ("period", *COLUMNS)
     reports: list[tuple[object, ...]] = []
     at = AT.isoformat()
     for j, pid in enumerate(rollup_ids):
@@ -115,7 +105,8 @@ async def _seed(db: Database, write_posyandu: int) -> tuple[list[int], list[int]
             if m == j % 12:
                 continue
             report_id = len(reports) + 1
-            reports.append((report_id, pid, *_values(report), 1, None, at, "telegram"))
+            row = (str(report.period), *to_row(report))
+            reports.append((report_id, pid, *row, 1, None, at, "telegram"))
     marks = ", ".join("?" * (len(columns) + 6))
     async with db.transaction() as tx:
         await tx.executemany(

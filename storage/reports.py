@@ -35,25 +35,24 @@ __all__ = [
 
 #: Below SQLite's limit on bound parameters per statement.
 _CHUNK = 900
-_VALUE_COLUMNS: tuple[str, ...] = COLUMNS
 _SELECT = (
     "SELECT id, posyandu_id, period, revision, submitted_by, submitted_at, channel, "
-    + ", ".join(_VALUE_COLUMNS)
+    + ", ".join(COLUMNS)
     + " FROM reports"
 )
-_SELECT_MONTH = "SELECT posyandu_id, period, " + ", ".join(_VALUE_COLUMNS) + " FROM reports"
+_SELECT_MONTH = "SELECT posyandu_id, period, " + ", ".join(COLUMNS) + " FROM reports"
 #: Insert at revision 1, or move to the next revision when any value differs; RETURNING
 #: gives (id, revision), and no row when the values were already these.
 _UPSERT = (
     "INSERT INTO reports (posyandu_id, period, "
-    + ", ".join(_VALUE_COLUMNS)
+    + ", ".join(COLUMNS)
     + ", revision, submitted_by, submitted_at, channel) VALUES (?, ?, "
-    + ", ".join("?" * len(_VALUE_COLUMNS))
+    + ", ".join("?" * len(COLUMNS))
     + ", 1, ?, ?, ?) ON CONFLICT (posyandu_id, period) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _VALUE_COLUMNS)
+    + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS)
     + ", revision = revision + 1, submitted_by = excluded.submitted_by, "
     "submitted_at = excluded.submitted_at, channel = excluded.channel WHERE "
-    + " OR ".join(f"{c} IS NOT excluded.{c}" for c in _VALUE_COLUMNS)
+    + " OR ".join(f"{c} IS NOT excluded.{c}" for c in COLUMNS)
     + " RETURNING id, revision"
 )
 
@@ -95,10 +94,6 @@ class Revision:
     channel: str
     old: dict[str, Any] | None
     new: dict[str, Any]
-
-
-def _values(report: MonthReport) -> list[object]:
-    return to_row(report)
 
 
 def _month(row: Row) -> MonthReport:
@@ -160,7 +155,7 @@ async def save_report(
         raise ValueError("a report is saved through a channel")
     rows = list(
         await tx.execute_fetchall(
-            _UPSERT, (posyandu_id, str(report.period), *_values(report), by, to_db(at), channel)
+            _UPSERT, (posyandu_id, str(report.period), *to_row(report), by, to_db(at), channel)
         )
     )
     if not rows:  # the same values as stored
