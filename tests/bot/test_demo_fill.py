@@ -1,0 +1,24 @@
+"""The demo's month leaves no field of the registry empty: a field its hand-tuned SKDN month
+does not name (a field added later) gets a plausible value within its bound."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo import _fill
+from scoring import MonthReport, Period, hard_problems
+from scoring.fields import COUNT_FIELDS, FIELD_BY_ID
+
+
+@pytest.mark.parametrize("posture", [0, 1, 2, 3])
+def test_every_count_gets_a_value_within_its_bound(posture: int) -> None:
+    partial = MonthReport(Period(2026, 10), kader=5, s=50, k=45, d=40)
+    filled = _fill(partial, posture)
+    assert all(filled.count(name) is not None for name in COUNT_FIELDS)
+    assert (filled.kader, filled.s, filled.k, filled.d) == (5, 50, 45, 40)  # kept as given
+    for name in COUNT_FIELDS:
+        bound = FIELD_BY_ID[name].at_most
+        if bound is not None:
+            assert (filled.count(name) or 0) <= (filled.count(bound) or 0), name
+    assert hard_problems(filled) == []
+    assert _fill(partial, posture) == filled  # the same demo every time
