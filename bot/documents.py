@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
-from bot.channels.registry import CHANNELS
+from bot.channels.registry import find
 from bot.document_params import area_of, posyandu_of
 from bot.pdf import (
     AreaRow,
@@ -148,8 +148,7 @@ def ratio_words(name: str) -> str:
 
 def channel_words(channel: str) -> str:
     """The channel a report came through, as the PDF names it ("Telegram", "terminal")."""
-    known = any(c.name == channel for c in CHANNELS)
-    return say(f"pdf.channel.{channel}") if known else channel
+    return say(f"pdf.channel.{channel}") if find(channel) is not None else channel
 
 
 def _category(gap: Gap | None) -> str | None:

@@ -19,6 +19,7 @@ __all__ = [
     "CHANNELS",
     "channel",
     "check_address",
+    "find",
     "has_configured",
     "open_channels",
     "phone_of",
@@ -33,13 +34,14 @@ CHANNELS: tuple[Channel, ...] = (
 )
 
 
-def _find(name: str) -> Channel | None:
+def find(name: str) -> Channel | None:
+    """The registered channel ``name``, or None."""
     return next((c for c in CHANNELS if c.name == name), None)
 
 
 def channel(name: str) -> Channel:
     """The registered channel ``name``; ``ValueError`` for an unknown one."""
-    found = _find(name)
+    found = find(name)
     if found is None:
         raise ValueError(f"unknown channel {name!r}")
     return found
@@ -56,7 +58,7 @@ def check_address(name: str, address: str) -> str:
 def phone_of(name: str, address: str) -> str | None:
     """The phone number an identity shows as a contact: its address on a channel whose
     addresses are phone numbers (WhatsApp), else None."""
-    found = _find(name)
+    found = find(name)
     return address if found is not None and found.address.is_phone else None
 
 
