@@ -247,7 +247,10 @@ class Dispatcher:
             raise PermanentError(str(exc)) from exc
         if isinstance(message, Text):
             try:
-                return _Sent(await sender.send_text(row.address, message.body, message.choices))
+                sent = await sender.send_text(
+                    row.address, message.body, message.choices, message.numbered
+                )
+                return _Sent(sent)
             except OutsideWindow as exc:
                 # A reply to someone who wrote before the window: no template says what it said.
                 raise OutsideWindow(f"{exc}; no template fits a reply", code=exc.code) from exc

@@ -36,10 +36,13 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class Text:
     """A text message. ``choices`` are the expected answers (shown as buttons or a numbered
-    list); a typed number or the word itself is always accepted."""
+    list); a typed number or the word itself is always accepted. ``numbered`` is False where a
+    typed number is itself an answer (a count question): channels without buttons then do not
+    number the choices, so "1" never means "choice 1"."""
 
     body: str
     choices: tuple[str, ...] = ()
+    numbered: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,11 @@ class Outgoing:
 def encode(message: Message) -> dict[str, Any]:
     """The message as the outbox stores it (JSON-ready)."""
     if isinstance(message, Text):
-        return {"type": "text", "body": message.body, "choices": list(message.choices)}
+        payload: dict[str, Any] = {"type": "text", "body": message.body}
+        payload["choices"] = list(message.choices)
+        if not message.numbered:
+            payload["numbered"] = False
+        return payload
     kind = "document" if isinstance(message, Document) else "reminder"
     return {"type": kind, "kind": message.kind, "params": dict(message.params)}
 
@@ -87,7 +94,8 @@ def decode(payload: Mapping[str, Any]) -> Message:
         kind = payload["type"]
         if kind == "text":
             choices: Sequence[Any] = payload.get("choices") or ()
-            return Text(str(payload["body"]), tuple(str(c) for c in choices))
+            numbered = payload.get("numbered", True) is not False
+            return Text(str(payload["body"]), tuple(str(c) for c in choices), numbered)
         if kind in ("document", "reminder"):
             params = dict(payload.get("params") or {})
             cls = Document if kind == "document" else Reminder

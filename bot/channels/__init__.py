@@ -74,8 +74,12 @@ class Sender(Protocol):
 
     name: str
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
-        """Send a text (with answer choices); return the service's message id if it gives one."""
+    async def send_text(
+        self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
+    ) -> str | None:
+        """Send a text (with answer choices; ``numbered`` False: a channel without buttons must
+        not number them, a typed number being an answer); return the service's message id if it
+        gives one."""
         ...
 
     async def send_document(self, address: str, document: OutgoingDocument) -> str | None:

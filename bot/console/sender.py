@@ -47,10 +47,12 @@ class ConsoleSender:
         self.sent += 1
         return True
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
+    async def send_text(
+        self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
+    ) -> str | None:
         if self._capture(text, choices):
             return str(self.sent)
-        listed = choice_list(tuple(choices))
+        listed = choice_list(tuple(choices)) if numbered else ""
         self._write(f"{text}\n{listed}" if listed else text)
         self.sent += 1
         return str(self.sent)

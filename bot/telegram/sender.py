@@ -51,7 +51,9 @@ class TelegramSender:
         #: Chats that were last sent a keyboard (so the next plain text removes it).
         self._keyboard_shown: set[str] = set()
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
+    async def send_text(
+        self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
+    ) -> str | None:
         parts = split_text(text, TEXT_LIMIT)
         message_id: str | None = None
         for i, part in enumerate(parts):

@@ -103,8 +103,10 @@ class WhatsAppSender:
             route["status_callback"] = self.status_callback
         return route
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
-        listed = choice_list(tuple(choices))
+    async def send_text(
+        self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
+    ) -> str | None:
+        listed = choice_list(tuple(choices)) if numbered else ""
         body = f"{text}\n\n{_bold_numbers(listed)}" if listed else text
         sid: str | None = None
         for part in split_text(body, BODY_LIMIT):

@@ -26,7 +26,9 @@ class RecordingSender:
     def __init__(self) -> None:
         self.ids = 0
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
+    async def send_text(
+        self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
+    ) -> str | None:
         self.ids += 1
         return f"SM{self.ids:032d}"
 

@@ -131,7 +131,9 @@ class PagerSender:
     def __init__(self) -> None:
         self.texts: list[tuple[str, str]] = []
 
-    async def send_text(self, address: str, text: str, choices: Sequence[str] = ()) -> str | None:
+    async def send_text(
+        self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
+    ) -> str | None:
         self.texts.append((address, text))
         return None
 
