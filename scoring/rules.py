@@ -82,16 +82,19 @@ RULES: tuple[Rule, ...] = (
     Rule("whole_number", COUNT_FIELDS, Severity.HARD),
     Rule("non_negative", COUNT_FIELDS, Severity.HARD),
     *(Rule(r.id, (r.small, r.big), Severity.HARD) for r in ORDER_RULES),
+    # Soft rules, the most important first: a report shows one warning at a time, in this order.
+    Rule("all_zero", ("buka",), Severity.SOFT),
+    Rule("d_gt_k", ("d", "k"), Severity.SOFT),
     Rule("denominator_change", DENOMINATOR_FIELDS, Severity.SOFT),
     Rule("n_gt_previous_d", ("n",), Severity.SOFT),
     Rule("kader_change", ("kader",), Severity.SOFT),
-    Rule("d_gt_k", ("d", "k"), Severity.SOFT),
-    Rule("all_zero", ("buka",), Severity.SOFT),
     Rule("before_hari_buka", ("buka",), Severity.SOFT),
     Rule("old_period", ("buka",), Severity.SOFT),
 )
 
 _BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+#: A rule's place in :data:`RULES`: problems are listed in this order (the most important first).
+_RANK: dict[str, int] = {rule.id: i for i, rule in enumerate(RULES)}
 
 #: The counts of what happened in the month (not head counts, not kader on duty): all zero in
 #: an opened month is questioned (``all_zero``).
@@ -220,7 +223,8 @@ def check_answer(
 
 
 def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Problem]:
-    """Every problem of a whole report: hard ones first, then soft ones."""
+    """Every problem of a whole report: hard ones first, then soft ones, the most important
+    first (the order of :data:`RULES`)."""
     ctx = ctx or RuleContext()
     hard: list[Problem] = []
     for name in COUNT_FIELDS:
@@ -236,7 +240,8 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
         soft.extend(_d_gt_k_problems(values, only=None))
         soft.extend(_all_zero_problems(report))
     soft.extend(_soft_period_problems(report.period, ctx))
-    return hard + soft
+    # sorted() is stable: problems of one rule keep the registry's field order.
+    return hard + sorted(soft, key=lambda p: _RANK[p.rule])
 
 
 def hard_problems(report: MonthReport) -> list[Problem]:

@@ -85,13 +85,14 @@ def test_ratios_never_negative_and_bounded(months: list[MonthReport]) -> None:
 def _improvements(months: list[MonthReport]) -> list[tuple[str, list[MonthReport]]]:
     """Each way of raising one indicator alone, keeping every hard rule."""
     out: list[tuple[str, list[MonthReport]]] = []
-    # 1: open one more month (a closed or absent month becomes a copy of an opened one).
+    # 1: open one more month (a closed or absent month becomes an opened month with no
+    # counts). Not a copy of another month: a copy repeats its kader and coverages, which moves
+    # the means of indicators 2-6 (kader 2 copied into a window averaging 5 lowers the mean).
     have = {m.period: m for m in months}
-    template = next((m for m in months if m.buka), None)
     for i in range(12):
         p = THROUGH.shift(i - 11)
         if p not in have or not have[p].buka:
-            base = template.with_values(period=p) if template else MonthReport(period=p)
+            base = MonthReport(period=p, buka=True)
             out.append(("openings", [m for m in months if m.period != p] + [base]))
             break
 
