@@ -7,6 +7,7 @@ print in logs or reprs. Every setting is documented in ``.env.example``.
 from __future__ import annotations
 
 import io
+import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = [
+    "MAX_QUICK_REPLY_BUTTONS",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "parse_quick_replies",
+]
 
 
 class SettingsError(Exception):
@@ -204,6 +211,12 @@ class Settings(BaseSettings):
     twilio_template_nudge_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_summary_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_missing_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
+    #: Quick-reply buttons (``twilio/quick-reply`` Content Templates), one per button count:
+    #: ``2:HX...,3:HX...`` (see :func:`parse_quick_replies`).
+    twilio_quick_reply_content: str | None = Field(
+        default=None,
+        description="Content SIDs of twilio/quick-reply templates by button count (2:HX...).",
+    )
 
     # --- reminders ---------------------------------------------------------------------------
     reminder_kinds: str = Field(
@@ -236,6 +249,16 @@ class Settings(BaseSettings):
             if value.lower().startswith(_WHATSAPP_PREFIX):
                 value = value[len(_WHATSAPP_PREFIX) :]
         return value
+
+    @field_validator("twilio_quick_reply_content")
+    @classmethod
+    def _quick_replies(cls, value: str | None) -> str | None:
+        parse_quick_replies(value)
+        return value
+
+    def quick_replies(self) -> dict[int, str]:
+        """The quick-reply templates' Content SIDs by button count (empty: none)."""
+        return parse_quick_replies(self.twilio_quick_reply_content)
 
     @field_validator(
         "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "media_signing_key"
@@ -312,6 +335,42 @@ class Settings(BaseSettings):
                 n_d=self.target_n_d,
             ),
         )
+
+
+#: Most buttons a quick reply may have: WhatsApp takes a ``twilio/quick-reply`` without
+#: approval (inside the 24-hour window, which replies are) with at most 3 buttons; approved
+#: templates may have up to 10, but an approved template fixes its button titles.
+MAX_QUICK_REPLY_BUTTONS = 3
+_CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
+
+
+def parse_quick_replies(value: str | None) -> dict[int, str]:
+    """``"2:HX...,3:HX..."`` -> ``{2: "HX...", 3: "HX..."}``.
+
+    One template per button count, because a Content Template fixes how many buttons it has
+    (its ``actions``), while the titles are variables. ``ValueError`` names the first entry
+    that is not ``<buttons>:<Content SID>`` with buttons from 1 to 3, or a count given twice.
+    """
+    out: dict[int, str] = {}
+    for entry in (value or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        count, colon, sid = (part.strip() for part in entry.partition(":"))
+        if not colon or not count.isdigit() or not _CONTENT_SID.fullmatch(sid):
+            raise ValueError(
+                f"{entry!r} is not <buttons>:<Content SID>; expected e.g. 2:HX<32 hex>,3:HX<32 hex>"
+            )
+        buttons = int(count)
+        if not 1 <= buttons <= MAX_QUICK_REPLY_BUTTONS:
+            raise ValueError(
+                f"{entry!r}: a quick reply has 1 to {MAX_QUICK_REPLY_BUTTONS} buttons "
+                "(WhatsApp's limit for a message sent without approval)"
+            )
+        if buttons in out:
+            raise ValueError(f"{entry!r}: {buttons} buttons are given twice")
+        out[buttons] = sid
+    return out
 
 
 def _kinds(value: str) -> set[str]:

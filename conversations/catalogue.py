@@ -12,7 +12,6 @@ __all__ = ["MESSAGES", "say"]
 
 MESSAGES: dict[str, str] = {
     # --- channels without buttons ---------------------------------------------------------
-    "choices.hint": "Balas {numbers}:",
     "document.saved": "Dokumen: {path}",
     "document.failed": "Maaf, PDF belum bisa dibuat sekarang. Coba lagi nanti, atau ketik RIWAYAT.",
     # --- newcomers ------------------------------------------------------------------------
@@ -649,6 +648,10 @@ MESSAGES: dict[str, str] = {
     "date.month.10": "Oktober",
     "date.month.11": "November",
     "date.month.12": "Desember",
+    # --- channels: answer buttons ---
+    # Channels without buttons list numbered choices on one line: "Balas 1 = YA, 2 = BATAL".
+    "choices.line": "Balas {pairs}",
+    "choices.pair": "{number} = {choice}",
 }
 
 

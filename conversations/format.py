@@ -89,15 +89,15 @@ def clock_time(when: datetime, tz: tzinfo) -> str:
 
 
 def choice_list(choices: tuple[str, ...] | list[str]) -> str:
-    """Choices as a numbered list for channels without buttons ("Balas 1 atau 2:"). A single
-    choice is a suggested command the text already names (PDF, LAGI): no list."""
+    """Choices numbered on one short line for channels without buttons ("Balas 1 = YA,
+    2 = BATAL"); a typed number picks its choice (``match_choice``). A single choice is a
+    suggested command the text already names (PDF, LAGI): no list."""
     if len(choices) < 2:
         return ""
-    numbers = [str(i) for i in range(1, len(choices) + 1)]
-    joined = ", ".join(numbers[:-1]) + " atau " + numbers[-1]
-    lines = [say("choices.hint", numbers=joined)]
-    lines += [f"{n}. {choice}" for n, choice in zip(numbers, choices, strict=True)]
-    return "\n".join(lines)
+    pairs = ", ".join(
+        say("choices.pair", number=n, choice=choice) for n, choice in enumerate(choices, start=1)
+    )
+    return say("choices.line", pairs=pairs)
 
 
 def field_label(field: str) -> str:

@@ -28,15 +28,37 @@ from bot.channels import (
 )
 from bot.telegram import TELEGRAM
 
-__all__ = ["TelegramSender", "keyboard"]
+__all__ = ["TelegramSender", "columns", "keyboard"]
 
 TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4,096
 CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
 
 
+#: A button title this long or shorter is "short": three fit side by side on a phone.
+SHORT_TITLE = 10
+#: A title longer than this gets a row of its own.
+LONG_TITLE = 20
+
+
+def columns(choices: Sequence[str]) -> int:
+    """Buttons per row: up to 3 short ones side by side (YA / TIDAK / BATAL on one row), a
+    long set of short ones 3 a row (12 months in 4 rows), 4 as 2 + 2, longer titles 2 a row,
+    and a title over 20 characters a row of its own."""
+    longest = max((len(c) for c in choices), default=0)
+    if longest > LONG_TITLE:
+        return 1
+    if longest > SHORT_TITLE:
+        return min(2, len(choices))
+    if len(choices) == 4:
+        return 2
+    return min(3, len(choices))
+
+
 def keyboard(choices: Sequence[str]) -> ReplyKeyboardMarkup:
-    """Choices as a resized, one-time reply keyboard, two buttons a row."""
-    rows = [[KeyboardButton(c) for c in choices[i : i + 2]] for i in range(0, len(choices), 2)]
+    """Choices as a resized, one-time reply keyboard, laid out by :func:`columns`. Every
+    choice is a button, numbered or not: a button sends its text, never a number."""
+    n = max(1, columns(choices))
+    rows = [[KeyboardButton(c) for c in choices[i : i + n]] for i in range(0, len(choices), n)]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 

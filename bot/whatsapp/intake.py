@@ -1,4 +1,5 @@
-"""Twilio's WhatsApp webhook: signature check and normalisation of the form fields."""
+"""Twilio's WhatsApp webhook: signature check and normalisation of the form fields (a tapped
+quick-reply button reads as its text)."""
 
 from __future__ import annotations
 
@@ -66,4 +67,16 @@ def parse_form(form: Mapping[str, str]) -> WhatsAppText:
         media = int(form.get("NumMedia", "0") or 0)
     except ValueError:
         media = 0
-    return WhatsAppText(sid, sender, form.get("Body", ""), media)
+    return WhatsAppText(sid, sender, _said(form), media)
+
+
+def _said(form: Mapping[str, str]) -> str:
+    """What the person said: a tapped quick-reply button as its title (``ButtonText``, what
+    the person saw and WhatsApp shows as their message), else its id (``ButtonPayload``: ours
+    are the title too), else the typed ``Body``. Never the button's position, which a count
+    question would read as a count."""
+    for name in ("ButtonText", "ButtonPayload", "Body"):
+        value = form.get(name, "")
+        if value.strip():
+            return value
+    return form.get("Body", "")

@@ -1,6 +1,9 @@
 """Sending through Twilio's Messages API (the twilio client's async HTTP client).
 
-Choices become a numbered list ("Balas 1, 2 atau 3"), numbers in WhatsApp's own *bold*.
+Choices become quick-reply buttons where the operator configured a ``twilio/quick-reply``
+template that fits (:mod:`bot.whatsapp.buttons`); otherwise, or when Twilio refuses that
+message, one numbered line ("Balas 1 = YA, 2 = BATAL"), or no list at all where a typed number
+is itself an answer (``numbered`` False).
 Documents go as media: the PDF is kept in the media store and Twilio fetches it from a signed,
 expiring ``/media/<token>.pdf`` URL. What the bot starts goes free-form only within
 :data:`WINDOW` of the person's last message (the channel's delivery policy); outside it, or
@@ -13,6 +16,7 @@ the dispatcher sends the configured Content Template instead where one fits (thi
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -36,11 +40,15 @@ from bot.channels import (
     Unreachable,
     split_text,
 )
+from bot.logs import log_event
 from bot.whatsapp import WHATSAPP
+from bot.whatsapp.buttons import quick_reply
 from bot.whatsapp.settings import WhatsAppSettings, template_label
 from conversations.format import choice_list
 
 __all__ = ["BODY_LIMIT", "WINDOW", "OutsideWindow", "WhatsAppSender", "build_client"]
+
+log = logging.getLogger("posyandu.whatsapp")
 
 #: WhatsApp's customer-service window: after a person's last message, how long the bot may
 #: send them free-form messages it starts (reminders, documents); later, templates only.
@@ -58,15 +66,6 @@ def build_client(account_sid: str, auth_token: str, api_base_url: str | None) ->
     if api_base_url:
         client.api.base_url = api_base_url.rstrip("/")
     return client
-
-
-def _bold_numbers(listed: str) -> str:
-    lines = listed.split("\n")
-    out = [lines[0]]
-    for line in lines[1:]:
-        number, dot, rest = line.partition(". ")
-        out.append(f"*{number}.* {rest}" if dot and number.isdigit() else line)
-    return "\n".join(out)
 
 
 class WhatsAppSender:
@@ -88,6 +87,7 @@ class WhatsAppSender:
         self.messaging_service_sid = settings.messaging_service_sid
         self.status_callback = settings.status_callback
         self.templates = dict(settings.templates)
+        self.quick_replies = dict(settings.quick_replies)
         self.media_url = media_url
         # Twilio's throughput per sender: one limiter for every message, one more for media.
         self._limit = AsyncLimiter(settings.messages_per_second, 1)
@@ -106,8 +106,21 @@ class WhatsAppSender:
     async def send_text(
         self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
     ) -> str | None:
+        buttons = quick_reply(text, choices, self.quick_replies)
+        if buttons is not None:
+            try:
+                return await self._create(
+                    content_sid=buttons.content_sid,
+                    content_variables=json.dumps(dict(buttons.variables), ensure_ascii=False),
+                    **self._route(address),
+                )
+            except (OutsideWindow, Unreachable):
+                raise  # plain text would meet the same refusal
+            except PermanentError as exc:
+                # Buttons are a convenience: a refused quick reply goes as plain text.
+                log_event(log, "whatsapp.quick_reply_refused", logging.WARNING, code=exc.code)
         listed = choice_list(tuple(choices)) if numbered else ""
-        body = f"{text}\n\n{_bold_numbers(listed)}" if listed else text
+        body = f"{text}\n{listed}" if listed else text
         sid: str | None = None
         for part in split_text(body, BODY_LIMIT):
             sid = await self._create(body=part, **self._route(address))

@@ -51,6 +51,9 @@ class WhatsAppSettings:
     media_per_second: float
     #: Content SIDs by template name (None: not configured).
     templates: Mapping[str, str | None] = field(default_factory=dict)
+    #: Content SIDs of the ``twilio/quick-reply`` templates by button count (none: numbered
+    #: text only).
+    quick_replies: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def status_callback(self) -> str | None:
@@ -78,4 +81,5 @@ def whatsapp_settings(settings: Settings) -> WhatsAppSettings | None:
             "summary": s.twilio_template_summary_sid,
             "missing": s.twilio_template_missing_sid,
         },
+        quick_replies=s.quick_replies(),
     )
