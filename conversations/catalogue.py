@@ -57,21 +57,18 @@ MESSAGES: dict[str, str] = {
     "register.cancelled": "Pendaftaran dibatalkan.",
     # --- help and hints -------------------------------------------------------------------
     "help.kader": (
-        "Perintah kader:\n"
+        "Yang bisa Anda ketik:\n"
         "LAPOR - isi laporan bulan ini\n"
-        "LAPOR NOV S=50 K=48 D=40 N=30 ... - lapor cepat satu baris\n"
-        "TIDAK BUKA - posyandu tidak buka bulan ini\n"
-        "UBAH D 41 - ubah satu angka\n"
+        "TIDAK BUKA - posyandu tidak buka\n"
+        "UBAH D 41 - ganti satu angka\n"
         "RIWAYAT - 6 bulan terakhir\n"
-        "PDF - laporan bulan ini (PDF)\n"
+        "PDF - laporan lengkap\n"
         "JADWAL - jadwal hari buka\n"
         "STOP PENGINGAT / MULAI PENGINGAT - pengingat mati / nyala\n"
-        "BATAL - berhenti"
+        "BATAL - berhenti\n"
+        "Lapor sekaligus: LAPOR S 50 K 48 D 40 N 30"
     ),
-    "help.quick": (
-        "Nama untuk lapor cepat: KADER S K D N BGM 2T BUMIL PERIKSA PUS KB BAYI IMUN "
-        "KK DANA TAMBAHAN"
-    ),
+    "help.quick": "Nama yang bisa dipakai: {names}",
     "help.supervisor": (
         "Perintah pembina:\n"
         "STATUS - siapa sudah lapor bulan ini\n"
@@ -156,13 +153,28 @@ MESSAGES: dict[str, str] = {
     # --- the questions --------------------------------------------------------------------
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
-    "report.question": "({number}/{total}) {question}\n{answer}{extra}",
+    "report.start_same": "Laporan {period}, {posyandu}.",
+    "same.ask": (
+        "Masih sama dengan bulan lalu?\n{values}\n"
+        "Balas YA, atau tulis yang berubah, mis. {example}."
+    ),
+    "same.ask_older": (
+        "Masih sama dengan laporan {month}?\n{values}\n"
+        "Balas YA, atau tulis yang berubah, mis. {example}."
+    ),
+    "same.again": (
+        "Balas YA jika semua masih sama, TIDAK untuk mengisi satu per satu, "
+        "atau tulis yang berubah, mis. {example}."
+    ),
+    "report.question": "({number}/{total}) {question}{answer}{extra}",
     # Said once, at the start (or the resumption) of a report, not under every question.
     "report.way_out": "Ketik BATAL untuk berhenti, KEMBALI untuk pertanyaan sebelumnya.",
     "offer.previous": "Ketik = jika sama dengan bulan lalu: {value}",
     "offer.older": "Ketik = jika sama dengan laporan {month}: {value}",
     "offer.current": "Ketik = jika tetap: {value}",
     "offer.skip": "Ketik LEWATI jika tidak dicatat.",
+    "button.skip": "LEWATI",
+    "button.none": "TIDAK",
     # --- places, as people name them (an area's level and name; a posyandu's desa) ---------
     "area.title.provinsi": "Provinsi {name}",
     "area.title.kabupaten": "Kabupaten/Kota {name}",
@@ -301,10 +313,9 @@ MESSAGES: dict[str, str] = {
     ),
     "reason.unsure": "angkanya belum pasti (ada huruf atau kira-kira)",
     # --- summary and saving ---------------------------------------------------------------
-    "summary.title": "Ringkasan laporan {period}\n{posyandu}",
-    "summary.closed": "Ringkasan laporan {period}\n{posyandu}\nPosyandu TIDAK BUKA bulan ini.",
-    "summary.kader": "Kader bertugas: {kader}",
-    "summary.skdn": "S {s} · K {k} · D {d} · N {n}",
+    "summary.title": "Ringkasan {posyandu}, {period}",
+    "summary.closed": "Ringkasan {posyandu}, {period}\nPosyandu TIDAK BUKA bulan ini.",
+    "summary.skdn": "Kader {kader} · S {s} · K {k} · D {d} · N {n}",
     "summary.bgm": "BGM {bgm} · 2T {t2}",
     "summary.bumil": "Ibu hamil {bumil} · diperiksa {bumil_periksa}",
     "summary.pus": "PUS {pus} · KB aktif {kb_aktif}",
@@ -314,10 +325,10 @@ MESSAGES: dict[str, str] = {
     "summary.no_programmes": "Kegiatan tambahan: tidak ada",
     "value.none": "tidak ada",
     "summary.ratios": "D/S {d_s} · N/D {n_d} · K/S {k_s}",
-    "summary.stratum": "Tingkat posyandu, 12 bulan terakhir: {stratum}",
-    "summary.warnings": "Perhatikan:",
+    "summary.warning": "Perhatikan: {message}",
     "summary.blocked": "Belum bisa disimpan:",
-    "summary.ask": "Balas YA untuk simpan, atau UBAH <nama> <angka>, mis. UBAH D 41.",
+    "summary.ask": "Balas YA untuk simpan. Ada yang salah? Ketik mis. UBAH D 41.",
+    "summary.ask_warning": "Balas YA jika benar, atau perbaiki, mis. UBAH D 41.",
     "summary.ask_blocked": "Perbaiki dulu dengan UBAH <nama> <angka>, mis. UBAH D 41.",
     "summary.ask_closed": "Balas YA untuk simpan, atau BATAL.",
     "summary.again": "Balas YA untuk simpan, UBAH <nama> <angka> untuk memperbaiki, atau BATAL.",

@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
 from scoring import Problem
+from scoring.fields import QUESTION_FIELDS
 
 __all__ = [
     "area_title",
@@ -16,6 +17,7 @@ __all__ = [
     "count",
     "day_name",
     "field_label",
+    "field_names",
     "moment",
     "percent",
     "percent_of_target",
@@ -98,6 +100,11 @@ def choice_list(choices: tuple[str, ...] | list[str]) -> str:
         say("choices.pair", number=n, choice=choice) for n, choice in enumerate(choices, start=1)
     )
     return say("choices.line", pairs=pairs)
+
+
+def field_names() -> str:
+    """The names of the report's questions as kader type them ("KADER S K D N BGM 2T ...")."""
+    return " ".join(f.shown for f in QUESTION_FIELDS)
 
 
 def field_label(field: str) -> str:

@@ -22,7 +22,7 @@ from scoring import (
     gap,
     month_ratios,
 )
-from scoring.fields import LIST_FIELD, RARE_FIELDS
+from scoring.fields import LIST_FIELD, RARE_FIELDS, SAME_FIELDS
 
 __all__ = [
     "Offer",
@@ -54,9 +54,9 @@ class Offer:
     period: Period | None = None
 
 
-#: Fields whose last value "=" repeats: the denominators (domain.md), the kader on duty (the
-#: same team most months) and the extra programmes.
-_OFFERED = frozenset((*DENOMINATOR_FIELDS, "kader", LIST_FIELD))
+#: Fields whose last value "=" repeats: the denominators (domain.md), the fields usually the
+#: same (the kader on duty: the same team most months) and the extra programmes.
+_OFFERED = frozenset((*DENOMINATOR_FIELDS, *SAME_FIELDS, LIST_FIELD))
 
 
 def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:

@@ -36,6 +36,9 @@ _VERSION = 1
 class Stage(StrEnum):
     #: Confirming a soft warning about the period itself (before hari buka, months back).
     PERIOD_SOFT = "period_soft"
+    #: Asking whether last month's values of the fields usually the same (kader on duty, the
+    #: denominators) still hold, all at once (before the first question).
+    SAME = "same"
     #: Asking ``queue[position]``.
     FIELD = "field"
     #: Confirming a soft warning about ``pending`` for the current field.

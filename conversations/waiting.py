@@ -46,6 +46,7 @@ _AWAITING: dict[type, str] = {
 
 _STAGES: dict[Stage, str] = {
     Stage.PERIOD_SOFT: "yes_no",
+    Stage.SAME: "yes_no",
     Stage.SOFT: "yes_no",
     Stage.SUMMARY: "confirm",
     Stage.FIELD: "field",

@@ -26,6 +26,7 @@ __all__ = [
     "QUESTION_FIELDS",
     "RARE_FIELDS",
     "REPORT_FIELDS",
+    "SAME_FIELDS",
     "SUMMARY_LINES",
     "TABLE_GROUPS",
     "Asked",
@@ -76,6 +77,9 @@ class Field:
     code: str = ""
     #: Other names kader type for it (upper case).
     aliases: tuple[str, ...] = ()
+    #: The name the bot shows (read-backs, "masih sama?", help), when shorter than ``code``:
+    #: one of ``aliases``.
+    short: str = ""
     #: The field this count must not exceed (a hard rule: ``<id>_le_<at_most>``).
     at_most: str | None = None
     #: May be left unknown (LEWATI).
@@ -83,6 +87,14 @@ class Field:
     asked: Asked = Asked.MONTHLY
     #: The schema version whose migration added its column.
     since_schema: int = 1
+    #: Usually the same as last month although not a head count of the area (the kader on
+    #: duty): like the monthly denominators, one YA confirms it with them.
+    steady: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The name the bot shows for it, and that kader type back (UBAH KB 50)."""
+        return self.short or self.code
 
     @property
     def is_count(self) -> bool:
@@ -97,6 +109,12 @@ class Field:
         return self.asked is Asked.RARELY
 
     @property
+    def usually_same(self) -> bool:
+        """Last month's value is offered, and confirmed with the others in one message: the
+        monthly denominators and the ``steady`` fields (rarely asked ones are asked alone)."""
+        return (self.steady or self.denominator) and self.asked is Asked.MONTHLY
+
+    @property
     def label_key(self) -> str:
         return f"label.{self.id}"
 
@@ -106,19 +124,26 @@ _C, _D = FieldRole.COUNT, FieldRole.DENOMINATOR
 #: Every field, in the order the chat asks them and every table shows them.
 FIELDS: tuple[Field, ...] = (
     Field("buka", FieldRole.FLAG, "", "", asked=Asked.NEVER),
-    Field("kader", _C, "lain", "kader", "KADER", ("KDR",)),
+    Field("kader", _C, "lain", "skdn", "KADER", ("KDR",), steady=True),
     Field("s", _D, "balita", "skdn", "S"),
     Field("k", _C, "balita", "skdn", "K", at_most="s"),
     Field("d", _C, "balita", "skdn", "D", at_most="s"),
     Field("n", _C, "balita", "skdn", "N", at_most="d"),
     Field("bgm", _C, "balita", "bgm", "BGM", at_most="d"),
-    Field("t2", _C, "balita", "bgm", "T2", ("2T",), at_most="d", optional=True),
+    Field("t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True),
     Field("bumil", _D, "bumil", "bumil", "BUMIL", ("HAMIL",)),
     Field(
-        "bumil_periksa", _C, "bumil", "bumil", "BUMIL_PERIKSA", ("PERIKSA", "BP"), at_most="bumil"
+        "bumil_periksa",
+        _C,
+        "bumil",
+        "bumil",
+        "BUMIL_PERIKSA",
+        ("PERIKSA", "BP"),
+        "PERIKSA",
+        at_most="bumil",
     ),
     Field("pus", _D, "kb", "pus", "PUS"),
-    Field("kb_aktif", _C, "kb", "pus", "KB_AKTIF", ("KB",), at_most="pus"),
+    Field("kb_aktif", _C, "kb", "pus", "KB_AKTIF", ("KB",), "KB", at_most="pus"),
     Field("bayi", _D, "imunisasi", "bayi", "BAYI"),
     Field(
         "bayi_imunisasi",
@@ -127,6 +152,7 @@ FIELDS: tuple[Field, ...] = (
         "bayi",
         "BAYI_IMUNISASI",
         ("IMUNISASI", "IMUN", "IDL"),
+        "IMUN",
         at_most="bayi",
     ),
     Field("kk", _D, "lain", "kk", "KK", asked=Asked.RARELY),
@@ -137,6 +163,7 @@ FIELDS: tuple[Field, ...] = (
         "kk",
         "KK_DANA_SEHAT",
         ("DANA_SEHAT", "DANA"),
+        "DANA",
         at_most="kk",
         asked=Asked.RARELY,
     ),
@@ -161,6 +188,8 @@ REPORT_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS)
 COUNT_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.is_count)
 #: Head counts that rarely change month to month (the bot offers last month's value).
 DENOMINATOR_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.denominator)
+#: Fields usually the same as last month, confirmed together by one YA (in question order).
+SAME_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.usually_same)
 #: Fields asked only when unknown or older than the refresh window.
 RARE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.rare)
 #: The guided report's questions, in order.

@@ -22,7 +22,7 @@ from scoring.lexicon import COMMAND_WORDS, NONE_ANSWERS
 __all__ = ["belum_kader", "lanjut", "yes_no_pending"]
 
 #: The report's stages that ask a yes/no question.
-_YES_NO_STAGES = frozenset({Stage.SUMMARY, Stage.SOFT, Stage.PERIOD_SOFT})
+_YES_NO_STAGES = frozenset({Stage.SUMMARY, Stage.SOFT, Stage.PERIOD_SOFT, Stage.SAME})
 
 
 def yes_no_pending(call: Call) -> bool:

@@ -29,6 +29,7 @@ from scoring import (
     assess_stratum,
     rollup,
 )
+from scoring.fields import SUMMARY_LINES
 
 __all__ = [
     "area_period",
@@ -326,15 +327,8 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
     if not report.buka:
         lines.append(say("history.closed", month=format_period(latest)))
     else:
-        lines.append(
-            say(
-                "summary.skdn",
-                s=count(report.s),
-                k=count(report.k),
-                d=count(report.d),
-                n=count(report.n),
-            )
-        )
+        skdn = dict(SUMMARY_LINES)["skdn"]  # the chat summary's line: kader on duty and SKDN
+        lines.append(say("summary.skdn", **{f: count(report.count(f)) for f in skdn}))
         lines.append(ratio_line(report, ctx.scoring))
         worst = largest_gap(ctx, report)
         if worst is not None:

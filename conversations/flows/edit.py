@@ -13,7 +13,7 @@ from conversations.flows import report
 from conversations.flows.common import Call, done, posyandu_of, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import ratio_line
-from conversations.format import count, problem_text
+from conversations.format import count, field_names, problem_text
 from conversations.model import Context, PosyanduData, SentReport
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period, format_period_short, parse_period_prefix
@@ -53,7 +53,9 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
         return say("edit.usage")
     spec = field_by_alias(words[0])
     if spec is None:
-        return "\n".join((say("edit.unknown_field", name=words[0][:20]), say("help.quick")))
+        return "\n".join(
+            (say("edit.unknown_field", name=words[0][:20]), say("help.quick", names=field_names()))
+        )
     value_words, period = _split_value(words[1:], ctx.current_period)
     raw = " ".join(value_words)
     value: Value

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations.catalogue import say
 from conversations.effects import StepResult
 from conversations.flows import closed, report
 from conversations.flows.common import Call, cancelled, done, text
-from conversations.replies import Text
 from conversations.session import AwaitChange, AwaitClosed
 from storage.people import Role
 
@@ -17,10 +15,7 @@ __all__ = ["bantuan", "batal", "kembali"]
 
 def bantuan(call: Call) -> StepResult:
     """The commands of the sender's role."""
-    if call.person.role is Role.KADER:
-        body = Text("\n".join((say("help.kader"), say("help.quick"))))
-    else:
-        body = text("help.supervisor")
+    body = text("help.kader") if call.person.role is Role.KADER else text("help.supervisor")
     return done(call.session, body)
 
 

@@ -3,23 +3,25 @@ the summary, YA to save. Pure functions of (session, context, answer)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows.common import cancelled, done, match_choice, posyandu_of, text
-from conversations.flows.summary import saved_replies, summary_text
+from conversations.flows.summary import saved_replies, summary_text, warning_text
 from conversations.format import count, problem_text
 from conversations.model import Context, PosyanduData
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period
 from conversations.programmes import ProgrammeProblem, parse_programmes
+from conversations.quick import parse_quick
 from conversations.replies import Text
-from conversations.reports import draft_report, offer, rare_due, rule_context
+from conversations.reports import Offer, draft_report, offer, rare_due, rule_context
 from conversations.session import Draft, Prefill, Session, Stage
 from scoring import MonthReport, Period, Problem, check_answer, check_report
-from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, RARE_FIELDS
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, RARE_FIELDS, SAME_FIELDS
 from scoring.lexicon import BACK_ANSWERS, SAME_WORDS, SKIP_WORDS
 
 __all__ = [
@@ -96,6 +98,29 @@ def _offer_line(data: PosyanduData, draft: Draft, field: str) -> str:
     return say("offer.older", value=value, month=format_period(found.period))
 
 
+#: The longest answer button: WhatsApp's quick-reply titles hold 20 characters.
+_BUTTON_LIMIT = 20
+
+
+def _buttons(data: PosyanduData, draft: Draft, field: str) -> tuple[str, ...]:
+    """The answers a question's buttons offer: "= 56" (last month's value), LEWATI for an
+    optional field, TIDAK for the programme names."""
+    found = offer(data, draft, field)
+    buttons: list[str] = []
+    if field == LIST_FIELD:
+        buttons.append(say("button.none"))
+    if found is not None:
+        value = found.value
+        shown = (
+            (", ".join(value) or say("value.none")) if isinstance(value, tuple) else count(value)
+        )
+        same = f"= {shown}"
+        buttons.append(same if len(same) <= _BUTTON_LIMIT else "=")
+    if FIELD_BY_ID[field].optional:
+        buttons.append(say("button.skip"))
+    return tuple(buttons)
+
+
 def _question(ctx: Context, draft: Draft, header: bool) -> Text:
     data = posyandu_of(ctx)
     field = draft.current
@@ -104,12 +129,15 @@ def _question(ctx: Context, draft: Draft, header: bool) -> Text:
     if FIELD_BY_ID[field].optional:
         lines.append(say("offer.skip"))
     extra = "".join(f"\n{line}" for line in lines if line)
+    # How to answer ("Jawab angka, mis. 40 (anak).") is said once, at the first question; a
+    # wrong answer is told the example again. The names question always says how to say none.
+    explain = header or draft.position == 0 or field == LIST_FIELD
     body = say(
         "report.question",
         number=draft.position + 1,
         total=len(draft.queue),
         question=say(f"ask.{field}"),
-        answer=say(f"unit.{field}"),
+        answer=f"\n{say(f'unit.{field}')}" if explain else "",
         extra=extra,
     )
     if header:
@@ -122,7 +150,81 @@ def _question(ctx: Context, draft: Draft, header: bool) -> Text:
             total=len(draft.queue) - draft.position,
         )
         body = f"{start}\n\n{body}\n{say('report.way_out')}"
-    return Text(body)
+    return Text(body, _buttons(data, draft, field), numbered=False)
+
+
+# --- last month's values, confirmed at once --------------------------------------------------
+
+
+def _same_offers(ctx: Context, draft: Draft) -> dict[str, Offer]:
+    """Earlier values of the fields usually the same (kader on duty, the denominators) still
+    to ask in a new report: one YA confirms them all. Fewer than two: asked one by one."""
+    if draft.base_revision is not None or draft.position > 0:
+        return {}
+    data = posyandu_of(ctx)
+    # Values already given (UBAH S 50 typed here) are not asked again.
+    ask = (f for f in draft.queue if f in SAME_FIELDS and draft.counts.get(f) is None)
+    found = {f: offer(data, draft, f) for f in ask}
+    offers = {f: o for f, o in found.items() if o is not None and isinstance(o.value, int)}
+    return offers if len(offers) >= 2 else {}
+
+
+def _same_example(fields: Mapping[str, object]) -> str:
+    """ "S 48": a change typed as a name and a number, shown on a head count of the area."""
+    first = next((f for f in fields if FIELD_BY_ID[f].denominator), next(iter(fields)))
+    return f"{FIELD_BY_ID[first].shown} {say(f'example.{first}')}"
+
+
+def _same_question(ctx: Context, draft: Draft, header: bool) -> Text:
+    data = posyandu_of(ctx)
+    offers = _same_offers(ctx, draft)
+    values = " · ".join(
+        f"{FIELD_BY_ID[f].shown} {o.value}" for f, o in offers.items() if isinstance(o.value, int)
+    )
+    example = _same_example(offers)
+    periods = {o.period for o in offers.values() if o.source != "previous"}
+    if periods:
+        latest = max(p for p in periods if p is not None)
+        body = say("same.ask_older", month=format_period(latest), values=values, example=example)
+    else:
+        body = say("same.ask", values=values, example=example)
+    if header:
+        start = say(
+            "report.start_same", period=format_period(draft.period), posyandu=data.info.name
+        )
+        body = f"{start}\n\n{body}\n{say('report.way_out')}"
+    return Text(body, ("YA", "TIDAK"))
+
+
+def _keep_same(
+    ctx: Context, session: Session, draft: Draft, values: dict[str, int], header: bool
+) -> StepResult:
+    """The values kept (and those typed instead) fill the draft; their questions go."""
+    queue = tuple(f for f in draft.queue if f not in values)
+    draft = replace(draft, counts={**draft.counts, **values}, queue=queue, position=0)
+    draft = _next_stage(draft)
+    return done(replace(session, draft=draft), prompt(ctx, draft, header=header))
+
+
+def _answer_same(ctx: Context, session: Session, draft: Draft, reply: str) -> StepResult:
+    """YA: all as before; TIDAK: ask them one by one; "S 70" (names and numbers): those
+    change and the others stay."""
+    offers = {f: o.value for f, o in _same_offers(ctx, draft).items()}
+    kept = {f: v for f, v in offers.items() if isinstance(v, int)}
+    if not kept:  # UBAH gave them: the questions go on
+        return _answer_field(ctx, session, replace(draft, stage=Stage.FIELD), reply)
+    yes = parse_yes_no(match_choice(reply, ("YA", "TIDAK")) or reply)
+    if yes or (yes is None and _says_same(reply)):
+        return _keep_same(ctx, session, draft, kept, header=False)
+    if yes is False:
+        draft = replace(draft, stage=Stage.FIELD)
+        return done(replace(session, draft=draft), prompt(ctx, draft))
+    typed = parse_quick(reply, draft.period)
+    counts = {f: v for f, v in typed.counts.items() if f in draft.queue}
+    if typed.problems or typed.period or typed.programmes is not None or not counts:
+        example = _same_example(kept)
+        return done(session, text("same.again", ("YA", "TIDAK"), example=example))
+    return _keep_same(ctx, session, draft, {**kept, **counts}, header=False)
 
 
 def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
@@ -132,6 +234,10 @@ def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
         problems = _period_problems(ctx, data, draft)
         message = problem_text(problems[0]) if problems else ""
         return text("period.soft", ("YA", "TIDAK"), message=message)
+    if draft.stage is Stage.SAME:
+        if _same_offers(ctx, draft):
+            return _same_question(ctx, draft, header)
+        draft = replace(draft, stage=Stage.FIELD)  # UBAH gave them: the questions go on
     if draft.stage is Stage.SOFT and draft.current is not None and draft.pending is not None:
         soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
         if soft:
@@ -153,6 +259,15 @@ def _next_stage(draft: Draft) -> Draft:
     if draft.position >= len(draft.queue):
         return replace(draft, stage=Stage.SUMMARY, pending=None)
     return replace(draft, stage=Stage.FIELD, pending=None)
+
+
+def _first_stage(ctx: Context, draft: Draft) -> Draft:
+    """Where a new report starts once its period is settled: last month's values at once,
+    else the first question."""
+    draft = _next_stage(draft)
+    if draft.stage is Stage.FIELD and _same_offers(ctx, draft):
+        return replace(draft, stage=Stage.SAME)
+    return draft
 
 
 def begin(
@@ -178,7 +293,7 @@ def begin(
     if _period_problems(ctx, data, draft):
         draft = replace(draft, stage=Stage.PERIOD_SOFT)
     else:
-        draft = _next_stage(draft)
+        draft = _first_stage(ctx, draft)
     return done(replace(session, draft=draft, awaiting=None), prompt(ctx, draft, header=True))
 
 
@@ -226,6 +341,13 @@ def _says_same(answer: str) -> bool:
     return answer == "=" or (bare_answer(answer) in SAME_WORDS and "=" not in answer)
 
 
+def _tapped_value(answer: str) -> str:
+    """ "= 56" (the button offering last month's value, or typed so): the value itself."""
+    if answer.startswith("=") and answer[1:].strip():
+        return answer[1:].strip()
+    return answer
+
+
 def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     data = posyandu_of(ctx)
     if _says_same(answer):
@@ -242,6 +364,7 @@ def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str)
 def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     field = draft.current
     assert field is not None
+    answer = _tapped_value(answer)
     if field == LIST_FIELD:
         return _answer_programme(ctx, session, draft, answer)
     data = posyandu_of(ctx)
@@ -293,6 +416,20 @@ def _save(ctx: Context, session: Session, draft: Draft) -> StepResult:
     return done(replace(session, draft=None), *replies, effects=(effect,))
 
 
+def _confirm_or_save(ctx: Context, session: Session, draft: Draft) -> StepResult:
+    """YA to the summary: it confirms the warning shown (the most important one left); the next
+    one is shown alone, and the YA after the last one saves."""
+    data = posyandu_of(ctx)
+    problems = _report_problems(ctx, data, draft)
+    warnings = [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
+    if any(p.hard for p in problems) or not warnings:
+        return _save(ctx, session, draft)
+    draft = replace(draft, confirmed=draft.confirmed | {soft_key(warnings[0])})
+    if len(warnings) == 1:
+        return _save(ctx, session, draft)
+    return done(replace(session, draft=draft), warning_text(warnings[1]))
+
+
 def _says_back(reply: str) -> bool:
     """ "salah", "eh salah, S nya 45", "ulang": the kader wants the previous question."""
     words = tuple(w.strip(".,!?:;") for w in reply.upper().split())
@@ -322,8 +459,10 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
         if not yes:
             return _cancel(session, draft)
         keys = {soft_key(p) for p in _period_problems(ctx, data, draft)}
-        draft = _next_stage(replace(draft, confirmed=draft.confirmed | keys))
+        draft = _first_stage(ctx, replace(draft, confirmed=draft.confirmed | keys))
         return done(replace(session, draft=draft), prompt(ctx, draft, header=True))
+    if draft.stage is Stage.SAME:
+        return _answer_same(ctx, session, draft, reply)
     if draft.stage is Stage.SOFT:
         if yes and draft.pending is not None and draft.current is not None:
             soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
@@ -337,7 +476,7 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
         return _answer_field(ctx, session, draft, reply)
     if draft.stage is Stage.SUMMARY:
         if yes:
-            return _save(ctx, session, draft)
+            return _confirm_or_save(ctx, session, draft)
         return done(session, text("summary.again", ("YA", "BATAL")))
     return _answer_field(ctx, session, draft, reply)
 
@@ -391,6 +530,6 @@ def change_value(
         new = _next_stage(new)
     elif new.stage is Stage.FIELD and new.current == field:
         new = _next_stage(replace(new, position=new.position + 1))
-    note = say("edit.draft_done", code=FIELD_BY_ID[field].code, old=old_text, new=new_text)
+    note = say("edit.draft_done", code=FIELD_BY_ID[field].shown, old=old_text, new=new_text)
     current = prompt(ctx, new)
     return done(replace(session, draft=new), Text(f"{note}\n\n{current.body}", current.choices))

@@ -21,7 +21,7 @@ from conversations.flows.common import (
     text,
 )
 from conversations.flows.summary import readback, saved_replies
-from conversations.format import problem_text
+from conversations.format import field_names, problem_text
 from conversations.model import Context
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period
@@ -134,11 +134,8 @@ def _continue(
         return started
     name = ctx.person.name if ctx.person else ""
     saved = saved_replies(ctx, data, month, name, replaces=base_revision is not None)
-    # The values read come first, in the same message: a typo is seen at once.
-    first = saved[0]
-    if isinstance(first, Text):
-        first = Text(f"{readback(month)}\n{first.body}", first.choices)
-    replies = (first, *saved[1:])
+    # The values read come first, in a message of their own: a typo is seen at once.
+    replies = (Text(readback(month)), *saved)
     effect = SaveReport(data.info.id, month, base_revision)
     return done(replace(session, draft=None, awaiting=None), *replies, effects=(effect,))
 
@@ -160,7 +157,14 @@ def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
     values = MonthReport(period=period or ctx.current_period).with_values(**parsed.counts)
     lines += [say("quick.rule", message=problem_text(p)) for p in check_report(values) if p.hard]
     if lines:
-        body = "\n".join([say("quick.invalid"), *lines, say("quick.example"), say("help.quick")])
+        body = "\n".join(
+            [
+                say("quick.invalid"),
+                *lines,
+                say("quick.example"),
+                say("help.quick", names=field_names()),
+            ]
+        )
         return done(session, Text(body))
     prefill = Prefill(counts=dict(parsed.counts), programmes=parsed.programmes)
     if period is None:

@@ -22,6 +22,7 @@ __all__ = [
     "saved_replies",
     "stratum_line",
     "summary_text",
+    "warning_text",
 ]
 
 RATIO_LABELS: dict[str, str] = {"k_s": "K/S", "d_s": "D/S", "d_k": "D/K", "n_d": "N/D"}
@@ -91,19 +92,25 @@ def summary_text(
     lines = [say("summary.title", period=period, posyandu=data.info.name)]
     lines += _value_lines(report)
     lines.append(ratio_line(report, ctx.scoring))
-    stratum = stratum_line(ctx, data, report, "summary.stratum") if not blocking else None
-    if stratum:
-        lines.append(stratum)
     if blocking:
         lines.append(say("summary.blocked"))
         lines += [f"- {problem_text(p)}" for p in blocking]
         lines.append(say("summary.ask_blocked"))
         return Text("\n".join(lines), ("BATAL",))
     if warnings:
-        lines.append(say("summary.warnings"))
-        lines += [f"- {problem_text(p)}" for p in warnings]
+        lines.append(warning_text(warnings[0]).body)
+        return Text("\n".join(lines), ("YA", "BATAL"))
     lines.append(say("summary.ask"))
     return Text("\n".join(lines), ("YA", "BATAL"))
+
+
+def warning_text(problem: Problem) -> Text:
+    """One warning and how to answer it: a report shows its warnings one at a time, the most
+    important first (the order of the rules); YA confirms the one shown."""
+    body = "\n".join(
+        (say("summary.warning", message=problem_text(problem)), say("summary.ask_warning"))
+    )
+    return Text(body, ("YA", "BATAL"))
 
 
 def _d_above_k(report: MonthReport) -> bool:
@@ -154,7 +161,7 @@ def readback(report: MonthReport) -> str:
         if f.id == LIST_FIELD:
             names = report.programmes
             if names is not None:
-                values.append(f"{f.code} {', '.join(names) or say('value.none')}")
+                values.append(f"{f.shown} {', '.join(names) or say('value.none')}")
         elif report.count(f.id) is not None:
-            values.append(f"{f.code} {count(report.count(f.id))}")
+            values.append(f"{f.shown} {count(report.count(f.id))}")
     return "\n".join((say("quick.read", values=" · ".join(values)), say("quick.fix")))

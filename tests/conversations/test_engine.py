@@ -141,6 +141,7 @@ async def test_reminder_swept_in_during_a_half_done_report_does_not_disturb_it(
         await seed_demo(c.db, clock.now())
         clock.set(datetime.fromisoformat("2026-12-14T08:55:00+07:00"))
         assert "Laporan Desember 2026, Mawar" in await c.say(DEMO_KADER, "LAPOR")
+        await c.say(DEMO_KADER, "TIDAK")  # last month's values asked one by one
         await c.say(DEMO_KADER, "6")
         assert "(3/14) K:" in await c.say(DEMO_KADER, "67")
         clock.set(datetime.fromisoformat("2026-12-14T09:00:00+07:00"))
@@ -171,6 +172,7 @@ async def test_stop_pengingat_mid_report_keeps_the_report_and_stops_the_sweep(
         clock.set(datetime.fromisoformat("2026-12-11T17:50:00+07:00"))
         await c.say(DEMO_KADER, "LAPOR")  # before hari buka: asked to confirm
         await c.say(DEMO_KADER, "YA")
+        await c.say(DEMO_KADER, "TIDAK")  # last month's values asked one by one
         assert "(2/14)" in await c.say(DEMO_KADER, "6")
         reply = await c.say(DEMO_KADER, "STOP PENGINGAT")
         assert "Pengingat dimatikan" in reply
@@ -222,7 +224,7 @@ async def test_two_kader_same_month_at_once_one_report_a_revision_both_told(chat
     # Both start before either saves (each draft was based on no report).
     for who, d, n in ((DEMO_KADER, 50, 40), (OTHER_KADER, 55, 45)):
         assert "(1/1)" in await chat.say(who, QUICK.format(d=d, n=n))
-        assert "Ringkasan laporan November 2026" in await chat.say(who, "BKB")
+        assert "Ringkasan Mawar, November 2026" in await chat.say(who, "BKB")
     sari, ani = await asyncio.gather(chat.send(DEMO_KADER, "YA"), chat.send(OTHER_KADER, "YA"))
     async with chat.db.read() as conn:
         mawar = await posyandu_by_code(conn, "MWR01")
@@ -382,6 +384,7 @@ async def test_new_engine_on_the_same_file_resumes_a_half_done_report(tmp_path: 
     first = await _open(path, clock)
     await seed_demo(first.db, clock.now())
     await first.say(DEMO_KADER, "LAPOR")
+    await first.say(DEMO_KADER, "TIDAK")  # last month's values asked one by one
     await first.say(DEMO_KADER, "6")
     assert "(3/14) K:" in await first.say(DEMO_KADER, "67")
     await first.db.close()

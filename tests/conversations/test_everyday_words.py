@@ -37,6 +37,7 @@ def _texts(world: World, who: str, message: str) -> str:
 def _draft_after(answers: list[str]) -> tuple[dict[str, int | None], tuple[str, ...] | None]:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in answers:
         world.send("kader", answer)
     draft = world.sessions["kader"].draft
@@ -53,9 +54,26 @@ def test_same_words_mean_equals_wherever_equals_is_offered(same: str) -> None:
 
 
 @pytest.mark.parametrize("same", SAME)
+def test_same_words_keep_all_of_last_months_values_at_once(same: str) -> None:
+    world = World.demo()
+    assert "Masih sama dengan bulan lalu?" in _texts(world, "kader", "LAPOR")
+    assert "(1/9) K:" in _texts(world, "kader", same), same
+    draft = world.sessions["kader"].draft
+    assert draft is not None
+    assert {f: draft.counts[f] for f in ("kader", "s", "bumil", "pus", "bayi")} == {
+        "kader": 6,
+        "s": 48,
+        "bumil": 6,
+        "pus": 80,
+        "bayi": 12,
+    }
+
+
+@pytest.mark.parametrize("same", SAME)
 def test_same_words_are_refused_where_nothing_is_offered(same: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     world.send("kader", "=")
     reply = _texts(world, "kader", same)  # K (3/14): a count, never offered
@@ -68,6 +86,7 @@ def test_same_words_are_not_a_yes_at_a_soft_warning(same: str) -> None:
     """ "tetap" at "is 70 right?" could mean "keep 70" or "as last month": asked back."""
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     assert "berubah lebih dari 20%" in _texts(world, "kader", "70")
     _texts(world, "kader", same)
@@ -131,7 +150,8 @@ def test_tidak_buka_with_an_unknown_month_is_asked_back() -> None:
 @pytest.mark.parametrize("lapor", [m for m, name in EVERYDAY_COMMANDS if name == "LAPOR"])
 def test_lapor_forms_start_the_report(lapor: str) -> None:
     world = World.demo()
-    assert "(1/14)" in _texts(world, "kader", lapor), lapor
+    assert "Laporan November 2026" in _texts(world, "kader", lapor), lapor
+    assert world.sessions["kader"].draft is not None
 
 
 @pytest.mark.parametrize("pdf", [m for m, name in EVERYDAY_COMMANDS if name == "PDF"])
@@ -147,6 +167,7 @@ def test_batal_forms_cancel_the_report(batal: str, answers: list[str]) -> None:
     """At a count, a soft warning and the summary (a yes/no question) alike."""
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in answers:
         world.send("kader", answer)
     world.send("kader", batal)
@@ -158,6 +179,7 @@ def test_batal_forms_cancel_the_report(batal: str, answers: list[str]) -> None:
 def test_gak_alone_is_still_no_at_tidak_buka_question(no: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     world.send("kader", "gak buka")
     assert "(2/14)" in _texts(world, "kader", no), no
@@ -168,6 +190,7 @@ def test_gak_alone_is_still_no_at_tidak_buka_question(no: str) -> None:
 def test_gak_jadi_at_tidak_buka_question_keeps_the_report() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     world.send("kader", "ga buka")
     world.send("kader", "gak jadi")

@@ -49,7 +49,9 @@ def parse(text: str) -> tuple[dict[str, str], list[str]]:
     return header, inputs
 
 
-async def play(path: Path, tmp: Path) -> str:
+async def play(path: Path, tmp: Path, console: ConsoleSender | None = None) -> str:
+    """The transcript of ``path``'s inputs; ``console``: the console sender to use (one that
+    captures its messages instead of printing them, for tests that measure them)."""
     header, inputs = parse(path.read_text("utf-8"))
     clock = FixedClock(datetime.fromisoformat(header.get("at", "2026-11-20T10:00:00+07:00")))
     out = io.StringIO()
@@ -59,7 +61,7 @@ async def play(path: Path, tmp: Path) -> str:
     service = Service(
         settings,
         clock,
-        extra_channels={CONSOLE: ConsoleSender(out, tmp / "out")},
+        extra_channels={CONSOLE: console or ConsoleSender(out, tmp / "out")},
         run_scheduler=False,
     )
     await service.open()

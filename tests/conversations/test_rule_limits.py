@@ -30,6 +30,7 @@ def reply_to_s(scoring: ScoringSettings, s: str) -> str:
     assert isinstance(world, ScoredWorld)
     world.scoring = scoring
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")  # kader; S last month was 48
     replies = world.send("kader", s).replies
     return "\n".join(r.body for r in replies if isinstance(r, Text))

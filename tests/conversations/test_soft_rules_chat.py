@@ -15,7 +15,10 @@ def _bodies(world: World, text: str) -> str:
 def test_d_above_k_is_asked_and_not_celebrated() -> None:
     world = World.demo()
     summary = _bodies(world, f"LAPOR nov S=50 K=40 D=45 N=40 BGM=0 {REST} TAMBAHAN=BKB")
-    assert "D (45) lebih dari K (40)" in summary
+    # One warning per message, the most important first: D above K, then PUS (80 -> 110).
+    assert "D (45) lebih dari K (40)" in summary and "PUS" not in summary.split("Perhatikan")[1]
+    second = _bodies(world, "YA")
+    assert second.startswith("Perhatikan: PUS") and "tersimpan" not in second
     saved = _bodies(world, "YA")
     assert "tersimpan" in saved and "Hebat" not in saved
 

@@ -22,19 +22,19 @@ def last_text(world: World, who: str, message: str) -> str:
     return "\n".join(r.body for r in replies if isinstance(r, Text))
 
 
-FULL_ANSWERS = ["6", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1", "BKB"]
+FULL_ANSWERS = ["TIDAK", "6", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1", "BKB"]
 
 
 def test_guided_report_saves_after_yes() -> None:
     world = World.demo()
     first = last_text(world, "kader", "LAPOR")
     assert "Laporan November 2026, Posyandu Melati 1" in first
-    assert "(1/14)" in first and "BATAL" in first and "KEMBALI" in first
+    assert "Masih sama dengan bulan lalu?" in first and "KADER 6 · S 48" in first
+    assert "BATAL" in first and "KEMBALI" in first
     for answer in FULL_ANSWERS:
         reply = last_text(world, "kader", answer)
-    assert "Ringkasan laporan November 2026" in reply
+    assert "Ringkasan Posyandu Melati 1, November 2026" in reply
     assert "D/S 83% · N/D 75% · K/S 94%" in reply
-    assert "Tingkat posyandu, 12 bulan terakhir:" in reply
     result = world.send("kader", "YA")
     assert any(isinstance(e, SaveReport) for e in result.effects)
     saved = world.reports[1][NOV].report
@@ -48,6 +48,7 @@ def test_guided_report_saves_after_yes() -> None:
 def test_bad_answers_are_refused_and_asked_again() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for bad, reason in [
         ("abc", "jawab dengan angka"),
         ("-3", "tidak boleh negatif"),
@@ -67,6 +68,7 @@ def test_bad_answers_are_refused_and_asked_again() -> None:
 def test_hard_rule_refuses_and_soft_rule_asks() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     soft = last_text(world, "kader", "70")
     assert "berubah lebih dari 20%" in soft and "YA" in soft
@@ -78,6 +80,7 @@ def test_hard_rule_refuses_and_soft_rule_asks() -> None:
 def test_soft_answer_can_be_corrected_by_typing_the_number() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     world.send("kader", "70")
     assert "(3/14)" in last_text(world, "kader", "48")
@@ -87,6 +90,7 @@ def test_soft_answer_can_be_corrected_by_typing_the_number() -> None:
 def test_back_and_cancel() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     assert "pertanyaan pertama" in last_text(world, "kader", "KEMBALI")
     world.send("kader", "6")
     reply = last_text(world, "kader", "kembali")
@@ -99,6 +103,7 @@ def test_back_and_cancel() -> None:
 def test_interruption_then_next_answer_resumes() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     reply = last_text(world, "kader", "RIWAYAT")
     assert "Riwayat" in reply and "LANJUT" in reply
@@ -120,7 +125,9 @@ def test_quick_report_saved_at_once() -> None:
 def test_quick_report_asks_only_missing_fields() -> None:
     world = World.demo()
     reply = last_text(world, "kader", "LAPOR S=48 K=45 D=40 N=30 BGM=1")
-    assert "Tinggal 9 pertanyaan" in reply and "kader yang bertugas" in reply
+    # Last month's values not given are confirmed at once (S was given: not among them).
+    assert "Masih sama dengan bulan lalu?\nKADER 6 · BUMIL 6 · PUS 80 · BAYI 12" in reply
+    assert "(1/9) Berapa kader" in last_text(world, "kader", "TIDAK")
     draft = world.sessions["kader"].draft
     assert draft is not None
     assert "s" not in draft.queue and "kader" in draft.queue
@@ -190,7 +197,7 @@ def test_before_hari_buka_asks_confirmation() -> None:
     world.now = world.now.replace(day=5)
     reply = last_text(world, "kader", "LAPOR NOV")
     assert "Hari buka bulan ini baru tanggal 12" in reply
-    assert "(1/14)" in last_text(world, "kader", "YA")
+    assert "Masih sama dengan bulan lalu?" in last_text(world, "kader", "YA")
 
 
 def test_registration_and_wrong_code_limit() -> None:
@@ -261,6 +268,7 @@ def test_help_by_role() -> None:
 def test_half_done_report_is_kept_through_its_reporting_window() -> None:
     world = World.demo()  # 14 Nov 2026: November may be reported until the end of January
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.tick(timedelta(days=8))  # the old 7-day expiry used to drop it here
     assert "(2/14)" in last_text(world, "kader", "6")
     world.tick(timedelta(days=70))  # 30 Jan 2027: idle 70 days, but still reportable
@@ -273,6 +281,7 @@ def test_half_done_report_is_kept_through_its_reporting_window() -> None:
 def test_half_done_report_dropped_at_last_and_the_kader_is_told() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.tick(timedelta(days=61))  # 14 Jan 2027: idle past draft_expiry, window still open
     assert "(2/14)" in last_text(world, "kader", "6")
     world.tick(timedelta(days=61))  # 16 Mar 2027: idle 61 days and the window is over
@@ -293,6 +302,7 @@ def test_pending_question_still_expires_after_session_expiry() -> None:
 def test_soft_warning_takes_a_typed_1_or_2_as_the_value() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     soft = world.send("kader", "70").replies[0]
     assert isinstance(soft, Text) and soft.choices == ("YA",)
@@ -306,6 +316,7 @@ def test_soft_warning_takes_a_typed_1_or_2_as_the_value() -> None:
 def test_soft_warning_is_capitalised() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in ("6", "=", "45", "40", "30", "1", "0"):
         world.send("kader", answer)
     reply = last_text(world, "kader", "20")  # ibu hamil: 6 last month
@@ -315,6 +326,7 @@ def test_soft_warning_is_capitalised() -> None:
 def test_yes_alone_to_programmes_asks_which() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in FULL_ANSWERS[:-1]:
         world.send("kader", answer)
     reply = last_text(world, "kader", "ya")
@@ -359,6 +371,7 @@ def test_posyandu_many_matches_counts_only_posyandu_left() -> None:
 def test_tidak_buka_never_drops_a_half_done_report_silently() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     result = world.send("kader", "TIDAK BUKA")
     assert not result.effects
@@ -375,6 +388,7 @@ def test_tidak_buka_never_drops_a_half_done_report_silently() -> None:
 def test_stop_pengingat_is_not_batal() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     result = world.send("kader", "STOP PENGINGAT")
     assert [type(e).__name__ for e in result.effects] == ["SetReminders"]
@@ -472,6 +486,6 @@ def test_a_quick_report_saved_at_once_reads_back_what_it_read() -> None:
         "kb_aktif=50 bayi=12 bayi_imunisasi=1 tambahan=BKB",
     )
     first = text.splitlines()[0]
-    assert first.startswith("Terbaca: KADER 6 · S 48 · K 45 · D 40 · N 30 · BGM 0 · T2 0")
-    assert "BAYI_IMUNISASI 1" in first and first.endswith("TAMBAHAN BKB")
+    assert first.startswith("Terbaca: KADER 6 · S 48 · K 45 · D 40 · N 30 · BGM 0 · 2T 0")
+    assert "IMUN 1" in first and first.endswith("TAMBAHAN BKB")
     assert "UBAH D 41" in text and "tersimpan" in text

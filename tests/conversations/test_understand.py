@@ -47,6 +47,7 @@ def _texts(world: World, who: str, message: str) -> str:
 def test_none_at_the_programme_question(none: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in BEFORE_PROGRAMMES:
         world.send("kader", answer)
     reply = _texts(world, "kader", none)
@@ -67,6 +68,7 @@ def test_none_in_ubah_tambahan(none: str) -> None:
 def test_none_in_ubah_tambahan_inside_a_report(none: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "UBAH TAMBAHAN BKB")
     world.send("kader", f"UBAH TAMBAHAN {none}")
     assert world.sessions["kader"].draft.programmes == (), none  # type: ignore[union-attr]
@@ -99,6 +101,7 @@ FULL = [*BEFORE_PROGRAMMES, "BKB"]
 
 def _at_soft_warning(world: World) -> None:
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     assert "berubah lebih dari 20%" in _texts(world, "kader", "70")
 
@@ -107,6 +110,7 @@ def _at_soft_warning(world: World) -> None:
 def test_yes_saves_at_the_summary(yes: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in FULL:
         world.send("kader", answer)
     world.send("kader", yes)
@@ -118,6 +122,7 @@ def test_yes_saves_at_the_summary(yes: str) -> None:
 def test_no_does_not_save_at_the_summary(no: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in FULL:
         world.send("kader", answer)
     reply = _texts(world, "kader", no)
@@ -148,6 +153,7 @@ def test_no_refuses_a_soft_warning(no: str) -> None:
 def test_no_keeps_the_report_at_tidak_buka(no: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     world.send("kader", "TIDAK BUKA")
     assert "(2/14)" in _texts(world, "kader", no), no
@@ -159,6 +165,7 @@ def test_no_keeps_the_report_at_tidak_buka(no: str) -> None:
 def test_yes_records_tidak_buka(yes: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "TIDAK BUKA")
     world.send("kader", yes)
     assert world.reports[1][NOV].report.buka is False, yes
@@ -167,6 +174,7 @@ def test_yes_records_tidak_buka(yes: str) -> None:
 def test_lanjut_and_belum_stay_commands_when_nothing_is_asked() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     assert "(2/14)" in _texts(world, "kader", "LANJUT")
     assert "khusus pembina" in _texts(world, "kader2", "belum")
@@ -192,6 +200,7 @@ def test_unsure_numbers_are_asked_again_never_stored(unsure: str) -> None:
     assert parse_count(unsure) is NumberProblem.UNSURE
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     world.send("kader", "=")
     reply = _texts(world, "kader", unsure)
@@ -236,6 +245,7 @@ def test_letters_glued_to_digits_are_never_read_as_a_count(answer: str) -> None:
 def test_eh_salah_goes_back_and_stores_nothing(oops: str) -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # last month's values asked one by one
     for answer in ("6", "48", "45"):
         world.send("kader", answer)
     reply = _texts(world, "kader", oops)  # at the D question (4/14)
