@@ -109,3 +109,20 @@ def test_warnings_come_one_per_message_and_the_last_yes_saves() -> None:
     assert second.replies[0].body.startswith("Perhatikan: PUS")  # type: ignore[union-attr]
     saved = world.send("kader", "ya bu")
     assert any(isinstance(e, SaveReport) for e in saved.effects)
+
+
+def test_after_an_interruption_the_saved_report_is_never_called_unfinished() -> None:
+    """RIWAYAT mid-report, LANJUT, the rest, YA: from then on no reply says the report is
+    still to finish (issue 15's "belum selesai" after saving)."""
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    world.send("kader", "YA")
+    assert "belum selesai" in _last(world, "RIWAYAT").body
+    replies = [_last(world, m).body for m in ("LANJUT", "45", "40", "30", "1", "0", "4", "50")]
+    for message in ("1", "BKB", "YA", "RIWAYAT", "PDF", "JADWAL"):
+        texts = [r.body for r in world.send("kader", message).replies if isinstance(r, Text)]
+        replies.append("\n".join(texts))
+    assert any("tersimpan" in r for r in replies)
+    after = replies[replies.index(next(r for r in replies if "tersimpan" in r)) :]
+    assert not any("belum selesai" in r or "LANJUT" in r for r in after), after
+    assert world.sessions["kader"].draft is None
