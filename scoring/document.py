@@ -13,7 +13,7 @@ from typing import Any
 from scoring.assess import Assessment, YearEnd, assess
 from scoring.fields import COUNT_FIELDS, LIST_FIELD, REPORT_FIELDS
 from scoring.model import MonthReport, Period, PeriodError, Stratum
-from scoring.rules import hard_problems
+from scoring.rules import english, hard_problems
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 from scoring.strata import StrataResult
 
@@ -83,7 +83,7 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
         # Order rules are checked even when the period is bad, so every problem is listed.
         checked = MonthReport(period=period or Period(2000, 1)).with_values(**counts)
         for p in hard_problems(checked):
-            problems.append(f"{where}: {p.field}: {_english(p.rule, checked)}")
+            problems.append(f"{where}: {p.field}: {english(p.rule, checked)}")
     if len(problems) > start or period is None or not isinstance(buka, bool):
         return None
     return MonthReport(period, buka).with_values(**counts, **{LIST_FIELD: programme})
@@ -111,14 +111,6 @@ def _parse_programme(value: object, where: str, problems: list[str]) -> tuple[st
     return None
 
 
-def _english(rule: str, report: MonthReport) -> str:
-    small, _, big = rule.partition("_le_")
-    if big:
-        return (
-            f"{small} ({report.count(small)}) is greater than {big} ({report.count(big)}) "
-            f"(rule {rule})"
-        )
-    return f"breaks rule {rule}"
 
 
 def _parse_settings(raw: object, base: ScoringSettings, problems: list[str]) -> ScoringSettings:
