@@ -19,6 +19,7 @@ from bot.settings import Settings
 from scoring import MonthReport, Period
 from storage import Database
 from storage.posyandu import known_histories, posyandu_by_code
+from storage.report_columns import FILE_COLUMNS
 from storage.reports import import_source, revisions, save_report
 from tests.storage.helpers import month, seed_world
 
@@ -181,7 +182,7 @@ def test_a_changed_month_is_a_new_revision(
     assert rows == [(1, "console"), (2, "import:sari:fix.csv")]
 
 
-BAD = """posyandu_code;posyandu_name;desa_code;period;buka;kader;s;k;d;n;bgm;t2;bumil;bumil_periksa;pus;kb_aktif;bayi;bayi_imunisasi;kk;kk_dana_sehat;program_tambahan;stratum
+BAD = ";".join(FILE_COLUMNS) + """
 P1;Mawar;21.71.01.1001;2026-01;1;6;48;45;40;30;1;0;6;4;80;50;12;1;120;60;BKB;
 P1;Mawar;21.71.01.1001;2026-02;1;6;48;45;40;44;1;0;6;4;80;50;12;1;120;60;BKB;
 P9;Nowhere;21.71.01.1001;2026-02;1;6;48;45;40;30;1;0;6;4;80;50;12;1;120;60;BKB;
