@@ -649,6 +649,26 @@ MESSAGES: dict[str, str] = {
     "date.month.10": "Oktober",
     "date.month.11": "November",
     "date.month.12": "Desember",
+    # --- history and provisional strata ---
+    # A stratum over fewer than 12 known months (domain.md, "Decision (provisional stratum)").
+    "strata.provisional": "Strata sementara ({months} bulan data): {stratum}",
+    "strata.too_few": "belum cukup data",
+    "strata.no_data": "belum ada data",
+    "strata.cell_provisional": "{stratum} sementara ({months} bln)",
+    "summary.stratum_provisional": "Strata sementara ({months} bulan data): {stratum}",
+    "summary.stratum_too_few": "Strata: belum cukup data ({months} bulan data).",
+    "saved.stratum_provisional": "Strata sementara ({months} bulan data): {stratum}.",
+    "saved.aktif_provisional": (
+        "Strata sementara ({months} bulan data): {stratum} (Posyandu Aktif)."
+    ),
+    "saved.stratum_too_few": "Strata: belum cukup data ({months} bulan data).",
+    "area.posyandu_no_data": "Strata: belum ada data.",
+    "area.count_provisional": "{count} di antaranya sementara",
+    "area.count_too_few": "belum cukup data {count}",
+    "area.count_no_data": "belum ada data {count}",
+    "pdf.monthly.stratum_provisional": "Strata sementara ({months} bulan data): {stratum}",
+    "pdf.monthly.stratum_too_few": "Strata: belum cukup data ({months} bulan data)",
+    "pdf.monthly.projected_none": "Perkiraan strata akhir tahun: belum cukup data",
 }
 
 
