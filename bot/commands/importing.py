@@ -19,6 +19,7 @@ from bot.commands._common import (
     tell,
 )
 from bot.settings import Settings
+from scoring.fields import LIST_FIELD
 from storage.db import Connection
 from storage.imports import (
     AREA_COLUMNS,
@@ -66,7 +67,7 @@ _REPORTS = (
     "imports again unchanged. " + ", ".join(REPORT_COLUMNS[:2]) + " and every value column "
     "are required; posyandu_name and stratum are not read; desa_code, when given, must be "
     "the posyandu's desa. buka is 1 (opened) or 0 (closed, no values); a count is a whole "
-    "number, empty when unknown; program_tambahan the names separated by ';' (BKB; TOGA), "
+    f"number, empty when unknown; {LIST_FIELD} the names separated by ';' (BKB; TOGA), "
     f"{NO_NAMES} for none, empty when unknown. Each row must keep the hard rules the chat "
     "keeps (K, D <= S; N, BGM, 2T <= D ...) and a month that has begun. Each month is saved "
     "as a revision authored by the import (the operator and the file's name); a month "
@@ -77,8 +78,8 @@ _REPORTS = (
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "import",
-        help="import areas or posyandu from a CSV file (all or nothing, by code)",
-        description="Import the area tree or the posyandu list from CSV. " + _COMMON,
+        help="import areas, posyandu or past reports from a CSV file (all or nothing)",
+        description="Import the area tree, the posyandu list or past months from CSV. " + _COMMON,
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     areas = kinds.add_parser(
