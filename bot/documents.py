@@ -59,6 +59,7 @@ from storage.posyandu import (
 )
 from storage.reports import (
     StoredReport,
+    import_source,
     list_stored_reports,
     stored_reports_for_posyandu_ids,
 )
@@ -151,7 +152,11 @@ def ratio_words(name: str) -> str:
 
 
 def channel_words(channel: str) -> str:
-    """The channel a report came through, as the PDF names it ("Telegram", "terminal")."""
+    """The channel a report came through, as the PDF names it ("Telegram", "terminal", "impor
+    register.csv (budi)")."""
+    imported = import_source(channel)
+    if imported is not None:
+        return say("pdf.channel.import", operator=imported[0], file=imported[1])
     return say(f"pdf.channel.{channel}") if find(channel) is not None else channel
 
 

@@ -669,6 +669,7 @@ MESSAGES: dict[str, str] = {
     "pdf.monthly.stratum_provisional": "Strata sementara ({months} bulan data): {stratum}",
     "pdf.monthly.stratum_too_few": "Strata: belum cukup data ({months} bulan data)",
     "pdf.monthly.projected_none": "Perkiraan strata akhir tahun: belum cukup data",
+    "pdf.channel.import": "impor {file} oleh {operator}",
 }
 
 

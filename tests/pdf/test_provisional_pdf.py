@@ -16,7 +16,7 @@ from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import area_by_code
 from storage.posyandu import upsert_posyandu
-from storage.reports import save_report
+from storage.reports import import_channel, save_report
 from tests.storage.helpers import month, seed_world
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
@@ -37,7 +37,8 @@ async def _seed(path: Path) -> Database:
     async with db.transaction() as tx:
         for m in (8, 9, 10, 11):
             report = month(Period(2026, m), bayi_imunisasi=3, kk_dana_sehat=30)
-            await save_report(tx, p1.id, report, by=None, at=AT, channel="console")
+            channel = import_channel("budi", "register.csv") if m < 11 else "console"
+            await save_report(tx, p1.id, report, by=None, at=AT, channel=channel)
         for m in (10, 11):
             await save_report(tx, p2.id, month(Period(2026, m)), by=None, at=AT, channel="console")
         desa = await area_by_code(tx, "21.71.01.1001")
@@ -71,6 +72,8 @@ async def test_monthly_report_says_provisional_and_too_few(tmp_path: Path) -> No
         await db.close()
     text = " ".join(text_of(four.content).split())
     assert "Strata sementara (4 bulan data): PURNAMA" in text
+    october = await _render_p1_october(tmp_path)
+    assert "impor register.csv oleh budi" in " ".join(text_of(october).split())
     text = " ".join(text_of(two.content).split())
     assert "Strata: belum cukup data (2 bulan data)" in text
     assert "Sudah strata tertinggi" not in text
@@ -107,3 +110,16 @@ async def test_area_summary_words_each_posyandu_by_its_history(tmp_path: Path) -
     flat = " ".join(text_of(oct_.content).split())
     assert "Kenanga" not in flat and "Dahlia" in flat
     assert "Sudah lapor: 2 dari 3 posyandu" in flat
+
+
+async def _render_p1_october(tmp_path: Path) -> bytes:
+    """P1's October, an imported month: the PDF says who imported it from which file."""
+    async with await Database.open(tmp_path / "db.db") as db:
+        doc = await render_document(
+            db,
+            "monthly_report",
+            {"posyandu_code": "P1", "period": "2026-10"},
+            NOW,
+            DEFAULT_SETTINGS,
+        )
+    return doc.content
