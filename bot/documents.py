@@ -7,7 +7,7 @@ import asyncio
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,10 +27,13 @@ from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
 from conversations.format import area_title, field_label, short_date
 from conversations.periods import format_period
+from conversations.strata_words import stratum_cell
 from scoring import (
+    AreaRollup,
     Assessment,
     Gap,
     IndicatorId,
+    KnownHistory,
     MemberStatus,
     MonthReport,
     Need,
@@ -50,11 +53,13 @@ from storage.posyandu import (
     Posyandu,
     area_timezone,
     hari_buka,
+    known_histories,
     moves_for,
     posyandu_under,
 )
 from storage.reports import (
     StoredReport,
+    import_source,
     list_stored_reports,
     stored_reports_for_posyandu_ids,
 )
@@ -147,7 +152,11 @@ def ratio_words(name: str) -> str:
 
 
 def channel_words(channel: str) -> str:
-    """The channel a report came through, as the PDF names it ("Telegram", "terminal")."""
+    """The channel a report came through, as the PDF names it ("Telegram", "terminal", "impor
+    register.csv (budi)")."""
+    imported = import_source(channel)
+    if imported is not None:
+        return say("pdf.channel.import", operator=imported[0], file=imported[1])
     return say(f"pdf.channel.{channel}") if find(channel) is not None else channel
 
 
@@ -226,7 +235,8 @@ async def _monthly(
         by_level = {a.level: a for a in [*above, *([desa] if desa else [])]}
         who = await person_by_id(conn, stored.submitted_by) if stored.submitted_by else None
         moves = await moves_for(conn, [posyandu.id], period, period)
-    a = assess(window, period, scoring)
+        known = (await known_histories(conn, [posyandu.id]))[posyandu.id]
+    a = assess(window, period, scoring, known.since)
     tz = posyandu.tz
     m = stored.report
     s = a.strata
@@ -246,12 +256,13 @@ async def _monthly(
         groups=_groups(m),
         skdn={"S": m.s, "K": m.k, "D": m.d, "N": m.n},
         ratios=_ratio_lines(a, m, period, scoring),
-        stratum=s.stratum.label,
+        stratum=s.stratum.label if s.stratum is not None else "",
+        months_known=s.months_known if s.provisional else None,
         aktif=s.posyandu_aktif,
         limiting=[indicator_words(i) for i in s.limiting],
         needs=[need_words(n) for n in s.needs],
         next_stratum=s.next_stratum.label if s.next_stratum else None,
-        projected=a.year_end.projected_stratum.label,
+        projected=_label(a.year_end.projected_stratum),
         trend=_trend(a, period),
         generated_at=now.astimezone(tz),
         verification=f"R{stored.id}-{stored.revision}",
@@ -290,8 +301,11 @@ async def _area(
         above = await ancestors(conn, area)
         zone = await area_timezone(conn, area)  # the zone most of its posyandu use
     # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
+        known = await known_histories(conn, [p.id for p in members])
+    # A posyandu registered or imported from a later month owes nothing for this one.
+    members = [p for p in members if known[p.id].started_by(period)]
     data = await asyncio.to_thread(
-        _area_data, area, members, stored, desas, above, zone, period, now, scoring
+        _area_data, area, members, stored, desas, above, zone, period, now, scoring, known
     )
     return data, _slug(area.code)
 
@@ -306,43 +320,27 @@ def _area_data(
     period: Period,
     now: datetime,
     scoring: ScoringSettings,
+    known: Mapping[int, KnownHistory],
 ) -> AreaSummaryData:
     statuses: list[MemberStatus] = []
     rows: list[tuple[tuple[int, int, float, str, str], AreaRow]] = []
     for p in members:
-        months = [r.report for r in stored.get(p.id, [])]
-        a = assess(months, period, scoring)
-        reported = any(m.period == period for m in months)
-        statuses.append(MemberStatus(a.stratum, a.posyandu_aktif, reported))
-        this = next((month_ratios(m) for m in months if m.period == period), None)
-        gap = a.largest_gap() if a.latest_opened == period else None
-        row = AreaRow(
-            posyandu=p.name,
-            code=p.code,
-            desa=desas.get(p.desa_id, ""),
-            reported=reported,
-            d_s=this.d_s if this else None,
-            n_d=this.n_d if this else None,
-            stratum=a.stratum.label,
-            gap=None
-            if gap is None
-            else RatioLine(
-                ratio_words(gap.indicator).split()[0], gap.actual, gap.target, _category(gap)
-            ),
-        )
-        d_s = this.d_s if this and this.d_s is not None else -1.0
-        rows.append(((a.stratum.rank, int(reported), d_s, p.name, p.code), row))
-    # Worst first: lowest stratum, then not reported, then lowest D/S; ties by name and code.
+        history = known.get(p.id, KnownHistory())
+        status, key, row = _area_row(p, stored.get(p.id, []), desas, period, scoring, history)
+        statuses.append(status)
+        rows.append((key, row))
+    # Worst first: lowest stratum (none yet first), then not reported, then lowest D/S; ties
+    # by name and code.
     rows.sort(key=lambda pair: pair[0])
     roll = rollup(statuses)
-    local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz)
+    local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz if members else UTC)
     return AreaSummaryData(
         area=area_title(area.level, area.name),
         parents=", ".join(a.name for a in reversed(above)),
         period_label=format_period(period),
         expected=roll.expected,
         reported=roll.reported,
-        counts={s.label: roll.counts[s] for s in Stratum},
+        counts=_counts(roll),
         share_purnama_mandiri=roll.share_purnama_mandiri,
         share_aktif=roll.share_aktif,
         rows=[r for _k, r in rows],
@@ -351,6 +349,58 @@ def _area_data(
         ds_target=scoring.targets.d_s,
         nd_target=scoring.targets.n_d,
     )
+
+
+def _area_row(
+    p: Posyandu,
+    stored: list[StoredReport],
+    desas: Mapping[int, str],
+    period: Period,
+    scoring: ScoringSettings,
+    known: KnownHistory,
+) -> tuple[MemberStatus, tuple[int, int, float, str, str], AreaRow]:
+    """One posyandu of the area summary: its roll-up status, its sort key and its row; its
+    stratum over its known history ("belum ada data" with no report at all)."""
+    months = [r.report for r in stored]
+    a = assess(months, period, scoring, known.since)
+    has_data = known.has_data or bool(months)
+    stratum = a.stratum if has_data else None
+    reported = any(m.period == period for m in months)
+    provisional = has_data and a.provisional
+    status = MemberStatus(stratum, a.posyandu_aktif and has_data, reported, provisional)
+    this = next((month_ratios(m) for m in months if m.period == period), None)
+    gap = a.largest_gap() if a.latest_opened == period else None
+    row = AreaRow(
+        posyandu=p.name,
+        code=p.code,
+        desa=desas.get(p.desa_id, ""),
+        reported=reported,
+        d_s=this.d_s if this else None,
+        n_d=this.n_d if this else None,
+        stratum=stratum_cell(a.strata, has_data),
+        gap=None
+        if gap is None
+        else RatioLine(
+            ratio_words(gap.indicator).split()[0], gap.actual, gap.target, _category(gap)
+        ),
+    )
+    d_s = this.d_s if this and this.d_s is not None else -1.0
+    rank = stratum.rank if stratum is not None else -1
+    return status, (rank, int(reported), d_s, p.name, p.code), row
+
+
+def _counts(roll: AreaRollup) -> dict[str, int]:
+    """Posyandu per stratum, lowest first, then those without one (when there are any)."""
+    counts = {s.label: roll.counts[s] for s in Stratum}
+    if roll.too_few:
+        counts[say("strata.too_few")] = roll.too_few
+    if roll.no_data:
+        counts[say("strata.no_data")] = roll.no_data
+    return counts
+
+
+def _label(stratum: Stratum | None) -> str:
+    return stratum.label if stratum is not None else ""
 
 
 def _fingerprint(stored: Mapping[int, list[StoredReport]]) -> str:

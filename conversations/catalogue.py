@@ -663,6 +663,25 @@ MESSAGES: dict[str, str] = {
     # Channels without buttons list numbered choices on one line: "Balas 1 = YA, 2 = BATAL".
     "choices.line": "Balas {pairs}",
     "choices.pair": "{number} = {choice}",
+    # --- history and provisional strata ---
+    # A stratum over fewer than 12 known months (domain.md, "Decision (provisional stratum)").
+    "strata.provisional": "Strata sementara ({months} bulan data): {stratum}",
+    "strata.too_few": "belum cukup data",
+    "strata.no_data": "belum ada data",
+    "strata.cell_provisional": "{stratum} sementara ({months} bln)",
+    "saved.stratum_provisional": "Strata sementara ({months} bulan data): {stratum}.",
+    "saved.aktif_provisional": (
+        "Strata sementara ({months} bulan data): {stratum} (Posyandu Aktif)."
+    ),
+    "saved.stratum_too_few": "Strata: belum cukup data ({months} bulan data).",
+    "area.posyandu_no_data": "Strata: belum ada data.",
+    "area.count_provisional": "{count} di antaranya sementara",
+    "area.count_too_few": "belum cukup data {count}",
+    "area.count_no_data": "belum ada data {count}",
+    "pdf.monthly.stratum_provisional": "Strata sementara ({months} bulan data): {stratum}",
+    "pdf.monthly.stratum_too_few": "Strata: belum cukup data ({months} bulan data)",
+    "pdf.monthly.projected_none": "Perkiraan strata akhir tahun: belum cukup data",
+    "pdf.channel.import": "impor {file} oleh {operator}",
 }
 
 

@@ -27,7 +27,7 @@ from conversations.model import (
 from conversations.needs import Needs
 from conversations.plan import plan
 from conversations.session import Session, session_from_json
-from scoring import Period, ScoringSettings
+from scoring import KnownHistory, Period, ScoringSettings
 from storage import Connection
 from storage import areas as areas_db
 from storage import invitations as invitations_db
@@ -135,7 +135,12 @@ class Loader:
         info = await _info(conn, found, current)
         stored = await reports_db.list_stored_reports(conn, found.id, needs.posyandu_since, current)
         names = await _names(conn, [s.submitted_by for s in stored])
-        return PosyanduData(info=info, reports={s.report.period: _stored(s, names) for s in stored})
+        history = (await posyandu_db.known_histories(conn, [found.id]))[found.id]
+        return PosyanduData(
+            info=info,
+            reports={s.report.period: _stored(s, names) for s in stored},
+            history=history,
+        )
 
     async def _area(
         self, conn: Connection, person: Person | None, needs: Needs, current: Period
@@ -168,9 +173,11 @@ class Loader:
         found = await posyandu_db.posyandu_under(conn, area)
         ids = [p.id for p in found]
         by_posyandu: dict[int, list[reports_db.StoredReport]] = {}
+        histories: dict[int, KnownHistory] = {}
         if needs.area_window is not None:
             first, last = needs.area_window
             by_posyandu = await reports_db.stored_reports_for_posyandu_ids(conn, ids, first, last)
+            histories = await posyandu_db.known_histories(conn, ids)
         moves = await _moves_by_posyandu(conn, ids, current) if needs.schedules else {}
         contacts = await self._contacts(conn, ids)
         names = await _names(conn, [s.submitted_by for rs in by_posyandu.values() for s in rs])
@@ -187,6 +194,7 @@ class Loader:
                         moves=moves.get(p.id, {}),
                     ),
                     reports={s.report.period: _stored(s, names) for s in by_posyandu.get(p.id, [])},
+                    history=histories.get(p.id, KnownHistory()),
                 ),
                 contacts=tuple(contacts.get(p.id, [])),
             )

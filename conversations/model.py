@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from scoring import DEFAULT_SETTINGS, MonthReport, Period, ScoringSettings
+from scoring import DEFAULT_SETTINGS, KnownHistory, MonthReport, Period, ScoringSettings
 from scoring.schedule import Schedule
 from storage.people import Person, Role
 
@@ -58,6 +58,8 @@ class PosyanduData:
     info: PosyanduInfo
     #: Saved reports by period (at least the stratum window before the current month).
     reports: Mapping[Period, SentReport] = field(default_factory=dict)
+    #: Where its known history starts (registration, first report); empty when not loaded.
+    history: KnownHistory = field(default_factory=KnownHistory)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from datetime import date
 
 from conversations.model import Context, PosyanduData, SentReport
 from conversations.session import Draft
+from conversations.strata_words import since_for
 from scoring import (
     DENOMINATOR_FIELDS,
     GAP_RATIOS,
@@ -133,9 +134,11 @@ def _history(reports: Mapping[Period, SentReport], report: MonthReport) -> list[
 
 def assessment(ctx: Context, data: PosyanduData, report: MonthReport) -> Assessment | None:
     """The 12-month assessment through ``report``'s month, with ``report`` in place of any
-    saved one; None when saved history breaks a hard rule (it cannot be scored)."""
+    saved one, over the posyandu's known history (provisional while it is short); None when
+    saved history breaks a hard rule (it cannot be scored)."""
+    since = since_for(data, report)
     try:
-        return assess(_history(data.reports, report), report.period, ctx.scoring)
+        return assess(_history(data.reports, report), report.period, ctx.scoring, since)
     except (InvalidReportError, ValueError):
         return None
 

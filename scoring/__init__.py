@@ -17,6 +17,7 @@ from scoring.gaps import (
     gap,
     tki,
 )
+from scoring.history import KnownHistory, months_known
 from scoring.model import (
     COUNT_FIELDS,
     DENOMINATOR_FIELDS,
@@ -61,6 +62,7 @@ __all__ = [
     "Indicator",
     "IndicatorId",
     "InvalidReportError",
+    "KnownHistory",
     "MemberStatus",
     "MonthRatios",
     "MonthReport",
@@ -89,6 +91,7 @@ __all__ = [
     "gap",
     "hard_problems",
     "month_ratios",
+    "months_known",
     "parse_document",
     "ratio",
     "rollup",

@@ -8,6 +8,7 @@ from operator import attrgetter
 
 from scoring.forecast import Forecast, forecast, ratio_estimate
 from scoring.gaps import GAP_RATIOS, Gap, adequacy_of_effort, adequacy_of_performance, gap, tki
+from scoring.history import months_known
 from scoring.model import MonthReport, Period, Stratum
 from scoring.ratios import RATIO_NAMES, MonthRatios, month_ratios, ratio
 from scoring.rules import Problem, Severity, hard_problems, is_scorable
@@ -47,7 +48,7 @@ class YearEnd:
     d_s_series: tuple[float, ...]
 
     @property
-    def projected_stratum(self) -> Stratum:
+    def projected_stratum(self) -> Stratum | None:
         return self.projected.stratum
 
     @property
@@ -86,8 +87,17 @@ class Assessment:
         return tuple(month_ratios(m) for m in self.reports)
 
     @property
-    def stratum(self) -> Stratum:
+    def stratum(self) -> Stratum | None:
+        """None while too few months are known (domain.md, "Decision (provisional stratum)")."""
         return self.strata.stratum
+
+    @property
+    def provisional(self) -> bool:
+        return self.strata.provisional
+
+    @property
+    def months_known(self) -> int:
+        return self.strata.months_known
 
     @property
     def posyandu_aktif(self) -> bool:
@@ -139,15 +149,25 @@ def _in_window(by_index: dict[int, MonthReport], last: int, months: int) -> list
     return [by_index[i] for i in sorted([i for i in by_index if first <= i <= last])]
 
 
+def _known(since: Period | None, through: Period, settings: ScoringSettings) -> int | None:
+    """Known months of the window ending at ``through`` (None: ``since`` not given, all)."""
+    return None if since is None else months_known(since, through, settings.window_months)
+
+
 def assess_stratum(
     months: Iterable[MonthReport],
     through: Period,
     settings: ScoringSettings = DEFAULT_SETTINGS,
+    since: Period | None = None,
 ) -> StrataResult:
     """Only the stratum and its explanation (the roll-up path). Months outside the window are
-    ignored; a report that breaks a hard rule raises :class:`InvalidReportError`."""
+    ignored; a report that breaks a hard rule raises :class:`InvalidReportError`. ``since``:
+    where the posyandu's known history starts (None: the whole window is known)."""
     window = _in_window(_check(months), _index(through), settings.window_months)
-    return classify(indicator_values([m for m in window if m.buka]), through, settings)
+    opened = [m for m in window if m.buka]
+    return classify(
+        indicator_values(opened), through, settings, _known(since, through, settings)
+    )
 
 
 #: The numerator and denominator fields of the gap ratios, in GAP_RATIOS order.
@@ -160,8 +180,10 @@ def assess(
     months: Iterable[MonthReport],
     through: Period | None = None,
     settings: ScoringSettings = DEFAULT_SETTINGS,
+    since: Period | None = None,
 ) -> Assessment:
-    """The full assessment at ``through`` (default: the latest period given).
+    """The full assessment at ``through`` (default: the latest period given); ``since``: where
+    the posyandu's known history starts (None: the whole window is known).
 
     Months outside the window ending at ``through`` are ignored here (callers that must refuse
     them check first). Raises :class:`InvalidReportError` for reports that break a hard rule,
@@ -174,7 +196,7 @@ def assess(
         through = by_index[max(by_index)].period
     window = _in_window(by_index, _index(through), settings.window_months)
     opened = [m for m in window if m.buka]
-    strata = classify(indicator_values(opened), through, settings)
+    strata = classify(indicator_values(opened), through, settings, _known(since, through, settings))
     latest = opened[-1] if opened else None
     # The ratios of the latest opened month, as month_ratios(latest) gives them.
     if latest is None:
@@ -198,7 +220,7 @@ def assess(
         performance=performance,
         tki=tki([g.actual for g in gaps], [g.target for g in gaps]),
         effort=adequacy_of_effort(len(opened), settings.window_months),
-        year_end=_year_end(by_index, window, through, settings, strata),
+        year_end=_year_end(by_index, window, through, settings, strata, since),
     )
 
 
@@ -208,6 +230,7 @@ def _year_end(
     through: Period,
     settings: ScoringSettings,
     current: StrataResult,
+    since: Period | None = None,
 ) -> YearEnd:
     """Project the calendar year to December: future months open at the year's rate so far
     (the ratio estimate), with the values of the latest opened month (the current pace)."""
@@ -235,7 +258,9 @@ def _year_end(
             first = december - settings.window_months + 1
             inside = sum(1 for i in range(1, future_openings + 1) if last + i >= first)
             december_opened.extend([opened[-1]] * inside)
-        projected = classify(indicator_values(december_opened), Period(year, 12), settings)
+        dec = Period(year, 12)
+        known = _known(since, dec, settings)
+        projected = classify(indicator_values(december_opened), dec, settings, known)
     return YearEnd(
         year=year,
         elapsed_months=elapsed,

@@ -12,8 +12,8 @@ from typing import Any
 
 from scoring.assess import Assessment, YearEnd, assess
 from scoring.fields import COUNT_FIELDS, LIST_FIELD, REPORT_FIELDS
-from scoring.model import MonthReport, Period, PeriodError
-from scoring.rules import hard_problems
+from scoring.model import MonthReport, Period, PeriodError, Stratum
+from scoring.rules import english, hard_problems
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 from scoring.strata import StrataResult
 
@@ -36,6 +36,8 @@ class ScoreRequest:
     months: tuple[MonthReport, ...]
     through: Period
     settings: ScoringSettings
+    #: Where the posyandu's known history starts (None: not given, the whole window known).
+    since: Period | None = None
 
 
 def _where(index: int, period: str | None) -> str:
@@ -81,7 +83,7 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
         # Order rules are checked even when the period is bad, so every problem is listed.
         checked = MonthReport(period=period or Period(2000, 1)).with_values(**counts)
         for p in hard_problems(checked):
-            problems.append(f"{where}: {p.field}: {_english(p.rule, checked)}")
+            problems.append(f"{where}: {p.field}: {english(p.rule, checked)}")
     if len(problems) > start or period is None or not isinstance(buka, bool):
         return None
     return MonthReport(period, buka).with_values(**counts, **{LIST_FIELD: programme})
@@ -109,14 +111,6 @@ def _parse_programme(value: object, where: str, problems: list[str]) -> tuple[st
     return None
 
 
-def _english(rule: str, report: MonthReport) -> str:
-    small, _, big = rule.partition("_le_")
-    if big:
-        return (
-            f"{small} ({report.count(small)}) is greater than {big} ({report.count(big)}) "
-            f"(rule {rule})"
-        )
-    return f"breaks rule {rule}"
 
 
 def _parse_settings(raw: object, base: ScoringSettings, problems: list[str]) -> ScoringSettings:
@@ -148,8 +142,8 @@ def parse_document(doc: object, settings: ScoringSettings = DEFAULT_SETTINGS) ->
     problems: list[str] = []
     if not isinstance(doc, Mapping):
         raise DocumentError([f"document: must be a JSON object, got {type(doc).__name__}"])
-    for key in sorted(set(doc) - {"months", "through", "targets"}):
-        problems.append(f"document: {key}: unknown key (use months, through, targets)")
+    for key in sorted(set(doc) - {"months", "through", "since", "targets"}):
+        problems.append(f"document: {key}: unknown key (use months, through, since, targets)")
     raw_months = doc.get("months")
     if not isinstance(raw_months, list):
         problems.append("months: must be a list of month objects")
@@ -169,15 +163,8 @@ def parse_document(doc: object, settings: ScoringSettings = DEFAULT_SETTINGS) ->
             seen[period] = i
         if month is not None:
             months.append(month)
-    through: Period | None = None
-    raw_through = doc.get("through")
-    if raw_through is not None:
-        try:
-            if not isinstance(raw_through, str):
-                raise PeriodError("through must be a string YYYY-MM")
-            through = Period.parse(raw_through)
-        except PeriodError as exc:
-            problems.append(f"through: {exc}")
+    through = _parse_period_key(doc, "through", problems)
+    since = _parse_period_key(doc, "since", problems)
     settings = _parse_settings(doc.get("targets"), settings, problems)
     if through is None and months:
         through = max(m.period for m in months)
@@ -191,9 +178,30 @@ def parse_document(doc: object, settings: ScoringSettings = DEFAULT_SETTINGS) ->
                 )
     elif not problems:
         problems.append("months: empty, and no 'through' period given")
+    if since is not None:
+        for m in months:
+            if m.period < since:
+                problems.append(
+                    f"months[{seen[m.period]}] ({m.period}): period: before since {since} "
+                    "(the known history starts there)"
+                )
     if problems or through is None:
         raise DocumentError(problems)
-    return ScoreRequest(tuple(months), through, settings)
+    return ScoreRequest(tuple(months), through, settings, since)
+
+
+def _parse_period_key(doc: Mapping[str, object], key: str, problems: list[str]) -> Period | None:
+    """The document's optional period ``key`` ("through", "since"), or None."""
+    raw = doc.get(key)
+    if raw is None:
+        return None
+    try:
+        if not isinstance(raw, str):
+            raise PeriodError(f"{key} must be a string YYYY-MM")
+        return Period.parse(raw)
+    except PeriodError as exc:
+        problems.append(f"{key}: {exc}")
+        return None
 
 
 def _num(value: float | int | bool | None) -> float | int | bool | None:
@@ -241,7 +249,7 @@ def _year_end(y: YearEnd) -> dict[str, Any]:
         "elapsed_months": y.elapsed_months,
         "openings_so_far": y.openings_so_far,
         "projected_openings": y.projected_openings,
-        "projected_stratum": y.projected_stratum.value,
+        "projected_stratum": _value(y.projected_stratum),
         "forecast_openings": {
             "linear": _num(y.openings.linear),
             "ratio": _num(y.openings.ratio),
@@ -251,13 +259,23 @@ def _year_end(y: YearEnd) -> dict[str, Any]:
     }
 
 
-def assessment_to_dict(a: Assessment) -> dict[str, Any]:
-    """The published JSON shape of an assessment (see README, "posyandu score")."""
+def _value(stratum: Stratum | None) -> str | None:
+    return stratum.value if stratum is not None else None
+
+
+def assessment_to_dict(a: Assessment, since_given: bool = False) -> dict[str, Any]:
+    """The published JSON shape of an assessment (see README, "posyandu score"); with
+    ``since_given``, ``provisional`` and ``months_known`` follow ``stratum`` (without it the
+    shape is exactly the one before ``since`` existed)."""
     s = a.strata
+    known: dict[str, Any] = {}
+    if since_given:
+        known = {"provisional": s.provisional, "months_known": s.months_known}
     return {
         "through": str(a.through),
         "window": [str(a.window[0]), str(a.window[1])],
-        "stratum": s.stratum.value,
+        "stratum": _value(s.stratum),
+        **known,
         "indicators": _indicators(s),
         "limiting": [i.value for i in s.limiting],
         "next": _next(s),
@@ -293,4 +311,5 @@ def score(doc: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> dict[str
     """Parse, assess and serialise: the whole of ``posyandu score`` but the I/O (and reading
     the operator's ``settings``)."""
     request = parse_document(doc, settings)
-    return assessment_to_dict(assess(request.months, request.through, request.settings))
+    a = assess(request.months, request.through, request.settings, request.since)
+    return assessment_to_dict(a, since_given=request.since is not None)

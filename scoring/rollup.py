@@ -12,12 +12,16 @@ __all__ = ["AreaRollup", "MemberStatus", "rollup"]
 
 @dataclass(frozen=True, slots=True)
 class MemberStatus:
-    """One posyandu of the area: its stratum (None when it has no data at all), whether it is
-    Posyandu Aktif, and whether it reported the month in question."""
+    """One posyandu of the area: its stratum (None when it has none: no data at all, or too
+    few known months), whether it is Posyandu Aktif, and whether it reported the month in
+    question."""
 
     stratum: Stratum | None
     posyandu_aktif: bool
     reported: bool
+    #: The stratum rests on fewer months than the window (sementara); with no stratum: there
+    #: are data, but too few months ("belum cukup data") rather than none ("belum ada data").
+    provisional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,12 @@ class AreaRollup:
     reported: int
     counts: dict[Stratum, int]
     aktif: int
+    #: Of ``counts``, strata resting on fewer months than the window (sementara).
+    provisional: int = 0
+    #: Posyandu with data but too few known months for a stratum ("belum cukup data").
+    too_few: int = 0
+    #: Posyandu with no data at all ("belum ada data").
+    no_data: int = 0
 
     @property
     def completeness(self) -> float | None:
@@ -47,13 +57,19 @@ class AreaRollup:
 
 
 def rollup(members: Iterable[MemberStatus]) -> AreaRollup:
-    """Counts over every posyandu expected to report; one with no data counts as Pratama
-    (a month with no report counts as not opened)."""
+    """Counts over every posyandu expected to report; one without a stratum is counted apart
+    (no data at all, or too few known months), never as Pratama."""
     counts = dict.fromkeys(Stratum, 0)
-    expected = reported = aktif = 0
+    expected = reported = aktif = provisional = too_few = no_data = 0
     for m in members:
         expected += 1
         reported += m.reported
         aktif += m.posyandu_aktif
-        counts[m.stratum or Stratum.PRATAMA] += 1
-    return AreaRollup(expected=expected, reported=reported, counts=counts, aktif=aktif)
+        if m.stratum is not None:
+            counts[m.stratum] += 1
+            provisional += m.provisional
+        elif m.provisional:
+            too_few += 1
+        else:
+            no_data += 1
+    return AreaRollup(expected, reported, counts, aktif, provisional, too_few, no_data)

@@ -29,6 +29,7 @@ __all__ = [
     "check_answer",
     "check_report",
     "check_value",
+    "english",
     "hard_problems",
     "is_scorable",
 ]
@@ -242,6 +243,18 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
     soft.extend(_soft_period_problems(report.period, ctx))
     # sorted() is stable: problems of one rule keep the registry's field order.
     return hard + sorted(soft, key=lambda p: _RANK[p.rule])
+
+
+def english(rule: str, report: MonthReport) -> str:
+    """A hard rule broken, in precise English for an operator ("n (24) is greater than d
+    (20) (rule n_le_d)"): ``posyandu score`` and ``posyandu import reports`` word it alike."""
+    small, _, big = rule.partition("_le_")
+    if big:
+        return (
+            f"{small} ({report.count(small)}) is greater than {big} ({report.count(big)}) "
+            f"(rule {rule})"
+        )
+    return f"breaks rule {rule}"
 
 
 def hard_problems(report: MonthReport) -> list[Problem]:

@@ -52,6 +52,10 @@ class ScoringSettings:
     #: Soft rule ``old_period``: a report for a month more than this many months before the
     #: current one is questioned (the bot's REPORT_MONTHS_BACK).
     max_months_back: int = 2
+    #: Decision (provisional stratum): with fewer known months than this in the window there
+    #: is no stratum yet ("belum cukup data"); from it up to a full window the stratum is
+    #: provisional (sementara).
+    min_known_months: int = 3
     targets: Targets = field(default_factory=Targets)
 
     @property

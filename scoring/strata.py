@@ -24,6 +24,7 @@ __all__ = [
     "Need",
     "StrataResult",
     "classify",
+    "estimated_openings",
     "window_months",
 ]
 
@@ -109,9 +110,8 @@ class Need:
             return f"{name}: no data ({', '.join(self.missing)} missing); needs {needed}"
         if self.indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
             more = int(self.shortfall or 0)
-            return (
-                f"{more} more opening{'s' if more != 1 else ''} ({self.actual} -> {self.required})"
-            )
+            actual = _fmt(self.indicator, self.actual)
+            return f"{more} more opening{'s' if more != 1 else ''} ({actual} -> {self.required})"
         if self.indicator is IndicatorId.PROGRAM_TAMBAHAN:
             return "run at least one extra programme (BKB, PAUD, TOGA, ...)"
         return (
@@ -134,6 +134,8 @@ _ENGLISH_NAMES: dict[IndicatorId, str] = {
 def _fmt(indicator: IndicatorId, value: float | int | bool) -> str:
     if indicator is IndicatorId.RERATA_KADER:
         return f"{float(value):.1f}"
+    if indicator is IndicatorId.FREKUENSI_PENIMBANGAN and isinstance(value, float):
+        return f"{value:.1f}"  # a ratio estimate over the known months
     if isinstance(value, bool) or indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
         return str(value)
     return f"{float(value) * 100:.0f}%"
@@ -142,7 +144,8 @@ def _fmt(indicator: IndicatorId, value: float | int | bool) -> str:
 @dataclass(frozen=True, slots=True)
 class StrataResult:
     through: Period
-    stratum: Stratum
+    #: None when fewer than ``min_known_months`` of the window are known (no stratum yet).
+    stratum: Stratum | None
     indicators: dict[IndicatorId, Indicator]
     #: The indicators that hold the posyandu at its stratum (empty for Mandiri).
     limiting: tuple[IndicatorId, ...]
@@ -152,6 +155,12 @@ class StrataResult:
     posyandu_aktif: bool
     #: Inputs missing from the whole window, per indicator that has no value.
     missing: dict[IndicatorId, tuple[str, ...]]
+    #: Months of the window the posyandu's known history covers (the whole window unless a
+    #: ``since`` inside it was given).
+    months_known: int = 12
+    #: The stratum rests on fewer months than the window (domain.md, "Decision (provisional
+    #: stratum)"): *sementara*. Also True when there is no stratum yet.
+    provisional: bool = False
 
 
 def window_months(
@@ -264,12 +273,11 @@ def _specs(settings: ScoringSettings) -> tuple[_Spec, ...]:
     return tuple(out)
 
 
-def classify(
-    values: dict[IndicatorId, float | int | bool | None],
-    through: Period,
-    settings: ScoringSettings = DEFAULT_SETTINGS,
-) -> StrataResult:
-    """The stratum from the indicator values, with its explanation."""
+def _judge(
+    values: dict[IndicatorId, float | int | bool | None], settings: ScoringSettings
+) -> tuple[dict[IndicatorId, Indicator], dict[IndicatorId, tuple[str, ...]], list[bool]]:
+    """Each indicator against its threshold: the indicators, the missing inputs, and whether
+    each (in INDICATOR_IDS order) is met."""
     indicators: dict[IndicatorId, Indicator] = {}
     missing: dict[IndicatorId, tuple[str, ...]] = {}
     met: list[bool] = []
@@ -290,6 +298,42 @@ def classify(
             (_ALL_PASS if ok else unmet).copy(),
             threshold,
             inputs if value is None else (),
+        )
+    return indicators, missing, met
+
+
+def estimated_openings(openings: int, known: int, window: int) -> float | int:
+    """Indicator 1 over a partly known window: the ratio estimate of seed 003 (Y = Tt/Ta x A),
+    openings in the known months / known months x the window (4 of 4 count as 12). A whole
+    number stays an int."""
+    estimate = openings * window / known
+    return int(estimate) if estimate.is_integer() else estimate
+
+
+def classify(
+    values: dict[IndicatorId, float | int | bool | None],
+    through: Period,
+    settings: ScoringSettings = DEFAULT_SETTINGS,
+    months_known: int | None = None,
+) -> StrataResult:
+    """The stratum from the indicator values, with its explanation.
+
+    ``months_known``: how many months of the window are known (default: all). Fewer than the
+    window make the stratum provisional, with indicator 1 by the ratio estimate; fewer than
+    ``settings.min_known_months`` give no stratum (domain.md, "Decision (provisional
+    stratum)")."""
+    window = settings.window_months
+    known = window if months_known is None else max(0, min(months_known, window))
+    provisional = known < window
+    enough = known >= settings.min_known_months
+    openings = values[IndicatorId.FREKUENSI_PENIMBANGAN]
+    if provisional and enough and isinstance(openings, int):
+        estimate = estimated_openings(openings, known, window)
+        values = {**values, IndicatorId.FREKUENSI_PENIMBANGAN: estimate}
+    indicators, missing, met = _judge(values, settings)
+    if not enough:
+        return StrataResult(
+            through, None, indicators, (), None, (), False, missing, known, provisional
         )
     # Cumulative classification (domain.md): 1-2 for Madya, 1-7 for Purnama, all 8 for Mandiri.
     if not (met[0] and met[1]):
@@ -317,6 +361,8 @@ def classify(
         needs=needs,
         posyandu_aktif=aktif,
         missing=missing,
+        months_known=known,
+        provisional=provisional,
     )
 
 

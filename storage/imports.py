@@ -19,7 +19,10 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from scoring import Period
 from scoring.lexicon import ACTIVE_WORDS
 from scoring.schedule import Schedule, ScheduleError
 from storage.areas import Area, Level, areas_by_codes, parse_level, upsert_area
@@ -284,9 +287,13 @@ async def _write_areas(
 _GoodPosyandu = tuple[CsvRow, Area, Schedule, bool]
 
 
-async def import_posyandu(tx: Connection, rows: Sequence[CsvRow]) -> ImportSummary:
+async def import_posyandu(
+    tx: Connection, rows: Sequence[CsvRow], now: datetime | None = None
+) -> ImportSummary:
     """Check every row, then upsert them all; :class:`ImportRejected` with every problem
-    otherwise. The desa areas must exist already. Call inside ``db.transaction()``."""
+    otherwise. The desa areas must exist already. Call inside ``db.transaction()``. A new
+    posyandu is registered in ``now``'s month in its time zone (where its known history
+    starts, unless earlier months are imported); None: not recorded."""
     problems: list[ImportProblem] = []
     skipped = _skipped(rows, problems)
     desas = await areas_by_codes(tx, {r.values.get("desa_code", "") for r in rows} - {""})
@@ -301,7 +308,7 @@ async def import_posyandu(tx: Connection, rows: Sequence[CsvRow]) -> ImportSumma
             good.append(checked)
     if problems:
         raise ImportRejected(problems)
-    return await _write_posyandu(tx, good)
+    return await _write_posyandu(tx, good, now)
 
 
 def _check_posyandu(
@@ -346,14 +353,20 @@ def _check_posyandu(
     return None
 
 
-async def _write_posyandu(tx: Connection, rows: Sequence[_GoodPosyandu]) -> ImportSummary:
+async def _write_posyandu(
+    tx: Connection, rows: Sequence[_GoodPosyandu], now: datetime | None
+) -> ImportSummary:
     existing = await posyandu_by_codes(tx, [r.values["code"] for r, *_ in rows])
     added = updated = unchanged = 0
     for row, desa, schedule, active in rows:
         v = row.values
         old = existing.get(v["code"])
+        registered = None
+        if now is not None:
+            local = now.astimezone(ZoneInfo(v["timezone"]))
+            registered = Period(local.year, local.month)
         after = await upsert_posyandu(
-            tx, v["code"], v["name"], desa, v["timezone"], schedule, active
+            tx, v["code"], v["name"], desa, v["timezone"], schedule, active, registered=registered
         )
         if old is None:
             added += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from scoring.fields import fields_added_by
 from storage.report_columns import history_triggers
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = ["MIGRATIONS", "RESERVED", "SCHEMA_VERSION"]
 
 _V1: tuple[str, ...] = (
     """
@@ -227,5 +227,31 @@ _V3: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Migration 4 belongs to another change (the optional fields of domain.md); its place is kept
+# empty here so that this one is 5 (renumbered when they meet, if need be).
+_V4: tuple[str, ...] = ()
+#: Versions whose place is kept for a change made elsewhere: the only empty migrations.
+RESERVED: frozenset[int] = frozenset({4})
+
+_V5: tuple[str, ...] = (
+    # The month a posyandu was registered (YYYY-MM; NULL: not known). With its first report it
+    # says where its known history starts (domain.md, "History and new posyandu").
+    "ALTER TABLE posyandu ADD COLUMN registered TEXT",
+    # Existing posyandu: the earliest month the database shows them in use (a report, an
+    # invitation, a kader joining); NULL when there is none (then their first report decides).
+    """
+    UPDATE posyandu SET registered = (
+        SELECT min(month) FROM (
+            SELECT min(period) AS month FROM reports WHERE posyandu_id = posyandu.id
+            UNION ALL
+            SELECT substr(min(created_at), 1, 7) FROM invitations
+                WHERE posyandu_id = posyandu.id
+            UNION ALL
+            SELECT substr(min(created_at), 1, 7) FROM people WHERE posyandu_id = posyandu.id
+        )
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)

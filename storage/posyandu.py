@@ -8,7 +8,7 @@ from datetime import date
 from sqlite3 import Row
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scoring import Period
+from scoring import KnownHistory, Period
 from scoring.schedule import Schedule
 from storage.areas import Area, Level, subtree_bounds
 from storage.db import Connection
@@ -21,6 +21,7 @@ __all__ = [
     "cancel_move",
     "find_posyandu",
     "hari_buka",
+    "known_histories",
     "move_hari_buka",
     "moves_for",
     "posyandu_by_code",
@@ -172,21 +173,59 @@ async def upsert_posyandu(
     timezone: str,
     schedule: Schedule,
     active: bool = True,
+    *,
+    registered: Period | None = None,
 ) -> Posyandu:
+    """Insert or update by code. ``registered``: the month a new posyandu is registered in
+    (where its known history starts, if it has no earlier report); an existing posyandu keeps
+    the month it has."""
     if desa.level is not Level.DESA:
         raise ValueError("a posyandu belongs to a desa/kelurahan")
     if not valid_timezone(timezone):
         raise ValueError(f"unknown time zone {timezone!r}")
     await tx.execute(
-        "INSERT INTO posyandu (code, name, desa_id, area_path, timezone, schedule, active) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
-        "desa_id = excluded.desa_id, area_path = excluded.area_path, "
+        "INSERT INTO posyandu (code, name, desa_id, area_path, timezone, schedule, active, "
+        "registered) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+        "name = excluded.name, desa_id = excluded.desa_id, area_path = excluded.area_path, "
         "timezone = excluded.timezone, schedule = excluded.schedule, active = excluded.active",
-        (code, name, desa.id, desa.path, timezone, schedule.stored(), int(active)),
+        (
+            code,
+            name,
+            desa.id,
+            desa.path,
+            timezone,
+            schedule.stored(),
+            int(active),
+            None if registered is None else str(registered),
+        ),
     )
     found = await posyandu_by_code(tx, code)
     assert found is not None
     return found
+
+
+async def known_histories(
+    conn: Connection, posyandu_ids: Iterable[int]
+) -> dict[int, KnownHistory]:
+    """Where each posyandu's known history starts: its registration month and its first
+    report (domain.md, "History and new posyandu"). Every id maps to a value."""
+    ids = sorted(set(posyandu_ids))
+    out: dict[int, KnownHistory] = {i: KnownHistory() for i in ids}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            "SELECT p.id, p.registered, (SELECT min(r.period) FROM reports r "
+            f"WHERE r.posyandu_id = p.id) FROM posyandu p WHERE p.id IN ({marks})",
+            chunk,
+        )
+        for pid, registered, first in rows:
+            out[pid] = KnownHistory(_period(registered), _period(first))
+    return out
+
+
+def _period(text: str | None) -> Period | None:
+    return None if text is None else Period.parse(text)
 
 
 async def set_schedule(tx: Connection, posyandu_id: int, schedule: Schedule) -> None:

@@ -17,6 +17,10 @@ from scoring.fields import FIELDS, REPORT_FIELDS, Field, FieldRole
 
 __all__ = [
     "COLUMNS",
+    "FILE_COLUMNS",
+    "FORMULA_STARTS",
+    "NAME_SEPARATOR",
+    "NO_NAMES",
     "from_row",
     "history_triggers",
     "to_row",
@@ -24,6 +28,25 @@ __all__ = [
 
 #: The value columns, in registry order.
 COLUMNS: tuple[str, ...] = REPORT_FIELDS
+
+#: A report as one row of a file, the same both ways (``posyandu export`` writes it,
+#: ``posyandu import reports`` reads it): the posyandu, its name and desa, the month, the value
+#: columns, and the 12-month stratum (written by the export, ignored by the import).
+FILE_COLUMNS: tuple[str, ...] = (
+    "posyandu_code",
+    "posyandu_name",
+    "desa_code",
+    "period",
+    *COLUMNS,
+    "stratum",
+)
+#: How a file cell writes a list: the names joined by this ...
+NAME_SEPARATOR = "; "
+#: ... and an empty list (no programme); an empty cell means unknown.
+NO_NAMES = "none"
+#: What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): a text cell
+#: beginning with one is written after a single quote, and read back without it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _to_db(f: Field, value: Any) -> object:

@@ -23,6 +23,8 @@ __all__ = [
     "StoredReport",
     "any_report_under",
     "get_report",
+    "import_channel",
+    "import_source",
     "latest_report",
     "list_reports",
     "list_stored_reports",
@@ -55,6 +57,25 @@ _UPSERT = (
     + " OR ".join(f"{c} IS NOT excluded.{c}" for c in COLUMNS)
     + " RETURNING id, revision"
 )
+
+
+#: A month imported from a file is saved through this "channel", followed by the operator and
+#: the file's name (``import:budi:register-2025.csv``): its revision row records both.
+IMPORT_CHANNEL = "import"
+
+
+def import_channel(operator: str, file_name: str) -> str:
+    """The channel an import saves its months through, naming who imported which file."""
+    return f"{IMPORT_CHANNEL}:{operator.replace(':', '_')}:{file_name}"
+
+
+def import_source(channel: str) -> tuple[str, str] | None:
+    """(operator, file name) of a month saved by an import, else None."""
+    kind, _, rest = channel.partition(":")
+    if kind != IMPORT_CHANNEL or not rest:
+        return None
+    operator, _, file_name = rest.partition(":")
+    return operator, file_name
 
 
 @dataclass(frozen=True, slots=True)

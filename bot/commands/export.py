@@ -12,24 +12,19 @@ from typing import Any, TextIO
 
 from bot.commands._common import OK, UsageError, open_database, run_with_settings, tell
 from bot.settings import Settings
-from scoring import REPORT_FIELDS, InvalidReportError, MonthReport, Period, PeriodError
+from scoring import InvalidReportError, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
 from scoring.fields import LIST_FIELD
 from storage.areas import Area, area_by_code, areas_by_ids
 from storage.db import Connection
 from storage.posyandu import Posyandu, all_posyandu, posyandu_under
+from storage.report_columns import FILE_COLUMNS, FORMULA_STARTS, NAME_SEPARATOR, NO_NAMES
 from storage.reports import reports_for_posyandu_ids
 
-__all__ = ["COLUMNS", "register"]
+__all__ = ["COLUMNS", "FORMULA_STARTS", "NO_NAMES", "register"]
 
-COLUMNS: tuple[str, ...] = (
-    "posyandu_code",
-    "posyandu_name",
-    "desa_code",
-    "period",
-    *REPORT_FIELDS,
-    "stratum",
-)
+#: The file's columns, the same ones ``posyandu import reports`` reads.
+COLUMNS: tuple[str, ...] = FILE_COLUMNS
 _EARLIEST = Period(1900, 1)
 _LATEST = Period(9999, 12)
 _CHUNK = 500  # posyandu read at a time
@@ -101,11 +96,14 @@ def _rows(
                 continue
             start = report.period.shift(1 - window)
             inside = [m for m in months[: i + 1] if m.period >= start]
+            stratum: str | None = None
             try:
-                stratum: str | None = stratum_of(inside, report.period, scoring).stratum.value
+                # The plain 12-month stratum (months before the first count as not opened),
+                # as this column has always been: tools read it.
+                found = stratum_of(inside, report.period, scoring).stratum
+                stratum = found.value if found is not None else None
             except InvalidReportError as exc:
                 tell(f"posyandu {posyandu.code} {report.period}: no stratum: {exc}")
-                stratum = None
             yield {
                 "posyandu_code": posyandu.code,
                 "posyandu_name": posyandu.name,
@@ -115,11 +113,6 @@ def _rows(
                 "stratum": stratum,
             }
 
-
-#: How a CSV cell writes an empty list (no programme): empty means unknown.
-NO_NAMES = "none"
-#: What makes a spreadsheet read a cell as a formula (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +165,7 @@ def _cell(value: Any) -> tuple[str, bool]:
         return ("1" if value else "0"), False
     if isinstance(value, int):
         return str(value), False
-    text = ("; ".join(value) or NO_NAMES) if isinstance(value, list) else str(value)
+    text = (NAME_SEPARATOR.join(value) or NO_NAMES) if isinstance(value, list) else str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text, True
     return text, False

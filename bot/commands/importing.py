@@ -1,22 +1,39 @@
-"""``posyandu import areas|posyandu FILE.csv``: load the area tree and the posyandu list."""
+"""``posyandu import areas|posyandu|reports FILE.csv``: load the area tree, the posyandu list,
+and past months from the paper register."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.commands._common import BAD_INPUT, OK, UsageError, open_database, run_with_settings, tell
+from bot.commands._common import (
+    BAD_INPUT,
+    OK,
+    UsageError,
+    now,
+    open_database,
+    run_with_settings,
+    tell,
+)
 from bot.settings import Settings
+from scoring.fields import LIST_FIELD
+from storage.db import Connection
 from storage.imports import (
     AREA_COLUMNS,
     POSYANDU_COLUMNS,
+    CsvRow,
     ImportRejected,
+    ImportSummary,
     import_areas,
     import_posyandu,
     parse_csv,
 )
+from storage.report_columns import FILE_COLUMNS, NO_NAMES
+from storage.report_imports import REPORT_COLUMNS, import_reports
+from storage.reports import import_channel
 
 __all__ = ["register"]
 
@@ -44,11 +61,25 @@ _POSYANDU = (
 )
 
 
+_REPORTS = (
+    "Past months from the paper register, one row per posyandu and month, with the columns "
+    "posyandu export --format csv writes (" + ",".join(FILE_COLUMNS) + "), so an export "
+    "imports again unchanged. " + ", ".join(REPORT_COLUMNS[:2]) + " and every value column "
+    "are required; posyandu_name and stratum are not read; desa_code, when given, must be "
+    "the posyandu's desa. buka is 1 (opened) or 0 (closed, no values); a count is a whole "
+    f"number, empty when unknown; {LIST_FIELD} the names separated by ';' (BKB; TOGA), "
+    f"{NO_NAMES} for none, empty when unknown. Each row must keep the hard rules the chat "
+    "keeps (K, D <= S; N, BGM, 2T <= D ...) and a month that has begun. Each month is saved "
+    "as a revision authored by the import (the operator and the file's name); a month "
+    "already holding the same values is left as it is."
+)
+
+
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "import",
-        help="import areas or posyandu from a CSV file (all or nothing, by code)",
-        description="Import the area tree or the posyandu list from CSV. " + _COMMON,
+        help="import areas, posyandu or past reports from a CSV file (all or nothing)",
+        description="Import the area tree, the posyandu list or past months from CSV. " + _COMMON,
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     areas = kinds.add_parser(
@@ -65,6 +96,18 @@ def register(sub: Any) -> None:
     )
     posyandu.add_argument("file", metavar="FILE.csv", help="CSV file, or '-' for standard input")
     posyandu.set_defaults(handler=run, columns=POSYANDU_COLUMNS)
+    reports = kinds.add_parser(
+        "reports",
+        help="past months from the paper register (the columns of posyandu export)",
+        description=_REPORTS + " " + _COMMON.replace("by code", "by posyandu and month"),
+    )
+    reports.add_argument("file", metavar="FILE.csv", help="CSV file, or '-' for standard input")
+    reports.add_argument(
+        "--operator",
+        metavar="NAME",
+        help="who imports, recorded with every month saved (default: the login name)",
+    )
+    reports.set_defaults(handler=run, columns=REPORT_COLUMNS)
 
 
 def _read(name: str) -> str:
@@ -90,10 +133,7 @@ def run(args: argparse.Namespace) -> int:
             db = await open_database(settings)
             try:
                 async with db.transaction() as tx:
-                    if kind == "areas":
-                        summary = await import_areas(tx, rows)
-                    else:
-                        summary = await import_posyandu(tx, rows)
+                    summary = await _import(tx, kind, rows, args, label)
             finally:
                 await db.close()
         except ImportRejected as exc:
@@ -109,3 +149,22 @@ def run(args: argparse.Namespace) -> int:
         return OK
 
     return run_with_settings(work)
+
+
+async def _import(
+    tx: Connection, kind: str, rows: list[CsvRow], args: argparse.Namespace, label: str
+) -> ImportSummary:
+    if kind == "areas":
+        return await import_areas(tx, rows)
+    if kind == "posyandu":
+        return await import_posyandu(tx, rows, now())
+    channel = import_channel(args.operator or _login(), Path(label).name)
+    return await import_reports(tx, rows, now=now(), channel=channel)
+
+
+def _login() -> str:
+    """Who runs the command, as the system knows them."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

@@ -36,11 +36,11 @@ class Column:
 
 COLUMNS = (
     Column("no", 10, "R"),
-    Column("posyandu", 72, "L", sub=True),
+    Column("posyandu", 66, "L", sub=True),
     Column("reported", 16, "C"),
     Column("ds", 14, "R"),
     Column("nd", 14, "R"),
-    Column("stratum", 19, "C"),
+    Column("stratum", 25, "C"),
     Column("gap", 37, "L", sub=True),
 )
 WIDTH = sum(c.width for c in COLUMNS)
@@ -98,12 +98,15 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
     """Every row, never split across pages; the headings again on top of every page."""
     _header(pdf)
     name_width = COLUMNS[1].width - 2 * pdf.c_margin
+    stratum_width = next(c.width for c in COLUMNS if c.key == "stratum") - 2 * pdf.c_margin
     for i, r in enumerate(data.rows, start=1):
         pdf.set_font("DejaVu", "", SIZE)
         name = _wrap(pdf, r.posyandu, name_width)
         place = f"{r.code} · {r.desa}" if r.desa else r.code
         place = _fit(pdf, place, name_width)
-        height = (len(name) + 1) * LINE + 2 * PAD
+        # "Purnama sementara (4 bln)", "belum ada data": on as many lines as it takes.
+        stratum = _words_in_lines(pdf, r.stratum, stratum_width)
+        height = max(len(name) + 1, len(stratum)) * LINE + 2 * PAD
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
             _header(pdf)
@@ -131,6 +134,9 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
                 pdf.set_text_color(*COLOURS["ink"])
             elif col.key == "gap":
                 _gap(pdf, r, col)
+            elif col.key == "stratum":
+                for line in stratum:
+                    pdf.cell(col.width, LINE, line, align=col.align, new_x="LEFT", new_y="NEXT")
             elif col.key == "reported" and not r.reported:
                 pdf.set_font("DejaVu", "B", SIZE)
                 pdf.set_text_color(*COLOURS["off_track"])
@@ -173,6 +179,17 @@ def _header(pdf: ReportPDF) -> None:
             pdf.cell(col.width, LINE, say(f"pdf.area.col.{col.key}.sub"), align=col.align)
         x += col.width
     pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _words_in_lines(pdf: ReportPDF, text: str, width: float) -> list[str]:
+    """``text`` in lines of whole words, each at most ``width`` where a word allows."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and pdf.get_string_width(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _wrap(pdf: ReportPDF, text: str, width: float) -> list[str]:

@@ -41,7 +41,7 @@ class MonthlyReportData:
     groups: list[tuple[str, list[tuple[str, str]]]]
     skdn: dict[str, int | None]  # S, K, D, N
     ratios: list[RatioLine]
-    stratum: str  # "Purnama"
+    stratum: str  # "Purnama"; "" when too few months are known for one
     aktif: bool
     limiting: list[str]  # worded
     needs: list[str]  # worded
@@ -52,6 +52,8 @@ class MonthlyReportData:
     verification: str  # "R12-3"
     title: str = ""
     missing: list[str] = field(default_factory=list)
+    #: The months a provisional stratum rests on (None: the whole window is known).
+    months_known: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,11 +101,13 @@ def _ratios(pdf: ReportPDF, data: MonthlyReportData) -> None:
 
 def _strata(pdf: ReportPDF, data: MonthlyReportData) -> None:
     pdf.heading(say("pdf.monthly.strata"))
-    pdf.para(say("pdf.monthly.stratum_line", stratum=data.stratum.upper()), size=14, bold=True)
+    pdf.para(_stratum_line(data), size=14, bold=True)
     pdf.para(
         say("pdf.monthly.aktif", answer=say("pdf.yes") if data.aktif else say("pdf.no")), size=12
     )
-    if data.next_stratum is None:
+    if not data.stratum:
+        pass  # no stratum yet: nothing holds it, nothing is needed
+    elif data.next_stratum is None:
         pdf.para(say("pdf.monthly.top"))
     else:
         if data.limiting:
@@ -117,4 +119,16 @@ def _strata(pdf: ReportPDF, data: MonthlyReportData) -> None:
             pdf.para(f"  • {line}")
     if data.missing:
         pdf.para(say("pdf.monthly.missing", fields=", ".join(data.missing)), size=10)
-    pdf.para(say("pdf.monthly.projected", stratum=data.projected), size=11)
+    if data.projected:
+        pdf.para(say("pdf.monthly.projected", stratum=data.projected), size=11)
+    else:
+        pdf.para(say("pdf.monthly.projected_none"), size=11)
+
+
+def _stratum_line(data: MonthlyReportData) -> str:
+    """ "Strata: PURNAMA", "Strata sementara (4 bulan data): PURNAMA", or "Strata: belum
+    cukup data (2 bulan data)"."""
+    if data.months_known is None:
+        return say("pdf.monthly.stratum_line", stratum=data.stratum.upper())
+    key = "pdf.monthly.stratum_provisional" if data.stratum else "pdf.monthly.stratum_too_few"
+    return say(key, stratum=data.stratum.upper(), months=data.months_known)

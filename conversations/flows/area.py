@@ -4,6 +4,7 @@ are about a month (the current one by default); what each needs loaded is here t
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -20,7 +21,9 @@ from conversations.periods import format_period, parse_period
 from conversations.replies import Document, Reply, Text
 from conversations.reports import largest_gap
 from conversations.session import Session
+from conversations.strata_words import since_for, stratum_sentence
 from scoring import (
+    AreaRollup,
     InvalidReportError,
     MemberStatus,
     Period,
@@ -80,32 +83,59 @@ def period_refusal(key: str, command: str, args: Sequence[str], current: Period)
     return text(key, command=command, period=" ".join(args)[:20])
 
 
+def _started(member: AreaMember, period: Period) -> bool:
+    """Whether ``period`` is in the posyandu's known history (one registered or imported from
+    November owes no report for October)."""
+    since = since_for(member.posyandu)
+    return since is None or since <= period
+
+
+def _has_data(member: AreaMember) -> bool:
+    return member.posyandu.history.has_data or bool(member.posyandu.reports)
+
+
 def _members(ctx: Context, area: AreaData, period: Period) -> list[_Member]:
+    """The posyandu expected to report ``period``, each with its stratum over its known
+    history (None: no data at all, or a history that breaks a hard rule)."""
     out: list[_Member] = []
     for member in area.members:
-        months = [r.report for p, r in member.posyandu.reports.items() if p <= period]
-        try:
-            result: StrataResult | None = assess_stratum(months, period, ctx.scoring)
-        except InvalidReportError:
-            result = None
-        out.append(_Member(member, result, period in member.posyandu.reports))
+        if not _started(member, period):
+            continue
+        data = member.posyandu
+        months = [r.report for p, r in data.reports.items() if p <= period]
+        result: StrataResult | None = None
+        if _has_data(member):
+            with contextlib.suppress(InvalidReportError):
+                result = assess_stratum(months, period, ctx.scoring, since_for(data))
+        out.append(_Member(member, result, period in data.reports))
     return out
 
 
-def _counts_text(counts: dict[Stratum, int]) -> str:
-    return " · ".join(f"{s.label} {counts[s]}" for s in Stratum)
+def _counts_text(members: Sequence[_Member]) -> str:
+    """ "Pratama 1 · Madya 2 · Purnama 3 (1 di antaranya sementara) · Mandiri 0 · belum ada
+    data 1": posyandu without a stratum are counted apart, never as Pratama."""
+    roll = _rollup(members)
+    counts = " · ".join(f"{s.label} {roll.counts[s]}" for s in Stratum)
+    extra = []
+    if roll.provisional:
+        counts += f" ({say('area.count_provisional', count=roll.provisional)})"
+    if roll.too_few:
+        extra.append(say("area.count_too_few", count=roll.too_few))
+    if roll.no_data:
+        extra.append(say("area.count_no_data", count=roll.no_data))
+    return " · ".join((counts, *extra))
 
 
-def _rollup_of(members: Sequence[_Member]) -> tuple[dict[Stratum, int], int, int, int]:
-    result = rollup(
+def _rollup(members: Sequence[_Member]) -> AreaRollup:
+    return rollup(
         MemberStatus(
             m.strata.stratum if m.strata else None,
             bool(m.strata and m.strata.posyandu_aktif),
             m.reported,
+            provisional=bool(m.strata and m.strata.provisional),
         )
         for m in members
     )
-    return result.counts, result.expected, result.reported, result.aktif
 
 
 def paged(
@@ -196,16 +226,16 @@ def lagi(call: Call) -> StepResult:
 
 def _status(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
     members = _members(ctx, area, period)
-    counts, expected, reported, _aktif = _rollup_of(members)
+    roll = _rollup(members)
     head = [
         say(
             "area.status",
             period=format_period(period),
             area=area.name,
-            reported=reported,
-            expected=expected,
+            reported=roll.reported,
+            expected=roll.expected,
         ),
-        say("area.strata_line", counts=_counts_text(counts)),
+        say("area.strata_line", counts=_counts_text(members)),
     ]
     missing = [m.member.posyandu.info.name for m in members if not m.reported]
     if not missing:
@@ -218,7 +248,8 @@ def _status(ctx: Context, session: Session, area: AreaData, period: Period) -> S
 
 
 def _belum(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
-    members = [m for m in area.members if period not in m.posyandu.reports]
+    expected = [m for m in area.members if _started(m, period)]
+    members = [m for m in expected if period not in m.posyandu.reports]
     if not members:
         body = "\n".join((format_period(period), say("area.all_reported")))
         return done(session, Text(body))
@@ -226,7 +257,7 @@ def _belum(ctx: Context, session: Session, area: AreaData, period: Period) -> St
         "area.belum_title",
         period=format_period(period),
         count=len(members),
-        expected=len(area.members),
+        expected=len(expected),
     )
     items = []
     for i, m in enumerate(members, start=1):
@@ -239,17 +270,17 @@ def _belum(ctx: Context, session: Session, area: AreaData, period: Period) -> St
 
 
 def _strata(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
-    counts, expected, _reported, aktif = _rollup_of(_members(ctx, area, period))
-    share_pm = (counts[Stratum.PURNAMA] + counts[Stratum.MANDIRI]) / expected if expected else None
+    members = _members(ctx, area, period)
+    roll = _rollup(members)
     body = say(
         "area.strata",
         period=format_period(period),
         area=area.name,
-        expected=expected,
-        counts=_counts_text(counts),
-        share_pm=percent(share_pm),
-        aktif=aktif,
-        share_aktif=percent(aktif / expected if expected else None),
+        expected=roll.expected,
+        counts=_counts_text(members),
+        share_pm=percent(roll.share_purnama_mandiri),
+        aktif=roll.aktif,
+        share_aktif=percent(roll.share_aktif),
     )
     return done(session, Text(body))
 
@@ -319,6 +350,8 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
     recent = [p for p in data.reports if p <= current]
     if not recent:
         lines.append(say("area.posyandu_no_report"))
+        if not _has_data(member):
+            lines.append(say("area.posyandu_no_data"))
         return Text("\n".join(lines))
     latest = max(recent)
     stored = data.reports[latest]
@@ -333,12 +366,13 @@ def _detail(ctx: Context, member: AreaMember) -> Text:
         worst = largest_gap(ctx, report)
         if worst is not None:
             lines.append(gap_line(worst))
+    months = [r.report for r in data.reports.values()]
     try:
-        result = assess_stratum([r.report for r in data.reports.values()], current, ctx.scoring)
+        result = assess_stratum(months, current, ctx.scoring, since_for(data))
     except InvalidReportError:
         return Text("\n".join(lines))
     key = "saved.aktif" if result.posyandu_aktif else "saved.stratum"
-    lines.append(say(key, stratum=result.stratum.label))
+    lines.append(stratum_sentence(key, result))
     contacts = [_contact(ctx, c) for c in member.contacts[:2]]
     if contacts:
         lines.append(say("area.kader", contacts=", ".join(contacts)))

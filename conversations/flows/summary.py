@@ -11,6 +11,7 @@ from conversations.model import Context, PosyanduData
 from conversations.periods import format_period, format_period_short
 from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
+from conversations.strata_words import stratum_sentence
 from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
 from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, SUMMARY_LINES
 
@@ -51,12 +52,14 @@ def gap_line(gap: Gap) -> str:
 
 
 def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str) -> str | None:
+    """The stratum through ``report``'s month: over the whole window, provisional ("Strata
+    sementara (4 bulan data): Purnama"), or "belum cukup data" below 3 known months."""
     result = assessment(ctx, data, report)
     if result is None:
         return None
     if key == "saved.stratum" and result.posyandu_aktif:
         key = "saved.aktif"
-    return say(key, stratum=result.stratum.label)
+    return stratum_sentence(key, result.strata)
 
 
 def _value_lines(report: MonthReport) -> list[str]:

@@ -29,7 +29,7 @@ from conversations import (
     step,
 )
 from conversations.needs import Needs
-from scoring import MonthReport, Period
+from scoring import KnownHistory, MonthReport, Period
 from storage.people import Person, Role
 
 __all__ = ["JAKARTA", "World", "good_month"]
@@ -70,6 +70,8 @@ class World:
     sessions: dict[str, Session] = field(default_factory=dict)
     area: AreaData | None = None
     limits: Limits = field(default_factory=Limits)
+    #: What storage knows of where a posyandu's history starts (registration month).
+    histories: dict[int, KnownHistory] = field(default_factory=dict)
     next_person: int = 100
 
     @classmethod
@@ -101,10 +103,15 @@ class World:
         self.reports[pid][report.period] = SentReport(report, revision, by, sent_at, by_id)
         return revision
 
+    def _history(self, pid: int) -> KnownHistory:
+        known = self.histories.get(pid, KnownHistory())
+        first = min(self.reports[pid], default=None)
+        return KnownHistory(known.registered, first)
+
     def area_data(self) -> AreaData:
         members = tuple(
             AreaMember(
-                PosyanduData(info, dict(self.reports[pid])),
+                PosyanduData(info, dict(self.reports[pid]), self._history(pid)),
                 tuple(
                     Contact(p.name, f"+6281200{p.id:04d}")
                     for p in self.people.values()
@@ -137,7 +144,7 @@ class World:
         if needs.posyandu_since is not None and person and person.posyandu_id is not None:
             pid = person.posyandu_id
             reports = {p: r for p, r in self.reports[pid].items() if p >= needs.posyandu_since}
-            posyandu = PosyanduData(self.posyandu[pid], reports)
+            posyandu = PosyanduData(self.posyandu[pid], reports, self._history(pid))
         invitation = self.invitations.get(needs.invitation_code) if needs.invitation_code else None
         return Context(
             now=self.now,

@@ -351,9 +351,10 @@ async def _seed_big(database: Database) -> None:
                 for j in range(20)
             ],
         )
+        # Registered long before (their months without a report are closed, not unknown).
         await tx.executemany(
-            "INSERT INTO posyandu (id, code, name, desa_id, area_path, timezone, schedule) "
-            "VALUES (?, ?, ?, ?, ?, 'Asia/Jakarta', 'day:12')",
+            "INSERT INTO posyandu (id, code, name, desa_id, area_path, timezone, schedule, "
+            "registered) VALUES (?, ?, ?, ?, ?, 'Asia/Jakarta', 'day:12', '2024-01')",
             [
                 (i, f"P{i:04d}", big_name(i), 10 + i % 20, f"/1/2/3/{10 + i % 20}/")
                 for i in range(1, BIG + 1)

@@ -27,6 +27,7 @@ from scoring import (
     MonthReport,
     Period,
     ScoringSettings,
+    StrataResult,
     assess,
     assess_stratum,
     assessment_to_dict,
@@ -93,6 +94,17 @@ def window(seed: int) -> tuple[list[MonthReport], Period, ScoringSettings]:
     return months, through, settings
 
 
+def _added_for_history(value: Any, name: str) -> bool:
+    """The fields a known history added to a result (``months_known``, ``provisional``), left
+    out when no ``since`` was given (the whole window known), so that the digests pinned
+    before they existed still prove that nothing else changed."""
+    return (
+        isinstance(value, StrataResult)
+        and name in ("months_known", "provisional")
+        and not value.provisional
+    )
+
+
 def _plain(value: Any) -> Any:
     """Every stored value, floats at full precision (repr), in a JSON-able shape."""
     if isinstance(value, Enum):
@@ -102,7 +114,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return repr(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not _added_for_history(value, f.name)
+        }
     if isinstance(value, dict):
         return [[_plain(k), _plain(v)] for k, v in value.items()]
     if isinstance(value, list | tuple):

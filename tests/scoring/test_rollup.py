@@ -31,9 +31,9 @@ CASES = (
     Case("empty area", (), (0, 0, 0, 0), None, None, None),
     Case("one of each", tuple(map(member, Stratum)), (1, 1, 1, 1), 0.5, 0.0, 1.0),
     Case(
-        "no data counts as pratama",
+        "no data is counted apart, never as pratama",
         (member(None, reported=False), member(MADYA)),
-        (1, 1, 0, 0),
+        (0, 1, 0, 0),
         0.0,
         0.0,
         0.5,
@@ -85,7 +85,7 @@ def test_rollup(case: Case) -> None:
     expected = len(case.members)
     assert result.expected == expected
     assert result.counts == dict(zip(Stratum, case.counts, strict=True))
-    assert sum(result.counts.values()) == expected
+    assert sum(result.counts.values()) + result.no_data + result.too_few == expected
     assert result.reported == sum(m.reported for m in case.members)
     assert result.aktif == sum(m.posyandu_aktif for m in case.members)
     for stratum, count in zip(Stratum, case.counts, strict=True):
@@ -97,9 +97,25 @@ def test_rollup(case: Case) -> None:
 
 
 def test_shares_of_a_non_empty_area_add_up_to_one() -> None:
-    result = rollup([member(s) for s in (PRATAMA, PRATAMA, MADYA, MANDIRI, None)])
+    result = rollup([member(s) for s in (PRATAMA, PRATAMA, MADYA, MANDIRI)])
     assert sum(result.share(s) or 0.0 for s in Stratum) == pytest.approx(1.0)
-    assert result.share(PRATAMA) == pytest.approx(0.6)  # two pratama and one without data
+    assert result.share(PRATAMA) == pytest.approx(0.5)
+
+
+def test_posyandu_without_a_stratum_are_counted_apart() -> None:
+    """No data at all is "belum ada data", data over too few months "belum cukup data";
+    neither is Pratama. A provisional stratum counts in its stratum and is noted."""
+    result = rollup(
+        [
+            member(None),
+            MemberStatus(None, False, True, provisional=True),
+            MemberStatus(PURNAMA, False, True, provisional=True),
+            member(PRATAMA),
+        ]
+    )
+    assert (result.no_data, result.too_few, result.provisional) == (1, 1, 1)
+    assert result.counts == {PRATAMA: 1, MADYA: 0, PURNAMA: 1, MANDIRI: 0}
+    assert result.share(PRATAMA) == pytest.approx(0.25)
 
 
 def _approx(value: float | None) -> object:

@@ -15,7 +15,7 @@ import pytest
 from scoring import COUNT_FIELDS, MonthReport, Period
 from storage import Database, DatabaseError, SchemaTooNewError
 from storage.db import migrate, probe_version
-from storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from storage.migrations import MIGRATIONS, RESERVED, SCHEMA_VERSION
 from storage.reports import get_report, revisions, save_report
 
 #: (period, revisions: each the values of that revision). Revision 1 is the insert.
@@ -241,8 +241,30 @@ def test_old_history_rows_are_what_the_triggers_write(tmp_path: Path) -> None:
 
 
 def test_migrations_are_numbered_and_non_empty() -> None:
+    """Every migration does something, but one whose number is kept for another change."""
     assert SCHEMA_VERSION == len(MIGRATIONS) >= 3
-    assert all(statements for statements in MIGRATIONS)
+    assert all(statements for n, statements in enumerate(MIGRATIONS, 1) if n not in RESERVED)
+    assert all(not MIGRATIONS[n - 1] for n in RESERVED)
+
+
+async def test_registration_month_is_filled_from_what_the_database_shows(tmp_path: Path) -> None:
+    """Migration 5: an existing posyandu is registered in the earliest month it was seen in
+    use (a report, an invitation, a kader joining); one never seen, NULL (not known)."""
+    old = tmp_path / "v3.db"
+    build(old, 3)
+    conn = sqlite3.connect(old)
+    conn.execute(
+        "INSERT INTO posyandu (id, code, name, desa_id, area_path, timezone, schedule) "
+        "VALUES (2, 'P2', 'Melati', 4, '/1/2/3/4/', 'Asia/Jakarta', 'tanggal 12')"
+    )
+    conn.commit()
+    conn.close()
+    await (await Database.open(old)).close()
+    conn = sqlite3.connect(old)
+    rows = list(conn.execute("SELECT code, registered FROM posyandu ORDER BY id"))
+    conn.close()
+    # P1: reports from 2026-09, its kader joined in 2026-01.
+    assert rows == [("P1", "2026-01"), ("P2", None)]
 
 
 @pytest.mark.parametrize("wal", [False, True])
