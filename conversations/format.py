@@ -3,11 +3,11 @@ Pure."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
 from scoring import Problem
+from scoring.figures import percent_apart
 
 __all__ = [
     "area_title",
@@ -33,16 +33,13 @@ def percent(value: float | None) -> str:
 
 
 def percent_of_target(value: float | None, target: float | None) -> str:
-    """Like :func:`percent`, but a value below its target never reads as reaching it: when
-    rounding would show 80% for 79.5% against a target of 80%, it shows "79,5%" (rounded
-    down to one decimal, Indonesian decimal comma)."""
+    """Like :func:`percent`, but a value below its target never reads as reaching it: 79.5%
+    against a target of 80% shows "79,5%" (Indonesian decimal comma), with the digits of the
+    one formatter the PDFs and ``posyandu score`` use (scoring.figures)."""
     if value is None or target is None or value >= target:
         return percent(value)
-    shown = percent(value)
-    if shown != percent(target):
-        return shown
-    tenths = math.floor(value * 1000 + 1e-9) / 10
-    return f"{tenths:.1f}".replace(".", ",") + "%"
+    shown, _target = percent_apart(value, target)
+    return shown.text(",", ".") + "%"
 
 
 def count(value: int | None) -> str:

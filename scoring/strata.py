@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from scoring.figures import apart
 from scoring.model import MonthReport, Period, Stratum
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
@@ -114,9 +115,8 @@ class Need:
             )
         if self.indicator is IndicatorId.PROGRAM_TAMBAHAN:
             return "run at least one extra programme (BKB, PAUD, TOGA, ...)"
-        return (
-            f"{name} {_fmt(self.indicator, self.actual)} -> {_fmt(self.indicator, self.required)}"
-        )
+        actual = _fmt(self.indicator, self.actual, against=self.required)
+        return f"{name} {actual} -> {_fmt(self.indicator, self.required)}"
 
 
 _ENGLISH_NAMES: dict[IndicatorId, str] = {
@@ -131,12 +131,17 @@ _ENGLISH_NAMES: dict[IndicatorId, str] = {
 }
 
 
-def _fmt(indicator: IndicatorId, value: float | int | bool) -> str:
-    if indicator is IndicatorId.RERATA_KADER:
-        return f"{float(value):.1f}"
+def _fmt(
+    indicator: IndicatorId, value: float | int | bool, against: float | int | bool | None = None
+) -> str:
+    """English digits (scoring.figures, the PDF's formatter): a value written next to its
+    requirement ``against`` is never rounded up to it ("49.6% -> 50%")."""
     if isinstance(value, bool) or indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
         return str(value)
-    return f"{float(value) * 100:.0f}%"
+    refs = () if against is None else (float(against),)
+    if indicator is IndicatorId.RERATA_KADER:
+        return apart(float(value), refs, 1).text()
+    return apart(float(value) * 100, (*(r * 100 for r in refs), 0.0, 100.0)).text() + "%"
 
 
 @dataclass(frozen=True, slots=True)

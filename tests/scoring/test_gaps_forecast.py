@@ -157,9 +157,7 @@ def test_share_forecasts_stay_within_bounds(
 def test_noisy_ds_trend_no_longer_forecasts_141_percent() -> None:
     ds = [0.40, 0.70, 0.50, 0.76, 0.76, 0.92]
     assert linear_trend(ds, 12) == pytest.approx(1.4116, abs=1e-4)  # what was published
-    months = [
-        good_month(Period(2026, i), s=50, d=round(v * 50), n=20) for i, v in enumerate(ds, 1)
-    ]
+    months = [good_month(Period(2026, i), s=50, d=round(v * 50), n=20) for i, v in enumerate(ds, 1)]
     a = assess(months)
     assert a.year_end.d_s.linear == 1.0
     assert a.year_end.d_s.geometric == 1.0
