@@ -115,8 +115,17 @@ class Need:
             )
         if self.indicator is IndicatorId.PROGRAM_TAMBAHAN:
             return "run at least one extra programme (BKB, PAUD, TOGA, ...)"
-        actual = _fmt(self.indicator, self.actual, against=self.required)
-        return f"{name} {actual} -> {_fmt(self.indicator, self.required)}"
+        return f"{name} {_apart(self.indicator, self.actual, self.required)}"
+
+
+def _apart(indicator: IndicatorId, actual: float | int, required: float | int | bool) -> str:
+    """ "49.6% -> 50%": the actual with the digits of scoring.figures (the PDF's formatter),
+    never rounded up to its requirement (nor to 0% or 100%)."""
+    if indicator is IndicatorId.RERATA_KADER:
+        shown = apart(float(actual), (float(required),), 1).text()
+        return f"{shown} -> {_fmt(indicator, required)}"
+    shown = apart(float(actual) * 100, (float(required) * 100, 0.0, 100.0)).text()
+    return f"{shown}% -> {_fmt(indicator, required)}"
 
 
 _ENGLISH_NAMES: dict[IndicatorId, str] = {
@@ -131,17 +140,12 @@ _ENGLISH_NAMES: dict[IndicatorId, str] = {
 }
 
 
-def _fmt(
-    indicator: IndicatorId, value: float | int | bool, against: float | int | bool | None = None
-) -> str:
-    """English digits (scoring.figures, the PDF's formatter): a value written next to its
-    requirement ``against`` is never rounded up to it ("49.6% -> 50%")."""
+def _fmt(indicator: IndicatorId, value: float | int | bool) -> str:
+    if indicator is IndicatorId.RERATA_KADER:
+        return f"{float(value):.1f}"
     if isinstance(value, bool) or indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
         return str(value)
-    refs = () if against is None else (float(against),)
-    if indicator is IndicatorId.RERATA_KADER:
-        return apart(float(value), refs, 1).text()
-    return apart(float(value) * 100, (*(r * 100 for r in refs), 0.0, 100.0)).text() + "%"
+    return f"{float(value) * 100:.0f}%"
 
 
 @dataclass(frozen=True, slots=True)
