@@ -337,7 +337,7 @@ def _area_data(
     roll = rollup(statuses)
     local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz)
     return AreaSummaryData(
-        area=area_title(area.level, area.name),
+        area=area_title(area.level, area.name, area.kind),
         parents=", ".join(a.name for a in reversed(above)),
         period_label=format_period(period),
         expected=roll.expected,

@@ -590,7 +590,7 @@ MESSAGES: dict[str, str] = {
     "pdf.need.percent": "{name}: {actual} → {required}",
     "pdf.legend.ds": "D/S (partisipasi)",
     "pdf.legend.nd": "N/D (berat badan naik)",
-    "pdf.area.title": "Ringkasan Posyandu {area}",
+    "pdf.area.title": "Ringkasan {area}",
     "pdf.area.period": "Bulan: {period}",
     "pdf.area.completeness": "Sudah lapor: {reported} dari {expected} posyandu ({share})",
     "pdf.area.strata": "Jumlah posyandu per strata (12 bulan terakhir)",
@@ -649,6 +649,16 @@ MESSAGES: dict[str, str] = {
     "date.month.10": "Oktober",
     "date.month.11": "November",
     "date.month.12": "Desember",
+    # --- honest numbers and area summary ----------------------------------------------------
+    # What an area is called (conversations/format.py area_title; the kinds of the lexicon's
+    # AREA_LEVEL_WORDS): "Kota Batam", "Kelurahan Tiban Baru".
+    "area.named": "{kind} {name}",
+    "area.kind.provinsi": "Provinsi",
+    "area.kind.kabupaten": "Kabupaten",
+    "area.kind.kota": "Kota",
+    "area.kind.kecamatan": "Kecamatan",
+    "area.kind.desa": "Desa",
+    "area.kind.kelurahan": "Kelurahan",
 }
 
 
