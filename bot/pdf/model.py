@@ -52,6 +52,9 @@ class MonthlyReportData:
     verification: str  # "R12-3"
     title: str = ""
     missing: list[str] = field(default_factory=list)
+    #: The puskesmas the posyandu reports to, as its area ("Kecamatan Batu Aji": about one
+    #: puskesmas per kecamatan); empty when not known.
+    puskesmas: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,8 @@ class AreaRow:
     stratum: str
     #: The month's largest gap ("D/S", actual, target, category); None when none is behind.
     gap: RatioLine | None
+    #: Reported, and the posyandu did not open (TIDAK BUKA): no D/S or N/D to show.
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +89,13 @@ class AreaSummaryData:
     #: percents would make it look like its target.
     ds_target: float
     nd_target: float
+    #: The area's totals of the month: "S 402 · K 380 · ..." (worded), the area's K/S, D/S,
+    #: D/K and N/D with their gap categories, and the reports that opened or did not.
+    totals: str = ""
+    ratios: list[RatioLine] = field(default_factory=list)
+    opened: int = 0
+    closed: int = 0
+    #: Reports of the month served by home visits (domain.md's optional field of how the
+    #: month was served): None until that field is recorded (then counted in
+    #: bot/documents.py ``_home_visits`` and shown beside the openings).
+    home_visits: int | None = None
