@@ -329,7 +329,7 @@ class Dispatcher:
             async with self.db.read() as conn:
                 if kind == "area_summary":
                     area = await area_of(conn, params)
-                    return area_title(area.level, area.name) if area else None
+                    return area_title(area.level, area.name, area.kind) if area else None
                 if kind == "monthly_report":
                     posyandu = await posyandu_of(conn, params)
                     return say("template.posyandu", posyandu=posyandu.name) if posyandu else None

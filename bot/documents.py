@@ -25,8 +25,8 @@ from bot.pdf import (
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
-from conversations.format import area_title, field_label, short_date
-from conversations.periods import format_period
+from conversations.format import area_title, field_label, place_name, short_date
+from conversations.periods import format_period, format_period_short
 from conversations.strata_words import stratum_cell
 from scoring import (
     AreaRollup,
@@ -45,7 +45,9 @@ from scoring import (
     month_ratios,
     rollup,
 )
+from scoring.carry import Carried, carried_rare_values
 from scoring.fields import LIST_FIELD, TABLE_GROUPS
+from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
 from storage.people import person_by_id
@@ -180,14 +182,21 @@ def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
     return points
 
 
-def _groups(m: MonthReport) -> list[tuple[str, list[tuple[str, str]]]]:
+def _groups(m: MonthReport, carried: Carried | None) -> list[tuple[str, list[tuple[str, str]]]]:
     return [
-        (
-            say(f"pdf.group.{group}"),
-            [(say(f"pdf.value.{field}"), _field_value(m, field)) for field in fields],
-        )
+        (say(f"pdf.group.{group}"), [_field_row(m, field, carried) for field in fields])
         for group, fields in TABLE_GROUPS  # each field's label is ``pdf.value.<field>``
     ]
+
+
+def _field_row(m: MonthReport, field: str, carried: Carried | None) -> tuple[str, str]:
+    """A field's label and value; a rarely asked one the month did not ask shows the latest
+    known value, its label saying the month it is from ("KK (data Okt 2026)")."""
+    label = say(f"pdf.value.{field}")
+    if carried is not None and field in carried.values:
+        month = format_period_short(carried.period)
+        return say("pdf.value.carried", label=label, month=month), value(carried.values[field])
+    return label, _field_value(m, field)
 
 
 def _field_value(m: MonthReport, field: str) -> str:
@@ -244,16 +253,17 @@ async def _monthly(
     data = MonthlyReportData(
         posyandu=posyandu.name,
         posyandu_code=posyandu.code,
-        desa=desa.name if desa else "",
+        desa=place_name(desa.name, desa.kind) if desa else "",
         kecamatan=by_level[Level.KECAMATAN].name if Level.KECAMATAN in by_level else "",
-        kabupaten=by_level[Level.KABUPATEN].name if Level.KABUPATEN in by_level else "",
+        kabupaten=_title(by_level.get(Level.KABUPATEN)),
+        puskesmas=_title(by_level.get(Level.KECAMATAN)),
         period_label=format_period(period),
         hari_buka=short_date(hari_buka(posyandu, period, moves)),
         reported_by=who.name if who else say("pdf.no_value"),
         reported_at=f"{local_sent:%d-%m-%Y %H.%M} {local_sent.tzname() or ''}".strip(),
         channel=channel_words(stored.channel),
         buka=m.buka,
-        groups=_groups(m),
+        groups=_groups(m, carried_rare_values(m, window)),
         skdn={"S": m.s, "K": m.k, "D": m.d, "N": m.n},
         ratios=_ratio_lines(a, m, period, scoring),
         stratum=s.stratum.label if s.stratum is not None else "",
@@ -269,6 +279,10 @@ async def _monthly(
         missing=sorted({field_label(f) for fs in s.missing.values() for f in fs}),
     )
     return data, _slug(posyandu.code)
+
+
+def _title(area: Area | None) -> str:
+    return area_title(area.level, area.name, area.kind) if area is not None else ""
 
 
 async def _area(
@@ -292,15 +306,14 @@ async def _area(
         )
         if not any(stored.values()):
             raise DocumentNotFound(
-                f"area {area.code} has no reports in the {scoring.window_months} months "
-                f"to {period}"
+                f"area {area.code} has no reports in the {scoring.window_months} months to {period}"
             )
         desas = {a.id: a.name for a in await areas_under(conn, area, Level.DESA)}
         if area.level is Level.DESA:
             desas[area.id] = area.name
         above = await ancestors(conn, area)
         zone = await area_timezone(conn, area)  # the zone most of its posyandu use
-    # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
+        # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
         known = await known_histories(conn, [p.id for p in members])
     # A posyandu registered or imported from a later month owes nothing for this one.
     members = [p for p in members if known[p.id].started_by(period)]
@@ -324,8 +337,11 @@ def _area_data(
 ) -> AreaSummaryData:
     statuses: list[MemberStatus] = []
     rows: list[tuple[tuple[int, int, float, str, str], AreaRow]] = []
+    this_month: list[MonthReport] = []
     for p in members:
         history = known.get(p.id, KnownHistory())
+        own = next((r.report for r in stored.get(p.id, []) if r.report.period == period), None)
+        this_month += [own] if own is not None else []
         status, key, row = _area_row(p, stored.get(p.id, []), desas, period, scoring, history)
         statuses.append(status)
         rows.append((key, row))
@@ -335,7 +351,7 @@ def _area_data(
     roll = rollup(statuses)
     local = now.astimezone(ZoneInfo(zone) if zone else members[0].tz if members else UTC)
     return AreaSummaryData(
-        area=area_title(area.level, area.name),
+        area=area_title(area.level, area.name, area.kind),
         parents=", ".join(a.name for a in reversed(above)),
         period_label=format_period(period),
         expected=roll.expected,
@@ -348,6 +364,7 @@ def _area_data(
         verification=f"A{area.id}-{period}-{roll.reported}-{_fingerprint(stored)}",
         ds_target=scoring.targets.d_s,
         nd_target=scoring.targets.n_d,
+        **_totals(this_month, scoring),
     )
 
 
@@ -365,7 +382,8 @@ def _area_row(
     a = assess(months, period, scoring, known.since)
     has_data = known.has_data or bool(months)
     stratum = a.stratum if has_data else None
-    reported = any(m.period == period for m in months)
+    own = next((m for m in months if m.period == period), None)
+    reported = own is not None
     provisional = has_data and a.provisional
     status = MemberStatus(stratum, a.posyandu_aktif and has_data, reported, provisional)
     this = next((month_ratios(m) for m in months if m.period == period), None)
@@ -383,6 +401,7 @@ def _area_row(
         else RatioLine(
             ratio_words(gap.indicator).split()[0], gap.actual, gap.target, _category(gap)
         ),
+        closed=own is not None and not own.buka,
     )
     d_s = this.d_s if this and this.d_s is not None else -1.0
     rank = stratum.rank if stratum is not None else -1
@@ -401,6 +420,26 @@ def _counts(roll: AreaRollup) -> dict[str, int]:
 
 def _label(stratum: Stratum | None) -> str:
     return stratum.label if stratum is not None else ""
+
+
+def _totals(month: list[MonthReport], scoring: ScoringSettings) -> dict[str, Any]:
+    """The area summary's totals part (AreaSummaryData's ``totals`` to ``home_visits``)."""
+    t = area_totals(month, scoring)
+    return {
+        "totals": say("pdf.area.totals.counts", **{f: value(v) for f, v in t.counts.items()}),
+        "ratios": [
+            RatioLine(ratio_words(g.indicator), g.actual, g.target, _category(g)) for g in t.gaps
+        ],
+        "opened": t.opened,
+        "closed": t.closed,
+        "home_visits": _home_visits(month),
+    }
+
+
+def _home_visits(month: list[MonthReport]) -> int | None:
+    """The reports served by home visits: None until the optional field of how a month was
+    served (domain.md) is recorded; then the count of its home-visit value."""
+    return None
 
 
 def _fingerprint(stored: Mapping[int, list[StoredReport]]) -> str:

@@ -401,7 +401,7 @@ def env_file_problems(path: Path) -> list[str]:
 
 
 def _setting_named(line: str) -> str:
-    """": setting NAME" for a line that starts ``NAME=``; never any of its value (a secret)."""
+    """ ": setting NAME" for a line that starts ``NAME=``; never any of its value (a secret)."""
     name = line.split("=", 1)[0].strip().removeprefix("export ").strip()
     return f": setting {name}" if "=" in line and name.isidentifier() else ""
 

@@ -532,7 +532,7 @@ MESSAGES: dict[str, str] = {
     "pdf.file.monthly_report": "laporan-{name}-{period}.pdf",
     "pdf.file.area_summary": "rekap-{name}-{period}.pdf",
     "pdf.monthly.title": "Laporan Bulanan Posyandu {name}",
-    "pdf.monthly.place": "Desa {desa} · Kec. {kecamatan} · {kabupaten}",
+    "pdf.monthly.place": "{desa} · Kec. {kecamatan} · {kabupaten}",
     "pdf.monthly.period": "Bulan: {period}   ·   Hari buka: {hari_buka}",
     "pdf.monthly.reported": "Dilaporkan oleh {who}, {when} (lewat {channel})",
     "pdf.monthly.closed": "Posyandu tidak buka bulan ini.",
@@ -600,7 +600,7 @@ MESSAGES: dict[str, str] = {
     "pdf.need.percent": "{name}: {actual} → {required}",
     "pdf.legend.ds": "D/S (partisipasi)",
     "pdf.legend.nd": "N/D (berat badan naik)",
-    "pdf.area.title": "Ringkasan Posyandu {area}",
+    "pdf.area.title": "Ringkasan {area}",
     "pdf.area.period": "Bulan: {period}",
     "pdf.area.completeness": "Sudah lapor: {reported} dari {expected} posyandu ({share})",
     "pdf.area.strata": "Jumlah posyandu per strata (12 bulan terakhir)",
@@ -682,6 +682,34 @@ MESSAGES: dict[str, str] = {
     "pdf.monthly.stratum_too_few": "Strata: belum cukup data ({months} bulan data)",
     "pdf.monthly.projected_none": "Perkiraan strata akhir tahun: belum cukup data",
     "pdf.channel.import": "impor {file} oleh {operator}",
+    # --- honest numbers and area summary ----------------------------------------------------
+    # What an area is called (conversations/format.py area_title; the kinds of the lexicon's
+    # AREA_LEVEL_WORDS): "Kota Batam", "Kelurahan Tiban Baru".
+    "area.named": "{kind} {name}",
+    "area.kind.provinsi": "Provinsi",
+    "area.kind.kabupaten": "Kabupaten",
+    "area.kind.kota": "Kota",
+    "area.kind.kecamatan": "Kecamatan",
+    "area.kind.desa": "Desa",
+    "area.kind.kelurahan": "Kelurahan",
+    # The area summary's totals (bot/pdf/area.py; scoring/totals.py).
+    "pdf.area.totals": "Jumlah wilayah bulan ini (posyandu yang buka)",
+    "pdf.area.totals.counts": "S {s} · K {k} · D {d} · N {n} · BGM {bgm} · 2T {t2}",
+    "pdf.area.openings": "Buka: {opened} posyandu · TIDAK BUKA: {closed} posyandu",
+    "pdf.area.openings.home_visits": (
+        "Buka: {opened} posyandu (kunjungan rumah: {home_visits}) · TIDAK BUKA: {closed} posyandu"
+    ),
+    "pdf.area.closed": "TIDAK BUKA",
+    # The monthly report (bot/pdf/monthly.py): KK and dana sehat carried from the month they
+    # were last asked (scoring/carry.py), the puskesmas, and a place to sign for the paper file.
+    "pdf.value.carried": "{label} (data {month})",
+    "pdf.monthly.puskesmas": "Wilayah kerja puskesmas: {puskesmas}",
+    "pdf.monthly.notes": "Catatan dan tindak lanjut",
+    "pdf.monthly.sign": "Tanda tangan",
+    "pdf.monthly.sign.kader": "Kader pelapor",
+    "pdf.monthly.sign.bidan": "Bidan desa / petugas puskesmas",
+    "pdf.monthly.sign.name": "({name})",
+    "pdf.monthly.sign.blank": "(nama jelas)",
 }
 
 

@@ -3,12 +3,13 @@ Pure."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
 from scoring import Problem
 from scoring.fields import QUESTION_FIELDS
+from scoring.figures import percent_apart
+from scoring.lexicon import AREA_LEVEL_WORDS
 
 __all__ = [
     "area_title",
@@ -35,16 +36,13 @@ def percent(value: float | None) -> str:
 
 
 def percent_of_target(value: float | None, target: float | None) -> str:
-    """Like :func:`percent`, but a value below its target never reads as reaching it: when
-    rounding would show 80% for 79.5% against a target of 80%, it shows "79,5%" (rounded
-    down to one decimal, Indonesian decimal comma)."""
+    """Like :func:`percent`, but a value below its target never reads as reaching it: 79.5%
+    against a target of 80% shows "79,5%" (Indonesian decimal comma), with the digits of the
+    one formatter the PDFs and ``posyandu score`` use (scoring.figures)."""
     if value is None or target is None or value >= target:
         return percent(value)
-    shown = percent(value)
-    if shown != percent(target):
-        return shown
-    tenths = math.floor(value * 1000 + 1e-9) / 10
-    return f"{tenths:.1f}".replace(".", ",") + "%"
+    shown, _target = percent_apart(value, target)
+    return shown.text(",", ".") + "%"
 
 
 def count(value: int | None) -> str:
@@ -119,11 +117,35 @@ def problem_text(problem: Problem) -> str:
     return text[:1].upper() + text[1:]
 
 
-def area_title(level: str, name: str) -> str:
-    """An area as people name it: its level and its name ("Kecamatan Batu Aji")."""
-    return say(f"area.title.{level}", name=name)
+def _kinds(level: str) -> tuple[str, ...]:
+    """What an area of ``level`` may be called ("kabupaten", "kota"), from the lexicon."""
+    return tuple(w for w, lv in AREA_LEVEL_WORDS.items() if lv == level and "/" not in w)
 
 
-def place_name(desa: str) -> str:
-    """Where a posyandu is, for people ("Desa Sukamaju")."""
-    return say("place.desa", name=desa)
+def _named(name: str, kinds: tuple[str, ...]) -> bool:
+    """Whether ``name`` already says what the area is ("Kota Batam")."""
+    folded = name.casefold()
+    return any(folded.startswith(say(f"area.kind.{k}").casefold() + " ") for k in kinds)
+
+
+def area_title(level: str, name: str, kind: str | None = None) -> str:
+    """An area as people name it: what it is and its name ("Kecamatan Batu Aji", "Kota
+    Batam", "Kelurahan Sungai Harapan"); a name that already says it is not repeated ("Kota
+    Batam" stays "Kota Batam"). ``kind`` None where a level has two (kabupaten or kota, desa
+    or kelurahan) and the import did not say which: "Desa/Kelurahan Sukamaju"."""
+    kinds = _kinds(level)
+    if _named(name, kinds):
+        return name
+    if kind is None and len(kinds) == 1:
+        kind = kinds[0]
+    if kind is None:
+        return say(f"area.title.{level}", name=name)
+    return say("area.named", kind=say(f"area.kind.{kind}"), name=name)
+
+
+def place_name(desa: str, kind: str | None = None) -> str:
+    """Where a posyandu is, for people ("Desa Sukamaju", "Kelurahan Tiban Baru"); a desa
+    whose kind is not known is called desa."""
+    if kind is None:
+        return desa if _named(desa, _kinds("desa")) else say("place.desa", name=desa)
+    return area_title("desa", desa, kind)

@@ -155,12 +155,12 @@ class Loader:
         if needs.area_reports is not None:
             reported = await reports_db.any_report_under(conn, area, *needs.area_reports)
             return AreaData(
-                id=area.id, name=area_title(area.level, area.name), has_reports=reported
+                id=area.id, name=area_title(area.level, area.name, area.kind), has_reports=reported
             )
         members, reported = await self._members(conn, area, needs, current)
         return AreaData(
             id=area.id,
-            name=area_title(area.level, area.name),
+            name=area_title(area.level, area.name, area.kind),
             members=members,
             has_reports=reported,
         )
@@ -189,7 +189,7 @@ class Loader:
                         id=p.id,
                         code=p.code,
                         name=p.name,
-                        place=place_name(places[p.desa_id]) if p.desa_id in places else "",
+                        place=place_name(*places[p.desa_id]) if p.desa_id in places else "",
                         schedule=p.schedule if needs.schedules else None,
                         moves=moves.get(p.id, {}),
                     ),
@@ -233,7 +233,7 @@ class Loader:
             place = f"Posyandu {p.name}" if p else ""
         elif found.area_id is not None:
             a = await areas_db.area_by_id(conn, found.area_id)
-            place = area_title(a.level, a.name) if a else ""
+            place = area_title(a.level, a.name, a.kind) if a else ""
         return InvitationInfo(
             code=found.code,
             role=found.role,
@@ -261,7 +261,9 @@ class Loader:
             if found is not None and found.area_id is not None
             else None
         )
-        return GroupMember(found, area_title(area.level, area.name) if area is not None else "")
+        return GroupMember(
+            found, area_title(area.level, area.name, area.kind) if area is not None else ""
+        )
 
 
 async def _info(conn: Connection, p: posyandu_db.Posyandu, current: Period) -> PosyanduInfo:
@@ -273,7 +275,7 @@ async def _info(conn: Connection, p: posyandu_db.Posyandu, current: Period) -> P
         id=p.id,
         code=p.code,
         name=p.name,
-        place=place_name(desa.name) if desa else "",
+        place=place_name(desa.name, desa.kind) if desa else "",
         hari_buka=tuple(posyandu_db.hari_buka(p, period, moves) for period in periods),
         schedule=p.schedule,
         moves={period: day for (_pid, period), day in moves.items()},
@@ -290,11 +292,12 @@ async def _moves_by_posyandu(
     return moves
 
 
-async def _desa_names(conn: Connection, area: areas_db.Area) -> dict[int, str]:
-    """The names of the desa under ``area`` (itself included, when it is one)."""
-    names = {a.id: a.name for a in await areas_db.areas_under(conn, area, areas_db.Level.DESA)}
+async def _desa_names(conn: Connection, area: areas_db.Area) -> dict[int, tuple[str, str | None]]:
+    """The names and kinds of the desa under ``area`` (itself included, when it is one)."""
+    under = await areas_db.areas_under(conn, area, areas_db.Level.DESA)
+    names = {a.id: (a.name, a.kind) for a in under}
     if area.level is areas_db.Level.DESA:
-        names[area.id] = area.name
+        names[area.id] = (area.name, area.kind)
     return names
 
 

@@ -5,7 +5,7 @@ No I/O, no asyncio, no clock; imports nothing of ours outside this package.
 
 from scoring.assess import Assessment, InvalidReportError, YearEnd, assess, assess_stratum
 from scoring.document import DocumentError, assessment_to_dict, parse_document, score
-from scoring.forecast import Forecast, forecast
+from scoring.forecast import Forecast, forecast, forecast_openings, forecast_share
 from scoring.gaps import (
     GAP_RATIOS,
     Band,
@@ -88,6 +88,8 @@ __all__ = [
     "check_report",
     "check_value",
     "forecast",
+    "forecast_openings",
+    "forecast_share",
     "gap",
     "hard_problems",
     "month_ratios",

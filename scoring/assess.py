@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
-from scoring.forecast import Forecast, forecast, ratio_estimate
+from scoring.forecast import Forecast, forecast_openings, forecast_share, ratio_estimate
 from scoring.gaps import GAP_RATIOS, Gap, adequacy_of_effort, adequacy_of_performance, gap, tki
 from scoring.history import months_known
 from scoring.model import MonthReport, Period, Stratum
@@ -53,13 +53,13 @@ class YearEnd:
 
     @property
     def openings(self) -> Forecast:
-        """Forecasts of openings (``ratio``: the year's total)."""
-        return forecast(self.openings_series)
+        """Forecast of the year's openings: the ratio estimate only (``ratio``)."""
+        return forecast_openings(self.openings_so_far, self.elapsed_months)
 
     @property
     def d_s(self) -> Forecast:
-        """Forecasts of monthly D/S in December."""
-        return forecast(self.d_s_series)
+        """Forecasts of monthly D/S in December, within 0-100%."""
+        return forecast_share(self.d_s_series)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +165,7 @@ def assess_stratum(
     where the posyandu's known history starts (None: the whole window is known)."""
     window = _in_window(_check(months), _index(through), settings.window_months)
     opened = [m for m in window if m.buka]
-    return classify(
-        indicator_values(opened), through, settings, _known(since, through, settings)
-    )
+    return classify(indicator_values(opened), through, settings, _known(since, through, settings))
 
 
 #: The numerator and denominator fields of the gap ratios, in GAP_RATIOS order.

@@ -111,8 +111,6 @@ def _parse_programme(value: object, where: str, problems: list[str]) -> tuple[st
     return None
 
 
-
-
 def _parse_settings(raw: object, base: ScoringSettings, problems: list[str]) -> ScoringSettings:
     """``base`` with the document's target overrides, if any."""
     if raw is None:

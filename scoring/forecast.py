@@ -1,11 +1,24 @@
-"""Year-end forecasts from the months so far: linear trend, ratio estimate, geometric growth."""
+"""Year-end forecasts from the months so far: linear trend, ratio estimate, geometric growth.
+
+What each method may forecast (domain.md, "Gaps and progress"): a coverage stays within 0-100%
+(:func:`forecast_share`; immunisation coverage may exceed 1 and is given no ceiling), and a
+count of openings is forecast by the ratio estimate only (:func:`forecast_openings`: a line
+through a series of 0s and 1s means nothing)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Forecast", "forecast", "geometric_growth", "linear_trend", "ratio_estimate"]
+__all__ = [
+    "Forecast",
+    "forecast",
+    "forecast_openings",
+    "forecast_share",
+    "geometric_growth",
+    "linear_trend",
+    "ratio_estimate",
+]
 
 
 def linear_trend(values: Sequence[float], horizon: int) -> float | None:
@@ -61,4 +74,40 @@ def forecast(monthly: Sequence[float], total_months: int = 12) -> Forecast:
         linear=linear_trend(monthly, total_months),
         ratio=ratio_estimate(sum(monthly), n, total_months),
         geometric=geometric_growth(monthly[0], monthly[-1], n - 1, total_months - n),
+    )
+
+
+def _within(value: float | None, ceiling: float | None) -> float | None:
+    if value is None:
+        return None
+    low = max(0.0, value)
+    return low if ceiling is None else min(ceiling, low)
+
+
+def forecast_share(
+    monthly: Sequence[float], total_months: int = 12, ceiling: float | None = 1.0
+) -> Forecast:
+    """Forecast a monthly share (D/S, a coverage: a fraction) to month ``total_months``.
+
+    ``linear`` and ``geometric`` forecast the value of the last month, kept within 0 and
+    ``ceiling`` (None for immunisation coverage, which may exceed 1). No ``ratio``: the ratio
+    estimate scales a total so far to the year, and a share is not a total."""
+    n = len(monthly)
+    if n == 0:
+        return Forecast(None, None, None)
+    return Forecast(
+        linear=_within(linear_trend(monthly, total_months), ceiling),
+        ratio=None,
+        geometric=_within(
+            geometric_growth(monthly[0], monthly[-1], n - 1, total_months - n), ceiling
+        ),
+    )
+
+
+def forecast_openings(openings: int, elapsed: int, total_months: int = 12) -> Forecast:
+    """Forecast the openings of the year by the ratio estimate only (``ratio``: openings so
+    far / months known x ``total_months``); a trend or a growth rate through a series of 0s
+    and 1s means nothing, so ``linear`` and ``geometric`` are None."""
+    return Forecast(
+        linear=None, ratio=ratio_estimate(openings, elapsed, total_months), geometric=None
     )

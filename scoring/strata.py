@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from scoring.figures import apart
 from scoring.model import MonthReport, Period, Stratum
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
@@ -114,9 +115,17 @@ class Need:
             return f"{more} more opening{'s' if more != 1 else ''} ({actual} -> {self.required})"
         if self.indicator is IndicatorId.PROGRAM_TAMBAHAN:
             return "run at least one extra programme (BKB, PAUD, TOGA, ...)"
-        return (
-            f"{name} {_fmt(self.indicator, self.actual)} -> {_fmt(self.indicator, self.required)}"
-        )
+        return f"{name} {_apart(self.indicator, self.actual, self.required)}"
+
+
+def _apart(indicator: IndicatorId, actual: float | int, required: float | int | bool) -> str:
+    """ "49.6% -> 50%": the actual with the digits of scoring.figures (the PDF's formatter),
+    never rounded up to its requirement (nor to 0% or 100%)."""
+    if indicator is IndicatorId.RERATA_KADER:
+        shown = apart(float(actual), (float(required),), 1).text()
+        return f"{shown} -> {_fmt(indicator, required)}"
+    shown = apart(float(actual) * 100, (float(required) * 100, 0.0, 100.0)).text()
+    return f"{shown}% -> {_fmt(indicator, required)}"
 
 
 _ENGLISH_NAMES: dict[IndicatorId, str] = {

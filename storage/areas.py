@@ -26,6 +26,7 @@ __all__ = [
     "areas_by_codes",
     "areas_by_ids",
     "areas_under",
+    "parse_kind",
     "parse_level",
     "subtree_bounds",
     "upsert_area",
@@ -43,8 +44,6 @@ class Level(StrEnum):
         return list(Level).index(self)
 
 
-
-
 def parse_level(text: str) -> Level:
     """A level by its name ("kota" is a kabupaten-level area, "kelurahan" a desa-level one)."""
     word = AREA_LEVEL_WORDS.get(text.strip().lower())
@@ -55,6 +54,14 @@ def parse_level(text: str) -> Level:
             "desa (or kelurahan)"
         )
     return level
+
+
+def parse_kind(text: str) -> str | None:
+    """What an import file calls an area, kept for its title ("kota", "kelurahan"); None for
+    the words that leave it open ("kabupaten/kota", "desa/kelurahan"). The level is
+    :func:`parse_level`'s."""
+    word = text.strip().lower()
+    return word if word in AREA_LEVEL_WORDS and "/" not in word else None
 
 
 def subtree_bounds(path: str) -> tuple[str, str]:
@@ -72,14 +79,23 @@ class Area:
     level: Level
     parent_id: int | None
     path: str
+    #: What it is called where a level has two kinds ("kota", "kelurahan"; see
+    #: :func:`parse_kind`); None when not known.
+    kind: str | None = None
 
 
-_COLUMNS = "id, code, name, level, parent_id, path"
+_COLUMNS = "id, code, name, level, parent_id, path, kind"
 
 
 def _area(row: Row) -> Area:
     return Area(
-        row["id"], row["code"], row["name"], Level(row["level"]), row["parent_id"], row["path"]
+        row["id"],
+        row["code"],
+        row["name"],
+        Level(row["level"]),
+        row["parent_id"],
+        row["path"],
+        row["kind"],
     )
 
 
@@ -158,9 +174,15 @@ async def ancestors(conn: Connection, area: Area) -> list[Area]:
 
 
 async def upsert_area(
-    tx: Connection, code: str, name: str, level: Level, parent: Area | None
+    tx: Connection,
+    code: str,
+    name: str,
+    level: Level,
+    parent: Area | None,
+    kind: str | None = None,
 ) -> Area:
-    """Insert or update the area with ``code`` (its parent may not change level order)."""
+    """Insert or update the area with ``code`` (its parent may not change level order);
+    ``kind`` None keeps the kind it had."""
     if (parent is None) != (level is Level.PROVINSI):
         raise ValueError("only a provinsi has no parent")
     if parent is not None and parent.level.depth != level.depth - 1:
@@ -174,17 +196,19 @@ async def upsert_area(
         )
     if existing is None:
         cur = await tx.execute(
-            "INSERT INTO areas (code, name, level, parent_id, path) VALUES (?, ?, ?, ?, '')",
-            (code, name, level.value, parent_id),
+            "INSERT INTO areas (code, name, level, parent_id, path, kind) "
+            "VALUES (?, ?, ?, ?, '', ?)",
+            (code, name, level.value, parent_id, kind),
         )
         area_id = int(cur.lastrowid or 0)
         path = f"{parent.path if parent else '/'}{area_id}/"
         await tx.execute("UPDATE areas SET path = ? WHERE id = ?", (path, area_id))
-        return Area(area_id, code, name, level, parent_id, path)
+        return Area(area_id, code, name, level, parent_id, path, kind)
     path = f"{parent.path if parent else '/'}{existing.id}/"
     await tx.execute(
-        "UPDATE areas SET name = ?, level = ?, parent_id = ?, path = ? WHERE id = ?",
-        (name, level.value, parent_id, path, existing.id),
+        "UPDATE areas SET name = ?, level = ?, parent_id = ?, path = ?, "
+        "kind = coalesce(?, kind) WHERE id = ?",
+        (name, level.value, parent_id, path, kind, existing.id),
     )
     if path != existing.path:
         # Moved: rewrite the paths of everything below, and of the posyandu there.
@@ -198,7 +222,7 @@ async def upsert_area(
             "WHERE area_path >= ? AND area_path < ?",
             (path, len(existing.path) + 1, low, high),
         )
-    return Area(existing.id, code, name, level, parent_id, path)
+    return Area(existing.id, code, name, level, parent_id, path, kind or existing.kind)
 
 
 async def _has_members(conn: Connection, area: Area) -> bool:

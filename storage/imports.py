@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from scoring import Period
 from scoring.lexicon import ACTIVE_WORDS
 from scoring.schedule import Schedule, ScheduleError
-from storage.areas import Area, Level, areas_by_codes, parse_level, upsert_area
+from storage.areas import Area, Level, areas_by_codes, parse_kind, parse_level, upsert_area
 from storage.db import Connection
 from storage.posyandu import posyandu_by_codes, upsert_posyandu, valid_timezone
 
@@ -272,11 +272,17 @@ async def _write_areas(
         code, name = row.values["code"], row.values["name"]
         parent = written.get(row.values.get("parent_code", ""))
         before = known.get(code)
-        area = await upsert_area(tx, code, name, level, parent)
+        kind = parse_kind(row.values["level"])  # "kota", "kelurahan": kept for the titles
+        area = await upsert_area(tx, code, name, level, parent, kind)
         written[code] = area
         if before is None:
             added += 1
-        elif (before.name, before.level, before.parent_id) == (name, level, area.parent_id):
+        elif (before.name, before.level, before.parent_id, before.kind) == (
+            name,
+            level,
+            area.parent_id,
+            area.kind,
+        ):
             unchanged += 1
         else:
             updated += 1

@@ -253,5 +253,17 @@ _V5: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+
+_V6: tuple[str, ...] = (
+    # How an area is called where its level has two kinds: a kabupaten-level area is a
+    # kabupaten or a kota, a desa-level one a desa or a kelurahan (as the import file named
+    # it). NULL: not known (imported as "kabupaten/kota" or before this column existed).
+    """
+    ALTER TABLE areas ADD COLUMN kind TEXT
+    CHECK (kind IS NULL OR kind IN ('provinsi', 'kabupaten', 'kota', 'kecamatan', 'desa',
+    'kelurahan'))
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)

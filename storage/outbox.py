@@ -252,8 +252,5 @@ async def append_many(tx: Connection, rows: Sequence[Outgoing], at: datetime) ->
     await tx.executemany(
         "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-        [
-            (o.channel, o.address, _payload(o.message), o.dedupe_key, when, when, when)
-            for o in rows
-        ],
+        [(o.channel, o.address, _payload(o.message), o.dedupe_key, when, when, when) for o in rows],
     )

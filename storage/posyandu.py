@@ -204,9 +204,7 @@ async def upsert_posyandu(
     return found
 
 
-async def known_histories(
-    conn: Connection, posyandu_ids: Iterable[int]
-) -> dict[int, KnownHistory]:
+async def known_histories(conn: Connection, posyandu_ids: Iterable[int]) -> dict[int, KnownHistory]:
     """Where each posyandu's known history starts: its registration month and its first
     report (domain.md, "History and new posyandu"). Every id maps to a value."""
     ids = sorted(set(posyandu_ids))

@@ -114,7 +114,6 @@ def _rows(
             }
 
 
-
 @dataclass(frozen=True, slots=True)
 class CsvStyle:
     delimiter: str = ","

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.charts import bar_chart
 from bot.pdf.model import AreaRow, AreaSummaryData
+from bot.pdf.tables import ratio_table
 from bot.pdf.text import category, percent, percent_pair, percent_vs, value
 from conversations.catalogue import say
 
@@ -44,6 +45,8 @@ COLUMNS = (
     Column("gap", 37, "L", sub=True),
 )
 WIDTH = sum(c.width for c in COLUMNS)
+#: TIDAK BUKA is written across the D/S and N/D columns.
+_CLOSED_WIDTH = sum(c.width for c in COLUMNS if c.key in ("ds", "nd"))
 #: Type size (pt), line height and the padding above and below a row's lines (mm).
 SIZE = 10.0
 LINE = 4.6
@@ -77,11 +80,12 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
         size=12,
         bold=True,
     )
+    _totals(pdf, data)
     pdf.heading(say("pdf.area.strata"))
     bar_chart(
         pdf,
         [(label, n, STRATUM_COLOURS.get(label, COLOURS["S"])) for label, n in data.counts.items()],
-        height=48,
+        height=34,
     )
     pdf.para(say("pdf.area.pm", share=percent(data.share_purnama_mandiri)), size=12)
     pdf.para(say("pdf.area.aktif", share=percent(data.share_aktif)), size=12)
@@ -92,6 +96,24 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
     pdf.ln(1)
     _table(pdf, data)
     return bytes(pdf.output())
+
+
+def _totals(pdf: ReportPDF, data: AreaSummaryData) -> None:
+    """The area's month in totals: the counts, the area's ratios against their targets, and
+    how many posyandu opened, did not (TIDAK BUKA) and served by home visits."""
+    pdf.heading(say("pdf.area.totals"))
+    if data.opened:
+        pdf.para(data.totals, size=12, bold=True)
+        pdf.ln(1)
+        ratio_table(pdf, data.ratios)
+        pdf.ln(1)
+    opened, closed = value(data.opened), value(data.closed)
+    if data.home_visits is None:
+        line = say("pdf.area.openings", opened=opened, closed=closed)
+    else:
+        home = value(data.home_visits)
+        line = say("pdf.area.openings.home_visits", opened=opened, home_visits=home, closed=closed)
+    pdf.para(line, size=11)
 
 
 def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
@@ -116,37 +138,50 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
             pdf.set_fill_color(*COLOURS["band"])
             pdf.rect(pdf.l_margin, top, WIDTH, height, style="F")
         y = top + PAD
-        x = pdf.l_margin
         first: dict[str, str] = {
             "no": str(i),
             "reported": say("pdf.area.yes") if r.reported else say("pdf.area.no"),
             "ds": percent_pair(r.d_s, data.ds_target)[0],
             "nd": percent_pair(r.n_d, data.nd_target)[0],
-            "stratum": r.stratum,
+            "stratum": "\n".join(stratum),
+            "name": "\n".join(name),
+            "place": place,
         }
-        for col in COLUMNS:
-            pdf.set_xy(x, y)
-            if col.key == "posyandu":
-                for line in name:
-                    pdf.cell(col.width, LINE, line, new_x="LEFT", new_y="NEXT")
-                pdf.set_text_color(*COLOURS["muted"])
-                pdf.cell(col.width, LINE, place)
-                pdf.set_text_color(*COLOURS["ink"])
-            elif col.key == "gap":
-                _gap(pdf, r, col)
-            elif col.key == "stratum":
-                for line in stratum:
-                    pdf.cell(col.width, LINE, line, align=col.align, new_x="LEFT", new_y="NEXT")
-            elif col.key == "reported" and not r.reported:
-                pdf.set_font("DejaVu", "B", SIZE)
-                pdf.set_text_color(*COLOURS["off_track"])
-                pdf.cell(col.width, LINE, first[col.key], align=col.align)
-                pdf.set_text_color(*COLOURS["ink"])
-                pdf.set_font("DejaVu", "", SIZE)
-            else:
-                pdf.cell(col.width, LINE, first[col.key], align=col.align)
-            x += col.width
+        _cells(pdf, r, first, y)
         pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _cells(pdf: ReportPDF, r: AreaRow, first: dict[str, str], y: float) -> None:
+    """One row's columns, from the left margin at height ``y``; a month the posyandu did
+    not open reads TIDAK BUKA across D/S and N/D."""
+    x = pdf.l_margin
+    for col in COLUMNS:
+        pdf.set_xy(x, y)
+        if col.key == "posyandu":
+            for line in first["name"].split("\n"):
+                pdf.cell(col.width, LINE, line, new_x="LEFT", new_y="NEXT")
+            pdf.set_text_color(*COLOURS["muted"])
+            pdf.cell(col.width, LINE, first["place"])
+            pdf.set_text_color(*COLOURS["ink"])
+        elif col.key == "gap":
+            _gap(pdf, r, col)
+        elif col.key == "stratum":
+            for line in first["stratum"].split("\n"):
+                pdf.cell(col.width, LINE, line, align=col.align, new_x="LEFT", new_y="NEXT")
+        elif r.closed and col.key in ("ds", "nd"):
+            if col.key == "ds":
+                pdf.set_font("DejaVu", "B", SIZE)
+                pdf.cell(_CLOSED_WIDTH, LINE, say("pdf.area.closed"), align="C")
+                pdf.set_font("DejaVu", "", SIZE)
+        elif col.key == "reported" and not r.reported:
+            pdf.set_font("DejaVu", "B", SIZE)
+            pdf.set_text_color(*COLOURS["off_track"])
+            pdf.cell(col.width, LINE, first[col.key], align=col.align)
+            pdf.set_text_color(*COLOURS["ink"])
+            pdf.set_font("DejaVu", "", SIZE)
+        else:
+            pdf.cell(col.width, LINE, first[col.key], align=col.align)
+        x += col.width
 
 
 def _gap(pdf: ReportPDF, r: AreaRow, col: Column) -> None:

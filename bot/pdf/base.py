@@ -197,7 +197,8 @@ class ReportPDF(FPDF):
 
     def para(self, text: str, size: float = 11, bold: bool = False) -> None:
         self.set_font("DejaVu", "B" if bold else "", size)
-        self.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+        # Left-aligned: a title or sentence that wraps is never justified word by word.
+        self.multi_cell(0, size * 0.55, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def normalize_text(self, text: str) -> str:
         """Called by fpdf2 for every text it measures or draws, before it splits the text

@@ -54,6 +54,9 @@ class MonthlyReportData:
     missing: list[str] = field(default_factory=list)
     #: The months a provisional stratum rests on (None: the whole window is known).
     months_known: int | None = None
+    #: The puskesmas the posyandu reports to, as its area ("Kecamatan Batu Aji": about one
+    #: puskesmas per kecamatan); empty when not known.
+    puskesmas: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,8 @@ class AreaRow:
     stratum: str
     #: The month's largest gap ("D/S", actual, target, category); None when none is behind.
     gap: RatioLine | None
+    #: Reported, and the posyandu did not open (TIDAK BUKA): no D/S or N/D to show.
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +91,13 @@ class AreaSummaryData:
     #: percents would make it look like its target.
     ds_target: float
     nd_target: float
+    #: The area's totals of the month: "S 402 · K 380 · ..." (worded), the area's K/S, D/S,
+    #: D/K and N/D with their gap categories, and the reports that opened or did not.
+    totals: str = ""
+    ratios: list[RatioLine] = field(default_factory=list)
+    opened: int = 0
+    closed: int = 0
+    #: Reports of the month served by home visits (domain.md's optional field of how the
+    #: month was served): None until that field is recorded (then counted in
+    #: bot/documents.py ``_home_visits`` and shown beside the openings).
+    home_visits: int | None = None

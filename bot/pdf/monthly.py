@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.charts import bar_chart, trend_chart
 from bot.pdf.model import MonthlyReportData
-from bot.pdf.text import category, percent_pair
+from bot.pdf.tables import ratio_table
 from conversations.catalogue import say
 
 __all__ = ["render_posyandu_report"]
@@ -23,6 +23,8 @@ def render_posyandu_report(data: MonthlyReportData) -> bytes:
         ),
         size=10,
     )
+    if data.puskesmas:
+        pdf.para(say("pdf.monthly.puskesmas", puskesmas=data.puskesmas), size=10)
     pdf.set_text_color(*COLOURS["ink"])
     pdf.ln(1)
     pdf.para(say("pdf.monthly.period", period=data.period_label, hari_buka=data.hari_buka))
@@ -49,7 +51,45 @@ def render_posyandu_report(data: MonthlyReportData) -> bytes:
     _strata(pdf, data)
     pdf.heading(say("pdf.monthly.trend"))
     trend_chart(pdf, data.trend)
+    _signatures(pdf, data)
     return bytes(pdf.output())
+
+
+#: The signature block's height (mm): heading, the two roles, room to sign, the names; and
+#: before it the ruled lines for notes (each NOTE_LINE apart).
+SIGN_HEIGHT = 62.0
+NOTE_LINES = 4
+NOTE_LINE = 9.0
+
+
+def _signatures(pdf: ReportPDF, data: MonthlyReportData) -> None:
+    """Ruled lines for the bidan's notes, and room for the kader's and the bidan's signature
+    side by side, so the printed report can go into the paper file; never split."""
+    if pdf.get_y() + SIGN_HEIGHT + 14 + NOTE_LINES * NOTE_LINE > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.heading(say("pdf.monthly.notes"))
+    pdf.set_draw_color(*COLOURS["line"])
+    for i in range(1, NOTE_LINES + 1):
+        y = pdf.get_y() + i * NOTE_LINE
+        pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+    pdf.set_y(pdf.get_y() + NOTE_LINES * NOTE_LINE + 2)
+    pdf.heading(say("pdf.monthly.sign"))
+    col = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    who = (
+        ("pdf.monthly.sign.kader", say("pdf.monthly.sign.name", name=data.reported_by)),
+        ("pdf.monthly.sign.bidan", say("pdf.monthly.sign.blank")),
+    )
+    top = pdf.get_y() + 2
+    pdf.set_draw_color(*COLOURS["ink"])
+    for i, (role, name) in enumerate(who):
+        x = pdf.l_margin + i * col
+        pdf.set_xy(x, top)
+        pdf.set_font("DejaVu", "", 11)
+        pdf.cell(col - 8, 6, say(role), align="C")
+        pdf.line(x + 8, top + 32, x + col - 16, top + 32)
+        pdf.set_xy(x, top + 34)
+        pdf.cell(col - 8, 6, name, align="C")
+    pdf.set_xy(pdf.l_margin, top + 42)
 
 
 def _values(pdf: ReportPDF, data: MonthlyReportData) -> None:
@@ -74,29 +114,7 @@ def _values(pdf: ReportPDF, data: MonthlyReportData) -> None:
 
 def _ratios(pdf: ReportPDF, data: MonthlyReportData) -> None:
     pdf.heading(say("pdf.monthly.ratios"))
-    widths = (52, 28, 26, 76)
-    heads = ("indicator", "actual", "target", "status")
-    pdf.set_font("DejaVu", "B", 10)
-    for w, key in zip(widths, heads, strict=True):
-        pdf.cell(w, 7, say(f"pdf.ratio.col.{key}"), border="B")
-    pdf.ln(7)
-    pdf.set_font("DejaVu", "", 11)
-    for r in data.ratios:
-        colour = COLOURS[r.category or "none"]
-        # One decimal where whole percents would make a shortfall look reached (84,6% / 85%).
-        actual, target = percent_pair(r.actual, r.target)
-        pdf.cell(widths[0], 8, r.label)
-        pdf.cell(widths[1], 8, actual, align="R")
-        pdf.cell(widths[2], 8, target, align="R")
-        x, y = pdf.get_x() + 3, pdf.get_y() + 2
-        pdf.set_fill_color(*colour)
-        pdf.rect(x, y, 4, 4, style="F")
-        pdf.set_x(x + 6)
-        pdf.set_text_color(*colour)
-        pdf.set_font("DejaVu", "B", 11)
-        pdf.cell(widths[3] - 9, 8, category(r.category), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(*COLOURS["ink"])
-        pdf.set_font("DejaVu", "", 11)
+    ratio_table(pdf, data.ratios)
 
 
 def _strata(pdf: ReportPDF, data: MonthlyReportData) -> None:

@@ -4,9 +4,8 @@ rounded into a false comparison. The words themselves are in conversations/catal
 
 from __future__ import annotations
 
-import math
-
 from conversations.catalogue import say
+from scoring.figures import Figure, apart, as_set, percent_apart, share
 
 __all__ = ["category", "decimal", "percent", "percent_pair", "percent_vs", "value", "vs"]
 
@@ -23,23 +22,27 @@ def value(v: int | None) -> str:
 
 def decimal(v: float, places: int) -> str:
     """``v`` with ``places`` decimals, Indonesian style: "4,1", "1.234,5"."""
-    text = f"{v:,.{places}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return _indonesian(Figure(v, places))
+
+
+def _indonesian(figure: Figure) -> str:
+    return figure.text(",", ".")
 
 
 def vs(actual: float, target: float, places: int = 0) -> tuple[str, str]:
     """``actual`` and ``target`` written so that they compare as the real numbers do: whole
     numbers, or one (then two) decimals where rounding would make 4,96 look like a target of 5
     or 84,6% like 85%; at the last resort rounded away from the target, so a shortfall is
-    never written as reached. ``places``: the fewest decimals for ``actual`` ("4,1" orang)."""
-    return _written(actual, (target,), places), _target(target)
+    never written as reached. ``places``: the fewest decimals for ``actual`` ("4,1" orang).
+    The digits are scoring.figures' (the same as ``posyandu score``'s)."""
+    return _indonesian(apart(actual, (target,), places)), _indonesian(as_set(target))
 
 
 def percent_vs(actual: float, target: float) -> tuple[str, str]:
     """As :func:`vs` for fractions written as percents, ("84,6%", "85%") for (0.846, 0.85);
     never 0% or 100% either unless it is exactly that."""
-    a = _written(actual * 100, (target * 100, 0.0, 100.0), 0)
-    return a + "%", _target(target * 100) + "%"
+    a, t = percent_apart(actual, target)
+    return _indonesian(a) + "%", _indonesian(t) + "%"
 
 
 def percent_pair(actual: float | None, target: float | None) -> tuple[str, str]:
@@ -52,28 +55,4 @@ def percent_pair(actual: float | None, target: float | None) -> tuple[str, str]:
 def percent(v: float | None) -> str:
     """A fraction as a percent, whole unless that would read as 0% or 100% when it is not
     (99,6% of posyandu reported is not all of them)."""
-    return say("pdf.no_value") if v is None else _written(v * 100, (0.0, 100.0), 0) + "%"
-
-
-_EPS = 1e-9
-
-
-def _sign(x: float) -> int:
-    return 0 if abs(x) <= _EPS else (1 if x > 0 else -1)
-
-
-def _written(v: float, refs: tuple[float, ...], least: int) -> str:
-    """``v`` with the fewest decimals (from ``least``, up to two) that keep it on the same
-    side of every reference value as it really is."""
-    for places in range(least, 3):
-        shown = round(v, places)
-        if all(_sign(shown - r) == _sign(v - r) for r in refs):
-            return decimal(v, places)
-    near = min(refs, key=lambda r: abs(v - r))
-    return decimal(math.floor(v * 100) / 100 if v < near else math.ceil(v * 100) / 100, 2)
-
-
-def _target(t: float) -> str:
-    """A target as set (85%, 5 orang, 50%): a decimal only if it has one."""
-    places = next((p for p in (0, 1, 2) if abs(round(t, p) - t) <= _EPS), 2)
-    return decimal(t, places)
+    return say("pdf.no_value") if v is None else _indonesian(share(v)) + "%"

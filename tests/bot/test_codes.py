@@ -61,7 +61,7 @@ def test_report(
     assert "Laporan Bulanan Posyandu Mawar" in text_of(out.read_bytes())
     out = tmp_path / "a.pdf"
     assert cli(capsys, "report", "--area", area, "--period", "2026-10", "-o", str(out))[0] == 0
-    assert "Ringkasan Posyandu Kecamatan Batu Aji" in text_of(out.read_bytes())
+    assert "Ringkasan Kecamatan Batu Aji" in text_of(out.read_bytes())
 
 
 def test_invite(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:

@@ -159,7 +159,8 @@ def test_upcoming_days_with_a_move() -> None:
 
 def test_percent_of_target_never_hides_a_gap() -> None:
     assert percent_of_target(0.795, 0.80) == "79,5%"
-    assert percent_of_target(0.7999, 0.80) == "79,9%"
+    assert percent_of_target(0.7999, 0.80) == "79,99%"  # as the PDF writes it
+    assert percent_of_target(0.003, 0.80) == "0,3%"
     assert percent_of_target(0.79, 0.80) == "79%"
     assert percent_of_target(0.80, 0.80) == "80%"
     assert percent_of_target(0.849, 0.85) == "84,9%"

@@ -211,7 +211,7 @@ async def test_area_summary_reads_back(db: Database) -> None:
     )
     await db.close()
     text = text_of(doc.content)
-    assert "Ringkasan Posyandu Kecamatan Batu Aji\nKota Batam, Kepulauan Riau" in text
+    assert "Ringkasan Kecamatan Batu Aji\nKota Batam, Kepulauan Riau" in text
     assert "Sudah lapor: 1 dari 6 posyandu (17%)" in text
     assert "Purnama + Mandiri: " in text and "Posyandu Aktif: " in text
     rows = {m["code"]: m for m in ROW.finditer(text)}
@@ -443,7 +443,7 @@ def test_report_command(
     assert "Laporan Bulanan Posyandu Mawar" in text_of(out.read_bytes())
     area = tmp_path / "a.pdf"
     assert main(["report", "--area", "21.71.05", "--period", "2026-10", "-o", str(area)]) == 0
-    assert "Ringkasan Posyandu Kecamatan Batu Aji" in text_of(area.read_bytes())
+    assert "Ringkasan Kecamatan Batu Aji" in text_of(area.read_bytes())
     for args in (
         ["--posyandu", "NOPE", "--period", "2026-10"],
         ["--posyandu", "MWR01", "--period", "2019-01"],

@@ -14,6 +14,8 @@ from scoring import (
     assess,
     band,
     forecast,
+    forecast_openings,
+    forecast_share,
     gap,
     tki,
 )
@@ -126,3 +128,59 @@ def test_year_end_projection_at_current_pace() -> None:
     b = assess(sparse)
     assert b.year_end.projected_openings == 4
     assert b.year_end.projected_stratum is Stratum.PRATAMA
+
+
+@pytest.mark.parametrize(
+    ("series", "ceiling", "linear", "geometric"),
+    [
+        # D/S 40%, 70%, 50%, 76%, 76%, 92%: the raw line says 141% in December, growth 250%
+        ([0.40, 0.70, 0.50, 0.76, 0.76, 0.92], 1.0, 1.0, 1.0),
+        # falling fast: the line goes below 0
+        ([0.9, 0.6, 0.3], 1.0, 0.0, pytest.approx(0.3 * (1 / 3) ** 4.5)),
+        # steady: the forecast is the level itself
+        ([0.5, 0.5, 0.5], 1.0, pytest.approx(0.5), pytest.approx(0.5)),
+        # immunisation coverage may exceed 1: no ceiling, only the floor at 0
+        ([0.5, 0.7, 0.9], None, pytest.approx(2.7), pytest.approx(0.9 * (0.9 / 0.5) ** 4.5)),
+        ([0.0], 1.0, 0.0, None),
+        ([], 1.0, None, None),
+    ],
+)
+def test_share_forecasts_stay_within_bounds(
+    series: list[float], ceiling: float | None, linear: object, geometric: object
+) -> None:
+    fc = forecast_share(series, ceiling=ceiling)
+    assert fc.linear == linear
+    assert fc.geometric == geometric
+    assert fc.ratio is None  # a share is not a total to scale to the year
+
+
+def test_noisy_ds_trend_no_longer_forecasts_141_percent() -> None:
+    ds = [0.40, 0.70, 0.50, 0.76, 0.76, 0.92]
+    assert linear_trend(ds, 12) == pytest.approx(1.4116, abs=1e-4)  # what was published
+    months = [good_month(Period(2026, i), s=50, d=round(v * 50), n=20) for i, v in enumerate(ds, 1)]
+    a = assess(months)
+    assert a.year_end.d_s.linear == 1.0
+    assert a.year_end.d_s.geometric == 1.0
+
+
+@pytest.mark.parametrize(
+    ("opened_months", "elapsed", "ratio"),
+    [
+        ((1, 2, 3, 4, 5, 6), 6, 12.0),
+        ((1, 3, 5), 6, 6.0),
+        ((2, 4, 6), 9, 4.0),  # the old line through 0,1,0,1,0,1,0,0,0 said 0.03 openings
+        ((), 5, 0.0),
+        ((1,), 1, 12.0),
+    ],
+)
+def test_openings_are_forecast_by_the_ratio_estimate_only(
+    opened_months: tuple[int, ...], elapsed: int, ratio: float
+) -> None:
+    months = [
+        good_month(Period(2026, m)) if m in opened_months else closed(Period(2026, m))
+        for m in range(1, elapsed + 1)
+    ]
+    fc = assess(months).year_end.openings
+    assert fc.ratio == pytest.approx(ratio)
+    assert fc.linear is None and fc.geometric is None
+    assert forecast_openings(len(opened_months), elapsed) == fc

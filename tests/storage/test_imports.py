@@ -187,3 +187,52 @@ async def test_bad_posyandu_rows_are_all_reported(db: Database) -> None:
 async def test_empty_file(db: Database) -> None:
     assert await rejected(db, "areas", "") == ["line 1: the file is empty"]
     assert await areas(db, "code,name,level,parent_code\n") == ImportSummary(0, 0, 0)
+
+
+async def test_the_kind_an_area_is_imported_as_is_kept_for_its_title(db: Database) -> None:
+    """'kota' and 'kelurahan' were read as their levels and lost: a kelurahan showed as
+    'Desa'. The kind is stored; an ambiguous word later keeps it; titles use it."""
+    from conversations.format import area_title, place_name
+
+    text = (
+        "code,name,level,parent_code\n21,Kepulauan Riau,provinsi,\n21.71,Batam,kota,21\n"
+        "21.71.01,Sekupang,kecamatan,21.71\n21.71.01.1001,Tiban Baru,kelurahan,21.71.01\n"
+        "21.71.01.2001,Sukamaju,desa,21.71.01\n"
+    )
+    assert await areas(db, text) == ImportSummary(5, 0, 0)
+    async with db.read() as conn:
+        found = {c: await area_by_code(conn, c) for c in ("21.71", "21.71.01.1001", "21.71.01")}
+    kota, kelurahan, kecamatan = (found[c] for c in ("21.71", "21.71.01.1001", "21.71.01"))
+    assert kota is not None and kota.kind == "kota"
+    assert area_title(kota.level, kota.name, kota.kind) == "Kota Batam"
+    assert kelurahan is not None and kelurahan.kind == "kelurahan"
+    assert area_title(kelurahan.level, kelurahan.name, kelurahan.kind) == "Kelurahan Tiban Baru"
+    assert place_name(kelurahan.name, kelurahan.kind) == "Kelurahan Tiban Baru"
+    assert kecamatan is not None
+    assert area_title(kecamatan.level, kecamatan.name, kecamatan.kind) == "Kecamatan Sekupang"
+    # The same file again changes nothing; "desa/kelurahan" does not forget the kind.
+    assert await areas(db, text) == ImportSummary(0, 0, 5)
+    vague = text.replace("Tiban Baru,kelurahan", "Tiban Baru,desa/kelurahan")
+    assert await areas(db, vague) == ImportSummary(0, 0, 5)
+    async with db.read() as conn:
+        again = await area_by_code(conn, "21.71.01.1001")
+    assert again is not None and again.kind == "kelurahan"
+
+
+@pytest.mark.parametrize(
+    ("level", "name", "kind", "title"),
+    [
+        ("kabupaten", "Kota Batam", None, "Kota Batam"),  # not "Kabupaten/Kota Kota Batam"
+        ("kabupaten", "Kota Batam", "kota", "Kota Batam"),
+        ("kabupaten", "Bintan", "kabupaten", "Kabupaten Bintan"),
+        ("kabupaten", "Bintan", None, "Kabupaten/Kota Bintan"),  # kind not known
+        ("desa", "Sukamaju", None, "Desa/Kelurahan Sukamaju"),
+        ("desa", "kelurahan Tanjung Uma", "kelurahan", "kelurahan Tanjung Uma"),
+        ("kecamatan", "Batu Aji", None, "Kecamatan Batu Aji"),
+        ("provinsi", "Kepulauan Riau", "provinsi", "Provinsi Kepulauan Riau"),
+    ],
+)
+def test_area_titles(level: str, name: str, kind: str | None, title: str) -> None:
+    from conversations.format import area_title
+
+    assert area_title(level, name, kind) == title

@@ -1,0 +1,64 @@
+"""An area's month in totals, as a puskesmas reports it upward: S, K, D, N, BGM and 2T summed
+over the posyandu that opened, the area's K/S, D/S, D/K and N/D from those sums with their gap
+categories (domain.md, "Gaps and progress"), and how many posyandu opened or did not. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scoring.fields import COUNT_FIELDS
+from scoring.gaps import GAP_RATIOS, Gap, gap
+from scoring.model import MonthReport
+from scoring.ratios import RATIO_NAMES
+from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
+
+__all__ = ["TOTAL_FIELDS", "AreaTotals", "area_totals"]
+
+#: The counts an area totals: every field of the SKDN ratios and of BGM/D and 2T/D, in
+#: registry order (S, K, D, N, BGM, 2T).
+TOTAL_FIELDS: tuple[str, ...] = tuple(
+    f for f in COUNT_FIELDS if any(f in pair for pair in RATIO_NAMES.values())
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTotals:
+    #: Field -> the sum over the opened months where it is known; None when known nowhere.
+    counts: dict[str, int | None]
+    #: The gaps of K/S, D/S, D/K and N/D of the sums (each ratio summed over the months that
+    #: know both of its counts).
+    gaps: tuple[Gap, ...]
+    #: Reports of the month that say the posyandu opened, and that it did not (TIDAK BUKA).
+    opened: int
+    closed: int
+
+
+def _sum(values: Iterable[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _ratio(reports: list[MonthReport], name: str) -> float | None:
+    top, bottom = RATIO_NAMES[name]
+    pairs = [(r.count(top), r.count(bottom)) for r in reports]
+    known = [(a, b) for a, b in pairs if a is not None and b is not None]
+    denominator = sum(b for _a, b in known)
+    return sum(a for a, _b in known) / denominator if denominator else None
+
+
+def area_totals(
+    month: Iterable[MonthReport], settings: ScoringSettings = DEFAULT_SETTINGS
+) -> AreaTotals:
+    """The totals of one month's reports of an area's posyandu (one report per posyandu)."""
+    reports = list(month)
+    opened = [r for r in reports if r.buka]
+    targets = settings.targets
+    return AreaTotals(
+        counts={f: _sum(r.count(f) for r in opened) for f in TOTAL_FIELDS},
+        gaps=tuple(
+            gap(name, _ratio(opened, name), targets.get(name), settings) for name in GAP_RATIOS
+        ),
+        opened=len(opened),
+        closed=len(reports) - len(opened),
+    )
