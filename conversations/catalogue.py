@@ -329,6 +329,7 @@ MESSAGES: dict[str, str] = {
     "summary.blocked": "Belum bisa disimpan:",
     "summary.ask": "Balas YA untuk simpan. Ada yang salah? Ketik mis. UBAH D 41.",
     "summary.ask_warning": "Balas YA jika benar, atau perbaiki, mis. UBAH D 41.",
+    "summary.ask_warning_field": "Balas YA jika benar, atau perbaiki, mis. UBAH {example}.",
     "summary.ask_blocked": "Perbaiki dulu dengan UBAH <nama> <angka>, mis. UBAH D 41.",
     "summary.ask_closed": "Balas YA untuk simpan, atau BATAL.",
     "summary.again": "Balas YA untuk simpan, UBAH <nama> <angka> untuk memperbaiki, atau BATAL.",

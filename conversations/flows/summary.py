@@ -110,9 +110,14 @@ def summary_text(
 def warning_text(problem: Problem) -> Text:
     """One warning and how to answer it: a report shows its warnings one at a time, the most
     important first (the order of the rules); YA confirms the one shown."""
-    body = "\n".join(
-        (say("summary.warning", message=problem_text(problem)), say("summary.ask_warning"))
-    )
+    spec = FIELD_BY_ID.get(problem.field)
+    # The example names the field warned about ("UBAH PUS 80"), when the warning has one.
+    if spec is not None and spec.is_count:
+        example = f"{spec.shown} {say(f'example.{spec.id}')}"
+        ask = say("summary.ask_warning_field", example=example)
+    else:
+        ask = say("summary.ask_warning")
+    body = "\n".join((say("summary.warning", message=problem_text(problem)), ask))
     return Text(body, ("YA", "BATAL"))
 
 
