@@ -58,8 +58,12 @@ def register(sub: Any) -> None:
 
 def secrets_of(settings: Settings) -> list[str]:
     """Every secret setting (masked in the logs): each channel's and the media key."""
-    media = settings.media_signing_key
-    values = [*registry.secrets(settings), media.get_secret_value() if media is not None else None]
+    media, dasbor = settings.media_signing_key, settings.dasbor_secret
+    values = [
+        *registry.secrets(settings),
+        media.get_secret_value() if media is not None else None,
+        dasbor.get_secret_value() if dasbor is not None else None,
+    ]
     return [v for v in values if v is not None]
 
 
