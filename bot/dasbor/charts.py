@@ -13,7 +13,7 @@ HEIGHT = 160
 _TOP = 16
 _BOTTOM = 24
 _LEFT = 34
-_RIGHT = 8
+_RIGHT = 16
 
 
 @dataclass(frozen=True, slots=True)
