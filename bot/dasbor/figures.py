@@ -25,7 +25,7 @@ from scoring import (
     Period,
     ScoringSettings,
     StrataResult,
-    assess,
+    assess_stratum,
     month_ratios,
     rollup,
 )
@@ -165,9 +165,12 @@ async def load_area(
     period: Period | None,
     now: datetime,
     scoring: ScoringSettings,
+    *,
+    whole: bool = True,
 ) -> AreaView:
     """``area`` at ``period`` (None: the month it is now in the area), seen by someone whose
-    own area is ``top`` (the crumbs stop there)."""
+    own area is ``top`` (the crumbs stop there). ``whole=False`` (the posyandu table): the
+    posyandu only, without the area's trend and the figures of the areas below."""
     async with db.read() as conn:
         members = await posyandu_under(conn, area)
         current = month_now(now, {p.tz for p in members}) if members else _utc_month(now)
@@ -175,7 +178,7 @@ async def load_area(
         first = through.shift(1 - max(scoring.window_months, 12))
         loaded = await _read_area(conn, area, top, first, through)
     # Assessing every posyandu is CPU work: not on the event loop.
-    return await asyncio.to_thread(_area_view, area, loaded, through, current, scoring)
+    return await asyncio.to_thread(_area_view, area, loaded, through, current, scoring, whole)
 
 
 def _utc_month(now: datetime) -> Period:
@@ -183,7 +186,12 @@ def _utc_month(now: datetime) -> Period:
 
 
 def _area_view(
-    area: Area, loaded: _Loaded, period: Period, current: Period, scoring: ScoringSettings
+    area: Area,
+    loaded: _Loaded,
+    period: Period,
+    current: Period,
+    scoring: ScoringSettings,
+    whole: bool = True,
 ) -> AreaView:
     members = [
         _member(p, loaded, period, scoring)
@@ -191,7 +199,7 @@ def _area_view(
         if loaded.known[p.id].started_by(period)
     ]
     children = []
-    for child in loaded.children:
+    for child in loaded.children if whole else ():
         own = [m for m in members if m.posyandu.area_path.startswith(child.path)]
         children.append((child, title_of(child), summarise(own, scoring)))
     return AreaView(
@@ -201,7 +209,7 @@ def _area_view(
         period=period,
         current=current,
         summary=summarise(members, scoring),
-        trend=_area_trend(members, loaded, period, scoring),
+        trend=_area_trend(members, loaded, period, scoring) if whole else (),
         children=tuple(children),
         members=tuple(members),
     )
@@ -211,8 +219,8 @@ def _member(p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettin
     stored = loaded.stored.get(p.id, [])
     known = loaded.known.get(p.id, KnownHistory())
     months = [r.report for r in stored]
-    window = [m for m in months if m.period > period.shift(-scoring.window_months)]
-    a = assess(window, period, scoring, known.since)
+    # The stratum alone (the chat's roll-up path): the year-end outlook is not shown here.
+    strata = assess_stratum(months, period, scoring, known.since)
     has_data = known.has_data or bool(months)
     own = next((m for m in months if m.period == period), None)
     last = stored[-1] if stored else None
@@ -222,8 +230,8 @@ def _member(p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettin
         desa=place_name(desa.name, desa.kind) if desa else "",
         report=own,
         ratios=month_ratios(own) if own is not None and own.buka else None,
-        strata=a.strata if has_data else None,
-        limiting=tuple(indicator_words(i) for i in a.strata.limiting) if has_data else (),
+        strata=strata if has_data else None,
+        limiting=tuple(indicator_words(i) for i in strata.limiting) if has_data else (),
         last=last,
         last_by=loaded.names.get(last.submitted_by, "") if last and last.submitted_by else "",
     )

@@ -238,7 +238,13 @@ class Dasbor:
         visitor, area = found
         assert visitor.scope.area is not None
         view = await load_area(
-            self.db, area, visitor.scope.area, period, self.clock.now(), self.settings.scoring()
+            self.db,
+            area,
+            visitor.scope.area,
+            period,
+            self.clock.now(),
+            self.settings.scoring(),
+            whole=False,
         )
         context = render.table_context(view, period, dict(request.query_params))
         return self.page("table.html", visitor=visitor, **context)

@@ -76,16 +76,64 @@ class Browser:
         return source
 
     async def text(self) -> str:
+        """The page's visible text (read again when a navigation replaced the page under it)."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.common.by import By
 
-        body = await self.run(self.driver.find_element, By.TAG_NAME, "body")
-        return str(await self.run(lambda: body.text))
+        def read() -> str:
+            return str(self.driver.find_element(By.TAG_NAME, "body").text)
+
+        found: list[str] = []
+
+        async def got() -> bool:
+            try:
+                found.append(await self.run(read))
+            except WebDriverException:
+                return False
+            return True
+
+        await wait_for(got, within=30)
+        return found[-1]
 
     async def click(self, link_text: str) -> None:
         from selenium.webdriver.common.by import By
 
         found = await self.run(self.driver.find_element, By.PARTIAL_LINK_TEXT, link_text)
         await self.run(found.click)
+        await self.loaded()
+
+    async def loaded(self) -> None:
+        """Until the page the last click asked for is the one shown and complete."""
+        from selenium.common.exceptions import WebDriverException
+
+        async def done() -> bool:
+            try:
+                state = await self.run(self.driver.execute_script, "return document.readyState")
+            except WebDriverException:
+                return False
+            return bool(state == "complete")
+
+        await wait_for(done, within=30)
+
+    async def wait_url(self, part: str) -> None:
+        async def there() -> bool:
+            url = await self.run(lambda: self.driver.current_url)
+            return part in str(url)
+
+        await wait_for(there, within=30)
+        await self.loaded()
+
+    async def wait_text(self, wanted: str) -> str:
+        """The page's text once it shows ``wanted`` (a form's answer is a new page)."""
+        found = ""
+
+        async def shows() -> bool:
+            nonlocal found
+            found = await self.text()
+            return wanted in found
+
+        await wait_for(shows, within=30)
+        return found
 
     async def screenshots(self, folder: Path, name: str) -> None:
         """The whole page at each width (the window as tall as the page)."""
@@ -180,10 +228,11 @@ async def _as_kabupaten(
     assert "<script>alert(1)</script>" in text  # the markup name, shown as text
     assert text.index("Anggrek") < text.index("Mawar")  # by name
     await b.click("D/S")
+    await b.wait_url("urut=ds&arah=naik")
     await b.click("D/S")  # again: highest first
+    await b.wait_url("urut=ds&arah=turun")
     text = await b.text()
     assert text.index("Anggrek") < text.index("Mawar") < text.index("Melati")
-    assert "urut=ds" in b.driver.current_url and "arah=turun" in b.driver.current_url
     # No script ran: a page with an alert would hold one open.
     from selenium.common.exceptions import NoAlertPresentException
 
@@ -223,6 +272,6 @@ async def _as_desa(b: Browser, service: Service, seeded: Seeded, shots: Path) ->
 
     button = await b.run(b.driver.find_element, By.CSS_SELECTOR, "form.logout button")
     await b.run(button.click)
-    assert "Anda sudah keluar" in await b.text()
+    await b.wait_text("Anda sudah keluar")
     await b.open("/dasbor/")
     assert "Silakan masuk lewat chat" in await b.text()
