@@ -321,6 +321,8 @@ MESSAGES: dict[str, str] = {
     "summary.pus": "PUS {pus} · KB aktif {kb_aktif}",
     "summary.bayi": "Bayi {bayi} · imunisasi lengkap {bayi_imunisasi}",
     "summary.kk": "KK {kk} · dana sehat {kk_dana_sehat}",
+    # Rarely asked values not asked this month: the latest known, with their month.
+    "summary.carried": "{line} (data {month})",
     "summary.programmes": "Kegiatan tambahan: {names}",
     "summary.no_programmes": "Kegiatan tambahan: tidak ada",
     "value.none": "tidak ada",
