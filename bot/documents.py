@@ -25,7 +25,7 @@ from bot.pdf import (
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
-from conversations.format import area_title, field_label, short_date
+from conversations.format import area_title, field_label, service_lines, short_date
 from conversations.periods import format_period
 from scoring import (
     Assessment,
@@ -42,7 +42,7 @@ from scoring import (
     month_ratios,
     rollup,
 )
-from scoring.fields import LIST_FIELD, TABLE_GROUPS
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, TABLE_GROUPS, FieldRole
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
 from storage.people import person_by_id
@@ -172,16 +172,27 @@ def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
 
 
 def _groups(m: MonthReport) -> list[tuple[str, list[tuple[str, str]]]]:
-    return [
+    """The "Angka bulan ini" blocks; a service field (optional, asked only where it is on and
+    applies) has a row only when the month has its value, and a block with no row is left
+    out."""
+    groups = [
         (
             say(f"pdf.group.{group}"),
-            [(say(f"pdf.value.{field}"), _field_value(m, field)) for field in fields],
+            [
+                (say(f"pdf.value.{field}"), _field_value(m, field))
+                for field in fields
+                if not FIELD_BY_ID[field].service or getattr(m, field) is not None
+            ],
         )
         for group, fields in TABLE_GROUPS  # each field's label is ``pdf.value.<field>``
     ]
+    return [(title, rows) for title, rows in groups if rows]
 
 
 def _field_value(m: MonthReport, field: str) -> str:
+    if FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        choice = m.choice(field)
+        return say("pdf.no_value") if choice is None else say(f"choice.{choice}").capitalize()
     if field != LIST_FIELD:
         return value(m.count(field))
     if m.programmes is None:
@@ -350,6 +361,9 @@ def _area_data(
         verification=f"A{area.id}-{period}-{roll.reported}-{_fingerprint(stored)}",
         ds_target=scoring.targets.d_s,
         nd_target=scoring.targets.n_d,
+        services=service_lines(
+            period, [r.report for rs in stored.values() for r in rs if r.report.period == period]
+        ),
     )
 
 

@@ -4,10 +4,13 @@ Pure."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
-from scoring import Problem
+from scoring import MonthReport, Period, Problem
+from scoring.fields import in_vitamin_a_month
+from scoring.ratios import service_totals
 
 __all__ = [
     "area_title",
@@ -21,6 +24,7 @@ __all__ = [
     "percent_of_target",
     "place_name",
     "problem_text",
+    "service_lines",
     "short_date",
 ]
 
@@ -120,3 +124,23 @@ def area_title(level: str, name: str) -> str:
 def place_name(desa: str) -> str:
     """Where a posyandu is, for people ("Desa Sukamaju")."""
     return say("place.desa", name=desa)
+
+
+def service_lines(period: Period, reports: Iterable[MonthReport]) -> list[str]:
+    """An area's month of the optional services, for the chat and the area PDF: vitamin A
+    coverage in February and August, and people referred to the puskesmas; a line only where
+    some report of the month knows it."""
+    totals = service_totals(reports)
+    lines = []
+    if in_vitamin_a_month(period, {}) and totals.vitamin_a is not None:
+        lines.append(
+            say(
+                "area.vitamin_a",
+                given=count(totals.vitamin_a),
+                s=count(totals.vitamin_a_s),
+                share=percent(totals.vitamin_a_coverage),
+            )
+        )
+    if totals.referrals is not None:
+        lines.append(say("area.referrals", count=count(totals.referrals)))
+    return lines

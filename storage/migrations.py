@@ -227,5 +227,23 @@ _V3: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4: tuple[str, ...] = (
+    # The optional services the seeds name (domain.md): how the month was served, vitamin A,
+    # iron tablets, KEK mothers, infants 0-5 months and exclusive breastfeeding, PMT, and
+    # people referred to the puskesmas. NULL: not asked (a deployment chooses which it asks).
+    "ALTER TABLE reports ADD COLUMN cara TEXT",
+    "ALTER TABLE reports ADD COLUMN vit_a INTEGER",
+    "ALTER TABLE reports ADD COLUMN pmt INTEGER",
+    "ALTER TABLE reports ADD COLUMN bumil_fe INTEGER",
+    "ALTER TABLE reports ADD COLUMN bumil_kek INTEGER",
+    "ALTER TABLE reports ADD COLUMN rujukan INTEGER",
+    "ALTER TABLE reports ADD COLUMN bayi_0_6 INTEGER",
+    "ALTER TABLE reports ADD COLUMN asi_eksklusif INTEGER",
+    # The revision triggers again, over the fields of this version.
+    "DROP TRIGGER reports_history_insert",
+    "DROP TRIGGER reports_history_update",
+    *history_triggers(fields_added_by(4)),
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,7 @@ from bot.commands._common import OK, UsageError, open_database, run_with_setting
 from bot.settings import Settings
 from scoring import REPORT_FIELDS, InvalidReportError, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
-from scoring.fields import LIST_FIELD
+from scoring.fields import LIST_FIELD, SERVICE_FIELDS
 from storage.areas import Area, area_by_code, areas_by_ids
 from storage.db import Connection
 from storage.posyandu import Posyandu, all_posyandu, posyandu_under
@@ -22,13 +22,16 @@ from storage.reports import reports_for_posyandu_ids
 
 __all__ = ["COLUMNS", "register"]
 
+#: Every field, whatever the deployment asks (so a file re-imports unchanged); the optional
+#: service fields last, after ``stratum``, so every column of an earlier export keeps its place.
 COLUMNS: tuple[str, ...] = (
     "posyandu_code",
     "posyandu_name",
     "desa_code",
     "period",
-    *REPORT_FIELDS,
+    *(name for name in REPORT_FIELDS if name not in SERVICE_FIELDS),
     "stratum",
+    *SERVICE_FIELDS,
 )
 _EARLIEST = Period(1900, 1)
 _LATEST = Period(9999, 12)

@@ -84,3 +84,6 @@ class AreaSummaryData:
     #: percents would make it look like its target.
     ds_target: float
     nd_target: float
+    #: The month's optional services, worded: vitamin A coverage (February and August) and
+    #: people referred to the puskesmas; empty when no report knows them.
+    services: list[str] = field(default_factory=list)

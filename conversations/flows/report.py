@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conversations.catalogue import say
+from conversations.choices import parse_choice
 from conversations.commands import bare_answer, normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows.common import cancelled, done, match_choice, posyandu_of, text
@@ -19,7 +20,16 @@ from conversations.replies import Text
 from conversations.reports import draft_report, offer, rare_due, rule_context
 from conversations.session import Draft, Prefill, Session, Stage
 from scoring import MonthReport, Period, Problem, check_answer, check_report
-from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, RARE_FIELDS
+from scoring.fields import (
+    FIELD_BY_ID,
+    FIELD_RANK,
+    LIST_FIELD,
+    QUESTION_FIELDS,
+    RARE_FIELDS,
+    Field,
+    FieldRole,
+    applies,
+)
 from scoring.lexicon import BACK_ANSWERS, SAME_WORDS, SKIP_WORDS
 
 __all__ = [
@@ -55,7 +65,14 @@ def number_reason(problem: NumberProblem, field: str) -> str:
 # --- what to ask -----------------------------------------------------------------------------
 
 
+def _asked_here(ctx: Context, spec: Field) -> bool:
+    """A core field, or a service field this deployment turned on (``SERVICE_FIELDS``)."""
+    return not spec.service or spec.id in ctx.limits.service_fields
+
+
 def _queue(ctx: Context, period: Period, given: set[str], redo: bool) -> tuple[str, ...]:
+    """The questions asked whatever the answers; a field asked only when it applies waits
+    (:func:`_waiting`) and joins the queue when it does (:func:`_next_stage`)."""
     data = posyandu_of(ctx)
     saved = data.reports.get(period)
     had_rare = saved is not None and any(saved.report.count(f) is not None for f in RARE_FIELDS)
@@ -63,7 +80,20 @@ def _queue(ctx: Context, period: Period, given: set[str], redo: bool) -> tuple[s
     return tuple(
         spec.id
         for spec in QUESTION_FIELDS
-        if spec.id not in given and (ask_rare or spec.id not in RARE_FIELDS)
+        if spec.id not in given
+        and (ask_rare or spec.id not in RARE_FIELDS)
+        and _asked_here(ctx, spec)
+        and spec.when is None
+    )
+
+
+def _waiting(ctx: Context, given: set[str]) -> tuple[str, ...]:
+    """The fields this deployment asks only when they apply (vitamin A in its months, referral
+    after BGM, 2T or KEK > 0), not given up front."""
+    return tuple(
+        spec.id
+        for spec in QUESTION_FIELDS
+        if spec.id not in given and _asked_here(ctx, spec) and spec.when is not None
     )
 
 
@@ -149,7 +179,26 @@ def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
 # --- moving through the questions ------------------------------------------------------------
 
 
+def _with_due(draft: Draft) -> Draft:
+    """The waiting fields that apply now (to the period and the answers so far) join the queue
+    at their registry place among the questions still to come: the referral question once BGM,
+    2T or KEK is above zero. Decided when the next question comes up, so an answer given
+    earlier in the same report counts."""
+    due = [f for f in draft.waiting if applies(FIELD_BY_ID[f], draft.period, draft.counts)]
+    if not due:
+        return draft
+    queue = list(draft.queue)
+    for field in due:
+        later = (
+            i for i in range(draft.position, len(queue)) if FIELD_RANK[queue[i]] > FIELD_RANK[field]
+        )
+        queue.insert(next(later, len(queue)), field)
+    waiting = tuple(f for f in draft.waiting if f not in due)
+    return replace(draft, queue=tuple(queue), waiting=waiting)
+
+
 def _next_stage(draft: Draft) -> Draft:
+    draft = _with_due(draft)
     if draft.position >= len(draft.queue):
         return replace(draft, stage=Stage.SUMMARY, pending=None)
     return replace(draft, stage=Stage.FIELD, pending=None)
@@ -166,7 +215,8 @@ def begin(
     data = posyandu_of(ctx)
     counts = dict(prefill.counts) if prefill else {}
     programmes = prefill.programmes if prefill else None
-    given = set(counts) | ({LIST_FIELD} if programmes is not None else set())
+    choices = dict(prefill.choices) if prefill else {}
+    given = set(counts) | set(choices) | ({LIST_FIELD} if programmes is not None else set())
     draft = Draft(
         posyandu_id=data.info.id,
         period=period,
@@ -174,6 +224,8 @@ def begin(
         programmes=programmes,
         queue=_queue(ctx, period, given, redo=base_revision is not None and prefill is None),
         base_revision=base_revision,
+        choices=choices,
+        waiting=_waiting(ctx, given),
     )
     if _period_problems(ctx, data, draft):
         draft = replace(draft, stage=Stage.PERIOD_SOFT)
@@ -195,6 +247,9 @@ def _accept(
     if field == LIST_FIELD:
         assert value is None or isinstance(value, tuple)
         draft = replace(draft, programmes=value)
+    elif FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        assert value is None or isinstance(value, str)
+        draft = replace(draft, choices={**draft.choices, field: value})
     else:
         assert value is None or isinstance(value, int)
         draft = replace(draft, counts={**draft.counts, field: value})
@@ -239,13 +294,29 @@ def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str)
     return _accept(ctx, session, draft, LIST_FIELD, parsed, set())
 
 
+def _answer_choice(
+    ctx: Context, session: Session, draft: Draft, spec: Field, answer: str
+) -> StepResult:
+    """How the month was served: a word of the lexicon for one of its values, or LEWATI."""
+    if answer.upper() in SKIP_WORDS:
+        return _accept(ctx, session, draft, spec.id, None, set())
+    value = parse_choice(spec, answer)
+    if value is None:
+        return _ask_again(
+            ctx, session, draft, say("answer.choice", example=say(f"example.{spec.id}"))
+        )
+    return _accept(ctx, session, draft, spec.id, value, set())
+
+
 def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     field = draft.current
     assert field is not None
     if field == LIST_FIELD:
         return _answer_programme(ctx, session, draft, answer)
-    data = posyandu_of(ctx)
     spec = FIELD_BY_ID[field]
+    if spec.role is FieldRole.CHOICE:
+        return _answer_choice(ctx, session, draft, spec, answer)
+    data = posyandu_of(ctx)
     value: int | NumberProblem
     if _says_same(answer):
         found = offer(data, draft, field)
@@ -273,6 +344,10 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
         draft = replace(draft, stage=Stage.SOFT, pending=value)
         return done(replace(session, draft=draft), prompt(ctx, draft))
     return _accept(ctx, session, draft, field, value, set())
+
+
+def _choice_text(value: str | None) -> str:
+    return "-" if value is None else say(f"choice.{value}")
 
 
 def _cancel(session: Session, draft: Draft) -> StepResult:
@@ -360,7 +435,7 @@ def back(ctx: Context, session: Session) -> StepResult:
 
 
 def change_value(
-    ctx: Context, session: Session, field: str, value: int | tuple[str, ...] | None
+    ctx: Context, session: Session, field: str, value: int | str | tuple[str, ...] | None
 ) -> StepResult:
     """UBAH inside a report in progress: change one value, then ask what was being asked."""
     draft = session.draft
@@ -370,6 +445,11 @@ def change_value(
         new = replace(draft, programmes=value if isinstance(value, tuple) else None)
         old_text = ", ".join(draft.programmes or ()) or "-"
         new_text = ", ".join(new.programmes or ()) or "-"
+    elif FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        new = replace(
+            draft, choices={**draft.choices, field: value if isinstance(value, str) else None}
+        )
+        old_text, new_text = (_choice_text(d.choices.get(field)) for d in (draft, new))
     else:
         number = value if isinstance(value, int) else None
         if number is not None:

@@ -59,8 +59,9 @@ def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str
 
 
 def _value_lines(report: MonthReport) -> list[str]:
-    """One line per summary line of the registry; a line of rarely asked fields all unknown
-    is left out, and the list field reads "tidak ada" when empty."""
+    """One line per summary line of the registry; a line whose fields are all unknown and
+    rarely asked or optional services (not asked this month, or off in this deployment) is
+    left out, and the list field reads "tidak ada" when empty."""
     lines = []
     for line, names in SUMMARY_LINES:
         if names == (LIST_FIELD,):
@@ -70,11 +71,18 @@ def _value_lines(report: MonthReport) -> list[str]:
             elif programmes is not None:
                 lines.append(say(f"summary.no_{line}"))
             continue
-        values = {name: report.count(name) for name in names}
-        if all(v is None for v in values.values()) and all(FIELD_BY_ID[n].rare for n in names):
+        values = {name: getattr(report, name) for name in names}
+        if all(v is None for v in values.values()) and not any(
+            FIELD_BY_ID[n].shown_unknown for n in names
+        ):
             continue
-        lines.append(say(f"summary.{line}", **{k: count(v) for k, v in values.items()}))
+        lines.append(say(f"summary.{line}", **{k: _shown(v) for k, v in values.items()}))
     return lines
+
+
+def _shown(value: int | str | None) -> str:
+    """A count as written ("1.250", "-"), a choice in words ("kunjungan rumah")."""
+    return say(f"choice.{value}") if isinstance(value, str) else count(value)
 
 
 def summary_text(
@@ -155,6 +163,6 @@ def readback(report: MonthReport) -> str:
             names = report.programmes
             if names is not None:
                 values.append(f"{f.code} {', '.join(names) or say('value.none')}")
-        elif report.count(f.id) is not None:
-            values.append(f"{f.code} {count(report.count(f.id))}")
+        elif getattr(report, f.id) is not None:
+            values.append(f"{f.code} {_shown(getattr(report, f.id))}")
     return "\n".join((say("quick.read", values=" · ".join(values)), say("quick.fix")))
