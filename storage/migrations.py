@@ -283,8 +283,7 @@ _V6: tuple[str, ...] = (
 
 _V7: tuple[str, ...] = (
     # The dasbor (bot/dasbor): a one-time link from the chat is used once; its nonce is kept
-    # until the link has expired anyway. (Number 7: the next free one after main's 6; 4 is
-    # kept for another change.)
+    # until the link has expired anyway.
     """
     CREATE TABLE dasbor_links_used (
         nonce TEXT PRIMARY KEY,
