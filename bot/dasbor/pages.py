@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from bot.dasbor import render
 from bot.dasbor.access import COOKIE, SESSION_TTL, Access, LinkRefused, Visitor, csrf_ok
-from bot.dasbor.figures import load_area
+from bot.dasbor.figures import AreaCache, load_area
 from bot.dasbor.posyandu_view import load_posyandu
 from bot.documents import DocumentNotFound, render_document
 from bot.logs import log_event
@@ -80,6 +80,8 @@ class Dasbor:
     clock: Clock
     #: Cookies marked Secure (the service is reached over https).
     secure: bool
+    #: The reports of the areas last shown (see :class:`AreaCache`).
+    cache: AreaCache = field(default_factory=AreaCache)
 
     def __post_init__(self) -> None:
         self.env = _environment()
@@ -225,7 +227,13 @@ class Dasbor:
         visitor, area = found
         assert visitor.scope.area is not None
         view = await load_area(
-            self.db, area, visitor.scope.area, period, self.clock.now(), self.settings.scoring()
+            self.db,
+            area,
+            visitor.scope.area,
+            period,
+            self.clock.now(),
+            self.settings.scoring(),
+            cache=self.cache,
         )
         return self.page("area.html", visitor=visitor, **render.area_context(view, period))
 
@@ -245,6 +253,7 @@ class Dasbor:
             self.clock.now(),
             self.settings.scoring(),
             whole=False,
+            cache=self.cache,
         )
         context = render.table_context(view, period, dict(request.query_params))
         return self.page("table.html", visitor=visitor, **context)
