@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
         "STRATA - jumlah posyandu per strata\n"
         "POSYANDU <nama> - angka satu posyandu\n"
         "REKAP - ringkasan wilayah (PDF)\n"
+        "DASBOR - wilayah Anda di browser\n"
         "JADWAL <posyandu> - lihat atau atur hari buka\n"
         "STOP PENGINGAT / MULAI PENGINGAT - pengingat mati / nyala\n"
         "LAGI - halaman berikutnya"
