@@ -11,6 +11,7 @@ import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv.parser import parse_stream
@@ -19,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
+from storage.db import is_database_url, mask_url
 
 __all__ = [
     "MAX_QUICK_REPLY_BUTTONS",
@@ -36,6 +38,8 @@ class SettingsError(Exception):
 #: The shortest secret accepted: a shorter one is guessable, and masking it in the logs would
 #: mangle every word that contains it.
 MIN_SECRET_CHARS = 16
+#: A URL's scheme (two letters or more: "C:" is a Windows drive, not a scheme).
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 #: Twilio's own prefix of a WhatsApp address (``whatsapp:+14155238886``), as its console shows.
 _WHATSAPP_PREFIX = "whatsapp:"
 
@@ -49,9 +53,10 @@ class Settings(BaseSettings):
     )
 
     # --- storage -------------------------------------------------------------------------
-    posyandu_db: Path = Field(
+    posyandu_db: Path | str = Field(
         default=Path("./data/posyandu.db"),
-        description="SQLite database file; created on first use.",
+        description="SQLite database file (created on first use), or a PostgreSQL server as "
+        "postgresql://user:password@host:5432/dbname.",
     )
     db_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
 
@@ -230,6 +235,49 @@ class Settings(BaseSettings):
     reminder_rekap_day: int = Field(default=5, ge=1, le=28)
     reminder_grace_hours: float = Field(default=6, gt=0, le=72)
     reminder_sweep_seconds: float = Field(default=60, ge=1, le=3600)
+
+    @field_validator("posyandu_db", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        """A file path (SQLite) or a ``postgresql://`` URL; any other URL is refused (it would
+        otherwise be taken as a folder named after its scheme)."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        scheme = _URL_SCHEME.match(text)
+        if scheme is None:
+            return Path(text)
+        if not is_database_url(text):
+            raise ValueError(
+                f"{scheme.group(1)}: is not supported; give a file path (SQLite) or a "
+                "postgresql://user:password@host:5432/dbname URL"
+            )
+        parts = urlsplit(text)
+        if not (parts.hostname or "host=" in parts.query) or not parts.path.strip("/"):
+            raise ValueError(
+                "a PostgreSQL URL names its server and database: "
+                "postgresql://user:password@host:5432/dbname"
+            )
+        return text
+
+    @property
+    def database_is_server(self) -> bool:
+        """True for a PostgreSQL URL, False for an SQLite file."""
+        return isinstance(self.posyandu_db, str)
+
+    @property
+    def database_name(self) -> str:
+        """POSYANDU_DB as messages show it: the file, or the URL without its password."""
+        db = self.posyandu_db
+        return mask_url(db) if isinstance(db, str) else str(db)
+
+    def database_file(self) -> Path:
+        """The SQLite file; :class:`SettingsError` when POSYANDU_DB is a server."""
+        if isinstance(self.posyandu_db, str):
+            raise SettingsError(
+                f"POSYANDU_DB is a PostgreSQL server ({self.database_name}), not a file"
+            )
+        return self.posyandu_db
 
     @field_validator("reminder_kinds")
     @classmethod

@@ -8,13 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from sqlite3 import Row
 from typing import Any
 
 from storage._times import from_db, from_db_opt, to_db
 from storage.db import Connection
 from storage.messages import Message, Outgoing, decode, encode
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one, is_postgres
 
 __all__ = [
     "OutboxRow",
@@ -93,9 +92,10 @@ def _row(r: Row) -> OutboxRow:
 
 async def append(tx: Connection, out: Outgoing, at: datetime) -> int | None:
     """Queue a message; None when its dedupe key was queued before (nothing added)."""
-    cur = await tx.execute(
+    rows = await tx.execute_fetchall(
         "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING "
+        "RETURNING id",
         (
             out.channel,
             out.address,
@@ -106,7 +106,9 @@ async def append(tx: Connection, out: Outgoing, at: datetime) -> int | None:
             to_db(at),
         ),
     )
-    return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
+    for row in rows:
+        return int(row[0])
+    return None
 
 
 async def claim_due(
@@ -127,7 +129,11 @@ async def claim_due(
     for channel, address in (only or {}).items():
         sql += " AND (channel <> ? OR address = ?)"
         args.extend((channel, address))
-    found = await tx.execute_fetchall(sql + " ORDER BY next_attempt_at, id LIMIT ?", (*args, limit))
+    sql += " ORDER BY next_attempt_at, id LIMIT ?"
+    if is_postgres(tx):
+        # Other instances claim too: a row one of them has locked is left to it.
+        sql += " FOR UPDATE SKIP LOCKED"
+    found = await tx.execute_fetchall(sql, (*args, limit))
     rows = [_row(r) for r in found]
     if rows:
         ids = [r.id for r in rows]

@@ -1,11 +1,11 @@
-"""The database: one SQLite file, WAL, one serialised writer, concurrent readers.
+"""The SQLite engine: one file, WAL, one serialised writer, concurrent readers.
 
-``Database.open(path)`` creates the file (and its folder) on first use, applies the numbered
-migrations (``PRAGMA user_version``), and refuses a file written by a newer version without
-touching it (the version is read on a read-only connection first). Writes go through
-``async with db.transaction() as tx:`` — ``BEGIN IMMEDIATE`` on the one writer connection,
-serialised in-process by an asyncio lock, committed on success and rolled back on any error —
-so a conversation step saves session, report and outbox rows atomically. Reads use
+``Database.open(path)`` (storage.db) creates the file (and its folder) on first use, applies
+the numbered migrations (``PRAGMA user_version``), and refuses a file written by a newer
+version without touching it (the version is read on a read-only connection first). Writes go
+through ``async with db.transaction() as tx:`` — ``BEGIN IMMEDIATE`` on the one writer
+connection, serialised in-process by an asyncio lock, committed on success and rolled back on
+any error — so a conversation step saves session, report and outbox rows atomically. Reads use
 ``async with db.read() as conn:`` on a small pool of read-only connections.
 """
 
@@ -20,18 +20,12 @@ from pathlib import Path
 import aiosqlite
 
 from storage.backup import BackupResult, backup_file
+from storage.db import Database
 from storage.errors import DatabaseError, SchemaTooNewError
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from storage.sql import fetch_one
 
-__all__ = [
-    "Connection",
-    "Database",
-    "DatabaseError",
-    "SchemaTooNewError",
-    "migrate",
-    "probe_version",
-]
+__all__ = ["SqliteDatabase", "probe_version"]
 
 Connection = aiosqlite.Connection
 
@@ -90,7 +84,9 @@ def _make_folder(path: Path) -> None:
         raise DatabaseError(f"database {path}: cannot create its folder ({why})") from None
 
 
-class Database:
+class SqliteDatabase(Database):
+    dialect = "sqlite"
+
     def __init__(
         self,
         path: Path,
@@ -110,28 +106,16 @@ class Database:
             self._readers.put_nowait(reader)
 
     @classmethod
-    async def open(
-        cls,
-        path: Path | str,
-        *,
-        busy_timeout_ms: int = 5000,
-        readers: int = 2,
-        migrate: bool = True,
-        synchronous: str = "FULL",
-    ) -> Database:
+    async def connect(
+        cls, path: Path, *, busy_timeout_ms: int, readers: int, migrate: bool, synchronous: str
+    ) -> SqliteDatabase:
         """Open (creating the file and its folders if needed) and migrate the database.
 
-        ``synchronous=FULL`` (the default) in WAL mode keeps every committed transaction across
-        a crash of the process and a power cut (the WAL is fsynced at every commit; group
-        commit shares one fsync among the steps that queue for the writer). ``NORMAL`` keeps
-        them across a crash of the process only: the last commits before a power cut may be
-        lost.
+        ``synchronous=FULL`` in WAL mode keeps every committed transaction across a crash of
+        the process and a power cut (the WAL is fsynced at every commit; group commit shares
+        one fsync among the steps that queue for the writer). ``NORMAL`` keeps them across a
+        crash of the process only: the last commits before a power cut may be lost.
         """
-        path = Path(path)
-        if synchronous not in ("NORMAL", "FULL"):
-            raise ValueError("synchronous must be NORMAL or FULL")
-        if readers < 1:
-            raise ValueError("at least one reader connection is needed")
         version = await probe_version(path)
         if version > SCHEMA_VERSION:
             raise SchemaTooNewError(version, SCHEMA_VERSION, path)
@@ -184,12 +168,6 @@ class Database:
         for reader in self._all_readers:
             await reader.close()
         await self._writer.close()
-
-    async def __aenter__(self) -> Database:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -252,15 +230,6 @@ class Database:
         except sqlite3.Error:
             return False
         return True
-
-
-async def migrate(path: Path | str, *, busy_timeout_ms: int = 5000) -> tuple[int, int]:
-    """Bring the file at ``path`` to the latest schema; return (version before, version now)."""
-    db = await Database.open(path, busy_timeout_ms=busy_timeout_ms, readers=1)
-    try:
-        return db.opened_version, await db.schema_version()
-    finally:
-        await db.close()
 
 
 async def _user_version(conn: Connection) -> int:

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 async def _migrate(settings: Settings) -> int:
     before, after = await migrate(settings.posyandu_db, busy_timeout_ms=settings.db_busy_timeout_ms)
     if before == after:
-        tell(f"database {settings.posyandu_db}: already at schema version {after}")
+        tell(f"database {settings.database_name}: already at schema version {after}")
     else:
-        tell(f"database {settings.posyandu_db}: migrated from schema version {before} to {after}")
+        tell(f"database {settings.database_name}: migrated from schema version {before} to {after}")
     return OK

@@ -1,0 +1,156 @@
+"""The database: an SQLite file (the embedded default) or a PostgreSQL server.
+
+``Database.open(target)`` takes a file path (SQLite: :class:`storage.sqlite.SqliteDatabase`)
+or a ``postgresql://`` URL (:class:`storage.postgres.PostgresDatabase`) and applies the
+numbered migrations (one history for both, forward only); a database written by a newer
+version is refused untouched (:class:`SchemaTooNewError`). Both give the same two doors:
+``async with db.transaction() as tx:`` for writes (committed on success, rolled back on any
+error) and ``async with db.read() as conn:`` for reads; the aggregate modules take either as a
+:class:`Connection` and run the same SQL on both engines (storage.sql).
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from storage.backup import BackupResult
+from storage.errors import DatabaseError, SchemaTooNewError
+from storage.sql import Connection
+
+__all__ = [
+    "Connection",
+    "Database",
+    "DatabaseError",
+    "SchemaTooNewError",
+    "is_database_url",
+    "mask_url",
+    "migrate",
+    "probe_version",
+]
+
+#: The URL schemes that name a PostgreSQL server.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(target: Path | str) -> bool:
+    """Whether ``target`` names a PostgreSQL server rather than an SQLite file."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``: how messages name a server."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+def url_password(url: str) -> str | None:
+    """The password a URL carries, if any (for the logs to mask)."""
+    return urlsplit(url).password if is_database_url(url) else None
+
+
+class Database(abc.ABC):
+    #: "sqlite" or "postgresql".
+    dialect: str
+    #: The file (SQLite), or the URL with its password masked (PostgreSQL): what messages name.
+    path: Path | str
+    #: The schema version the database had before this open migrated it.
+    opened_version: int
+
+    @classmethod
+    async def open(
+        cls,
+        target: Path | str,
+        *,
+        busy_timeout_ms: int = 5000,
+        readers: int = 2,
+        migrate: bool = True,
+        synchronous: str = "FULL",
+    ) -> Database:
+        """Open (creating an SQLite file and its folders if needed) and migrate the database.
+
+        ``synchronous`` (SQLite only): ``FULL`` (the default) in WAL mode keeps every
+        committed transaction across a crash of the process and a power cut; ``NORMAL`` across
+        a crash of the process only. ``busy_timeout_ms`` is how long a write waits for a lock
+        (SQLite) or a statement may run (PostgreSQL); ``readers`` the read connections.
+        """
+        if synchronous not in ("NORMAL", "FULL"):
+            raise ValueError("synchronous must be NORMAL or FULL")
+        if readers < 1:
+            raise ValueError("at least one reader connection is needed")
+        if is_database_url(target):
+            from storage.postgres import PostgresDatabase
+
+            return await PostgresDatabase.connect(
+                str(target), busy_timeout_ms=busy_timeout_ms, readers=readers, migrate=migrate
+            )
+        from storage.sqlite import SqliteDatabase
+
+        return await SqliteDatabase.connect(
+            Path(target),
+            busy_timeout_ms=busy_timeout_ms,
+            readers=readers,
+            migrate=migrate,
+            synchronous=synchronous,
+        )
+
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[Connection]:
+        """A write transaction: committed when the block ends, rolled back on any error.
+        One started inside another in the same task raises ``RuntimeError``."""
+
+    @abc.abstractmethod
+    def read(self) -> contextlib.AbstractAsyncContextManager[Connection]:
+        """A connection for reads; ``BEGIN`` on it starts one consistent snapshot for the
+        statements that follow (rolled back when the block ends)."""
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    @abc.abstractmethod
+    async def schema_version(self) -> int: ...
+
+    @abc.abstractmethod
+    async def check_writable(self) -> None:
+        """Raise :class:`DatabaseError` unless the database can be written (nothing is)."""
+
+    @abc.abstractmethod
+    async def backup(self, target: Path | str) -> BackupResult:
+        """A consistent online copy (SQLite); PostgreSQL refuses, naming ``pg_dump``."""
+
+    @abc.abstractmethod
+    async def ping(self) -> bool:
+        """True when the database answers a query."""
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+async def migrate(target: Path | str, *, busy_timeout_ms: int = 5000) -> tuple[int, int]:
+    """Bring the database at ``target`` to the latest schema; return (version before, now)."""
+    db = await Database.open(target, busy_timeout_ms=busy_timeout_ms, readers=1)
+    try:
+        return db.opened_version, await db.schema_version()
+    finally:
+        await db.close()
+
+
+async def probe_version(target: Path | str) -> int:
+    """The schema version of an existing database, read without any chance of writing to it
+    (0 for a missing or empty SQLite file, or a PostgreSQL database without our tables)."""
+    if is_database_url(target):
+        from storage.postgres import probe_version as probe_postgres
+
+        return await probe_postgres(str(target))
+    from storage.sqlite import probe_version as probe_sqlite
+
+    return await probe_sqlite(target)
+
