@@ -321,6 +321,8 @@ MESSAGES: dict[str, str] = {
     "summary.pus": "PUS {pus} · KB aktif {kb_aktif}",
     "summary.bayi": "Bayi {bayi} · imunisasi lengkap {bayi_imunisasi}",
     "summary.kk": "KK {kk} · dana sehat {kk_dana_sehat}",
+    # Rarely asked values not asked this month: the latest known, with their month.
+    "summary.carried": "{line} (data {month})",
     "summary.programmes": "Kegiatan tambahan: {names}",
     "summary.no_programmes": "Kegiatan tambahan: tidak ada",
     "value.none": "tidak ada",
@@ -329,6 +331,7 @@ MESSAGES: dict[str, str] = {
     "summary.blocked": "Belum bisa disimpan:",
     "summary.ask": "Balas YA untuk simpan. Ada yang salah? Ketik mis. UBAH D 41.",
     "summary.ask_warning": "Balas YA jika benar, atau perbaiki, mis. UBAH D 41.",
+    "summary.ask_warning_field": "Balas YA jika benar, atau perbaiki, mis. UBAH {example}.",
     "summary.ask_blocked": "Perbaiki dulu dengan UBAH <nama> <angka>, mis. UBAH D 41.",
     "summary.ask_closed": "Balas YA untuk simpan, atau BATAL.",
     "summary.again": "Balas YA untuk simpan, UBAH <nama> <angka> untuk memperbaiki, atau BATAL.",

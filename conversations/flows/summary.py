@@ -13,6 +13,7 @@ from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
 from conversations.strata_words import stratum_sentence
 from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
+from scoring.carry import Carried, carried_rare_values
 from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, SUMMARY_LINES
 
 __all__ = [
@@ -62,9 +63,10 @@ def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str
     return stratum_sentence(key, result.strata)
 
 
-def _value_lines(report: MonthReport) -> list[str]:
+def _value_lines(report: MonthReport, carried: Carried | None = None) -> list[str]:
     """One line per summary line of the registry; a line of rarely asked fields all unknown
-    is left out, and the list field reads "tidak ada" when empty."""
+    shows the latest known values with their month (``carried``), or is left out; the list
+    field reads "tidak ada" when empty."""
     lines = []
     for line, names in SUMMARY_LINES:
         if names == (LIST_FIELD,):
@@ -76,6 +78,10 @@ def _value_lines(report: MonthReport) -> list[str]:
             continue
         values = {name: report.count(name) for name in names}
         if all(v is None for v in values.values()) and all(FIELD_BY_ID[n].rare for n in names):
+            if carried is not None and all(n in carried.values for n in names):
+                shown = say(f"summary.{line}", **{n: count(carried.values[n]) for n in names})
+                month = format_period_short(carried.period)
+                lines.append(say("summary.carried", line=shown, month=month))
             continue
         lines.append(say(f"summary.{line}", **{k: count(v) for k, v in values.items()}))
     return lines
@@ -93,7 +99,8 @@ def summary_text(
         body = say("summary.closed", period=period, posyandu=data.info.name)
         return Text(f"{body}\n{say('summary.ask_closed')}", ("YA", "BATAL"))
     lines = [say("summary.title", period=period, posyandu=data.info.name)]
-    lines += _value_lines(report)
+    earlier = (stored.report for stored in data.reports.values())
+    lines += _value_lines(report, carried_rare_values(report, earlier))
     lines.append(ratio_line(report, ctx.scoring))
     if blocking:
         lines.append(say("summary.blocked"))
@@ -110,9 +117,14 @@ def summary_text(
 def warning_text(problem: Problem) -> Text:
     """One warning and how to answer it: a report shows its warnings one at a time, the most
     important first (the order of the rules); YA confirms the one shown."""
-    body = "\n".join(
-        (say("summary.warning", message=problem_text(problem)), say("summary.ask_warning"))
-    )
+    spec = FIELD_BY_ID.get(problem.field)
+    # The example names the field warned about ("UBAH PUS 80"), when the warning has one.
+    if spec is not None and spec.is_count:
+        example = f"{spec.shown} {say(f'example.{spec.id}')}"
+        ask = say("summary.ask_warning_field", example=example)
+    else:
+        ask = say("summary.ask_warning")
+    body = "\n".join((say("summary.warning", message=problem_text(problem)), ask))
     return Text(body, ("YA", "BATAL"))
 
 
