@@ -38,6 +38,7 @@ from conversations.engine import Engine
 from conversations.inbound import Inbound
 from scoring.clock import FixedClock
 from storage import Database
+from storage.sql import follow_explicit_ids
 
 __all__ = ["run"]
 
@@ -72,6 +73,7 @@ async def _seed(db: Database) -> None:
             "INSERT INTO identities (person_id, channel, address) VALUES (?, 'console', ?)",
             [(i, f"k{i}") for i in range(1, KADER + 1)],
         )
+        await follow_explicit_ids(tx)
 
 
 async def _measure(paced: bool, synchronous: str = "FULL") -> dict[str, float]:

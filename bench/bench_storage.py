@@ -35,6 +35,7 @@ from storage.posyandu import posyandu_under
 from storage.report_columns import COLUMNS, to_row
 from storage.reports import reports_for_posyandu_ids, save_report
 from storage.sessions import StoredSession, save_session
+from storage.sql import follow_explicit_ids
 
 __all__ = ["run"]
 
@@ -123,6 +124,7 @@ async def _seed(db: Database, write_posyandu: int) -> tuple[list[int], list[int]
             f"submitted_by, submitted_at, channel) VALUES ({marks})",
             reports,
         )
+        await follow_explicit_ids(tx)
     return [p[0] for p in posyandu[:write_posyandu]], rollup_ids
 
 

@@ -16,7 +16,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Iterable, Iterator
 from typing import Any, Protocol
 
-__all__ = ["Connection", "Cursor", "Row", "TwoDialects", "fetch_one", "is_postgres"]
+__all__ = [
+    "Connection",
+    "Cursor",
+    "Row",
+    "TwoDialects",
+    "fetch_one",
+    "follow_explicit_ids",
+    "is_postgres",
+]
 
 
 class Row(Protocol):
@@ -75,3 +83,21 @@ async def fetch_one(conn: Connection, sql: str, params: Iterable[Any] = ()) -> A
     for row in rows:
         return row
     return None
+
+
+async def follow_explicit_ids(conn: Connection) -> None:
+    """After rows were inserted with explicit ids (seeding, a copy): every identity counter
+    moved past its table's largest id, so that the next row without one does not collide.
+    PostgreSQL only (an identity column keeps its own counter); SQLite takes max(rowid) + 1
+    by itself."""
+    if not is_postgres(conn):
+        return
+    columns = await conn.execute_fetchall(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND is_identity = 'YES'"
+    )
+    for table, column in [(r[0], r[1]) for r in columns]:
+        await conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+            f'coalesce(max("{column}"), 0) + 1, false) FROM "{table}"'
+        )

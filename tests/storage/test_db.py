@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from storage import Database
+from storage.areas import Level, upsert_area
 from storage.db import Connection
 from storage.errors import EngineError, IntegrityError
 from storage.messages import Outgoing, Text
 from storage.migrations import SCHEMA_VERSION
 from storage.outbox import Status, append, counts
+from storage.sql import follow_explicit_ids
 from tests.storage.helpers import T0
 
 
@@ -105,6 +107,20 @@ async def test_read_snapshot_spans_statements(db: Database) -> None:
 
 async def test_ping(db: Database) -> None:
     assert await db.ping()
+
+
+async def test_rows_after_explicit_ids_take_the_next_id(db: Database) -> None:
+    """Seeding with explicit ids (benchmarks, big PDFs, a copy) and then adding a row the
+    ordinary way: no collision with the identity counter on PostgreSQL."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO areas (id, code, name, level, parent_id, path) VALUES "
+            "(1, '99', 'Prov', 'provinsi', NULL, '/1/'), (7, '98', 'Lain', 'provinsi', NULL, '/7/')"
+        )
+        await follow_explicit_ids(tx)
+    async with db.transaction() as tx:
+        added = await upsert_area(tx, "97", "Baru", Level.PROVINSI, None)
+    assert added.id == 8
 
 
 @pytest.mark.sqlite_only
