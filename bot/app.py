@@ -67,6 +67,7 @@ def delivery_from(settings: Settings) -> DeliverySettings:
         backoff=settings.outbox_backoff_seconds,
         backoff_max=settings.outbox_backoff_max_seconds,
         poll=settings.outbox_poll_seconds,
+        lease=settings.outbox_lease_seconds,
     )
 
 

@@ -152,6 +152,15 @@ class Settings(BaseSettings):
         le=60,
         description="How often the dispatcher looks for due replies when nothing wakes it.",
     )
+    outbox_lease_seconds: float = Field(
+        default=300.0,
+        ge=10,
+        le=86_400,
+        description=(
+            "How long a reply claimed for sending is its instance's: past it, one still not "
+            "marked sent (its instance died) is sent by another. Longer than the slowest send."
+        ),
+    )
     out_dir: Path = Field(
         default=Path("./out"),
         description="Where the console chat writes the documents it receives.",
