@@ -85,7 +85,9 @@ class Engine:
         """Handle one message; returns once its effects and replies are committed."""
         async with self._locks.hold((inbound.channel, inbound.address)):
             try:
-                result = await self._handle(inbound)
+                # Across instances too: one message of this person at a time.
+                async with self.db.conversation_lock(inbound.channel, inbound.address):
+                    result = await self._handle(inbound)
             except Exception as exc:
                 if is_busy(exc):
                     # No apology: it could not be written either, and the channel will resend.

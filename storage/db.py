@@ -127,6 +127,14 @@ class Database(abc.ABC):
     async def ping(self) -> bool:
         """True when the database answers a query."""
 
+    def conversation_lock(
+        self, channel: str, address: str
+    ) -> contextlib.AbstractAsyncContextManager[None]:
+        """Held while one message of ``channel:address`` is handled, so that one person's
+        messages are handled one at a time by every instance on the database (PostgreSQL).
+        An SQLite file has one instance: the engine's own lock is enough."""
+        return contextlib.nullcontext()
+
     async def __aenter__(self) -> Database:
         return self
 

@@ -43,9 +43,14 @@ __all__ = ["PgConnection", "PostgresDatabase", "mask_url", "placeholders", "prob
 MIGRATION_LOCK = 0x706F7379616E6475  # "posyandu"
 #: A reader's BEGIN: every statement until the block ends sees the same snapshot.
 SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+#: Connections for the conversation locks (people answered at once by one instance).
+LOCK_CONNECTIONS = 16
 #: The key of the advisory lock every write transaction holds.
 WRITE_LOCK = 0x706F7379616E6477
 CONNECT_TIMEOUT_S = 10.0
+#: The first key of the conversation locks (two-int advisory keys: apart from the one-key
+#: locks above); the second is a hash of channel and address.
+CONVERSATION_LOCKS = 0x706F7379
 
 
 def _hide(text: str, url: str) -> str:
@@ -167,12 +172,18 @@ class PostgresDatabase(Database):
     dialect = "postgresql"
 
     def __init__(
-        self, url: str, writer: asyncpg.Pool, readers: asyncpg.Pool, opened_version: int
+        self,
+        url: str,
+        writer: asyncpg.Pool,
+        readers: asyncpg.Pool,
+        opened_version: int,
+        locks: asyncpg.Pool,
     ) -> None:
         self.path = mask_url(url)
         self.opened_version = opened_version
         self._writer = writer
         self._pool = readers
+        self._locks = locks
         self._write_lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
 
@@ -181,13 +192,17 @@ class PostgresDatabase(Database):
         cls, url: str, *, busy_timeout_ms: int, readers: int, migrate: bool
     ) -> PostgresDatabase:
         writer = await _pool(url, 1, busy_timeout_ms, read_only=False)
+        opened: list[asyncpg.Pool] = [writer]
         try:
             version = await _open(writer, mask_url(url), migrate)
-            pool = await _pool(url, readers, busy_timeout_ms, read_only=True)
+            opened.append(await _pool(url, readers, busy_timeout_ms, read_only=True))
+            # The conversation locks: one connection per person being answered at once.
+            opened.append(await _pool(url, LOCK_CONNECTIONS, busy_timeout_ms, read_only=True))
         except BaseException:
-            await writer.close()
+            for pool in opened:
+                await pool.close()
             raise
-        return cls(url, writer, pool, version)
+        return cls(url, writer, opened[1], version, opened[2])
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -222,7 +237,24 @@ class PostgresDatabase(Database):
                     with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError):
                         await raw.execute("ROLLBACK")
 
+    @contextlib.asynccontextmanager
+    async def conversation_lock(self, channel: str, address: str) -> AsyncIterator[None]:
+        """A transaction-scoped advisory lock keyed by channel and address, on a connection
+        of its own, held until the block ends (waiting at most the busy timeout)."""
+        async with self._locks.acquire() as raw:
+            try:
+                await raw.execute("BEGIN")
+                await raw.execute(
+                    "SELECT pg_advisory_xact_lock($1::int4, hashtext($2))",
+                    CONVERSATION_LOCKS,
+                    f"{channel}:{address}",
+                )
+                yield
+            finally:
+                await _rollback(raw)
+
     async def close(self) -> None:
+        await self._locks.close()
         await self._pool.close()
         await self._writer.close()
 
