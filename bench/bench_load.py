@@ -117,6 +117,10 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "kk": ("150",),
     "kk_dana_sehat": ("60",),
     "program_tambahan": ("BKB", "BKB, PAUD", "="),
+    # The optional services the default deployment asks when they apply (referral after
+    # BGM 1; vitamin A in February and August).
+    "rujukan": ("1", "2"),
+    "vit_a": ("40", "45"),
 }
 QUESTIONS: tuple[tuple[str, str], ...] = tuple(
     (say(f"ask.{f.id}"), f.id) for f in QUESTION_FIELDS

@@ -58,6 +58,7 @@ def limits_from(settings: Settings) -> Limits:
         page_size=settings.page_size,
         months_back=settings.report_months_back,
         kk_refresh_months=settings.kk_refresh_months,
+        service_fields=settings.services(),
     )
 
 

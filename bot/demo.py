@@ -144,7 +144,8 @@ def _fill(report: MonthReport, posture: int) -> MonthReport:
     rng = random.Random(f"{report.period}:{posture}")
     values: dict[str, int] = {}
     for f in FIELDS:
-        if not f.is_count or report.count(f.id) is not None:
+        # The optional service fields stay unknown: which are asked is the deployment's.
+        if not f.is_count or f.service or report.count(f.id) is not None:
             continue
         if f.at_most is None:
             values[f.id] = rng.randint(10, 30)

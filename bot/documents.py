@@ -25,7 +25,7 @@ from bot.pdf import (
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
-from conversations.format import area_title, field_label, place_name, short_date
+from conversations.format import area_title, field_label, place_name, service_lines, short_date
 from conversations.periods import format_period, format_period_short
 from conversations.strata_words import stratum_cell
 from scoring import (
@@ -46,7 +46,7 @@ from scoring import (
     rollup,
 )
 from scoring.carry import Carried, carried_rare_values
-from scoring.fields import LIST_FIELD, TABLE_GROUPS
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, TABLE_GROUPS, FieldRole
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
@@ -183,10 +183,21 @@ def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
 
 
 def _groups(m: MonthReport, carried: Carried | None) -> list[tuple[str, list[tuple[str, str]]]]:
-    return [
-        (say(f"pdf.group.{group}"), [_field_row(m, field, carried) for field in fields])
+    """The "Angka bulan ini" blocks; a service field (optional, asked only where it is on and
+    applies) has a row only when the month has its value, and a block with no row is left
+    out."""
+    groups = [
+        (
+            say(f"pdf.group.{group}"),
+            [
+                _field_row(m, field, carried)
+                for field in fields
+                if not FIELD_BY_ID[field].service or getattr(m, field) is not None
+            ],
+        )
         for group, fields in TABLE_GROUPS  # each field's label is ``pdf.value.<field>``
     ]
+    return [(title, rows) for title, rows in groups if rows]
 
 
 def _field_row(m: MonthReport, field: str, carried: Carried | None) -> tuple[str, str]:
@@ -200,6 +211,9 @@ def _field_row(m: MonthReport, field: str, carried: Carried | None) -> tuple[str
 
 
 def _field_value(m: MonthReport, field: str) -> str:
+    if FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        choice = m.choice(field)
+        return say("pdf.no_value") if choice is None else say(f"choice.{choice}").capitalize()
     if field != LIST_FIELD:
         return value(m.count(field))
     if m.programmes is None:
@@ -365,6 +379,9 @@ def _area_data(
         ds_target=scoring.targets.d_s,
         nd_target=scoring.targets.n_d,
         **_totals(this_month, scoring),
+        services=service_lines(
+            period, [r.report for rs in stored.values() for r in rs if r.report.period == period]
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
+from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
 from storage.db import is_database_url, mask_url
 
 __all__ = [
@@ -121,6 +122,11 @@ class Settings(BaseSettings):
         ge=1,
         le=12,
         description="KK and dana sehat are asked again when the latest value is older than this.",
+    )
+    service_fields: str = Field(
+        default=",".join(DEFAULT_SERVICE_FIELDS),
+        description="The optional service fields this deployment asks (field ids, comma "
+        "separated; empty: none). A field not listed is never asked and shows nowhere.",
     )
     default_timezone: str = Field(
         default="Asia/Jakarta",
@@ -296,6 +302,26 @@ class Settings(BaseSettings):
             known = ", ".join(k.value for k in Kind)
             raise ValueError(f"unknown kind(s) {', '.join(sorted(unknown))}; known: {known}")
         return value
+
+    @field_validator("service_fields")
+    @classmethod
+    def _known_services(cls, value: str) -> str:
+        chosen = _kinds(value)
+        unknown = chosen - set(SERVICE_FIELDS)
+        if unknown:
+            known = ", ".join(SERVICE_FIELDS)
+            raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; known: {known}")
+        # A count bounded by another service field needs it (exclusive breastfeeding may not
+        # exceed the infants 0-5 months).
+        for name in sorted(chosen):
+            bound = FIELD_BY_ID[name].at_most
+            if bound in SERVICE_FIELDS and bound not in chosen:
+                raise ValueError(f"{name} needs {bound} (it may not exceed it)")
+        return value
+
+    def services(self) -> frozenset[str]:
+        """The optional service fields this deployment asks."""
+        return frozenset(_kinds(self.service_fields))
 
     @field_validator("twilio_whatsapp_from", mode="before")
     @classmethod

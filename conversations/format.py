@@ -3,13 +3,15 @@ Pure."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
-from scoring import Problem
-from scoring.fields import QUESTION_FIELDS
+from scoring import MonthReport, Period, Problem
+from scoring.fields import QUESTION_FIELDS, in_vitamin_a_month
 from scoring.figures import percent_apart
 from scoring.lexicon import AREA_LEVEL_WORDS
+from scoring.ratios import service_totals
 
 __all__ = [
     "area_title",
@@ -24,6 +26,7 @@ __all__ = [
     "percent_of_target",
     "place_name",
     "problem_text",
+    "service_lines",
     "short_date",
 ]
 
@@ -100,9 +103,10 @@ def choice_list(choices: tuple[str, ...] | list[str]) -> str:
     return say("choices.line", pairs=pairs)
 
 
-def field_names() -> str:
-    """The names of the report's questions as kader type them ("KADER S K D N BGM 2T ...")."""
-    return " ".join(f.shown for f in QUESTION_FIELDS)
+def field_names(services: frozenset[str]) -> str:
+    """The names of the report's questions as kader type them ("KADER S K D N BGM 2T ..."):
+    the optional service fields only where the deployment asks them (``services``)."""
+    return " ".join(f.shown for f in QUESTION_FIELDS if not f.service or f.id in services)
 
 
 def field_label(field: str) -> str:
@@ -149,3 +153,23 @@ def place_name(desa: str, kind: str | None = None) -> str:
     if kind is None:
         return desa if _named(desa, _kinds("desa")) else say("place.desa", name=desa)
     return area_title("desa", desa, kind)
+
+
+def service_lines(period: Period, reports: Iterable[MonthReport]) -> list[str]:
+    """An area's month of the optional services, for the chat and the area PDF: vitamin A
+    coverage in February and August, and people referred to the puskesmas; a line only where
+    some report of the month knows it."""
+    totals = service_totals(reports)
+    lines = []
+    if in_vitamin_a_month(period, {}) and totals.vitamin_a is not None:
+        lines.append(
+            say(
+                "area.vitamin_a",
+                given=count(totals.vitamin_a),
+                s=count(totals.vitamin_a_s),
+                share=percent(totals.vitamin_a_coverage),
+            )
+        )
+    if totals.referrals is not None:
+        lines.append(say("area.referrals", count=count(totals.referrals)))
+    return lines

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from scoring import DEFAULT_SETTINGS, KnownHistory, MonthReport, Period, ScoringSettings
+from scoring.fields import DEFAULT_SERVICE_FIELDS
 from scoring.schedule import Schedule
 from storage.people import Person, Role
 
@@ -134,6 +135,9 @@ class Limits:
     kk_refresh_months: int = 6
     history_months: int = 6
     max_text_chars: int = 1000
+    #: The optional service fields this deployment asks (setting ``SERVICE_FIELDS``); one
+    #: not listed is never asked, and its name is not taken in a quick report or UBAH.
+    service_fields: frozenset[str] = frozenset(DEFAULT_SERVICE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

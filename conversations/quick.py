@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from conversations.choices import parse_choice
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
 from scoring import Period
-from scoring.fields import LIST_FIELD, Field, field_by_alias
+from scoring.fields import LIST_FIELD, Field, FieldRole, field_by_alias
 
 __all__ = ["QuickProblem", "QuickProblemKind", "QuickReport", "looks_quick", "parse_quick"]
 
@@ -32,6 +33,7 @@ class QuickProblemKind(StrEnum):
     DUPLICATE = "duplicate"
     BAD_PERIOD = "bad_period"
     BAD_LIST_FIELD = "bad_programme"
+    BAD_CHOICE = "bad_choice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +51,12 @@ class QuickReport:
     counts: dict[str, int]
     programmes: tuple[str, ...] | None
     problems: tuple[QuickProblem, ...]
+    #: Choice fields given (``CARA=rumah``), by field id.
+    choices: dict[str, str] = field(default_factory=dict)
 
     @property
     def given(self) -> frozenset[str]:
-        names = set(self.counts)
+        names = set(self.counts) | set(self.choices)
         if self.programmes is not None:
             names.add(LIST_FIELD)
         return frozenset(names)
@@ -90,6 +94,7 @@ def parse_quick(args_text: str, current: Period) -> QuickReport:
         problems.append(QuickProblem(QuickProblemKind.BAD_PERIOD, tokens[0]))
         i = 1
     counts: dict[str, int] = {}
+    choices: dict[str, str] = {}
     programmes: tuple[str, ...] | None = None
     seen: set[str] = set()
     while i < len(tokens):
@@ -111,13 +116,26 @@ def parse_quick(args_text: str, current: Period) -> QuickReport:
         if i >= len(tokens) or (field_by_alias(tokens[i]) is not None):
             problems.append(QuickProblem(QuickProblemKind.MISSING_VALUE, spec.code))
             continue
+        if spec.role is FieldRole.CHOICE:
+            _choice(spec, tokens[i], problems, choices)
+            i += 1
+            continue
         value = parse_count(tokens[i])
         i += 1
         if isinstance(value, NumberProblem):
             problems.append(QuickProblem(QuickProblemKind.BAD_VALUE, spec.code, value))
         else:
             counts.setdefault(spec.id, value)
-    return QuickReport(period, counts, programmes, tuple(problems))
+    return QuickReport(period, counts, programmes, tuple(problems), choices)
+
+
+def _choice(spec: Field, word: str, problems: list[QuickProblem], choices: dict[str, str]) -> None:
+    """``CARA=rumah``: one word naming one of the field's values."""
+    value = parse_choice(spec, word)
+    if value is None:
+        problems.append(QuickProblem(QuickProblemKind.BAD_CHOICE, spec.code))
+    else:
+        choices.setdefault(spec.id, value)
 
 
 def _programme(

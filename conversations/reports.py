@@ -23,7 +23,7 @@ from scoring import (
     gap,
     month_ratios,
 )
-from scoring.fields import LIST_FIELD, RARE_FIELDS, SAME_FIELDS
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, RARE_FIELDS, SAME_FIELDS, FieldRole
 
 __all__ = [
     "Offer",
@@ -63,7 +63,10 @@ _OFFERED = frozenset((*DENOMINATOR_FIELDS, *SAME_FIELDS, LIST_FIELD))
 def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
     """What "=" means for ``field`` in this draft, if anything: the answer already given (after
     KEMBALI), the saved value of the report being redone, or, for the fields of ``_OFFERED``,
-    the latest earlier report's value."""
+    the latest earlier report's value. A choice field (how the month was served) has none:
+    it is answered in words every time."""
+    if FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        return None
     answered = draft.programmes if field == LIST_FIELD else draft.counts.get(field)
     if answered is not None:
         return Offer(answered, "current")
@@ -124,7 +127,9 @@ def draft_report(draft: Draft) -> MonthReport:
     report = MonthReport(period=draft.period, buka=draft.buka)
     if not draft.buka:
         return report
-    return report.with_values(**dict(draft.counts), **{LIST_FIELD: draft.programmes})
+    return report.with_values(
+        **dict(draft.counts), **dict(draft.choices), **{LIST_FIELD: draft.programmes}
+    )
 
 
 def _history(reports: Mapping[Period, SentReport], report: MonthReport) -> list[MonthReport]:

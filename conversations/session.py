@@ -53,6 +53,8 @@ class Prefill:
 
     counts: Mapping[str, int | None] = field(default_factory=dict)
     programmes: tuple[str, ...] | None = None
+    #: Choice fields given (``CARA=rumah``), by field id.
+    choices: Mapping[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,11 @@ class Draft:
     confirmed: frozenset[str] = frozenset()
     #: The revision of the saved report this one replaces; None for a new report.
     base_revision: int | None = None
+    #: The answers to choice fields (how the month was served), by field id.
+    choices: Mapping[str, str | None] = field(default_factory=dict)
+    #: Fields this deployment asks only when they apply (vitamin A in its months, referral
+    #: after BGM, 2T or KEK > 0), not yet in ``queue``: each joins it when it applies.
+    waiting: tuple[str, ...] = ()
 
     @property
     def current(self) -> str | None:
@@ -141,13 +148,21 @@ class Session:
 def _prefill_to(p: Prefill | None) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {"counts": dict(p.counts), "programmes": _list_or_none(p.programmes)}
+    return {
+        "counts": dict(p.counts),
+        "programmes": _list_or_none(p.programmes),
+        "choices": dict(p.choices),
+    }
 
 
 def _prefill_from(raw: Any) -> Prefill | None:
     if raw is None:
         return None
-    return Prefill(counts=_counts(raw["counts"]), programmes=_tuple_or_none(raw["programmes"]))
+    return Prefill(
+        counts=_counts(raw["counts"]),
+        programmes=_tuple_or_none(raw["programmes"]),
+        choices=_choices(raw.get("choices", {})),
+    )
 
 
 def _list_or_none(value: tuple[str, ...] | None) -> list[str] | None:
@@ -160,6 +175,10 @@ def _tuple_or_none(raw: Any) -> tuple[str, ...] | None:
 
 def _counts(raw: Any) -> dict[str, int | None]:
     return {str(k): (None if v is None else int(v)) for k, v in dict(raw).items()}
+
+
+def _choices(raw: Any) -> dict[str, str | None]:
+    return {str(k): (None if v is None else str(v)) for k, v in dict(raw).items()}
 
 
 def _draft_to(d: Draft) -> dict[str, Any]:
@@ -175,6 +194,8 @@ def _draft_to(d: Draft) -> dict[str, Any]:
         "pending": d.pending,
         "confirmed": sorted(d.confirmed),
         "base_revision": d.base_revision,
+        "choices": dict(d.choices),
+        "waiting": list(d.waiting),
     }
 
 
@@ -191,6 +212,9 @@ def _draft_from(raw: Mapping[str, Any]) -> Draft:
         pending=None if raw["pending"] is None else int(raw["pending"]),
         confirmed=frozenset(str(x) for x in raw["confirmed"]),
         base_revision=None if raw["base_revision"] is None else int(raw["base_revision"]),
+        # Absent from a session stored before the service fields: none given, none waiting.
+        choices=_choices(raw.get("choices", {})),
+        waiting=tuple(str(x) for x in raw.get("waiting", ())),
     )
 
 

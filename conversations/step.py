@@ -105,9 +105,7 @@ def _hint(person: Person) -> Text:
 
 def _too_long(session: Session, ctx: Context) -> StepResult:
     if session.draft is not None and ctx.posyandu is not None:
-        current = report.prompt(ctx, session.draft)
-        body = f"{say('hint.too_long')}\n\n{current.body}"
-        return done(session, Text(body, current.choices))
+        return done(session, *report.noted(say("hint.too_long"), ctx, session.draft))
     return done(session, text("hint.too_long"))
 
 

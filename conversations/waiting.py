@@ -79,7 +79,7 @@ def draft_values(session: Session) -> dict[str, Any]:
     draft = session.draft
     if draft is None:
         return {}
-    values: dict[str, Any] = {"buka": draft.buka, **draft.counts}
+    values: dict[str, Any] = {"buka": draft.buka, **draft.counts, **draft.choices}
     if draft.programmes is not None:
         values[LIST_FIELD] = list(draft.programmes)
     return values

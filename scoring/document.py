@@ -6,12 +6,19 @@ Problems are reported in precise English, one per line, naming the month and the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.assess import Assessment, YearEnd, assess
-from scoring.fields import COUNT_FIELDS, LIST_FIELD, REPORT_FIELDS
+from scoring.fields import (
+    CHOICE_FIELDS,
+    COUNT_FIELDS,
+    FIELD_BY_ID,
+    LIST_FIELD,
+    REPORT_FIELDS,
+    SERVICE_FIELDS,
+)
 from scoring.model import MonthReport, Period, PeriodError, Stratum
 from scoring.rules import english, hard_problems
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
@@ -79,6 +86,7 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
         else:
             counts[name] = value
     programme = _parse_programme(raw.get(LIST_FIELD), where, problems)
+    choices = _parse_choices(raw, where, problems)
     if len(counts) == len(COUNT_FIELDS):
         # Order rules are checked even when the period is bad, so every problem is listed.
         checked = MonthReport(period=period or Period(2000, 1)).with_values(**counts)
@@ -86,7 +94,23 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
             problems.append(f"{where}: {p.field}: {english(p.rule, checked)}")
     if len(problems) > start or period is None or not isinstance(buka, bool):
         return None
-    return MonthReport(period, buka).with_values(**counts, **{LIST_FIELD: programme})
+    return MonthReport(period, buka).with_values(**counts, **choices, **{LIST_FIELD: programme})
+
+
+def _parse_choices(raw: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, str]:
+    """The choice fields given (how the month was served: ``"kunjungan_rumah"``); a value not
+    among the field's choices is a problem."""
+    out: dict[str, str] = {}
+    for name in CHOICE_FIELDS:
+        value = raw.get(name)
+        if value is None:
+            continue
+        allowed = FIELD_BY_ID[name].choices
+        if value not in allowed:
+            problems.append(f"{where}: {name}: must be one of {', '.join(allowed)}, got {value!r}")
+        else:
+            out[name] = value
+    return out
 
 
 def _period_of(raw: object) -> Period | None:
@@ -261,14 +285,28 @@ def _value(stratum: Stratum | None) -> str | None:
     return stratum.value if stratum is not None else None
 
 
-def assessment_to_dict(a: Assessment, since_given: bool = False) -> dict[str, Any]:
+def _services(reports: Sequence[MonthReport]) -> dict[Period, dict[str, Any]]:
+    """The optional service values each month was given (echoed, never scored): a month
+    given none echoes nothing, so an input without them gives the output it always did."""
+    out: dict[Period, dict[str, Any]] = {}
+    for report in reports:
+        values = {name: getattr(report, name) for name in SERVICE_FIELDS}
+        out[report.period] = {k: v for k, v in values.items() if v is not None}
+    return out
+
+
+def assessment_to_dict(
+    a: Assessment, since_given: bool = False, reports: Sequence[MonthReport] = ()
+) -> dict[str, Any]:
     """The published JSON shape of an assessment (see README, "posyandu score"); with
     ``since_given``, ``provisional`` and ``months_known`` follow ``stratum`` (without it the
-    shape is exactly the one before ``since`` existed)."""
+    shape is exactly the one before ``since`` existed); the optional service values of
+    ``reports`` (the input months) are echoed in their month."""
     s = a.strata
     known: dict[str, Any] = {}
     if since_given:
         known = {"provisional": s.provisional, "months_known": s.months_known}
+    services = _services(reports)
     return {
         "through": str(a.through),
         "window": [str(a.window[0]), str(a.window[1])],
@@ -284,6 +322,7 @@ def assessment_to_dict(a: Assessment, since_given: bool = False) -> dict[str, An
                 "period": str(m.period),
                 "buka": m.buka,
                 **{k: _num(m.get(k)) for k in ("k_s", "d_s", "d_k", "n_d", "n_s", "bgm_d", "t2_d")},
+                **services.get(m.period, {}),
             }
             for m in a.months
         ],
@@ -310,4 +349,4 @@ def score(doc: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> dict[str
     the operator's ``settings``)."""
     request = parse_document(doc, settings)
     a = assess(request.months, request.through, request.settings, request.since)
-    return assessment_to_dict(a, since_given=request.since is not None)
+    return assessment_to_dict(a, since_given=request.since is not None, reports=request.months)

@@ -12,29 +12,45 @@ Pure: no I/O; imports nothing of ours.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 __all__ = [
+    "CHOICE_FIELDS",
     "COUNT_FIELDS",
+    "DEFAULT_SERVICE_FIELDS",
     "DENOMINATOR_FIELDS",
     "DISPLAY_GROUPS",
     "FIELDS",
     "FIELD_BY_ID",
+    "FIELD_RANK",
     "LIST_FIELD",
     "ORDER_RULES",
     "QUESTION_FIELDS",
     "RARE_FIELDS",
+    "REFERRAL_FIELD",
+    "REFERRED_FIELDS",
     "REPORT_FIELDS",
     "SAME_FIELDS",
+    "SERVICE_FIELDS",
     "SUMMARY_LINES",
     "TABLE_GROUPS",
+    "VITAMIN_A_FIELD",
+    "VITAMIN_A_MONTHS",
+    "Applies",
     "Asked",
     "Field",
     "FieldRole",
     "OrderRule",
+    "Switch",
+    "applies",
     "field_by_alias",
     "fields_added_by",
+    "in_vitamin_a_month",
+    "referral_due",
+    "to_refer",
 ]
 
 
@@ -49,6 +65,9 @@ class FieldRole(StrEnum):
     COUNT = "count"
     #: Names (``program_tambahan``): yes/no plus which ones.
     LIST = "list"
+    #: One of a few fixed values (:attr:`Field.choices`), stored as text; the words kader
+    #: type for each are the lexicon's ``CHOICE_WORDS``, the words shown ``choice.<value>``.
+    CHOICE = "choice"
 
 
 class Asked(StrEnum):
@@ -59,6 +78,50 @@ class Asked(StrEnum):
     RARELY = "rarely"
     #: Never asked (``buka``: LAPOR or TIDAK BUKA says it).
     NEVER = "never"
+
+
+class Switch(StrEnum):
+    """Whether a deployment asks a field (domain.md: the services the seeds name are optional,
+    an operator chooses which are asked; the setting ``SERVICE_FIELDS``)."""
+
+    #: A core field: always part of the report.
+    ALWAYS = "always"
+    #: An optional service field the default deployment asks.
+    ON = "on"
+    #: An optional service field asked only when the deployment lists it.
+    OFF = "off"
+
+
+class _Month(Protocol):
+    """A period, as a predicate reads it (``scoring.model.Period``)."""
+
+    @property
+    def month(self) -> int: ...
+
+
+#: "Asked only when it applies": a pure predicate on the report's period and the counts
+#: answered so far (no I/O). None: always applies.
+Applies = Callable[[_Month, Mapping[str, int | None]], bool]
+
+#: February and August: Bulan Penimbangan Balita and the vitamin A months (domain.md).
+VITAMIN_A_MONTHS: frozenset[int] = frozenset({2, 8})
+
+
+def in_vitamin_a_month(period: _Month, counts: Mapping[str, int | None]) -> bool:
+    """Vitamin A is asked in February and August (given in another month, the kader says so
+    in a quick report or with UBAH)."""
+    return period.month in VITAMIN_A_MONTHS
+
+
+def to_refer(counts: Mapping[str, int | None]) -> int:
+    """People of the report who should be referred to the puskesmas: the sum of the known
+    counts of :data:`REFERRED_FIELDS` (BGM, 2T, KEK)."""
+    return sum(counts.get(name) or 0 for name in REFERRED_FIELDS)
+
+
+def referral_due(period: _Month, counts: Mapping[str, int | None]) -> bool:
+    """Referral is asked whenever BGM, 2T or KEK are above zero in this report."""
+    return to_refer(counts) > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +158,14 @@ class Field:
     def shown(self) -> str:
         """The name the bot shows for it, and that kader type back (UBAH KB 50)."""
         return self.short or self.code
+    #: Whether a deployment asks it (core fields always; the service fields by setting).
+    switch: Switch = Switch.ALWAYS
+    #: Asked only when this holds (the guided report decides when the question comes up).
+    when: Applies | None = None
+    #: People counted here should be referred to the puskesmas (a referral is asked).
+    refer: bool = False
+    #: The values of a :attr:`FieldRole.CHOICE` field, in the order they are offered.
+    choices: tuple[str, ...] = ()
 
     @property
     def is_count(self) -> bool:
@@ -118,19 +189,63 @@ class Field:
     def label_key(self) -> str:
         return f"label.{self.id}"
 
+    @property
+    def service(self) -> bool:
+        """An optional service field: asked only where the deployment turns it on."""
+        return self.switch is not Switch.ALWAYS
+
+    @property
+    def shown_unknown(self) -> bool:
+        """Shown (as "-") even when unknown: a core field asked every month. A rarely asked
+        field or a service field is shown only when its month has a value."""
+        return self.switch is Switch.ALWAYS and not self.rare
+
 
 _C, _D = FieldRole.COUNT, FieldRole.DENOMINATOR
+_ON, _OFF = Switch.ON, Switch.OFF
 
 #: Every field, in the order the chat asks them and every table shows them.
 FIELDS: tuple[Field, ...] = (
     Field("buka", FieldRole.FLAG, "", "", asked=Asked.NEVER),
+    # --- optional service fields (domain.md) are marked by their switch; schema 4 ----------
+    Field(
+        "cara",
+        FieldRole.CHOICE,
+        "lain",
+        "cara",
+        "CARA",
+        ("LAYANAN",),
+        optional=True,
+        since_schema=4,
+        switch=_OFF,
+        choices=("posyandu", "kunjungan_rumah"),
+    ),
     Field("kader", _C, "lain", "skdn", "KADER", ("KDR",), steady=True),
     Field("s", _D, "balita", "skdn", "S"),
     Field("k", _C, "balita", "skdn", "K", at_most="s"),
     Field("d", _C, "balita", "skdn", "D", at_most="s"),
     Field("n", _C, "balita", "skdn", "N", at_most="d"),
-    Field("bgm", _C, "balita", "bgm", "BGM", at_most="d"),
-    Field("t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True),
+    Field("bgm", _C, "balita", "bgm", "BGM", at_most="d", refer=True),
+    Field(
+        "t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True, refer=True
+    ),
+    Field(
+        "vit_a",
+        _C,
+        "balita",
+        "vit_a",
+        "VIT_A",
+        ("VITA", "VITAMIN_A", "VITAMIN"),
+        "VITA",
+        at_most="s",
+        optional=True,
+        since_schema=4,
+        switch=_ON,
+        when=in_vitamin_a_month,
+    ),
+    Field(
+        "pmt", _C, "balita", "pmt", "PMT", at_most="s", optional=True, since_schema=4, switch=_OFF
+    ),
     Field("bumil", _D, "bumil", "bumil", "BUMIL", ("HAMIL",)),
     Field(
         "bumil_periksa",
@@ -141,6 +256,43 @@ FIELDS: tuple[Field, ...] = (
         ("PERIKSA", "BP"),
         "PERIKSA",
         at_most="bumil",
+    ),
+    Field(
+        "bumil_fe",
+        _C,
+        "bumil",
+        "bumil_fe",
+        "FE",
+        ("BUMIL_FE", "TTD"),
+        at_most="bumil",
+        optional=True,
+        since_schema=4,
+        switch=_OFF,
+    ),
+    Field(
+        "bumil_kek",
+        _C,
+        "bumil",
+        "bumil_kek",
+        "KEK",
+        ("BUMIL_KEK",),
+        at_most="bumil",
+        optional=True,
+        since_schema=4,
+        switch=_OFF,
+        refer=True,
+    ),
+    Field(
+        "rujukan",
+        _C,
+        "lain",
+        "rujukan",
+        "RUJUK",
+        ("RUJUKAN", "DIRUJUK"),
+        optional=True,
+        since_schema=4,
+        switch=_ON,
+        when=referral_due,
     ),
     Field("pus", _D, "kb", "pus", "PUS"),
     Field("kb_aktif", _C, "kb", "pus", "KB_AKTIF", ("KB",), "KB", at_most="pus"),
@@ -154,6 +306,29 @@ FIELDS: tuple[Field, ...] = (
         ("IMUNISASI", "IMUN", "IDL"),
         "IMUN",
         at_most="bayi",
+    ),
+    Field(
+        "bayi_0_6",
+        _D,
+        "asi",
+        "asi",
+        "BAYI_0_6",
+        ("BAYI06", "BAYI_06", "BAYI_6"),
+        optional=True,
+        since_schema=4,
+        switch=_OFF,
+    ),
+    Field(
+        "asi_eksklusif",
+        _C,
+        "asi",
+        "asi",
+        "ASI",
+        ("ASI_EKSKLUSIF", "ASIX"),
+        at_most="bayi_0_6",
+        optional=True,
+        since_schema=4,
+        switch=_OFF,
     ),
     Field("kk", _D, "lain", "kk", "KK", asked=Asked.RARELY),
     Field(
@@ -178,7 +353,7 @@ FIELDS: tuple[Field, ...] = (
 )
 
 #: The PDF's "Angka bulan ini" blocks, in order (catalogue ``pdf.group.<name>``).
-DISPLAY_GROUPS: tuple[str, ...] = ("balita", "bumil", "kb", "imunisasi", "lain")
+DISPLAY_GROUPS: tuple[str, ...] = ("balita", "bumil", "kb", "imunisasi", "asi", "lain")
 
 FIELD_BY_ID: dict[str, Field] = {f.id: f for f in FIELDS}
 
@@ -196,6 +371,25 @@ RARE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.rare)
 QUESTION_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.asked is not Asked.NEVER)
 #: The names-list field (yes/no plus names).
 LIST_FIELD: str = next(f.id for f in FIELDS if f.role is FieldRole.LIST)
+#: The fields holding one of a few fixed values (stored as text).
+CHOICE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.role is FieldRole.CHOICE)
+#: The optional service fields (a deployment chooses which it asks).
+SERVICE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.service)
+#: The service fields the default deployment asks.
+DEFAULT_SERVICE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.switch is Switch.ON)
+#: Counts whose people should be referred to the puskesmas (BGM, 2T, KEK).
+REFERRED_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.refer)
+#: People referred to the puskesmas this month (asked when :func:`referral_due`).
+REFERRAL_FIELD: str = next(f.id for f in FIELDS if f.when is referral_due)
+#: Balita given vitamin A this month (asked in :data:`VITAMIN_A_MONTHS`).
+VITAMIN_A_FIELD: str = next(f.id for f in FIELDS if f.when is in_vitamin_a_month)
+#: Each field's place in the registry (the order questions are asked).
+FIELD_RANK: dict[str, int] = {f.id: i for i, f in enumerate(FIELDS)}
+
+
+def applies(f: Field, period: _Month, counts: Mapping[str, int | None]) -> bool:
+    """Whether ``f`` is asked for ``period``, given the counts answered so far."""
+    return f.when is None or f.when(period, counts)
 
 
 #: Named groups of field ids, in order.
@@ -261,6 +455,12 @@ def _check() -> None:
             raise ValueError(f"{f.id}: unknown display group {f.group!r}")
         if f.asked is not Asked.NEVER and not f.code:
             raise ValueError(f"{f.id}: an asked field needs a code")
+        if (f.role is FieldRole.CHOICE) != bool(f.choices):
+            raise ValueError(f"{f.id}: a choice field, and only one, has choices")
+        if f.service and not f.optional:
+            raise ValueError(f"{f.id}: a service field may be left unknown (optional)")
+        if f.when is not None and not f.service:
+            raise ValueError(f"{f.id}: only a service field is asked conditionally")
     if len(FIELD_BY_ID) != len(FIELDS) or len(_BY_ALIAS) != sum(
         len(f.aliases) + bool(f.code) for f in FIELDS
     ):

@@ -25,6 +25,7 @@ __all__ = [
     "AREA_LEVEL_WORDS",
     "BACK_ANSWERS",
     "BIG_SCALES",
+    "CHOICE_WORDS",
     "COMMAND_PHRASES",
     "COMMAND_WORDS",
     "DATE_WORDS",
@@ -406,4 +407,27 @@ ACTIVE_WORDS: Mapping[str, bool] = {
     "no": False,
     "n": False,
     "tidak": False,
+}
+
+
+# --- the values of a choice field (scoring.fields: FieldRole.CHOICE) -----------------------
+
+#: What kader type for each value of a choice field (upper case, compared with the answer
+#: normalised and a trailing polite particle dropped): how the month was served, at the post
+#: on hari buka or door to door.
+CHOICE_WORDS: Mapping[str, str] = {
+    "POSYANDU": "posyandu",
+    "DI POSYANDU": "posyandu",
+    "POS": "posyandu",
+    "HARI BUKA": "posyandu",
+    "BIASA": "posyandu",
+    "RUMAH": "kunjungan_rumah",
+    "KUNJUNGAN RUMAH": "kunjungan_rumah",
+    "KUNJUNGAN": "kunjungan_rumah",
+    "KE RUMAH": "kunjungan_rumah",
+    "RUMAH KE RUMAH": "kunjungan_rumah",
+    "DARI RUMAH KE RUMAH": "kunjungan_rumah",
+    "KELILING": "kunjungan_rumah",
+    "DOOR TO DOOR": "kunjungan_rumah",
+    "SWEEPING": "kunjungan_rumah",
 }

@@ -10,7 +10,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from scoring.fields import COUNT_FIELDS, DENOMINATOR_FIELDS, LIST_FIELD, REPORT_FIELDS
+from scoring.fields import (
+    CHOICE_FIELDS,
+    COUNT_FIELDS,
+    DENOMINATOR_FIELDS,
+    LIST_FIELD,
+    REPORT_FIELDS,
+)
 
 __all__ = [
     "COUNT_FIELDS",
@@ -107,6 +113,8 @@ def _registry_fields(namespace: dict[str, Any]) -> None:
             annotations[name] = "int | None"
         elif name == LIST_FIELD:
             annotations[name] = "tuple[str, ...] | None"
+        elif name in CHOICE_FIELDS:
+            annotations[name] = "str | None"
         else:
             continue
         namespace[name] = None
@@ -117,9 +125,9 @@ class MonthReport:
     """One posyandu's report for one month. ``None`` means unknown (not reported).
 
     Its fields are the registry's (:mod:`scoring.fields`): ``period``, ``buka``, one
-    ``int | None`` per count (``report.s``, ``report.d`` ...) and the names of extra
-    activities (the list field, read as :attr:`programmes`: ``()`` for none, ``None`` for
-    unknown).
+    ``int | None`` per count (``report.s``, ``report.d`` ...), a ``str | None`` per choice
+    field (:meth:`choice`) and the names of extra activities (the list field, read as
+    :attr:`programmes`: ``()`` for none, ``None`` for unknown).
     """
 
     period: Period
@@ -128,7 +136,7 @@ class MonthReport:
     if TYPE_CHECKING:
 
         def __init__(
-            self, period: Period, buka: bool = True, **values: int | tuple[str, ...] | None
+            self, period: Period, buka: bool = True, **values: int | str | tuple[str, ...] | None
         ) -> None: ...
 
         def __getattr__(self, name: str) -> int | None: ...
@@ -147,6 +155,13 @@ class MonthReport:
         if name not in _COUNTS:
             raise KeyError(name)
         value: int | None = getattr(self, name)
+        return value
+
+    def choice(self, name: str) -> str | None:
+        """The value of a choice field (``None``: unknown)."""
+        if name not in CHOICE_FIELDS:
+            raise KeyError(name)
+        value: str | None = getattr(self, name)
         return value
 
     def values(self) -> dict[str, Any]:

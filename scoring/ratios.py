@@ -3,11 +3,20 @@ numerator) is ``None``: never a ZeroDivisionError, never a silent 0."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scoring.fields import REFERRAL_FIELD, VITAMIN_A_FIELD
 from scoring.model import MonthReport, Period
 
-__all__ = ["RATIO_NAMES", "MonthRatios", "month_ratios", "ratio"]
+__all__ = [
+    "RATIO_NAMES",
+    "MonthRatios",
+    "ServiceTotals",
+    "month_ratios",
+    "ratio",
+    "service_totals",
+]
 
 #: Ratio name -> (numerator field, denominator field).
 RATIO_NAMES: dict[str, tuple[str, str]] = {
@@ -62,4 +71,36 @@ def month_ratios(report: MonthReport) -> MonthRatios:
         n_s=ratio(report.n, s),
         bgm_d=ratio(report.bgm, d),
         t2_d=ratio(report.t2, d),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceTotals:
+    """An area's month of the optional services: vitamin A (balita given a capsule, and S of
+    the posyandu that reported it) and people referred to the puskesmas; None where no opened
+    report of the month knows them."""
+
+    vitamin_a: int | None
+    vitamin_a_s: int | None
+    referrals: int | None
+
+    @property
+    def vitamin_a_coverage(self) -> float | None:
+        """Vitamin A coverage, vit_a / S, over the posyandu that reported both."""
+        return ratio(self.vitamin_a, self.vitamin_a_s)
+
+
+def _total(values: Iterable[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def service_totals(reports: Iterable[MonthReport]) -> ServiceTotals:
+    """The totals of ``reports`` (one month of an area's posyandu; closed months ignored)."""
+    opened = [r for r in reports if r.buka]
+    with_a = [r for r in opened if r.count(VITAMIN_A_FIELD) is not None and r.s is not None]
+    return ServiceTotals(
+        vitamin_a=_total(r.count(VITAMIN_A_FIELD) for r in with_a),
+        vitamin_a_s=_total(r.s for r in with_a),
+        referrals=_total(r.count(REFERRAL_FIELD) for r in opened),
     )

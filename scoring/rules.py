@@ -16,7 +16,18 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from scoring.fields import COUNT_FIELDS, DENOMINATOR_FIELDS, FIELDS, ORDER_RULES, FieldRole
+from scoring.fields import (
+    CHOICE_FIELDS,
+    COUNT_FIELDS,
+    DENOMINATOR_FIELDS,
+    FIELD_BY_ID,
+    FIELDS,
+    ORDER_RULES,
+    REFERRAL_FIELD,
+    REFERRED_FIELDS,
+    FieldRole,
+    to_refer,
+)
 from scoring.model import MonthReport, Period
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
@@ -27,6 +38,7 @@ __all__ = [
     "RuleContext",
     "Severity",
     "check_answer",
+    "check_choice",
     "check_report",
     "check_value",
     "english",
@@ -82,10 +94,14 @@ class RuleContext:
 RULES: tuple[Rule, ...] = (
     Rule("whole_number", COUNT_FIELDS, Severity.HARD),
     Rule("non_negative", COUNT_FIELDS, Severity.HARD),
+    Rule("known_choice", CHOICE_FIELDS, Severity.HARD),
     *(Rule(r.id, (r.small, r.big), Severity.HARD) for r in ORDER_RULES),
     # Soft rules, the most important first: a report shows one warning at a time, in this order.
     Rule("all_zero", ("buka",), Severity.SOFT),
     Rule("d_gt_k", ("d", "k"), Severity.SOFT),
+    # Nobody referred while BGM, 2T or KEK are above zero (domain.md); only once the
+    # referral count is known: a report that was not asked it cannot break it.
+    Rule("no_referral", (REFERRAL_FIELD, *REFERRED_FIELDS), Severity.SOFT),
     Rule("denominator_change", DENOMINATOR_FIELDS, Severity.SOFT),
     Rule("n_gt_previous_d", ("n",), Severity.SOFT),
     Rule("kader_change", ("kader",), Severity.SOFT),
@@ -117,6 +133,13 @@ def check_value(field: str, value: object) -> list[Problem]:
     if value < 0:
         return [_problem("non_negative", field)]
     return []
+
+
+def check_choice(field: str, value: object) -> list[Problem]:
+    """A choice field's value is one of its choices. ``None`` (unknown) passes."""
+    if value is None or value in FIELD_BY_ID[field].choices:
+        return []
+    return [_problem("known_choice", field, value=value)]
 
 
 def _order_problems(values: Mapping[str, int | None], only: str | None) -> list[Problem]:
@@ -186,6 +209,16 @@ def _d_gt_k_problems(values: Mapping[str, int | None], only: str | None) -> list
     return []
 
 
+def _referral_problems(values: Mapping[str, int | None], only: str | None) -> list[Problem]:
+    """Nobody referred (the referral count known and 0) while BGM + 2T + KEK > 0."""
+    if only is not None and only != REFERRAL_FIELD:
+        return []
+    people = to_refer(values)
+    if values.get(REFERRAL_FIELD) == 0 and people > 0:
+        return [_problem("no_referral", REFERRAL_FIELD, count=people)]
+    return []
+
+
 def _all_zero_problems(report: MonthReport) -> list[Problem]:
     """An opened month whose counts (of :data:`ACTIVITY_FIELDS` that are known) are all 0."""
     known = [report.count(name) for name in ACTIVITY_FIELDS if report.count(name) is not None]
@@ -220,7 +253,7 @@ def check_answer(
     if problems:
         return problems
     soft = _soft_value_problems(field, value, ctx or RuleContext(), period)
-    return soft + _d_gt_k_problems(values, only=field)
+    return soft + _d_gt_k_problems(values, only=field) + _referral_problems(values, only=field)
 
 
 def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Problem]:
@@ -230,6 +263,8 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
     hard: list[Problem] = []
     for name in COUNT_FIELDS:
         hard.extend(check_value(name, report.count(name)))
+    for name in CHOICE_FIELDS:
+        hard.extend(check_choice(name, report.choice(name)))
     if hard:
         return hard
     values = {name: report.count(name) for name in COUNT_FIELDS}
@@ -239,6 +274,7 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
         for name in COUNT_FIELDS:
             soft.extend(_soft_value_problems(name, report.count(name), ctx, report.period))
         soft.extend(_d_gt_k_problems(values, only=None))
+        soft.extend(_referral_problems(values, only=None))
         soft.extend(_all_zero_problems(report))
     soft.extend(_soft_period_problems(report.period, ctx))
     # sorted() is stable: problems of one rule keep the registry's field order.
@@ -279,6 +315,12 @@ def _scorable_source() -> str:
     lines += [
         f"    if {name} is not None and (type({name}) is not int or {name} < 0): return False"
         for name in COUNT_FIELDS
+    ]
+    # known_choice
+    lines += [f"    {name} = r.{name}" for name in CHOICE_FIELDS]
+    lines += [
+        f"    if {name} is not None and {name} not in {FIELD_BY_ID[name].choices!r}: return False"
+        for name in CHOICE_FIELDS
     ]
     lines += [
         f"    if {r.small} is not None and {r.big} is not None and {r.small} > {r.big}: "

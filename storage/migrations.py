@@ -227,11 +227,27 @@ _V3: tuple[str, ...] = (
     """,
 )
 
-# Migration 4 belongs to another change (the optional fields of domain.md); its place is kept
-# empty here so that this one is 5 (renumbered when they meet, if need be).
-_V4: tuple[str, ...] = ()
+_V4: tuple[str, ...] = (
+    # The optional services the seeds name (domain.md): how the month was served, vitamin A,
+    # iron tablets, KEK mothers, infants 0-5 months and exclusive breastfeeding, PMT, and
+    # people referred to the puskesmas. NULL: not asked (a deployment chooses which it asks).
+    "ALTER TABLE reports ADD COLUMN cara TEXT",
+    "ALTER TABLE reports ADD COLUMN vit_a INTEGER",
+    "ALTER TABLE reports ADD COLUMN pmt INTEGER",
+    "ALTER TABLE reports ADD COLUMN bumil_fe INTEGER",
+    "ALTER TABLE reports ADD COLUMN bumil_kek INTEGER",
+    "ALTER TABLE reports ADD COLUMN rujukan INTEGER",
+    "ALTER TABLE reports ADD COLUMN bayi_0_6 INTEGER",
+    "ALTER TABLE reports ADD COLUMN asi_eksklusif INTEGER",
+    # The revision triggers again, over the fields of this version.
+    "DROP TRIGGER reports_history_insert",
+    "DROP TRIGGER reports_history_update",
+    *history_triggers(fields_added_by(4)),
+)
+
+
 #: Versions whose place is kept for a change made elsewhere: the only empty migrations.
-RESERVED: frozenset[int] = frozenset({4})
+RESERVED: frozenset[int] = frozenset()
 
 _V5: tuple[str, ...] = (
     # The month a posyandu was registered (YYYY-MM; NULL: not known). With its first report it

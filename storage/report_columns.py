@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from scoring import MonthReport, Period
-from scoring.fields import FIELDS, REPORT_FIELDS, Field, FieldRole
+from scoring.fields import FIELDS, REPORT_FIELDS, SERVICE_FIELDS, Field, FieldRole
 from storage.sql import Row, TwoDialects
 
 __all__ = [
@@ -31,14 +31,17 @@ COLUMNS: tuple[str, ...] = REPORT_FIELDS
 
 #: A report as one row of a file, the same both ways (``posyandu export`` writes it,
 #: ``posyandu import reports`` reads it): the posyandu, its name and desa, the month, the value
-#: columns, and the 12-month stratum (written by the export, ignored by the import).
+#: columns, the 12-month stratum (written by the export, ignored by the import), then the
+#: optional service fields, whatever the deployment asks (so a file re-imports unchanged), last
+#: so that every column of an earlier export keeps its place.
 FILE_COLUMNS: tuple[str, ...] = (
     "posyandu_code",
     "posyandu_name",
     "desa_code",
     "period",
-    *COLUMNS,
+    *(name for name in COLUMNS if name not in SERVICE_FIELDS),
     "stratum",
+    *SERVICE_FIELDS,
 )
 #: How a file cell writes a list: the names joined by this ...
 NAME_SEPARATOR = "; "

@@ -265,11 +265,17 @@ async def revisions(conn: Connection, report_id: int) -> list[Revision]:
             r["changed_by"],
             from_db(r["changed_at"]),
             r["channel"],
-            None if r["old"] is None else json.loads(r["old"]),
-            json.loads(r["new"]),
+            None if r["old"] is None else _every_field(json.loads(r["old"])),
+            _every_field(json.loads(r["new"])),
         )
         for r in rows
     ]
+
+
+def _every_field(values: dict[str, Any]) -> dict[str, Any]:
+    """A revision's values with every field of the registry: a row recorded before a field's
+    column existed (schema 4 added the service fields) holds it as unknown (None)."""
+    return {**dict.fromkeys(COLUMNS), **values}
 
 
 async def reported_ids(conn: Connection, posyandu_ids: Iterable[int], period: Period) -> set[int]:

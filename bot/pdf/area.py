@@ -89,6 +89,8 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
     )
     pdf.para(say("pdf.area.pm", share=percent(data.share_purnama_mandiri)), size=12)
     pdf.para(say("pdf.area.aktif", share=percent(data.share_aktif)), size=12)
+    for line in data.services:
+        pdf.para(line, size=12)
     pdf.heading(say("pdf.area.table"))
     pdf.set_text_color(*COLOURS["muted"])
     pdf.para(say("pdf.area.gap_note"), size=10)

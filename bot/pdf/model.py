@@ -101,3 +101,6 @@ class AreaSummaryData:
     #: month was served): None until that field is recorded (then counted in
     #: bot/documents.py ``_home_visits`` and shown beside the openings).
     home_visits: int | None = None
+    #: The month's optional services, worded: vitamin A coverage (February and August) and
+    #: people referred to the puskesmas; empty when no report knows them.
+    services: list[str] = field(default_factory=list)

@@ -14,7 +14,7 @@ from conversations.commands import Command
 from conversations.effects import StepResult
 from conversations.flows.common import Call, area_of, done, text
 from conversations.flows.summary import gap_line, ratio_line
-from conversations.format import count, percent
+from conversations.format import count, percent, service_lines
 from conversations.model import AreaData, AreaMember, Contact, Context
 from conversations.needs import Needs
 from conversations.periods import format_period, parse_period
@@ -26,6 +26,7 @@ from scoring import (
     AreaRollup,
     InvalidReportError,
     MemberStatus,
+    MonthReport,
     Period,
     StrataResult,
     Stratum,
@@ -109,6 +110,12 @@ def _members(ctx: Context, area: AreaData, period: Period) -> list[_Member]:
                 result = assess_stratum(months, period, ctx.scoring, since_for(data))
         out.append(_Member(member, result, period in data.reports))
     return out
+
+
+def _month_reports(area: AreaData, period: Period) -> list[MonthReport]:
+    """The area's saved reports of ``period``."""
+    found = (m.posyandu.reports.get(period) for m in area.members)
+    return [sent.report for sent in found if sent is not None]
 
 
 def _counts_text(members: Sequence[_Member]) -> str:
@@ -236,6 +243,7 @@ def _status(ctx: Context, session: Session, area: AreaData, period: Period) -> S
             expected=roll.expected,
         ),
         say("area.strata_line", counts=_counts_text(members)),
+        *service_lines(period, _month_reports(area, period)),
     ]
     missing = [m.member.posyandu.info.name for m in members if not m.reported]
     if not missing:

@@ -105,6 +105,5 @@ def keep_draft(ctx: Context, session: Session) -> StepResult:
     draft = cleared.draft
     if draft is None:
         return done(cleared, text("nothing.cancel"))
-    current = report.prompt(ctx, draft)
-    body = f"{say('closed.kept', period=format_period(draft.period))}\n\n{current.body}"
-    return done(cleared, Text(body, current.choices))
+    note = say("closed.kept", period=format_period(draft.period))
+    return done(cleared, *report.noted(note, ctx, draft))

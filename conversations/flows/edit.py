@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from conversations.catalogue import say
+from conversations.choices import parse_choice
 from conversations.commands import normalise
 from conversations.effects import SaveReport, StepResult
 from conversations.flows import report
@@ -22,12 +23,12 @@ from conversations.replies import Text
 from conversations.reports import rule_context
 from conversations.session import AwaitChange, Draft, Session, Stage
 from scoring import Period, check_report
-from scoring.fields import LIST_FIELD, Field, field_by_alias
+from scoring.fields import CHOICE_FIELDS, LIST_FIELD, Field, FieldRole, field_by_alias
 from scoring.lexicon import EDIT_SKIP_WORDS
 
 __all__ = ["ubah"]
 
-Value = int | tuple[str, ...] | None
+Value = int | str | tuple[str, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,14 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
     if len(words) < 2:
         return say("edit.usage")
     spec = field_by_alias(words[0])
+    if spec is not None and spec.service and spec.id not in ctx.limits.service_fields:
+        spec = None  # a service field this deployment does not ask is not taken
     if spec is None:
         return "\n".join(
-            (say("edit.unknown_field", name=words[0][:20]), say("help.quick", names=field_names()))
+            (
+                say("edit.unknown_field", name=words[0][:20]),
+                say("help.quick", names=field_names(ctx.limits.service_fields)),
+            )
         )
     value_words, period = _split_value(words[1:], ctx.current_period)
     raw = " ".join(value_words)
@@ -66,6 +72,10 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
         value = parsed
     elif spec.optional and raw.upper() in EDIT_SKIP_WORDS:
         value = None
+    elif spec.role is FieldRole.CHOICE:
+        value = parse_choice(spec, raw)
+        if value is None:
+            return say("answer.choice", example=say(f"example.{spec.id}"))
     else:
         number = parse_count(raw)
         if isinstance(number, NumberProblem):
@@ -77,6 +87,8 @@ def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
 def _show(value: Value) -> str:
     if isinstance(value, tuple):
         return ", ".join(value) or say("value.none")
+    if isinstance(value, str):
+        return say(f"choice.{value}")
     return count(value)
 
 
@@ -120,7 +132,7 @@ def _change(
     rule asks (refused when a hard one does)."""
     period = stored.report.period
     field = request.spec.id
-    old: Value = stored.report.programmes if field == LIST_FIELD else stored.report.count(field)
+    old: Value = getattr(stored.report, field)
     if old == request.value:
         return done(session, text("edit.same", label=request.spec.code, value=_show(old)))
     changed = stored.report.with_values(**{field: request.value})
@@ -133,12 +145,15 @@ def _change(
         confirm = Draft(
             posyandu_id=data.info.id,
             period=period,
-            counts={k: v for k, v in values.items() if k not in ("buka", LIST_FIELD)},
+            counts={
+                k: v for k, v in values.items() if k not in ("buka", LIST_FIELD, *CHOICE_FIELDS)
+            },
             programmes=changed.programmes,
+            choices={k: values[k] for k in CHOICE_FIELDS},
             stage=Stage.SUMMARY,
             base_revision=stored.revision,
         )
-        return done(replace(session, draft=confirm), report.prompt(ctx, confirm))
+        return done(replace(session, draft=confirm), *report.prompts(ctx, confirm))
     body = "\n".join(
         (
             say(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from conversations.catalogue import say
+from conversations.choices import parse_choice
 from conversations.commands import bare_answer, normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows.common import cancelled, done, match_choice, posyandu_of, text
@@ -21,7 +22,17 @@ from conversations.replies import Text
 from conversations.reports import Offer, draft_report, offer, rare_due, rule_context
 from conversations.session import Draft, Prefill, Session, Stage
 from scoring import MonthReport, Period, Problem, check_answer, check_report
-from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, RARE_FIELDS, SAME_FIELDS
+from scoring.fields import (
+    FIELD_BY_ID,
+    FIELD_RANK,
+    LIST_FIELD,
+    QUESTION_FIELDS,
+    RARE_FIELDS,
+    SAME_FIELDS,
+    Field,
+    FieldRole,
+    applies,
+)
 from scoring.lexicon import BACK_ANSWERS, SAME_WORDS, SKIP_WORDS
 
 __all__ = [
@@ -29,9 +40,11 @@ __all__ = [
     "back",
     "begin",
     "change_value",
+    "noted",
     "number_reason",
     "programme_reason",
     "prompt",
+    "prompts",
     "soft_key",
 ]
 
@@ -57,7 +70,14 @@ def number_reason(problem: NumberProblem, field: str) -> str:
 # --- what to ask -----------------------------------------------------------------------------
 
 
+def _asked_here(ctx: Context, spec: Field) -> bool:
+    """A core field, or a service field this deployment turned on (``SERVICE_FIELDS``)."""
+    return not spec.service or spec.id in ctx.limits.service_fields
+
+
 def _queue(ctx: Context, period: Period, given: set[str], redo: bool) -> tuple[str, ...]:
+    """The questions asked whatever the answers; a field asked only when it applies waits
+    (:func:`_waiting`) and joins the queue when it does (:func:`_next_stage`)."""
     data = posyandu_of(ctx)
     saved = data.reports.get(period)
     had_rare = saved is not None and any(saved.report.count(f) is not None for f in RARE_FIELDS)
@@ -65,7 +85,20 @@ def _queue(ctx: Context, period: Period, given: set[str], redo: bool) -> tuple[s
     return tuple(
         spec.id
         for spec in QUESTION_FIELDS
-        if spec.id not in given and (ask_rare or spec.id not in RARE_FIELDS)
+        if spec.id not in given
+        and (ask_rare or spec.id not in RARE_FIELDS)
+        and _asked_here(ctx, spec)
+        and spec.when is None
+    )
+
+
+def _waiting(ctx: Context, given: set[str]) -> tuple[str, ...]:
+    """The fields this deployment asks only when they apply (vitamin A in its months, referral
+    after BGM, 2T or KEK > 0), not given up front."""
+    return tuple(
+        spec.id
+        for spec in QUESTION_FIELDS
+        if spec.id not in given and _asked_here(ctx, spec) and spec.when is not None
     )
 
 
@@ -203,7 +236,7 @@ def _keep_same(
     queue = tuple(f for f in draft.queue if f not in values)
     draft = replace(draft, counts={**draft.counts, **values}, queue=queue, position=0)
     draft = _next_stage(draft)
-    return done(replace(session, draft=draft), prompt(ctx, draft, header=header))
+    return done(replace(session, draft=draft), *prompts(ctx, draft, header=header))
 
 
 def _answer_same(ctx: Context, session: Session, draft: Draft, reply: str) -> StepResult:
@@ -218,7 +251,7 @@ def _answer_same(ctx: Context, session: Session, draft: Draft, reply: str) -> St
         return _keep_same(ctx, session, draft, kept, header=False)
     if yes is False:
         draft = replace(draft, stage=Stage.FIELD)
-        return done(replace(session, draft=draft), prompt(ctx, draft))
+        return done(replace(session, draft=draft), *prompts(ctx, draft))
     typed = parse_quick(reply, draft.period)
     counts = {f: v for f, v in typed.counts.items() if f in draft.queue}
     if typed.problems or typed.period or typed.programmes is not None or not counts:
@@ -228,7 +261,33 @@ def _answer_same(ctx: Context, session: Session, draft: Draft, reply: str) -> St
 
 
 def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
-    """The message that asks what ``draft`` is waiting for."""
+    """What ``draft`` is waiting for, as one message (its question and answer choices)."""
+    texts = prompts(ctx, draft, header)
+    return Text("\n\n".join(t.body for t in texts), texts[-1].choices, texts[-1].numbered)
+
+
+def noted(note: str, ctx: Context, draft: Draft, header: bool = False) -> tuple[Text, ...]:
+    """``note`` ("Diubah: D 40 menjadi 41."), then what ``draft`` is waiting for."""
+    first, *rest = prompts(ctx, draft, header)
+    return (Text(f"{note}\n\n{first.body}", first.choices, first.numbered), *rest)
+
+
+def prompts(ctx: Context, draft: Draft, header: bool = False) -> tuple[Text, ...]:
+    """The messages that ask what ``draft`` is waiting for: one, or the summary's values and
+    its warning."""
+    if draft.stage is Stage.SUMMARY or (
+        draft.stage is Stage.FIELD and draft.position >= len(draft.queue)
+    ):
+        data = posyandu_of(ctx)
+        problems = _report_problems(ctx, data, draft)
+        blocking = [p for p in problems if p.hard]
+        warnings = [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
+        return summary_text(ctx, data, draft_report(draft), warnings, blocking)
+    return (_ask(ctx, draft, header),)
+
+
+def _ask(ctx: Context, draft: Draft, header: bool) -> Text:
+    """The one message that asks a question of the report (not its summary)."""
     data = posyandu_of(ctx)
     if draft.stage is Stage.PERIOD_SOFT:
         problems = _period_problems(ctx, data, draft)
@@ -244,18 +303,32 @@ def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
             # One choice only: channels without buttons show no numbered list, so a typed
             # number is always the corrected value, never "choice 1" or "choice 2".
             return text("answer.soft", ("YA",), message=problem_text(soft[0]))
-    if draft.stage in (Stage.FIELD, Stage.SOFT) and draft.current is not None:
-        return _question(ctx, draft, header)
-    problems = _report_problems(ctx, data, draft)
-    blocking = [p for p in problems if p.hard]
-    warnings = [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
-    return summary_text(ctx, data, draft_report(draft), warnings, blocking)
+    return _question(ctx, draft, header)
 
 
 # --- moving through the questions ------------------------------------------------------------
 
 
+def _with_due(draft: Draft) -> Draft:
+    """The waiting fields that apply now (to the period and the answers so far) join the queue
+    at their registry place among the questions still to come: the referral question once BGM,
+    2T or KEK is above zero. Decided when the next question comes up, so an answer given
+    earlier in the same report counts."""
+    due = [f for f in draft.waiting if applies(FIELD_BY_ID[f], draft.period, draft.counts)]
+    if not due:
+        return draft
+    queue = list(draft.queue)
+    for field in due:
+        later = (
+            i for i in range(draft.position, len(queue)) if FIELD_RANK[queue[i]] > FIELD_RANK[field]
+        )
+        queue.insert(next(later, len(queue)), field)
+    waiting = tuple(f for f in draft.waiting if f not in due)
+    return replace(draft, queue=tuple(queue), waiting=waiting)
+
+
 def _next_stage(draft: Draft) -> Draft:
+    draft = _with_due(draft)
     if draft.position >= len(draft.queue):
         return replace(draft, stage=Stage.SUMMARY, pending=None)
     return replace(draft, stage=Stage.FIELD, pending=None)
@@ -281,7 +354,8 @@ def begin(
     data = posyandu_of(ctx)
     counts = dict(prefill.counts) if prefill else {}
     programmes = prefill.programmes if prefill else None
-    given = set(counts) | ({LIST_FIELD} if programmes is not None else set())
+    choices = dict(prefill.choices) if prefill else {}
+    given = set(counts) | set(choices) | ({LIST_FIELD} if programmes is not None else set())
     draft = Draft(
         posyandu_id=data.info.id,
         period=period,
@@ -289,19 +363,19 @@ def begin(
         programmes=programmes,
         queue=_queue(ctx, period, given, redo=base_revision is not None and prefill is None),
         base_revision=base_revision,
+        choices=choices,
+        waiting=_waiting(ctx, given),
     )
     if _period_problems(ctx, data, draft):
         draft = replace(draft, stage=Stage.PERIOD_SOFT)
     else:
         draft = _first_stage(ctx, draft)
-    return done(replace(session, draft=draft, awaiting=None), prompt(ctx, draft, header=True))
+    return done(replace(session, draft=draft, awaiting=None), *prompts(ctx, draft, header=True))
 
 
 def _ask_again(ctx: Context, session: Session, draft: Draft, reason: str) -> StepResult:
     draft = replace(draft, stage=Stage.FIELD, pending=None)
-    question = prompt(ctx, draft)
-    body = say("answer.problem", reason=reason, question=question.body)
-    return done(replace(session, draft=draft), Text(body, question.choices))
+    return done(replace(session, draft=draft), *noted(reason, ctx, draft))
 
 
 def _accept(
@@ -310,12 +384,15 @@ def _accept(
     if field == LIST_FIELD:
         assert value is None or isinstance(value, tuple)
         draft = replace(draft, programmes=value)
+    elif FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        assert value is None or isinstance(value, str)
+        draft = replace(draft, choices={**draft.choices, field: value})
     else:
         assert value is None or isinstance(value, int)
         draft = replace(draft, counts={**draft.counts, field: value})
     draft = replace(draft, confirmed=draft.confirmed | confirm, position=draft.position + 1)
     draft = _next_stage(draft)
-    return done(replace(session, draft=draft), prompt(ctx, draft))
+    return done(replace(session, draft=draft), *prompts(ctx, draft))
 
 
 def _soft_problems(
@@ -361,14 +438,30 @@ def _answer_programme(ctx: Context, session: Session, draft: Draft, answer: str)
     return _accept(ctx, session, draft, LIST_FIELD, parsed, set())
 
 
+def _answer_choice(
+    ctx: Context, session: Session, draft: Draft, spec: Field, answer: str
+) -> StepResult:
+    """How the month was served: a word of the lexicon for one of its values, or LEWATI."""
+    if answer.upper() in SKIP_WORDS:
+        return _accept(ctx, session, draft, spec.id, None, set())
+    value = parse_choice(spec, answer)
+    if value is None:
+        return _ask_again(
+            ctx, session, draft, say("answer.choice", example=say(f"example.{spec.id}"))
+        )
+    return _accept(ctx, session, draft, spec.id, value, set())
+
+
 def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> StepResult:
     field = draft.current
     assert field is not None
     answer = _tapped_value(answer)
     if field == LIST_FIELD:
         return _answer_programme(ctx, session, draft, answer)
-    data = posyandu_of(ctx)
     spec = FIELD_BY_ID[field]
+    if spec.role is FieldRole.CHOICE:
+        return _answer_choice(ctx, session, draft, spec, answer)
+    data = posyandu_of(ctx)
     value: int | NumberProblem
     if _says_same(answer):
         found = offer(data, draft, field)
@@ -394,8 +487,12 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
     soft = [p for p in problems if soft_key(p) not in draft.confirmed]
     if soft:
         draft = replace(draft, stage=Stage.SOFT, pending=value)
-        return done(replace(session, draft=draft), prompt(ctx, draft))
+        return done(replace(session, draft=draft), *prompts(ctx, draft))
     return _accept(ctx, session, draft, field, value, set())
+
+
+def _choice_text(value: str | None) -> str:
+    return "-" if value is None else say(f"choice.{value}")
 
 
 def _cancel(session: Session, draft: Draft) -> StepResult:
@@ -409,7 +506,7 @@ def _save(ctx: Context, session: Session, draft: Draft) -> StepResult:
     data = posyandu_of(ctx)
     report = draft_report(draft)
     if any(p.hard for p in check_report(report)):
-        return done(session, prompt(ctx, draft))
+        return done(session, *prompts(ctx, draft))
     name = ctx.person.name if ctx.person else ""
     replies = saved_replies(ctx, data, report, name, replaces=draft.base_revision is not None)
     effect = SaveReport(data.info.id, report, draft.base_revision)
@@ -449,18 +546,18 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
         # Words only: a number typed here is the corrected value (see prompt()).
         yes = parse_yes_no(reply)
     elif draft.stage is not Stage.FIELD:
-        picked = match_choice(reply, prompt(ctx, draft).choices)
+        picked = match_choice(reply, prompts(ctx, draft)[-1].choices)
         if picked == "BATAL":
             return _cancel(session, draft)
         yes = parse_yes_no(picked or reply)
     if draft.stage is Stage.PERIOD_SOFT:
         if yes is None:
-            return done(session, prompt(ctx, draft))
+            return done(session, *prompts(ctx, draft))
         if not yes:
             return _cancel(session, draft)
         keys = {soft_key(p) for p in _period_problems(ctx, data, draft)}
         draft = _first_stage(ctx, replace(draft, confirmed=draft.confirmed | keys))
-        return done(replace(session, draft=draft), prompt(ctx, draft, header=True))
+        return done(replace(session, draft=draft), *prompts(ctx, draft, header=True))
     if draft.stage is Stage.SAME:
         return _answer_same(ctx, session, draft, reply)
     if draft.stage is Stage.SOFT:
@@ -470,9 +567,9 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
             return _accept(ctx, session, draft, draft.current, draft.pending, keys)
         if yes is False:
             draft = replace(draft, stage=Stage.FIELD, pending=None)
-            return done(replace(session, draft=draft), prompt(ctx, draft))
+            return done(replace(session, draft=draft), *prompts(ctx, draft))
         if reply != "=" and _says_same(reply):
-            return done(session, prompt(ctx, draft))  # "tetap": keep mine, or last month's?
+            return done(session, *prompts(ctx, draft))  # "tetap": keep mine, or last month's?
         return _answer_field(ctx, session, draft, reply)
     if draft.stage is Stage.SUMMARY:
         if yes:
@@ -492,14 +589,12 @@ def back(ctx: Context, session: Session) -> StepResult:
     elif draft.stage is Stage.FIELD and draft.position > 0:
         draft = replace(draft, position=draft.position - 1)
     else:
-        current = prompt(ctx, draft)
-        body = f"{say('answer.back_first')}\n\n{current.body}"
-        return done(session, Text(body, current.choices))
-    return done(replace(session, draft=draft), prompt(ctx, draft))
+        return done(session, *noted(say("answer.back_first"), ctx, draft))
+    return done(replace(session, draft=draft), *prompts(ctx, draft))
 
 
 def change_value(
-    ctx: Context, session: Session, field: str, value: int | tuple[str, ...] | None
+    ctx: Context, session: Session, field: str, value: int | str | tuple[str, ...] | None
 ) -> StepResult:
     """UBAH inside a report in progress: change one value, then ask what was being asked."""
     draft = session.draft
@@ -509,6 +604,11 @@ def change_value(
         new = replace(draft, programmes=value if isinstance(value, tuple) else None)
         old_text = ", ".join(draft.programmes or ()) or "-"
         new_text = ", ".join(new.programmes or ()) or "-"
+    elif FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        new = replace(
+            draft, choices={**draft.choices, field: value if isinstance(value, str) else None}
+        )
+        old_text, new_text = (_choice_text(d.choices.get(field)) for d in (draft, new))
     else:
         number = value if isinstance(value, int) else None
         if number is not None:
@@ -517,10 +617,7 @@ def change_value(
             )
             hard = [p for p in problems if p.hard]
             if hard:
-                current = prompt(ctx, draft)
-                reason = problem_text(hard[0])
-                body = say("answer.problem", reason=reason, question=current.body)
-                return done(session, Text(body, current.choices))
+                return done(session, *noted(problem_text(hard[0]), ctx, draft))
         new = replace(draft, counts={**draft.counts, field: number})
         old_text, new_text = count(draft.counts.get(field)), count(number)
     confirmed = frozenset(k for k in new.confirmed if not k.endswith(f":{field}"))
@@ -531,5 +628,4 @@ def change_value(
     elif new.stage is Stage.FIELD and new.current == field:
         new = _next_stage(replace(new, position=new.position + 1))
     note = say("edit.draft_done", code=FIELD_BY_ID[field].shown, old=old_text, new=new_text)
-    current = prompt(ctx, new)
-    return done(replace(session, draft=new), Text(f"{note}\n\n{current.body}", current.choices))
+    return done(replace(session, draft=new), *noted(note, ctx, new))

@@ -25,12 +25,18 @@ from conversations.format import field_names, problem_text
 from conversations.model import Context
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period
-from conversations.quick import QuickProblem, QuickProblemKind, looks_quick, parse_quick
+from conversations.quick import (
+    QuickProblem,
+    QuickProblemKind,
+    QuickReport,
+    looks_quick,
+    parse_quick,
+)
 from conversations.replies import Text
 from conversations.reports import latest_hari_buka, rule_context
 from conversations.session import AwaitChange, AwaitPeriod, Draft, Prefill, Session
 from scoring import MonthReport, Period, check_report
-from scoring.fields import LIST_FIELD
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, REPORT_FIELDS
 
 __all__ = [
     "allowed_periods",
@@ -127,7 +133,7 @@ def _continue(
         return started
     data = posyandu_of(ctx)
     month = MonthReport(period=period).with_values(
-        **dict(prefill.counts), **{LIST_FIELD: prefill.programmes}
+        **dict(prefill.counts), **dict(prefill.choices), **{LIST_FIELD: prefill.programmes}
     )
     problems = check_report(month, rule_context(ctx, data, period))
     if problems:
@@ -147,10 +153,23 @@ def _quick_problem_line(problem: QuickProblem) -> str:
     return say(f"quick.{problem.kind.value}", token=problem.token)
 
 
+def _switched_off(ctx: Context, parsed: QuickReport) -> list[str]:
+    """The codes given of service fields this deployment does not ask: such a name is not
+    taken (an off field shows nowhere)."""
+    return [
+        FIELD_BY_ID[name].code
+        for name in REPORT_FIELDS
+        if name in parsed.given
+        and FIELD_BY_ID[name].service
+        and name not in ctx.limits.service_fields
+    ]
+
+
 def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
     parsed = parse_quick(args_text, ctx.current_period)
     period = parsed.period
     lines = [_quick_problem_line(p) for p in parsed.problems]
+    lines += [say("quick.unknown_name", token=code) for code in _switched_off(ctx, parsed)]
     if period is not None and period not in allowed_periods(ctx):
         lines.insert(0, "- " + say("period.out_of_range", allowed=allowed_text(ctx)))
     # Every problem in one reply: the order rules too, on the values that could be read.
@@ -162,11 +181,13 @@ def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
                 say("quick.invalid"),
                 *lines,
                 say("quick.example"),
-                say("help.quick", names=field_names()),
+                say("help.quick", names=field_names(ctx.limits.service_fields)),
             ]
         )
         return done(session, Text(body))
-    prefill = Prefill(counts=dict(parsed.counts), programmes=parsed.programmes)
+    prefill = Prefill(
+        counts=dict(parsed.counts), programmes=parsed.programmes, choices=dict(parsed.choices)
+    )
     if period is None:
         chosen = _default(ctx)
         if isinstance(chosen, tuple):
@@ -180,7 +201,7 @@ def resume(ctx: Context, session: Session) -> StepResult:
     draft = session.draft
     if draft is None:
         return done(session, text("nothing.resume"))
-    return done(replace(session, awaiting=None), report.prompt(ctx, draft, header=True))
+    return done(replace(session, awaiting=None), *report.prompts(ctx, draft, header=True))
 
 
 def lanjut(call: Call) -> StepResult:

@@ -64,9 +64,10 @@ def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str
 
 
 def _value_lines(report: MonthReport, carried: Carried | None = None) -> list[str]:
-    """One line per summary line of the registry; a line of rarely asked fields all unknown
-    shows the latest known values with their month (``carried``), or is left out; the list
-    field reads "tidak ada" when empty."""
+    """One line per summary line of the registry; a line whose fields are all unknown and
+    rarely asked or optional services (not asked this month, or off in this deployment) is
+    left out, except that rarely asked values show the latest known ones with their month
+    (``carried``); the list field reads "tidak ada" when empty."""
     lines = []
     for line, names in SUMMARY_LINES:
         if names == (LIST_FIELD,):
@@ -76,15 +77,22 @@ def _value_lines(report: MonthReport, carried: Carried | None = None) -> list[st
             elif programmes is not None:
                 lines.append(say(f"summary.no_{line}"))
             continue
-        values = {name: report.count(name) for name in names}
-        if all(v is None for v in values.values()) and all(FIELD_BY_ID[n].rare for n in names):
+        values = {name: getattr(report, name) for name in names}
+        if all(v is None for v in values.values()) and not any(
+            FIELD_BY_ID[n].shown_unknown for n in names
+        ):
             if carried is not None and all(n in carried.values for n in names):
                 shown = say(f"summary.{line}", **{n: count(carried.values[n]) for n in names})
                 month = format_period_short(carried.period)
                 lines.append(say("summary.carried", line=shown, month=month))
             continue
-        lines.append(say(f"summary.{line}", **{k: count(v) for k, v in values.items()}))
+        lines.append(say(f"summary.{line}", **{k: _shown(v) for k, v in values.items()}))
     return lines
+
+
+def _shown(value: int | str | None) -> str:
+    """A count as written ("1.250", "-"), a choice in words ("kunjungan rumah")."""
+    return say(f"choice.{value}") if isinstance(value, str) else count(value)
 
 
 def summary_text(
@@ -93,11 +101,13 @@ def summary_text(
     report: MonthReport,
     warnings: Sequence[Problem],
     blocking: Sequence[Problem],
-) -> Text:
+) -> tuple[Text, ...]:
+    """The summary before saving: the values, then what to answer. With a warning, the
+    values and the warning are two messages (each short enough for a small phone)."""
     period = format_period(report.period)
     if not report.buka:
         body = say("summary.closed", period=period, posyandu=data.info.name)
-        return Text(f"{body}\n{say('summary.ask_closed')}", ("YA", "BATAL"))
+        return (Text(f"{body}\n{say('summary.ask_closed')}", ("YA", "BATAL")),)
     lines = [say("summary.title", period=period, posyandu=data.info.name)]
     earlier = (stored.report for stored in data.reports.values())
     lines += _value_lines(report, carried_rare_values(report, earlier))
@@ -106,12 +116,11 @@ def summary_text(
         lines.append(say("summary.blocked"))
         lines += [f"- {problem_text(p)}" for p in blocking]
         lines.append(say("summary.ask_blocked"))
-        return Text("\n".join(lines), ("BATAL",))
+        return (Text("\n".join(lines), ("BATAL",)),)
     if warnings:
-        lines.append(warning_text(warnings[0]).body)
-        return Text("\n".join(lines), ("YA", "BATAL"))
+        return (Text("\n".join(lines)), warning_text(warnings[0]))
     lines.append(say("summary.ask"))
-    return Text("\n".join(lines), ("YA", "BATAL"))
+    return (Text("\n".join(lines), ("YA", "BATAL")),)
 
 
 def warning_text(problem: Problem) -> Text:
@@ -177,6 +186,6 @@ def readback(report: MonthReport) -> str:
             names = report.programmes
             if names is not None:
                 values.append(f"{f.shown} {', '.join(names) or say('value.none')}")
-        elif report.count(f.id) is not None:
-            values.append(f"{f.shown} {count(report.count(f.id))}")
+        elif getattr(report, f.id) is not None:
+            values.append(f"{f.shown} {_shown(getattr(report, f.id))}")
     return "\n".join((say("quick.read", values=" · ".join(values)), say("quick.fix")))

@@ -16,6 +16,7 @@ import pytest
 
 from bot.cli import main
 from scoring import REPORT_FIELDS, Period, assess
+from scoring.fields import SERVICE_FIELDS
 from storage import Database
 from storage.areas import area_by_code
 from storage.invitations import ALPHABET, invitation_by_code
@@ -247,8 +248,9 @@ def test_export_csv(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path:
         "posyandu_name",
         "desa_code",
         "period",
-        *REPORT_FIELDS,
+        *(name for name in REPORT_FIELDS if name not in SERVICE_FIELDS),
         "stratum",
+        *SERVICE_FIELDS,
     ]
     p1 = [r for r in rows if r["posyandu_code"] == "P1"]
     assert [r["period"] for r in p1] == [str(p) for p in periods]

@@ -93,7 +93,7 @@ def test_demo_end_to_end_then_the_operator_commands(
     today = now()
     last = str(Period(today.year, today.month))  # the month the demo kader reported
     code, _, err = cli(capsys, "report", "--posyandu", "MWR01", "--period", last, "-o", "m.pdf")
-    assert code == 0 and (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF")
+    assert code == 0 and (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF"), err
     code, _, err = cli(capsys, "report", "--area", "21.71.05", "--period", last, "-o", "a.pdf")
     assert code == 0 and (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
     code, out, _ = cli(capsys, "schedule", "MWR01", "tanggal 13")

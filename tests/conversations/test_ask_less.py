@@ -87,7 +87,7 @@ def test_buttons_offer_last_months_value_and_lewati() -> None:
     world = World.demo()
     world.send("kader", "LAPOR")
     world.send("kader", "TIDAK")
-    for answer in ("6", "=", "45", "40", "30", "1"):
+    for answer in ("6", "=", "45", "40", "30", "0"):
         question = _last(world, answer)
     assert question.body.startswith("(7/14) 2T") and question.choices == ("LEWATI",)
     assert question.numbered is False
@@ -118,7 +118,7 @@ def test_after_an_interruption_the_saved_report_is_never_called_unfinished() -> 
     world.send("kader", "LAPOR")
     world.send("kader", "YA")
     assert "belum selesai" in _last(world, "RIWAYAT").body
-    replies = [_last(world, m).body for m in ("LANJUT", "45", "40", "30", "1", "0", "4", "50")]
+    replies = [_last(world, m).body for m in ("LANJUT", "45", "40", "30", "0", "0", "4", "50")]
     for message in ("1", "BKB", "YA", "RIWAYAT", "PDF", "JADWAL"):
         texts = [r.body for r in world.send("kader", message).replies if isinstance(r, Text)]
         replies.append("\n".join(texts))

@@ -16,7 +16,7 @@ from conversations.catalogue import MESSAGES
 from conversations.numbers import NumberProblem
 from conversations.quick import QuickProblemKind
 from scoring import COUNT_FIELDS, GapCategory, IndicatorId
-from scoring.fields import FIELDS, TABLE_GROUPS, Asked
+from scoring.fields import CHOICE_FIELDS, FIELDS, TABLE_GROUPS, Asked
 
 ROOT = Path(__file__).resolve().parents[2] / "conversations"
 BOT = ROOT.parent / "bot"
@@ -80,7 +80,7 @@ def test_every_key_the_pdfs_build_exists() -> None:
     keys += [f"date.month_short.{m}" for m in range(1, 13)]
     assert sorted(k for k in keys if k not in MESSAGES) == []
     shown = {f for _g, fields in TABLE_GROUPS for f in fields}
-    assert shown == {*COUNT_FIELDS, "program_tambahan"}
+    assert shown == {*COUNT_FIELDS, *CHOICE_FIELDS, "program_tambahan"}
 
 
 #: Words that give an Indonesian sentence away, matched whole, in lower case or capitalised:

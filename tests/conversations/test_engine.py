@@ -225,7 +225,7 @@ async def test_supervisor_stop_pengingat_stops_the_h7_list(target: Path | str) -
 
 QUICK = (
     "LAPOR NOV KADER=6 S=67 K=60 D={d} N={n} BGM=1 T2=0 BUMIL=7 BUMIL_PERIKSA=5 PUS=110 "
-    "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2"
+    "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2 RUJUK=1"
 )
 
 

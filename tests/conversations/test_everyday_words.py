@@ -14,9 +14,9 @@ NOV = Period(2026, 11)
 
 #: Every answer of the guided report, "=" wherever it is offered (kader, denominators,
 #: the extra programmes).
-WITH_EQUALS = ["=", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1", "="]
+WITH_EQUALS = ["=", "=", "45", "40", "30", "1", "0", "=", "4", "1", "=", "50", "=", "1", "="]
 
-FULL_REPORT = ["6", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1", "BKB"]
+FULL_REPORT = ["6", "=", "45", "40", "30", "1", "0", "=", "4", "1", "=", "50", "=", "1", "BKB"]
 
 SAME = [
     "sama",

@@ -49,9 +49,9 @@ async def test_every_message_fits_a_small_phone(path: Path, tmp_path: Path) -> N
 
 async def test_an_unchanged_month_takes_twelve_messages_and_short_answers(tmp_path: Path) -> None:
     # The fewest-message month of the README: LAPOR, YA (last month's head counts), nine
-    # counts and names, YA to save.
+    # counts and names, YA to save. No BGM, 2T or KEK: no referral to ask about.
     path = tmp_path / "month.txt"
-    typed = ["LAPOR", "YA", "60", "42", "30", "1", "0", "5", "70", "2", "BKB", "YA"]
+    typed = ["LAPOR", "YA", "60", "42", "30", "0", "0", "5", "70", "2", "BKB", "YA"]
     path.write_text("".join(f"> {t}\n" for t in typed), "utf-8")
     assert parse(path.read_text("utf-8"))[1] == typed
     messages = await messages_of(path, tmp_path)

@@ -22,7 +22,24 @@ def last_text(world: World, who: str, message: str) -> str:
     return "\n".join(r.body for r in replies if isinstance(r, Text))
 
 
-FULL_ANSWERS = ["TIDAK", "6", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1", "BKB"]
+FULL_ANSWERS = [
+    "TIDAK",
+    "6",
+    "=",
+    "45",
+    "40",
+    "30",
+    "1",
+    "0",
+    "=",
+    "4",
+    "1",
+    "=",
+    "50",
+    "=",
+    "1",
+    "BKB",
+]
 
 
 def test_guided_report_saves_after_yes() -> None:
@@ -116,7 +133,7 @@ def test_quick_report_saved_at_once() -> None:
     result = world.send(
         "kader",
         "lapor nov S=48 K=45 D=40 N=30 BGM=1 2T=0 KADER=6 BUMIL=6 PERIKSA=4 PUS=80 KB=50 "
-        "BAYI=12 IMUN=1 TAMBAHAN=BKB",
+        "BAYI=12 IMUN=1 TAMBAHAN=BKB RUJUK=1",
     )
     assert any(isinstance(e, SaveReport) for e in result.effects)
     assert world.reports[1][NOV].report.d == 40
@@ -124,7 +141,7 @@ def test_quick_report_saved_at_once() -> None:
 
 def test_quick_report_asks_only_missing_fields() -> None:
     world = World.demo()
-    reply = last_text(world, "kader", "LAPOR S=48 K=45 D=40 N=30 BGM=1")
+    reply = last_text(world, "kader", "LAPOR S=48 K=45 D=40 N=30 BGM=1 RUJUK=1")
     # Last month's values not given are confirmed at once (S was given: not among them).
     assert "Masih sama dengan bulan lalu?\nKADER 6 · BUMIL 6 · PUS 80 · BAYI 12" in reply
     assert "(1/9) Berapa kader" in last_text(world, "kader", "TIDAK")
@@ -330,7 +347,7 @@ def test_yes_alone_to_programmes_asks_which() -> None:
     for answer in FULL_ANSWERS[:-1]:
         world.send("kader", answer)
     reply = last_text(world, "kader", "ya")
-    assert "Kegiatan apa saja?" in reply and "(14/14)" in reply
+    assert "Kegiatan apa saja?" in reply and "(15/15)" in reply
     assert world.sessions["kader"].draft.programmes is None  # type: ignore[union-attr]
     assert "Kegiatan tambahan: BKB, PAUD" in last_text(world, "kader", "BKB, PAUD")
 
@@ -342,7 +359,7 @@ def test_gap_just_below_target_shows_one_decimal() -> None:
         world,
         "kader",
         "LAPOR NOV KADER=6 S=48 K=45 D=44 N=35 BGM=1 T2=0 BUMIL=6 BUMIL_PERIKSA=4 PUS=80 "
-        "KB_AKTIF=50 BAYI=12 BAYI_IMUNISASI=1 TAMBAHAN=BKB",
+        "KB_AKTIF=50 BAYI=12 BAYI_IMUNISASI=1 TAMBAHAN=BKB RUJUK=1",
     )
     assert "N/D 79,5%" in reply
     assert "Paling jauh dari target: N/D 79,5%, targetnya 80%." in reply

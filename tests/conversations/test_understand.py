@@ -18,7 +18,7 @@ NOV = Period(2026, 11)
 OKT = Period(2026, 10)
 
 #: Every answer of the guided report but the last (the extra programmes).
-BEFORE_PROGRAMMES = ["6", "=", "45", "40", "30", "1", "0", "=", "4", "=", "50", "=", "1"]
+BEFORE_PROGRAMMES = ["6", "=", "45", "40", "30", "1", "0", "=", "4", "1", "=", "50", "=", "1"]
 
 NONE_ANSWERS = [
     "gak ada",

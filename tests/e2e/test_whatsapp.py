@@ -46,7 +46,7 @@ MISSING = "HX" + "d" * 32
 WIB = ZoneInfo("Asia/Jakarta")
 QUICK = (
     "LAPOR S=50 K=48 D=41 N=33 BGM=1 T2=0 KADER=6 BUMIL=6 BUMIL_PERIKSA=4 PUS=100 "
-    "KB_AKTIF=60 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB"
+    "KB_AKTIF=60 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB RUJUK=1"
 )
 OUTSIDE_WINDOW = TwilioFault(
     400, 63016, "Failed to send freeform message because you are outside the allowed window."

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from scoring import COUNT_FIELDS, MonthReport, Period
+from scoring.fields import fields_added_by
 from storage import Database, DatabaseError, SchemaTooNewError
 from storage.db import migrate, probe_version
 from storage.migrations import MIGRATIONS, RESERVED, SCHEMA_VERSION
@@ -31,22 +32,29 @@ HISTORY: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = (
     ),
     ("2026-11", ({"buka": False},)),
 )
-_COLUMNS = ("buka", *COUNT_FIELDS, "program_tambahan")
+def _counts(version: int = SCHEMA_VERSION) -> tuple[str, ...]:
+    """The count columns of schema ``version`` (the service fields came with version 4)."""
+    return tuple(f.id for f in fields_added_by(version) if f.id in COUNT_FIELDS)
 
 
-def _full(values: dict[str, Any]) -> dict[str, Any]:
-    """Every value of a revision as the history stores it (absent counts unknown)."""
-    return {"buka": values.get("buka", True)} | {
-        c: values.get(c) for c in (*COUNT_FIELDS, "program_tambahan")
-    }
+def _columns(version: int) -> tuple[str, ...]:
+    return ("buka", *_counts(version), "program_tambahan")
 
 
-def _row(values: dict[str, Any]) -> list[object]:
-    full = _full(values)
+def _full(values: dict[str, Any], version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """Every value of a revision as the history of ``version`` stores it (absent counts
+    unknown); read back through the API, every field of the registry is there (a field a
+    revision predates is unknown)."""
+    fields = (f.id for f in fields_added_by(version) if f.id != "buka")
+    return {"buka": values.get("buka", True)} | {c: values.get(c) for c in fields}
+
+
+def _row(values: dict[str, Any], version: int) -> list[object]:
+    full = _full(values, version)
     programme = full["program_tambahan"]
     return [
         int(full["buka"]),
-        *(full[c] for c in COUNT_FIELDS),
+        *(full[c] for c in _counts(version)),
         None if programme is None else json.dumps(programme),
     ]
 
@@ -55,28 +63,33 @@ def _write_history(conn: sqlite3.Connection, version: int) -> None:
     """Reports with their revisions, written as the release of ``version`` wrote them: up to
     version 2 the program inserted each revision row itself (``json.dumps`` of
     ``MonthReport.values()``); from version 3 the schema's triggers do."""
-    marks = ", ".join("?" * len(_COLUMNS))
+    columns = _columns(version)
+    marks = ", ".join("?" * len(columns))
     for report_id, (period, history) in enumerate(HISTORY, start=1):
         for number, values in enumerate(history, start=1):
             at = f"2026-{8 + report_id:02d}-{10 + number:02d}T03:00:00.000000+00:00"
             channel = "telegram" if number % 2 else "whatsapp"
             if number == 1:
                 conn.execute(
-                    f"INSERT INTO reports (id, posyandu_id, period, {', '.join(_COLUMNS)}, "
+                    f"INSERT INTO reports (id, posyandu_id, period, {', '.join(columns)}, "
                     f"revision, submitted_by, submitted_at, channel) "
                     f"VALUES (?, 1, ?, {marks}, 1, 1, ?, ?)",
-                    (report_id, period, *_row(values), at, channel),
+                    (report_id, period, *_row(values, version), at, channel),
                 )
             else:
-                sets = ", ".join(f"{c} = ?" for c in _COLUMNS)
+                sets = ", ".join(f"{c} = ?" for c in columns)
                 conn.execute(
                     f"UPDATE reports SET {sets}, revision = ?, submitted_by = 1, "
                     "submitted_at = ?, channel = ? WHERE id = ?",
-                    (*_row(values), number, at, channel, report_id),
+                    (*_row(values, version), number, at, channel, report_id),
                 )
             if version < 3:
                 before = history[number - 2] if number > 1 else None
-                old = None if before is None else json.dumps(_full(before), ensure_ascii=False)
+                old = (
+                    None
+                    if before is None
+                    else json.dumps(_full(before, version), ensure_ascii=False)
+                )
                 conn.execute(
                     "INSERT INTO report_revisions "
                     "(report_id, revision, changed_by, changed_at, channel, old, new) "
@@ -87,7 +100,7 @@ def _write_history(conn: sqlite3.Connection, version: int) -> None:
                         at,
                         channel,
                         old,
-                        json.dumps(_full(values), ensure_ascii=False),
+                        json.dumps(_full(values, version), ensure_ascii=False),
                     ),
                 )
 
@@ -217,7 +230,10 @@ async def test_each_earlier_version_migrates_to_latest(tmp_path: Path, version: 
                     await tx.execute(statement)
     finally:
         await db.close()
-    assert dump(old, "reports")[0] == reports_before[0]
+    # The row as it was; the columns schema 4 added (the service fields) unknown.
+    after = dump(old, "reports")[0]
+    assert after[: len(reports_before[0])] == reports_before[0]
+    assert set(after[len(reports_before[0]) :]) <= {None}
     assert dump(old, "report_revisions")[: len(revisions_before)] == revisions_before
     fresh = tmp_path / "fresh.db"
     await (await Database.open(fresh)).close()

@@ -196,3 +196,22 @@ async def test_many_ids_are_chunked(db: Database, world: World) -> None:
     assert len(found) == len(ids)
     assert found[p.id] == [month(NOV)]
     assert reported == {p.id}
+
+
+async def test_a_service_field_change_is_in_its_revision(db: Database, world: World) -> None:
+    # Migration 4 recreated the revision triggers over the service fields: on both engines.
+    p = world.posyandu[0]
+    async with db.transaction() as tx:
+        first = await save_report(tx, p.id, month(NOV), by=None, at=T0, channel="console")
+        await save_report(
+            tx,
+            p.id,
+            month(NOV, vit_a=40, cara="kunjungan_rumah"),
+            by=None,
+            at=T0,
+            channel="console",
+        )
+    async with db.read() as conn:
+        history = await revisions(conn, first.id)
+    assert history[0].new["vit_a"] is None and history[1].old["vit_a"] is None
+    assert (history[1].new["vit_a"], history[1].new["cara"]) == (40, "kunjungan_rumah")
