@@ -135,6 +135,13 @@ class Database(abc.ABC):
         An SQLite file has one instance: the engine's own lock is enough."""
         return contextlib.nullcontext()
 
+    def exclusive(self, name: str) -> contextlib.AbstractAsyncContextManager[bool]:
+        """Whether this instance alone is inside the block named ``name``: yields True when
+        it took the lock, False when another instance on the database holds it (nothing
+        waits). Held until the block ends. An SQLite file has one instance: always True.
+        The reminder sweep and Telegram's long polling use it (PostgreSQL: an advisory lock)."""
+        return contextlib.nullcontext(True)
+
     async def __aenter__(self) -> Database:
         return self
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,25 @@ CONNECT_TIMEOUT_S = 10.0
 #: The first key of the conversation locks (two-int advisory keys: apart from the one-key
 #: locks above); the second is a hash of channel and address.
 CONVERSATION_LOCKS = 0x706F7379
+#: The first key of the named locks of :meth:`PostgresDatabase.exclusive` (the second is a
+#: hash of the name): apart from the conversation locks.
+EXCLUSIVE_LOCKS = 0x706F7378
+
+
+class _OneLine(logging.Filter):
+    """asyncpg's pool logs a traceback each time it fails to restore its connections (every
+    1 to 60 s while the server is away): one line instead, naming the error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
+            record.args = None
+            record.exc_info = record.exc_text = None
+        return True
+
+
+logging.getLogger("asyncpg.pool").addFilter(_OneLine())
 
 
 def _hide(text: str, url: str) -> str:
@@ -253,6 +273,24 @@ class PostgresDatabase(Database):
             finally:
                 await _rollback(raw)
 
+    @contextlib.asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[bool]:
+        """A transaction-scoped advisory lock named ``name``, tried without waiting on a
+        connection of its own: True when this instance took it (held until the block ends),
+        False when another instance holds it. A connection lost ends the hold (the server
+        releases the lock), so a dead instance never keeps it."""
+        async with self._locks.acquire() as raw:
+            try:
+                await raw.execute("BEGIN")
+                mine = await raw.fetchval(
+                    "SELECT pg_try_advisory_xact_lock($1::int4, hashtext($2))",
+                    EXCLUSIVE_LOCKS,
+                    name,
+                )
+                yield bool(mine)
+            finally:
+                await _rollback(raw)
+
     async def close(self) -> None:
         await self._locks.close()
         await self._pool.close()
@@ -309,8 +347,12 @@ async def _open(writer: asyncpg.Pool, name: str, migrate: bool) -> int:
 
 
 async def _rollback(raw: asyncpg.Connection) -> None:
-    if not raw.is_closed() and raw.is_in_transaction():
-        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+    # A connection the server ended (a restart, pg_terminate_backend) may not know it yet
+    # (its ROLLBACK fails), or the pool may have taken it back already (asking it anything
+    # fails): either way the pool drops it, and the server ended its transaction.
+    gone = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+    with contextlib.suppress(*gone, OSError):
+        if not raw.is_closed() and raw.is_in_transaction():
             await raw.execute("ROLLBACK")
 
 
