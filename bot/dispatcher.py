@@ -47,6 +47,7 @@ from conversations.format import area_title
 from scoring.clock import Clock
 from storage import Database
 from storage import outbox as ob
+from storage.errors import is_busy
 from storage.messages import Document, Text
 from storage.people import identity, set_reachable
 
@@ -138,8 +139,11 @@ class Dispatcher:
         while not self._stopping.is_set():
             try:
                 busy = await self.run_once()
-            except Exception:
-                log.exception("outbox.loop_failed")
+            except Exception as exc:
+                if is_busy(exc):  # the server unreachable or restarting: one line, no trace
+                    log_event(log, "outbox.database_unavailable", logging.WARNING)
+                else:
+                    log.exception("outbox.loop_failed")
                 busy = False
             if busy:
                 continue

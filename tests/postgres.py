@@ -73,6 +73,8 @@ class PostgresServer:
     port: int
     bin: Path
     user: str | None
+    #: The server's options (``pg_ctl -o``), set when it first starts.
+    options: str = ""
     _names: count[int] = field(default_factory=lambda: count(1))
 
     def url(self, database: str = "postgres", password: str | None = None) -> str:
@@ -91,6 +93,18 @@ class PostgresServer:
         name = f"{prefix}{next(self._names)}"
         self.psql(f"CREATE DATABASE {name}")
         return self.url(name)
+
+    def halt(self) -> None:
+        """Stop the server, keeping its folder (:meth:`resume` starts it again): the
+        database server lost, as an instance sees it."""
+        self._run([str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                   "-w", "stop"])
+
+    def resume(self) -> None:
+        """Start a halted server again, on the same port with the same options."""
+        self._run([str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-l",
+                   str(self.folder / "server.log"), "-o", self.options, "-w", "-t", "60",
+                   "start"])
 
     def stop(self) -> None:
         """Stop the server (if it runs) and remove its folder."""
@@ -150,9 +164,8 @@ def _init_and_start(server: PostgresServer, settings: Sequence[str]) -> None:
     folder, binaries = server.folder, server.bin
     server._run([str(binaries / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER,
                  "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
-    options = " ".join(
+    server.options = " ".join(
         [f"-p {server.port}", "-c listen_addresses=127.0.0.1", f"-k {folder}",
          *(f"-c {s}" for s in settings)]
     )
-    server._run([str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-l",
-                 str(folder / "server.log"), "-o", options, "-w", "-t", "60", "start"])
+    server.resume()
