@@ -46,7 +46,14 @@ from scoring import (
     rollup,
 )
 from scoring.carry import Carried, carried_rare_values
-from scoring.fields import FIELD_BY_ID, LIST_FIELD, TABLE_GROUPS, FieldRole
+from scoring.fields import (
+    FIELD_BY_ID,
+    HOME_VISIT,
+    LIST_FIELD,
+    SERVED_FIELD,
+    TABLE_GROUPS,
+    FieldRole,
+)
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
@@ -454,9 +461,12 @@ def _totals(month: list[MonthReport], scoring: ScoringSettings) -> dict[str, Any
 
 
 def _home_visits(month: list[MonthReport]) -> int | None:
-    """The reports served by home visits: None until the optional field of how a month was
-    served (domain.md) is recorded; then the count of its home-visit value."""
-    return None
+    """The month's reports served by home visits; None when no report says how its month
+    was served (the optional field is off, or not answered)."""
+    served = [m.choice(SERVED_FIELD) for m in month]
+    if all(s is None for s in served):
+        return None
+    return sum(1 for s in served if s == HOME_VISIT)
 
 
 def _fingerprint(stored: Mapping[int, list[StoredReport]]) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "FIELDS",
     "FIELD_BY_ID",
     "FIELD_RANK",
+    "HOME_VISIT",
     "LIST_FIELD",
     "ORDER_RULES",
     "QUESTION_FIELDS",
@@ -34,6 +35,7 @@ __all__ = [
     "REFERRED_FIELDS",
     "REPORT_FIELDS",
     "SAME_FIELDS",
+    "SERVED_FIELD",
     "SERVICE_FIELDS",
     "SUMMARY_LINES",
     "TABLE_GROUPS",
@@ -373,6 +375,10 @@ QUESTION_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.asked is not A
 LIST_FIELD: str = next(f.id for f in FIELDS if f.role is FieldRole.LIST)
 #: The fields holding one of a few fixed values (stored as text).
 CHOICE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.role is FieldRole.CHOICE)
+#: How a month was served (a choice field), and its value for a month served by home visits
+#: (it counts as opened; the area summary counts these months apart).
+SERVED_FIELD: str = FIELD_BY_ID["cara"].id
+HOME_VISIT: str = FIELD_BY_ID[SERVED_FIELD].choices[1]
 #: The optional service fields (a deployment chooses which it asks).
 SERVICE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.service)
 #: The service fields the default deployment asks.

@@ -157,3 +157,14 @@ def test_a_database_folder_that_is_a_file_is_one_line(
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert f"{tmp_path / 'data'} is not a folder" in done.stderr
+
+
+def test_the_demo_month_is_saved_and_its_pdf_sent(tmp_path: Path) -> None:
+    """``posyandu demo`` plays the kader's month to the end: the one-line report answers
+    every question the default deployment asks (the referral too: BGM is 1), so it is saved."""
+    path = tmp_path / "data" / "posyandu.db"
+    path.parent.mkdir()
+    done = posyandu(path, "demo")
+    assert done.code == 0, done.stderr
+    assert "tersimpan" in done.stdout
+    assert "laporan-mwr01-" in done.stdout and ".pdf" in done.stdout

@@ -164,3 +164,22 @@ def test_carried_rare_values(
     else:
         assert got is not None
         assert (got.period.month, tuple(got.values[f] for f in RARE_FIELDS)) == expected
+
+
+async def test_home_visit_months_are_counted_apart(db: Database) -> None:
+    """A month served door to door (``cara``) counts as opened and is counted apart."""
+    async with db.transaction() as tx:
+        mawar = await posyandu_by_code(tx, "MWR01")
+        assert mawar is not None
+        home = NOVEMBER.with_values(cara="kunjungan_rumah")
+        await save_report(tx, mawar.id, home, by=1, at=NOW, channel="telegram")
+    reports = await _month(db, NOV)
+    opened = [r for r in reports if r.buka]
+    text = await _area(db, "21.71.05", NOV)
+    closed = len(reports) - len(opened)
+    assert f"Buka: {len(opened)} posyandu (kunjungan rumah: 1) · TIDAK BUKA: {closed}" in text
+
+
+async def test_no_home_visit_count_where_no_report_says_how_it_was_served(db: Database) -> None:
+    text = await _area(db, "21.71.05", NOV)
+    assert "kunjungan rumah" not in text
