@@ -227,6 +227,13 @@ class Settings(BaseSettings):
     )
     twilio_rate_per_second: float = Field(default=10, gt=0, le=1000)
     twilio_media_rate_per_second: float = Field(default=1, gt=0, le=1000)
+    twilio_messaging_service_senders: int = Field(
+        default=1,
+        ge=1,
+        le=1000,
+        description="WhatsApp senders in the Messaging Service's pool: the two rates are per "
+        "sender, so the service sends at this many times them (1 with TWILIO_WHATSAPP_FROM).",
+    )
     twilio_template_reminder_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_nudge_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_summary_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
@@ -371,12 +378,28 @@ class Settings(BaseSettings):
                 "PUBLIC_BASE_URL: needed with Twilio credentials (Twilio's signatures are "
                 "checked against it and PDFs are sent as links under it)"
             )
-        if twilio and not (self.twilio_whatsapp_from or self.twilio_messaging_service_sid):
-            out.append(
+        out.extend(self._twilio_sender_problems(twilio))
+        return out
+
+    def _twilio_sender_problems(self, twilio: bool) -> list[str]:
+        """Exactly one sender: one number, or a Messaging Service (a pool of numbers)."""
+        number, service = self.twilio_whatsapp_from, self.twilio_messaging_service_sid
+        if twilio and not (number or service):
+            return [
                 "TWILIO_WHATSAPP_FROM: needed with Twilio credentials (or "
                 "TWILIO_MESSAGING_SERVICE_SID): the number WhatsApp messages are sent from"
-            )
-        return out
+            ]
+        if number and service:
+            return [
+                "TWILIO_WHATSAPP_FROM and TWILIO_MESSAGING_SERVICE_SID: set one, not both "
+                "(one number, or the Messaging Service that picks from its pool)"
+            ]
+        if self.twilio_messaging_service_senders > 1 and not service:
+            return [
+                "TWILIO_MESSAGING_SERVICE_SENDERS: only with TWILIO_MESSAGING_SERVICE_SID "
+                "(one TWILIO_WHATSAPP_FROM number is one sender)"
+            ]
+        return []
 
     @field_validator("default_timezone")
     @classmethod
