@@ -12,6 +12,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -485,7 +486,7 @@ async def test_a_messaging_service_sends_instead_of_one_number(seeded: Seeded) -
     service_sid = "MG" + "0123456789abcdef" * 2
     async with serve(fake.app) as url:
         settings = settings_for(
-            seeded.path,
+            Path(seeded.path),
             twilio_account_sid=SID,
             twilio_auth_token=AUTH,
             twilio_messaging_service_sid=service_sid,
