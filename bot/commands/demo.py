@@ -17,6 +17,7 @@ from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import NotDemoDatabase, seed_demo
 from bot.settings import Settings, SettingsError, load_settings
+from scoring.clock import Clock
 from storage import DatabaseError
 
 __all__ = ["KADER_SCRIPT", "SUPERVISOR_SCRIPT", "register"]
@@ -66,8 +67,9 @@ def run(_args: argparse.Namespace) -> int:
         return 2
 
 
-async def play(settings: Settings) -> int:
-    clock = SystemClock()
+async def play(settings: Settings, clock: Clock | None = None) -> int:
+    """Seed the demo and play both scripts; ``clock``: the time (the system's by default)."""
+    clock = clock or SystemClock()
     console = ConsoleSender(sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
     await service.open()
