@@ -4,7 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck pytest bench clean browser
+.PHONY: run test test-fast lint typecheck pytest bench clean browser postgres
+
+# The tests start their own PostgreSQL server (tests/postgres.py) from Debian's binaries:
+# installed here when missing (as root, as CI runs; otherwise the command to run is printed).
+PG_BINARIES := $(wildcard /usr/lib/postgresql/*/bin/initdb)
+postgres:
+ifeq ($(PG_BINARIES),)
+	@if [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL server binaries missing: sudo apt-get install postgresql"; exit 1; \
+	fi
+endif
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,18 +36,18 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 			chromium chromium-driver; } || echo "chromium could not be installed: the browser tests will fail"
 
-test: $(STAMP) browser
+test: $(STAMP) postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # The unit layer alone: no end-to-end, hostile or crash tests, nothing marked slow.
-test-fast: $(STAMP)
+test-fast: $(STAMP) postgres
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	$(BIN)/python -m bench
 
 clean:

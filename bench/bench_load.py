@@ -51,7 +51,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from starlette.requests import Request
@@ -225,7 +225,7 @@ class TimedTwilio(FakeTwilio):
 
 
 # --- the seeded file -----------------------------------------------------------------------
-async def seed(path: Path, kader: int, now: datetime) -> Period:
+async def seed(path: Path | str, kader: int, now: datetime) -> Period:
     """Areas, ``kader`` posyandu with a kader each and twelve months of reports; the month
     the kader will report (the current one)."""
     current = Period(now.year, now.month)
@@ -344,12 +344,18 @@ class Poster:
         signature = self.validator.compute_signature(PUBLIC + WHATSAPP_PATH, form)
         return WHATSAPP_PATH, {"data": form, "headers": {"X-Twilio-Signature": signature}}
 
-    async def deliver(self, path: str, kwargs: dict[str, Any], give_up_at: float) -> bool:
+    def target(self, kader: Kader) -> str:
+        """The service a kader's next POST goes to (one here; a balancer chooses)."""
+        return self.base
+
+    async def deliver(
+        self, kader: Kader, path: str, kwargs: dict[str, Any], give_up_at: float
+    ) -> bool:
         """POST until answered 200 (False: refused for good, 4xx, or out of time)."""
         while True:
             client = self._client()
             try:
-                r = await client.post(self.base + path, **kwargs)
+                r = await client.post(self.target(kader) + path, **kwargs)
                 status = r.status_code
             except httpx.HTTPError as exc:
                 status = 0
@@ -378,7 +384,7 @@ class World:
 
     def __init__(self, tmp: Path, kader: int, *, seed_value: int = 20261124) -> None:
         self.tmp = tmp
-        self.db = tmp / "load.db"
+        self.db: Path | str = tmp / "load.db"
         self.log = tmp / "service.log"
         self.box = Mailboxes()
         self.telegram = TimedTelegram(TOKEN, self.box)
@@ -406,18 +412,22 @@ class World:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def open(cls, kader: int) -> AsyncIterator[World]:
+    async def open(cls, kader: int, **options: Any) -> AsyncIterator[Self]:
+        """A world of ``kader`` (``options`` go to the class: a subclass's own)."""
         with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-            world = cls(Path(tmp), kader)
+            world = cls(Path(tmp), kader, **options)
             world.period = await seed(world.db, kader, datetime.now(UTC))
             async with serve(world.telegram.app) as tg, serve(world.twilio.app) as tw:
                 world._apis = (tg, tw)
-                world.poster = Poster(world.port, world.telegram)
+                world.poster = world.make_poster()
                 try:
                     yield world
                 finally:
                     await world.poster.close()
                     await world.stop(signal.SIGKILL)
+
+    def make_poster(self) -> Poster:
+        return Poster(self.port, self.telegram)
 
     # --- the service ---------------------------------------------------------------------
     def env(self) -> dict[str, str]:
@@ -497,7 +507,7 @@ class World:
             path, kwargs = self.poster.request(kader, text)
             t0 = time.perf_counter()
             self.first_post = min(self.first_post, t0)
-            if not await self.poster.deliver(path, kwargs, t0 + REPLY_TIMEOUT):
+            if not await self.poster.deliver(kader, path, kwargs, t0 + REPLY_TIMEOUT):
                 kader.stuck = f"webhook refused {text!r}"
                 return
             kader.waiting = True
@@ -540,6 +550,9 @@ class World:
         )
         return {str(r[0]) for r in rows}
 
+    def intact(self) -> bool:
+        return bool(self.query("PRAGMA integrity_check")[0][0] == "ok")
+
     def outbox_open(self) -> int:
         return int(
             self.query("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")[0][0]
@@ -564,7 +577,7 @@ class World:
             "failed": sum(1 for status, _ in rows if status == "failed"),
             "lost": len(rows) - delivered,
             "duplicates": self.box.total - delivered,
-            "integrity": 1 if self.query("PRAGMA integrity_check")[0][0] == "ok" else 0,
+            "integrity": 1 if self.intact() else 0,
         }
 
 

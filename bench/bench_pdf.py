@@ -15,6 +15,7 @@ from bot.demo import seed_demo
 from bot.documents import render_document
 from scoring import DEFAULT_SETTINGS
 from storage import Database
+from storage.sql import follow_explicit_ids
 
 __all__ = ["run"]
 
@@ -75,6 +76,7 @@ async def _seed_big(db: Database, count: int = 1500) -> None:
             "submitted_at, channel) VALUES (?, ?, 1, ?, ?, ?, ?, ?, 1, ?, 'import')",
             rows,
         )
+        await follow_explicit_ids(tx)
 
 
 async def _measure() -> dict[str, float]:

@@ -33,6 +33,7 @@ NOW = datetime(2026, 12, 11, 11, 0, tzinfo=UTC)
 
 async def _seed(path: Path, count: int) -> None:
     from storage import Database
+    from storage.sql import follow_explicit_ids
 
     db = await Database.open(path)
     at = NOW.isoformat()
@@ -67,6 +68,7 @@ async def _seed(path: Path, count: int) -> None:
             "INSERT INTO identities (person_id, channel, address) VALUES (?, 'telegram', ?)",
             [(i, str(10_000_000 + i)) for i in range(1, count + 1)],
         )
+        await follow_explicit_ids(tx)
     await db.close()
 
 

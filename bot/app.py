@@ -72,6 +72,7 @@ def delivery_from(settings: Settings) -> DeliverySettings:
         backoff=settings.outbox_backoff_seconds,
         backoff_max=settings.outbox_backoff_max_seconds,
         poll=settings.outbox_poll_seconds,
+        lease=settings.outbox_lease_seconds,
     )
 
 
@@ -201,6 +202,7 @@ class Service:
             )
             self._stack.push_async_callback(self.server.stop)
         for name, channel in self.channels.items():
+            await self._hold_single(name, channel)
             self._stack.push_async_callback(channel.stop_intake)
             try:
                 async with asyncio.timeout(CHANNEL_START_SECONDS):
@@ -209,6 +211,25 @@ class Service:
                 raise StartError(
                     f"{name}: the channel did not start within {CHANNEL_START_SECONDS:g} s"
                 ) from None
+
+    async def _hold_single(self, name: str, channel: OpenChannel) -> None:
+        """An intake only one instance may run (Telegram's long polling) holds its lock on
+        the database for as long as the service runs. Another instance holding it: refused at
+        start, in one line saying what to do (webhook mode), rather than waiting as a standby
+        leader. A standby would hide the mistake (N instances, one taking Telegram, none of
+        the others' spare capacity used) and take over through a window in which two could
+        poll; in webhook mode every instance takes updates and none has to lead."""
+        lock = channel.single_instance
+        if lock is None:
+            return
+        assert self.db is not None
+        held = await self._stack.enter_async_context(self.db.exclusive(lock))
+        if not held:
+            raise StartError(
+                f"{name}: another instance on this database already uses long polling, which "
+                "only one instance can do; to run several instances use webhook mode "
+                "(set PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET)"
+            )
 
     def _start_scheduler(self) -> None:
         assert self.db is not None

@@ -15,7 +15,14 @@ from scoring.fields import FIELDS
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Area, Level, area_by_code, upsert_area
-from storage.census import Beyond, Known, rows_beyond, rows_beyond_in_file
+from storage.census import (
+    Beyond,
+    Known,
+    rows_beyond,
+    rows_beyond_in_file,
+    rows_beyond_on_server,
+)
+from storage.db import mask_url
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
@@ -67,15 +74,21 @@ class NotDemoDatabase(Exception):
     """The database holds data that is not the demo's: the demo is not seeded into it (nor
     is the console demo run on it)."""
 
-    def __init__(self, path: Path, beyond: Beyond) -> None:
+    def __init__(self, path: Path | str, beyond: Beyond) -> None:
         super().__init__(f"database {path} holds data that is not the demo's ({beyond.describe()})")
         self.path = path
         self.beyond = beyond
 
 
-async def check_demo_database(path: Path) -> None:
-    """Raise :class:`NotDemoDatabase` unless the file at ``path`` is empty (or missing) or
-    holds nothing but the demo. Read without writing anything (no migration either)."""
+async def check_demo_database(path: Path | str) -> None:
+    """Raise :class:`NotDemoDatabase` unless the database at ``path`` (a file, or a
+    PostgreSQL URL) is empty (or missing) or holds nothing but the demo. Read without writing
+    anything (no migration either)."""
+    if isinstance(path, str):
+        beyond = await rows_beyond_on_server(path, DEMO)
+        if beyond:
+            raise NotDemoDatabase(mask_url(path), beyond)
+        return
     beyond = await rows_beyond_in_file(path, DEMO)
     if beyond:
         raise NotDemoDatabase(path, beyond)

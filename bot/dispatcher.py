@@ -47,6 +47,7 @@ from conversations.format import area_title
 from scoring.clock import Clock
 from storage import Database
 from storage import outbox as ob
+from storage.errors import is_busy
 from storage.messages import Document, Link, Text
 from storage.people import identity, set_reachable
 
@@ -81,6 +82,8 @@ class DeliverySettings:
     #: only queue inside the pool, which costs CPU on every request (httpcore's pool scans
     #: its connections for each one); 8 still carries well over Telegram's 30 messages/s.
     concurrency: int = 8
+    #: Seconds a claimed row is this instance's; past it, another instance sends it.
+    lease: float = 300.0
 
 
 class Dispatcher:
@@ -100,6 +103,7 @@ class Dispatcher:
         self.render = render
         self.links = links
         self.settings = settings or DeliverySettings()
+        self._lease = timedelta(seconds=self.settings.lease)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -139,8 +143,11 @@ class Dispatcher:
         while not self._stopping.is_set():
             try:
                 busy = await self.run_once()
-            except Exception:
-                log.exception("outbox.loop_failed")
+            except Exception as exc:
+                if is_busy(exc):  # the server unreachable or restarting: one line, no trace
+                    log_event(log, "outbox.database_unavailable", logging.WARNING)
+                else:
+                    log.exception("outbox.loop_failed")
                 busy = False
             if busy:
                 continue
@@ -157,7 +164,9 @@ class Dispatcher:
             if isinstance(sender, OneAddressSender) and sender.serving is not None
         }
         async with self.db.transaction() as tx:
-            rows = await ob.claim_due(tx, self.clock.now(), self.settings.batch, channels, only)
+            rows = await ob.claim_due(
+                tx, self.clock.now(), self.settings.batch, channels, only, self._lease
+            )
         if not rows:
             return False
         by_address: dict[tuple[str, str], list[ob.OutboxRow]] = {}

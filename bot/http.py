@@ -18,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.health import Health
+from bot.intake import NotRecordedError
 from bot.logs import log_event
 
 __all__ = ["MAX_BODY_BYTES", "BodyLimit", "BodyTooLarge", "create_app"]
@@ -83,6 +84,12 @@ def create_app(health: Callable[[], Awaitable[Health]], routes: Sequence[Route])
         log.error("http.error", exc_info=exc)
         return PlainTextResponse("temporarily unavailable", status_code=503)
 
+    async def not_recorded(request: Request, _exc: Exception) -> Response:
+        # The database could not record the message (busy, or its server unreachable): the
+        # channel delivers it again. Expected while the server is away: one line, no trace.
+        log_event(log, "http.not_recorded", logging.WARNING, path=request.url.path)
+        return PlainTextResponse("temporarily unavailable", status_code=503)
+
     async def client_gone(request: Request, _exc: Exception) -> Response:
         # The client went away, or the server dropped it (too slow: bot/server.py) while its
         # body was read: no error; the answer goes nowhere.
@@ -91,7 +98,11 @@ def create_app(health: Callable[[], Awaitable[Health]], routes: Sequence[Route])
 
     app = Starlette(
         routes=[Route("/healthz", healthz, methods=["GET"]), *routes],
-        exception_handlers={ClientDisconnect: client_gone, Exception: server_error},
+        exception_handlers={
+            ClientDisconnect: client_gone,
+            NotRecordedError: not_recorded,
+            Exception: server_error,
+        },
     )
     app.add_middleware(BodyLimit)
     return app

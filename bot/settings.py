@@ -11,6 +11,7 @@ import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv.parser import parse_stream
@@ -20,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
+from storage.db import is_database_url, mask_url
 
 __all__ = [
     "MAX_QUICK_REPLY_BUTTONS",
@@ -37,6 +39,8 @@ class SettingsError(Exception):
 #: The shortest secret accepted: a shorter one is guessable, and masking it in the logs would
 #: mangle every word that contains it.
 MIN_SECRET_CHARS = 16
+#: A URL's scheme (two letters or more: "C:" is a Windows drive, not a scheme).
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 #: Twilio's own prefix of a WhatsApp address (``whatsapp:+14155238886``), as its console shows.
 _WHATSAPP_PREFIX = "whatsapp:"
 
@@ -50,9 +54,10 @@ class Settings(BaseSettings):
     )
 
     # --- storage -------------------------------------------------------------------------
-    posyandu_db: Path = Field(
+    posyandu_db: Path | str = Field(
         default=Path("./data/posyandu.db"),
-        description="SQLite database file; created on first use.",
+        description="SQLite database file (created on first use), or a PostgreSQL server as "
+        "postgresql://user:password@host:5432/dbname.",
     )
     db_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
 
@@ -153,6 +158,15 @@ class Settings(BaseSettings):
         le=60,
         description="How often the dispatcher looks for due replies when nothing wakes it.",
     )
+    outbox_lease_seconds: float = Field(
+        default=300.0,
+        ge=10,
+        le=86_400,
+        description=(
+            "How long a reply claimed for sending is its instance's: past it, one still not "
+            "marked sent (its instance died) is sent by another. Longer than the slowest send."
+        ),
+    )
     out_dir: Path = Field(
         default=Path("./out"),
         description="Where the console chat writes the documents it receives.",
@@ -218,6 +232,13 @@ class Settings(BaseSettings):
     )
     twilio_rate_per_second: float = Field(default=10, gt=0, le=1000)
     twilio_media_rate_per_second: float = Field(default=1, gt=0, le=1000)
+    twilio_messaging_service_senders: int = Field(
+        default=1,
+        ge=1,
+        le=1000,
+        description="WhatsApp senders in the Messaging Service's pool: the two rates are per "
+        "sender, so the service sends at this many times them (1 with TWILIO_WHATSAPP_FROM).",
+    )
     twilio_template_reminder_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_nudge_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
     twilio_template_summary_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
@@ -241,6 +262,49 @@ class Settings(BaseSettings):
     reminder_rekap_day: int = Field(default=5, ge=1, le=28)
     reminder_grace_hours: float = Field(default=6, gt=0, le=72)
     reminder_sweep_seconds: float = Field(default=60, ge=1, le=3600)
+
+    @field_validator("posyandu_db", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        """A file path (SQLite) or a ``postgresql://`` URL; any other URL is refused (it would
+        otherwise be taken as a folder named after its scheme)."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        scheme = _URL_SCHEME.match(text)
+        if scheme is None:
+            return Path(text)
+        if not is_database_url(text):
+            raise ValueError(
+                f"{scheme.group(1)}: is not supported; give a file path (SQLite) or a "
+                "postgresql://user:password@host:5432/dbname URL"
+            )
+        parts = urlsplit(text)
+        if not (parts.hostname or "host=" in parts.query) or not parts.path.strip("/"):
+            raise ValueError(
+                "a PostgreSQL URL names its server and database: "
+                "postgresql://user:password@host:5432/dbname"
+            )
+        return text
+
+    @property
+    def database_is_server(self) -> bool:
+        """True for a PostgreSQL URL, False for an SQLite file."""
+        return isinstance(self.posyandu_db, str)
+
+    @property
+    def database_name(self) -> str:
+        """POSYANDU_DB as messages show it: the file, or the URL without its password."""
+        db = self.posyandu_db
+        return mask_url(db) if isinstance(db, str) else str(db)
+
+    def database_file(self) -> Path:
+        """The SQLite file; :class:`SettingsError` when POSYANDU_DB is a server."""
+        if isinstance(self.posyandu_db, str):
+            raise SettingsError(
+                f"POSYANDU_DB is a PostgreSQL server ({self.database_name}), not a file"
+            )
+        return self.posyandu_db
 
     @field_validator("reminder_kinds")
     @classmethod
@@ -323,12 +387,28 @@ class Settings(BaseSettings):
                 "PUBLIC_BASE_URL: needed with Twilio credentials (Twilio's signatures are "
                 "checked against it and PDFs are sent as links under it)"
             )
-        if twilio and not (self.twilio_whatsapp_from or self.twilio_messaging_service_sid):
-            out.append(
+        out.extend(self._twilio_sender_problems(twilio))
+        return out
+
+    def _twilio_sender_problems(self, twilio: bool) -> list[str]:
+        """Exactly one sender: one number, or a Messaging Service (a pool of numbers)."""
+        number, service = self.twilio_whatsapp_from, self.twilio_messaging_service_sid
+        if twilio and not (number or service):
+            return [
                 "TWILIO_WHATSAPP_FROM: needed with Twilio credentials (or "
                 "TWILIO_MESSAGING_SERVICE_SID): the number WhatsApp messages are sent from"
-            )
-        return out
+            ]
+        if number and service:
+            return [
+                "TWILIO_WHATSAPP_FROM and TWILIO_MESSAGING_SERVICE_SID: set one, not both "
+                "(one number, or the Messaging Service that picks from its pool)"
+            ]
+        if self.twilio_messaging_service_senders > 1 and not service:
+            return [
+                "TWILIO_MESSAGING_SERVICE_SENDERS: only with TWILIO_MESSAGING_SERVICE_SID "
+                "(one TWILIO_WHATSAPP_FROM number is one sender)"
+            ]
+        return []
 
     @field_validator("default_timezone")
     @classmethod

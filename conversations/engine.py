@@ -15,7 +15,6 @@ saved and the message id is not recorded, so a redelivery is handled afresh.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -86,19 +85,22 @@ class Engine:
         """Handle one message; returns once its effects and replies are committed."""
         async with self._locks.hold((inbound.channel, inbound.address)):
             try:
-                result = await self._handle(inbound)
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc):
-                    raise
-                # No apology: it could not be written either, and the channel will resend.
-                log.warning("engine.database_busy", extra={"fields": {"channel": inbound.channel}})
-                result = HandleResult(failed=True, busy=True)
-            except Exception:
-                log.exception(
-                    "engine.step_failed",
-                    extra={"fields": {"channel": inbound.channel}},
-                )
-                result = await self._apologise(inbound)
+                # Across instances too: one message of this person at a time.
+                async with self.db.conversation_lock(inbound.channel, inbound.address):
+                    result = await self._handle(inbound)
+            except Exception as exc:
+                if is_busy(exc):
+                    # No apology: it could not be written either, and the channel will resend.
+                    log.warning(
+                        "engine.database_busy", extra={"fields": {"channel": inbound.channel}}
+                    )
+                    result = HandleResult(failed=True, busy=True)
+                else:
+                    log.exception(
+                        "engine.step_failed",
+                        extra={"fields": {"channel": inbound.channel}},
+                    )
+                    result = await self._apologise(inbound)
         if result.replies and self.on_queued is not None:
             self.on_queued()
         return result

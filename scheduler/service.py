@@ -28,6 +28,7 @@ from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
 from scoring.clock import Clock
 from storage import Database
+from storage.errors import is_busy
 from storage.inbound import prune_inbound
 from storage.invitations import prune_code_failures
 from storage.sessions import prune_sessions
@@ -136,13 +137,18 @@ class ReminderScheduler:
         now = self.clock.now()
         try:
             result = await sweep(self.db, now, self.settings)
-        except Exception:
+        except Exception as exc:
             self.last_sweep_ok = False
-            log.exception("scheduler.sweep.failed")
+            if is_busy(exc):  # the server unreachable or restarting: one line, no trace
+                log.warning("scheduler.sweep.database_unavailable")
+            else:
+                log.exception("scheduler.sweep.failed")
             return
         self.last_sweep_ok = True
         self.sweeps += 1
-        if result.messages:
+        if result.skipped:
+            log.debug("scheduler.sweep.skipped")  # another instance is sweeping
+        elif result.messages:
             log.info(
                 "scheduler.sweep",
                 extra={"fields": {"reminders": result.reminders, "messages": result.messages}},

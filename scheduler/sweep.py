@@ -51,6 +51,7 @@ from storage.reminders import claim_reminders
 from storage.reports import reported_ids
 
 __all__ = [
+    "SWEEP_LOCK",
     "SweepResult",
     "due_hari_buka_reminders",
     "rekap_may_be_due",
@@ -72,6 +73,13 @@ class Due:
 class SweepResult:
     reminders: int
     messages: int
+    #: Another instance was sweeping: this one did nothing (its window is covered by the
+    #: other's sweep and the next one, the grace being longer than the interval).
+    skipped: bool = False
+
+
+#: The name of the lock one sweeping instance holds (:meth:`storage.Database.exclusive`).
+SWEEP_LOCK = "reminder-sweep"
 
 
 def _candidate_periods(now: datetime, tz: ZoneInfo) -> list[Period]:
@@ -150,7 +158,16 @@ def _params(d: Due) -> dict[str, Any]:
 
 
 async def sweep(db: Database, now: datetime, settings: ReminderSettings) -> SweepResult:
-    """Find, claim and queue everything due at ``now``."""
+    """Find, claim and queue everything due at ``now``; skipped while another instance on
+    the database sweeps (one at a time; the reminder log would keep a second sweep from
+    queueing anything twice anyway, this spares it the work and the write lock)."""
+    async with db.exclusive(SWEEP_LOCK) as mine:
+        if not mine:
+            return SweepResult(reminders=0, messages=0, skipped=True)
+        return await _sweep(db, now, settings)
+
+
+async def _sweep(db: Database, now: datetime, settings: ReminderSettings) -> SweepResult:
     async with db.transaction() as tx:
         due = await due_hari_buka_reminders(tx, now, settings)
         # Nudges only for months not reported yet.

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from sqlite3 import Row
 
 from scoring.lexicon import AREA_LEVEL_WORDS
 from storage.db import Connection
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one
 
 __all__ = [
     "Area",
@@ -107,7 +106,7 @@ async def area_by_code(conn: Connection, code: str) -> Area | None:
     if found is None:
         rows = list(
             await conn.execute_fetchall(
-                f"SELECT {_COLUMNS} FROM areas WHERE code = ? COLLATE NOCASE LIMIT 2", (code,)
+                f"SELECT {_COLUMNS} FROM areas WHERE lower(code) = lower(?) LIMIT 2", (code,)
             )
         )
         found = _area(rows[0]) if len(rows) == 1 else None
@@ -195,12 +194,12 @@ async def upsert_area(
             f"it cannot become a {level.value}"
         )
     if existing is None:
-        cur = await tx.execute(
+        rows = await tx.execute_fetchall(
             "INSERT INTO areas (code, name, level, parent_id, path, kind) "
-            "VALUES (?, ?, ?, ?, '', ?)",
+            "VALUES (?, ?, ?, ?, '', ?) RETURNING id",
             (code, name, level.value, parent_id, kind),
         )
-        area_id = int(cur.lastrowid or 0)
+        area_id = int(next(iter(rows))[0])
         path = f"{parent.path if parent else '/'}{area_id}/"
         await tx.execute("UPDATE areas SET path = ? WHERE id = ?", (path, area_id))
         return Area(area_id, code, name, level, parent_id, path, kind)
@@ -214,11 +213,12 @@ async def upsert_area(
         # Moved: rewrite the paths of everything below, and of the posyandu there.
         low, high = subtree_bounds(existing.path)
         await tx.execute(
-            "UPDATE areas SET path = ? || substr(path, ?) WHERE path >= ? AND path < ? AND id != ?",
+            "UPDATE areas SET path = CAST(? AS TEXT) || substr(path, ?) "
+            "WHERE path >= ? AND path < ? AND id != ?",
             (path, len(existing.path) + 1, low, high, existing.id),
         )
         await tx.execute(
-            "UPDATE posyandu SET area_path = ? || substr(area_path, ?) "
+            "UPDATE posyandu SET area_path = CAST(? AS TEXT) || substr(area_path, ?) "
             "WHERE area_path >= ? AND area_path < ?",
             (path, len(existing.path) + 1, low, high),
         )

@@ -14,12 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiosqlite import Connection
-
 from storage.errors import DatabaseError
-from storage.sql import fetch_one
+from storage.sql import Connection, fetch_one
 
-__all__ = ["Beyond", "Known", "rows_beyond", "rows_beyond_in_file"]
+__all__ = ["Beyond", "Known", "rows_beyond", "rows_beyond_in_file", "rows_beyond_on_server"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,3 +135,19 @@ async def rows_beyond_in_file(path: Path | str, known: Known) -> Beyond:
         return await asyncio.to_thread(_read_file, path, known)
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(f"database {path}: cannot be read ({exc})") from None
+
+
+async def rows_beyond_on_server(url: str, known: Known) -> Beyond:
+    """The rows beyond ``known`` in the PostgreSQL database at ``url``, changing nothing: a
+    database without our tables holds nothing; one of an older schema is refused (migrate
+    it first), as :class:`DatabaseError`."""
+    from storage.db import Database, probe_version
+
+    if await probe_version(url) == 0:
+        return Beyond(0, 0, 0)
+    db = await Database.open(url, readers=1, migrate=False)
+    try:
+        async with db.read() as conn:
+            return await rows_beyond(conn, known)
+    finally:
+        await db.close()

@@ -7,7 +7,6 @@ its CSRF token, its expiry and, once revoked (KELUAR DASBOR, or the page's logou
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,16 +38,15 @@ class DasborSession:
 async def use_link(
     tx: Connection, nonce: str, person_id: int, at: datetime, expires_at: datetime
 ) -> bool:
-    """Record the link ``nonce`` as used; False when it already was."""
-    try:
-        await tx.execute(
-            "INSERT INTO dasbor_links_used (nonce, person_id, used_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
-            (nonce, person_id, to_db(at), to_db(expires_at)),
-        )
-    except sqlite3.IntegrityError:
-        return False
-    return True
+    """Record the link ``nonce`` as used; False when it already was. (``ON CONFLICT``, not an
+    error caught: on PostgreSQL an error would end the transaction.)"""
+    row = await fetch_one(
+        tx,
+        "INSERT INTO dasbor_links_used (nonce, person_id, used_at, expires_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING RETURNING nonce",
+        (nonce, person_id, to_db(at), to_db(expires_at)),
+    )
+    return row is not None
 
 
 async def create_session(

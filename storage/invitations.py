@@ -6,12 +6,11 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from sqlite3 import Row
 
 from storage._times import from_db, to_db
 from storage.db import Connection
 from storage.people import Role
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one
 
 __all__ = [
     "ALPHABET",
@@ -96,13 +95,13 @@ async def create_invitation(
         if await invitation_by_code(tx, code) is None:
             break
     expires = at + valid_for
-    cur = await tx.execute(
+    rows = await tx.execute_fetchall(
         "INSERT INTO invitations (code, role, posyandu_id, area_id, uses_left, expires_at, "
-        "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (code, role.value, posyandu_id, area_id, uses, to_db(expires), created_by, to_db(at)),
     )
     return Invitation(
-        int(cur.lastrowid or 0), code, role, posyandu_id, area_id, uses, expires, created_by
+        int(next(iter(rows))[0]), code, role, posyandu_id, area_id, uses, expires, created_by
     )
 
 

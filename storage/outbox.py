@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from sqlite3 import Row
 from typing import Any
 
 from storage._times import from_db, from_db_opt, to_db
 from storage.db import Connection
 from storage.messages import Message, Outgoing, decode, encode
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one, is_postgres
 
 __all__ = [
+    "DEFAULT_LEASE",
     "OutboxRow",
     "Status",
     "append",
@@ -93,9 +93,10 @@ def _row(r: Row) -> OutboxRow:
 
 async def append(tx: Connection, out: Outgoing, at: datetime) -> int | None:
     """Queue a message; None when its dedupe key was queued before (nothing added)."""
-    cur = await tx.execute(
+    rows = await tx.execute_fetchall(
         "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING "
+        "RETURNING id",
         (
             out.channel,
             out.address,
@@ -106,7 +107,14 @@ async def append(tx: Connection, out: Outgoing, at: datetime) -> int | None:
             to_db(at),
         ),
     )
-    return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
+    for row in rows:
+        return int(row[0])
+    return None
+
+
+#: How long a claimed row is its claimer's: past it, a row still ``sending`` (its claimer died
+#: or hangs) is claimed again, by any instance (delivery is at least once).
+DEFAULT_LEASE = timedelta(minutes=5)
 
 
 async def claim_due(
@@ -115,11 +123,15 @@ async def claim_due(
     limit: int = 50,
     channels: list[str] | None = None,
     only: Mapping[str, str] | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> list[OutboxRow]:
     """Mark up to ``limit`` pending rows that are due as ``sending`` and return them, oldest
     first (call inside a transaction so two dispatchers never claim the same row). ``only``
-    maps a channel to the one address whose rows of that channel may be claimed."""
-    sql = "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+    maps a channel to the one address whose rows of that channel may be claimed.
+
+    A claimed row holds a lease until ``now + lease`` (kept in ``next_attempt_at`` while it
+    is ``sending``); a ``sending`` row whose lease has ended is claimed again like a due one."""
+    sql = "SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
     args: list[object] = [to_db(now)]
     if channels is not None:
         sql += f" AND channel IN ({','.join('?' * len(channels))})"
@@ -127,16 +139,23 @@ async def claim_due(
     for channel, address in (only or {}).items():
         sql += " AND (channel <> ? OR address = ?)"
         args.extend((channel, address))
-    found = await tx.execute_fetchall(sql + " ORDER BY next_attempt_at, id LIMIT ?", (*args, limit))
+    sql += " ORDER BY next_attempt_at, id LIMIT ?"
+    if is_postgres(tx):
+        # Other instances claim too: a row one of them has locked is left to it.
+        sql += " FOR UPDATE SKIP LOCKED"
+    found = await tx.execute_fetchall(sql, (*args, limit))
     rows = [_row(r) for r in found]
     if rows:
         ids = [r.id for r in rows]
         await tx.execute(
-            f"UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? "
-            f"WHERE id IN ({','.join('?' * len(ids))})",
-            (to_db(now), *ids),
+            f"UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?, "
+            f"next_attempt_at = ? WHERE id IN ({','.join('?' * len(ids))})",
+            (to_db(now), to_db(now + lease), *ids),
         )
-    return [replace(r, status=Status.SENDING, attempts=r.attempts + 1) for r in rows]
+    return [
+        replace(r, status=Status.SENDING, attempts=r.attempts + 1, next_attempt_at=now + lease)
+        for r in rows
+    ]
 
 
 async def mark_sent(
@@ -199,12 +218,18 @@ async def set_delivery_status(
 
 
 async def recover_sending(tx: Connection, at: datetime) -> int:
-    """Rows left ``sending`` by a crash go back to pending (delivery is at least once)."""
-    cur = await tx.execute(
+    """Rows left ``sending`` by a crash go back to pending (delivery is at least once). On
+    SQLite, the one instance starting: all of them. On PostgreSQL other instances may be
+    sending theirs: only rows whose lease has ended."""
+    sql = (
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? "
-        "WHERE status = 'sending'",
-        (to_db(at), to_db(at)),
+        "WHERE status = 'sending'"
     )
+    args = [to_db(at), to_db(at)]
+    if is_postgres(tx):
+        sql += " AND next_attempt_at <= ?"
+        args.append(to_db(at))
+    cur = await tx.execute(sql, args)
     return cur.rowcount
 
 

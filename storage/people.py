@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from sqlite3 import Row
 
 from storage._times import from_db_opt, to_db
 from storage.db import Connection
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one
 
 __all__ = [
     "Identity",
@@ -113,11 +112,12 @@ async def create_person(
         raise ValueError("a kader belongs to a posyandu")
     if role is not Role.KADER and area_id is None:
         raise ValueError("a supervisor or admin belongs to an area")
-    cur = await tx.execute(
-        "INSERT INTO people (name, role, posyandu_id, area_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    rows = await tx.execute_fetchall(
+        "INSERT INTO people (name, role, posyandu_id, area_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (name, role.value, posyandu_id, area_id, to_db(at)),
     )
-    return Person(int(cur.lastrowid or 0), name, role, posyandu_id, area_id, True)
+    return Person(int(next(iter(rows))[0]), name, role, posyandu_id, area_id, True)
 
 
 async def person_by_id(conn: Connection, person_id: int) -> Person | None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from sqlite3 import Row
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoring import KnownHistory, Period
 from scoring.schedule import Schedule
 from storage.areas import Area, Level, subtree_bounds
 from storage.db import Connection
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one
 
 __all__ = [
     "Posyandu",
@@ -88,7 +87,7 @@ async def posyandu_by_code(conn: Connection, code: str) -> Posyandu | None:
     if row is None:
         rows = list(
             await conn.execute_fetchall(
-                f"SELECT {_COLUMNS} FROM posyandu WHERE code = ? COLLATE NOCASE LIMIT 2",
+                f"SELECT {_COLUMNS} FROM posyandu WHERE lower(code) = lower(?) LIMIT 2",
                 (code,),
             )
         )
@@ -152,8 +151,8 @@ async def find_posyandu(conn: Connection, area: Area, text: str, limit: int = 5)
     needle = text.strip()
     rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS} FROM posyandu WHERE area_path >= ? AND area_path < ? "
-        "AND (code = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\') ORDER BY "
-        "(code = ? COLLATE NOCASE) DESC, length(name), code LIMIT ?",
+        "AND (lower(code) = lower(?) OR lower(name) LIKE lower(?) ESCAPE '\\') ORDER BY "
+        "(lower(code) = lower(?)) DESC, length(name), code LIMIT ?",
         (
             *subtree_bounds(area.path),
             needle,

@@ -37,24 +37,22 @@ async def reminder_sent(conn: Connection, posyandu_id: int, kind: str, day: date
 async def claim_reminders(
     tx: Connection, items: list[tuple[int, str, date]], at: datetime
 ) -> list[tuple[int, str, date]]:
-    """Record many reminders at once; return those not recorded before (to send now)."""
-    if not items:
-        return []
+    """Record many reminders at once; return those not recorded before (to send now). The
+    insert itself says which were new, so two sweeps at once (two instances on one
+    PostgreSQL database) never both send one."""
     fresh: list[tuple[int, str, date]] = []
-    for start in range(0, len(items), 300):
-        chunk = items[start : start + 300]
-        where = " OR ".join("(posyandu_id = ? AND kind = ? AND day = ?)" for _ in chunk)
+    when = to_db(at)
+    for start in range(0, len(items), 200):
+        chunk = items[start : start + 200]
         args: list[object] = []
         for pid, kind, day in chunk:
-            args += [pid, kind, day.isoformat()]
+            args += [pid, kind, day.isoformat(), when]
         rows = await tx.execute_fetchall(
-            f"SELECT posyandu_id, kind, day FROM reminder_log WHERE {where}", args
+            "INSERT INTO reminder_log (posyandu_id, kind, day, created_at) VALUES "
+            + ", ".join("(?, ?, ?, ?)" for _ in chunk)
+            + " ON CONFLICT DO NOTHING RETURNING posyandu_id, kind, day",
+            args,
         )
-        seen = {(r[0], r[1], r[2]) for r in rows}
-        fresh.extend(i for i in chunk if (i[0], i[1], i[2].isoformat()) not in seen)
-    await tx.executemany(
-        "INSERT INTO reminder_log (posyandu_id, kind, day, created_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT DO NOTHING",
-        [(pid, kind, day.isoformat(), to_db(at)) for pid, kind, day in fresh],
-    )
+        new = {(int(r[0]), str(r[1]), str(r[2])) for r in rows}
+        fresh.extend(i for i in chunk if (i[0], i[1], i[2].isoformat()) in new)
     return fresh

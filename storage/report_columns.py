@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from sqlite3 import Row
 from typing import Any
 
 from scoring import MonthReport, Period
 from scoring.fields import FIELDS, REPORT_FIELDS, SERVICE_FIELDS, Field, FieldRole
+from storage.sql import Row, TwoDialects
 
 __all__ = [
     "COLUMNS",
@@ -112,10 +112,46 @@ def _json_object(fields: Sequence[Field], row: str) -> str:
     return f"json_object(\n                {pairs}\n            )"
 
 
+def _pg_json_value(f: Field, row: str) -> str:
+    column = f"{row}.{f.id}"
+    if f.role is FieldRole.FLAG:
+        return f"({column} <> 0)"
+    if f.role is FieldRole.LIST:
+        return f"{column}::json"
+    return column
+
+
+def _pg_json_object(fields: Sequence[Field], row: str) -> str:
+    pairs = ",\n                ".join(f"'{f.id}', {_pg_json_value(f, row)}" for f in fields)
+    return f"json_build_object(\n                {pairs}\n            )::text"
+
+
+def _pg_history_trigger(name: str, event: str, old: str) -> str:
+    """PostgreSQL's form of a revision trigger: a plpgsql function and the trigger calling it
+    (created again by a later migration: the function is replaced, the trigger dropped first)."""
+    return f"""
+    CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO report_revisions
+            (report_id, revision, changed_by, changed_at, channel, old, new)
+        VALUES (NEW.id, NEW.revision, NEW.submitted_by, NEW.submitted_at, NEW.channel,
+            {old},
+            {{new}}
+        );
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER {name} AFTER {event} ON reports FOR EACH ROW EXECUTE FUNCTION {name}()
+    """
+
+
 def history_triggers(fields: Sequence[Field]) -> tuple[str, str]:
     """The two triggers that write a report's revision rows (insert: revision 1 with no old
     values; update: old and new values as JSON), over ``fields`` (those of the schema version
-    that creates them)."""
+    that creates them); each carries its PostgreSQL form (:class:`TwoDialects`)."""
+    new = _pg_json_object(fields, "NEW")
+    pg_insert = _pg_history_trigger("reports_history_insert", "INSERT", "NULL")
+    old = _pg_json_object(fields, "OLD")
+    pg_update = _pg_history_trigger("reports_history_update", "UPDATE", old)
     insert = f"""
     CREATE TRIGGER reports_history_insert AFTER INSERT ON reports
     BEGIN
@@ -137,4 +173,7 @@ def history_triggers(fields: Sequence[Field]) -> tuple[str, str]:
         );
     END
     """
-    return insert, update
+    return (
+        TwoDialects(insert, pg_insert.replace("{new}", new)),
+        TwoDialects(update, pg_update.replace("{new}", new)),
+    )

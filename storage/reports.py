@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from sqlite3 import Row
 from typing import Any
 
 from scoring import MonthReport, Period
@@ -15,7 +14,7 @@ from storage._times import from_db, to_db
 from storage.areas import Area, subtree_bounds
 from storage.db import Connection
 from storage.report_columns import COLUMNS, from_row, from_values, to_row
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one
 
 __all__ = [
     "Revision",
@@ -54,9 +53,9 @@ _UPSERT = (
     + ", ".join("?" * len(COLUMNS))
     + ", 1, ?, ?, ?) ON CONFLICT (posyandu_id, period) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS)
-    + ", revision = revision + 1, submitted_by = excluded.submitted_by, "
+    + ", revision = reports.revision + 1, submitted_by = excluded.submitted_by, "
     "submitted_at = excluded.submitted_at, channel = excluded.channel WHERE "
-    + " OR ".join(f"{c} IS NOT excluded.{c}" for c in COLUMNS)
+    + " OR ".join(f"reports.{c} IS DISTINCT FROM excluded.{c}" for c in COLUMNS)
     + " RETURNING id, revision"
 )
 

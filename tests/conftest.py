@@ -37,6 +37,8 @@ from bot.logs import JsonFormatter, RedactingFilter
 from tests.e2e import test_whatsapp as e2e_whatsapp
 from tests.e2e.conftest import SECRET, TOKEN
 from tests.hostile import harness as hostile
+from tests.postgres import PostgresServer, PostgresUnavailable
+from tests.postgres import start as start_postgres
 
 __all__ = ["scan_log_text"]
 
@@ -130,6 +132,27 @@ class _Catcher(logging.Handler):
             self.leaks.check(record.name, self.json.format(mine))
         except Exception:  # a record that cannot even be rendered is a finding too
             self.leaks.found.append(f"{self.leaks.test} [{record.name}]: cannot render")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the run (tests/postgres.py), started when a test first
+    needs it and removed at the end. A server that cannot start fails those tests with the
+    reason; they are never skipped."""
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL test server: {exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A new empty database on the test server."""
+    return postgres_server.create_database()
 
 
 @pytest.fixture(scope="session", autouse=True)

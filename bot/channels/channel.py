@@ -58,6 +58,12 @@ class OpenChannel(Protocol):
     @property
     def sender(self) -> Sender: ...
 
+    @property
+    def single_instance(self) -> str | None:
+        """The name of the lock its intake holds when only one instance on the database may
+        run it (Telegram's long polling), else None (any number may)."""
+        ...
+
     def routes(self) -> Sequence[Route]:
         """Its HTTP routes (webhooks), served by the service's app."""
         ...
@@ -118,6 +124,10 @@ class Given:
     @property
     def sender(self) -> Sender:
         return self._sender
+
+    @property
+    def single_instance(self) -> str | None:
+        return None
 
     def routes(self) -> Sequence[Route]:
         return ()

@@ -8,7 +8,6 @@ input (arguments, files, codes).
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from bot.demo import NotDemoDatabase, check_demo_database
 from bot.settings import Settings, SettingsError, load_settings
 from storage import Database, DatabaseError
+from storage.errors import EngineError
 
 __all__ = [
     "BAD_INPUT",
@@ -87,6 +87,6 @@ def run_with_settings(work: Callable[[Settings], Coroutine[Any, Any, int]]) -> i
     except DatabaseError as exc:
         tell(str(exc))
         return DB_FAILED
-    except sqlite3.Error as exc:
-        tell(f"database {settings.posyandu_db}: {exc}")
+    except EngineError as exc:
+        tell(f"database {settings.database_name}: {exc}")
         return DB_FAILED

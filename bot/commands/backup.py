@@ -33,18 +33,25 @@ def run(args: argparse.Namespace) -> int:
     target: Path = args.file
 
     async def work(settings: Settings) -> int:
-        if not settings.posyandu_db.is_file():
-            raise UsageError(f"no database at {settings.posyandu_db} (setting POSYANDU_DB)")
+        if settings.database_is_server:
+            raise UsageError(
+                f"database {settings.database_name} is a PostgreSQL server: back it up with "
+                "pg_dump (e.g. pg_dump --format=custom --file=posyandu.dump DBNAME) or the "
+                "server's own backups; posyandu backup copies SQLite files"
+            )
+        source = settings.database_file()
+        if not source.is_file():
+            raise UsageError(f"no database at {source} (setting POSYANDU_DB)")
         try:
             result = await backup_file(
-                settings.posyandu_db, target, busy_timeout_ms=settings.db_busy_timeout_ms
+                source, target, busy_timeout_ms=settings.db_busy_timeout_ms
             )
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
         tell(
-            f"database {settings.posyandu_db} copied to {result.target} "
+            f"database {source} copied to {result.target} "
             f"({result.size_bytes:,} bytes, schema version {result.schema_version})"
         )
         return OK

@@ -17,6 +17,7 @@ from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import NotDemoDatabase, seed_demo
 from bot.settings import Settings, SettingsError, load_settings
+from scoring.clock import Clock
 from storage import DatabaseError
 
 __all__ = ["KADER_SCRIPT", "SUPERVISOR_SCRIPT", "register"]
@@ -25,7 +26,7 @@ __all__ = ["KADER_SCRIPT", "SUPERVISOR_SCRIPT", "register"]
 KADER_SCRIPT = (
     "BANTUAN\n"
     "LAPOR S=67 K=64 D=57 N=46 BGM=1 T2=1 KADER=6 BUMIL=7 BUMIL_PERIKSA=5 PUS=106 "
-    "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB\n"
+    "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2 RUJUK=1 TAMBAHAN=BKB\n"
     "RIWAYAT\n"
     "PDF\n"
 )
@@ -66,8 +67,9 @@ def run(_args: argparse.Namespace) -> int:
         return 2
 
 
-async def play(settings: Settings) -> int:
-    clock = SystemClock()
+async def play(settings: Settings, clock: Clock | None = None) -> int:
+    """Seed the demo and play both scripts; ``clock``: the time (the system's by default)."""
+    clock = clock or SystemClock()
     console = ConsoleSender(sys.stdout, settings.out_dir)
     service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
     await service.open()

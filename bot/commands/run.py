@@ -7,8 +7,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sqlite3
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvloop
@@ -26,6 +26,8 @@ from bot.logs import configure_logging, mask
 from bot.server import HttpServer
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
+from storage.db import url_password
+from storage.errors import EngineError
 from storage.people import person_by_address
 
 __all__ = ["NO_CREDENTIALS", "register", "secrets_of", "start_logging"]
@@ -65,6 +67,7 @@ def secrets_of(settings: Settings) -> list[str]:
         *registry.secrets(settings),
         media.get_secret_value() if media is not None else None,
         dasbor.get_secret_value() if dasbor is not None else None,
+        url_password(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]
 
@@ -95,7 +98,8 @@ def start_logging(settings: Settings, *, console: bool) -> bool:
     """The service's logging: to stderr, or for a console chat (whose terminal is the
     person's) to ``posyandu.log`` beside the database. False, the problem told in one line,
     when that file cannot be written."""
-    file = settings.posyandu_db.parent / "posyandu.log" if console else None
+    folder = Path(".") if settings.database_is_server else settings.database_file().parent
+    file = folder / "posyandu.log" if console else None
     try:
         configure_logging(settings.log_level, secrets_of(settings), file=file)
     except OSError as exc:
@@ -121,8 +125,8 @@ def _run_loop(settings: Settings) -> int:
     except StartError as exc:
         tell(mask(f"cannot start: {exc}", secrets))
         return 1
-    except sqlite3.Error as exc:
-        tell(mask(f"database {settings.posyandu_db}: {exc}", secrets))
+    except EngineError as exc:
+        tell(mask(f"database {settings.database_name}: {exc}", secrets))
         return 1
     except Exception as exc:  # unforeseen: still one line (the traceback at DEBUG, masked)
         log.debug("run.failed", exc_info=exc)

@@ -15,7 +15,10 @@ from bot.telegram.settings import TelegramSettings
 from bot.telegram.updates import TelegramText, inbound
 from bot.telegram.webhook import webhook_route
 
-__all__ = ["OpenTelegram"]
+__all__ = ["POLLING_LOCK", "OpenTelegram"]
+
+#: The lock the one polling instance holds (storage.Database.exclusive).
+POLLING_LOCK = "telegram-polling"
 
 
 class OpenTelegram:
@@ -40,6 +43,13 @@ class OpenTelegram:
     @property
     def sender(self) -> TelegramSender:
         return self._sender
+
+    @property
+    def single_instance(self) -> str | None:
+        """Long polling cannot be shared: Telegram hands each update to one getUpdates
+        caller and answers two at once with 409 Conflict, so with several instances only
+        one may poll (webhook mode, PUBLIC_BASE_URL, lets every instance take updates)."""
+        return None if self.settings.webhook_url else POLLING_LOCK
 
     def routes(self) -> Sequence[Route]:
         return [webhook_route(self.settings.webhook_secret, self.intake.on_webhook)]

@@ -30,6 +30,10 @@ class OpenWhatsApp:
     def sender(self) -> WhatsAppSender:
         return self._sender
 
+    @property
+    def single_instance(self) -> str | None:
+        return None  # webhooks: any instance behind the load balancer takes any call
+
     def routes(self) -> Sequence[Route]:
         s = self.settings
         return twilio_routes(s.auth_token, s.public_base_url, self.on_message, self.on_status)

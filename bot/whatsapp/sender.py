@@ -89,7 +89,8 @@ class WhatsAppSender:
         self.templates = dict(settings.templates)
         self.quick_replies = dict(settings.quick_replies)
         self.media_url = media_url
-        # Twilio's throughput per sender: one limiter for every message, one more for media.
+        # Twilio's throughput (per sender, times the senders of a Messaging Service's pool):
+        # one limiter for every message, one more for media.
         self._limit = AsyncLimiter(settings.messages_per_second, 1)
         self._media_limit = AsyncLimiter(settings.media_per_second, 1)
 

@@ -47,6 +47,8 @@ class WhatsAppSettings:
     api_base_url: str | None
     #: The app's public URL ("" unset): webhook signatures are checked against it.
     public_base_url: str
+    #: The sender's whole rate: the per-sender settings times the senders in the pool (one
+    #: for a single number), as Twilio meters a Messaging Service per sender in its pool.
     messages_per_second: float
     media_per_second: float
     #: Content SIDs by template name (None: not configured).
@@ -66,6 +68,7 @@ def whatsapp_settings(settings: Settings) -> WhatsAppSettings | None:
     s = settings
     if not (s.twilio_account_sid and s.twilio_auth_token):
         return None
+    senders = s.twilio_messaging_service_senders if s.twilio_messaging_service_sid else 1
     return WhatsAppSettings(
         account_sid=s.twilio_account_sid,
         auth_token=s.twilio_auth_token.get_secret_value(),
@@ -73,8 +76,8 @@ def whatsapp_settings(settings: Settings) -> WhatsAppSettings | None:
         messaging_service_sid=s.twilio_messaging_service_sid,
         api_base_url=s.twilio_api_base_url,
         public_base_url=s.public_base_url or "",
-        messages_per_second=s.twilio_rate_per_second,
-        media_per_second=s.twilio_media_rate_per_second,
+        messages_per_second=s.twilio_rate_per_second * senders,
+        media_per_second=s.twilio_media_rate_per_second * senders,
         templates={
             "reminder": s.twilio_template_reminder_sid,
             "nudge": s.twilio_template_nudge_sid,

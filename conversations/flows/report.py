@@ -43,7 +43,6 @@ __all__ = [
     "noted",
     "number_reason",
     "programme_reason",
-    "prompt",
     "prompts",
     "soft_key",
 ]
@@ -258,12 +257,6 @@ def _answer_same(ctx: Context, session: Session, draft: Draft, reply: str) -> St
         example = _same_example(kept)
         return done(session, text("same.again", ("YA", "TIDAK"), example=example))
     return _keep_same(ctx, session, draft, {**kept, **counts}, header=False)
-
-
-def prompt(ctx: Context, draft: Draft, header: bool = False) -> Text:
-    """What ``draft`` is waiting for, as one message (its question and answer choices)."""
-    texts = prompts(ctx, draft, header)
-    return Text("\n\n".join(t.body for t in texts), texts[-1].choices, texts[-1].numbered)
 
 
 def noted(note: str, ctx: Context, draft: Draft, header: bool = False) -> tuple[Text, ...]:
@@ -543,7 +536,7 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
         return back(ctx, session)
     yes: bool | None = None
     if draft.stage is Stage.SOFT:
-        # Words only: a number typed here is the corrected value (see prompt()).
+        # Words only: a number typed here is the corrected value (see _ask()).
         yes = parse_yes_no(reply)
     elif draft.stage is not Stage.FIELD:
         picked = match_choice(reply, prompts(ctx, draft)[-1].choices)

@@ -52,14 +52,13 @@ def gap_line(gap: Gap) -> str:
     )
 
 
-def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport, key: str) -> str | None:
+def stratum_line(ctx: Context, data: PosyanduData, report: MonthReport) -> str | None:
     """The stratum through ``report``'s month: over the whole window, provisional ("Strata
     sementara (4 bulan data): Purnama"), or "belum cukup data" below 3 known months."""
     result = assessment(ctx, data, report)
     if result is None:
         return None
-    if key == "saved.stratum" and result.posyandu_aktif:
-        key = "saved.aktif"
+    key = "saved.aktif" if result.posyandu_aktif else "saved.stratum"
     return stratum_sentence(key, result.strata)
 
 
@@ -170,7 +169,7 @@ def saved_replies(
         lines.append(gap_line(worst))
     elif month_ratios(report).d_s is not None and not _d_above_k(report):
         lines.append(say("saved.no_gap"))
-    stratum = stratum_line(ctx, data, report, "saved.stratum")
+    stratum = stratum_line(ctx, data, report)
     if stratum:
         lines.append(stratum)
     lines.append(say("saved.pdf"))

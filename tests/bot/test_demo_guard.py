@@ -19,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands.demo import play
 from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
+from bot.settings import Settings
+from scoring.clock import FixedClock
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.people import identity
@@ -157,3 +160,19 @@ def test_a_database_folder_that_is_a_file_is_one_line(
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert f"{tmp_path / 'data'} is not a folder" in done.stderr
+
+
+async def test_the_demo_month_is_saved_and_its_pdf_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``posyandu demo`` plays the kader's month to the end: the one-line report answers
+    every question the default deployment asks (the referral too: BGM is 1), so it is saved.
+    The time is injected: 20 November, after Mawar's hari buka (the 12th)."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, posyandu_db=tmp_path / "demo.db", out_dir=tmp_path / "out"
+    )
+    clock = FixedClock(datetime.fromisoformat("2026-11-20T10:00:00+07:00"))
+    assert await play(settings, clock) == 0
+    out = capsys.readouterr().out
+    assert "Laporan November 2026 tersimpan" in out
+    assert "laporan-mwr01-2026-11.pdf" in out

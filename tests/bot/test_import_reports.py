@@ -52,7 +52,7 @@ def _history() -> list[tuple[str, object]]:
     return out
 
 
-def make_db(path: Path, with_reports: bool) -> None:
+def make_db(path: Path | str, with_reports: bool) -> None:
     async def make() -> None:
         async with await Database.open(path) as db:
             world = await seed_world(db)

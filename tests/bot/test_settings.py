@@ -151,3 +151,57 @@ def test_short_secrets_are_refused_without_being_echoed(
     message = _refused(monkeypatch, tmp_path, **{name: "k3y-0f-15-chars"})
     assert f"{name}: a secret must have at least 16 characters" in message
     assert "k3y-0f-15-chars" not in message
+
+
+MG = "MG" + "0123456789abcdef" * 2
+PUBLIC_URL = "https://posyandu.example.go.id"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        (
+            {"TWILIO_WHATSAPP_FROM": "+14155238886", "TWILIO_MESSAGING_SERVICE_SID": MG},
+            "TWILIO_WHATSAPP_FROM and TWILIO_MESSAGING_SERVICE_SID: set one, not both",
+        ),
+        ({"TWILIO_MESSAGING_SERVICE_SID": "MG123"}, "TWILIO_MESSAGING_SERVICE_SID"),
+        ({"TWILIO_MESSAGING_SERVICE_SID": "MX" + MG[2:]}, "TWILIO_MESSAGING_SERVICE_SID"),
+        (
+            {"TWILIO_WHATSAPP_FROM": "+14155238886", "TWILIO_MESSAGING_SERVICE_SENDERS": "3"},
+            "TWILIO_MESSAGING_SERVICE_SENDERS: only with TWILIO_MESSAGING_SERVICE_SID",
+        ),
+        (
+            {"TWILIO_MESSAGING_SERVICE_SID": MG, "TWILIO_MESSAGING_SERVICE_SENDERS": "0"},
+            "TWILIO_MESSAGING_SERVICE_SENDERS",
+        ),
+    ],
+)
+def test_exactly_one_whatsapp_sender(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    message = _refused(
+        monkeypatch,
+        tmp_path,
+        TWILIO_ACCOUNT_SID=SID,
+        TWILIO_AUTH_TOKEN=AUTH,
+        PUBLIC_BASE_URL=PUBLIC_URL,
+        **env,
+    )
+    assert named in message
+
+
+def test_a_messaging_service_alone_is_a_sender(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
+        "TWILIO_ACCOUNT_SID": SID,
+        "TWILIO_AUTH_TOKEN": AUTH,
+        "TWILIO_MESSAGING_SERVICE_SID": MG,
+        "TWILIO_MESSAGING_SERVICE_SENDERS": "3",
+        "PUBLIC_BASE_URL": PUBLIC_URL,
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert (settings.twilio_messaging_service_sid, settings.twilio_whatsapp_from) == (MG, None)
+    assert settings.twilio_messaging_service_senders == 3

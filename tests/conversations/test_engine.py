@@ -1,7 +1,8 @@
-"""The engine on a real SQLite file (the demo seeded into it): what only shows with storage in
-the loop. A reminder swept in during a half-done report, two kader saving the same month at
-once, role scoping against real posyandu outside an area, a restart, and the changes JADWAL
-and STOP PENGINGAT make in the database."""
+"""The engine on a real database, an SQLite file and a PostgreSQL database of the test server
+(each test runs on both, the demo seeded into it): what only shows with storage in the loop.
+A reminder swept in during a half-done report, two kader saving the same month at once, role
+scoping against real posyandu outside an area, a restart, and the changes JADWAL and STOP
+PENGINGAT make in the database."""
 
 from __future__ import annotations
 
@@ -72,15 +73,24 @@ class Chat:
         return [json.loads(r["payload"]) for r in rows]
 
 
-async def _open(path: Path, clock: FixedClock) -> Chat:
+@pytest.fixture(params=["sqlite", "postgres"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's database is: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return tmp_path / "engine.db"
+
+
+async def _open(path: Path | str, clock: FixedClock) -> Chat:
     db = await Database.open(path)
     return Chat(db, Engine(db, clock), clock)
 
 
 @pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
+async def chat(target: Path | str) -> AsyncIterator[Chat]:
     clock = FixedClock(T0)
-    c = await _open(tmp_path / "engine.db", clock)
+    c = await _open(target, clock)
     await seed_demo(c.db, clock.now())
     yield c
     await c.db.close()
@@ -131,12 +141,12 @@ async def _state(c: Chat) -> tuple[object, ...]:
 
 
 async def test_reminder_swept_in_during_a_half_done_report_does_not_disturb_it(
-    tmp_path: Path,
+    target: Path | str,
 ) -> None:
     # Seeded on 1 December: reports through November. Mawar's hari buka is 12 December; H+2
     # ("belum lapor") is due on the 14th at 09.00 WIB.
     clock = FixedClock(datetime.fromisoformat("2026-12-01T10:00:00+07:00"))
-    c = await _open(tmp_path / "sweep.db", clock)
+    c = await _open(target, clock)
     try:
         await seed_demo(c.db, clock.now())
         clock.set(datetime.fromisoformat("2026-12-14T08:55:00+07:00"))
@@ -163,10 +173,10 @@ async def test_reminder_swept_in_during_a_half_done_report_does_not_disturb_it(
 
 
 async def test_stop_pengingat_mid_report_keeps_the_report_and_stops_the_sweep(
-    tmp_path: Path,
+    target: Path | str,
 ) -> None:
     clock = FixedClock(datetime.fromisoformat("2026-12-01T10:00:00+07:00"))
-    c = await _open(tmp_path / "stop.db", clock)
+    c = await _open(target, clock)
     try:
         await seed_demo(c.db, clock.now())
         clock.set(datetime.fromisoformat("2026-12-11T17:50:00+07:00"))
@@ -192,9 +202,9 @@ async def test_stop_pengingat_mid_report_keeps_the_report_and_stops_the_sweep(
         await c.db.close()
 
 
-async def test_supervisor_stop_pengingat_stops_the_h7_list(tmp_path: Path) -> None:
+async def test_supervisor_stop_pengingat_stops_the_h7_list(target: Path | str) -> None:
     clock = FixedClock(datetime.fromisoformat("2026-12-01T10:00:00+07:00"))
-    c = await _open(tmp_path / "h7.db", clock)
+    c = await _open(target, clock)
     try:
         await seed_demo(c.db, clock.now())
         assert "Pengingat dimatikan" in await c.say(DEMO_SUPERVISOR, "STOP PENGINGAT")
@@ -378,9 +388,11 @@ async def test_a_linked_group_may_look_but_not_change(chat: Chat) -> None:
 # --- a restart ---------------------------------------------------------------------------------
 
 
-async def test_new_engine_on_the_same_file_resumes_a_half_done_report(tmp_path: Path) -> None:
+async def test_new_engine_on_the_same_file_resumes_a_half_done_report(
+    target: Path | str,
+) -> None:
     clock = FixedClock(T0)
-    path = tmp_path / "restart.db"
+    path = target
     first = await _open(path, clock)
     await seed_demo(first.db, clock.now())
     await first.say(DEMO_KADER, "LAPOR")

@@ -10,9 +10,9 @@ import pytest
 from bot.demo import DEMO_SUPERVISOR
 from scoring import Period
 from storage.posyandu import moves_for, posyandu_by_code
-from tests.conversations.test_engine import Chat, chat
+from tests.conversations.test_engine import Chat, chat, target
 
-__all__ = ["chat"]
+__all__ = ["chat", "target"]
 
 
 async def _moves(c: Chat) -> list[date]:

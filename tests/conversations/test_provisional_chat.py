@@ -22,28 +22,28 @@ def _world_with_new_posyandu(months: tuple[int, ...]) -> World:
     return world
 
 
-def _line(world: World, address: str, key: str) -> str | None:
+def _line(world: World, address: str) -> str | None:
     ctx = world.context(address, "LAPOR")
     assert ctx.posyandu is not None
-    return stratum_line(ctx, ctx.posyandu, good_month(NOV, bayi_imunisasi=3), key)
+    return stratum_line(ctx, ctx.posyandu, good_month(NOV, bayi_imunisasi=3))
 
 
 def test_four_known_months_give_a_provisional_stratum() -> None:
     world = _world_with_new_posyandu((8, 9, 10))
     assert (
-        _line(world, "kader3", "saved.stratum")
+        _line(world, "kader3")
         == "Strata sementara (4 bulan data): Mandiri (Posyandu Aktif)."
     )
 
 
 def test_two_known_months_are_not_enough() -> None:
     world = _world_with_new_posyandu((10,))
-    assert _line(world, "kader3", "saved.stratum") == "Strata: belum cukup data (2 bulan data)."
+    assert _line(world, "kader3") == "Strata: belum cukup data (2 bulan data)."
 
 
 def test_a_whole_year_reads_as_before() -> None:
     world = World.demo()
-    assert _line(world, "kader", "saved.stratum") == (
+    assert _line(world, "kader") == (
         "Tingkat posyandu, 12 bulan terakhir: Mandiri (Posyandu Aktif)."
     )
 

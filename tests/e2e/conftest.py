@@ -29,13 +29,13 @@ SECRET = "webhook-secret-0123456789"
 
 @dataclass
 class Seeded:
-    path: Path
+    path: Path | str
     kader_code: str
     supervisor_code: str
     posyandu_id: int
 
 
-async def seed(path: Path) -> Seeded:
+async def seed(path: Path | str) -> Seeded:
     now = datetime.now(UTC)
     async with await Database.open(path) as db, db.transaction() as tx:
         prov = await upsert_area(tx, "21", "Kepulauan Riau", Level.PROVINSI, None)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.app import Service
 from bot.clock import SystemClock
+from bot.whatsapp.settings import whatsapp_settings
 from bot.whatsapp.webhook import EMPTY_TWIML
 from conversations.periods import format_period
 from scheduler.calendar import ReminderSettings
@@ -475,3 +477,40 @@ async def test_a_from_without_the_whatsapp_prefix_is_nobodys_whatsapp(
         shown = json.dumps(getattr(record, "fields", {}))
         assert KADER.lstrip("+") not in shown and SUPERVISOR.lstrip("+") not in shown
         assert KADER[-4:] in shown or SUPERVISOR[-4:] in shown
+
+
+async def test_a_messaging_service_sends_instead_of_one_number(seeded: Seeded) -> None:
+    """TWILIO_MESSAGING_SERVICE_SID (Twilio's sender pool) instead of TWILIO_WHATSAPP_FROM:
+    every create names the service and no From; the rate is per sender in the pool."""
+    fake = FakeTwilio(SID, AUTH)
+    service_sid = "MG" + "0123456789abcdef" * 2
+    async with serve(fake.app) as url:
+        settings = settings_for(
+            Path(seeded.path),
+            twilio_account_sid=SID,
+            twilio_auth_token=AUTH,
+            twilio_messaging_service_sid=service_sid,
+            twilio_messaging_service_senders=3,
+            twilio_api_base_url=url,
+            public_base_url=PUBLIC,
+        )
+        assert settings.problems() == []
+        section = whatsapp_settings(settings)
+        assert section is not None
+        assert (section.messages_per_second, section.media_per_second) == (
+            3 * settings.twilio_rate_per_second,
+            3 * settings.twilio_media_rate_per_second,
+        )
+        service = Service(settings, SystemClock(), run_scheduler=False)
+        await service.start()
+        try:
+            phone = Phone(service)
+            await register(phone, seeded.kader_code, "Bu Sari", fake)
+            assert (await phone.say("halo")).status_code == 200
+            await wait_for(lambda: len(fake.to(KADER)) == 3)
+        finally:
+            await service.stop()
+    sent = fake.to(KADER)
+    assert [m["MessagingServiceSid"] for m in sent] == [service_sid] * 3
+    assert [m for m in sent if "From" in m] == []
+    assert all(m.get("StatusCallback") == f"{PUBLIC}/twilio/status" for m in sent)

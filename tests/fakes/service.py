@@ -25,40 +25,45 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def posyandu_env(db: Path, port: int, env: Mapping[str, str]) -> dict[str, str]:
-    """This environment with ``posyandu run`` pointed at ``db`` and 127.0.0.1:``port``, and
-    ``env`` on top."""
+def posyandu_env(
+    db: Path | str, port: int, env: Mapping[str, str], folder: Path | None = None
+) -> dict[str, str]:
+    """This environment with ``posyandu run`` pointed at ``db`` (a file, or a PostgreSQL URL
+    with ``folder`` for the rest) and 127.0.0.1:``port``, and ``env`` on top."""
+    folder = folder or Path(db).parent
     return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "POSYANDU_DB": str(db),
         "HTTP_HOST": "127.0.0.1",
         "HTTP_PORT": str(port),
-        "MEDIA_DIR": str(db.parent / "media"),
+        "MEDIA_DIR": str(folder / "media"),
         **env,
     }
 
 
 async def start_posyandu(
-    db: Path,
+    db: Path | str,
     port: int,
     env: Mapping[str, str],
     *,
+    folder: Path | None = None,
     stderr: IO[bytes] | int = asyncio.subprocess.DEVNULL,
     prefix: Sequence[str] = (),
     within: float = 30.0,
 ) -> asyncio.subprocess.Process:
     """Start ``python [prefix] -m bot.cli run`` on ``db`` and ``port`` with ``env`` on top of
-    this environment, in ``db``'s folder, and return once ``/healthz`` answers 200 (raising,
-    the process killed, when it exits first or ``within`` seconds pass)."""
+    this environment, in ``folder`` (by default ``db``'s), and return once ``/healthz``
+    answers 200 (raising, the process killed, when it exits first or ``within`` seconds
+    pass)."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         *prefix,
         "-m",
         "bot.cli",
         "run",
-        cwd=db.parent,
-        env=posyandu_env(db, port, env),
+        cwd=folder or Path(db).parent,
+        env=posyandu_env(db, port, env, folder),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=stderr,
     )

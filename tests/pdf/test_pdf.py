@@ -28,6 +28,7 @@ from scoring.strata import IndicatorId, Need
 from storage import Database
 from storage.posyandu import posyandu_by_code
 from storage.reports import get_report, list_reports, save_report
+from storage.sql import follow_explicit_ids
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 NOV = Period(2026, 11)
@@ -373,6 +374,7 @@ async def _seed_big(database: Database) -> None:
             "submitted_at, channel) VALUES (?, ?, 1, 6, 40, 38, ?, 10, 1, ?, 'import')",
             rows,
         )
+        await follow_explicit_ids(tx)
 
 
 @pytest.mark.slow

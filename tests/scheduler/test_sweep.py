@@ -33,6 +33,12 @@ class World:
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     db = await Database.open(tmp_path / "r.db")
+    yield World(db, await seed_posyandu(db))
+    await db.close()
+
+
+async def seed_posyandu(db: Database) -> dict[str, int]:
+    """Four posyandu in three time zones, a kader each on Telegram, a supervisor."""
     ids: dict[str, int] = {}
     async with db.transaction() as tx:
         prov = await upsert_area(tx, "21", "Kepri", Level.PROVINSI, None)
@@ -54,8 +60,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         sup = await create_person(tx, "Bidan Rina", Role.SUPERVISOR, T0, area_id=kec.id)
         await add_identity(tx, sup.id, "whatsapp", "+6281100000001")
         ids["kec"] = kec.id
-    yield World(db, ids)
-    await db.close()
+    return ids
 
 
 async def queued(db: Database) -> list[ob.OutboxRow]:

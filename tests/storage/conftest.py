@@ -1,4 +1,10 @@
-"""Fixtures for the storage tests: a real SQLite file per test and a small area tree."""
+"""Fixtures for the storage tests: a real database per test, on each engine, and a small
+area tree.
+
+A test that takes ``db`` (or ``world``) runs twice: on an SQLite file and on a fresh database
+of the PostgreSQL test server (tests/conftest.py), with the same assertions. A test about
+SQLite itself (pragmas, its files, its locks) is marked ``sqlite_only`` and runs once.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,23 @@ import pytest
 from storage import Database
 from tests.storage.helpers import World, seed_world
 
+ENGINES = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("engine", ["sqlite"] if only else list(ENGINES))
+
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "data" / "posyandu.db")
+async def db(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Database]:
+    target: Path | str = tmp_path / "data" / "posyandu.db"
+    if engine == "postgres":
+        target = request.getfixturevalue("postgres_url")
+    database = await Database.open(target)
     try:
         yield database
     finally:

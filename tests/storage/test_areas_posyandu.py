@@ -60,6 +60,7 @@ async def test_posyandu_under(db: Database, world: World) -> None:
         assert len(await all_posyandu(conn, active_only=False)) == 4
 
 
+@pytest.mark.sqlite_only
 async def test_queries_under_an_area_use_an_index(db: Database, world: World) -> None:
     low, high = subtree_bounds(world.kabupaten.path)
     async with db.read() as conn:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from storage import Database
+from storage.areas import Level, upsert_area
 from storage.db import Connection
+from storage.errors import EngineError, IntegrityError
 from storage.messages import Outgoing, Text
 from storage.migrations import SCHEMA_VERSION
 from storage.outbox import Status, append, counts
+from storage.sql import follow_explicit_ids
 from tests.storage.helpers import T0
 
 
@@ -68,7 +70,7 @@ async def test_error_rolls_back_everything(db: Database) -> None:
 
 
 async def test_sql_error_rolls_back_and_writer_recovers(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         async with db.transaction() as tx:
             await append(tx, Outgoing("telegram", "1", Text("a"), "k1"), T0)
             await tx.execute("INSERT INTO reminder_log VALUES (999, 'h', '2026-01-01', 'x')")
@@ -87,7 +89,7 @@ async def test_nested_transaction_in_one_task_is_refused(db: Database) -> None:
 
 async def test_readers_cannot_write(db: Database) -> None:
     async with db.read() as conn:
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(EngineError):
             await append(conn, Outgoing("telegram", "1", Text("a"), "k1"), T0)
 
 
@@ -107,6 +109,21 @@ async def test_ping(db: Database) -> None:
     assert await db.ping()
 
 
+async def test_rows_after_explicit_ids_take_the_next_id(db: Database) -> None:
+    """Seeding with explicit ids (benchmarks, big PDFs, a copy) and then adding a row the
+    ordinary way: no collision with the identity counter on PostgreSQL."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO areas (id, code, name, level, parent_id, path) VALUES "
+            "(1, '99', 'Prov', 'provinsi', NULL, '/1/'), (7, '98', 'Lain', 'provinsi', NULL, '/7/')"
+        )
+        await follow_explicit_ids(tx)
+    async with db.transaction() as tx:
+        added = await upsert_area(tx, "97", "Baru", Level.PROVINSI, None)
+    assert added.id == 8
+
+
+@pytest.mark.sqlite_only
 async def test_backup_is_a_consistent_copy_during_a_write(db: Database, tmp_path: Path) -> None:
     async with db.transaction() as tx:
         await append(tx, Outgoing("telegram", "1", Text("a"), "committed"), T0)

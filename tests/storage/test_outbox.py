@@ -8,6 +8,7 @@ from datetime import timedelta
 from storage import Database
 from storage.messages import Document, Outgoing, Text
 from storage.outbox import (
+    DEFAULT_LEASE,
     Status,
     append,
     append_many,
@@ -25,6 +26,8 @@ from storage.outbox import (
 from tests.storage.helpers import T0
 
 TEXT = Text("Terima kasih", ("Ya", "Tidak"))
+#: A lease longer than any test's span of times.
+LONG = timedelta(hours=2)
 DOC = Document("monthly_report", {"posyandu_id": 7})
 
 
@@ -58,12 +61,12 @@ async def test_claim_due_marks_and_returns_only_due_rows(db: Database) -> None:
         assert later is not None
         await mark_retry(tx, later, T0 + timedelta(hours=1), "429 too many requests", T0)
     async with db.transaction() as tx:
-        claimed = await claim_due(tx, T0 + timedelta(seconds=10), limit=3)
+        claimed = await claim_due(tx, T0 + timedelta(seconds=10), limit=3, lease=LONG)
     assert [r.dedupe_key for r in claimed] == ["k0", "k1", "k2"]
     assert all(r.status is Status.SENDING and r.attempts == 1 for r in claimed)
     async with db.transaction() as tx:
-        rest = await claim_due(tx, T0 + timedelta(seconds=10), limit=10)
-        nothing = await claim_due(tx, T0 + timedelta(seconds=10), limit=10)
+        rest = await claim_due(tx, T0 + timedelta(seconds=10), limit=10, lease=LONG)
+        nothing = await claim_due(tx, T0 + timedelta(seconds=10), limit=10, lease=LONG)
     assert [r.dedupe_key for r in rest] == ["k3", "k4"]
     assert nothing == []
     async with db.read() as conn:
@@ -149,11 +152,54 @@ async def test_recover_sending_after_a_crash(db: Database) -> None:
             await append(tx, Outgoing("telegram", "42", TEXT, f"k{i}"), T0)
         claimed = await claim_due(tx, T0, limit=2)
         await mark_sent(tx, claimed[0].id, T0, "m")
-    # The dispatcher died holding claimed[1]; at the next start:
-    restart = T0 + timedelta(minutes=3)
+    # The dispatcher died holding claimed[1]; at the next start (after its lease):
+    restart = T0 + DEFAULT_LEASE + timedelta(minutes=3)
     async with db.transaction() as tx:
         assert await recover_sending(tx, restart) == 1
         due = await claim_due(tx, restart, limit=10)
     assert sorted(r.dedupe_key for r in due) == ["k1", "k2"]
     recovered = next(r for r in due if r.dedupe_key == "k1")
     assert recovered.attempts == 2  # the lost attempt still counts
+
+
+async def test_a_claim_holds_a_lease_and_after_it_another_instance_sends_the_row(
+    db: Database,
+) -> None:
+    """Two instances on one database (two Database objects): a row claimed by the first is
+    not the second's while the lease runs; once it has ended (the first died), the second
+    claims it, the lost attempt counted. The times are the clock's, passed in."""
+    other = await Database.open(db.path)
+    lease = timedelta(seconds=60)
+    try:
+        async with db.transaction() as tx:
+            await append(tx, Outgoing("telegram", "42", TEXT, "k"), T0)
+            mine = await claim_due(tx, T0, lease=lease)
+        assert [r.next_attempt_at for r in mine] == [T0 + lease]
+        async with other.transaction() as tx:
+            assert await claim_due(tx, T0 + lease - timedelta(seconds=1), lease=lease) == []
+        async with other.transaction() as tx:
+            theirs = await claim_due(tx, T0 + lease, lease=lease)
+        assert [(r.id, r.attempts) for r in theirs] == [(mine[0].id, 2)]
+        async with other.transaction() as tx:
+            await mark_sent(tx, theirs[0].id, T0 + lease, "m1")
+        async with db.read() as conn:
+            assert (await counts(conn))[Status.SENT] == 1
+    finally:
+        await other.close()
+
+
+async def test_an_instance_starting_leaves_the_rows_others_are_sending(
+    db: Database, engine: str
+) -> None:
+    """At start, SQLite's one instance takes back every row left sending; on PostgreSQL a
+    starting instance takes back only rows whose lease has ended (others are alive)."""
+    async with db.transaction() as tx:
+        await append(tx, Outgoing("telegram", "42", TEXT, "old"), T0 - timedelta(seconds=200))
+        await append(tx, Outgoing("telegram", "42", TEXT, "new"), T0)
+        # "old" claimed by an instance whose lease ends at T0 + 0.5 s, "new" by a live one.
+        old = await claim_due(tx, T0 - timedelta(seconds=120), lease=timedelta(seconds=120.5))
+        new = await claim_due(tx, T0, lease=timedelta(seconds=60))
+    assert [r.dedupe_key for r in old + new] == ["old", "new"]
+    async with db.transaction() as tx:
+        recovered = await recover_sending(tx, T0 + timedelta(seconds=1))
+    assert recovered == (2 if engine == "sqlite" else 1)

@@ -3,13 +3,13 @@ schema that refuses an update without its history."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from scoring import MonthReport, Period
 from storage import Database
+from storage.errors import IntegrityError
 from storage.people import Role, create_person
 from storage.reports import (
     get_report,
@@ -90,10 +90,10 @@ async def test_the_schema_keeps_the_history(db: Database, world: World) -> None:
     p = world.posyandu[0]
     async with db.transaction() as tx:
         saved = await save_report(tx, p.id, month(NOV), by=None, at=T0, channel="console")
-    with pytest.raises(sqlite3.IntegrityError, match="next revision"):
+    with pytest.raises(IntegrityError, match="next revision"):
         async with db.transaction() as tx:
             await tx.execute("UPDATE reports SET d = 1 WHERE id = ?", (saved.id,))
-    with pytest.raises(sqlite3.IntegrityError, match="next revision"):
+    with pytest.raises(IntegrityError, match="next revision"):
         async with db.transaction() as tx:
             await tx.execute("UPDATE reports SET d = 1, revision = 5 WHERE id = ?", (saved.id,))
     # Even a hand-made correction in the sqlite3 shell leaves its revision row.
@@ -103,10 +103,10 @@ async def test_the_schema_keeps_the_history(db: Database, world: World) -> None:
             "submitted_at = '2026-11-02T00:00:00.000000+00:00' WHERE id = ?",
             (saved.id,),
         )
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         async with db.transaction() as tx:
             await tx.execute("DELETE FROM report_revisions")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         async with db.transaction() as tx:
             await tx.execute("UPDATE report_revisions SET new = '{}'")
     async with db.read() as conn:
@@ -135,7 +135,7 @@ async def test_previous_of_an_update(db: Database, world: World) -> None:
 
 
 async def test_unknown_posyandu_is_refused(db: Database, world: World) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         async with db.transaction() as tx:
             await save_report(tx, 9999, month(NOV), by=None, at=T0, channel="console")
 
@@ -196,3 +196,22 @@ async def test_many_ids_are_chunked(db: Database, world: World) -> None:
     assert len(found) == len(ids)
     assert found[p.id] == [month(NOV)]
     assert reported == {p.id}
+
+
+async def test_a_service_field_change_is_in_its_revision(db: Database, world: World) -> None:
+    # Migration 4 recreated the revision triggers over the service fields: on both engines.
+    p = world.posyandu[0]
+    async with db.transaction() as tx:
+        first = await save_report(tx, p.id, month(NOV), by=None, at=T0, channel="console")
+        await save_report(
+            tx,
+            p.id,
+            month(NOV, vit_a=40, cara="kunjungan_rumah"),
+            by=None,
+            at=T0,
+            channel="console",
+        )
+    async with db.read() as conn:
+        history = await revisions(conn, first.id)
+    assert history[0].new["vit_a"] is None and history[1].old["vit_a"] is None
+    assert (history[1].new["vit_a"], history[1].new["cara"]) == (40, "kunjungan_rumah")
