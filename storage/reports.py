@@ -293,7 +293,12 @@ async def reports_for_posyandu_ids(
 async def latest_revision(conn: Connection) -> int:
     """The id of the latest report revision (0: none yet). Every save of a report writes one
     (the revision triggers; revisions are never changed or deleted), so while it is the same,
-    the reports read before it are what the table holds."""
+    the reports read before it are what the table holds.
+
+    Ids commit in order on both engines, because every write transaction holds the one write
+    lock (SQLite's own; on PostgreSQL the advisory lock ``storage.postgres.WRITE_LOCK``, taken
+    before anything is written): a revision committed later never has a smaller id, so "saved
+    since" is "id larger than"."""
     row = await fetch_one(conn, "SELECT max(id) FROM report_revisions")
     return int(row[0] or 0) if row is not None else 0
 

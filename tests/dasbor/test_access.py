@@ -4,12 +4,12 @@ cookie, KELUAR DASBOR and the page's logout (CSRF), and the security headers."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.dasbor.access import COOKIE
 from scoring.clock import FixedClock
+from tests.dasbor.conftest import Store
 from tests.dasbor.helpers import ask_link, browser, login, token_of
 from tests.e2e.conftest import SECRET
 from tests.hostile.harness import NOW, running, seed
@@ -17,9 +17,9 @@ from tests.hostile.harness import NOW, running, seed
 pytestmark = pytest.mark.slow
 
 
-async def test_the_link_opens_once_and_sets_a_safe_cookie(tmp_path: Path) -> None:
-    seeded = await seed(tmp_path / "w.db")
-    async with running(seeded) as (service, fake):
+async def test_the_link_opens_once_and_sets_a_safe_cookie(store: Store) -> None:
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
         reply = await ask_link(service, fake, seeded.actors["spv_desa_a1"])
         assert "https://posyandu.example.test/dasbor/masuk/" in reply
         assert "15 menit" in reply and "sekali" in reply
@@ -45,10 +45,10 @@ async def test_the_link_opens_once_and_sets_a_safe_cookie(tmp_path: Path) -> Non
         assert rows and all(token not in str(tuple(r)) for r in rows)
 
 
-async def test_expired_and_forged_links_get_a_clear_page(tmp_path: Path) -> None:
-    seeded = await seed(tmp_path / "w.db")
+async def test_expired_and_forged_links_get_a_clear_page(store: Store) -> None:
+    seeded = await seed(store.target)
     clock = FixedClock(NOW)
-    async with running(seeded, clock=clock) as (service, fake):
+    async with running(seeded, clock=clock, folder=store.folder) as (service, fake):
         token = token_of(await ask_link(service, fake, seeded.actors["spv_kab"]))
         clock.advance(timedelta(minutes=15, seconds=1))
         client = browser(service)
@@ -64,10 +64,10 @@ async def test_expired_and_forged_links_get_a_clear_page(tmp_path: Path) -> None
         await client.aclose()
 
 
-async def test_keluar_dasbor_in_the_chat_ends_every_session(tmp_path: Path) -> None:
-    seeded = await seed(tmp_path / "w.db")
+async def test_keluar_dasbor_in_the_chat_ends_every_session(store: Store) -> None:
+    seeded = await seed(store.target)
     actor = seeded.actors["kader_MWR01"]
-    async with running(seeded) as (service, fake):
+    async with running(seeded, folder=store.folder) as (service, fake):
         phone, office = await login(service, fake, actor), await login(service, fake, actor)
         for client in (phone, office):
             assert (await client.get("/dasbor/", follow_redirects=True)).status_code == 200
@@ -79,9 +79,9 @@ async def test_keluar_dasbor_in_the_chat_ends_every_session(tmp_path: Path) -> N
             await client.aclose()
 
 
-async def test_logout_needs_the_csrf_token(tmp_path: Path) -> None:
-    seeded = await seed(tmp_path / "w.db")
-    async with running(seeded) as (service, fake):
+async def test_logout_needs_the_csrf_token(store: Store) -> None:
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
         client = await login(service, fake, seeded.actors["spv_kec_a"])
         page = await client.get("/dasbor/", follow_redirects=True)
         csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
@@ -97,9 +97,9 @@ async def test_logout_needs_the_csrf_token(tmp_path: Path) -> None:
         await client.aclose()
 
 
-async def test_every_answer_carries_the_security_headers(tmp_path: Path) -> None:
-    seeded = await seed(tmp_path / "w.db")
-    async with running(seeded) as (service, fake):
+async def test_every_answer_carries_the_security_headers(store: Store) -> None:
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
         client = await login(service, fake, seeded.actors["spv_kab"])
         area = seeded.areas["21.71"].id
         for path in (
@@ -122,10 +122,10 @@ async def test_every_answer_carries_the_security_headers(tmp_path: Path) -> None
         await client.aclose()
 
 
-async def test_dasbor_is_refused_from_a_linked_group(tmp_path: Path) -> None:
-    seeded = await seed(tmp_path / "w.db")
+async def test_dasbor_is_refused_from_a_linked_group(store: Store) -> None:
+    seeded = await seed(store.target)
     spv = seeded.actors["spv_desa_a1"]
-    async with running(seeded) as (service, fake):
+    async with running(seeded, folder=store.folder) as (service, fake):
         http = browser(service)
         for text in ("/sambungkan", "/dasbor"):
             update = fake.text_update(
