@@ -3,7 +3,7 @@ the posyandu page, the downloads (the chat's PDFs, the area's CSV) and the logou
 
 Every request is checked here, server-side: a live session (:mod:`bot.dasbor.access`), then
 the scope of every area or posyandu the URL names, exactly as the chat's commands are scoped.
-Every response carries the security headers (:data:`HEADERS`: a CSP without any script,
+Every response carries the security headers (:data:`HEADERS`: a CSP without inline script,
 no framing); a state-changing request (the logout) needs the session's CSRF token; no handler
 error reaches the browser as a traceback.
 """
@@ -25,7 +25,7 @@ from starlette.responses import (
     RedirectResponse,
     Response,
 )
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from bot.dasbor import render
 from bot.dasbor.access import COOKIE, SESSION_TTL, Access, LinkRefused, Visitor, csrf_ok
@@ -45,12 +45,13 @@ __all__ = ["HEADERS", "Dasbor"]
 log = logging.getLogger("posyandu.dasbor")
 
 _HERE = Path(__file__).parent
-#: On every response: no script at all, styles and images from here only, forms post here
-#: only, never inside a frame, no referrer (a one-time link never leaves in a header).
+#: On every response: scripts, styles and images from here only (no inline script: the one
+#: script is static/dasbor.js, which fetches pages from here only), forms post here only,
+#: never inside a frame, no referrer (a one-time link never leaves in a header).
 HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -58,6 +59,8 @@ HEADERS = {
     "Cache-Control": "private, no-store",
 }
 _Handler = Callable[[Request], Awaitable[Response]]
+#: What /dasbor/static/ serves, with its media type.
+_STATIC = {"dasbor.css": "text/css", "dasbor.js": "text/javascript"}
 
 
 def _environment() -> Environment:
@@ -103,7 +106,9 @@ class Dasbor:
                 g(self.monthly_pdf),
                 methods=["GET"],
             ),
-            Route("/dasbor/static/dasbor.css", g(self.css), methods=["GET"]),
+            Route("/dasbor/static/{name:str}", g(self.static), methods=["GET"]),
+            # Anything else under /dasbor/: the dasbor's own page, with its headers.
+            Route("/dasbor/{rest:path}", g(self.unknown)),
         ]
 
     # --- the frame of every answer ---------------------------------------------------------
@@ -330,8 +335,27 @@ class Dasbor:
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
-    async def css(self, _request: Request) -> Response:
-        return FileResponse(_HERE / "static" / "dasbor.css", media_type="text/css")
+    async def unknown(self, request: Request) -> Response:
+        """A path of no page: 404; a page's path asked with another method: 405."""
+        allowed = {
+            method
+            for route in self.routes()[:-1]
+            if route.matches(request.scope)[0] is Match.PARTIAL
+            for method in route.methods or ()
+        }
+        if allowed:
+            response = self.message(405, "not_found")
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+            return response
+        return self.message(404, "not_found")
+
+    async def static(self, request: Request) -> Response:
+        """The stylesheet and the table's script: these two names only."""
+        name = str(request.path_params["name"])
+        media = _STATIC.get(name)
+        if media is None:
+            return self.message(404, "not_found")
+        return FileResponse(_HERE / "static" / name, media_type=media)
 
 
 def _safe(name: str) -> str:
