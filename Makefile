@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck pytest bench clean postgres
+.PHONY: run test test-fast lint typecheck pytest bench clean browser postgres
 
 # The tests start their own PostgreSQL server (tests/postgres.py) from Debian's binaries:
 # installed here when missing (as root, as CI runs; otherwise the command to run is printed).
@@ -28,7 +28,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/posyandu run
 
-test: $(STAMP) postgres
+# The dasbor's browser tests (tests/e2e/test_dasbor_browser.py) drive Debian's chromium through
+# chromium-driver: installed here when missing (as root, from the package registry alone); when
+# it cannot be, those tests fail and say why.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			chromium chromium-driver; } || echo "chromium could not be installed: the browser tests will fail"
+
+test: $(STAMP) postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

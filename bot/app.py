@@ -25,6 +25,8 @@ from starlette.applications import Starlette
 from bot.channels import OutgoingDocument, Sender, registry
 from bot.channels.channel import Hub, OpenChannel
 from bot.clock import SystemClock
+from bot.dasbor.access import LINK_TTL, Access, dasbor_key
+from bot.dasbor.pages import Dasbor
 from bot.dispatcher import DeliverySettings, Dispatcher
 from bot.errors import StartError
 from bot.health import OFF, Check, Health, check_health
@@ -34,11 +36,13 @@ from bot.logs import log_event
 from bot.media import MediaLinks, MediaStore, media_key
 from bot.server import HttpServer, ServerLimits
 from bot.settings import Settings
+from conversations.catalogue import say
 from conversations.engine import Engine
 from conversations.model import Limits
 from scheduler.service import ReminderScheduler
 from scoring.clock import Clock
 from storage import Database
+from storage.messages import Text
 
 __all__ = ["CHANNEL_START_SECONDS", "Service", "limits_from"]
 
@@ -99,6 +103,7 @@ class Service:
     dispatcher: Dispatcher | None = None
     scheduler: ReminderScheduler | None = None
     media_links: MediaLinks | None = None
+    dasbor: Access | None = None
     server: HttpServer | None = None
     #: The open channels, by name.
     channels: dict[str, OpenChannel] = field(default_factory=dict)
@@ -159,7 +164,10 @@ class Service:
         for channel in self.channels.values():
             self._stack.push_async_callback(channel.close)
         senders = {name: c.sender for name, c in self.channels.items()}
-        self.dispatcher = Dispatcher(self.db, self.clock, senders, self._render, delivery_from(s))
+        self.dasbor = Access(self.db, dasbor_key_from(s), self.clock, self.base_url)
+        self.dispatcher = Dispatcher(
+            self.db, self.clock, senders, self._render, delivery_from(s), links=self._link
+        )
 
     async def start(self, *, serve_http: bool | None = None) -> None:
         """Everything, in this order: :meth:`open`, the dispatcher, the scheduler, the HTTP
@@ -253,7 +261,26 @@ class Service:
         routes = [route for channel in self.channels.values() for route in channel.routes()]
         if self.media_links is not None:
             routes.append(self.media_links.route())
+        if self.dasbor is not None and self.db is not None:
+            pages = Dasbor(self.db, self.dasbor, self.settings, self.clock, self._secure)
+            routes.extend(pages.routes())
         return create_app(self.health, routes)
+
+    @property
+    def _secure(self) -> bool:
+        """Whether the app is reached over https (its cookies are then Secure)."""
+        return (self.settings.public_base_url or "").lower().startswith("https://")
+
+    def base_url(self) -> str:
+        """Where people reach the HTTP app: ``PUBLIC_BASE_URL``, else the address it listens
+        on (the console demo: a link that works on this machine)."""
+        if self.settings.public_base_url:
+            return self.settings.public_base_url.rstrip("/")
+        host = self.settings.http_host
+        host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+        host = f"[{host}]" if ":" in host else host
+        port = self.server.port if self.server is not None else self.settings.http_port
+        return f"http://{host}:{port}"
 
     async def health(self) -> Health:
         return await check_health(self.db, self.dispatcher, self.scheduler, self._channel_checks())
@@ -275,6 +302,14 @@ class Service:
         assert self.dispatcher is not None
         await self.dispatcher.record_receipt(external_id, status, error)
 
+    async def _link(self, kind: str, params: Mapping[str, Any]) -> Text:
+        """The dasbor's one-time link, made as it is sent."""
+        if kind != "dasbor" or self.dasbor is None:
+            raise ValueError(f"unknown link kind {kind!r}")
+        url = self.dasbor.issue(int(params["person_id"]))
+        minutes = int(LINK_TTL.total_seconds() // 60)
+        return Text(say("dasbor.link", url=url, minutes=minutes))
+
     async def _render(self, kind: str, params: Mapping[str, Any]) -> OutgoingDocument:
         from bot.documents import render_document
 
@@ -287,6 +322,16 @@ class Service:
         """Delete rendered PDFs whose every media token has expired (the scheduler's hourly
         housekeeping, in a thread); the number removed."""
         return self.media_links.prune(now) if self.media_links is not None else 0
+
+
+def dasbor_key_from(s: Settings) -> bytes:
+    """``DASBOR_SECRET``, else derived from the other secrets (:func:`dasbor_key`)."""
+    explicit = s.dasbor_secret
+    media = s.media_signing_key
+    return dasbor_key(
+        explicit.get_secret_value() if explicit is not None else None,
+        [*registry.secrets(s), media.get_secret_value() if media is not None else None],
+    )
 
 
 def server_limits(s: Settings) -> ServerLimits:

@@ -48,14 +48,16 @@ from scoring.clock import Clock
 from storage import Database
 from storage import outbox as ob
 from storage.errors import is_busy
-from storage.messages import Document, Text
+from storage.messages import Document, Link, Text
 from storage.people import identity, set_reachable
 
-__all__ = ["DeliverySettings", "Dispatcher", "Renderer"]
+__all__ = ["DeliverySettings", "Dispatcher", "LinkMaker", "Renderer"]
 
 log = logging.getLogger("posyandu.dispatcher")
 
 Renderer = Callable[[str, Mapping[str, Any]], Awaitable[OutgoingDocument]]
+#: Makes and words a link at send time (the dasbor's one-time link): (kind, params) -> text.
+LinkMaker = Callable[[str, Mapping[str, Any]], Awaitable[Text]]
 
 #: Seconds between two marks of sent rows while a batch is being delivered.
 _MARK_EVERY = 0.05
@@ -92,12 +94,14 @@ class Dispatcher:
         senders: Mapping[str, Sender],
         render: Renderer,
         settings: DeliverySettings | None = None,
+        links: LinkMaker | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         #: By channel name.
         self.senders = dict(senders)
         self.render = render
+        self.links = links
         self.settings = settings or DeliverySettings()
         self._lease = timedelta(seconds=self.settings.lease)
         self._wake = asyncio.Event()
@@ -254,6 +258,10 @@ class Dispatcher:
             message = row.message
         except ValueError as exc:
             raise PermanentError(str(exc)) from exc
+        if isinstance(message, Link):
+            if self.links is None:
+                raise PermanentError(f"no maker of {message.kind!r} links")
+            message = await self.links(message.kind, message.params)
         if isinstance(message, Text):
             try:
                 sent = await sender.send_text(

@@ -73,7 +73,7 @@ from storage.reports import (
     stored_reports_for_posyandu_ids,
 )
 
-__all__ = ["DocumentNotFound", "render_document"]
+__all__ = ["DocumentNotFound", "month_now", "render_document"]
 
 #: The month's ratios, in the order of the PDF's table (``pdf.ratio.<name>``).
 RATIOS = ("k_s", "d_s", "d_k", "n_d")
@@ -89,7 +89,7 @@ class DocumentNotFound(LookupError):
     reported it: the summary would only say "0 of N")."""
 
 
-def _month_now(now: datetime, zones: set[ZoneInfo]) -> Period:
+def month_now(now: datetime, zones: set[ZoneInfo]) -> Period:
     """The latest month that has begun in any of ``zones`` at ``now``."""
     return max(Period(local.year, local.month) for local in (now.astimezone(z) for z in zones))
 
@@ -316,7 +316,7 @@ async def _area(
         members = await posyandu_under(conn, area)
         if not members:
             raise DocumentNotFound(f"area {area.code} has no posyandu")
-        current = _month_now(now, {p.tz for p in members})
+        current = month_now(now, {p.tz for p in members})
         if period > current:
             raise DocumentNotFound(
                 f"area {area.code} has no reports for {period}: that month has not begun "

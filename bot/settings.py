@@ -203,6 +203,11 @@ class Settings(BaseSettings):
         description="Key of the signed /media links (unset: derived from the channel secrets).",
     )
     media_dir: Path = Field(default=Path("./data/media"), description="Rendered PDFs for media.")
+    dasbor_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of the dasbor's one-time links (unset: derived from the other secrets; "
+        "with none, a random key per start).",
+    )
     media_ttl_hours: int = Field(default=24, ge=1, le=24 * 7, description="Media link lifetime.")
 
     # --- Telegram --------------------------------------------------------------------------
@@ -351,7 +356,11 @@ class Settings(BaseSettings):
         return parse_quick_replies(self.twilio_quick_reply_content)
 
     @field_validator(
-        "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "media_signing_key"
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        "twilio_auth_token",
+        "media_signing_key",
+        "dasbor_secret",
     )
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:

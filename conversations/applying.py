@@ -1,6 +1,6 @@
 """Applying a step's effects to storage, inside the message's write transaction: reports
 (telling both kader when someone else saved the same month in between), registrations,
-wrong invitation codes, reminders, JADWAL's changes and chat groups' links."""
+wrong invitation codes, reminders, JADWAL's changes, chat groups' links and KELUAR DASBOR."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from conversations.catalogue import say
 from conversations.effects import (
     CodeFailed,
     Effect,
+    EndDasbor,
     LinkGroup,
     MoveHariBuka,
     Register,
@@ -25,6 +26,7 @@ from conversations.notices import conflict_for_other, conflict_for_sender
 from conversations.replies import Reply, Text
 from storage import Connection
 from storage import areas as areas_db
+from storage import dasbor as dasbor_db
 from storage import groups as groups_db
 from storage import invitations as invitations_db
 from storage import people as people_db
@@ -91,6 +93,8 @@ async def _apply_one(
     elif isinstance(effect, UnlinkGroup):
         await groups_db.unlink_group(tx, msg.channel, msg.address)
         await people_db.remove_identity(tx, msg.channel, msg.address)
+    elif isinstance(effect, EndDasbor) and person is not None:
+        await dasbor_db.revoke_person(tx, person.id, now)
 
 
 async def _save_report(

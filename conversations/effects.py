@@ -15,6 +15,7 @@ from storage.people import Role
 __all__ = [
     "CodeFailed",
     "Effect",
+    "EndDasbor",
     "LinkGroup",
     "MoveHariBuka",
     "Register",
@@ -91,6 +92,11 @@ class UnlinkGroup:
     """PUTUSKAN: the chat group (the address) is no longer linked nor anyone's identity."""
 
 
+@dataclass(frozen=True, slots=True)
+class EndDasbor:
+    """KELUAR DASBOR: every dasbor session of the sender (any browser) is revoked."""
+
+
 Effect = (
     SaveReport
     | Register
@@ -100,6 +106,7 @@ Effect = (
     | MoveHariBuka
     | LinkGroup
     | UnlinkGroup
+    | EndDasbor
 )
 
 

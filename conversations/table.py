@@ -26,6 +26,7 @@ from conversations.flows import (
     answers,
     area,
     closed,
+    dasbor,
     edit,
     general,
     groups,
@@ -168,6 +169,8 @@ TABLE: tuple[Route, ...] = (
     Route("STOP PENGINGAT",  ANY,   reminders.stop,        None, WRITES | PERSONAL),
     Route("MULAI PENGINGAT", ANY,   reminders.mulai,       None, WRITES | PERSONAL),
     Route("PENGINGAT",       ANY,   reminders.status,      None, PERSONAL),
+    Route("DASBOR",          ANY,   dasbor.dasbor,         None, PERSONAL),
+    Route("KELUAR DASBOR",   ANY,   dasbor.keluar,         None, WRITES | PERSONAL),
     # --- a chat group itself (Telegram), linked or not
     Route("SAMBUNGKAN",      GROUP, groups.sambungkan,     groups.member_needs, WRITES),
     Route("PUTUSKAN",        GROUP, groups.putuskan,       groups.member_needs, WRITES),

@@ -28,6 +28,7 @@ __all__ = [
     "CHOICE_WORDS",
     "COMMAND_PHRASES",
     "COMMAND_WORDS",
+    "DASBOR_SHOWN",
     "DATE_WORDS",
     "DECIMAL_WORDS",
     "DIGIT_MULTIPLIERS",
@@ -120,7 +121,19 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
         "PENGINGAT NYALA",
     ),
     "PENGINGAT": ("PENGINGAT",),
+    "DASBOR": ("DASBOR", "DASHBOARD", "DASBOARD"),
+    "KELUAR DASBOR": (
+        "KELUAR DASBOR",
+        "KELUAR_DASBOR",
+        "KELUAR DASHBOARD",
+        "LOGOUT DASBOR",
+        "DASBOR KELUAR",
+    ),
 }
+#: The dasbor's posyandu table shows all, those not reported, or those reported
+#: (``?tampil=belum``; bot/dasbor/render.py).
+DASBOR_SHOWN: tuple[str, str, str] = ("semua", "belum", "sudah")
+
 #: Everyday forms of a command, understood only as the whole message (a trailing polite
 #: particle allowed, as in answers: "mau lapor bu"), never as the start of a longer one, so
 #: a free answer ("gak jadi datang 5 orang") is never taken for a command. They carry no

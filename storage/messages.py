@@ -1,10 +1,12 @@
 """The outgoing-message contract: what any layer may queue in the outbox, and how it is stored.
 
-Three kinds of message, plain data: a :class:`Text` (with answer choices), a :class:`Document`
+Four kinds of message, plain data: a :class:`Text` (with answer choices), a :class:`Document`
 rendered by the bot at send time (``Document("monthly_report", {"posyandu_id": 7, "period":
-"2026-11"})``) and a :class:`Reminder` worded by the bot at send time. :func:`encode` and
-:func:`decode` are the one codec of the outbox's ``payload`` column; :class:`Outgoing` is one row
-to queue; the ``*_key`` builders are the only places a dedupe key is spelled.
+"2026-11"})``), a :class:`Reminder` worded by the bot at send time and a :class:`Link` the bot
+makes at send time (the dasbor's one-time link: its secret is the bot's, never stored).
+:func:`encode` and :func:`decode` are the one codec of the outbox's ``payload`` column;
+:class:`Outgoing` is one row to queue; the ``*_key`` builders are the only places a dedupe key
+is spelled.
 
 Pure data: the engine, the scheduler and the group commands build messages, the dispatcher reads
 them back; none of them writes or parses the JSON itself.
@@ -19,6 +21,7 @@ from typing import Any
 
 __all__ = [
     "Document",
+    "Link",
     "Message",
     "Outgoing",
     "Reminder",
@@ -63,7 +66,17 @@ class Reminder:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-Message = Text | Document | Reminder
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link the bot makes and words at send time, e.g. ``Link("dasbor", {"person_id": 7})``:
+    a one-time sign-in link to the dasbor, signed with the bot's key and valid for minutes
+    from when it is sent (so it is never kept in the outbox)."""
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+Message = Text | Document | Reminder | Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +97,16 @@ def encode(message: Message) -> dict[str, Any]:
         if not message.numbered:
             payload["numbered"] = False
         return payload
-    kind = "document" if isinstance(message, Document) else "reminder"
+    kind = _TYPES[type(message)]
     return {"type": kind, "kind": message.kind, "params": dict(message.params)}
+
+
+_TYPES: dict[type[Document | Reminder | Link], str] = {
+    Document: "document",
+    Reminder: "reminder",
+    Link: "link",
+}
+_CLASSES = {name: cls for cls, name in _TYPES.items()}
 
 
 def decode(payload: Mapping[str, Any]) -> Message:
@@ -96,10 +117,9 @@ def decode(payload: Mapping[str, Any]) -> Message:
             choices: Sequence[Any] = payload.get("choices") or ()
             numbered = payload.get("numbered", True) is not False
             return Text(str(payload["body"]), tuple(str(c) for c in choices), numbered)
-        if kind in ("document", "reminder"):
+        if kind in _CLASSES:
             params = dict(payload.get("params") or {})
-            cls = Document if kind == "document" else Reminder
-            return cls(str(payload["kind"]), params)
+            return _CLASSES[kind](str(payload["kind"]), params)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"not a message: {exc!r}") from exc
     raise ValueError(f"unknown message type {kind!r}")

@@ -281,5 +281,31 @@ _V6: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7: tuple[str, ...] = (
+    # The dasbor (bot/dasbor): a one-time link from the chat is used once; its nonce is kept
+    # until the link has expired anyway.
+    """
+    CREATE TABLE dasbor_links_used (
+        nonce TEXT PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+        used_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )
+    """,
+    # A browser session opened by such a link: only a hash of the cookie is kept; KELUAR
+    # DASBOR in the chat (or the page's logout) revokes it.
+    """
+    CREATE TABLE dasbor_sessions (
+        token_hash TEXT PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT
+    )
+    """,
+    "CREATE INDEX dasbor_sessions_person ON dasbor_sessions (person_id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)

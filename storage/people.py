@@ -8,6 +8,7 @@ channel looks like is the channel's to say (``bot.channels.registry.check_addres
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -26,6 +27,7 @@ __all__ = [
     "identities_of",
     "identity",
     "mark_inbound",
+    "names_of",
     "people_of_area",
     "people_of_posyandu",
     "person_by_address",
@@ -204,6 +206,20 @@ async def people_of_posyandu(conn: Connection, posyandu_ids: list[int]) -> list[
         f"SELECT {_PERSON} FROM people WHERE posyandu_id IN ({marks}) ORDER BY id", posyandu_ids
     )
     return [_person(r) for r in rows]
+
+
+async def names_of(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
+    """The names of these people, by id (those that exist)."""
+    ids = sorted(set(person_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT id, name FROM people WHERE id IN ({marks})", chunk
+        )
+        out.update((int(r[0]), str(r[1])) for r in rows)
+    return out
 
 
 async def people_of_area(conn: Connection, area_ids: list[int]) -> list[Person]:

@@ -22,6 +22,7 @@ __all__ = [
     "NAME_SEPARATOR",
     "NO_NAMES",
     "from_row",
+    "from_values",
     "history_triggers",
     "to_row",
 ]
@@ -77,6 +78,24 @@ def from_row(period: Period, row: Row) -> MonthReport:
     """The report a row with :data:`COLUMNS` holds."""
     values: dict[str, Any] = {f.id: _from_db(f, row[f.id]) for f in FIELDS}
     return MonthReport(period, **values)
+
+
+#: The columns whose stored value is not the report's value as it is (:func:`_from_db`).
+_FLAGS = tuple(f.id for f in FIELDS if f.role is FieldRole.FLAG)
+_LISTS = tuple(f.id for f in FIELDS if f.role is FieldRole.LIST)
+
+
+def from_values(period: Period, values: Sequence[Any]) -> MonthReport:
+    """As :func:`from_row`, from the values of :data:`COLUMNS` in order (a row's tail): the
+    decoding of many rows at once (an area's year of reports), converting only the flag and
+    list columns."""
+    named: dict[str, Any] = dict(zip(COLUMNS, values, strict=True))
+    for name in _FLAGS:
+        named[name] = bool(named[name])
+    for name in _LISTS:
+        text = named[name]
+        named[name] = None if text is None else tuple(json.loads(text))
+    return MonthReport(period, **named)
 
 
 def _json_value(f: Field, row: str) -> str:

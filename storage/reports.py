@@ -13,7 +13,7 @@ from scoring import MonthReport, Period
 from storage._times import from_db, to_db
 from storage.areas import Area, subtree_bounds
 from storage.db import Connection
-from storage.report_columns import COLUMNS, from_row, to_row
+from storage.report_columns import COLUMNS, from_row, from_values, to_row
 from storage.sql import Row, fetch_one
 
 __all__ = [
@@ -25,8 +25,10 @@ __all__ = [
     "import_channel",
     "import_source",
     "latest_report",
+    "latest_revision",
     "list_reports",
     "list_stored_reports",
+    "posyandu_revised_since",
     "reported_ids",
     "reports_for_posyandu_ids",
     "revisions",
@@ -118,6 +120,38 @@ class Revision:
 
 def _month(row: Row) -> MonthReport:
     return from_row(Period.parse(row["period"]), row)
+
+
+#: Where the value columns start in a row of :data:`_SELECT` and of :data:`_SELECT_MONTH`.
+_VALUES_AT = 7
+_MONTH_VALUES_AT = 2
+
+
+class _Periods(dict[str, Period]):
+    """The periods of many rows, each text parsed once (an area's year has 12 of them)."""
+
+    def __missing__(self, text: str) -> Period:
+        period = self[text] = Period.parse(text)
+        return period
+
+
+def _stored_many(rows: Iterable[Row], periods: _Periods) -> list[StoredReport]:
+    """:func:`_stored` of many rows of :data:`_SELECT`, decoded by position (the same values)."""
+    out = []
+    for row in rows:
+        values = tuple(row)
+        out.append(
+            StoredReport(
+                id=values[0],
+                posyandu_id=values[1],
+                report=from_values(periods[values[2]], values[_VALUES_AT:]),
+                revision=values[3],
+                submitted_by=values[4],
+                submitted_at=from_db(values[5]),
+                channel=values[6],
+            )
+        )
+    return out
 
 
 def _stored(row: Row) -> StoredReport:
@@ -240,6 +274,7 @@ async def reports_for_posyandu_ids(
     ``first`` to ``last``, oldest first (an empty list when it has none)."""
     ids = list(posyandu_ids)
     out: dict[int, list[MonthReport]] = {i: [] for i in ids}
+    periods = _Periods()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
@@ -249,8 +284,35 @@ async def reports_for_posyandu_ids(
             (*chunk, str(first), str(last)),
         )
         for row in rows:
-            out[row["posyandu_id"]].append(_month(row))
+            values = tuple(row)
+            month = from_values(periods[values[1]], values[_MONTH_VALUES_AT:])
+            out[values[0]].append(month)
     return out
+
+
+async def latest_revision(conn: Connection) -> int:
+    """The id of the latest report revision (0: none yet). Every save of a report writes one
+    (the revision triggers; revisions are never changed or deleted), so while it is the same,
+    the reports read before it are what the table holds.
+
+    Ids commit in order on both engines, because every write transaction holds the one write
+    lock (SQLite's own; on PostgreSQL the advisory lock ``storage.postgres.WRITE_LOCK``, taken
+    before anything is written): a revision committed later never has a smaller id, so "saved
+    since" is "id larger than"."""
+    row = await fetch_one(conn, "SELECT max(id) FROM report_revisions")
+    return int(row[0] or 0) if row is not None else 0
+
+
+async def posyandu_revised_since(conn: Connection, revision: int, at_most: int) -> set[int] | None:
+    """The posyandu with a report saved after revision id ``revision``; None when there are
+    more than ``at_most`` (then reading everything again is as quick)."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT r.posyandu_id FROM report_revisions v "
+        "JOIN reports r ON r.id = v.report_id WHERE v.id > ? LIMIT ?",
+        (revision, at_most + 1),
+    )
+    found = {int(row[0]) for row in rows}
+    return found if len(found) <= at_most else None
 
 
 async def revisions(conn: Connection, report_id: int) -> list[Revision]:
@@ -299,6 +361,7 @@ async def stored_reports_for_posyandu_ids(
     """As :func:`reports_for_posyandu_ids`, with who submitted each report and when."""
     ids = list(posyandu_ids)
     out: dict[int, list[StoredReport]] = {i: [] for i in ids}
+    periods = _Periods()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
@@ -307,8 +370,8 @@ async def stored_reports_for_posyandu_ids(
             "ORDER BY posyandu_id, period",
             (*chunk, str(first), str(last)),
         )
-        for row in rows:
-            out[row["posyandu_id"]].append(_stored(row))
+        for stored in _stored_many(rows, periods):
+            out[stored.posyandu_id].append(stored)
     return out
 
 

@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 #: Libraries of the outside world that only ``bot`` may touch.
-OUTSIDE = ("telegram", "twilio", "fpdf", "starlette", "uvicorn", "httpx")
+OUTSIDE = ("telegram", "twilio", "fpdf", "starlette", "uvicorn", "httpx", "jinja2", "selenium")
 
 
 def _imports(path: Path) -> set[str]:

@@ -16,12 +16,12 @@ from scoring import InvalidReportError, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
 from scoring.fields import LIST_FIELD
 from storage.areas import Area, area_by_code, areas_by_ids
-from storage.db import Connection
+from storage.db import Connection, Database
 from storage.posyandu import Posyandu, all_posyandu, posyandu_under
 from storage.report_columns import FILE_COLUMNS, FORMULA_STARTS, NAME_SEPARATOR, NO_NAMES
 from storage.reports import reports_for_posyandu_ids
 
-__all__ = ["COLUMNS", "FORMULA_STARTS", "NO_NAMES", "register"]
+__all__ = ["COLUMNS", "EXCEL", "FORMULA_STARTS", "NO_NAMES", "area_csv", "register"]
 
 #: The file's columns, the same ones ``posyandu import reports`` reads.
 COLUMNS: tuple[str, ...] = FILE_COLUMNS
@@ -187,6 +187,40 @@ async def _posyandu(conn: Connection, area_code: str | None) -> list[Posyandu]:
     return await posyandu_under(conn, area, active_only=False)
 
 
+async def _write(
+    conn: Connection,
+    writer: _Writer,
+    posyandu: list[Posyandu],
+    first: Period,
+    last: Period,
+    settings: Settings,
+) -> None:
+    desas = await areas_by_ids(conn, {p.desa_id for p in posyandu})
+    desa_codes = {i: a.code for i, a in desas.items()}
+    since = _window_start(first, settings.stratum_window_months)
+    writer.start()
+    for start in range(0, len(posyandu), _CHUNK):
+        chunk = posyandu[start : start + _CHUNK]
+        reports = await reports_for_posyandu_ids(conn, [p.id for p in chunk], since, last)
+        for row in _rows(chunk, desa_codes, reports, first, settings):
+            writer.row(row)
+    writer.end()
+
+
+async def area_csv(
+    db: Database, area: Area, first: Period, last: Period, settings: Settings
+) -> str:
+    """What ``posyandu export --area CODE --from FIRST --to LAST --excel`` writes, as text
+    (the dasbor's download: a spreadsheet in an Indonesian locale opens it directly)."""
+    out = io.StringIO(newline="")
+    async with db.read() as conn:
+        await conn.execute("BEGIN")  # one snapshot for the whole export
+        posyandu = await posyandu_under(conn, area, active_only=False)
+        await _write(conn, _Writer(out, "csv", EXCEL), posyandu, first, last, settings)
+        await conn.execute("COMMIT")
+    return out.getvalue()
+
+
 def run(args: argparse.Namespace) -> int:
     first: Period = args.first or _EARLIEST
     last: Period = args.last or _LATEST
@@ -225,16 +259,8 @@ async def _export(
         async with db.read() as conn:
             await conn.execute("BEGIN")  # one snapshot for the whole export
             posyandu = await _posyandu(conn, args.area)
-            desas = await areas_by_ids(conn, {p.desa_id for p in posyandu})
-            desa_codes = {i: a.code for i, a in desas.items()}
-            since = _window_start(first, settings.stratum_window_months)
-            writer.start()
-            for start in range(0, len(posyandu), _CHUNK):
-                chunk = posyandu[start : start + _CHUNK]
-                reports = await reports_for_posyandu_ids(conn, [p.id for p in chunk], since, last)
-                for row in _rows(chunk, desa_codes, reports, first, settings):
-                    writer.row(row)
-            writer.end()
+            await _write(conn, writer, posyandu, first, last, settings)
+            await conn.execute("COMMIT")
     finally:
         await db.close()
     tell(f"exported {writer.count} report{'s' if writer.count != 1 else ''}")

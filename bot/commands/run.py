@@ -13,7 +13,7 @@ from typing import Any
 
 import uvloop
 
-from bot.app import Service
+from bot.app import Service, server_limits
 from bot.channels import registry
 from bot.clock import SystemClock
 from bot.commands._common import demo_refused, tell
@@ -23,10 +23,12 @@ from bot.console.sender import ConsoleSender
 from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
 from bot.errors import StartError
 from bot.logs import configure_logging, mask
+from bot.server import HttpServer
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
 from storage.db import url_password
 from storage.errors import EngineError
+from storage.people import person_by_address
 
 __all__ = ["NO_CREDENTIALS", "register", "secrets_of", "start_logging"]
 
@@ -60,10 +62,11 @@ def register(sub: Any) -> None:
 
 def secrets_of(settings: Settings) -> list[str]:
     """Every secret setting (masked in the logs): each channel's and the media key."""
-    media = settings.media_signing_key
+    media, dasbor = settings.media_signing_key, settings.dasbor_secret
     values = [
         *registry.secrets(settings),
         media.get_secret_value() if media is not None else None,
+        dasbor.get_secret_value() if dasbor is not None else None,
         url_password(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]
@@ -177,6 +180,32 @@ async def _console(settings: Settings) -> int:
         assert service.db is not None
         demo = await seed_demo(service.db, clock.now())
         sys.stderr.write(BANNER)
+        await _serve_dasbor(service, demo.supervisor_address)
         return await chat_loop(service, demo.kader_address, sys.stdin, sys.stdout)
     finally:
+        if service.server is not None:
+            await service.server.stop()
         await service.stop()
+
+
+async def _serve_dasbor(service: Service, supervisor: str) -> None:
+    """The console demo serves the HTTP app too (the dasbor, on HTTP_HOST:HTTP_PORT) and
+    prints a one-time dasbor link for the demo supervisor; when the port is taken, it says so
+    and the chat goes on without it."""
+    s = service.settings
+    try:
+        service.server = await HttpServer.start(
+            service.asgi_app(), s.http_host, s.http_port, server_limits(s)
+        )
+    except StartError as exc:
+        sys.stderr.write(f"dasbor not served: {exc}\n")
+        return
+    assert service.db is not None and service.dasbor is not None
+    async with service.db.read() as conn:
+        person = await person_by_address(conn, CONSOLE, supervisor)
+    if person is not None:
+        url = service.dasbor.issue(person.id)
+        sys.stderr.write(
+            f"Dasbor as the demo supervisor ({person.name}; opens once, within 15 minutes; "
+            f"DASBOR in the chat gives a new one):\n  {url}\n"
+        )

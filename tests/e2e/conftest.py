@@ -65,13 +65,16 @@ async def seed(path: Path | str) -> Seeded:
     return Seeded(path, kader_inv.code, sup_inv.code, p.id)
 
 
-def settings_for(db: Path, **extra: Any) -> Settings:
+def settings_for(db: Path | str, folder: Path | None = None, **extra: Any) -> Settings:
+    """Settings of a service on ``db`` (an SQLite file, or a PostgreSQL URL with ``folder``
+    for its files)."""
+    files = folder if folder is not None else Path(db).parent
     values: dict[str, Any] = {
         "posyandu_db": db,
         "http_host": "127.0.0.1",
         "http_port": 0,
-        "media_dir": db.parent / "media",
-        "out_dir": db.parent / "out",
+        "media_dir": files / "media",
+        "out_dir": files / "out",
         "outbox_backoff_seconds": 0.2,
         "outbox_poll_seconds": 0.1,
         **extra,

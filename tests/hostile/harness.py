@@ -124,7 +124,8 @@ class Actor:
 
 @dataclass
 class Seeded:
-    path: Path
+    #: An SQLite file, or a PostgreSQL URL.
+    path: Path | str
     posyandu: dict[str, PosyanduFixture]
     actors: dict[str, Actor]
     areas: dict[str, Area] = field(default_factory=dict)
@@ -147,7 +148,7 @@ def month(period: Period, skdn: tuple[int, int, int, int]) -> MonthReport:
     return steady_month(period, **{**STEADY, "bayi_imunisasi": 2, "s": s, "k": k, "d": d, "n": n})
 
 
-async def seed(path: Path, now: datetime = NOW) -> Seeded:
+async def seed(path: Path | str, now: datetime = NOW) -> Seeded:
     posyandu: dict[str, PosyanduFixture] = {}
     actors: dict[str, Actor] = {}
     areas: dict[str, Area] = {}
@@ -205,14 +206,20 @@ async def seed(path: Path, now: datetime = NOW) -> Seeded:
 
 @asynccontextmanager
 async def running(
-    seeded: Seeded, *, clock: FixedClock | None = None, **extra: Any
+    seeded: Seeded,
+    *,
+    clock: FixedClock | None = None,
+    folder: Path | None = None,
+    **extra: Any,
 ) -> AsyncIterator[tuple[Service, FakeTelegram]]:
     """The real service with Telegram (webhook mode) and WhatsApp, without the dispatcher or
-    the scheduler: the outbox is only written by handling messages."""
+    the scheduler: the outbox is only written by handling messages. ``folder``: for its files
+    when the database is a PostgreSQL URL."""
     fake = FakeTelegram(TOKEN)
     async with serve(fake.app) as url:
         settings = settings_for(
             seeded.path,
+            folder,
             telegram_bot_token=TOKEN,
             telegram_api_base_url=f"{url}/bot",
             telegram_webhook_secret=SECRET,

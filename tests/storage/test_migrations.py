@@ -288,16 +288,17 @@ async def test_newer_file_is_refused_and_left_untouched(tmp_path: Path, wal: boo
     path = tmp_path / "new.db"
     build(path, SCHEMA_VERSION, wal=wal)
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 7")
+    newer = SCHEMA_VERSION + 1
+    conn.execute(f"PRAGMA user_version = {newer}")
     conn.commit()
     conn.close()
     before = digest(path)
     with pytest.raises(SchemaTooNewError) as info:
         await Database.open(path)
     message = str(info.value)
-    assert "schema version 7 is newer than this program supports" in message
+    assert f"schema version {newer} is newer than this program supports" in message
     assert f"({SCHEMA_VERSION}); upgrade Posyandu Bot" in message
-    assert info.value.found == 7
+    assert info.value.found == newer
     with pytest.raises(SchemaTooNewError):
         await migrate(path)
     assert digest(path) == before

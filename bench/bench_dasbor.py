@@ -1,0 +1,210 @@
+"""The dasbor on SQLite (and beside it, without targets of its own, on PostgreSQL): median
+milliseconds to answer the area page and the posyandu table of a kabupaten of 1,500 posyandu
+(11 months of reports each: bench_pdf's area), request to last byte through the service's real
+ASGI app with a signed-in session, and the pages' sizes.
+
+Two figures of each page: a page asked again with no report saved since (the area's reports
+are then in the dasbor's cache: what a supervisor clicking around sees), and the first page
+after a report was saved (the posyandu saved since are read again). And, without a target of
+its own, the first page of the area (nothing cached: the year of reports read whole)."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.bench_pdf import NOW, _seed_big
+from bot.app import Service
+from bot.settings import Settings
+from scoring import MonthReport, Period
+from scoring.clock import FixedClock
+from storage import Database
+from storage.people import Role, create_person
+from storage.reports import get_report, save_report
+
+__all__ = ["run"]
+
+RUNS = 15
+#: The month shown (NOW's), and of the report saved between two requests.
+MONTH = Period(2026, 11)
+PAGES = (
+    ("area", "/dasbor/wilayah/101"),
+    ("table", "/dasbor/wilayah/101/posyandu?urut=ds&arah=turun"),
+)
+
+
+async def _save_one(db: Database) -> None:
+    """A new revision of one report of the area (the kader corrected its D): the cache's
+    revision id moves on."""
+    async with db.transaction() as tx:
+        stored = await get_report(tx, 1001, MONTH)
+        assert stored is not None
+        values = stored.report.values()
+        values["d"] = 22 if stored.report.d == 23 else 23  # stored 22: then 23, 22, ...
+        saved = await save_report(
+            tx, 1001, MonthReport(MONTH, **values), by=None, at=NOW, channel="bench"
+        )
+        assert saved.changed
+
+
+async def _time_pages(client: httpx.AsyncClient, db: Database, *, saving: bool) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, url in PAGES:
+        times, size = [], 0
+        for _ in range(RUNS):
+            if saving:
+                await _save_one(db)
+            start = time.perf_counter()
+            r = await client.get(url)
+            times.append(time.perf_counter() - start)
+            assert r.status_code == 200, (url, r.status_code)
+            size = len(r.content)
+        suffix = "_saved" if saving else ""
+        out[f"{name}{suffix}_ms"] = statistics.median(times) * 1000
+        out[f"{name}_kb"] = size / 1024
+    return out
+
+
+async def _first_pages(service: Service, cookies: httpx.Cookies) -> dict[str, float]:
+    """Each page answered by a new app (an empty cache), with the same session."""
+    out: dict[str, float] = {}
+    for name, url in PAGES:
+        times = []
+        for _ in range(5):
+            transport = httpx.ASGITransport(app=service.asgi_app())
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://b", cookies=cookies
+            ) as client:
+                start = time.perf_counter()
+                r = await client.get(url)
+                times.append(time.perf_counter() - start)
+                assert r.status_code == 200, (url, r.status_code)
+        out[f"{name}_first_ms"] = statistics.median(times) * 1000
+    return out
+
+
+async def _measure(url: str | None = None) -> dict[str, float]:
+    """On an SQLite file, or on the PostgreSQL database ``url``."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            posyandu_db=url or Path(folder) / "bench.db",
+            media_dir=Path(folder) / "media",
+            dasbor_secret="dasbor-secret-for-the-benchmark",
+        )
+        service = Service(settings, FixedClock(NOW), run_scheduler=False)
+        await service.open()
+        try:
+            assert service.db is not None and service.dasbor is not None
+            await _seed_big(service.db)
+            async with service.db.transaction() as tx:
+                person = await create_person(tx, "Bench", Role.SUPERVISOR, NOW, area_id=101)
+            token = service.dasbor.issue(person.id).rsplit("/", 1)[1]
+            app = service.asgi_app()
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://b") as client:
+                opened = await client.get(f"/dasbor/masuk/{token}")
+                assert opened.status_code == 303, opened.status_code
+                out = await _time_pages(client, service.db, saving=False)
+                out |= await _time_pages(client, service.db, saving=True)
+                return out | await _first_pages(service, client.cookies)
+        finally:
+            await service.stop()
+
+
+def _postgres() -> dict[str, float]:
+    """The same pages on a PostgreSQL server the bench starts, in the same run."""
+    from tests.postgres import start
+
+    server = start(settings=("max_connections=50",))
+    try:
+        return asyncio.run(_measure(server.create_database()))
+    finally:
+        server.stop()
+
+
+def run() -> list[dict[str, Any]]:
+    m = asyncio.run(_measure())
+    pg = _postgres()
+    return [
+        {
+            "figure": "dasbor: area page of a kabupaten of 1,500 posyandu (median, SQLite)",
+            "value": round(m["area_ms"], 1),
+            "unit": "ms",
+            "target": "<= 300 ms",
+            "passed": m["area_ms"] <= 300,
+        },
+        {
+            "figure": "dasbor: posyandu table of 1,500, sorted by D/S, page of 100 (median)",
+            "value": round(m["table_ms"], 1),
+            "unit": "ms",
+            "target": "<= 200 ms",
+            "passed": m["table_ms"] <= 200,
+        },
+        {
+            "figure": "dasbor: area page of 1,500, first after a report was saved (median)",
+            "value": round(m["area_saved_ms"], 1),
+            "unit": "ms",
+            "target": "<= 300 ms",
+            "passed": m["area_saved_ms"] <= 300,
+        },
+        {
+            "figure": "dasbor: posyandu table of 1,500, first after a report was saved (median)",
+            "value": round(m["table_saved_ms"], 1),
+            "unit": "ms",
+            "target": "<= 200 ms",
+            "passed": m["table_saved_ms"] <= 200,
+        },
+        {
+            "figure": "dasbor: area page of 1,500, first shown (nothing cached; median of 5)",
+            "value": round(m["area_first_ms"], 1),
+            "unit": "ms",
+            "target": "",
+            "passed": True,
+        },
+        {
+            "figure": "dasbor: posyandu table of 1,500, first shown (nothing cached; median of 5)",
+            "value": round(m["table_first_ms"], 1),
+            "unit": "ms",
+            "target": "",
+            "passed": True,
+        },
+        {
+            "figure": "dasbor on PostgreSQL: area page of 1,500 (median; asked again / first "
+            f"after a save: {pg['area_saved_ms']:.0f} ms / nothing cached: "
+            f"{pg['area_first_ms']:.0f} ms)",
+            "value": round(pg["area_ms"], 1),
+            "unit": "ms",
+            "target": "",
+            "passed": True,
+        },
+        {
+            "figure": "dasbor on PostgreSQL: posyandu table of 1,500 (median; asked again / "
+            f"first after a save: {pg['table_saved_ms']:.0f} ms / nothing cached: "
+            f"{pg['table_first_ms']:.0f} ms)",
+            "value": round(pg["table_ms"], 1),
+            "unit": "ms",
+            "target": "",
+            "passed": True,
+        },
+        {
+            "figure": "dasbor: area page size",
+            "value": round(m["area_kb"], 1),
+            "unit": "KB",
+            "target": "< 150 KB",
+            "passed": m["area_kb"] < 150,
+        },
+        {
+            "figure": "dasbor: posyandu table page size (100 rows)",
+            "value": round(m["table_kb"], 1),
+            "unit": "KB",
+            "target": "< 150 KB",
+            "passed": m["table_kb"] < 150,
+        },
+    ]

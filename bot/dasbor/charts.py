@@ -1,0 +1,110 @@
+"""The geometry of the dasbor's charts, drawn as SVG by the templates (no script, no chart
+library): the SKDN balok chart of a month and a 12-month line chart of ratios. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Bar", "BarChart", "LineChart", "Series", "bar_chart", "line_chart"]
+
+WIDTH = 320
+HEIGHT = 160
+_TOP = 16
+_BOTTOM = 24
+_LEFT = 34
+_RIGHT = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: int | None
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    width: int
+    height: int
+    base: float
+    bars: tuple[Bar, ...]
+
+
+def bar_chart(values: Sequence[tuple[str, int | None]]) -> BarChart:
+    """Bars side by side, their heights against the largest value (S in the SKDN balok)."""
+    top = max((v for _l, v in values if v), default=0) or 1
+    inner = HEIGHT - _TOP - _BOTTOM
+    slot = (WIDTH - _LEFT - _RIGHT) / max(len(values), 1)
+    bars = []
+    for i, (label, value) in enumerate(values):
+        h = inner * (value or 0) / top
+        x = _LEFT + i * slot + slot * 0.15
+        bars.append(
+            Bar(
+                label,
+                value,
+                round(x, 1),
+                round(_TOP + inner - h, 1),
+                round(slot * 0.7, 1),
+                round(h, 1),
+            )
+        )
+    return BarChart(WIDTH, HEIGHT, HEIGHT - _BOTTOM, tuple(bars))
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    #: "x,y x,y ..." for each run of known months (a month without a value breaks the line).
+    runs: tuple[str, ...]
+    dots: tuple[tuple[float, float, float], ...]
+    #: The target's line, as its y (None: no target drawn).
+    target_y: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineChart:
+    width: int
+    height: int
+    left: float
+    right: float
+    base: float
+    #: (y, label) of the 0, 50 and 100 % lines.
+    grid: tuple[tuple[float, str], ...]
+    #: (x, label) of each month.
+    months: tuple[tuple[float, str], ...]
+    series: tuple[Series, ...]
+
+
+def _y(value: float) -> float:
+    inner = HEIGHT - _TOP - _BOTTOM
+    return round(_TOP + inner * (1 - max(0.0, min(1.0, value))), 1)
+
+
+def line_chart(
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], float | None]]
+) -> LineChart:
+    """Shares (0 to 1) per month; each series with its target (or None)."""
+    step = (WIDTH - _LEFT - _RIGHT) / max(len(labels) - 1, 1)
+    xs = [round(_LEFT + i * step, 1) for i in range(len(labels))]
+    drawn = []
+    for name, values, target in series:
+        runs: list[list[str]] = [[]]
+        dots = []
+        for x, value in zip(xs, values, strict=True):
+            if value is None:
+                runs.append([])
+                continue
+            runs[-1].append(f"{x},{_y(value)}")
+            dots.append((x, _y(value), value))
+        kept = tuple(" ".join(r) for r in runs if len(r) > 1)
+        drawn.append(Series(name, kept, tuple(dots), _y(target) if target else None))
+    grid = tuple((_y(v), f"{round(v * 100)}%") for v in (0.0, 0.5, 1.0))
+    return LineChart(
+        WIDTH, HEIGHT, _LEFT, WIDTH - _RIGHT, HEIGHT - _BOTTOM, grid,
+        tuple(zip(xs, labels, strict=True)), tuple(drawn),
+    )  # fmt: skip

@@ -1,0 +1,268 @@
+"""What the templates are given: the catalogue's words (``t``), the chat's and the PDFs'
+formatters, and each page's context (sorting and paging of the posyandu table included).
+
+Every word a page shows comes from the catalogue (``dasbor.*`` keys, and the PDFs' own where
+the PDF says the same thing); the templates hold markup only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from bot.dasbor.charts import bar_chart, line_chart
+from bot.dasbor.figures import AreaView, Member, Summary
+from bot.dasbor.posyandu_view import PosyanduView
+from bot.documents import ratio_words
+from conversations.catalogue import MESSAGES, say
+from conversations.format import count, day_name, percent, percent_of_target, place_name
+from conversations.periods import format_period, format_period_short
+from conversations.strata_words import stratum_sentence
+from scoring import Gap, Period, ScoringSettings, Stratum, gap, month_ratios
+from scoring.lexicon import DASBOR_SHOWN
+
+__all__ = ["GLOBALS", "PAGE_SIZE", "area_context", "posyandu_context", "t", "table_context"]
+
+#: Rows of the posyandu table per page.
+PAGE_SIZE = 100
+_RATIOS = ("k_s", "d_s", "d_k", "n_d")
+_SKDN = ("s", "k", "d", "n")
+
+
+def t(key: str, **values: object) -> str:
+    """The catalogue's text; an optional part (a hint) may be absent: then empty."""
+    if key.endswith(".hint") and key not in MESSAGES:
+        return ""
+    return say(key, **values)
+
+
+def category(g: Gap) -> str:
+    return say(f"pdf.category.{g.category.value}" if g.category else "pdf.category.none")
+
+
+def _month_label(p: Period) -> str:
+    return say(f"date.month_short.{p.month}")
+
+
+GLOBALS: dict[str, Callable[..., Any]] = {
+    "t": t,
+    "pct": percent,
+    "pct_target": percent_of_target,
+    "num": count,
+    "month": format_period,
+    "month_short": format_period_short,
+    "day": day_name,
+    "category": category,
+}
+
+
+def gaps_of(s: Summary) -> dict[str, Gap]:
+    return {g.indicator: g for g in s.totals.gaps}
+
+
+def _counts(s: Summary) -> list[tuple[str, int, str]]:
+    roll = s.roll
+    rows = [(st.label, roll.counts[st], "") for st in Stratum]
+    if roll.provisional:
+        rows.append(
+            (say("dasbor.provisional_label"), roll.provisional, say("dasbor.provisional_note"))
+        )
+    if roll.too_few:
+        rows.append((say("strata.too_few"), roll.too_few, ""))
+    if roll.no_data:
+        rows.append((say("strata.no_data"), roll.no_data, ""))
+    return rows
+
+
+def _month_query(period: Period | None) -> str:
+    return f"?periode={period}" if period is not None else ""
+
+
+def _trend_chart(
+    points: Sequence[tuple[Period, float | None, float | None]], targets: Mapping[str, float]
+) -> Any:
+    return line_chart(
+        [_month_label(p) for p, _d, _n in points],
+        [
+            (ratio_words("d_s"), [d for _p, d, _n in points], targets.get("d_s")),
+            (ratio_words("n_d"), [n for _p, _d, n in points], targets.get("n_d")),
+        ],
+    )
+
+
+def area_context(view: AreaView, asked: Period | None) -> dict[str, Any]:
+    s = view.summary
+    targets = {g.indicator: g.target for g in s.totals.gaps}
+    return {
+        "view": view,
+        "counts": _counts(s),
+        "totals": say("pdf.area.totals.counts", **{f: count(v) for f, v in s.totals.counts.items()})
+        + " · "
+        + say("pdf.area.openings", opened=s.totals.opened, closed=s.totals.closed),
+        "ratios": [(ratio_words(g.indicator), g) for g in s.totals.gaps],
+        "trend": _trend_chart([(p.period, p.d_s, p.n_d) for p in view.trend], targets),
+        "children": view.children,
+        "gaps": gaps_of,
+        "reported_text": _reported_text,
+        "month_query": _month_query(asked),
+    }
+
+
+# --- the posyandu table ---------------------------------------------------------------------
+def _ratio(name: str) -> Callable[[Member], tuple[Any, ...]]:
+    def key(m: Member) -> tuple[Any, ...]:
+        value = m.ratios.get(name) if m.ratios else None
+        return (value is not None, value or 0.0, m.posyandu.name.casefold())
+
+    return key
+
+
+def _rank(m: Member) -> tuple[Any, ...]:
+    s = m.strata.stratum if m.strata else None
+    return (
+        s.rank if s else -1,
+        not (m.strata and m.strata.provisional),
+        m.posyandu.name.casefold(),
+    )
+
+
+#: The table's columns: the sort key in the URL (None: not sortable), the label's key, how to
+#: sort by it.
+SORTS: dict[str, Callable[[Member], tuple[Any, ...]]] = {
+    "nama": lambda m: (m.posyandu.name.casefold(), m.posyandu.code),
+    "desa": lambda m: (m.desa.casefold(), m.posyandu.name.casefold()),
+    "status": lambda m: (m.reported and not m.closed, m.reported, m.posyandu.name.casefold()),
+    "ds": _ratio("d_s"),
+    "nd": _ratio("n_d"),
+    "ks": _ratio("k_s"),
+    "strata": _rank,
+    "terakhir": lambda m: (
+        m.last.report.period.index if m.last else -1,
+        m.posyandu.name.casefold(),
+    ),
+}
+COLUMNS = (
+    ("nama", "dasbor.col.name"),
+    ("desa", "dasbor.col.desa"),
+    ("status", "dasbor.col.reported"),
+    ("ds", "dasbor.col.ds"),
+    ("nd", "dasbor.col.nd"),
+    ("ks", "dasbor.col.ks"),
+    ("strata", "dasbor.col.stratum"),
+    (None, "dasbor.col.limiting"),
+    ("terakhir", "dasbor.col.last"),
+)
+FILTERS = DASBOR_SHOWN
+
+
+def _shown(members: Sequence[Member], which: str) -> list[Member]:
+    """``DASBOR_SHOWN``: all, not reported, reported."""
+    _everyone, missing, reported = DASBOR_SHOWN
+    if which == missing:
+        return [m for m in members if not m.reported]
+    if which == reported:
+        return [m for m in members if m.reported]
+    return list(members)
+
+
+def _page_number(text: str | None, pages: int) -> int:
+    try:
+        page = int(text or "1")
+    except ValueError:
+        page = 1
+    return min(max(page, 1), pages)
+
+
+def table_context(view: AreaView, asked: Period | None, query: dict[str, str]) -> dict[str, Any]:
+    sort = query.get("urut") if query.get("urut") in SORTS else "nama"
+    assert sort is not None
+    descending = query.get("arah") == "turun"
+    which = query.get("tampil") if query.get("tampil") in FILTERS else FILTERS[0]
+    assert which is not None
+    rows = sorted(_shown(view.members, which), key=SORTS[sort], reverse=descending)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = _page_number(query.get("hal"), pages)
+    state = {
+        "urut": sort,
+        "arah": "turun" if descending else "naik",
+        "tampil": which,
+        "hal": str(page),
+    }
+    if asked is not None:
+        state["periode"] = str(asked)
+
+    def link(**changes: object) -> str:
+        return "?" + urlencode({**state, **{k: str(v) for k, v in changes.items()}})
+
+    return {
+        "view": view,
+        "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "total": len(rows),
+        "sort": sort,
+        "descending": descending,
+        "shown": which,
+        "page": page,
+        "pages": pages,
+        "link": link,
+        "columns": [(k, say(label)) for k, label in COLUMNS],
+        "filters": [(k, say(f"dasbor.filter.{k}")) for k in FILTERS],
+        "reported_text": _reported_text,
+        "month_query": _month_query(asked),
+    }
+
+
+def _reported_text(m: Member) -> str:
+    if m.closed:
+        return say("pdf.area.closed")
+    return say("dasbor.cell.reported" if m.reported else "dasbor.cell.not_reported")
+
+
+# --- a posyandu's page ----------------------------------------------------------------------
+def posyandu_context(view: PosyanduView, scoring: ScoringSettings) -> dict[str, Any]:
+    targets = scoring.targets
+    shown = view.shown
+    ratios = []
+    if shown is not None and shown.report.buka:
+        values = month_ratios(shown.report)
+        ratios = [
+            (ratio_words(name), gap(name, values.get(name), targets.get(name), scoring))
+            for name in _RATIOS
+        ]
+    strata = view.assessment.strata
+    has_data = shown is not None or bool(view.assessment.reports)
+    labels = [say(f"dasbor.skdn.{f}") for f in _SKDN]
+    return {
+        "view": view,
+        "place": place_name(view.desa.name, view.desa.kind) if view.desa else "",
+        "stratum": stratum_sentence("dasbor.stratum", strata)
+        if has_data
+        else say("strata.no_data"),
+        "shown_line": _shown_line(view),
+        "skdn": bar_chart(
+            [
+                (label, shown.report.count(f) if shown else None)
+                for label, f in zip(labels, _SKDN, strict=True)
+            ]
+        ),
+        "skdn_labels": labels,
+        "skdn_fields": _SKDN,
+        "ratios": ratios,
+        "trend": _trend_chart(
+            [
+                (m.period, m.ratios.d_s if m.ratios else None, m.ratios.n_d if m.ratios else None)
+                for m in view.months
+            ],
+            {"d_s": targets.d_s, "n_d": targets.n_d},
+        ),
+    }
+
+
+def _shown_line(view: PosyanduView) -> str:
+    shown = view.shown
+    if shown is None:
+        return ""
+    return say(
+        "dasbor.shown_line",
+        period=format_period(shown.report.period),
+        who=view.shown_by or "-",
+    )

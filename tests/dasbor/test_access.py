@@ -1,0 +1,153 @@
+"""Getting into the dasbor: DASBOR's one-time link (used once, 15 minutes, signed), the session
+cookie, KELUAR DASBOR and the page's logout (CSRF), and the security headers."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from bot.dasbor.access import COOKIE
+from scoring.clock import FixedClock
+from tests.dasbor.conftest import Store
+from tests.dasbor.helpers import ask_link, browser, login, token_of
+from tests.e2e.conftest import SECRET
+from tests.hostile.harness import NOW, running, seed
+
+pytestmark = pytest.mark.slow
+
+
+async def test_the_link_opens_once_and_sets_a_safe_cookie(store: Store) -> None:
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
+        reply = await ask_link(service, fake, seeded.actors["spv_desa_a1"])
+        assert "https://posyandu.example.test/dasbor/masuk/" in reply
+        assert "15 menit" in reply and "sekali" in reply
+        token = token_of(reply)
+        client = browser(service)
+        r = await client.get(f"/dasbor/masuk/{token}")
+        assert r.status_code == 303 and r.headers["location"] == "/dasbor/"
+        cookie = r.headers["set-cookie"]
+        for part in ("HttpOnly", "SameSite=lax", "Secure", "Max-Age=604800", "Path=/dasbor"):
+            assert part.lower() in cookie.lower(), cookie
+        page = await client.get("/dasbor/", follow_redirects=True)
+        assert page.status_code == 200
+        assert "Bukit Tempayan" in page.text and "Mawar" in page.text
+        # The same link again, in another browser: refused, with a page that says why.
+        again = await browser(service).get(f"/dasbor/masuk/{token}")
+        assert again.status_code == 410
+        assert "sudah dipakai" in again.text and "Traceback" not in again.text
+        await client.aclose()
+        # The token is not kept anywhere in the database (only a nonce once used).
+        assert service.db is not None
+        async with service.db.read() as conn:
+            rows = await conn.execute_fetchall("SELECT token_hash FROM dasbor_sessions")
+        assert rows and all(token not in str(tuple(r)) for r in rows)
+
+
+async def test_expired_and_forged_links_get_a_clear_page(store: Store) -> None:
+    seeded = await seed(store.target)
+    clock = FixedClock(NOW)
+    async with running(seeded, clock=clock, folder=store.folder) as (service, fake):
+        token = token_of(await ask_link(service, fake, seeded.actors["spv_kab"]))
+        clock.advance(timedelta(minutes=15, seconds=1))
+        client = browser(service)
+        expired = await client.get(f"/dasbor/masuk/{token}")
+        assert expired.status_code == 410 and "kedaluwarsa" in expired.text
+        payload, _dot, signature = token.partition(".")
+        forged = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB")
+        for bad in (f"{forged}.{signature}", "x", "a.b", token + "x", "." * 3000):
+            r = await client.get(f"/dasbor/masuk/{bad}")
+            assert r.status_code in (404, 414), (bad[:20], r.status_code)
+            assert "Traceback" not in r.text
+        assert COOKIE not in client.cookies
+        await client.aclose()
+
+
+async def test_keluar_dasbor_in_the_chat_ends_every_session(store: Store) -> None:
+    seeded = await seed(store.target)
+    actor = seeded.actors["kader_MWR01"]
+    async with running(seeded, folder=store.folder) as (service, fake):
+        phone, office = await login(service, fake, actor), await login(service, fake, actor)
+        for client in (phone, office):
+            assert (await client.get("/dasbor/", follow_redirects=True)).status_code == 200
+        reply = await ask_link(service, fake, actor, "KELUAR DASBOR")
+        assert "keluar dari dasbor" in reply
+        for client in (phone, office):
+            r = await client.get("/dasbor/posyandu/" + str(seeded.posyandu["MWR01"].id))
+            assert r.status_code == 401 and "DASBOR" in r.text
+            await client.aclose()
+
+
+async def test_logout_needs_the_csrf_token(store: Store) -> None:
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
+        client = await login(service, fake, seeded.actors["spv_kec_a"])
+        page = await client.get("/dasbor/", follow_redirects=True)
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        for form in ({}, {"csrf": "wrong"}, {"csrf": csrf[:-1]}):
+            refused = await client.post("/dasbor/keluar", data=form)
+            assert refused.status_code == 403
+            assert (await client.get("/dasbor/", follow_redirects=True)).status_code == 200
+        # A GET never logs out.
+        assert (await client.get("/dasbor/keluar")).status_code == 405
+        done = await client.post("/dasbor/keluar", data={"csrf": csrf})
+        assert done.status_code == 200 and "sudah keluar" in done.text
+        assert (await client.get("/dasbor/", follow_redirects=True)).status_code == 401
+        await client.aclose()
+
+
+async def test_every_answer_carries_the_security_headers(store: Store) -> None:
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
+        client = await login(service, fake, seeded.actors["spv_kab"])
+        area = seeded.areas["21.71"].id
+        for path in (
+            "/dasbor/",
+            f"/dasbor/wilayah/{area}",
+            f"/dasbor/wilayah/{area}/posyandu",
+            f"/dasbor/posyandu/{seeded.posyandu['KNG04'].id}",
+            f"/dasbor/wilayah/{area}/rekap.pdf",
+            "/dasbor/masuk/forged.token",
+            "/dasbor/static/dasbor.js",
+            "/dasbor/static/dasbor.css",
+            "/dasbor/static/..%2Fpages.py",
+            "/dasbor/wilayah/999999",
+        ):
+            r = await client.get(path, follow_redirects=True)
+            csp = r.headers["content-security-policy"]
+            assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp, path
+            assert "default-src 'none'" in csp and "script-src 'self';" in csp  # no inline
+            assert r.headers["x-frame-options"] == "DENY"
+            assert r.headers["x-content-type-options"] == "nosniff"
+            if r.headers["content-type"].startswith("text/html"):
+                assert " style=" not in r.text, path
+                scripts = re.findall(r"<script[^>]*>", r.text)
+                assert scripts in ([], ['<script src="/dasbor/static/dasbor.js" defer>']), path
+        await client.aclose()
+
+
+async def test_dasbor_is_refused_from_a_linked_group(store: Store) -> None:
+    seeded = await seed(store.target)
+    spv = seeded.actors["spv_desa_a1"]
+    async with running(seeded, folder=store.folder) as (service, fake):
+        http = browser(service)
+        for text in ("/sambungkan", "/dasbor"):
+            update = fake.text_update(
+                -100500, text, chat_type="supergroup", user_id=int(spv.telegram)
+            )
+            r = await http.post(
+                "/telegram/webhook",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
+            assert r.status_code == 200
+        await http.aclose()
+        assert service.db is not None
+        async with service.db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT payload FROM outbox WHERE address = '-100500' ORDER BY id"
+            )
+        assert len(rows) == 2
+        assert '"type": "link"' not in rows[1][0] and "dasbor/masuk" not in rows[1][0]

@@ -1,0 +1,119 @@
+"""The dasbor's authorisation matrix, with the people of the chat's
+(tests/hostile/test_authorisation.py): each signs in through DASBOR and asks for every area and
+posyandu page, table, PDF and CSV of the world. Allowed exactly as in the chat (a supervisor
+the subtree of their area, a kader their own posyandu), refused 403 otherwise; no page shows a
+name, code, kader or figure of a posyandu outside the scope. Also: escaping and sorting."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.dasbor.conftest import Store
+from tests.dasbor.helpers import login
+from tests.hostile.harness import POSYANDU, SUPERVISORS, running, seed
+from tests.hostile.test_authorisation import forbidden
+
+pytestmark = pytest.mark.slow
+
+ACTORS = [f"kader_{p.code}" for p in POSYANDU[:2]] + [s[0] for s in SUPERVISORS]
+#: The whole matrix on SQLite; on PostgreSQL a kader, a desa and a kecamatan supervisor
+#: beside, and the kabupaten's (the same queries: the engine only changes how they run).
+OUR_SCRIPT = '<script src="/dasbor/static/dasbor.js" defer>'
+MATRIX = [("sqlite", who) for who in ACTORS] + [
+    ("postgres", who) for who in (ACTORS[0], "spv_desa_a1", "spv_kec_b", "spv_kab")
+]
+AREA_SUFFIXES = ("", "/posyandu", "/posyandu?urut=ds&arah=turun&tampil=belum", "/rekap.pdf")
+
+
+@pytest.mark.parametrize(("engine", "who"), MATRIX)
+async def test_every_page_and_download_stays_inside_the_scope(who: str, store: Store) -> None:
+    seeded = await seed(store.target)
+    actor = seeded.actors[who]
+    patterns = forbidden(actor.sees)
+    own_area = seeded.areas[actor.area_code] if actor.area_code else None
+    async with running(seeded, folder=store.folder) as (service, fake):
+        client = await login(service, fake, actor)
+        seen_ok = 0
+        for area in seeded.areas.values():
+            allowed = own_area is not None and area.path.startswith(own_area.path)
+            for suffix in (*AREA_SUFFIXES, "/data.csv"):
+                r = await client.get(f"/dasbor/wilayah/{area.id}{suffix}")
+                if not allowed:
+                    assert r.status_code == 403, (who, area.code, suffix, r.status_code)
+                    assert "Di luar wilayah Anda" in r.text
+                    continue
+                assert r.status_code in (200, 404), (who, area.code, suffix, r.status_code)
+                seen_ok += r.status_code == 200
+                if suffix.endswith(".pdf"):
+                    continue
+                for word, pattern in patterns.items():
+                    assert not pattern.search(r.text), (who, area.code, suffix, word)
+        for fixture in seeded.posyandu.values():
+            allowed = fixture.code in actor.sees
+            for suffix in ("", "?periode=2026-10", "/bulanan.pdf?periode=2026-10"):
+                r = await client.get(f"/dasbor/posyandu/{fixture.id}{suffix}")
+                expected = 200 if allowed else 403
+                assert r.status_code == expected, (who, fixture.code, suffix, r.status_code)
+                if (allowed and not suffix.endswith("2026-10")) or suffix == "?periode=2026-10":
+                    for word, pattern in patterns.items():
+                        assert not pattern.search(r.text), (who, fixture.code, suffix, word)
+                if allowed and suffix == "":
+                    assert fixture.name in r.text
+        assert seen_ok or actor.kader_of
+        # Made-up ids and words are answered, never with a traceback.
+        for path in ("/dasbor/wilayah/99999", "/dasbor/posyandu/99999", "/dasbor/wilayah/x"):
+            r = await client.get(path)
+            assert r.status_code in (403, 404) and "Traceback" not in r.text
+        await client.aclose()
+
+
+async def test_a_name_with_markup_shows_as_text(store: Store) -> None:
+    seeded = await seed(store.target)
+    evil = "<script>alert(1)</script>"
+    async with running(seeded, folder=store.folder) as (service, fake):
+        assert service.db is not None
+        async with service.db.transaction() as tx:
+            await tx.execute("UPDATE posyandu SET name = ? WHERE code = 'MWR01'", (evil,))
+            await tx.execute("UPDATE people SET name = ? WHERE name = 'Bu Sari'", (evil,))
+        client = await login(service, fake, seeded.actors["spv_kab"])
+        kab, desa = seeded.areas["21.71"].id, seeded.areas["21.71.05.1004"].id
+        for path in (
+            f"/dasbor/wilayah/{kab}/posyandu",
+            f"/dasbor/wilayah/{desa}",
+            f"/dasbor/posyandu/{seeded.posyandu['MWR01'].id}",
+        ):
+            r = await client.get(path)
+            assert r.status_code == 200, path
+            assert evil not in r.text, path
+            assert set(re.findall(r"<script[^>]*>", r.text)) <= {OUR_SCRIPT}, path
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text, path
+        await client.aclose()
+
+
+async def test_the_table_sorts_and_filters_on_the_server(store: Store) -> None:
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
+        client = await login(service, fake, seeded.actors["spv_kab"])
+        kab = seeded.areas["21.71"].id
+
+        async def order(query: str) -> list[str]:
+            r = await client.get(f"/dasbor/wilayah/{kab}/posyandu?{query}")
+            assert r.status_code == 200
+            names = [p.name for p in POSYANDU]
+            return sorted(
+                (n for n in names if f">{n}</a>" in r.text), key=lambda n: r.text.index(f">{n}<")
+            )
+
+        assert await order("urut=nama") == ["Anggrek", "Kenanga", "Mawar", "Melati"]
+        assert await order("urut=nama&arah=turun") == ["Melati", "Mawar", "Kenanga", "Anggrek"]
+        # D/S this month: Anggrek 819/839, Mawar 593/613; Melati and Kenanga have not reported.
+        assert (await order("urut=ds&arah=turun"))[:2] == ["Anggrek", "Mawar"]
+        assert await order("urut=ds&tampil=belum") == ["Kenanga", "Melati"]
+        assert await order("urut=status&tampil=sudah") == ["Anggrek", "Mawar"]
+        # Unknown words fall back to the defaults, never an error.
+        assert await order("urut=x&arah=y&tampil=z&hal=-4") == [
+            "Anggrek", "Kenanga", "Mawar", "Melati",
+        ]  # fmt: skip
+        await client.aclose()
