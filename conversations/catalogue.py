@@ -837,6 +837,8 @@ MESSAGES: dict[str, str] = {
     "dasbor.cell.reported": "sudah",
     "dasbor.cell.not_reported": "belum",
     "dasbor.not_reported_cell": "belum lapor",
+    # A month before the posyandu's known history starts: nothing was owed.
+    "dasbor.before_start_cell": "belum terdaftar",
     "dasbor.filter.semua": "Semua",
     "dasbor.filter.belum": "Belum lapor",
     "dasbor.filter.sudah": "Sudah lapor",

@@ -40,6 +40,8 @@ class MonthLine:
     period: Period
     report: StoredReport | None
     ratios: MonthRatios | None
+    #: Whether a report was owed for it (not before the posyandu's known history starts).
+    expected: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,9 @@ async def load_posyandu(
         assessment=a,
         limiting=tuple(indicator_words(i) for i in a.strata.limiting),
         needs=tuple(need_words(n) for n in a.strata.needs),
-        months=tuple(_line(by_period.get(p), p) for p in trend_periods(through)),
+        months=tuple(
+            _line(by_period.get(p), p, known.started_by(p)) for p in trend_periods(through)
+        ),
         changes=_changes(stored, changed, names, posyandu, now),
         schedule=posyandu.schedule.describe(),
         next_days=tuple(
@@ -111,9 +115,10 @@ async def load_posyandu(
     )
 
 
-def _line(stored: StoredReport | None, period: Period) -> MonthLine:
+def _line(stored: StoredReport | None, period: Period, expected: bool) -> MonthLine:
     opened = stored is not None and stored.report.buka
-    return MonthLine(period, stored, month_ratios(stored.report) if opened and stored else None)
+    ratios = month_ratios(stored.report) if opened and stored else None
+    return MonthLine(period, stored, ratios, expected or stored is not None)
 
 
 def _changes(
