@@ -189,7 +189,9 @@ class Dasbor:
         return response
 
     # --- what the URL names, in scope ----------------------------------------------------
-    async def _area(self, request: Request) -> tuple[Visitor, Area] | Response:
+    async def _area(self, request: Request) -> tuple[Visitor, Area, Period | None] | Response:
+        """The visitor, the area the URL names and the month asked (``?periode=``; None: now),
+        or the page that refuses: signed out, no such area, outside the scope, a bad month."""
         visitor = await self._visitor(request)
         if visitor is None:
             return self.message(401, "signed_out")
@@ -199,9 +201,13 @@ class Dasbor:
             return self.message(404, "not_found", visitor)
         if not visitor.scope.sees_area(area):
             return self.message(403, "out_of_scope", visitor)
-        return visitor, area
+        period = self._period(request)
+        return period if isinstance(period, Response) else (visitor, area, period)
 
-    async def _posyandu(self, request: Request) -> tuple[Visitor, Posyandu] | Response:
+    async def _posyandu(
+        self, request: Request
+    ) -> tuple[Visitor, Posyandu, Period | None] | Response:
+        """As :meth:`_area`, for the posyandu the URL names."""
         visitor = await self._visitor(request)
         if visitor is None:
             return self.message(401, "signed_out")
@@ -211,7 +217,8 @@ class Dasbor:
             return self.message(404, "not_found", visitor)
         if not visitor.scope.sees_posyandu(found):
             return self.message(403, "out_of_scope", visitor)
-        return visitor, found
+        period = self._period(request)
+        return period if isinstance(period, Response) else (visitor, found, period)
 
     def _period(self, request: Request) -> Period | Response | None:
         text = request.query_params.get("periode")
@@ -224,12 +231,10 @@ class Dasbor:
 
     # --- pages -------------------------------------------------------------------------------
     async def area(self, request: Request) -> Response:
-        found, period = await self._area(request), self._period(request)
+        found = await self._area(request)
         if isinstance(found, Response):
             return found
-        if isinstance(period, Response):
-            return period
-        visitor, area = found
+        visitor, area, period = found
         assert visitor.scope.area is not None
         view = await load_area(
             self.db,
@@ -243,12 +248,10 @@ class Dasbor:
         return self.page("area.html", visitor=visitor, **render.area_context(view, period))
 
     async def table(self, request: Request) -> Response:
-        found, period = await self._area(request), self._period(request)
+        found = await self._area(request)
         if isinstance(found, Response):
             return found
-        if isinstance(period, Response):
-            return period
-        visitor, area = found
+        visitor, area, period = found
         assert visitor.scope.area is not None
         view = await load_area(
             self.db,
@@ -264,12 +267,10 @@ class Dasbor:
         return self.page("table.html", visitor=visitor, **context)
 
     async def posyandu(self, request: Request) -> Response:
-        found, period = await self._posyandu(request), self._period(request)
+        found = await self._posyandu(request)
         if isinstance(found, Response):
             return found
-        if isinstance(period, Response):
-            return period
-        visitor, posyandu = found
+        visitor, posyandu, period = found
         view = await load_posyandu(
             self.db,
             posyandu,
@@ -298,30 +299,24 @@ class Dasbor:
         )
 
     async def monthly_pdf(self, request: Request) -> Response:
-        found, period = await self._posyandu(request), self._period(request)
+        found = await self._posyandu(request)
         if isinstance(found, Response):
             return found
-        if isinstance(period, Response):
-            return period
-        visitor, posyandu = found
+        visitor, posyandu, period = found
         return await self._document(visitor, "monthly_report", {"posyandu_id": posyandu.id}, period)
 
     async def area_pdf(self, request: Request) -> Response:
-        found, period = await self._area(request), self._period(request)
+        found = await self._area(request)
         if isinstance(found, Response):
             return found
-        if isinstance(period, Response):
-            return period
-        visitor, area = found
+        visitor, area, period = found
         return await self._document(visitor, "area_summary", {"area_id": area.id}, period)
 
     async def csv(self, request: Request) -> Response:
-        found, period = await self._area(request), self._period(request)
+        found = await self._area(request)
         if isinstance(found, Response):
             return found
-        if isinstance(period, Response):
-            return period
-        _visitor, area = found
+        _visitor, area, period = found
         # The command's own writer (bot.commands imports the service: imported when used).
         from bot.commands.export import area_csv
 

@@ -151,3 +151,28 @@ async def test_dasbor_is_refused_from_a_linked_group(store: Store) -> None:
             )
         assert len(rows) == 2
         assert '"type": "link"' not in rows[1][0] and "dasbor/masuk" not in rows[1][0]
+
+
+async def test_a_month_that_cannot_be_read_gets_a_clear_page(store: Store) -> None:
+    """``?periode=`` that is no month: 400 with a page saying so, on every page and download;
+    outside the scope the refusal comes first (nothing said of what is not yours)."""
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
+        client = await login(service, fake, seeded.actors["spv_kec_a"])
+        mine, other = seeded.areas["21.71.05"].id, seeded.areas["21.71.06"].id
+        posyandu = seeded.posyandu["MWR01"].id
+        for path in (
+            f"/dasbor/wilayah/{mine}",
+            f"/dasbor/wilayah/{mine}/posyandu",
+            f"/dasbor/wilayah/{mine}/rekap.pdf",
+            f"/dasbor/wilayah/{mine}/data.csv",
+            f"/dasbor/posyandu/{posyandu}",
+            f"/dasbor/posyandu/{posyandu}/bulanan.pdf",
+        ):
+            for month in ("2026-13", "kemarin", "<b>"):
+                r = await client.get(path, params={"periode": month})
+                assert r.status_code == 400, (path, month)
+                assert "Bulan tidak dikenal" in r.text and "<b>" not in r.text, (path, month)
+        r = await client.get(f"/dasbor/wilayah/{other}", params={"periode": "2026-13"})
+        assert r.status_code == 403
+        await client.aclose()
