@@ -48,6 +48,7 @@ __all__ = [
     "Member",
     "Summary",
     "TrendPoint",
+    "area_month",
     "load_area",
     "trend_periods",
 ]
@@ -276,7 +277,7 @@ async def load_area(
     where the reports of an area shown before may be found still current."""
     async with db.read() as conn:
         members = await posyandu_under(conn, area)
-        current = month_now(now, {p.tz for p in members}) if members else _utc_month(now)
+        current = area_month(members, now)
         through = min(period, current) if period is not None else current
         first = through.shift(1 - max(scoring.window_months, 12))
         loaded = await _read_area(conn, area, top, members, (first, through), cache)
@@ -284,8 +285,10 @@ async def load_area(
     return await asyncio.to_thread(_area_view, area, loaded, through, current, scoring, whole)
 
 
-def _utc_month(now: datetime) -> Period:
-    return Period(now.year, now.month)
+def area_month(members: Sequence[Posyandu], now: datetime) -> Period:
+    """The month it is now in an area: the latest begun in its posyandu's time zones (UTC's
+    when it has none)."""
+    return month_now(now, {p.tz for p in members}) if members else Period(now.year, now.month)
 
 
 def _area_view(

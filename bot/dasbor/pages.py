@@ -29,16 +29,16 @@ from starlette.routing import Match, Route
 
 from bot.dasbor import render
 from bot.dasbor.access import COOKIE, SESSION_TTL, Access, LinkRefused, Visitor, csrf_ok
-from bot.dasbor.figures import AreaCache, load_area
+from bot.dasbor.figures import AreaCache, area_month, load_area
 from bot.dasbor.posyandu_view import load_posyandu
-from bot.documents import DocumentNotFound, render_document
+from bot.documents import DocumentNotFound, month_now, render_document
 from bot.logs import log_event
 from bot.settings import Settings
 from scoring import Period, PeriodError
 from scoring.clock import Clock
 from storage import Database
 from storage.areas import Area, area_by_id
-from storage.posyandu import Posyandu, posyandu_by_id
+from storage.posyandu import Posyandu, posyandu_by_id, posyandu_under
 
 __all__ = ["HEADERS", "Dasbor"]
 
@@ -284,10 +284,10 @@ class Dasbor:
 
     # --- downloads ---------------------------------------------------------------------------
     async def _document(
-        self, visitor: Visitor, kind: str, params: dict[str, Any], period: Period | None
+        self, visitor: Visitor, kind: str, params: dict[str, Any], period: Period
     ) -> Response:
         now = self.clock.now()
-        params["period"] = str(period or Period(now.year, now.month))
+        params["period"] = str(period)
         try:
             doc = await render_document(self.db, kind, params, now, self.settings.scoring())
         except DocumentNotFound:
@@ -298,19 +298,27 @@ class Dasbor:
             headers={"Content-Disposition": f'attachment; filename="{_safe(doc.filename)}"'},
         )
 
+    async def _month_in(self, area: Area) -> Period:
+        """The month it is now in ``area`` (a download asked without ``?periode=``)."""
+        async with self.db.read() as conn:
+            members = await posyandu_under(conn, area)
+        return area_month(members, self.clock.now())
+
     async def monthly_pdf(self, request: Request) -> Response:
         found = await self._posyandu(request)
         if isinstance(found, Response):
             return found
         visitor, posyandu, period = found
-        return await self._document(visitor, "monthly_report", {"posyandu_id": posyandu.id}, period)
+        month = period or month_now(self.clock.now(), {posyandu.tz})
+        return await self._document(visitor, "monthly_report", {"posyandu_id": posyandu.id}, month)
 
     async def area_pdf(self, request: Request) -> Response:
         found = await self._area(request)
         if isinstance(found, Response):
             return found
         visitor, area, period = found
-        return await self._document(visitor, "area_summary", {"area_id": area.id}, period)
+        month = period or await self._month_in(area)
+        return await self._document(visitor, "area_summary", {"area_id": area.id}, month)
 
     async def csv(self, request: Request) -> Response:
         found = await self._area(request)
@@ -320,8 +328,7 @@ class Dasbor:
         # The command's own writer (bot.commands imports the service: imported when used).
         from bot.commands.export import area_csv
 
-        now = self.clock.now()
-        last = period or Period(now.year, now.month)
+        last = period or await self._month_in(area)
         text = await area_csv(self.db, area, last.shift(-11), last, self.settings)
         name = _safe(f"posyandu-{area.code}-{last}.csv")
         return Response(

@@ -7,9 +7,11 @@ name, code, kader or figure of a posyandu outside the scope. Also: escaping and 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from scoring.clock import FixedClock
 from tests.dasbor.conftest import Store
 from tests.dasbor.helpers import login
 from tests.hostile.harness import POSYANDU, SUPERVISORS, running, seed
@@ -145,4 +147,24 @@ async def test_the_posyandu_page_tells_a_missed_month_from_one_before_it_started
         assert rows["Nov 2026"] == "todo" and "belum lapor" in r.text
         assert rows["Agu 2026"] == "before" and rows["Des 2025"] == "before"
         assert "Sep 2026" not in rows and "Okt 2026" not in rows  # reported: figures shown
+        await client.aclose()
+
+
+async def test_a_download_without_a_month_is_of_the_month_it_is_in_the_area(
+    store: Store,
+) -> None:
+    """1 December, 01:00 in Batam (still 30 November in UTC): the area's CSV asked without
+    ``?periode=`` ends in December, as the area page shows; the page's own links name the
+    month they show."""
+    seeded = await seed(store.target)
+    clock = FixedClock(datetime(2026, 11, 30, 18, 0, tzinfo=UTC))
+    async with running(seeded, clock=clock, folder=store.folder) as (service, fake):
+        client = await login(service, fake, seeded.actors["spv_kab"])
+        kab = seeded.areas["21.71"]
+        r = await client.get(f"/dasbor/wilayah/{kab.id}/data.csv")
+        assert r.status_code == 200
+        assert f"posyandu-{kab.code}-2026-12.csv" in r.headers["content-disposition"]
+        page = await client.get(f"/dasbor/wilayah/{kab.id}")
+        assert f"/dasbor/wilayah/{kab.id}/data.csv?periode=2026-12" in page.text
+        assert f"/dasbor/wilayah/{kab.id}/rekap.pdf?periode=2026-12" in page.text
         await client.aclose()
