@@ -29,7 +29,7 @@ from starlette.routing import Match, Route
 
 from bot.dasbor import render
 from bot.dasbor.access import COOKIE, SESSION_TTL, Access, LinkRefused, Visitor, csrf_ok
-from bot.dasbor.figures import AreaCache, area_month, load_area
+from bot.dasbor.figures import AreaCache, AreaView, area_month, load_area
 from bot.dasbor.posyandu_view import load_posyandu
 from bot.documents import DocumentNotFound, month_now, render_document
 from bot.logs import log_event
@@ -232,22 +232,29 @@ class Dasbor:
         except PeriodError:
             return self.message(400, "bad_month")
 
-    # --- pages -------------------------------------------------------------------------------
-    async def area(self, request: Request) -> Response:
-        found = await self._area(request)
-        if isinstance(found, Response):
-            return found
-        visitor, area, period = found
-        assert visitor.scope.area is not None
-        view = await load_area(
+    async def _view(
+        self, visitor: Visitor, area: Area, period: Period | None, *, whole: bool
+    ) -> AreaView:
+        """The area's figures (through the cache), the crumbs stopping at the visitor's area."""
+        assert visitor.scope.area is not None  # only a supervisor's scope has areas to show
+        return await load_area(
             self.db,
             area,
             visitor.scope.area,
             period,
             self.clock.now(),
             self.settings.scoring(),
+            whole=whole,
             cache=self.cache,
         )
+
+    # --- pages -------------------------------------------------------------------------------
+    async def area(self, request: Request) -> Response:
+        found = await self._area(request)
+        if isinstance(found, Response):
+            return found
+        visitor, area, period = found
+        view = await self._view(visitor, area, period, whole=True)
         return self.page("area.html", visitor=visitor, **render.area_context(view, period))
 
     async def table(self, request: Request) -> Response:
@@ -255,17 +262,7 @@ class Dasbor:
         if isinstance(found, Response):
             return found
         visitor, area, period = found
-        assert visitor.scope.area is not None
-        view = await load_area(
-            self.db,
-            area,
-            visitor.scope.area,
-            period,
-            self.clock.now(),
-            self.settings.scoring(),
-            whole=False,
-            cache=self.cache,
-        )
+        view = await self._view(visitor, area, period, whole=False)
         context = render.table_context(view, period, dict(request.query_params))
         return self.page("table.html", visitor=visitor, **context)
 
