@@ -255,6 +255,7 @@ _V5: tuple[str, ...] = (
     "ALTER TABLE posyandu ADD COLUMN registered TEXT",
     # Existing posyandu: the earliest month the database shows them in use (a report, an
     # invitation, a kader joining); NULL when there is none (then their first report decides).
+    # (The subquery is named: PostgreSQL requires it; SQLite runs the same text.)
     """
     UPDATE posyandu SET registered = (
         SELECT min(month) FROM (
@@ -264,7 +265,7 @@ _V5: tuple[str, ...] = (
                 WHERE posyandu_id = posyandu.id
             UNION ALL
             SELECT substr(min(created_at), 1, 7) FROM people WHERE posyandu_id = posyandu.id
-        )
+        ) AS months
     )
     """,
 )

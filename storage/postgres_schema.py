@@ -5,9 +5,9 @@ over with mechanical changes: an ``INTEGER PRIMARY KEY`` becomes an identity col
 are ``BIGINT``, and text is ``COLLATE "C"`` (compared and ordered byte by byte, as SQLite
 does: the area-path ranges of storage.areas depend on it). What cannot carry over is written
 here: triggers (plpgsql functions; the revision triggers come with their PostgreSQL form,
-:class:`storage.sql.TwoDialects`), ``DROP TRIGGER`` (PostgreSQL names the table), and the few
-statements in :data:`OVERRIDES`. The schema version lives in the table ``schema_version``
-(SQLite's ``PRAGMA user_version``).
+:class:`storage.sql.TwoDialects`) and ``DROP TRIGGER`` (PostgreSQL names the table); a
+statement written for each engine is a :class:`storage.sql.TwoDialects`. The schema version
+lives in the table ``schema_version`` (SQLite's ``PRAGMA user_version``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from storage.migrations import MIGRATIONS
 
-__all__ = ["OVERRIDES", "VERSION_TABLE", "postgres_migrations", "to_postgres"]
+__all__ = ["VERSION_TABLE", "postgres_migrations", "to_postgres"]
 
 #: PostgreSQL's counterpart of ``PRAGMA user_version``: one row.
 VERSION_TABLE = (
@@ -58,24 +58,6 @@ TRIGGERS: dict[str, str] = {
     ),
 }
 
-#: (migration, statement index) -> PostgreSQL's text, for statements SQLite's dialect of SQL
-#: words in a way PostgreSQL refuses.
-OVERRIDES: dict[tuple[int, int], str] = {
-    # A subquery in FROM needs a name in PostgreSQL 15.
-    (5, 1): """
-    UPDATE posyandu SET registered = (
-        SELECT min(month) FROM (
-            SELECT min(period) AS month FROM reports WHERE posyandu_id = posyandu.id
-            UNION ALL
-            SELECT substr(min(created_at), 1, 7) FROM invitations
-                WHERE posyandu_id = posyandu.id
-            UNION ALL
-            SELECT substr(min(created_at), 1, 7) FROM people WHERE posyandu_id = posyandu.id
-        ) AS months
-    )
-    """,
-}
-
 _CREATE_TRIGGER = re.compile(r"^\s*CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
 _DROP_TRIGGER = re.compile(r"^\s*DROP\s+TRIGGER\s+(IF\s+EXISTS\s+)?(\w+)\s*;?\s*$", re.I)
 _CREATE_TABLE = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
@@ -111,8 +93,6 @@ def to_postgres(number: int, index: int, statement: str) -> str:
     postgres = getattr(statement, "postgres", None)
     if isinstance(postgres, str):
         return postgres
-    if (number, index) in OVERRIDES:
-        return OVERRIDES[(number, index)]
     created = _CREATE_TRIGGER.match(statement)
     if created:
         name = created.group(1)
