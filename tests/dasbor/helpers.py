@@ -15,8 +15,10 @@ from tests.e2e.conftest import SECRET
 from tests.fakes.telegram_api import FakeTelegram
 from tests.hostile.harness import Actor
 
-__all__ = ["ask_link", "browser", "link_of", "login", "token_of"]
+__all__ = ["TABLE_SCRIPT", "ask_link", "browser", "link_of", "login", "token_of"]
 
+#: The one script tag the dasbor's pages may carry (the table's; no inline script anywhere).
+TABLE_SCRIPT = '<script src="/dasbor/static/dasbor.js" defer>'
 _LINK = re.compile(r"(https?://\S+/dasbor/masuk/(\S+))")
 
 
