@@ -112,7 +112,13 @@ class FailoverWorld(World):
         for i, port in enumerate(self.ports):
             with self._log(i).open("ab") as log:
                 self.procs[i] = await start_posyandu(
-                    self.db, port, self.env(), folder=self.tmp, stderr=log, within=60
+                    self.db,
+                    port,
+                    self.env(),
+                    folder=self.tmp,
+                    stderr=log,
+                    within=60,
+                    pinned=False,
                 )
 
     async def kill(self, i: int) -> None:

@@ -453,7 +453,9 @@ class World:
 
     async def start(self) -> None:
         with self.log.open("ab") as log:
-            self.proc = await start_posyandu(self.db, self.port, self.env(), stderr=log, within=60)
+            self.proc = await start_posyandu(
+                self.db, self.port, self.env(), stderr=log, within=60, pinned=False
+            )
 
     async def stop(self, sig: int = signal.SIGTERM) -> int | None:
         proc, self.proc = self.proc, None

@@ -115,7 +115,9 @@ async def _start_service(
         "LOG_LEVEL": "WARNING",
     }
     prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    return await start_posyandu(db, port, env, prefix=prefix, stderr=asyncio.subprocess.PIPE)
+    return await start_posyandu(
+        db, port, env, prefix=prefix, stderr=asyncio.subprocess.PIPE, pinned=False
+    )
 
 
 class Load:

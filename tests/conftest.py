@@ -27,13 +27,16 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, settings
 
 from bot.demo import DEMO_KADER, DEMO_SUPERVISOR
 from bot.logs import JsonFormatter, RedactingFilter
+from tests.clock import DEFAULT_HARI_BUKA, DEFAULT_TODAY, Day, days
 from tests.e2e import test_whatsapp as e2e_whatsapp
 from tests.e2e.conftest import SECRET, TOKEN
 from tests.hostile import harness as hostile
@@ -53,8 +56,57 @@ settings.register_profile(
 settings.load_profile("posyandu")
 
 _TESTS = Path(__file__).resolve().parent
+_PINNED = pytest.StashKey[time_machine.travel]()
 #: Folders whose every test is slow, with the markers they get.
 _SLOW_FOLDERS: dict[str, tuple[str, ...]] = {"e2e": ("e2e", "slow"), "hostile": ("slow",)}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        default=DEFAULT_TODAY.isoformat(),
+        help="the moment the run is pinned at, ISO 8601 with its UTC offset (tests/clock.py); "
+        f"default {DEFAULT_TODAY.isoformat()}",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pin the run's wall clock (tests/clock.py): the real date never reaches a test."""
+    text = str(config.getoption("--today"))
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--today {text!r}: not an ISO 8601 moment") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"--today {text!r}: give its UTC offset, e.g. +07:00")
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config.stash[_PINNED] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_PINNED, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that takes ``today`` runs on each of tests.clock.days() (its ``hari_buka`` mark
+    gives its posyandu's hari buka day)."""
+    if "today" in metafunc.fixturenames:
+        mark = metafunc.definition.get_closest_marker("hari_buka")
+        day = int(mark.args[0]) if mark is not None else DEFAULT_HARI_BUKA
+        chosen = days(day)
+        metafunc.parametrize("today", chosen, ids=[d.name for d in chosen], indirect=True)
+
+
+@pytest.fixture
+def today(request: pytest.FixtureRequest) -> Iterator[Day]:
+    """The day the test runs on (parametrized by pytest_generate_tests): the wall clock
+    travels there, ticking, for the test's duration."""
+    day: Day = request.param
+    with time_machine.travel(day.moment, tick=True):
+        yield day
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scoring.fields import QUESTION_FIELDS
+from tests.clock import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 CLEARED = ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL")
@@ -34,7 +34,7 @@ class Chat:
             "MEDIA_DIR": str(where / "media"),
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "chat", "--as-kader", "--jsonl"],
+            cli("chat", "--as-kader", "--jsonl"),
             cwd=where,
             env=env,
             stdin=subprocess.PIPE,

@@ -23,6 +23,7 @@ from storage.invitations import ALPHABET, invitation_by_code
 from storage.migrations import SCHEMA_VERSION
 from storage.posyandu import posyandu_by_code
 from storage.reports import save_report
+from tests.clock import moment
 from tests.storage.helpers import AREAS, POSYANDU, month
 
 Run = tuple[int, str, str]
@@ -147,7 +148,7 @@ def test_import_bad_file_writes_nothing(
 
 def test_invite(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path) -> None:
     imported(capsys, tmp_path)
-    before = datetime.now(UTC)
+    before = moment()
     code, out, err = cli(capsys, "invite", "--posyandu", "P1", "--role", "kader", "--uses", "3")
     assert code == 0
     invite = out.strip()
@@ -168,7 +169,7 @@ def test_invite(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Pat
         finally:
             await db.close()
         assert kader is not None and sup is not None and p1 is not None and kota is not None
-        after = datetime.now(UTC)
+        after = moment()
         assert (kader.role.value, kader.posyandu_id, kader.uses_left) == ("kader", p1.id, 3)
         assert before + timedelta(days=14) <= kader.expires_at <= after + timedelta(days=14)
         assert (sup.role.value, sup.area_id, sup.uses_left) == ("supervisor", kota.id, 1)

@@ -12,9 +12,8 @@ import asyncio
 import hashlib
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from scoring.clock import FixedClock
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.people import identity
+from tests.clock import cli, moment
 from tests.e2e.conftest import seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def posyandu(where: Path, *argv: str, db: Path | None = None) -> Done:
         "MEDIA_DIR": str(where.parent / "media"),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *argv],
+        cli(*argv),
         cwd=where.parent,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -93,7 +93,7 @@ def real_database(tmp_path: Path, kind: str) -> Path:
 
         async def demo_then_real() -> None:
             async with await Database.open(path) as db:
-                await seed_demo(db, datetime.now(UTC))
+                await seed_demo(db, moment())
             await _add_real_area(path)
 
         asyncio.run(demo_then_real())
@@ -142,7 +142,7 @@ async def test_seed_demo_itself_refuses_real_data_in_its_transaction(tmp_path: P
     await seed(path)
     async with await Database.open(path) as db:
         with pytest.raises(NotDemoDatabase, match=r"12 reports"):
-            await seed_demo(db, datetime.now(UTC))
+            await seed_demo(db, moment())
         async with db.read() as conn:
             assert await identity(conn, "console", DEMO_KADER) is None
 

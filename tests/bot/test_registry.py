@@ -18,12 +18,12 @@ from bot.app import Service
 from bot.channels import OutgoingDocument, TemplateSender, registry
 from bot.channels.channel import AddressRule, Channel, Given, Hub, OpenChannel
 from bot.channels.registry import CHANNELS, channel, check_address, has_configured, phone_of
-from bot.clock import SystemClock
 from bot.console.sender import ConsoleSender
 from bot.health import Check
 from bot.settings import Settings
 from bot.whatsapp.settings import template_label, whatsapp_settings
 from conversations.inbound import Inbound
+from tests.clock import TickingClock
 from tests.e2e.conftest import settings_for, wait_for
 
 SID = "AC" + "0123456789abcdef" * 2
@@ -188,7 +188,7 @@ async def test_a_registered_channel_is_served_wholly(
     entry: Channel = pager  # what the registry asks of a channel, checked by mypy
     monkeypatch.setattr(registry, "CHANNELS", (*registry.CHANNELS, entry))
     assert check_address("pager", "1234") == "1234" and phone_of("pager", "1234") is None
-    service = Service(settings_for(tmp_path / "p.db"), SystemClock(), run_scheduler=False)
+    service = Service(settings_for(tmp_path / "p.db"), TickingClock(), run_scheduler=False)
     await service.start()
     try:
         base = f"http://127.0.0.1:{service.http_port}"

@@ -4,7 +4,7 @@ chat's phrases, one-off moves, the next three hari buka, and bad input changing 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from scoring import Period
 from scoring.schedule import Schedule
 from storage import Database
 from storage.posyandu import Posyandu, moves_for, posyandu_by_code
+from tests.clock import moment
 from tests.storage.helpers import seed_world
 
 Run = tuple[int, str, str]
@@ -66,7 +67,7 @@ def listed(out: str) -> list[date]:
 
 
 def today_wib() -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta")).date()
+    return moment().astimezone(ZoneInfo("Asia/Jakarta")).date()
 
 
 def test_set_a_weekday_schedule(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 from bot.cli import main
 from bot.commands.score import SAMPLE
 from bot.settings import Settings
+from tests.clock import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -279,7 +279,7 @@ def test_dotenv_is_read_by_the_real_command(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("EIGHT_OPENINGS_PASS=false\n", "utf-8")
     env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTING_NAMES}
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "score", "in.json", "--indent", "0"],
+        cli("score", "in.json", "--indent", "0"),
         cwd=tmp_path,
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,

@@ -18,8 +18,8 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import Service
 from bot.channels import split_text
-from bot.clock import SystemClock
 from bot.telegram.sender import TEXT_LIMIT, TelegramSender
+from tests.clock import TickingClock
 from tests.e2e.conftest import TOKEN, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram
@@ -77,7 +77,7 @@ async def telegram(tmp_path: Path, **settings: Any) -> AsyncIterator[tuple[FakeT
                 telegram_api_base_url=f"{url}/bot",
                 **settings,
             ),
-            SystemClock(),
+            TickingClock(),
             run_scheduler=False,
         )
         await service.open()

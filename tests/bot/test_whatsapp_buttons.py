@@ -10,7 +10,6 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,12 +18,12 @@ import httpx
 import pytest
 
 from bot.app import Service
-from bot.clock import SystemClock
 from bot.whatsapp.buttons import BODY_LIMIT, TITLE_LIMIT, quick_reply
 from bot.whatsapp.intake import parse_form
 from bot.whatsapp.sender import WhatsAppSender
 from scoring import Period
 from storage.reports import get_report
+from tests.clock import TickingClock, moment
 from tests.e2e.conftest import Seeded, seed, settings_for, wait_for
 from tests.e2e.test_whatsapp import AUTH, FROM, KADER, PUBLIC, QUICK, SID, Phone, post_form
 from tests.fakes.server import serve
@@ -63,7 +62,7 @@ async def whatsapp(tmp_path: Path, **settings: Any) -> AsyncIterator[Rig]:
                 public_base_url=PUBLIC,
                 **settings,
             ),
-            SystemClock(),
+            TickingClock(),
             run_scheduler=False,
         )
         await service.start()
@@ -251,7 +250,7 @@ async def test_a_tapped_button_reaches_the_conversation(tmp_path: Path) -> None:
             "NumMedia": "0",
         }
         assert (await post_form(service, "/twilio/whatsapp", form)).status_code == 200
-        today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta"))
+        today = moment().astimezone(ZoneInfo("Asia/Jakarta"))
         period = Period(today.year, today.month)
 
         async def closed() -> bool:

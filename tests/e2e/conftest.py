@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from storage.invitations import create_invitation
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
+from tests.clock import moment
 from tests.storage.helpers import STEADY, month
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-000"
@@ -36,7 +36,7 @@ class Seeded:
 
 
 async def seed(path: Path | str) -> Seeded:
-    now = datetime.now(UTC)
+    now = moment()
     async with await Database.open(path) as db, db.transaction() as tx:
         prov = await upsert_area(tx, "21", "Kepulauan Riau", Level.PROVINSI, None)
         kab = await upsert_area(tx, "21.71", "Kota Batam", Level.KABUPATEN, prov)

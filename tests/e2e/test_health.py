@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from bot.app import Service
-from bot.clock import SystemClock
+from tests.clock import TickingClock
 from tests.e2e.conftest import SECRET, TOKEN, Seeded, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram
@@ -32,7 +32,7 @@ async def test_polling_whose_get_updates_keeps_failing_is_not_healthy(seeded: Se
         settings = settings_for(
             seeded.path, telegram_bot_token=TOKEN, telegram_api_base_url=f"{api}/bot"
         )
-        service = Service(settings, SystemClock(), run_scheduler=False)
+        service = Service(settings, TickingClock(), run_scheduler=False)
         await service.start(serve_http=True)
         try:
             assert await answers(service, 200, "polling")
@@ -55,7 +55,7 @@ async def test_a_webhook_not_set_is_not_healthy(seeded: Seeded) -> None:
             telegram_webhook_secret=SECRET,
             public_base_url="https://posyandu.example.test",
         )
-        service = Service(settings, SystemClock(), run_scheduler=False)
+        service = Service(settings, TickingClock(), run_scheduler=False)
         starting = asyncio.create_task(service.start())
         try:
             # The HTTP app is up (the webhook must be reachable when it is set); Telegram has

@@ -18,7 +18,6 @@ import pytest
 
 from bot.app import Service
 from bot.channels import OutgoingDocument
-from bot.clock import SystemClock
 from bot.errors import StartError
 from bot.settings import Settings
 from conversations.catalogue import say
@@ -27,6 +26,7 @@ from scoring.fields import QUESTION_FIELDS
 from storage import Database
 from storage.outbox import Status
 from storage.reports import get_report
+from tests.clock import TickingClock
 from tests.e2e.conftest import SECRET, TOKEN, Seeded, seed, wait_for
 from tests.e2e.test_health import healthz
 from tests.e2e.test_telegram import KADER_CHAT, post
@@ -86,7 +86,7 @@ async def test_the_server_lost_is_reported_and_a_message_meanwhile_is_not_lost(
     seeded = await seed(url)
     fake, api = fake_api
     service = Service(
-        pg_settings(url, tmp_path, telegram_api_base_url=api, **WEBHOOK), SystemClock()
+        pg_settings(url, tmp_path, telegram_api_base_url=api, **WEBHOOK), TickingClock()
     )
     await service.start()
     try:
@@ -129,7 +129,7 @@ async def test_long_polling_runs_in_one_instance_only(
 
     def instance(name: str) -> Service:
         settings = pg_settings(postgres_url, tmp_path / name, telegram_api_base_url=api)
-        return Service(settings, SystemClock(), run_scheduler=False)
+        return Service(settings, TickingClock(), run_scheduler=False)
 
     first = instance("a")
     await first.start()
@@ -163,7 +163,7 @@ async def test_webhook_instances_share_the_intake(
     services = [
         Service(
             pg_settings(postgres_url, tmp_path / name, telegram_api_base_url=api, **WEBHOOK),
-            SystemClock(),
+            TickingClock(),
             run_scheduler=False,
         )
         for name in ("a", "b")
@@ -188,14 +188,14 @@ async def test_a_media_link_signed_by_one_instance_is_served_by_another(
     shared = {"media_dir": tmp_path / "shared-media", "telegram_api_base_url": fake_api[1]}
     shared |= WEBHOOK
     one, two = (
-        Service(pg_settings(postgres_url, tmp_path / n, **shared), SystemClock())
+        Service(pg_settings(postgres_url, tmp_path / n, **shared), TickingClock())
         for n in ("a", "b")
     )
     stranger = Service(
         pg_settings(
             postgres_url, tmp_path / "c", media_signing_key="another-signing-key-0123", **shared
         ),
-        SystemClock(),
+        TickingClock(),
     )
     pdf = b"%PDF-1.4 laporan Mawar"
     for service in (one, two, stranger):
@@ -260,7 +260,7 @@ async def test_whatsapp_instances_share_the_intake_and_keep_a_kaders_order(
         services = [
             Service(
                 pg_settings(postgres_url, tmp_path / name, **twilio_settings),
-                SystemClock(),
+                TickingClock(),
                 run_scheduler=False,
             )
             for name in ("a", "b")

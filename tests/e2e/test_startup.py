@@ -17,7 +17,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -27,9 +26,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import Service
-from bot.clock import SystemClock
 from bot.errors import StartError
 from storage.db import migrate
+from tests.clock import TickingClock, cli
 from tests.conftest import scan_log_text
 from tests.e2e.conftest import SECRET, TOKEN, settings_for
 from tests.fakes.server import serve
@@ -64,10 +63,7 @@ async def run_until_exit(db: Path, port: int, env: Mapping[str, str]) -> Ended:
     started = time.monotonic()
     with err.open("wb") as sink:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
+            *cli("run"),
             cwd=db.parent,
             env=posyandu_env(db, port, env),
             stdin=asyncio.subprocess.DEVNULL,
@@ -253,7 +249,7 @@ async def test_a_failed_start_stops_everything_it_had_started(tmp_path: Path) ->
         telegram_webhook_secret=SECRET,
         public_base_url="https://posyandu.example.test",
     )
-    service = Service(settings, SystemClock())
+    service = Service(settings, TickingClock())
     # Database, dispatcher, scheduler and HTTP server had started when the Bot API failed.
     with pytest.raises(StartError, match="getMe failed"):
         await service.start()
@@ -282,10 +278,7 @@ async def test_sigterm_while_the_bot_api_hangs_at_start(tmp_path: Path) -> None:
         try:
             with (tmp_path / "stderr.txt").open("wb") as sink:
                 proc = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "bot.cli",
-                    "run",
+                    *cli("run"),
                     cwd=tmp_path,
                     env=posyandu_env(db, free_port(), telegram(api)),
                     stdin=asyncio.subprocess.DEVNULL,

@@ -13,13 +13,13 @@ import httpx
 from pypdf import PdfReader
 
 from bot.app import Service
-from bot.clock import SystemClock
 from conversations.periods import format_period
 from scoring import Period
 from storage import Database
 from storage.outbox import Status, counts
 from storage.people import identity, person_by_address
 from storage.reports import get_report
+from tests.clock import TickingClock, moment
 from tests.e2e.conftest import SECRET, TOKEN, Seeded, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import Call, FakeTelegram, Fault
@@ -51,7 +51,7 @@ async def running(
             "public_base_url": "https://posyandu.example.test",
             "telegram_webhook_secret": SECRET,
         }
-    service = Service(settings_for(seeded.path, **options), SystemClock(), run_scheduler=scheduler)
+    service = Service(settings_for(seeded.path, **options), TickingClock(), run_scheduler=scheduler)
     await service.start()
     try:
         yield service
@@ -69,9 +69,8 @@ async def post(service: Service, update: dict[str, Any], secret: str | None = SE
 
 
 async def current_report(seeded: Seeded) -> Any:
-    from datetime import UTC, datetime
 
-    now = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta"))
+    now = moment().astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta"))
     async with await Database.open(seeded.path) as db, db.read() as conn:
         return await get_report(conn, seeded.posyandu_id, Period(now.year, now.month))
 
@@ -85,10 +84,9 @@ async def table_counts(conn: Any) -> dict[str, int]:
 
 
 def this_period() -> Period:
-    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta"))
+    now = moment().astimezone(ZoneInfo("Asia/Jakarta"))
     return Period(now.year, now.month)
 
 

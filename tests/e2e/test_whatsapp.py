@@ -8,7 +8,6 @@ import io
 import json
 import logging
 import os
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,6 @@ from pypdf import PdfReader
 from twilio.request_validator import RequestValidator
 
 from bot.app import Service
-from bot.clock import SystemClock
 from bot.whatsapp.settings import whatsapp_settings
 from bot.whatsapp.webhook import EMPTY_TWIML
 from conversations.periods import format_period
@@ -32,8 +30,10 @@ from scoring import Period
 from scoring.clock import Clock, FixedClock
 from storage.outbox import OutboxRow, Status, counts, list_rows
 from storage.people import identity
+from tests.clock import TickingClock, cli, moment
 from tests.e2e.conftest import Seeded, settings_for, wait_for
 from tests.fakes.server import serve
+from tests.fakes.service import ROOT
 from tests.fakes.twilio_api import FakeTwilio, TwilioFault
 
 SID = "AC" + "0123456789abcdef" * 2
@@ -69,7 +69,7 @@ async def running(
         twilio_template_reminder_sid=TEMPLATE,
         **extra,
     )
-    service = Service(settings, clock or SystemClock(), run_scheduler=False)
+    service = Service(settings, clock or TickingClock(), run_scheduler=False)
     await service.start()
     try:
         yield service
@@ -150,7 +150,7 @@ def pdf_text(content: bytes) -> str:
 
 async def test_monthly_report_then_pdf_by_media_url(seeded: Seeded) -> None:
     fake = FakeTwilio(SID, AUTH)
-    start = datetime.now(UTC)
+    start = moment()
     clock = FixedClock(start)
     async with serve(fake.app) as url, running(seeded, url, clock) as service:
         phone = Phone(service)
@@ -267,7 +267,7 @@ async def test_throttled_and_failing_api_retries(seeded: Seeded) -> None:
 
 async def test_reminder_outside_the_window_goes_as_template(seeded: Seeded) -> None:
     fake = FakeTwilio(SID, AUTH)
-    start = datetime.now(UTC)
+    start = moment()
     clock = FixedClock(start)
     async with serve(fake.app) as url, running(seeded, url, clock) as service:
         phone = Phone(service)
@@ -309,7 +309,7 @@ async def test_refused_outside_the_window_falls_back_to_templates(seeded: Seeded
     """Twilio says 63016 although the person wrote lately: a reminder and a document go as
     their templates; a plain reply, which no template fits, fails with the code and reason."""
     fake = FakeTwilio(SID, AUTH)
-    start = datetime.now(UTC)
+    start = moment()
     ahead = Period(start.year, start.month).shift(2)
     clock = FixedClock(start)
     async with (
@@ -378,13 +378,9 @@ async def test_refused_outside_the_window_falls_back_to_templates(seeded: Seeded
         assert (await get(service, "/healthz")).json()["outbox"]["failed"] == 1
     assert len(fake.to(KADER)) == 5
     listed = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "outbox",
-        "--failed",
+        *cli("outbox", "--failed"),
         cwd=seeded.path.parent,
-        env={**os.environ, "POSYANDU_DB": str(seeded.path)},
+        env={**os.environ, "POSYANDU_DB": str(seeded.path), "PYTHONPATH": str(ROOT)},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -398,7 +394,7 @@ async def test_refused_outside_the_window_falls_back_to_templates(seeded: Seeded
 
 async def test_supervisor_rekap_and_missing_list_outside_the_window(seeded: Seeded) -> None:
     fake = FakeTwilio(SID, AUTH)
-    start = datetime.now(UTC)
+    start = moment()
     ahead = Period(start.year, start.month).shift(2)
     clock = FixedClock(start)
     extra = {"twilio_template_summary_sid": SUMMARY, "twilio_template_missing_sid": MISSING}
@@ -501,7 +497,7 @@ async def test_a_messaging_service_sends_instead_of_one_number(seeded: Seeded) -
             3 * settings.twilio_rate_per_second,
             3 * settings.twilio_media_rate_per_second,
         )
-        service = Service(settings, SystemClock(), run_scheduler=False)
+        service = Service(settings, TickingClock(), run_scheduler=False)
         await service.start()
         try:
             phone = Phone(service)

@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import os
 import socket
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
 import httpx
+
+from tests.clock import cli
 
 __all__ = ["free_port", "posyandu_env", "start_posyandu"]
 
@@ -51,17 +52,18 @@ async def start_posyandu(
     stderr: IO[bytes] | int = asyncio.subprocess.DEVNULL,
     prefix: Sequence[str] = (),
     within: float = 30.0,
+    pinned: bool = True,
 ) -> asyncio.subprocess.Process:
     """Start ``python [prefix] -m bot.cli run`` on ``db`` and ``port`` with ``env`` on top of
     this environment, in ``folder`` (by default ``db``'s), and return once ``/healthz``
     answers 200 (raising, the process killed, when it exits first or ``within`` seconds
-    pass)."""
+    pass). ``pinned``: at the test's moment (tests/clock.py); benchmarks run on the real clock.
+    """
+    command = cli("run", pinned=pinned)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable,
+        command[0],
         *prefix,
-        "-m",
-        "bot.cli",
-        "run",
+        *command[1:],
         cwd=folder or Path(db).parent,
         env=posyandu_env(db, port, env, folder),
         stdout=asyncio.subprocess.DEVNULL,

@@ -34,11 +34,11 @@ from typing import Any
 import pytest
 
 from bot.app import Service
-from bot.clock import SystemClock
 from scoring import Period
 from storage.outbox import Status, counts
 from storage.reports import get_report
 from storage.sql import fetch_one
+from tests.clock import TickingClock
 from tests.e2e.conftest import SECRET, TOKEN, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import FakeTelegram
@@ -327,7 +327,7 @@ async def delivering(tmp: Path) -> AsyncIterator[tuple[Service, FakeTelegram]]:
             outbox_backoff_max_seconds=0.4,
             outbox_max_attempts=100,
         )
-        service = Service(settings, SystemClock(), run_scheduler=False)
+        service = Service(settings, TickingClock(), run_scheduler=False)
         await service.start(serve_http=False)
         try:
             yield service, fake

@@ -29,6 +29,7 @@ from storage import Database
 from storage.posyandu import posyandu_by_code
 from storage.reports import get_report, list_reports, save_report
 from storage.sql import follow_explicit_ids
+from tests.clock import moment
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 NOV = Period(2026, 11)
@@ -466,7 +467,7 @@ def test_report_command_without_data(
     """No data, exit 2 and no file: a posyandu's month it has not reported (a month to come
     included); for an area, a month that has not begun, or no report under it in the 12 months
     to the month. The month under way with nobody reported yet is still summarised."""
-    now = datetime.now(UTC)  # the command reads the real clock: the demo is seeded to it
+    now = moment()  # the command reads the real clock: the demo is seeded to it
     this_month = Period(now.year, now.month)  # the demo's reports end the month before
     local = now.astimezone(ZoneInfo("Asia/Jakarta"))  # the demo posyandu's zone
     begun = Period(local.year, local.month)  # this_month, or the next on a month's last night

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from bot.clock import SystemClock
 from scheduler import service as scheduler_service
 from scheduler.calendar import ReminderSettings
 from scheduler.service import ReminderScheduler
@@ -23,6 +22,7 @@ from storage import outbox as ob
 from storage.areas import Level, upsert_area
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
+from tests.clock import TickingClock
 
 SETTINGS = ReminderSettings()  # grace 6 h, H-1 at 18:00 local
 T0 = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
@@ -72,7 +72,7 @@ async def sent(db: Database) -> list[tuple[str, object]]:
 async def test_clock_jumping_a_day_sends_inside_grace_once(db: Database) -> None:
     clock = FixedClock(T0)
     service = ReminderScheduler(
-        db, clock, SETTINGS, interval_seconds=0.01, wall_clock=SystemClock()
+        db, clock, SETTINGS, interval_seconds=0.01, wall_clock=TickingClock()
     )
     service.start()
     try:
@@ -100,9 +100,9 @@ async def test_first_sweep_at_start_whatever_the_injected_clock(
 ) -> None:
     """APScheduler times the job by the wall clock: a clock a year behind or ahead of it still
     gets its first sweep at once (the next one would be an hour away)."""
-    clock = FixedClock(SystemClock().now() + offset)
+    clock = FixedClock(TickingClock().now() + offset)
     service = ReminderScheduler(
-        db, clock, SETTINGS, interval_seconds=3600, wall_clock=SystemClock()
+        db, clock, SETTINGS, interval_seconds=3600, wall_clock=TickingClock()
     )
     service.start()
     try:
@@ -140,7 +140,7 @@ async def test_stop_lets_the_sweep_under_way_finish(
 ) -> None:
     began, gate = slow_sweep
     service = ReminderScheduler(
-        db, FixedClock(T0), SETTINGS, interval_seconds=3600, wall_clock=SystemClock()
+        db, FixedClock(T0), SETTINGS, interval_seconds=3600, wall_clock=TickingClock()
     )
     service.start()
     await asyncio.wait_for(began.wait(), timeout=3)
@@ -162,7 +162,7 @@ async def test_stop_gives_up_on_a_sweep_that_hangs_without_a_traceback(
 ) -> None:
     began, _gate = slow_sweep  # never set: the sweep hangs
     service = ReminderScheduler(
-        db, FixedClock(T0), SETTINGS, interval_seconds=3600, wall_clock=SystemClock()
+        db, FixedClock(T0), SETTINGS, interval_seconds=3600, wall_clock=TickingClock()
     )
     service.start()
     await asyncio.wait_for(began.wait(), timeout=3)
