@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.console import CONSOLE
 from scoring import MonthReport, Period
@@ -24,7 +25,7 @@ from storage.census import (
 )
 from storage.db import mask_url
 from storage.people import Role, add_identity, create_person
-from storage.posyandu import upsert_posyandu
+from storage.posyandu import hari_buka, moves_for, posyandu_by_code, upsert_posyandu
 from storage.reports import save_report
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "DemoPeople",
     "NotDemoDatabase",
     "check_demo_database",
+    "demo_month",
     "seed_demo",
 ]
 
@@ -41,6 +43,8 @@ DEMO_KADER = "+6281200000001"
 DEMO_SUPERVISOR = "+6281200000009"
 DESA_CODE = "21.71.05.1004"
 KECAMATAN_CODE = "21.71.05"
+#: The demo's posyandu are in Batam (WIB).
+ZONE = "Asia/Jakarta"
 
 #: code, name, level: provinsi to desa
 AREAS = (
@@ -210,11 +214,11 @@ async def seed_demo(db: Database, now: datetime) -> DemoPeople:
             parent = made[code] = await upsert_area(tx, code, name, level, parent)
         desa, kec = made[DESA_CODE], made[KECAMATAN_CODE]
         rng = random.Random(20261125)
-        current = Period(now.year, now.month)
+        # The month it is in Batam: at 06:00 WIB on the 1st, UTC is still in the month before.
+        local = now.astimezone(ZoneInfo(ZONE))
+        current = Period(local.year, local.month)
         for i, (code, name, schedule, posture) in enumerate(POSYANDU):
-            p = await upsert_posyandu(
-                tx, code, name, desa, "Asia/Jakarta", Schedule.parse(schedule)
-            )
+            p = await upsert_posyandu(tx, code, name, desa, ZONE, Schedule.parse(schedule))
             kader = await create_person(tx, KADER_NAMES[i], Role.KADER, now, posyandu_id=p.id)
             if i == 0:
                 await add_identity(tx, kader.id, CONSOLE, DEMO_KADER)
@@ -229,3 +233,16 @@ async def seed_demo(db: Database, now: datetime) -> DemoPeople:
         supervisor = await create_person(tx, "Bidan Rina", Role.SUPERVISOR, now, area_id=kec.id)
         await add_identity(tx, supervisor.id, CONSOLE, DEMO_SUPERVISOR)
     return DemoPeople(DEMO_KADER, DEMO_SUPERVISOR, created=True)
+
+
+async def demo_month(db: Database, now: datetime) -> tuple[Period, bool]:
+    """The month it is at the demo kader's posyandu (Mawar) and whether ``now`` comes before
+    its hari buka (the schedule and one-off moves as the database holds them)."""
+    async with db.read() as conn:
+        mawar = await posyandu_by_code(conn, POSYANDU[0][0])
+        local = now.astimezone(ZoneInfo(ZONE if mawar is None else mawar.timezone))
+        if mawar is None:  # removed from a demo database by hand: the script as it is
+            return Period(local.year, local.month), False
+        period = Period(local.year, local.month)
+        moves = await moves_for(conn, [mawar.id], period, period)
+    return period, local.date() < hari_buka(mawar, period, moves)

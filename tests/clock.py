@@ -82,6 +82,11 @@ class Day:
     def __str__(self) -> str:
         return self.name
 
+    def before_hari_buka(self, hari_buka: int) -> bool:
+        """Whether this day (in WIB, as the fixtures' posyandu) comes before a hari buka on the
+        ``hari_buka``-th: a report of this month is then asked "Yakin melapor sekarang?"."""
+        return self.moment.astimezone(WIB).day < hari_buka
+
 
 def days(hari_buka: int = DEFAULT_HARI_BUKA) -> tuple[Day, ...]:
     """The days of the month and year where dates go wrong, for a posyandu whose hari buka is

@@ -15,12 +15,14 @@ from bot.commands.run import start_logging
 from bot.console import CONSOLE
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
-from bot.demo import NotDemoDatabase, seed_demo
+from bot.demo import NotDemoDatabase, demo_month, seed_demo
 from bot.settings import Settings, SettingsError, load_settings
+from scoring import Period
 from scoring.clock import Clock
+from scoring.fields import VITAMIN_A_MONTHS
 from storage import DatabaseError
 
-__all__ = ["KADER_SCRIPT", "SUPERVISOR_SCRIPT", "register"]
+__all__ = ["KADER_SCRIPT", "SUPERVISOR_SCRIPT", "kader_script", "register"]
 
 #: The demo kader reports this month in one line, asks for the history and the PDF.
 KADER_SCRIPT = (
@@ -30,6 +32,20 @@ KADER_SCRIPT = (
     "RIWAYAT\n"
     "PDF\n"
 )
+#: Before Mawar's hari buka the bot first asks whether to report already: the kader says yes,
+#: and yes again to save the summary a warned report is shown in.
+_EARLY_YES = "YA\nYA\n"
+#: In the vitamin A months (February, August) the kader reports the capsules given too.
+_VITAMIN_A = " VITA=60"
+
+
+def kader_script(period: Period, early: bool) -> str:
+    """The kader's script for ``period``; ``early``: played before its hari buka (Mawar's)."""
+    lapor = KADER_SCRIPT.index("LAPOR")
+    end = KADER_SCRIPT.index("\n", lapor)
+    extra = _VITAMIN_A if period.month in VITAMIN_A_MONTHS else ""
+    answer = _EARLY_YES if early else ""
+    return KADER_SCRIPT[:end] + extra + "\n" + answer + KADER_SCRIPT[end + 1 :]
 #: The demo supervisor looks at the area.
 SUPERVISOR_SCRIPT = "STATUS\nBELUM\nSTRATA\nPOSYANDU Mawar\nREKAP\n"
 
@@ -76,8 +92,9 @@ async def play(settings: Settings, clock: Clock | None = None) -> int:
     assert service.db is not None and service.dispatcher is not None
     try:
         demo = await seed_demo(service.db, clock.now())
+        script = kader_script(*await demo_month(service.db, clock.now()))
         print("== kader (Bu Sari, Posyandu Mawar) ==")
-        await chat_loop(service, demo.kader_address, io.StringIO(KADER_SCRIPT), sys.stdout)
+        await chat_loop(service, demo.kader_address, io.StringIO(script), sys.stdout)
         print("== supervisor (Bidan Rina, Kecamatan Batu Aji) ==")
         await chat_loop(
             service, demo.supervisor_address, io.StringIO(SUPERVISOR_SCRIPT), sys.stdout

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from bot.demo import POSYANDU as DEMO_POSYANDU
 from scoring.fields import QUESTION_FIELDS
-from tests.clock import cli
+from tests.clock import Day, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 CLEARED = ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL")
@@ -60,12 +61,22 @@ class Chat:
         return self.proc.returncode, out
 
 
-def test_a_guided_report_line_by_line(tmp_path: Path) -> None:
+#: Mawar, the demo kader's posyandu, opens on the 12th.
+MAWAR_HARI_BUKA = 12
+
+
+@pytest.mark.hari_buka(MAWAR_HARI_BUKA)
+def test_a_guided_report_line_by_line(tmp_path: Path, today: Day) -> None:
+    assert DEMO_POSYANDU[0][:3] == ("MWR01", "Mawar", f"tanggal {MAWAR_HARI_BUKA}")
     chat = Chat(tmp_path)
     try:
         first = chat.say("LAPOR")
-        if first["awaiting"] == "month":  # early in a month: the month is asked first
-            first = chat.say("1")
+        # The demo holds the twelve months before this one: LAPOR is about this month, and
+        # before hari buka the kader is asked first whether to report already.
+        if today.before_hari_buka(MAWAR_HARI_BUKA):
+            assert first["awaiting"] == "yes_no"
+            assert f"baru tanggal {MAWAR_HARI_BUKA}" in first["replies"][-1]["text"]
+            first = chat.say("YA")
         # Last month's head counts first, all at once (a yes/no question); TIDAK: one by one.
         assert first["awaiting"] == "yes_no"
         assert first["replies"][-1]["choices"] == ["YA", "TIDAK"]

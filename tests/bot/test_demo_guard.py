@@ -13,7 +13,6 @@ import hashlib
 import os
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,13 @@ import pytest
 from bot.commands.demo import play
 from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
 from bot.settings import Settings
+from conversations.periods import format_period
+from scoring import Period
 from scoring.clock import FixedClock
 from storage import Database
 from storage.areas import Level, upsert_area
 from storage.people import identity
-from tests.clock import cli, moment
+from tests.clock import WIB, Day, cli, moment
 from tests.e2e.conftest import seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,17 +163,21 @@ def test_a_database_folder_that_is_a_file_is_one_line(
     assert f"{tmp_path / 'data'} is not a folder" in done.stderr
 
 
+@pytest.mark.hari_buka(12)  # Mawar's
 async def test_the_demo_month_is_saved_and_its_pdf_sent(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], today: Day
 ) -> None:
-    """``posyandu demo`` plays the kader's month to the end: the one-line report answers
-    every question the default deployment asks (the referral too: BGM is 1), so it is saved.
-    The time is injected: 20 November, after Mawar's hari buka (the 12th)."""
+    """``posyandu demo`` plays the kader's month to the end on every day: the one-line report
+    answers every question the default deployment asks (the referral too: BGM is 1; vitamin A
+    in February), before Mawar's hari buka (the 12th) the kader confirms reporting early, so
+    the month is saved. The time is injected."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, posyandu_db=tmp_path / "demo.db", out_dir=tmp_path / "out"
     )
-    clock = FixedClock(datetime.fromisoformat("2026-11-20T10:00:00+07:00"))
-    assert await play(settings, clock) == 0
+    assert await play(settings, FixedClock(today.moment)) == 0
     out = capsys.readouterr().out
-    assert "Laporan November 2026 tersimpan" in out
-    assert "laporan-mwr01-2026-11.pdf" in out
+    local = today.moment.astimezone(WIB)
+    month = format_period(Period(local.year, local.month))
+    assert f"Laporan {month} tersimpan" in out
+    assert f"laporan-mwr01-{local:%Y-%m}.pdf" in out
+    assert ("Yakin melapor sekarang?" in out) == today.before_hari_buka(12)
