@@ -110,8 +110,13 @@ def today(request: pytest.FixtureRequest) -> Iterator[Day]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark tests by where they live (see the module docstring)."""
+    """Mark tests by where they live (see the module docstring); a test's ``today`` is set up
+    before its other fixtures, so what they make (a seeded month, an invitation) is of that day."""
     for item in items:
+        names = getattr(item, "fixturenames", None)
+        if isinstance(names, list) and "today" in names:
+            names.remove("today")
+            names.insert(0, "today")
         path = Path(str(item.path)).resolve()
         try:
             parts = path.relative_to(_TESTS).parts

@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -23,8 +22,8 @@ from bot.whatsapp.intake import parse_form
 from bot.whatsapp.sender import WhatsAppSender
 from scoring import Period
 from storage.reports import get_report
-from tests.clock import TickingClock, moment
-from tests.e2e.conftest import Seeded, seed, settings_for, wait_for
+from tests.clock import Day, TickingClock, local_today
+from tests.e2e.conftest import HARI_BUKA, Seeded, reporting, seed, settings_for, wait_for
 from tests.e2e.test_whatsapp import AUTH, FROM, KADER, PUBLIC, QUICK, SID, Phone, post_form
 from tests.fakes.server import serve
 from tests.fakes.twilio_api import FakeTwilio, TwilioFault
@@ -227,17 +226,19 @@ def test_the_intake_reads_a_tapped_button_as_its_text(form: dict[str, str], said
 
 
 @pytest.mark.slow
-async def test_a_tapped_button_reaches_the_conversation(tmp_path: Path) -> None:
+@pytest.mark.hari_buka(HARI_BUKA)
+async def test_a_tapped_button_reaches_the_conversation(tmp_path: Path, today: Day) -> None:
     async with whatsapp(tmp_path, twilio_quick_reply_content=BUTTONS) as rig:
         fake, service, seeded = rig.fake, rig.service, rig.seeded
         phone = Phone(service)
-        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", QUICK):
+        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", *reporting(QUICK, today)):
             assert (await phone.say(text)).status_code == 200
         await wait_for(lambda: any("tersimpan" in m.get("Body", "") for m in fake.to(KADER)))
         # The month is saved; TIDAK BUKA now asks to confirm the change: YA / BATAL buttons.
+        before = len(fake.to(KADER))
         assert (await phone.say("TIDAK BUKA")).status_code == 200
-        await wait_for(lambda: any(m.get("ContentSid") == TWO for m in fake.to(KADER)))
-        (asked,) = [m for m in fake.to(KADER) if m.get("ContentSid") == TWO]
+        await wait_for(lambda: any(m.get("ContentSid") == TWO for m in fake.to(KADER)[before:]))
+        (asked,) = [m for m in fake.to(KADER)[before:] if m.get("ContentSid") == TWO]
         assert asked["Rendered"]["buttons"] == ["YA", "BATAL"]
         # The tap, as Twilio relays it, carrying the button's id alone (no typed Body).
         form = {
@@ -250,8 +251,8 @@ async def test_a_tapped_button_reaches_the_conversation(tmp_path: Path) -> None:
             "NumMedia": "0",
         }
         assert (await post_form(service, "/twilio/whatsapp", form)).status_code == 200
-        today = moment().astimezone(ZoneInfo("Asia/Jakarta"))
-        period = Period(today.year, today.month)
+        local = local_today()
+        period = Period(local.year, local.month)
 
         async def closed() -> bool:
             assert service.db is not None

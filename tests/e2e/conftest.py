@@ -13,6 +13,7 @@ import pytest
 
 from bot.settings import Settings
 from scoring import Period
+from scoring.fields import VITAMIN_A_MONTHS
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, upsert_area
@@ -20,11 +21,25 @@ from storage.invitations import create_invitation
 from storage.people import Role, add_identity, create_person
 from storage.posyandu import upsert_posyandu
 from storage.reports import save_report
-from tests.clock import moment
+from tests.clock import WIB, Day, moment
 from tests.storage.helpers import STEADY, month
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-000"
 SECRET = "webhook-secret-0123456789"
+
+
+#: Mawar, the seeded kader's posyandu, opens on the 12th.
+HARI_BUKA = 12
+
+
+def reporting(quick: str, today: Day) -> tuple[str, ...]:
+    """What the kader sends to report this month with the one-line ``quick`` on ``today``: in
+    the vitamin A months the capsules given too (else asked); before hari buka YA to report
+    early after all and YA to save the summary shown after that warning (from hari buka on the
+    quick report is saved at once)."""
+    local = today.moment.astimezone(WIB)
+    line = f"{quick} VITA=40" if local.month in VITAMIN_A_MONTHS else quick
+    return (line, "YA", "YA") if today.before_hari_buka(HARI_BUKA) else (line,)
 
 
 @dataclass
@@ -37,18 +52,19 @@ class Seeded:
 
 async def seed(path: Path | str) -> Seeded:
     now = moment()
+    local = now.astimezone(WIB)
     async with await Database.open(path) as db, db.transaction() as tx:
         prov = await upsert_area(tx, "21", "Kepulauan Riau", Level.PROVINSI, None)
         kab = await upsert_area(tx, "21.71", "Kota Batam", Level.KABUPATEN, prov)
         kec = await upsert_area(tx, "21.71.05", "Batu Aji", Level.KECAMATAN, kab)
         desa = await upsert_area(tx, "21.71.05.1004", "Bukit Tempayan", Level.DESA, kec)
         p = await upsert_posyandu(
-            tx, "MWR01", "Mawar", desa, "Asia/Jakarta", Schedule.parse("tanggal 12")
+            tx, "MWR01", "Mawar", desa, "Asia/Jakarta", Schedule.parse(f"tanggal {HARI_BUKA}")
         )
         other = await upsert_posyandu(
             tx, "MLT02", "Melati", desa, "Asia/Jakarta", Schedule.parse("tanggal 14")
         )
-        current = Period(now.year, now.month)
+        current = Period(local.year, local.month)
         for back in range(12, 0, -1):
             await save_report(
                 tx,

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 from pypdf import PdfReader
 
 from bot.app import Service
@@ -19,8 +20,16 @@ from storage import Database
 from storage.outbox import Status, counts
 from storage.people import identity, person_by_address
 from storage.reports import get_report
-from tests.clock import TickingClock, moment
-from tests.e2e.conftest import SECRET, TOKEN, Seeded, settings_for, wait_for
+from tests.clock import Day, TickingClock, moment
+from tests.e2e.conftest import (
+    HARI_BUKA,
+    SECRET,
+    TOKEN,
+    Seeded,
+    reporting,
+    settings_for,
+    wait_for,
+)
 from tests.fakes.server import serve
 from tests.fakes.telegram_api import Call, FakeTelegram, Fault
 
@@ -121,12 +130,14 @@ async def check_report_pdf(fake: FakeTelegram, chat: int) -> None:
         assert re.search(pattern, text), pattern
 
 
-async def test_monthly_report_through_the_webhook(seeded: Seeded) -> None:
+@pytest.mark.hari_buka(HARI_BUKA)
+async def test_monthly_report_through_the_webhook(seeded: Seeded, today: Day) -> None:
     fake = FakeTelegram(TOKEN)
     async with serve(fake.app) as url, running(seeded, fake, url, webhook=True) as service:
         assert fake.webhook_url == "https://posyandu.example.test/telegram/webhook"
         assert fake.webhook_secret == SECRET
-        for text in ("/start", f"DAFTAR {seeded.kader_code}", "Bu Sari", QUICK, "YA"):
+        talk = ("/start", f"DAFTAR {seeded.kader_code}", "Bu Sari", *reporting(QUICK, today), "YA")
+        for text in talk:
             assert await post(service, fake.text_update(KADER_CHAT, text)) == 200
         await wait_for(lambda: any("tersimpan" in t for t in fake.texts_to(KADER_CHAT)))
         texts = fake.texts_to(KADER_CHAT)
@@ -189,11 +200,12 @@ async def test_duplicate_updates_are_processed_once(seeded: Seeded) -> None:
     assert len(fake.texts_to(KADER_CHAT)) == 2
 
 
-async def test_monthly_report_through_polling(seeded: Seeded) -> None:
+@pytest.mark.hari_buka(HARI_BUKA)
+async def test_monthly_report_through_polling(seeded: Seeded, today: Day) -> None:
     fake = FakeTelegram(TOKEN)
     async with serve(fake.app) as url, running(seeded, fake, url, webhook=False):
         await wait_for(lambda: bool(fake.sent("deleteWebhook")))
-        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", QUICK, "YA"):
+        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", *reporting(QUICK, today), "YA"):
             fake.push_text(KADER_CHAT, text)
         await wait_for(lambda: any("tersimpan" in t for t in fake.texts_to(KADER_CHAT)))
         fake.push_text(KADER_CHAT, "PDF")

@@ -30,8 +30,8 @@ from scoring import Period
 from scoring.clock import Clock, FixedClock
 from storage.outbox import OutboxRow, Status, counts, list_rows
 from storage.people import identity
-from tests.clock import TickingClock, cli, moment
-from tests.e2e.conftest import Seeded, settings_for, wait_for
+from tests.clock import Day, TickingClock, cli, moment
+from tests.e2e.conftest import HARI_BUKA, Seeded, reporting, settings_for, wait_for
 from tests.fakes.server import serve
 from tests.fakes.service import ROOT
 from tests.fakes.twilio_api import FakeTwilio, TwilioFault
@@ -148,13 +148,14 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-async def test_monthly_report_then_pdf_by_media_url(seeded: Seeded) -> None:
+@pytest.mark.hari_buka(HARI_BUKA)
+async def test_monthly_report_then_pdf_by_media_url(seeded: Seeded, today: Day) -> None:
     fake = FakeTwilio(SID, AUTH)
     start = moment()
     clock = FixedClock(start)
     async with serve(fake.app) as url, running(seeded, url, clock) as service:
         phone = Phone(service)
-        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", QUICK, "YA"):
+        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", *reporting(QUICK, today), "YA"):
             # Proxied: Host and scheme differ from PUBLIC_BASE_URL, the signature still holds.
             r = await phone.say(text, host="10.0.0.5:8080")
             # Answered at once with an empty TwiML response; replies go by the REST API.
