@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,7 +15,7 @@ from scoring import Period
 from scoring.schedule import Schedule
 from storage import Database
 from storage.posyandu import Posyandu, moves_for, posyandu_by_code
-from tests.clock import moment
+from tests.clock import Day, local_today
 from tests.storage.helpers import seed_world
 
 Run = tuple[int, str, str]
@@ -66,16 +65,14 @@ def listed(out: str) -> list[date]:
     return [date.fromisoformat(part.split()[0]) for part in line.split(": ")[1].split(", ")]
 
 
-def today_wib() -> date:
-    return moment().astimezone(ZoneInfo("Asia/Jakarta")).date()
-
-
-def test_set_a_weekday_schedule(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+def test_set_a_weekday_schedule(
+    capsys: pytest.CaptureFixture[str], db_path: Path, today: Day
+) -> None:
     code, out, err = cli(capsys, "schedule", "P1", "Selasa minggu ke-2")
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == ("P1 Mawar (Asia/Jakarta): hari buka set to Selasa minggu ke-2")
     days = listed(out)
-    assert len(days) == 3 and days == sorted(days) and days[0] >= today_wib()
+    assert len(days) == 3 and days == sorted(days) and days[0] >= local_today()
     for d in days:
         assert d.weekday() == 1 and 8 <= d.day <= 14  # the second Tuesday
     assert len({(d.year, d.month) for d in days}) == 3
@@ -91,7 +88,7 @@ def test_set_a_weekday_schedule(capsys: pytest.CaptureFixture[str], db_path: Pat
     ],
 )
 def test_other_phrases(
-    capsys: pytest.CaptureFixture[str], db_path: Path, phrase: str, expected: Schedule
+    capsys: pytest.CaptureFixture[str], db_path: Path, phrase: str, expected: Schedule, today: Day
 ) -> None:
     code, out, _ = cli(capsys, "schedule", "P1", phrase)
     assert code == 0
@@ -100,8 +97,8 @@ def test_other_phrases(
     assert all(d == expected.hari_buka(Period(d.year, d.month)) for d in listed(out))
 
 
-def test_one_off_move(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    today = today_wib()
+def test_one_off_move(capsys: pytest.CaptureFixture[str], db_path: Path, today: Day) -> None:
+    today = local_today()
     month = Period(today.year, today.month).shift(1)
     new_day = date(month.year, month.month, 20)
     code, out, err = cli(capsys, "schedule", "P1", f"pindah {new_day.isoformat()}")
@@ -164,7 +161,7 @@ def test_one_off_move_as_people_write_the_date(
     capsys: pytest.CaptureFixture[str], db_path: Path, form: str
 ) -> None:
     """``pindah 16 des``: no year, so the next such day from today (next month's 16th)."""
-    today = today_wib()
+    today = local_today()
     month = Period(today.year, today.month).shift(1)
     new_day = date(month.year, month.month, 16)
     phrase = form.format(d=16, m=_SHORT_MONTHS[month.month - 1], n=month.month)
@@ -177,7 +174,7 @@ def test_one_off_move_as_people_write_the_date(
 def test_a_passed_yearless_date_is_refused(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    today = today_wib()
+    today = local_today()
     month = Period(today.year, today.month).shift(-1)  # passed; next year's is 11 months ahead
     if month.year != today.year:
         # The CLI reads the real date (its clock is the edge's); in January no earlier month of

@@ -29,7 +29,7 @@ from storage import Database
 from storage.posyandu import posyandu_by_code
 from storage.reports import get_report, list_reports, save_report
 from storage.sql import follow_explicit_ids
-from tests.clock import moment
+from tests.clock import Day, moment
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 NOV = Period(2026, 11)
@@ -462,15 +462,15 @@ def test_report_command(
 
 
 def test_report_command_without_data(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], today: Day
 ) -> None:
     """No data, exit 2 and no file: a posyandu's month it has not reported (a month to come
     included); for an area, a month that has not begun, or no report under it in the 12 months
     to the month. The month under way with nobody reported yet is still summarised."""
-    now = moment()  # the command reads the real clock: the demo is seeded to it
-    this_month = Period(now.year, now.month)  # the demo's reports end the month before
+    now = moment()  # the command reads the wall clock (pinned to ``today``): the demo too
     local = now.astimezone(ZoneInfo("Asia/Jakarta"))  # the demo posyandu's zone
-    begun = Period(local.year, local.month)  # this_month, or the next on a month's last night
+    # The month under way there: the demo's reports end the month before.
+    begun = this_month = Period(local.year, local.month)
 
     async def prepare() -> None:
         async with await Database.open(tmp_path / "now.db") as database:
