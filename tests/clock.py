@@ -27,12 +27,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import time_machine
+
 __all__ = [
     "DEFAULT_HARI_BUKA",
     "DEFAULT_TODAY",
     "WIB",
     "Day",
     "TickingClock",
+    "at",
     "cli",
     "days",
     "local_today",
@@ -50,6 +53,12 @@ DEFAULT_HARI_BUKA = 12
 def moment() -> datetime:
     """The moment of the run (pinned by the suite, moved by the ``today`` fixture), in UTC."""
     return datetime.now(UTC)
+
+
+def at(when: datetime) -> time_machine.travel:
+    """A context in which the wall clock starts at ``when`` and ticks: for a test about one
+    particular day of what reads the wall clock (the CLI)."""
+    return time_machine.travel(when, tick=True)
 
 
 def local_today(zone: ZoneInfo = WIB) -> date:

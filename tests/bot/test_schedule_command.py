@@ -4,7 +4,7 @@ chat's phrases, one-off moves, the next three hari buka, and bad input changing 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from scoring import Period
 from scoring.schedule import Schedule
 from storage import Database
 from storage.posyandu import Posyandu, moves_for, posyandu_by_code
-from tests.clock import Day, local_today
+from tests.clock import WIB, Day, at, local_today
 from tests.storage.helpers import seed_world
 
 Run = tuple[int, str, str]
@@ -174,15 +174,11 @@ def test_one_off_move_as_people_write_the_date(
 def test_a_passed_yearless_date_is_refused(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    today = local_today()
-    month = Period(today.year, today.month).shift(-1)  # passed; next year's is 11 months ahead
-    if month.year != today.year:
-        # The CLI reads the real date (its clock is the edge's); in January no earlier month of
-        # the year exists. The rule itself is tested with an injected today, every case, in
-        # tests/scoring/test_jadwal_dates.py.
-        pytest.skip("needs a month earlier this year")
-    phrase = f"pindah 1 {_SHORT_MONTHS[month.month - 1]}"
-    code, out, err = cli(capsys, "schedule", "P1", phrase)
+    # The CLI reads the wall clock (its clock is the edge's): on 20 June 2026, 1 May has
+    # passed and next year's is 11 months ahead. The rule itself is tested with an injected
+    # today, every case, in tests/scoring/test_jadwal_dates.py.
+    with at(datetime(2026, 6, 20, 10, tzinfo=WIB)):
+        code, out, err = cli(capsys, "schedule", "P1", "pindah 1 Mei")
     assert code == 2 and out == ""
     assert "has passed: write the year" in err
     assert stored(db_path, "P1")[1] == {}
