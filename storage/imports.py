@@ -1,8 +1,11 @@
-"""Bulk import of areas and posyandu from CSV text: all or nothing, upsert by code.
+"""Bulk import of areas and posyandu from CSV: all or nothing, upsert by code; and the CSV
+reading every import shares (:class:`CsvRows`: a line at a time, every row the header's length,
+broken quoting refused with its line).
 
 Every row is checked first, against the file and the database, and every bad row is reported
 with its line number and the reason; only a file without a single problem is written, in the
-caller's transaction. Importing the same file again changes nothing.
+caller's transaction. Importing the same file again changes nothing. Names holding a control
+character are refused.
 
 Areas: ``code,name,level,parent_code`` (Kemendagri codes: ``21``, ``21.71``, ``21.71.01``,
 ``21.71.01.1001``; a child's code extends its parent's; ``parent_code`` empty for a

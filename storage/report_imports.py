@@ -1,9 +1,15 @@
 """Past months from a file (``posyandu import reports``): all or nothing, one row per
 posyandu-month, the columns ``posyandu export`` writes (:data:`FILE_COLUMNS`).
 
-Every row is checked first, against the file, the database and the hard rules the chat
-applies, and every bad row is reported with its line number and the rule it breaks; only a
-file without a single problem is written, in the caller's transaction. Each month is saved like
+The rows are streamed (a file of any length takes bounded memory): read once, a chunk at a
+time, each row checked against the file, the database and the hard rules the chat applies, and
+saved in the caller's transaction while no row before it had a problem. From the first bad row
+on nothing more is written, the rest is still checked, and every bad row is reported with its
+line number and the rule it breaks; the caller's transaction is then rolled back, so a file
+with a single problem writes nothing. Months run from :data:`scoring.FIRST_REPORT_PERIOD` to
+the current month in the posyandu's time zone; counts up to :data:`scoring.fields.MAX_COUNT`.
+The optional service columns (:data:`OPTIONAL_REPORT_COLUMNS`) may be left out, and then keep
+what the month holds. Each month is saved like
 any report (:func:`storage.reports.save_report`): a new one is revision 1, a changed one the
 next revision, one with the same values writes nothing, so importing a file again changes
 nothing. ``posyandu_name`` and ``stratum`` are what the export adds for people and are not

@@ -99,6 +99,20 @@ def dump(path: Path) -> list[tuple[object, ...]]:
         conn.close()
 
 
+def refused(
+    capsys: pytest.CaptureFixture[str], db: Path, name: str, text: str
+) -> list[str]:
+    """``posyandu import reports NAME`` of ``text`` into ``db``, refused (exit 2, nothing on
+    stdout, nothing written): the lines it said on stderr."""
+    before = dump(db)
+    (db.parent / name).write_text(text, "utf-8")
+    code, out, err = cli(capsys, db, "import", "reports", name)
+    assert (code, out) == (2, "")
+    assert dump(db) == before
+    lines: list[str] = err.splitlines()
+    return lines
+
+
 def test_an_export_imports_again_unchanged(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -209,11 +223,7 @@ def test_a_bad_file_is_refused_whole_with_every_bad_line(
 ) -> None:
     db = tmp_path / "db.db"
     make_db(db, with_reports=True)
-    before = dump(db)
-    (tmp_path / "bad.csv").write_text(BAD, "utf-8")
-    code, out, err = cli(capsys, db, "import", "reports", "bad.csv")
-    assert code == 2 and out == ""
-    assert err.splitlines() == [
+    assert refused(capsys, db, "bad.csv", BAD) == [
         "bad.csv line 3: P1 2026-02: n: n (44) is greater than d (40) (rule n_le_d)",
         "bad.csv line 4: P9 2026-02: unknown posyandu P9 (import it first: posyandu import "
         "posyandu)",
@@ -231,7 +241,6 @@ def test_a_bad_file_is_refused_whole_with_every_bad_line(
         "bad.csv line 12: P1 2026-06: buka: '' must be 1 (opened) or 0 (closed)",
         "nothing was imported: 10 problems in bad.csv",
     ]
-    assert dump(db) == before
 
 
 def test_imported_history_is_where_the_known_history_starts(
@@ -258,6 +267,10 @@ def _p3_row(exported: str) -> tuple[list[str], int]:
     return lines, next(i for i, line in enumerate(lines) if line.startswith("P3,"))
 
 
+#: The service columns' cells of a row, empty.
+NO_SERVICES = "," * len(SERVICE_FIELDS)
+
+
 def test_a_row_cut_short_stops_the_import_and_blanks_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -265,29 +278,24 @@ def test_a_row_cut_short_stops_the_import_and_blanks_nothing(
     month's values it left out."""
     db = tmp_path / "db.db"
     make_db(db, with_reports=True)
-    before = dump(db)
     _, exported, _ = cli(capsys, db, "export")
     lines, p3 = _p3_row(exported)
-    lines[p3] = ",".join(lines[p3].split(",")[:12])
-    (tmp_path / "cut.csv").write_text("\n".join(lines[: p3 + 1]), "utf-8")
-    code, out, err = cli(capsys, db, "import", "reports", "cut.csv")
-    assert (code, out) == (2, "")
-    assert err.splitlines() == [
-        f"cut.csv line {p3 + 1}: 12 fields, the header has {len(FILE_COLUMNS)} (a row cut "
+    cut = ",".join(lines[p3].split(",")[:12])
+    assert refused(capsys, db, "cut.csv", f"{lines[0]}\n{cut}") == [
+        f"cut.csv line 2: 12 fields, the header has {len(FILE_COLUMNS)} (a row cut "
         "short? every row has every column, empty when unknown)",
         "nothing was imported: 1 problem in cut.csv",
     ]
-    assert dump(db) == before
 
 
 UNCLOSED = (
-    ",".join(OLD_COLUMNS)
+    ",".join(FILE_COLUMNS)
     + """
 P1,Mawar,21.71.01.1001,2026-01,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
 P1,"Mawar,21.71.01.1001,2026-02,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
 P1,Mawar,21.71.01.1001,2026-03,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
 P1,Mawar,21.71.01.1001,2026-04,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
-"""
+""".replace("BKB,\n", "BKB," + NO_SERVICES + "\n")
 )
 
 
@@ -321,13 +329,9 @@ def test_broken_quoting_stops_the_import_at_its_line(
 ) -> None:
     db = tmp_path / "db.db"
     make_db(db, with_reports=False)
-    before = dump(db)
-    (tmp_path / "q.csv").write_text(text, "utf-8")
-    code, out, err = cli(capsys, db, "import", "reports", "q.csv")
-    assert (code, out) == (2, "")
-    assert f"q.csv {expected}" in err.splitlines()
-    assert err.splitlines()[-1].startswith("nothing was imported")
-    assert dump(db) == before
+    said = refused(capsys, db, "q.csv", text)
+    assert f"q.csv {expected}" in said
+    assert said[-1].startswith("nothing was imported")
 
 
 def test_an_export_without_the_service_columns_imports_and_keeps_them(
@@ -382,11 +386,7 @@ def test_control_characters_in_programme_names_are_refused(
     make_db(db, with_reports=False)
     lines = README_EXAMPLE.replace("BKB; TOGA", "BKB; TO\x07GA").splitlines()
     lines[2] = lines[1].replace("2026-03", "2026-04").replace("BKB; TO\x07GA", '"BKB\nTOGA"')
-    text = "\n".join(lines) + "\n"
-    (tmp_path / "c.csv").write_text(text, "utf-8")
-    code, _, err = cli(capsys, db, "import", "reports", "c.csv")
-    assert code == 2
-    assert err.splitlines() == [
+    assert refused(capsys, db, "c.csv", "\n".join(lines) + "\n") == [
         "c.csv line 2: P1 2026-03: program_tambahan holds a control character (U+0007 at "
         "position 3): a name is plain text on one line",
         "c.csv line 3: broken quoting: a quoted cell runs from line 3 to line 4 (a closing "
