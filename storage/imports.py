@@ -109,7 +109,8 @@ class CsvRows:
     the header's, or with a cell running over several lines (a quote left open and closed
     further down), comes back with its ``problem`` set, for the import to report along with
     every other bad row. Quoting so broken that the file cannot be read on (a quote never
-    closed, text after a closing quote) raises :class:`ImportRejected` where it is met."""
+    closed, text after a closing quote) raises :class:`ImportRejected` where it is met, and so
+    does a line that is not UTF-8 (a file opened with ``errors="surrogateescape"``)."""
 
     def __init__(
         self, source: CsvSource, columns: Sequence[str], optional: Sequence[str] = ()
@@ -143,6 +144,8 @@ class CsvRows:
     def _counted(self, lines: Iterator[str]) -> Iterator[str]:
         for line in lines:
             self._line += 1
+            if _UNDECODED.search(line):
+                raise ImportRejected([ImportProblem(self._line, _NOT_UTF8)])
             yield line
 
     def _next_header(self) -> list[str]:
@@ -183,6 +186,9 @@ class CsvRows:
 
 
 _NOT_UTF8 = "not UTF-8 text (save the CSV as UTF-8)"
+#: What bytes that are not UTF-8 become when a file is read with ``errors="surrogateescape"``
+#: (as the import opens it): found on the very line they are on.
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _broken(start: int, end: int) -> str:

@@ -38,7 +38,7 @@ from storage.report_columns import (
     NAME_SEPARATOR,
     NO_NAMES,
 )
-from storage.reports import get_report, save_report
+from storage.reports import reports_at, save_report
 
 __all__ = ["LISTED_PROBLEMS", "OPTIONAL_REPORT_COLUMNS", "REPORT_COLUMNS", "import_reports"]
 
@@ -182,6 +182,8 @@ class _Import:
             self.unlisted += 1
 
     async def chunk(self, rows: list[CsvRow]) -> None:
+        """Check a chunk of rows, then (while nothing was wrong) write the months that differ
+        from what is stored: the stored months are read in one query for the chunk."""
         codes = {r.values.get(_CODE, "") for r in rows} - {""} - self.posyandu.keys()
         if codes:
             found = await posyandu_by_codes(self.tx, codes)
@@ -190,10 +192,24 @@ class _Import:
             self.desa_codes.update(
                 (p.id, desas[p.desa_id].code) for p in found.values() if p.desa_id in desas
             )
-        for row in rows:
-            await self.row(row)
+        checked = [c for c in map(self.row, rows) if c is not None]
+        stored = await reports_at(self.tx, [(p.id, month.period) for _r, p, month in checked])
+        for row, posyandu, month in checked:
+            before = stored.get((posyandu.id, month.period))
+            month = _kept(row, month, before)
+            broken = [f"{p.field}: {english(p.rule, month)}" for p in hard_problems(month)]
+            for message in broken:
+                self.report(row.line, _prefixed(row, message))
+            if broken or self.failed:
+                continue
+            if month == before:
+                self.unchanged += 1
+            else:
+                await self.write(posyandu, month)
 
-    async def row(self, row: CsvRow) -> None:
+    def row(self, row: CsvRow) -> tuple[CsvRow, Posyandu, MonthReport] | None:
+        """One row checked on its own and against the rows before it (its problems reported);
+        the month it gives, the hard rules not yet checked (:func:`_kept` first)."""
         found: list[str] = [row.problem] if row.problem else []
         where = self.where(row, found) if not found else None
         month = _month(row, where[1], found) if where is not None else None
@@ -202,13 +218,11 @@ class _Import:
             if key in self.first:
                 found.append(f"given twice (first on line {self.first[key]})")
             self.first.setdefault(key, row.line)
-        if where is not None and month is not None and not found:
-            month = await self.kept(row, where[0], month)
-            found.extend(f"{p.field}: {english(p.rule, month)}" for p in hard_problems(month))
         for message in found:
             self.report(row.line, _prefixed(row, message))
-        if where is not None and month is not None and not found and not self.failed:
-            await self.write(where[0], month)
+        if where is None or month is None or found:
+            return None
+        return row, where[0], month
 
     @property
     def failed(self) -> bool:
@@ -238,17 +252,6 @@ class _Import:
             return None
         return found, period
 
-    async def kept(self, row: CsvRow, posyandu: Posyandu, month: MonthReport) -> MonthReport:
-        """The month with the stored values of the service columns the file leaves out (an
-        export made before them blanks nothing)."""
-        absent = [f.id for f in _SERVICES if f.id not in row.values]
-        if not absent or not month.buka:
-            return month
-        stored = await get_report(self.tx, posyandu.id, month.period)
-        if stored is None or not stored.report.buka:
-            return month
-        return month.with_values(**{name: getattr(stored.report, name) for name in absent})
-
     async def write(self, posyandu: Posyandu, month: MonthReport) -> None:
         tx, now, channel = self.tx, self.now, self.channel
         saved = await save_report(tx, posyandu.id, month, by=None, at=now, channel=channel)
@@ -258,6 +261,15 @@ class _Import:
             self.updated += 1
         else:
             self.unchanged += 1
+
+
+def _kept(row: CsvRow, month: MonthReport, stored: MonthReport | None) -> MonthReport:
+    """The month with the stored values of the service columns the file leaves out (an
+    export made before them blanks nothing)."""
+    absent = [f.id for f in _SERVICES if f.id not in row.values]
+    if not absent or not month.buka or stored is None or not stored.buka:
+        return month
+    return month.with_values(**{name: getattr(stored, name) for name in absent})
 
 
 def _key(posyandu: Posyandu, period: Period) -> int:

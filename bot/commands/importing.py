@@ -122,16 +122,21 @@ def register(sub: Any) -> None:
 @contextmanager
 def _opened(name: str) -> Iterator[TextIO]:
     """The file (or standard input) as UTF-8 text read a line at a time, line ends kept as
-    they are (the CSV reader needs them)."""
+    they are (the CSV reader needs them); bytes that are not UTF-8 are kept as surrogates, for
+    the reader to name their line."""
     if name == "-":
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        stdin = io.TextIOWrapper(
+            sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
         try:
             yield stdin
         finally:
             stdin.detach()  # sys.stdin's buffer stays open
         return
     try:
-        stream = Path(name).open(encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed below)
+        stream = Path(name).open(  # noqa: SIM115 (closed below)
+            encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
     with stream:

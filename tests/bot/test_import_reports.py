@@ -393,3 +393,29 @@ def test_control_characters_in_programme_names_are_refused(
         "quote missing?)",
         "nothing was imported: 2 problems in c.csv",
     ]
+
+
+def test_bytes_that_are_not_utf8_are_named_by_their_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The file is decoded a block at a time, yet the line named is the one holding the bytes
+    (here far past the first block); the good rows before it are not reported."""
+    db = tmp_path / "db.db"
+    make_db(db, with_reports=False)
+    header, row = README_EXAMPLE.splitlines()[:2]
+    body = [
+        row.replace("P1", code).replace("2026-03", str(Period(2000, 1).shift(i)))
+        for code in ("P1", "P2")
+        for i in range(200)
+    ]
+    data = [line.encode() for line in (header, *body)]
+    data[301] = data[301].replace(b"Mawar", b"Mawar K\xe9cil")  # cp1252, not UTF-8
+    (tmp_path / "latin.csv").write_bytes(b"\n".join(data) + b"\n")
+    before = dump(db)
+    code, out, err = cli(capsys, db, "import", "reports", "latin.csv")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "latin.csv line 302: not UTF-8 text (save the CSV as UTF-8)",
+        "nothing was imported: 1 problem in latin.csv",
+    ]
+    assert dump(db) == before

@@ -137,3 +137,28 @@ async def test_counts_up_to_the_largest_accepted(db: Database, world: World) -> 
         f"line 3: P1 2026-03: kk: 00000000000000000000100000 is more than {MAX_COUNT}, the "
         "largest count accepted",
     ]
+
+
+async def test_a_service_column_left_out_keeps_the_stored_value(db: Database, world: World) -> None:
+    first = rows(row("P1", "2026-08", cara="kunjungan_rumah", vit_a="40"), row("P2", "2026-08"))
+    assert await run(db, first) == ImportSummary(2, 0, 0)
+    old = [c for c in FILE_COLUMNS if c not in OPTIONAL_REPORT_COLUMNS]
+    header = ",".join(old) + "\n"
+    again = header + "".join(
+        ",".join(dict(zip(FILE_COLUMNS, r.split(","), strict=True))[c] for c in old) + "\n"
+        for r in (row("P1", "2026-08", kader="7"), row("P2", "2026-08"))
+    )
+    assert await run(db, again) == ImportSummary(0, 1, 1)
+    async with db.read() as conn:
+        stored = await get_report(conn, world.posyandu[0].id, Period(2026, 8))
+    assert stored is not None
+    assert (stored.report.kader, stored.report.cara, stored.report.vit_a) == (
+        7,
+        "kunjungan_rumah",
+        40,
+    )
+    # Given empty, a service column means unknown.
+    assert await run(db, rows(row("P1", "2026-08", kader="7"))) == ImportSummary(0, 1, 0)
+    async with db.read() as conn:
+        stored = await get_report(conn, world.posyandu[0].id, Period(2026, 8))
+    assert stored is not None and (stored.report.cara, stored.report.vit_a) == (None, None)
