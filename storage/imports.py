@@ -206,6 +206,11 @@ def _unreadable(exc: csv.Error, start: int, end: int) -> str:
             "broken quoting: a quote opened on this line is never closed (the rest of the "
             "file would be one cell)"
         )
+    if "field larger than field limit" in str(exc):
+        return (
+            "broken quoting: a quote opened on this line is not closed within "
+            f"{csv.field_size_limit():,} characters (the rest of the file would be one cell)"
+        )
     where = f"the quoted cell opened on this line, at line {end}" if end > start else "a cell"
     if "expected after" in str(exc):
         return (

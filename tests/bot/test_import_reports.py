@@ -308,6 +308,12 @@ P1,Mawar,21.71.01.1001,2026-04,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
             "line 3: broken quoting: a quote opened on this line is never closed (the rest of "
             "the file would be one cell)",
         ),
+        # A quote never closed in a long file: the reader stops at its limit on a cell.
+        (
+            UNCLOSED + (UNCLOSED.splitlines()[-1].replace("2026-04", "2026-05") + "\n") * 2000,
+            "line 3: broken quoting: a quote opened on this line is not closed within 131,072 "
+            "characters (the rest of the file would be one cell)",
+        ),
         # Closed rows later: those rows would be one cell of a row that looks whole.
         (
             UNCLOSED.replace("2026-03,1,6,48", '2026-03",1,6,48').replace(
