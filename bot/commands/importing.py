@@ -35,7 +35,12 @@ from storage.imports import (
     import_posyandu,
 )
 from storage.report_columns import FILE_COLUMNS, NO_NAMES
-from storage.report_imports import OPTIONAL_REPORT_COLUMNS, REPORT_COLUMNS, import_reports
+from storage.report_imports import (
+    LISTED_PROBLEMS,
+    OPTIONAL_REPORT_COLUMNS,
+    REPORT_COLUMNS,
+    import_reports,
+)
 from storage.reports import import_channel
 
 __all__ = ["register"]
@@ -45,7 +50,11 @@ _COMMON = (
     "semicolons, as spreadsheets in Indonesian locale write them). Importing is all or "
     "nothing and idempotent: rows are matched by code and inserted or updated; if any row "
     "is bad, nothing is written and every bad row is listed on stderr with its line "
-    "number and the reason (exit 2)."
+    f"number and the reason (exit 2; reports: the first {LISTED_PROBLEMS:,}, the rest "
+    "counted). Every row has as many fields as the header (empty cells where there is no "
+    "value); broken quoting (a quote never closed, text after a closing quote, a cell over "
+    "several lines) is refused at the line where the quote opens; a name may not hold a "
+    "control character; the file must be UTF-8."
 )
 
 _AREAS = (
@@ -70,10 +79,10 @@ _REPORTS = (
     "imports again unchanged. " + ", ".join(REPORT_COLUMNS[:2]) + " and every value column "
     "are required but the service fields (" + ", ".join(OPTIONAL_REPORT_COLUMNS) + "): a "
     "service column left out keeps what the month holds; posyandu_name and stratum are not "
-    "read; desa_code, when given, must be the posyandu's desa. Every row has the header's "
-    "number of fields. period is a month from " + str(FIRST_REPORT_PERIOD) + " that has "
-    "begun at the posyandu; buka is 1 (opened) or 0 (closed, no values); a count is a "
-    f"whole number up to {MAX_COUNT}, empty when unknown; {SERVED_FIELD} is "
+    "read; desa_code, when given, must be the posyandu's desa. period is a month from "
+    f"{FIRST_REPORT_PERIOD} that has begun at the posyandu; buka is 1 (opened) or 0 (closed, "
+    f"no values); a count is a whole number up to {MAX_COUNT}, empty when unknown; "
+    f"{SERVED_FIELD} is "
     f"{' or '.join(FIELD_BY_ID[SERVED_FIELD].choices)}; {LIST_FIELD} the names separated "
     f"by ';' (BKB; TOGA), {NO_NAMES} for none, empty when unknown. Each row must keep the "
     "hard rules the chat keeps (K, D <= S; N, BGM, 2T <= D ...). The file is read once, a "
