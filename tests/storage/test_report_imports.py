@@ -15,7 +15,12 @@ from scoring.fields import MAX_COUNT
 from storage import Database
 from storage.imports import CsvRows, ImportRejected, ImportSummary
 from storage.report_columns import FILE_COLUMNS
-from storage.report_imports import OPTIONAL_REPORT_COLUMNS, REPORT_COLUMNS, import_reports
+from storage.report_imports import (
+    LISTED_PROBLEMS,
+    OPTIONAL_REPORT_COLUMNS,
+    REPORT_COLUMNS,
+    import_reports,
+)
 from storage.reports import get_report
 from tests.storage.helpers import World
 
@@ -162,3 +167,12 @@ async def test_a_service_column_left_out_keeps_the_stored_value(db: Database, wo
     async with db.read() as conn:
         stored = await get_report(conn, world.posyandu[0].id, Period(2026, 8))
     assert stored is not None and (stored.report.cara, stored.report.vit_a) == (None, None)
+
+
+async def test_past_the_listed_problems_the_rest_are_counted(db: Database, world: World) -> None:
+    bad = [row("P9", str(FIRST_REPORT_PERIOD.shift(i))) for i in range(LISTED_PROBLEMS + 5)]
+    with pytest.raises(ImportRejected) as info:
+        await run(db, rows(*bad))
+    assert len(info.value.problems) == LISTED_PROBLEMS
+    assert (info.value.unlisted, info.value.count) == (5, LISTED_PROBLEMS + 5)
+    assert str(info.value.problems[-1]).startswith(f"line {LISTED_PROBLEMS + 1}: P9 ")
