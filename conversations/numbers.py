@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from scoring.fields import MAX_COUNT
 from scoring.lexicon import (
     APPROXIMATE_SIGNS,
     APPROXIMATE_WORDS,
@@ -31,10 +32,6 @@ from scoring.lexicon import (
 )
 
 __all__ = ["MAX_COUNT", "NumberProblem", "parse_count"]
-
-#: The largest count accepted. A posyandu serves a few hundred households; anything larger is a
-#: typing slip (and would not fit the storage integer for long strings of digits).
-MAX_COUNT = 99_999
 
 
 class NumberProblem(StrEnum):

@@ -21,6 +21,7 @@ from scoring.history import KnownHistory, months_known
 from scoring.model import (
     COUNT_FIELDS,
     DENOMINATOR_FIELDS,
+    FIRST_REPORT_PERIOD,
     REPORT_FIELDS,
     MonthReport,
     Period,
@@ -47,6 +48,7 @@ __all__ = [
     "COUNT_FIELDS",
     "DEFAULT_SETTINGS",
     "DENOMINATOR_FIELDS",
+    "FIRST_REPORT_PERIOD",
     "GAP_RATIOS",
     "INDICATOR_IDS",
     "RATIO_NAMES",

@@ -28,6 +28,7 @@ __all__ = [
     "FIELD_RANK",
     "HOME_VISIT",
     "LIST_FIELD",
+    "MAX_COUNT",
     "ORDER_RULES",
     "QUESTION_FIELDS",
     "RARE_FIELDS",
@@ -202,6 +203,11 @@ class Field:
         field or a service field is shown only when its month has a value."""
         return self.switch is Switch.ALWAYS and not self.rare
 
+
+#: The largest count accepted anywhere a count comes in (the chat, ``posyandu import reports``).
+#: A posyandu serves a few hundred households; anything larger is a typing slip (and a long
+#: string of digits would not fit the storage integer).
+MAX_COUNT = 99_999
 
 _C, _D = FieldRole.COUNT, FieldRole.DENOMINATOR
 _ON, _OFF = Switch.ON, Switch.OFF

@@ -21,6 +21,7 @@ from scoring.fields import (
 __all__ = [
     "COUNT_FIELDS",
     "DENOMINATOR_FIELDS",
+    "FIRST_REPORT_PERIOD",
     "REPORT_FIELDS",
     "MonthReport",
     "Period",
@@ -72,6 +73,11 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+#: The earliest month a report may be for (an imported register's first month): every window
+#: and forecast reaching back from it stays inside :class:`Period`'s range.
+FIRST_REPORT_PERIOD = Period(2000, 1)
 
 
 class Stratum(StrEnum):

@@ -1,8 +1,11 @@
-"""Bulk import of areas and posyandu from CSV text: all or nothing, upsert by code.
+"""Bulk import of areas and posyandu from CSV: all or nothing, upsert by code; and the CSV
+reading every import shares (:class:`CsvRows`: a line at a time, every row the header's length,
+broken quoting refused with its line).
 
 Every row is checked first, against the file and the database, and every bad row is reported
 with its line number and the reason; only a file without a single problem is written, in the
-caller's transaction. Importing the same file again changes nothing.
+caller's transaction. Importing the same file again changes nothing. Names holding a control
+character are refused.
 
 Areas: ``code,name,level,parent_code`` (Kemendagri codes: ``21``, ``21.71``, ``21.71.01``,
 ``21.71.01.1001``; a child's code extends its parent's; ``parent_code`` empty for a
@@ -16,8 +19,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -33,11 +38,14 @@ __all__ = [
     "AREA_COLUMNS",
     "POSYANDU_COLUMNS",
     "CsvRow",
+    "CsvRows",
+    "CsvSource",
     "ImportProblem",
     "ImportRejected",
     "ImportSummary",
     "import_areas",
     "import_posyandu",
+    "name_problem",
     "parse_csv",
 ]
 
@@ -52,7 +60,8 @@ _POSYANDU_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
 class CsvRow:
     line: int
     values: Mapping[str, str]
-    #: Set when the row itself is malformed (wrong number of fields); its values are empty.
+    #: Set when the row itself is malformed (a field count other than the header's, a cell over
+    #: several lines); its values are empty.
     problem: str | None = None
 
 
@@ -68,9 +77,16 @@ class ImportProblem:
 class ImportRejected(Exception):
     """The file has problems; nothing was imported."""
 
-    def __init__(self, problems: Sequence[ImportProblem]) -> None:
+    def __init__(self, problems: Sequence[ImportProblem], unlisted: int = 0) -> None:
         self.problems = tuple(sorted(problems, key=lambda p: p.line))
+        #: Further problems found but not kept (a file wrong throughout: memory stays bounded).
+        self.unlisted = unlisted
         super().__init__("; ".join(str(p) for p in self.problems))
+
+    @property
+    def count(self) -> int:
+        """Every problem found, listed or not."""
+        return len(self.problems) + self.unlisted
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,52 +96,159 @@ class ImportSummary:
     unchanged: int
 
 
-def parse_csv(text: str, columns: Sequence[str]) -> list[CsvRow]:
-    """Rows of CSV text (comma- or semicolon-separated, header first, a UTF-8 BOM ignored),
-    each with its line number. A bad header raises :class:`ImportRejected`. Trailing empty
-    fields may be left out; a row with more fields than the header comes back with its
-    ``problem`` set, for the import to report along with every other bad row."""
-    text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ImportRejected([ImportProblem(1, "the file is empty")]) from None
-    except csv.Error as exc:
-        raise ImportRejected([ImportProblem(1, f"not valid CSV: {exc}")]) from None
-    problems: list[ImportProblem] = []
-    missing = [c for c in columns if c not in header]
-    if missing:
-        problems.append(
-            ImportProblem(
-                1,
-                f"missing column(s) {', '.join(missing)}; expected the header {','.join(columns)}",
-            )
+#: A CSV source: an open text file (read a line at a time, never whole) or the text itself.
+CsvSource = Iterable[str] | str
+
+
+class CsvRows:
+    """The rows of a CSV source, read one at a time (a file is never held whole): comma- or
+    semicolon-separated, header first (read and checked on construction: a bad header raises
+    :class:`ImportRejected`), a UTF-8 BOM ignored, blank lines skipped.
+
+    Each row comes with the physical line it starts on. A row whose field count differs from
+    the header's, or with a cell running over several lines (a quote left open and closed
+    further down), comes back with its ``problem`` set, for the import to report along with
+    every other bad row. Quoting so broken that the file cannot be read on (a quote never
+    closed, text after a closing quote) raises :class:`ImportRejected` where it is met, and so
+    does a line that is not UTF-8 (a file opened with ``errors="surrogateescape"``)."""
+
+    def __init__(
+        self, source: CsvSource, columns: Sequence[str], optional: Sequence[str] = ()
+    ) -> None:
+        lines = io.StringIO(source, newline="") if isinstance(source, str) else iter(source)
+        self._line = 0  # the last physical line read
+        self._lines = self._counted(lines)
+        first = next(self._lines, "").removeprefix("\ufeff")
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        self._reader = csv.reader(
+            itertools.chain([first], self._lines), delimiter=delimiter, strict=True
         )
-    duplicated = sorted({h for h in header if header.count(h) > 1 and h})
-    if duplicated:
-        problems.append(ImportProblem(1, f"column(s) repeated: {', '.join(duplicated)}"))
-    if problems:
-        raise ImportRejected(problems)
-    rows: list[CsvRow] = []
-    try:
-        for fields in reader:
-            line = reader.line_num
-            if not any(f.strip() for f in fields):
-                continue  # blank line
-            if len(fields) > len(header):
-                count = f"{len(fields)} fields, the header has {len(header)} (a comma in a name?"
-                rows.append(CsvRow(line, {}, count + " put the name in double quotes)"))
-                continue
-            fields += [""] * (len(header) - len(fields))  # empty trailing fields left out
-            rows.append(
-                CsvRow(line, {h: f.strip() for h, f in zip(header, fields, strict=True) if h})
+        self.header: tuple[str, ...] = tuple(h.strip().lower() for h in self._next_header())
+        problems: list[ImportProblem] = []
+        missing = [c for c in columns if c not in self.header]
+        if missing:
+            expected = ",".join(columns)
+            extra = f" (optional: {','.join(optional)})" if optional else ""
+            problems.append(
+                ImportProblem(
+                    1, f"missing column(s) {', '.join(missing)}; expected the header {expected}"
+                    + extra,
+                )
             )
-    except csv.Error as exc:
-        raise ImportRejected([ImportProblem(reader.line_num, f"not valid CSV: {exc}")]) from None
-    return rows
+        duplicated = sorted({h for h in self.header if self.header.count(h) > 1 and h})
+        if duplicated:
+            problems.append(ImportProblem(1, f"column(s) repeated: {', '.join(duplicated)}"))
+        if problems:
+            raise ImportRejected(problems)
+
+    def _counted(self, lines: Iterator[str]) -> Iterator[str]:
+        for line in lines:
+            self._line += 1
+            if _UNDECODED.search(line):
+                raise ImportRejected([ImportProblem(self._line, _NOT_UTF8)])
+            yield line
+
+    def _next_header(self) -> list[str]:
+        try:
+            header = next(self._reader, None)
+        except UnicodeDecodeError:
+            raise ImportRejected([ImportProblem(1, _NOT_UTF8)]) from None
+        except csv.Error as exc:
+            raise ImportRejected([ImportProblem(1, f"not valid CSV: {exc}")]) from None
+        if not header or not any(h.strip() for h in header):
+            raise ImportRejected([ImportProblem(1, "the file is empty")])
+        if self._line > 1:
+            raise ImportRejected([ImportProblem(1, _broken(1, self._line))])
+        return header
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        width = len(self.header)
+        while True:
+            start = self._line + 1
+            try:
+                fields = next(self._reader, None)
+            except UnicodeDecodeError:
+                raise ImportRejected([ImportProblem(self._line + 1, _NOT_UTF8)]) from None
+            except csv.Error as exc:
+                problem = ImportProblem(start, _unreadable(exc, start, self._line))
+                raise ImportRejected([problem]) from None
+            if fields is None:
+                return
+            if not any(f.strip() for f in fields):
+                continue  # a blank line
+            if self._line > start:
+                yield CsvRow(start, {}, _broken(start, self._line))
+            elif len(fields) != width:
+                yield CsvRow(start, {}, _count_problem(len(fields), width))
+            else:
+                cells = zip(self.header, fields, strict=True)
+                yield CsvRow(start, {h: f.strip() for h, f in cells if h})
+
+
+_NOT_UTF8 = "not UTF-8 text (save the CSV as UTF-8)"
+#: What bytes that are not UTF-8 become when a file is read with ``errors="surrogateescape"``
+#: (as the import opens it): found on the very line they are on.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _broken(start: int, end: int) -> str:
+    return (
+        f"broken quoting: a quoted cell runs from line {start} to line {end} (a closing "
+        "quote missing?)"
+    )
+
+
+def _unreadable(exc: csv.Error, start: int, end: int) -> str:
+    """A row the CSV reader cannot read on: a quote never closed, text after a closing
+    quote (the reader's own words kept for the rest)."""
+    if "unexpected end of data" in str(exc):
+        return (
+            "broken quoting: a quote opened on this line is never closed (the rest of the "
+            "file would be one cell)"
+        )
+    if "field larger than field limit" in str(exc):
+        return (
+            "broken quoting: a quote opened on this line is not closed within "
+            f"{csv.field_size_limit():,} characters (the rest of the file would be one cell)"
+        )
+    where = f"the quoted cell opened on this line, at line {end}" if end > start else "a cell"
+    if "expected after" in str(exc):
+        return (
+            f"broken quoting: text follows the closing quote of {where} (a quote inside a "
+            'cell is written twice: "")'
+        )
+    return f"not valid CSV: {exc}"
+
+
+def _count_problem(found: int, width: int) -> str:
+    text = f"{found} field{'s' if found != 1 else ''}, the header has {width}"
+    if found > width:
+        return text + " (a comma in a name? put the name in double quotes)"
+    return text + " (a row cut short? every row has every column, empty when unknown)"
+
+
+def parse_csv(
+    source: CsvSource, columns: Sequence[str], optional: Sequence[str] = ()
+) -> list[CsvRow]:
+    """Every row of a CSV source at once (:class:`CsvRows`): for the area and posyandu files,
+    whose rows are checked against each other."""
+    return list(CsvRows(source, columns, optional))
+
+
+def name_problem(column: str, text: str) -> str | None:
+    """Why a name cannot be stored (a control character, a line break), or None."""
+    for i, char in enumerate(text):
+        if unicodedata.category(char) in _CONTROL:
+            return (
+                f"{column} holds a control character (U+{ord(char):04X} at position {i + 1}): "
+                "a name is plain text on one line"
+            )
+    return None
+
+
+#: Unicode categories refused in a name: control characters (C0, DEL, C1), and the line and
+#: paragraph separators.
+_CONTROL = frozenset({"Cc", "Zl", "Zp"})
 
 
 def _required(row: CsvRow, names: Sequence[str], problems: list[ImportProblem]) -> bool:
@@ -217,6 +340,7 @@ def _area_problems(
 ) -> list[ImportProblem]:
     """What is wrong with one area row: its code, its parent, a change of level."""
     messages = [
+        name_problem("name", row.values["name"]),
         _code_shape(code, level),
         _parent_problem(code, level, row.values.get("parent_code", ""), in_file, known),
     ]
@@ -324,6 +448,9 @@ def _check_posyandu(
     when it has none."""
     before = len(problems)
     v = row.values
+    named = name_problem("name", v["name"])
+    if named is not None:
+        problems.append(ImportProblem(row.line, named))
     if not _POSYANDU_CODE.fullmatch(v["code"]):
         problems.append(
             ImportProblem(

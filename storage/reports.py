@@ -30,6 +30,7 @@ __all__ = [
     "list_stored_reports",
     "posyandu_revised_since",
     "reported_ids",
+    "reports_at",
     "reports_for_posyandu_ids",
     "revisions",
     "save_report",
@@ -353,6 +354,24 @@ async def reported_ids(conn: Connection, posyandu_ids: Iterable[int], period: Pe
         )
         found.update(r[0] for r in rows)
     return found
+
+
+async def reports_at(
+    conn: Connection, keys: Iterable[tuple[int, Period]]
+) -> dict[tuple[int, Period], MonthReport]:
+    """The stored reports of these (posyandu id, month) pairs, those that exist: one query per
+    few hundred pairs (an import's chunk of rows), whatever months and posyandu they mix."""
+    wanted = list(dict.fromkeys(keys))
+    out: dict[tuple[int, Period], MonthReport] = {}
+    periods = _Periods()
+    for start in range(0, len(wanted), _CHUNK // 2):
+        chunk = wanted[start : start + _CHUNK // 2]
+        where = " OR ".join(["(posyandu_id = ? AND period = ?)"] * len(chunk))
+        args = [value for pid, period in chunk for value in (pid, str(period))]
+        rows = await conn.execute_fetchall(_SELECT + f" WHERE {where}", args)
+        for found in _stored_many(rows, periods):
+            out[found.posyandu_id, found.report.period] = found.report
+    return out
 
 
 async def stored_reports_for_posyandu_ids(

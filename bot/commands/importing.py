@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bot.commands._common import (
     BAD_INPUT,
@@ -19,20 +22,25 @@ from bot.commands._common import (
     tell,
 )
 from bot.settings import Settings
-from scoring.fields import LIST_FIELD
+from scoring import FIRST_REPORT_PERIOD
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, MAX_COUNT, SERVED_FIELD
 from storage.db import Connection
 from storage.imports import (
     AREA_COLUMNS,
     POSYANDU_COLUMNS,
-    CsvRow,
+    CsvRows,
     ImportRejected,
     ImportSummary,
     import_areas,
     import_posyandu,
-    parse_csv,
 )
 from storage.report_columns import FILE_COLUMNS, NO_NAMES
-from storage.report_imports import REPORT_COLUMNS, import_reports
+from storage.report_imports import (
+    LISTED_PROBLEMS,
+    OPTIONAL_REPORT_COLUMNS,
+    REPORT_COLUMNS,
+    import_reports,
+)
 from storage.reports import import_channel
 
 __all__ = ["register"]
@@ -42,7 +50,11 @@ _COMMON = (
     "semicolons, as spreadsheets in Indonesian locale write them). Importing is all or "
     "nothing and idempotent: rows are matched by code and inserted or updated; if any row "
     "is bad, nothing is written and every bad row is listed on stderr with its line "
-    "number and the reason (exit 2)."
+    f"number and the reason (exit 2; reports: the first {LISTED_PROBLEMS:,}, the rest "
+    "counted). Every row has as many fields as the header (empty cells where there is no "
+    "value); broken quoting (a quote never closed, text after a closing quote, a cell over "
+    "several lines) is refused at the line where the quote opens; a name may not hold a "
+    "control character; the file must be UTF-8."
 )
 
 _AREAS = (
@@ -65,13 +77,19 @@ _REPORTS = (
     "Past months from the paper register, one row per posyandu and month, with the columns "
     "posyandu export --format csv writes (" + ",".join(FILE_COLUMNS) + "), so an export "
     "imports again unchanged. " + ", ".join(REPORT_COLUMNS[:2]) + " and every value column "
-    "are required; posyandu_name and stratum are not read; desa_code, when given, must be "
-    "the posyandu's desa. buka is 1 (opened) or 0 (closed, no values); a count is a whole "
-    f"number, empty when unknown; {LIST_FIELD} the names separated by ';' (BKB; TOGA), "
-    f"{NO_NAMES} for none, empty when unknown. Each row must keep the hard rules the chat "
-    "keeps (K, D <= S; N, BGM, 2T <= D ...) and a month that has begun. Each month is saved "
-    "as a revision authored by the import (the operator and the file's name); a month "
-    "already holding the same values is left as it is."
+    "are required but the service fields (" + ", ".join(OPTIONAL_REPORT_COLUMNS) + "): a "
+    "service column left out keeps what the month holds; posyandu_name and stratum are not "
+    "read; desa_code, when given, must be the posyandu's desa. period is a month from "
+    f"{FIRST_REPORT_PERIOD} that has begun at the posyandu; buka is 1 (opened) or 0 (closed, "
+    f"no values); a count is a whole number up to {MAX_COUNT}, empty when unknown; "
+    f"{SERVED_FIELD} is "
+    f"{' or '.join(FIELD_BY_ID[SERVED_FIELD].choices)}; {LIST_FIELD} the names separated "
+    f"by ';' (BKB; TOGA), {NO_NAMES} for none, empty when unknown. Each row must keep the "
+    "hard rules the chat keeps (K, D <= S; N, BGM, 2T <= D ...). The file is read once, a "
+    "chunk of rows at a time, in one transaction: from the first bad row on nothing more "
+    "is written and the transaction is rolled back at the end. Each month is saved as a "
+    "revision authored by the import (the operator and the file's name); a month already "
+    "holding the same values is left as it is."
 )
 
 
@@ -88,14 +106,14 @@ def register(sub: Any) -> None:
         description=_AREAS + " " + _COMMON,
     )
     areas.add_argument("file", metavar="FILE.csv", help="CSV file, or '-' for standard input")
-    areas.set_defaults(handler=run, columns=AREA_COLUMNS)
+    areas.set_defaults(handler=run, columns=AREA_COLUMNS, optional=())
     posyandu = kinds.add_parser(
         "posyandu",
         help="posyandu with their desa, time zone and hari-buka schedule",
         description=_POSYANDU + " " + _COMMON,
     )
     posyandu.add_argument("file", metavar="FILE.csv", help="CSV file, or '-' for standard input")
-    posyandu.set_defaults(handler=run, columns=POSYANDU_COLUMNS)
+    posyandu.set_defaults(handler=run, columns=POSYANDU_COLUMNS, optional=())
     reports = kinds.add_parser(
         "reports",
         help="past months from the paper register (the columns of posyandu export)",
@@ -107,18 +125,31 @@ def register(sub: Any) -> None:
         metavar="NAME",
         help="who imports, recorded with every month saved (default: the login name)",
     )
-    reports.set_defaults(handler=run, columns=REPORT_COLUMNS)
+    reports.set_defaults(handler=run, columns=REPORT_COLUMNS, optional=OPTIONAL_REPORT_COLUMNS)
 
 
-def _read(name: str) -> str:
+@contextmanager
+def _opened(name: str) -> Iterator[TextIO]:
+    """The file (or standard input) as UTF-8 text read a line at a time, line ends kept as
+    they are (the CSV reader needs them); bytes that are not UTF-8 are kept as surrogates, for
+    the reader to name their line."""
+    if name == "-":
+        stdin = io.TextIOWrapper(
+            sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
+        try:
+            yield stdin
+        finally:
+            stdin.detach()  # sys.stdin's buffer stays open
+        return
     try:
-        if name == "-":
-            return sys.stdin.read()
-        return Path(name).read_text("utf-8-sig")
+        stream = Path(name).open(  # noqa: SIM115 (closed below)
+            encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"cannot read {name}: not UTF-8 text (save the CSV as UTF-8)") from None
+    with stream:
+        yield stream
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,19 +158,21 @@ def run(args: argparse.Namespace) -> int:
     label = "stdin" if name == "-" else name
 
     async def work(settings: Settings) -> int:
-        text = _read(name)
         try:
-            rows = parse_csv(text, args.columns)
-            db = await open_database(settings)
-            try:
-                async with db.transaction() as tx:
-                    summary = await _import(tx, kind, rows, args, label)
-            finally:
-                await db.close()
+            with _opened(name) as stream:
+                rows = CsvRows(stream, args.columns, args.optional)
+                db = await open_database(settings)
+                try:
+                    async with db.transaction() as tx:
+                        summary = await _import(tx, kind, rows, args, label)
+                finally:
+                    await db.close()
         except ImportRejected as exc:
             for problem in exc.problems:
                 tell(f"{label} {problem}")
-            count = len(exc.problems)
+            if exc.unlisted:
+                tell(f"{label}: {exc.unlisted} more problems, not listed")
+            count = exc.count
             tell(f"nothing was imported: {count} problem{'s' if count != 1 else ''} in {label}")
             return BAD_INPUT
         tell(
@@ -152,12 +185,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _import(
-    tx: Connection, kind: str, rows: list[CsvRow], args: argparse.Namespace, label: str
+    tx: Connection, kind: str, rows: CsvRows, args: argparse.Namespace, label: str
 ) -> ImportSummary:
+    """Areas and posyandu rows are checked against each other, so are read whole (a list of
+    a country's desa fits in memory); reports are streamed, a chunk at a time."""
     if kind == "areas":
-        return await import_areas(tx, rows)
+        return await import_areas(tx, list(rows))
     if kind == "posyandu":
-        return await import_posyandu(tx, rows, now())
+        return await import_posyandu(tx, list(rows), now())
     channel = import_channel(args.operator or _login(), Path(label).name)
     return await import_reports(tx, rows, now=now(), channel=channel)
 

@@ -17,6 +17,7 @@ import pytest
 from bot.cli import main
 from bot.settings import Settings
 from scoring import MonthReport, Period
+from scoring.fields import SERVICE_FIELDS
 from storage import Database
 from storage.posyandu import known_histories, posyandu_by_code
 from storage.report_columns import FILE_COLUMNS
@@ -48,6 +49,9 @@ def _history() -> list[tuple[str, object]]:
                 )
             )
     out += [("P2", month(Period(2026, m), d=30 + m)) for m in (8, 9, 10)]
+    # The service fields, a month served by home visits among them.
+    out[-3] = ("P2", month(Period(2026, 8), d=38, cara="kunjungan_rumah", vit_a=40, rujukan=1))
+    out[-2] = ("P2", month(Period(2026, 9), d=39, cara="posyandu", pmt=20, bumil_fe=3))
     out.append(("P3", month(Period(2026, 10))))
     return out
 
@@ -93,6 +97,20 @@ def dump(path: Path) -> list[tuple[object, ...]]:
         ]
     finally:
         conn.close()
+
+
+def refused(
+    capsys: pytest.CaptureFixture[str], db: Path, name: str, text: str
+) -> list[str]:
+    """``posyandu import reports NAME`` of ``text`` into ``db``, refused (exit 2, nothing on
+    stdout, nothing written): the lines it said on stderr."""
+    before = dump(db)
+    (db.parent / name).write_text(text, "utf-8")
+    code, out, err = cli(capsys, db, "import", "reports", name)
+    assert (code, out) == (2, "")
+    assert dump(db) == before
+    lines: list[str] = err.splitlines()
+    return lines
 
 
 def test_an_export_imports_again_unchanged(
@@ -182,7 +200,10 @@ def test_a_changed_month_is_a_new_revision(
     assert rows == [(1, "console"), (2, "import:sari:fix.csv")]
 
 
-BAD = ";".join(FILE_COLUMNS) + """
+#: The columns of an export made before the service fields (the README's example too).
+OLD_COLUMNS = tuple(c for c in FILE_COLUMNS if c not in SERVICE_FIELDS)
+
+BAD = ";".join(OLD_COLUMNS) + """
 P1;Mawar;21.71.01.1001;2026-01;1;6;48;45;40;30;1;0;6;4;80;50;12;1;120;60;BKB;
 P1;Mawar;21.71.01.1001;2026-02;1;6;48;45;40;44;1;0;6;4;80;50;12;1;120;60;BKB;
 P9;Nowhere;21.71.01.1001;2026-02;1;6;48;45;40;30;1;0;6;4;80;50;12;1;120;60;BKB;
@@ -202,11 +223,7 @@ def test_a_bad_file_is_refused_whole_with_every_bad_line(
 ) -> None:
     db = tmp_path / "db.db"
     make_db(db, with_reports=True)
-    before = dump(db)
-    (tmp_path / "bad.csv").write_text(BAD, "utf-8")
-    code, out, err = cli(capsys, db, "import", "reports", "bad.csv")
-    assert code == 2 and out == ""
-    assert err.splitlines() == [
+    assert refused(capsys, db, "bad.csv", BAD) == [
         "bad.csv line 3: P1 2026-02: n: n (44) is greater than d (40) (rule n_le_d)",
         "bad.csv line 4: P9 2026-02: unknown posyandu P9 (import it first: posyandu import "
         "posyandu)",
@@ -224,7 +241,6 @@ def test_a_bad_file_is_refused_whole_with_every_bad_line(
         "bad.csv line 12: P1 2026-06: buka: '' must be 1 (opened) or 0 (closed)",
         "nothing was imported: 10 problems in bad.csv",
     ]
-    assert dump(db) == before
 
 
 def test_imported_history_is_where_the_known_history_starts(
@@ -244,3 +260,168 @@ def test_imported_history_is_where_the_known_history_starts(
             return (await known_histories(conn, [p1.id]))[p1.id].since
 
     assert asyncio.run(since()) == Period(2026, 1)
+
+
+def _p3_row(exported: str) -> tuple[list[str], int]:
+    lines = exported.splitlines()
+    return lines, next(i for i, line in enumerate(lines) if line.startswith("P3,"))
+
+
+#: The service columns' cells of a row, empty.
+NO_SERVICES = "," * len(SERVICE_FIELDS)
+
+
+def test_a_row_cut_short_stops_the_import_and_blanks_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A file cut off in its last row (fewer fields than the header) used to blank the saved
+    month's values it left out."""
+    db = tmp_path / "db.db"
+    make_db(db, with_reports=True)
+    _, exported, _ = cli(capsys, db, "export")
+    lines, p3 = _p3_row(exported)
+    cut = ",".join(lines[p3].split(",")[:12])
+    assert refused(capsys, db, "cut.csv", f"{lines[0]}\n{cut}") == [
+        f"cut.csv line 2: 12 fields, the header has {len(FILE_COLUMNS)} (a row cut "
+        "short? every row has every column, empty when unknown)",
+        "nothing was imported: 1 problem in cut.csv",
+    ]
+
+
+UNCLOSED = (
+    ",".join(FILE_COLUMNS)
+    + """
+P1,Mawar,21.71.01.1001,2026-01,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
+P1,"Mawar,21.71.01.1001,2026-02,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
+P1,Mawar,21.71.01.1001,2026-03,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
+P1,Mawar,21.71.01.1001,2026-04,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,
+""".replace("BKB,\n", "BKB," + NO_SERVICES + "\n")
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A quote never closed: the rest of the file would be one cell.
+        (
+            UNCLOSED,
+            "line 3: broken quoting: a quote opened on this line is never closed (the rest of "
+            "the file would be one cell)",
+        ),
+        # A quote never closed in a long file: the reader stops at its limit on a cell.
+        (
+            UNCLOSED + (UNCLOSED.splitlines()[-1].replace("2026-04", "2026-05") + "\n") * 2000,
+            "line 3: broken quoting: a quote opened on this line is not closed within 131,072 "
+            "characters (the rest of the file would be one cell)",
+        ),
+        # Closed rows later: those rows would be one cell of a row that looks whole.
+        (
+            UNCLOSED.replace("2026-03,1,6,48", '2026-03",1,6,48').replace(
+                "1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB,\nP1,Mawar", "\nP1,Mawar", 1
+            ),
+            "line 3: broken quoting: a quoted cell runs from line 3 to line 4 (a closing "
+            "quote missing?)",
+        ),
+        # Text after the closing quote.
+        (
+            UNCLOSED.replace('"Mawar,', '"Mawar" Indah,'),
+            'line 3: broken quoting: text follows the closing quote of a cell (a quote inside '
+            'a cell is written twice: "")',
+        ),
+    ],
+)
+def test_broken_quoting_stops_the_import_at_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, expected: str
+) -> None:
+    db = tmp_path / "db.db"
+    make_db(db, with_reports=False)
+    said = refused(capsys, db, "q.csv", text)
+    assert f"q.csv {expected}" in said
+    assert said[-1].startswith("nothing was imported")
+
+
+def test_an_export_without_the_service_columns_imports_and_keeps_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An export made before the service columns (and the README's example) imports; a month
+    already holding service values keeps them, and a changed count is a new revision."""
+    db = tmp_path / "db.db"
+    make_db(db, with_reports=True)
+    _, exported, _ = cli(capsys, db, "export")
+    header = exported.splitlines()[0].split(",")
+    keep = [header.index(c) for c in OLD_COLUMNS]
+    lines = [",".join(line.split(",")[i] for i in keep) for line in exported.splitlines()]
+    august = "P2,Melati,21.71.01.1001,2026-08,"
+    p2 = next(i for i, line in enumerate(lines) if line.startswith(august))
+    cells = lines[p2].split(",")
+    cells[OLD_COLUMNS.index("kader")] = "7"
+    lines[p2] = ",".join(cells)
+    (tmp_path / "old.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    code, _, err = cli(capsys, db, "import", "reports", "old.csv")
+    assert code == 0, err
+    assert err.strip() == f"reports: 0 added, 1 updated, {len(_history()) - 1} unchanged"
+    conn = sqlite3.connect(db)
+    found = conn.execute(
+        "SELECT kader, cara, vit_a, rujukan FROM reports WHERE period = '2026-08' AND "
+        "posyandu_id = (SELECT id FROM posyandu WHERE code = 'P2')"
+    ).fetchone()
+    conn.close()
+    assert found == (7, "kunjungan_rumah", 40, 1)
+
+
+README_EXAMPLE = """\
+posyandu_code,posyandu_name,desa_code,period,buka,kader,s,k,d,n,bgm,t2,bumil,bumil_periksa,pus,kb_aktif,bayi,bayi_imunisasi,kk,kk_dana_sehat,program_tambahan,stratum
+P1,Mawar,21.71.01.1001,2026-03,1,6,48,45,40,30,1,0,6,4,80,50,12,1,120,60,BKB; TOGA,
+P1,Mawar,21.71.01.1001,2026-04,0,,,,,,,,,,,,,,,,,
+"""
+
+
+def test_the_readme_example_imports(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "db.db"
+    make_db(db, with_reports=False)
+    (tmp_path / "register-2026.csv").write_text(README_EXAMPLE, "utf-8")
+    code, _, err = cli(capsys, db, "import", "reports", "register-2026.csv")
+    assert code == 0, err
+    assert err.strip() == "reports: 2 added, 0 updated, 0 unchanged"
+
+
+def test_control_characters_in_programme_names_are_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "db.db"
+    make_db(db, with_reports=False)
+    lines = README_EXAMPLE.replace("BKB; TOGA", "BKB; TO\x07GA").splitlines()
+    lines[2] = lines[1].replace("2026-03", "2026-04").replace("BKB; TO\x07GA", '"BKB\nTOGA"')
+    assert refused(capsys, db, "c.csv", "\n".join(lines) + "\n") == [
+        "c.csv line 2: P1 2026-03: program_tambahan holds a control character (U+0007 at "
+        "position 3): a name is plain text on one line",
+        "c.csv line 3: broken quoting: a quoted cell runs from line 3 to line 4 (a closing "
+        "quote missing?)",
+        "nothing was imported: 2 problems in c.csv",
+    ]
+
+
+def test_bytes_that_are_not_utf8_are_named_by_their_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The file is decoded a block at a time, yet the line named is the one holding the bytes
+    (here far past the first block); the good rows before it are not reported."""
+    db = tmp_path / "db.db"
+    make_db(db, with_reports=False)
+    header, row = README_EXAMPLE.splitlines()[:2]
+    body = [
+        row.replace("P1", code).replace("2026-03", str(Period(2000, 1).shift(i)))
+        for code in ("P1", "P2")
+        for i in range(200)
+    ]
+    data = [line.encode() for line in (header, *body)]
+    data[301] = data[301].replace(b"Mawar", b"Mawar K\xe9cil")  # cp1252, not UTF-8
+    (tmp_path / "latin.csv").write_bytes(b"\n".join(data) + b"\n")
+    before = dump(db)
+    code, out, err = cli(capsys, db, "import", "reports", "latin.csv")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "latin.csv line 302: not UTF-8 text (save the CSV as UTF-8)",
+        "nothing was imported: 1 problem in latin.csv",
+    ]
+    assert dump(db) == before

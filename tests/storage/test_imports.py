@@ -93,18 +93,46 @@ async def test_missing_column(db: Database) -> None:
     assert problems[0].startswith("line 1: missing column(s) timezone")
 
 
-async def test_long_rows_and_empty_values(db: Database) -> None:
+async def test_rows_of_another_length_and_empty_values(db: Database) -> None:
     text = "code,name,level,parent_code\n21,Kepri\n22,,provinsi,\n23,Riau, Kep,provinsi,\n"
     assert await rejected(db, "areas", text) == [
-        "line 2: missing value for level",
+        "line 2: 2 fields, the header has 4 (a row cut short? every row has every column, "
+        "empty when unknown)",
         "line 3: missing value for name",
         "line 4: 5 fields, the header has 4 (a comma in a name? put the name in double quotes)",
     ]
 
 
-async def test_trailing_empty_fields_may_be_left_out(db: Database) -> None:
-    text = 'code,name,level,parent_code\n21,Kepri,provinsi\n21.71,"Batam, Kota",kota,21\n'
-    assert await areas(db, text) == ImportSummary(2, 0, 0)
+async def test_a_row_cut_short_is_refused_not_read_as_empty(db: Database) -> None:
+    """A row with fewer fields than the header (a file cut off) is never read as empty
+    trailing values: it would blank what the database holds."""
+    await areas(db, AREAS)
+    await posyandu(db, POSYANDU)
+    cut = POSYANDU.rstrip("\n").rsplit(",", 1)[0] + "\n"  # the last row loses its active
+    assert await rejected(db, "posyandu", cut) == [
+        "line 4: 5 fields, the header has 6 (a row cut short? every row has every column, "
+        "empty when unknown)"
+    ]
+    text = 'code,name,level,parent_code\n21,Kepri,provinsi,\n21.71,"Batam, Kota",kota,21\n'
+    assert await areas(db, text) == ImportSummary(0, 2, 0)
+
+
+async def test_control_characters_in_names_are_refused(db: Database) -> None:
+    await areas(db, AREAS)
+    text = 'code,name,level,parent_code\n21,"Kepri\nBaru",provinsi,\n21.71,Bat\x00am,kota,21\n'
+    assert await rejected(db, "areas", text) == [
+        "line 2: broken quoting: a quoted cell runs from line 2 to line 3 (a closing quote "
+        "missing?)",
+        "line 4: name holds a control character (U+0000 at position 4): a name is plain text "
+        "on one line",
+    ]
+    text = POSYANDU.replace("Mawar", "Ma\u2028war").replace("Melati", "Mel\x1bati")
+    assert await rejected(db, "posyandu", text) == [
+        "line 2: name holds a control character (U+2028 at position 3): a name is plain text "
+        "on one line",
+        "line 3: name holds a control character (U+001B at position 4): a name is plain text "
+        "on one line",
+    ]
 
 
 async def test_unknown_parent_area(db: Database) -> None:
