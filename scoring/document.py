@@ -265,10 +265,14 @@ def _next(s: StrataResult) -> dict[str, Any] | None:
     }
 
 
-def _year_end(y: YearEnd) -> dict[str, Any]:
+def _year_end(y: YearEnd, since_given: bool = False) -> dict[str, Any]:
+    """``months_known`` (the elapsed months of the year from ``since`` on, what the openings'
+    ratio estimate rests on) only with ``since``: without it the shape is the one pinned."""
+    known = {"months_known": y.known_months} if since_given else {}
     return {
         "year": y.year,
         "elapsed_months": y.elapsed_months,
+        **known,
         "openings_so_far": y.openings_so_far,
         "projected_openings": y.projected_openings,
         "projected_stratum": _value(y.projected_stratum),
@@ -340,7 +344,7 @@ def assessment_to_dict(
         "performance": {k: _num(v) for k, v in a.performance.items()},
         "tki": _num(a.tki),
         "effort": _num(a.effort),
-        "year_end": _year_end(a.year_end),
+        "year_end": _year_end(a.year_end, since_given),
     }
 
 
