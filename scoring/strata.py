@@ -351,7 +351,8 @@ def classify(
     """The stratum from the indicator values, with its explanation.
 
     ``months_known``: how many months of the window are known (default: all). Fewer than the
-    window make the stratum provisional, with indicator 1 by the ratio estimate; fewer than
+    window make the stratum provisional, with the two cumulative indicators by the ratio
+    estimate (1: openings, 6: Σ immunised / bayi, each x window / known months); fewer than
     ``settings.min_known_months`` give no stratum (domain.md, "Decision (provisional
     stratum)")."""
     window = settings.window_months
@@ -364,6 +365,11 @@ def classify(
         estimate = estimated_openings(openings, known, window)
         values = {**values, IndicatorId.FREKUENSI_PENIMBANGAN: estimate}
         more_openings = openings_needed(openings, known, window, settings.openings_required)
+    immunised = values[IndicatorId.KUMULATIF_IMUNISASI]
+    if provisional and enough and isinstance(immunised, float | int):
+        # Cumulative like the openings: the year's immunisation at the known months' pace.
+        scaled = immunised * window / known
+        values = {**values, IndicatorId.KUMULATIF_IMUNISASI: scaled}
     indicators, missing, met = _judge(values, settings)
     if not enough:
         return StrataResult(

@@ -192,3 +192,30 @@ def test_the_openings_needed_are_the_fewest_that_reach_the_threshold(
 
 def _values(openings: int) -> dict[IndicatorId, float | int | bool | None]:
     return {i: None for i in IndicatorId} | {OPENINGS: openings}
+
+
+def test_provisional_immunisation_is_scaled_by_the_known_months_like_the_openings() -> None:
+    """Issue 23: three months at a Mandiri pace (1 of 12 infants completing basic
+    immunisation each month: 12 of 12 in a year) came out Madya, Σ 3 / 12 = 25% read against
+    the year's 50%. Indicator 6 is cumulative like indicator 1: x 12 / known months."""
+    months = [good_month(THROUGH.shift(-i)) for i in range(2, -1, -1)]
+    result = assess_stratum(months, THROUGH, since=since_for(3))
+    assert result.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(1.0)
+    assert (result.stratum, result.provisional) == (Stratum.MANDIRI, True)
+    # Half that pace: 1 a month with 24 infants, 3 / 24 x 4 = 50%, exactly the threshold.
+    half = [good_month(THROUGH.shift(-i), bayi=24) for i in range(2, -1, -1)]
+    half_result = assess_stratum(half, THROUGH, since=since_for(3))
+    assert half_result.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(0.5)
+    assert half_result.stratum is Stratum.MANDIRI
+    # Below it: 3 / 25 x 4 = 48%, Madya, and the need reads the scaled coverage.
+    low = [good_month(THROUGH.shift(-i), bayi=25) for i in range(2, -1, -1)]
+    low_result = assess_stratum(low, THROUGH, since=since_for(3))
+    assert low_result.stratum is Stratum.MADYA
+    (need,) = low_result.needs
+    assert need.describe() == "immunisation coverage 48% -> 50%"
+    # A whole window is not scaled: 12 months of the same pace are 12 / 12.
+    whole = assess_stratum([good_month(THROUGH.shift(-i)) for i in range(12)], THROUGH)
+    assert whole.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(1.0)
+    # Without since the three months are a whole window with nine closed months: unscaled.
+    plain = assess_stratum(months, THROUGH)
+    assert plain.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(0.25)
