@@ -87,11 +87,12 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
             counts[name] = value
     programme = _parse_programme(raw.get(LIST_FIELD), where, problems)
     choices = _parse_choices(raw, where, problems)
-    if len(counts) == len(COUNT_FIELDS):
-        # Order rules are checked even when the period is bad, so every problem is listed.
-        checked = MonthReport(period=period or Period(2000, 1)).with_values(**counts)
-        for p in hard_problems(checked):
-            problems.append(f"{where}: {p.field}: {english(p.rule, checked)}")
+    # The rules between fields are checked over the values that are valid, even when the
+    # period or another value is bad, so that every problem of the month is listed.
+    checked = MonthReport(period=period or Period(2000, 1), buka=buka is not False)
+    checked = checked.with_values(**{**dict.fromkeys(COUNT_FIELDS), **counts, **choices})
+    for p in hard_problems(checked):
+        problems.append(f"{where}: {p.field}: {english(p.rule, checked)}")
     if len(problems) > start or period is None or not isinstance(buka, bool):
         return None
     return MonthReport(period, buka).with_values(**counts, **choices, **{LIST_FIELD: programme})
