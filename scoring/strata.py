@@ -342,6 +342,26 @@ def openings_needed(openings: int, known: int, window: int, required: int) -> in
     return more if known + more <= window else max(0, required - openings)
 
 
+def _estimated(
+    values: dict[IndicatorId, float | int | bool | None], known: int, settings: ScoringSettings
+) -> tuple[dict[IndicatorId, float | int | bool | None], int | None]:
+    """The values of a partly known window with its two cumulative indicators by the ratio
+    estimate over the ``known`` months (1: openings, 6: Σ immunised / bayi, each x window /
+    known), and the openings needed (:func:`openings_needed`; None without a count)."""
+    window = settings.window_months
+    out = dict(values)
+    more: int | None = None
+    openings = values[IndicatorId.FREKUENSI_PENIMBANGAN]
+    if isinstance(openings, int):
+        out[IndicatorId.FREKUENSI_PENIMBANGAN] = estimated_openings(openings, known, window)
+        more = openings_needed(openings, known, window, settings.openings_required)
+    immunised = values[IndicatorId.KUMULATIF_IMUNISASI]
+    if isinstance(immunised, float | int):
+        # Cumulative like the openings: the year's immunisation at the known months' pace.
+        out[IndicatorId.KUMULATIF_IMUNISASI] = immunised * window / known
+    return out, more
+
+
 def classify(
     values: dict[IndicatorId, float | int | bool | None],
     through: Period,
@@ -359,17 +379,9 @@ def classify(
     known = window if months_known is None else max(0, min(months_known, window))
     provisional = known < window
     enough = known >= settings.min_known_months
-    openings = values[IndicatorId.FREKUENSI_PENIMBANGAN]
     more_openings: int | None = None
-    if provisional and enough and isinstance(openings, int):
-        estimate = estimated_openings(openings, known, window)
-        values = {**values, IndicatorId.FREKUENSI_PENIMBANGAN: estimate}
-        more_openings = openings_needed(openings, known, window, settings.openings_required)
-    immunised = values[IndicatorId.KUMULATIF_IMUNISASI]
-    if provisional and enough and isinstance(immunised, float | int):
-        # Cumulative like the openings: the year's immunisation at the known months' pace.
-        scaled = immunised * window / known
-        values = {**values, IndicatorId.KUMULATIF_IMUNISASI: scaled}
+    if provisional and enough:
+        values, more_openings = _estimated(values, known, settings)
     indicators, missing, met = _judge(values, settings)
     if not enough:
         return StrataResult(
