@@ -7,6 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.dasbor.render import GLOBALS
 from bot.pdf.text import percent as pdf_percent
 from conversations.format import percent, percent_of_target
 from scoring import AreaRollup, MemberStatus, Stratum, rollup
@@ -46,6 +47,11 @@ def test_every_share_is_written_alike_in_chat_dasbor_and_pdf(fraction: float) ->
     assert pdf_percent(fraction) == percent(fraction)
     assert "." not in percent(fraction)  # the Indonesian decimal comma, no point
     assert percent_of_target(fraction, 0.85) == percent(fraction) or fraction < 0.85
+
+
+def test_the_dasbor_templates_write_shares_with_it() -> None:
+    assert GLOBALS["pct"](1427 / 1428) == "99,9%"
+    assert GLOBALS["pct_target"](1427 / 1428, 0.85) == "99,9%"
 
 
 def test_a_roll_up_of_almost_every_posyandu_is_not_all_of_them() -> None:
