@@ -278,7 +278,7 @@ def _year_end(
         dec = Period(year, 12)
         known = _known(since, dec, settings)
         projected = classify(indicator_values(december_opened), dec, settings, known)
-    with_d_s = [m for m in opened if m.s and m.d is not None]
+    d_s = [(m.period.month, m.d / m.s) for m in opened if m.s and m.d is not None]
     return YearEnd(
         year=year,
         elapsed_months=elapsed,
@@ -287,6 +287,6 @@ def _year_end(
         projected_openings=len(opened) + (future_openings if opened else 0),
         projected=projected,
         openings_series=tuple(openings),
-        d_s_series=tuple([m.d / m.s for m in with_d_s if m.s and m.d is not None]),
-        d_s_months=tuple(m.period.month for m in with_d_s),
+        d_s_series=tuple(value for _month, value in d_s),
+        d_s_months=tuple(month for month, _value in d_s),
     )
