@@ -127,19 +127,22 @@ def _slug(text: str) -> str:
 
 
 def need_words(n: Need) -> str:
-    """What one indicator needs, in Indonesian ("2 kali buka lagi", "D/S 49,6% → 50%",
-    "4,1 → 5 orang"): decimals with a comma, and never rounded up to the requirement."""
+    """What one indicator needs, in Indonesian ("2 kali buka lagi (6 → 8)", "D/S 49,6% →
+    50%", "4,1 → 5 orang"): every figure through the one formatter (bot.pdf.text over
+    scoring.figures), decimals with a comma, and never rounded up to the requirement."""
     name = indicator_words(n.indicator)
     if n.actual is None:
         fields = ", ".join(field_label(f) for f in n.missing)
         return say("pdf.need.missing", name=name, fields=fields)
     if n.indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
+        # The openings so far may be a ratio estimate over the known months ("7,6").
+        actual, required = vs(float(n.actual), float(n.required))
         return say(
             "pdf.need.times",
             name=name,
             times=int(n.shortfall or 0),
-            actual=n.actual,
-            required=n.required,
+            actual=actual,
+            required=required,
         )
     if n.indicator is IndicatorId.PROGRAM_TAMBAHAN or isinstance(n.actual, bool):
         return say("pdf.need.programme", name=name)

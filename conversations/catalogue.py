@@ -331,6 +331,10 @@ MESSAGES: dict[str, str] = {
     "answer.choice": "Maaf, jawab POSYANDU atau RUMAH, mis. {example}.",
     "quick.bad_choice": "- {token}: tulis POSYANDU atau RUMAH, mis. CARA=RUMAH",
     "rule.known_choice": "{label} harus POSYANDU atau RUMAH.",
+    "rule.home_visit_closed": (
+        "Kunjungan rumah terhitung buka, jadi bulan yang tercatat TIDAK BUKA tidak bisa berisi "
+        "kunjungan rumah."
+    ),
     "rule.vit_a_le_s": "Balita dapat vitamin A ({small}) tidak boleh lebih dari S ({big}).",
     "rule.pmt_le_s": "Balita dapat PMT ({small}) tidak boleh lebih dari S ({big}).",
     "rule.bumil_fe_le_bumil": (

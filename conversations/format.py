@@ -9,7 +9,7 @@ from datetime import date, datetime, tzinfo
 from conversations.catalogue import say
 from scoring import MonthReport, Period, Problem
 from scoring.fields import QUESTION_FIELDS, in_vitamin_a_month
-from scoring.figures import percent_apart
+from scoring.figures import percent_apart, share
 from scoring.lexicon import AREA_LEVEL_WORDS
 from scoring.ratios import service_totals
 
@@ -32,10 +32,13 @@ __all__ = [
 
 
 def percent(value: float | None) -> str:
-    """ "80%"; "-" when not computable."""
+    """A share (a fraction) as a percent: "80%", whole unless that would read as 0% or 100%
+    when it is not (1,427 of 1,428 is "99,9%", 1 of 1,428 "0,1%"), the digits of the one
+    formatter (scoring.figures.share) with the Indonesian decimal comma; "-" when not
+    computable. The PDFs (bot.pdf.text.percent) and the dasbor write shares through it."""
     if value is None:
         return "-"
-    return f"{value * 100:.0f}%"
+    return share(value).text(",", ".") + "%"
 
 
 def percent_of_target(value: float | None, target: float | None) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from operator import attrgetter
 
-from scoring.forecast import Forecast, forecast_openings, forecast_share, ratio_estimate
+from scoring.forecast import Forecast, forecast_openings, forecast_share
 from scoring.gaps import GAP_RATIOS, Gap, adequacy_of_effort, adequacy_of_performance, gap, tki
 from scoring.history import months_known
 from scoring.model import MonthReport, Period, Stratum
@@ -39,13 +40,20 @@ class YearEnd:
 
     year: int
     elapsed_months: int
+    #: The elapsed months of the year that are known (from ``since`` on; all of them when
+    #: ``since`` is not given): the months before ``since`` are unknown, not closed.
+    known_months: int
     openings_so_far: int
+    #: The openings held in the known months of the year by December, if the months left
+    #: open at the rate of the known months so far.
     projected_openings: int
     projected: StrataResult
     #: One value per elapsed month: 1.0 opened, 0.0 not.
     openings_series: tuple[float, ...]
     #: Monthly D/S of the opened months of the year, in order.
     d_s_series: tuple[float, ...]
+    #: The calendar month (1-12) of each value of ``d_s_series``: the forecasts' time.
+    d_s_months: tuple[int, ...] = ()
 
     @property
     def projected_stratum(self) -> Stratum | None:
@@ -53,13 +61,15 @@ class YearEnd:
 
     @property
     def openings(self) -> Forecast:
-        """Forecast of the year's openings: the ratio estimate only (``ratio``)."""
-        return forecast_openings(self.openings_so_far, self.elapsed_months)
+        """Forecast of the year's openings: the ratio estimate only (``ratio``), openings in
+        the known months / known months x 12 (seed 003: Y = Tt / Ta x A)."""
+        return forecast_openings(self.openings_so_far, self.known_months)
 
     @property
     def d_s(self) -> Forecast:
-        """Forecasts of monthly D/S in December, within 0-100%."""
-        return forecast_share(self.d_s_series)
+        """Forecasts of monthly D/S in December, within 0-100%, over the calendar months (a
+        closed month is a gap in time)."""
+        return forecast_share(self.d_s_series, months=self.d_s_months or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +87,8 @@ class Assessment:
     performance: dict[str, float | None]
     #: Tingkat kesesuaian over the gap ratios.
     tki: float | None
-    #: Adequacy of effort: openings held / months in the window x 100.
+    #: Adequacy of effort: openings held / known months of the window x 100 (the whole
+    #: window without ``since``; months before it are unknown, not closed).
     effort: float | None
     year_end: YearEnd
 
@@ -194,7 +205,8 @@ def assess(
         through = by_index[max(by_index)].period
     window = _in_window(by_index, _index(through), settings.window_months)
     opened = [m for m in window if m.buka]
-    strata = classify(indicator_values(opened), through, settings, _known(since, through, settings))
+    known = _known(since, through, settings)
+    strata = classify(indicator_values(opened), through, settings, known)
     latest = opened[-1] if opened else None
     # The ratios of the latest opened month, as month_ratios(latest) gives them.
     if latest is None:
@@ -217,7 +229,7 @@ def assess(
         gaps=gaps,
         performance=performance,
         tki=tki([g.actual for g in gaps], [g.target for g in gaps]),
-        effort=adequacy_of_effort(len(opened), settings.window_months),
+        effort=adequacy_of_effort(len(opened), settings.window_months if known is None else known),
         year_end=_year_end(by_index, window, through, settings, strata, since),
     )
 
@@ -238,12 +250,19 @@ def _year_end(
         this_year = [m for m in window if m.period.year == year]
     else:
         this_year = _in_window(by_index, last, elapsed)
-    opened = [m for m in this_year if m.buka]
+    # The months of the year before ``since`` are unknown, not closed.
+    known_so_far = elapsed if since is None else max(0, min(elapsed, last - _index(since) + 1))
+    opened = [m for m in this_year if m.buka and m.period.month > elapsed - known_so_far]
     openings = [0.0] * elapsed
     for m in opened:
         openings[m.period.month - 1] = 1.0
-    projected_total = round(ratio_estimate(len(opened), elapsed, 12) or 0.0)
-    future_openings = max(0, min(12 - elapsed, projected_total - len(opened)))
+    left = 12 - elapsed
+    # The ratio estimate of the known months and the months left, exactly (a float would
+    # round 7.5 either way): openings x (known + left) / known, less those already held.
+    future_openings = 0
+    if known_so_far:
+        projected_total = round(Fraction(len(opened) * (known_so_far + left), known_so_far))
+        future_openings = max(0, min(left, projected_total - len(opened)))
     if elapsed == 12:
         projected = current  # nothing left to project: December's window is the year
     else:
@@ -259,12 +278,15 @@ def _year_end(
         dec = Period(year, 12)
         known = _known(since, dec, settings)
         projected = classify(indicator_values(december_opened), dec, settings, known)
+    d_s = [(m.period.month, m.d / m.s) for m in opened if m.s and m.d is not None]
     return YearEnd(
         year=year,
         elapsed_months=elapsed,
+        known_months=known_so_far,
         openings_so_far=len(opened),
         projected_openings=len(opened) + (future_openings if opened else 0),
         projected=projected,
         openings_series=tuple(openings),
-        d_s_series=tuple([m.d / m.s for m in opened if m.s and m.d is not None]),
+        d_s_series=tuple(value for _month, value in d_s),
+        d_s_months=tuple(month for month, _value in d_s),
     )

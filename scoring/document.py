@@ -87,11 +87,12 @@ def _parse_month(index: int, raw: object, problems: list[str]) -> MonthReport | 
             counts[name] = value
     programme = _parse_programme(raw.get(LIST_FIELD), where, problems)
     choices = _parse_choices(raw, where, problems)
-    if len(counts) == len(COUNT_FIELDS):
-        # Order rules are checked even when the period is bad, so every problem is listed.
-        checked = MonthReport(period=period or Period(2000, 1)).with_values(**counts)
-        for p in hard_problems(checked):
-            problems.append(f"{where}: {p.field}: {english(p.rule, checked)}")
+    # The rules between fields are checked over the values that are valid, even when the
+    # period or another value is bad, so that every problem of the month is listed.
+    checked = MonthReport(period=period or Period(2000, 1), buka=buka is not False)
+    checked = checked.with_values(**{**dict.fromkeys(COUNT_FIELDS), **counts, **choices})
+    for p in hard_problems(checked):
+        problems.append(f"{where}: {p.field}: {english(p.rule, checked)}")
     if len(problems) > start or period is None or not isinstance(buka, bool):
         return None
     return MonthReport(period, buka).with_values(**counts, **choices, **{LIST_FIELD: programme})
@@ -265,10 +266,14 @@ def _next(s: StrataResult) -> dict[str, Any] | None:
     }
 
 
-def _year_end(y: YearEnd) -> dict[str, Any]:
+def _year_end(y: YearEnd, since_given: bool = False) -> dict[str, Any]:
+    """``months_known`` (the elapsed months of the year from ``since`` on, what the openings'
+    ratio estimate rests on) only with ``since``: without it the shape is the one pinned."""
+    known = {"months_known": y.known_months} if since_given else {}
     return {
         "year": y.year,
         "elapsed_months": y.elapsed_months,
+        **known,
         "openings_so_far": y.openings_so_far,
         "projected_openings": y.projected_openings,
         "projected_stratum": _value(y.projected_stratum),
@@ -340,7 +345,7 @@ def assessment_to_dict(
         "performance": {k: _num(v) for k, v in a.performance.items()},
         "tki": _num(a.tki),
         "effort": _num(a.effort),
-        "year_end": _year_end(a.year_end),
+        "year_end": _year_end(a.year_end, since_given),
     }
 
 

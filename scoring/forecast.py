@@ -21,17 +21,24 @@ __all__ = [
 ]
 
 
-def linear_trend(values: Sequence[float], horizon: int) -> float | None:
-    """Least-squares line through ``values`` (at t = 1..n), evaluated at t = ``horizon``."""
+def linear_trend(
+    values: Sequence[float], horizon: int, times: Sequence[int] | None = None
+) -> float | None:
+    """Least-squares line through ``values`` at the times ``times`` (default t = 1..n: one
+    value per consecutive interval), evaluated at t = ``horizon``. The times are the calendar
+    (seed 003: "t = jumlah interval waktu"): a month without a value is a gap in t, not a
+    step skipped."""
     n = len(values)
     if n == 0:
         return None
-    if n == 1:
-        return float(values[0])
-    ts = range(1, n + 1)
-    mean_t = (n + 1) / 2
+    ts = list(range(1, n + 1)) if times is None else list(times)
+    if len(ts) != n:
+        raise ValueError(f"{n} values but {len(ts)} times")
+    mean_t = sum(ts) / n
     mean_y = sum(values) / n
     sxx = sum((t - mean_t) ** 2 for t in ts)
+    if sxx == 0:  # one value (or every value at one time): the level itself
+        return float(mean_y)
     sxy = sum((t - mean_t) * (y - mean_y) for t, y in zip(ts, values, strict=True))
     slope = sxy / sxx
     return mean_y + slope * (horizon - mean_t)
@@ -85,9 +92,16 @@ def _within(value: float | None, ceiling: float | None) -> float | None:
 
 
 def forecast_share(
-    monthly: Sequence[float], total_months: int = 12, ceiling: float | None = 1.0
+    monthly: Sequence[float],
+    total_months: int = 12,
+    ceiling: float | None = 1.0,
+    months: Sequence[int] | None = None,
 ) -> Forecast:
     """Forecast a monthly share (D/S, a coverage: a fraction) to month ``total_months``.
+
+    ``months``: the calendar month (1-12) of each value (default 1..n, one value a month). A
+    month without a value (closed, or not reported) is a gap in time, never skipped: the
+    trend's t and the growth's intervals count calendar months.
 
     ``linear`` and ``geometric`` forecast the value of the last month, kept within 0 and
     ``ceiling`` (None for immunisation coverage, which may exceed 1). No ``ratio``: the ratio
@@ -95,11 +109,13 @@ def forecast_share(
     n = len(monthly)
     if n == 0:
         return Forecast(None, None, None)
+    ts = list(range(1, n + 1)) if months is None else list(months)
     return Forecast(
-        linear=_within(linear_trend(monthly, total_months), ceiling),
+        linear=_within(linear_trend(monthly, total_months, ts), ceiling),
         ratio=None,
         geometric=_within(
-            geometric_growth(monthly[0], monthly[-1], n - 1, total_months - n), ceiling
+            geometric_growth(monthly[0], monthly[-1], ts[-1] - ts[0], total_months - ts[-1]),
+            ceiling,
         ),
     )
 

@@ -22,9 +22,11 @@ from scoring.fields import (
     DENOMINATOR_FIELDS,
     FIELD_BY_ID,
     FIELDS,
+    HOME_VISIT,
     ORDER_RULES,
     REFERRAL_FIELD,
     REFERRED_FIELDS,
+    SERVED_FIELD,
     FieldRole,
     to_refer,
 )
@@ -95,6 +97,9 @@ RULES: tuple[Rule, ...] = (
     Rule("whole_number", COUNT_FIELDS, Severity.HARD),
     Rule("non_negative", COUNT_FIELDS, Severity.HARD),
     Rule("known_choice", CHOICE_FIELDS, Severity.HARD),
+    # A month served by home visits counts as opened (domain.md, the served field): a home visit
+    # in a month reported closed contradicts itself.
+    Rule("home_visit_closed", (SERVED_FIELD, "buka"), Severity.HARD),
     *(Rule(r.id, (r.small, r.big), Severity.HARD) for r in ORDER_RULES),
     # Soft rules, the most important first: a report shows one warning at a time, in this order.
     Rule("all_zero", ("buka",), Severity.SOFT),
@@ -227,6 +232,15 @@ def _all_zero_problems(report: MonthReport) -> list[Problem]:
     return []
 
 
+def _served_problems(report: MonthReport) -> list[Problem]:
+    """A month reported closed (``buka`` false) said to be served by home visits: a
+    home-visit month counts as opened, so one of the two is wrong (rule
+    ``home_visit_closed``, named on the served field)."""
+    if not report.buka and report.choice(SERVED_FIELD) == HOME_VISIT:
+        return [_problem("home_visit_closed", SERVED_FIELD, value=HOME_VISIT)]
+    return []
+
+
 def _soft_period_problems(period: Period, ctx: RuleContext) -> list[Problem]:
     out: list[Problem] = []
     if ctx.today is not None and ctx.hari_buka is not None and ctx.today < ctx.hari_buka:
@@ -261,14 +275,19 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
     first (the order of :data:`RULES`)."""
     ctx = ctx or RuleContext()
     hard: list[Problem] = []
+    values: dict[str, int | None] = {}
     for name in COUNT_FIELDS:
-        hard.extend(check_value(name, report.count(name)))
+        wrong = check_value(name, report.count(name))
+        hard.extend(wrong)
+        # A value that is not a count is left out of the order rules, which still check the
+        # others: every problem of the report is listed, not only the first kind.
+        values[name] = None if wrong else report.count(name)
     for name in CHOICE_FIELDS:
         hard.extend(check_choice(name, report.choice(name)))
-    if hard:
+    hard.extend(_served_problems(report))
+    hard.extend(_order_problems(values, only=None))
+    if any(p.rule in ("whole_number", "non_negative", "known_choice") for p in hard):
         return hard
-    values = {name: report.count(name) for name in COUNT_FIELDS}
-    hard = _order_problems(values, only=None)
     soft: list[Problem] = []
     if report.buka:
         for name in COUNT_FIELDS:
@@ -289,6 +308,11 @@ def english(rule: str, report: MonthReport) -> str:
         return (
             f"{small} ({report.count(small)}) is greater than {big} ({report.count(big)}) "
             f"(rule {rule})"
+        )
+    if rule == "home_visit_closed":
+        return (
+            f"{SERVED_FIELD} is {report.choice(SERVED_FIELD)} but buka is false: a month "
+            f"served by home visits counts as opened (rule {rule})"
         )
     return f"breaks rule {rule}"
 
@@ -322,6 +346,8 @@ def _scorable_source() -> str:
         f"    if {name} is not None and {name} not in {FIELD_BY_ID[name].choices!r}: return False"
         for name in CHOICE_FIELDS
     ]
+    # home_visit_closed
+    lines.append(f"    if not r.buka and {SERVED_FIELD} == {HOME_VISIT!r}: return False")
     lines += [
         f"    if {r.small} is not None and {r.big} is not None and {r.small} > {r.big}: "
         "return False"

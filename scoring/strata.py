@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from scoring.figures import apart
+from scoring.figures import apart, as_set
 from scoring.model import MonthReport, Period, Stratum
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
@@ -26,6 +26,7 @@ __all__ = [
     "StrataResult",
     "classify",
     "estimated_openings",
+    "openings_needed",
     "window_months",
 ]
 
@@ -97,8 +98,9 @@ class Need:
     indicator: IndicatorId
     actual: float | int | bool | None
     required: float | int | bool
-    #: Openings still to hold, or the coverage / mean-kader shortfall; None for yes/no and
-    #: missing data.
+    #: Openings still to hold (one a month from the next month on; over a partly known
+    #: window see :func:`openings_needed`), or the coverage / mean-kader shortfall; None for
+    #: yes/no and missing data.
     shortfall: float | int | None
     #: The inputs to report first, when the value is missing.
     missing: tuple[str, ...]
@@ -111,8 +113,9 @@ class Need:
             return f"{name}: no data ({', '.join(self.missing)} missing); needs {needed}"
         if self.indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
             more = int(self.shortfall or 0)
-            actual = _fmt(self.indicator, self.actual)
-            return f"{more} more opening{'s' if more != 1 else ''} ({actual} -> {self.required})"
+            actual = apart(float(self.actual), (float(self.required),)).text()
+            required = _fmt(self.indicator, self.required)
+            return f"{more} more opening{'s' if more != 1 else ''} ({actual} -> {required})"
         if self.indicator is IndicatorId.PROGRAM_TAMBAHAN:
             return "run at least one extra programme (BKB, PAUD, TOGA, ...)"
         return f"{name} {_apart(self.indicator, self.actual, self.required)}"
@@ -141,13 +144,15 @@ _ENGLISH_NAMES: dict[IndicatorId, str] = {
 
 
 def _fmt(indicator: IndicatorId, value: float | int | bool) -> str:
+    """A requirement as it was set ("8", "5.0" kader, "50%"), with the digits of
+    scoring.figures (a threshold of 55.5% is not "56%")."""
     if indicator is IndicatorId.RERATA_KADER:
         return f"{float(value):.1f}"
-    if indicator is IndicatorId.FREKUENSI_PENIMBANGAN and isinstance(value, float):
-        return f"{value:.1f}"  # a ratio estimate over the known months
-    if isinstance(value, bool) or indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
+    if isinstance(value, bool):
         return str(value)
-    return f"{float(value) * 100:.0f}%"
+    if indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
+        return as_set(float(value)).text()
+    return as_set(float(value) * 100).text() + "%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +324,44 @@ def estimated_openings(openings: int, known: int, window: int) -> float | int:
     return int(estimate) if estimate.is_integer() else estimate
 
 
+def openings_needed(openings: int, known: int, window: int, required: int) -> int:
+    """How many more openings indicator 1 needs to reach ``required``, held one a month from
+    the next month on.
+
+    Over a whole window (``known`` >= ``window``): ``required`` - ``openings``. Over a partly
+    known window the ratio estimate rests on the known months, and each opening to come adds a
+    known month too: the least x with (openings + x) / (known + x) x window >= required, that
+    is x (window - required) >= required x known - window x openings, in whole numbers (1
+    opening in 3 known months: (1 + 3) / (3 + 3) x 12 = 8, so 3 more, not 8 - 4 = 4). When
+    that x would fill the window past its length, the window is whole before the threshold
+    is reached: ``required`` - ``openings`` again, as for a whole window."""
+    if known >= window or window <= required:
+        return max(0, required - openings)
+    short = required * known - window * openings
+    more = max(0, -(-short // (window - required)))  # ceiling division, exact
+    return more if known + more <= window else max(0, required - openings)
+
+
+def _estimated(
+    values: dict[IndicatorId, float | int | bool | None], known: int, settings: ScoringSettings
+) -> tuple[dict[IndicatorId, float | int | bool | None], int | None]:
+    """The values of a partly known window with its two cumulative indicators by the ratio
+    estimate over the ``known`` months (1: openings, 6: Σ immunised / bayi, each x window /
+    known), and the openings needed (:func:`openings_needed`; None without a count)."""
+    window = settings.window_months
+    out = dict(values)
+    more: int | None = None
+    openings = values[IndicatorId.FREKUENSI_PENIMBANGAN]
+    if isinstance(openings, int):
+        out[IndicatorId.FREKUENSI_PENIMBANGAN] = estimated_openings(openings, known, window)
+        more = openings_needed(openings, known, window, settings.openings_required)
+    immunised = values[IndicatorId.KUMULATIF_IMUNISASI]
+    if isinstance(immunised, float | int):
+        # Cumulative like the openings: the year's immunisation at the known months' pace.
+        out[IndicatorId.KUMULATIF_IMUNISASI] = immunised * window / known
+    return out, more
+
+
 def classify(
     values: dict[IndicatorId, float | int | bool | None],
     through: Period,
@@ -328,17 +371,17 @@ def classify(
     """The stratum from the indicator values, with its explanation.
 
     ``months_known``: how many months of the window are known (default: all). Fewer than the
-    window make the stratum provisional, with indicator 1 by the ratio estimate; fewer than
+    window make the stratum provisional, with the two cumulative indicators by the ratio
+    estimate (1: openings, 6: Σ immunised / bayi, each x window / known months); fewer than
     ``settings.min_known_months`` give no stratum (domain.md, "Decision (provisional
     stratum)")."""
     window = settings.window_months
     known = window if months_known is None else max(0, min(months_known, window))
     provisional = known < window
     enough = known >= settings.min_known_months
-    openings = values[IndicatorId.FREKUENSI_PENIMBANGAN]
-    if provisional and enough and isinstance(openings, int):
-        estimate = estimated_openings(openings, known, window)
-        values = {**values, IndicatorId.FREKUENSI_PENIMBANGAN: estimate}
+    more_openings: int | None = None
+    if provisional and enough:
+        values, more_openings = _estimated(values, known, settings)
     indicators, missing, met = _judge(values, settings)
     if not enough:
         return StrataResult(
@@ -359,7 +402,10 @@ def classify(
     if next_stratum is not None:
         # The indicators the next stratum requires that are not met (INDICATOR_IDS order).
         limiting = tuple(i for i in _REQUIRED_BY[next_stratum] if not met[indicators[i].number - 1])
-        needs = tuple(_need(indicators[i]) for i in limiting)
+        needs = tuple(
+            _need(indicators[i], more_openings if i is IndicatorId.FREKUENSI_PENIMBANGAN else None)
+            for i in limiting
+        )
     aktif = met[0] and met[1] and sum(met[2:6]) >= settings.aktif_min_coverages and met[6]
     return StrataResult(
         through=through,
@@ -375,11 +421,15 @@ def classify(
     )
 
 
-def _need(ind: Indicator) -> Need:
+def _need(ind: Indicator, more: int | None = None) -> Need:
+    """What ``ind`` needs; ``more``: the openings needed, worked out over the known months
+    (:func:`openings_needed`) when indicator 1 is a ratio estimate."""
     required = ind.required
     assert required is not None
     shortfall: float | int | None = None
-    if ind.value is not None and not isinstance(required, bool):
+    if more is not None:
+        shortfall = more
+    elif ind.value is not None and not isinstance(required, bool):
         if isinstance(required, int):
             shortfall = max(0, required - int(ind.value))
         else:

@@ -5,7 +5,8 @@ rounded into a false comparison. The words themselves are in conversations/catal
 from __future__ import annotations
 
 from conversations.catalogue import say
-from scoring.figures import Figure, apart, as_set, percent_apart, share
+from conversations.format import percent as share_text
+from scoring.figures import Figure, apart, as_set, percent_apart
 
 __all__ = ["category", "decimal", "percent", "percent_pair", "percent_vs", "value", "vs"]
 
@@ -54,5 +55,6 @@ def percent_pair(actual: float | None, target: float | None) -> tuple[str, str]:
 
 def percent(v: float | None) -> str:
     """A fraction as a percent, whole unless that would read as 0% or 100% when it is not
-    (99,6% of posyandu reported is not all of them)."""
-    return say("pdf.no_value") if v is None else _indonesian(share(v)) + "%"
+    (99,6% of posyandu reported is not all of them): the chat's formatter
+    (conversations.format.percent), with the PDF's mark for no value."""
+    return say("pdf.no_value") if v is None else share_text(v)

@@ -339,3 +339,54 @@ def test_a_month_given_twice_both_invalid(
     assert lines[0].startswith("months[0] (2026-01): d: d (50) is greater than s (40)")
     assert "months[1] (2026-01): kader: must not be negative, got -1" in lines
     assert lines[-1] == "months[1] (2026-01): period: given twice (also months[0])"
+
+
+def test_every_problem_of_a_month_is_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 23: a value that is not a count (bgm -1, d "3") hid the month's other problems,
+    the order rules between the valid values (K > S, N > D ...). Each is listed, in one run."""
+    doc = {"months": [month("2026-01", k=50, n=31, bgm=-1, bumil=2, bumil_periksa=3, d=30)]}
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "months[0] (2026-01): bgm: must not be negative, got -1",
+        "months[0] (2026-01): k: k (50) is greater than s (40) (rule k_le_s)",
+        "months[0] (2026-01): n: n (31) is greater than d (30) (rule n_le_d)",
+        "months[0] (2026-01): bumil_periksa: bumil_periksa (3) is greater than bumil (2) "
+        "(rule bumil_periksa_le_bumil)",
+    ]
+    # A count that is not a number and a bad choice with them: still every one.
+    doc = {"months": [month("2026-02", d="3", n=45, cara="rumah", kb_aktif=90, pus=80)]}
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "months[0] (2026-02): d: must be a whole number, got '3'",
+        "months[0] (2026-02): cara: must be one of posyandu, kunjungan_rumah, got 'rumah'",
+        "months[0] (2026-02): kb_aktif: kb_aktif (90) is greater than pus (80) "
+        "(rule kb_aktif_le_pus)",
+    ]
+
+
+def test_a_home_visit_in_a_closed_month_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 23: ``cara: kunjungan_rumah`` with ``buka: false`` contradicts itself (a home-visit
+    month counts as opened): refused with the field named, nothing on stdout."""
+    doc = {
+        "months": [
+            month("2026-01"),
+            {"period": "2026-02", "buka": False, "cara": "kunjungan_rumah"},
+            {"period": "2026-03", "buka": False, "cara": "posyandu"},
+            month("2026-04", cara="kunjungan_rumah"),
+        ]
+    }
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "months[1] (2026-02): cara: cara is kunjungan_rumah but buka is false: a month served "
+        "by home visits counts as opened (rule home_visit_closed)"
+    ]
+    del doc["months"][1]
+    code, out, err = run(capsys, doc, tmp_path)
+    assert code == 0, err

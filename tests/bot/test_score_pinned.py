@@ -1,6 +1,9 @@
 """``posyandu score`` without ``since`` prints exactly what it printed before ``since`` existed:
 the outputs under ``score_pinned/`` were written by the command before the change, byte for
-byte, and other tools read them."""
+byte, and other tools read them. Changed since only where a figure was wrong, each diff
+verified: issue 23, the D/S forecasts over calendar months (``partial``, ``sample``: a month
+without D/S is a gap in time; checked against an independent least-squares and growth
+computation)."""
 
 from __future__ import annotations
 
@@ -66,6 +69,25 @@ def test_since_adds_provisional_and_months_known(
     assert out["stratum"] != "pratama"
     old = json.loads((PINNED / "four_months.out.json").read_text("utf-8"))
     assert old["stratum"] == "pratama"  # without since: the months before count as closed
+
+
+def test_since_counts_effort_and_the_year_over_the_known_months(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 23: the four pinned months (July to October, all opened) known since July: effort
+    4 of 4 known months, the year's openings 4 / 4 x 12; without since 4 / 12 and 4 / 10 x 12."""
+    doc = json.loads((PINNED / "four_months.json").read_text("utf-8"))
+    code, out, err = _score(capsys, tmp_path, {**doc, "since": "2026-07"})
+    assert code == 0, err
+    assert out["effort"] == 100.0
+    y = out["year_end"]
+    assert (y["elapsed_months"], y["months_known"], y["openings_so_far"]) == (10, 4, 4)
+    assert y["forecast_openings"]["ratio"] == 12.0
+    assert y["projected_openings"] == 6  # November and December at the known months' rate
+    old = json.loads((PINNED / "four_months.out.json").read_text("utf-8"))
+    assert old["effort"] == round(4 / 12 * 100, 6)
+    assert old["year_end"]["forecast_openings"]["ratio"] == round(4 / 10 * 12, 6)
+    assert "months_known" not in old["year_end"]
 
 
 def test_since_with_too_few_months_gives_no_stratum(

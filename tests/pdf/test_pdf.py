@@ -189,6 +189,34 @@ def test_numbers_are_written_the_indonesian_way() -> None:
     assert need_words(ds) == "Rata-rata D/S: 49,6% → 50%"
 
 
+def test_the_openings_needed_are_written_with_the_one_formatter() -> None:
+    """Issue 23: "1 kali buka lagi (7.636363636363637 → 8)" printed the raw float; and 1
+    opening in 3 known months (an estimate of 4) needs 3 more openings, not 4."""
+    since = Period(2025, 12)  # 11 known months to October 2026, 7 of them opened
+    months = [
+        MonthReport(period=since.shift(i), buka=i < 7, kader=6, s=40, d=30)
+        for i in range(11)
+    ]
+    (need,) = [
+        n
+        for n in assess(months, Period(2026, 10), since=since).strata.needs
+        if n.indicator is IndicatorId.FREKUENSI_PENIMBANGAN
+    ]
+    assert need_words(need) == "Frekuensi buka/penimbangan: 1 kali buka lagi (7,6 → 8)"
+    three = [MonthReport(period=Period(2026, 8), kader=6, s=40, d=30)] + [
+        MonthReport(period=Period(2026, m), buka=False) for m in (9, 10)
+    ]
+    (need,) = [
+        n
+        for n in assess(three, Period(2026, 10), since=Period(2026, 8)).strata.needs
+        if n.indicator is IndicatorId.FREKUENSI_PENIMBANGAN
+    ]
+    assert need_words(need) == "Frekuensi buka/penimbangan: 3 kali buka lagi (4 → 8)"
+    # Just below the threshold is never written as reaching it.
+    close = Need(IndicatorId.FREKUENSI_PENIMBANGAN, 7.96, 8, 1, ())
+    assert need_words(close) == "Frekuensi buka/penimbangan: 1 kali buka lagi (7,96 → 8)"
+
+
 async def test_same_data_same_clock_same_bytes(db: Database) -> None:
     params = {"posyandu_code": "MWR01", "period": "2026-11"}
     first = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS)

@@ -7,6 +7,7 @@ import pytest
 from scoring import (
     Band,
     GapCategory,
+    MonthReport,
     Period,
     Stratum,
     adequacy_of_effort,
@@ -184,3 +185,91 @@ def test_openings_are_forecast_by_the_ratio_estimate_only(
     assert fc.ratio == pytest.approx(ratio)
     assert fc.linear is None and fc.geometric is None
     assert forecast_openings(len(opened_months), elapsed) == fc
+
+
+def test_effort_and_the_openings_forecast_count_only_the_known_months() -> None:
+    """Issue 23: known since March, 6 sessions held of 6 by August. Effort was 6 / 12 = 50%
+    and the year's openings 6 / 8 x 12 = 9: the months before ``since`` are unknown, not
+    closed. The seed's ratio estimate is 12 / 6 x 6 = 12."""
+    since = Period(2026, 3)
+    months = [good_month(Period(2026, m)) for m in range(3, 9)]
+    a = assess(months, Period(2026, 8), since=since)
+    assert a.effort == pytest.approx(100.0)
+    y = a.year_end
+    assert (y.elapsed_months, y.known_months, y.openings_so_far) == (8, 6, 6)
+    assert y.openings.ratio == pytest.approx(12.0)
+    # September to December open at the known months' rate (all of them): 10 held by then.
+    assert y.projected_openings == 10
+    # Without since, January and February count as closed: as before.
+    b = assess(months, Period(2026, 8))
+    assert b.effort == pytest.approx(50.0)
+    assert b.year_end.openings.ratio == pytest.approx(9.0)
+    # Half the known months opened: effort 50%, the year's estimate 6.
+    half = [good_month(Period(2026, m)) if m % 2 else closed(Period(2026, m)) for m in range(3, 9)]
+    c = assess(half, Period(2026, 8), since=since)
+    assert c.effort == pytest.approx(50.0)
+    assert c.year_end.openings.ratio == pytest.approx(6.0)
+    assert c.year_end.projected_openings == 3 + 2
+
+
+def test_since_before_the_year_or_the_window_changes_nothing() -> None:
+    months = [good_month(Period(2026, m)) for m in range(1, 9)]
+    months[3] = closed(Period(2026, 4))
+    plain = assess(months, Period(2026, 8))
+    early = assess(months, Period(2026, 8), since=Period(2025, 1))
+    assert early.effort == plain.effort == pytest.approx(7 / 12 * 100)
+    assert early.year_end == plain.year_end
+    # Since January of this year: the whole year so far is known, the window's 4 months of
+    # 2025 are not (effort over the 8 known months).
+    jan = assess(months, Period(2026, 8), since=Period(2026, 1))
+    assert jan.effort == pytest.approx(7 / 8 * 100)
+    assert jan.year_end.openings == plain.year_end.openings
+
+
+def _ds_months(values: dict[int, float | None]) -> list[MonthReport]:
+    """Months of 2026 with the given D/S (S = 1,000); None: closed."""
+    return [
+        closed(Period(2026, m))
+        if v is None
+        else good_month(Period(2026, m), s=1000, k=1000, d=round(v * 1000), n=100)
+        for m, v in values.items()
+    ]
+
+
+def test_forecasts_step_over_calendar_months_not_the_list_of_opened_months() -> None:
+    """Issue 23: a closed April moved the D/S forecast (geometric 65% -> 74%). The time of the
+    trend and of the growth is the calendar month (seed 003: "t = jumlah interval waktu")."""
+    # D/S grows 4% a month (geometric) from January: April's value lies on the same path.
+    path = {m: round(0.4 * 1.04 ** (m - 1), 3) for m in range(1, 7)}
+    opened = assess(_ds_months(path)).year_end.d_s
+    closed_april = assess(_ds_months({**path, 4: None})).year_end.d_s
+    assert closed_april.geometric == pytest.approx(opened.geometric, abs=1e-3)
+    assert closed_april.geometric == pytest.approx(0.4 * 1.04**11, abs=1e-3)
+    # A straight line: D/S 40% + 3 points a month. With April closed, the fitted line is the
+    # same line, December 73% (the index of the opened months said 76%).
+    line = {m: 0.40 + 0.03 * (m - 1) for m in range(1, 7)}
+    assert assess(_ds_months(line)).year_end.d_s.linear == pytest.approx(0.73, abs=1e-3)
+    assert assess(_ds_months({**line, 4: None})).year_end.d_s.linear == pytest.approx(
+        0.73, abs=1e-3
+    )
+    y = assess(_ds_months({**line, 4: None})).year_end
+    assert y.d_s_months == (1, 2, 3, 5, 6)
+
+
+@pytest.mark.parametrize(
+    ("months", "linear"),
+    [((1, 2, 3), pytest.approx(0.73)), ((1, 3, 6), pytest.approx(0.73)), ((6,), 0.55)],
+)
+def test_share_forecast_takes_the_calendar_months(months: tuple[int, ...], linear: object) -> None:
+    values = {1: 0.40, 2: 0.43, 3: 0.46, 6: 0.55}
+    series = [values[m] for m in months]
+    fc = forecast_share(series, ceiling=None, months=months)
+    assert fc.linear == linear
+    if len(months) > 1:
+        # growth from the first to the last value over the calendar intervals between them
+        first, last = series[0], series[-1]
+        rate = (last / first) ** (1 / (months[-1] - months[0])) - 1
+        assert fc.geometric == pytest.approx(last * (1 + rate) ** (12 - months[-1]))
+    else:
+        assert fc.geometric is None
+    assert linear_trend([0.4, 0.46], 12, times=[1, 3]) == pytest.approx(0.73)

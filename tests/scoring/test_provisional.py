@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring import (
     IndicatorId,
@@ -19,6 +21,7 @@ from scoring import (
     assess_stratum,
     months_known,
 )
+from scoring.strata import classify, openings_needed
 from tests.scoring.factories import closed, good_month
 
 THROUGH = Period(2026, 10)
@@ -136,3 +139,83 @@ def test_known_history_starts_at_the_earlier_of_registration_and_first_report(
     assert (known.since, known.has_data) == (since, has_data)
     assert known.started_by(Period(2026, 11))
     assert known.started_by(Period(2026, 10)) is (since is None or since <= Period(2026, 10))
+
+
+@pytest.mark.parametrize(
+    ("known", "opened", "more", "estimate"),
+    [
+        # Issue 23: 1 opening in 3 known months (estimate 4) needs 3 more, not 8 - 4 = 4:
+        # (1 + 3) / (3 + 3) x 12 = 8.
+        (3, 1, 3, 4),
+        (3, 0, 6, 0),  # 6 of 9 = 8; 5 of 8 = 7.5 is not enough
+        (3, 2, 0, 8),  # exactly the threshold: nothing more (not a need: it passes)
+        (4, 2, 2, 6),  # 4 of 6 = 8
+        (5, 1, 7, 2.4),  # 8 of 12: the window just fills
+        (5, 0, 8, 0),  # 7 of 12 would not do: a whole window then, 8 - 0
+        (6, 3, 3, 6),
+        (11, 7, 1, 7 * 12 / 11),  # 8 of 12
+        (11, 3, 5, 36 / 11),  # 4 of 12 with the window whole: then 8 - 3
+    ],
+)
+def test_the_openings_needed_over_the_known_months_are_exact(
+    known: int, opened: int, more: int, estimate: float
+) -> None:
+    assert openings_needed(opened, known, 12, 8) == more
+    result = assess_stratum(history(known, opened), THROUGH, since=since_for(known))
+    assert result.indicators[OPENINGS].value == pytest.approx(estimate)
+    needs = [n for n in result.needs if n.indicator is OPENINGS]
+    assert [n.shortfall for n in needs] == ([more] if more else [])
+
+
+@given(st.integers(min_value=3, max_value=11), st.data())
+def test_the_openings_needed_are_the_fewest_that_reach_the_threshold(
+    known: int, data: st.DataObject
+) -> None:
+    """Holding the openings needed (one a month from the next month on) passes indicator 1,
+    one fewer does not, while the window is still partly known."""
+    opened = data.draw(st.integers(min_value=0, max_value=known))
+    more = openings_needed(opened, known, 12, 8)
+
+    def passes(extra: int) -> bool:
+        result = classify(
+            _values(opened + extra), THROUGH, months_known=min(12, known + extra)
+        )
+        return result.indicators[OPENINGS].passes[Stratum.MADYA]
+
+    if known + more <= 12:
+        assert passes(more)
+        assert more == 0 or not passes(more - 1)
+    else:  # the window is whole first: as many as a whole window would need
+        assert more == 8 - opened
+        assert not passes(12 - known)
+
+
+def _values(openings: int) -> dict[IndicatorId, float | int | bool | None]:
+    return {i: None for i in IndicatorId} | {OPENINGS: openings}
+
+
+def test_provisional_immunisation_is_scaled_by_the_known_months_like_the_openings() -> None:
+    """Issue 23: three months at a Mandiri pace (1 of 12 infants completing basic
+    immunisation each month: 12 of 12 in a year) came out Madya, Σ 3 / 12 = 25% read against
+    the year's 50%. Indicator 6 is cumulative like indicator 1: x 12 / known months."""
+    months = [good_month(THROUGH.shift(-i)) for i in range(2, -1, -1)]
+    result = assess_stratum(months, THROUGH, since=since_for(3))
+    assert result.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(1.0)
+    assert (result.stratum, result.provisional) == (Stratum.MANDIRI, True)
+    # Half that pace: 1 a month with 24 infants, 3 / 24 x 4 = 50%, exactly the threshold.
+    half = [good_month(THROUGH.shift(-i), bayi=24) for i in range(2, -1, -1)]
+    half_result = assess_stratum(half, THROUGH, since=since_for(3))
+    assert half_result.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(0.5)
+    assert half_result.stratum is Stratum.MANDIRI
+    # Below it: 3 / 25 x 4 = 48%, Madya, and the need reads the scaled coverage.
+    low = [good_month(THROUGH.shift(-i), bayi=25) for i in range(2, -1, -1)]
+    low_result = assess_stratum(low, THROUGH, since=since_for(3))
+    assert low_result.stratum is Stratum.MADYA
+    (need,) = low_result.needs
+    assert need.describe() == "immunisation coverage 48% -> 50%"
+    # A whole window is not scaled: 12 months of the same pace are 12 / 12.
+    whole = assess_stratum([good_month(THROUGH.shift(-i)) for i in range(12)], THROUGH)
+    assert whole.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(1.0)
+    # Without since the three months are a whole window with nine closed months: unscaled.
+    plain = assess_stratum(months, THROUGH)
+    assert plain.indicators[IndicatorId.KUMULATIF_IMUNISASI].value == pytest.approx(0.25)

@@ -13,18 +13,20 @@ from conversations.format import problem_text
 from scoring import (
     COUNT_FIELDS,
     RULES,
+    InvalidReportError,
     MonthReport,
     Period,
     RuleContext,
     ScoringSettings,
     Severity,
+    assess,
     check_answer,
     check_report,
     check_value,
     hard_problems,
 )
 from scoring.fields import ORDER_RULES
-from scoring.rules import is_scorable
+from scoring.rules import english, is_scorable
 
 P = Period(2026, 11)
 
@@ -268,3 +270,55 @@ def test_soft_all_zero_in_an_opened_month() -> None:
     assert check_report(zero.with_values(d=1, k=1)) == []
     assert check_report(MonthReport(period=P, buka=False)) == []
     assert check_report(MonthReport(period=P, s=40)) == []  # nothing counted yet
+
+
+def test_every_hard_problem_of_a_report_is_listed() -> None:
+    """Issue 23: a value that is not a count hid the order rules between the valid ones."""
+    report = MonthReport(period=P).with_values(s=40, k=50, d=30, n=31, bgm=-1)
+    assert [(p.rule, p.field) for p in check_report(report)] == [
+        ("non_negative", "bgm"),
+        ("k_le_s", "k"),
+        ("n_le_d", "n"),
+    ]
+    assert [p.rule for p in hard_problems(report)] == ["non_negative", "k_le_s", "n_le_d"]
+    # The invalid value itself is left out of the order rules (bgm -1 <= d is not checked,
+    # "3" is never compared with a number).
+    text = MonthReport(period=P).with_values(s=40, d="3", n=45)
+    assert [p.rule for p in check_report(text)] == ["whole_number"]
+
+
+def test_a_home_visit_in_a_closed_month_is_a_contradiction() -> None:
+    """Issue 23: ``cara`` kunjungan_rumah with ``buka`` false: a home-visit month counts as
+    opened. A hard rule named on ``cara``, worded for the chat by the catalogue and for
+    operators in English; the scoring refuses such a month."""
+    closed_home = MonthReport(period=P, buka=False).with_values(cara="kunjungan_rumah")
+    (problem,) = check_report(closed_home)
+    assert (problem.rule, problem.field, problem.hard) == ("home_visit_closed", "cara", True)
+    assert not is_scorable(closed_home)
+    assert hard_problems(closed_home) == [problem]
+    assert problem_text(problem) == (
+        "Kunjungan rumah terhitung buka, jadi bulan yang tercatat TIDAK BUKA tidak bisa berisi "
+        "kunjungan rumah."
+    )
+    assert english(problem.rule, closed_home) == (
+        "cara is kunjungan_rumah but buka is false: a month served by home visits counts as "
+        "opened (rule home_visit_closed)"
+    )
+    with pytest.raises(InvalidReportError, match="cara: home_visit_closed"):
+        assess([closed_home])
+    # Opened by home visits, or closed without saying how it was served: fine.
+    opened_home = MonthReport(period=P).with_values(cara="kunjungan_rumah", s=40, d=30)
+    assert check_report(opened_home) == [] and is_scorable(opened_home)
+    assert check_report(MonthReport(period=P, buka=False)) == []
+
+
+@given(
+    st.booleans(),
+    st.sampled_from([None, "posyandu", "kunjungan_rumah", "rumah"]),
+    st.fixed_dictionaries({f: st.one_of(st.none(), st.integers(-2, 12)) for f in COUNT_FIELDS}),
+)
+def test_fast_check_agrees_with_the_rules_on_buka_and_cara(
+    buka: bool, cara: str | None, counts: dict[str, int | None]
+) -> None:
+    report = MonthReport(period=P, buka=buka).with_values(cara=cara, **counts)
+    assert is_scorable(report) == (not [p for p in check_report(report) if p.hard])
