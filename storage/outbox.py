@@ -155,10 +155,14 @@ async def claim_due(
     is ``sending``); a ``sending`` row whose lease has ended is claimed again like a due one.
 
     A chat's rows in order: a row is left while an earlier unsent row of its chat is not due
-    (waiting for a retry, or claimed under a lease that runs). Rows are taken by id, so the
-    earlier rows of a chat that are due come in the same batch, before it."""
+    (waiting for a retry, or claimed under a lease that runs); the earlier rows of a row
+    claimed are claimed with it (due too, they may fall after the batch's end in its order
+    by due time), and a chat's rows are returned in the order they were made."""
+    # The unsent rows by due time, read off the front (PostgreSQL's planner takes that
+    # index by itself; SQLite's would sort every due row, and is told).
+    source = "outbox o" if is_postgres(tx) else "outbox o INDEXED BY outbox_unsent_due"
     sql = (
-        "SELECT * FROM outbox o WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? "
+        f"SELECT * FROM {source} WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? "
         "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel "
         "AND e.address = o.address AND e.status IN ('pending', 'sending') AND e.id < o.id "
         "AND e.next_attempt_at > ?)"
@@ -170,12 +174,12 @@ async def claim_due(
     for channel, address in (only or {}).items():
         sql += " AND (channel <> ? OR address = ?)"
         args.extend((channel, address))
-    sql += " ORDER BY id LIMIT ?"
+    sql += " ORDER BY next_attempt_at, id LIMIT ?"
     if is_postgres(tx):
         # Other instances claim too: a row one of them has locked is left to it.
         sql += " FOR UPDATE SKIP LOCKED"
     found = await tx.execute_fetchall(sql, (*args, limit))
-    rows = [_row(r) for r in found]
+    rows = await _with_earlier_rows([_row(r) for r in found], tx)
     if rows:
         ids = [r.id for r in rows]
         await tx.execute(
@@ -187,6 +191,32 @@ async def claim_due(
         replace(r, status=Status.SENDING, attempts=r.attempts + 1, next_attempt_at=now + lease)
         for r in rows
     ]
+
+
+async def _with_earlier_rows(rows: list[OutboxRow], tx: Connection) -> list[OutboxRow]:
+    """The rows found and their chats' earlier unsent rows that were not (all due: a row
+    with an earlier one not due is not found), by id: each chat's in the order made."""
+    if not rows:
+        return rows
+    last: dict[tuple[str, str], int] = {}
+    for r in rows:
+        last[(r.channel, r.address)] = max(r.id, last.get((r.channel, r.address), 0))
+    channels = sorted({c for c, _ in last})
+    addresses = sorted({a for _, a in last})
+    unsent = await tx.execute_fetchall(
+        f"SELECT channel, address, id FROM outbox WHERE channel IN "
+        f"({','.join('?' * len(channels))}) AND address IN ({','.join('?' * len(addresses))}) "
+        "AND status IN ('pending', 'sending') AND id < ?",
+        (*channels, *addresses, max(last.values())),
+    )
+    found = {r.id for r in rows}
+    missing = [int(i) for c, a, i in unsent if i not in found and i < last.get((c, a), 0)]
+    if missing:
+        more = await tx.execute_fetchall(
+            f"SELECT * FROM outbox WHERE id IN ({','.join('?' * len(missing))})", missing
+        )
+        rows = rows + [_row(r) for r in more]
+    return sorted(rows, key=lambda r: r.id)
 
 
 async def mark_sent(

@@ -311,3 +311,24 @@ async def test_a_confirmation_is_never_superseded_and_holds_later_replies_back(
         assert await claim_due(tx, T0 + lease - timedelta(seconds=1)) == []
         after = await claim_due(tx, T0 + lease)
     assert [r.dedupe_key for r in after] == ["thanks", "next"] and after[0].id == thanks
+
+
+async def test_a_chats_first_row_due_after_its_second_still_goes_first(db: Database) -> None:
+    """A retry can leave a chat's first row due after its second (the second was held back
+    for less time). A batch whose end by due time falls between them takes the first with
+    the second, in order: never the second alone."""
+    async with db.transaction() as tx:
+        first = await append(tx, Outgoing("telegram", "42", TEXT, "first"), T0)
+        second = await append(tx, Outgoing("telegram", "42", TEXT, "second"), T0)
+        other = await append(tx, Outgoing("telegram", "43", TEXT, "other"), T0)
+        assert first is not None and second is not None and other is not None
+        await mark_retry(tx, first, T0 + timedelta(seconds=9), "network down", T0)
+        await mark_retry(tx, second, T0 + timedelta(seconds=5), "waiting", T0)
+        await mark_retry(tx, other, T0 + timedelta(seconds=7), "network down", T0)
+    now = T0 + timedelta(seconds=10)
+    async with db.transaction() as tx:
+        one = await claim_due(tx, now, limit=1, lease=LONG)
+        rest = await claim_due(tx, now, limit=1, lease=LONG)
+        none = await claim_due(tx, now, limit=1, lease=LONG)
+    assert [r.dedupe_key for r in one] == ["first", "second"]
+    assert [r.dedupe_key for r in rest] == ["other"] and none == []
