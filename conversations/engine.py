@@ -29,6 +29,7 @@ from conversations.loading import Loader, PhoneOf, no_phone
 from conversations.locks import KeyedLocks
 from conversations.model import Limits
 from conversations.replies import Text
+from conversations.session import Session
 from conversations.session_store import save_session
 from conversations.step import step
 from scoring import DEFAULT_SETTINGS, ScoringSettings
@@ -128,7 +129,9 @@ class Engine:
             ctx = loaded.ctx
             applied = await apply(tx, msg, result, ctx.person, ctx.tz, now)
             await save_session(tx, msg, result.session, loaded.stored, self.limits, now, ctx.tz)
-            count = await _queue(tx, msg, applied, now, _supersedable(result))
+            count = await _queue(
+                tx, msg, applied, now, _supersedable(result), _open_question(loaded.session)
+            )
             return HandleResult(replies=count, saved_report=applied.saved)
 
         return await self._writes.run(commit)
@@ -157,15 +160,26 @@ def _supersedable(result: StepResult) -> bool:
     the kader's next message and shift every number by one field. A step that stored
     something confirms a fact that stays true, and one that closed the conversation answered
     what was asked (help, a list, a cancellation): those are sent, in order, however late."""
-    open_question = result.session.draft is not None or result.session.awaiting is not None
-    return open_question and not result.effects
+    return _open_question(result.session) and not result.effects
+
+
+def _open_question(session: Session) -> bool:
+    return session.draft is not None or session.awaiting is not None
 
 
 async def _queue(
-    tx: Connection, msg: Inbound, applied: Applied, now: datetime, supersedable: bool
+    tx: Connection,
+    msg: Inbound,
+    applied: Applied,
+    now: datetime,
+    supersedable: bool,
+    after_question: bool,
 ) -> int:
     """The replies to the sender and the notices to others, as outbox rows. The replies
-    supersede the sender's earlier replies that were queued as supersedable and are unsent."""
+    supersede the sender's earlier replies that were queued as supersedable and are unsent;
+    only the step before can have left such rows (each step supersedes those before it), and
+    only if it left a question open (``after_question``: the session this step started from),
+    so otherwise nothing is looked for."""
     rows = [
         Outgoing(
             msg.channel,
@@ -182,6 +196,6 @@ async def _queue(
         for i, (channel, address, reply) in enumerate(applied.others)
     )
     await outbox_db.append_many(tx, rows, now)
-    if first is not None:
+    if first is not None and after_question:
         await outbox_db.supersede(tx, msg.channel, msg.address, first, now)
     return len(rows)
