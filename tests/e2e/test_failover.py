@@ -37,19 +37,14 @@ from storage.reports import get_report
 from tests.conftest import scan_log_text
 from tests.e2e.conftest import Seeded, seed, wait_for
 from tests.e2e.test_crash import whatsapp_env
-from tests.e2e.test_postgres_instances import QUESTIONS
+from tests.e2e.test_postgres_instances import GUIDED, QUESTIONS
 from tests.e2e.test_whatsapp import AUTH, FROM, KADER, PUBLIC, SID
 from tests.fakes.server import serve
 from tests.fakes.service import free_port, posyandu_env, start_posyandu
 from tests.fakes.twilio_api import FakeTwilio
 
 #: The kader's answers by question: S 42, then K 60 (more than S: asked again), then K 40.
-ANSWERS = {
-    "kader": "6", "s": "42", "k": "60", "d": "41", "n": "33", "bgm": "1", "t2": "0",
-    "bumil": "7", "bumil_periksa": "4", "pus": "101", "kb_aktif": "61", "bayi": "12",
-    "bayi_imunisasi": "2", "kk": "150", "kk_dana_sehat": "60", "program_tambahan": "BKB",
-    "rujukan": "1", "vit_a": "40", "cara": "1",
-}  # fmt: skip
+ANSWERS = GUIDED | {"s": "42", "k": "60"}
 REASKED = "K (60) tidak boleh lebih dari S (42)"
 WEBHOOK = "/twilio/whatsapp"
 
