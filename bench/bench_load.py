@@ -570,14 +570,17 @@ class World:
 
     def delivery(self) -> dict[str, int]:
         """Outbox rows against what reached the fakes: rows, failed, lost (never reached a
-        fake), duplicates (sends that reached a fake beyond one per row)."""
+        fake, and not superseded: a question a later step overtook is dropped on purpose),
+        duplicates (sends that reached a fake beyond one per row)."""
         rows = self.query("SELECT status, external_id FROM outbox")
         seen = self.box.external_ids()
         delivered = sum(1 for status, ext in rows if status == "sent" and ext in seen)
+        superseded = sum(1 for status, _ in rows if status == "superseded")
         return {
             "rows": len(rows),
             "failed": sum(1 for status, _ in rows if status == "failed"),
-            "lost": len(rows) - delivered,
+            "superseded": superseded,
+            "lost": len(rows) - delivered - superseded,
             "duplicates": self.box.total - delivered,
             "integrity": 1 if self.intact() else 0,
         }

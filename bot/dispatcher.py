@@ -15,6 +15,10 @@ documents, at least once, and never loses a row.
   exponential backoff and jitter up to ``max_attempts``, then the row is marked failed with
   the error; a recipient who blocked the bot is marked unreachable and not retried.
 - ``stop()`` finishes the sends in hand and leaves the rest pending for the next start.
+- One chat's rows go in the order they were made (the claim leaves a row while an earlier
+  one of its chat is unsent: :func:`storage.outbox.claim_due`). A supersedable row (a
+  question) is looked at once more just before it is sent: one that a later step of the
+  conversation superseded after this instance claimed it is not sent.
 """
 
 from __future__ import annotations
@@ -226,6 +230,9 @@ class Dispatcher:
     async def _deliver(self, row: ob.OutboxRow) -> bool:
         sender = self.senders[row.channel]
         now = self.clock.now()
+        if row.supersedable and await self._superseded(row):
+            log_event(log, "outbox.superseded", id=row.id, channel=row.channel)
+            return True
         try:
             sent = await self._send(sender, row, now)
         except RetryLater as exc:
@@ -252,6 +259,13 @@ class Dispatcher:
         self.sent += 1
         log_event(log, "outbox.sent", id=row.id, channel=row.channel, attempts=row.attempts)
         return True
+
+    async def _superseded(self, row: ob.OutboxRow) -> bool:
+        """Whether a later step superseded ``row`` since it was claimed (the batch waited
+        for a slow channel, or for earlier rows of its chat)."""
+        async with self.db.read() as conn:
+            current = await ob.get(conn, row.id)
+        return current is not None and current.status is ob.Status.SUPERSEDED
 
     async def _send(self, sender: Sender, row: ob.OutboxRow, now: datetime) -> _Sent:
         try:

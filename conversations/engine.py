@@ -23,11 +23,13 @@ from zoneinfo import ZoneInfo
 from conversations.applying import Applied, apply
 from conversations.catalogue import say
 from conversations.commands import parse_message
+from conversations.effects import StepResult
 from conversations.inbound import Inbound
 from conversations.loading import Loader, PhoneOf, no_phone
 from conversations.locks import KeyedLocks
 from conversations.model import Limits
 from conversations.replies import Text
+from conversations.session import Session
 from conversations.session_store import save_session
 from conversations.step import step
 from scoring import DEFAULT_SETTINGS, ScoringSettings
@@ -127,7 +129,9 @@ class Engine:
             ctx = loaded.ctx
             applied = await apply(tx, msg, result, ctx.person, ctx.tz, now)
             await save_session(tx, msg, result.session, loaded.stored, self.limits, now, ctx.tz)
-            count = await _queue(tx, msg, applied, now)
+            count = await _queue(
+                tx, msg, applied, now, _supersedable(result), _open_question(loaded.session)
+            )
             return HandleResult(replies=count, saved_report=applied.saved)
 
         return await self._writes.run(commit)
@@ -145,15 +149,53 @@ class Engine:
         return HandleResult(replies=1, failed=True)
 
 
-async def _queue(tx: Connection, msg: Inbound, applied: Applied, now: datetime) -> int:
-    """The replies to the sender and the notices to others, as outbox rows."""
+def _supersedable(result: StepResult) -> bool:
+    """Whether this step's texts are only the state of the conversation, which its next step
+    restates, so that the next step's replies may supersede them while they are unsent (a
+    failover: the instance that claimed them died). So it is when the step changed nothing
+    but the conversation (no effect: no report saved, nobody registered, no schedule or
+    setting changed) and left a question open (a report being written, or an answer awaited):
+    its texts read back answers and ask that question, and the kader's next message has
+    already been read as the answer to it. A question sent after that would be answered by
+    the kader's next message and shift every number by one field. A step that stored
+    something confirms a fact that stays true, and one that closed the conversation answered
+    what was asked (help, a list, a cancellation): those are sent, in order, however late."""
+    return _open_question(result.session) and not result.effects
+
+
+def _open_question(session: Session) -> bool:
+    return session.draft is not None or session.awaiting is not None
+
+
+async def _queue(
+    tx: Connection,
+    msg: Inbound,
+    applied: Applied,
+    now: datetime,
+    supersedable: bool,
+    after_question: bool,
+) -> int:
+    """The replies to the sender and the notices to others, as outbox rows. The replies
+    supersede the sender's earlier replies that were queued as supersedable and are unsent;
+    only the step before can have left such rows (each step supersedes those before it), and
+    only if it left a question open (``after_question``: the session this step started from),
+    so otherwise nothing is looked for."""
     rows = [
-        Outgoing(msg.channel, msg.address, reply, reply_key(msg.channel, msg.external_id, i))
+        Outgoing(
+            msg.channel,
+            msg.address,
+            reply,
+            reply_key(msg.channel, msg.external_id, i),
+            supersedable=supersedable and isinstance(reply, Text),
+        )
         for i, reply in enumerate(applied.replies)
     ]
+    first = rows[0].dedupe_key if rows else None
     rows.extend(
         Outgoing(channel, address, reply, notice_key(msg.channel, msg.external_id, i))
         for i, (channel, address, reply) in enumerate(applied.others)
     )
     await outbox_db.append_many(tx, rows, now)
+    if first is not None and after_question:
+        await outbox_db.supersede(tx, msg.channel, msg.address, first, now)
     return len(rows)

@@ -81,12 +81,19 @@ Message = Text | Document | Reminder | Link
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One message to queue: to whom, what, and the key that makes queuing it twice a no-op."""
+    """One message to queue: to whom, what, and the key that makes queuing it twice a no-op.
+
+    ``supersedable``: a reply whose whole content is the state of a conversation (what was
+    understood, what is asked now), which that conversation's next step restates: while it is
+    unsent, the next step's replies to the same chat supersede it (it is dropped, never sent;
+    :func:`storage.outbox.supersede`). Confirmations, documents, links, notices and reminders
+    are never supersedable."""
 
     channel: str
     address: str
     message: Message
     dedupe_key: str
+    supersedable: bool = False
 
 
 def encode(message: Message) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from scoring.fields import fields_added_by
 from storage.report_columns import history_triggers
+from storage.sql import TwoDialects
 
 __all__ = ["MIGRATIONS", "RESERVED", "SCHEMA_VERSION"]
 
@@ -308,5 +309,61 @@ _V7: tuple[str, ...] = (
     "CREATE INDEX dasbor_sessions_person ON dasbor_sessions (person_id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_OUTBOX_STATUSES = "'pending', 'sending', 'sent', 'failed', 'superseded'"
+
+_V8: tuple[str, ...] = (
+    # Replies to one chat go out in the order they were made, and a question a later step of
+    # the same conversation has overtaken is dropped, not sent (storage.outbox): a new status
+    # 'superseded', ``supersedable`` (1: a reply whose content the conversation's next step
+    # restates) and ``superseded_by`` (the first reply of the step that overtook it). SQLite
+    # cannot change a CHECK: the table is made again (no foreign key points at it), same
+    # columns in the same order, the two new ones last, as PostgreSQL's ADD COLUMN leaves them.
+    TwoDialects(
+        f"""
+        CREATE TABLE outbox_v8 (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            address TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ({_OUTBOX_STATUSES})),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT,
+            external_id TEXT,
+            delivery_status TEXT,
+            error_code TEXT,
+            supersedable INTEGER NOT NULL DEFAULT 0,
+            superseded_by INTEGER
+        )
+        """,
+        "ALTER TABLE outbox DROP CONSTRAINT outbox_status_check, "
+        f"ADD CONSTRAINT outbox_status_check CHECK (status IN ({_OUTBOX_STATUSES}))",
+    ),
+    TwoDialects(
+        "INSERT INTO outbox_v8 (id, channel, address, payload, dedupe_key, status, attempts, "
+        "next_attempt_at, last_error, created_at, updated_at, sent_at, external_id, "
+        "delivery_status, error_code) SELECT id, channel, address, payload, dedupe_key, "
+        "status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at, "
+        "external_id, delivery_status, error_code FROM outbox",
+        "ALTER TABLE outbox ADD COLUMN supersedable BIGINT NOT NULL DEFAULT 0",
+    ),
+    TwoDialects("DROP TABLE outbox", "ALTER TABLE outbox ADD COLUMN superseded_by BIGINT"),
+    TwoDialects("ALTER TABLE outbox_v8 RENAME TO outbox", "SELECT 1"),
+    # (Dropped with SQLite's old table; PostgreSQL kept them.)
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at)",
+    "CREATE INDEX IF NOT EXISTS outbox_external ON outbox (external_id)",
+    # A chat's unsent rows in order: what a claim must not overtake, what a step supersedes.
+    "CREATE INDEX outbox_chat_unsent ON outbox (channel, address, id) "
+    "WHERE status IN ('pending', 'sending')",
+    # The unsent rows in the claim's order (by due time): a claim reads its batch off the
+    # front, checking each row's chat, instead of sorting every due row.
+    "CREATE INDEX outbox_unsent_due ON outbox (next_attempt_at, id) "
+    "WHERE status IN ('pending', 'sending')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,5 +1,12 @@
 """The outbox: every reply and reminder, decided in the transaction that caused it, delivered
-later (at least once) by the dispatcher. Rows are never deleted by delivery."""
+later (at least once) by the dispatcher. Rows are never deleted by delivery.
+
+One chat's rows go out in the order they were made (by id: writes are serialised, so ids
+follow the commits, on both engines): a row is not claimed while an earlier row of the same
+channel and address is unsent (pending, or claimed by an instance whose lease runs), unless
+that one was superseded. A step of a conversation supersedes the earlier unsent rows of that
+chat that were queued as supersedable (the questions of earlier steps): they become
+``superseded``, are never sent however late, and no longer hold the chat's later rows back."""
 
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ __all__ = [
     "recover_sending",
     "requeue",
     "set_delivery_status",
+    "supersede",
 ]
 
 
@@ -39,6 +47,8 @@ class Status(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    #: Overtaken by a later step of the same conversation before it was sent: never sent.
+    SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +70,10 @@ class OutboxRow:
     external_id: str | None
     delivery_status: str | None
     error_code: str | None
+    #: Queued as supersedable (:class:`storage.messages.Outgoing`).
+    supersedable: bool = False
+    #: The first row of the step that superseded this one.
+    superseded_by: int | None = None
 
     @property
     def message(self) -> Message:
@@ -88,25 +102,33 @@ def _row(r: Row) -> OutboxRow:
         external_id=r["external_id"],
         delivery_status=r["delivery_status"],
         error_code=r["error_code"],
+        supersedable=bool(r["supersedable"]),
+        superseded_by=r["superseded_by"],
+    )
+
+
+_INSERT = (
+    "INSERT INTO outbox (channel, address, payload, dedupe_key, supersedable, next_attempt_at, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+)
+
+
+def _values(out: Outgoing, when: str) -> tuple[object, ...]:
+    return (
+        out.channel,
+        out.address,
+        _payload(out.message),
+        out.dedupe_key,
+        int(out.supersedable),
+        when,
+        when,
+        when,
     )
 
 
 async def append(tx: Connection, out: Outgoing, at: datetime) -> int | None:
     """Queue a message; None when its dedupe key was queued before (nothing added)."""
-    rows = await tx.execute_fetchall(
-        "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING "
-        "RETURNING id",
-        (
-            out.channel,
-            out.address,
-            _payload(out.message),
-            out.dedupe_key,
-            to_db(at),
-            to_db(at),
-            to_db(at),
-        ),
-    )
+    rows = await tx.execute_fetchall(_INSERT + " RETURNING id", _values(out, to_db(at)))
     for row in rows:
         return int(row[0])
     return None
@@ -130,9 +152,22 @@ async def claim_due(
     maps a channel to the one address whose rows of that channel may be claimed.
 
     A claimed row holds a lease until ``now + lease`` (kept in ``next_attempt_at`` while it
-    is ``sending``); a ``sending`` row whose lease has ended is claimed again like a due one."""
-    sql = "SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
-    args: list[object] = [to_db(now)]
+    is ``sending``); a ``sending`` row whose lease has ended is claimed again like a due one.
+
+    A chat's rows in order: a row is left while an earlier unsent row of its chat is not due
+    (waiting for a retry, or claimed under a lease that runs); the earlier rows of a row
+    claimed are claimed with it (due too, they may fall after the batch's end in its order
+    by due time), and a chat's rows are returned in the order they were made."""
+    # The unsent rows by due time, read off the front (PostgreSQL's planner takes that
+    # index by itself; SQLite's would sort every due row, and is told).
+    source = "outbox o" if is_postgres(tx) else "outbox o INDEXED BY outbox_unsent_due"
+    sql = (
+        f"SELECT * FROM {source} WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel "
+        "AND e.address = o.address AND e.status IN ('pending', 'sending') AND e.id < o.id "
+        "AND e.next_attempt_at > ?)"
+    )
+    args: list[object] = [to_db(now), to_db(now)]
     if channels is not None:
         sql += f" AND channel IN ({','.join('?' * len(channels))})"
         args.extend(channels)
@@ -144,7 +179,7 @@ async def claim_due(
         # Other instances claim too: a row one of them has locked is left to it.
         sql += " FOR UPDATE SKIP LOCKED"
     found = await tx.execute_fetchall(sql, (*args, limit))
-    rows = [_row(r) for r in found]
+    rows = await _with_earlier_rows([_row(r) for r in found], tx)
     if rows:
         ids = [r.id for r in rows]
         await tx.execute(
@@ -158,6 +193,32 @@ async def claim_due(
     ]
 
 
+async def _with_earlier_rows(rows: list[OutboxRow], tx: Connection) -> list[OutboxRow]:
+    """The rows found and their chats' earlier unsent rows that were not (all due: a row
+    with an earlier one not due is not found), by id: each chat's in the order made."""
+    if not rows:
+        return rows
+    last: dict[tuple[str, str], int] = {}
+    for r in rows:
+        last[(r.channel, r.address)] = max(r.id, last.get((r.channel, r.address), 0))
+    channels = sorted({c for c, _ in last})
+    addresses = sorted({a for _, a in last})
+    unsent = await tx.execute_fetchall(
+        f"SELECT channel, address, id FROM outbox WHERE channel IN "
+        f"({','.join('?' * len(channels))}) AND address IN ({','.join('?' * len(addresses))}) "
+        "AND status IN ('pending', 'sending') AND id < ?",
+        (*channels, *addresses, max(last.values())),
+    )
+    found = {r.id for r in rows}
+    missing = [int(i) for c, a, i in unsent if i not in found and i < last.get((c, a), 0)]
+    if missing:
+        more = await tx.execute_fetchall(
+            f"SELECT * FROM outbox WHERE id IN ({','.join('?' * len(missing))})", missing
+        )
+        rows = rows + [_row(r) for r in more]
+    return sorted(rows, key=lambda r: r.id)
+
+
 async def mark_sent(
     tx: Connection,
     row_id: int,
@@ -168,7 +229,8 @@ async def mark_sent(
     error_code: str | None = None,
 ) -> None:
     """Sent; ``note`` and ``error_code`` say how when it went another way (a WhatsApp template
-    after Twilio refused the free-form message), otherwise ``last_error`` is cleared."""
+    after Twilio refused the free-form message), otherwise ``last_error`` is cleared. (A row
+    superseded while its send was under way is recorded as it went: sent.)"""
     await tx.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, external_id = ?, "
         "last_error = ?, error_code = coalesce(?, error_code) WHERE id = ?",
@@ -184,9 +246,11 @@ async def mark_retry(
     at: datetime,
     error_code: str | None = None,
 ) -> None:
+    """Back to pending until ``next_at``; a row superseded meanwhile stays so (never sent)."""
     await tx.execute(
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-        "error_code = coalesce(?, error_code), updated_at = ? WHERE id = ?",
+        "error_code = coalesce(?, error_code), updated_at = ? "
+        "WHERE id = ? AND status <> 'superseded'",
         (to_db(next_at), error[:1000], error_code, to_db(at), row_id),
     )
 
@@ -194,9 +258,10 @@ async def mark_retry(
 async def mark_failed(
     tx: Connection, row_id: int, error: str, at: datetime, error_code: str | None = None
 ) -> None:
+    """Failed (not retried); a row superseded meanwhile stays so: it was not meant to go."""
     await tx.execute(
         "UPDATE outbox SET status = 'failed', last_error = ?, error_code = ?, updated_at = ? "
-        "WHERE id = ?",
+        "WHERE id = ? AND status <> 'superseded'",
         (error[:1000], error_code, to_db(at), row_id),
     )
 
@@ -262,10 +327,11 @@ async def get(conn: Connection, row_id: int) -> OutboxRow | None:
 
 async def requeue(tx: Connection, row_id: int, at: datetime) -> bool:
     """A failed (or stuck) row back to pending now, with a fresh count of attempts; False when
-    there is no such row or it was sent already."""
+    there is no such row, it was sent already or it was superseded (a question the
+    conversation has moved past is never sent)."""
     cur = await tx.execute(
         "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? "
-        "WHERE id = ? AND status != 'sent'",
+        "WHERE id = ? AND status NOT IN ('sent', 'superseded')",
         (to_db(at), to_db(at), row_id),
     )
     return cur.rowcount > 0
@@ -274,8 +340,18 @@ async def requeue(tx: Connection, row_id: int, at: datetime) -> bool:
 async def append_many(tx: Connection, rows: Sequence[Outgoing], at: datetime) -> None:
     """Queue many messages at once; those whose dedupe key was queued before are skipped."""
     when = to_db(at)
-    await tx.executemany(
-        "INSERT INTO outbox (channel, address, payload, dedupe_key, next_attempt_at, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-        [(o.channel, o.address, _payload(o.message), o.dedupe_key, when, when, when) for o in rows],
+    await tx.executemany(_INSERT, [_values(o, when) for o in rows])
+
+
+async def supersede(tx: Connection, channel: str, address: str, by_key: str, at: datetime) -> int:
+    """A conversation's step has queued its replies, the first under ``by_key``: the chat's
+    earlier rows queued as supersedable and still unsent (pending, or claimed by an instance
+    that may have died) are superseded by it, never to be sent. Returns how many."""
+    cur = await tx.execute(
+        "UPDATE outbox SET status = 'superseded', updated_at = ?, last_error = NULL, "
+        "superseded_by = (SELECT n.id FROM outbox n WHERE n.dedupe_key = ?) "
+        "WHERE channel = ? AND address = ? AND status IN ('pending', 'sending') "
+        "AND supersedable = 1 AND id < (SELECT n.id FROM outbox n WHERE n.dedupe_key = ?)",
+        (to_db(at), by_key, channel, address, by_key),
     )
+    return cur.rowcount

@@ -98,3 +98,33 @@ def test_failed_and_retry_together_are_refused(ids: dict[str, int]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["outbox", "--failed", "--retry", str(ids["failed"])])
     assert exc.value.code == 2
+
+
+async def _overtaken(path: Path) -> tuple[int, int]:
+    """A question queued, then the next step's reply to the same chat superseding it."""
+    async with await Database.open(path) as db, db.transaction() as tx:
+        old = await ob.append(tx, Outgoing("telegram", "4244", Text("K?"), "q1", True), AT)
+        new = await ob.append(tx, Outgoing("telegram", "4244", Text("D?"), "q2", True), AT)
+        assert old and new
+        assert await ob.supersede(tx, "telegram", "4244", "q2", AT) == 1
+    return old, new
+
+
+def test_lists_superseded_and_refuses_to_requeue_them(
+    ids: dict[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = asyncio.run(_overtaken(tmp_path / "outbox.db"))
+    assert main(["outbox", "--superseded"]) == 0
+    out, err = capsys.readouterr()
+    [row] = lines(out)
+    assert row[:3] == [str(old), "superseded", "telegram"]
+    assert row[-1] == f"superseded by {new}: not sent"
+    assert "superseded 1" in err
+    assert main(["outbox", "--retry", str(old)]) == 2
+    _, err = capsys.readouterr()
+    assert f"message {old} was superseded by message {new}" in err and "never sent" in err
+    row_after = asyncio.run(_row(tmp_path / "outbox.db", old))
+    assert row_after.status is ob.Status.SUPERSEDED
+    assert main(["outbox"]) == 0  # the pending list: not among them
+    out, _ = capsys.readouterr()
+    assert str(old) not in [r[0] for r in lines(out)]

@@ -408,3 +408,47 @@ async def test_new_engine_on_the_same_file_resumes_a_half_done_report(
         assert "Tinggal 11 pertanyaan lagi" in reply and "(4/14) D:" in reply
     finally:
         await second.db.close()
+
+
+async def _outbox_of(c: Chat, address: str) -> list[tuple[str, str, bool]]:
+    """(status, first line, supersedable) of every row queued for ``address``, in order."""
+    async with c.db.read() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT status, payload, supersedable FROM outbox WHERE address = ? ORDER BY id",
+            (address,),
+        )
+    return [
+        (r[0], json.loads(r[1]).get("body", "<document>").split("\n")[0], bool(r[2]))
+        for r in rows
+    ]
+
+
+async def test_a_step_supersedes_the_unsent_questions_of_the_steps_before(chat: Chat) -> None:
+    """Nothing is delivered here (no dispatcher runs: as after the instance that claimed the
+    replies died). Each step of a half-done report supersedes the unsent replies of the steps
+    before; what a step that closed the conversation or saved the report said is kept."""
+    await chat.say(DEMO_KADER, "LAPOR")
+    await chat.say(DEMO_KADER, "YA")  # last month's values are still right
+    await chat.say(DEMO_KADER, "60")  # K
+    assert await _outbox_of(chat, DEMO_KADER) == [
+        ("superseded", "Laporan November 2026, Mawar.", True),
+        ("superseded", "(1/9) K: berapa balita yang punya KMS/buku KIA?", True),
+        ("pending", "(2/9) D: berapa balita yang ditimbang bulan ini?", True),
+    ]
+    await chat.say(DEMO_KADER, "BATAL")
+    await chat.say(DEMO_KADER, "BANTUAN")  # closes nothing: supersedes nothing either
+    rows = await _outbox_of(chat, DEMO_KADER)
+    assert [r[0] for r in rows[2:]] == ["superseded", "pending", "pending"]
+    assert rows[3][1].startswith("Laporan November 2026 dibatalkan") and not rows[3][2]
+    assert not rows[4][2]
+    line = (
+        "LAPOR nov S=67 K=60 D=50 N=40 BGM=1 T2=0 KADER=6 BUMIL=7 BUMIL_PERIKSA=5 PUS=110 "
+        "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB RUJUK=1"
+    )
+    saved = await chat.send(DEMO_KADER, line)
+    assert any("tersimpan" in p.get("body", "") for p in saved)
+    await chat.say(DEMO_KADER, "PDF")
+    await chat.say(DEMO_KADER, "LAPOR")  # the month exists: asks whether to fill it again
+    rows = await _outbox_of(chat, DEMO_KADER)
+    assert all(status == "pending" and not dropped for status, _, dropped in rows[5:-1])
+    assert rows[-1][2] and rows[-1][0] == "pending"  # the open question is supersedable

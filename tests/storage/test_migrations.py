@@ -16,8 +16,11 @@ from scoring import COUNT_FIELDS, MonthReport, Period
 from scoring.fields import fields_added_by
 from storage import Database, DatabaseError, SchemaTooNewError
 from storage.db import migrate, probe_version
+from storage.messages import Outgoing, Text
 from storage.migrations import MIGRATIONS, RESERVED, SCHEMA_VERSION
+from storage.outbox import append as outbox_append
 from storage.reports import get_report, revisions, save_report
+from tests.storage.helpers import T0
 
 #: (period, revisions: each the values of that revision). Revision 1 is the insert.
 HISTORY: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = (
@@ -319,3 +322,38 @@ async def test_without_migrate_an_old_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="run 'posyandu migrate'"):
         await Database.open(path, migrate=False)
     assert await probe_version(path) == 1
+
+
+async def test_outbox_rows_carry_across_the_table_made_again(tmp_path: Path) -> None:
+    """Migration 8 makes SQLite's outbox again (a new status in its CHECK): every row keeps
+    its id and values, is neither supersedable nor superseded, and new ids follow the old."""
+    old = tmp_path / "v7.db"
+    build(old, 7)
+    conn = sqlite3.connect(old, isolation_level=None)
+    at = "2026-11-01T03:00:00.000000+00:00"
+    for row_id, status in ((3, "sent"), (9, "pending"), (12, "sending")):
+        conn.execute(
+            "INSERT INTO outbox (id, channel, address, payload, dedupe_key, status, attempts, "
+            "next_attempt_at, last_error, created_at, updated_at) "
+            "VALUES (?, 'telegram', '42', '{\"type\": \"text\", \"body\": \"x\"}', ?, ?, 1, "
+            "?, 'e', ?, ?)",
+            (row_id, f"k{row_id}", status, at, at, at),
+        )
+    conn.close()
+    before = dump(old, "outbox")
+    db = await Database.open(old)
+    try:
+        async with db.transaction() as tx:
+            added = await outbox_append(tx, Outgoing("telegram", "42", Text("y"), "new"), T0)
+            await tx.execute("UPDATE outbox SET status = 'superseded' WHERE id = 9")
+    finally:
+        await db.close()
+    after = dump(old, "outbox")
+    assert [r[: len(before[0])] for r in after[:3]] == [
+        b if b[0] != 9 else (*b[:5], "superseded", *b[6:]) for b in before
+    ]
+    assert [r[len(before[0]) :] for r in after] == [(0, None)] * 4
+    assert added == 13
+    fresh = tmp_path / "fresh.db"
+    await (await Database.open(fresh)).close()
+    assert schema(old) == schema(fresh)

@@ -22,6 +22,7 @@ from storage.outbox import (
     recover_sending,
     requeue,
     set_delivery_status,
+    supersede,
 )
 from tests.storage.helpers import T0
 
@@ -54,10 +55,12 @@ async def test_append_ignores_a_repeated_dedupe_key(db: Database) -> None:
 
 
 async def test_claim_due_marks_and_returns_only_due_rows(db: Database) -> None:
+    # (Each row to its own chat: one chat's rows wait for its earlier ones, tested below.)
     async with db.transaction() as tx:
         for i in range(5):
-            await append(tx, Outgoing("telegram", "42", TEXT, f"k{i}"), T0 + timedelta(seconds=i))
-        later = await append(tx, Outgoing("telegram", "42", TEXT, "later"), T0)
+            out = Outgoing("telegram", f"4{i}", TEXT, f"k{i}")
+            await append(tx, out, T0 + timedelta(seconds=i))
+        later = await append(tx, Outgoing("telegram", "49", TEXT, "later"), T0)
         assert later is not None
         await mark_retry(tx, later, T0 + timedelta(hours=1), "429 too many requests", T0)
     async with db.transaction() as tx:
@@ -80,8 +83,8 @@ async def test_claim_due_marks_and_returns_only_due_rows(db: Database) -> None:
 
 async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
     async with db.transaction() as tx:
-        for i in range(200):
-            await append(tx, Outgoing("telegram", "42", TEXT, f"k{i}"), T0)
+        for i in range(200):  # (each to its own chat: a chat's rows wait for its earlier ones)
+            await append(tx, Outgoing("telegram", f"a{i}", TEXT, f"k{i}"), T0)
 
     async def claimer() -> list[int]:
         got: list[int] = []
@@ -113,6 +116,7 @@ async def test_sent_retry_failed_requeue(db: Database) -> None:
             Status.SENDING: 0,
             Status.SENT: 1,
             Status.FAILED: 1,
+            Status.SUPERSEDED: 0,
         }
         sent, retried, failed = (await get(conn, a), await get(conn, b), await get(conn, c))
         both = await list_rows(conn, [Status.SENT, Status.FAILED])
@@ -195,7 +199,7 @@ async def test_an_instance_starting_leaves_the_rows_others_are_sending(
     starting instance takes back only rows whose lease has ended (others are alive)."""
     async with db.transaction() as tx:
         await append(tx, Outgoing("telegram", "42", TEXT, "old"), T0 - timedelta(seconds=200))
-        await append(tx, Outgoing("telegram", "42", TEXT, "new"), T0)
+        await append(tx, Outgoing("telegram", "43", TEXT, "new"), T0)
         # "old" claimed by an instance whose lease ends at T0 + 0.5 s, "new" by a live one.
         old = await claim_due(tx, T0 - timedelta(seconds=120), lease=timedelta(seconds=120.5))
         new = await claim_due(tx, T0, lease=timedelta(seconds=60))
@@ -203,3 +207,128 @@ async def test_an_instance_starting_leaves_the_rows_others_are_sending(
     async with db.transaction() as tx:
         recovered = await recover_sending(tx, T0 + timedelta(seconds=1))
     assert recovered == (2 if engine == "sqlite" else 1)
+
+
+async def test_a_chats_rows_wait_for_its_earlier_unsent_rows(db: Database) -> None:
+    """Replies to one chat go in the order they were made: a row is not claimed while an
+    earlier row of its chat is claimed under a running lease or waits for a retry; other
+    chats are not held up; once the earlier row is due, both come in one claim, in order."""
+    lease = timedelta(seconds=60)
+    async with db.transaction() as tx:
+        a1 = await append(tx, Outgoing("telegram", "42", TEXT, "a1"), T0)
+        a2 = await append(tx, Outgoing("telegram", "42", DOC, "a2"), T0)
+        b1 = await append(tx, Outgoing("telegram", "43", TEXT, "b1"), T0)
+        first = await claim_due(tx, T0, limit=1, lease=lease)
+    assert [r.id for r in first] == [a1]
+    async with db.transaction() as tx:  # a1 is claimed (its claimer may have died)
+        other = await claim_due(tx, T0 + timedelta(seconds=1), lease=lease)
+        assert [r.id for r in other] == [b1]
+        await mark_sent(tx, other[0].id, T0 + timedelta(seconds=1), "m1")
+        assert await claim_due(tx, T0 + lease - timedelta(seconds=1), lease=lease) == []
+    async with db.transaction() as tx:  # the lease ended: a1 again, then a2, in one claim
+        again = await claim_due(tx, T0 + lease, lease=lease)
+    assert [r.id for r in again] == [a1, a2]
+    later = T0 + lease + timedelta(seconds=30)
+    async with db.transaction() as tx:  # a1 failed for now: a2 waits for its retry
+        assert a1 is not None and a2 is not None
+        await mark_retry(tx, a1, later, "network down", T0 + lease)
+        await mark_retry(tx, a2, T0 + lease, "waiting for an earlier message", T0 + lease)
+        assert await claim_due(tx, later - timedelta(seconds=1), lease=lease) == []
+        assert [r.id for r in await claim_due(tx, later, lease=lease)] == [a1, a2]
+    async with db.transaction() as tx:  # a failed row holds nothing back
+        await mark_failed(tx, a1, "refused", later)
+        await append(tx, Outgoing("telegram", "42", TEXT, "a3"), later)
+        assert [r.dedupe_key for r in await claim_due(tx, later + lease)] == ["a2", "a3"]
+
+
+async def test_a_later_step_supersedes_an_unsent_question_never_to_be_sent(
+    db: Database,
+) -> None:
+    """The failover of issue 23: an instance claimed a question (supersedable) and died; the
+    kader's next message is answered elsewhere. The new reply supersedes the question: it
+    goes at once (not after the dead claimer's lease), and the question is never sent,
+    however late, by any path (lease, restart, retry, requeue, a late failure mark)."""
+    question = Text("K (60) tidak boleh lebih dari S (42). (1/9) K: berapa ...")
+    async with db.transaction() as tx:
+        saved = await append(tx, Outgoing("telegram", "42", TEXT, "saved"), T0)
+        q1 = await append(tx, Outgoing("telegram", "42", question, "q1", supersedable=True), T0)
+        elsewhere = await append(
+            tx, Outgoing("telegram", "43", question, "q43", supersedable=True), T0
+        )
+        claimed = await claim_due(tx, T0)  # by the instance that dies; default lease
+    assert [r.id for r in claimed] == [saved, q1, elsewhere]
+    assert saved is not None and q1 is not None and elsewhere is not None
+    async with db.transaction() as tx:
+        await mark_sent(tx, saved, T0, "m0")
+    step = T0 + timedelta(seconds=20)
+    async with db.transaction() as tx:  # the next step, on another instance
+        await append_many(
+            tx,
+            [
+                Outgoing("telegram", "42", Text("(2/9) D: berapa ..."), "q2", supersedable=True),
+                Outgoing("telegram", "42", DOC, "q2-doc"),
+            ],
+            step,
+        )
+        assert await supersede(tx, "telegram", "42", "q2", step) == 1
+        now = await claim_due(tx, step)
+    assert [r.dedupe_key for r in now] == ["q2", "q2-doc"]
+    async with db.read() as conn:
+        dropped = await get(conn, q1)
+        other = await get(conn, elsewhere)
+        assert (await counts(conn))[Status.SUPERSEDED] == 1
+        listed = await list_rows(conn, Status.SUPERSEDED)
+    assert dropped is not None and dropped.status is Status.SUPERSEDED
+    assert dropped.superseded_by == now[0].id and dropped.supersedable
+    assert [r.id for r in listed] == [q1]
+    assert other is not None and other.status is Status.SENDING  # another chat's: untouched
+    much_later = T0 + DEFAULT_LEASE + timedelta(days=2)
+    async with db.transaction() as tx:
+        await mark_retry(tx, q1, T0, "late", much_later)
+        await mark_failed(tx, q1, "late", much_later)
+        assert not await requeue(tx, q1, much_later)
+        await recover_sending(tx, much_later)
+        late = await claim_due(tx, much_later)
+        # A step supersedes only rows before its own, and never what is not supersedable.
+        assert await supersede(tx, "telegram", "42", "q2", much_later) == 0
+    assert q1 not in [r.id for r in late]
+    async with db.read() as conn:
+        still = await get(conn, q1)
+    assert still is not None and still.status is Status.SUPERSEDED and still.sent_at is None
+
+
+async def test_a_confirmation_is_never_superseded_and_holds_later_replies_back(
+    db: Database,
+) -> None:
+    """What is not supersedable (a saved report's thanks, a PDF, a reminder) is sent however
+    late, and the chat's later replies wait for it: they go after it, in order."""
+    lease = timedelta(seconds=30)
+    async with db.transaction() as tx:
+        thanks = await append(tx, Outgoing("telegram", "42", TEXT, "thanks"), T0)
+        await claim_due(tx, T0, lease=lease)  # by the instance that dies
+        await append(tx, Outgoing("telegram", "42", Text("status"), "next"), T0)
+        assert await supersede(tx, "telegram", "42", "next", T0) == 0
+        assert await claim_due(tx, T0 + lease - timedelta(seconds=1)) == []
+        after = await claim_due(tx, T0 + lease)
+    assert [r.dedupe_key for r in after] == ["thanks", "next"] and after[0].id == thanks
+
+
+async def test_a_chats_first_row_due_after_its_second_still_goes_first(db: Database) -> None:
+    """A retry can leave a chat's first row due after its second (the second was held back
+    for less time). A batch whose end by due time falls between them takes the first with
+    the second, in order: never the second alone."""
+    async with db.transaction() as tx:
+        first = await append(tx, Outgoing("telegram", "42", TEXT, "first"), T0)
+        second = await append(tx, Outgoing("telegram", "42", TEXT, "second"), T0)
+        other = await append(tx, Outgoing("telegram", "43", TEXT, "other"), T0)
+        assert first is not None and second is not None and other is not None
+        await mark_retry(tx, first, T0 + timedelta(seconds=9), "network down", T0)
+        await mark_retry(tx, second, T0 + timedelta(seconds=5), "waiting", T0)
+        await mark_retry(tx, other, T0 + timedelta(seconds=7), "network down", T0)
+    now = T0 + timedelta(seconds=10)
+    async with db.transaction() as tx:
+        one = await claim_due(tx, now, limit=1, lease=LONG)
+        rest = await claim_due(tx, now, limit=1, lease=LONG)
+        none = await claim_due(tx, now, limit=1, lease=LONG)
+    assert [r.dedupe_key for r in one] == ["first", "second"]
+    assert [r.dedupe_key for r in rest] == ["other"] and none == []
