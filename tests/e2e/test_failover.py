@@ -19,8 +19,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -34,6 +32,7 @@ from storage._times import to_db
 from storage.outbox import OutboxRow, Status, get, list_rows
 from storage.posyandu import set_schedule
 from storage.reports import get_report
+from tests.clock import cli, moment
 from tests.conftest import scan_log_text
 from tests.e2e.conftest import Seeded, seed, wait_for
 from tests.e2e.test_crash import whatsapp_env
@@ -172,7 +171,7 @@ async def test_a_question_claimed_by_a_killed_instance_is_superseded_never_sent(
             await start(1, api_b, b)
             reply = await kader.ask(b, "40")
             assert say("ask.d") in reply and REASKED not in reply
-            assert time.time() < held.next_attempt_at.timestamp()  # A's lease still runs
+            assert moment() < held.next_attempt_at  # A's lease still runs
             async with await Database.open(postgres_url) as db, db.read() as conn:
                 dropped = await get(conn, held.id)
             assert dropped is not None and dropped.status is Status.SUPERSEDED
@@ -217,7 +216,7 @@ async def test_a_question_claimed_by_a_killed_instance_is_superseded_never_sent(
 def _outbox_cli(url: str, folder: Path, env: dict[str, str]) -> str:
     """``posyandu outbox --superseded`` as the operator runs it."""
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "outbox", "--superseded"],
+        cli("outbox", "--superseded"),
         cwd=folder,
         env=posyandu_env(url, free_port(), env, folder),
         capture_output=True,
