@@ -66,8 +66,8 @@ def test_a_guided_report_line_by_line(tmp_path: Path) -> None:
         first = chat.say("LAPOR")
         if first["awaiting"] == "month":  # early in a month: the month is asked first
             first = chat.say("1")
-        # Last month's head counts first, all at once (a yes/no question); TIDAK: one by one.
-        assert first["awaiting"] == "yes_no"
+        # Last month's head counts first, all at once ("still the same?"); TIDAK: one by one.
+        assert first["awaiting"] == "same"
         assert first["replies"][-1]["choices"] == ["YA", "TIDAK"]
         first = chat.say("TIDAK")
         assert first["awaiting"] == f"field:{FIRST}"
