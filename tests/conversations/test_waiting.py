@@ -8,8 +8,8 @@ import typing
 import pytest
 
 from conversations.session import (
-    Awaiting,
     AwaitChange,
+    Awaiting,
     AwaitPeriod,
     Draft,
     Prefill,
