@@ -371,6 +371,11 @@ MESSAGES: dict[str, str] = {
     "answer.several": "Ketik satu angka saja, mis. {example}.",
     "answer.too_large": "Angkanya terlalu besar. Periksa lagi.",
     "answer.no_offer": "Belum ada angka sebelumnya. Ketik angkanya, mis. {example}.",
+    "answer.same_as": "Dicatat {code} {value}, sama dengan {month}.",
+    "answer.unclear": (
+        "Maaf, saya belum yakin maksudnya. Ketik angkanya saja, mis. {example}. "
+        "Untuk angka lain, tulis namanya, mis. D 41."
+    ),
     "answer.not_optional": "Pertanyaan ini perlu dijawab dengan angka, mis. {example}.",
     "answer.programme_bad": (
         "Tulis nama kegiatannya, pisahkan dengan koma, mis. BKB, PAUD. Atau ketik TIDAK."
@@ -437,7 +442,8 @@ MESSAGES: dict[str, str] = {
     "edit.saved": (
         "Laporan {period} diubah: {code} {old} menjadi {new}. Versi lama tetap tersimpan."
     ),
-    "edit.draft_done": "Diubah: {code} {old} menjadi {new}.",
+    "edit.draft_done": "Diubah: {changes}.",
+    "edit.change": "{code} {old} menjadi {new}",
     # --- quick report ---------------------------------------------------------------------
     "quick.invalid": "Laporan belum disimpan. Periksa:",
     "quick.unknown_name": "- {token}: nama tidak dikenal",

@@ -160,6 +160,7 @@ class Field:
     def shown(self) -> str:
         """The name the bot shows for it, and that kader type back (UBAH KB 50)."""
         return self.short or self.code
+
     #: Whether a deployment asks it (core fields always; the service fields by setting).
     switch: Switch = Switch.ALWAYS
     #: Asked only when this holds (the guided report decides when the question comes up).
@@ -225,12 +226,10 @@ FIELDS: tuple[Field, ...] = (
     Field("kader", _C, "lain", "skdn", "KADER", ("KDR",), steady=True),
     Field("s", _D, "balita", "skdn", "S"),
     Field("k", _C, "balita", "skdn", "K", at_most="s"),
-    Field("d", _C, "balita", "skdn", "D", at_most="s"),
-    Field("n", _C, "balita", "skdn", "N", at_most="d"),
+    Field("d", _C, "balita", "skdn", "D", ("DITIMBANG", "TIMBANG"), at_most="s"),
+    Field("n", _C, "balita", "skdn", "N", ("NAIK",), at_most="d"),
     Field("bgm", _C, "balita", "bgm", "BGM", at_most="d", refer=True),
-    Field(
-        "t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True, refer=True
-    ),
+    Field("t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True, refer=True),
     Field(
         "vit_a",
         _C,

@@ -1,0 +1,376 @@
+"""What an answer to one of the report's questions means, read word by word: a count for the
+field asked, values for other fields it names ("d 41" at the N question), "the same as last
+month", "none", yes or no, or not sure (asked back, never guessed).
+
+The words are the lexicon's (:mod:`scoring.lexicon`); numbers are read by
+:func:`conversations.numbers.parse_count`. Pure; never raises.
+
+Decisions (domain.md, "How kader write"):
+
+- A field name before a number names that field ("d 41", "maaf salah d nya 40", "s68"); after
+  a number it is the count's unit ("6 bumil"). A name that is also the everyday word for
+  whom the asked count is of ("bumil 6" at "how many pregnant women were served?") may mean
+  either: asked back.
+- "None" ("tidak ada", "gak ada anak", "nihil") is 0 only with nothing but units and
+  particles after it; "tidak ada yang berubah" is "the same"; other words: asked back.
+- A number said with doubt, by what it is not, or beside another month ("mungkin 40",
+  "bukan 40", "kemarin 40") is asked back.
+- At a warning (``strict``) only a bare number in digits (a unit, a particle or the asked
+  field's name around it allowed) is a new count; every other answer is yes, no, another
+  field named, or asked back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from conversations.numbers import NumberProblem, parse_count
+from scoring.fields import FIELD_BY_ID, Field, field_by_alias
+from scoring.lexicon import (
+    CHANGE_WORDS,
+    CORRECTION_WORDS,
+    EARLIER_WORDS,
+    FIELD_WORDS_AS_NOUNS,
+    FILLER_WORDS,
+    HEDGE_WORDS,
+    NO_WORDS,
+    NONE_CORES,
+    POLITE_PARTICLES,
+    SAME_PHRASES,
+    SAME_TAILS,
+    SKIP_WORDS,
+    UNIT_WORDS,
+    WORD_FORMS,
+    YES_WORDS,
+)
+
+__all__ = ["Meaning", "Reading", "read_answer", "read_named"]
+
+
+class Meaning(StrEnum):
+    #: ``value`` for the field asked.
+    COUNT = "count"
+    #: ``values`` for the fields named (the field asked may be among them).
+    NAMED = "named"
+    #: The same as last month (or as the value offered).
+    SAME = "same"
+    YES = "yes"
+    NO = "no"
+    #: LEWATI, SKIP, "-".
+    SKIP = "skip"
+    #: Not sure what was meant (``problem`` says why when it is about the number): asked back.
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    meaning: Meaning
+    value: int | None = None
+    values: Mapping[str, int] = field(default_factory=dict)
+    problem: NumberProblem | None = None
+
+
+_UNCLEAR = Reading(Meaning.UNCLEAR)
+#: Skin tones and the emoji variation selector ("👍🏽" is "👍").
+_EMOJI_MODIFIERS_RE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
+#: Words end at spaces and at punctuation, but a number keeps its "." or "," ("1.250", "2,5")
+#: and signs stay words of their own.
+_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*[^\W_]*|[^\W_]+|[^\s\w.,!?;()\"'*]+")
+_NUMBER_RE = re.compile(r"^[0-9]+(?:[.,][0-9]+)*$")
+#: A field name glued to its number or to "nya" ("d42", "s68", "dnya", "bgmnya").
+_GLUED_NAME_RE = re.compile(r"^(?P<name>[a-z_]+?)(?P<nya>nya)?(?P<number>[0-9]+)?$")
+_PARTICLES = frozenset(p.casefold() for p in POLITE_PARTICLES)
+_YES = frozenset(WORD_FORMS.get(w, w) for w in (y.casefold() for y in YES_WORDS) if " " not in w)
+#: The words of a longer yes ("ya sudah benar", "iya betul").
+_YES_PHRASE_WORDS = frozenset(w.casefold() for y in YES_WORDS if " " in y for w in y.split())
+_NO = frozenset(WORD_FORMS.get(w, w) for w in (n.casefold() for n in NO_WORDS))
+_SKIP = frozenset(w.casefold() for w in SKIP_WORDS)
+#: Every word the reader knows: an unknown word typed with a letter twice ("yaa") is read
+#: with it once when that is a known word.
+_KNOWN = frozenset(
+    {
+        *WORD_FORMS.values(),
+        *(w for phrase in SAME_PHRASES for w in phrase),
+        *(w for tail in SAME_TAILS for w in tail),
+        *(w for core in NONE_CORES for w in core),
+        *UNIT_WORDS,
+        *FILLER_WORDS,
+        *CORRECTION_WORDS,
+        *HEDGE_WORDS,
+        *EARLIER_WORDS,
+        *CHANGE_WORDS,
+        *_PARTICLES,
+        *_YES,
+        *_NO,
+    }
+)
+
+
+def _squeezed(word: str) -> str:
+    """ "yaa" -> "ya", "samaaa" -> "sama", "okee" -> "oke": letters typed more than once read
+    once, when that makes a known word."""
+    if not word.isalpha() or word in _KNOWN or word in WORD_FORMS:
+        return word
+    once = re.sub(r"(.)\1+", r"\1", word)
+    return once if once in _KNOWN or once in WORD_FORMS else word
+
+
+def _canonical(word: str) -> str:
+    word = _squeezed(word)
+    return WORD_FORMS.get(word, word)
+
+
+def _tokens(text: str) -> list[str]:
+    norm = _EMOJI_MODIFIERS_RE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    return [match.group() for match in _TOKEN_RE.finditer(norm)]
+
+
+def _is_number(token: str) -> bool:
+    return bool(_NUMBER_RE.match(token))
+
+
+def _field_named(token: str, services: frozenset[str] | None) -> Field | None:
+    spec = field_by_alias(token)
+    if spec is None:
+        return None
+    if services is not None and spec.service and spec.id not in services:
+        return None
+    return spec
+
+
+def _split_names(tokens: Sequence[str], services: frozenset[str] | None) -> list[str]:
+    """ "d42" -> "d", "42"; "dnya" -> "d", "nya": a field name glued to its number or to "nya"
+    is two words."""
+    out: list[str] = []
+    for token in tokens:
+        glued = _GLUED_NAME_RE.match(token)
+        if (
+            glued is not None
+            and (glued.group("nya") or glued.group("number"))
+            and _field_named(glued.group("name"), services) is not None
+            and _field_named(token, services) is None
+        ):
+            out.append(glued.group("name"))
+            if glued.group("nya"):
+                out.append("nya")
+            if glued.group("number"):
+                out.append(glued.group("number"))
+        else:
+            out.append(token)
+    return out
+
+
+#: Words that may come before the first field named: "maaf salah, d nya 40", "yg ditimbang 42".
+_BEFORE_NAME = frozenset(
+    {*CORRECTION_WORDS, *_PARTICLES, *_YES, *UNIT_WORDS, *FILLER_WORDS, *FIELD_WORDS_AS_NOUNS}
+)
+
+
+def _related(a: Field, b: Field) -> bool:
+    return a.at_most == b.id or b.at_most == a.id
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    index: int
+    spec: Field
+
+
+def _names(
+    tokens: Sequence[str], asked: Field | None, services: frozenset[str] | None
+) -> list[_Name] | None:
+    """The field names typed before a value; None when a name is not sure (another field's
+    code after a number)."""
+    names: list[_Name] = []
+    for i, token in enumerate(tokens):
+        spec = _field_named(token, services)
+        if spec is None or not spec.is_count:
+            continue
+        after_number = i > 0 and _is_number(tokens[i - 1])
+        before_value = i + 1 < len(tokens) and (
+            _is_number(tokens[i + 1]) or tokens[i + 1] in ("=", ":", "nya")
+        )
+        if after_number and not before_value:
+            if spec is asked or token in FIELD_WORDS_AS_NOUNS:
+                continue  # "6 bumil", "30 n": the count's unit
+            return None
+        if token in WORD_FORMS and not any(_is_number(t) for t in tokens[i + 1 :]):
+            continue  # "sama kek bulan lalu": a word, not KEK
+        names.append(_Name(i, spec))
+    # A name with no value after it is a word of the answer when it is the field asked or an
+    # everyday noun ("ada 40 yang ditimbang", "bayi yang imunisasi 1"); another field's
+    # name without a value is not sure.
+    kept: list[_Name] = []
+    for k, name in enumerate(names):
+        end = names[k + 1].index if k + 1 < len(names) else len(tokens)
+        if _value(tokens[name.index + 1 : end], name.spec) is not None:
+            kept.append(name)
+        elif not (name.spec is asked or tokens[name.index] in FIELD_WORDS_AS_NOUNS):
+            return None
+    return kept
+
+
+def _value(tokens: Sequence[str], spec: Field) -> int | NumberProblem | None:
+    """The count in the words after a field name ("41", "nya 40", "gak ada"); None when there
+    is none, or the words hold doubt or another month."""
+    tokens = list(tokens)
+    while tokens and _canonical(tokens[-1]) in _PARTICLES | (CORRECTION_WORDS - {"salah"}):
+        tokens.pop()  # "d 41 bu", "d 41 dan n 29"
+    words = [_canonical(t) for t in tokens]
+    if any(w in HEDGE_WORDS or w in EARLIER_WORDS for w in words):
+        return None
+    none = _none(words, spec)
+    if none is not None:
+        return none.value if none.meaning is Meaning.COUNT else None
+    kept = [t for t, w in zip(tokens, words, strict=True) if w not in FILLER_WORDS]
+    if not kept:
+        return None
+    value = parse_count(" ".join(kept))
+    return None if value in (NumberProblem.NOT_A_NUMBER, NumberProblem.EMPTY) else value
+
+
+def read_named(
+    text: str, asked: str | None = None, services: frozenset[str] | None = None
+) -> Reading | None:
+    """The fields named in ``text`` with their values ("d 41", "s68 k58 d42", "bgm gak ada",
+    "maaf salah d nya 40"), or None when it names none. ``asked``: the field being asked, whose
+    everyday-noun relatives are not taken as names; ``services``: the service fields this
+    deployment asks (others are not names)."""
+    spec = FIELD_BY_ID[asked] if asked is not None else None
+    tokens = _split_names(_tokens(text), services)
+    names = _names(tokens, spec, services)
+    if names is None:
+        return _UNCLEAR
+    if not names:
+        return None
+    before = [_canonical(t) for t in tokens[: names[0].index]]
+    if any(w not in _BEFORE_NAME for w in before):
+        return _UNCLEAR
+    values: dict[str, int] = {}
+    for k, name in enumerate(names):
+        end = names[k + 1].index if k + 1 < len(names) else len(tokens)
+        value = _value(tokens[name.index + 1 : end], name.spec)
+        if value is None or name.spec.id in values:
+            return _UNCLEAR
+        if isinstance(value, NumberProblem):
+            return Reading(Meaning.UNCLEAR, problem=value)
+        if (
+            spec is not None
+            and name.spec is not spec
+            and tokens[name.index] in FIELD_WORDS_AS_NOUNS
+            and _related(name.spec, spec)
+        ):
+            return _UNCLEAR  # "bumil 6" at the question of the bumil served
+        values[name.spec.id] = value
+    if spec is not None and set(values) == {spec.id}:
+        return Reading(Meaning.COUNT, value=values[spec.id])
+    return Reading(Meaning.NAMED, values=values)
+
+
+def _without_particles(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[-1] in _PARTICLES:
+        words = words[:-1]
+    return words
+
+
+def _same(words: Sequence[str]) -> bool:
+    """ "masih sama", "sama kayak bulan lalu", "tidak ada yang berubah", "ya sama"."""
+    core = list(words)
+    while core and core[0] in _YES and len(core) > 1:
+        core = core[1:]
+    for tail in SAME_TAILS:
+        if len(core) > len(tail) and tuple(core[-len(tail) :]) == tail:
+            core = core[: -len(tail)]
+            break
+    return tuple(core) in SAME_PHRASES
+
+
+def _none(words: Sequence[str], asked: Field | None) -> Reading | None:
+    """ "tidak ada" (and units, particles after it): 0; "tidak ada yang berubah": the same."""
+    core = list(words)
+    while core and core[0] in _YES and len(core) > 1:
+        core = core[1:]
+    for size in (2, 1):
+        if tuple(core[:size]) in NONE_CORES:
+            rest = core[size:]
+            break
+    else:
+        return None
+    names = {asked.code.casefold(), *(a.casefold() for a in asked.aliases)} if asked else set()
+    if all(w in UNIT_WORDS or w in _PARTICLES or w in FILLER_WORDS or w in names for w in rest):
+        return Reading(Meaning.COUNT, value=0)
+    if any(w in CHANGE_WORDS for w in rest):
+        return Reading(Meaning.SAME)
+    return _UNCLEAR
+
+
+def _yes_no(words: Sequence[str]) -> Reading | None:
+    if len(words) == 1 and words[0] in _YES:
+        return Reading(Meaning.YES)
+    if len(words) == 1 and words[0] in _NO:
+        return Reading(Meaning.NO)
+    if (
+        len(words) >= 2
+        and words[0] in _YES
+        and all(w in _YES or w in _YES_PHRASE_WORDS for w in words[1:])
+    ):
+        return Reading(Meaning.YES)  # "ya sudah benar", "iya betul"
+    return None
+
+
+def read_answer(
+    text: str,
+    asked: str | None = None,
+    *,
+    strict: bool = False,
+    services: frozenset[str] | None = None,
+) -> Reading:
+    """What ``text`` means as the answer to the question of field ``asked`` (``strict``: to a
+    warning about the count just given, where only a bare number replaces it)."""
+    stripped = text.strip()
+    if stripped == "=":
+        return Reading(Meaning.SAME)
+    tokens = _tokens(stripped)
+    if not tokens:
+        return Reading(Meaning.UNCLEAR, problem=NumberProblem.EMPTY)
+    spec = FIELD_BY_ID[asked] if asked is not None else None
+    words = _without_particles([_canonical(t) for t in tokens])
+    if len(words) == 1 and words[0] in _SKIP:
+        return Reading(Meaning.SKIP)
+    named = read_named(stripped, asked, services)
+    if named is not None:
+        return named
+    if _same(words):
+        return Reading(Meaning.SAME)
+    answer = _yes_no(words)
+    if answer is not None:
+        return answer
+    numbers = [t for t in tokens if _is_number(t)]
+    if strict:
+        names = {spec.code.casefold(), *(a.casefold() for a in spec.aliases)} if spec else set()
+        if len(numbers) == 1 and all(
+            _is_number(t) or t in names or _canonical(t) in UNIT_WORDS | _PARTICLES for t in tokens
+        ):
+            return _count(numbers[0])
+        return _UNCLEAR
+    none = _none(words, spec)
+    if none is not None:
+        return none
+    if any(w in HEDGE_WORDS for w in words):
+        return Reading(Meaning.UNCLEAR, problem=NumberProblem.UNSURE)
+    if any(w in EARLIER_WORDS or w in _NO or w in CHANGE_WORDS for w in words):
+        return _UNCLEAR  # "kemarin 40", "tidak 40", "berubah 40"
+    if "sama" in words or "tetap" in words:
+        return _UNCLEAR  # "sama, 40": the same, or 40?
+    return _count(stripped)
+
+
+def _count(text: str) -> Reading:
+    value = parse_count(text)
+    if isinstance(value, NumberProblem):
+        return Reading(Meaning.UNCLEAR, problem=value)
+    return Reading(Meaning.COUNT, value=value)
