@@ -439,9 +439,8 @@ MESSAGES: dict[str, str] = {
     "edit.closed": "{period} tercatat tidak buka. Ketik LAPOR {month} untuk mengisi angkanya.",
     "edit.same": "{label} sudah {value}. Tidak ada yang diubah.",
     "edit.refused": "Tidak diubah. {reason}",
-    "edit.saved": (
-        "Laporan {period} diubah: {code} {old} menjadi {new}. Versi lama tetap tersimpan."
-    ),
+    "edit.saved": "Laporan {period} diubah: {changes}. Versi lama tetap tersimpan.",
+    "edit.same_many": "Sudah {values}. Tidak ada yang diubah.",
     "edit.draft_done": "Diubah: {changes}.",
     "edit.change": "{code} {old} menjadi {new}",
     # --- quick report ---------------------------------------------------------------------
