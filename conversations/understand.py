@@ -8,8 +8,8 @@ The words are the lexicon's (:mod:`scoring.lexicon`); numbers are read by
 Decisions (domain.md, "How kader write"):
 
 - A field name before a number names that field ("d 41", "maaf salah d nya 40", "s68"); after
-  a number it is the count's unit ("6 bumil"). A name that is also the everyday word for
-  whom the asked count is of ("bumil 6" at "how many pregnant women were served?") may mean
+  a number it is the count's unit ("6 hamil"). A name that is also the everyday word for
+  whom the asked count is of ("hamil 6" at "how many pregnant women were served?") may mean
   either: asked back.
 - "None" ("tidak ada", "gak ada anak", "nihil") is 0 only with nothing but units and
   particles after it; "tidak ada yang berubah" is "the same"; other words: asked back.
@@ -29,12 +29,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from conversations.numbers import NumberProblem, parse_count
-from scoring.fields import FIELD_BY_ID, Field, field_by_alias
+from scoring.fields import FIELD_BY_ID, FIELDS, Field, field_by_alias
 from scoring.lexicon import (
     CHANGE_WORDS,
     CORRECTION_WORDS,
     EARLIER_WORDS,
-    FIELD_WORDS_AS_NOUNS,
     FILLER_WORDS,
     HEDGE_WORDS,
     NO_WORDS,
@@ -43,12 +42,14 @@ from scoring.lexicon import (
     SAME_PHRASES,
     SAME_TAILS,
     SKIP_WORDS,
-    UNIT_WORDS,
     WORD_FORMS,
     YES_WORDS,
 )
+from scoring.lexicon import (
+    UNIT_WORDS as LEXICON_UNITS,
+)
 
-__all__ = ["Meaning", "Reading", "read_answer", "read_named"]
+__all__ = ["Meaning", "Reading", "read_answer", "read_named", "split_names"]
 
 
 class Meaning(StrEnum):
@@ -81,9 +82,12 @@ _EMOJI_MODIFIERS_RE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
 #: and signs stay words of their own.
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*[^\W_]*|[^\W_]+|[^\s\w.,!?;()\"'*]+")
 _NUMBER_RE = re.compile(r"^[0-9]+(?:[.,][0-9]+)*$")
-#: A field name glued to its number or to "nya" ("d42", "s68", "dnya", "bgmnya").
-_GLUED_NAME_RE = re.compile(r"^(?P<name>[a-z_]+?)(?P<nya>nya)?(?P<number>[0-9]+)?$")
+#: A field name glued to its number or to "nya" ("d42", "s68", "dnya", "snya").
+_GLUED_NAME_RE = re.compile(r"^(?P<name>[a-z_]+?)(?P<nya>nya)?(?P<number>[0-9]+)?$", re.IGNORECASE)
 _PARTICLES = frozenset(p.casefold() for p in POLITE_PARTICLES)
+#: The names of the fields that are everyday nouns ("hamil", "kader"): units too.
+_NOUNS = frozenset(name.casefold() for f in FIELDS if f.noun for name in (f.code, *f.aliases))
+_UNITS = frozenset({*LEXICON_UNITS, *_NOUNS})
 _YES = frozenset(WORD_FORMS.get(w, w) for w in (y.casefold() for y in YES_WORDS) if " " not in w)
 #: The words of a longer yes ("ya sudah benar", "iya betul").
 _YES_PHRASE_WORDS = frozenset(w.casefold() for y in YES_WORDS if " " in y for w in y.split())
@@ -97,7 +101,7 @@ _KNOWN = frozenset(
         *(w for phrase in SAME_PHRASES for w in phrase),
         *(w for tail in SAME_TAILS for w in tail),
         *(w for core in NONE_CORES for w in core),
-        *UNIT_WORDS,
+        *_UNITS,
         *FILLER_WORDS,
         *CORRECTION_WORDS,
         *HEDGE_WORDS,
@@ -142,7 +146,7 @@ def _field_named(token: str, services: frozenset[str] | None) -> Field | None:
     return spec
 
 
-def _split_names(tokens: Sequence[str], services: frozenset[str] | None) -> list[str]:
+def split_names(tokens: Sequence[str], services: frozenset[str] | None) -> list[str]:
     """ "d42" -> "d", "42"; "dnya" -> "d", "nya": a field name glued to its number or to "nya"
     is two words."""
     out: list[str] = []
@@ -165,9 +169,7 @@ def _split_names(tokens: Sequence[str], services: frozenset[str] | None) -> list
 
 
 #: Words that may come before the first field named: "maaf salah, d nya 40", "yg ditimbang 42".
-_BEFORE_NAME = frozenset(
-    {*CORRECTION_WORDS, *_PARTICLES, *_YES, *UNIT_WORDS, *FILLER_WORDS, *FIELD_WORDS_AS_NOUNS}
-)
+_BEFORE_NAME = frozenset({*CORRECTION_WORDS, *_PARTICLES, *_YES, *_UNITS, *FILLER_WORDS, *_NOUNS})
 
 
 def _related(a: Field, b: Field) -> bool:
@@ -195,21 +197,21 @@ def _names(
             _is_number(tokens[i + 1]) or tokens[i + 1] in ("=", ":", "nya")
         )
         if after_number and not before_value:
-            if spec is asked or token in FIELD_WORDS_AS_NOUNS:
-                continue  # "6 bumil", "30 n": the count's unit
+            if spec is asked or token in _NOUNS:
+                continue  # "6 hamil", "30 n": the count's unit
             return None
         if token in WORD_FORMS and not any(_is_number(t) for t in tokens[i + 1 :]):
             continue  # "sama kek bulan lalu": a word, not KEK
         names.append(_Name(i, spec))
     # A name with no value after it is a word of the answer when it is the field asked or an
-    # everyday noun ("ada 40 yang ditimbang", "bayi yang imunisasi 1"); another field's
+    # everyday noun ("ada 40 yang ditimbang", "imunisasi 1 anak"); another field's
     # name without a value is not sure.
     kept: list[_Name] = []
     for k, name in enumerate(names):
         end = names[k + 1].index if k + 1 < len(names) else len(tokens)
         if _value(tokens[name.index + 1 : end], name.spec) is not None:
             kept.append(name)
-        elif not (name.spec is asked or tokens[name.index] in FIELD_WORDS_AS_NOUNS):
+        elif not (name.spec is asked or tokens[name.index] in _NOUNS):
             return None
     return kept
 
@@ -236,12 +238,12 @@ def _value(tokens: Sequence[str], spec: Field) -> int | NumberProblem | None:
 def read_named(
     text: str, asked: str | None = None, services: frozenset[str] | None = None
 ) -> Reading | None:
-    """The fields named in ``text`` with their values ("d 41", "s68 k58 d42", "bgm gak ada",
+    """The fields named in ``text`` with their values ("d 41", "s68 k58 d42", "d gak ada",
     "maaf salah d nya 40"), or None when it names none. ``asked``: the field being asked, whose
     everyday-noun relatives are not taken as names; ``services``: the service fields this
     deployment asks (others are not names)."""
     spec = FIELD_BY_ID[asked] if asked is not None else None
-    tokens = _split_names(_tokens(text), services)
+    tokens = split_names(_tokens(text), services)
     names = _names(tokens, spec, services)
     if names is None:
         return _UNCLEAR
@@ -261,10 +263,10 @@ def read_named(
         if (
             spec is not None
             and name.spec is not spec
-            and tokens[name.index] in FIELD_WORDS_AS_NOUNS
+            and tokens[name.index] in _NOUNS
             and _related(name.spec, spec)
         ):
-            return _UNCLEAR  # "bumil 6" at the question of the bumil served
+            return _UNCLEAR  # "hamil 6" at the question of the pregnant women served
         values[name.spec.id] = value
     if spec is not None and set(values) == {spec.id}:
         return Reading(Meaning.COUNT, value=values[spec.id])
@@ -301,7 +303,7 @@ def _none(words: Sequence[str], asked: Field | None) -> Reading | None:
     else:
         return None
     names = {asked.code.casefold(), *(a.casefold() for a in asked.aliases)} if asked else set()
-    if all(w in UNIT_WORDS or w in _PARTICLES or w in FILLER_WORDS or w in names for w in rest):
+    if all(w in _UNITS or w in _PARTICLES or w in FILLER_WORDS or w in names for w in rest):
         return Reading(Meaning.COUNT, value=0)
     if any(w in CHANGE_WORDS for w in rest):
         return Reading(Meaning.SAME)
@@ -353,7 +355,7 @@ def read_answer(
     if strict:
         names = {spec.code.casefold(), *(a.casefold() for a in spec.aliases)} if spec else set()
         if len(numbers) == 1 and all(
-            _is_number(t) or t in names or _canonical(t) in UNIT_WORDS | _PARTICLES for t in tokens
+            _is_number(t) or t in names or _canonical(t) in _UNITS | _PARTICLES for t in tokens
         ):
             return _count(numbers[0])
         return _UNCLEAR

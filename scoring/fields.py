@@ -155,6 +155,10 @@ class Field:
     #: Usually the same as last month although not a head count of the area (the kader on
     #: duty): like the monthly denominators, one YA confirms it with them.
     steady: bool = False
+    #: Its names are also the everyday word for whom a count is of ("bumil", "bayi"): after
+    #: a number they are its unit ("6 bumil"), and "bumil 6" at the question of the bumil
+    #: served may mean either field (asked back; ``conversations.understand``).
+    noun: bool = False
 
     @property
     def shown(self) -> str:
@@ -223,7 +227,7 @@ FIELDS: tuple[Field, ...] = (
         switch=_OFF,
         choices=("posyandu", "kunjungan_rumah"),
     ),
-    Field("kader", _C, "lain", "skdn", "KADER", ("KDR",), steady=True),
+    Field("kader", _C, "lain", "skdn", "KADER", ("KDR",), steady=True, noun=True),
     Field("s", _D, "balita", "skdn", "S"),
     Field("k", _C, "balita", "skdn", "K", at_most="s"),
     Field("d", _C, "balita", "skdn", "D", ("DITIMBANG", "TIMBANG"), at_most="s"),
@@ -247,7 +251,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "pmt", _C, "balita", "pmt", "PMT", at_most="s", optional=True, since_schema=4, switch=_OFF
     ),
-    Field("bumil", _D, "bumil", "bumil", "BUMIL", ("HAMIL",)),
+    Field("bumil", _D, "bumil", "bumil", "BUMIL", ("HAMIL",), noun=True),
     Field(
         "bumil_periksa",
         _C,
@@ -257,6 +261,7 @@ FIELDS: tuple[Field, ...] = (
         ("PERIKSA", "BP"),
         "PERIKSA",
         at_most="bumil",
+        noun=True,
     ),
     Field(
         "bumil_fe",
@@ -295,9 +300,9 @@ FIELDS: tuple[Field, ...] = (
         switch=_ON,
         when=referral_due,
     ),
-    Field("pus", _D, "kb", "pus", "PUS"),
-    Field("kb_aktif", _C, "kb", "pus", "KB_AKTIF", ("KB",), "KB", at_most="pus"),
-    Field("bayi", _D, "imunisasi", "bayi", "BAYI"),
+    Field("pus", _D, "kb", "pus", "PUS", noun=True),
+    Field("kb_aktif", _C, "kb", "pus", "KB_AKTIF", ("KB",), "KB", at_most="pus", noun=True),
+    Field("bayi", _D, "imunisasi", "bayi", "BAYI", noun=True),
     Field(
         "bayi_imunisasi",
         _C,
@@ -307,6 +312,7 @@ FIELDS: tuple[Field, ...] = (
         ("IMUNISASI", "IMUN", "IDL"),
         "IMUN",
         at_most="bayi",
+        noun=True,
     ),
     Field(
         "bayi_0_6",
@@ -331,7 +337,7 @@ FIELDS: tuple[Field, ...] = (
         since_schema=4,
         switch=_OFF,
     ),
-    Field("kk", _D, "lain", "kk", "KK", asked=Asked.RARELY),
+    Field("kk", _D, "lain", "kk", "KK", asked=Asked.RARELY, noun=True),
     Field(
         "kk_dana_sehat",
         _C,

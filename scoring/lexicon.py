@@ -39,7 +39,6 @@ __all__ = [
     "EVERY",
     "EVERY_MONTH",
     "EVERY_WORDS",
-    "FIELD_WORDS_AS_NOUNS",
     "FILLER_WORDS",
     "GROUP_COMMAND_WORDS",
     "HEDGE_WORDS",
@@ -592,20 +591,16 @@ NONE_CORES: frozenset[tuple[str, ...]] = frozenset(
         ("nol",),
     }
 )
-#: Words naming whom a count is of, after the number ("12 org", "5 anak", "3 bumil").
+#: Words naming whom a count is of, after the number ("12 org", "5 anak"); the names of the
+#: fields that are everyday nouns ("3 hamil") are units too (``scoring.fields``: ``noun``).
 UNIT_WORDS = frozenset(
     {
         "orang",
         "anak",
         "balita",
-        "bayi",
         "ibu",
-        "bumil",
-        "kk",
         "pasangan",
-        "pus",
         "jiwa",
-        "kader",
         "keluarga",
         "rumah",
         "ekor",
@@ -721,10 +716,3 @@ HEDGE_WORDS = frozenset(
 EARLIER_WORDS = frozenset({"kemarin", "lalu", "sebelumnya", "sebelum", "tadi", "dulu"})
 #: "changed" / "different": with a none word it means "nothing changed", not 0.
 CHANGE_WORDS = frozenset({"berubah", "perubahan", "beda", "berbeda", "ganti", "berganti"})
-#: Field names that are also the everyday word for whom a count is of ("bumil", "bayi",
-#: "kader"): after a number they are its unit ("6 bumil"), and before a number at the
-#: question of a part of them ("bumil 6" at "how many pregnant women were served?") they
-#: may name either, so the answer is asked back.
-FIELD_WORDS_AS_NOUNS = frozenset(
-    {"bumil", "hamil", "bayi", "kader", "kk", "pus", "kb", "asi", "imunisasi", "imun", "periksa"}
-)

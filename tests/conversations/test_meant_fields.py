@@ -180,3 +180,29 @@ def test_ubah_of_a_saved_month_changes_two_counts_or_neither() -> None:
     refused = _texts(world, "UBAH D 20 N 29")
     assert refused.startswith("Tidak diubah."), refused
     assert (world.reports[1][OKT].report.d, world.reports[1][OKT].report.n) == (41, 29)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("s68 k58 d42", {"s": 68, "k": 58, "d": 42}),
+        ("S68 K58 D42 N30", {"s": 68, "k": 58, "d": 42, "n": 30}),
+        ("ditimbang 42 naik 30", {"d": 42, "n": 30}),
+        ("bgm gak ada", {"bgm": 0}),
+        ("d 40 n tidak ada", {"d": 40, "n": 0}),
+        ("s 50 bgm 2 anak n 30", {"s": 50, "bgm": 2, "n": 30}),
+        ("d dua puluh", {"d": 20}),
+    ],
+)
+def test_the_quick_report_takes_what_kader_write(line: str, expected: dict[str, int]) -> None:
+    from conversations.quick import looks_quick, parse_quick
+
+    assert looks_quick(line.split())
+    quick = parse_quick(line, Period(2026, 11))
+    assert quick.counts == expected and not quick.problems, quick
+
+
+def test_a_quick_report_typed_as_kader_write_starts_the_report() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR s68 k58 d42")
+    assert {f: _counts(world)[f] for f in ("s", "k", "d")} == {"s": 68, "k": 58, "d": 42}
