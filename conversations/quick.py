@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from conversations.choices import parse_choice
-from conversations.numbers import NumberProblem, parse_count
+from conversations.numbers import NumberProblem, is_number_word, parse_count
 from conversations.periods import parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
 from conversations.understand import Meaning, read_answer, split_names
@@ -81,15 +81,21 @@ _AFTER_VALUE = frozenset({*UNIT_WORDS, *(p.casefold() for p in POLITE_PARTICLES)
 
 
 def _count_value(tokens: list[str], start: int, spec: Field) -> tuple[int | NumberProblem, int]:
-    """The count after a field name and where the next name starts: the fewest words that
-    read as a count ("40", "gak ada", "dua puluh"), then its unit words; else the first
-    word's problem."""
+    """The count after a field name and where the next name starts: a number's words
+    together ("dua puluh"), else the fewest words that read as a count ("40", "gak ada"),
+    then its unit words; else the first word's problem."""
     stop = start
     while (
         stop < len(tokens) and stop - start < _VALUE_WORDS and field_by_alias(tokens[stop]) is None
     ):
         stop += 1
-    for end in range(start + 1, stop + 1):
+    words = start
+    while words < len(tokens) and is_number_word(tokens[words]):
+        words += 1
+    first = start + 1
+    if words > first:  # "dua puluh": all the number's words at once
+        first = stop = words
+    for end in range(first, stop + 1):
         if end > start + 1 and any(c.isdigit() for t in tokens[start:end] for c in t):
             break  # several words are a count in words only ("gak ada", "dua puluh")
         reading = read_answer(" ".join(tokens[start:end]), spec.id)
