@@ -151,6 +151,14 @@ MESSAGES: dict[str, str] = {
         "melanjutkan laporan."
     ),
     "closed.kept": "Baik, tidak dicatat TIDAK BUKA. Laporan {period} dilanjutkan.",
+    "closed.early_question": (
+        "Hari buka {period} baru tanggal {day}. Catat {period} sebagai TIDAK BUKA sekarang? "
+        "Balas YA, atau TIDAK."
+    ),
+    "closed.early_again": "Catat {period} sebagai TIDAK BUKA sekarang? Balas YA, atau TIDAK.",
+    "closed.not_recorded": (
+        "Baik, {period} tidak dicatat TIDAK BUKA. Setelah hari buka, ketik LAPOR atau TIDAK BUKA."
+    ),
     # --- the questions --------------------------------------------------------------------
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",

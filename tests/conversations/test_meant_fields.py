@@ -3,6 +3,8 @@ wrong field (or a word answering a warning as a count) before conversations/unde
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from conversations import Text
@@ -206,3 +208,36 @@ def test_a_quick_report_typed_as_kader_write_starts_the_report() -> None:
     world = World.demo()
     world.send("kader", "LAPOR s68 k58 d42")
     assert {f: _counts(world)[f] for f in ("s", "k", "d")} == {"s": 68, "k": 58, "d": 42}
+
+
+def _before_hari_buka() -> World:
+    world = World.demo()
+    world.now = datetime(2026, 11, 5, 3, 0, tzinfo=UTC)  # hari buka is the 12th
+    return world
+
+
+@pytest.mark.parametrize("closed", ["tdk buka", "TIDAK BUKA", "belum buka", "libur", "Libur bu"])
+def test_tidak_buka_before_hari_buka_asks_once(closed: str) -> None:
+    world = _before_hari_buka()
+    reply = _texts(world, closed)
+    assert "baru tanggal 12" in reply and "TIDAK BUKA sekarang?" in reply, reply
+    assert Period(2026, 11) not in world.reports[1]
+    assert "Tercatat" in _texts(world, "ya")
+    assert world.reports[1][Period(2026, 11)].report.buka is False
+
+
+@pytest.mark.parametrize("no", ["tidak", "gak", "belum"])
+def test_tidak_buka_before_hari_buka_records_nothing_on_no(no: str) -> None:
+    world = _before_hari_buka()
+    _texts(world, "tdk buka")
+    assert "tidak dicatat" in _texts(world, no)
+    assert Period(2026, 11) not in world.reports[1]
+    assert world.sessions["kader"].awaiting is None
+
+
+@pytest.mark.parametrize("closed", ["belum buka", "libur", "blm buka bu"])
+def test_belum_buka_and_libur_are_tidak_buka_after_hari_buka(closed: str) -> None:
+    world = World.demo()  # 14 November, after hari buka: recorded at once, as TIDAK BUKA is
+    reply = _texts(world, closed)
+    assert "khusus pembina" not in reply and "Tercatat" in reply, reply
+    assert world.reports[1][Period(2026, 11)].report.buka is False
