@@ -32,6 +32,7 @@ from conversations.numbers import NumberProblem, parse_count
 from scoring.fields import FIELD_BY_ID, FIELDS, Field, field_by_alias
 from scoring.lexicon import (
     CHANGE_WORDS,
+    CHANGED_PHRASES,
     CORRECTION_WORDS,
     EARLIER_WORDS,
     FILLER_WORDS,
@@ -146,30 +147,30 @@ def _field_named(token: str, services: frozenset[str] | None) -> Field | None:
     return spec
 
 
+def _split_token(token: str, services: frozenset[str] | None) -> list[str]:
+    """ "d42" -> "d", "42"; "2t1" -> "2t", "1"; "dnya" -> "d", "nya": a field name glued to
+    its number or to "nya" (the longest name that leaves only those)."""
+    if _field_named(token, services) is not None:
+        return [token]
+    for cut in range(len(token) - 1, 0, -1):
+        name, rest = token[:cut], token[cut:]
+        nya = rest[:3].casefold() == "nya"
+        number = rest[3:] if nya else rest
+        glued = (nya or number) and (not number or number.isdigit())
+        if glued and _field_named(name, services) is not None:
+            return [name, *(["nya"] if nya else []), *([number] if number else [])]
+    return [token]
+
+
 def split_names(tokens: Sequence[str], services: frozenset[str] | None) -> list[str]:
-    """ "d42" -> "d", "42"; "dnya" -> "d", "nya": a field name glued to its number or to "nya"
-    is two words."""
-    out: list[str] = []
-    for token in tokens:
-        glued = _GLUED_NAME_RE.match(token)
-        if (
-            glued is not None
-            and (glued.group("nya") or glued.group("number"))
-            and _field_named(glued.group("name"), services) is not None
-            and _field_named(token, services) is None
-        ):
-            out.append(glued.group("name"))
-            if glued.group("nya"):
-                out.append("nya")
-            if glued.group("number"):
-                out.append(glued.group("number"))
-        else:
-            out.append(token)
-    return out
+    """The words with every field name glued to its number or to "nya" split off."""
+    return [part for token in tokens for part in _split_token(token, services)]
 
 
 #: Words that may come before the first field named: "maaf salah, d nya 40", "yg ditimbang 42".
-_BEFORE_NAME = frozenset({*CORRECTION_WORDS, *_PARTICLES, *_YES, *_UNITS, *FILLER_WORDS, *_NOUNS})
+_BEFORE_NAME = frozenset(
+    {*CORRECTION_WORDS, *_PARTICLES, *_YES, *_UNITS, *FILLER_WORDS, *_NOUNS, *CHANGE_WORDS}
+)
 
 
 def _related(a: Field, b: Field) -> bool:
@@ -197,9 +198,9 @@ def _names(
             _is_number(tokens[i + 1]) or tokens[i + 1] in ("=", ":", "nya")
         )
         if after_number and not before_value:
-            if spec is asked or token in _NOUNS:
+            if not names and (spec is asked or token in _NOUNS):
                 continue  # "6 hamil", "30 n": the count's unit
-            return None
+            return None  # "d 42 n": the count of N not given, or not finished?
         if token in WORD_FORMS and not any(_is_number(t) for t in tokens[i + 1 :]):
             continue  # "sama kek bulan lalu": a word, not KEK
         names.append(_Name(i, spec))
@@ -207,12 +208,17 @@ def _names(
     # everyday noun ("ada 40 yang ditimbang", "imunisasi 1 anak"); another field's
     # name without a value is not sure.
     kept: list[_Name] = []
+    dropped = False
     for k, name in enumerate(names):
         end = names[k + 1].index if k + 1 < len(names) else len(tokens)
         if _value(tokens[name.index + 1 : end], name.spec) is not None:
             kept.append(name)
-        elif not (name.spec is asked or tokens[name.index] in _NOUNS):
+        elif name.spec is asked or tokens[name.index] in _NOUNS:
+            dropped = True
+        else:
             return None
+    if dropped and any(name.spec is not asked for name in kept):
+        return None  # "d 42 n": the count of N not given, or not finished?
     return kept
 
 
@@ -348,14 +354,20 @@ def read_answer(
         return named
     if _same(words):
         return Reading(Meaning.SAME)
+    if tuple(words) in CHANGED_PHRASES:
+        return Reading(Meaning.NO)  # "ada yang berubah": which, is asked
     answer = _yes_no(words)
     if answer is not None:
         return answer
     numbers = [t for t in tokens if _is_number(t)]
     if strict:
         names = {spec.code.casefold(), *(a.casefold() for a in spec.aliases)} if spec else set()
+        first = next(i for i, t in enumerate(tokens) if _is_number(t)) if numbers else 0
         if len(numbers) == 1 and all(
-            _is_number(t) or t in names or _canonical(t) in _UNITS | _PARTICLES for t in tokens
+            _is_number(t)
+            or t in names
+            or (_canonical(t) in _UNITS | _PARTICLES and (i > first or t not in _YES))
+            for i, t in enumerate(tokens)
         ):
             return _count(numbers[0])
         return _UNCLEAR

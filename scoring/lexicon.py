@@ -25,6 +25,7 @@ __all__ = [
     "AREA_LEVEL_WORDS",
     "BACK_ANSWERS",
     "BIG_SCALES",
+    "CHANGED_PHRASES",
     "CHANGE_WORDS",
     "CHOICE_WORDS",
     "COMMAND_PHRASES",
@@ -512,6 +513,8 @@ WORD_FORMS: Mapping[str, str] = {
     "lbh": "lebih",
     "krg": "kurang",
     "tetep": "tetap",
+    "bener": "benar",
+    "betol": "betul",
     "ttp": "tetap",
     "iy": "iya",
     "y": "ya",
@@ -558,6 +561,19 @@ SAME_PHRASES: frozenset[tuple[str, ...]] = frozenset(
         ("semua", "tidak", "berubah"),
         ("tidak", "ada", "yang", "beda"),
         ("tidak", "beda"),
+    }
+)
+#: "Something changed" without saying what: at "Masih sama?" a no (asked one by one).
+CHANGED_PHRASES: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("berubah",),
+        ("sudah", "berubah"),
+        ("ada", "berubah"),
+        ("ada", "yang", "berubah"),
+        ("ada", "perubahan"),
+        ("ada", "yang", "beda"),
+        ("beda",),
+        ("sudah", "beda"),
     }
 )
 #: What "the same as" may name after the core: last month or the earlier report.
@@ -679,6 +695,8 @@ CORRECTION_WORDS = frozenset(
         "juga",
         "lalu",
         "terus",
+        "tapi",
+        "tetapi",
     }
 )
 #: A count said with doubt or by what it is not ("mungkin 40", "bukan 40", "hampir 40"):
