@@ -27,7 +27,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 
+from conversations.catalogue import say
 from conversations.numbers import NumberProblem, parse_count
 from scoring.fields import FIELD_BY_ID, FIELDS, Field, field_by_alias
 from scoring.lexicon import (
@@ -37,6 +39,7 @@ from scoring.lexicon import (
     EARLIER_WORDS,
     FILLER_WORDS,
     HEDGE_WORDS,
+    MONTHS,
     NO_WORDS,
     NONE_CORES,
     POLITE_PARTICLES,
@@ -50,7 +53,7 @@ from scoring.lexicon import (
     UNIT_WORDS as LEXICON_UNITS,
 )
 
-__all__ = ["Meaning", "Reading", "read_answer", "read_named", "split_names"]
+__all__ = ["Meaning", "Reading", "read_answer", "read_named", "read_yes_no", "split_names"]
 
 
 class Meaning(StrEnum):
@@ -116,9 +119,9 @@ _KNOWN = frozenset(
 
 
 def _squeezed(word: str) -> str:
-    """ "yaa" -> "ya", "samaaa" -> "sama", "okee" -> "oke": letters typed more than once read
-    once, when that makes a known word."""
-    if not word.isalpha() or word in _KNOWN or word in WORD_FORMS:
+    """ "yaa" -> "ya", "samaaa" -> "sama", "okee" -> "oke", "👍👍" -> "👍": letters typed more
+    than once read once, when that makes a known word."""
+    if word in _KNOWN or word in WORD_FORMS:
         return word
     once = re.sub(r"(.)\1+", r"\1", word)
     return once if once in _KNOWN or once in WORD_FORMS else word
@@ -308,12 +311,28 @@ def _none(words: Sequence[str], asked: Field | None) -> Reading | None:
             break
     else:
         return None
-    names = {asked.code.casefold(), *(a.casefold() for a in asked.aliases)} if asked else set()
+    names = _question_words(asked.id) if asked else frozenset()
     if all(w in _UNITS or w in _PARTICLES or w in FILLER_WORDS or w in names for w in rest):
         return Reading(Meaning.COUNT, value=0)
     if any(w in CHANGE_WORDS for w in rest):
         return Reading(Meaning.SAME)
     return _UNCLEAR
+
+
+@cache
+def _question_words(field_id: str) -> frozenset[str]:
+    """The field's names and the words of its question: after "none" they add nothing
+    ("tidak ada yang naik berat badannya" at the N question is 0)."""
+    spec = FIELD_BY_ID[field_id]
+    question = re.findall(r"[^\W\d_]+", say(f"ask.{field_id}").casefold())
+    return frozenset({spec.code.casefold(), *(a.casefold() for a in spec.aliases), *question})
+
+
+def read_yes_no(text: str) -> bool | None:
+    """Yes or no as people write it ("yaa", "👌", "ya betul", "gak"), else None."""
+    words = _without_particles([_canonical(t) for t in _tokens(text)])
+    reading = _yes_no(words) if words else None
+    return None if reading is None else reading.meaning is Meaning.YES
 
 
 def _yes_no(words: Sequence[str]) -> Reading | None:
@@ -362,6 +381,18 @@ def read_answer(
     numbers = [t for t in tokens if _is_number(t)]
     if strict:
         names = {spec.code.casefold(), *(a.casefold() for a in spec.aliases)} if spec else set()
+        if (
+            len(numbers) == 1
+            and all(
+                _is_number(t) or _canonical(t) in _YES | _YES_PHRASE_WORDS | _UNITS | _PARTICLES
+                for t in tokens
+            )
+            and any(_canonical(t) in _YES | _YES_PHRASE_WORDS for t in tokens)
+        ):
+            # "ya 46", "benar 46 anak": yes, with the number it says yes to (the caller
+            # compares it with the number warned about).
+            value = parse_count(numbers[0])
+            return Reading(Meaning.YES, value=value if isinstance(value, int) else None)
         first = next(i for i, t in enumerate(tokens) if _is_number(t)) if numbers else 0
         if len(numbers) == 1 and all(
             _is_number(t)
@@ -376,8 +407,8 @@ def read_answer(
         return none
     if any(w in HEDGE_WORDS for w in words):
         return Reading(Meaning.UNCLEAR, problem=NumberProblem.UNSURE)
-    if any(w in EARLIER_WORDS or w in _NO or w in CHANGE_WORDS for w in words):
-        return _UNCLEAR  # "kemarin 40", "tidak 40", "berubah 40"
+    if any(w in EARLIER_WORDS or w in _NO or w in CHANGE_WORDS or w in MONTHS for w in words):
+        return _UNCLEAR  # "kemarin 40", "tidak 40", "berubah 40", "okt 40"
     if "sama" in words or "tetap" in words:
         return _UNCLEAR  # "sama, 40": the same, or 40?
     return _count(stripped)

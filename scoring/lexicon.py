@@ -204,6 +204,19 @@ YES_WORDS = frozenset(
         "IYA BENAR",
         "YA SUDAH BENAR",
         "IYA SUDAH BENAR",
+        "YUP",
+        "YAP",
+        "MEMANG",
+        "MEMANG BENAR",
+        "MEMANG BETUL",
+        "YA MEMANG",
+        "IYA MEMANG",
+        "SESUAI",
+        "SUDAH SESUAI",
+        "YA SESUAI",
+        "BENAR SEMUA",
+        "BETUL SEMUA",
+        "SEMUA BENAR",
         "\N{THUMBS UP SIGN}",
         "\N{OK HAND SIGN}",
         "\N{WHITE HEAVY CHECK MARK}",
@@ -536,6 +549,7 @@ WORD_FORMS: Mapping[str, str] = {
 SAME_PHRASES: frozenset[tuple[str, ...]] = frozenset(
     {
         ("=",),
+        ("masih",),
         ("sama",),
         ("sama", "saja"),
         ("sama", "semua"),
@@ -574,6 +588,12 @@ CHANGED_PHRASES: frozenset[tuple[str, ...]] = frozenset(
         ("ada", "yang", "beda"),
         ("beda",),
         ("sudah", "beda"),
+        ("ada", "beda"),
+        ("tidak", "sama"),
+        ("sudah", "tidak", "sama"),
+        ("tidak", "sama", "lagi"),
+        ("sebagian", "berubah"),
+        ("ada", "yang", "ganti"),
     }
 )
 #: What "the same as" may name after the core: last month or the earlier report.
@@ -697,6 +717,9 @@ CORRECTION_WORDS = frozenset(
         "terus",
         "tapi",
         "tetapi",
+        "kecuali",
+        "cuma",
+        "hanya",
     }
 )
 #: A count said with doubt or by what it is not ("mungkin 40", "bukan 40", "hampir 40"):

@@ -625,6 +625,8 @@ def _answer_soft(ctx: Context, session: Session, draft: Draft, reply: str) -> St
     if field is None or draft.pending is None:
         return done(session, *prompts(ctx, draft))
     reading = _read(ctx, reply, field, strict=True)
+    if reading.meaning is Meaning.YES and reading.value not in (None, draft.pending):
+        return done(session, *prompts(ctx, draft))  # "ya 44" at "is 46 right?": asked again
     if reading.meaning is Meaning.YES:
         keys = {soft_key(p) for p in _soft_problems(ctx, data, draft, field, draft.pending)}
         return _accept(ctx, session, draft, field, draft.pending, keys)

@@ -78,6 +78,15 @@ def _count_answers(field: str) -> list[tuple[str, str]]:
         (f"Ada {value} {units[-1]} kak", expect),
         (f"bulan ini {value}", expect),
         (f"yg {value}", expect),
+        (f"{words} ({value})", expect),
+        (f"{value} ({words})", expect),
+        (words.replace(" ", ""), expect),
+        (f"hari ini {value}", expect),
+        (f"semua {value}", expect),
+        (f"total {value} bu", expect),
+        (f"{value} \N{PERSON WITH FOLDED HANDS}", expect),
+        (f"{value} yaa", expect),
+        (f"{value} ok", expect),
     ]
     out += [(f"{value} {unit}", expect) for unit in units]
     out += [(f"{value} {particle}", expect) for particle in PARTICLES]
@@ -194,6 +203,9 @@ def _unsure_answers(field: str) -> list[tuple[str, str]]:
             f"{value}-{value + 1}",
             f"{value}/{value + 1}",
             f"{value}, eh {value + 1}",
+            f"okt {value}",
+            f"kmrn {value - 1} skrg {value}",
+            f"{value} atau",
             f"{value} tapi {value + 1}",
             f"{value},5",
             "setengah",
@@ -339,6 +351,21 @@ SAME_YES = (
     "=",
     "ya masih sama bu",
     "Iyaa masih sama",
+    "iya masih",
+    "masih",
+    "benar semua",
+    "betul semua",
+    "sudah sesuai",
+    "sesuai",
+    "yup",
+    "\N{THUMBS UP SIGN}\N{THUMBS UP SIGN}",
+    "ya \N{THUMBS UP SIGN}",
+    "iyaaa buuu",
+    "ok sama",
+    "sip kak",
+    "siap bu",
+    "sama semua bu",
+    "iya semuanya sama kak",
 )
 SAME_NO = (
     "tidak",
@@ -355,6 +382,10 @@ SAME_NO = (
     "berubah",
     "sudah berubah",
     "ada perubahan",
+    "gak sama",
+    "tidak sama",
+    "sebagian berubah",
+    "ada yg beda",
 )
 SAME_CHANGED: tuple[tuple[str, str], ...] = (
     ("s 50", "s=50"),
@@ -371,6 +402,11 @@ SAME_CHANGED: tuple[tuple[str, str], ...] = (
     ("sama, tapi s 50", "s=50"),
     ("pus 82 bayi 13", "pus=82 bayi=13"),
     ("hamil 7", "bumil=7"),
+    ("ya sama, tapi bayi 13", "bayi=13"),
+    ("bayi jadi 13", "bayi=13"),
+    ("s nya sekarang 50", "s=50"),
+    ("semua sama kecuali s 50", "s=50"),
+    ("ya, s 50", "s=50"),
 )
 SAME_UNSURE = ("50", "tidak tahu", "hmm", "berapa?", "s", "lupa bu", "nanti")
 SOFT_YES = (
@@ -388,6 +424,14 @@ SOFT_YES = (
     "iya betul",
     "ya sudah benar",
     "YA",
+    "ya 46",
+    "benar 46",
+    "46 benar",
+    "ya benar 46 anak",
+    "memang benar",
+    "46 ya bu",
+    "bener",
+    "ok bu",
 )
 SOFT_NO = ("tidak", "gak", "bukan", "salah", "tdk", "eh salah", "ga", "tidak bu")
 SOFT_NUMBER: tuple[tuple[str, str], ...] = (
@@ -418,6 +462,11 @@ SOFT_UNSURE = (
     "hmm",
     "tidak ada yg berubah",
     "kurang lebih 44",
+    "iya 44",
+    "44 ya",
+    "ya 44 bu",
+    "tidak, 44",
+    "bukan, 44",
 )
 
 
