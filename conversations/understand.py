@@ -53,7 +53,15 @@ from scoring.lexicon import (
     UNIT_WORDS as LEXICON_UNITS,
 )
 
-__all__ = ["Meaning", "Reading", "read_answer", "read_named", "read_yes_no", "split_names"]
+__all__ = [
+    "Meaning",
+    "Reading",
+    "read_answer",
+    "read_named",
+    "read_yes_no",
+    "says_none",
+    "split_names",
+]
 
 
 class Meaning(StrEnum):
@@ -326,6 +334,18 @@ def _question_words(field_id: str) -> frozenset[str]:
     spec = FIELD_BY_ID[field_id]
     question = re.findall(r"[^\W\d_]+", say(f"ask.{field_id}").casefold())
     return frozenset({spec.code.casefold(), *(a.casefold() for a in spec.aliases), *question})
+
+
+def says_none(text: str, extra: frozenset[str] = frozenset()) -> bool | None:
+    """Whether ``text`` starts with "none" ("tidak ada", "belum ada", "nihil"): True when
+    only particles, fillers or ``extra`` words follow, False when other words do, None when
+    it does not start so."""
+    words = _without_particles([_canonical(t) for t in _tokens(text)])
+    for size in (2, 1):
+        if tuple(words[:size]) in NONE_CORES:
+            rest = words[size:]
+            return all(w in _PARTICLES or w in FILLER_WORDS or w in extra for w in rest)
+    return None
 
 
 def read_yes_no(text: str) -> bool | None:

@@ -58,6 +58,8 @@ __all__ = [
     "NTH_PREFIX",
     "ORDINALS",
     "POLITE_PARTICLES",
+    "PROGRAMME_JOINS",
+    "PROGRAMME_WORDS",
     "REASON_WORDS",
     "RELATIVE_MONTHS",
     "SAME_PHRASES",
@@ -263,6 +265,12 @@ NONE_ANSWERS = frozenset(
 POLITE_PARTICLES = frozenset({"BU", "PAK", "KAK", "DONG", "YA", "BUK", "MBAK", "MAS", "DEH"})
 #: "Yes, there were some" without saying which (the names are asked for).
 SOME_ANSWERS = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
+#: Words that name the extra programmes themselves: "tidak ada kegiatan tambahan" is none.
+PROGRAMME_WORDS = frozenset(
+    {"kegiatan", "kegiatannya", "tambahan", "program", "programnya", "lain", "lainnya", "apa"}
+)
+#: Words joining programme names besides a comma: "BKB dan PAUD", "BKB sama PAUD".
+PROGRAMME_JOINS: tuple[str, ...] = ("dan", "sama", "serta")
 #: A report answer starting with these words goes back to the previous question, like
 #: KEMBALI ("eh salah, S nya 45" is never read as this question's answer).
 BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULANG",))

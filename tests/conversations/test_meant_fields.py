@@ -241,3 +241,27 @@ def test_belum_buka_and_libur_are_tidak_buka_after_hari_buka(closed: str) -> Non
     reply = _texts(world, closed)
     assert "khusus pembina" not in reply and "Tercatat" in reply, reply
     assert world.reports[1][Period(2026, 11)].report.buka is False
+
+
+@pytest.mark.parametrize(
+    ("answer", "programmes"),
+    [
+        ("tdk ada kegiatan", ()),
+        ("gak ada kegiatan tambahan", ()),
+        ("ada BKB", ("BKB",)),
+        ("ya ada bkb dan paud", ("BKB", "PAUD")),
+        ("BKB sama PAUD", ("BKB", "PAUD")),
+        ("BKB & PAUD", ("BKB", "PAUD")),
+    ],
+)
+def test_the_programme_answer_as_kader_write_it(answer: str, programmes: tuple[str, ...]) -> None:
+    """ "tdk ada kegiatan" was stored as a programme named so; "ada BKB" as "ada BKB"."""
+    from conversations.programmes import parse_programmes
+
+    assert parse_programmes(answer) == programmes
+
+
+def test_none_then_a_name_is_asked_back() -> None:
+    from conversations.programmes import ProgrammeProblem, parse_programmes
+
+    assert parse_programmes("tidak ada BKB") is ProgrammeProblem.NOT_A_NAME
