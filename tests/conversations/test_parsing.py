@@ -127,7 +127,7 @@ def test_programmes() -> None:
     assert parse_programmes("a" * 500) is ProgrammeProblem.TOO_LONG
     for yes in ("ya", "YA", "iya", "ada", "Ada."):
         assert parse_programmes(yes) is ProgrammeProblem.WHICH, yes
-    assert parse_programmes("ada BKB") == ("ada BKB",)
+    assert parse_programmes("ada BKB") == ("BKB",)  # the names after "there were" (issue 23)
 
 
 @pytest.mark.parametrize(
