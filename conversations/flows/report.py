@@ -612,6 +612,9 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
     if draft.stage is Stage.SUMMARY:
         if yes:
             return _confirm_or_save(ctx, session, draft)
+        reading = _read(ctx, reply, None)
+        if reading.meaning is Meaning.NAMED and draft.buka:  # "d 41": as UBAH D 41
+            return _named(ctx, session, draft, reading.values)
         return done(session, text("summary.again", ("YA", "BATAL")))
     return _answer_field(ctx, session, draft, reply)
 

@@ -265,3 +265,16 @@ def test_none_then_a_name_is_asked_back() -> None:
     from conversations.programmes import ProgrammeProblem, parse_programmes
 
     assert parse_programmes("tidak ada BKB") is ProgrammeProblem.NOT_A_NAME
+
+
+def test_a_named_field_at_the_summary_changes_it_as_ubah() -> None:
+    world = World.demo()
+    world.send("kader", "LAPOR")
+    for answer in ("YA", "45", "40", "30", "1", "0", "4", "1", "50", "1", "BKB"):
+        world.send("kader", answer)
+    draft = world.sessions["kader"].draft
+    assert draft is not None and draft.stage is Stage.SUMMARY, draft
+    reply = _texts(world, "d 41")
+    assert reply.startswith("Diubah: D 40 menjadi 41."), reply
+    assert _counts(world)["d"] == 41
+    assert world.sessions["kader"].draft.stage is Stage.SUMMARY  # type: ignore[union-attr]
