@@ -105,6 +105,8 @@ _YES = frozenset(WORD_FORMS.get(w, w) for w in (y.casefold() for y in YES_WORDS)
 _YES_PHRASE_WORDS = frozenset(w.casefold() for y in YES_WORDS if " " in y for w in y.split())
 _NO = frozenset(WORD_FORMS.get(w, w) for w in (n.casefold() for n in NO_WORDS))
 _SKIP = frozenset(w.casefold() for w in SKIP_WORDS)
+#: "The same" in one word ("sama", "tetap"): beside a number, which is meant is not sure.
+_SAME_WORDS = frozenset(p[0] for p in SAME_PHRASES if len(p) == 1 and p[0].isalpha())
 #: Every word the reader knows: an unknown word typed with a letter twice ("yaa") is read
 #: with it once when that is a known word.
 _KNOWN = frozenset(
@@ -398,30 +400,38 @@ def read_answer(
     answer = _yes_no(words)
     if answer is not None:
         return answer
-    numbers = [t for t in tokens if _is_number(t)]
     if strict:
-        names = {spec.code.casefold(), *(a.casefold() for a in spec.aliases)} if spec else set()
-        if (
-            len(numbers) == 1
-            and all(
-                _is_number(t) or _canonical(t) in _YES | _YES_PHRASE_WORDS | _UNITS | _PARTICLES
-                for t in tokens
-            )
-            and any(_canonical(t) in _YES | _YES_PHRASE_WORDS for t in tokens)
-        ):
-            # "ya 46", "benar 46 anak": yes, with the number it says yes to (the caller
-            # compares it with the number warned about).
-            value = parse_count(numbers[0])
-            return Reading(Meaning.YES, value=value if isinstance(value, int) else None)
-        first = next(i for i, t in enumerate(tokens) if _is_number(t)) if numbers else 0
-        if len(numbers) == 1 and all(
-            _is_number(t)
-            or t in names
-            or (_canonical(t) in _UNITS | _PARTICLES and (i > first or t not in _YES))
-            for i, t in enumerate(tokens)
-        ):
-            return _count(numbers[0])
+        return _at_warning(tokens, spec)
+    return _as_count(stripped, words, spec)
+
+
+def _at_warning(tokens: Sequence[str], spec: Field | None) -> Reading:
+    """At a warning: a bare number in digits (a unit, a particle or the field's name around
+    it), or yes said with a number ("ya 46": the caller compares it); else not sure."""
+    numbers = [t for t in tokens if _is_number(t)]
+    if len(numbers) != 1:
         return _UNCLEAR
+    yes_words = _YES | _YES_PHRASE_WORDS
+    if all(
+        _is_number(t) or _canonical(t) in yes_words | _UNITS | _PARTICLES for t in tokens
+    ) and any(_canonical(t) in yes_words for t in tokens):
+        value = parse_count(numbers[0])
+        return Reading(Meaning.YES, value=value if isinstance(value, int) else None)
+    names = {spec.code.casefold(), *(a.casefold() for a in spec.aliases)} if spec else set()
+    first = tokens.index(numbers[0])
+    if all(
+        _is_number(t)
+        or t in names
+        or (_canonical(t) in _UNITS | _PARTICLES and (i > first or t not in _YES))
+        for i, t in enumerate(tokens)
+    ):
+        return _count(numbers[0])
+    return _UNCLEAR
+
+
+def _as_count(text: str, words: Sequence[str], spec: Field | None) -> Reading:
+    """A count for the field asked: none, a number, or not sure (doubt, another month, a no,
+    "the same" beside a number)."""
     none = _none(words, spec)
     if none is not None:
         return none
@@ -429,9 +439,9 @@ def read_answer(
         return Reading(Meaning.UNCLEAR, problem=NumberProblem.UNSURE)
     if any(w in EARLIER_WORDS or w in _NO or w in CHANGE_WORDS or w in MONTHS for w in words):
         return _UNCLEAR  # "kemarin 40", "tidak 40", "berubah 40", "okt 40"
-    if "sama" in words or "tetap" in words:
+    if any(w in _SAME_WORDS for w in words):
         return _UNCLEAR  # "sama, 40": the same, or 40?
-    return _count(stripped)
+    return _count(text)
 
 
 def _count(text: str) -> Reading:
