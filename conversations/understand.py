@@ -30,7 +30,7 @@ from enum import StrEnum
 from functools import cache
 
 from conversations.catalogue import say
-from conversations.numbers import NumberProblem, parse_count
+from conversations.numbers import NumberProblem, is_number_word, parse_count
 from scoring.fields import FIELD_BY_ID, FIELDS, Field, field_by_alias
 from scoring.lexicon import (
     CHANGE_WORDS,
@@ -42,6 +42,7 @@ from scoring.lexicon import (
     MONTHS,
     NO_WORDS,
     NONE_CORES,
+    OTHER_COUNT_WORDS,
     POLITE_PARTICLES,
     SAME_PHRASES,
     SAME_TAILS,
@@ -402,7 +403,7 @@ def read_answer(
         return answer
     if strict:
         return _at_warning(tokens, spec)
-    return _as_count(stripped, words, spec)
+    return _as_count(stripped, tokens, words, spec)
 
 
 def _at_warning(tokens: Sequence[str], spec: Field | None) -> Reading:
@@ -429,9 +430,30 @@ def _at_warning(tokens: Sequence[str], spec: Field | None) -> Reading:
     return _UNCLEAR
 
 
-def _as_count(text: str, words: Sequence[str], spec: Field | None) -> Reading:
+def _unknown_label(tokens: Sequence[str], spec: Field | None) -> bool:
+    """A word the bot does not know before the number ("datang 41", "turun 5"): it may say
+    whom the number counts, so which field is meant is not sure. After the number an unknown
+    word is a unit or a remark ("41 ank", "41 yg dtg"), unless it counts someone else."""
+    known = _question_words(spec.id) if spec is not None else frozenset()
+    first = next((i for i, t in enumerate(tokens) if _is_number(t) or is_number_word(t)), 0)
+    for i, token in enumerate(tokens):
+        word = _canonical(token)
+        if word in OTHER_COUNT_WORDS:
+            return True
+        if (
+            i < first
+            and word.isalpha()
+            and not (word in _KNOWN or word in known or word in WORD_FORMS)
+        ):
+            return True
+    return False
+
+
+def _as_count(
+    text: str, tokens: Sequence[str], words: Sequence[str], spec: Field | None
+) -> Reading:
     """A count for the field asked: none, a number, or not sure (doubt, another month, a no,
-    "the same" beside a number)."""
+    "the same" or an unknown label beside a number)."""
     none = _none(words, spec)
     if none is not None:
         return none
@@ -441,7 +463,10 @@ def _as_count(text: str, words: Sequence[str], spec: Field | None) -> Reading:
         return _UNCLEAR  # "kemarin 40", "tidak 40", "berubah 40", "okt 40"
     if any(w in _SAME_WORDS for w in words):
         return _UNCLEAR  # "sama, 40": the same, or 40?
-    return _count(text)
+    counted = _count(text)
+    if counted.meaning is Meaning.COUNT and _unknown_label(tokens, spec):
+        return _UNCLEAR
+    return counted
 
 
 def _count(text: str) -> Reading:

@@ -57,6 +57,7 @@ __all__ = [
     "NO_WORDS",
     "NTH_PREFIX",
     "ORDINALS",
+    "OTHER_COUNT_WORDS",
     "POLITE_PARTICLES",
     "PROGRAMME_JOINS",
     "PROGRAMME_WORDS",
@@ -522,6 +523,11 @@ WORD_FORMS: Mapping[str, str] = {
     "sdh": "sudah",
     "dah": "sudah",
     "aja": "saja",
+    "jml": "jumlah",
+    "jmlh": "jumlah",
+    "jmlah": "jumlah",
+    "td": "tadi",
+    "dtg": "datang",
     "sj": "saja",
     "jg": "juga",
     "kmrn": "kemarin",
@@ -763,5 +769,10 @@ HEDGE_WORDS = frozenset(
 #: Another month or an earlier answer named beside a number ("kemarin 40", "bulan lalu 40"):
 #: which number is this month's is not sure, asked back.
 EARLIER_WORDS = frozenset({"kemarin", "lalu", "sebelumnya", "sebelum", "tadi", "dulu"})
+#: Words that count someone other than the question asks ("turun 5" at the N question: the
+#: children who lost weight): beside a number, asked back.
+OTHER_COUNT_WORDS = frozenset(
+    {"turun", "baru", "meninggal", "pindah", "lahir", "keluar", "masuk"}
+)
 #: "changed" / "different": with a none word it means "nothing changed", not 0.
 CHANGE_WORDS = frozenset({"berubah", "perubahan", "beda", "berbeda", "ganti", "berganti"})

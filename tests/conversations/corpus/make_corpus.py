@@ -87,6 +87,10 @@ def _count_answers(field: str) -> list[tuple[str, str]]:
         (f"{value} \N{PERSON WITH FOLDED HANDS}", expect),
         (f"{value} yaa", expect),
         (f"{value} ok", expect),
+        (f"jml {value}", expect),
+        (f"{value} bu, terima kasih", expect),
+        (f"{value} alhamdulillah", expect),
+        (f"oh {value}", expect),
     ]
     out += [(f"{value} {unit}", expect) for unit in units]
     out += [(f"{value} {particle}", expect) for particle in PARTICLES]
@@ -204,6 +208,13 @@ def _unsure_answers(field: str) -> list[tuple[str, str]]:
             f"{value}/{value + 1}",
             f"{value}, eh {value + 1}",
             f"okt {value}",
+            f"turun {value}",
+            f"{value} turun",
+            f"baru {value}",
+            f"{value} baru",
+            f"td {value}",
+            f"pokoknya {value}",
+            f"kalau tidak salah {value}",
             f"kmrn {value - 1} skrg {value}",
             f"{value} atau",
             f"{value} tapi {value + 1}",
