@@ -20,7 +20,7 @@ from conversations.programmes import ProgrammeProblem, parse_programmes
 from conversations.replies import Text
 from conversations.reports import Offer, draft_report, offer, rare_due, rule_context, same_value
 from conversations.session import Draft, Prefill, Session, Stage
-from conversations.understand import Meaning, Reading, read_answer
+from conversations.understand import Meaning, Reading, read_answer, read_named
 from scoring import MonthReport, Period, Problem, check_answer, check_report
 from scoring.fields import (
     FIELD_BY_ID,
@@ -442,6 +442,11 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
     field = draft.current
     assert field is not None
     answer = _tapped_value(answer)
+    if not FIELD_BY_ID[field].is_count:
+        # "d 41" at the programme or the choice question is D's, never a programme's name.
+        named = read_named(answer, None, ctx.limits.service_fields)
+        if named is not None and named.meaning is Meaning.NAMED:
+            return _named(ctx, session, draft, named.values)
     if field == LIST_FIELD:
         return _answer_programme(ctx, session, draft, answer)
     spec = FIELD_BY_ID[field]

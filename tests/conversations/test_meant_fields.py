@@ -278,3 +278,15 @@ def test_a_named_field_at_the_summary_changes_it_as_ubah() -> None:
     assert reply.startswith("Diubah: D 40 menjadi 41."), reply
     assert _counts(world)["d"] == 41
     assert world.sessions["kader"].draft.stage is Stage.SUMMARY  # type: ignore[union-attr]
+
+
+def test_a_named_field_at_the_programme_question_is_that_field_not_a_programme() -> None:
+    world = _at("d")
+    for answer in ("41", "30", "1", "0", "4", "1", "50", "1"):
+        world.send("kader", answer)
+    draft = world.sessions["kader"].draft
+    assert draft is not None and draft.current == "program_tambahan", draft
+    reply = _texts(world, "d 39")
+    after = world.sessions["kader"].draft
+    assert after is not None and after.programmes is None, after.programmes
+    assert after.counts["d"] == 39 and after.current == "program_tambahan", reply
