@@ -523,6 +523,8 @@ WORD_FORMS: Mapping[str, str] = {
     "sdh": "sudah",
     "dah": "sudah",
     "aja": "saja",
+    "bb": "berat",
+    "bbnya": "berat",
     "jml": "jumlah",
     "jmlh": "jumlah",
     "jmlah": "jumlah",
