@@ -95,8 +95,6 @@ _EMOJI_MODIFIERS_RE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
 #: and signs stay words of their own.
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*[^\W_]*|[^\W_]+|[^\s\w.,!?;()\"'*]+")
 _NUMBER_RE = re.compile(r"^[0-9]+(?:[.,][0-9]+)*$")
-#: A field name glued to its number or to "nya" ("d42", "s68", "dnya", "snya").
-_GLUED_NAME_RE = re.compile(r"^(?P<name>[a-z_]+?)(?P<nya>nya)?(?P<number>[0-9]+)?$", re.IGNORECASE)
 _PARTICLES = frozenset(p.casefold() for p in POLITE_PARTICLES)
 #: The names of the fields that are everyday nouns ("hamil", "kader"): units too.
 _NOUNS = frozenset(name.casefold() for f in FIELDS if f.noun for name in (f.code, *f.aliases))
