@@ -773,8 +773,6 @@ HEDGE_WORDS = frozenset(
 EARLIER_WORDS = frozenset({"kemarin", "lalu", "sebelumnya", "sebelum", "tadi", "dulu"})
 #: Words that count someone other than the question asks ("turun 5" at the N question: the
 #: children who lost weight): beside a number, asked back.
-OTHER_COUNT_WORDS = frozenset(
-    {"turun", "baru", "meninggal", "pindah", "lahir", "keluar", "masuk"}
-)
+OTHER_COUNT_WORDS = frozenset({"turun", "baru", "meninggal", "pindah", "lahir", "keluar", "masuk"})
 #: "changed" / "different": with a none word it means "nothing changed", not 0.
 CHANGE_WORDS = frozenset({"berubah", "perubahan", "beda", "berbeda", "ganti", "berganti"})
