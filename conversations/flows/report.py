@@ -524,8 +524,6 @@ def _answer_value(
 def _named(ctx: Context, session: Session, draft: Draft, values: Mapping[str, int]) -> StepResult:
     """Fields named in an answer ("d 41" at the N question): each applied as UBAH applies it,
     all or none, said back; the question asked stays open (answered when it is named)."""
-    if any(f not in FIELD_BY_ID or not FIELD_BY_ID[f].is_count for f in values):
-        return _ask_again(ctx, session, draft, say("answer.unclear", example="D 41"))
     applied = _apply(ctx, draft, dict(values))
     if isinstance(applied, str):
         return done(session, *noted(applied, ctx, draft))
