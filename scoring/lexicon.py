@@ -65,7 +65,6 @@ __all__ = [
     "RELATIVE_MONTHS",
     "SAME_PHRASES",
     "SAME_TAILS",
-    "SAME_WORDS",
     "SE_WORDS",
     "SKIP_WORDS",
     "SOME_ANSWERS",
@@ -279,19 +278,6 @@ BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULAN
 SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 #: Clears an optional field in UBAH (today without "SKIP": kept as it is, a move only).
 EDIT_SKIP_WORDS = frozenset({"LEWATI", "-"})
-#: The same value as last month (or as the report being changed), where "=" is offered: "="
-#: exactly as typed, the words as a whole answer (a trailing polite particle allowed: "sama
-#: bu"). Not at a soft warning ("tetap" there could be "keep my number": asked back).
-SAME_WORDS = frozenset(
-    {
-        "=",
-        "SAMA",
-        "MASIH SAMA",
-        "TETAP",
-        "SAMA KAYAK KEMARIN",
-        "SAMA SEPERTI BULAN LALU",
-    }
-)
 
 # --- months -----------------------------------------------------------------------------------
 #: Month names, their short forms and other spellings -> month number.
@@ -561,7 +547,9 @@ WORD_FORMS: Mapping[str, str] = {
     "bun": "bu",
 }
 #: "Still the same": the core of the answer, once :data:`SAME_TAILS`, polite particles and a
-#: leading yes are set aside ("ya masih sama kayak bulan lalu bu" -> "masih sama").
+#: leading yes are set aside ("ya masih sama kayak bulan lalu bu" -> "masih sama"). It means
+#: the value offered, or last month's; at a warning "tetap" could be "keep my number", so
+#: there it is asked back.
 SAME_PHRASES: frozenset[tuple[str, ...]] = frozenset(
     {
         ("=",),
