@@ -151,6 +151,14 @@ MESSAGES: dict[str, str] = {
         "melanjutkan laporan."
     ),
     "closed.kept": "Baik, tidak dicatat TIDAK BUKA. Laporan {period} dilanjutkan.",
+    "closed.early_question": (
+        "Hari buka {period} baru tanggal {day}. Catat {period} sebagai TIDAK BUKA sekarang? "
+        "Balas YA, atau TIDAK."
+    ),
+    "closed.early_again": "Catat {period} sebagai TIDAK BUKA sekarang? Balas YA, atau TIDAK.",
+    "closed.not_recorded": (
+        "Baik, {period} tidak dicatat TIDAK BUKA. Setelah hari buka, ketik LAPOR atau TIDAK BUKA."
+    ),
     # --- the questions --------------------------------------------------------------------
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
@@ -375,6 +383,11 @@ MESSAGES: dict[str, str] = {
     "answer.several": "Ketik satu angka saja, mis. {example}.",
     "answer.too_large": "Angkanya terlalu besar. Periksa lagi.",
     "answer.no_offer": "Belum ada angka sebelumnya. Ketik angkanya, mis. {example}.",
+    "answer.same_as": "Dicatat {code} {value}, sama dengan {month}.",
+    "answer.unclear": (
+        "Maaf, saya belum yakin maksudnya. Ketik angkanya saja, mis. {example}. "
+        "Untuk angka lain, tulis namanya, mis. D 41."
+    ),
     "answer.not_optional": "Pertanyaan ini perlu dijawab dengan angka, mis. {example}.",
     "answer.programme_bad": (
         "Tulis nama kegiatannya, pisahkan dengan koma, mis. BKB, PAUD. Atau ketik TIDAK."
@@ -438,10 +451,10 @@ MESSAGES: dict[str, str] = {
     "edit.closed": "{period} tercatat tidak buka. Ketik LAPOR {month} untuk mengisi angkanya.",
     "edit.same": "{label} sudah {value}. Tidak ada yang diubah.",
     "edit.refused": "Tidak diubah. {reason}",
-    "edit.saved": (
-        "Laporan {period} diubah: {code} {old} menjadi {new}. Versi lama tetap tersimpan."
-    ),
-    "edit.draft_done": "Diubah: {code} {old} menjadi {new}.",
+    "edit.saved": "Laporan {period} diubah: {changes}. Versi lama tetap tersimpan.",
+    "edit.same_many": "Sudah {values}. Tidak ada yang diubah.",
+    "edit.draft_done": "Diubah: {changes}.",
+    "edit.change": "{code} {old} menjadi {new}",
     # --- quick report ---------------------------------------------------------------------
     "quick.invalid": "Laporan belum disimpan. Periksa:",
     "quick.unknown_name": "- {token}: nama tidak dikenal",

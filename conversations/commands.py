@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from conversations.understand import read_yes_no
 from scoring.lexicon import (
     COMMAND_PHRASES,
     COMMAND_WORDS,
@@ -147,4 +148,4 @@ def parse_yes_no(text: str) -> bool | None:
         return True
     if word in NO_WORDS:
         return False
-    return None
+    return read_yes_no(text)  # "yaa", "👌", "iya betul", "gak kak"

@@ -31,7 +31,7 @@ from scoring.lexicon import (
     ZERO_WORDS,
 )
 
-__all__ = ["MAX_COUNT", "NumberProblem", "parse_count"]
+__all__ = ["MAX_COUNT", "NumberProblem", "is_number_word", "parse_count"]
 
 
 class NumberProblem(StrEnum):
@@ -81,6 +81,11 @@ def _tokens(text: str) -> list[_Token]:
         kind = match.lastgroup or "other"
         out.append(_Token(kind, match.group()))
     return out
+
+
+def is_number_word(word: str) -> bool:
+    """Whether ``word`` is (a part of) a number in words ("dua", "puluh", "duapuluh")."""
+    return _split_joined(word.casefold()) is not None
 
 
 def _split_joined(word: str) -> list[str] | None:

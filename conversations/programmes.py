@@ -6,14 +6,19 @@ import re
 from enum import StrEnum
 
 from conversations.commands import bare_answer, normalise, parse_yes_no
-from scoring.lexicon import NONE_ANSWERS, SOME_ANSWERS
+from conversations.understand import says_none
+from scoring.lexicon import NONE_ANSWERS, PROGRAMME_JOINS, PROGRAMME_WORDS, SOME_ANSWERS
 
 __all__ = ["MAX_PROGRAMMES", "MAX_PROGRAMME_CHARS", "ProgrammeProblem", "parse_programmes"]
 
 MAX_PROGRAMMES = 8
 MAX_PROGRAMME_CHARS = 40
 
-_SPLIT_RE = re.compile(r"\s*(?:[,;/+]|\bdan\b)\s*", re.IGNORECASE)
+_SPLIT_RE = re.compile(
+    r"\s*(?:[,;/+&]|" + "|".join(rf"\b{w}\b" for w in PROGRAMME_JOINS) + r")\s*", re.IGNORECASE
+)
+#: "ada BKB", "ya ada BKB dan PAUD": the names after "there were".
+_SOME_PREFIXES = tuple(sorted((f"{s} " for s in SOME_ANSWERS), key=len, reverse=True))
 _NAME_RE = re.compile(r"^[\w .()'-]+$")
 
 
@@ -37,6 +42,13 @@ def parse_programmes(text: str) -> tuple[str, ...] | ProgrammeProblem:
         return ProgrammeProblem.EMPTY
     if bare_answer(norm) in NONE_ANSWERS or parse_yes_no(norm) is False:
         return ()
+    none = says_none(norm, PROGRAMME_WORDS)
+    if none is not None:  # "tidak ada kegiatan tambahan": none; "tidak ada BKB": asked back
+        return () if none else ProgrammeProblem.NOT_A_NAME
+    upper = norm.upper()
+    some = next((p for p in _SOME_PREFIXES if upper.startswith(p)), None)
+    if some is not None and len(norm) > len(some):
+        norm = norm[len(some) :].strip()
     # "Yes, there were some" without saying which: the names are asked for, never stored
     # as a programme called "YA".
     if norm.upper().strip(" .!") in SOME_ANSWERS or parse_yes_no(norm) is True:

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from conversations.choices import parse_choice
-from conversations.numbers import NumberProblem, parse_count
+from conversations.numbers import NumberProblem, is_number_word, parse_count
 from conversations.periods import parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes
+from conversations.understand import Meaning, read_answer, split_names
 from scoring import Period
 from scoring.fields import LIST_FIELD, Field, FieldRole, field_by_alias
+from scoring.lexicon import POLITE_PARTICLES, UNIT_WORDS
 
 __all__ = ["QuickProblem", "QuickProblemKind", "QuickReport", "looks_quick", "parse_quick"]
 
@@ -63,12 +65,49 @@ class QuickReport:
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in _ASSIGN_RE.sub(" ", text).split(" ") if t]
+    """The words, a field name glued to its number split off ("s68" -> "s", "68")."""
+    return split_names([t for t in _ASSIGN_RE.sub(" ", text).split(" ") if t], None)
 
 
 def looks_quick(args: Sequence[str]) -> bool:
     """Whether the words after LAPOR carry field values (rather than only a period)."""
-    return any(field_by_alias(t.split("=")[0].split(":")[0]) is not None for t in args)
+    return any(field_by_alias(t) is not None for t in _tokens(" ".join(args)))
+
+
+#: The most words a count may take ("gak ada", "tidak ada sama sekali").
+_VALUE_WORDS = 4
+#: Words after a count that say whom it counts ("BGM 2 anak"), skipped.
+_AFTER_VALUE = frozenset({*UNIT_WORDS, *(p.casefold() for p in POLITE_PARTICLES)})
+
+
+def _count_value(tokens: list[str], start: int, spec: Field) -> tuple[int | NumberProblem, int]:
+    """The count after a field name and where the next name starts: a number's words
+    together ("dua puluh"), else the fewest words that read as a count ("40", "gak ada"),
+    then its unit words; else the first word's problem."""
+    stop = start
+    while (
+        stop < len(tokens) and stop - start < _VALUE_WORDS and field_by_alias(tokens[stop]) is None
+    ):
+        stop += 1
+    words = start
+    while words < len(tokens) and is_number_word(tokens[words]):
+        words += 1
+    first = start + 1
+    if words > first:  # "dua puluh": all the number's words at once
+        first = stop = words
+    for end in range(first, stop + 1):
+        if end > start + 1 and any(c.isdigit() for t in tokens[start:end] for c in t):
+            break  # several words are a count in words only ("gak ada", "dua puluh")
+        reading = read_answer(" ".join(tokens[start:end]), spec.id)
+        if reading.meaning is Meaning.COUNT and reading.value is not None:
+            while (
+                end < len(tokens)
+                and tokens[end].casefold() in _AFTER_VALUE
+                and field_by_alias(tokens[end]) is None  # "BGM 0 KADER 6": the next name
+            ):
+                end += 1
+            return reading.value, end
+    return parse_count(tokens[start]), start + 1
 
 
 def _programme_value(tokens: list[str], start: int) -> tuple[list[str], int]:
@@ -120,8 +159,7 @@ def parse_quick(args_text: str, current: Period) -> QuickReport:
             _choice(spec, tokens[i], problems, choices)
             i += 1
             continue
-        value = parse_count(tokens[i])
-        i += 1
+        value, i = _count_value(tokens, i, spec)
         if isinstance(value, NumberProblem):
             problems.append(QuickProblem(QuickProblemKind.BAD_VALUE, spec.code, value))
         else:

@@ -36,6 +36,7 @@ __all__ = [
     "previous_opened",
     "rare_due",
     "rule_context",
+    "same_value",
 ]
 
 
@@ -84,6 +85,17 @@ def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
             source = "previous" if p == draft.period.shift(-1) else "older"
             return Offer(value, source, p)
     return None
+
+
+def same_value(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
+    """What "sama" means for a count that "=" does not offer (K, D, N ...): its value in last
+    month's report, when last month was reported open and holds it."""
+    previous = draft.period.shift(-1)
+    saved = data.reports.get(previous)
+    if saved is None or not saved.report.buka or not FIELD_BY_ID[field].is_count:
+        return None
+    value = saved.report.count(field)
+    return Offer(value, "previous", previous) if value is not None else None
 
 
 def _value(report: MonthReport, field: str) -> int | tuple[str, ...] | None:

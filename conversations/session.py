@@ -119,6 +119,9 @@ class AwaitClosed:
     period: Period
     #: The saved report's revision it replaces; None when the month has no saved report.
     revision: int | None = None
+    #: No report in progress: asked because the month's hari buka has not come yet (or the
+    #: month is long past), as LAPOR asks; TIDAK records nothing.
+    early: bool = False
 
 
 Awaiting = AwaitName | AwaitPeriod | AwaitChange | AwaitClosed
@@ -235,7 +238,12 @@ def _awaiting_to(a: Awaiting | None) -> dict[str, Any] | None:
             "prefill": _prefill_to(a.prefill),
         }
     if isinstance(a, AwaitClosed):
-        return {"kind": "closed", "period": str(a.period), "revision": a.revision}
+        return {
+            "kind": "closed",
+            "period": str(a.period),
+            "revision": a.revision,
+            "early": a.early,
+        }
     return None
 
 
@@ -255,7 +263,11 @@ def _awaiting_from(raw: Any) -> Awaiting | None:
         )
     if kind == "closed":
         revision = raw["revision"]
-        return AwaitClosed(Period.parse(raw["period"]), None if revision is None else int(revision))
+        return AwaitClosed(
+            Period.parse(raw["period"]),
+            None if revision is None else int(revision),
+            bool(raw.get("early", False)),
+        )
     raise ValueError(f"unknown awaiting kind {kind!r}")
 
 

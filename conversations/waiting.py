@@ -25,11 +25,14 @@ from scoring.fields import LIST_FIELD
 __all__ = ["WORDS", "draft_values", "waiting_for"]
 
 #: Every word :func:`waiting_for` may answer (``field:<id>`` for a monthly field's question).
-#: ``code`` and ``choice`` are reserved: no session state gives them yet.
+#: ``choice``: the answers are words other than yes and no (ISI ULANG or BATAL); ``same``:
+#: "still the same as last month?" (YA, TIDAK, or the values that changed). ``code`` is
+#: reserved: no session state gives it yet.
 WORDS: tuple[str, ...] = (
     "field",
     "confirm",
     "yes_no",
+    "same",
     "programme_names",
     "month",
     "name",
@@ -40,13 +43,13 @@ WORDS: tuple[str, ...] = (
 _AWAITING: dict[type, str] = {
     AwaitName: "name",
     AwaitPeriod: "month",
-    AwaitChange: "yes_no",
+    AwaitChange: "choice",
     AwaitClosed: "yes_no",
 }
 
 _STAGES: dict[Stage, str] = {
     Stage.PERIOD_SOFT: "yes_no",
-    Stage.SAME: "yes_no",
+    Stage.SAME: "same",
     Stage.SOFT: "yes_no",
     Stage.SUMMARY: "confirm",
     Stage.FIELD: "field",
@@ -66,8 +69,11 @@ def _draft_word(draft: Draft) -> str:
 def waiting_for(session: Session) -> str | None:
     """What the bot now waits for from this address, or None when nothing is pending. A
     pending question (``awaiting``) comes first, as the engine answers it first."""
-    if session.awaiting is not None:
-        return _AWAITING[type(session.awaiting)]
+    awaiting = session.awaiting
+    if isinstance(awaiting, AwaitChange) and awaiting.prefill is not None:
+        return "yes_no"  # the quick report's values over the saved month: YA or BATAL
+    if awaiting is not None:
+        return _AWAITING[type(awaiting)]
     if session.draft is not None:
         return _draft_word(session.draft)
     return None

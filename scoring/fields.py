@@ -156,11 +156,16 @@ class Field:
     #: Usually the same as last month although not a head count of the area (the kader on
     #: duty): like the monthly denominators, one YA confirms it with them.
     steady: bool = False
+    #: Its names are also the everyday word for whom a count is of ("bumil", "bayi"): after
+    #: a number they are its unit ("6 bumil"), and "bumil 6" at the question of the bumil
+    #: served may mean either field (asked back; ``conversations.understand``).
+    noun: bool = False
 
     @property
     def shown(self) -> str:
         """The name the bot shows for it, and that kader type back (UBAH KB 50)."""
         return self.short or self.code
+
     #: Whether a deployment asks it (core fields always; the service fields by setting).
     switch: Switch = Switch.ALWAYS
     #: Asked only when this holds (the guided report decides when the question comes up).
@@ -228,15 +233,13 @@ FIELDS: tuple[Field, ...] = (
         switch=_OFF,
         choices=("posyandu", "kunjungan_rumah"),
     ),
-    Field("kader", _C, "lain", "skdn", "KADER", ("KDR",), steady=True),
+    Field("kader", _C, "lain", "skdn", "KADER", ("KDR",), steady=True, noun=True),
     Field("s", _D, "balita", "skdn", "S"),
     Field("k", _C, "balita", "skdn", "K", at_most="s"),
-    Field("d", _C, "balita", "skdn", "D", at_most="s"),
-    Field("n", _C, "balita", "skdn", "N", at_most="d"),
+    Field("d", _C, "balita", "skdn", "D", ("DITIMBANG", "TIMBANG"), at_most="s"),
+    Field("n", _C, "balita", "skdn", "N", ("NAIK",), at_most="d"),
     Field("bgm", _C, "balita", "bgm", "BGM", at_most="d", refer=True),
-    Field(
-        "t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True, refer=True
-    ),
+    Field("t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True, refer=True),
     Field(
         "vit_a",
         _C,
@@ -254,7 +257,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "pmt", _C, "balita", "pmt", "PMT", at_most="s", optional=True, since_schema=4, switch=_OFF
     ),
-    Field("bumil", _D, "bumil", "bumil", "BUMIL", ("HAMIL",)),
+    Field("bumil", _D, "bumil", "bumil", "BUMIL", ("HAMIL",), noun=True),
     Field(
         "bumil_periksa",
         _C,
@@ -264,6 +267,7 @@ FIELDS: tuple[Field, ...] = (
         ("PERIKSA", "BP"),
         "PERIKSA",
         at_most="bumil",
+        noun=True,
     ),
     Field(
         "bumil_fe",
@@ -302,9 +306,9 @@ FIELDS: tuple[Field, ...] = (
         switch=_ON,
         when=referral_due,
     ),
-    Field("pus", _D, "kb", "pus", "PUS"),
-    Field("kb_aktif", _C, "kb", "pus", "KB_AKTIF", ("KB",), "KB", at_most="pus"),
-    Field("bayi", _D, "imunisasi", "bayi", "BAYI"),
+    Field("pus", _D, "kb", "pus", "PUS", noun=True),
+    Field("kb_aktif", _C, "kb", "pus", "KB_AKTIF", ("KB",), "KB", at_most="pus", noun=True),
+    Field("bayi", _D, "imunisasi", "bayi", "BAYI", noun=True),
     Field(
         "bayi_imunisasi",
         _C,
@@ -314,6 +318,7 @@ FIELDS: tuple[Field, ...] = (
         ("IMUNISASI", "IMUN", "IDL"),
         "IMUN",
         at_most="bayi",
+        noun=True,
     ),
     Field(
         "bayi_0_6",
@@ -338,7 +343,7 @@ FIELDS: tuple[Field, ...] = (
         since_schema=4,
         switch=_OFF,
     ),
-    Field("kk", _D, "lain", "kk", "KK", asked=Asked.RARELY),
+    Field("kk", _D, "lain", "kk", "KK", asked=Asked.RARELY, noun=True),
     Field(
         "kk_dana_sehat",
         _C,

@@ -25,18 +25,24 @@ __all__ = [
     "AREA_LEVEL_WORDS",
     "BACK_ANSWERS",
     "BIG_SCALES",
+    "CHANGED_PHRASES",
+    "CHANGE_WORDS",
     "CHOICE_WORDS",
     "COMMAND_PHRASES",
     "COMMAND_WORDS",
+    "CORRECTION_WORDS",
     "DASBOR_SHOWN",
     "DATE_WORDS",
     "DECIMAL_WORDS",
     "DIGIT_MULTIPLIERS",
+    "EARLIER_WORDS",
     "EDIT_SKIP_WORDS",
     "EVERY",
     "EVERY_MONTH",
     "EVERY_WORDS",
+    "FILLER_WORDS",
     "GROUP_COMMAND_WORDS",
+    "HEDGE_WORDS",
     "HUNDREDS",
     "LAST_WORDS",
     "MONTHS",
@@ -45,24 +51,31 @@ __all__ = [
     "MOVE_WORDS",
     "NEGATIVE_WORDS",
     "NONE_ANSWERS",
+    "NONE_CORES",
     "NONE_PHRASES",
     "NOW_WORDS",
     "NO_WORDS",
     "NTH_PREFIX",
     "ORDINALS",
+    "OTHER_COUNT_WORDS",
     "POLITE_PARTICLES",
+    "PROGRAMME_JOINS",
+    "PROGRAMME_WORDS",
     "REASON_WORDS",
     "RELATIVE_MONTHS",
-    "SAME_WORDS",
+    "SAME_PHRASES",
+    "SAME_TAILS",
     "SE_WORDS",
     "SKIP_WORDS",
     "SOME_ANSWERS",
     "TEENS",
     "TENS",
     "UNITS",
+    "UNIT_WORDS",
     "WEEKDAYS",
     "WEEKDAY_ALIASES",
     "WEEK_WORDS",
+    "WORD_FORMS",
     "YES_WORDS",
     "ZERO_WORDS",
 ]
@@ -80,6 +93,9 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "TIDAK BUKA": (
         "TIDAK BUKA",
         "TIDAK_BUKA",
+        "BELUM BUKA",
+        "BLM BUKA",
+        "LIBUR",
         "TIDAKBUKA",
         "TUTUP",
         "TDK BUKA",
@@ -190,7 +206,22 @@ YES_WORDS = frozenset(
         "IYA BENAR",
         "YA SUDAH BENAR",
         "IYA SUDAH BENAR",
+        "YUP",
+        "YAP",
+        "MEMANG",
+        "MEMANG BENAR",
+        "MEMANG BETUL",
+        "YA MEMANG",
+        "IYA MEMANG",
+        "SESUAI",
+        "SUDAH SESUAI",
+        "YA SESUAI",
+        "BENAR SEMUA",
+        "BETUL SEMUA",
+        "SEMUA BENAR",
         "\N{THUMBS UP SIGN}",
+        "\N{OK HAND SIGN}",
+        "\N{WHITE HEAVY CHECK MARK}",
     }
 )
 #: A no, as a whole answer (a trailing polite particle allowed: "gak bu"). "BELUM" is also
@@ -234,6 +265,12 @@ NONE_ANSWERS = frozenset(
 POLITE_PARTICLES = frozenset({"BU", "PAK", "KAK", "DONG", "YA", "BUK", "MBAK", "MAS", "DEH"})
 #: "Yes, there were some" without saying which (the names are asked for).
 SOME_ANSWERS = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
+#: Words that name the extra programmes themselves: "tidak ada kegiatan tambahan" is none.
+PROGRAMME_WORDS = frozenset(
+    {"kegiatan", "kegiatannya", "tambahan", "program", "programnya", "lain", "lainnya", "apa"}
+)
+#: Words joining programme names besides a comma: "BKB dan PAUD", "BKB sama PAUD".
+PROGRAMME_JOINS: tuple[str, ...] = ("dan", "sama", "serta")
 #: A report answer starting with these words goes back to the previous question, like
 #: KEMBALI ("eh salah, S nya 45" is never read as this question's answer).
 BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULANG",))
@@ -241,19 +278,6 @@ BACK_ANSWERS: tuple[tuple[str, ...], ...] = (("SALAH",), ("EH", "SALAH"), ("ULAN
 SKIP_WORDS = frozenset({"LEWATI", "SKIP", "-"})
 #: Clears an optional field in UBAH (today without "SKIP": kept as it is, a move only).
 EDIT_SKIP_WORDS = frozenset({"LEWATI", "-"})
-#: The same value as last month (or as the report being changed), where "=" is offered: "="
-#: exactly as typed, the words as a whole answer (a trailing polite particle allowed: "sama
-#: bu"). Not at a soft warning ("tetap" there could be "keep my number": asked back).
-SAME_WORDS = frozenset(
-    {
-        "=",
-        "SAMA",
-        "MASIH SAMA",
-        "TETAP",
-        "SAMA KAYAK KEMARIN",
-        "SAMA SEPERTI BULAN LALU",
-    }
-)
 
 # --- months -----------------------------------------------------------------------------------
 #: Month names, their short forms and other spellings -> month number.
@@ -444,3 +468,299 @@ CHOICE_WORDS: Mapping[str, str] = {
     "DOOR TO DOOR": "kunjungan_rumah",
     "SWEEPING": "kunjungan_rumah",
 }
+
+
+# --- reading an answer word by word (conversations.understand) ---------------------------------
+#: Chat spellings -> the word they stand for (lower case), applied to every word of an answer
+#: before the phrases below are matched: "tdk ada yg berubah" reads as "tidak ada yang berubah".
+#: A letter typed twice at the end ("yaa", "samaa", "okee") is read once when the word is
+#: otherwise unknown (``conversations.understand``).
+WORD_FORMS: Mapping[str, str] = {
+    "tdk": "tidak",
+    "tak": "tidak",
+    "gak": "tidak",
+    "ga": "tidak",
+    "gk": "tidak",
+    "nggak": "tidak",
+    "ngga": "tidak",
+    "nggk": "tidak",
+    "enggak": "tidak",
+    "engga": "tidak",
+    "ndak": "tidak",
+    "blm": "belum",
+    "msh": "masih",
+    "masi": "masih",
+    "sm": "sama",
+    "sma": "sama",
+    "bln": "bulan",
+    "kyk": "seperti",
+    "kayak": "seperti",
+    "kaya": "seperti",
+    "kek": "seperti",
+    "spt": "seperti",
+    "sprt": "seperti",
+    "yg": "yang",
+    "dgn": "dengan",
+    "dg": "dengan",
+    "org": "orang",
+    "orng": "orang",
+    "udh": "sudah",
+    "udah": "sudah",
+    "sdh": "sudah",
+    "dah": "sudah",
+    "aja": "saja",
+    "bb": "berat",
+    "bbnya": "berat",
+    "jml": "jumlah",
+    "jmlh": "jumlah",
+    "jmlah": "jumlah",
+    "td": "tadi",
+    "dtg": "datang",
+    "sj": "saja",
+    "jg": "juga",
+    "kmrn": "kemarin",
+    "kemaren": "kemarin",
+    "kmarin": "kemarin",
+    "sblm": "sebelum",
+    "sblmnya": "sebelumnya",
+    "skrg": "sekarang",
+    "skr": "sekarang",
+    "lbh": "lebih",
+    "krg": "kurang",
+    "tetep": "tetap",
+    "bener": "benar",
+    "betol": "betul",
+    "ttp": "tetap",
+    "iy": "iya",
+    "y": "ya",
+    "ok": "oke",
+    "okey": "oke",
+    "okay": "oke",
+    "sip": "oke",
+    "brubah": "berubah",
+    "brbh": "berubah",
+    "ubh": "ubah",
+    "smua": "semua",
+    "smuanya": "semuanya",
+    "bu": "bu",
+    "buk": "bu",
+    "bun": "bu",
+}
+#: "Still the same": the core of the answer, once :data:`SAME_TAILS`, polite particles and a
+#: leading yes are set aside ("ya masih sama kayak bulan lalu bu" -> "masih sama"). It means
+#: the value offered, or last month's; at a warning "tetap" could be "keep my number", so
+#: there it is asked back.
+SAME_PHRASES: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("=",),
+        ("masih",),
+        ("sama",),
+        ("sama", "saja"),
+        ("sama", "semua"),
+        ("sama", "semuanya"),
+        ("semua", "sama"),
+        ("semuanya", "sama"),
+        ("masih", "sama"),
+        ("masih", "sama", "saja"),
+        ("masih", "sama", "semua"),
+        ("semua", "masih", "sama"),
+        ("semuanya", "masih", "sama"),
+        ("tetap",),
+        ("tetap", "sama"),
+        ("masih", "tetap"),
+        ("tetap", "saja"),
+        ("tidak", "berubah"),
+        ("belum", "berubah"),
+        ("tidak", "ada", "berubah"),
+        ("tidak", "ada", "yang", "berubah"),
+        ("belum", "ada", "yang", "berubah"),
+        ("tidak", "ada", "perubahan"),
+        ("belum", "ada", "perubahan"),
+        ("semua", "tidak", "berubah"),
+        ("tidak", "ada", "yang", "beda"),
+        ("tidak", "beda"),
+    }
+)
+#: "Something changed" without saying what: at "Masih sama?" a no (asked one by one).
+CHANGED_PHRASES: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("berubah",),
+        ("sudah", "berubah"),
+        ("ada", "berubah"),
+        ("ada", "yang", "berubah"),
+        ("ada", "perubahan"),
+        ("ada", "yang", "beda"),
+        ("beda",),
+        ("sudah", "beda"),
+        ("ada", "beda"),
+        ("tidak", "sama"),
+        ("sudah", "tidak", "sama"),
+        ("tidak", "sama", "lagi"),
+        ("sebagian", "berubah"),
+        ("ada", "yang", "ganti"),
+    }
+)
+#: What "the same as" may name after the core: last month or the earlier report.
+SAME_TAILS: tuple[tuple[str, ...], ...] = (
+    ("seperti", "bulan", "lalu"),
+    ("seperti", "bulan", "kemarin"),
+    ("seperti", "kemarin"),
+    ("seperti", "sebelumnya"),
+    ("seperti", "yang", "lalu"),
+    ("dengan", "bulan", "lalu"),
+    ("dengan", "bulan", "kemarin"),
+    ("dengan", "kemarin"),
+    ("dengan", "sebelumnya"),
+    ("dengan", "yang", "lalu"),
+    ("bulan", "lalu"),
+    ("bulan", "kemarin"),
+    ("kemarin",),
+    ("sebelumnya",),
+    ("dari", "bulan", "lalu"),
+    ("dari", "kemarin"),
+)
+#: "None" at a count question ("tidak ada", "belum ada"), as canonical words; more words after
+#: it are allowed only when they are units, particles or :data:`FILLER_WORDS` ("gak ada anak",
+#: "tidak ada bu": 0); "tidak ada yang berubah" is "the same", anything else is asked back.
+NONE_CORES: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("tidak", "ada"),
+        ("belum", "ada"),
+        ("nihil",),
+        ("kosong",),
+        ("nol",),
+    }
+)
+#: Words naming whom a count is of, after the number ("12 org", "5 anak"); the names of the
+#: fields that are everyday nouns ("3 hamil") are units too (``scoring.fields``: ``noun``).
+UNIT_WORDS = frozenset(
+    {
+        "orang",
+        "anak",
+        "balita",
+        "ibu",
+        "pasangan",
+        "jiwa",
+        "keluarga",
+        "rumah",
+        "ekor",
+        "buah",
+        "saja",
+        "pun",
+        "satupun",
+    }
+)
+#: Words that carry nothing in a count answer ("ada 42", "yang ditimbang 42", "jumlahnya 60").
+FILLER_WORDS = frozenset(
+    {
+        "ada",
+        "yang",
+        "nya",
+        "jadi",
+        "jumlah",
+        "jumlahnya",
+        "total",
+        "totalnya",
+        "sebanyak",
+        "semua",
+        "semuanya",
+        "cuma",
+        "cuman",
+        "hanya",
+        "pas",
+        "tepat",
+        "bulan",
+        "ini",
+        "sekarang",
+        "hari",
+        "adalah",
+        "itu",
+        "sama",
+        "sekali",
+        "harusnya",
+        "seharusnya",
+        "sebenarnya",
+        "mestinya",
+        "betulnya",
+        "benarnya",
+        "=",
+        ":",
+    }
+)
+#: Words that may come before a field named in an answer: "maaf salah, d nya 40".
+CORRECTION_WORDS = frozenset(
+    {
+        "maaf",
+        "mohon",
+        "salah",
+        "eh",
+        "oh",
+        "o",
+        "tadi",
+        "ubah",
+        "ganti",
+        "koreksi",
+        "ralat",
+        "sori",
+        "sorry",
+        "untuk",
+        "utk",
+        "buat",
+        "yang",
+        "itu",
+        "harusnya",
+        "seharusnya",
+        "maksud",
+        "maksudnya",
+        "saya",
+        "sy",
+        "dan",
+        "sama",
+        "juga",
+        "lalu",
+        "terus",
+        "tapi",
+        "tetapi",
+        "kecuali",
+        "cuma",
+        "hanya",
+    }
+)
+#: A count said with doubt or by what it is not ("mungkin 40", "bukan 40", "hampir 40"):
+#: never stored as read, asked back.
+HEDGE_WORDS = frozenset(
+    {
+        "mungkin",
+        "kayaknya",
+        "kyknya",
+        "sepertinya",
+        "kelihatannya",
+        "hampir",
+        "lebih",
+        "kurang",
+        "bukan",
+        "lupa",
+        "tahu",
+        "tau",
+        "entah",
+        "kayanya",
+        "perkiraan",
+        "taksiran",
+        "paling",
+        "rata",
+        "sampai",
+        "sampe",
+        "atau",
+        "tapi",
+        "tetapi",
+        "kali",
+    }
+)
+#: Another month or an earlier answer named beside a number ("kemarin 40", "bulan lalu 40"):
+#: which number is this month's is not sure, asked back.
+EARLIER_WORDS = frozenset({"kemarin", "lalu", "sebelumnya", "sebelum", "tadi", "dulu"})
+#: Words that count someone other than the question asks ("turun 5" at the N question: the
+#: children who lost weight): beside a number, asked back.
+OTHER_COUNT_WORDS = frozenset({"turun", "baru", "meninggal", "pindah", "lahir", "keluar", "masuk"})
+#: "changed" / "different": with a none word it means "nothing changed", not 0.
+CHANGE_WORDS = frozenset({"berubah", "perubahan", "beda", "berbeda", "ganti", "berganti"})

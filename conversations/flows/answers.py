@@ -17,7 +17,7 @@ from conversations.flows import closed, report, start
 from conversations.flows.common import Call, done, text
 from conversations.periods import format_period
 from conversations.session import AwaitChange, AwaitClosed, Stage
-from scoring.lexicon import COMMAND_WORDS, NONE_ANSWERS
+from scoring.lexicon import COMMAND_WORDS
 
 __all__ = ["belum_kader", "lanjut", "yes_no_pending"]
 
@@ -58,9 +58,9 @@ def belum_kader(call: Call) -> StepResult:
     in_report = (
         before.awaiting is None and before.draft is not None and call.ctx.posyandu is not None
     )
-    if (in_report and (words == "BELUM" or words in NONE_ANSWERS)) or (
-        words == "BELUM" and yes_no_pending(call)
-    ):
+    if in_report or (words == "BELUM" and yes_no_pending(call)):
+        # In a report every "belum ..." is an answer ("belum ada", "belum berubah"):
+        # BELUM is never a kader's command.
         return as_answer(call, call.text)
     refused = text("role.supervisor_only", command=call.command.name)
     draft = call.session.draft

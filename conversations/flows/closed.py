@@ -15,13 +15,16 @@ from conversations.flows.summary import saved_replies
 from conversations.model import Context, PosyanduData
 from conversations.periods import format_period, parse_period
 from conversations.replies import Text
+from conversations.reports import rule_context
 from conversations.session import AwaitClosed, Draft, Session, Stage
-from scoring import MonthReport, Period
+from scoring import MonthReport, Period, check_report
 from scoring.lexicon import POLITE_PARTICLES, REASON_WORDS
 
 __all__ = ["answer_closed", "keep_draft", "tidak_buka"]
 
 _CHOICES = ("YA", "TIDAK")
+#: The soft rule of a month reported before its hari buka (``scoring.rules``).
+_BEFORE_HARI_BUKA = "before_hari_buka"
 
 
 def _month_words(args: tuple[str, ...]) -> tuple[str, ...]:
@@ -63,6 +66,11 @@ def tidak_buka(call: Call) -> StepResult:
         return done(replace(session, awaiting=awaiting), Text("\n".join(lines), _CHOICES))
     session = replace(session, awaiting=None)
     if stored is None:
+        day = _before_hari_buka(ctx, data, period)
+        if day is not None:  # asked once, as LAPOR asks
+            awaiting = AwaitClosed(period, None, early=True)
+            asked = text("closed.early_question", _CHOICES, period=name, day=day)
+            return done(replace(session, awaiting=awaiting), asked)
         return _record_closed(ctx, session, data, period, None)
     confirm = Draft(
         posyandu_id=data.info.id,
@@ -79,14 +87,25 @@ def answer_closed(ctx: Context, session: Session, raw: str, waiting: AwaitClosed
     """YA: record the month as not open (the half-done report is dropped); TIDAK: keep it."""
     picked = match_choice(raw, _CHOICES)
     yes = parse_yes_no(picked or raw)
+    name = format_period(waiting.period)
     if yes is None:
-        return done(
-            session, text("closed.draft_question", _CHOICES, period=format_period(waiting.period))
-        )
+        if waiting.early:
+            return done(session, text("closed.early_again", _CHOICES, period=name))
+        return done(session, text("closed.draft_question", _CHOICES, period=name))
     if not yes:
+        if waiting.early:
+            return done(replace(session, awaiting=None), text("closed.not_recorded", period=name))
         return keep_draft(ctx, session)
     cleared = replace(session, draft=None, awaiting=None)
     return _record_closed(ctx, cleared, posyandu_of(ctx), waiting.period, waiting.revision)
+
+
+def _before_hari_buka(ctx: Context, data: PosyanduData, period: Period) -> int | None:
+    """The day of the month's hari buka when it has not come yet (LAPOR asks then too)."""
+    problems = check_report(MonthReport(period=period), rule_context(ctx, data, period))
+    early = next((p for p in problems if p.rule == _BEFORE_HARI_BUKA), None)
+    day = early.values.get("hari_buka") if early is not None else None
+    return day if isinstance(day, int) else None
 
 
 def _record_closed(

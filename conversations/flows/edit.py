@@ -22,8 +22,9 @@ from conversations.programmes import ProgrammeProblem, parse_programmes
 from conversations.replies import Text
 from conversations.reports import rule_context
 from conversations.session import AwaitChange, Draft, Session, Stage
+from conversations.understand import Meaning, read_named
 from scoring import Period, check_report
-from scoring.fields import CHOICE_FIELDS, LIST_FIELD, Field, FieldRole, field_by_alias
+from scoring.fields import CHOICE_FIELDS, FIELD_BY_ID, LIST_FIELD, Field, FieldRole, field_by_alias
 from scoring.lexicon import EDIT_SKIP_WORDS
 
 __all__ = ["ubah"]
@@ -38,6 +39,29 @@ class _Request:
     period: Period | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Many:
+    """UBAH D 41 N 29: several counts at once, all changed or none."""
+
+    values: dict[str, int]
+    period: Period | None
+
+
+def _many(ctx: Context, words: list[str]) -> _Many | str | None:
+    """Several fields named with their counts (a trailing month allowed), the reason they
+    cannot be read, or None when one field at most is named."""
+    value_words, period = _split_value(words, ctx.current_period)
+    named = [spec for w in value_words if (spec := field_by_alias(w)) is not None]
+    if len(named) < 2:
+        return None
+    reading = read_named(" ".join(value_words), None, ctx.limits.service_fields)
+    if reading is None or reading.meaning is not Meaning.NAMED or len(reading.values) < 2:
+        if reading is not None and reading.problem is not None:
+            return report.number_reason(reading.problem, named[0].id)
+        return say("edit.usage")
+    return _Many(dict(reading.values), period)
+
+
 def _split_value(words: list[str], current: Period) -> tuple[list[str], Period | None]:
     """The value words and a trailing period ("UBAH S 50 NOV")."""
     for cut in range(1, len(words)):
@@ -47,11 +71,14 @@ def _split_value(words: list[str], current: Period) -> tuple[list[str], Period |
     return words, None
 
 
-def _parse(ctx: Context, args: Sequence[str]) -> _Request | str:
+def _parse(ctx: Context, args: Sequence[str]) -> _Request | _Many | str:
     """The request, or the message explaining why it cannot be read."""
     words = normalise(" ".join(args).replace("=", " ").replace(":", " ")).split()
     if len(words) < 2:
         return say("edit.usage")
+    many = _many(ctx, words)
+    if many is not None:
+        return many
     spec = field_by_alias(words[0])
     if spec is not None and spec.service and spec.id not in ctx.limits.service_fields:
         spec = None  # a service field this deployment does not ask is not taken
@@ -100,6 +127,8 @@ def ubah(call: Call) -> StepResult:
         return done(session, Text(request))
     draft = session.draft
     if draft is not None and request.period in (None, draft.period):
+        if isinstance(request, _Many):
+            return report.change_values(ctx, session, request.values)
         return report.change_value(ctx, session, request.spec.id, request.value)
     data = posyandu_of(ctx)
     period = request.period or _month(call, data)
@@ -126,16 +155,28 @@ def _month(call: Call, data: PosyanduData) -> Period:
 
 
 def _change(
-    ctx: Context, session: Session, data: PosyanduData, request: _Request, stored: SentReport
+    ctx: Context,
+    session: Session,
+    data: PosyanduData,
+    request: _Request | _Many,
+    stored: SentReport,
 ) -> StepResult:
-    """The saved report with the one value changed: saved, or confirmed first when a soft
-    rule asks (refused when a hard one does)."""
+    """The saved report with the values changed (all or none): saved, or confirmed first when
+    a soft rule asks (refused when a hard one does)."""
     period = stored.report.period
-    field = request.spec.id
-    old: Value = getattr(stored.report, field)
-    if old == request.value:
-        return done(session, text("edit.same", label=request.spec.code, value=_show(old)))
-    changed = stored.report.with_values(**{field: request.value})
+    changes: dict[str, Value] = (
+        dict(request.values) if isinstance(request, _Many) else {request.spec.id: request.value}
+    )
+    olds: dict[str, Value] = {f: getattr(stored.report, f) for f in changes}
+    if all(olds[f] == v for f, v in changes.items()):
+        if isinstance(request, _Request):
+            return done(
+                session,
+                text("edit.same", label=request.spec.code, value=_show(olds[request.spec.id])),
+            )
+        said = ", ".join(f"{FIELD_BY_ID[f].code} {_show(v)}" for f, v in changes.items())
+        return done(session, text("edit.same_many", values=said))
+    changed = stored.report.with_values(**changes)
     problems = check_report(changed, rule_context(ctx, data, period))
     hard = [p for p in problems if p.hard]
     if hard:
@@ -159,9 +200,10 @@ def _change(
             say(
                 "edit.saved",
                 period=format_period(period),
-                code=request.spec.code,
-                old=_show(old),
-                new=_show(request.value),
+                changes=", ".join(
+                    say("edit.change", code=FIELD_BY_ID[f].code, old=_show(olds[f]), new=_show(v))
+                    for f, v in changes.items()
+                ),
             ),
             ratio_line(changed, ctx.scoring),
         )

@@ -8,19 +8,19 @@ from dataclasses import replace
 
 from conversations.catalogue import say
 from conversations.choices import parse_choice
-from conversations.commands import bare_answer, normalise, parse_yes_no
+from conversations.commands import normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
 from conversations.flows.common import cancelled, done, match_choice, posyandu_of, text
 from conversations.flows.summary import saved_replies, summary_text, warning_text
 from conversations.format import count, problem_text
 from conversations.model import Context, PosyanduData
-from conversations.numbers import NumberProblem, parse_count
+from conversations.numbers import NumberProblem
 from conversations.periods import format_period
 from conversations.programmes import ProgrammeProblem, parse_programmes
-from conversations.quick import parse_quick
 from conversations.replies import Text
-from conversations.reports import Offer, draft_report, offer, rare_due, rule_context
+from conversations.reports import Offer, draft_report, offer, rare_due, rule_context, same_value
 from conversations.session import Draft, Prefill, Session, Stage
+from conversations.understand import Meaning, Reading, read_answer, read_named
 from scoring import MonthReport, Period, Problem, check_answer, check_report
 from scoring.fields import (
     FIELD_BY_ID,
@@ -33,13 +33,14 @@ from scoring.fields import (
     FieldRole,
     applies,
 )
-from scoring.lexicon import BACK_ANSWERS, SAME_WORDS, SKIP_WORDS
+from scoring.lexicon import BACK_ANSWERS, SKIP_WORDS
 
 __all__ = [
     "answer",
     "back",
     "begin",
     "change_value",
+    "change_values",
     "noted",
     "number_reason",
     "programme_reason",
@@ -245,15 +246,15 @@ def _answer_same(ctx: Context, session: Session, draft: Draft, reply: str) -> St
     kept = {f: v for f, v in offers.items() if isinstance(v, int)}
     if not kept:  # UBAH gave them: the questions go on
         return _answer_field(ctx, session, replace(draft, stage=Stage.FIELD), reply)
-    yes = parse_yes_no(match_choice(reply, ("YA", "TIDAK")) or reply)
-    if yes or (yes is None and _says_same(reply)):
+    picked = match_choice(reply, ("YA", "TIDAK"))
+    reading = _read(ctx, picked or reply, None)
+    if reading.meaning in (Meaning.YES, Meaning.SAME):
         return _keep_same(ctx, session, draft, kept, header=False)
-    if yes is False:
+    if reading.meaning is Meaning.NO:
         draft = replace(draft, stage=Stage.FIELD)
         return done(replace(session, draft=draft), *prompts(ctx, draft))
-    typed = parse_quick(reply, draft.period)
-    counts = {f: v for f, v in typed.counts.items() if f in draft.queue}
-    if typed.problems or typed.period or typed.programmes is not None or not counts:
+    counts = dict(reading.values) if reading.meaning is Meaning.NAMED else {}
+    if not counts or any(f not in draft.queue for f in counts):
         example = _same_example(kept)
         return done(session, text("same.again", ("YA", "TIDAK"), example=example))
     return _keep_same(ctx, session, draft, {**kept, **counts}, header=False)
@@ -397,18 +398,10 @@ def _soft_problems(
     return [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
 
 
-def _strip_field_name(answer: str, field: str) -> str:
-    """ "D=40", "D: 40" and "2T 3" answer the D or 2T question: drop the name."""
-    words = answer.replace("=", " ").replace(":", " ").split()
-    spec = FIELD_BY_ID[field]
-    if len(words) > 1 and words[0].upper() in (spec.code, *spec.aliases):
-        return " ".join(words[1:])
-    return answer
-
-
 def _says_same(answer: str) -> bool:
-    """ "=" exactly, or a same-as-last-month word ("sama", "masih sama bu", "tetap")."""
-    return answer == "=" or (bare_answer(answer) in SAME_WORDS and "=" not in answer)
+    """ "=" exactly, or a same-as-last-month phrase ("sama", "masih sama bu", "msh sm",
+    "tidak ada yg berubah")."""
+    return read_answer(answer).meaning is Meaning.SAME
 
 
 def _tapped_value(answer: str) -> str:
@@ -449,28 +442,72 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
     field = draft.current
     assert field is not None
     answer = _tapped_value(answer)
+    if not FIELD_BY_ID[field].is_count:
+        # "d 41" at the programme or the choice question is D's, never a programme's name.
+        named = read_named(answer, None, ctx.limits.service_fields)
+        if named is not None and named.meaning is Meaning.NAMED:
+            return _named(ctx, session, draft, named.values)
     if field == LIST_FIELD:
         return _answer_programme(ctx, session, draft, answer)
     spec = FIELD_BY_ID[field]
     if spec.role is FieldRole.CHOICE:
         return _answer_choice(ctx, session, draft, spec, answer)
-    data = posyandu_of(ctx)
-    value: int | NumberProblem
-    if _says_same(answer):
-        found = offer(data, draft, field)
-        if found is None or not isinstance(found.value, int):
-            example = say(f"example.{field}")
-            return _ask_again(ctx, session, draft, say("answer.no_offer", example=example))
-        value = found.value
-    elif answer.upper() in SKIP_WORDS:
+    reading = _read(ctx, answer, field)
+    if reading.meaning is Meaning.NAMED:
+        return _named(ctx, session, draft, reading.values)
+    if reading.meaning is Meaning.SAME:
+        return _answer_same_value(ctx, session, draft, field)
+    if reading.meaning is Meaning.SKIP:
         if not spec.optional:
             example = say(f"example.{field}")
             return _ask_again(ctx, session, draft, say("answer.not_optional", example=example))
         return _accept(ctx, session, draft, field, None, set())
-    else:
-        value = parse_count(_strip_field_name(answer, field))
-    if isinstance(value, NumberProblem):
-        return _ask_again(ctx, session, draft, number_reason(value, field))
+    if reading.meaning is not Meaning.COUNT or reading.value is None:
+        return _ask_again(ctx, session, draft, _unclear_reason(reading, field))
+    return _answer_value(ctx, session, draft, field, reading.value)
+
+
+def _read(ctx: Context, answer: str, field: str | None, strict: bool = False) -> Reading:
+    return read_answer(answer, field, strict=strict, services=ctx.limits.service_fields)
+
+
+def _unclear_reason(reading: Reading, field: str) -> str:
+    """Why an answer is asked back: its number, or what it means is not sure."""
+    if reading.problem is not None:
+        return number_reason(reading.problem, field)
+    if reading.meaning in (Meaning.YES, Meaning.NO):
+        return number_reason(NumberProblem.NOT_A_NUMBER, field)
+    return say("answer.unclear", example=say(f"example.{field}"))
+
+
+def _answer_same_value(ctx: Context, session: Session, draft: Draft, field: str) -> StepResult:
+    """ "sama" at a question: the value offered, or a count's value last month (said back)."""
+    data = posyandu_of(ctx)
+    found = offer(data, draft, field)
+    if found is not None and isinstance(found.value, int):
+        return _answer_value(ctx, session, draft, field, found.value)
+    earlier = same_value(data, draft, field)
+    if earlier is None or earlier.period is None or not isinstance(earlier.value, int):
+        example = say(f"example.{field}")
+        return _ask_again(ctx, session, draft, say("answer.no_offer", example=example))
+    note = say(
+        "answer.same_as",
+        code=FIELD_BY_ID[field].shown,
+        value=count(earlier.value),
+        month=format_period(earlier.period),
+    )
+    result = _answer_value(ctx, session, draft, field, earlier.value)
+    after = result.session.draft
+    if after is None or (after.position == draft.position and after.stage is not Stage.SOFT):
+        return result  # refused: the reason says why
+    return done(result.session, *noted(note, ctx, after))
+
+
+def _answer_value(
+    ctx: Context, session: Session, draft: Draft, field: str, value: int
+) -> StepResult:
+    """A count for the field asked: refused (hard rule), confirmed first (soft), or taken."""
+    data = posyandu_of(ctx)
     problems = check_answer(
         field, value, draft.counts, rule_context(ctx, data, draft.period), draft.period
     )
@@ -482,6 +519,27 @@ def _answer_field(ctx: Context, session: Session, draft: Draft, answer: str) -> 
         draft = replace(draft, stage=Stage.SOFT, pending=value)
         return done(replace(session, draft=draft), *prompts(ctx, draft))
     return _accept(ctx, session, draft, field, value, set())
+
+
+def _named(ctx: Context, session: Session, draft: Draft, values: Mapping[str, int]) -> StepResult:
+    """Fields named in an answer ("d 41" at the N question): each applied as UBAH applies it,
+    all or none, said back; the question asked stays open (answered when it is named)."""
+    applied = _apply(ctx, draft, dict(values))
+    if isinstance(applied, str):
+        return done(session, *noted(applied, ctx, draft))
+    new, note = applied
+    current, pending = draft.current, draft.pending
+    if (
+        new.stage is Stage.SOFT
+        and current is not None
+        and pending is not None
+        and not _soft_problems(ctx, posyandu_of(ctx), new, current, pending)
+    ):
+        # The change answered the warning ("K 45" at "D (45) more than K (40)"): D is taken.
+        new = _next_stage(
+            replace(new, counts={**new.counts, current: pending}, position=new.position + 1)
+        )
+    return done(replace(session, draft=new), *noted(note, ctx, new))
 
 
 def _choice_text(value: str | None) -> str:
@@ -533,12 +591,13 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
     data = posyandu_of(ctx)
     reply = normalise(raw)
     if draft.stage in (Stage.FIELD, Stage.SOFT) and _says_back(reply):
-        return back(ctx, session)
+        named = _read(ctx, reply, draft.current)
+        if named.meaning is not Meaning.NAMED:  # "eh salah, S nya 45" is about S
+            return back(ctx, session)
     yes: bool | None = None
     if draft.stage is Stage.SOFT:
-        # Words only: a number typed here is the corrected value (see _ask()).
-        yes = parse_yes_no(reply)
-    elif draft.stage is not Stage.FIELD:
+        return _answer_soft(ctx, session, draft, reply)
+    if draft.stage is not Stage.FIELD:
         picked = match_choice(reply, prompts(ctx, draft)[-1].choices)
         if picked == "BATAL":
             return _cancel(session, draft)
@@ -553,22 +612,40 @@ def answer(ctx: Context, session: Session, raw: str) -> StepResult:
         return done(replace(session, draft=draft), *prompts(ctx, draft, header=True))
     if draft.stage is Stage.SAME:
         return _answer_same(ctx, session, draft, reply)
-    if draft.stage is Stage.SOFT:
-        if yes and draft.pending is not None and draft.current is not None:
-            soft = _soft_problems(ctx, data, draft, draft.current, draft.pending)
-            keys = {soft_key(p) for p in soft}
-            return _accept(ctx, session, draft, draft.current, draft.pending, keys)
-        if yes is False:
-            draft = replace(draft, stage=Stage.FIELD, pending=None)
-            return done(replace(session, draft=draft), *prompts(ctx, draft))
-        if reply != "=" and _says_same(reply):
-            return done(session, *prompts(ctx, draft))  # "tetap": keep mine, or last month's?
-        return _answer_field(ctx, session, draft, reply)
     if draft.stage is Stage.SUMMARY:
         if yes:
             return _confirm_or_save(ctx, session, draft)
+        reading = _read(ctx, reply, None)
+        if reading.meaning is Meaning.NAMED and draft.buka:  # "d 41": as UBAH D 41
+            return _named(ctx, session, draft, reading.values)
         return done(session, text("summary.again", ("YA", "BATAL")))
     return _answer_field(ctx, session, draft, reply)
+
+
+def _answer_soft(ctx: Context, session: Session, draft: Draft, reply: str) -> StepResult:
+    """The answer to a warning about the count just given ("D (45) lebih dari K (40)"): yes,
+    no, a bare number (or "D 44") replacing it, or another field named. Other words ("gak
+    ada", "ada 5", "nol") answer the warning, they are not a count: asked again."""
+    data = posyandu_of(ctx)
+    field = draft.current
+    if field is None or draft.pending is None:
+        return done(session, *prompts(ctx, draft))
+    reading = _read(ctx, reply, field, strict=True)
+    if reading.meaning is Meaning.YES and reading.value not in (None, draft.pending):
+        return done(session, *prompts(ctx, draft))  # "ya 44" at "is 46 right?": asked again
+    if reading.meaning is Meaning.YES:
+        keys = {soft_key(p) for p in _soft_problems(ctx, data, draft, field, draft.pending)}
+        return _accept(ctx, session, draft, field, draft.pending, keys)
+    if reading.meaning is Meaning.NO:
+        draft = replace(draft, stage=Stage.FIELD, pending=None)
+        return done(replace(session, draft=draft), *prompts(ctx, draft))
+    if reading.meaning is Meaning.NAMED:
+        return _named(ctx, session, draft, reading.values)
+    if reading.meaning is Meaning.COUNT and reading.value is not None:
+        return _answer_value(ctx, session, draft, field, reading.value)
+    if reply.strip() == "=":  # the value offered, as at the question
+        return _answer_field(ctx, session, replace(draft, stage=Stage.FIELD), reply)
+    return done(session, *prompts(ctx, draft))  # "tetap", "gak ada", "ada 5": asked again
 
 
 def back(ctx: Context, session: Session) -> StepResult:
@@ -586,39 +663,64 @@ def back(ctx: Context, session: Session) -> StepResult:
     return done(replace(session, draft=draft), *prompts(ctx, draft))
 
 
-def change_value(
-    ctx: Context, session: Session, field: str, value: int | str | tuple[str, ...] | None
-) -> StepResult:
+Value = int | str | tuple[str, ...] | None
+
+
+def change_value(ctx: Context, session: Session, field: str, value: Value) -> StepResult:
     """UBAH inside a report in progress: change one value, then ask what was being asked."""
-    draft = session.draft
-    assert draft is not None
-    data = posyandu_of(ctx)
+    return change_values(ctx, session, {field: value})
+
+
+def _changed(draft: Draft, field: str, value: Value) -> tuple[Draft, str, str]:
+    """``draft`` with one value changed, and the old and new values as shown."""
     if field == LIST_FIELD:
         new = replace(draft, programmes=value if isinstance(value, tuple) else None)
-        old_text = ", ".join(draft.programmes or ()) or "-"
-        new_text = ", ".join(new.programmes or ()) or "-"
-    elif FIELD_BY_ID[field].role is FieldRole.CHOICE:
+        return new, ", ".join(draft.programmes or ()) or "-", ", ".join(new.programmes or ()) or "-"
+    if FIELD_BY_ID[field].role is FieldRole.CHOICE:
         new = replace(
             draft, choices={**draft.choices, field: value if isinstance(value, str) else None}
         )
-        old_text, new_text = (_choice_text(d.choices.get(field)) for d in (draft, new))
-    else:
-        number = value if isinstance(value, int) else None
-        if number is not None:
+        return new, _choice_text(draft.choices.get(field)), _choice_text(new.choices.get(field))
+    number = value if isinstance(value, int) else None
+    new = replace(draft, counts={**draft.counts, field: number})
+    return new, count(draft.counts.get(field)), count(number)
+
+
+def _apply(ctx: Context, draft: Draft, changes: Mapping[str, Value]) -> tuple[Draft, str] | str:
+    """``draft`` with ``changes`` made and the sentence saying them back, or why none is made
+    (a hard rule one of them breaks)."""
+    data = posyandu_of(ctx)
+    new = draft
+    said: list[str] = []
+    for field, value in changes.items():
+        new, old_text, new_text = _changed(new, field, value)
+        said.append(say("edit.change", code=FIELD_BY_ID[field].shown, old=old_text, new=new_text))
+    for field, value in changes.items():
+        if isinstance(value, int):
+            others = {f: v for f, v in new.counts.items() if f != field}
             problems = check_answer(
-                field, number, draft.counts, rule_context(ctx, data, draft.period), draft.period
+                field, value, others, rule_context(ctx, data, draft.period), draft.period
             )
             hard = [p for p in problems if p.hard]
             if hard:
-                return done(session, *noted(problem_text(hard[0]), ctx, draft))
-        new = replace(draft, counts={**draft.counts, field: number})
-        old_text, new_text = count(draft.counts.get(field)), count(number)
-    confirmed = frozenset(k for k in new.confirmed if not k.endswith(f":{field}"))
+                return problem_text(hard[0])
+    confirmed = frozenset(k for k in new.confirmed if not any(k.endswith(f":{f}") for f in changes))
     new = replace(new, confirmed=confirmed)
-    if new.stage is Stage.SOFT and new.current == field:
-        new = replace(new, stage=Stage.FIELD, pending=None, position=new.position + 1)
-        new = _next_stage(new)
-    elif new.stage is Stage.FIELD and new.current == field:
-        new = _next_stage(replace(new, position=new.position + 1))
-    note = say("edit.draft_done", code=FIELD_BY_ID[field].shown, old=old_text, new=new_text)
+    if new.current in changes:
+        if new.stage is Stage.SOFT:
+            new = replace(new, stage=Stage.FIELD, pending=None)
+        if new.stage is Stage.FIELD:
+            new = _next_stage(replace(new, position=new.position + 1))
+    return new, say("edit.draft_done", changes=", ".join(said))
+
+
+def change_values(ctx: Context, session: Session, changes: Mapping[str, Value]) -> StepResult:
+    """UBAH inside a report in progress: change the values (all, or none when one breaks a
+    hard rule), say them back, then ask what was being asked."""
+    draft = session.draft
+    assert draft is not None
+    applied = _apply(ctx, draft, changes)
+    if isinstance(applied, str):
+        return done(session, *noted(applied, ctx, draft))
+    new, note = applied
     return done(replace(session, draft=new), *noted(note, ctx, new))

@@ -77,8 +77,8 @@ def test_a_guided_report_line_by_line(tmp_path: Path, today: Day) -> None:
             assert first["awaiting"] == "yes_no"
             assert f"baru tanggal {MAWAR_HARI_BUKA}" in first["replies"][-1]["text"]
             first = chat.say("YA")
-        # Last month's head counts first, all at once (a yes/no question); TIDAK: one by one.
-        assert first["awaiting"] == "yes_no"
+        # Last month's head counts first, all at once ("still the same?"); TIDAK: one by one.
+        assert first["awaiting"] == "same"
         assert first["replies"][-1]["choices"] == ["YA", "TIDAK"]
         first = chat.say("TIDAK")
         assert first["awaiting"] == f"field:{FIRST}"

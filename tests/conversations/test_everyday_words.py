@@ -70,14 +70,29 @@ def test_same_words_keep_all_of_last_months_values_at_once(same: str) -> None:
 
 
 @pytest.mark.parametrize("same", SAME)
-def test_same_words_are_refused_where_nothing_is_offered(same: str) -> None:
+def test_same_words_at_a_count_take_last_months_value_and_say_so(same: str) -> None:
+    """Issue 23: "sama" at K (a count "=" does not offer) is last month's K, said back; it
+    was "Belum ada angka sebelumnya" although October was reported."""
     world = World.demo()
     world.send("kader", "LAPOR")
     world.send("kader", "TIDAK")  # last month's values asked one by one
     world.send("kader", "6")
     world.send("kader", "=")
-    reply = _texts(world, "kader", same)  # K (3/14): a count, never offered
-    assert "(3/14)" in reply, (same, reply)
+    reply = _texts(world, "kader", same)  # K (3/14)
+    assert "Dicatat K 45, sama dengan Oktober 2026." in reply and "(4/14)" in reply, reply
+    assert world.sessions["kader"].draft.counts["k"] == 45  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("same", SAME)
+def test_same_words_are_refused_where_last_month_is_unknown(same: str) -> None:
+    world = World.demo()
+    world.reports[1].pop(Period(2026, 10))  # last month not reported
+    world.send("kader", "LAPOR")
+    world.send("kader", "TIDAK")  # the earlier values asked one by one
+    world.send("kader", "6")
+    world.send("kader", "=")
+    reply = _texts(world, "kader", same)  # K (3/14): never an older month's count
+    assert "Belum ada angka sebelumnya" in reply and "(3/14)" in reply, (same, reply)
     assert "k" not in world.sessions["kader"].draft.counts  # type: ignore[union-attr]
 
 

@@ -127,7 +127,7 @@ def test_programmes() -> None:
     assert parse_programmes("a" * 500) is ProgrammeProblem.TOO_LONG
     for yes in ("ya", "YA", "iya", "ada", "Ada."):
         assert parse_programmes(yes) is ProgrammeProblem.WHICH, yes
-    assert parse_programmes("ada BKB") == ("ada BKB",)
+    assert parse_programmes("ada BKB") == ("BKB",)  # the names after "there were" (issue 23)
 
 
 @pytest.mark.parametrize(
@@ -224,6 +224,7 @@ def test_session_round_trip() -> None:
         AwaitPeriod((NOV, NOV.shift(-1)), None),
         AwaitClosed(NOV, None),
         AwaitClosed(NOV, 3),
+        AwaitClosed(NOV, None, early=True),
     ):
         other = Session(awaiting=awaiting)
         assert session_from_json(session_to_json(other)) == other
@@ -232,6 +233,12 @@ def test_session_round_trip() -> None:
 @given(st.text(max_size=200))
 def test_unreadable_sessions_start_fresh(text: str) -> None:
     assert isinstance(session_from_json(text), Session)
+
+
+def test_a_tidak_buka_question_stored_before_early_existed_reads_as_before() -> None:
+    stored = session_to_json(Session(awaiting=AwaitClosed(NOV, 3))).replace(',"early":false', "")
+    assert '"early"' not in stored
+    assert session_from_json(stored) == Session(awaiting=AwaitClosed(NOV, 3))
 
 
 def test_old_session_shape_starts_fresh() -> None:

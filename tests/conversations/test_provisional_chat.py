@@ -30,10 +30,7 @@ def _line(world: World, address: str) -> str | None:
 
 def test_four_known_months_give_a_provisional_stratum() -> None:
     world = _world_with_new_posyandu((8, 9, 10))
-    assert (
-        _line(world, "kader3")
-        == "Strata sementara (4 bulan data): Mandiri (Posyandu Aktif)."
-    )
+    assert _line(world, "kader3") == "Strata sementara (4 bulan data): Mandiri (Posyandu Aktif)."
 
 
 def test_two_known_months_are_not_enough() -> None:

@@ -7,7 +7,15 @@ import typing
 
 import pytest
 
-from conversations.session import Awaiting, AwaitPeriod, Draft, Session, Stage
+from conversations.session import (
+    AwaitChange,
+    Awaiting,
+    AwaitPeriod,
+    Draft,
+    Prefill,
+    Session,
+    Stage,
+)
 from conversations.waiting import WORDS, draft_values, waiting_for
 from scoring import Period
 from scoring.fields import LIST_FIELD, QUESTION_FIELDS
@@ -80,3 +88,17 @@ def test_draft_values() -> None:
         "t2": None,
         LIST_FIELD: ["PMT"],
     }
+
+
+def test_still_the_same_is_its_own_word() -> None:
+    """ "Masih sama dengan bulan lalu?" is answered YA, TIDAK or by the values that changed."""
+    assert waiting_for(Session(draft=Draft(1, PERIOD, stage=Stage.SAME))) == "same"
+    assert waiting_for(Session(draft=Draft(1, PERIOD, stage=Stage.SOFT))) == "yes_no"
+
+
+def test_isi_ulang_or_batal_is_a_choice_not_a_yes_no() -> None:
+    """ "Already reported: ISI ULANG or BATAL" has no yes; with a quick report's values it is
+    YA or BATAL."""
+    assert waiting_for(Session(awaiting=AwaitChange(PERIOD, 1))) == "choice"
+    prefilled = AwaitChange(PERIOD, 1, Prefill(counts={"s": 40}))
+    assert waiting_for(Session(awaiting=prefilled)) == "yes_no"

@@ -41,3 +41,30 @@ def test_words_read_inside_a_phrase_are_lower_case() -> None:
     assert all(w == w.casefold() for w in words)
     assert set(lexicon.MONTHS.values()) == set(range(1, 13))
     assert set(lexicon.WEEKDAY_ALIASES.values()) <= set(lexicon.WEEKDAYS)
+
+
+def test_the_answer_readers_words_are_lower_case_and_do_not_contradict() -> None:
+    """Issue 23: the words conversations/understand.py reads an answer with."""
+    phrases = [*lexicon.SAME_PHRASES, *lexicon.CHANGED_PHRASES, *lexicon.SAME_TAILS]
+    words = [
+        *lexicon.WORD_FORMS,
+        *lexicon.WORD_FORMS.values(),
+        *(w for phrase in phrases for w in phrase),
+        *(w for core in lexicon.NONE_CORES for w in core),
+        *lexicon.UNIT_WORDS,
+        *lexicon.FILLER_WORDS,
+        *lexicon.CORRECTION_WORDS,
+        *lexicon.HEDGE_WORDS,
+        *lexicon.EARLIER_WORDS,
+        *lexicon.CHANGE_WORDS,
+        *lexicon.OTHER_COUNT_WORDS,
+    ]
+    assert all(w == w.casefold() for w in words)
+    assert not lexicon.SAME_PHRASES & lexicon.CHANGED_PHRASES
+    assert not lexicon.HEDGE_WORDS & (lexicon.FILLER_WORDS | lexicon.UNIT_WORDS)
+    yes = {w.casefold() for w in lexicon.YES_WORDS}
+    no = {w.casefold() for w in lexicon.NO_WORDS}
+    # A spelling never turns a yes into a no, or the other way round.
+    assert not any(
+        (k in yes and v in no) or (k in no and v in yes) for k, v in lexicon.WORD_FORMS.items()
+    )
