@@ -298,8 +298,9 @@ def _without_particles(words: list[str]) -> list[str]:
 
 
 def _same(words: Sequence[str]) -> bool:
-    """ "masih sama", "sama kayak bulan lalu", "tidak ada yang berubah", "ya sama"."""
-    core = list(words)
+    """ "masih sama", "sama kayak bulan lalu", "tidak ada yang berubah", "ya sama", "betul bu
+    sama" (a particle anywhere adds nothing)."""
+    core = [w for w in words if w not in _PARTICLES or w in _YES]
     while core and core[0] in _YES and len(core) > 1:
         core = core[1:]
     for tail in SAME_TAILS:

@@ -262,7 +262,13 @@ NONE_ANSWERS = frozenset(
     }
 )
 #: A polite particle a kader may end a short answer with ("iya bu", "gak ada kak").
-POLITE_PARTICLES = frozenset({"BU", "PAK", "KAK", "DONG", "YA", "BUK", "MBAK", "MAS", "DEH"})
+POLITE_PARTICLES = frozenset(
+    {
+        *("BU", "PAK", "KAK", "DONG", "YA", "BUK", "MBAK", "MAS", "DEH"),
+        # particles of emphasis: "12 kok", "masih sama sih"
+        *("KOK", "SIH", "NIH", "LOH", "LHO"),
+    }
+)
 #: "Yes, there were some" without saying which (the names are asked for).
 SOME_ANSWERS = frozenset({"ADA", "ADA DONG", "YA ADA", "IYA ADA", "ADA KOK"})
 #: Words that name the extra programmes themselves: "tidak ada kegiatan tambahan" is none.

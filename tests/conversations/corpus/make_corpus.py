@@ -53,7 +53,7 @@ NAMES: dict[str, tuple[str, ...]] = {
 }
 #: Where a zero is a plain answer.
 ZERO_FIELDS = ("n", "bgm", "t2", "bumil_periksa", "bayi_imunisasi")
-PARTICLES = ("bu", "kak", "ya bu", "bu ya", "ya", "deh", "pak", "mbak", "ya kak")
+PARTICLES = ("bu", "kak", "ya bu", "bu ya", "ya", "deh", "pak", "mbak", "ya kak", "kok", "sih")
 
 
 def _count_answers(field: str) -> list[tuple[str, str]]:
@@ -164,6 +164,8 @@ def _same_answers(field: str) -> list[tuple[str, str]]:
             "tetep",
             "ttp",
             "masih sama kak",
+            "masih sama kok",
+            "betul bu sama",
             "sama kyk bln lalu",
             "sama kayak kemarin",
             "sama seperti bulan lalu",
