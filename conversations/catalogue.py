@@ -823,8 +823,6 @@ MESSAGES: dict[str, str] = {
     "dasbor.this_month": "bulan ini",
     "dasbor.previous_month": "bulan sebelumnya",
     "dasbor.completeness": "Laporan bulan ini",
-    "dasbor.reported": "sudah lapor {count}",
-    "dasbor.not_reported": "belum lapor {count}",
     "dasbor.closed": "tidak buka {count}",
     "dasbor.shares": "Capaian wilayah",
     "dasbor.share_pm": "Purnama + Mandiri: {share}",
@@ -856,7 +854,6 @@ MESSAGES: dict[str, str] = {
     "dasbor.col.last": "Laporan terakhir",
     "dasbor.col.month": "Bulan",
     "dasbor.cell.reported": "sudah",
-    "dasbor.cell.not_reported": "belum",
     "dasbor.not_reported_cell": "belum lapor",
     # A month before the posyandu's known history starts: nothing was owed.
     "dasbor.before_start_cell": "belum terdaftar",

@@ -15,10 +15,17 @@ from bot.dasbor.figures import AreaView, Member, Summary
 from bot.dasbor.posyandu_view import PosyanduView
 from bot.documents import ratio_words
 from conversations.catalogue import MESSAGES, say
-from conversations.format import count, day_name, percent, percent_of_target, place_name
+from conversations.format import (
+    count,
+    day_name,
+    percent,
+    percent_of_target,
+    place_name,
+    reporting_words,
+)
 from conversations.periods import format_period, format_period_short
 from conversations.strata_words import stratum_sentence
-from scoring import Gap, Period, ScoringSettings, Stratum, gap, month_ratios
+from scoring import Gap, Period, ReportingState, ScoringSettings, Stratum, gap, month_ratios
 from scoring.lexicon import DASBOR_SHOWN
 
 __all__ = ["GLOBALS", "PAGE_SIZE", "area_context", "posyandu_context", "t", "table_context"]
@@ -104,6 +111,7 @@ def area_context(view: AreaView, asked: Period | None) -> dict[str, Any]:
         "children": view.children,
         "gaps": gaps_of,
         "reported_text": _reported_text,
+        "status_class": _status_class,
         "month_query": _month_query(asked),
     }
 
@@ -131,7 +139,7 @@ def _rank(m: Member) -> tuple[Any, ...]:
 SORTS: dict[str, Callable[[Member], tuple[Any, ...]]] = {
     "nama": lambda m: (m.posyandu.name.casefold(), m.posyandu.code),
     "desa": lambda m: (m.desa.casefold(), m.posyandu.name.casefold()),
-    "status": lambda m: (m.reported and not m.closed, m.reported, m.posyandu.name.casefold()),
+    "status": lambda m: (_status_rank(m), -m.reporting.days_late, m.posyandu.name.casefold()),
     "ds": _ratio("d_s"),
     "nd": _ratio("n_d"),
     "ks": _ratio("k_s"),
@@ -207,14 +215,39 @@ def table_context(view: AreaView, asked: Period | None, query: dict[str, str]) -
         "columns": [(k, say(label)) for k, label in COLUMNS],
         "filters": [(k, say(f"dasbor.filter.{k}")) for k in FILTERS],
         "reported_text": _reported_text,
+        "status_class": _status_class,
         "month_query": _month_query(asked),
     }
 
 
 def _reported_text(m: Member) -> str:
+    """ "sudah", "TIDAK BUKA", or where it stands without a report: "belum waktunya (hari
+    buka 12 Des)", "hari ini buka", "belum lapor, terlambat 4 hari"."""
     if m.closed:
         return say("pdf.area.closed")
-    return say("dasbor.cell.reported" if m.reported else "dasbor.cell.not_reported")
+    if m.reported:
+        return say("dasbor.cell.reported")
+    return reporting_words(m.reporting, m.hari_buka)
+
+
+#: The class of a posyandu's "Lapor" cell (its colour: red only when late).
+_CLASSES = {
+    ReportingState.LATE: "todo",
+    ReportingState.TODAY: "today",
+    ReportingState.NOT_DUE: "notdue",
+    ReportingState.BEFORE_START: "before",
+    ReportingState.REPORTED: "done",
+}
+#: Sorting by the "Lapor" column: the most overdue first, reported last.
+_STATUS_RANK = {"todo": 0, "today": 1, "notdue": 2, "before": 3, "closed": 4, "done": 5}
+
+
+def _status_class(m: Member) -> str:
+    return "closed" if m.closed else _CLASSES[m.reporting.state]
+
+
+def _status_rank(m: Member) -> int:
+    return _STATUS_RANK[_status_class(m)]
 
 
 # --- a posyandu's page ----------------------------------------------------------------------
