@@ -56,4 +56,5 @@ async def test_area_page_and_table_tell_the_states_apart(store: Store) -> None:
     listed = _cells(table)
     assert listed == cells
     # Sorted by the Lapor column: the late one first, the reported one last.
-    assert list(listed)[0] == "Anggrek" and list(listed)[-1] == "Mawar"
+    order = list(listed)
+    assert (order[0], order[-1]) == ("Anggrek", "Mawar")
