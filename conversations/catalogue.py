@@ -708,10 +708,13 @@ MESSAGES: dict[str, str] = {
     "pdf.area.gap_note": (
         "Terjauh: capaian bulan ini yang paling jauh dari targetnya (capaian → target)."
     ),
+    "pdf.area.late_days": "{days} hari",
     "pdf.area.col.no": "No",
     "pdf.area.col.posyandu": "Posyandu",
     "pdf.area.col.posyandu.sub": "kode · desa",
     "pdf.area.col.reported": "Lapor",
+    # Under "Lapor": a posyandu past its hari buka without a report reads "BELUM / 4 hari".
+    "pdf.area.col.reported.sub": "terlambat",
     "pdf.area.col.ds": "D/S",
     "pdf.area.col.nd": "N/D",
     "pdf.area.col.stratum": "Strata",

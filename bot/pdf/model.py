@@ -72,6 +72,10 @@ class AreaRow:
     gap: RatioLine | None
     #: Reported, and the posyandu did not open (TIDAK BUKA): no D/S or N/D to show.
     closed: bool = False
+    #: Without a report: where it stands, worded ("belum waktunya", "hari ini buka", "belum
+    #: lapor, terlambat 4 hari"), and its state (scoring.ReportingState's value: the colour).
+    status: tuple[str, ...] = ()
+    status_state: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,8 @@ class AreaSummaryData:
     #: month was served): None until that field is recorded (then counted in
     #: bot/documents.py ``_home_visits`` and shown beside the openings).
     home_visits: int | None = None
+    #: "Sudah lapor 1 · belum waktunya 4 · belum lapor 1": where the posyandu stand.
+    states: str = ""
     #: The month's optional services, worded: vitamin A coverage (February and August) and
     #: people referred to the puskesmas; empty when no report knows them.
     services: list[str] = field(default_factory=list)
