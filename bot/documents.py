@@ -189,7 +189,8 @@ def _category(gap: Gap | None) -> str | None:
     return gap.category.value if gap is not None and gap.category is not None else None
 
 
-def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
+def _trend(a: Assessment, through: Period, current: Period) -> list[TrendPoint]:
+    """The 12 months through ``through``; ``current`` (the month it is now) is in progress."""
     by_period = {r.period: r for r in a.months}
     points = []
     for i in range(11, -1, -1):
@@ -200,6 +201,7 @@ def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
                 f"{say(f'date.month_short.{p.month}')} {p.year % 100:02d}",
                 r.d_s if r else None,
                 r.n_d if r else None,
+                partial=p == current,
             )
         )
     return points
@@ -310,7 +312,7 @@ async def _monthly(
         needs=[need_words(n) for n in s.needs],
         next_stratum=s.next_stratum.label if s.next_stratum else None,
         projected=_label(a.year_end.projected_stratum),
-        trend=_trend(a, period),
+        trend=_trend(a, period, month_now(now, {tz})),
         generated_at=now.astimezone(tz),
         verification=f"R{stored.id}-{stored.revision}",
         missing=sorted({field_label(f) for fs in s.missing.values() for f in fs}),

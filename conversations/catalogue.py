@@ -837,6 +837,9 @@ MESSAGES: dict[str, str] = {
     "dasbor.trend_title": "D/S dan N/D, 12 bulan",
     "dasbor.trend_caption": "Grafik D/S dan N/D per bulan, dengan garis target",
     "dasbor.chart.target": "garis putus-putus: target",
+    # The month in progress in a 12-month chart (dasbor and PDF): drawn apart, not joined.
+    "chart.in_progress": "berjalan",
+    "chart.in_progress_note": "bulan berjalan: laporan masih masuk, titik kosong tidak disambung",
     "dasbor.children_title": "Wilayah di bawahnya",
     "dasbor.members_title": "Posyandu di wilayah ini",
     "dasbor.to_table": "Daftar {count} posyandu",

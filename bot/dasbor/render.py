@@ -86,14 +86,20 @@ def _month_query(period: Period | None) -> str:
 
 
 def _trend_chart(
-    points: Sequence[tuple[Period, float | None, float | None]], targets: Mapping[str, float]
+    points: Sequence[tuple[Period, float | None, float | None]],
+    targets: Mapping[str, float],
+    current: Period,
 ) -> Any:
+    """D/S and N/D of the 12 months; the month in progress (``current``: the month it is now)
+    drawn apart, not joined to the line: its figures are what has come in so far."""
+    periods = [p for p, _d, _n in points]
     return line_chart(
-        [_month_label(p) for p, _d, _n in points],
+        [_month_label(p) for p in periods],
         [
             (ratio_words("d_s"), [d for _p, d, _n in points], targets.get("d_s")),
             (ratio_words("n_d"), [n for _p, _d, n in points], targets.get("n_d")),
         ],
+        periods.index(current) if current in periods else None,
     )
 
 
@@ -107,7 +113,9 @@ def area_context(view: AreaView, asked: Period | None) -> dict[str, Any]:
         + " · "
         + say("pdf.area.openings", opened=s.totals.opened, closed=s.totals.closed),
         "ratios": [(ratio_words(g.indicator), g) for g in s.totals.gaps],
-        "trend": _trend_chart([(p.period, p.d_s, p.n_d) for p in view.trend], targets),
+        "trend": _trend_chart(
+            [(p.period, p.d_s, p.n_d) for p in view.trend], targets, view.current
+        ),
         "children": view.children,
         "gaps": gaps_of,
         "reported_text": _reported_text,
@@ -286,6 +294,7 @@ def posyandu_context(view: PosyanduView, scoring: ScoringSettings) -> dict[str, 
                 for m in view.months
             ],
             {"d_s": targets.d_s, "n_d": targets.n_d},
+            view.current,
         ),
     }
 

@@ -59,6 +59,14 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
     n = max(1, len(points))
     step = width / n
     for i, p in enumerate(points):
+        if p.partial:
+            # The month in progress: a light band, "berjalan" at its top.
+            pdf.set_fill_color(*COLOURS["band"])
+            pdf.rect(x0 + step * i, base - plot_h, step, plot_h, style="F")
+            pdf.set_font("DejaVu", "", 7)
+            pdf.set_xy(x0 + step * i, base - plot_h + 0.5)
+            pdf.cell(step, 3.5, say("chart.in_progress"), align="C")
+            pdf.set_font("DejaVu", "", 8)
         pdf.set_xy(x0 + step * i, base + 1)
         pdf.cell(step, 4, p.label, align="C")
     pdf.set_text_color(*COLOURS["ink"])
@@ -73,12 +81,20 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         run: list[tuple[float, float]] = []
         for i, p in enumerate(points):
             v = getattr(p, attr)
-            if v is None:
+            if v is None or p.partial:
                 if len(run) > 1:
                     pdf.polyline(run)
                 run = []
+            if v is None:
                 continue
             xy = (x0 + step * i + step / 2, base - plot_h * min(v, 1.0))
+            if p.partial:  # hollow, and not joined: what has come in so far
+                pdf.set_fill_color(255, 255, 255)
+                pdf.set_line_width(0.5)
+                pdf.circle(x=xy[0], y=xy[1], radius=1.3, style="DF")
+                pdf.set_line_width(0.8)
+                pdf.set_fill_color(*colour)
+                continue
             run.append(xy)
             pdf.circle(x=xy[0], y=xy[1], radius=1.1, style="F")
         if len(run) > 1:

@@ -22,6 +22,8 @@ class TrendPoint:
     label: str  # "Des 25"
     d_s: float | None
     n_d: float | None
+    #: The month in progress: drawn apart (hollow, not joined to the line, "berjalan").
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import re
 from bot.dasbor import pages, render
 from bot.dasbor.figures import load_area
 from bot.demo import DESA_CODE
-from scoring import DEFAULT_SETTINGS
+from scoring import DEFAULT_SETTINGS, Period
 from storage import Database
 from storage.areas import area_by_code
 from tests.dasbor.conftest import Store
@@ -38,9 +38,7 @@ async def test_area_page_and_table_tell_the_states_apart(store: Store) -> None:
     finally:
         await db.close()
     env = pages._environment()
-    html = env.get_template("area.html").render(
-        visitor=None, **render.area_context(view, None)
-    )
+    html = env.get_template("area.html").render(visitor=None, **render.area_context(view, None))
     flat = " ".join(html.split())
     assert '<span class="done">sudah lapor 1</span>' in flat
     assert '<span class="notdue">belum waktunya 4</span>' in flat
@@ -58,3 +56,43 @@ async def test_area_page_and_table_tell_the_states_apart(store: Store) -> None:
     # Sorted by the Lapor column: the late one first, the reported one last.
     order = list(listed)
     assert (order[0], order[-1]) == ("Anggrek", "Mawar")
+
+
+def _chart(html: str) -> str:
+    found = re.search(r'<figure class="chart">.*?</figure>', html, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+async def test_the_month_in_progress_is_drawn_apart(store: Store) -> None:
+    """December, 1 of 6 reported, is not joined to the 12-month line as if it were a month's
+    result (the dasbor drew it as a steep drop): a hollow dot on a band labelled "berjalan".
+    November, over, is drawn as before."""
+    db = await Database.open(store.target)
+    try:
+        await seed_december(db)
+        async with db.read() as conn:
+            desa = await area_by_code(conn, DESA_CODE)
+        assert desa is not None
+        december = await load_area(db, desa, desa, None, DEC7, DEFAULT_SETTINGS)
+        november = await load_area(db, desa, desa, Period(2026, 11), DEC7, DEFAULT_SETTINGS)
+    finally:
+        await db.close()
+    env = pages._environment()
+    shown = _chart(
+        env.get_template("area.html").render(visitor=None, **render.area_context(december, None))
+    )
+    months = dict(re.findall(r'<text x="([\d.]+)" y="[\d.]+" class="label">(\w+)</text>', shown))
+    dec_x = next(x for x, label in months.items() if label == "Des")
+    assert 'class="label partial">berjalan</text>' in shown
+    partial = re.findall(
+        r'<circle cx="([\d.]+)" cy="[\d.]+" r="2.5" class="dot s\d partial">', shown
+    )
+    assert partial == [dec_x, dec_x]  # D/S and N/D
+    for points in re.findall(r'<polyline points="([^"]+)"', shown):
+        assert dec_x not in [p.split(",")[0] for p in points.split()]
+    assert "bulan berjalan" in shown
+    past = _chart(
+        env.get_template("area.html").render(visitor=None, **render.area_context(november, None))
+    )
+    assert "partial" not in past and "berjalan" not in past

@@ -34,3 +34,27 @@ async def test_area_summary_on_7_december(tmp_path: Path) -> None:
         "DHL05": "belum\nwaktunya",
         "CMP06": "belum\nwaktunya",
     }
+
+
+async def test_the_month_in_progress_is_marked_in_the_trend(tmp_path: Path) -> None:
+    """Mawar's December report, printed on 7 December: December is the month in progress,
+    marked "berjalan" beside the trend's months; November's report, printed the same day, is
+    of a month that is over: nothing marked."""
+    db = await Database.open(tmp_path / "dec.db")
+    try:
+        await seed_december(db)
+        docs = {
+            period: await render_document(
+                db,
+                "monthly_report",
+                {"posyandu_code": "MWR01", "period": period},
+                DEC7,
+                DEFAULT_SETTINGS,
+            )
+            for period in ("2026-12", "2026-11")
+        }
+    finally:
+        await db.close()
+    december = "\n".join(pages_of(docs["2026-12"].content))
+    assert "Okt 26 Nov 26\nberjalan\nDes 26\n" in december
+    assert "berjalan" not in "\n".join(pages_of(docs["2026-11"].content))
