@@ -4,13 +4,16 @@ posyandu registered after the month left out of that month's summary (it owed no
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from bot.commands.export import area_csv
 from bot.documents import render_document
+from bot.settings import Settings
 from scoring import DEFAULT_SETTINGS, Period
 from scoring.schedule import Schedule
 from storage import Database
@@ -123,3 +126,29 @@ async def _render_p1_october(tmp_path: Path) -> bytes:
             DEFAULT_SETTINGS,
         )
     return doc.content
+
+
+async def test_the_export_and_the_pdf_give_the_same_stratum(tmp_path: Path) -> None:
+    """A provisional stratum is provisional in both: the PDF's "Strata sementara (4 bulan
+    data): PURNAMA" is the export's stratum purnama, provisional 1, months_known 4 (it said
+    pratama: the plain 12-month stratum, the unknown months counted as closed)."""
+    db = await _seed(tmp_path / "db.db")
+    try:
+        pdf = await render_document(
+            db, "monthly_report", {"posyandu_code": "P1", "period": "2026-11"}, NOW,
+            DEFAULT_SETTINGS,
+        )  # fmt: skip
+        async with db.read() as conn:
+            desa = await area_by_code(conn, "21.71.01.1001")
+        assert desa is not None
+        settings = Settings(_env_file=None)  # type: ignore[call-arg]
+        exported = await area_csv(db, desa, Period(2026, 8), Period(2026, 11), settings)
+    finally:
+        await db.close()
+    assert "Strata sementara (4 bulan data): PURNAMA" in " ".join(text_of(pdf.content).split())
+    rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff")), delimiter=";"))
+    row = next(r for r in rows if (r["posyandu_code"], r["period"]) == ("P1", "2026-11"))
+    assert (row["stratum"], row["provisional"], row["months_known"]) == ("purnama", "1", "4")
+    # Two known months: no stratum yet ("belum cukup data"), and on how many months it rests.
+    row = next(r for r in rows if (r["posyandu_code"], r["period"]) == ("P2", "2026-11"))
+    assert (row["stratum"], row["provisional"], row["months_known"]) == ("", "1", "2")
