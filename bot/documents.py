@@ -29,6 +29,7 @@ from conversations.catalogue import say
 from conversations.format import (
     area_title,
     field_label,
+    imported_words,
     place_name,
     reporting_counts,
     reporting_words,
@@ -298,7 +299,7 @@ async def _monthly(
         puskesmas=_title(by_level.get(Level.KECAMATAN)),
         period_label=format_period(period),
         hari_buka=short_date(hari_buka(posyandu, period, moves)),
-        reported_by=who.name if who else say("pdf.no_value"),
+        reported_by=who.name if who else "",
         reported_at=f"{local_sent:%d-%m-%Y %H.%M} {local_sent.tzname() or ''}".strip(),
         channel=channel_words(stored.channel),
         buka=m.buka,
@@ -316,8 +317,17 @@ async def _monthly(
         generated_at=now.astimezone(tz),
         verification=f"R{stored.id}-{stored.revision}",
         missing=sorted({field_label(f) for fs in s.missing.values() for f in fs}),
+        imported=_imported(stored, tz),
     )
     return data, _slug(posyandu.code)
+
+
+def _imported(stored: StoredReport, tz: ZoneInfo) -> str:
+    """ "Diimpor oleh Bidan Rina dari hist.csv, 7 Des 2026" for a month an import saved."""
+    source = import_source(stored.channel)
+    if source is None:
+        return ""
+    return imported_words(*source, stored.submitted_at, tz)
 
 
 def _title(area: Area | None) -> str:

@@ -633,6 +633,8 @@ MESSAGES: dict[str, str] = {
     "pdf.monthly.place": "{desa} · Kec. {kecamatan} · {kabupaten}",
     "pdf.monthly.period": "Bulan: {period}   ·   Hari buka: {hari_buka}",
     "pdf.monthly.reported": "Dilaporkan oleh {who}, {when} (lewat {channel})",
+    # A month saved by ``posyandu import reports``: who imported it, from which file, when.
+    "pdf.monthly.imported": "Diimpor oleh {operator} dari {file}, {date}",
     "pdf.monthly.closed": "Posyandu tidak buka bulan ini.",
     "pdf.monthly.values": "Angka bulan ini",
     "pdf.monthly.skdn": "Diagram balok SKDN",
@@ -728,6 +730,7 @@ MESSAGES: dict[str, str] = {
     "pdf.area.no": "BELUM",
     # --- dates (bot/notifications.py short_date, the PDF's trend chart) -------------------
     "date.short": "{weekday}, {day} {month} {year}",
+    "date.day": "{day} {month} {year}",
     "date.weekday.0": "Senin",
     "date.weekday.1": "Selasa",
     "date.weekday.2": "Rabu",
@@ -887,6 +890,7 @@ MESSAGES: dict[str, str] = {
     "dasbor.skdn.d": "D",
     "dasbor.skdn.n": "N",
     "dasbor.shown_line": "Laporan {period}, dikirim oleh {who}.",
+    "dasbor.shown_line_imported": "Laporan {period}. {imported}.",
     "dasbor.closed_month": "Posyandu tidak buka bulan itu.",
     "dasbor.no_report": "Belum ada laporan dalam 12 bulan terakhir.",
     "dasbor.changes_title": "Laporan yang diubah",

@@ -18,9 +18,11 @@ __all__ = [
     "choice_list",
     "clock_time",
     "count",
+    "day_date",
     "day_name",
     "field_label",
     "field_names",
+    "imported_words",
     "moment",
     "percent",
     "percent_of_target",
@@ -88,6 +90,21 @@ def short_date(day: date) -> str:
         day=day.day,
         month=_month_short(day.month),
         year=day.year,
+    )
+
+
+def day_date(day: date) -> str:
+    """ "7 Des 2026"."""
+    return say("date.day", day=day.day, month=_month_short(day.month), year=day.year)
+
+
+def imported_words(operator: str, file_name: str, at: datetime, tz: tzinfo) -> str:
+    """ "Diimpor oleh Bidan Rina dari hist.csv, 7 Des 2026": a month saved by an import."""
+    return say(
+        "pdf.monthly.imported",
+        operator=operator,
+        file=file_name,
+        date=day_date(at.astimezone(tz).date()),
     )
 
 

@@ -18,6 +18,7 @@ from conversations.catalogue import MESSAGES, say
 from conversations.format import (
     count,
     day_name,
+    imported_words,
     percent,
     percent_of_target,
     place_name,
@@ -27,6 +28,7 @@ from conversations.periods import format_period, format_period_short
 from conversations.strata_words import stratum_sentence
 from scoring import Gap, Period, ReportingState, ScoringSettings, Stratum, gap, month_ratios
 from scoring.lexicon import DASBOR_SHOWN
+from storage.reports import import_source
 
 __all__ = ["GLOBALS", "PAGE_SIZE", "area_context", "posyandu_context", "t", "table_context"]
 
@@ -300,9 +302,19 @@ def posyandu_context(view: PosyanduView, scoring: ScoringSettings) -> dict[str, 
 
 
 def _shown_line(view: PosyanduView) -> str:
+    """Whose report is shown: "dikirim oleh Bu Sari", or for an imported month "diimpor oleh
+    Bidan Rina dari hist.csv, 7 Des 2026" (never "dikirim oleh -")."""
     shown = view.shown
     if shown is None:
         return ""
+    source = import_source(shown.channel)
+    if source is not None:
+        imported = imported_words(*source, shown.submitted_at, view.posyandu.tz)
+        return say(
+            "dasbor.shown_line_imported",
+            period=format_period(shown.report.period),
+            imported=imported,
+        )
     return say(
         "dasbor.shown_line",
         period=format_period(shown.report.period),

@@ -59,6 +59,9 @@ class MonthlyReportData:
     #: The puskesmas the posyandu reports to, as its area ("Kecamatan Batu Aji": about one
     #: puskesmas per kecamatan); empty when not known.
     puskesmas: str = ""
+    #: A month saved by an import: "Diimpor oleh Bidan Rina dari hist.csv, 7 Des 2026" (said
+    #: instead of who reported it, which the file does not know); empty otherwise.
+    imported: str = ""
 
 
 @dataclass(frozen=True, slots=True)

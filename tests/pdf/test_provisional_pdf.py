@@ -75,8 +75,11 @@ async def test_monthly_report_says_provisional_and_too_few(tmp_path: Path) -> No
         await db.close()
     text = " ".join(text_of(four.content).split())
     assert "Strata sementara (4 bulan data): PURNAMA" in text
-    october = await _render_p1_october(tmp_path)
-    assert "impor register.csv oleh budi" in " ".join(text_of(october).split())
+    october = " ".join(text_of(await _render_p1_october(tmp_path)).split())
+    # Who imported it, from which file, when; never "Dilaporkan oleh —" nor a "(—)" to sign.
+    assert "Diimpor oleh budi dari register.csv, 2 Nov 2026" in october
+    assert "Dilaporkan oleh" not in october and "(—)" not in october
+    assert october.count("(nama jelas)") == 2  # the kader's and the bidan's, written by hand
     text = " ".join(text_of(two.content).split())
     assert "Strata: belum cukup data (2 bulan data)" in text
     assert "Sudah strata tertinggi" not in text
