@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.demo import seed_demo
-from scoring import MonthReport, Period
+from scoring import Period
 from storage import Database
 from storage.people import person_by_address
 from storage.posyandu import move_hari_buka, posyandu_by_code
 from storage.reports import save_report
+from tests.storage.helpers import month
 
 DEC = Period(2026, 12)
 #: 7 Dec 2026, 10.00 WIB.
@@ -27,10 +28,6 @@ async def seed_december(db: Database) -> None:
         anggrek = await posyandu_by_code(tx, "AGR03")
         sari = await person_by_address(tx, "console", "+6281200000001")
         assert mawar is not None and anggrek is not None and sari is not None
-        report = MonthReport(period=DEC).with_values(
-            kader=6, s=48, k=45, d=40, n=30, bgm=0, t2=0, bumil=6, bumil_periksa=4, pus=80,
-            kb_aktif=50, bayi=12, bayi_imunisasi=1, kk=120, kk_dana_sehat=60,
-            program_tambahan=(),
-        )  # fmt: skip
+        report = month(DEC, bgm=0)
         await save_report(tx, mawar.id, report, by=sari.id, at=DEC7, channel="console")
         await move_hari_buka(tx, anggrek.id, date(2026, 12, 3))

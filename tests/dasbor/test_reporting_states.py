@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.dasbor import pages, render
-from bot.dasbor.figures import load_area
+from bot.dasbor.figures import AreaView, load_area
 from bot.demo import DESA_CODE
 from scoring import DEFAULT_SETTINGS, Period
 from storage import Database
@@ -27,16 +27,21 @@ def _cells(html: str) -> dict[str, tuple[str, str]]:
     return {name: (cls, text) for name, cls, text in rows}
 
 
-async def test_area_page_and_table_tell_the_states_apart(store: Store) -> None:
+async def _desa_views(store: Store, *periods: Period | None) -> list[AreaView]:
+    """The demo desa on 7 December (tests/december.py) at each of ``periods`` (None: now)."""
     db = await Database.open(store.target)
     try:
         await seed_december(db)
         async with db.read() as conn:
             desa = await area_by_code(conn, DESA_CODE)
         assert desa is not None
-        view = await load_area(db, desa, desa, None, DEC7, DEFAULT_SETTINGS)
+        return [await load_area(db, desa, desa, p, DEC7, DEFAULT_SETTINGS) for p in periods]
     finally:
         await db.close()
+
+
+async def test_area_page_and_table_tell_the_states_apart(store: Store) -> None:
+    (view,) = await _desa_views(store, None)
     env = pages._environment()
     html = env.get_template("area.html").render(visitor=None, **render.area_context(view, None))
     flat = " ".join(html.split())
@@ -68,16 +73,7 @@ async def test_the_month_in_progress_is_drawn_apart(store: Store) -> None:
     """December, 1 of 6 reported, is not joined to the 12-month line as if it were a month's
     result (the dasbor drew it as a steep drop): a hollow dot on a band labelled "berjalan".
     November, over, is drawn as before."""
-    db = await Database.open(store.target)
-    try:
-        await seed_december(db)
-        async with db.read() as conn:
-            desa = await area_by_code(conn, DESA_CODE)
-        assert desa is not None
-        december = await load_area(db, desa, desa, None, DEC7, DEFAULT_SETTINGS)
-        november = await load_area(db, desa, desa, Period(2026, 11), DEC7, DEFAULT_SETTINGS)
-    finally:
-        await db.close()
+    december, november = await _desa_views(store, None, Period(2026, 11))
     env = pages._environment()
     shown = _chart(
         env.get_template("area.html").render(visitor=None, **render.area_context(december, None))
