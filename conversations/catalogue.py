@@ -867,7 +867,8 @@ MESSAGES: dict[str, str] = {
     # A month before the posyandu's known history starts: nothing was owed.
     "dasbor.before_start_cell": "belum terdaftar",
     "dasbor.filter.semua": "Semua",
-    "dasbor.filter.belum": "Belum lapor",
+    # Every posyandu without a report, whether its hari buka has come or not.
+    "dasbor.filter.belum": "Belum ada laporan",
     "dasbor.filter.sudah": "Sudah lapor",
     "dasbor.table_title": "Posyandu di {area}",
     "dasbor.table_count": "{shown} dari {total} posyandu di halaman ini",
