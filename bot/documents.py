@@ -7,7 +7,8 @@ import asyncio
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,16 @@ from bot.pdf import (
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
-from conversations.format import area_title, field_label, place_name, service_lines, short_date
+from conversations.format import (
+    area_title,
+    field_label,
+    imported_words,
+    place_name,
+    reporting_counts,
+    reporting_words,
+    service_lines,
+    short_date,
+)
 from conversations.periods import format_period, format_period_short
 from conversations.strata_words import stratum_cell
 from scoring import (
@@ -39,10 +49,14 @@ from scoring import (
     Need,
     Period,
     PeriodError,
+    Reporting,
+    ReportingState,
     ScoringSettings,
     Stratum,
     assess,
+    count_states,
     month_ratios,
+    reporting_state,
     rollup,
 )
 from scoring.carry import Carried, carried_rare_values
@@ -176,7 +190,8 @@ def _category(gap: Gap | None) -> str | None:
     return gap.category.value if gap is not None and gap.category is not None else None
 
 
-def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
+def _trend(a: Assessment, through: Period, current: Period) -> list[TrendPoint]:
+    """The 12 months through ``through``; ``current`` (the month it is now) is in progress."""
     by_period = {r.period: r for r in a.months}
     points = []
     for i in range(11, -1, -1):
@@ -187,6 +202,7 @@ def _trend(a: Assessment, through: Period) -> list[TrendPoint]:
                 f"{say(f'date.month_short.{p.month}')} {p.year % 100:02d}",
                 r.d_s if r else None,
                 r.n_d if r else None,
+                partial=p == current,
             )
         )
     return points
@@ -283,7 +299,7 @@ async def _monthly(
         puskesmas=_title(by_level.get(Level.KECAMATAN)),
         period_label=format_period(period),
         hari_buka=short_date(hari_buka(posyandu, period, moves)),
-        reported_by=who.name if who else say("pdf.no_value"),
+        reported_by=who.name if who else "",
         reported_at=f"{local_sent:%d-%m-%Y %H.%M} {local_sent.tzname() or ''}".strip(),
         channel=channel_words(stored.channel),
         buka=m.buka,
@@ -297,12 +313,21 @@ async def _monthly(
         needs=[need_words(n) for n in s.needs],
         next_stratum=s.next_stratum.label if s.next_stratum else None,
         projected=_label(a.year_end.projected_stratum),
-        trend=_trend(a, period),
+        trend=_trend(a, period, month_now(now, {tz})),
         generated_at=now.astimezone(tz),
         verification=f"R{stored.id}-{stored.revision}",
         missing=sorted({field_label(f) for fs in s.missing.values() for f in fs}),
+        imported=_imported(stored, tz),
     )
     return data, _slug(posyandu.code)
+
+
+def _imported(stored: StoredReport, tz: ZoneInfo) -> str:
+    """ "Diimpor oleh Bidan Rina dari hist.csv, 7 Des 2026" for a month an import saved."""
+    source = import_source(stored.channel)
+    if source is None:
+        return ""
+    return imported_words(*source, stored.submitted_at, tz)
 
 
 def _title(area: Area | None) -> str:
@@ -339,10 +364,12 @@ async def _area(
         zone = await area_timezone(conn, area)  # the zone most of its posyandu use
         # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
         known = await known_histories(conn, [p.id for p in members])
+        moves = await moves_for(conn, None, period, period)
     # A posyandu registered or imported from a later month owes nothing for this one.
     members = [p for p in members if known[p.id].started_by(period)]
+    days = {p.id: hari_buka(p, period, moves) for p in members}
     data = await asyncio.to_thread(
-        _area_data, area, members, stored, desas, above, zone, period, now, scoring, known
+        _area_data, area, members, stored, desas, above, zone, period, now, scoring, known, days
     )
     return data, _slug(area.code)
 
@@ -358,15 +385,23 @@ def _area_data(
     now: datetime,
     scoring: ScoringSettings,
     known: Mapping[int, KnownHistory],
+    days: Mapping[int, date],
 ) -> AreaSummaryData:
     statuses: list[MemberStatus] = []
+    states: list[ReportingState] = []
     rows: list[tuple[tuple[int, int, float, str, str], AreaRow]] = []
     this_month: list[MonthReport] = []
     for p in members:
         history = known.get(p.id, KnownHistory())
         own = next((r.report for r in stored.get(p.id, []) if r.report.period == period), None)
         this_month += [own] if own is not None else []
+        reporting = reporting_state(
+            period, days.get(p.id), now.astimezone(p.tz).date(), own is not None, history.since
+        )
+        states.append(reporting.state)
         status, key, row = _area_row(p, stored.get(p.id, []), desas, period, scoring, history)
+        if own is None:
+            row = replace(row, status=_status_words(reporting), status_state=reporting.state.value)
         statuses.append(status)
         rows.append((key, row))
     # Worst first: lowest stratum (none yet first), then not reported, then lowest D/S; ties
@@ -380,6 +415,7 @@ def _area_data(
         period_label=format_period(period),
         expected=roll.expected,
         reported=roll.reported,
+        states=reporting_counts(count_states(states)),
         counts=_counts(roll),
         share_purnama_mandiri=roll.share_purnama_mandiri,
         share_aktif=roll.share_aktif,
@@ -433,6 +469,14 @@ def _area_row(
     d_s = this.d_s if this and this.d_s is not None else -1.0
     rank = stratum.rank if stratum is not None else -1
     return status, (rank, int(reported), d_s, p.name, p.code), row
+
+
+def _status_words(reporting: Reporting) -> tuple[str, ...]:
+    """A posyandu without a report in the area summary's narrow Lapor column: "BELUM" and
+    its days past hari buka ("4 hari"), "belum waktunya", or "hari ini buka"."""
+    if reporting.state is ReportingState.LATE:
+        return say("pdf.area.no"), say("pdf.area.late_days", days=reporting.days_late)
+    return (reporting_words(reporting),)
 
 
 def _counts(roll: AreaRollup) -> dict[str, int]:

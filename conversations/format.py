@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
-from scoring import MonthReport, Period, Problem
+from scoring import MonthReport, Period, Problem, Reporting, ReportingCounts, ReportingState
 from scoring.fields import QUESTION_FIELDS, in_vitamin_a_month
 from scoring.figures import percent_apart, share
 from scoring.lexicon import AREA_LEVEL_WORDS
@@ -18,14 +18,18 @@ __all__ = [
     "choice_list",
     "clock_time",
     "count",
+    "day_date",
     "day_name",
     "field_label",
     "field_names",
+    "imported_words",
     "moment",
     "percent",
     "percent_of_target",
     "place_name",
     "problem_text",
+    "reporting_counts",
+    "reporting_words",
     "service_lines",
     "short_date",
 ]
@@ -87,6 +91,45 @@ def short_date(day: date) -> str:
         month=_month_short(day.month),
         year=day.year,
     )
+
+
+def day_date(day: date) -> str:
+    """ "7 Des 2026"."""
+    return say("date.day", day=day.day, month=_month_short(day.month), year=day.year)
+
+
+def imported_words(operator: str, file_name: str, at: datetime, tz: tzinfo) -> str:
+    """ "Diimpor oleh Bidan Rina dari hist.csv, 7 Des 2026": a month saved by an import."""
+    return say(
+        "pdf.monthly.imported",
+        operator=operator,
+        file=file_name,
+        date=day_date(at.astimezone(tz).date()),
+    )
+
+
+def reporting_words(reporting: Reporting, hari_buka: date | None = None) -> str:
+    """Where a posyandu stands with a month, in words: "sudah lapor", "belum waktunya
+    (hari buka 12 Des)", "hari ini buka", "belum lapor, terlambat 3 hari"."""
+    state = reporting.state
+    if state is ReportingState.LATE and reporting.days_late:
+        return say("reporting.late_days", days=reporting.days_late)
+    if state is ReportingState.NOT_DUE and hari_buka is not None:
+        return say("reporting.not_due_day", day=f"{hari_buka.day} {_month_short(hari_buka.month)}")
+    return say(f"reporting.{state.value}")
+
+
+def reporting_counts(counts: ReportingCounts) -> str:
+    """ "Sudah lapor 1 · belum waktunya 4 · belum lapor 1" (and "hari ini buka N" when some
+    open today)."""
+    parts = [
+        say("reporting.count.reported", count=counts.reported),
+        say("reporting.count.not_due", count=counts.not_due),
+        *([say("reporting.count.today", count=counts.today)] if counts.today else []),
+        say("reporting.count.late", count=counts.late),
+    ]
+    line = " · ".join(parts)
+    return line[:1].upper() + line[1:]
 
 
 def clock_time(when: datetime, tz: tzinfo) -> str:

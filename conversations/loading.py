@@ -179,6 +179,8 @@ class Loader:
             by_posyandu = await reports_db.stored_reports_for_posyandu_ids(conn, ids, first, last)
             histories = await posyandu_db.known_histories(conn, ids)
         moves = await _moves_by_posyandu(conn, ids, current) if needs.schedules else {}
+        asked = needs.area_window[1] if needs.area_window is not None else current
+        asked_moves = await posyandu_db.moves_for(conn, ids, asked, asked)
         contacts = await self._contacts(conn, ids)
         names = await _names(conn, [s.submitted_by for rs in by_posyandu.values() for s in rs])
         places = await _desa_names(conn, area)
@@ -197,6 +199,8 @@ class Loader:
                     history=histories.get(p.id, KnownHistory()),
                 ),
                 contacts=tuple(contacts.get(p.id, [])),
+                hari_buka=posyandu_db.hari_buka(p, asked, asked_moves),
+                tz=p.tz,
             )
             for p in found
         )

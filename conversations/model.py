@@ -74,6 +74,11 @@ class Contact:
 class AreaMember:
     posyandu: PosyanduData
     contacts: tuple[Contact, ...] = ()
+    #: Its hari buka in the month the command is about (a one-off move included); None when
+    #: not loaded.
+    hari_buka: date | None = None
+    #: Its time zone (its "today" may differ from the supervisor's); None: the reader's.
+    tz: tzinfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

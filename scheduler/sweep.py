@@ -28,7 +28,7 @@ from scheduler.calendar import (
     rekap_day,
 )
 from scheduler.recipients import kader_recipients, rekap_targets, supervisor_recipients
-from scoring import Period
+from scoring import Period, ReportingState, reporting_state
 from storage import Database
 from storage.db import Connection
 from storage.messages import (
@@ -43,6 +43,7 @@ from storage.outbox import append_many
 from storage.people import people_of_posyandu
 from storage.posyandu import (
     Posyandu,
+    known_histories,
     moves_for,
     posyandu_in_group,
     schedule_groups,
@@ -170,15 +171,7 @@ async def sweep(db: Database, now: datetime, settings: ReminderSettings) -> Swee
 async def _sweep(db: Database, now: datetime, settings: ReminderSettings) -> SweepResult:
     async with db.transaction() as tx:
         due = await due_hari_buka_reminders(tx, now, settings)
-        # Nudges only for months not reported yet.
-        after = [d for d in due if d.kind in CONDITIONAL]
-        reported: set[tuple[int, Period]] = set()
-        for period in {d.period for d in after}:
-            ids = [d.posyandu.id for d in after if d.period == period]
-            reported.update((pid, period) for pid in await reported_ids(tx, ids, period))
-        due = [
-            d for d in due if d.kind not in CONDITIONAL or (d.posyandu.id, d.period) not in reported
-        ]
+        due = await _owed(tx, due)
         fresh = set(
             await claim_reminders(tx, [(d.posyandu.id, d.kind.value, d.day) for d in due], now)
         )
@@ -197,6 +190,28 @@ async def _sweep(db: Database, now: datetime, settings: ReminderSettings) -> Swe
             rows.extend(await _rekap(tx, now, settings))
         await append_many(tx, rows, now)
     return SweepResult(reminders=len(due), messages=len(rows))
+
+
+async def _owed(conn: Connection, due: list[Due]) -> list[Due]:
+    """``due`` without the nudges (H+2, H+7) of months that are not late on their day, by the
+    rule every view uses (:func:`scoring.reporting_state`): reported by then, or before the
+    posyandu's known history starts (registered in December: November was never owed)."""
+    after = [d for d in due if d.kind in CONDITIONAL]
+    if not after:
+        return due
+    reported: set[tuple[int, Period]] = set()
+    for period in {d.period for d in after}:
+        ids = [d.posyandu.id for d in after if d.period == period]
+        reported.update((pid, period) for pid in await reported_ids(conn, ids, period))
+    known = await known_histories(conn, {d.posyandu.id for d in after})
+
+    def late(d: Due) -> bool:
+        done = (d.posyandu.id, d.period) in reported
+        since = known[d.posyandu.id].since
+        found = reporting_state(d.period, d.hari_buka, d.day, done, since)
+        return found.state is ReportingState.LATE
+
+    return [d for d in due if d.kind not in CONDITIONAL or late(d)]
 
 
 async def _supervisor_nudges(conn: Connection, due: list[Due]) -> list[Outgoing]:

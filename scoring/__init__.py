@@ -29,6 +29,13 @@ from scoring.model import (
     Stratum,
 )
 from scoring.ratios import RATIO_NAMES, MonthRatios, month_ratios, ratio
+from scoring.reporting import (
+    Reporting,
+    ReportingCounts,
+    ReportingState,
+    count_states,
+    reporting_state,
+)
 from scoring.rollup import AreaRollup, MemberStatus, rollup
 from scoring.rules import (
     RULES,
@@ -72,6 +79,9 @@ __all__ = [
     "Period",
     "PeriodError",
     "Problem",
+    "Reporting",
+    "ReportingCounts",
+    "ReportingState",
     "Rule",
     "RuleContext",
     "ScoringSettings",
@@ -89,6 +99,7 @@ __all__ = [
     "check_answer",
     "check_report",
     "check_value",
+    "count_states",
     "forecast",
     "forecast_openings",
     "forecast_share",
@@ -98,6 +109,7 @@ __all__ = [
     "months_known",
     "parse_document",
     "ratio",
+    "reporting_state",
     "rollup",
     "score",
     "tki",

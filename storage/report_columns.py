@@ -33,8 +33,10 @@ COLUMNS: tuple[str, ...] = REPORT_FIELDS
 #: A report as one row of a file, the same both ways (``posyandu export`` writes it,
 #: ``posyandu import reports`` reads it): the posyandu, its name and desa, the month, the value
 #: columns, the 12-month stratum (written by the export, ignored by the import), then the
-#: optional service fields, whatever the deployment asks (so a file re-imports unchanged), last
-#: so that every column of an earlier export keeps its place.
+#: optional service fields, whatever the deployment asks (so a file re-imports unchanged), then
+#: whether the stratum is provisional and the months it rests on (written by the export,
+#: ignored by the import); each added last so that every column of an earlier export keeps its
+#: place.
 FILE_COLUMNS: tuple[str, ...] = (
     "posyandu_code",
     "posyandu_name",
@@ -43,6 +45,8 @@ FILE_COLUMNS: tuple[str, ...] = (
     *(name for name in COLUMNS if name not in SERVICE_FIELDS),
     "stratum",
     *SERVICE_FIELDS,
+    "provisional",
+    "months_known",
 )
 #: How a file cell writes a list: the names joined by this ...
 NAME_SEPARATOR = "; "

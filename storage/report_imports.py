@@ -12,8 +12,9 @@ The optional service columns (:data:`OPTIONAL_REPORT_COLUMNS`) may be left out, 
 what the month holds. Each month is saved like
 any report (:func:`storage.reports.save_report`): a new one is revision 1, a changed one the
 next revision, one with the same values writes nothing, so importing a file again changes
-nothing. ``posyandu_name`` and ``stratum`` are what the export adds for people and are not
-read; ``desa_code``, when given, must be the posyandu's desa.
+nothing. ``posyandu_name``, ``stratum``, ``provisional`` and ``months_known`` are what the
+export adds for people and are not read (a file with or without them imports alike; any other
+column is not read either); ``desa_code``, when given, must be the posyandu's desa.
 """
 
 from __future__ import annotations

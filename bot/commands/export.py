@@ -13,12 +13,12 @@ from typing import Any, TextIO
 
 from bot.commands._common import OK, UsageError, open_database, run_with_settings, tell
 from bot.settings import Settings
-from scoring import InvalidReportError, MonthReport, Period, PeriodError
+from scoring import InvalidReportError, KnownHistory, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
 from scoring.fields import LIST_FIELD
 from storage.areas import Area, area_by_code, areas_by_ids
 from storage.db import Connection, Database
-from storage.posyandu import Posyandu, all_posyandu, posyandu_under
+from storage.posyandu import Posyandu, all_posyandu, known_histories, posyandu_under
 from storage.report_columns import FILE_COLUMNS, FORMULA_STARTS, NAME_SEPARATOR, NO_NAMES
 from storage.reports import reports_for_posyandu_ids
 
@@ -47,7 +47,10 @@ def register(sub: Any) -> None:
             "ordered by posyandu code and period, with the columns (JSON keys) "
             + ", ".join(COLUMNS)
             + ". stratum is the 12-month stratum at that month (pratama, madya, purnama, "
-            "mandiri; empty when the reports break a hard rule — a warning goes to stderr). "
+            "mandiri; empty when fewer months than needed are known, or when the reports break "
+            "a hard rule — a warning goes to stderr), over the posyandu's known history as the "
+            "PDFs give it: provisional is 1 when it rests on fewer months than the window, "
+            "months_known how many. "
             f"CSV: a header line; unknown values empty; buka 1 or 0; {LIST_FIELD} as the "
             f"names joined by '; ' (BKB; TOGA), {NO_NAMES} for none; a text cell that "
             "begins with =, +, -, @, a tab or a carriage return is written quoted after a "
@@ -87,22 +90,29 @@ def _rows(
     reports: dict[int, list[MonthReport]],
     first: Period,
     settings: Settings,
+    known: dict[int, KnownHistory],
 ) -> Iterator[dict[str, Any]]:
     scoring = settings.scoring()
     window = scoring.window_months
     for posyandu in chunk:
         months = reports.get(posyandu.id, [])
+        since = known.get(posyandu.id, KnownHistory()).since
         for i, report in enumerate(months):
             if report.period < first:
                 continue
             start = report.period.shift(1 - window)
             inside = [m for m in months[: i + 1] if m.period >= start]
             stratum: str | None = None
+            provisional: bool | None = None
+            known_months: int | None = None
             try:
-                # The plain 12-month stratum (months before the first count as not opened),
-                # as this column has always been: tools read it.
-                found = stratum_of(inside, report.period, scoring).stratum
-                stratum = found.value if found is not None else None
+                # Over the posyandu's known history, as the PDFs, the dasbor and the chat
+                # assess it: a stratum resting on fewer months than the window is provisional
+                # (and says on how many), never the plain 12-month one with the unknown months
+                # counted as closed (a provisional Mandiri read "pratama" here).
+                found = stratum_of(inside, report.period, scoring, since)
+                stratum = found.stratum.value if found.stratum is not None else None
+                provisional, known_months = found.provisional, found.months_known
             except InvalidReportError as exc:
                 tell(f"posyandu {posyandu.code} {report.period}: no stratum: {exc}")
             yield {
@@ -112,6 +122,8 @@ def _rows(
                 "period": str(report.period),
                 **report.values(),
                 "stratum": stratum,
+                "provisional": provisional,
+                "months_known": known_months,
             }
 
 
@@ -202,10 +214,12 @@ async def _write(
     writer.start()
     for start in range(0, len(posyandu), _CHUNK):
         chunk = posyandu[start : start + _CHUNK]
-        reports = await reports_for_posyandu_ids(conn, [p.id for p in chunk], since, last)
+        ids = [p.id for p in chunk]
+        reports = await reports_for_posyandu_ids(conn, ids, since, last)
+        known = await known_histories(conn, ids)
         # Each month's stratum is assessed for every row: CPU work, not on the event loop
         # (the dasbor's download is served beside the webhooks).
-        rows = _rows(chunk, desa_codes, reports, first, settings)
+        rows = _rows(chunk, desa_codes, reports, first, settings, known)
         await asyncio.to_thread(_write_rows, writer, rows)
     writer.end()
 

@@ -61,7 +61,9 @@ class Series:
     name: str
     #: "x,y x,y ..." for each run of known months (a month without a value breaks the line).
     runs: tuple[str, ...]
-    dots: tuple[tuple[float, float, float], ...]
+    #: (x, y, value, in progress) of each known month; the month in progress is not joined
+    #: to the line (its figure is what has come in so far) and is drawn hollow.
+    dots: tuple[tuple[float, float, float, bool], ...]
     #: The target's line, as its y (None: no target drawn).
     target_y: float | None
 
@@ -78,6 +80,9 @@ class LineChart:
     #: (x, label) of each month.
     months: tuple[tuple[float, str], ...]
     series: tuple[Series, ...]
+    #: The month in progress, as (left x, width) of its band; None when every month shown is
+    #: over.
+    partial: tuple[float, float] | None = None
 
 
 def _y(value: float) -> float:
@@ -86,25 +91,34 @@ def _y(value: float) -> float:
 
 
 def line_chart(
-    labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], float | None]]
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None], float | None]],
+    partial: int | None = None,
 ) -> LineChart:
-    """Shares (0 to 1) per month; each series with its target (or None)."""
+    """Shares (0 to 1) per month; each series with its target (or None). ``partial``: the
+    index of the month in progress (its reports still coming in), left out of the line, drawn
+    hollow on a band of its own."""
     step = (WIDTH - _LEFT - _RIGHT) / max(len(labels) - 1, 1)
     xs = [round(_LEFT + i * step, 1) for i in range(len(labels))]
     drawn = []
     for name, values, target in series:
         runs: list[list[str]] = [[]]
         dots = []
-        for x, value in zip(xs, values, strict=True):
-            if value is None:
+        for i, (x, value) in enumerate(zip(xs, values, strict=True)):
+            if value is None or i == partial:
                 runs.append([])
+            if value is None:
                 continue
-            runs[-1].append(f"{x},{_y(value)}")
-            dots.append((x, _y(value), value))
+            if i != partial:
+                runs[-1].append(f"{x},{_y(value)}")
+            dots.append((x, _y(value), value, i == partial))
         kept = tuple(" ".join(r) for r in runs if len(r) > 1)
         drawn.append(Series(name, kept, tuple(dots), _y(target) if target else None))
     grid = tuple((_y(v), f"{round(v * 100)}%") for v in (0.0, 0.5, 1.0))
+    band = None
+    if partial is not None and 0 <= partial < len(xs):
+        band = (round(xs[partial] - step / 2, 1), round(step, 1))
     return LineChart(
         WIDTH, HEIGHT, _LEFT, WIDTH - _RIGHT, HEIGHT - _BOTTOM, grid,
-        tuple(zip(xs, labels, strict=True)), tuple(drawn),
+        tuple(zip(xs, labels, strict=True)), tuple(drawn), band,
     )  # fmt: skip

@@ -12,7 +12,7 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.documents import indicator_words, month_now
 from conversations.format import area_title, place_name
@@ -24,17 +24,21 @@ from scoring import (
     MonthRatios,
     MonthReport,
     Period,
+    Reporting,
+    ReportingCounts,
     ScoringSettings,
     StrataResult,
     assess_stratum,
+    count_states,
     month_ratios,
+    reporting_state,
     rollup,
 )
 from scoring.totals import AreaTotals, area_totals
 from storage import Connection, Database
 from storage.areas import Area, Level, ancestors, areas_under
 from storage.people import names_of
-from storage.posyandu import Posyandu, known_histories, posyandu_under
+from storage.posyandu import Posyandu, hari_buka, known_histories, moves_for, posyandu_under
 from storage.reports import (
     StoredReport,
     latest_revision,
@@ -77,6 +81,10 @@ class Member:
     #: Its latest report of the window, and who sent it.
     last: StoredReport | None
     last_by: str
+    #: Where it stands with the month on its local today (scoring's one rule), and the
+    #: month's hari buka.
+    reporting: Reporting
+    hari_buka: date | None
 
     @property
     def reported(self) -> bool:
@@ -107,6 +115,8 @@ class Summary:
 
     roll: AreaRollup
     totals: AreaTotals
+    #: Reported, hari buka still ahead, today, passed without a report.
+    states: ReportingCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +140,8 @@ def trend_periods(through: Period, months: int = 12) -> list[Period]:
 
 def summarise(members: Sequence[Member], scoring: ScoringSettings) -> Summary:
     month = [m.report for m in members if m.report is not None]
-    return Summary(rollup(m.status for m in members), area_totals(month, scoring))
+    states = count_states(m.reporting.state for m in members)
+    return Summary(rollup(m.status for m in members), area_totals(month, scoring), states)
 
 
 def title_of(area: Area) -> str:
@@ -235,6 +246,8 @@ class _Loaded:
     children: list[Area]
     crumbs: list[Area]
     names: Mapping[int, str]
+    #: One-off moves of the month shown's hari buka, by posyandu.
+    moves: dict[tuple[int, Period], date] = field(default_factory=dict)
 
 
 async def _read_area(
@@ -257,7 +270,9 @@ async def _read_area(
     crumbs = [a for a in await ancestors(conn, area) if a.path.startswith(top.path)]
     who = {r.submitted_by for rs in stored.values() for r in rs if r.submitted_by is not None}
     names = await names_of(conn, who)
-    return _Loaded(members, reports, stored, known, desas, children, crumbs, names)
+    last = span[1]
+    moves = await moves_for(conn, None, last, last)
+    return _Loaded(members, reports, stored, known, desas, children, crumbs, names, moves)
 
 
 async def load_area(
@@ -282,7 +297,9 @@ async def load_area(
         first = through.shift(1 - max(scoring.window_months, 12))
         loaded = await _read_area(conn, area, top, members, (first, through), cache)
     # Assessing every posyandu is CPU work: not on the event loop.
-    return await asyncio.to_thread(_area_view, area, loaded, through, current, scoring, whole)
+    return await asyncio.to_thread(
+        _area_view, area, loaded, through, current, scoring, now, whole
+    )
 
 
 def area_month(members: Sequence[Posyandu], now: datetime) -> Period:
@@ -297,10 +314,11 @@ def _area_view(
     period: Period,
     current: Period,
     scoring: ScoringSettings,
+    now: datetime,
     whole: bool = True,
 ) -> AreaView:
     members = [
-        _member(p, loaded, period, scoring)
+        _member(p, loaded, period, scoring, now)
         for p in loaded.members
         if loaded.known[p.id].started_by(period)
     ]
@@ -321,7 +339,9 @@ def _area_view(
     )
 
 
-def _member(p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettings) -> Member:
+def _member(
+    p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettings, now: datetime
+) -> Member:
     stored = loaded.stored.get(p.id, [])
     known = loaded.known.get(p.id, KnownHistory())
     months = [r.report for r in stored]
@@ -335,6 +355,8 @@ def _member(p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettin
     own = next((m for m in months if m.period == period), None)
     last = stored[-1] if stored else None
     desa = loaded.desas.get(p.desa_id)
+    day = hari_buka(p, period, loaded.moves)
+    today = now.astimezone(p.tz).date()
     return Member(
         posyandu=p,
         desa=place_name(desa.name, desa.kind) if desa else "",
@@ -344,6 +366,8 @@ def _member(p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettin
         limiting=tuple(indicator_words(i) for i in strata.limiting) if has_data else (),
         last=last,
         last_by=loaded.names.get(last.submitted_by, "") if last and last.submitted_by else "",
+        reporting=reporting_state(period, day, today, own is not None, known.since),
+        hari_buka=day,
     )
 
 

@@ -17,7 +17,13 @@ from storage import Database
 from storage.areas import Area, ancestors, area_by_id
 from storage.people import names_of
 from storage.posyandu import Posyandu, known_histories, moves_for
-from storage.reports import Revision, StoredReport, list_stored_reports, revisions
+from storage.reports import (
+    Revision,
+    StoredReport,
+    import_source,
+    list_stored_reports,
+    revisions,
+)
 
 __all__ = ["Change", "MonthLine", "PosyanduView", "load_posyandu"]
 
@@ -137,13 +143,21 @@ def _changes(
                 Change(
                     period=r.report.period,
                     revision=v.revision,
-                    who=names.get(v.changed_by, "") if v.changed_by is not None else "",
+                    who=_who(v, names),
                     when=moment(v.changed_at, posyandu.tz, now),
                     how=channel_words(v.channel),
                     what=tuple(_diff(v.old, v.new)),
                 )
             )
     return tuple(out)
+
+
+def _who(v: Revision, names: dict[int, str]) -> str:
+    """Who made a change: the person, or for an import the operator who ran it."""
+    if v.changed_by is not None:
+        return names.get(v.changed_by, "")
+    source = import_source(v.channel)
+    return source[0] if source is not None else ""
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

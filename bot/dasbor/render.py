@@ -15,11 +15,20 @@ from bot.dasbor.figures import AreaView, Member, Summary
 from bot.dasbor.posyandu_view import PosyanduView
 from bot.documents import ratio_words
 from conversations.catalogue import MESSAGES, say
-from conversations.format import count, day_name, percent, percent_of_target, place_name
+from conversations.format import (
+    count,
+    day_name,
+    imported_words,
+    percent,
+    percent_of_target,
+    place_name,
+    reporting_words,
+)
 from conversations.periods import format_period, format_period_short
 from conversations.strata_words import stratum_sentence
-from scoring import Gap, Period, ScoringSettings, Stratum, gap, month_ratios
+from scoring import Gap, Period, ReportingState, ScoringSettings, Stratum, gap, month_ratios
 from scoring.lexicon import DASBOR_SHOWN
+from storage.reports import import_source
 
 __all__ = ["GLOBALS", "PAGE_SIZE", "area_context", "posyandu_context", "t", "table_context"]
 
@@ -79,14 +88,20 @@ def _month_query(period: Period | None) -> str:
 
 
 def _trend_chart(
-    points: Sequence[tuple[Period, float | None, float | None]], targets: Mapping[str, float]
+    points: Sequence[tuple[Period, float | None, float | None]],
+    targets: Mapping[str, float],
+    current: Period,
 ) -> Any:
+    """D/S and N/D of the 12 months; the month in progress (``current``: the month it is now)
+    drawn apart, not joined to the line: its figures are what has come in so far."""
+    periods = [p for p, _d, _n in points]
     return line_chart(
-        [_month_label(p) for p, _d, _n in points],
+        [_month_label(p) for p in periods],
         [
             (ratio_words("d_s"), [d for _p, d, _n in points], targets.get("d_s")),
             (ratio_words("n_d"), [n for _p, _d, n in points], targets.get("n_d")),
         ],
+        periods.index(current) if current in periods else None,
     )
 
 
@@ -100,10 +115,13 @@ def area_context(view: AreaView, asked: Period | None) -> dict[str, Any]:
         + " · "
         + say("pdf.area.openings", opened=s.totals.opened, closed=s.totals.closed),
         "ratios": [(ratio_words(g.indicator), g) for g in s.totals.gaps],
-        "trend": _trend_chart([(p.period, p.d_s, p.n_d) for p in view.trend], targets),
+        "trend": _trend_chart(
+            [(p.period, p.d_s, p.n_d) for p in view.trend], targets, view.current
+        ),
         "children": view.children,
         "gaps": gaps_of,
         "reported_text": _reported_text,
+        "status_class": _status_class,
         "month_query": _month_query(asked),
     }
 
@@ -131,7 +149,7 @@ def _rank(m: Member) -> tuple[Any, ...]:
 SORTS: dict[str, Callable[[Member], tuple[Any, ...]]] = {
     "nama": lambda m: (m.posyandu.name.casefold(), m.posyandu.code),
     "desa": lambda m: (m.desa.casefold(), m.posyandu.name.casefold()),
-    "status": lambda m: (m.reported and not m.closed, m.reported, m.posyandu.name.casefold()),
+    "status": lambda m: (_status_rank(m), -m.reporting.days_late, m.posyandu.name.casefold()),
     "ds": _ratio("d_s"),
     "nd": _ratio("n_d"),
     "ks": _ratio("k_s"),
@@ -207,14 +225,39 @@ def table_context(view: AreaView, asked: Period | None, query: dict[str, str]) -
         "columns": [(k, say(label)) for k, label in COLUMNS],
         "filters": [(k, say(f"dasbor.filter.{k}")) for k in FILTERS],
         "reported_text": _reported_text,
+        "status_class": _status_class,
         "month_query": _month_query(asked),
     }
 
 
 def _reported_text(m: Member) -> str:
+    """ "sudah", "TIDAK BUKA", or where it stands without a report: "belum waktunya (hari
+    buka 12 Des)", "hari ini buka", "belum lapor, terlambat 4 hari"."""
     if m.closed:
         return say("pdf.area.closed")
-    return say("dasbor.cell.reported" if m.reported else "dasbor.cell.not_reported")
+    if m.reported:
+        return say("dasbor.cell.reported")
+    return reporting_words(m.reporting, m.hari_buka)
+
+
+#: The class of a posyandu's "Lapor" cell (its colour: red only when late).
+_CLASSES = {
+    ReportingState.LATE: "todo",
+    ReportingState.TODAY: "today",
+    ReportingState.NOT_DUE: "notdue",
+    ReportingState.BEFORE_START: "before",
+    ReportingState.REPORTED: "done",
+}
+#: Sorting by the "Lapor" column: the most overdue first, reported last.
+_STATUS_RANK = {"todo": 0, "today": 1, "notdue": 2, "before": 3, "closed": 4, "done": 5}
+
+
+def _status_class(m: Member) -> str:
+    return "closed" if m.closed else _CLASSES[m.reporting.state]
+
+
+def _status_rank(m: Member) -> int:
+    return _STATUS_RANK[_status_class(m)]
 
 
 # --- a posyandu's page ----------------------------------------------------------------------
@@ -253,14 +296,25 @@ def posyandu_context(view: PosyanduView, scoring: ScoringSettings) -> dict[str, 
                 for m in view.months
             ],
             {"d_s": targets.d_s, "n_d": targets.n_d},
+            view.current,
         ),
     }
 
 
 def _shown_line(view: PosyanduView) -> str:
+    """Whose report is shown: "dikirim oleh Bu Sari", or for an imported month "diimpor oleh
+    Bidan Rina dari hist.csv, 7 Des 2026" (never "dikirim oleh -")."""
     shown = view.shown
     if shown is None:
         return ""
+    source = import_source(shown.channel)
+    if source is not None:
+        imported = imported_words(*source, shown.submitted_at, view.posyandu.tz)
+        return say(
+            "dasbor.shown_line_imported",
+            period=format_period(shown.report.period),
+            imported=imported,
+        )
     return say(
         "dasbor.shown_line",
         period=format_period(shown.report.period),

@@ -37,14 +37,16 @@ class Column:
 
 COLUMNS = (
     Column("no", 10, "R"),
-    Column("posyandu", 66, "L", sub=True),
-    Column("reported", 16, "C"),
+    Column("posyandu", 62, "L", sub=True),
+    Column("reported", 20, "C", sub=True),
     Column("ds", 14, "R"),
     Column("nd", 14, "R"),
     Column("stratum", 25, "C"),
     Column("gap", 37, "L", sub=True),
 )
 WIDTH = sum(c.width for c in COLUMNS)
+#: The colour of a posyandu's Lapor cell without a report, by its state (scoring.ReportingState).
+_STATUS_COLOURS = {"late": "off_track", "today": "on_track", "not_due": "muted"}
 #: TIDAK BUKA is written across the D/S and N/D columns.
 _CLOSED_WIDTH = sum(c.width for c in COLUMNS if c.key in ("ds", "nd"))
 #: Type size (pt), line height and the padding above and below a row's lines (mm).
@@ -80,6 +82,8 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
         size=12,
         bold=True,
     )
+    if data.states:
+        pdf.para(data.states, size=11)
     _totals(pdf, data)
     pdf.heading(say("pdf.area.strata"))
     bar_chart(
@@ -123,6 +127,7 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
     _header(pdf)
     name_width = COLUMNS[1].width - 2 * pdf.c_margin
     stratum_width = next(c.width for c in COLUMNS if c.key == "stratum") - 2 * pdf.c_margin
+    status_width = next(c.width for c in COLUMNS if c.key == "reported") - 2 * pdf.c_margin
     for i, r in enumerate(data.rows, start=1):
         pdf.set_font("DejaVu", "", SIZE)
         name = _wrap(pdf, r.posyandu, name_width)
@@ -130,7 +135,10 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
         place = _fit(pdf, place, name_width)
         # "Purnama sementara (4 bln)", "belum ada data": on as many lines as it takes.
         stratum = _words_in_lines(pdf, r.stratum, stratum_width)
-        height = max(len(name) + 1, len(stratum)) * LINE + 2 * PAD
+        # "BELUM" / "4 hari", "belum waktunya", "hari ini buka": on the lines they take.
+        parts = r.status or (say("pdf.area.no"),)
+        status = [w for part in parts for w in _words_in_lines(pdf, part, status_width)]
+        height = max(len(name) + 1, len(stratum), len(status)) * LINE + 2 * PAD
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
             _header(pdf)
@@ -142,7 +150,7 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
         y = top + PAD
         first: dict[str, str] = {
             "no": str(i),
-            "reported": say("pdf.area.yes") if r.reported else say("pdf.area.no"),
+            "reported": say("pdf.area.yes") if r.reported else "\n".join(status),
             "ds": percent_pair(r.d_s, data.ds_target)[0],
             "nd": percent_pair(r.n_d, data.nd_target)[0],
             "stratum": "\n".join(stratum),
@@ -176,9 +184,12 @@ def _cells(pdf: ReportPDF, r: AreaRow, first: dict[str, str], y: float) -> None:
                 pdf.cell(_CLOSED_WIDTH, LINE, say("pdf.area.closed"), align="C")
                 pdf.set_font("DejaVu", "", SIZE)
         elif col.key == "reported" and not r.reported:
-            pdf.set_font("DejaVu", "B", SIZE)
-            pdf.set_text_color(*COLOURS["off_track"])
-            pdf.cell(col.width, LINE, first[col.key], align=col.align)
+            # Red and bold only once hari buka has passed; grey before it.
+            late = r.status_state == "late"
+            pdf.set_font("DejaVu", "B" if late else "", SIZE)
+            pdf.set_text_color(*COLOURS[_STATUS_COLOURS.get(r.status_state, "off_track")])
+            for line in first[col.key].split("\n"):
+                pdf.cell(col.width, LINE, line, align=col.align, new_x="LEFT", new_y="NEXT")
             pdf.set_text_color(*COLOURS["ink"])
             pdf.set_font("DejaVu", "", SIZE)
         else:

@@ -59,6 +59,14 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
     n = max(1, len(points))
     step = width / n
     for i, p in enumerate(points):
+        if p.partial:
+            # The month in progress: a light band, "berjalan" at its top.
+            pdf.set_fill_color(*COLOURS["band"])
+            pdf.rect(x0 + step * i, base - plot_h, step, plot_h, style="F")
+            pdf.set_font("DejaVu", "", 7)
+            pdf.set_xy(x0 + step * i, base - plot_h + 0.5)
+            pdf.cell(step, 3.5, say("chart.in_progress"), align="C")
+            pdf.set_font("DejaVu", "", 8)
         pdf.set_xy(x0 + step * i, base + 1)
         pdf.cell(step, 4, p.label, align="C")
     pdf.set_text_color(*COLOURS["ink"])
@@ -67,22 +75,7 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         ("n_d", COLOURS["N"], say("pdf.legend.nd")),
     )
     for attr, colour, _label in series:
-        pdf.set_draw_color(*colour)
-        pdf.set_fill_color(*colour)
-        pdf.set_line_width(0.8)
-        run: list[tuple[float, float]] = []
-        for i, p in enumerate(points):
-            v = getattr(p, attr)
-            if v is None:
-                if len(run) > 1:
-                    pdf.polyline(run)
-                run = []
-                continue
-            xy = (x0 + step * i + step / 2, base - plot_h * min(v, 1.0))
-            run.append(xy)
-            pdf.circle(x=xy[0], y=xy[1], radius=1.1, style="F")
-        if len(run) > 1:
-            pdf.polyline(run)
+        _line(pdf, [getattr(p, attr) for p in points], points, colour, (x0, base, step, plot_h))
     pdf.set_line_width(0.2)
     # Legend: a line sample and the words (colour is never the only signal: names are written).
     pdf.set_xy(x0, base + 6)
@@ -96,3 +89,39 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         pdf.set_x(x + 7)
         pdf.cell(pdf.get_string_width(label) + 8, 5, label)
     pdf.set_xy(pdf.l_margin, base + 13)
+
+
+def _line(
+    pdf: ReportPDF,
+    values: Sequence[float | None],
+    points: Sequence[TrendPoint],
+    colour: tuple[int, int, int],
+    frame: tuple[float, float, float, float],
+) -> None:
+    """One series: runs of known months joined, a gap where a value is not computable; the
+    month in progress hollow and not joined (its figure is what has come in so far).
+    ``frame``: the plot's left x, base y, month step and height."""
+    x0, base, step, plot_h = frame
+    pdf.set_draw_color(*colour)
+    pdf.set_fill_color(*colour)
+    pdf.set_line_width(0.8)
+    run: list[tuple[float, float]] = []
+    for i, (v, p) in enumerate(zip(values, points, strict=True)):
+        if v is None or p.partial:
+            if len(run) > 1:
+                pdf.polyline(run)
+            run = []
+        if v is None:
+            continue
+        xy = (x0 + step * i + step / 2, base - plot_h * min(v, 1.0))
+        if p.partial:
+            pdf.set_fill_color(255, 255, 255)
+            pdf.set_line_width(0.5)
+            pdf.circle(x=xy[0], y=xy[1], radius=1.3, style="DF")
+            pdf.set_line_width(0.8)
+            pdf.set_fill_color(*colour)
+            continue
+        run.append(xy)
+        pdf.circle(x=xy[0], y=xy[1], radius=1.1, style="F")
+    if len(run) > 1:
+        pdf.polyline(run)

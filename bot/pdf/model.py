@@ -22,6 +22,8 @@ class TrendPoint:
     label: str  # "Des 25"
     d_s: float | None
     n_d: float | None
+    #: The month in progress: drawn apart (hollow, not joined to the line, "berjalan").
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,9 @@ class MonthlyReportData:
     #: The puskesmas the posyandu reports to, as its area ("Kecamatan Batu Aji": about one
     #: puskesmas per kecamatan); empty when not known.
     puskesmas: str = ""
+    #: A month saved by an import: "Diimpor oleh Bidan Rina dari hist.csv, 7 Des 2026" (said
+    #: instead of who reported it, which the file does not know); empty otherwise.
+    imported: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,10 @@ class AreaRow:
     gap: RatioLine | None
     #: Reported, and the posyandu did not open (TIDAK BUKA): no D/S or N/D to show.
     closed: bool = False
+    #: Without a report: where it stands, worded ("belum waktunya", "hari ini buka", "belum
+    #: lapor, terlambat 4 hari"), and its state (scoring.ReportingState's value: the colour).
+    status: tuple[str, ...] = ()
+    status_state: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +110,8 @@ class AreaSummaryData:
     #: month was served): None until that field is recorded (then counted in
     #: bot/documents.py ``_home_visits`` and shown beside the openings).
     home_visits: int | None = None
+    #: "Sudah lapor 1 · belum waktunya 4 · belum lapor 1": where the posyandu stand.
+    states: str = ""
     #: The month's optional services, worded: vitamin A coverage (February and August) and
     #: people referred to the puskesmas; empty when no report knows them.
     services: list[str] = field(default_factory=list)

@@ -29,9 +29,10 @@ def render_posyandu_report(data: MonthlyReportData) -> bytes:
     pdf.ln(1)
     pdf.para(say("pdf.monthly.period", period=data.period_label, hari_buka=data.hari_buka))
     pdf.para(
-        say(
+        data.imported
+        or say(
             "pdf.monthly.reported",
-            who=data.reported_by,
+            who=data.reported_by or say("pdf.no_value"),
             when=data.reported_at,
             channel=data.channel,
         ),
@@ -76,7 +77,13 @@ def _signatures(pdf: ReportPDF, data: MonthlyReportData) -> None:
     pdf.heading(say("pdf.monthly.sign"))
     col = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     who = (
-        ("pdf.monthly.sign.kader", say("pdf.monthly.sign.name", name=data.reported_by)),
+        # Who reported, when known; else a line to write the name on (an imported month).
+        (
+            "pdf.monthly.sign.kader",
+            say("pdf.monthly.sign.name", name=data.reported_by)
+            if data.reported_by
+            else say("pdf.monthly.sign.blank"),
+        ),
         ("pdf.monthly.sign.bidan", say("pdf.monthly.sign.blank")),
     )
     top = pdf.get_y() + 2

@@ -14,7 +14,12 @@ from conversations.commands import Command
 from conversations.effects import StepResult
 from conversations.flows.common import Call, area_of, done, text
 from conversations.flows.summary import gap_line, ratio_line
-from conversations.format import count, percent, service_lines
+from conversations.format import (
+    count,
+    percent,
+    reporting_counts,
+    service_lines,
+)
 from conversations.model import AreaData, AreaMember, Contact, Context
 from conversations.needs import Needs
 from conversations.periods import format_period, parse_period
@@ -28,9 +33,13 @@ from scoring import (
     MemberStatus,
     MonthReport,
     Period,
+    Reporting,
+    ReportingState,
     StrataResult,
     Stratum,
     assess_stratum,
+    count_states,
+    reporting_state,
     rollup,
 )
 from scoring.fields import SUMMARY_LINES
@@ -59,7 +68,11 @@ _Monthly = Callable[[Context, Session, AreaData, Period], StepResult]
 class _Member:
     member: AreaMember
     strata: StrataResult | None
-    reported: bool
+    reporting: Reporting
+
+    @property
+    def reported(self) -> bool:
+        return self.reporting.state is ReportingState.REPORTED
 
 
 def area_period(args: Sequence[str], current: Period) -> Period | str:
@@ -91,6 +104,15 @@ def _started(member: AreaMember, period: Period) -> bool:
     return since is None or since <= period
 
 
+def member_reporting(ctx: Context, member: AreaMember, period: Period) -> Reporting:
+    """Where ``member`` stands with ``period`` on its own local today (scoring's one rule)."""
+    today = ctx.now.astimezone(member.tz).date() if member.tz is not None else ctx.today
+    data = member.posyandu
+    return reporting_state(
+        period, member.hari_buka, today, period in data.reports, since_for(data)
+    )
+
+
 def _has_data(member: AreaMember) -> bool:
     return member.posyandu.history.has_data or bool(member.posyandu.reports)
 
@@ -108,7 +130,7 @@ def _members(ctx: Context, area: AreaData, period: Period) -> list[_Member]:
         if _has_data(member):
             with contextlib.suppress(InvalidReportError):
                 result = assess_stratum(months, period, ctx.scoring, since_for(data))
-        out.append(_Member(member, result, period in data.reports))
+        out.append(_Member(member, result, member_reporting(ctx, member, period)))
     return out
 
 
@@ -233,47 +255,70 @@ def lagi(call: Call) -> StepResult:
 
 def _status(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
     members = _members(ctx, area, period)
-    roll = _rollup(members)
+    counts = count_states(m.reporting.state for m in members)
     head = [
         say(
             "area.status",
             period=format_period(period),
             area=area.name,
-            reported=roll.reported,
-            expected=roll.expected,
+            counts=reporting_counts(counts),
+            expected=counts.expected,
         ),
         say("area.strata_line", counts=_counts_text(members)),
         *service_lines(period, _month_reports(area, period)),
     ]
-    missing = [m.member.posyandu.info.name for m in members if not m.reported]
-    if not missing:
-        head.append(say("area.all_reported"))
+    owed = _owed(members)
+    if not owed:
+        head.append(say("area.all_reported" if not counts.missing else "area.none_late"))
         return done(session, Text("\n".join(head)))
-    head.append(say("area.not_yet_title", count=len(missing)))
-    items = [f"{i}. {name}" for i, name in enumerate(missing, start=1)]
+    head.append(say("area.not_yet_title", count=len(owed)))
+    items = [
+        say("area.not_yet_item", number=i, posyandu=m.member.posyandu.info.name, state=_late(m))
+        for i, m in enumerate(owed, start=1)
+    ]
     new_session, reply = paged(session, ctx, "\n".join(head), items)
     return done(new_session, reply)
 
 
+def _owed(members: Sequence[_Member]) -> list[_Member]:
+    """The posyandu that owe the month's report now (hari buka passed or today, no report),
+    the longest overdue first; those whose hari buka is still ahead owe nothing yet."""
+    owed = [m for m in members if m.reporting.state.owed]
+    return sorted(owed, key=lambda m: -m.reporting.days_late)
+
+
+def _late(m: _Member) -> str:
+    """ "terlambat 12 hari", or "hari ini buka"."""
+    if m.reporting.state is ReportingState.TODAY:
+        return say("reporting.today")
+    return say("area.late_days", days=m.reporting.days_late)
+
+
 def _belum(ctx: Context, session: Session, area: AreaData, period: Period) -> StepResult:
-    expected = [m for m in area.members if _started(m, period)]
-    members = [m for m in expected if period not in m.posyandu.reports]
-    if not members:
-        body = "\n".join((format_period(period), say("area.all_reported")))
+    expected = [
+        _Member(m, None, member_reporting(ctx, m, period))
+        for m in area.members
+        if _started(m, period)
+    ]
+    counts = count_states(m.reporting.state for m in expected)
+    owed = _owed(expected)
+    footer = say("area.not_due_count", count=counts.not_due) if counts.not_due else ""
+    if not owed:
+        key = "area.all_reported" if not counts.missing else "area.none_late"
+        body = "\n".join(x for x in (format_period(period), say(key), footer) if x)
         return done(session, Text(body))
     head = say(
-        "area.belum_title",
-        period=format_period(period),
-        count=len(members),
-        expected=len(expected),
+        "area.belum_title", period=format_period(period), count=len(owed), expected=len(expected)
     )
     items = []
-    for i, m in enumerate(members, start=1):
-        contact = _contact(ctx, m.contacts[0]) if m.contacts else say("area.no_contact")
+    for i, m in enumerate(owed, start=1):
+        contacts = m.member.contacts
+        contact = _contact(ctx, contacts[0]) if contacts else say("area.no_contact")
+        name = m.member.posyandu.info.name
         items.append(
-            say("area.belum_item", number=i, posyandu=m.posyandu.info.name, contact=contact)
+            say("area.belum_item", number=i, posyandu=name, state=_late(m), contact=contact)
         )
-    new_session, reply = paged(session, ctx, head, items)
+    new_session, reply = paged(session, ctx, head, items, footer)
     return done(new_session, reply)
 
 

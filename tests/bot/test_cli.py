@@ -252,13 +252,20 @@ def test_export_csv(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path:
         *(name for name in REPORT_FIELDS if name not in SERVICE_FIELDS),
         "stratum",
         *SERVICE_FIELDS,
+        "provisional",
+        "months_known",
     ]
     p1 = [r for r in rows if r["posyandu_code"] == "P1"]
     assert [r["period"] for r in p1] == [str(p) for p in periods]
     months = [month(p) for p in periods]
-    expected = [assess(months[: i + 1], p).stratum.value for i, p in enumerate(periods)]
+    # Over P1's known history (from its first report, January), as the PDFs give it: no
+    # stratum for one or two known months, then provisional until the twelfth.
+    found = [assess(months[: i + 1], p, since=periods[0]) for i, p in enumerate(periods)]
+    expected = [a.stratum.value if a.stratum else "" for a in found]
     assert [r["stratum"] for r in p1] == expected
-    assert expected[0] == "pratama" and expected[-1] == "mandiri"
+    assert expected[:2] == ["", ""] and expected[-1] == "mandiri"
+    assert [r["months_known"] for r in p1] == [str(i) for i in range(1, 13)]
+    assert [r["provisional"] for r in p1] == ["1"] * 11 + ["0"]
     first = p1[0]
     assert (first["posyandu_name"], first["desa_code"], first["buka"]) == (
         "Mawar",
@@ -272,7 +279,7 @@ def test_export_csv(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path:
         "0",
         "",
         "",
-        "pratama",
+        "",  # one known month: no stratum yet
     )
 
 
@@ -300,8 +307,14 @@ def test_export_json_with_filters(
         ("P1", "2026-11"),
         ("P2", "2026-11"),
     ]
-    # The stratum counts the months before --from too: ten and eleven openings.
-    assert [r["stratum"] for r in rows] == ["mandiri", "mandiri", "pratama"]
+    # The stratum counts the months before --from too: ten and eleven openings, over ten and
+    # eleven known months (provisional); P2's one month gives none yet.
+    assert [r["stratum"] for r in rows] == ["mandiri", "mandiri", None]
+    assert [(r["provisional"], r["months_known"]) for r in rows] == [
+        (True, 10),
+        (True, 11),
+        (True, 1),
+    ]
     assert rows[0]["buka"] is True and rows[0]["program_tambahan"] == ["BKB"]
     assert rows[2]["t2"] is None and rows[2]["program_tambahan"] is None
     code, out, _ = cli(capsys, "export", "--format", "json", "--area", "21.71.01.1002")

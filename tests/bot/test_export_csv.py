@@ -127,6 +127,8 @@ def test_excel(capsysbinary: pytest.CaptureFixture[bytes], db_path: Path) -> Non
         *(name for name in REPORT_FIELDS if name not in SERVICE_FIELDS),
         "stratum",
         *SERVICE_FIELDS,  # every one, asked or not: a file re-imports unchanged
+        "provisional",
+        "months_known",
     ]
     by_code = {r["posyandu_code"]: r for r in rows}
     assert by_code["X1"]["program_tambahan"] == "BKB; TOGA"  # quoted: it holds the ';'

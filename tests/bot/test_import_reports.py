@@ -201,7 +201,7 @@ def test_a_changed_month_is_a_new_revision(
 
 
 #: The columns of an export made before the service fields (the README's example too).
-OLD_COLUMNS = tuple(c for c in FILE_COLUMNS if c not in SERVICE_FIELDS)
+OLD_COLUMNS = FILE_COLUMNS[: FILE_COLUMNS.index("stratum") + 1]
 
 BAD = ";".join(OLD_COLUMNS) + """
 P1;Mawar;21.71.01.1001;2026-01;1;6;48;45;40;30;1;0;6;4;80;50;12;1;120;60;BKB;
@@ -425,3 +425,22 @@ def test_bytes_that_are_not_utf8_are_named_by_their_line(
         "nothing was imported: 1 problem in latin.csv",
     ]
     assert dump(db) == before
+
+
+def test_an_export_made_before_provisional_and_months_known_imports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The export gained ``provisional`` and ``months_known`` after its other columns; a file
+    exported before them (service columns and all) imports as well, to the same months."""
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    make_db(source, with_reports=True)
+    make_db(target, with_reports=False)
+    _, exported, _ = cli(capsys, source, "export")
+    header = exported.splitlines()[0].split(",")
+    assert header[-2:] == ["provisional", "months_known"]
+    older = "".join(line.rsplit(",", 2)[0] + "\n" for line in exported.splitlines())
+    (tmp_path / "older.csv").write_text(older, "utf-8")
+    code, _, err = cli(capsys, target, "import", "reports", "older.csv")
+    assert code == 0, err
+    assert err.strip() == f"reports: {len(_history())} added, 0 updated, 0 unchanged"
+    assert cli(capsys, target, "export")[1] == exported

@@ -128,7 +128,8 @@ def test_export_carries_every_service_column(
     assert main(["export", "--from", "2026-10", "--to", "2026-11"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     header = list(rows[0])
-    assert header[header.index("stratum") + 1 :] == list(SERVICE_FIELDS)
+    services = header[header.index("stratum") + 1 :]
+    assert services == [*SERVICE_FIELDS, "provisional", "months_known"]
     mawar = next(r for r in rows if (r["posyandu_code"], r["period"]) == ("MWR01", "2026-11"))
     assert {k: mawar[k] for k in SERVICES} == {k: str(v) for k, v in SERVICES.items()}
     other = next(r for r in rows if r["period"] == "2026-10")

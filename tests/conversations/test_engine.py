@@ -32,6 +32,7 @@ from storage.people import Role, add_identity, create_person, person_by_address
 from storage.posyandu import moves_for, posyandu_by_code, upsert_posyandu
 from storage.reports import get_report, revisions, save_report
 from storage.sessions import get_session
+from tests.december import DEC7, seed_december
 
 NOV = Period(2026, 11)
 OKT = Period(2026, 10)
@@ -304,7 +305,8 @@ async def test_supervisor_sees_nothing_outside_their_area(chat: Chat) -> None:
     # The kecamatan's supervisor does see Teratai: it is a real posyandu, just not in the desa.
     assert "Teratai, Desa Tanjung Uncang" in await chat.say(DEMO_SUPERVISOR, "POSYANDU TRT07")
     status = await chat.say(DESA_SUPERVISOR, "STATUS")
-    assert "Sudah lapor 0 dari 6 posyandu" in status and "Teratai" not in status
+    assert "Sudah lapor 0 · belum waktunya 1" in status and "(6 posyandu)" in status
+    assert "Teratai" not in status
     assert "Teratai" not in await chat.say(DESA_SUPERVISOR, "BELUM")
     assert "6 posyandu" in await chat.say(DESA_SUPERVISOR, "STRATA")
     for text in ("POSYANDU Teratai", "POSYANDU TRT07", "POSYANDU Tanjung"):
@@ -452,3 +454,27 @@ async def test_a_step_supersedes_the_unsent_questions_of_the_steps_before(chat: 
     rows = await _outbox_of(chat, DEMO_KADER)
     assert all(status == "pending" and not dropped for status, _, dropped in rows[5:-1])
     assert rows[-1][2] and rows[-1][0] == "pending"  # the open question is supersedable
+
+
+async def test_status_and_belum_tell_before_on_and_after_hari_buka(target: Path | str) -> None:
+    """7 December: one posyandu reported, four have not reached their hari buka (grey
+    "belum waktunya", not "belum lapor"), one is four days past it (issue 24)."""
+    clock = FixedClock(DEC7)
+    chat = await _open(target, clock)
+    try:
+        await seed_december(chat.db)
+        status = await chat.say(DEMO_SUPERVISOR, "STATUS")
+        assert "Sudah lapor 1 · belum waktunya 4 · belum lapor 1 (6 posyandu)." in status
+        assert "Ditunggu laporannya (1):\n1. Anggrek, terlambat 4 hari" in status
+        for name in ("Melati", "Kenanga", "Dahlia", "Cempaka"):
+            assert name not in status.split("Ditunggu")[1]
+        belum = await chat.say(DEMO_SUPERVISOR, "BELUM")
+        assert "Ditunggu laporan Desember 2026 (1 dari 6):" in belum
+        assert "1. Anggrek, terlambat 4 hari - Bu Yanti" in belum
+        assert "Belum waktunya (hari buka belum tiba): 4 posyandu." in belum
+        # November is over for everyone: what is missing is late, by the days since its day.
+        assert "Sudah lapor 6 · belum waktunya 0 · belum lapor 0" in await chat.say(
+            DEMO_SUPERVISOR, "STATUS NOV"
+        )
+    finally:
+        await chat.db.close()

@@ -41,13 +41,13 @@ async def test_belum_shows_the_numbers_the_channels_say_are_phones(tmp_path: Pat
             await add_identity(tx, sari.id, "whatsapp", "+6281277770001")
         # By default no address is a phone number: the console's look like one, but are not.
         plain = await _belum(db, Engine(db, clock), clock)
-        assert "Mawar - Bu Sari" in plain and "+62" not in plain
+        assert "Mawar, terlambat 8 hari - Bu Sari" in plain and "+62" not in plain
 
         def whatsapp(channel: str, address: str) -> str | None:
             return address if channel == "whatsapp" else None
 
         shown = await _belum(db, Engine(db, clock, phone_of=whatsapp), clock)
-        assert "Mawar - Bu Sari +6281277770001" in shown
+        assert "Mawar, terlambat 8 hari - Bu Sari +6281277770001" in shown
         assert "+6281200000001" not in shown
     finally:
         await db.close()

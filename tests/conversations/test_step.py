@@ -256,7 +256,8 @@ def test_supervisor_commands_and_paging() -> None:
     world = World.demo()
     world.limits = type(world.limits)(page_size=1)
     reply = last_text(world, "spv", "STATUS")
-    assert "Sudah lapor 0 dari 3 posyandu" in reply and "LAGI" in reply
+    assert "Sudah lapor 0 · belum waktunya 0 · belum lapor 3 (3 posyandu)" in reply
+    assert "LAGI" in reply
     assert "2. Posyandu Mawar" in last_text(world, "spv", "LAGI")
     assert "3. Posyandu Anggrek" in last_text(world, "spv", "LAGI")
     assert "Tidak ada halaman lagi" in last_text(world, "spv", "LAGI")

@@ -108,7 +108,9 @@ class World:
         first = min(self.reports[pid], default=None)
         return KnownHistory(known.registered, first)
 
-    def area_data(self) -> AreaData:
+    def area_data(self, period: Period | None = None) -> AreaData:
+        """The area, each posyandu with its hari buka in ``period`` (as the engine loads it
+        for the month a command is about) and the zone of Jakarta."""
         members = tuple(
             AreaMember(
                 PosyanduData(info, dict(self.reports[pid]), self._history(pid)),
@@ -117,6 +119,8 @@ class World:
                     for p in self.people.values()
                     if p.posyandu_id == pid
                 ),
+                next((d for d in info.hari_buka if _month_of(d) == period), None),
+                JAKARTA,
             )
             for pid, info in self.posyandu.items()
         )
@@ -127,7 +131,7 @@ class World:
         """What the engine loads for ``needs``: the members, or (REKAP) only whether any of
         them has a report in the window."""
         if needs.area_window or needs.schedules:
-            return self.area_data()
+            return self.area_data(needs.area_window[1] if needs.area_window else None)
         if needs.area_reports is None:
             return None
         first, last = needs.area_reports
@@ -196,3 +200,7 @@ def render(replies: tuple[Reply, ...]) -> str:
         else:
             out.append(f"[document {reply.kind} {dict(reply.params)}]")
     return "\n".join(out)
+
+
+def _month_of(day: date) -> Period:
+    return Period(day.year, day.month)

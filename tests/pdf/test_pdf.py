@@ -79,13 +79,14 @@ RATIO_LINES = (
     r"D/K \(kelangsungan\) 88% 60% Tercapai",
     r"N/D \(hasil penimbangan\) 79,5% 80% Hampir tercapai",
 )
-HEADINGS = "No Posyandu\nkode · desa\nLapor D/S N/D Strata Terjauh\ncapaian → target"
+HEADINGS = "No Posyandu\nkode · desa\nLapor\nterlambat\nD/S N/D Strata Terjauh\ncapaian → target"
 #: One row of the area table as pypdf reads it: number and name (one or two lines), code and
 #: desa, then reported, D/S, N/D, stratum, the largest gap; its words on the next line.
 ROW = re.compile(
     r"^(?P<no>\d+) (?P<name>.+(?:\n(?![A-Z]+\d+ · ).+)?)\n"
     r"(?P<code>[A-Z]+\d+) · (?P<desa>.+)\n"
-    r"(?P<reported>sudah|BELUM) (?P<ds>\S+) (?P<nd>\S+) (?P<stratum>[A-Z][a-z]+) (?P<gap>.+)$",
+    r"(?P<reported>sudah|BELUM\n\d+ hari|belum\nwaktunya|hari ini\nbuka)[ \n]"
+    r"(?P<ds>\S+) (?P<nd>\S+) (?P<stratum>[A-Z][a-z]+) (?P<gap>.+)$",
     re.MULTILINE,
 )
 
@@ -255,8 +256,16 @@ async def test_area_summary_reads_back(db: Database) -> None:
     # The largest gap relative to its target: N/D (0.5 of 80) before D/S (0.4 of 85).
     assert mawar["gap"] == "N/D 79,5% → 80%"
     assert text[mawar.end() :].startswith("\nhampir tercapai")
+    # 20 November: Dahlia opens today (the 20th), Kenanga on the 26th; the rest are late.
+    assert {c: rows[c]["reported"] for c in rows if c != "MWR01"} == {
+        "AGR03": "BELUM\n12 hari",
+        "CMP06": "BELUM\n2 hari",
+        "DHL05": "hari ini\nbuka",
+        "KNG04": "belum\nwaktunya",
+        "MLT02": "BELUM\n10 hari",
+    }
+    assert "Sudah lapor 1 · belum waktunya 1 · hari ini buka 1 · belum lapor 3" in text
     for code in ("AGR03", "CMP06", "DHL05", "KNG04", "MLT02"):
-        assert rows[code]["reported"] == "BELUM"
         assert (rows[code]["ds"], rows[code]["nd"], rows[code]["gap"]) == ("—", "—", "—")
     assert re.search(r"Kode verifikasi A\d+-2026-11-1-[0-9A-F]{6} · Halaman 1/1", text)
     assert "Sidik data berubah setiap ada laporan 12 bulan terakhir" in text
@@ -441,7 +450,8 @@ async def test_area_of_1500_posyandu_lists_every_one(tmp_path: Path) -> None:
             assert second.startswith("…") and big_name(i).endswith(second[1:])
         assert r["desa"] == f"Sukamaju {i % 20:02d}"
         reported = i % 3 != 2
-        assert r["reported"] == ("sudah" if reported else "BELUM"), i
+        # 20 November, hari buka the 12th: eight days late.
+        assert r["reported"] == ("sudah" if reported else "BELUM\n8 hari"), i
         assert r["ds"] == (percent_vs(big_d(i) / 40, 0.85)[0] if reported else "—"), i
     # Worst first: lowest stratum, then not reported, then lowest D/S (as printed).
     ranks = {s.label: s.rank for s in Stratum}
@@ -451,7 +461,7 @@ async def test_area_of_1500_posyandu_lists_every_one(tmp_path: Path) -> None:
     ]
     assert keys == sorted(keys)
     assert len({r["stratum"] for r in rows}) >= 2
-    assert {r["reported"] for r in rows[:10]} == {"BELUM"}
+    assert {r["reported"] for r in rows[:10]} == {"BELUM\n8 hari"}
 
 
 def _number(text: str) -> float:

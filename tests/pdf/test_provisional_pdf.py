@@ -4,13 +4,16 @@ posyandu registered after the month left out of that month's summary (it owed no
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from bot.commands.export import area_csv
 from bot.documents import render_document
+from bot.settings import Settings
 from scoring import DEFAULT_SETTINGS, Period
 from scoring.schedule import Schedule
 from storage import Database
@@ -72,8 +75,11 @@ async def test_monthly_report_says_provisional_and_too_few(tmp_path: Path) -> No
         await db.close()
     text = " ".join(text_of(four.content).split())
     assert "Strata sementara (4 bulan data): PURNAMA" in text
-    october = await _render_p1_october(tmp_path)
-    assert "impor register.csv oleh budi" in " ".join(text_of(october).split())
+    october = " ".join(text_of(await _render_p1_october(tmp_path)).split())
+    # Who imported it, from which file, when; never "Dilaporkan oleh —" nor a "(—)" to sign.
+    assert "Diimpor oleh budi dari register.csv, 2 Nov 2026" in october
+    assert "Dilaporkan oleh" not in october and "(—)" not in october
+    assert october.count("(nama jelas)") == 2  # the kader's and the bidan's, written by hand
     text = " ".join(text_of(two.content).split())
     assert "Strata: belum cukup data (2 bulan data)" in text
     assert "Sudah strata tertinggi" not in text
@@ -123,3 +129,29 @@ async def _render_p1_october(tmp_path: Path) -> bytes:
             DEFAULT_SETTINGS,
         )
     return doc.content
+
+
+async def test_the_export_and_the_pdf_give_the_same_stratum(tmp_path: Path) -> None:
+    """A provisional stratum is provisional in both: the PDF's "Strata sementara (4 bulan
+    data): PURNAMA" is the export's stratum purnama, provisional 1, months_known 4 (it said
+    pratama: the plain 12-month stratum, the unknown months counted as closed)."""
+    db = await _seed(tmp_path / "db.db")
+    try:
+        pdf = await render_document(
+            db, "monthly_report", {"posyandu_code": "P1", "period": "2026-11"}, NOW,
+            DEFAULT_SETTINGS,
+        )  # fmt: skip
+        async with db.read() as conn:
+            desa = await area_by_code(conn, "21.71.01.1001")
+        assert desa is not None
+        settings = Settings(_env_file=None)  # type: ignore[call-arg]
+        exported = await area_csv(db, desa, Period(2026, 8), Period(2026, 11), settings)
+    finally:
+        await db.close()
+    assert "Strata sementara (4 bulan data): PURNAMA" in " ".join(text_of(pdf.content).split())
+    rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff")), delimiter=";"))
+    row = next(r for r in rows if (r["posyandu_code"], r["period"]) == ("P1", "2026-11"))
+    assert (row["stratum"], row["provisional"], row["months_known"]) == ("purnama", "1", "4")
+    # Two known months: no stratum yet ("belum cukup data"), and on how many months it rests.
+    row = next(r for r in rows if (r["posyandu_code"], r["period"]) == ("P2", "2026-11"))
+    assert (row["stratum"], row["provisional"], row["months_known"]) == ("", "1", "2")

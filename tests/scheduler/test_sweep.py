@@ -15,7 +15,7 @@ from scoring import MonthReport, Period
 from scoring.schedule import Schedule
 from storage import Database
 from storage import outbox as ob
-from storage.areas import Level, upsert_area
+from storage.areas import Level, area_by_code, upsert_area
 from storage.people import Role, add_identity, create_person, set_reminders
 from storage.posyandu import move_hari_buka, upsert_posyandu
 from storage.reports import save_report
@@ -202,3 +202,28 @@ async def test_disabled_kinds_are_not_sent(world: World) -> None:
     quiet = ReminderSettings(enabled=frozenset({Kind.H}))
     await sweep(world.db, datetime(2026, 12, 11, 11, 0, tzinfo=UTC), quiet)
     assert await queued(world.db) == []
+
+
+async def test_no_nudge_for_a_month_before_the_posyandu_was_registered(world: World) -> None:
+    """The nudges follow the views' rule (scoring.reporting_state): a posyandu registered in
+    December owed nothing for November, so H+7 of its November hari buka (28 Nov, so 5 Dec)
+    names it to nobody, while December's H+2 nudges its kader."""
+    async with world.db.transaction() as tx:
+        desa = await area_by_code(tx, "21.71.01.1001")
+        assert desa is not None
+        baru = await upsert_posyandu(
+            tx, "E", "Kamboja", desa, "Asia/Jakarta", Schedule.parse("tanggal 28"),
+            registered=Period(2026, 12),
+        )  # fmt: skip
+        kader = await create_person(tx, "Bu Kamboja", Role.KADER, T0, posyandu_id=baru.id)
+        await add_identity(tx, kader.id, "telegram", "10999")
+    # 30 Nov 09:00 WIB (H+2 of 28 Nov) and 5 Dec 09:00 WIB (H+7), 02:00 UTC.
+    await sweep(world.db, datetime(2026, 11, 30, 2, 0, tzinfo=UTC), SETTINGS)
+    await sweep(world.db, datetime(2026, 12, 5, 2, 0, tzinfo=UTC), SETTINGS)
+    rows = await queued(world.db)
+    assert kinds_to(rows, "10999") == []
+    nudges = [r for r in rows if r.address == "+6281100000001" and r.payload["kind"] == "h+7"]
+    assert all(m["posyandu"] != "Kamboja" for r in nudges for m in r.payload["params"]["missing"])
+    # December is owed: H+2 of 28 Dec (30 Dec) reaches its kader.
+    await sweep(world.db, datetime(2026, 12, 30, 2, 0, tzinfo=UTC), SETTINGS)
+    assert kinds_to(await queued(world.db), "10999") == ["h+2"]
