@@ -209,6 +209,13 @@ class Settings(BaseSettings):
         "with none, a random key per start).",
     )
     media_ttl_hours: int = Field(default=24, ge=1, le=24 * 7, description="Media link lifetime.")
+    inbound_keep_days: int = Field(
+        default=35,
+        ge=1,
+        le=3660,
+        description="Days a channel's message ids are kept, so a redelivered or replayed "
+        "message (a signed Twilio request carries no time) is recognised and not handled again.",
+    )
 
     # --- Telegram --------------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(default=None, description="From BotFather.")

@@ -26,7 +26,7 @@ from bot.logs import configure_logging, mask
 from bot.server import HttpServer
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
-from storage.db import url_password
+from storage.db import url_secrets
 from storage.errors import EngineError
 from storage.people import person_by_address
 
@@ -67,7 +67,7 @@ def secrets_of(settings: Settings) -> list[str]:
         *registry.secrets(settings),
         media.get_secret_value() if media is not None else None,
         dasbor.get_secret_value() if dasbor is not None else None,
-        url_password(str(settings.posyandu_db)),
+        *url_secrets(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]
 
