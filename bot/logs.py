@@ -130,6 +130,9 @@ QUIET_LOGGERS = (
     "apscheduler",
     "aiosqlite",
     "uvicorn.access",
+    # Its "Started server process" / "Shutting down" lines would come before the one line
+    # that says why a start failed; the service logs its own start and stop.
+    "uvicorn.error",
     "twilio",
     "telegram",
     "fontTools",

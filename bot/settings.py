@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
-from storage.db import is_database_url, mask_url
+from storage.db import is_database_url, mask_url, url_problem
 
 __all__ = [
     "MAX_QUICK_REPLY_BUTTONS",
@@ -292,6 +292,8 @@ class Settings(BaseSettings):
                 "a PostgreSQL URL names its server and database: "
                 "postgresql://user:password@host:5432/dbname"
             )
+        if (problem := url_problem(text)) is not None:
+            raise ValueError(problem)
         return text
 
     @property

@@ -30,6 +30,7 @@ __all__ = [
     "mask_url",
     "migrate",
     "probe_version",
+    "url_problem",
     "url_secrets",
 ]
 
@@ -40,6 +41,18 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 def is_database_url(target: Path | str) -> bool:
     """Whether ``target`` names a PostgreSQL server rather than an SQLite file."""
     return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+def url_problem(url: str) -> str | None:
+    """Why a ``postgresql://`` URL cannot name a server (its port is not a number from 1 to
+    65535: asyncpg would take 99999 as 34463, and ``abc`` fails deep inside it), else None."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"the port of {mask_url(url)} is not a number from 1 to 65535"
+    return None
 
 
 def mask_url(url: str) -> str:

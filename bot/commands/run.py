@@ -113,6 +113,37 @@ def start_logging(settings: Settings, *, console: bool) -> bool:
 
 
 def _run_loop(settings: Settings) -> int:
+    """The service until it stops; a start that failed leaves no new database behind."""
+    created = _would_create(settings)
+    code = _serve(settings)
+    if code != 0:
+        _remove(created)
+    return code
+
+
+def _would_create(settings: Settings) -> list[Path]:
+    """What a start would create that is not there yet: the SQLite file (with its journal
+    files) and the folders above it, innermost first. Nothing for a PostgreSQL server."""
+    if settings.database_is_server:
+        return []
+    db = settings.database_file().absolute()
+    if db.exists():
+        return []
+    files = [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    folders = [f for f in db.parents if not f.exists()]
+    return [*files, *folders]
+
+
+def _remove(created: list[Path]) -> None:
+    for path in created:
+        with contextlib.suppress(OSError):
+            if path.is_dir():
+                path.rmdir()  # only when empty: never what someone else put there
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _serve(settings: Settings) -> int:
     secrets = secrets_of(settings)
     try:
         # uvloop: the service is mostly event-loop work (HTTP in and out, aiosqlite's thread
