@@ -20,6 +20,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from bot.colours import INDICATOR_COLOURS
 from conversations.catalogue import say
 
 __all__ = ["COLOURS", "FONT_DIR", "FontMissing", "ReportPDF", "find_fonts", "printable"]
@@ -34,10 +35,8 @@ COLOURS: dict[str, tuple[int, int, int]] = {
     "on_track": (230, 145, 0),
     "off_track": (198, 40, 40),
     "none": (120, 120, 120),
-    "S": (96, 125, 139),
-    "K": (3, 155, 229),
-    "D": (67, 160, 71),
-    "N": (251, 140, 0),
+    # The SKDN counts: the one colour each indicator has everywhere (bot.colours).
+    **{key.upper(): INDICATOR_COLOURS[key] for key in ("s", "k", "d", "n")},
     "band": (236, 239, 241),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.colours import INDICATOR_COLOURS
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import value
@@ -63,8 +64,8 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         pdf.cell(step, 4, p.label, align="C")
     pdf.set_text_color(*COLOURS["ink"])
     series = (
-        ("d_s", COLOURS["D"], say("pdf.legend.ds")),
-        ("n_d", COLOURS["N"], say("pdf.legend.nd")),
+        ("d_s", INDICATOR_COLOURS["d_s"], say("pdf.legend.ds")),
+        ("n_d", INDICATOR_COLOURS["n_d"], say("pdf.legend.nd")),
     )
     for attr, colour, _label in series:
         pdf.set_draw_color(*colour)
