@@ -185,13 +185,14 @@ class ReportPDF(FPDF):
         )
         self.set_text_color(*COLOURS["ink"])
 
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("DejaVu", "B", 13)
-        self.cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    def heading(self, text: str, *, compact: bool = False) -> None:
+        """A section heading, bold and ruled below (``compact``: smaller and closer)."""
+        self.ln(1.5 if compact else 3)
+        self.set_font("DejaVu", "B", 11 if compact else 13)
+        self.cell(0, 6.5 if compact else 8, text, new_x="LMARGIN", new_y="NEXT")
         self.set_draw_color(*COLOURS["line"])
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(2)
+        self.ln(1.5 if compact else 2)
         self.set_font("DejaVu", "", 11)
 
     def para(self, text: str, size: float = 11, bold: bool = False) -> None:

@@ -87,16 +87,16 @@ def _compact_body(pdf: ReportPDF, data: MonthlyReportData) -> None:
     """Everything below the header, on the rest of the first page."""
 
     def values() -> None:
-        _heading(pdf, say("pdf.monthly.values"))
+        pdf.heading(say("pdf.monthly.values"), compact=True)
         _values(pdf, data, compact=True)
 
     def skdn() -> None:
-        _heading(pdf, say("pdf.monthly.skdn"))
+        pdf.heading(say("pdf.monthly.skdn"), compact=True)
         bars = [(k, data.skdn.get(k), COLOURS[k]) for k in ("S", "K", "D", "N")]
         bar_chart(pdf, bars, height=52)
 
     def trend() -> None:
-        _heading(pdf, say("pdf.monthly.trend"))
+        pdf.heading(say("pdf.monthly.trend"), compact=True)
         trend_chart(pdf, data.trend, height=44)
 
     if not data.buka:
@@ -104,7 +104,7 @@ def _compact_body(pdf: ReportPDF, data: MonthlyReportData) -> None:
         pdf.para(say("pdf.monthly.closed"), bold=True)
     else:
         _side_by_side(pdf, values, skdn, share=0.6)
-        _heading(pdf, say("pdf.monthly.ratios"))
+        pdf.heading(say("pdf.monthly.ratios"), compact=True)
         ratio_table(pdf, data.ratios, row=6.0)
     _side_by_side(pdf, lambda: _strata(pdf, data, compact=True), trend)
     _side_by_side(pdf, lambda: _notes(pdf, compact=True), lambda: _sign(pdf, data, compact=True))
@@ -132,16 +132,6 @@ def _side_by_side(
     pdf.set_xy(margin_l, bottom)
 
 
-def _heading(pdf: ReportPDF, text: str) -> None:
-    """A compact section heading: bold, ruled below."""
-    pdf.ln(1.5)
-    pdf.set_font("DejaVu", "B", 11)
-    pdf.cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_draw_color(*COLOURS["line"])
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-    pdf.ln(1.5)
-
-
 #: The signature block's height (mm): heading, the two roles, room to sign, the names; and
 #: before it the ruled lines for notes (each NOTE_LINE apart).
 SIGN_HEIGHT = 62.0
@@ -161,7 +151,7 @@ def _signatures(pdf: ReportPDF, data: MonthlyReportData) -> None:
 def _notes(pdf: ReportPDF, *, compact: bool = False) -> None:
     """The heading and ruled lines for the bidan's notes."""
     lines, gap = (3, 8.0) if compact else (NOTE_LINES, NOTE_LINE)
-    (_heading if compact else ReportPDF.heading)(pdf, say("pdf.monthly.notes"))
+    pdf.heading(say("pdf.monthly.notes"), compact=compact)
     pdf.set_draw_color(*COLOURS["line"])
     for i in range(1, lines + 1):
         y = pdf.get_y() + i * gap
@@ -171,7 +161,7 @@ def _notes(pdf: ReportPDF, *, compact: bool = False) -> None:
 
 def _sign(pdf: ReportPDF, data: MonthlyReportData, *, compact: bool = False) -> None:
     """Room for the kader's and the bidan's signatures, side by side, with their names."""
-    (_heading if compact else ReportPDF.heading)(pdf, say("pdf.monthly.sign"))
+    pdf.heading(say("pdf.monthly.sign"), compact=compact)
     col = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     who = (
         ("pdf.monthly.sign.kader", say("pdf.monthly.sign.name", name=data.reported_by)),
@@ -227,7 +217,7 @@ def _ratios(pdf: ReportPDF, data: MonthlyReportData) -> None:
 
 
 def _strata(pdf: ReportPDF, data: MonthlyReportData, *, compact: bool = False) -> None:
-    (_heading if compact else ReportPDF.heading)(pdf, say("pdf.monthly.strata"))
+    pdf.heading(say("pdf.monthly.strata"), compact=compact)
     body, small = (9.5, 9.0) if compact else (11.0, 10.0)
     pdf.para(_stratum_line(data), size=12 if compact else 14, bold=True)
     pdf.para(

@@ -157,6 +157,8 @@ async def test_http_port_in_use(tmp_path: Path) -> None:
         async with bot_api() as api:
             ended = await run_until_exit(tmp_path / "p.db", port, telegram(api))
     assert_failed_cleanly(ended, f"127.0.0.1:{port}", "in use")
+    assert ended.code == 1  # a start that failed at run time (README, Exit statuses)
+    assert ended.stderr.count("\n") == 1, ended.stderr  # the one line alone
 
 
 async def test_http_host_unresolvable(tmp_path: Path) -> None:
@@ -285,18 +287,6 @@ async def test_an_unusable_database_is_exit_2(tmp_path: Path) -> None:
         ended = await run_until_exit_in(tmp_path, tmp_path / "data" / "p.db", telegram(api))
     assert_failed_cleanly(ended, "database")
     assert ended.code == 2
-
-
-async def test_the_port_in_use_is_exit_1(tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        async with bot_api() as api:
-            ended = await run_until_exit(tmp_path / "p.db", port, telegram(api))
-    assert_failed_cleanly(ended, "in use")
-    assert ended.code == 1
-    assert ended.stderr.count("\n") == 1, ended.stderr  # no uvicorn lines before it
 
 
 # --- the settings -------------------------------------------------------------------------
