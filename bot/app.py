@@ -240,6 +240,7 @@ class Service:
             interval_seconds=self.settings.reminder_sweep_seconds,
             housekeeping=[self.prune_media],
             wall_clock=SystemClock(),
+            inbound_keep=timedelta(days=self.settings.inbound_keep_days),
         )
         self.scheduler.start()
         self._stack.push_async_callback(self.scheduler.stop)

@@ -19,7 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JsonFormatter", "RedactingFilter", "configure_logging", "log_event", "mask"]
+__all__ = [
+    "QUIET_LOGGERS",
+    "JsonFormatter",
+    "RedactingFilter",
+    "configure_logging",
+    "log_event",
+    "mask",
+]
 
 #: A phone number: 9 or more digits, spaces and dashes, starting and ending with a digit. Not
 #: a date or a time: never one that starts inside a word, a path or a digit-dash run, starts
@@ -108,6 +115,25 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    # Libraries that log requests (phone numbers, URLs with tokens) are kept at WARNING.
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "uvicorn.access", "twilio"):
+    # Libraries that log requests (phone numbers, URLs with tokens, message bodies: PTB's
+    # "Calling Bot API endpoint ... with parameters" at DEBUG) are kept at WARNING whatever
+    # LOG_LEVEL says, and so is fontTools, which logs some 30 INFO lines per PDF it subsets.
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+#: Loggers held at WARNING or above: they would log message bodies, links, tokens or numbers
+#: (requests and their parameters), or are chatty about routine work (font subsetting).
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "apscheduler",
+    "aiosqlite",
+    "uvicorn.access",
+    # Its "Started server process" / "Shutting down" lines would come before the one line
+    # that says why a start failed; the service logs its own start and stop.
+    "uvicorn.error",
+    "twilio",
+    "telegram",
+    "fontTools",
+)

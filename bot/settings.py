@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
-from storage.db import is_database_url, mask_url
+from storage.db import is_database_url, mask_url, url_problem
 
 __all__ = [
     "MAX_QUICK_REPLY_BUTTONS",
@@ -209,6 +209,13 @@ class Settings(BaseSettings):
         "with none, a random key per start).",
     )
     media_ttl_hours: int = Field(default=24, ge=1, le=24 * 7, description="Media link lifetime.")
+    inbound_keep_days: int = Field(
+        default=35,
+        ge=1,
+        le=3660,
+        description="Days a channel's message ids are kept, so a redelivered or replayed "
+        "message (a signed Twilio request carries no time) is recognised and not handled again.",
+    )
 
     # --- Telegram --------------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(default=None, description="From BotFather.")
@@ -285,6 +292,8 @@ class Settings(BaseSettings):
                 "a PostgreSQL URL names its server and database: "
                 "postgresql://user:password@host:5432/dbname"
             )
+        if (problem := url_problem(text)) is not None:
+            raise ValueError(problem)
         return text
 
     @property

@@ -3,7 +3,7 @@ store, rebuilt at every start. Jobs are sweeps, not a job per posyandu:
 
 - ``reminders``: every ``interval`` seconds, :func:`scheduler.sweep.sweep` at the clock's now;
 - ``prune-inbound``: hourly, forget inbound message ids and wrong invitation codes older
-  than 7 days, drop the conversation sessions whose expiry has come, and run the
+  than ``inbound_keep`` (35 days), drop the conversation sessions whose expiry has come, and run the
   ``housekeeping`` the service hands in (the bot's: rendered PDFs whose media tokens
   expired).
 
@@ -37,7 +37,9 @@ __all__ = ["Housekeeping", "ReminderScheduler"]
 
 log = logging.getLogger("posyandu.scheduler")
 
-INBOUND_KEEP = timedelta(days=7)
+#: How long a channel's message ids (and wrong invitation codes) are remembered: a signed
+#: Twilio request carries no time, so a replay is recognised only while its id is kept.
+INBOUND_KEEP = timedelta(days=35)
 #: Seconds a stop waits for the job under way.
 STOP_WITHIN = 10.0
 
@@ -56,6 +58,7 @@ class ReminderScheduler:
         housekeeping: Sequence[Housekeeping] = (),
         *,
         wall_clock: Clock,
+        inbound_keep: timedelta = INBOUND_KEEP,
     ) -> None:
         """``clock`` says what is due when a sweep runs; ``wall_clock`` is the real time that
         APScheduler times its jobs by (the two differ in tests)."""
@@ -65,6 +68,7 @@ class ReminderScheduler:
         self.settings = settings
         self.interval_seconds = interval_seconds
         self.housekeeping = tuple(housekeeping)
+        self.inbound_keep = inbound_keep
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self.last_sweep_ok: bool = True
         self.sweeps = 0
@@ -163,8 +167,8 @@ class ReminderScheduler:
         try:
             async with self.db.transaction() as tx:
                 removed = {
-                    "inbound": await prune_inbound(tx, now - INBOUND_KEEP),
-                    "code_failures": await prune_code_failures(tx, now - INBOUND_KEEP),
+                    "inbound": await prune_inbound(tx, now - self.inbound_keep),
+                    "code_failures": await prune_code_failures(tx, now - self.inbound_keep),
                     "sessions": await prune_sessions(tx, now),
                 }
         except Exception:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import re
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
 
 from storage.backup import BackupResult
 from storage.errors import DatabaseError, SchemaTooNewError
@@ -29,6 +30,8 @@ __all__ = [
     "mask_url",
     "migrate",
     "probe_version",
+    "url_problem",
+    "url_secrets",
 ]
 
 #: The URL schemes that name a PostgreSQL server.
@@ -40,18 +43,48 @@ def is_database_url(target: Path | str) -> bool:
     return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
 
+def url_problem(url: str) -> str | None:
+    """Why a ``postgresql://`` URL cannot name a server (its port is not a number from 1 to
+    65535: asyncpg would take 99999 as 34463, and ``abc`` fails deep inside it), else None."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"the port of {mask_url(url)} is not a number from 1 to 65535"
+    return None
+
+
 def mask_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``: how messages name a server."""
+    """``url`` with its password (if any) replaced by ``***``, whether in ``user:password@`` or
+    as ``?password=`` (both of which asyncpg takes): how messages name a server."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    query = _QUERY_PASSWORD.sub(r"\g<1>***", parts.query)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
-def url_password(url: str) -> str | None:
-    """The password a URL carries, if any (for the logs to mask)."""
-    return urlsplit(url).password if is_database_url(url) else None
+#: ``password=...`` in a URL's query (up to the next ``&``).
+_QUERY_PASSWORD = re.compile(r"((?:^|&)password=)[^&]*", re.IGNORECASE)
+
+
+def url_secrets(url: str) -> list[str]:
+    """Every form of the password a database URL carries (``user:password@`` or
+    ``?password=``, as written and decoded), for the logs to mask; none for a file."""
+    if not is_database_url(url):
+        return []
+    parts = urlsplit(url)
+    found: list[str] = []
+    userinfo = parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else ""
+    if ":" in userinfo:
+        found.append(userinfo.split(":", 1)[1])
+    found += [m.group(0).split("=", 1)[1] for m in _QUERY_PASSWORD.finditer(parts.query)]
+    found = [f for f in found if f]
+    return list(dict.fromkeys([*found, *map(unquote, found), *map(unquote_plus, found)]))
 
 
 class Database(abc.ABC):
@@ -168,4 +201,3 @@ async def probe_version(target: Path | str) -> int:
     from storage.sqlite import probe_version as probe_sqlite
 
     return await probe_sqlite(target)
-

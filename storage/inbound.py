@@ -1,4 +1,5 @@
-"""Inbound dedupe: a channel's message id seen once is never handled again (kept 7 days)."""
+"""Inbound dedupe: a channel's message id seen once is never handled again while it is kept
+(``INBOUND_KEEP_DAYS``, 35 by default)."""
 
 from __future__ import annotations
 

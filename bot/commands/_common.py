@@ -31,6 +31,10 @@ __all__ = [
     "tell",
 ]
 
+#: The exit statuses (README, "Exit statuses"): done; failed at run time (a database
+#: operation that went wrong part-way, a start that failed); input or a configuration that
+#: cannot work (bad settings or arguments, a database that cannot be used: unreachable,
+#: unwritable, its folder a file, written by a newer Posyandu Bot).
 OK = 0
 DB_FAILED = 1
 BAD_INPUT = 2
@@ -84,9 +88,9 @@ def run_with_settings(work: Callable[[Settings], Coroutine[Any, Any, int]]) -> i
     except UsageError as exc:
         tell(str(exc))
         return BAD_INPUT
-    except DatabaseError as exc:
+    except DatabaseError as exc:  # the database POSYANDU_DB names cannot be used
         tell(str(exc))
-        return DB_FAILED
+        return BAD_INPUT
     except EngineError as exc:
         tell(f"database {settings.database_name}: {exc}")
         return DB_FAILED

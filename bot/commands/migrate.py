@@ -10,7 +10,7 @@ from bot.commands._common import OK, UsageError, run_with_settings, tell
 from bot.settings import Settings
 from storage import Database
 from storage.copying import CopyRefused, copy_database
-from storage.db import is_database_url, mask_url, migrate
+from storage.db import is_database_url, mask_url, migrate, url_problem
 from storage.migrations import SCHEMA_VERSION
 
 __all__ = ["register"]
@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
             "Apply the numbered schema migrations to the database POSYANDU_DB (created, with "
             f"its folders, when missing) up to version {SCHEMA_VERSION}. The service does the "
             "same when it starts. A database written by a newer Posyandu Bot is refused and "
-            "left untouched (exit 1). Safe to run while the service is running. "
+            "left untouched (exit 2). Safe to run while the service is running. "
             "With --copy-to postgresql://USER:PASSWORD@HOST/DB, the SQLite database POSYANDU_DB "
             "(at this version: migrate it first) is copied instead into that PostgreSQL "
             "database, which must be empty: every table from one snapshot of the source, in "
@@ -62,6 +62,8 @@ async def _migrate(settings: Settings) -> int:
 async def _copy(settings: Settings, url: str) -> int:
     if not is_database_url(url):
         raise UsageError("--copy-to takes a postgresql:// URL (the database to copy into)")
+    if (problem := url_problem(url)) is not None:
+        raise UsageError(f"--copy-to: {problem}")
     if settings.database_is_server:
         raise UsageError(
             f"POSYANDU_DB is a PostgreSQL server ({settings.database_name}): --copy-to copies "

@@ -26,7 +26,7 @@ from bot.logs import configure_logging, mask
 from bot.server import HttpServer
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
-from storage.db import url_password
+from storage.db import url_secrets
 from storage.errors import EngineError
 from storage.people import person_by_address
 
@@ -67,7 +67,7 @@ def secrets_of(settings: Settings) -> list[str]:
         *registry.secrets(settings),
         media.get_secret_value() if media is not None else None,
         dasbor.get_secret_value() if dasbor is not None else None,
-        url_password(str(settings.posyandu_db)),
+        *url_secrets(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]
 
@@ -113,6 +113,37 @@ def start_logging(settings: Settings, *, console: bool) -> bool:
 
 
 def _run_loop(settings: Settings) -> int:
+    """The service until it stops; a start that failed leaves no new database behind."""
+    created = _would_create(settings)
+    code = _serve(settings)
+    if code != 0:
+        _remove(created)
+    return code
+
+
+def _would_create(settings: Settings) -> list[Path]:
+    """What a start would create that is not there yet: the SQLite file (with its journal
+    files) and the folders above it, innermost first. Nothing for a PostgreSQL server."""
+    if settings.database_is_server:
+        return []
+    db = settings.database_file().absolute()
+    if db.exists():
+        return []
+    files = [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    folders = [f for f in db.parents if not f.exists()]
+    return [*files, *folders]
+
+
+def _remove(created: list[Path]) -> None:
+    for path in created:
+        with contextlib.suppress(OSError):
+            if path.is_dir():
+                path.rmdir()  # only when empty: never what someone else put there
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _serve(settings: Settings) -> int:
     secrets = secrets_of(settings)
     try:
         # uvloop: the service is mostly event-loop work (HTTP in and out, aiosqlite's thread

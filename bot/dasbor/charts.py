@@ -24,6 +24,8 @@ class Bar:
     y: float
     width: float
     height: float
+    #: Its fill, ``#rrggbb`` (the indicator's colour, bot.colours), or empty for the style's.
+    colour: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +36,11 @@ class BarChart:
     bars: tuple[Bar, ...]
 
 
-def bar_chart(values: Sequence[tuple[str, int | None]]) -> BarChart:
-    """Bars side by side, their heights against the largest value (S in the SKDN balok)."""
+def bar_chart(
+    values: Sequence[tuple[str, int | None]], colours: Sequence[str] = ()
+) -> BarChart:
+    """Bars side by side, their heights against the largest value (S in the SKDN balok); the
+    i-th bar filled with ``colours[i]`` when given."""
     top = max((v for _l, v in values if v), default=0) or 1
     inner = HEIGHT - _TOP - _BOTTOM
     slot = (WIDTH - _LEFT - _RIGHT) / max(len(values), 1)
@@ -51,6 +56,7 @@ def bar_chart(values: Sequence[tuple[str, int | None]]) -> BarChart:
                 round(_TOP + inner - h, 1),
                 round(slot * 0.7, 1),
                 round(h, 1),
+                colours[i] if i < len(colours) else "",
             )
         )
     return BarChart(WIDTH, HEIGHT, HEIGHT - _BOTTOM, tuple(bars))
@@ -66,6 +72,8 @@ class Series:
     dots: tuple[tuple[float, float, float, bool], ...]
     #: The target's line, as its y (None: no target drawn).
     target_y: float | None
+    #: Its stroke, ``#rrggbb`` (the indicator's colour, bot.colours), or empty for the style's.
+    colour: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +102,15 @@ def line_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None], float | None]],
     partial: int | None = None,
+    colours: Sequence[str] = (),
 ) -> LineChart:
-    """Shares (0 to 1) per month; each series with its target (or None). ``partial``: the
-    index of the month in progress (its reports still coming in), left out of the line, drawn
-    hollow on a band of its own."""
+    """Shares (0 to 1) per month; each series with its target (or None), the n-th drawn in
+    ``colours[n]`` when given. ``partial``: the index of the month in progress (its reports
+    still coming in), left out of the line, drawn hollow on a band of its own."""
     step = (WIDTH - _LEFT - _RIGHT) / max(len(labels) - 1, 1)
     xs = [round(_LEFT + i * step, 1) for i in range(len(labels))]
     drawn = []
-    for name, values, target in series:
+    for n, (name, values, target) in enumerate(series):
         runs: list[list[str]] = [[]]
         dots = []
         for i, (x, value) in enumerate(zip(xs, values, strict=True)):
@@ -113,7 +122,8 @@ def line_chart(
                 runs[-1].append(f"{x},{_y(value)}")
             dots.append((x, _y(value), value, i == partial))
         kept = tuple(" ".join(r) for r in runs if len(r) > 1)
-        drawn.append(Series(name, kept, tuple(dots), _y(target) if target else None))
+        colour = colours[n] if n < len(colours) else ""
+        drawn.append(Series(name, kept, tuple(dots), _y(target) if target else None, colour))
     grid = tuple((_y(v), f"{round(v * 100)}%") for v in (0.0, 0.5, 1.0))
     band = None
     if partial is not None and 0 <= partial < len(xs):

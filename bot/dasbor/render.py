@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.colours import css_colour
 from bot.dasbor.charts import bar_chart, line_chart
 from bot.dasbor.figures import AreaView, Member, Summary
 from bot.dasbor.posyandu_view import PosyanduView
@@ -102,6 +103,7 @@ def _trend_chart(
             (ratio_words("n_d"), [n for _p, _d, n in points], targets.get("n_d")),
         ],
         periods.index(current) if current in periods else None,
+        [css_colour("d_s"), css_colour("n_d")],
     )
 
 
@@ -285,7 +287,8 @@ def posyandu_context(view: PosyanduView, scoring: ScoringSettings) -> dict[str, 
             [
                 (label, shown.report.count(f) if shown else None)
                 for label, f in zip(labels, _SKDN, strict=True)
-            ]
+            ],
+            [css_colour(f) for f in _SKDN],
         ),
         "skdn_labels": labels,
         "skdn_fields": _SKDN,

@@ -20,6 +20,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from bot.colours import INDICATOR_COLOURS
 from conversations.catalogue import say
 
 __all__ = ["COLOURS", "FONT_DIR", "FontMissing", "ReportPDF", "find_fonts", "printable"]
@@ -34,10 +35,8 @@ COLOURS: dict[str, tuple[int, int, int]] = {
     "on_track": (230, 145, 0),
     "off_track": (198, 40, 40),
     "none": (120, 120, 120),
-    "S": (96, 125, 139),
-    "K": (3, 155, 229),
-    "D": (67, 160, 71),
-    "N": (251, 140, 0),
+    # The SKDN counts: the one colour each indicator has everywhere (bot.colours).
+    **{key.upper(): INDICATOR_COLOURS[key] for key in ("s", "k", "d", "n")},
     "band": (236, 239, 241),
 }
 
@@ -186,13 +185,14 @@ class ReportPDF(FPDF):
         )
         self.set_text_color(*COLOURS["ink"])
 
-    def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("DejaVu", "B", 13)
-        self.cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    def heading(self, text: str, *, compact: bool = False) -> None:
+        """A section heading, bold and ruled below (``compact``: smaller and closer)."""
+        self.ln(1.5 if compact else 3)
+        self.set_font("DejaVu", "B", 11 if compact else 13)
+        self.cell(0, 6.5 if compact else 8, text, new_x="LMARGIN", new_y="NEXT")
         self.set_draw_color(*COLOURS["line"])
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(2)
+        self.ln(1.5 if compact else 2)
         self.set_font("DejaVu", "", 11)
 
     def para(self, text: str, size: float = 11, bold: bool = False) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.colours import INDICATOR_COLOURS
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.model import TrendPoint
 from bot.pdf.text import value
@@ -58,6 +59,9 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         pdf.cell(10, 4, f"{pct}%", align="R")
     n = max(1, len(points))
     step = width / n
+    # Where the months are narrow (the chart beside the stratum), every other month is named,
+    # the latest always.
+    every = 1 if step >= pdf.get_string_width("Mmm 00") + 1 else 2
     for i, p in enumerate(points):
         if p.partial:
             # The month in progress: a light band, "berjalan" at its top.
@@ -67,20 +71,30 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
             pdf.set_xy(x0 + step * i, base - plot_h + 0.5)
             pdf.cell(step, 3.5, say("chart.in_progress"), align="C")
             pdf.set_font("DejaVu", "", 8)
-        pdf.set_xy(x0 + step * i, base + 1)
-        pdf.cell(step, 4, p.label, align="C")
+        if (n - 1 - i) % every:
+            continue
+        pdf.set_xy(x0 + step * i - step * (every - 1) / 2, base + 1)
+        pdf.cell(step * every, 4, p.label, align="C")
     pdf.set_text_color(*COLOURS["ink"])
     series = (
-        ("d_s", COLOURS["D"], say("pdf.legend.ds")),
-        ("n_d", COLOURS["N"], say("pdf.legend.nd")),
+        ("d_s", INDICATOR_COLOURS["d_s"], say("pdf.legend.ds")),
+        ("n_d", INDICATOR_COLOURS["n_d"], say("pdf.legend.nd")),
     )
     for attr, colour, _label in series:
         _line(pdf, [getattr(p, attr) for p in points], points, colour, (x0, base, step, plot_h))
     pdf.set_line_width(0.2)
-    # Legend: a line sample and the words (colour is never the only signal: names are written).
+    _legend(pdf, series, x0, base)
+
+
+def _legend(
+    pdf: ReportPDF, series: Sequence[tuple[str, tuple[int, int, int], str]], x0: float, base: float
+) -> None:
+    """A line sample and the words of each series (colour is never the only signal)."""
     pdf.set_xy(x0, base + 6)
     pdf.set_font("DejaVu", "", 9)
     for _attr, colour, label in series:
+        if pdf.get_x() + 7 + pdf.get_string_width(label) > pdf.w - pdf.r_margin:
+            pdf.set_xy(x0, pdf.get_y() + 5)  # no room beside the one before: below it
         x, y = pdf.get_x(), pdf.get_y() + 2.5
         pdf.set_draw_color(*colour)
         pdf.set_line_width(0.8)
@@ -88,7 +102,7 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         pdf.set_line_width(0.2)
         pdf.set_x(x + 7)
         pdf.cell(pdf.get_string_width(label) + 8, 5, label)
-    pdf.set_xy(pdf.l_margin, base + 13)
+    pdf.set_xy(pdf.l_margin, max(base + 13, pdf.get_y() + 7))
 
 
 def _line(

@@ -59,6 +59,26 @@ def _driver(downloads: Path) -> Any:
     return browser
 
 
+#: Every table that would need sideways scrolling (its scrolling box narrower than the table),
+#: and every cell of a table that lies beyond the window's right edge: what a phone would hide.
+_OVERFLOWING = """
+const out = [];
+for (const table of document.querySelectorAll("main table")) {
+  const box = table.closest(".scroll") || table.parentElement;
+  if (box.scrollWidth > box.clientWidth + 1) {
+    out.push(`${table.className}: ${box.scrollWidth} px in ${box.clientWidth} px`);
+  }
+  for (const cell of table.querySelectorAll("td, th")) {
+    const r = cell.getBoundingClientRect();
+    if (r.width > 0 && r.right > window.innerWidth + 0.5) {
+      out.push(`${table.className}: "${cell.innerText.slice(0, 20)}" ends at ${r.right} px`);
+    }
+  }
+}
+return out;
+"""
+
+
 @dataclass
 class Browser:
     """Selenium's blocking calls, each in a thread: the service answers on this loop."""
@@ -174,8 +194,10 @@ class Browser:
             width_used = await self.run(
                 self.driver.execute_script, "return document.documentElement.scrollWidth"
             )
+            overflowing = await self.run(self.driver.execute_script, _OVERFLOWING)
             await self.run(self.driver.execute_cdp_cmd, "Emulation.clearDeviceMetricsOverride", {})
             assert width_used <= width, f"{name} is wider than {width} px: {width_used}"
+            assert overflowing == [], f"{name} at {width} px scrolls sideways: {overflowing}"
         await self.run(self.driver.set_window_size, 1280, 900)
 
 

@@ -57,14 +57,17 @@ class Ended:
         return lines
 
 
-async def run_until_exit(db: Path, port: int, env: Mapping[str, str]) -> Ended:
-    """``posyandu run`` until it exits by itself (killed and failed after :data:`WITHIN`)."""
-    err = db.parent / "stderr.txt"
+async def run_until_exit(
+    db: Path, port: int, env: Mapping[str, str], *, cwd: Path | None = None
+) -> Ended:
+    """``posyandu run`` until it exits by itself (killed and failed after :data:`WITHIN`), in
+    ``cwd`` (default: the database's folder, where its stderr is kept; else beside ``cwd``)."""
+    err = db.parent / "stderr.txt" if cwd is None else cwd.parent / f"{cwd.name}.stderr.txt"
     started = time.monotonic()
     with err.open("wb") as sink:
         proc = await asyncio.create_subprocess_exec(
             *cli("run"),
-            cwd=db.parent,
+            cwd=cwd or db.parent,
             env=posyandu_env(db, port, env),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
@@ -154,6 +157,8 @@ async def test_http_port_in_use(tmp_path: Path) -> None:
         async with bot_api() as api:
             ended = await run_until_exit(tmp_path / "p.db", port, telegram(api))
     assert_failed_cleanly(ended, f"127.0.0.1:{port}", "in use")
+    assert ended.code == 1  # a start that failed at run time (README, Exit statuses)
+    assert ended.stderr.count("\n") == 1, ended.stderr  # the one line alone
 
 
 async def test_http_host_unresolvable(tmp_path: Path) -> None:
@@ -226,6 +231,62 @@ async def run_until_exit_in(folder: Path, db: Path, env: Mapping[str, str]) -> E
     """:func:`run_until_exit` for a ``db`` whose folder is not one: run in ``folder``."""
     moved = {**env, "POSYANDU_DB": str(db), "MEDIA_DIR": str(folder / "media")}
     return await run_until_exit(folder / "cwd.db", free_port(), moved)
+
+
+# --- exit statuses and what a failed start leaves ------------------------------------------
+async def test_a_failed_start_in_an_empty_folder_leaves_nothing_and_says_one_line(
+    tmp_path: Path,
+) -> None:
+    """Exit 1 (it failed at run time), the one line alone on stderr (no uvicorn "Started
+    server process" / "Shutting down" before it), and no new database (nor its folder)."""
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    closed = f"http://127.0.0.1:{free_port()}"
+    env = {**telegram(closed), "POSYANDU_DB": "data/posyandu.db"}
+    ended = await run_until_exit(folder / "data" / "posyandu.db", free_port(), env, cwd=folder)
+    line = assert_failed_cleanly(ended, "Telegram", "getMe")
+    assert ended.code == 1
+    assert ended.stderr.strip() == line, ended.stderr
+    assert list(folder.iterdir()) == []
+
+
+async def test_a_failed_start_keeps_a_database_that_was_there(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    await migrate(db)
+    closed = f"http://127.0.0.1:{free_port()}"
+    ended = await run_until_exit(db, free_port(), telegram(closed))
+    assert ended.code == 1
+    assert db.is_file()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://posyandu:pw-4d1f@127.0.0.1:99999/posyandu",  # asyncpg took it as 34463
+        "postgresql://posyandu:pw-4d1f@127.0.0.1:abc/posyandu",  # a traceback from asyncpg
+        "postgresql://posyandu@127.0.0.1:0/posyandu?password=pw-4d1f",
+    ],
+    ids=["99999", "abc", "0"],
+)
+async def test_a_database_url_with_a_port_out_of_range_is_one_line_exit_2(
+    tmp_path: Path, url: str
+) -> None:
+    async with bot_api() as api:
+        env = {**telegram(api), "POSYANDU_DB": url}
+        ended = await run_until_exit(tmp_path / "p.db", free_port(), env)
+    line = assert_failed_cleanly(ended, "POSYANDU_DB", "port", "1 to 65535")
+    assert ended.code == 2
+    assert "pw-4d1f" not in ended.stderr
+    assert "***" in line
+
+
+async def test_an_unusable_database_is_exit_2(tmp_path: Path) -> None:
+    """A database that cannot be made is a configuration that cannot work: 2 (README)."""
+    (tmp_path / "data").write_text("not a folder")
+    async with bot_api() as api:
+        ended = await run_until_exit_in(tmp_path, tmp_path / "data" / "p.db", telegram(api))
+    assert_failed_cleanly(ended, "database")
+    assert ended.code == 2
 
 
 # --- the settings -------------------------------------------------------------------------

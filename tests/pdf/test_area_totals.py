@@ -126,12 +126,12 @@ async def test_monthly_report_carries_kk_names_puskesmas_and_has_room_to_sign(
     assert f"KK (data Okt 2026) {kk}" in text  # October's 144 / 74, not a dash
     assert f"KK dana sehat (data Okt 2026) {dana}" in text
     assert "Wilayah kerja puskesmas: Kecamatan Batu Aji" in text
-    assert len(pages) == 2
-    # The second page holds the strata, the trend, the notes and the signatures.
+    assert len(pages) == 1  # one A4 page (tests/pdf/test_monthly_pages.py)
+    # The page holds the strata, the trend, the notes and the signatures.
     for words in ("Strata: ", "Tren 12 bulan", "Catatan dan tindak lanjut", "Tanda tangan"):
-        assert words in pages[1], words
-    assert "Kader pelapor" in pages[1] and "Bidan desa / petugas puskesmas" in pages[1]
-    assert "(Bu Sari)" in pages[1] and "(nama jelas)" in pages[1]
+        assert words in pages[0], words
+    assert "Kader pelapor" in pages[0] and "Bidan desa / petugas" in pages[0]
+    assert "(Bu Sari)" in pages[0] and "(nama jelas)" in pages[0]
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ async def test_prune_runs_every_housekeeping_job(tmp_path: Path) -> None:
 
 
 async def test_prune_forgets_old_message_ids_and_wrong_codes(tmp_path: Path) -> None:
-    old, recent = NOW - timedelta(days=8), NOW - timedelta(hours=1)
+    old, recent = NOW - timedelta(days=36), NOW - timedelta(hours=1)
     async with await Database.open(tmp_path / "p.db") as db:
         async with db.transaction() as tx:
             for at in (old, recent):
@@ -56,7 +56,7 @@ async def test_prune_forgets_old_message_ids_and_wrong_codes(tmp_path: Path) -> 
         clock = FixedClock(NOW)
         await ReminderScheduler(db, clock, ReminderSettings(), wall_clock=clock).prune()
         async with db.read() as conn:
-            assert await count_code_failures(conn, NOW - timedelta(days=30)) == 1
+            assert await count_code_failures(conn, NOW - timedelta(days=60)) == 1
             rows = await conn.execute_fetchall("SELECT received_at FROM inbound")
         assert len(list(rows)) == 1
 
@@ -91,3 +91,30 @@ async def test_prune_drops_the_sessions_the_engine_let_expire(
     assert [getattr(r, "fields", None) for r in pruned] == [
         {"inbound": 0, "code_failures": 0, "sessions": 1}
     ]
+
+
+async def test_a_replayed_message_id_is_still_known_a_month_later(tmp_path: Path) -> None:
+    """A signed Twilio request carries no time: replayed 30 days later, its MessageSid must
+    still be on record (kept INBOUND_KEEP_DAYS, 35 by default), so it is not handled again."""
+    from bot.settings import Settings
+
+    keep = timedelta(days=Settings(_env_file=None).inbound_keep_days)  # type: ignore[call-arg]
+    assert keep == timedelta(days=35)
+    sent = NOW - timedelta(days=30)
+    async with await Database.open(tmp_path / "r.db") as db:
+        async with db.transaction() as tx:
+            assert await record_inbound(tx, "whatsapp", "SM0123", sent)
+        clock = FixedClock(NOW)
+        scheduler = ReminderScheduler(
+            db, clock, ReminderSettings(), wall_clock=clock, inbound_keep=keep
+        )
+        await scheduler.prune()
+        async with db.transaction() as tx:
+            assert not await record_inbound(tx, "whatsapp", "SM0123", NOW)  # recognised
+        clock.set(sent + keep + timedelta(minutes=1))
+        await scheduler.prune()
+        async with db.transaction() as tx:
+            assert await record_inbound(tx, "whatsapp", "SM0123", clock.now())
+        # The default, without a setting, is the same 35 days.
+        default = ReminderScheduler(db, clock, ReminderSettings(), wall_clock=clock)
+        assert default.inbound_keep == keep
