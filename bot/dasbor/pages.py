@@ -15,7 +15,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -27,10 +27,19 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route, request_response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
 
 from bot.dasbor import render
-from bot.dasbor.access import COOKIE, SESSION_TTL, Access, LinkRefused, Visitor, csrf_ok
+from bot.dasbor.access import (
+    COOKIE,
+    SESSION_TTL,
+    Access,
+    LinkRefused,
+    Scope,
+    Visitor,
+    csrf_ok,
+)
 from bot.dasbor.figures import AreaCache, AreaView, area_month, load_area
 from bot.dasbor.posyandu_view import load_posyandu
 from bot.documents import DocumentNotFound, month_now, render_document
@@ -39,7 +48,7 @@ from bot.settings import Settings
 from conversations.periods import format_period
 from scoring import FIRST_REPORT_PERIOD, Period, PeriodError
 from scoring.clock import Clock
-from storage import Database
+from storage import Connection, Database
 from storage.areas import Area, area_by_id
 from storage.posyandu import Posyandu, posyandu_by_id, posyandu_under
 
@@ -62,6 +71,7 @@ HEADERS = {
     "Cache-Control": "private, no-store",
 }
 _Handler = Callable[[Request], Awaitable[Response]]
+_Row = TypeVar("_Row")
 #: What a page answers (HEAD as GET, without the body).
 _READ = frozenset({"GET", "HEAD"})
 _POST = frozenset({"POST"})
@@ -229,35 +239,35 @@ class Dasbor:
     # --- what the URL names, in scope ----------------------------------------------------
     async def _area(self, request: Request) -> tuple[Visitor, Area, Period | None] | Response:
         """The visitor, the area the URL names and the month asked (``?periode=``; None: now),
-        or the page that refuses: signed out (401), no such area or outside the scope (404
-        alike), a month that is no month or outside :meth:`_period`'s range (400)."""
-        visitor = await self._visitor(request)
-        if visitor is None:
-            return self.message(401, "signed_out")
-        area_id = _row_id(request, "area_id")
-        area = None
-        if area_id is not None:
-            async with self.db.read() as conn:
-                area = await area_by_id(conn, area_id)
-        if area is None or not visitor.scope.sees_area(area):
-            # Out of scope and missing alike: nothing said of what exists outside one's own.
-            return self.message(404, "not_found", visitor)
-        period = self._period(request)
-        return period if isinstance(period, Response) else (visitor, area, period)
+        or the page that refuses (:meth:`_named`)."""
+        return await self._named(request, "area_id", area_by_id, Scope.sees_area)
 
     async def _posyandu(
         self, request: Request
     ) -> tuple[Visitor, Posyandu, Period | None] | Response:
         """As :meth:`_area`, for the posyandu the URL names."""
+        return await self._named(request, "posyandu_id", posyandu_by_id, Scope.sees_posyandu)
+
+    async def _named(
+        self,
+        request: Request,
+        param: str,
+        load: Callable[[Connection, int], Awaitable[_Row | None]],
+        sees: Callable[[Scope, _Row], bool],
+    ) -> tuple[Visitor, _Row, Period | None] | Response:
+        """The visitor, the row the URL's ``param`` names (``load``) and the month asked, or the
+        page that refuses: signed out (401), no such row or outside the scope (404 alike:
+        nothing said of what exists outside one's own), a month that is no month or outside
+        :meth:`_period`'s range (400)."""
         visitor = await self._visitor(request)
         if visitor is None:
             return self.message(401, "signed_out")
-        posyandu_id = _row_id(request, "posyandu_id")
+        row_id = _row_id(request, param)
         found = None
-        if posyandu_id is not None:
+        if row_id is not None:
             async with self.db.read() as conn:
-                found = await posyandu_by_id(conn, posyandu_id)
-        if found is None or not visitor.scope.sees_posyandu(found):
+                found = await load(conn, row_id)
+        if found is None or not sees(visitor.scope, found):
             return self.message(404, "not_found", visitor)
         period = self._period(request)
         return period if isinstance(period, Response) else (visitor, found, period)
@@ -407,7 +417,7 @@ class _AnyMethod:
     def __init__(self, handler: _Handler) -> None:
         self._app = request_response(handler)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
         await self._app(scope, receive, send)
 
 

@@ -204,7 +204,12 @@ async def test_requests_the_dasbor_cannot_serve_get_its_own_pages(store: Store) 
                 assert r.status_code == 404 and "Tidak ditemukan" in r.text, (path, r.status_code)
                 assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
         # NOW is 20 November 2026: December is the latest month shown.
-        for path in (f"/dasbor/wilayah/{area}", f"/dasbor/posyandu/{posyandu}"):
+        for path in (
+            f"/dasbor/wilayah/{area}",
+            f"/dasbor/wilayah/{area}/posyandu",
+            f"/dasbor/wilayah/{area}/data.csv",
+            f"/dasbor/posyandu/{posyandu}",
+        ):
             for month in ("1999-12", "1900-01", "2027-01", "9999-12"):
                 r = await client.get(path, params={"periode": month})
                 assert r.status_code == 400, (path, month, r.status_code)
