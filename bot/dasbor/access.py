@@ -151,6 +151,7 @@ class Access:
         async with self.db.transaction() as tx:
             key = await self._key(tx, make=True)
             assert key is not None
+            await dasbor_db.prune(tx, now)
             await dasbor_db.record_link(tx, nonce, person_id, now, expires)
         token = issue_token(_KIND, {"p": person_id, "n": nonce}, expires, key)
         return f"{self.base_url().rstrip('/')}/dasbor/masuk/{token}"
