@@ -1,11 +1,14 @@
-"""The dasbor's routes under ``/dasbor``: the one-time link, the area page, the posyandu table,
-the posyandu page, the downloads (the chat's PDFs, the area's CSV) and the logout.
+"""The dasbor's routes under ``/dasbor``: the one-time link (its page, and its button's POST),
+the area page, the posyandu table, the posyandu page, the downloads (the chat's PDFs, the
+area's CSV) and the logout.
 
 Every request is checked here, server-side: a live session (:mod:`bot.dasbor.access`), then
-the scope of every area or posyandu the URL names, exactly as the chat's commands are scoped.
-Every response carries the security headers (:data:`HEADERS`: a CSP without inline script,
-no framing); a state-changing request (the logout) needs the session's CSRF token; no handler
-error reaches the browser as a traceback.
+the scope of every area or posyandu the URL names, exactly as the chat's commands are scoped
+(outside it, the same 404 as for an id that does not exist). Every response carries the
+security headers (:data:`HEADERS`: a CSP without inline script, no framing); a
+state-changing request (the logout) needs the session's CSRF token, the link's button the
+link's token; a method a page does not serve gets the dasbor's 405 page; no handler error
+reaches the browser as a traceback.
 """
 
 from __future__ import annotations
