@@ -25,7 +25,7 @@ from starlette.applications import Starlette
 from bot.channels import OutgoingDocument, Sender, registry
 from bot.channels.channel import Hub, OpenChannel
 from bot.clock import SystemClock
-from bot.dasbor.access import LINK_TTL, Access, dasbor_key
+from bot.dasbor.access import LINK_TTL, Access
 from bot.dasbor.pages import Dasbor
 from bot.dispatcher import DeliverySettings, Dispatcher
 from bot.errors import StartError
@@ -164,7 +164,7 @@ class Service:
         for channel in self.channels.values():
             self._stack.push_async_callback(channel.close)
         senders = {name: c.sender for name, c in self.channels.items()}
-        self.dasbor = Access(self.db, dasbor_key_from(s), self.clock, self.base_url)
+        self.dasbor = Access(self.db, self.clock, self.base_url, dasbor_key_from(s))
         self.dispatcher = Dispatcher(
             self.db, self.clock, senders, self._render, delivery_from(s), links=self._link
         )
@@ -307,7 +307,7 @@ class Service:
         """The dasbor's one-time link, made as it is sent."""
         if kind != "dasbor" or self.dasbor is None:
             raise ValueError(f"unknown link kind {kind!r}")
-        url = self.dasbor.issue(int(params["person_id"]))
+        url = await self.dasbor.issue(int(params["person_id"]))
         minutes = int(LINK_TTL.total_seconds() // 60)
         return Text(say("dasbor.link", url=url, minutes=minutes))
 
@@ -325,14 +325,10 @@ class Service:
         return self.media_links.prune(now) if self.media_links is not None else 0
 
 
-def dasbor_key_from(s: Settings) -> bytes:
-    """``DASBOR_SECRET``, else derived from the other secrets (:func:`dasbor_key`)."""
+def dasbor_key_from(s: Settings) -> bytes | None:
+    """``DASBOR_SECRET``; None: the key kept in the database (:mod:`bot.dasbor.access`)."""
     explicit = s.dasbor_secret
-    media = s.media_signing_key
-    return dasbor_key(
-        explicit.get_secret_value() if explicit is not None else None,
-        [*registry.secrets(s), media.get_secret_value() if media is not None else None],
-    )
+    return explicit.get_secret_value().encode() if explicit is not None else None
 
 
 def server_limits(s: Settings) -> ServerLimits:

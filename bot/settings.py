@@ -205,8 +205,8 @@ class Settings(BaseSettings):
     media_dir: Path = Field(default=Path("./data/media"), description="Rendered PDFs for media.")
     dasbor_secret: SecretStr | None = Field(
         default=None,
-        description="Key of the dasbor's one-time links (unset: derived from the other secrets; "
-        "with none, a random key per start).",
+        description="Key of the dasbor's one-time links (unset: a key made once and kept in "
+        "the database, shared by every process; posyandu dasbor rotate-key replaces it).",
     )
     media_ttl_hours: int = Field(default=24, ge=1, le=24 * 7, description="Media link lifetime.")
     inbound_keep_days: int = Field(

@@ -95,6 +95,7 @@ async def _apply_one(
         await people_db.remove_identity(tx, msg.channel, msg.address)
     elif isinstance(effect, EndDasbor) and person is not None:
         await dasbor_db.revoke_person(tx, person.id, now)
+        await dasbor_db.void_links(tx, person.id, now)
 
 
 async def _save_report(

@@ -365,5 +365,35 @@ _V8: tuple[str, ...] = (
     "WHERE status IN ('pending', 'sending')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+_V9: tuple[str, ...] = (
+    # Keys the service makes once and every process of the deployment shares (the dasbor's
+    # link key when DASBOR_SECRET is unset), by name; ``posyandu dasbor rotate-key`` replaces
+    # the dasbor's.
+    """
+    CREATE TABLE service_keys (
+        name TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
+    # Every one-time dasbor link as it is sent (its nonce; the token itself is never kept),
+    # until it is used, voided (KELUAR DASBOR, a key rotation) or expired. Replaces
+    # dasbor_links_used: a link is accepted only when its row is here, unused and not voided
+    # (a link sent before this migration, 15 minutes at most, is no longer accepted).
+    """
+    CREATE TABLE dasbor_links (
+        nonce TEXT PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+        issued_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT,
+        voided_at TEXT
+    )
+    """,
+    "CREATE INDEX dasbor_links_person ON dasbor_links (person_id)",
+    "CREATE INDEX dasbor_links_expires ON dasbor_links (expires_at)",
+    "DROP TABLE dasbor_links_used",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ from types import ModuleType
 from bot.commands import (
     backup,
     chat,
+    dasbor,
     demo,
     export,
     importing,
@@ -36,4 +37,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     outbox,
     schedule,
     reminders,
+    dasbor,
 )

@@ -235,7 +235,7 @@ async def _serve_dasbor(service: Service, supervisor: str) -> None:
     async with service.db.read() as conn:
         person = await person_by_address(conn, CONSOLE, supervisor)
     if person is not None:
-        url = service.dasbor.issue(person.id)
+        url = await service.dasbor.issue(person.id)
         sys.stderr.write(
             f"Dasbor as the demo supervisor ({person.name}; opens once, within 15 minutes; "
             f"DASBOR in the chat gives a new one):\n  {url}\n"

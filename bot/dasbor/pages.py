@@ -1,11 +1,14 @@
-"""The dasbor's routes under ``/dasbor``: the one-time link, the area page, the posyandu table,
-the posyandu page, the downloads (the chat's PDFs, the area's CSV) and the logout.
+"""The dasbor's routes under ``/dasbor``: the one-time link (its page, and its button's POST),
+the area page, the posyandu table, the posyandu page, the downloads (the chat's PDFs, the
+area's CSV) and the logout.
 
 Every request is checked here, server-side: a live session (:mod:`bot.dasbor.access`), then
-the scope of every area or posyandu the URL names, exactly as the chat's commands are scoped.
-Every response carries the security headers (:data:`HEADERS`: a CSP without inline script,
-no framing); a state-changing request (the logout) needs the session's CSRF token; no handler
-error reaches the browser as a traceback.
+the scope of every area or posyandu the URL names, exactly as the chat's commands are scoped
+(outside it, the same 404 as for an id that does not exist). Every response carries the
+security headers (:data:`HEADERS`: a CSP without inline script, no framing); a
+state-changing request (the logout) needs the session's CSRF token, the link's button the
+link's token; a method a page does not serve gets the dasbor's 405 page; no handler error
+reaches the browser as a traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
@@ -25,18 +29,29 @@ from starlette.responses import (
     RedirectResponse,
     Response,
 )
-from starlette.routing import Match, Route
+from starlette.routing import Route, request_response
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
 
 from bot.dasbor import render
-from bot.dasbor.access import COOKIE, SESSION_TTL, Access, LinkRefused, Visitor, csrf_ok
+from bot.dasbor.access import (
+    COOKIE,
+    SESSION_TTL,
+    Access,
+    LinkRefused,
+    Scope,
+    Visitor,
+    csrf_ok,
+)
 from bot.dasbor.figures import AreaCache, AreaView, area_month, load_area
 from bot.dasbor.posyandu_view import load_posyandu
 from bot.documents import DocumentNotFound, month_now, render_document
 from bot.logs import log_event
 from bot.settings import Settings
-from scoring import Period, PeriodError
+from conversations.periods import format_period
+from scoring import FIRST_REPORT_PERIOD, Period, PeriodError
 from scoring.clock import Clock
-from storage import Database
+from storage import Connection, Database
 from storage.areas import Area, area_by_id
 from storage.posyandu import Posyandu, posyandu_by_id, posyandu_under
 
@@ -59,6 +74,12 @@ HEADERS = {
     "Cache-Control": "private, no-store",
 }
 _Handler = Callable[[Request], Awaitable[Response]]
+_Row = TypeVar("_Row")
+#: What a page answers (HEAD as GET, without the body).
+_READ = frozenset({"GET", "HEAD"})
+_POST = frozenset({"POST"})
+#: The largest id a row can have (SQLite's INTEGER, PostgreSQL's BIGINT).
+_MAX_ID = 2**63 - 1
 #: What /dasbor/static/ serves, with its media type.
 _STATIC = {"dasbor.css": "text/css", "dasbor.js": "text/javascript"}
 
@@ -93,32 +114,41 @@ class Dasbor:
             self.env.get_template(name)
 
     def routes(self) -> list[Route]:
+        """Every path under ``/dasbor``. A route takes every method and its guard answers one
+        it does not serve with the dasbor's 405 page (never Starlette's bare one)."""
         g = self._guard
         return [
-            Route("/dasbor/masuk/{token}", g(self.masuk), methods=["GET"]),
-            Route("/dasbor/", g(self.home), methods=["GET"]),
-            Route("/dasbor", g(self.home), methods=["GET"]),
-            Route("/dasbor/keluar", g(self.keluar), methods=["POST"]),
-            Route("/dasbor/wilayah/{area_id:int}", g(self.area), methods=["GET"]),
-            Route("/dasbor/wilayah/{area_id:int}/posyandu", g(self.table), methods=["GET"]),
-            Route("/dasbor/wilayah/{area_id:int}/rekap.pdf", g(self.area_pdf), methods=["GET"]),
-            Route("/dasbor/wilayah/{area_id:int}/data.csv", g(self.csv), methods=["GET"]),
-            Route("/dasbor/posyandu/{posyandu_id:int}", g(self.posyandu), methods=["GET"]),
-            Route(
-                "/dasbor/posyandu/{posyandu_id:int}/bulanan.pdf",
-                g(self.monthly_pdf),
-                methods=["GET"],
-            ),
-            Route("/dasbor/static/{name:str}", g(self.static), methods=["GET"]),
+            Route("/dasbor/masuk/{token}", g(self.masuk)),
+            Route("/dasbor/masuk", g(self.masuk_post, _POST)),
+            Route("/dasbor/", g(self.home)),
+            Route("/dasbor", g(self.home)),
+            Route("/dasbor/keluar", g(self.keluar, _POST)),
+            Route("/dasbor/wilayah/{area_id:int}", g(self.area)),
+            Route("/dasbor/wilayah/{area_id:int}/posyandu", g(self.table)),
+            Route("/dasbor/wilayah/{area_id:int}/rekap.pdf", g(self.area_pdf)),
+            Route("/dasbor/wilayah/{area_id:int}/data.csv", g(self.csv)),
+            Route("/dasbor/posyandu/{posyandu_id:int}", g(self.posyandu)),
+            Route("/dasbor/posyandu/{posyandu_id:int}/bulanan.pdf", g(self.monthly_pdf)),
+            Route("/dasbor/static/{name:str}", g(self.static)),
             # Anything else under /dasbor/: the dasbor's own page, with its headers.
-            Route("/dasbor/{rest:path}", g(self.unknown)),
+            Route("/dasbor/{rest:path}", g(self.unknown, None)),
         ]
 
     # --- the frame of every answer ---------------------------------------------------------
-    def _guard(self, handler: _Handler) -> _Handler:
+    def _guard(self, handler: _Handler, allowed: frozenset[str] | None = _READ) -> ASGIApp:
+        """``handler`` for the methods ``allowed`` (None: any; any other: the 405 page), with
+        the security headers, and never a traceback in the browser. An ASGI app, not a
+        function: Starlette routes every method to it (a function endpoint gets GET only, and
+        Starlette's bare 405 for the rest)."""
+
         async def guarded(request: Request) -> Response:
+            response: Response
             try:
-                response = await handler(request)
+                if allowed is not None and request.method not in allowed:
+                    response = self.message(405, "method")
+                    response.headers["Allow"] = ", ".join(sorted(allowed))
+                else:
+                    response = await handler(request)
             except Exception as exc:  # never a traceback in the browser
                 log_event(log, "dasbor.error", logging.ERROR, error=type(exc).__name__)
                 log.debug("dasbor.error", exc_info=exc)
@@ -126,22 +156,25 @@ class Dasbor:
             response.headers.update(HEADERS)
             return response
 
-        return guarded
+        return _AnyMethod(guarded)
 
     def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("visitor", None)
         html = self.env.get_template(template).render(**context)
         return HTMLResponse(html, status_code=status)
 
-    def message(self, status: int, key: str, visitor: Visitor | None = None) -> HTMLResponse:
-        """A page that says what happened (``dasbor.<key>.title`` / ``.body`` / ``.hint``)."""
+    def message(
+        self, status: int, key: str, visitor: Visitor | None = None, **values: object
+    ) -> HTMLResponse:
+        """A page that says what happened (``dasbor.<key>.title`` / ``.body`` / ``.hint``,
+        with ``values`` filled in)."""
         return self.page(
             "message.html",
             status,
             visitor=visitor,
-            heading=render.t(f"dasbor.{key}.title"),
-            body=render.t(f"dasbor.{key}.body"),
-            hint=render.t(f"dasbor.{key}.hint"),
+            heading=render.t(f"dasbor.{key}.title", **values),
+            body=render.t(f"dasbor.{key}.body", **values),
+            hint=render.t(f"dasbor.{key}.hint", **values),
         )
 
     async def _visitor(self, request: Request) -> Visitor | None:
@@ -149,10 +182,22 @@ class Dasbor:
 
     # --- getting in and out ----------------------------------------------------------------
     async def masuk(self, request: Request) -> Response:
-        opened = await self.access.open_link(str(request.path_params["token"]))
+        """A one-time link asked (GET or HEAD: a person, or a chat app's preview): a page with
+        one button whose POST opens it; nothing is spent here."""
+        token = str(request.path_params["token"])
+        checked = await self.access.check_link(token)
+        if isinstance(checked, LinkRefused):
+            return self._refused(checked)
+        return self.page("masuk.html", token=token)
+
+    async def masuk_post(self, request: Request) -> Response:
+        """The button of :meth:`masuk`: the link's token (the secret of the form) opens it,
+        spends it and starts the session."""
+        form = await request.form()
+        token = form.get("token")
+        opened = await self.access.open_link(token if isinstance(token, str) else "")
         if isinstance(opened, LinkRefused):
-            status = 404 if opened is LinkRefused.UNKNOWN else 410
-            return self.message(status, f"link.{opened.value}")
+            return self._refused(opened)
         cookie, visitor = opened
         log_event(log, "dasbor.login", person=visitor.scope.person.id)
         response = RedirectResponse("/dasbor/", status_code=303)
@@ -166,6 +211,9 @@ class Dasbor:
             samesite="lax",
         )
         return response
+
+    def _refused(self, why: LinkRefused) -> Response:
+        return self.message(404 if why is LinkRefused.UNKNOWN else 410, f"link.{why.value}")
 
     async def home(self, request: Request) -> Response:
         visitor = await self._visitor(request)
@@ -194,43 +242,58 @@ class Dasbor:
     # --- what the URL names, in scope ----------------------------------------------------
     async def _area(self, request: Request) -> tuple[Visitor, Area, Period | None] | Response:
         """The visitor, the area the URL names and the month asked (``?periode=``; None: now),
-        or the page that refuses: signed out, no such area, outside the scope, a bad month."""
-        visitor = await self._visitor(request)
-        if visitor is None:
-            return self.message(401, "signed_out")
-        async with self.db.read() as conn:
-            area = await area_by_id(conn, int(request.path_params["area_id"]))
-        if area is None:
-            return self.message(404, "not_found", visitor)
-        if not visitor.scope.sees_area(area):
-            return self.message(403, "out_of_scope", visitor)
-        period = self._period(request)
-        return period if isinstance(period, Response) else (visitor, area, period)
+        or the page that refuses (:meth:`_named`)."""
+        return await self._named(request, "area_id", area_by_id, Scope.sees_area)
 
     async def _posyandu(
         self, request: Request
     ) -> tuple[Visitor, Posyandu, Period | None] | Response:
         """As :meth:`_area`, for the posyandu the URL names."""
+        return await self._named(request, "posyandu_id", posyandu_by_id, Scope.sees_posyandu)
+
+    async def _named(
+        self,
+        request: Request,
+        param: str,
+        load: Callable[[Connection, int], Awaitable[_Row | None]],
+        sees: Callable[[Scope, _Row], bool],
+    ) -> tuple[Visitor, _Row, Period | None] | Response:
+        """The visitor, the row the URL's ``param`` names (``load``) and the month asked, or the
+        page that refuses: signed out (401), no such row or outside the scope (404 alike:
+        nothing said of what exists outside one's own), a month that is no month or outside
+        :meth:`_period`'s range (400)."""
         visitor = await self._visitor(request)
         if visitor is None:
             return self.message(401, "signed_out")
-        async with self.db.read() as conn:
-            found = await posyandu_by_id(conn, int(request.path_params["posyandu_id"]))
-        if found is None:
+        row_id = _row_id(request, param)
+        found = None
+        if row_id is not None:
+            async with self.db.read() as conn:
+                found = await load(conn, row_id)
+        if found is None or not sees(visitor.scope, found):
             return self.message(404, "not_found", visitor)
-        if not visitor.scope.sees_posyandu(found):
-            return self.message(403, "out_of_scope", visitor)
         period = self._period(request)
         return period if isinstance(period, Response) else (visitor, found, period)
 
     def _period(self, request: Request) -> Period | Response | None:
+        """``?periode=``: None when not asked; a month from :data:`FIRST_REPORT_PERIOD` to the
+        month after this one (in ``DEFAULT_TIMEZONE``); else the 400 page."""
         text = request.query_params.get("periode")
         if not text:
             return None
         try:
-            return Period.parse(text)
+            period = Period.parse(text)
         except PeriodError:
             return self.message(400, "bad_month")
+        latest = month_now(self.clock.now(), {ZoneInfo(self.settings.default_timezone)})
+        if not FIRST_REPORT_PERIOD <= period <= latest.shift(1):
+            return self.message(
+                400,
+                "month_out_of_range",
+                first=format_period(FIRST_REPORT_PERIOD),
+                last=format_period(latest.shift(1)),
+            )
+        return period
 
     async def _view(
         self, visitor: Visitor, area: Area, period: Period | None, *, whole: bool
@@ -338,17 +401,8 @@ class Dasbor:
         )
 
     async def unknown(self, request: Request) -> Response:
-        """A path of no page: 404; a page's path asked with another method: 405."""
-        allowed = {
-            method
-            for route in self.routes()[:-1]
-            if route.matches(request.scope)[0] is Match.PARTIAL
-            for method in route.methods or ()
-        }
-        if allowed:
-            response = self.message(405, "not_found")
-            response.headers["Allow"] = ", ".join(sorted(allowed))
-            return response
+        """A path of no page (a page's own path asked with a method it does not serve is its
+        guard's 405)."""
         return self.message(404, "not_found")
 
     async def static(self, request: Request) -> Response:
@@ -358,6 +412,22 @@ class Dasbor:
         if media is None:
             return self.message(404, "not_found")
         return FileResponse(_HERE / "static" / name, media_type=media)
+
+
+class _AnyMethod:
+    """A request handler as an ASGI app (see :meth:`Dasbor._guard`)."""
+
+    def __init__(self, handler: _Handler) -> None:
+        self._app = request_response(handler)
+
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
+def _row_id(request: Request, name: str) -> int | None:
+    """The id the URL names, or None beyond the databases' integer range (no row has it)."""
+    value = int(request.path_params[name])
+    return value if value <= _MAX_ID else None
 
 
 def _safe(name: str) -> str:

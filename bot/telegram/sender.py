@@ -6,7 +6,14 @@ import datetime as dtm
 import io
 from collections.abc import Awaitable, Sequence
 
-from telegram import Bot, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import (
+    Bot,
+    KeyboardButton,
+    LinkPreviewOptions,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -33,6 +40,11 @@ __all__ = ["TelegramSender", "columns", "keyboard"]
 TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4,096
 CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
 
+
+#: No message of the bot is sent with a link preview: the preview of a one-time dasbor link
+#: would be Telegram's crawler asking it (harmless since a GET spends nothing, but pointless),
+#: and no other message wants one.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 #: A button title this long or shorter is "short": three fit side by side on a phone.
 SHORT_TITLE = 10
@@ -85,7 +97,11 @@ class TelegramSender:
                 markup = keyboard(choices)
             elif last and address in self._keyboard_shown:
                 markup = ReplyKeyboardRemove()
-            message = await self._call(self.bot.send_message(address, part, reply_markup=markup))
+            message = await self._call(
+                self.bot.send_message(
+                    address, part, reply_markup=markup, link_preview_options=NO_PREVIEW
+                )
+            )
             message_id = str(message.message_id)
         if choices:
             self._keyboard_shown.add(address)

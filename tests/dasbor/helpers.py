@@ -3,6 +3,7 @@ would send made by the service, and a browser-like client (cookies kept)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -15,7 +16,15 @@ from tests.e2e.conftest import SECRET
 from tests.fakes.telegram_api import FakeTelegram
 from tests.hostile.harness import Actor
 
-__all__ = ["TABLE_SCRIPT", "ask_link", "browser", "link_of", "login", "token_of"]
+__all__ = [
+    "TABLE_SCRIPT",
+    "ask_link",
+    "browser",
+    "link_of",
+    "login",
+    "press_button",
+    "token_of",
+]
 
 #: The one script tag the dasbor's pages may carry (the table's; no inline script anywhere).
 TABLE_SCRIPT = '<script src="/dasbor/static/dasbor.js" defer>'
@@ -65,11 +74,22 @@ def token_of(reply: str) -> str:
     return found.group(2)
 
 
+async def press_button(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    """Open the link as a person does: ask it (a page with one button; nothing spent), then
+    press the button (its form's POST)."""
+    page = await client.get(f"/dasbor/masuk/{token}")
+    assert page.status_code == 200, (page.status_code, page.text[:300])
+    form = re.search(r'<form method="post" action="([^"]+)">', page.text)
+    sent = re.search(r'name="token" value="([^"]+)"', page.text)
+    assert form and sent, page.text
+    return await client.post(form.group(1), data={"token": html.unescape(sent.group(1))})
+
+
 async def login(service: Service, fake: FakeTelegram, actor: Actor) -> httpx.AsyncClient:
-    """A browser signed in as ``actor`` (through DASBOR and its link)."""
+    """A browser signed in as ``actor`` (through DASBOR, its link and the button)."""
     token = token_of(await ask_link(service, fake, actor))
     client = browser(service)
-    r = await client.get(f"/dasbor/masuk/{token}")
+    r = await press_button(client, token)
     assert r.status_code == 303, (r.status_code, r.text[:300])
     return client
 

@@ -11,7 +11,7 @@ import pytest
 from bot.dasbor.access import COOKIE
 from scoring.clock import FixedClock
 from tests.dasbor.conftest import Store
-from tests.dasbor.helpers import TABLE_SCRIPT, ask_link, browser, login, token_of
+from tests.dasbor.helpers import TABLE_SCRIPT, ask_link, browser, login, press_button, token_of
 from tests.e2e.conftest import SECRET
 from tests.hostile.harness import NOW, running, seed
 
@@ -26,7 +26,7 @@ async def test_the_link_opens_once_and_sets_a_safe_cookie(store: Store) -> None:
         assert "15 menit" in reply and "sekali" in reply
         token = token_of(reply)
         client = browser(service)
-        r = await client.get(f"/dasbor/masuk/{token}")
+        r = await press_button(client, token)
         assert r.status_code == 303 and r.headers["location"] == "/dasbor/"
         cookie = r.headers["set-cookie"]
         for part in ("HttpOnly", "SameSite=lax", "Secure", "Max-Age=604800", "Path=/dasbor"):
@@ -61,6 +61,10 @@ async def test_expired_and_forged_links_get_a_clear_page(store: Store) -> None:
             r = await client.get(f"/dasbor/masuk/{bad}")
             assert r.status_code in (404, 414), (bad[:20], r.status_code)
             assert "Traceback" not in r.text
+            r = await client.post("/dasbor/masuk", data={"token": bad})
+            assert r.status_code == 404 and "Traceback" not in r.text
+        pressed = await client.post("/dasbor/masuk", data={"token": token})
+        assert pressed.status_code == 410 and "kedaluwarsa" in pressed.text
         assert COOKIE not in client.cookies
         await client.aclose()
 
@@ -155,7 +159,8 @@ async def test_dasbor_is_refused_from_a_linked_group(store: Store) -> None:
 
 async def test_a_month_that_cannot_be_read_gets_a_clear_page(store: Store) -> None:
     """``?periode=`` that is no month: 400 with a page saying so, on every page and download;
-    outside the scope the refusal comes first (nothing said of what is not yours)."""
+    outside the scope the refusal (404, as for what does not exist) comes first (nothing said
+    of what is not yours)."""
     seeded = await seed(store.target)
     async with running(seeded, folder=store.folder) as (service, fake):
         client = await login(service, fake, seeded.actors["spv_kec_a"])
@@ -174,5 +179,82 @@ async def test_a_month_that_cannot_be_read_gets_a_clear_page(store: Store) -> No
                 assert r.status_code == 400, (path, month)
                 assert "Bulan tidak dikenal" in r.text and "<b>" not in r.text, (path, month)
         r = await client.get(f"/dasbor/wilayah/{other}", params={"periode": "2026-13"})
-        assert r.status_code == 403
+        assert r.status_code == 404 and "Tidak ditemukan" in r.text
+        await client.aclose()
+
+
+async def test_requests_the_dasbor_cannot_serve_get_its_own_pages(store: Store) -> None:
+    """An id beyond the integer range: 404 (was 500, OverflowError); a month before 2000-01 or
+    after next month: 400 (was 500); a method a page does not serve: the dasbor's 405 page
+    with its headers (was Starlette's bare one)."""
+    seeded = await seed(store.target)
+    async with running(seeded, folder=store.folder) as (service, fake):
+        client = await login(service, fake, seeded.actors["spv_kab"])
+        area, posyandu = seeded.areas["21.71"].id, seeded.posyandu["MWR01"].id
+        for huge in (2**63, 2**64 + 5, 10**40):
+            for path in (
+                f"/dasbor/wilayah/{huge}",
+                f"/dasbor/wilayah/{huge}/posyandu",
+                f"/dasbor/wilayah/{huge}/rekap.pdf",
+                f"/dasbor/wilayah/{huge}/data.csv",
+                f"/dasbor/posyandu/{huge}",
+                f"/dasbor/posyandu/{huge}/bulanan.pdf",
+            ):
+                r = await client.get(path)
+                assert r.status_code == 404 and "Tidak ditemukan" in r.text, (path, r.status_code)
+                assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        # NOW is 20 November 2026: December is the latest month shown.
+        for path in (
+            f"/dasbor/wilayah/{area}",
+            f"/dasbor/wilayah/{area}/posyandu",
+            f"/dasbor/wilayah/{area}/data.csv",
+            f"/dasbor/posyandu/{posyandu}",
+        ):
+            for month in ("1999-12", "1900-01", "2027-01", "9999-12"):
+                r = await client.get(path, params={"periode": month})
+                assert r.status_code == 400, (path, month, r.status_code)
+                assert "Bulan di luar jangkauan" in r.text and "Januari 2000" in r.text
+                assert "Desember 2026" in r.text
+            for month in ("2000-01", "2026-12"):
+                r = await client.get(path, params={"periode": month})
+                assert r.status_code == 200, (path, month, r.status_code)
+        for pdf in (
+            f"/dasbor/wilayah/{area}/rekap.pdf",
+            f"/dasbor/posyandu/{posyandu}/bulanan.pdf",
+        ):
+            r = await client.get(pdf, params={"periode": "1999-12"})
+            assert r.status_code == 400
+        # Methods: every page is GET and HEAD, the logout and the link's button POST only.
+        csrf = (await client.get("/dasbor/", follow_redirects=True)).text
+        csrf = csrf.split('name="csrf" value="')[1].split('"')[0]
+        pages = (
+            "/dasbor",
+            "/dasbor/",
+            f"/dasbor/wilayah/{area}",
+            f"/dasbor/wilayah/{area}/posyandu",
+            f"/dasbor/posyandu/{posyandu}",
+            "/dasbor/static/dasbor.css",
+            "/dasbor/masuk/some.token",
+        )
+        for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
+            for path in pages:
+                r = await client.request(method, path, data={"csrf": csrf})
+                assert r.status_code == 405, (method, path, r.status_code)
+                assert r.headers["allow"] == "GET, HEAD"
+                assert "Permintaan tidak dikenal" in r.text
+                assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+                assert r.headers["x-frame-options"] == "DENY"
+            for path in ("/dasbor/keluar", "/dasbor/masuk"):
+                if method != "POST":
+                    r = await client.request(method, path)
+                    assert r.status_code == 405 and r.headers["allow"] == "POST", (method, path)
+        for path in ("/dasbor/keluar", "/dasbor/masuk"):
+            r = await client.get(path)
+            assert r.status_code == 405 and r.headers["allow"] == "POST"
+            assert "Permintaan tidak dikenal" in r.text
+        head = await client.head(f"/dasbor/wilayah/{area}")
+        assert head.status_code == 200
+        # A path of no page is 404 whatever the method; still signed in after all this.
+        assert (await client.post("/dasbor/nothing-here")).status_code == 404
+        assert (await client.get("/dasbor/", follow_redirects=True)).status_code == 200
         await client.aclose()

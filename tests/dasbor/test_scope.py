@@ -1,7 +1,8 @@
 """The dasbor's authorisation matrix, with the people of the chat's
 (tests/hostile/test_authorisation.py): each signs in through DASBOR and asks for every area and
 posyandu page, table, PDF and CSV of the world. Allowed exactly as in the chat (a supervisor
-the subtree of their area, a kader their own posyandu), refused 403 otherwise; no page shows a
+the subtree of their area, a kader their own posyandu), otherwise the same 404 as an id that
+exists nowhere (no telling which ids exist); no page shows a
 name, code, kader or figure of a posyandu outside the scope. Also: escaping and sorting."""
 
 from __future__ import annotations
@@ -42,14 +43,18 @@ async def test_every_page_and_download_stays_inside_the_scope(who: str, store: S
     own_area = seeded.areas[actor.area_code] if actor.area_code else None
     async with running(seeded, folder=store.folder) as (service, fake):
         client = await login(service, fake, actor)
+        # What an id that exists nowhere answers: outside the scope answers the same.
+        nowhere = await client.get("/dasbor/wilayah/99999")
+        assert nowhere.status_code == 404 and "Tidak ditemukan" in nowhere.text
+        missing = _shown(nowhere.text)
         seen_ok = 0
         for area in seeded.areas.values():
             allowed = own_area is not None and area.path.startswith(own_area.path)
             for suffix in (*AREA_SUFFIXES, "/data.csv"):
                 r = await client.get(f"/dasbor/wilayah/{area.id}{suffix}")
                 if not allowed:
-                    assert r.status_code == 403, (who, area.code, suffix, r.status_code)
-                    assert "Di luar wilayah Anda" in r.text
+                    assert r.status_code == 404, (who, area.code, suffix, r.status_code)
+                    assert _shown(r.text) == missing, (who, area.code, suffix)
                     continue
                 assert r.status_code in (200, 404), (who, area.code, suffix, r.status_code)
                 seen_ok += r.status_code == 200
@@ -61,8 +66,10 @@ async def test_every_page_and_download_stays_inside_the_scope(who: str, store: S
             allowed = fixture.code in actor.sees
             for suffix in ("", "?periode=2026-10", "/bulanan.pdf?periode=2026-10"):
                 r = await client.get(f"/dasbor/posyandu/{fixture.id}{suffix}")
-                expected = 200 if allowed else 403
+                expected = 200 if allowed else 404
                 assert r.status_code == expected, (who, fixture.code, suffix, r.status_code)
+                if not allowed:
+                    assert _shown(r.text) == missing, (who, fixture.code, suffix)
                 if (allowed and not suffix.endswith("2026-10")) or suffix == "?periode=2026-10":
                     for word, pattern in patterns.items():
                         assert not pattern.search(_shown(r.text)), (who, fixture.code, suffix, word)
@@ -72,7 +79,7 @@ async def test_every_page_and_download_stays_inside_the_scope(who: str, store: S
         # Made-up ids and words are answered, never with a traceback.
         for path in ("/dasbor/wilayah/99999", "/dasbor/posyandu/99999", "/dasbor/wilayah/x"):
             r = await client.get(path)
-            assert r.status_code in (403, 404) and "Traceback" not in r.text
+            assert r.status_code == 404 and "Traceback" not in r.text
         await client.aclose()
 
 

@@ -41,7 +41,7 @@ def test_every_key_the_pages_use_exists() -> None:
     page_source = Path(pages.__file__).read_text("utf-8")
     messages = set(re.findall(r'self\.message\(\s*\d+,\s*"([a-z_.]+)"', page_source))
     messages |= {f"link.{r.value}" for r in LinkRefused}
-    assert {"signed_out", "out_of_scope", "csrf", "error", "link.used"} <= messages
+    assert {"signed_out", "csrf", "error", "link.used", "method", "month_out_of_range"} <= messages
     for message in messages:
         keys |= {f"dasbor.{message}.title", f"dasbor.{message}.body"}
     for base in ("dasbor.stratum", "dasbor.stratum_provisional", "dasbor.stratum_too_few"):
