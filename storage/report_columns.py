@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from scoring import MonthReport, Period
@@ -84,22 +85,30 @@ def from_row(period: Period, row: Row) -> MonthReport:
     return MonthReport(period, **values)
 
 
-#: The columns whose stored value is not the report's value as it is (:func:`_from_db`).
-_FLAGS = tuple(f.id for f in FIELDS if f.role is FieldRole.FLAG)
-_LISTS = tuple(f.id for f in FIELDS if f.role is FieldRole.LIST)
+#: The columns whose stored value is not the report's value as it is (:func:`_from_db`), by
+#: their place in :data:`COLUMNS`.
+_FLAGS = tuple(i for i, f in enumerate(FIELDS) if f.role is FieldRole.FLAG)
+_LISTS = tuple(i for i, f in enumerate(FIELDS) if f.role is FieldRole.LIST)
+#: :func:`from_values` passes the columns to MonthReport by position (half the time of by
+#: name): its fields must be the period, then the columns in this order.
+if tuple(f.name for f in dataclass_fields(MonthReport)) != ("period", *COLUMNS):
+    raise RuntimeError("MonthReport's fields are not the period then storage's COLUMNS")
 
 
 def from_values(period: Period, values: Sequence[Any]) -> MonthReport:
     """As :func:`from_row`, from the values of :data:`COLUMNS` in order (a row's tail): the
     decoding of many rows at once (an area's year of reports), converting only the flag and
     list columns."""
-    named: dict[str, Any] = dict(zip(COLUMNS, values, strict=True))
-    for name in _FLAGS:
-        named[name] = bool(named[name])
-    for name in _LISTS:
-        text = named[name]
-        named[name] = None if text is None else tuple(json.loads(text))
-    return MonthReport(period, **named)
+    if len(values) != len(COLUMNS):
+        raise ValueError(f"{len(values)} values for {len(COLUMNS)} columns")
+    out = list(values)
+    for at in _FLAGS:
+        out[at] = bool(out[at])
+    for at in _LISTS:
+        text = out[at]
+        if text is not None:
+            out[at] = tuple(json.loads(text))
+    return MonthReport(period, *out)
 
 
 def _json_value(f: Field, row: str) -> str:
