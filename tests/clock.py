@@ -9,7 +9,8 @@
 - **Tests take the injected clock**: :class:`scoring.clock.FixedClock` when a test moves time
   by hand, :class:`TickingClock` when the service under test needs time to pass (leases,
   back-offs) from a known moment. :func:`moment` is the one place a test reads the moment of the
-  run (tests/test_code_shape.py keeps it so).
+  run, from the pin in force (:func:`pinned`), never from the wall clock
+  (tests/test_no_real_date.py keeps it so).
 - **The days that matter.** A test that takes the ``today`` fixture runs once on each of
   :func:`days`: the 1st (early morning, when UTC is still in the month before), the day before
   hari buka, hari buka, the 28th, the 31st, 29 February and 31 December, each at a moment of
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -40,6 +43,7 @@ __all__ = [
     "days",
     "local_today",
     "moment",
+    "pinned",
 ]
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -50,15 +54,37 @@ DEFAULT_TODAY = datetime(2026, 11, 20, 10, 0, tzinfo=WIB)
 DEFAULT_HARI_BUKA = 12
 
 
+#: The pins in force, innermost last (the run's, a ``today``'s, an :func:`at`'s).
+_PINS: list[time_machine.Traveller] = []
+
+
+@contextmanager
+def pinned(when: datetime) -> Iterator[None]:
+    """Within it the wall clock starts at ``when`` and ticks (time_machine), and
+    :func:`moment` reads that pin: the run's (conftest), a ``today``'s, an :func:`at`'s."""
+    if when.tzinfo is None:
+        raise ValueError("pinned needs a timezone-aware datetime")
+    travel = time_machine.travel(when, tick=True)
+    _PINS.append(travel.start())
+    try:
+        yield
+    finally:
+        _PINS.pop()
+        travel.stop()
+
+
 def moment() -> datetime:
-    """The moment of the run (pinned by the suite, moved by the ``today`` fixture), in UTC."""
-    return datetime.now(UTC)
+    """The moment of the run (pinned by the suite, moved by the ``today`` fixture), in UTC:
+    read from the pin in force, not from the wall clock."""
+    if not _PINS:
+        raise RuntimeError("the wall clock is not pinned: run under pytest (tests/conftest.py)")
+    return datetime.fromtimestamp(_PINS[-1].time_ns() / 1e9, UTC)
 
 
-def at(when: datetime) -> time_machine.travel:
+def at(when: datetime) -> AbstractContextManager[None]:
     """A context in which the wall clock starts at ``when`` and ticks: for a test about one
     particular day of what reads the wall clock (the CLI)."""
-    return time_machine.travel(when, tick=True)
+    return pinned(when)
 
 
 def local_today(zone: ZoneInfo = WIB) -> date:

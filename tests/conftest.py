@@ -26,17 +26,17 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-import time_machine
 from hypothesis import HealthCheck, settings
 
 from bot.demo import DEMO_KADER, DEMO_SUPERVISOR
 from bot.logs import JsonFormatter, RedactingFilter
-from tests.clock import DEFAULT_HARI_BUKA, DEFAULT_TODAY, Day, days
+from tests.clock import DEFAULT_HARI_BUKA, DEFAULT_TODAY, Day, days, pinned
 from tests.e2e import test_whatsapp as e2e_whatsapp
 from tests.e2e.conftest import SECRET, TOKEN
 from tests.hostile import harness as hostile
@@ -56,7 +56,7 @@ settings.register_profile(
 settings.load_profile("posyandu")
 
 _TESTS = Path(__file__).resolve().parent
-_PINNED = pytest.StashKey[time_machine.travel]()
+_PINNED = pytest.StashKey[ExitStack]()
 #: Folders whose every test is slow, with the markers they get.
 _SLOW_FOLDERS: dict[str, tuple[str, ...]] = {"e2e": ("e2e", "slow"), "hostile": ("slow",)}
 
@@ -79,15 +79,15 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--today {text!r}: not an ISO 8601 moment") from None
     if moment.tzinfo is None:
         raise pytest.UsageError(f"--today {text!r}: give its UTC offset, e.g. +07:00")
-    traveller = time_machine.travel(moment, tick=True)
-    traveller.start()
-    config.stash[_PINNED] = traveller
+    pin = ExitStack()
+    pin.enter_context(pinned(moment))
+    config.stash[_PINNED] = pin
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    traveller = config.stash.get(_PINNED, None)
-    if traveller is not None:
-        traveller.stop()
+    pin = config.stash.get(_PINNED, None)
+    if pin is not None:
+        pin.close()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -105,7 +105,7 @@ def today(request: pytest.FixtureRequest) -> Iterator[Day]:
     """The day the test runs on (parametrized by pytest_generate_tests): the wall clock
     travels there, ticking, for the test's duration."""
     day: Day = request.param
-    with time_machine.travel(day.moment, tick=True):
+    with pinned(day.moment):
         yield day
 
 

@@ -1,5 +1,5 @@
 """The suite never reads the real date: a test reads the moment of the run through
-tests/clock.py (the one place that calls ``datetime.now``), hands the service an injected clock
+tests/clock.py (from the pin in force, never the wall clock), hands the service an injected clock
 (``FixedClock``, ``TickingClock``), and runs its subprocesses at that moment (``tests.clock.cli``).
 The run itself is pinned (``pytest --today``), so a reading that slipped through still cannot
 see the calendar; this test keeps the readings in their one place."""
@@ -15,7 +15,8 @@ import pytest
 from tests.clock import DEFAULT_TODAY, Day, TickingClock, days, moment
 
 TESTS = Path(__file__).resolve().parent
-#: Where the words may stand: the clock module itself, and the files that search for them.
+#: Where the words may stand: the files that search for them, and the clock module (it builds
+#: the unpinned CLI argv of the benchmarks and names SystemClock; it reads no wall clock, below).
 ALLOWED = {TESTS / "clock.py", TESTS / "test_layering.py", Path(__file__).resolve()}
 READINGS = re.compile(
     r"datetime\.now\(|datetime\.utcnow\(|date\.today\(|SystemClock|(?<![.\w])time\.time\(|"
@@ -42,6 +43,12 @@ def test_no_test_reads_the_real_date() -> None:
         if path not in ALLOWED and (found := readings(path.read_text("utf-8")))
     ]
     assert offences == []
+
+
+def test_the_clock_module_reads_no_wall_clock() -> None:
+    """tests/clock.py reads the moment from the pin in force, not from ``datetime.now``."""
+    text = (TESTS / "clock.py").read_text("utf-8")
+    assert not re.search(r"datetime\.now\(|datetime\.utcnow\(|date\.today\(|time\.time\(", text)
 
 
 def test_the_run_is_pinned(pytestconfig: pytest.Config) -> None:
