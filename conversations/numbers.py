@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from scoring.fields import MAX_COUNT
 from scoring.lexicon import (
@@ -23,11 +24,12 @@ from scoring.lexicon import (
     DIGIT_MULTIPLIERS,
     HUNDREDS,
     NEGATIVE_WORDS,
-    NONE_PHRASES,
+    NONE_CORES,
     SE_WORDS,
     TEENS,
     TENS,
     UNITS,
+    WORD_FORMS,
     ZERO_WORDS,
 )
 
@@ -223,13 +225,15 @@ def _negate(cand: _Candidate) -> _Candidate:
     return cand
 
 
+#: "None" in two words ("tidak ada", "belum ada"), canonical: the lexicon's NONE_CORES.
+_NONE_PAIRS = frozenset(core for core in NONE_CORES if len(core) == 2)
+
+
 def _says_none(tokens: Sequence[_Token]) -> bool:
-    words = tuple(t.text for t in tokens if t.kind == "word")
-    return any(
-        words[i : i + len(phrase)] == phrase
-        for phrase in NONE_PHRASES
-        for i in range(len(words) - len(phrase) + 1)
-    )
+    """Whether "tidak ada" / "belum ada" (as kader spell them: "gak ada", "tdk ada") stands in
+    the words."""
+    words = tuple(WORD_FORMS.get(t.text, t.text) for t in tokens if t.kind == "word")
+    return any(pair in _NONE_PAIRS for pair in pairwise(words))
 
 
 def _unsure(norm: str, tokens: Sequence[_Token]) -> bool:

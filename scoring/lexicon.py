@@ -52,7 +52,6 @@ __all__ = [
     "NEGATIVE_WORDS",
     "NONE_ANSWERS",
     "NONE_CORES",
-    "NONE_PHRASES",
     "NOW_WORDS",
     "NO_WORDS",
     "NTH_PREFIX",
@@ -385,18 +384,6 @@ APPROXIMATE_WORDS: tuple[tuple[str, ...], ...] = (
 APPROXIMATE_SIGNS: tuple[str, ...] = ("\N{PLUS-MINUS SIGN}", "+-", "+/-", "-+", "~")
 #: Fractions: never a count.
 DECIMAL_WORDS = frozenset({"koma", "setengah", "seperempat"})
-#: Phrases meaning "none" where a count is asked (when the text holds no number at all).
-NONE_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("tidak", "ada"),
-    ("tdk", "ada"),
-    ("gak", "ada"),
-    ("ga", "ada"),
-    ("nggak", "ada"),
-    ("ngga", "ada"),
-    ("enggak", "ada"),
-    ("belum", "ada"),
-    ("tak", "ada"),
-)
 
 # --- weekdays and hari-buka phrases -------------------------------------------------------------
 #: Weekday names, Monday first (``date.weekday()`` order).

@@ -36,7 +36,7 @@ def test_words_read_inside_a_phrase_are_lower_case() -> None:
         *lexicon.ORDINALS,
         *lexicon.DATE_WORDS,
         *lexicon.MOVE_WORDS,
-        *(w for phrase in lexicon.NONE_PHRASES for w in phrase),
+        *(w for core in lexicon.NONE_CORES for w in core),
     ]
     assert all(w == w.casefold() for w in words)
     assert set(lexicon.MONTHS.values()) == set(range(1, 13))
