@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.console import CONSOLE
 from scoring import MonthReport, Period
 from scoring.fields import FIELDS
+from scoring.reporting import ReportingState, reporting_state
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Area, Level, area_by_code, upsert_area
@@ -245,4 +246,5 @@ async def demo_month(db: Database, now: datetime) -> tuple[Period, bool]:
             return Period(local.year, local.month), False
         period = Period(local.year, local.month)
         moves = await moves_for(conn, [mawar.id], period, period)
-    return period, local.date() < hari_buka(mawar, period, moves)
+    ahead = reporting_state(period, hari_buka(mawar, period, moves), local.date(), False)
+    return period, ahead.state is ReportingState.NOT_DUE
