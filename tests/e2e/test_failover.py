@@ -37,7 +37,7 @@ from tests.conftest import scan_log_text
 from tests.e2e.conftest import Seeded, seed, wait_for
 from tests.e2e.test_crash import whatsapp_env
 from tests.e2e.test_postgres_instances import GUIDED, QUESTIONS
-from tests.e2e.test_whatsapp import AUTH, FROM, KADER, PUBLIC, SID
+from tests.e2e.test_whatsapp import AUTH, KADER, PUBLIC, SID, inbound_form
 from tests.fakes.server import serve
 from tests.fakes.service import free_port, posyandu_env, start_posyandu
 from tests.fakes.twilio_api import FakeTwilio
@@ -64,14 +64,7 @@ class Kader:
 
     async def say(self, port: int, text: str) -> None:
         self.sent += 1
-        form = {
-            "MessageSid": f"SM{self.sent:032x}",
-            "AccountSid": SID,
-            "From": f"whatsapp:{KADER}",
-            "To": f"whatsapp:{FROM}",
-            "Body": text,
-            "NumMedia": "0",
-        }
+        form = inbound_form(KADER, self.sent, text)
         signature = RequestValidator(AUTH).compute_signature(PUBLIC + WEBHOOK, form)
         async with httpx.AsyncClient() as client:
             r = await client.post(

@@ -77,6 +77,19 @@ async def running(
         await service.stop()
 
 
+def inbound_form(number: str, sent: int, text: str) -> dict[str, str]:
+    """The form Twilio posts for ``number``'s ``sent``-th message ``text`` (a MessageSid unique
+    per phone and message, as Twilio's are)."""
+    return {
+        "MessageSid": f"SM{int(number[1:]):016x}{sent:016x}",
+        "AccountSid": SID,
+        "From": f"whatsapp:{number}",
+        "To": f"whatsapp:{FROM}",
+        "Body": text,
+        "NumMedia": "0",
+    }
+
+
 class Phone:
     """A person's WhatsApp, as Twilio would relay it: signed form posts."""
 
@@ -87,15 +100,7 @@ class Phone:
 
     async def say(self, text: str, *, sign: bool = True, host: str | None = None) -> httpx.Response:
         self.sent += 1
-        form = {
-            # Unique per phone and message, as Twilio's are.
-            "MessageSid": f"SM{int(self.number[1:]):016x}{self.sent:016x}",
-            "AccountSid": SID,
-            "From": f"whatsapp:{self.number}",
-            "To": f"whatsapp:{FROM}",
-            "Body": text,
-            "NumMedia": "0",
-        }
+        form = inbound_form(self.number, self.sent, text)
         return await post_form(self.service, "/twilio/whatsapp", form, sign=sign, host=host)
 
 
