@@ -67,9 +67,13 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
             # The month in progress: a light band, "berjalan" at its top.
             pdf.set_fill_color(*COLOURS["band"])
             pdf.rect(x0 + step * i, base - plot_h, step, plot_h, style="F")
+            # Wider than a narrow month (the chart beside the stratum): it ends at the band's
+            # right edge and runs left over the plot, where nothing is drawn at its height.
             pdf.set_font("DejaVu", "", 7)
-            pdf.set_xy(x0 + step * i, base - plot_h + 0.5)
-            pdf.cell(step, 3.5, say("chart.in_progress"), align="C")
+            label = say("chart.in_progress")
+            width = max(step, pdf.get_string_width(label) + 1)
+            pdf.set_xy(x0 + step * (i + 1) - width, base - plot_h + 0.5)
+            pdf.cell(width, 3.5, label, align="C" if width == step else "R")
             pdf.set_font("DejaVu", "", 8)
         if (n - 1 - i) % every:
             continue
