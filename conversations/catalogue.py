@@ -963,6 +963,23 @@ SMS: dict[str, str] = {
     "help.line.area.strata": "{command} - jumlah per strata",
     "help.line.area.posyandu": "{command} <nama> - angkanya",
     "help.line.area.jadwal": "{command} <posyandu> - hari buka",
+    # the summary before saving
+    "summary.rujukan": "Dirujuk: {rujukan} orang",
+    "summary.bayi": "Bayi {bayi} · imunisasi {bayi_imunisasi}",
+    "summary.programmes": "Kegiatan: {names}",
+    "summary.no_programmes": "Kegiatan: tidak ada",
+    "summary.ask": "YA untuk simpan. Salah? UBAH D 41",
+    # a one-line report that cannot be saved
+    "quick.invalid": "Belum disimpan. Periksa:",
+    "quick.example": "Mis. LAPOR S=50 K=48 D=40 N=30",
+    "help.quick": "Nama: {names}",
+    "rule.k_le_s": "K ({small}) lebih dari S ({big}).",
+    "rule.d_le_s": "D ({small}) lebih dari S ({big}).",
+    "rule.n_le_d": "N ({small}) lebih dari D ({big}).",
+    # STATUS
+    "area.status": "{period} · {area}\n{counts}.",
+    "area.strata_line": "Strata: {counts}.",
+    "area.not_yet_title": "Ditunggu ({count}):",
 }
 
 

@@ -80,9 +80,14 @@ _TYPOGRAPHY: tuple[tuple[str, str], ...] = (
     ("\u2264", "<="),
     ("\u2265", ">="),
 )
-#: Spaces doubled inside a line where an emoji was ("Terima kasih 🙏 Bu" keeps one).
+#: Spaces doubled inside a line where an emoji was ("Terima kasih 🙏 Bu" keeps one); those
+#: at a line's ends are dropped.
 _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _FIELD = string.Formatter()
+#: How the catalogue starts an item of a list ("quick.rule": "- {message}"), and the group
+#: that keeps it when a short form replaces the item.
+_ITEM = "- "
+_LEAD = "item"
 
 
 class Encoding(Enum):
@@ -158,7 +163,7 @@ def gsm7(text: str) -> str:
         plain = "".join(c for c in anyascii(char) if _septets(c) is not None)
         out.append(plain or "?")
     lines = "".join(out).split("\n")
-    return "\n".join(_DOUBLE_SPACE.sub(" ", line).rstrip(" ") for line in lines)
+    return "\n".join(_DOUBLE_SPACE.sub(" ", line).strip(" ") for line in lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +175,9 @@ class _Form:
 
 def _pattern(template: str) -> re.Pattern[str]:
     """The lines ``template`` writes, as a pattern: its text literally, each field a named
-    group of one line at most (a field used twice must read the same twice)."""
-    parts: list[str] = []
+    group of one line at most (a field used twice must read the same twice), whole lines
+    only, or an item of a list ("- K (48) tidak boleh lebih dari S (40).")."""
+    parts: list[str] = [f"(?P<{_LEAD}>{re.escape(_ITEM)})?"]
     seen: set[str] = set()
     for literal, name, _spec, _conv in _FIELD.parse(template):
         parts.append(re.escape(literal))
@@ -185,9 +191,10 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(parts) + "$", re.MULTILINE)
 
 
-def _filler(key: str, short: str) -> Callable[[re.Match[str]], str]:
+def _filler(short: str) -> Callable[[re.Match[str]], str]:
     def fill(match: re.Match[str]) -> str:
-        return short.format(**match.groupdict())
+        values = match.groupdict()
+        return (values.pop(_LEAD) or "") + short.format(**values)
 
     return fill
 
@@ -197,7 +204,7 @@ def short_forms() -> tuple[_Form, ...]:
     """The catalogue's SMS forms as patterns of their normal forms, the longest first (a
     template that contains another is tried before it)."""
     keys = sorted(SMS, key=lambda k: len(MESSAGES[k]), reverse=True)
-    return tuple(_Form(k, _pattern(MESSAGES[k]), _filler(k, SMS[k])) for k in keys)
+    return tuple(_Form(k, _pattern(MESSAGES[k]), _filler(SMS[k])) for k in keys)
 
 
 def _shorten(text: str, forms: Sequence[_Form]) -> str:

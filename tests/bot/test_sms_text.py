@@ -1,0 +1,183 @@
+"""SMS text (issue 25): GSM-7 where possible, segments counted as phones count them, choices
+to type, and the catalogue's short SMS forms; every message of the golden dialogues fits 2 SMS.
+"""
+
+from __future__ import annotations
+
+import io
+import string
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.console.sender import ConsoleSender
+from bot.sms.text import (
+    MAX_SEGMENTS,
+    Encoding,
+    Segments,
+    gsm7,
+    is_gsm7,
+    segments,
+    sms_text,
+)
+from conversations.catalogue import MESSAGES, SMS
+from conversations.flows.common import match_choice
+from tests.conversations.test_golden import FILES, play
+
+FIELDS = string.Formatter()
+
+
+# --- segments, against the published figures -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One SMS holds 160 GSM-7 characters; a longer one is sent in parts of 153 (the
+        # concatenation header takes the rest): 306 characters are 2 SMS, 307 are 3.
+        ("a" * 160, Segments(Encoding.GSM7, 160, 1)),
+        ("a" * 161, Segments(Encoding.GSM7, 161, 2)),
+        ("a" * 306, Segments(Encoding.GSM7, 306, 2)),
+        ("a" * 307, Segments(Encoding.GSM7, 307, 3)),
+        # The extension table takes two septets (ESC and the character): the gsm0338 codec's
+        # own example, "{}" is b"\x1b(\x1b)".
+        ("{}", Segments(Encoding.GSM7, 4, 1)),
+        ("€" * 80, Segments(Encoding.GSM7, 160, 1)),
+        ("€" * 81, Segments(Encoding.GSM7, 162, 2)),
+        # An escape pair is never split: 152 + 2 does not fit a 153-septet part.
+        ("a" * 152 + "{" + "a" * 152, Segments(Encoding.GSM7, 306, 3)),
+        # UCS-2: 70 in one SMS, 67 a part; one character outside GSM-7 is enough.
+        ("é" * 69 + "·", Segments(Encoding.UCS2, 70, 1)),
+        ("a" * 70 + "·", Segments(Encoding.UCS2, 71, 2)),
+        ("a" * 133 + "·", Segments(Encoding.UCS2, 134, 2)),
+        ("a" * 134 + "·", Segments(Encoding.UCS2, 135, 3)),
+        # An emoji is two UTF-16 units, and a surrogate pair is never split.
+        ("😊", Segments(Encoding.UCS2, 2, 1)),
+        ("a" * 66 + "😊" + "a" * 10, Segments(Encoding.UCS2, 78, 2)),
+        ("", Segments(Encoding.GSM7, 0, 0)),
+    ],
+)
+def test_segments_as_phones_count_them(text: str, expected: Segments) -> None:
+    assert segments(text) == expected
+
+
+def test_the_gsm_alphabet_is_the_3gpp_table() -> None:
+    # Basic set (accented letters of the table included), extension table, and not.
+    assert is_gsm7("@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,-./:;<=>?¡ÄÖÑÜ§¿äöñüà\n")
+    assert is_gsm7("^{}\\[~]|€")
+    for char in ("·", "\u2019", "“", "…", "—", "`", "ç", "ā", "😊", "\u00a0"):
+        assert not is_gsm7(char), char
+
+
+# --- characters -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("D/S 62% · N/D 71% · K/S 88%", "D/S 62%, N/D 71%, K/S 88%"),
+        ("Bu \u2018Sari\u2019 bilang “ok”…", "Bu 'Sari' bilang \"ok\"..."),
+        ("capaian → target — 5\u20136", "capaian -> target - 5-6"),
+        ("Terima kasih 🙏🏽 Bu Sari 👍", "Terima kasih Bu Sari"),
+        ("👨‍👩‍👧 keluarga", "keluarga"),
+        ("Posyandu Çempaka, Bu Ā\u00a0é", "Posyandu Çempaka, Bu A é"),
+        ("café", "café"),
+        ("cafe\u0301", "café"),  # a combining accent, composed: é is in the table
+        ("Bu 王", "Bu Wang"),
+        ("€ 5 {x}", "€ 5 {x}"),
+    ],
+)
+def test_text_becomes_gsm7(text: str, expected: str) -> None:
+    assert gsm7(text) == expected
+    assert is_gsm7(gsm7(text))
+
+
+def test_nothing_is_left_outside_gsm7() -> None:
+    every = "".join(chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c < 0xE000)
+    assert is_gsm7(gsm7(every + "😊🇮🇩✅❤️"))
+
+
+# --- choices --------------------------------------------------------------------------------
+
+
+def test_choices_are_typed_and_a_typed_number_or_word_picks_them() -> None:
+    sms = sms_text("Masih sama dengan bulan lalu?", ("YA", "TIDAK"))
+    assert sms == "Masih sama dengan bulan lalu?\nBalas 1 = YA, 2 = TIDAK"
+    assert match_choice("2", ("YA", "TIDAK")) == "TIDAK"
+    assert match_choice("ya", ("YA", "TIDAK")) == "YA"
+
+
+def test_no_list_where_a_number_is_an_answer_or_one_choice_is_named() -> None:
+    question = "(2/9) D: berapa balita yang ditimbang bulan ini?"
+    assert sms_text(question, ("= 42", "LEWATI"), numbered=False) == question
+    assert sms_text("Ketik PDF untuk laporan lengkap.", ("PDF",)) == (
+        "Ketik PDF untuk laporan lengkap."
+    )
+
+
+# --- the catalogue's short forms ------------------------------------------------------------
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in FIELDS.parse(template) if name}
+
+
+def _sample(template: str) -> str:
+    return template.format(**{name: f"<{name}>" for name in _fields(template)})
+
+
+def test_every_short_form_is_shorter_gsm7_and_needs_no_new_value() -> None:
+    assert SMS, "no short forms"
+    for key, short in SMS.items():
+        assert key in MESSAGES, key
+        assert _fields(short) <= _fields(MESSAGES[key]), key
+        assert len(_sample(short)) < len(_sample(MESSAGES[key])), key
+        assert is_gsm7(gsm7(short)), key
+
+
+@pytest.mark.parametrize("key", sorted(SMS))
+def test_a_short_form_replaces_its_normal_form_with_the_same_values(key: str) -> None:
+    normal, short = _sample(MESSAGES[key]), _sample(SMS[key])
+    assert sms_text(f"Ringkasan\n{normal}\nakhir") == gsm7(f"Ringkasan\n{short}\nakhir")
+    assert sms_text(f"- {normal}") == gsm7(f"- {short}")  # an item of a list
+
+
+def test_every_entry_alone_reads_in_sms_as_its_own_form() -> None:
+    """A pattern that matched another entry's text would say something else in an SMS."""
+    for key, template in MESSAGES.items():
+        expected = gsm7(_sample(SMS.get(key, template)))
+        assert sms_text(_sample(template)) == expected, key
+
+
+def test_a_line_that_only_resembles_a_normal_form_is_kept() -> None:
+    text = "Dirujuk ke puskesmas: 1 orang, kemarin"
+    assert sms_text(text) == text
+
+
+# --- every message of the golden dialogues --------------------------------------------------
+
+
+class SmsCapture(ConsoleSender):
+    """The console channel, keeping each text reply as the SMS channel would send it."""
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(io.StringIO(), out_dir)
+        self.sms: list[str] = []
+
+    async def send_text(
+        self, address: str, text: str, choices: Sequence[str] = (), numbered: bool = True
+    ) -> str | None:
+        self.sms.append(sms_text(text, choices, numbered))
+        return await super().send_text(address, text, choices, numbered)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+async def test_every_golden_message_is_gsm7_in_two_sms(path: Path, tmp_path: Path) -> None:
+    capture = SmsCapture(tmp_path / "out")
+    await play(path, tmp_path, capture)
+    assert capture.sms
+    for sms in capture.sms:
+        sent = segments(sms)
+        assert sent.encoding is Encoding.GSM7, sms
+        assert sent.units <= 306 and sent.count <= MAX_SEGMENTS, (sent, sms)
