@@ -181,3 +181,55 @@ async def test_every_golden_message_is_gsm7_in_two_sms(path: Path, tmp_path: Pat
         sent = segments(sms)
         assert sent.encoding is Encoding.GSM7, sms
         assert sent.units <= 306 and sent.count <= MAX_SEGMENTS, (sent, sms)
+
+
+# --- a month by SMS, counted ----------------------------------------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+#: The months of the README's table: what a kader types, from LAPOR to the saved report.
+MONTHS: dict[str, tuple[str, ...]] = {
+    # Last month's head counts still right (YA), no BGM/2T/KEK: no referral asked.
+    "guided, head counts unchanged": (
+        *("LAPOR", "YA", "60", "42", "30", "0", "0", "5", "70", "2", "BKB", "YA"),
+    ),
+    # A BGM child: the referral question too.
+    "guided, with a referral": (
+        *("LAPOR", "YA", "60", "42", "30", "1", "0", "5", "1", "70", "2", "BKB, PAUD", "YA"),
+    ),
+    # Every field on one line; the bot reads it back with the confirmation.
+    "one-line report": (
+        "LAPOR nov S=67 K=60 D=50 N=40 BGM=1 T2=0 KADER=6 BUMIL=7 BUMIL_PERIKSA=5 PUS=110 "
+        "KB_AKTIF=70 BAYI=12 BAYI_IMUNISASI=2 TAMBAHAN=BKB RUJUK=1",
+    ),
+}
+
+
+def _readme_table() -> dict[str, tuple[int, ...]]:
+    text = README.read_text("utf-8")
+    start, end = text.index("<!-- sms-month:start -->"), text.index("<!-- sms-month:end -->")
+    rows: dict[str, tuple[int, ...]] = {}
+    for line in text[start:end].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[1].isdigit():
+            rows[cells[0]] = tuple(int(c) for c in cells[1:])
+    return rows
+
+
+async def count_month(typed: Sequence[str], tmp: Path) -> tuple[int, int, int, int]:
+    """(messages typed, SMS received, messages answered, SMS sent) for a month by SMS."""
+    path = tmp / "month.txt"
+    path.write_text("".join(f"> {t}\n" for t in typed), "utf-8")
+    capture = SmsCapture(tmp / "out")
+    await play(path, tmp, capture)
+    assert "tersimpan" in capture.sms[-1]
+    received = sum(segments(t).count for t in typed)
+    assert all(segments(t).encoding is Encoding.GSM7 for t in typed)
+    return len(typed), received, len(capture.sms), sum(segments(s).count for s in capture.sms)
+
+
+async def test_a_month_by_sms_takes_what_the_readme_says(tmp_path: Path) -> None:
+    counted = {}
+    for i, (name, typed) in enumerate(MONTHS.items()):
+        (tmp_path / str(i)).mkdir()
+        counted[name] = await count_month(typed, tmp_path / str(i))
+    assert _readme_table() == counted
