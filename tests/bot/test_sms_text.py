@@ -13,7 +13,6 @@ import pytest
 
 from bot.console.sender import ConsoleSender
 from bot.sms.text import (
-    MAX_SEGMENTS,
     Encoding,
     Segments,
     gsm7,
@@ -21,9 +20,9 @@ from bot.sms.text import (
     segments,
     sms_text,
 )
-from conversations.catalogue import MESSAGES, SMS
+from conversations.catalogue import MESSAGES, SMS, say
 from conversations.flows.common import match_choice
-from tests.conversations.test_golden import FILES, play
+from tests.conversations.test_golden import FILES, parse, play
 
 FIELDS = string.Formatter()
 
@@ -172,15 +171,63 @@ class SmsCapture(ConsoleSender):
         return await super().send_text(address, text, choices, numbered)
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-async def test_every_golden_message_is_gsm7_in_two_sms(path: Path, tmp_path: Path) -> None:
-    capture = SmsCapture(tmp_path / "out")
-    await play(path, tmp_path, capture)
-    assert capture.sms
-    for sms in capture.sms:
-        sent = segments(sms)
-        assert sent.encoding is Encoding.GSM7, sms
-        assert sent.units <= 306 and sent.count <= MAX_SEGMENTS, (sent, sms)
+# --- the choices people are asked to type ---------------------------------------------------
+
+#: How a choice line and a choice in it start ("Balas ", "1 = "), from the catalogue.
+LISTED, FIRST = say("choices.line", pairs=""), say("choices.pair", number=1, choice="")
+
+
+def _numbered_prompts() -> list[tuple[Path, int, tuple[str, ...]]]:
+    """Each question with numbered choices the golden dialogues ask (the choices and the line
+    before them), first time: (the dialogue, how many of its messages were typed before it,
+    the choices)."""
+    seen: set[tuple[str, ...]] = set()
+    found = []
+    for path in FILES:
+        typed, before = 0, ""
+        for line in path.read_text("utf-8").splitlines():
+            if line.startswith("> ") or line == ">":
+                typed += 1
+            elif line.startswith(LISTED + FIRST):
+                pairs = line.removeprefix(LISTED).split(", ")
+                choices = tuple(pair.split(" = ", 1)[1] for pair in pairs)
+                if (before, *choices) not in seen:
+                    seen.add((before, *choices))
+                    found.append((path, typed, choices))
+            before = line
+    return found
+
+
+PROMPTS = _numbered_prompts()
+
+
+async def _answer(path: Path, typed: int, answer: str, tmp: Path) -> str:
+    """What the bot answers ``answer`` after the first ``typed`` messages of ``path``."""
+    text = path.read_text("utf-8")
+    header = [line for line in text.splitlines() if line.startswith("# ")]
+    inputs = [*parse(text)[1][:typed], answer]
+    script = tmp / "script.txt"
+    script.write_text("\n".join([*header, *(f"> {t}" for t in inputs)]) + "\n", "utf-8")
+    transcript = await play(script, tmp)
+    return transcript.rsplit(f"> {answer}\n", 1)[1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "typed", "choices"),
+    PROMPTS,
+    ids=[f"{p.stem}-{t}-{'-'.join(c)}" for p, t, c in PROMPTS],
+)
+async def test_a_typed_number_picks_its_choice_as_the_word_does(
+    path: Path, typed: int, choices: tuple[str, ...], tmp_path: Path
+) -> None:
+    """An SMS asks "Balas 1 = YA, 2 = TIDAK": both answers must be understood, alike."""
+    assert len(PROMPTS) >= 5
+    for number, choice in enumerate(choices, start=1):
+        by_number, by_word = tmp_path / f"n{number}", tmp_path / f"w{number}"
+        by_number.mkdir(), by_word.mkdir()
+        answered = await _answer(path, typed, str(number), by_number)
+        assert answered == await _answer(path, typed, choice, by_word), (number, choice)
 
 
 # --- a month by SMS, counted ----------------------------------------------------------------
