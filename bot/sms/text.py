@@ -50,7 +50,6 @@ __all__ = [
     "gsm7",
     "is_gsm7",
     "segments",
-    "short_forms",
     "sms_text",
 ]
 
@@ -87,7 +86,7 @@ _FIELD = string.Formatter()
 #: How the catalogue starts an item of a list ("quick.rule": "- {message}"), and the group
 #: that keeps it when a short form replaces the item.
 _ITEM = "- "
-_LEAD = "item"
+_LEAD = "_item"
 
 
 class Encoding(Enum):
@@ -155,7 +154,7 @@ def gsm7(text: str) -> str:
         if _septets(char) is not None:
             out.append(char)
             continue
-        if unicodedata.category(char) in ("Zs",):
+        if unicodedata.category(char) == "Zs":
             out.append(" ")
             continue
         if unicodedata.category(char) in ("Mn", "Cf"):
@@ -200,7 +199,7 @@ def _filler(short: str) -> Callable[[re.Match[str]], str]:
 
 
 @cache
-def short_forms() -> tuple[_Form, ...]:
+def _short_forms() -> tuple[_Form, ...]:
     """The catalogue's SMS forms as patterns of their normal forms, the longest first (a
     template that contains another is tried before it)."""
     keys = sorted(SMS, key=lambda k: len(MESSAGES[k]), reverse=True)
@@ -213,12 +212,8 @@ def _shorten(text: str, forms: Sequence[_Form]) -> str:
     return text
 
 
-def sms_text(
-    text: str,
-    choices: Sequence[str] = (),
-    numbered: bool = True,
-) -> str:
+def sms_text(text: str, choices: Sequence[str] = (), numbered: bool = True) -> str:
     """The SMS that carries a text reply and its choices (see the module's docstring)."""
     listed = choice_list(tuple(choices)) if numbered else ""
     body = f"{text}\n{listed}" if listed else text
-    return gsm7(_shorten(body, short_forms()))
+    return gsm7(_shorten(body, _short_forms()))

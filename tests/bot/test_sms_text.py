@@ -130,6 +130,7 @@ def test_every_short_form_is_shorter_gsm7_and_needs_no_new_value() -> None:
     assert SMS, "no short forms"
     for key, short in SMS.items():
         assert key in MESSAGES, key
+        assert short == short.strip() and all(n.isidentifier() for n in _fields(short)), key
         assert _fields(short) <= _fields(MESSAGES[key]), key
         assert len(_sample(short)) < len(_sample(MESSAGES[key])), key
         assert is_gsm7(gsm7(short)), key
