@@ -7,7 +7,7 @@ raises (the engine turns it into a short apology).
 
 from __future__ import annotations
 
-__all__ = ["MESSAGES", "say"]
+__all__ = ["MESSAGES", "SMS", "say"]
 
 
 MESSAGES: dict[str, str] = {
@@ -56,31 +56,29 @@ MESSAGES: dict[str, str] = {
     ),
     "register.cancelled": "Pendaftaran dibatalkan.",
     # --- help and hints -------------------------------------------------------------------
-    "help.kader": (
-        "Yang bisa Anda ketik:\n"
-        "LAPOR - isi laporan bulan ini\n"
-        "TIDAK BUKA - posyandu tidak buka\n"
-        "UBAH D 41 - ganti satu angka\n"
-        "RIWAYAT - 6 bulan terakhir\n"
-        "PDF - laporan lengkap\n"
-        "JADWAL - jadwal hari buka\n"
-        "STOP PENGINGAT / MULAI PENGINGAT - pengingat mati / nyala\n"
-        "BATAL - berhenti\n"
-        "Lapor sekaligus: LAPOR S 50 K 48 D 40 N 30"
-    ),
+    # BANTUAN: a title, then the one-line help of each command the table lists for the role
+    # (conversations.table.help_text), {command} being the command's name in the table.
+    "help.kader": "Yang bisa Anda ketik:",
+    "help.kader.quick": "Lapor sekaligus: LAPOR S 50 K 48 D 40 N 30",
+    "help.supervisor": "Perintah pembina:",
+    "help.line.kader.lapor": "{command} - isi laporan bulan ini",
+    "help.line.kader.tidak_buka": "{command} - posyandu tidak buka",
+    "help.line.kader.ubah": "{command} D 41 - ganti satu angka",
+    "help.line.kader.riwayat": "{command} - 6 bulan terakhir",
+    "help.line.kader.pdf": "{command} - laporan lengkap",
+    "help.line.kader.jadwal": "{command} - jadwal hari buka",
+    "help.line.area.status": "{command} - siapa sudah lapor bulan ini",
+    "help.line.area.belum": "{command} - posyandu yang belum lapor",
+    "help.line.area.strata": "{command} - jumlah posyandu per strata",
+    "help.line.area.posyandu": "{command} <nama> - angka satu posyandu",
+    "help.line.area.rekap": "{command} - ringkasan wilayah (PDF)",
+    "help.line.area.jadwal": "{command} <posyandu> - lihat atau atur hari buka",
+    "help.line.anyone.batal": "{command} - berhenti",
+    "help.line.anyone.lagi": "{command} - halaman berikutnya",
+    "help.line.anyone.stop_pengingat": "{command} - pengingat mati",
+    "help.line.anyone.mulai_pengingat": "{command} - pengingat nyala",
+    "help.line.anyone.dasbor": "{command} - wilayah Anda di browser",
     "help.quick": "Nama yang bisa dipakai: {names}",
-    "help.supervisor": (
-        "Perintah pembina:\n"
-        "STATUS - siapa sudah lapor bulan ini\n"
-        "BELUM - posyandu yang belum lapor\n"
-        "STRATA - jumlah posyandu per strata\n"
-        "POSYANDU <nama> - angka satu posyandu\n"
-        "REKAP - ringkasan wilayah (PDF)\n"
-        "DASBOR - wilayah Anda di browser\n"
-        "JADWAL <posyandu> - lihat atau atur hari buka\n"
-        "STOP PENGINGAT / MULAI PENGINGAT - pengingat mati / nyala\n"
-        "LAGI - halaman berikutnya"
-    ),
     "hint.kader": (
         "Maaf, saya belum mengerti. Ketik LAPOR untuk melapor, atau BANTUAN untuk daftar perintah."
     ),
@@ -951,6 +949,37 @@ MESSAGES: dict[str, str] = {
     "dasbor.csrf.body": "Muat ulang halaman lalu coba lagi.",
     "dasbor.error.title": "Maaf, ada gangguan",
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
+}
+
+#: Short forms for SMS (``bot.sms.text``), only where the normal form makes a message of the
+#: golden dialogues longer than 2 SMS (306 GSM-7 characters): the same key, the same values
+#: (or fewer), each a whole line or lines of the message as the normal form writes them.
+SMS: dict[str, str] = {
+    # BANTUAN
+    "help.kader": "Ketik:",
+    "help.supervisor": "Ketik:",
+    "help.line.area.status": "{command} - siapa sudah lapor",
+    "help.line.area.belum": "{command} - yang belum lapor",
+    "help.line.area.strata": "{command} - jumlah per strata",
+    "help.line.area.posyandu": "{command} <nama> - angkanya",
+    "help.line.area.jadwal": "{command} <posyandu> - hari buka",
+    # the summary before saving
+    "summary.rujukan": "Dirujuk: {rujukan} orang",
+    "summary.bayi": "Bayi {bayi} · imunisasi {bayi_imunisasi}",
+    "summary.programmes": "Kegiatan: {names}",
+    "summary.no_programmes": "Kegiatan: tidak ada",
+    "summary.ask": "YA untuk simpan. Salah? UBAH D 41",
+    # a one-line report that cannot be saved
+    "quick.invalid": "Belum disimpan. Periksa:",
+    "quick.example": "Mis. LAPOR S=50 K=48 D=40 N=30",
+    "help.quick": "Nama: {names}",
+    "rule.k_le_s": "K ({small}) lebih dari S ({big}).",
+    "rule.d_le_s": "D ({small}) lebih dari S ({big}).",
+    "rule.n_le_d": "N ({small}) lebih dari D ({big}).",
+    # STATUS
+    "area.status": "{period} · {area}\n{counts}.",
+    "area.strata_line": "Strata: {counts}.",
+    "area.not_yet_title": "Ditunggu ({count}):",
 }
 
 

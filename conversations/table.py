@@ -8,7 +8,10 @@ change stored data (``WRITES``; a read-only command that asks for a change is a 
 fails), it is the sender's own business (``PERSONAL``: refused from a linked group), it
 deals with a report in progress itself (``DRAFT_AWARE``; after the others, a kader is
 reminded of it). A command may have a line for several audiences (JADWAL: the kader's own
-posyandu, the supervisor's area). :func:`conversations.plan.plan` and
+posyandu, the supervisor's area). A line also says in whose BANTUAN the command is listed
+(``Listed``): its one-line help is the catalogue's ``help.line.<audience>.<name>`` (the
+command's name filled in from the table), and BANTUAN is those lines in the table's order
+(:func:`help_text`), never a list written by hand. :func:`conversations.plan.plan` and
 :func:`conversations.step.step` both read the table through :func:`resolve`.
 
 A new command is one flow module, its catalogue text, its words in the lexicon and one line
@@ -17,11 +20,13 @@ here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum, Flag, auto
 
+from conversations.catalogue import say
 from conversations.commands import Command, ParsedMessage
+from conversations.effects import StepResult
 from conversations.flows import (
     answers,
     area,
@@ -36,13 +41,25 @@ from conversations.flows import (
     schedule,
     start,
 )
-from conversations.flows.common import Handler
+from conversations.flows.common import Call, Handler, done
 from conversations.needs import Needs, posyandu_needs
+from conversations.replies import Text
 from scoring import Period
 from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS
 from storage.people import Person, Role
 
-__all__ = ["TABLE", "Audience", "NeedsOf", "Refusal", "Route", "Trait", "resolve"]
+__all__ = [
+    "TABLE",
+    "Audience",
+    "Listed",
+    "NeedsOf",
+    "Refusal",
+    "Route",
+    "Trait",
+    "bantuan",
+    "help_text",
+    "resolve",
+]
 
 #: What a command needs loaded, from the command and the sender's current month.
 NeedsOf = Callable[[Command, Period], Needs]
@@ -95,6 +112,16 @@ class Trait(Flag):
     DRAFT_AWARE = auto()
 
 
+class Listed(Flag):
+    """Whose BANTUAN lists the command, with its one-line help."""
+
+    NONE = 0
+    #: The kader's ("Yang bisa Anda ketik").
+    KADER = auto()
+    #: The supervisor's and the admin's ("Perintah pembina").
+    AREA = auto()
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """One line of the table: a command for one audience."""
@@ -104,6 +131,12 @@ class Route:
     handler: Handler
     needs: NeedsOf | None = None
     traits: Trait = Trait.NONE
+    listed: Listed = Listed.NONE
+
+    @property
+    def help_key(self) -> str:
+        """The catalogue key of its line in BANTUAN ("help.line.kader.tidak_buka")."""
+        return f"help.line.{self.audience.value}.{self.name.lower().replace(' ', '_')}"
 
     @property
     def writes(self) -> bool:
@@ -133,43 +166,57 @@ NEW, KADER, AREA, ANY, GROUP = (
     Audience.GROUP,
 )
 WRITES, PERSONAL, DRAFT_AWARE = Trait.WRITES, Trait.PERSONAL, Trait.DRAFT_AWARE
+NONE = Trait.NONE
+#: Listed in the BANTUAN of a kader, of a supervisor, of both.
+HELP_K, HELP_A = Listed.KADER, Listed.AREA
+HELP_KA = HELP_K | HELP_A
+
+
+def bantuan(call: Call) -> StepResult:
+    """BANTUAN (and Telegram's /start) from someone registered: the commands of their role,
+    from this table."""
+    listed = Listed.KADER if call.person.role is Role.KADER else Listed.AREA
+    return done(call.session, Text(help_text(listed)))
+
 
 # fmt: off
 TABLE: tuple[Route, ...] = (
-    #     name               who    handler                needs, traits
+    #     name               who    handler                needs, traits, in whose BANTUAN
     # --- someone not registered, in a private chat
     Route("DAFTAR",          NEW,   registration.daftar,   registration.invitation_needs, WRITES),
     Route("START",           NEW,   registration.start,    registration.invitation_needs, WRITES),
     Route("BATAL",           NEW,   registration.batal),
     Route("BANTUAN",         NEW,   registration.bantuan),
     # --- a kader, about their own posyandu
-    Route("LAPOR",           KADER, start.lapor,           posyandu_needs, WRITES | DRAFT_AWARE),
+    Route("LAPOR",           KADER, start.lapor,    posyandu_needs, WRITES | DRAFT_AWARE, HELP_K),
     Route("LANJUT",          KADER, answers.lanjut,        posyandu_needs, WRITES | DRAFT_AWARE),
-    Route("TIDAK BUKA",      KADER, closed.tidak_buka,     posyandu_needs, WRITES | DRAFT_AWARE),
-    Route("UBAH",            KADER, edit.ubah,             posyandu_needs, WRITES | DRAFT_AWARE),
-    Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs),
-    Route("PDF",             KADER, history.pdf,           posyandu_needs),
-    Route("JADWAL",          KADER, schedule.jadwal_kader, posyandu_needs),
+    Route("TIDAK BUKA",      KADER, closed.tidak_buka,
+          posyandu_needs, WRITES | DRAFT_AWARE, HELP_K),
+    Route("UBAH",            KADER, edit.ubah,      posyandu_needs, WRITES | DRAFT_AWARE, HELP_K),
+    Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs, NONE, HELP_K),
+    Route("PDF",             KADER, history.pdf,           posyandu_needs, NONE, HELP_K),
+    Route("JADWAL",          KADER, schedule.jadwal_kader, posyandu_needs, NONE, HELP_K),
     # --- a supervisor or admin, about their own area
-    Route("STATUS",          AREA,  area.status,           area.month_needs),
-    Route("BELUM",           AREA,  area.belum,            area.month_needs),
+    Route("STATUS",          AREA,  area.status,           area.month_needs, NONE, HELP_A),
+    Route("BELUM",           AREA,  area.belum,            area.month_needs, NONE, HELP_A),
     # "belum" from a kader: "no" to a pending question (else refused as above)
     Route("BELUM",           KADER, answers.belum_kader,   posyandu_needs, DRAFT_AWARE),
-    Route("STRATA",          AREA,  area.strata,           area.month_needs),
-    Route("POSYANDU",        AREA,  area.posyandu,         area.recent_needs),
-    Route("REKAP",           AREA,  area.rekap,            area.rekap_needs),
-    Route("JADWAL",          AREA,  schedule.jadwal_area,  schedule.schedules_needs, WRITES),
+    Route("STRATA",          AREA,  area.strata,           area.month_needs, NONE, HELP_A),
+    Route("POSYANDU",        AREA,  area.posyandu,         area.recent_needs, NONE, HELP_A),
+    Route("REKAP",           AREA,  area.rekap,            area.rekap_needs, NONE, HELP_A),
+    Route("JADWAL",          AREA,  schedule.jadwal_area,
+          schedule.schedules_needs, WRITES, HELP_A),
     # --- anyone registered
     Route("DAFTAR",          ANY,   registration.already),
-    Route("START",           ANY,   general.bantuan),
-    Route("BANTUAN",         ANY,   general.bantuan),
-    Route("BATAL",           ANY,   general.batal,         None, DRAFT_AWARE),
+    Route("START",           ANY,   bantuan),
+    Route("BANTUAN",         ANY,   bantuan),
+    Route("BATAL",           ANY,   general.batal,         None, DRAFT_AWARE, HELP_K),
     Route("KEMBALI",         ANY,   general.kembali,       None, DRAFT_AWARE),
-    Route("LAGI",            ANY,   area.lagi),
-    Route("STOP PENGINGAT",  ANY,   reminders.stop,        None, WRITES | PERSONAL),
-    Route("MULAI PENGINGAT", ANY,   reminders.mulai,       None, WRITES | PERSONAL),
+    Route("LAGI",            ANY,   area.lagi,             None, NONE, HELP_A),
+    Route("STOP PENGINGAT",  ANY,   reminders.stop,        None, WRITES | PERSONAL, HELP_KA),
+    Route("MULAI PENGINGAT", ANY,   reminders.mulai,       None, WRITES | PERSONAL, HELP_KA),
     Route("PENGINGAT",       ANY,   reminders.status,      None, PERSONAL),
-    Route("DASBOR",          ANY,   dasbor.dasbor,         None, PERSONAL),
+    Route("DASBOR",          ANY,   dasbor.dasbor,         None, PERSONAL, HELP_A),
     Route("KELUAR DASBOR",   ANY,   dasbor.keluar,         None, WRITES | PERSONAL),
     # --- a chat group itself (Telegram), linked or not
     Route("SAMBUNGKAN",      GROUP, groups.sambungkan,     groups.member_needs, WRITES),
@@ -190,6 +237,24 @@ def _by_name() -> dict[str, tuple[Route, ...]]:
 
 
 _BY_NAME = _by_name()
+#: BANTUAN's first line, and what it says after the commands, by whose it is.
+_HELP_FRAME: dict[Listed, tuple[str, str | None]] = {
+    Listed.KADER: ("help.kader", "help.kader.quick"),
+    Listed.AREA: ("help.supervisor", None),
+}
+
+
+def help_text(listed: Listed, table: Sequence[Route] | None = None) -> str:
+    """BANTUAN for a kader (``Listed.KADER``) or a supervisor (``Listed.AREA``): a title, the
+    one-line help of each command of ``table`` (the table) listed for them, in its order, and
+    a closing hint."""
+    title, closing = _HELP_FRAME[listed]
+    lines = [say(title)]
+    routes = TABLE if table is None else table
+    lines += [say(r.help_key, command=r.name) for r in routes if listed in r.listed]
+    if closing is not None:
+        lines.append(say(closing))
+    return "\n".join(lines)
 
 
 def resolve(message: ParsedMessage, person: Person | None) -> Route | Refusal | None:

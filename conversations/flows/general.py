@@ -1,4 +1,5 @@
-"""Commands for everyone registered: BANTUAN (and Telegram's /start), BATAL and KEMBALI."""
+"""Commands for everyone registered: BATAL and KEMBALI (BANTUAN is the command table's own:
+:func:`conversations.table.bantuan`)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,8 @@ from conversations.effects import StepResult
 from conversations.flows import closed, report
 from conversations.flows.common import Call, cancelled, done, text
 from conversations.session import AwaitChange, AwaitClosed
-from storage.people import Role
 
-__all__ = ["bantuan", "batal", "kembali"]
-
-
-def bantuan(call: Call) -> StepResult:
-    """The commands of the sender's role."""
-    body = text("help.kader") if call.person.role is Role.KADER else text("help.supervisor")
-    return done(call.session, body)
+__all__ = ["batal", "kembali"]
 
 
 def batal(call: Call) -> StepResult:

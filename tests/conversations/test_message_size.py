@@ -1,7 +1,9 @@
 """Ask less, say less (issue 15): every message the bot sends in the golden dialogues fits a
 small phone (at most 400 characters and 12 lines on a 40-column screen, the choices listed as
-a channel without buttons lists them), and a month whose head counts did not change is
-reported in at most 12 kader messages, with bot messages of a median under 120 characters."""
+a channel without buttons lists them) and 2 SMS in GSM-7 (issue 25; the choices listed even
+where the SMS leaves them out, so the SMS sent is never longer), and a month whose head counts
+did not change is reported in at most 12 kader messages, with bot messages of a median under
+120 characters."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.console.sender import ConsoleSender
+from bot.sms.text import MAX_SEGMENTS, Encoding, segments, sms_text
 from conversations.format import choice_list
 from tests.conversations.test_golden import FILES, parse, play
 
@@ -45,6 +48,8 @@ async def test_every_message_fits_a_small_phone(path: Path, tmp_path: Path) -> N
         text = shown(message)
         assert len(text) <= MAX_CHARS, (len(text), text)
         assert screen_lines(text) <= MAX_LINES, (screen_lines(text), text)
+        sms = segments(sms_text(message["text"], message["choices"]))
+        assert sms.encoding is Encoding.GSM7 and sms.count <= MAX_SEGMENTS, (sms, text)
 
 
 async def test_an_unchanged_month_takes_twelve_messages_and_short_answers(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""The SMS channel: kader without WhatsApp, through an Android phone as gateway."""
