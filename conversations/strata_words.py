@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conversations.catalogue import say
 from conversations.model import PosyanduData
-from scoring import MonthReport, Period, StrataResult
+from scoring import MonthReport, Period, Standing, StrataResult
 
 __all__ = ["line_key", "since_for", "stratum_cell", "stratum_sentence"]
 
@@ -35,7 +35,7 @@ def stratum_sentence(key: str, result: StrataResult) -> str:
     return say(line_key(key, result), stratum=label, months=result.months_known)
 
 
-def stratum_cell(result: StrataResult | None, has_data: bool = True) -> str:
+def stratum_cell(result: StrataResult | Standing | None, has_data: bool = True) -> str:
     """A stratum in a list or table: "Purnama", "Purnama sementara (4 bln)", "belum cukup
     data", or "belum ada data" (no report at all)."""
     if not has_data or result is None:
