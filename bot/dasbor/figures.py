@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from bot.documents import indicator_words, month_now
 from conversations.format import area_title, place_name
@@ -35,6 +36,7 @@ from scoring import (
     rollup,
 )
 from scoring.ratios import RATIO_NAMES
+from scoring.strata import IndicatorId
 from scoring.totals import AreaTotals, area_totals, ratio_of_sums
 from storage import Connection, Database
 from storage.areas import Area, Level, ancestors, areas_under
@@ -448,6 +450,17 @@ def _area_view(
     )
 
 
+@lru_cache(maxsize=256)
+def _limiting_words(limiting: tuple[IndicatorId, ...]) -> tuple[str, ...]:
+    """The limiting indicators named (a kabupaten's 1,500 posyandu share a few sets)."""
+    return tuple(indicator_words(i) for i in limiting)
+
+
+@lru_cache(maxsize=4096)
+def _desa_name(desa: Area | None) -> str:
+    return place_name(desa.name, desa.kind) if desa else ""
+
+
 def _member(
     p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettings, now: datetime
 ) -> Member:
@@ -458,16 +471,15 @@ def _member(
     # Any report of the window is a report at all: known.has_data covers it.
     kept = loaded.reports.assessed.get(p.id) if known.has_data else None
     a = kept[1] if kept is not None else None
-    desa = loaded.desas.get(p.desa_id)
     day = hari_buka(p, period, loaded.moves)
     today = now.astimezone(p.tz).date()
     return Member(
         posyandu=p,
-        desa=place_name(desa.name, desa.kind) if desa else "",
+        desa=_desa_name(loaded.desas.get(p.desa_id)),
         report=own,
         ratios=month_ratios(own) if own is not None and own.buka else None,
         strata=a.standing if a is not None else None,
-        limiting=tuple(indicator_words(i) for i in a.standing.limiting) if a else (),
+        limiting=_limiting_words(a.standing.limiting) if a else (),
         last_period=a.last_period if a is not None else None,
         last_by=loaded.names.get(a.last_by, "") if a and a.last_by is not None else "",
         reporting=reporting_state(period, day, today, own is not None, known.since),
