@@ -179,6 +179,7 @@ class PagerChannel:
         return OpenPager(self.sender, hub)
 
 
+@pytest.mark.slow  # the service and a fake server on loopback
 async def test_a_registered_channel_is_served_wholly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
