@@ -171,7 +171,11 @@ def fields_read(sc: ModuleType = scoring) -> frozenset[str]:
             if all(getattr(m, name) is None for m in months):
                 continue
             changed = [dataclasses.replace(m, **{name: _unknown(getattr(m, name))}) for m in months]
-            if _text(sc, changed, through, settings, frozenset()) != result:
+            try:
+                text = _text(sc, changed, through, settings, frozenset())
+            except sc.InvalidReportError:
+                continue  # not a valid window: it tells nothing
+            if text != result:
                 read.add(name)
                 break
     return frozenset(read)
