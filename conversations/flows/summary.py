@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.catalogue import say
-from conversations.format import count, percent, percent_of_target, problem_text
+from conversations.figure_words import count, percent, percent_of_target, stratum_sentence
+from conversations.format import problem_text
 from conversations.model import Context, PosyanduData
 from conversations.periods import format_period, format_period_short
 from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
-from conversations.strata_words import stratum_sentence
 from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
 from scoring.carry import Carried, carried_rare_values
 from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, SUMMARY_LINES
