@@ -30,6 +30,7 @@ from conversations.figure_words import (
     indicator_words,
     need_words,
     pdf_blank,
+    ratio_label,
     ratio_words,
     service_lines,
     stratum_cell,
@@ -199,20 +200,19 @@ def _field_row(m: MonthReport, field: str, carried: Carried | None) -> tuple[str
     label = say(f"pdf.value.{field}")
     if carried is not None and field in carried.values:
         month = format_period_short(carried.period)
-        return say("pdf.value.carried", label=label, month=month), count(
-            carried.values[field], pdf_blank()
-        )
+        shown = count(carried.values[field], pdf_blank())
+        return say("pdf.value.carried", label=label, month=month), shown
     return label, _field_value(m, field)
 
 
 def _field_value(m: MonthReport, field: str) -> str:
     if FIELD_BY_ID[field].role is FieldRole.CHOICE:
         choice = m.choice(field)
-        return say("pdf.no_value") if choice is None else say(f"choice.{choice}").capitalize()
+        return pdf_blank() if choice is None else say(f"choice.{choice}").capitalize()
     if field != LIST_FIELD:
         return count(m.count(field), pdf_blank())
     if m.programmes is None:
-        return say("pdf.no_value")
+        return pdf_blank()
     return ", ".join(m.programmes) if m.programmes else say("pdf.value.no_programme")
 
 
@@ -430,9 +430,7 @@ def _area_row(
         stratum=stratum_cell(a.strata, has_data),
         gap=None
         if gap is None
-        else RatioLine(
-            ratio_words(gap.indicator).split()[0], gap.actual, gap.target, _category(gap)
-        ),
+        else RatioLine(ratio_label(gap.indicator), gap.actual, gap.target, _category(gap)),
         closed=own is not None and not own.buka,
     )
     d_s = this.d_s if this and this.d_s is not None else -1.0

@@ -34,6 +34,7 @@ __all__ = [
     "percent_of_target",
     "percent_pair",
     "percent_vs",
+    "ratio_label",
     "ratio_words",
     "service_lines",
     "stratum_cell",
@@ -121,6 +122,11 @@ def ratio_words(name: str) -> str:
 def category_words(name: str | None) -> str:
     """A gap category in words ("Tercapai"; colour is never the only signal)."""
     return say(f"pdf.category.{name or 'none'}")
+
+
+def ratio_label(name: str) -> str:
+    """One of the month's ratios by its short name alone ("D/S")."""
+    return ratio_words(name).split()[0]
 
 
 def indicator_words(indicator: IndicatorId) -> str:

@@ -208,7 +208,7 @@ def _gap(pdf: ReportPDF, r: AreaRow, col: Column) -> None:
     """ "D/S 84,6% → 85%" and, under it, how far in words (and colour)."""
     g = r.gap
     if g is None or g.actual is None or g.target is None:
-        pdf.cell(col.width, LINE, say("pdf.no_value"))
+        pdf.cell(col.width, LINE, pdf_blank())
         return
     actual, target = percent_vs(g.actual, g.target)
     pdf.cell(col.width, LINE, f"{g.label} {actual} → {target}", new_x="LEFT", new_y="NEXT")
