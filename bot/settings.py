@@ -18,6 +18,7 @@ from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.sms.settings import SmsSection, section_problems
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
@@ -45,7 +46,9 @@ _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 _WHATSAPP_PREFIX = "whatsapp:"
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, SmsSection):
+    """Every setting; a channel's own section (``SmsSection``) is composed in."""
+
     model_config = SettingsConfigDict(
         env_file=".env",
         env_file_encoding="utf-8",
@@ -397,6 +400,7 @@ class Settings(BaseSettings):
                 "checked against it and PDFs are sent as links under it)"
             )
         out.extend(self._twilio_sender_problems(twilio))
+        out.extend(section_problems(self, self.public_base_url))
         return out
 
     def _twilio_sender_problems(self, twilio: bool) -> list[str]:

@@ -684,6 +684,7 @@ MESSAGES: dict[str, str] = {
     "pdf.channel.telegram": "Telegram",
     "pdf.channel.whatsapp": "WhatsApp",
     "pdf.channel.console": "terminal",
+    "pdf.channel.sms": "SMS",
     "pdf.ratio.col.indicator": "Indikator",
     "pdf.ratio.col.actual": "Capaian",
     "pdf.ratio.col.target": "Target",
@@ -949,6 +950,10 @@ MESSAGES: dict[str, str] = {
     "dasbor.csrf.body": "Muat ulang halaman lalu coba lagi.",
     "dasbor.error.title": "Maaf, ada gangguan",
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
+    # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
+    "sms.document": (
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
+    ),
 }
 
 #: Short forms for SMS (``bot.sms.text``), only where the normal form makes a message of the

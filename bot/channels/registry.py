@@ -12,6 +12,7 @@ from bot.channels import Sender
 from bot.channels.channel import Channel, Given, Hub, OpenChannel
 from bot.console.channel import ConsoleChannel
 from bot.settings import Settings
+from bot.sms.channel import SmsChannel
 from bot.telegram.channel import TelegramChannel
 from bot.whatsapp.channel import WhatsAppChannel
 
@@ -31,6 +32,7 @@ CHANNELS: tuple[Channel, ...] = (
     WhatsAppChannel(),
     TelegramChannel(),
     ConsoleChannel(),
+    SmsChannel(),
 )
 
 

@@ -36,10 +36,11 @@ def settings(tmp_path: Path, **values: object) -> Settings:
 def test_every_channel_once() -> None:
     names = [c.name for c in CHANNELS]
     assert len(names) == len(set(names))
-    assert set(names) == {"telegram", "whatsapp", "console"}
+    assert set(names) == {"telegram", "whatsapp", "console", "sms"}
     assert channel("whatsapp").address.is_phone
-    with pytest.raises(ValueError, match="unknown channel 'sms'"):
-        channel("sms")
+    assert channel("sms").address.is_phone
+    with pytest.raises(ValueError, match="unknown channel 'fax'"):
+        channel("fax")
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,8 @@ def test_every_channel_once() -> None:
         ("telegram", ""),
         ("console", "two words"),
         ("console", "ab"),
-        ("sms", "+6281234567890"),
+        ("sms", "081234567890"),
+        ("fax", "+6281234567890"),
     ],
 )
 def test_bad_addresses(name: str, address: str) -> None:
@@ -65,13 +67,15 @@ def test_good_addresses() -> None:
     assert check_address("whatsapp", "+6281234567890") == "+6281234567890"
     assert check_address("console", "kader-1") == "kader-1"
     assert check_address("console", "+6281200000001") == "+6281200000001"
+    assert check_address("sms", "+6281234567890") == "+6281234567890"
 
 
-def test_only_whatsapp_addresses_are_phone_numbers() -> None:
+def test_whatsapp_and_sms_addresses_are_phone_numbers() -> None:
     assert phone_of("whatsapp", "+6281234567890") == "+6281234567890"
+    assert phone_of("sms", "+6281234567890") == "+6281234567890"
     assert phone_of("telegram", "1234567") is None
     assert phone_of("console", "+6281200000001") is None
-    assert phone_of("sms", "+6281234567890") is None
+    assert phone_of("fax", "+6281234567890") is None
 
 
 def test_configured_from_the_settings_sections(tmp_path: Path) -> None:
