@@ -7,7 +7,9 @@ raises (the engine turns it into a short apology).
 
 from __future__ import annotations
 
-__all__ = ["MESSAGES", "SMS", "say"]
+from collections.abc import Callable, Mapping
+
+__all__ = ["MESSAGES", "SMS", "compose", "messages", "say"]
 
 
 MESSAGES: dict[str, str] = {
@@ -681,10 +683,6 @@ MESSAGES: dict[str, str] = {
     "pdf.value.kk_dana_sehat": "KK dana sehat",
     "pdf.value.program_tambahan": "Program tambahan",
     "pdf.value.no_programme": "tidak ada",
-    "pdf.channel.telegram": "Telegram",
-    "pdf.channel.whatsapp": "WhatsApp",
-    "pdf.channel.console": "terminal",
-    "pdf.channel.sms": "SMS",
     "pdf.ratio.col.indicator": "Indikator",
     "pdf.ratio.col.actual": "Capaian",
     "pdf.ratio.col.target": "Target",
@@ -952,7 +950,9 @@ MESSAGES: dict[str, str] = {
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
     # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
     "sms.document": (
-        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
+        "{caption}\n"
+        "PDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n"
+        "{url}"
     ),
 }
 
@@ -988,6 +988,32 @@ SMS: dict[str, str] = {
 }
 
 
+#: Texts worded in a package of their own and composed here (each channel's name, in the
+#: channel's package: :mod:`bot.channels.registry`): functions giving their entries as they
+#: are now, so that a channel registered later is found too.
+_COMPOSED: list[Callable[[], Mapping[str, str]]] = []
+
+
+def compose(source: Callable[[], Mapping[str, str]]) -> None:
+    """Take in the entries ``source`` gives (read at each use)."""
+    _COMPOSED.append(source)
+
+
+def messages() -> dict[str, str]:
+    """The whole catalogue: :data:`MESSAGES` and every composed entry. ``KeyError`` for a key
+    worded twice (one place per sentence)."""
+    out = dict(MESSAGES)
+    for source in _COMPOSED:
+        for key, text in source().items():
+            if key in out:
+                raise KeyError(f"catalogue key {key!r} is worded twice")
+            out[key] = text
+    return out
+
+
 def say(key: str, **values: object) -> str:
     """The message ``key`` with ``values`` filled in."""
-    return MESSAGES[key].format(**values)
+    template = MESSAGES.get(key)
+    if template is None:
+        template = messages()[key]
+    return template.format(**values)

@@ -18,6 +18,7 @@ from bot.channels import registry
 from bot.clock import SystemClock
 from bot.commands._common import demo_refused, tell
 from bot.console import CONSOLE
+from bot.console.channel import out_dir
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
@@ -204,7 +205,7 @@ async def _main(settings: Settings) -> int:
 async def _console(settings: Settings) -> int:
     clock = SystemClock()
     # Serving the demo kader from the start: the dispatcher runs before the chat loop does.
-    console = ConsoleSender(sys.stdout, settings.out_dir, serving=DEMO_KADER)
+    console = ConsoleSender(sys.stdout, out_dir(settings), serving=DEMO_KADER)
     service = Service(settings, clock, extra_channels={CONSOLE: console})
     await service.start(serve_http=False)
     try:

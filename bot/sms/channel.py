@@ -5,12 +5,12 @@ signed links); messages and delivery receipts come by the gateway's signed webho
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.channels.channel import AddressRule, Hub, OpenChannel
 from bot.settings import Settings
 from bot.sms import SMS
-from bot.sms.settings import sms_settings
+from bot.sms.settings import SmsSection, sms_settings
 
 __all__ = ["SmsChannel"]
 
@@ -22,16 +22,14 @@ class SmsChannel:
         re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
     )
     in_health = True
+    section = SmsSection
+    texts: Mapping[str, str] = {f"pdf.channel.{SMS}": "SMS"}
 
     def configured(self, settings: Settings) -> bool:
-        return sms_settings(settings) is not None
+        return settings.section(SmsSection).configured()
 
     def secrets(self, settings: Settings) -> Sequence[str | None]:
-        password, key = settings.sms_gateway_password, settings.sms_webhook_signing_key
-        return (
-            password.get_secret_value() if password is not None else None,
-            key.get_secret_value() if key is not None else None,
-        )
+        return settings.section(SmsSection).secrets()
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         # The gateway's client is imported only when SMS is configured.

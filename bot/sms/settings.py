@@ -14,86 +14,104 @@ phone sends about one SMS every few seconds, and carriers limit what one SIM sen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import ClassVar
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
+from bot.settings import Settings, SettingsSection
 
 __all__ = [
-    "MIN_SIGNING_KEY_CHARS",
     "WEBHOOK_PATH",
     "SmsSection",
     "SmsSettings",
-    "section_problems",
     "sms_settings",
 ]
 
 #: The one URL (under ``PUBLIC_BASE_URL``) the gateway's webhooks are registered at.
 WEBHOOK_PATH = "/sms/webhook"
-#: The shortest signing key accepted (as every secret of the project).
-MIN_SIGNING_KEY_CHARS = 16
 
-_CONNECTION = (
-    "sms_gateway_url",
-    "sms_gateway_username",
-    "sms_gateway_password",
-    "sms_webhook_signing_key",
-)
+#: The four that go together, by field.
+_CONNECTION = ("gateway_url", "gateway_username", "gateway_password", "webhook_signing_key")
+
+_ENV_EXAMPLE = """\
+# All four or none; with them PUBLIC_BASE_URL is needed (the gateway posts its webhook to
+# PUBLIC_BASE_URL/sms/webhook; PDFs go out as links under it). The gateway's API: the phone's
+# local server (the SMS Gateway for Android app's "Local server" address, http://IP:8080) or
+# the cloud server (https://api.sms-gate.app/3rdparty/v1); the username and password the app
+# shows for that server (16 characters or more: set one in the app); and the app's webhook
+# signing key (Settings > Webhooks > Signing Key; 16 or more), which signs every webhook.
+# SMS_GATEWAY_URL=http://192.168.1.20:8080
+# SMS_GATEWAY_USERNAME=sms
+# SMS_GATEWAY_PASSWORD=
+# SMS_WEBHOOK_SIGNING_KEY=
+# Seconds between two SMS (one phone sends about one every few seconds), and SMS sent a day at
+# most (the SIM's cap with its carrier, counted from midnight in DEFAULT_TIMEZONE): what is over
+# it waits in the outbox until the next day (posyandu outbox, /healthz, the log say so).
+SMS_SEND_INTERVAL_SECONDS=5
+SMS_DAILY_LIMIT=200
+# A signed webhook whose X-Timestamp is further than this from now is refused (a replay).
+SMS_WEBHOOK_MAX_AGE_SECONDS=300
+# The country code of a sender the phone shows without one (0812...: +62812...).
+SMS_COUNTRY_CODE=62
+"""
 
 
-class SmsSection(BaseModel):
-    """The ``SMS_*`` settings, as fields of the one settings object."""
+class SmsSection(SettingsSection):
+    """The ``SMS_*`` settings."""
 
-    sms_gateway_url: str | None = Field(
+    model_config = SettingsConfigDict(env_prefix="SMS_")
+
+    env_title: ClassVar[str] = "SMS through an Android phone (docs/sms.md)"
+    env_example: ClassVar[str] = _ENV_EXAMPLE
+    credentials: ClassVar[str] = (
+        "SMS_GATEWAY_URL, SMS_GATEWAY_USERNAME, SMS_GATEWAY_PASSWORD and SMS_WEBHOOK_SIGNING_KEY"
+    )
+    banner: ClassVar[str] = "SMS_GATEWAY_*"
+
+    gateway_url: str | None = Field(
         default=None,
         pattern=r"^https?://\S+$",
         description="The SMS gateway's API: the phone's local server (http://192.168.1.20:8080) "
         "or the cloud server (https://api.sms-gate.app/3rdparty/v1).",
     )
-    sms_gateway_username: str | None = Field(default=None, min_length=1)
-    sms_gateway_password: SecretStr | None = None
-    sms_webhook_signing_key: SecretStr | None = Field(
+    gateway_username: str | None = Field(default=None, min_length=1)
+    gateway_password: SecretStr | None = None
+    webhook_signing_key: SecretStr | None = Field(
         default=None, description="The app's webhook signing key (Settings > Webhooks)."
     )
-    sms_send_interval_seconds: float = Field(
+    send_interval_seconds: float = Field(
         default=5, ge=0, le=600, description="Seconds between two SMS the phone sends."
     )
-    sms_daily_limit: int = Field(
+    daily_limit: int = Field(
         default=200, ge=1, le=100_000, description="SMS sent a day at most (the SIM's cap)."
     )
-    sms_webhook_max_age_seconds: int = Field(
+    webhook_max_age_seconds: int = Field(
         default=300, ge=30, le=86_400, description="A signed webhook older than this is refused."
     )
-    sms_country_code: str = Field(
+    country_code: str = Field(
         default="62",
         pattern=r"^[1-9]\d{0,2}$",
         description="The country code of a number the phone shows without one (0812...).",
     )
 
-    @field_validator("sms_webhook_signing_key")
-    @classmethod
-    def _sms_key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < MIN_SIGNING_KEY_CHARS:
-            raise ValueError(f"a secret must have at least {MIN_SIGNING_KEY_CHARS} characters")
-        return value
+    def configured(self) -> bool:
+        return all(getattr(self, name) is not None for name in _CONNECTION)
 
-
-def section_problems(section: SmsSection, public_base_url: str | None) -> list[str]:
-    """The section's settings that together would not work: one line each."""
-    given = [name for name in _CONNECTION if getattr(section, name) is not None]
-    if not given:
+    def problems(self, settings: Settings) -> list[str]:
+        given = [name for name in _CONNECTION if getattr(self, name) is not None]
+        if not given:
+            return []
+        if len(given) < len(_CONNECTION):
+            missing = ", ".join(self.env_name(n) for n in _CONNECTION if n not in given)
+            named = ", ".join(self.env_name(n) for n in given)
+            return [f"{missing}: needed with {named} (all four or none)"]
+        if not settings.public_base_url:
+            return [
+                "PUBLIC_BASE_URL: needed with SMS_GATEWAY_URL (the gateway's webhooks are "
+                "registered under it and PDFs are sent as links under it)"
+            ]
         return []
-    if len(given) < len(_CONNECTION):
-        missing = ", ".join(n.upper() for n in _CONNECTION if n not in given)
-        return [f"{missing}: needed with {', '.join(n.upper() for n in given)} (all four or none)"]
-    if not public_base_url:
-        return [
-            "PUBLIC_BASE_URL: needed with SMS_GATEWAY_URL (the gateway's webhooks are "
-            "registered under it and PDFs are sent as links under it)"
-        ]
-    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,26 +133,22 @@ class SmsSettings:
 
 
 def sms_settings(settings: Settings) -> SmsSettings | None:
-    """The section, or None when SMS is not configured (the four connection settings)."""
-    s = settings
-    if not (
-        s.sms_gateway_url
-        and s.sms_gateway_username
-        and s.sms_gateway_password
-        and s.sms_webhook_signing_key
-    ):
+    """What the channel opens with, or None when SMS is not configured (the four
+    connection settings)."""
+    s = settings.section(SmsSection)
+    if not (s.gateway_url and s.gateway_username and s.gateway_password and s.webhook_signing_key):
         return None
-    base = (s.public_base_url or "").rstrip("/")
+    base = (settings.public_base_url or "").rstrip("/")
     return SmsSettings(
-        gateway_url=s.sms_gateway_url.rstrip("/"),
-        username=s.sms_gateway_username,
-        password=s.sms_gateway_password.get_secret_value(),
-        signing_key=s.sms_webhook_signing_key.get_secret_value(),
+        gateway_url=s.gateway_url.rstrip("/"),
+        username=s.gateway_username,
+        password=s.gateway_password.get_secret_value(),
+        signing_key=s.webhook_signing_key.get_secret_value(),
         webhook_url=f"{base}{WEBHOOK_PATH}",
-        send_interval_seconds=s.sms_send_interval_seconds,
-        daily_limit=s.sms_daily_limit,
-        webhook_max_age_seconds=s.sms_webhook_max_age_seconds,
-        country_code=s.sms_country_code,
-        timezone=s.default_timezone,
-        media_ttl_hours=float(s.media_ttl_hours),
+        send_interval_seconds=s.send_interval_seconds,
+        daily_limit=s.daily_limit,
+        webhook_max_age_seconds=s.webhook_max_age_seconds,
+        country_code=s.country_code,
+        timezone=settings.default_timezone,
+        media_ttl_hours=float(settings.media_ttl_hours),
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
 import pytest
+from pydantic_settings import SettingsConfigDict
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -20,7 +21,7 @@ from bot.channels.channel import AddressRule, Channel, Given, Hub, OpenChannel
 from bot.channels.registry import CHANNELS, channel, check_address, has_configured, phone_of
 from bot.console.sender import ConsoleSender
 from bot.health import Check
-from bot.settings import Settings
+from bot.settings import Settings, SettingsSection
 from bot.whatsapp.settings import template_label, whatsapp_settings
 from conversations.inbound import Inbound
 from tests.clock import TickingClock
@@ -165,10 +166,16 @@ class OpenPager(Given):
         return Check(True, "listening")
 
 
+class PagerSection(SettingsSection):
+    model_config = SettingsConfigDict(env_prefix="PAGER_")
+
+
 class PagerChannel:
     name = "pager"
     address = AddressRule(re.compile(r"\d{4}"), "four digits")
     in_health = True
+    section = PagerSection
+    texts: Mapping[str, str] = {"pdf.channel.pager": "pager"}
 
     def __init__(self) -> None:
         self.sender = PagerSender()

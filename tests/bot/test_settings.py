@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.whatsapp.settings import WhatsAppSection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_setting_is_documented_in_env_example() -> None:
     text = (ROOT / ".env.example").read_text("utf-8")
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
-    fields = {name.upper() for name in Settings.model_fields}
+    fields = set(Settings.env_names())
     assert fields - documented == set()
     assert documented - fields == set()
 
@@ -138,7 +139,7 @@ def test_the_whatsapp_sender_may_carry_twilios_prefix(
         "PUBLIC_BASE_URL": "https://posyandu.example.go.id",
     }.items():
         monkeypatch.setenv(name, value)
-    assert load_settings().twilio_whatsapp_from == "+14155238886"
+    assert load_settings().section(WhatsAppSection).whatsapp_from == "+14155238886"
 
 
 @pytest.mark.parametrize(
@@ -202,6 +203,6 @@ def test_a_messaging_service_alone_is_a_sender(
         "PUBLIC_BASE_URL": PUBLIC_URL,
     }.items():
         monkeypatch.setenv(name, value)
-    settings = load_settings()
-    assert (settings.twilio_messaging_service_sid, settings.twilio_whatsapp_from) == (MG, None)
-    assert settings.twilio_messaging_service_senders == 3
+    section = load_settings().section(WhatsAppSection)
+    assert (section.messaging_service_sid, section.whatsapp_from) == (MG, None)
+    assert section.messaging_service_senders == 3
