@@ -143,7 +143,17 @@ async def _register(
         # Used up or expired between the question and the answer.
         out.replies[:] = [Text(say("register.unusable", code=effect.code))]
         return
-    created = await people_db.create_person(
+    # The same phone number already registered on another channel for this role and place
+    # (WhatsApp, then SMS): the same person, with a second identity.
+    twin = await people_db.phone_twin(
+        tx,
+        msg.channel,
+        msg.address,
+        effect.role,
+        posyandu_id=effect.posyandu_id,
+        area_id=effect.area_id,
+    )
+    person = twin or await people_db.create_person(
         tx,
         effect.name,
         effect.role,
@@ -151,7 +161,7 @@ async def _register(
         posyandu_id=effect.posyandu_id,
         area_id=effect.area_id,
     )
-    await people_db.add_identity(tx, created.id, msg.channel, msg.address)
+    await people_db.add_identity(tx, person.id, msg.channel, msg.address)
     await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "people_of_posyandu",
     "person_by_address",
     "person_by_id",
+    "phone_twin",
     "remove_identity",
     "sender_by_address",
     "set_reachable",
@@ -143,6 +144,32 @@ async def sender_by_address(
         (channel, address),
     )
     return (_person(row, "p_"), _identity(row)) if row else None
+
+
+async def phone_twin(
+    conn: Connection,
+    channel: str,
+    address: str,
+    role: Role,
+    *,
+    posyandu_id: int | None,
+    area_id: int | None,
+) -> Person | None:
+    """The person who has phone number ``address`` (E.164) on another channel, in this role
+    and place: the same person registering on a second channel (WhatsApp, then SMS from the
+    same number). None for an address that is not a phone number, or nobody."""
+    if not address.startswith("+"):
+        return None
+    row = await fetch_one(
+        conn,
+        f"SELECT {', '.join(f'p.{c.strip()}' for c in _PERSON.split(','))} FROM people p "
+        "JOIN identities i ON i.person_id = p.id "
+        "WHERE i.address = ? AND i.channel <> ? AND p.role = ? "
+        "AND coalesce(p.posyandu_id, 0) = ? AND coalesce(p.area_id, 0) = ? "
+        "ORDER BY p.id LIMIT 1",
+        (address, channel, role.value, posyandu_id or 0, area_id or 0),
+    )
+    return _person(row) if row else None
 
 
 async def add_identity(tx: Connection, person_id: int, channel: str, address: str) -> Identity:

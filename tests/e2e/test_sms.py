@@ -25,6 +25,7 @@ from scoring.clock import Clock, FixedClock
 from scoring.fields import QUESTION_FIELDS
 from storage import Database
 from storage.outbox import OutboxRow, Status, list_rows
+from storage.people import Role, add_identity, create_person, identities_of, person_by_address
 from storage.reports import get_report
 from tests.clock import Day, TickingClock, moment
 from tests.e2e.conftest import Seeded, reporting, seed, settings_for, wait_for
@@ -324,3 +325,31 @@ async def _waiting_for_the_limit(service: Service) -> bool:
         r.status == Status.PENDING and "SMS_DAILY_LIMIT" in (r.last_error or "")
         for r in await rows(service)
     )
+
+
+async def test_a_kader_on_whatsapp_registers_her_sms_as_herself(
+    seeded_any: Seeded, tmp_path: Path
+) -> None:
+    async with await Database.open(seeded_any.path) as db, db.transaction() as tx:
+        sari = await create_person(
+            tx, "Bu Sari", Role.KADER, moment(), posyandu_id=seeded_any.posyandu_id
+        )
+        await add_identity(tx, sari.id, "whatsapp", KADER)
+        other = await create_person(
+            tx, "Bu Lain", Role.KADER, moment(), posyandu_id=seeded_any.posyandu_id
+        )
+        await add_identity(tx, other.id, "telegram", "4242")
+    async with running(seeded_any, tmp_path) as (service, fake):
+        # The same number by SMS, with the posyandu's code: the same person, two identities.
+        await converse(Phone(service, fake), f"DAFTAR {seeded_any.kader_code}")
+        await converse(Phone(service, fake), "Sari")
+        # Another number: another person.
+        stranger = Phone(service, fake, "+6281311112222")
+        await converse(stranger, f"DAFTAR {seeded_any.kader_code}")
+        await converse(stranger, "Bu Ani")
+        assert service.db is not None
+        async with service.db.read() as conn:
+            mine = await identities_of(conn, [sari.id])
+            ani = await person_by_address(conn, "sms", "+6281311112222")
+    assert sorted((i.channel, i.address) for i in mine) == [("sms", KADER), ("whatsapp", KADER)]
+    assert ani is not None and ani.id not in (sari.id, other.id) and ani.name == "Bu Ani"
