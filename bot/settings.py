@@ -34,7 +34,10 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SettingsSection",
+    "env_example",
+    "env_example_service",
     "load_settings",
+    "refresh_env_example",
 ]
 
 
@@ -59,7 +62,7 @@ _SOURCES = SettingsConfigDict(
 
 class SettingsSection(BaseSettings):
     """A channel's settings: subclassed in the channel's package with its own ``env_prefix``
-    (``TELEGRAM_``: field ``bot_token`` is ``TELEGRAM_BOT_TOKEN``), and listed by its
+    (``PAGER_``: field ``token`` is ``PAGER_TOKEN``; none: the field's name), and listed by its
     :class:`bot.channels.channel.Channel` in the registry. Read from the same environment and
     ``.env`` as :class:`Settings`, which holds one of each registered section
     (:meth:`Settings.section`); its ``SecretStr`` fields are its secrets (at least
@@ -67,15 +70,15 @@ class SettingsSection(BaseSettings):
 
     model_config = _SOURCES
 
-    #: The heading of its part of ``.env.example`` ("Telegram (docs/telegram.md)").
+    #: The heading of its part of ``.env.example`` ("Pager (docs/pager.md)").
     env_title: ClassVar[str] = ""
     #: Its part of ``.env.example`` under the heading: comment lines, and one line per field,
     #: ``NAME=default`` or, for a setting unset by default, ``# NAME=`` (with an example).
     env_example: ClassVar[str] = ""
-    #: What configures it, as the operator is told ("TELEGRAM_BOT_TOKEN"); "": the settings
-    #: never configure it (the console, opened by the command that talks in the terminal).
+    #: What configures it, as the operator is told ("PAGER_ACCOUNT and PAGER_TOKEN"); "": the
+    #: settings never configure it (a channel the command that talks in the terminal opens).
     credentials: ClassVar[str] = ""
-    #: Its credentials as the console demo's banner names them, shorter ("TWILIO_*");
+    #: Its credentials as the terminal demo's banner names them, shorter ("PAGER_*");
     #: "": as :attr:`credentials`.
     banner: ClassVar[str] = ""
 
@@ -136,7 +139,7 @@ class Settings(BaseSettings):
 
     def __init__(self, **values: Any) -> None:
         """Keyword values by field name, as pydantic takes them; a channel's by its whole
-        name (``telegram_bot_token=...``). :class:`SettingsError` names each bad value."""
+        name (``pager_token=...``). :class:`SettingsError` names each bad value."""
         sections = _registered_sections()
         owner = {
             name.lower(): (section, field)
@@ -487,6 +490,38 @@ class Settings(BaseSettings):
                 n_d=self.target_n_d,
             ),
         )
+
+
+#: The line of ``.env.example`` after which each registered channel's part follows, as
+#: :func:`env_example` composes it.
+CHANNELS_LINE = "# ===== channels: each part below is written in bot/<channel>/settings.py ====="
+_HEADING_WIDTH = 95
+
+
+def env_example(service: str) -> str:
+    """``.env.example``: ``service`` (the text up to and without :data:`CHANNELS_LINE`: the
+    service's own settings), then each registered channel's part under its heading."""
+    parts = [service.rstrip("\n") + "\n\n" + CHANNELS_LINE + "\n"]
+    for section in _registered_sections():
+        heading = f"# --- {section.env_title} "
+        parts.append(f"\n{heading}{'-' * max(3, _HEADING_WIDTH - len(heading))}\n")
+        parts.append(section.env_example)
+    return "".join(parts)
+
+
+def env_example_service(text: str) -> str:
+    """The service's part of a ``.env.example`` text (what comes before :data:`CHANNELS_LINE`)."""
+    return text.partition(CHANNELS_LINE)[0]
+
+
+def refresh_env_example(path: Path = Path(".env.example")) -> bool:
+    """Rewrite ``path`` as :func:`env_example` composes it from its service part (after a
+    channel was added or its part edited); whether it changed."""
+    text = path.read_text("utf-8")
+    composed = env_example(env_example_service(text))
+    if composed != text:
+        path.write_text(composed, "utf-8")
+    return composed != text
 
 
 def _registered_sections() -> list[type[SettingsSection]]:

@@ -16,8 +16,7 @@ __all__ = ["ConsoleSection"]
 class ConsoleSection(SettingsSection):
     env_title: ClassVar[str] = "the console (posyandu chat, posyandu demo)"
     env_example: ClassVar[str] = """\
-# Where the console chat (posyandu chat, posyandu demo, and posyandu run without channel
-# credentials) writes the PDFs it receives.
+# Where `posyandu chat` writes the documents (PDFs) it receives.
 OUT_DIR=./out
 """
 
