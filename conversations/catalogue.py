@@ -374,7 +374,7 @@ MESSAGES: dict[str, str] = {
     "pdf.value.rujukan": "Dirujuk ke puskesmas",
     "pdf.value.bayi_0_6": "Bayi 0-5 bln",
     "pdf.value.asi_eksklusif": "ASI eksklusif",
-    "area.vitamin_a": "Vitamin A: {given} dari {s} balita ({share}).",
+    "area.vitamin_a": "Vitamin A: {given} balita ({share}).",
     "area.referrals": "Dirujuk ke puskesmas: {count} orang.",
     # --- answers that cannot be used ------------------------------------------------------
     "answer.not_a_number": "Maaf, jawab dengan angka, mis. {example}.",
@@ -712,7 +712,7 @@ MESSAGES: dict[str, str] = {
     "pdf.legend.nd": "N/D (berat badan naik)",
     "pdf.area.title": "Ringkasan {area}",
     "pdf.area.period": "Bulan: {period}",
-    "pdf.area.completeness": "Sudah lapor: {reported} dari {expected} posyandu ({share})",
+    "pdf.area.completeness": "Sudah lapor: {reported} posyandu ({share})",
     "pdf.area.strata": "Jumlah posyandu per strata (12 bulan terakhir)",
     "pdf.area.pm": "Purnama + Mandiri: {share}",
     "pdf.area.aktif": "Posyandu Aktif: {share}",
@@ -777,6 +777,9 @@ MESSAGES: dict[str, str] = {
     # Channels without buttons list numbered choices on one line: "Balas 1 = YA, 2 = BATAL".
     "choices.line": "Balas {pairs}",
     "choices.pair": "{number} = {choice}",
+    # --- figures (conversations/figure_words.py) ---
+    # A part of a whole, its counts written by figure_words.count ("1.427 dari 1.428").
+    "figure.part_of": "{part} dari {whole}",
     # --- history and provisional strata ---
     # A stratum over fewer than 12 known months (domain.md, "Decision (provisional stratum)").
     "strata.provisional": "Strata sementara ({months} bulan data): {stratum}",
