@@ -75,12 +75,13 @@ class OpenSms:
 
     def health(self) -> Check:
         sender = self._sender
+        sent = sender.sent_so_far()
         if sender.capped_at is not None:
             resume = sender.next_day_at().isoformat()
             return Check(True, f"daily limit reached, queued until {resume}")
         if self.registered is False:
             return Check(True, "webhooks not registered")
-        return Check(True, "webhook")
+        return Check(True, f"webhook, {sent} of {self.settings.daily_limit} sent today")
 
     async def on_message(self, message: SmsText) -> None:
         await self.hub.receive(

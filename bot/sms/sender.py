@@ -112,6 +112,11 @@ class SmsSender:
             self._day, self.sent_today, self.capped_at = day, 0, None
         return day
 
+    def sent_so_far(self) -> int:
+        """SMS this instance sent today (a new day starts at 0, the cap lifted)."""
+        self._today()
+        return self.sent_today
+
     def next_day_at(self) -> datetime:
         """The next midnight (the cap's new day), in UTC."""
         tomorrow = self._today() + timedelta(days=1)

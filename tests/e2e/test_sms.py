@@ -176,6 +176,9 @@ async def test_a_guided_month_by_sms(seeded_any: Seeded, tmp_path: Path) -> None
         assert {fake.registered(e) for e in EVENTS} == {f"{PUBLIC}/sms/webhook"}
         phone = Phone(service, fake)
         await registered(phone, seeded_any.kader_code)
+        async with httpx.AsyncClient() as client:
+            health = (await client.get(f"{local(service)}/healthz")).json()
+        assert health["sms"] == "webhook, 2 of 200 sent today", health
         text: str | None = "LAPOR"
         steps = 0
         while text is not None:
@@ -318,6 +321,9 @@ async def test_over_the_daily_limit_waits_for_the_next_day(seeded: Seeded, tmp_p
         clock.set(start + timedelta(hours=4, minutes=1))
         await wait_for(lambda: len(fake.to(KADER)) == 3)
         await wait_for(lambda: _quiet(service))
+        async with httpx.AsyncClient() as client:
+            health = (await client.get(f"{local(service)}/healthz")).json()
+        assert health["sms"] == "webhook, 1 of 2 sent today", health
 
 
 async def _waiting_for_the_limit(service: Service) -> bool:
