@@ -32,6 +32,7 @@ from tests.e2e.conftest import Seeded, reporting, seed, settings_for, wait_for
 from tests.e2e.test_postgres_instances import GUIDED
 from tests.e2e.test_whatsapp import QUICK, pdf_text
 from tests.fakes.server import serve
+from tests.fakes.service import free_port
 from tests.fakes.sms_gateway import FakeGateway, signed
 
 USER = "sms"
@@ -359,3 +360,25 @@ async def test_a_kader_on_whatsapp_registers_her_sms_as_herself(
             ani = await person_by_address(conn, "sms", "+6281311112222")
     assert sorted((i.channel, i.address) for i in mine) == [("sms", KADER), ("whatsapp", KADER)]
     assert ani is not None and ani.id not in (sari.id, other.id) and ani.name == "Bu Ani"
+
+
+async def test_a_phone_out_of_reach_at_start_does_not_stop_the_service(
+    seeded: Seeded, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        seeded.path,
+        folder=tmp_path,
+        sms_gateway_url=f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        sms_gateway_username=USER,
+        sms_gateway_password=PASSWORD,
+        sms_webhook_signing_key=KEY,
+        public_base_url=PUBLIC,
+    )
+    service = Service(settings, TickingClock(), run_scheduler=False)
+    await service.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            r = await client.get(f"{local(service)}/healthz")
+        assert (r.status_code, r.json()["sms"]) == (200, "webhooks not registered")
+    finally:
+        await service.stop()
