@@ -83,6 +83,8 @@ async def _apply_one(
     elif isinstance(effect, SetReminders):
         if person is not None:
             await people_db.set_reminders(tx, person.id, effect.enabled)
+            if effect.enabled:  # on, here: this channel is the one chosen for them
+                await people_db.choose_for_reminders(tx, msg.channel, msg.address, now)
     elif isinstance(effect, SetSchedule | MoveHariBuka):
         await _change_schedule(tx, person, effect)
     elif isinstance(effect, LinkGroup):

@@ -953,9 +953,7 @@ MESSAGES: dict[str, str] = {
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
     # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
     "sms.document": (
-        "{caption}\n"
-        "PDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n"
-        "{url}"
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
     ),
 }
 

@@ -8,8 +8,9 @@ preview (which lists them), so both always agree.
 - ``rekap``: for each area with a supervisor or admin, those who have not stopped their
   reminders, and the chat groups linked to that area.
 
-A person gets each reminder once, on the channel they last wrote from (one with WhatsApp and
-SMS gets it where she last answered), among their reachable identities.
+A person gets each reminder once, among their reachable identities on the one they chose
+(MULAI PENGINGAT sent from it), else on the channel they last wrote from (one with WhatsApp
+and SMS gets it where she last answered).
 """
 
 from __future__ import annotations
@@ -60,13 +61,13 @@ class Recipient:
 
 
 async def _reachable(conn: Connection, people: list[Person]) -> dict[int, list[Recipient]]:
-    """Each person's one identity a reminder goes to: of their reachable identities, the one
-    they last wrote from (a kader on WhatsApp and SMS gets it where she last answered); one
-    they never wrote from only when none has been used, the first of them."""
+    """Each person's one identity a reminder goes to, of their reachable identities: the one
+    they chose last (MULAI PENGINGAT sent from it), else the one they last wrote from (a kader
+    on WhatsApp and SMS gets it where she last answered), else the first of them."""
     names = {p.id: p.name for p in people}
     chosen: dict[int, Identity] = {}
     for i in await identities_of(conn, [p.id for p in people]):
-        if i.reachable and _later(i, chosen.get(i.person_id)):
+        if i.reachable and _preferred(i, chosen.get(i.person_id)):
             chosen[i.person_id] = i
     return {
         person_id: [Recipient(person_id, names[person_id], i.channel, i.address)]
@@ -74,13 +75,18 @@ async def _reachable(conn: Connection, people: list[Person]) -> dict[int, list[R
     }
 
 
-def _later(candidate: Identity, best: Identity | None) -> bool:
-    """Whether ``candidate`` was used more lately than ``best`` (identity order on a tie)."""
+def _preferred(candidate: Identity, best: Identity | None) -> bool:
+    """Whether ``candidate`` goes before ``best``: chosen later, else (neither chosen) used
+    later; identity order on a tie."""
     if best is None:
         return True
-    if candidate.last_inbound_at is None:
-        return False
-    return best.last_inbound_at is None or candidate.last_inbound_at > best.last_inbound_at
+    for mine, theirs in (
+        (candidate.reminders_chosen_at, best.reminders_chosen_at),
+        (candidate.last_inbound_at, best.last_inbound_at),
+    ):
+        if mine != theirs:
+            return mine is not None and (theirs is None or mine > theirs)
+    return False
 
 
 async def kader_recipients(conn: Connection, posyandu_ids: list[int]) -> dict[int, list[Recipient]]:

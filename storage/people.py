@@ -23,6 +23,7 @@ __all__ = [
     "Role",
     "add_identity",
     "area_people",
+    "choose_for_reminders",
     "create_person",
     "identities_of",
     "identity",
@@ -72,10 +73,12 @@ class Identity:
     address: str
     last_inbound_at: datetime | None
     reachable: bool
+    #: When the person chose it for their reminders (MULAI PENGINGAT from it; None: never).
+    reminders_chosen_at: datetime | None = None
 
 
 _PERSON = "id, name, role, posyandu_id, area_id, reminders"
-_IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable"
+_IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable, reminders_chosen_at"
 
 
 def _person(row: Row, prefix: str = "") -> Person:
@@ -97,6 +100,7 @@ def _identity(row: Row) -> Identity:
         row["address"],
         from_db_opt(row["last_inbound_at"]),
         bool(row["reachable"]),
+        from_db_opt(row["reminders_chosen_at"]),
     )
 
 
@@ -211,6 +215,14 @@ async def mark_inbound(tx: Connection, channel: str, address: str, at: datetime)
         "UPDATE identities SET last_inbound_at = ?, reachable = 1 "
         "WHERE channel = ? AND address = ? AND (last_inbound_at IS NULL OR last_inbound_at < ?)",
         (to_db(at), channel, address, to_db(at)),
+    )
+
+
+async def choose_for_reminders(tx: Connection, channel: str, address: str, at: datetime) -> None:
+    """The person chose ``channel:address`` for their reminders (MULAI PENGINGAT from it)."""
+    await tx.execute(
+        "UPDATE identities SET reminders_chosen_at = ? WHERE channel = ? AND address = ?",
+        (to_db(at), channel, address),
     )
 
 

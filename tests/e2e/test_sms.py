@@ -350,6 +350,8 @@ async def test_a_kader_on_whatsapp_registers_her_sms_as_herself(
         # The same number by SMS, with the posyandu's code: the same person, two identities.
         await converse(Phone(service, fake), f"DAFTAR {seeded_any.kader_code}")
         await converse(Phone(service, fake), "Sari")
+        # Her reminders by SMS from now on (they are on already: this chooses the channel).
+        assert "Pengingat sudah menyala" in await converse(Phone(service, fake), "MULAI PENGINGAT")
         # Another number: another person.
         stranger = Phone(service, fake, "+6281311112222")
         await converse(stranger, f"DAFTAR {seeded_any.kader_code}")
@@ -359,6 +361,7 @@ async def test_a_kader_on_whatsapp_registers_her_sms_as_herself(
             mine = await identities_of(conn, [sari.id])
             ani = await person_by_address(conn, "sms", "+6281311112222")
     assert sorted((i.channel, i.address) for i in mine) == [("sms", KADER), ("whatsapp", KADER)]
+    assert [i.channel for i in mine if i.reminders_chosen_at is not None] == ["sms"]
     assert ani is not None and ani.id not in (sari.id, other.id) and ani.name == "Bu Ani"
 
 

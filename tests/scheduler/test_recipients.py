@@ -1,5 +1,6 @@
-"""A reminder goes to each person once, on the channel they last wrote from (a kader on
-WhatsApp and SMS gets it where she last answered)."""
+"""A reminder goes to each person once: on the channel they chose (MULAI PENGINGAT sent from
+it), else on the one they last wrote from (a kader on WhatsApp and SMS gets it where she last
+answered)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from scheduler.recipients import kader_recipients, supervisor_recipients
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Level, upsert_area
-from storage.people import Role, add_identity, create_person, mark_inbound, set_reachable
+from storage.people import (
+    Role,
+    add_identity,
+    choose_for_reminders,
+    create_person,
+    mark_inbound,
+    set_reachable,
+)
 from storage.posyandu import upsert_posyandu
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -45,7 +53,16 @@ async def test_the_channel_last_used_gets_the_reminder(tmp_path: Path) -> None:
         async with db.transaction() as tx:
             await mark_inbound(tx, "whatsapp", "+6281234567890", T0 + timedelta(days=1))
         assert await sari_gets() == [("whatsapp", "+6281234567890")]
-        # The one last used cannot be reached any more: the other one.
+        # She chose SMS: there, though she writes by WhatsApp later.
+        async with db.transaction() as tx:
+            await choose_for_reminders(tx, "sms", "+6281234567890", T0 + timedelta(days=2))
+            await mark_inbound(tx, "whatsapp", "+6281234567890", T0 + timedelta(days=3))
+        assert await sari_gets() == [("sms", "+6281234567890")]
+        # ...until she chooses WhatsApp (the later choice).
+        async with db.transaction() as tx:
+            await choose_for_reminders(tx, "whatsapp", "+6281234567890", T0 + timedelta(days=4))
+        assert await sari_gets() == [("whatsapp", "+6281234567890")]
+        # The one chosen cannot be reached any more: the other one.
         async with db.transaction() as tx:
             await set_reachable(tx, "whatsapp", "+6281234567890", False)
         assert await sari_gets() == [("sms", "+6281234567890")]
