@@ -98,12 +98,9 @@ class SettingsSection(BaseSettings):
 
     def secrets(self) -> list[str | None]:
         """Its secret settings, in declaration order (None: unset)."""
-        values = (getattr(self, name) for name in type(self).model_fields)
-        return [
-            v.get_secret_value() if isinstance(v, SecretStr) else None
-            for name, v in zip(type(self).model_fields, values, strict=True)
-            if _is_secret(type(self), name)
-        ]
+        names = [name for name in type(self).model_fields if _is_secret(type(self), name)]
+        values = [getattr(self, name) for name in names]
+        return [v.get_secret_value() if isinstance(v, SecretStr) else None for v in values]
 
     def problems(self, settings: Settings) -> list[str]:
         """Settings that are each valid but together (with the rest of ``settings``) would

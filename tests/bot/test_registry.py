@@ -4,6 +4,7 @@ settings section; the service and the HTTP app derive their channels from it."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -26,13 +27,16 @@ from bot.settings import (
 )
 from bot.whatsapp.settings import template_label, whatsapp_settings
 from conversations.catalogue import messages
-from scoring import DEFAULT_SETTINGS
+from scheduler.calendar import ReminderSettings
+from scheduler.sweep import sweep
+from scoring import DEFAULT_SETTINGS, Period
+from scoring.clock import FixedClock
 from storage import Database
 from storage.posyandu import posyandu_by_code
 from storage.reports import save_report
 from tests.bot.pager import PagerChannel, PagerSection
-from tests.clock import TickingClock
-from tests.e2e.conftest import settings_for, wait_for
+from tests.clock import WIB, TickingClock, moment
+from tests.e2e.conftest import HARI_BUKA, seed, settings_for, wait_for
 from tests.pdf.test_pdf import NOW, REPORT, text_of
 
 SID = "AC" + "0123456789abcdef" * 2
@@ -232,5 +236,35 @@ async def test_a_registered_channel_is_served_wholly(tmp_path: Path, pager: Page
         assert health["pager"] == "listening" and health["telegram"] == "off"
         await wait_for(lambda: len(pager.sender.texts) > 0)
         assert pager.sender.texts[0][0] == "1234"
+    finally:
+        await service.stop()
+
+
+async def test_reminders_go_through_a_registered_channel(
+    tmp_path: Path, pager: PagerChannel
+) -> None:
+    """A kader who registered through the channel gets the H-1 reminder through it: the
+    reminders are queued for stored identities and sent by whichever channel is open."""
+    seeded = await seed(tmp_path / "r.db")
+    start = moment()
+    clock = FixedClock(start)
+    given = settings_for(seeded.path, pager_key=KEY, public_base_url=PUBLIC)
+    service = Service(given, clock, run_scheduler=False)
+    await service.start()
+    try:
+        base = f"http://127.0.0.1:{service.http_port}"
+        async with httpx.AsyncClient(base_url=base) as http:
+            for i, text in enumerate((f"DAFTAR {seeded.kader_code}", "Bu Sari")):
+                form = {"from": "1234", "text": text, "id": f"r{i}"}
+                assert (await http.post("/pager/in", data=form)).status_code == 200
+        await wait_for(lambda: len(pager.sender.texts) == 2)
+        later = Period(start.year, start.month).shift(2)
+        clock.set(datetime(later.year, later.month, HARI_BUKA - 1, 18, tzinfo=WIB))
+        assert service.db is not None and service.dispatcher is not None
+        assert (await sweep(service.db, clock.now(), ReminderSettings())).messages == 1
+        service.dispatcher.wake()
+        await wait_for(lambda: len(pager.sender.texts) == 3)
+        address, reminder = pager.sender.texts[-1]
+        assert address == "1234" and "Mawar" in reminder
     finally:
         await service.stop()

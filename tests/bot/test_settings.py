@@ -87,6 +87,19 @@ def test_a_channel_setting_is_given_by_its_whole_name(tmp_path: Path) -> None:
     assert [type(s) for s in settings.sections()] == registry.sections()
 
 
+def test_a_channel_setting_is_read_from_env_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("TELEGRAM_RATE_PER_SECOND=7\nOUT_DIR=docs-out\n", "utf-8")
+    monkeypatch.setenv("TELEGRAM_GROUP_RATE_PER_MINUTE", "3")
+    settings = load_settings()
+    telegram = settings.section(TelegramSection)
+    assert (telegram.rate_per_second, telegram.group_rate_per_minute) == (7, 3)
+    assert settings.section(ConsoleSection).out_dir == Path("docs-out")
+    assert not registry.has_configured(settings)
+
+
 def test_a_section_not_registered_is_not_there(tmp_path: Path) -> None:
     class Unregistered(SettingsSection):
         pass
