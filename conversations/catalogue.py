@@ -951,6 +951,10 @@ MESSAGES: dict[str, str] = {
     "dasbor.csrf.body": "Muat ulang halaman lalu coba lagi.",
     "dasbor.error.title": "Maaf, ada gangguan",
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
+    # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
+    "sms.document": (
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
+    ),
 }
 
 #: Short forms for SMS (``bot.sms.text``), only where the normal form makes a message of the

@@ -14,6 +14,7 @@ from bot.channels import Sender
 from bot.channels.channel import Channel, Given, Hub, OpenChannel
 from bot.console.channel import ConsoleChannel
 from bot.settings import Settings, SettingsSection
+from bot.sms.channel import SmsChannel
 from bot.telegram.channel import TelegramChannel
 from bot.whatsapp.channel import WhatsAppChannel
 from conversations import catalogue
@@ -36,6 +37,7 @@ CHANNELS: tuple[Channel, ...] = (
     WhatsAppChannel(),
     TelegramChannel(),
     ConsoleChannel(),
+    SmsChannel(),
 )
 
 

@@ -55,6 +55,7 @@ def test_every_channel_once() -> None:
         assert type(c).__module__.startswith(f"bot.{c.name}."), c.name
         assert c.section.__module__.startswith(f"bot.{c.name}."), c.name
     assert channel("whatsapp").address.is_phone
+    assert channel("sms").address.is_phone
     with pytest.raises(ValueError, match="unknown channel 'pager'"):
         channel("pager")
 
@@ -70,6 +71,7 @@ def test_every_channel_once() -> None:
         ("console", "two words"),
         ("console", "ab"),
         ("pager", "1234"),
+        ("sms", "081234567890"),
     ],
 )
 def test_bad_addresses(name: str, address: str) -> None:
@@ -82,10 +84,12 @@ def test_good_addresses() -> None:
     assert check_address("whatsapp", "+6281234567890") == "+6281234567890"
     assert check_address("console", "kader-1") == "kader-1"
     assert check_address("console", "+6281200000001") == "+6281200000001"
+    assert check_address("sms", "+6281234567890") == "+6281234567890"
 
 
-def test_only_whatsapp_addresses_are_phone_numbers() -> None:
+def test_whatsapp_and_sms_addresses_are_phone_numbers() -> None:
     assert phone_of("whatsapp", "+6281234567890") == "+6281234567890"
+    assert phone_of("sms", "+6281234567890") == "+6281234567890"
     assert phone_of("telegram", "1234567") is None
     assert phone_of("console", "+6281200000001") is None
     assert phone_of("pager", "+6281234567890") is None
