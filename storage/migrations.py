@@ -395,5 +395,12 @@ _V9: tuple[str, ...] = (
     "DROP TABLE dasbor_links_used",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+_V10: tuple[str, ...] = (
+    # When the person chose this identity for their reminders (MULAI PENGINGAT sent from it;
+    # NULL: never): a person on two channels (WhatsApp and SMS) gets reminders on the one
+    # chosen last, else on the one they last wrote from (scheduler.recipients).
+    "ALTER TABLE identities ADD COLUMN reminders_chosen_at TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 SCHEMA_VERSION = len(MIGRATIONS)

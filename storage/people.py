@@ -23,6 +23,7 @@ __all__ = [
     "Role",
     "add_identity",
     "area_people",
+    "choose_for_reminders",
     "create_person",
     "identities_of",
     "identity",
@@ -32,6 +33,7 @@ __all__ = [
     "people_of_posyandu",
     "person_by_address",
     "person_by_id",
+    "phone_twin",
     "remove_identity",
     "sender_by_address",
     "set_reachable",
@@ -71,10 +73,12 @@ class Identity:
     address: str
     last_inbound_at: datetime | None
     reachable: bool
+    #: When the person chose it for their reminders (MULAI PENGINGAT from it; None: never).
+    reminders_chosen_at: datetime | None = None
 
 
 _PERSON = "id, name, role, posyandu_id, area_id, reminders"
-_IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable"
+_IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable, reminders_chosen_at"
 
 
 def _person(row: Row, prefix: str = "") -> Person:
@@ -96,6 +100,7 @@ def _identity(row: Row) -> Identity:
         row["address"],
         from_db_opt(row["last_inbound_at"]),
         bool(row["reachable"]),
+        from_db_opt(row["reminders_chosen_at"]),
     )
 
 
@@ -145,6 +150,32 @@ async def sender_by_address(
     return (_person(row, "p_"), _identity(row)) if row else None
 
 
+async def phone_twin(
+    conn: Connection,
+    channel: str,
+    address: str,
+    role: Role,
+    *,
+    posyandu_id: int | None,
+    area_id: int | None,
+) -> Person | None:
+    """The person who has phone number ``address`` (E.164) on another channel, in this role
+    and place: the same person registering on a second channel (WhatsApp, then SMS from the
+    same number). None for an address that is not a phone number, or nobody."""
+    if not address.startswith("+"):
+        return None
+    row = await fetch_one(
+        conn,
+        f"SELECT {', '.join(f'p.{c.strip()}' for c in _PERSON.split(','))} FROM people p "
+        "JOIN identities i ON i.person_id = p.id "
+        "WHERE i.address = ? AND i.channel <> ? AND p.role = ? "
+        "AND coalesce(p.posyandu_id, 0) = ? AND coalesce(p.area_id, 0) = ? "
+        "ORDER BY p.id LIMIT 1",
+        (address, channel, role.value, posyandu_id or 0, area_id or 0),
+    )
+    return _person(row) if row else None
+
+
 async def add_identity(tx: Connection, person_id: int, channel: str, address: str) -> Identity:
     """Bind ``channel:address`` to the person (re-binding it if it belonged to someone else)."""
     await tx.execute(
@@ -184,6 +215,14 @@ async def mark_inbound(tx: Connection, channel: str, address: str, at: datetime)
         "UPDATE identities SET last_inbound_at = ?, reachable = 1 "
         "WHERE channel = ? AND address = ? AND (last_inbound_at IS NULL OR last_inbound_at < ?)",
         (to_db(at), channel, address, to_db(at)),
+    )
+
+
+async def choose_for_reminders(tx: Connection, channel: str, address: str, at: datetime) -> None:
+    """The person chose ``channel:address`` for their reminders (MULAI PENGINGAT from it)."""
+    await tx.execute(
+        "UPDATE identities SET reminders_chosen_at = ? WHERE channel = ? AND address = ?",
+        (to_db(at), channel, address),
     )
 
 

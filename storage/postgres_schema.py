@@ -49,11 +49,15 @@ TRIGGERS: dict[str, str] = {
         "NEW.revision IS DISTINCT FROM OLD.revision + 1",
     ),
     "report_revisions_no_update": _raise_before(
-        "report_revisions_no_update", "report_revisions", "UPDATE",
+        "report_revisions_no_update",
+        "report_revisions",
+        "UPDATE",
         "report revisions are append-only",
     ),
     "report_revisions_no_delete": _raise_before(
-        "report_revisions_no_delete", "report_revisions", "DELETE",
+        "report_revisions_no_delete",
+        "report_revisions",
+        "DELETE",
         "report revisions are append-only",
     ),
 }

@@ -1,17 +1,20 @@
 """What a channel is to the service: one package (``bot/telegram``, ``bot/whatsapp``,
 ``bot/console``) supplies a :class:`Channel`, registered once in :mod:`bot.channels.registry`.
 
-A :class:`Channel` says, from the settings alone, whether it is configured, which of its
-settings are secret and what its addresses look like. Opened with a :class:`Hub` (what the
-service lends it), it is an :class:`OpenChannel`: its :class:`bot.channels.Sender` for the
-outbox dispatcher, its HTTP routes (webhooks), its intake (start, stop) and its health.
+A :class:`Channel` declares its settings section (a :class:`bot.settings.SettingsSection`:
+its ``.env.example`` part, secrets and rules, composed into the one settings object), says
+from the settings alone whether it is configured, which of its settings are secret and what
+its addresses look like, and names itself in the people's words (the PDF's "lewat ...").
+Opened with a :class:`Hub` (what the service lends it), it is an :class:`OpenChannel`: its
+:class:`bot.channels.Sender` for the outbox dispatcher, its HTTP routes (webhooks), its
+intake (start, stop) and its health.
 Every message a channel takes in goes to ``hub.receive`` (the one intake pipeline).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,7 +22,7 @@ from starlette.routing import Route
 
 from bot.channels import OutgoingDocument, Sender
 from bot.health import Check
-from bot.settings import Settings
+from bot.settings import Settings, SettingsSection
 from conversations.inbound import Inbound
 from scoring.clock import Clock
 
@@ -97,16 +100,29 @@ class Channel(Protocol):
     def address(self) -> AddressRule: ...
 
     @property
+    def section(self) -> type[SettingsSection]:
+        """Its settings section, composed into :class:`bot.settings.Settings` (read back with
+        ``settings.section(...)``) and ``.env.example``."""
+        ...
+
+    @property
+    def texts(self) -> Mapping[str, str]:
+        """Its entries of the catalogue (``pdf.channel.<name>``: how a PDF names it), composed
+        into :data:`conversations.catalogue.MESSAGES` by the registry."""
+        ...
+
+    @property
     def in_health(self) -> bool:
         """Whether ``/healthz`` names it ("off" when it is not open)."""
         ...
 
     def configured(self, settings: Settings) -> bool:
-        """Whether its settings section is complete (the service opens it then)."""
+        """Whether its settings section is complete (the service opens it then); usually
+        ``settings.section(self.section).configured()``."""
         ...
 
     def secrets(self, settings: Settings) -> Sequence[str | None]:
-        """Its secret settings (masked in logs; unset: None)."""
+        """Its secret settings (masked in logs; unset: None); usually its section's."""
         ...
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:

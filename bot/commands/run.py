@@ -18,6 +18,7 @@ from bot.channels import registry
 from bot.clock import SystemClock
 from bot.commands._common import demo_refused, tell
 from bot.console import CONSOLE
+from bot.console.channel import out_dir
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
@@ -30,19 +31,26 @@ from storage.db import url_secrets
 from storage.errors import EngineError
 from storage.people import person_by_address
 
-__all__ = ["NO_CREDENTIALS", "register", "secrets_of", "start_logging"]
+__all__ = ["banner", "no_credentials", "register", "secrets_of", "start_logging"]
 
 log = logging.getLogger("posyandu.run")
 
-#: What configures a channel (the service then runs instead of the console demo).
-NO_CREDENTIALS = (
-    "no channel credentials: set TELEGRAM_BOT_TOKEN, or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
-)
-BANNER = (
-    "Posyandu Bot - demo di terminal (no TELEGRAM_BOT_TOKEN or TWILIO_* configured).\n"
-    "You are Bu Sari, kader of Posyandu Mawar. Try: LAPOR, RIWAYAT, PDF, BANTUAN.\n"
-    "Ctrl-D to quit. As the supervisor: posyandu chat --as-supervisor\n"
-)
+
+def no_credentials() -> str:
+    """What configures each registered channel (the service then runs instead of the console
+    demo), as its settings section names it."""
+    named = [s.credentials for s in registry.sections() if s.credentials]
+    return "no channel credentials: set " + ", or ".join(named)
+
+
+def banner() -> str:
+    """What the console demo says first (to the operator, on stderr)."""
+    named = [s.banner or s.credentials for s in registry.sections() if s.credentials]
+    return (
+        f"Posyandu Bot - demo di terminal (no {' or '.join(named)} configured).\n"
+        "You are Bu Sari, kader of Posyandu Mawar. Try: LAPOR, RIWAYAT, PDF, BANTUAN.\n"
+        "Ctrl-D to quit. As the supervisor: posyandu chat --as-supervisor\n"
+    )
 
 
 def register(sub: Any) -> None:
@@ -51,13 +59,18 @@ def register(sub: Any) -> None:
         help="run the service (HTTP app, channels, dispatcher, reminders)",
         description=(
             "Run the service: the HTTP app (webhooks, media, /healthz) on HTTP_HOST:HTTP_PORT, "
-            "Telegram (webhook when PUBLIC_BASE_URL is set, else polling) and WhatsApp when "
-            "configured, the outbox dispatcher and the reminder scheduler. With no channel "
+            f"the channels the settings configure ({', '.join(_configurable())}), the outbox "
+            "dispatcher and the reminder scheduler. With no channel "
             "credentials it seeds the demo once and opens the console chat as the demo kader. "
             "SIGTERM stops intake, finishes what is in hand and keeps pending messages."
         ),
     )
     parser.set_defaults(handler=run)
+
+
+def _configurable() -> list[str]:
+    """The channels the settings can configure, by name (the console is opened, not set)."""
+    return [c.name for c in registry.CHANNELS if c.section.credentials]
 
 
 def secrets_of(settings: Settings) -> list[str]:
@@ -85,7 +98,7 @@ def run(_args: argparse.Namespace) -> int:
     if console and (refused := demo_refused(settings)) is not None:
         # The console demo would seed the demo into it: say what is missing instead.
         if isinstance(refused, NotDemoDatabase):
-            tell(f"{NO_CREDENTIALS}; without them this is the console demo, and {refused}")
+            tell(f"{no_credentials()}; without them this is the console demo, and {refused}")
         else:
             tell(str(refused))
         return 2
@@ -204,13 +217,13 @@ async def _main(settings: Settings) -> int:
 async def _console(settings: Settings) -> int:
     clock = SystemClock()
     # Serving the demo kader from the start: the dispatcher runs before the chat loop does.
-    console = ConsoleSender(sys.stdout, settings.out_dir, serving=DEMO_KADER)
+    console = ConsoleSender(sys.stdout, out_dir(settings), serving=DEMO_KADER)
     service = Service(settings, clock, extra_channels={CONSOLE: console})
     await service.start(serve_http=False)
     try:
         assert service.db is not None
         demo = await seed_demo(service.db, clock.now())
-        sys.stderr.write(BANNER)
+        sys.stderr.write(banner())
         await _serve_dasbor(service, demo.supervisor_address)
         return await chat_loop(service, demo.kader_address, sys.stdin, sys.stdout)
     finally:

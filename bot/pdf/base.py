@@ -85,7 +85,8 @@ def find_fonts() -> tuple[Path, Path]:
 
 @lru_cache(maxsize=16)
 def _cmap(path: Path) -> frozenset[int]:
-    return frozenset(TTFont(str(path), lazy=True).getBestCmap())
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 @lru_cache(maxsize=4)

@@ -5,12 +5,12 @@ messages and delivery receipts come by Twilio's signed webhooks."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.channels.channel import AddressRule, Hub, OpenChannel
 from bot.settings import Settings
 from bot.whatsapp import WHATSAPP
-from bot.whatsapp.settings import whatsapp_settings
+from bot.whatsapp.settings import WhatsAppSection, whatsapp_settings
 
 __all__ = ["WhatsAppChannel"]
 
@@ -22,13 +22,14 @@ class WhatsAppChannel:
         re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
     )
     in_health = False
+    section = WhatsAppSection
+    texts: Mapping[str, str] = {f"pdf.channel.{WHATSAPP}": "WhatsApp"}
 
     def configured(self, settings: Settings) -> bool:
-        return whatsapp_settings(settings) is not None
+        return settings.section(WhatsAppSection).configured()
 
     def secrets(self, settings: Settings) -> Sequence[str | None]:
-        token = settings.twilio_auth_token
-        return (token.get_secret_value() if token is not None else None,)
+        return settings.section(WhatsAppSection).secrets()
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         # The twilio client (and aiohttp) are imported only when WhatsApp is configured.

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _operator_settings_unset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Each test starts from the default settings: no .env, no setting in the environment."""
     monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
+    for name in Settings.env_names():
         monkeypatch.delenv(name.upper(), raising=False)
     yield
 
@@ -281,7 +281,7 @@ def test_dotenv_is_read_by_the_real_command(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["stratum"] == "pratama"
 
 
-_SETTING_NAMES = {name.upper() for name in Settings.model_fields}
+_SETTING_NAMES = set(Settings.env_names())
 
 
 @pytest.mark.parametrize(
