@@ -9,9 +9,10 @@ the mark itself.
 
 The rule is enforced, not trusted: while a test of the unit layer is set up and runs,
 :func:`refusing_slow_work` makes starting a subprocess (``subprocess``, ``asyncio``'s
-subprocesses, ``os.fork``), binding a socket (any server) or connecting one to an address
-(a server somewhere) raise :class:`SlowInFastLayer`, and the test fails naming what it tried,
-even when the code under test swallowed the error.
+subprocesses, ``os.fork``), listening on a socket (any server) or connecting one to an
+address (a server somewhere) raise :class:`SlowInFastLayer`, and the test fails naming what
+it tried, even when the code under test swallowed the error. (A socket bound and never
+listening is no server: urllib3 binds one at import to learn whether the host has IPv6.)
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class SlowInFastLayer(RuntimeError):
 
 @contextmanager
 def refusing_slow_work() -> Iterator[list[str]]:
-    """While inside, subprocesses, forks, bound sockets and socket connections raise
+    """While inside, subprocesses, forks, listening sockets and socket connections raise
     :class:`SlowInFastLayer`; yields the list of what was tried (each refusal is noted there
     before it is raised)."""
     tried: list[str] = []
@@ -58,8 +59,8 @@ def refusing_slow_work() -> Iterator[list[str]]:
     def fork() -> NoReturn:
         refuse("forked")
 
-    def bind(self: socket.socket, address: Any) -> NoReturn:
-        refuse(f"bound a socket to {address!r} (a server)")
+    def listen(self: socket.socket, *backlog: int) -> NoReturn:
+        refuse(f"listened on {self.getsockname()!r} (a server)")
 
     def connect(self: socket.socket, address: Any) -> NoReturn:
         refuse(f"connected a socket to {address!r} (a server)")
@@ -70,7 +71,7 @@ def refusing_slow_work() -> Iterator[list[str]]:
         for name in ("posix_spawn", "posix_spawnp"):
             if hasattr(os, name):
                 patch.setattr(os, name, lambda *a, **k: refuse(f"spawned {a[0]!r}"))
-        patch.setattr(socket.socket, "bind", bind)
+        patch.setattr(socket.socket, "listen", listen)
         patch.setattr(socket.socket, "connect", connect)
         patch.setattr(socket.socket, "connect_ex", connect)
         yield tried

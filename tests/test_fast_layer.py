@@ -32,9 +32,16 @@ async def test_a_server_is_refused() -> None:
     async def nothing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.close()
 
-    with refusing_slow_work() as tried, pytest.raises(SlowInFastLayer, match="bound a socket"):
+    with refusing_slow_work() as tried, pytest.raises(SlowInFastLayer, match="listened on"):
         await asyncio.start_server(nothing, "127.0.0.1", 0)
     assert tried
+
+
+def test_a_socket_bound_but_not_listening_is_no_server() -> None:
+    """A library probing its host (urllib3 binds ::1 once, at import, to learn of IPv6)."""
+    with refusing_slow_work() as tried, socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+    assert tried == []
 
 
 def test_a_connection_is_refused() -> None:
@@ -65,7 +72,7 @@ def test_a_unit_test_that_tried_fails(request: pytest.FixtureRequest) -> None:
 def test_this_unit_test_runs_refusing() -> None:
     """The hooks are in force: this test, not marked slow, runs with the refusals in place."""
     assert subprocess.Popen._execute_child.__module__ == "tests.fast_layer"
-    assert socket.socket.bind.__module__ == "tests.fast_layer"
+    assert socket.socket.listen.__module__ == "tests.fast_layer"
 
 
 @pytest.mark.slow
