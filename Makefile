@@ -42,7 +42,7 @@ test: $(STAMP) postgres browser
 	$(BIN)/python -m pytest -n 2
 
 # The unit layer alone (tests/fast_layer.py): nothing marked slow, so no subprocess, no server
-# (uvicorn, the fake Telegram and Twilio servers, PostgreSQL: storage tests run on SQLite
+# (uvicorn, the fake channel servers, PostgreSQL: storage tests run on SQLite
 # only) and no browser; a unit test that starts one fails. Both layers run on two processes.
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
