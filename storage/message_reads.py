@@ -1,7 +1,8 @@
 """The reads of one inbound message: two calls, made on one read snapshot by the engine.
 
-1. :meth:`MessageReads.sender`: who and where: the address's identity and person, its
-   session, the person's own posyandu, their area and the area's time zone.
+1. :meth:`MessageReads.sender`: who and where, in one statement: the address's identity and
+   person, its session, the person's own posyandu and their area (and, for a supervisor,
+   one more: the area's time zone).
 2. :meth:`MessageReads.wanted`: what the plan (pure, in ``conversations``) asked for, in
    storage's words (:class:`Wanted`): a posyandu's recent reports and moves, an area's
    posyandu with their reports, schedules and kader, an invitation, the wrong codes of
@@ -30,6 +31,7 @@ from storage.people import Identity, Person
 from storage.posyandu import Posyandu
 from storage.reports import StoredReport
 from storage.sessions import StoredSession
+from storage.sql import fetch_one
 
 __all__ = [
     "AreaFound",
@@ -134,21 +136,41 @@ class Found:
     group_member_area: Area | None = None
 
 
+#: Who and where, in one statement: the key (channel, address) joined to its identity and
+#: person, its session, the person's posyandu and area (each NULL when there is none).
+_SENDER = (
+    f"SELECT {people_db.person_columns('p', 'p_')}, {people_db.identity_columns('i', 'i_')}, "
+    f"{sessions_db.session_columns('s', 's_')}, {posyandu_db.posyandu_columns('y', 'y_')}, "
+    f"{areas_db.area_columns('a', 'a_')} "
+    "FROM (SELECT CAST(? AS TEXT) AS channel, CAST(? AS TEXT) AS address) AS k "
+    "LEFT JOIN identities i ON i.channel = k.channel AND i.address = k.address "
+    "LEFT JOIN people p ON p.id = i.person_id "
+    "LEFT JOIN sessions s ON s.channel = k.channel AND s.address = k.address "
+    "LEFT JOIN posyandu y ON y.id = p.posyandu_id "
+    "LEFT JOIN areas a ON a.id = p.area_id"
+)
+
+
 class MessageReads:
     """The two reads of a message. Both take the connection of one read snapshot."""
 
     async def sender(self, conn: Connection, channel: str, address: str) -> Sender:
-        found = await people_db.sender_by_address(conn, channel, address)
-        person, identity = found if found else (None, None)
-        session = await sessions_db.get_session(conn, channel, address)
-        own = area = zone = None
-        if person is not None and person.posyandu_id is not None:
-            own = await posyandu_db.posyandu_by_id(conn, person.posyandu_id)
-        if person is not None and person.area_id is not None:
-            area = await areas_db.area_by_id(conn, person.area_id)
-            if own is None and area is not None:
-                zone = await posyandu_db.area_timezone(conn, area)
-        return Sender(person, identity, session, own, area, zone)
+        row = await fetch_one(conn, _SENDER, (channel, address))
+        assert row is not None  # the one row of the key, whatever it joins
+        person = people_db.person_from_row(row, "p_")
+        own = posyandu_db.posyandu_from_row(row, "y_")
+        area = areas_db.area_from_row(row, "a_")
+        # A supervisor's zone: one more statement, only for a person with an area and no
+        # posyandu of their own.
+        zone = await posyandu_db.area_timezone(conn, area) if area and not own else None
+        return Sender(
+            person=person,
+            identity=people_db.identity_from_row(row, "i_") if person else None,
+            session=sessions_db.session_from_row(row, "s_"),
+            posyandu=own,
+            area=area,
+            area_zone=zone,
+        )
 
     async def wanted(self, conn: Connection, wanted: Wanted) -> Found:
         invitation, place = await _invitation(conn, wanted.invitation_code)
