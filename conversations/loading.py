@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from conversations.commands import ParsedMessage
@@ -176,9 +176,12 @@ class Loader:
             return AreaData(id=area.id, name=title, has_reports=found.has_reports)
         asked = needs.area_window[1] if needs.area_window is not None else current
         contacts = self._contacts(found)
+        moves: dict[int, dict[Period, date]] = {}
+        for (pid, period), day in found.moves.items():
+            moves.setdefault(pid, {})[period] = day
         members = tuple(
             AreaMember(
-                posyandu=_member_data(p, found, needs.schedules),
+                posyandu=_member_data(p, found, moves.get(p.id, {}), needs.schedules),
                 contacts=tuple(contacts.get(p.id, [])),
                 hari_buka=posyandu_db.hari_buka(p, asked, found.asked_moves),
                 tz=p.tz,
@@ -243,7 +246,9 @@ def _posyandu(
     )
 
 
-def _member_data(p: Posyandu, found: AreaFound, schedules: bool) -> PosyanduData:
+def _member_data(
+    p: Posyandu, found: AreaFound, moves: dict[Period, date], schedules: bool
+) -> PosyanduData:
     place = found.desa.get(p.desa_id)
     return PosyanduData(
         info=PosyanduInfo(
@@ -252,7 +257,7 @@ def _member_data(p: Posyandu, found: AreaFound, schedules: bool) -> PosyanduData
             name=p.name,
             place=place_name(*place) if place is not None else "",
             schedule=p.schedule if schedules else None,
-            moves={period: day for (pid, period), day in found.moves.items() if pid == p.id},
+            moves=moves,
         ),
         reports={s.report.period: _stored(s, found.names) for s in found.reports.get(p.id, [])},
         history=found.histories.get(p.id, KnownHistory()),
