@@ -24,6 +24,7 @@ from starlette.applications import Starlette
 
 from bot.channels import OutgoingDocument, Sender, registry
 from bot.channels.channel import Hub, OpenChannel
+from bot.channels.quota import DailyQuota
 from bot.clock import SystemClock
 from bot.dasbor.access import LINK_TTL, Access
 from bot.dasbor.pages import Dasbor
@@ -159,6 +160,7 @@ class Service:
             receive=self.intake.receive,
             receipt=self._record_receipt,
             media_url=self.media_links.url,
+            quota=DailyQuota(self.db),
         )
         self.channels = registry.open_channels(s, hub, self.extra_channels)
         for channel in self.channels.values():

@@ -400,6 +400,16 @@ _V10: tuple[str, ...] = (
     # NULL: never): a person on two channels (WhatsApp and SMS) gets reminders on the one
     # chosen last, else on the one they last wrote from (scheduler.recipients).
     "ALTER TABLE identities ADD COLUMN reminders_chosen_at TEXT",
+    # What a channel has used of a daily allowance (the SMS a SIM may send a day), shared by
+    # every instance and kept across restarts (storage.quotas).
+    """
+    CREATE TABLE quotas (
+        name TEXT NOT NULL,
+        day TEXT NOT NULL,
+        used INTEGER NOT NULL CHECK (used >= 0),
+        PRIMARY KEY (name, day)
+    )
+    """,
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from storage._times import from_db_opt, to_db
 from storage.db import Connection
-from storage.sql import Row, fetch_one
+from storage.sql import Row, fetch_one, prefixed_columns
 
 __all__ = [
     "Identity",
@@ -27,12 +27,16 @@ __all__ = [
     "create_person",
     "identities_of",
     "identity",
+    "identity_columns",
+    "identity_from_row",
     "mark_inbound",
     "names_of",
     "people_of_area",
     "people_of_posyandu",
     "person_by_address",
     "person_by_id",
+    "person_columns",
+    "person_from_row",
     "phone_twin",
     "remove_identity",
     "sender_by_address",
@@ -92,16 +96,37 @@ def _person(row: Row, prefix: str = "") -> Person:
     )
 
 
-def _identity(row: Row) -> Identity:
+def _identity(row: Row, prefix: str = "") -> Identity:
     return Identity(
-        row["id"],
-        row["person_id"],
-        row["channel"],
-        row["address"],
-        from_db_opt(row["last_inbound_at"]),
-        bool(row["reachable"]),
-        from_db_opt(row["reminders_chosen_at"]),
+        row[f"{prefix}id"],
+        row[f"{prefix}person_id"],
+        row[f"{prefix}channel"],
+        row[f"{prefix}address"],
+        from_db_opt(row[f"{prefix}last_inbound_at"]),
+        bool(row[f"{prefix}reachable"]),
+        from_db_opt(row[f"{prefix}reminders_chosen_at"]),
     )
+
+
+def person_columns(table: str, prefix: str) -> str:
+    """The person columns of ``table`` (an alias in a join), each named ``prefix`` + column:
+    a row of them is read by :func:`person_from_row`."""
+    return prefixed_columns(_PERSON, table, prefix)
+
+
+def identity_columns(table: str, prefix: str) -> str:
+    """As :func:`person_columns`, for :func:`identity_from_row`."""
+    return prefixed_columns(_IDENTITY, table, prefix)
+
+
+def person_from_row(row: Row, prefix: str) -> Person | None:
+    """The person of a joined row (None when the join found none)."""
+    return _person(row, prefix) if row[f"{prefix}id"] is not None else None
+
+
+def identity_from_row(row: Row, prefix: str) -> Identity | None:
+    """The identity of a joined row (None when the join found none)."""
+    return _identity(row, prefix) if row[f"{prefix}id"] is not None else None
 
 
 async def create_person(

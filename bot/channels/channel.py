@@ -21,6 +21,7 @@ from typing import Protocol
 from starlette.routing import Route
 
 from bot.channels import OutgoingDocument, Sender
+from bot.channels.quota import DailyQuota
 from bot.health import Check
 from bot.settings import Settings, SettingsSection
 from conversations.inbound import Inbound
@@ -53,6 +54,8 @@ class Hub:
     receipt: Callable[[str, str, str | None], Awaitable[None]]
     #: A signed, expiring public link to a rendered document (for channels that fetch them).
     media_url: Callable[[OutgoingDocument], Awaitable[str]]
+    #: Daily allowances shared by every instance (the SMS a SIM may send a day).
+    quota: DailyQuota
 
 
 class OpenChannel(Protocol):

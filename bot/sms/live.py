@@ -35,7 +35,7 @@ class OpenSms:
         self.settings = settings
         self.hub = hub
         self.client, self.session = build_client(settings)
-        self._sender = SmsSender(self.client, settings, hub.clock, hub.media_url)
+        self._sender = SmsSender(self.client, settings, hub.clock, hub.media_url, hub.quota)
         #: Whether the webhooks are registered at the gateway (None: not tried yet).
         self.registered: bool | None = None
 

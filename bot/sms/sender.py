@@ -9,11 +9,14 @@ media links are (:mod:`bot.media`).
 
 Pace and cap: one phone sends about one SMS every few seconds (``SMS_SEND_INTERVAL_SECONDS``)
 and a carrier limits what one SIM sends a day (``SMS_DAILY_LIMIT``, counted from midnight in
-``DEFAULT_TIMEZONE``). A message over the day's cap is not dropped: the dispatcher is told to
-try again at the next midnight (:class:`bot.channels.RetryLater`, which does not count as an
-attempt), so it waits in the outbox with the reason (``posyandu outbox``); the operator log
-says so once a day (``sms.daily_limit_reached``) and ``/healthz`` shows it. The count is this
-instance's: instances sharing one phone each count their own.
+``DEFAULT_TIMEZONE``, in SMS as the carrier counts them: a message of two parts is two). The
+count is kept in the database (:class:`bot.channels.quota.DailyQuota`): every instance sharing
+the phone draws on it, and a restart does not start it again. A message's parts are taken
+before it is sent and given back if the send fails. A message over the day's cap is not
+dropped: the dispatcher is told to try again at the next midnight
+(:class:`bot.channels.RetryLater`, which does not count as an attempt), so it waits in the
+outbox with the reason (``posyandu outbox``); the operator log says so once a day
+(``sms.daily_limit_reached``) and ``/healthz`` shows it.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ from bot.channels import (
     RetryLater,
     TransientError,
 )
+from bot.channels.quota import DailyQuota
 from bot.logs import log_event, mask
 from bot.sms import SMS
 from bot.sms.settings import SmsSettings
-from bot.sms.text import sms_text
+from bot.sms.text import segments, sms_text
 from conversations.catalogue import say
 from scoring.clock import Clock
 
@@ -78,8 +82,10 @@ class SmsSender:
         settings: SmsSettings,
         clock: Clock,
         media_url: Callable[[OutgoingDocument], Awaitable[str]],
+        quota: DailyQuota,
     ) -> None:
         self.client = client
+        self.quota = quota
         self.settings = settings
         self.clock = clock
         self.media_url = media_url
@@ -87,7 +93,7 @@ class SmsSender:
         interval = settings.send_interval_seconds
         self._pace = AsyncLimiter(1, interval) if interval > 0 else None
         self._day: date | None = None
-        #: SMS sent on ``_day`` (this instance's).
+        #: SMS sent on ``_day`` by every instance, as last read from the shared count.
         self.sent_today = 0
         #: When the day's cap was reached (None: not today).
         self.capped_at: datetime | None = None
@@ -98,7 +104,11 @@ class SmsSender:
         return await self._send(address, sms_text(text, tuple(choices), numbered))
 
     async def send_document(self, address: str, document: OutgoingDocument) -> str | None:
-        self._check_cap()  # no link is made for a message that cannot go today
+        # No link is made for a message that cannot go today.
+        day = self._today()
+        self.sent_today = await self.quota.used(SMS, day)
+        if self.sent_today >= self.settings.daily_limit:
+            raise self._capped()
         url = await self.media_url(document)
         hours = f"{self.settings.media_ttl_hours:g}"
         caption = document.caption.strip() or document.filename
@@ -113,7 +123,8 @@ class SmsSender:
         return day
 
     def sent_so_far(self) -> int:
-        """SMS this instance sent today (a new day starts at 0, the cap lifted)."""
+        """SMS sent today by every instance, as last read (a new day starts at 0, the cap
+        lifted)."""
         self._today()
         return self.sent_today
 
@@ -122,11 +133,9 @@ class SmsSender:
         tomorrow = self._today() + timedelta(days=1)
         return datetime.combine(tomorrow, time(0), self.zone)
 
-    def _check_cap(self) -> None:
-        self._today()
+    def _capped(self) -> RetryLater:
+        """The day's cap is reached: logged once a day, and the row waits for midnight."""
         limit = self.settings.daily_limit
-        if self.sent_today < limit:
-            return
         now = self.clock.now()
         resume = self.next_day_at()
         if self.capped_at is None:
@@ -140,7 +149,7 @@ class SmsSender:
                 resumes=resume.isoformat(),
             )
         wait = max(1.0, (resume - now).total_seconds())
-        raise RetryLater(
+        return RetryLater(
             wait,
             f"SMS_DAILY_LIMIT reached ({self.sent_today} of {limit} sent today): "
             f"waits until {resume.isoformat()}",
@@ -148,21 +157,33 @@ class SmsSender:
         )
 
     async def _send(self, address: str, body: str) -> str | None:
-        self._check_cap()
         message = Message(phone_numbers=[address], text_message=TextMessage(text=body))
+        if self._pace is not None:
+            async with self._pace:
+                return await self._send_within_cap(address, body, message)
+        return await self._send_within_cap(address, body, message)
+
+    async def _send_within_cap(self, address: str, body: str, message: Message) -> str | None:
+        day = self._today()
+        parts = segments(body).count
+        taken = await self.quota.take(SMS, day, parts, self.settings.daily_limit)
+        if taken is None:
+            self.sent_today = await self.quota.used(SMS, day)
+            raise self._capped()
+        self.sent_today = taken
         try:
-            if self._pace is not None:
-                async with self._pace:
-                    state = await self.client.send(message)
-            else:
-                state = await self.client.send(message)
+            state = await self.client.send(message)
         except APIError as exc:
+            await self.quota.give_back(SMS, day, parts)
             raise _delivery_error(exc) from exc
-        except (TimeoutError, aiohttp.ClientError) as exc:
+        except aiohttp.ClientConnectorError as exc:  # the phone not reached: nothing went
+            await self.quota.give_back(SMS, day, parts)
             raise TransientError(f"sms gateway: {type(exc).__name__}") from exc
-        self._today()
-        self.sent_today += 1
-        log_event(log, "sms.sent", logging.DEBUG, to=mask(address), id=state.id)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            # It may have gone (a time-out after the phone took it): counted, to stay under
+            # the carrier's cap rather than over it.
+            raise TransientError(f"sms gateway: {type(exc).__name__}") from exc
+        log_event(log, "sms.sent", logging.DEBUG, to=mask(address), id=state.id, parts=parts)
         return str(state.id) if state.id else None
 
 

@@ -68,6 +68,8 @@ class SmsSection(SettingsSection):
         "SMS_GATEWAY_URL, SMS_GATEWAY_USERNAME, SMS_GATEWAY_PASSWORD and SMS_WEBHOOK_SIGNING_KEY"
     )
     banner: ClassVar[str] = "SMS_GATEWAY_*"
+    #: The app generates the password (the cloud server's cannot be chosen): taken as given.
+    issued_secrets: ClassVar[frozenset[str]] = frozenset({"gateway_password"})
 
     gateway_url: str | None = Field(
         default=None,

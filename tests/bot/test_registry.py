@@ -141,6 +141,9 @@ async def test_only_the_whatsapp_sender_has_a_window(tmp_path: Path) -> None:
     assert not whatsapp.has_template("reminder")
     assert whatsapp.template_label("reminder") == "TWILIO_TEMPLATE_REMINDER_SID"
     assert not isinstance(ConsoleSender(io.StringIO(), tmp_path), TemplateSender)
+    session = getattr(client.http_client, "session", None)
+    if session is not None:
+        await session.close()
 
 
 # --- a new channel is one package and one registration line ----------------------------------

@@ -77,6 +77,22 @@ def test_a_short_signing_key_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert "SMS_WEBHOOK_SIGNING_KEY: a secret must have at least 16 characters" in str(exc.value)
 
 
+def test_the_apps_own_password_is_taken_as_given(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The app generates the gateway's password (the cloud server's cannot be chosen): a short
+    one is not refused as our own secrets are, and it is still a secret (masked)."""
+    settings = _load(
+        monkeypatch,
+        tmp_path,
+        **{**SECTION, "SMS_GATEWAY_PASSWORD": "k3x9q"},
+        PUBLIC_BASE_URL="https://p.example.go.id",
+    )
+    section = sms_settings(settings)
+    assert section is not None and section.password == "k3x9q"
+    assert "k3x9q" in secrets(settings)
+
+
 def _sign(body: bytes, timestamp: str, key: str = KEY) -> str:
     return hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
 
