@@ -222,6 +222,7 @@ async def test_a_registered_channel_is_named_in_the_pdf(
     assert "(lewat Pager)" in text_of(doc.content)
 
 
+@pytest.mark.slow  # the service on loopback
 async def test_a_registered_channel_is_served_wholly(tmp_path: Path, pager: PagerChannel) -> None:
     """Registered and configured, a channel's route takes messages in through the intake
     pipeline, the dispatcher answers through its sender, /healthz names it and its addresses
@@ -243,6 +244,7 @@ async def test_a_registered_channel_is_served_wholly(tmp_path: Path, pager: Page
         await service.stop()
 
 
+@pytest.mark.slow  # the service on loopback
 async def test_reminders_go_through_a_registered_channel(
     tmp_path: Path, pager: PagerChannel
 ) -> None:
