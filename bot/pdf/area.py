@@ -108,7 +108,7 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
     pdf.set_text_color(*COLOURS["ink"])
     pdf.ln(1)
     _table(pdf, data)
-    return bytes(pdf.output())
+    return pdf.finish()
 
 
 def _totals(pdf: ReportPDF, data: AreaSummaryData) -> None:
