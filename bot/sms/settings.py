@@ -39,15 +39,16 @@ _ENV_EXAMPLE = """\
 # PUBLIC_BASE_URL/sms/webhook; PDFs go out as links under it). The gateway's API: the phone's
 # local server (the SMS Gateway for Android app's "Local server" address, http://IP:8080) or
 # the cloud server (https://api.sms-gate.app/3rdparty/v1); the username and password the app
-# shows for that server (16 characters or more: set one in the app); and the app's webhook
+# shows for that server (the app's own, taken as given); and the app's webhook
 # signing key (Settings > Webhooks > Signing Key; 16 or more), which signs every webhook.
 # SMS_GATEWAY_URL=http://192.168.1.20:8080
 # SMS_GATEWAY_USERNAME=sms
 # SMS_GATEWAY_PASSWORD=
 # SMS_WEBHOOK_SIGNING_KEY=
 # Seconds between two SMS (one phone sends about one every few seconds), and SMS sent a day at
-# most (the SIM's cap with its carrier, counted from midnight in DEFAULT_TIMEZONE): what is over
-# it waits in the outbox until the next day (posyandu outbox, /healthz, the log say so).
+# most (the SIM's cap with its carrier, counted from midnight in DEFAULT_TIMEZONE, in SMS parts,
+# by every instance together): what is over it waits in the outbox until the next day
+# (posyandu outbox, /healthz, the log say so).
 SMS_SEND_INTERVAL_SECONDS=5
 SMS_DAILY_LIMIT=200
 # A signed webhook whose X-Timestamp is further than this from now is refused (a replay).
