@@ -65,12 +65,15 @@ _SECRET_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 class LeaveReason(StrEnum):
-    """Why a child left the register (kept for the counts)."""
+    """Why a child left the register (kept for the counts): moved away (pindah), turned five
+    (usia), died (meninggal), consent withdrawn, or another reason. The words a kader types
+    for them belong to scoring.lexicon."""
 
-    PINDAH = "pindah"
-    USIA = "usia"
-    MENINGGAL = "meninggal"
-    LAINNYA = "lainnya"
+    MOVED = "moved"
+    AGED_OUT = "aged_out"
+    DIED = "died"
+    WITHDRAWN = "withdrawn"
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +230,10 @@ async def add_child(
     *,
     consent_by: Actor,
     at: datetime,
+    who: Actor | None = None,
 ) -> int:
     """Record a child (the parent's consent taken by ``consent_by``, recorded ``at``); its
-    id. Audited as ``child.add``."""
+    id. Audited as ``child.add`` by ``who`` (default: ``consent_by``)."""
     row = await fetch_one(
         tx,
         "INSERT INTO children (posyandu_id, sex, birth_date, name_enc, mother_name_enc, "
@@ -248,7 +252,9 @@ async def add_child(
         ),
     )
     child_id = int(row[0])
-    await audit(tx, consent_by, "child.add", at, posyandu_id=posyandu_id, child_ids=[child_id])
+    await audit(
+        tx, who or consent_by, "child.add", at, posyandu_id=posyandu_id, child_ids=[child_id]
+    )
     return child_id
 
 
@@ -367,7 +373,7 @@ async def delete_identity(tx: Connection, child_id: int, *, who: Actor, at: date
     cursor = await tx.execute(
         _REMOVE_IDENTITY + ", left_at = COALESCE(left_at, ?), "
         "left_reason = COALESCE(left_reason, ?) WHERE id = ? AND identity_removed_at IS NULL",
-        (to_db(at), "withdrawn", to_db(at), LeaveReason.LAINNYA.value, child_id),
+        (to_db(at), "withdrawn", to_db(at), LeaveReason.WITHDRAWN.value, child_id),
     )
     if cursor.rowcount != 1:
         return False
@@ -413,7 +419,7 @@ async def remove_expired_identities(
         _REMOVE_IDENTITY + ", left_at = COALESCE(left_at, ?), "
         "left_reason = COALESCE(left_reason, ?) "
         "WHERE identity_removed_at IS NULL AND birth_date <= ?",
-        (to_db(at), "retention", to_db(at), LeaveReason.USIA.value, cutoff),
+        (to_db(at), "retention", to_db(at), LeaveReason.AGED_OUT.value, cutoff),
     )
     await audit(tx, Actor(operator=RETENTION_OPERATOR), "child.retention", at, child_ids=ids)
     return len(ids)

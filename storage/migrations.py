@@ -436,7 +436,8 @@ _REGISTER: tuple[str, ...] = (
         consent_operator TEXT,
         consent_at TEXT NOT NULL,
         left_at TEXT,
-        left_reason TEXT CHECK (left_reason IN ('pindah', 'usia', 'meninggal', 'lainnya')),
+        left_reason TEXT
+            CHECK (left_reason IN ('moved', 'aged_out', 'died', 'withdrawn', 'other')),
         identity_removed_at TEXT,
         identity_removed_reason TEXT
             CHECK (identity_removed_reason IN ('withdrawn', 'retention')),

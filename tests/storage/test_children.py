@@ -157,8 +157,8 @@ async def test_leaving_keeps_the_child_for_the_counts(
     p1 = world.posyandu[0].id
     andi, citra = await _add(db, cipher, p1, _child(), _child("Citra"))
     async with db.transaction() as tx:
-        assert await reg.leave(tx, andi, reg.LeaveReason.PINDAH, who=KADER, at=AT)
-        assert not await reg.leave(tx, andi, reg.LeaveReason.USIA, who=KADER, at=AT)
+        assert await reg.leave(tx, andi, reg.LeaveReason.MOVED, who=KADER, at=AT)
+        assert not await reg.leave(tx, andi, reg.LeaveReason.AGED_OUT, who=KADER, at=AT)
         assert [c.id for c in await reg.children_of_posyandu(tx, cipher, p1, who=KADER, at=AT)] == [
             citra
         ]
@@ -166,7 +166,7 @@ async def test_leaving_keeps_the_child_for_the_counts(
             tx, cipher, p1, who=KADER, at=AT, include_left=True
         )
     assert [(c.id, c.left_reason) for c in everyone] == [
-        (andi, reg.LeaveReason.PINDAH),
+        (andi, reg.LeaveReason.MOVED),
         (citra, None),
     ]
 
@@ -194,7 +194,7 @@ async def test_withdrawal_deletes_the_identity_and_keeps_the_anonymous_record(
         )
         kept = await reg.weighings_of(conn, [andi])
         log = await reg.audit_entries(conn)
-    assert tuple(row) == (None,) * 5 + ("L", "2025-03-14", "withdrawn", "lainnya")
+    assert tuple(row) == (None,) * 5 + ("L", "2025-03-14", "withdrawn", "withdrawn")
     assert [w.weight_g for w in kept[andi]] == [9800]
     assert ("child.withdraw", (andi,)) in [(e.action, e.child_ids) for e in log]
 
@@ -283,7 +283,7 @@ async def test_retention_removes_identities_on_the_day_and_not_before(
         _child("Young", born=date(2024, 1, 2)),
     )
     async with db.transaction() as tx:
-        assert await reg.leave(tx, ids[2], reg.LeaveReason.MENINGGAL, who=KADER, at=AT)
+        assert await reg.leave(tx, ids[2], reg.LeaveReason.DIED, who=KADER, at=AT)
     for day, expected in ((today - timedelta(days=1), 1), (today, 1), (today, 0)):
         async with db.transaction() as tx:
             assert await reg.remove_expired_identities(tx, day, 12, at=AT) == expected
@@ -296,9 +296,9 @@ async def test_retention_removes_identities_on_the_day_and_not_before(
         )
         log = [e for e in await reg.audit_entries(conn) if e.action == "child.retention"]
     assert [tuple(r) for r in rows] == [
-        (ids[0], "usia", "retention"),
+        (ids[0], "aged_out", "retention"),
         (ids[1], None, None),
-        (ids[2], "meninggal", "retention"),
+        (ids[2], "died", "retention"),
         (ids[3], None, None),
     ]
     assert [(e.who, e.child_ids) for e in log] == [
