@@ -102,6 +102,9 @@ class NewChild:
     rt: str | None = None
     has_kms: bool | None = None
 
+    def __repr__(self) -> str:  # a child in a traceback or log shows no name
+        return f"NewChild(born={self.birth_date})"
+
 
 @dataclass(frozen=True, slots=True)
 class Child:

@@ -74,12 +74,15 @@ def _configurable() -> list[str]:
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """Every secret setting (masked in the logs): each channel's and the media key."""
+    """Every secret setting (masked in the logs): each channel's, the media, dasbor and
+    register keys."""
     media, dasbor = settings.media_signing_key, settings.dasbor_secret
+    register = settings.register_key
     values = [
         *registry.secrets(settings),
         media.get_secret_value() if media is not None else None,
         dasbor.get_secret_value() if dasbor is not None else None,
+        register.get_secret_value() if register is not None else None,
         *url_secrets(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]

@@ -7,6 +7,7 @@ audit log recorded."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -221,3 +222,31 @@ def test_consent_must_be_named(
     assert stopped.value.code == 2
     assert "--consent-recorded-by" in capsys.readouterr().err
     assert _count(db_file, "children") == 0
+
+
+def test_an_operator_withdraws_a_child_and_reads_the_audit_log(
+    capsys: pytest.CaptureFixture[Any], tmp_path: Path, db_file: Path
+) -> None:
+    assert _import(capsys, tmp_path, GOOD, "--operator", "dinkes")[0] == 0
+    andi = _children(db_file, "P1")[0]
+    assert main(["register", "withdraw", str(andi.id), "--operator", "dinkes"]) == 0
+    assert capsys.readouterr().out == (
+        f"child {andi.id}: identity deleted; the anonymous record is kept\n"
+    )
+    assert [c.name for c in _children(db_file, "P1")] == ["Citra"]
+    assert main(["register", "withdraw", str(andi.id)]) == 2
+    assert capsys.readouterr().err == f"no child {andi.id} with an identity to delete\n"
+    assert main(["register", "audit"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {"action": "child.withdraw", "operator": "dinkes", "child_ids": [andi.id]}.items() <= (
+        next(line for line in lines if line["action"] == "child.withdraw").items()
+    )
+    assert all("Andi" not in json.dumps(line) for line in lines)
+    assert _count(db_file, "children") == 3
+
+
+def test_a_new_key_is_printed_and_works(capsys: pytest.CaptureFixture[Any]) -> None:
+    assert main(["register", "new-key"]) == 0
+    key = capsys.readouterr().out.strip()
+    cipher = RegisterCipher(key)
+    assert cipher.decrypt(cipher.encrypt("Andi", "name_enc"), "name_enc") == "Andi"
