@@ -49,7 +49,7 @@ def key_problem(text: str) -> str | None:
     if raw is None or len(raw) != KEY_BYTES:
         return (
             f"must be {KEY_BYTES} random bytes in URL-safe base64 (44 characters); "
-            "docs/privacy.md says how to make one"
+            "make one with: posyandu register new-key"
         )
     return None
 
