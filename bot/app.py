@@ -35,7 +35,7 @@ from bot.http import create_app
 from bot.intake import Intake
 from bot.logs import log_event
 from bot.media import MediaLinks, MediaStore, media_key
-from bot.register import check_register_key, register_cipher
+from bot.register import open_register
 from bot.server import HttpServer, ServerLimits
 from bot.settings import Settings
 from conversations.catalogue import say
@@ -148,9 +148,8 @@ class Service:
         # Its connections are threads: a process that leaves them open never exits.
         self._stack.push_async_callback(self.db.close)
         await self.db.check_writable()
-        self.register = register_cipher(s, demo=not self.has_remote_channels)
-        if self.register is not None:
-            await check_register_key(self.db, self.register, self.clock.now())
+        console = not self.has_remote_channels
+        self.register = await open_register(s, self.db, self.clock.now(), console=console)
         self.media_links = media_links_from(s, self.clock)
         self.engine = Engine(
             self.db,

@@ -3,9 +3,10 @@
 REGISTER_KEY, when set, is the key. Unset, the register is off (:func:`register_cipher`
 gives None, and its commands say the register is not set up), because a key kept in the same
 database would defeat the point: a stolen database must show no name. The one exception is
-the demo on an SQLite file (the console, ``posyandu demo``): it keeps a key file,
-``register.key``, beside the database in the data folder, made once (owner-only) and read on
-every start; a demo's names are made up.
+the demo on an SQLite file (the console of ``posyandu run``, ``posyandu demo``): it keeps a
+key file, ``register.key``, beside the database in the data folder, made once (owner-only) and
+read on every start; a demo's names are made up. Only a database that holds nothing but the
+demo gets one: a console opened on a database with real data has the register off.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.settings import Settings
 from storage.children import check_key
 from storage.cipher import RegisterCipher, RegisterKeyError, key_problem, new_key
 from storage.db import Database
+from storage.errors import DatabaseError
 
 __all__ = [
     "KEY_FILE",
@@ -26,6 +28,7 @@ __all__ = [
     "RegisterKeyProblem",
     "check_register_key",
     "demo_key_file",
+    "open_register",
     "register_cipher",
 ]
 
@@ -91,3 +94,29 @@ async def check_register_key(db: Database, cipher: RegisterCipher, at: datetime)
             "REGISTER_KEY is not the key this database's child register was written with: "
             "give that key (a new key cannot read the names already stored)"
         ) from None
+
+
+async def _demo_only(settings: Settings) -> bool:
+    """Whether the SQLite database holds nothing but the demo (or nothing)."""
+    from bot.demo import NotDemoDatabase, check_demo_database
+
+    if settings.database_is_server:
+        return False
+    try:
+        await check_demo_database(settings.database_file())
+    except (NotDemoDatabase, DatabaseError):
+        return False
+    return True
+
+
+async def open_register(
+    settings: Settings, db: Database, at: datetime, *, console: bool
+) -> RegisterCipher | None:
+    """The service's register at start: REGISTER_KEY's cipher checked against ``db``; with
+    none, on the console of a database holding only the demo, the demo's key file; else None
+    (the register is off). :class:`RegisterKeyProblem` when the key cannot work."""
+    demo = console and settings.register_key is None and await _demo_only(settings)
+    cipher = register_cipher(settings, demo=demo)
+    if cipher is not None:
+        await check_register_key(db, cipher, at)
+    return cipher

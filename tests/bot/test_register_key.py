@@ -14,11 +14,13 @@ from bot.register import (
     KEY_FILE,
     RegisterKeyProblem,
     check_register_key,
+    open_register,
     register_cipher,
 )
 from bot.settings import Settings, SettingsError
 from storage import Database
 from storage.cipher import new_key
+from tests.storage.helpers import seed_world
 
 AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
@@ -81,3 +83,21 @@ async def test_another_key_than_the_databases_stops_the_start(tmp_path: Path) ->
         await check_register_key(db, first, AT)
         with pytest.raises(RegisterKeyProblem, match="REGISTER_KEY is not the key this database"):
             await check_register_key(db, other, AT)
+
+
+async def test_the_console_on_a_demo_database_gets_the_demo_key(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    async with await Database.open(tmp_path / "data" / "p.db") as db:
+        assert await open_register(settings, db, AT, console=False) is None
+        assert await open_register(settings, db, AT, console=True) is not None
+    assert (tmp_path / "data" / KEY_FILE).exists()
+
+
+async def test_the_console_on_real_data_has_the_register_off(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    async with await Database.open(tmp_path / "data" / "p.db") as db:
+        await seed_world(db)  # not the demo's areas
+        assert await open_register(settings, db, AT, console=True) is None
+        given = _settings(tmp_path, register_key=new_key())
+        assert await open_register(given, db, AT, console=True) is not None
+    assert not (tmp_path / "data" / KEY_FILE).exists()
