@@ -177,19 +177,20 @@ def _z(compute: Callable[..., object], *args: Decimal) -> Decimal | None:
     return value
 
 
-def zscores(sex: Sex, days: int, weight_kg: Decimal, length_cm: Decimal | None) -> ZScores:
+def zscores(sex: Sex, days: int, weight_kg: Decimal | None, length_cm: Decimal | None) -> ZScores:
     """WAZ, HAZ, WHZ and BAZ at ``days`` of age; ``length_cm`` already corrected
     (:func:`length_at`). Weight-for-length under 731 days, weight-for-height from 731."""
     if days > MAX_AGE_DAYS:
         return ZScores(None, None, None, None)
     obs = _observation(sex, days)
-    waz = _z(obs.wfa, weight_kg)
-    if length_cm is None:
-        return ZScores(waz, None, None, None)
-    haz = _z(lambda cm: obs.lhfa(cm, auto_adjust=False), length_cm)
-    whz = _z(obs.wfl if days < LYING_UNTIL_DAYS else obs.wfh, weight_kg, length_cm)
-    metres = length_cm / _HUNDRED
-    baz = _z(obs.bmifa, weight_kg / (metres * metres))
+    waz = _z(obs.wfa, weight_kg) if weight_kg is not None else None
+    haz = whz = baz = None
+    if length_cm is not None:
+        haz = _z(lambda cm: obs.lhfa(cm, auto_adjust=False), length_cm)
+    if length_cm is not None and weight_kg is not None:
+        whz = _z(obs.wfl if days < LYING_UNTIL_DAYS else obs.wfh, weight_kg, length_cm)
+        metres = length_cm / _HUNDRED
+        baz = _z(obs.bmifa, weight_kg / (metres * metres))
     return ZScores(waz, haz, whz, baz)
 
 
