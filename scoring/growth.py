@@ -19,9 +19,13 @@ from enum import StrEnum
 from pygrowup import Observation
 from pygrowup.exceptions import PyGrowUpException
 
+from scoring.fields import Field, field_by_alias
+
 __all__ = [
+    "BGM_FIELD",
     "LYING_UNTIL_DAYS",
     "MAX_AGE_DAYS",
+    "TWO_T_FIELD",
     "Assessed",
     "BmiForAge",
     "Flag",
@@ -99,6 +103,18 @@ LYING_UNTIL_DAYS = 731
 MAX_AGE_DAYS = 1856
 #: WHO's correction when measured the other way than the age says.
 CORRECTION_CM = Decimal("0.7")
+
+
+def _field(kms_name: str) -> str:
+    found: Field | None = field_by_alias(kms_name)
+    assert found is not None, kms_name
+    return found.id
+
+
+#: The monthly fields a weighing's 2T and BGM are counted into (the registry's, found by the
+#: names the KMS gives them); ``posyandu growth`` names its columns after them.
+TWO_T_FIELD = _field("2T")
+BGM_FIELD = _field("BGM")
 
 
 # --- age and length ----------------------------------------------------------------------
@@ -366,8 +382,8 @@ class Assessed:
     status: Status
     gain_g: int | None  # since last month's weighing (N/T only)
     kbm_g: int | None  # the KBM it was compared with (N/T only)
-    t2: bool
-    bgm: bool
+    two_t: bool  # 2T: T now and last month
+    under_red_line: bool  # BGM: WAZ below GrowthRules.bgm_below_waz
     overweight_risk: bool
     flags: tuple[Flag, ...]
 
@@ -465,7 +481,7 @@ def assess(
     z = zscores(sex, days, weighing.weight_kg, length.cm if length else None)
     status, gain, kbm = _status(weighing, months, previous, rules.kbm)
     # T only follows a weighing last month, so two T in a row are consecutive months.
-    t2 = status is Status.T and previous is not None and previous.status is Status.T
+    two_t = status is Status.T and previous is not None and previous.status is Status.T
     return Assessed(
         weighing=weighing,
         age_days=days,
@@ -475,8 +491,8 @@ def assess(
         status=status,
         gain_g=gain,
         kbm_g=kbm,
-        t2=t2,
-        bgm=z.waz is not None and z.waz < rules.bgm_below_waz,
+        two_t=two_t,
+        under_red_line=z.waz is not None and z.waz < rules.bgm_below_waz,
         overweight_risk=z.waz is not None and z.waz > rules.overweight_above_waz,
         flags=_flags(weighing, length, z, previous),
     )
@@ -494,9 +510,9 @@ def assess_history(
 
 
 def decimal(text: str) -> Decimal:
-    """A decimal number as the files write it (``12.4``, or ``12,4`` as people write it)."""
+    """A decimal number as files write it, with a decimal point (``12.4``)."""
     try:
-        value = Decimal(text.strip().replace(",", "."))
+        value = Decimal(text.strip())
     except InvalidOperation:
         raise GrowthError(f"not a number: {text!r}") from None
     if not value.is_finite():

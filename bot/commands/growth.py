@@ -18,6 +18,8 @@ from typing import Any
 from bot.commands._common import BAD_INPUT, OK, tell
 from bot.settings import SettingsError, load_settings
 from scoring.growth import (
+    BGM_FIELD,
+    TWO_T_FIELD,
     Assessed,
     GrowthError,
     GrowthRules,
@@ -36,7 +38,8 @@ __all__ = ["INPUT_COLUMNS", "OUTPUT_COLUMNS", "register"]
 INPUT_COLUMNS = ("child", "sex", "birth_date", "date", "weight_kg", "height_cm", "measured")
 #: What is added to each row.
 COMPUTED_COLUMNS = (
-    "age_days", "age_months", "waz", "haz", "whz", "baz", "flags", "status", "t2", "bgm",
+    "age_days", "age_months", "waz", "haz", "whz", "baz", "flags", "status", TWO_T_FIELD,
+    BGM_FIELD,
 )  # fmt: skip
 OUTPUT_COLUMNS = INPUT_COLUMNS + COMPUTED_COLUMNS
 #: Flags in a CSV cell are joined by this.
@@ -183,8 +186,8 @@ def computed(assessed: Assessed) -> dict[str, str]:
         "baz": _z(z.baz),
         "flags": FLAG_SEPARATOR.join(f.value for f in assessed.flags),
         "status": assessed.status.value,
-        "t2": "1" if assessed.t2 else "0",
-        "bgm": "1" if assessed.bgm else "0",
+        TWO_T_FIELD: "1" if assessed.two_t else "0",
+        BGM_FIELD: "1" if assessed.under_red_line else "0",
     }
 
 
@@ -210,7 +213,7 @@ def _json_row(row: _Row, assessed: Assessed) -> dict[str, Any]:
         item[name] = float(extra[name]) if extra[name] else None
     item["flags"] = [f.value for f in assessed.flags]
     item["status"] = extra["status"]
-    item["t2"], item["bgm"] = int(assessed.t2), int(assessed.bgm)
+    item[TWO_T_FIELD], item[BGM_FIELD] = int(assessed.two_t), int(assessed.under_red_line)
     return item
 
 

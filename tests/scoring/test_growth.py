@@ -44,7 +44,7 @@ def statuses(*weighings: tuple[date, str], birth: date = BORN) -> list[str]:
     history = assess_history(
         Sex.MALE, birth, [Weighing(day, D(kg)) for day, kg in weighings], RULES
     )
-    return [a.status.value + ("2T" if a.t2 else "") for a in history]
+    return [a.status.value + ("2T" if a.two_t else "") for a in history]
 
 
 # --- age and length ----------------------------------------------------------------------
@@ -167,14 +167,16 @@ def test_bgm_below_the_waz_threshold_and_overweight_risk_above_plus_one() -> Non
         for kg in ("6.9", "7.0", "11.3")
     }
     # WAZ from pygrowup2 at 365 days: 6.9 kg -3.03, 7.0 kg -2.90, 11.3 kg 1.46.
-    assert [(a.z.waz, a.bgm, a.overweight_risk, a.underweight) for a in rows.values()] == [
+    assert [
+        (a.z.waz, a.under_red_line, a.overweight_risk, a.underweight) for a in rows.values()
+    ] == [
         (D("-3.03"), True, False, True),
         (D("-2.90"), False, False, True),
         (D("1.46"), False, True, False),
     ]
     stricter = GrowthRules(kbm=RULES.kbm, bgm_below_waz=D(-2), overweight_above_waz=D(2))
     again = assess_history(Sex.MALE, BORN, [Weighing(one_year, D("7.0"))], stricter)[0]
-    assert again.bgm
+    assert again.under_red_line
     heavy = assess_history(Sex.MALE, BORN, [Weighing(one_year, D("11.3"))], stricter)[0]
     assert not heavy.overweight_risk
 
