@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from bot.kbm import load_kbm
+from conversations.catalogue import MESSAGES
 from scoring.growth import (
     Flag,
     GrowthError,
@@ -319,3 +320,16 @@ def test_a_replacement_kbm_table_is_used(tmp_path: object) -> None:
     )
     assert (history[1].status, history[1].kbm_g) == (Status.N, 500)
     assert table.source == "puskesmas X, 2026"
+
+
+def test_every_category_has_its_permenkes_label() -> None:
+    indices = {
+        "bbu": WeightForAge,
+        "tbu": HeightForAge,
+        "bbtb": WeightForHeight,
+        "imtu": WeightForHeight,
+    }
+    keys = {f"growth.{index}.{c.value}" for index, enum in indices.items() for c in enum}
+    assert keys == {k for k in MESSAGES if k.startswith("growth.")}
+    assert MESSAGES["growth.tbu.severely_stunted"] == "sangat pendek"
+    assert MESSAGES["growth.bbtb.severely_wasted"] == "gizi buruk"
