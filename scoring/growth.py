@@ -37,6 +37,7 @@ __all__ = [
     "Length",
     "Method",
     "Previous",
+    "Referral",
     "Sex",
     "Status",
     "Weighing",
@@ -378,6 +379,19 @@ class Previous:
     weight_kg: Decimal
     length_cm: Decimal | None
     status: Status
+    #: Its HAZ and WHZ (a new "sangat pendek" or "gizi buruk" is referred; one already so at
+    #: the previous weighing is not new).
+    haz: Decimal | None = None
+    whz: Decimal | None = None
+
+
+class Referral(StrEnum):
+    """Why a weighing is referred to the puskesmas (seed 003, Buku KIA)."""
+
+    TWO_T = "two_t"  # 2T
+    UNDER_RED_LINE = "under_red_line"  # BGM
+    SEVERELY_STUNTED = "severely_stunted"  # a new "sangat pendek"
+    SEVERELY_WASTED = "severely_wasted"  # a new "gizi buruk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,7 +425,27 @@ class Assessed:
 
     def as_previous(self) -> Previous:
         cm = self.length.cm if self.length else None
-        return Previous(self.weighing.date, self.weighing.weight_kg, cm, self.status)
+        return Previous(
+            self.weighing.date, self.weighing.weight_kg, cm, self.status, self.z.haz, self.z.whz
+        )
+
+    def referrals(self, previous: Previous | None) -> tuple[Referral, ...]:
+        """Why this weighing is referred (empty: it is not), given the child's previous one."""
+        found = []
+        if self.two_t:
+            found.append(Referral.TWO_T)
+        if self.under_red_line:
+            found.append(Referral.UNDER_RED_LINE)
+        before = previous or Previous(self.weighing.date, Decimal(0), None, Status.B)
+        if _below(self.z.haz, _MINUS_3) and not _below(before.haz, _MINUS_3):
+            found.append(Referral.SEVERELY_STUNTED)
+        if _below(self.z.whz, _MINUS_3) and not _below(before.whz, _MINUS_3):
+            found.append(Referral.SEVERELY_WASTED)
+        return tuple(found)
+
+
+def _below(value: Decimal | None, limit: Decimal) -> bool:
+    return value is not None and value < limit
 
 
 def _month(day: date) -> int:

@@ -19,6 +19,7 @@ from scoring.growth import (
     HeightForAge,
     KbmError,
     Method,
+    Referral,
     Sex,
     Status,
     Weighing,
@@ -333,3 +334,23 @@ def test_every_category_has_its_permenkes_label() -> None:
     assert keys == {k for k in MESSAGES if k.startswith("growth.")}
     assert MESSAGES["growth.tbu.severely_stunted"] == "sangat pendek"
     assert MESSAGES["growth.bbtb.severely_wasted"] == "gizi buruk"
+
+
+def test_referred_for_2t_bgm_and_a_new_sangat_pendek_or_gizi_buruk() -> None:
+    weighings = [
+        Weighing(date(2026, 1, 15), D("8.0"), D("66.0")),  # HAZ -4.10: new sangat pendek
+        Weighing(date(2026, 2, 15), D("8.0"), D("66.5")),  # HAZ -4.30: not new; T
+        Weighing(date(2026, 3, 15), D("8.1"), D("67.0")),  # +100 g: T again, 2T
+        Weighing(date(2026, 4, 15), D("5.9"), D("67.0")),  # WAZ -4.71, WHZ -3.43
+    ]
+    history = assess_history(Sex.MALE, BORN, weighings, RULES)
+    previous = [None, *(a.as_previous() for a in history[:-1])]
+    reasons = [a.referrals(p) for a, p in zip(history, previous, strict=True)]
+    assert reasons == [
+        (Referral.SEVERELY_STUNTED,),
+        (),
+        (Referral.TWO_T,),
+        (Referral.TWO_T, Referral.UNDER_RED_LINE, Referral.SEVERELY_WASTED),
+    ]
+    assert history[0].z.haz == D("-4.10") and history[3].z.whz == D("-3.43")
+    assert history[3].stunted and history[3].wasted and history[3].underweight
