@@ -331,11 +331,12 @@ def _kbm_row(number: int, row: list[str]) -> tuple[int, int | None]:
 def parse_kbm(text: str) -> KbmTable:
     """A KBM table from its CSV text: ``#`` comment lines (the source), a header
     ``age_months,kbm_g``, then one row per month from 0, in order (an empty KBM: none)."""
-    comments = [ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")]
-    rows = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip()]
-    rows = [(n, ln) for n, ln in rows if not ln.startswith("#")]
+    lines = text.removeprefix("\ufeff").splitlines()
+    comments = [ln[1:].strip() for ln in lines if ln.startswith("#")]
+    rows = [(n, ln) for n, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")]
     if not rows or rows[0][1].replace(" ", "") != "age_months,kbm_g":
-        raise KbmError("line 1: the header must be age_months,kbm_g")
+        where = rows[0][0] if rows else len(lines) + 1
+        raise KbmError(f"line {where}: the header must be age_months,kbm_g")
     grams: list[int | None] = []
     for number, line in rows[1:]:
         months, value = _kbm_row(number, next(csv.reader([line])))

@@ -298,6 +298,7 @@ def test_the_built_in_kbm_table_is_domain_md_s() -> None:
     ("text", "message"),
     [
         ("age,kbm\n0,\n", "line 1: the header must be age_months,kbm_g"),
+        ("# source\nage,kbm\n0,\n", "line 2: the header must be age_months,kbm_g"),
         ("# src\nage_months,kbm_g\n0,\n2,800\n", "line 4: expected age 1 months, got 2"),
         ("age_months,kbm_g\n0,\n1,eight\n", "line 3: not whole numbers"),
         ("age_months,kbm_g\n0,\n1,800,1\n", "line 3: expected 2 columns"),
