@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
@@ -31,9 +32,11 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.kbm import load_kbm
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
+from scoring.growth import GrowthRules, KbmError
 from storage.cipher import key_problem
 from storage.db import is_database_url, mask_url, url_problem
 
@@ -228,6 +231,14 @@ class Settings(BaseSettings):
     #: Soft rule: a denominator (a head count: S, ibu hamil, PUS ...) moving by more than this
     #: share of the previous report is questioned (chat and whole-report checks alike).
     denominator_change_limit: float = Field(default=0.20, gt=0, le=10)
+
+    # --- per-child register (domain.md "Per-child register") -----------------------------
+    #: Decision (BGM): a weighing is below the red line when its weight-for-age z is below this.
+    bgm_below_waz: float = Field(default=-3.0, ge=-6, le=0)
+    #: Decision (orange line): "risiko berat badan lebih" when weight-for-age z is above this.
+    overweight_risk_above_waz: float = Field(default=1.0, ge=0, le=5)
+    #: A KBM table (CSV ``age_months,kbm_g``) replacing the built-in one; empty: built-in.
+    kbm_table: str = ""
 
     # --- conversations -------------------------------------------------------------------
     session_expiry_hours: int = Field(
@@ -506,6 +517,23 @@ class Settings(BaseSettings):
         """Settings that are each valid but together would start a bot that cannot work: one
         line per problem (empty: none); each channel's section says its own."""
         return [line for section in self.sections() for line in section.problems(self)]
+
+    @field_validator("kbm_table")
+    @classmethod
+    def _usable_kbm(cls, value: str) -> str:
+        try:
+            load_kbm(value.strip())
+        except KbmError as exc:
+            raise ValueError(str(exc)) from None
+        return value.strip()
+
+    def growth(self) -> GrowthRules:
+        """The per-child register's rules (the KBM table, the BGM and orange-line Decisions)."""
+        return GrowthRules(
+            kbm=load_kbm(self.kbm_table),
+            bgm_below_waz=Decimal(str(self.bgm_below_waz)),
+            overweight_above_waz=Decimal(str(self.overweight_risk_above_waz)),
+        )
 
     @field_validator("default_timezone")
     @classmethod
