@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
 
 from scoring.dates import WrittenDateError, parse_written_date
+from scoring.growth import Sex, age_months
 from scoring.lexicon import ACTIVE_WORDS
 from storage.children import (
     Actor,
@@ -77,12 +77,10 @@ class _Check:
             self.problems.append(problem)
         return text
 
-    def sex(self) -> Literal["L", "P"] | None:
+    def sex(self) -> Sex | None:
         text = self.text("sex").upper()
-        if text == "L":
-            return "L"
-        if text == "P":
-            return "P"
+        if text in {s.value for s in Sex}:
+            return Sex(text)
         self.problems.append(f"sex {self.text('sex')!r} must be L (laki-laki) or P (perempuan)")
         return None
 
@@ -94,7 +92,7 @@ class _Check:
             return None
         if born > self.today:
             self.problems.append(f"birth_date {born} is after today ({self.today})")
-        elif _months_between(born, self.today) >= _BALITA_MONTHS:
+        elif age_months(born, self.today) >= _BALITA_MONTHS:
             self.problems.append(
                 f"born {born}: five years old or more on {self.today}; the register holds "
                 "children under five"
@@ -135,12 +133,6 @@ class _Check:
         if self.problems or sex is None or born is None:
             return None
         return NewChild(name, sex, born, mother, nik, dusun, rt, kms)
-
-
-def _months_between(born: date, day: date) -> int:
-    """Completed months from ``born`` to ``day``."""
-    months = (day.year - born.year) * 12 + day.month - born.month
-    return months - (1 if day.day < born.day else 0)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Literal
 
 from scoring import Period
+from scoring.growth import Method, Sex
 from storage._times import from_db, from_db_opt, to_db
 from storage.cipher import RegisterCipher, RegisterKeyError
 from storage.keys import shared_key
@@ -94,7 +95,7 @@ class NewChild:
     """A child as entered: the identity in clear (encrypted on the way in)."""
 
     name: str
-    sex: Literal["L", "P"]
+    sex: Sex
     birth_date: date
     mother_name: str
     nik: str | None = None
@@ -112,7 +113,7 @@ class Child:
 
     id: int
     posyandu_id: int
-    sex: str
+    sex: Sex
     birth_date: date
     name: str
     mother_name: str
@@ -300,7 +301,7 @@ def _child(cipher: RegisterCipher, r: Row) -> Child:
     return Child(
         id=int(r[0]),
         posyandu_id=int(r[1]),
-        sex=str(r[2]),
+        sex=Sex(r[2]),
         birth_date=date.fromisoformat(r[3]),
         name=cipher.decrypt(r[4], "name_enc"),
         mother_name=cipher.decrypt(r[5], "mother_name_enc"),
@@ -437,7 +438,7 @@ class Weighing:
     date: date
     weight_g: int
     height_mm: int | None = None
-    measured: Literal["lying", "standing"] | None = None
+    measured: Method | None = None
     kader_id: int | None = None
 
     @property
@@ -467,7 +468,8 @@ _WEIGHING_COLUMNS = "child_id, date, weight_g, height_mm, measured, kader_id"
 
 
 def _weighing(r: Row) -> Weighing:
-    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], r[4], r[5])
+    measured = None if r[4] is None else Method(r[4])
+    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5])
 
 
 async def record_weighing(

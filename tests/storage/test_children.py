@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring.growth import Method
 from storage import Database
 from storage import children as reg
 from storage.cipher import RegisterCipher, RegisterKeyError, new_key
@@ -203,12 +204,12 @@ async def test_one_weighing_per_child_per_month(
     db: Database, world: World, cipher: RegisterCipher
 ) -> None:
     (andi,) = await _add(db, cipher, world.posyandu[0].id, _child())
-    first = reg.Weighing(andi, date(2026, 11, 12), 12_400, 801, "lying", kader_id=7)
+    first = reg.Weighing(andi, date(2026, 11, 12), 12_400, 801, Method.LYING, kader_id=7)
     async with db.transaction() as tx:
         assert (await reg.record_weighing(tx, first, at=AT)).outcome == "created"
         same = await reg.record_weighing(tx, first, at=AT)
         assert same.outcome == "same"
-        second = reg.Weighing(andi, date(2026, 11, 13), 12_100, 801, "lying", kader_id=8)
+        second = reg.Weighing(andi, date(2026, 11, 13), 12_100, 801, Method.LYING, kader_id=8)
         conflict = await reg.record_weighing(tx, second, at=AT)
         assert (conflict.outcome, conflict.stored) == ("conflict", first)
         replaced = await reg.record_weighing(tx, second, at=AT, replace=True)
