@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -32,18 +32,23 @@ __all__ = [
     "AuditEntry",
     "Child",
     "LeaveReason",
+    "NamesShown",
     "NewChild",
+    "RegisterCounts",
     "Weighing",
     "WeighingSaved",
     "add_child",
     "audit",
     "audit_entries",
+    "audit_shown",
     "check_key",
     "children_of_posyandu",
     "delete_identity",
     "identity_cutoff",
     "leave",
+    "read_children",
     "record_weighing",
+    "register_counts",
     "remove_expired_identities",
     "update_child",
     "weighings_of",
@@ -317,6 +322,52 @@ def _child(cipher: RegisterCipher, r: Row) -> Child:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NamesShown:
+    """Names read and not yet audited (:func:`read_children`): the children, and what the
+    audit row must say. Whoever shows the names writes :func:`audit_shown` in the write
+    transaction that sends them (the chat engine's one write per message)."""
+
+    posyandu_id: int
+    children: tuple[Child, ...]
+    purpose: str = "view"
+
+
+async def read_children(
+    conn: Connection,
+    cipher: RegisterCipher,
+    posyandu_id: int,
+    *,
+    include_left: bool = False,
+    purpose: str = "view",
+) -> NamesShown:
+    """One posyandu's children with their identities decrypted in memory (those whose
+    identity was removed are not among them; those who left only with ``include_left``), in
+    the order they were added, on a read snapshot. Not audited yet: hand the result to
+    :func:`audit_shown` in the transaction that uses the names (:func:`children_of_posyandu`
+    does both at once)."""
+    left = "" if include_left else " AND left_at IS NULL"
+    rows = await conn.execute_fetchall(
+        f"SELECT {_CHILD_COLUMNS} FROM children WHERE posyandu_id = ? "
+        f"AND identity_removed_at IS NULL{left} ORDER BY id",
+        (posyandu_id,),
+    )
+    return NamesShown(posyandu_id, tuple(_child(cipher, r) for r in rows), purpose)
+
+
+async def audit_shown(tx: Connection, shown: NamesShown, *, who: Actor, at: datetime) -> None:
+    """The audit row of names read by :func:`read_children`: ``children.<purpose>``, the
+    posyandu and the ids shown."""
+    await audit(
+        tx,
+        who,
+        f"children.{shown.purpose}",
+        at,
+        posyandu_id=shown.posyandu_id,
+        child_ids=[c.id for c in shown.children],
+    )
+
+
 async def children_of_posyandu(
     tx: Connection,
     cipher: RegisterCipher,
@@ -327,25 +378,35 @@ async def children_of_posyandu(
     include_left: bool = False,
     purpose: str = "view",
 ) -> list[Child]:
-    """One posyandu's children with their identities decrypted in memory (those whose
-    identity was removed are not among them; those who left only with ``include_left``), in
-    the order they were added. Audited as ``children.<purpose>`` with the ids returned."""
-    left = "" if include_left else " AND left_at IS NULL"
-    rows = await tx.execute_fetchall(
-        f"SELECT {_CHILD_COLUMNS} FROM children WHERE posyandu_id = ? "
-        f"AND identity_removed_at IS NULL{left} ORDER BY id",
-        (posyandu_id,),
+    """:func:`read_children` and its audit row in one transaction (``tx``): the names are
+    returned only with their row written."""
+    shown = await read_children(tx, cipher, posyandu_id, include_left=include_left, purpose=purpose)
+    await audit_shown(tx, shown, who=who, at=at)
+    return list(shown.children)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterCounts:
+    """A posyandu's register on a day, anonymous: S (children under five on the register)
+    and K (those of them with a KMS / buku KIA)."""
+
+    s: int
+    k: int
+
+
+async def register_counts(conn: Connection, posyandu_id: int, day: date) -> RegisterCounts:
+    """S and K from the register at the end of ``day`` (UTC): children under 60 months old
+    that day, added by then and not left by then."""
+    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    row = await fetch_one(
+        conn,
+        "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0) "
+        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
+        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
     )
-    children = [_child(cipher, r) for r in rows]
-    await audit(
-        tx,
-        who,
-        f"children.{purpose}",
-        at,
-        posyandu_id=posyandu_id,
-        child_ids=[c.id for c in children],
-    )
-    return children
+    return RegisterCounts(int(row[0]), int(row[1]))
 
 
 async def leave(

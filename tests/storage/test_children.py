@@ -306,3 +306,57 @@ async def test_retention_removes_identities_on_the_day_and_not_before(
         (reg.Actor(operator=reg.RETENTION_OPERATOR), (ids[2],)),
         (reg.Actor(operator=reg.RETENTION_OPERATOR), (ids[0],)),
     ]
+
+
+async def test_names_read_on_a_snapshot_are_audited_where_they_are_used(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """The chat reads on a snapshot and writes once: the names come back with what their
+    audit row must say, written in the transaction that sends them."""
+    p1 = world.posyandu[0].id
+    ids = await _add(db, cipher, p1, _child(), _child("Citra"))
+    async with db.read() as conn:
+        shown = await reg.read_children(conn, cipher, p1, purpose="weighing")
+    assert [c.name for c in shown.children] == ["Andi Saputra", "Citra"]
+    async with db.transaction() as tx:
+        await reg.audit_shown(tx, shown, who=KADER, at=AT)
+    async with db.read() as conn:
+        last = (await reg.audit_entries(conn))[-1]
+    assert (last.action, last.who, last.posyandu_id, last.child_ids) == (
+        "children.weighing",
+        KADER,
+        p1,
+        tuple(ids),
+    )
+
+
+async def test_s_and_k_from_the_register(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    p1, p2 = world.posyandu[0].id, world.posyandu[1].id
+    day = date(2026, 11, 20)
+    ids = await _add(
+        db,
+        cipher,
+        p1,
+        _child("A", born=date(2021, 11, 21), has_kms=True),  # 59 months: counted
+        _child("B", born=date(2021, 11, 20), has_kms=True),  # 60 months: a balita no more
+        _child("C", born=date(2026, 11, 20), has_kms=False),  # born today
+        _child("D", born=date(2026, 11, 21)),  # not born yet on the day
+        _child("E", born=date(2024, 5, 1), has_kms=True),  # leaves on the day
+        _child("F", born=date(2024, 5, 1)),  # leaves the day after
+    )
+    await _add(db, cipher, p2, _child("G", has_kms=True))
+    async with db.transaction() as tx:
+        await reg.leave(tx, ids[4], reg.LeaveReason.MOVED, who=KADER, at=AT)
+        await reg.leave(tx, ids[5], reg.LeaveReason.DIED, who=KADER, at=AT + timedelta(days=1))
+    async with db.read() as conn:
+        assert await reg.register_counts(conn, p1, day) == reg.RegisterCounts(s=3, k=1)
+        # The day after: A is 60 months, D is born, F has left; added after a day: not yet.
+        assert await reg.register_counts(conn, p1, day + timedelta(days=1)) == (
+            reg.RegisterCounts(s=2, k=0)
+        )
+        assert await reg.register_counts(conn, p1, day - timedelta(days=1)) == (
+            reg.RegisterCounts(s=0, k=0)
+        )
+        assert await reg.register_counts(conn, p2, day) == reg.RegisterCounts(s=1, k=1)
