@@ -27,7 +27,15 @@ from bot.settings import Settings, SettingsSection
 from conversations.inbound import Inbound
 from scoring.clock import Clock
 
-__all__ = ["AddressRule", "Channel", "Given", "Hub", "OpenChannel"]
+__all__ = [
+    "PHONE_NUMBER",
+    "AddressRule",
+    "Channel",
+    "Given",
+    "Hub",
+    "OpenChannel",
+    "SectionChannel",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,12 @@ class AddressRule:
     description: str
     #: The address is the person's phone number (E.164), as contacts show it.
     is_phone: bool = False
+
+
+#: A person's phone number in E.164, as contacts show it (WhatsApp, SMS).
+PHONE_NUMBER = AddressRule(
+    re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,19 @@ class Channel(Protocol):
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         """Its clients, sender and intake (not started), from its configured settings."""
         ...
+
+
+class SectionChannel:
+    """A channel configured by its settings section alone: complete when the section is, its
+    secrets the section's (a channel subclasses it and sets ``section``)."""
+
+    section: type[SettingsSection]
+
+    def configured(self, settings: Settings) -> bool:
+        return settings.section(self.section).configured()
+
+    def secrets(self, settings: Settings) -> Sequence[str | None]:
+        return settings.section(self.section).secrets()
 
 
 class Given:

@@ -4,10 +4,9 @@ signed links); messages and delivery receipts come by the gateway's signed webho
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from bot.channels.channel import AddressRule, Hub, OpenChannel
+from bot.channels.channel import PHONE_NUMBER, Hub, OpenChannel, SectionChannel
 from bot.settings import Settings
 from bot.sms import SMS
 from bot.sms.settings import SmsSection, sms_settings
@@ -15,21 +14,13 @@ from bot.sms.settings import SmsSection, sms_settings
 __all__ = ["SmsChannel"]
 
 
-class SmsChannel:
+class SmsChannel(SectionChannel):
     name = SMS
     #: The person's number in E.164.
-    address = AddressRule(
-        re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
-    )
+    address = PHONE_NUMBER
     in_health = True
     section = SmsSection
     texts: Mapping[str, str] = {f"pdf.channel.{SMS}": "SMS"}
-
-    def configured(self, settings: Settings) -> bool:
-        return settings.section(SmsSection).configured()
-
-    def secrets(self, settings: Settings) -> Sequence[str | None]:
-        return settings.section(SmsSection).secrets()
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         # The gateway's client is imported only when SMS is configured.

@@ -5,9 +5,9 @@ PTB's rate limiter sends; updates come by webhook (``PUBLIC_BASE_URL`` set) or l
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from bot.channels.channel import AddressRule, Hub, OpenChannel
+from bot.channels.channel import AddressRule, Hub, OpenChannel, SectionChannel
 from bot.settings import Settings
 from bot.telegram import TELEGRAM
 from bot.telegram.settings import TelegramSection, telegram_settings
@@ -15,19 +15,13 @@ from bot.telegram.settings import TelegramSection, telegram_settings
 __all__ = ["TelegramChannel"]
 
 
-class TelegramChannel:
+class TelegramChannel(SectionChannel):
     name = TELEGRAM
     #: A chat id: a person's (their user id) or a group's (negative).
     address = AddressRule(re.compile(r"-?[1-9]\d{0,19}"), "a Telegram chat id (digits)")
     in_health = True
     section = TelegramSection
     texts: Mapping[str, str] = {f"pdf.channel.{TELEGRAM}": "Telegram"}
-
-    def configured(self, settings: Settings) -> bool:
-        return settings.section(TelegramSection).configured()
-
-    def secrets(self, settings: Settings) -> Sequence[str | None]:
-        return settings.section(TelegramSection).secrets()
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         # python-telegram-bot is imported only when Telegram is configured.

@@ -4,10 +4,9 @@ messages and delivery receipts come by Twilio's signed webhooks."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from bot.channels.channel import AddressRule, Hub, OpenChannel
+from bot.channels.channel import PHONE_NUMBER, Hub, OpenChannel, SectionChannel
 from bot.settings import Settings
 from bot.whatsapp import WHATSAPP
 from bot.whatsapp.settings import WhatsAppSection, whatsapp_settings
@@ -15,21 +14,13 @@ from bot.whatsapp.settings import WhatsAppSection, whatsapp_settings
 __all__ = ["WhatsAppChannel"]
 
 
-class WhatsAppChannel:
+class WhatsAppChannel(SectionChannel):
     name = WHATSAPP
     #: The person's number in E.164.
-    address = AddressRule(
-        re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
-    )
+    address = PHONE_NUMBER
     in_health = False
     section = WhatsAppSection
     texts: Mapping[str, str] = {f"pdf.channel.{WHATSAPP}": "WhatsApp"}
-
-    def configured(self, settings: Settings) -> bool:
-        return settings.section(WhatsAppSection).configured()
-
-    def secrets(self, settings: Settings) -> Sequence[str | None]:
-        return settings.section(WhatsAppSection).secrets()
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         # The twilio client (and aiohttp) are imported only when WhatsApp is configured.

@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.channels import OutgoingDocument
-from bot.channels.channel import AddressRule, Given, Hub, OpenChannel
+from bot.channels.channel import AddressRule, Given, Hub, OpenChannel, SectionChannel
 from bot.health import Check
 from bot.settings import Settings, SettingsSection
 from conversations.inbound import Inbound
@@ -85,7 +85,7 @@ class OpenPager(Given):
         return Check(True, "listening")
 
 
-class PagerChannel:
+class PagerChannel(SectionChannel):
     name = PAGER
     address = AddressRule(re.compile(r"\d{4}"), "four digits")
     in_health = True
@@ -94,12 +94,6 @@ class PagerChannel:
 
     def __init__(self) -> None:
         self.sender = PagerSender()
-
-    def configured(self, settings: Settings) -> bool:
-        return settings.section(PagerSection).configured()
-
-    def secrets(self, settings: Settings) -> Sequence[str | None]:
-        return settings.section(PagerSection).secrets()
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         return OpenPager(self.sender, hub)
