@@ -23,7 +23,7 @@ from scoring import Period
 from scoring.growth import Method, Sex
 from storage._times import from_db, from_db_opt, to_db
 from storage.cipher import RegisterCipher, RegisterKeyError
-from storage.keys import shared_key
+from storage.keys import key_of, replace_key, shared_key
 from storage.sql import Connection, Row, fetch_one
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "record_weighing",
     "register_counts",
     "remove_expired_identities",
+    "rotate_key",
     "update_child",
     "weighings_of",
 ]
@@ -218,9 +219,39 @@ async def check_key(tx: Connection, cipher: RegisterCipher, at: datetime) -> Non
     """Make sure ``cipher`` is the key this database's register is written with: the first
     key used leaves a value only it opens; another key raises :class:`RegisterKeyError`
     (at start, before any name is written with the wrong key)."""
+    if await key_of(tx, _KEY_CHECK) is None:
+        # No key remembered yet: a name already stored (written without this check) must open.
+        row = await fetch_one(
+            tx, "SELECT name_enc FROM children WHERE name_enc IS NOT NULL ORDER BY id LIMIT 1"
+        )
+        if row is not None:
+            cipher.decrypt(row[0], "name_enc")
     kept = await shared_key(tx, _KEY_CHECK, cipher.encrypt(_KEY_CHECK_TEXT, _KEY_CHECK), at)
     if cipher.decrypt(kept, _KEY_CHECK) != _KEY_CHECK_TEXT:
         raise RegisterKeyError("the register key check holds another text")
+
+
+async def rotate_key(
+    tx: Connection, old: RegisterCipher, new: RegisterCipher, *, who: Actor, at: datetime
+) -> int:
+    """Every stored identity re-encrypted from ``old`` to ``new`` in ``tx`` (all or nothing),
+    and the key check moved to ``new``; how many children. :class:`RegisterKeyError` when
+    ``old`` is not the database's key. Audited as ``register.rotate_key``."""
+    await check_key(tx, old, at)
+    columns = [column for _attr, column in _SECRET_COLUMNS]
+    rows = list(
+        await tx.execute_fetchall(
+            f"SELECT id, {', '.join(columns)} FROM children WHERE identity_removed_at IS NULL "
+            "ORDER BY id"
+        )
+    )
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    for r in rows:
+        values = [new.encrypt_opt(old.decrypt_opt(r[i + 1], c), c) for i, c in enumerate(columns)]
+        await tx.execute(f"UPDATE children SET {sets} WHERE id = ?", (*values, r[0]))
+    await replace_key(tx, _KEY_CHECK, new.encrypt(_KEY_CHECK_TEXT, _KEY_CHECK), at)
+    await audit(tx, who, "register.rotate_key", at, child_ids=[int(r[0]) for r in rows])
+    return len(rows)
 
 
 def _sealed(cipher: RegisterCipher, child: NewChild) -> list[str | None]:

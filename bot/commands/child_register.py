@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +19,10 @@ from bot.commands._common import (
     run_with_settings,
     tell,
 )
+from bot.register import NOT_SET_UP, register_cipher
 from bot.settings import Settings
-from storage.children import Actor, audit_entries, delete_identity
-from storage.cipher import new_key
+from storage.children import Actor, audit_entries, delete_identity, rotate_key
+from storage.cipher import RegisterCipher, RegisterKeyError, key_problem, new_key
 
 __all__ = ["register"]
 
@@ -28,10 +30,11 @@ __all__ = ["register"]
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "register",
-        help="the child register: make a key, withdraw a child, read the audit log",
+        help="the child register: make or rotate its key, withdraw a child, read the audit log",
         description=(
             "The child register (docs/privacy.md). new-key prints a fresh REGISTER_KEY (keep it "
-            "apart from the database and its backups). withdraw ID deletes child ID's identity "
+            "apart from the database and its backups); rotate-key re-encrypts the register "
+            "with a new key read from stdin. withdraw ID deletes child ID's identity "
             "(names, NIK, dusun, RT) on a parent's request, keeping the anonymous record for "
             "the counts; written to the audit log. audit prints the audit log: who, when, "
             "what (ids, never names), one JSON object a line."
@@ -48,6 +51,21 @@ def register(sub: Any) -> None:
         "--operator", metavar="NAME", help="who does it, for the audit log (default: login)"
     )
     withdraw.set_defaults(handler=_withdraw)
+    rotate = actions.add_parser(
+        "rotate-key",
+        help="re-encrypt the register with a new key read from stdin (stop the service first)",
+        description=(
+            "Re-encrypt every stored identity from REGISTER_KEY (the current key) to the new "
+            "key read from standard input (one line, as posyandu register new-key prints it; "
+            "never on the command line), in one transaction; then set REGISTER_KEY to the new "
+            "key and start the service. Stop every instance first: one still running with the "
+            "old key cannot read what the rotation wrote."
+        ),
+    )
+    rotate.add_argument(
+        "--operator", metavar="NAME", help="who does it, for the audit log (default: login)"
+    )
+    rotate.set_defaults(handler=_rotate)
     audit = actions.add_parser("audit", help="print the audit log, one JSON line each")
     audit.add_argument(
         "--since", metavar="YYYY-MM-DD", help="only from this day on (UTC)", default=None
@@ -81,6 +99,33 @@ def _withdraw(args: argparse.Namespace) -> int:
         if not done:
             raise UsageError(f"no child {child_id} with an identity to delete")
         print(f"child {child_id}: identity deleted; the anonymous record is kept")
+        return OK
+
+    return run_with_settings(work)
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    who = Actor(operator=args.operator or _login())
+    text = sys.stdin.readline().strip()
+
+    async def work(settings: Settings) -> int:
+        old = register_cipher(settings)
+        if old is None:
+            raise UsageError(NOT_SET_UP)
+        if (problem := key_problem(text)) is not None:
+            raise UsageError(f"the new key on stdin {problem}")
+        new = RegisterCipher(text)
+        db = await open_database(settings)
+        try:
+            async with db.transaction() as tx:
+                count = await rotate_key(tx, old, new, who=who, at=now())
+        except RegisterKeyError:
+            raise UsageError(
+                "REGISTER_KEY is not the key this database's child register was written with"
+            ) from None
+        finally:
+            await db.close()
+        print(f"{count} children re-encrypted: set REGISTER_KEY to the new key before starting")
         return OK
 
     return run_with_settings(work)

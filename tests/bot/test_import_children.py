@@ -7,6 +7,7 @@ audit log recorded."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sqlite3
 from datetime import date
@@ -250,3 +251,33 @@ def test_a_new_key_is_printed_and_works(capsys: pytest.CaptureFixture[Any]) -> N
     key = capsys.readouterr().out.strip()
     cipher = RegisterCipher(key)
     assert cipher.decrypt(cipher.encrypt("Andi", "name_enc"), "name_enc") == "Andi"
+
+
+def test_a_key_rotation_from_stdin(
+    capsys: pytest.CaptureFixture[Any],
+    tmp_path: Path,
+    db_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _import(capsys, tmp_path, GOOD)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("not a key\n"))
+    assert main(["register", "rotate-key"]) == 2
+    assert "the new key on stdin must be 32 random bytes" in capsys.readouterr().err
+    fresh = new_key()
+    monkeypatch.setattr("sys.stdin", io.StringIO(fresh + "\n"))
+    assert main(["register", "rotate-key", "--operator", "dinkes"]) == 0
+    assert capsys.readouterr().out == (
+        "3 children re-encrypted: set REGISTER_KEY to the new key before starting\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(new_key() + "\n"))
+    assert main(["register", "rotate-key"]) == 2  # REGISTER_KEY is the old key now
+    assert "REGISTER_KEY is not the key" in capsys.readouterr().err
+
+    async def names() -> list[str]:
+        async with await Database.open(db_file) as db, db.transaction() as tx:
+            found = await children_of_posyandu(
+                tx, RegisterCipher(fresh), 1, who=Actor(operator="t"), at=moment()
+            )
+            return [c.name for c in found]
+
+    assert asyncio.run(names()) == ["Andi Saputra", "Citra"]

@@ -109,6 +109,17 @@ async def test_every_name_view_writes_its_row_even_an_empty_list(
     ]
 
 
+async def test_a_key_is_checked_against_names_written_before_any_check(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    await _add(db, cipher, world.posyandu[0].id, _child())
+    with pytest.raises(RegisterKeyError):
+        async with db.transaction() as tx:
+            await reg.check_key(tx, RegisterCipher(new_key()), AT)
+    async with db.transaction() as tx:
+        await reg.check_key(tx, cipher, AT)
+
+
 async def test_a_database_written_with_another_key_opens_no_name(
     db: Database, world: World, cipher: RegisterCipher
 ) -> None:
@@ -360,3 +371,34 @@ async def test_s_and_k_from_the_register(
             reg.RegisterCounts(s=0, k=0)
         )
         assert await reg.register_counts(conn, p2, day) == reg.RegisterCounts(s=1, k=1)
+
+
+async def test_a_key_rotation_reencrypts_every_identity(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    p1 = world.posyandu[0].id
+    ids = await _add(db, cipher, p1, _child(nik="2171010101010001", rt="003"), _child("Citra"))
+    async with db.transaction() as tx:
+        await reg.delete_identity(tx, ids[1], who=KADER, at=AT)
+    new = RegisterCipher(new_key())
+    with pytest.raises(RegisterKeyError):  # the wrong old key: nothing written
+        async with db.transaction() as tx:
+            await reg.rotate_key(tx, new, cipher, who=OPERATOR, at=AT)
+    async with db.transaction() as tx:
+        assert await reg.rotate_key(tx, cipher, new, who=OPERATOR, at=AT) == 1
+    async with db.transaction() as tx:
+        await reg.check_key(tx, new, AT)
+        with pytest.raises(RegisterKeyError):
+            await reg.check_key(tx, cipher, AT)
+        (andi,) = await reg.children_of_posyandu(tx, new, p1, who=KADER, at=AT)
+    assert (andi.name, andi.nik, andi.rt, andi.dusun) == (
+        "Andi Saputra",
+        "2171010101010001",
+        "003",
+        None,
+    )
+    async with db.read() as conn:
+        log = await reg.audit_entries(conn)
+    assert ("register.rotate_key", OPERATOR, (ids[0],)) in [
+        (e.action, e.who, e.child_ids) for e in log
+    ]
