@@ -37,10 +37,12 @@ from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
 from scoring.growth import GrowthRules, KbmError
+from storage.cipher import key_problem
 from storage.db import is_database_url, mask_url, url_problem
 
 __all__ = [
     "MIN_SECRET_CHARS",
+    "REGISTER_FIELDS",
     "Settings",
     "SettingsError",
     "SettingsSection",
@@ -61,6 +63,10 @@ MIN_SECRET_CHARS = 16
 #: A URL's scheme (two letters or more: "C:" is a Windows drive, not a scheme).
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 
+
+#: The child register's optional fields a deployment may turn on with REGISTER_FIELDS (NIK has
+#: its own switch, REGISTER_NIK).
+REGISTER_FIELDS: tuple[str, ...] = ("dusun", "rt", "has_kms")
 
 _SOURCES = SettingsConfigDict(
     env_file=".env",
@@ -370,6 +376,28 @@ class Settings(BaseSettings):
         "message (a signed request may carry no time) is recognised and not handled again.",
     )
 
+    # --- the child register (docs/privacy.md) -------------------------------------------------
+    register_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the child register's names at rest (32 random bytes, URL-safe "
+        "base64). Unset: the register is off, except in the demo (a key file beside "
+        "the database).",
+    )
+    register_nik: bool = Field(
+        default=False, description="Whether the register records a child's NIK (encrypted)."
+    )
+    register_fields: str = Field(
+        default="has_kms",
+        description="The register's optional fields this deployment records (comma separated: "
+        "dusun, rt, has_kms; empty: none).",
+    )
+    register_keep_months_after_five: int = Field(
+        default=12,
+        ge=0,
+        le=120,
+        description="A child's identity is removed this many months after the fifth birthday.",
+    )
+
     # --- reminders ---------------------------------------------------------------------------
     reminder_kinds: str = Field(
         default="h-1,h,h+2,h+7,rekap", pattern=r"^\s*([a-z0-9+-]+\s*(,\s*|$))*$"
@@ -456,6 +484,27 @@ class Settings(BaseSettings):
     def services(self) -> frozenset[str]:
         """The optional service fields this deployment asks."""
         return frozenset(_kinds(self.service_fields))
+
+    @field_validator("register_key")
+    @classmethod
+    def _register_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (problem := key_problem(value.get_secret_value())) is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("register_fields")
+    @classmethod
+    def _known_register_fields(cls, value: str) -> str:
+        unknown = _kinds(value) - set(REGISTER_FIELDS)
+        if unknown:
+            known = ", ".join(REGISTER_FIELDS)
+            raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; known: {known}")
+        return value
+
+    def register_optional(self) -> frozenset[str]:
+        """The register's optional fields this deployment records (``nik`` with
+        REGISTER_NIK)."""
+        return frozenset(_kinds(self.register_fields)) | ({"nik"} if self.register_nik else set())
 
     @field_validator("media_signing_key", "dasbor_secret")
     @classmethod

@@ -7,6 +7,7 @@ from types import ModuleType
 from bot.commands import (
     backup,
     chat,
+    child_register,
     dasbor,
     demo,
     export,
@@ -34,6 +35,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     migrate,
     backup,
     importing,
+    child_register,
     invite,
     export,
     outbox,

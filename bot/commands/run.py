@@ -24,6 +24,7 @@ from bot.console.sender import ConsoleSender
 from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
 from bot.errors import StartError
 from bot.logs import configure_logging, mask
+from bot.register import KEY_FILE
 from bot.server import HttpServer
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
@@ -74,12 +75,15 @@ def _configurable() -> list[str]:
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """Every secret setting (masked in the logs): each channel's and the media key."""
+    """Every secret setting (masked in the logs): each channel's, the media, dasbor and
+    register keys."""
     media, dasbor = settings.media_signing_key, settings.dasbor_secret
+    register = settings.register_key
     values = [
         *registry.secrets(settings),
         media.get_secret_value() if media is not None else None,
         dasbor.get_secret_value() if dasbor is not None else None,
+        register.get_secret_value() if register is not None else None,
         *url_secrets(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]
@@ -136,13 +140,16 @@ def _run_loop(settings: Settings) -> int:
 
 def _would_create(settings: Settings) -> list[Path]:
     """What a start would create that is not there yet: the SQLite file (with its journal
-    files) and the folders above it, innermost first. Nothing for a PostgreSQL server."""
+    files and the demo's register key file) and the folders above it, innermost first.
+    Nothing for a PostgreSQL server."""
     if settings.database_is_server:
         return []
     db = settings.database_file().absolute()
     if db.exists():
         return []
     files = [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    key = db.with_name(KEY_FILE)  # the demo's register key, made with a new database
+    files += [] if key.exists() else [key]
     folders = [f for f in db.parents if not f.exists()]
     return [*files, *folders]
 
