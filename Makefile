@@ -39,13 +39,15 @@ browser:
 test: $(STAMP) postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
-# The unit layer alone: no end-to-end, hostile or crash tests, nothing marked slow.
-test-fast: $(STAMP) postgres
+# The unit layer alone (tests/fast_layer.py): nothing marked slow, so no subprocess, no server
+# (uvicorn, the fake channel servers, PostgreSQL: storage tests run on SQLite
+# only) and no browser; a unit test that starts one fails. Both layers run on two processes.
+test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 bench: $(STAMP) postgres
 	$(BIN)/python -m bench

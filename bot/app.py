@@ -24,6 +24,7 @@ from starlette.applications import Starlette
 
 from bot.channels import OutgoingDocument, Sender, registry
 from bot.channels.channel import Hub, OpenChannel
+from bot.channels.quota import DailyQuota
 from bot.clock import SystemClock
 from bot.dasbor.access import LINK_TTL, Access
 from bot.dasbor.pages import Dasbor
@@ -34,6 +35,7 @@ from bot.http import create_app
 from bot.intake import Intake
 from bot.logs import log_event
 from bot.media import MediaLinks, MediaStore, media_key
+from bot.register import open_register
 from bot.server import HttpServer, ServerLimits
 from bot.settings import Settings
 from conversations.catalogue import say
@@ -42,6 +44,7 @@ from conversations.model import Limits
 from scheduler.service import ReminderScheduler
 from scoring.clock import Clock
 from storage import Database
+from storage.cipher import RegisterCipher
 from storage.messages import Text
 
 __all__ = ["CHANNEL_START_SECONDS", "Service", "limits_from"]
@@ -105,6 +108,8 @@ class Service:
     media_links: MediaLinks | None = None
     dasbor: Access | None = None
     server: HttpServer | None = None
+    #: The child register's cipher (None: no REGISTER_KEY, the register is off; bot.register).
+    register: RegisterCipher | None = None
     #: The open channels, by name.
     channels: dict[str, OpenChannel] = field(default_factory=dict)
     #: How to stop what has been started, in reverse order.
@@ -143,6 +148,8 @@ class Service:
         # Its connections are threads: a process that leaves them open never exits.
         self._stack.push_async_callback(self.db.close)
         await self.db.check_writable()
+        console = not self.has_remote_channels
+        self.register = await open_register(s, self.db, self.clock.now(), console=console)
         self.media_links = media_links_from(s, self.clock)
         self.engine = Engine(
             self.db,
@@ -159,6 +166,7 @@ class Service:
             receive=self.intake.receive,
             receipt=self._record_receipt,
             media_url=self.media_links.url,
+            quota=DailyQuota(self.db),
         )
         self.channels = registry.open_channels(s, hub, self.extra_channels)
         for channel in self.channels.values():
@@ -241,6 +249,7 @@ class Service:
             housekeeping=[self.prune_media],
             wall_clock=SystemClock(),
             inbound_keep=timedelta(days=self.settings.inbound_keep_days),
+            register_keep_months=self.settings.register_keep_months_after_five,
         )
         self.scheduler.start()
         self._stack.push_async_callback(self.scheduler.stop)

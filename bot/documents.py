@@ -24,8 +24,17 @@ from bot.pdf import (
     render_posyandu_report,
 )
 from bot.pdf.model import TrendPoint
-from bot.pdf.text import percent_vs, value, vs
 from conversations.catalogue import say
+from conversations.figure_words import (
+    count,
+    indicator_words,
+    need_words,
+    pdf_blank,
+    ratio_label,
+    ratio_words,
+    service_lines,
+    stratum_cell,
+)
 from conversations.format import (
     area_title,
     field_label,
@@ -33,20 +42,16 @@ from conversations.format import (
     place_name,
     reporting_counts,
     reporting_words,
-    service_lines,
     short_date,
 )
 from conversations.periods import format_period, format_period_short
-from conversations.strata_words import stratum_cell
 from scoring import (
     AreaRollup,
     Assessment,
     Gap,
-    IndicatorId,
     KnownHistory,
     MemberStatus,
     MonthReport,
-    Need,
     Period,
     PeriodError,
     Reporting,
@@ -140,43 +145,6 @@ def _slug(text: str) -> str:
     return _SAFE.sub("-", text.lower()).strip("-") or "posyandu"
 
 
-def need_words(n: Need) -> str:
-    """What one indicator needs, in Indonesian ("2 kali buka lagi (6 → 8)", "D/S 49,6% →
-    50%", "4,1 → 5 orang"): every figure through the one formatter (bot.pdf.text over
-    scoring.figures), decimals with a comma, and never rounded up to the requirement."""
-    name = indicator_words(n.indicator)
-    if n.actual is None:
-        fields = ", ".join(field_label(f) for f in n.missing)
-        return say("pdf.need.missing", name=name, fields=fields)
-    if n.indicator is IndicatorId.FREKUENSI_PENIMBANGAN:
-        # The openings so far may be a ratio estimate over the known months ("7,6").
-        actual, required = vs(float(n.actual), float(n.required))
-        return say(
-            "pdf.need.times",
-            name=name,
-            times=int(n.shortfall or 0),
-            actual=actual,
-            required=required,
-        )
-    if n.indicator is IndicatorId.PROGRAM_TAMBAHAN or isinstance(n.actual, bool):
-        return say("pdf.need.programme", name=name)
-    if n.indicator is IndicatorId.RERATA_KADER:
-        actual, required = vs(float(n.actual), float(n.required), places=1)
-        return say("pdf.need.people", name=name, actual=actual, required=required)
-    actual, required = percent_vs(float(n.actual), float(n.required))
-    return say("pdf.need.percent", name=name, actual=actual, required=required)
-
-
-def indicator_words(indicator: IndicatorId) -> str:
-    """One of the eight strata indicators, named ("Cakupan KB")."""
-    return say(f"pdf.indicator.{indicator.value}")
-
-
-def ratio_words(name: str) -> str:
-    """One of the month's ratios with what it measures ("D/S (partisipasi)")."""
-    return say(f"pdf.ratio.{name}")
-
-
 def channel_words(channel: str) -> str:
     """The channel a report came through, as the PDF names it ("Telegram", "terminal", "impor
     register.csv (budi)")."""
@@ -232,18 +200,19 @@ def _field_row(m: MonthReport, field: str, carried: Carried | None) -> tuple[str
     label = say(f"pdf.value.{field}")
     if carried is not None and field in carried.values:
         month = format_period_short(carried.period)
-        return say("pdf.value.carried", label=label, month=month), value(carried.values[field])
+        shown = count(carried.values[field], pdf_blank())
+        return say("pdf.value.carried", label=label, month=month), shown
     return label, _field_value(m, field)
 
 
 def _field_value(m: MonthReport, field: str) -> str:
     if FIELD_BY_ID[field].role is FieldRole.CHOICE:
         choice = m.choice(field)
-        return say("pdf.no_value") if choice is None else say(f"choice.{choice}").capitalize()
+        return pdf_blank() if choice is None else say(f"choice.{choice}").capitalize()
     if field != LIST_FIELD:
-        return value(m.count(field))
+        return count(m.count(field), pdf_blank())
     if m.programmes is None:
-        return say("pdf.no_value")
+        return pdf_blank()
     return ", ".join(m.programmes) if m.programmes else say("pdf.value.no_programme")
 
 
@@ -461,9 +430,7 @@ def _area_row(
         stratum=stratum_cell(a.strata, has_data),
         gap=None
         if gap is None
-        else RatioLine(
-            ratio_words(gap.indicator).split()[0], gap.actual, gap.target, _category(gap)
-        ),
+        else RatioLine(ratio_label(gap.indicator), gap.actual, gap.target, _category(gap)),
         closed=own is not None and not own.buka,
     )
     d_s = this.d_s if this and this.d_s is not None else -1.0
@@ -497,7 +464,9 @@ def _totals(month: list[MonthReport], scoring: ScoringSettings) -> dict[str, Any
     """The area summary's totals part (AreaSummaryData's ``totals`` to ``home_visits``)."""
     t = area_totals(month, scoring)
     return {
-        "totals": say("pdf.area.totals.counts", **{f: value(v) for f, v in t.counts.items()}),
+        "totals": say(
+            "pdf.area.totals.counts", **{f: count(v, pdf_blank()) for f, v in t.counts.items()}
+        ),
         "ratios": [
             RatioLine(ratio_words(g.indicator), g.actual, g.target, _category(g)) for g in t.gaps
         ],

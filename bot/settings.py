@@ -2,33 +2,54 @@
 
 Nothing else in the project reads ``os.environ``. Secrets are ``SecretStr`` so they never
 print in logs or reprs. Every setting is documented in ``.env.example``.
+
+:class:`Settings` holds the settings of the whole service and is composed with the sections
+of the registered channels: each channel package declares a :class:`SettingsSection` (its
+own environment prefix, its secrets, what cannot work, its part of ``.env.example``) and
+:mod:`bot.channels.registry` lists it. This module names no channel.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from datetime import time, timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv.parser import parse_stream
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.kbm import load_kbm
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
+from scoring.growth import GrowthRules, KbmError
+from storage.cipher import key_problem
 from storage.db import is_database_url, mask_url, url_problem
 
 __all__ = [
-    "MAX_QUICK_REPLY_BUTTONS",
+    "MIN_SECRET_CHARS",
+    "REGISTER_FIELDS",
     "Settings",
     "SettingsError",
+    "SettingsSection",
+    "env_example",
+    "env_example_service",
     "load_settings",
-    "parse_quick_replies",
+    "refresh_env_example",
 ]
 
 
@@ -41,17 +62,151 @@ class SettingsError(Exception):
 MIN_SECRET_CHARS = 16
 #: A URL's scheme (two letters or more: "C:" is a Windows drive, not a scheme).
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
-#: Twilio's own prefix of a WhatsApp address (``whatsapp:+14155238886``), as its console shows.
-_WHATSAPP_PREFIX = "whatsapp:"
+
+
+#: The child register's optional fields a deployment may turn on with REGISTER_FIELDS (NIK has
+#: its own switch, REGISTER_NIK).
+REGISTER_FIELDS: tuple[str, ...] = ("dusun", "rt", "has_kms")
+
+_SOURCES = SettingsConfigDict(
+    env_file=".env",
+    env_file_encoding="utf-8",
+    extra="ignore",
+    case_sensitive=False,
+)
+
+
+class SettingsSection(BaseSettings):
+    """A channel's settings: subclassed in the channel's package with its own ``env_prefix``
+    (``PAGER_``: field ``token`` is ``PAGER_TOKEN``; none: the field's name), and listed by its
+    :class:`bot.channels.channel.Channel` in the registry. Read from the same environment and
+    ``.env`` as :class:`Settings`, which holds one of each registered section
+    (:meth:`Settings.section`); its ``SecretStr`` fields are its secrets (at least
+    :data:`MIN_SECRET_CHARS` characters, masked in the logs)."""
+
+    model_config = _SOURCES
+
+    #: The heading of its part of ``.env.example`` ("Pager (docs/pager.md)").
+    env_title: ClassVar[str] = ""
+    #: Its part of ``.env.example`` under the heading: comment lines, and one line per field,
+    #: ``NAME=default`` or, for a setting unset by default, ``# NAME=`` (with an example).
+    env_example: ClassVar[str] = ""
+    #: What configures it, as the operator is told ("PAGER_ACCOUNT and PAGER_TOKEN"); "": the
+    #: settings never configure it (a channel the command that talks in the terminal opens).
+    credentials: ClassVar[str] = ""
+    #: Its credentials as the terminal demo's banner names them, shorter ("PAGER_*");
+    #: "": as :attr:`credentials`.
+    banner: ClassVar[str] = ""
+    #: Secrets another party issues and the operator cannot choose (a gateway app's generated
+    #: password): taken as given, masked in the logs like every secret, but not held to
+    #: :data:`MIN_SECRET_CHARS`.
+    issued_secrets: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        """The environment variable of field ``field`` (prefix and name, in capitals)."""
+        return f"{cls.model_config.get('env_prefix', '')}{field}".upper()
+
+    @classmethod
+    def env_names(cls) -> tuple[str, ...]:
+        """Every environment variable of the section, in declaration order."""
+        return tuple(cls.env_name(name) for name in cls.model_fields)
+
+    def configured(self) -> bool:
+        """Whether the section is complete enough to open the channel."""
+        return False
+
+    def secrets(self) -> list[str | None]:
+        """Its secret settings, in declaration order (None: unset)."""
+        names = [name for name in type(self).model_fields if _is_secret(type(self), name)]
+        values = [getattr(self, name) for name in names]
+        return [v.get_secret_value() if isinstance(v, SecretStr) else None for v in values]
+
+    def problems(self, settings: Settings) -> list[str]:
+        """Settings that are each valid but together (with the rest of ``settings``) would
+        start a channel that cannot work: one line per problem, naming the setting."""
+        return []
+
+    @field_validator("*")
+    @classmethod
+    def _secret_long_enough(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, SecretStr) and info.field_name not in cls.issued_secrets:
+            _check_secret(value)
+        return value
+
+
+def _is_secret(section: type[SettingsSection], name: str) -> bool:
+    annotation = section.model_fields[name].annotation
+    return annotation is SecretStr or SecretStr in getattr(annotation, "__args__", ())
+
+
+def _check_secret(value: SecretStr) -> None:
+    if len(value.get_secret_value()) < MIN_SECRET_CHARS:
+        raise ValueError(f"a secret must have at least {MIN_SECRET_CHARS} characters")
+
+
+_S = TypeVar("_S", bound=SettingsSection)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        case_sensitive=False,
-    )
+    model_config = _SOURCES
+
+    #: One of each registered channel's section, by its class (:meth:`section`).
+    _sections: dict[type[SettingsSection], SettingsSection] = PrivateAttr(default_factory=dict)
+
+    def __init__(self, **values: Any) -> None:
+        """Keyword values by field name, as pydantic takes them; a channel's by its whole
+        name (``pager_token=...``). :class:`SettingsError` names each bad value."""
+        sections = _registered_sections()
+        owner = {
+            name.lower(): (section, field)
+            for section in sections
+            for field, name in zip(section.model_fields, section.env_names(), strict=True)
+        }
+        own: dict[str, Any] = {}
+        theirs: dict[type[SettingsSection], dict[str, Any]] = {s: {} for s in sections}
+        for key, value in values.items():
+            if key.startswith("_"):  # _env_file and the like: for every part
+                own[key] = value
+                for given in theirs.values():
+                    given[key] = value
+            elif key.lower() in owner:
+                section, field = owner[key.lower()]
+                theirs[section][field] = value
+            else:
+                own[key] = value
+        lines: list[str] = []
+        try:
+            super().__init__(**own)
+        except ValidationError as exc:
+            lines += _error_lines(exc, lambda name: name.upper())
+        built: dict[type[SettingsSection], SettingsSection] = {}
+        for section, given in theirs.items():
+            try:
+                built[section] = section(**given)
+            except ValidationError as exc:
+                lines += _error_lines(exc, section.env_name)
+        if lines:
+            raise SettingsError("invalid settings:\n  " + "\n  ".join(lines))
+        self._sections = built
+
+    @classmethod
+    def env_names(cls) -> tuple[str, ...]:
+        """Every setting's environment variable: the service's, then each registered
+        channel's section in registration order."""
+        own = tuple(name.upper() for name in cls.model_fields)
+        return own + tuple(n for s in _registered_sections() for n in s.env_names())
+
+    def section(self, section: type[_S]) -> _S:
+        """The channel section ``section`` as read with these settings."""
+        found = self._sections.get(section)
+        if not isinstance(found, section):
+            raise LookupError(f"{section.__name__} is not a registered channel section")
+        return found
+
+    def sections(self) -> list[SettingsSection]:
+        """Every registered channel's section, in registration order."""
+        return list(self._sections.values())
 
     # --- storage -------------------------------------------------------------------------
     posyandu_db: Path | str = Field(
@@ -76,6 +231,14 @@ class Settings(BaseSettings):
     #: Soft rule: a denominator (a head count: S, ibu hamil, PUS ...) moving by more than this
     #: share of the previous report is questioned (chat and whole-report checks alike).
     denominator_change_limit: float = Field(default=0.20, gt=0, le=10)
+
+    # --- per-child register (domain.md "Per-child register") -----------------------------
+    #: Decision (BGM): a weighing is below the red line when its weight-for-age z is below this.
+    bgm_below_waz: float = Field(default=-3.0, ge=-6, le=0)
+    #: Decision (orange line): "risiko berat badan lebih" when weight-for-age z is above this.
+    overweight_risk_above_waz: float = Field(default=1.0, ge=0, le=5)
+    #: A KBM table (CSV ``age_months,kbm_g``) replacing the built-in one; empty: built-in.
+    kbm_table: str = ""
 
     # --- conversations -------------------------------------------------------------------
     session_expiry_hours: int = Field(
@@ -167,10 +330,6 @@ class Settings(BaseSettings):
             "marked sent (its instance died) is sent by another. Longer than the slowest send."
         ),
     )
-    out_dir: Path = Field(
-        default=Path("./out"),
-        description="Where the console chat writes the documents it receives.",
-    )
 
     # --- the service (posyandu run) ---------------------------------------------------------
     http_host: str = Field(default="127.0.0.1", description="Address the HTTP app listens on.")
@@ -196,7 +355,7 @@ class Settings(BaseSettings):
     )
     public_base_url: str | None = Field(
         default=None,
-        description="Public https URL of the HTTP app behind the proxy; unset: Telegram polls.",
+        description="Public https URL of the HTTP app behind the proxy (webhooks, media links).",
     )
     media_signing_key: SecretStr | None = Field(
         default=None,
@@ -214,47 +373,29 @@ class Settings(BaseSettings):
         ge=1,
         le=3660,
         description="Days a channel's message ids are kept, so a redelivered or replayed "
-        "message (a signed Twilio request carries no time) is recognised and not handled again.",
+        "message (a signed request may carry no time) is recognised and not handled again.",
     )
 
-    # --- Telegram --------------------------------------------------------------------------
-    telegram_bot_token: SecretStr | None = Field(default=None, description="From BotFather.")
-    telegram_api_base_url: str = Field(
-        default="https://api.telegram.org/bot",
-        description="Bot API base URL in python-telegram-bot's form (the token is appended).",
-    )
-    telegram_webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret token Telegram sends with webhook calls."
-    )
-    telegram_rate_per_second: float = Field(default=30, gt=0, le=1000)
-    telegram_group_rate_per_minute: float = Field(default=20, gt=0, le=1000)
-
-    # --- WhatsApp (Twilio) -----------------------------------------------------------------
-    twilio_account_sid: str | None = Field(default=None, pattern=r"^AC[0-9a-fA-F]{32}$")
-    twilio_auth_token: SecretStr | None = None
-    twilio_whatsapp_from: str | None = Field(default=None, pattern=r"^\+[1-9]\d{6,14}$")
-    twilio_messaging_service_sid: str | None = Field(default=None, pattern=r"^MG[0-9a-fA-F]{32}$")
-    twilio_api_base_url: str | None = Field(
-        default=None, description="Unset: Twilio's own API. Set only for tests."
-    )
-    twilio_rate_per_second: float = Field(default=10, gt=0, le=1000)
-    twilio_media_rate_per_second: float = Field(default=1, gt=0, le=1000)
-    twilio_messaging_service_senders: int = Field(
-        default=1,
-        ge=1,
-        le=1000,
-        description="WhatsApp senders in the Messaging Service's pool: the two rates are per "
-        "sender, so the service sends at this many times them (1 with TWILIO_WHATSAPP_FROM).",
-    )
-    twilio_template_reminder_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
-    twilio_template_nudge_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
-    twilio_template_summary_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
-    twilio_template_missing_sid: str | None = Field(default=None, pattern=r"^HX[0-9a-fA-F]{32}$")
-    #: Quick-reply buttons (``twilio/quick-reply`` Content Templates), one per button count:
-    #: ``2:HX...,3:HX...`` (see :func:`parse_quick_replies`).
-    twilio_quick_reply_content: str | None = Field(
+    # --- the child register (docs/privacy.md) -------------------------------------------------
+    register_key: SecretStr | None = Field(
         default=None,
-        description="Content SIDs of twilio/quick-reply templates by button count (2:HX...).",
+        description="Key of the child register's names at rest (32 random bytes, URL-safe "
+        "base64). Unset: the register is off, except in the demo (a key file beside "
+        "the database).",
+    )
+    register_nik: bool = Field(
+        default=False, description="Whether the register records a child's NIK (encrypted)."
+    )
+    register_fields: str = Field(
+        default="has_kms",
+        description="The register's optional fields this deployment records (comma separated: "
+        "dusun, rt, has_kms; empty: none).",
+    )
+    register_keep_months_after_five: int = Field(
+        default=12,
+        ge=0,
+        le=120,
+        description="A child's identity is removed this many months after the fifth birthday.",
     )
 
     # --- reminders ---------------------------------------------------------------------------
@@ -344,80 +485,55 @@ class Settings(BaseSettings):
         """The optional service fields this deployment asks."""
         return frozenset(_kinds(self.service_fields))
 
-    @field_validator("twilio_whatsapp_from", mode="before")
+    @field_validator("register_key")
     @classmethod
-    def _without_whatsapp_prefix(cls, value: object) -> object:
-        """``whatsapp:+14155238886`` (Twilio's form) and ``+14155238886`` alike."""
-        if isinstance(value, str):
-            value = value.strip()
-            if value.lower().startswith(_WHATSAPP_PREFIX):
-                value = value[len(_WHATSAPP_PREFIX) :]
+    def _register_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (problem := key_problem(value.get_secret_value())) is not None:
+            raise ValueError(problem)
         return value
 
-    @field_validator("twilio_quick_reply_content")
+    @field_validator("register_fields")
     @classmethod
-    def _quick_replies(cls, value: str | None) -> str | None:
-        parse_quick_replies(value)
+    def _known_register_fields(cls, value: str) -> str:
+        unknown = _kinds(value) - set(REGISTER_FIELDS)
+        if unknown:
+            known = ", ".join(REGISTER_FIELDS)
+            raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; known: {known}")
         return value
 
-    def quick_replies(self) -> dict[int, str]:
-        """The quick-reply templates' Content SIDs by button count (empty: none)."""
-        return parse_quick_replies(self.twilio_quick_reply_content)
+    def register_optional(self) -> frozenset[str]:
+        """The register's optional fields this deployment records (``nik`` with
+        REGISTER_NIK)."""
+        return frozenset(_kinds(self.register_fields)) | ({"nik"} if self.register_nik else set())
 
-    @field_validator(
-        "telegram_bot_token",
-        "telegram_webhook_secret",
-        "twilio_auth_token",
-        "media_signing_key",
-        "dasbor_secret",
-    )
+    @field_validator("media_signing_key", "dasbor_secret")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < MIN_SECRET_CHARS:
-            raise ValueError(f"a secret must have at least {MIN_SECRET_CHARS} characters")
+        if value is not None:
+            _check_secret(value)
         return value
 
     def problems(self) -> list[str]:
         """Settings that are each valid but together would start a bot that cannot work: one
-        line per problem (empty: none)."""
-        out: list[str] = []
-        twilio = bool(self.twilio_account_sid) or self.twilio_auth_token is not None
-        if self.telegram_bot_token and self.public_base_url and not self.telegram_webhook_secret:
-            out.append(
-                "TELEGRAM_WEBHOOK_SECRET: needed with PUBLIC_BASE_URL (Telegram webhook mode): "
-                "without it every update would be refused; set one, or unset PUBLIC_BASE_URL "
-                "to poll"
-            )
-        if twilio and not (self.twilio_account_sid and self.twilio_auth_token):
-            missing = "TWILIO_AUTH_TOKEN" if self.twilio_account_sid else "TWILIO_ACCOUNT_SID"
-            out.append(f"{missing}: needed with the other Twilio credential")
-        if twilio and not self.public_base_url:
-            out.append(
-                "PUBLIC_BASE_URL: needed with Twilio credentials (Twilio's signatures are "
-                "checked against it and PDFs are sent as links under it)"
-            )
-        out.extend(self._twilio_sender_problems(twilio))
-        return out
+        line per problem (empty: none); each channel's section says its own."""
+        return [line for section in self.sections() for line in section.problems(self)]
 
-    def _twilio_sender_problems(self, twilio: bool) -> list[str]:
-        """Exactly one sender: one number, or a Messaging Service (a pool of numbers)."""
-        number, service = self.twilio_whatsapp_from, self.twilio_messaging_service_sid
-        if twilio and not (number or service):
-            return [
-                "TWILIO_WHATSAPP_FROM: needed with Twilio credentials (or "
-                "TWILIO_MESSAGING_SERVICE_SID): the number WhatsApp messages are sent from"
-            ]
-        if number and service:
-            return [
-                "TWILIO_WHATSAPP_FROM and TWILIO_MESSAGING_SERVICE_SID: set one, not both "
-                "(one number, or the Messaging Service that picks from its pool)"
-            ]
-        if self.twilio_messaging_service_senders > 1 and not service:
-            return [
-                "TWILIO_MESSAGING_SERVICE_SENDERS: only with TWILIO_MESSAGING_SERVICE_SID "
-                "(one TWILIO_WHATSAPP_FROM number is one sender)"
-            ]
-        return []
+    @field_validator("kbm_table")
+    @classmethod
+    def _usable_kbm(cls, value: str) -> str:
+        try:
+            load_kbm(value.strip())
+        except KbmError as exc:
+            raise ValueError(str(exc)) from None
+        return value.strip()
+
+    def growth(self) -> GrowthRules:
+        """The per-child register's rules (the KBM table, the BGM and orange-line Decisions)."""
+        return GrowthRules(
+            kbm=load_kbm(self.kbm_table),
+            bgm_below_waz=Decimal(str(self.bgm_below_waz)),
+            overweight_above_waz=Decimal(str(self.overweight_risk_above_waz)),
+        )
 
     @field_validator("default_timezone")
     @classmethod
@@ -461,40 +577,54 @@ class Settings(BaseSettings):
         )
 
 
-#: Most buttons a quick reply may have: WhatsApp takes a ``twilio/quick-reply`` without
-#: approval (inside the 24-hour window, which replies are) with at most 3 buttons; approved
-#: templates may have up to 10, but an approved template fixes its button titles.
-MAX_QUICK_REPLY_BUTTONS = 3
-_CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
+#: The line of ``.env.example`` after which each registered channel's part follows, as
+#: :func:`env_example` composes it.
+CHANNELS_LINE = "# ===== channels: each part below is written in bot/<channel>/settings.py ====="
+_HEADING_WIDTH = 95
 
 
-def parse_quick_replies(value: str | None) -> dict[int, str]:
-    """``"2:HX...,3:HX..."`` -> ``{2: "HX...", 3: "HX..."}``.
+def env_example(service: str) -> str:
+    """``.env.example``: ``service`` (the text up to and without :data:`CHANNELS_LINE`: the
+    service's own settings), then each registered channel's part under its heading."""
+    parts = [service.rstrip("\n") + "\n\n" + CHANNELS_LINE + "\n"]
+    for section in _registered_sections():
+        heading = f"# --- {section.env_title} "
+        parts.append(f"\n{heading}{'-' * max(3, _HEADING_WIDTH - len(heading))}\n")
+        parts.append(section.env_example)
+    return "".join(parts)
 
-    One template per button count, because a Content Template fixes how many buttons it has
-    (its ``actions``), while the titles are variables. ``ValueError`` names the first entry
-    that is not ``<buttons>:<Content SID>`` with buttons from 1 to 3, or a count given twice.
-    """
-    out: dict[int, str] = {}
-    for entry in (value or "").split(","):
-        entry = entry.strip()
-        if not entry:
-            continue
-        count, colon, sid = (part.strip() for part in entry.partition(":"))
-        if not colon or not count.isdigit() or not _CONTENT_SID.fullmatch(sid):
-            raise ValueError(
-                f"{entry!r} is not <buttons>:<Content SID>; expected e.g. 2:HX<32 hex>,3:HX<32 hex>"
-            )
-        buttons = int(count)
-        if not 1 <= buttons <= MAX_QUICK_REPLY_BUTTONS:
-            raise ValueError(
-                f"{entry!r}: a quick reply has 1 to {MAX_QUICK_REPLY_BUTTONS} buttons "
-                "(WhatsApp's limit for a message sent without approval)"
-            )
-        if buttons in out:
-            raise ValueError(f"{entry!r}: {buttons} buttons are given twice")
-        out[buttons] = sid
-    return out
+
+def env_example_service(text: str) -> str:
+    """The service's part of a ``.env.example`` text (what comes before :data:`CHANNELS_LINE`)."""
+    return text.partition(CHANNELS_LINE)[0]
+
+
+def refresh_env_example(path: Path = Path(".env.example")) -> bool:
+    """Rewrite ``path`` as :func:`env_example` composes it from its service part (after a
+    channel was added or its part edited); whether it changed."""
+    text = path.read_text("utf-8")
+    composed = env_example(env_example_service(text))
+    if composed != text:
+        path.write_text(composed, "utf-8")
+    return composed != text
+
+
+def _registered_sections() -> list[type[SettingsSection]]:
+    """The sections of the registered channels (the registry imports the channel packages,
+    which import this module: read when settings are made, not when this module loads)."""
+    from bot.channels import registry
+
+    return registry.sections()
+
+
+def _error_lines(exc: ValidationError, env_name: Callable[[str], str]) -> list[str]:
+    """One line per bad value: its environment variable and what is wrong (never the value)."""
+    lines = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        name = env_name(field) if field else "settings"
+        lines.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
+    return lines
 
 
 def _kinds(value: str) -> set[str]:
@@ -538,14 +668,7 @@ def load_settings(**overrides: Any) -> Settings:
     problems = env_file_problems(Path(str(env_file))) if env_file else []
     if problems:
         raise SettingsError("invalid settings:\n  " + "\n  ".join(problems))
-    try:
-        settings = Settings(**overrides)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            name = ".".join(str(p) for p in err["loc"]).upper() or "settings"
-            lines.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
-        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
+    settings = Settings(**overrides)
     problems = settings.problems()
     if problems:
         raise SettingsError("invalid settings:\n  " + "\n  ".join(problems))

@@ -83,6 +83,8 @@ async def _apply_one(
     elif isinstance(effect, SetReminders):
         if person is not None:
             await people_db.set_reminders(tx, person.id, effect.enabled)
+            if effect.enabled:  # on, here: this channel is the one chosen for them
+                await people_db.choose_for_reminders(tx, msg.channel, msg.address, now)
     elif isinstance(effect, SetSchedule | MoveHariBuka):
         await _change_schedule(tx, person, effect)
     elif isinstance(effect, LinkGroup):
@@ -143,7 +145,17 @@ async def _register(
         # Used up or expired between the question and the answer.
         out.replies[:] = [Text(say("register.unusable", code=effect.code))]
         return
-    created = await people_db.create_person(
+    # The same phone number already registered on another channel for this role and place
+    # (WhatsApp, then SMS): the same person, with a second identity.
+    twin = await people_db.phone_twin(
+        tx,
+        msg.channel,
+        msg.address,
+        effect.role,
+        posyandu_id=effect.posyandu_id,
+        area_id=effect.area_id,
+    )
+    person = twin or await people_db.create_person(
         tx,
         effect.name,
         effect.role,
@@ -151,7 +163,7 @@ async def _register(
         posyandu_id=effect.posyandu_id,
         area_id=effect.area_id,
     )
-    await people_db.add_identity(tx, created.id, msg.channel, msg.address)
+    await people_db.add_identity(tx, person.id, msg.channel, msg.address)
     await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
 
 

@@ -7,7 +7,9 @@ raises (the engine turns it into a short apology).
 
 from __future__ import annotations
 
-__all__ = ["MESSAGES", "SMS", "say"]
+from collections.abc import Callable, Mapping
+
+__all__ = ["MESSAGES", "SMS", "compose", "messages", "say"]
 
 
 MESSAGES: dict[str, str] = {
@@ -188,6 +190,27 @@ MESSAGES: dict[str, str] = {
     "area.title.kecamatan": "Kecamatan {name}",
     "area.title.desa": "Desa/Kelurahan {name}",
     "place.desa": "Desa {name}",
+    # --- a child's growth: Permenkes 2/2020 categories (scoring.growth), by index -----------
+    "growth.bbu.severely_underweight": "berat badan sangat kurang",
+    "growth.bbu.underweight": "berat badan kurang",
+    "growth.bbu.normal": "berat badan normal",
+    "growth.bbu.overweight_risk": "risiko berat badan lebih",
+    "growth.tbu.severely_stunted": "sangat pendek",
+    "growth.tbu.stunted": "pendek",
+    "growth.tbu.normal": "normal",
+    "growth.tbu.tall": "tinggi",
+    "growth.bbtb.severely_wasted": "gizi buruk",
+    "growth.bbtb.wasted": "gizi kurang",
+    "growth.bbtb.normal": "gizi baik",
+    "growth.bbtb.overweight_risk": "berisiko gizi lebih",
+    "growth.bbtb.overweight": "gizi lebih",
+    "growth.bbtb.obese": "obesitas",
+    "growth.imtu.severely_wasted": "gizi buruk",
+    "growth.imtu.wasted": "gizi kurang",
+    "growth.imtu.normal": "gizi baik",
+    "growth.imtu.overweight_risk": "berisiko gizi lebih",
+    "growth.imtu.overweight": "gizi lebih",
+    "growth.imtu.obese": "obesitas",
     # --- the fields' names (scoring.fields) and the data-quality rules (scoring.rules) -----
     "label.buka": "buka",
     "label.kader": "jumlah kader bertugas",
@@ -372,7 +395,7 @@ MESSAGES: dict[str, str] = {
     "pdf.value.rujukan": "Dirujuk ke puskesmas",
     "pdf.value.bayi_0_6": "Bayi 0-5 bln",
     "pdf.value.asi_eksklusif": "ASI eksklusif",
-    "area.vitamin_a": "Vitamin A: {given} dari {s} balita ({share}).",
+    "area.vitamin_a": "Vitamin A: {given} balita ({share}).",
     "area.referrals": "Dirujuk ke puskesmas: {count} orang.",
     # --- answers that cannot be used ------------------------------------------------------
     "answer.not_a_number": "Maaf, jawab dengan angka, mis. {example}.",
@@ -681,9 +704,6 @@ MESSAGES: dict[str, str] = {
     "pdf.value.kk_dana_sehat": "KK dana sehat",
     "pdf.value.program_tambahan": "Program tambahan",
     "pdf.value.no_programme": "tidak ada",
-    "pdf.channel.telegram": "Telegram",
-    "pdf.channel.whatsapp": "WhatsApp",
-    "pdf.channel.console": "terminal",
     "pdf.ratio.col.indicator": "Indikator",
     "pdf.ratio.col.actual": "Capaian",
     "pdf.ratio.col.target": "Target",
@@ -713,7 +733,7 @@ MESSAGES: dict[str, str] = {
     "pdf.legend.nd": "N/D (berat badan naik)",
     "pdf.area.title": "Ringkasan {area}",
     "pdf.area.period": "Bulan: {period}",
-    "pdf.area.completeness": "Sudah lapor: {reported} dari {expected} posyandu ({share})",
+    "pdf.area.completeness": "Sudah lapor: {reported} posyandu ({share})",
     "pdf.area.strata": "Jumlah posyandu per strata (12 bulan terakhir)",
     "pdf.area.pm": "Purnama + Mandiri: {share}",
     "pdf.area.aktif": "Posyandu Aktif: {share}",
@@ -778,6 +798,9 @@ MESSAGES: dict[str, str] = {
     # Channels without buttons list numbered choices on one line: "Balas 1 = YA, 2 = BATAL".
     "choices.line": "Balas {pairs}",
     "choices.pair": "{number} = {choice}",
+    # --- figures (conversations/figure_words.py) ---
+    # A part of a whole, its counts written by figure_words.count ("1.427 dari 1.428").
+    "figure.part_of": "{part} dari {whole}",
     # --- history and provisional strata ---
     # A stratum over fewer than 12 known months (domain.md, "Decision (provisional stratum)").
     "strata.provisional": "Strata sementara ({months} bulan data): {stratum}",
@@ -949,6 +972,10 @@ MESSAGES: dict[str, str] = {
     "dasbor.csrf.body": "Muat ulang halaman lalu coba lagi.",
     "dasbor.error.title": "Maaf, ada gangguan",
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
+    # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
+    "sms.document": (
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
+    ),
 }
 
 #: Short forms for SMS (``bot.sms.text``), only where the normal form makes a message of the
@@ -983,6 +1010,32 @@ SMS: dict[str, str] = {
 }
 
 
+#: Texts worded in a package of their own and composed here (each channel's name, in the
+#: channel's package: :mod:`bot.channels.registry`): functions giving their entries as they
+#: are now, so that a channel registered later is found too.
+_COMPOSED: list[Callable[[], Mapping[str, str]]] = []
+
+
+def compose(source: Callable[[], Mapping[str, str]]) -> None:
+    """Take in the entries ``source`` gives (read at each use)."""
+    _COMPOSED.append(source)
+
+
+def messages() -> dict[str, str]:
+    """The whole catalogue: :data:`MESSAGES` and every composed entry. ``KeyError`` for a key
+    worded twice (one place per sentence)."""
+    out = dict(MESSAGES)
+    for source in _COMPOSED:
+        for key, text in source().items():
+            if key in out:
+                raise KeyError(f"catalogue key {key!r} is worded twice")
+            out[key] = text
+    return out
+
+
 def say(key: str, **values: object) -> str:
     """The message ``key`` with ``values`` filled in."""
-    return MESSAGES[key].format(**values)
+    template = MESSAGES.get(key)
+    if template is None:
+        template = messages()[key]
+    return template.format(**values)

@@ -1,12 +1,21 @@
 """The engine: one inbound message in, one transaction out.
 
-For each message (one at a time per channel+address, different addresses concurrently) it
-reads the text once, loads what the plan says the message needs from one read snapshot
-(:mod:`conversations.loading`), runs the pure :func:`conversations.step.step`, and then
-records the channel's message id (a redelivery does nothing) and applies the effects
-(:mod:`conversations.applying`), saves the session (:mod:`conversations.session_store`) and
-queues the replies as outbox rows in ONE write transaction: all of it or none of it. Reading
-outside the writer keeps the single write connection busy only with writes.
+For each message (one at a time per channel+address, different addresses concurrently), one
+way through, five phases:
+
+1. read who and where (:meth:`storage.message_reads.MessageReads.sender`: identity, person,
+   session, their posyandu or area), on a read snapshot;
+2. plan what the message needs (pure: :meth:`conversations.loading.Loader.plan`);
+3. read that in one batched call (:meth:`~storage.message_reads.MessageReads.wanted`) on the
+   same snapshot; the context is built from the two answers (pure, and whether the sender's
+   last inbound time is stale);
+4. step (pure: :func:`conversations.step.step`);
+5. write once: record the channel's message id (a redelivery does nothing), apply the
+   effects (:mod:`conversations.applying`), save the session
+   (:mod:`conversations.session_store`) and queue the replies as outbox rows in ONE write
+   transaction (group commit, :mod:`storage.batch`): all of it or none of it.
+
+Reading outside the writer keeps the single write connection busy only with writes.
 
 Any exception in a step is logged and answered with a short apology; nothing of the step is
 saved and the message id is not recorded, so a redelivery is handled afresh.
@@ -40,6 +49,7 @@ from storage import people as people_db
 from storage.batch import WriteBatcher
 from storage.errors import is_busy
 from storage.inbound import record_inbound
+from storage.message_reads import MessageReads
 from storage.messages import Outgoing, apology_key, notice_key, reply_key
 
 __all__ = ["DEFAULT_TZ", "Engine", "HandleResult"]
@@ -62,7 +72,8 @@ class HandleResult:
 
 class Engine:
     """``phone_of`` says which channel addresses are phone numbers (shown to supervisors in
-    BELUM); by default none is."""
+    BELUM); by default none is. ``reads`` are the two reads of a message (a subclass may
+    count them)."""
 
     def __init__(
         self,
@@ -74,12 +85,14 @@ class Engine:
         default_tz: tzinfo = DEFAULT_TZ,
         on_queued: Callable[[], None] | None = None,
         phone_of: PhoneOf = no_phone,
+        reads: MessageReads | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.limits = limits or Limits()
         self.on_queued = on_queued
         self._loader = Loader(self.limits, scoring, default_tz, phone_of)
+        self._reads = reads or MessageReads()
         self._locks = KeyedLocks()
         self._writes: WriteBatcher[HandleResult] = WriteBatcher(db)
 
@@ -110,17 +123,24 @@ class Engine:
     async def _handle(self, msg: Inbound) -> HandleResult:
         now = self.clock.now()
         message = parse_message(msg.text, in_group=msg.in_group)
-        # 1. Decide, on a read snapshot: the single writer stays free for other senders while
-        #    this one loads and steps. Nothing else writes this address's session (the lock
-        #    above), and a report saved meanwhile by someone else is caught at save time
-        #    (``base_revision``), so deciding outside the write transaction is safe.
+        # Read on one snapshot, outside the writer: the single writer stays free for other
+        # senders while this one loads and steps. Nothing else writes this address's session
+        # (the lock above), and a report saved meanwhile by someone else is caught at save
+        # time (``base_revision``), so deciding outside the write transaction is safe.
         async with self.db.read() as conn:
             await conn.execute("BEGIN")
-            loaded = await self._loader.load(conn, msg, message, now)
+            # 1. Who and where: identity, person, session, their posyandu or area (one call).
+            sender = await self._reads.sender(conn, msg.channel, msg.address)
+            # 2. What this message needs (pure).
+            planned = self._loader.plan(sender, msg, message, now)
+            # 3. That, in one call.
+            found = await self._reads.wanted(conn, planned.wanted)
+        loaded = self._loader.context(sender, planned, found, msg, now)
+        # 4. The step (pure).
         result = step(loaded.session, message, loaded.ctx)
 
-        # 2. Commit: the message id, the effects, the session and the replies, all or nothing
-        #    (in one transaction, shared with other senders' commits when they queue up).
+        # 5. Write once: the message id, the effects, the session and the replies, all or
+        #    nothing (one transaction, shared with other senders' commits when they queue up).
         async def commit(tx: Connection) -> HandleResult:
             if not await record_inbound(tx, msg.channel, msg.external_id, msg.received_at):
                 return HandleResult(duplicate=True)

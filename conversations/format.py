@@ -1,65 +1,31 @@
-"""Numbers, ratios, times, field names and rule problems written the Indonesian way, short.
-Pure."""
+"""Times, dates, places, field names and rule problems written the Indonesian way, short (a
+figure's digits are conversations/figure_words.py's). Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
 from conversations.catalogue import say
-from scoring import MonthReport, Period, Problem, Reporting, ReportingCounts, ReportingState
-from scoring.fields import QUESTION_FIELDS, in_vitamin_a_month
-from scoring.figures import percent_apart, share
+from scoring import Problem, Reporting, ReportingCounts, ReportingState
+from scoring.fields import QUESTION_FIELDS
 from scoring.lexicon import AREA_LEVEL_WORDS
-from scoring.ratios import service_totals
 
 __all__ = [
     "area_title",
     "choice_list",
     "clock_time",
-    "count",
     "day_date",
     "day_name",
     "field_label",
     "field_names",
     "imported_words",
     "moment",
-    "percent",
-    "percent_of_target",
     "place_name",
     "problem_text",
     "reporting_counts",
     "reporting_words",
-    "service_lines",
     "short_date",
 ]
-
-
-def percent(value: float | None) -> str:
-    """A share (a fraction) as a percent: "80%", whole unless that would read as 0% or 100%
-    when it is not (1,427 of 1,428 is "99,9%", 1 of 1,428 "0,1%"), the digits of the one
-    formatter (scoring.figures.share) with the Indonesian decimal comma; "-" when not
-    computable. The PDFs (bot.pdf.text.percent) and the dasbor write shares through it."""
-    if value is None:
-        return "-"
-    return share(value).text(",", ".") + "%"
-
-
-def percent_of_target(value: float | None, target: float | None) -> str:
-    """Like :func:`percent`, but a value below its target never reads as reaching it: 79.5%
-    against a target of 80% shows "79,5%" (Indonesian decimal comma), with the digits of the
-    one formatter the PDFs and ``posyandu score`` use (scoring.figures)."""
-    if value is None or target is None or value >= target:
-        return percent(value)
-    shown, _target = percent_apart(value, target)
-    return shown.text(",", ".") + "%"
-
-
-def count(value: int | None) -> str:
-    """ "1.250"; "-" when unknown."""
-    if value is None:
-        return "-"
-    return f"{value:,}".replace(",", ".")
 
 
 def _month_short(month: int) -> str:
@@ -199,23 +165,3 @@ def place_name(desa: str, kind: str | None = None) -> str:
     if kind is None:
         return desa if _named(desa, _kinds("desa")) else say("place.desa", name=desa)
     return area_title("desa", desa, kind)
-
-
-def service_lines(period: Period, reports: Iterable[MonthReport]) -> list[str]:
-    """An area's month of the optional services, for the chat and the area PDF: vitamin A
-    coverage in February and August, and people referred to the puskesmas; a line only where
-    some report of the month knows it."""
-    totals = service_totals(reports)
-    lines = []
-    if in_vitamin_a_month(period, {}) and totals.vitamin_a is not None:
-        lines.append(
-            say(
-                "area.vitamin_a",
-                given=count(totals.vitamin_a),
-                s=count(totals.vitamin_a_s),
-                share=percent(totals.vitamin_a_coverage),
-            )
-        )
-    if totals.referrals is not None:
-        lines.append(say("area.referrals", count=count(totals.referrals)))
-    return lines

@@ -1,10 +1,16 @@
-"""Building the step's :class:`~conversations.model.Context` from one read snapshot: whom the
-address belongs to, their time zone, and what :func:`conversations.plan.plan` says the
-message needs (their posyandu, their area, an invitation, who typed in a group)."""
+"""Between the engine's two reads, and after them: what to read and the step's
+:class:`~conversations.model.Context`, both pure.
+
+The engine reads who and where (:meth:`storage.message_reads.MessageReads.sender`), asks
+:meth:`Loader.plan` what the message needs (:func:`conversations.plan.plan`, put in
+storage's words: :class:`~storage.message_reads.Wanted`), reads that in one call
+(:meth:`~storage.message_reads.MessageReads.wanted`) and builds the context from the two
+answers with :meth:`Loader.context`, which also says whether the sender's last inbound time
+wants refreshing. Nothing here reads storage."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -28,16 +34,23 @@ from conversations.needs import Needs
 from conversations.plan import plan
 from conversations.session import Session, session_from_json
 from scoring import KnownHistory, Period, ScoringSettings
-from storage import Connection
-from storage import areas as areas_db
-from storage import invitations as invitations_db
-from storage import people as people_db
 from storage import posyandu as posyandu_db
-from storage import reports as reports_db
 from storage import sessions as sessions_db
-from storage.people import Person, Role
+from storage.areas import Area
+from storage.message_reads import (
+    AreaFound,
+    AreaWanted,
+    Found,
+    PosyanduFound,
+    PosyanduWanted,
+    Sender,
+    Wanted,
+)
+from storage.people import Identity, Role
+from storage.posyandu import Posyandu
+from storage.reports import StoredReport
 
-__all__ = ["Loaded", "Loader", "PhoneOf", "no_phone"]
+__all__ = ["Loaded", "Loader", "PhoneOf", "Planned", "no_phone"]
 
 #: The phone number a channel's address is, if it is one: (channel, address) -> number. The
 #: channels know (a WhatsApp address is the number); the engine never looks at a channel.
@@ -54,6 +67,17 @@ _INBOUND_REFRESH = timedelta(minutes=5)
 def no_phone(channel: str, address: str) -> str | None:
     """No address is a phone number."""
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """The plan of one message: its session, the sender's zone and month, what to read."""
+
+    session: Session
+    tz: tzinfo
+    current: Period
+    needs: Needs
+    wanted: Wanted
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,246 +99,199 @@ class Loader:
     default_tz: tzinfo
     phone_of: PhoneOf = no_phone
 
-    async def load(
-        self, conn: Connection, msg: Inbound, message: ParsedMessage, now: datetime
-    ) -> Loaded:
-        """Everything the step needs for ``message``, read on ``conn`` (one snapshot)."""
-        sender = await people_db.sender_by_address(conn, msg.channel, msg.address)
-        person = sender[0] if sender else None
-        stored = await sessions_db.get_session(conn, msg.channel, msg.address)
+    def plan(
+        self, sender: Sender, msg: Inbound, message: ParsedMessage, now: datetime
+    ) -> Planned:
+        """Phase 2: what ``message`` needs read, from who and where (phase 1's answer)."""
+        stored = sender.session
         session = session_from_json(stored.answers.get("session") if stored else None)
-        own = await self._own_posyandu(conn, person)
-        tz = await self._zone(conn, person, own)
+        tz = self._zone(sender)
         current = _period_at(now, tz)
-        needs = plan(session, message, person, current)
+        needs = plan(session, message, sender.person, current)
+        return Planned(session, tz, current, needs, self._wanted(sender, msg, needs, current, now))
+
+    def context(
+        self, sender: Sender, planned: Planned, found: Found, msg: Inbound, now: datetime
+    ) -> Loaded:
+        """The step's context from the two reads' answers."""
+        needs = planned.needs
         ctx = Context(
             now=now,
-            tz=tz,
-            person=person,
-            posyandu=await self._posyandu(conn, own, needs, current),
-            area=await self._area(conn, person, needs, current),
-            invitation=await self._invitation(conn, needs, now),
-            code_failures_global=await self._code_failures(conn, needs, now),
+            tz=planned.tz,
+            person=sender.person,
+            posyandu=_posyandu(found.posyandu, sender.posyandu, planned.current),
+            area=self._area(found.area, sender.area, needs, planned.current),
+            invitation=_invitation(found, now),
+            code_failures_global=found.code_failures,
             in_group=msg.in_group,
-            member=await self._member(conn, msg, needs),
+            member=_member(found) if needs.group_member and msg.in_group else None,
             limits=self.limits,
             scoring=self.scoring,
         )
-        return Loaded(session, ctx, stored, sender is not None and _stale(sender[1], msg))
+        refresh = sender.identity is not None and _stale(sender.identity, msg)
+        return Loaded(planned.session, ctx, sender.session, refresh)
 
-    async def _own_posyandu(
-        self, conn: Connection, person: Person | None
-    ) -> posyandu_db.Posyandu | None:
-        if person is None or person.posyandu_id is None:
-            return None
-        return await posyandu_db.posyandu_by_id(conn, person.posyandu_id)
-
-    async def _zone(
-        self, conn: Connection, person: Person | None, own: posyandu_db.Posyandu | None
-    ) -> tzinfo:
-        if person is None:
+    def _zone(self, sender: Sender) -> tzinfo:
+        if sender.person is None:
             return self.default_tz
-        if own is not None:
-            return own.tz
-        if person.area_id is not None:
-            area = await areas_db.area_by_id(conn, person.area_id)
-            zone = await posyandu_db.area_timezone(conn, area) if area is not None else None
-            if zone is not None:
-                return ZoneInfo(zone)
+        if sender.posyandu is not None:
+            return sender.posyandu.tz
+        if sender.area_zone is not None:
+            return ZoneInfo(sender.area_zone)
         return self.default_tz
 
-    async def _posyandu(
-        self,
-        conn: Connection,
-        found: posyandu_db.Posyandu | None,
-        needs: Needs,
-        current: Period,
-    ) -> PosyanduData | None:
-        if found is None or needs.posyandu_since is None:
-            return None
-        info = await _info(conn, found, current)
-        stored = await reports_db.list_stored_reports(conn, found.id, needs.posyandu_since, current)
-        names = await _names(conn, [s.submitted_by for s in stored])
-        history = (await posyandu_db.known_histories(conn, [found.id]))[found.id]
-        return PosyanduData(
-            info=info,
-            reports={s.report.period: _stored(s, names) for s in stored},
-            history=history,
+    def _wanted(
+        self, sender: Sender, msg: Inbound, needs: Needs, current: Period, now: datetime
+    ) -> Wanted:
+        own = sender.posyandu
+        return Wanted(
+            posyandu=(
+                PosyanduWanted(
+                    own,
+                    (needs.posyandu_since, current),
+                    (current.shift(-_HARI_BUKA_BACK), current.shift(_MOVES_AHEAD)),
+                )
+                if own is not None and needs.posyandu_since is not None
+                else None
+            ),
+            area=_area_wanted(sender.area, needs, current),
+            invitation_code=needs.invitation_code or None,
+            code_failures_since=(
+                now - self.limits.wrong_code_global_window if needs.code_failures else None
+            ),
+            group_member=(
+                (msg.channel, msg.sender)
+                if needs.group_member and msg.in_group and msg.sender
+                else None
+            ),
         )
 
-    async def _area(
-        self, conn: Connection, person: Person | None, needs: Needs, current: Period
+    def _area(
+        self, found: AreaFound | None, area: Area | None, needs: Needs, current: Period
     ) -> AreaData | None:
-        if person is None or person.area_id is None:
+        if found is None or area is None:
             return None
-        if needs.area_window is None and not needs.schedules and needs.area_reports is None:
-            return None
-        area = await areas_db.area_by_id(conn, person.area_id)
-        if area is None:
-            return None
+        title = area_title(area.level, area.name, area.kind)
         if needs.area_reports is not None:
-            reported = await reports_db.any_report_under(conn, area, *needs.area_reports)
-            return AreaData(
-                id=area.id, name=area_title(area.level, area.name, area.kind), has_reports=reported
-            )
-        members, reported = await self._members(conn, area, needs, current)
-        return AreaData(
-            id=area.id,
-            name=area_title(area.level, area.name, area.kind),
-            members=members,
-            has_reports=reported,
-        )
-
-    async def _members(
-        self, conn: Connection, area: areas_db.Area, needs: Needs, current: Period
-    ) -> tuple[tuple[AreaMember, ...], bool]:
-        """Every posyandu under ``area`` with its reports of the window, its kader and (for
-        JADWAL) its schedule; and whether any of them has a report in the window."""
-        found = await posyandu_db.posyandu_under(conn, area)
-        ids = [p.id for p in found]
-        by_posyandu: dict[int, list[reports_db.StoredReport]] = {}
-        histories: dict[int, KnownHistory] = {}
-        if needs.area_window is not None:
-            first, last = needs.area_window
-            by_posyandu = await reports_db.stored_reports_for_posyandu_ids(conn, ids, first, last)
-            histories = await posyandu_db.known_histories(conn, ids)
-        moves = await _moves_by_posyandu(conn, ids, current) if needs.schedules else {}
+            return AreaData(id=area.id, name=title, has_reports=found.has_reports)
         asked = needs.area_window[1] if needs.area_window is not None else current
-        asked_moves = await posyandu_db.moves_for(conn, ids, asked, asked)
-        contacts = await self._contacts(conn, ids)
-        names = await _names(conn, [s.submitted_by for rs in by_posyandu.values() for s in rs])
-        places = await _desa_names(conn, area)
+        contacts = self._contacts(found)
+        moves: dict[int, dict[Period, date]] = {}
+        for (pid, period), day in found.moves.items():
+            moves.setdefault(pid, {})[period] = day
         members = tuple(
             AreaMember(
-                posyandu=PosyanduData(
-                    info=PosyanduInfo(
-                        id=p.id,
-                        code=p.code,
-                        name=p.name,
-                        place=place_name(*places[p.desa_id]) if p.desa_id in places else "",
-                        schedule=p.schedule if needs.schedules else None,
-                        moves=moves.get(p.id, {}),
-                    ),
-                    reports={s.report.period: _stored(s, names) for s in by_posyandu.get(p.id, [])},
-                    history=histories.get(p.id, KnownHistory()),
-                ),
+                posyandu=_member_data(p, found, moves.get(p.id, {}), needs.schedules),
                 contacts=tuple(contacts.get(p.id, [])),
-                hari_buka=posyandu_db.hari_buka(p, asked, asked_moves),
+                hari_buka=posyandu_db.hari_buka(p, asked, found.asked_moves),
                 tz=p.tz,
             )
-            for p in found
+            for p in found.posyandu
         )
-        return members, any(by_posyandu.values())
+        return AreaData(id=area.id, name=title, members=members, has_reports=found.has_reports)
 
-    async def _contacts(
-        self, conn: Connection, posyandu_ids: list[int]
-    ) -> dict[int, list[Contact]]:
+    def _contacts(self, found: AreaFound) -> dict[int, list[Contact]]:
         """The kader of each posyandu, with the phone number of their first identity that is
         one (:attr:`phone_of`)."""
-        kader = await people_db.people_of_posyandu(conn, posyandu_ids)
         phones: dict[int, str] = {}
-        for ident in await people_db.identities_of(conn, [k.id for k in kader]):
+        for ident in found.identities:
             phone = self.phone_of(ident.channel, ident.address)
             if phone is not None and ident.person_id not in phones:
                 phones[ident.person_id] = phone
         contacts: dict[int, list[Contact]] = {}
-        for k in kader:
+        for k in found.kader:
             if k.posyandu_id is not None and k.role is Role.KADER:
                 contacts.setdefault(k.posyandu_id, []).append(Contact(k.name, phones.get(k.id)))
         return contacts
 
-    async def _invitation(
-        self, conn: Connection, needs: Needs, now: datetime
-    ) -> InvitationInfo | None:
-        if not needs.invitation_code:
-            return None
-        found = await invitations_db.invitation_by_code(conn, needs.invitation_code)
-        if found is None:
-            return None
-        place = ""
-        if found.posyandu_id is not None:
-            p = await posyandu_db.posyandu_by_id(conn, found.posyandu_id)
-            place = f"Posyandu {p.name}" if p else ""
-        elif found.area_id is not None:
-            a = await areas_db.area_by_id(conn, found.area_id)
-            place = area_title(a.level, a.name, a.kind) if a else ""
-        return InvitationInfo(
-            code=found.code,
-            role=found.role,
-            posyandu_id=found.posyandu_id,
-            area_id=found.area_id,
-            place=place,
-            usable=found.expires_at > now and found.uses_left > 0,
-        )
 
-    async def _code_failures(self, conn: Connection, needs: Needs, now: datetime) -> int:
-        if not needs.code_failures:
-            return 0
-        since = now - self.limits.wrong_code_global_window
-        return await invitations_db.count_code_failures(conn, since)
-
-    async def _member(self, conn: Connection, msg: Inbound, needs: Needs) -> GroupMember | None:
-        """Who typed in the group (on the group's channel), and the title of their area."""
-        if not needs.group_member or not msg.in_group:
-            return None
-        found = (
-            await people_db.person_by_address(conn, msg.channel, msg.sender) if msg.sender else None
-        )
-        area = (
-            await areas_db.area_by_id(conn, found.area_id)
-            if found is not None and found.area_id is not None
-            else None
-        )
-        return GroupMember(
-            found, area_title(area.level, area.name, area.kind) if area is not None else ""
-        )
-
-
-async def _info(conn: Connection, p: posyandu_db.Posyandu, current: Period) -> PosyanduInfo:
-    first, last = current.shift(-_HARI_BUKA_BACK), current.shift(1)
-    moves = await posyandu_db.moves_for(conn, [p.id], first, current.shift(_MOVES_AHEAD))
-    periods = [first.shift(i) for i in range(last.months_since(first) + 1)]
-    desa = await areas_db.area_by_id(conn, p.desa_id)
-    return PosyanduInfo(
-        id=p.id,
-        code=p.code,
-        name=p.name,
-        place=place_name(desa.name, desa.kind) if desa else "",
-        hari_buka=tuple(posyandu_db.hari_buka(p, period, moves) for period in periods),
-        schedule=p.schedule,
-        moves={period: day for (_pid, period), day in moves.items()},
+def _area_wanted(area: Area | None, needs: Needs, current: Period) -> AreaWanted | None:
+    """The sender's area, when the plan needs it: only whether it has reports (REKAP), or
+    every posyandu under it with its reports and (JADWAL) schedules."""
+    if area is None:
+        return None
+    if needs.area_reports is not None:
+        return AreaWanted(area, any_report=needs.area_reports)
+    if needs.area_window is None and not needs.schedules:
+        return None
+    return AreaWanted(
+        area,
+        reports=needs.area_window,
+        moves=(current.shift(-1), current.shift(_MOVES_AHEAD)) if needs.schedules else None,
+        asked=needs.area_window[1] if needs.area_window is not None else current,
     )
 
 
-async def _moves_by_posyandu(
-    conn: Connection, ids: list[int], current: Period
-) -> dict[int, dict[Period, date]]:
-    found = await posyandu_db.moves_for(conn, ids, current.shift(-1), current.shift(_MOVES_AHEAD))
-    moves: dict[int, dict[Period, date]] = {}
-    for (pid, period), day in found.items():
-        moves.setdefault(pid, {})[period] = day
-    return moves
+def _posyandu(
+    found: PosyanduFound | None, own: Posyandu | None, current: Period
+) -> PosyanduData | None:
+    if found is None or own is None:
+        return None
+    first, last = current.shift(-_HARI_BUKA_BACK), current.shift(1)
+    periods = [first.shift(i) for i in range(last.months_since(first) + 1)]
+    desa = found.desa
+    info = PosyanduInfo(
+        id=own.id,
+        code=own.code,
+        name=own.name,
+        place=place_name(desa.name, desa.kind) if desa else "",
+        hari_buka=tuple(posyandu_db.hari_buka(own, period, found.moves) for period in periods),
+        schedule=own.schedule,
+        moves={period: day for (_pid, period), day in found.moves.items()},
+    )
+    return PosyanduData(
+        info=info,
+        reports={s.report.period: _stored(s, found.names) for s in found.reports},
+        history=found.history,
+    )
 
 
-async def _desa_names(conn: Connection, area: areas_db.Area) -> dict[int, tuple[str, str | None]]:
-    """The names and kinds of the desa under ``area`` (itself included, when it is one)."""
-    under = await areas_db.areas_under(conn, area, areas_db.Level.DESA)
-    names = {a.id: (a.name, a.kind) for a in under}
-    if area.level is areas_db.Level.DESA:
-        names[area.id] = (area.name, area.kind)
-    return names
+def _member_data(
+    p: Posyandu, found: AreaFound, moves: dict[Period, date], schedules: bool
+) -> PosyanduData:
+    place = found.desa.get(p.desa_id)
+    return PosyanduData(
+        info=PosyanduInfo(
+            id=p.id,
+            code=p.code,
+            name=p.name,
+            place=place_name(*place) if place is not None else "",
+            schedule=p.schedule if schedules else None,
+            moves=moves,
+        ),
+        reports={s.report.period: _stored(s, found.names) for s in found.reports.get(p.id, [])},
+        history=found.histories.get(p.id, KnownHistory()),
+    )
 
 
-async def _names(conn: Connection, ids: Sequence[int | None]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for pid in {i for i in ids if i is not None}:
-        found = await people_db.person_by_id(conn, pid)
-        if found is not None:
-            out[pid] = found.name
-    return out
+def _invitation(found: Found, now: datetime) -> InvitationInfo | None:
+    inv = found.invitation
+    if inv is None:
+        return None
+    where = found.invitation_place
+    place = ""
+    if isinstance(where, Posyandu):
+        place = f"Posyandu {where.name}"
+    elif isinstance(where, Area):
+        place = area_title(where.level, where.name, where.kind)
+    return InvitationInfo(
+        code=inv.code,
+        role=inv.role,
+        posyandu_id=inv.posyandu_id,
+        area_id=inv.area_id,
+        place=place,
+        usable=inv.expires_at > now and inv.uses_left > 0,
+    )
 
 
-def _stored(s: reports_db.StoredReport, names: dict[int, str]) -> SentReport:
+def _member(found: Found) -> GroupMember:
+    """Who typed in the group (on the group's channel), and the title of their area."""
+    area = found.group_member_area
+    title = area_title(area.level, area.name, area.kind) if area is not None else ""
+    return GroupMember(found.group_member, title)
+
+
+def _stored(s: StoredReport, names: dict[int, str]) -> SentReport:
     return SentReport(
         report=s.report,
         revision=s.revision,
@@ -324,7 +301,7 @@ def _stored(s: reports_db.StoredReport, names: dict[int, str]) -> SentReport:
     )
 
 
-def _stale(identity: people_db.Identity, msg: Inbound) -> bool:
+def _stale(identity: Identity, msg: Inbound) -> bool:
     """The last inbound time (WhatsApp's 24-hour window) is refreshed when it is a few
     minutes old, or when the identity was marked unreachable: not on every message."""
     return (

@@ -9,7 +9,6 @@ from datetime import date
 
 from conversations.model import Context, PosyanduData, SentReport
 from conversations.session import Draft
-from conversations.strata_words import since_for
 from scoring import (
     DENOMINATOR_FIELDS,
     GAP_RATIOS,
@@ -37,6 +36,7 @@ __all__ = [
     "rare_due",
     "rule_context",
     "same_value",
+    "since_for",
 ]
 
 
@@ -169,3 +169,12 @@ def largest_gap(ctx: Context, report: MonthReport) -> Gap | None:
     ]
     behind = [g for g in gaps if g.gap is not None and g.gap > 0]
     return max(behind, key=lambda g: (g.gap or 0) / g.target, default=None)
+
+
+def since_for(data: PosyanduData, report: MonthReport | None = None) -> Period | None:
+    """Where the posyandu's known history starts: what storage knows, or else the earliest
+    report the dialogue holds, and never after ``report`` (a first report starts it)."""
+    known = [p for p in (data.history.since, report.period if report else None) if p]
+    if data.history.first_report is None and data.reports:
+        known.append(min(data.reports))
+    return min(known) if known else None

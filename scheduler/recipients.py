@@ -1,12 +1,16 @@
 """Who receives each kind of reminder: shared by the sweep (which queues the messages) and the
 preview (which lists them), so both always agree.
 
-- ``h-1``, ``h``, ``h+2``: every reachable identity of the posyandu's kader who have not
-  stopped their reminders (``STOP PENGINGAT``);
-- ``h+7``: every reachable identity of the supervisors and admins attached to an area above
-  the posyandu (desa up to provinsi) who have not stopped their reminders;
-- ``rekap``: for each area with a supervisor or admin, the reachable identities of those who
-  have not stopped their reminders, and the chat groups linked to that area.
+- ``h-1``, ``h``, ``h+2``: the posyandu's kader who have not stopped their reminders
+  (``STOP PENGINGAT``);
+- ``h+7``: the supervisors and admins attached to an area above the posyandu (desa up to
+  provinsi) who have not stopped their reminders;
+- ``rekap``: for each area with a supervisor or admin, those who have not stopped their
+  reminders, and the chat groups linked to that area.
+
+A person gets each reminder once, among their reachable identities on the one they chose
+(MULAI PENGINGAT sent from it), else on the channel they last wrote from (one with WhatsApp
+and SMS gets it where she last answered).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from storage.areas import Area, areas_by_ids
 from storage.db import Connection
 from storage.groups import groups_of_areas
 from storage.people import (
+    Identity,
     Person,
     Role,
     area_people,
@@ -56,15 +61,32 @@ class Recipient:
 
 
 async def _reachable(conn: Connection, people: list[Person]) -> dict[int, list[Recipient]]:
-    """Each person's reachable identities, in identity order."""
+    """Each person's one identity a reminder goes to, of their reachable identities: the one
+    they chose last (MULAI PENGINGAT sent from it), else the one they last wrote from (a kader
+    on WhatsApp and SMS gets it where she last answered), else the first of them."""
     names = {p.id: p.name for p in people}
-    out: dict[int, list[Recipient]] = defaultdict(list)
+    chosen: dict[int, Identity] = {}
     for i in await identities_of(conn, [p.id for p in people]):
-        if i.reachable:
-            out[i.person_id].append(
-                Recipient(i.person_id, names[i.person_id], i.channel, i.address)
-            )
-    return out
+        if i.reachable and _preferred(i, chosen.get(i.person_id)):
+            chosen[i.person_id] = i
+    return {
+        person_id: [Recipient(person_id, names[person_id], i.channel, i.address)]
+        for person_id, i in chosen.items()
+    }
+
+
+def _preferred(candidate: Identity, best: Identity | None) -> bool:
+    """Whether ``candidate`` goes before ``best``: chosen later, else (neither chosen) used
+    later; identity order on a tie."""
+    if best is None:
+        return True
+    for mine, theirs in (
+        (candidate.reminders_chosen_at, best.reminders_chosen_at),
+        (candidate.last_inbound_at, best.last_inbound_at),
+    ):
+        if mine != theirs:
+            return mine is not None and (theirs is None or mine > theirs)
+    return False
 
 
 async def kader_recipients(conn: Connection, posyandu_ids: list[int]) -> dict[int, list[Recipient]]:

@@ -3,7 +3,9 @@ store, rebuilt at every start. Jobs are sweeps, not a job per posyandu:
 
 - ``reminders``: every ``interval`` seconds, :func:`scheduler.sweep.sweep` at the clock's now;
 - ``prune-inbound``: hourly, forget inbound message ids and wrong invitation codes older
-  than ``inbound_keep`` (35 days), drop the conversation sessions whose expiry has come, and run the
+  than ``inbound_keep`` (35 days), drop the conversation sessions whose expiry has come, remove
+  the child register's identities past retention (``register_keep_months`` after the fifth
+  birthday, the UTC date of the clock's now: storage.children), and run the
   ``housekeeping`` the service hands in (the bot's: rendered PDFs whose media tokens
   expired).
 
@@ -28,6 +30,7 @@ from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
 from scoring.clock import Clock
 from storage import Database
+from storage.children import remove_expired_identities
 from storage.errors import is_busy
 from storage.inbound import prune_inbound
 from storage.invitations import prune_code_failures
@@ -40,6 +43,8 @@ log = logging.getLogger("posyandu.scheduler")
 #: How long a channel's message ids (and wrong invitation codes) are remembered: a signed
 #: Twilio request carries no time, so a replay is recognised only while its id is kept.
 INBOUND_KEEP = timedelta(days=35)
+#: Months after a child's fifth birthday its identity is kept (REGISTER_KEEP_MONTHS_AFTER_FIVE).
+REGISTER_KEEP_MONTHS = 12
 #: Seconds a stop waits for the job under way.
 STOP_WITHIN = 10.0
 
@@ -59,9 +64,11 @@ class ReminderScheduler:
         *,
         wall_clock: Clock,
         inbound_keep: timedelta = INBOUND_KEEP,
+        register_keep_months: int = REGISTER_KEEP_MONTHS,
     ) -> None:
         """``clock`` says what is due when a sweep runs; ``wall_clock`` is the real time that
-        APScheduler times its jobs by (the two differ in tests)."""
+        APScheduler times its jobs by (the two differ in tests). ``register_keep_months``:
+        the months after a child's fifth birthday its identity is kept."""
         self.db = db
         self.clock = clock
         self.wall_clock = wall_clock
@@ -69,6 +76,7 @@ class ReminderScheduler:
         self.interval_seconds = interval_seconds
         self.housekeeping = tuple(housekeeping)
         self.inbound_keep = inbound_keep
+        self.register_keep_months = register_keep_months
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self.last_sweep_ok: bool = True
         self.sweeps = 0
@@ -170,6 +178,9 @@ class ReminderScheduler:
                     "inbound": await prune_inbound(tx, now - self.inbound_keep),
                     "code_failures": await prune_code_failures(tx, now - self.inbound_keep),
                     "sessions": await prune_sessions(tx, now),
+                    "child_identities": await remove_expired_identities(
+                        tx, now.date(), self.register_keep_months, at=now
+                    ),
                 }
         except Exception:
             log.exception("scheduler.prune.failed")

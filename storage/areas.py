@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from scoring.lexicon import AREA_LEVEL_WORDS
 from storage.db import Connection
-from storage.sql import Row, fetch_one
+from storage.sql import Row, fetch_one, prefixed_columns
 
 __all__ = [
     "Area",
@@ -22,6 +22,8 @@ __all__ = [
     "ancestors",
     "area_by_code",
     "area_by_id",
+    "area_columns",
+    "area_from_row",
     "areas_by_codes",
     "areas_by_ids",
     "areas_under",
@@ -86,16 +88,27 @@ class Area:
 _COLUMNS = "id, code, name, level, parent_id, path, kind"
 
 
-def _area(row: Row) -> Area:
+def _area(row: Row, prefix: str = "") -> Area:
     return Area(
-        row["id"],
-        row["code"],
-        row["name"],
-        Level(row["level"]),
-        row["parent_id"],
-        row["path"],
-        row["kind"],
+        row[f"{prefix}id"],
+        row[f"{prefix}code"],
+        row[f"{prefix}name"],
+        Level(row[f"{prefix}level"]),
+        row[f"{prefix}parent_id"],
+        row[f"{prefix}path"],
+        row[f"{prefix}kind"],
     )
+
+
+def area_columns(table: str, prefix: str) -> str:
+    """The area columns of ``table`` (an alias in a join), each named ``prefix`` + column: a
+    row of them is read by :func:`area_from_row`."""
+    return prefixed_columns(_COLUMNS, table, prefix)
+
+
+def area_from_row(row: Row, prefix: str) -> Area | None:
+    """The area of a joined row (None when the join found none)."""
+    return _area(row, prefix) if row[f"{prefix}id"] is not None else None
 
 
 async def area_by_code(conn: Connection, code: str) -> Area | None:

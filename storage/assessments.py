@@ -6,7 +6,7 @@ known history, and at which report revision id it was worked out. It is valid on
 same settings and the same start: anything else is worked out again (:func:`assess_months`)
 and kept again (:func:`keep`). Every report written, by any path, drops in the same
 transaction the rows of its month and every later month of its posyandu (the schema's
-triggers, migration 10), so a row never outlives the reports it was worked out from. A row
+triggers, migration 12), so a row never outlives the reports it was worked out from. A row
 worked out from a read snapshot is kept only when no report of its posyandu was saved after
 that snapshot's latest revision id (:func:`keep`): a save in between leaves the row missing,
 never wrong.

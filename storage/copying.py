@@ -156,8 +156,10 @@ async def _copy_table(source: Connection, target: Connection, table: Table, text
         await target.executemany(
             insert,
             [
-                tuple(str(v) if t and v is not None and not isinstance(v, str) else v
-                      for v, t in zip(row, as_text, strict=True))
+                tuple(
+                    str(v) if t and v is not None and not isinstance(v, str) else v
+                    for v, t in zip(row, as_text, strict=True)
+                )
                 for row in batch
             ],
         )

@@ -131,7 +131,8 @@ class CsvRows:
             extra = f" (optional: {','.join(optional)})" if optional else ""
             problems.append(
                 ImportProblem(
-                    1, f"missing column(s) {', '.join(missing)}; expected the header {expected}"
+                    1,
+                    f"missing column(s) {', '.join(missing)}; expected the header {expected}"
                     + extra,
                 )
             )

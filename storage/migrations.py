@@ -396,6 +396,97 @@ _V9: tuple[str, ...] = (
 )
 
 _V10: tuple[str, ...] = (
+    # When the person chose this identity for their reminders (MULAI PENGINGAT sent from it;
+    # NULL: never): a person on two channels (WhatsApp and SMS) gets reminders on the one
+    # chosen last, else on the one they last wrote from (scheduler.recipients).
+    "ALTER TABLE identities ADD COLUMN reminders_chosen_at TEXT",
+    # What a channel has used of a daily allowance (the SMS a SIM may send a day), shared by
+    # every instance and kept across restarts (storage.quotas).
+    """
+    CREATE TABLE quotas (
+        name TEXT NOT NULL,
+        day TEXT NOT NULL,
+        used INTEGER NOT NULL CHECK (used >= 0),
+        PRIMARY KEY (name, day)
+    )
+    """,
+)
+
+_REGISTER: tuple[str, ...] = (
+    # The per-child register (issue 26; docs/privacy.md). Names, mothers' names, NIK, dusun
+    # and RT are stored encrypted (storage.cipher: AES-GCM, the key from REGISTER_KEY, never in
+    # the database): a stolen file or backup shows no name. Withdrawal of consent and the
+    # retention rule remove the identity (the encrypted columns set to NULL,
+    # ``identity_removed_at`` and its reason set) and keep the anonymous rest for the counts.
+    # ``consent_person_id`` (a kader in the chat) or ``consent_operator`` (an import, the name
+    # given with --consent-recorded-by) says who recorded the parent's consent, and when.
+    """
+    CREATE TABLE children (
+        id INTEGER PRIMARY KEY,
+        posyandu_id INTEGER NOT NULL REFERENCES posyandu (id),
+        sex TEXT NOT NULL CHECK (sex IN ('L', 'P')),
+        birth_date TEXT NOT NULL,
+        name_enc TEXT,
+        mother_name_enc TEXT,
+        nik_enc TEXT,
+        dusun_enc TEXT,
+        rt_enc TEXT,
+        has_kms INTEGER CHECK (has_kms IN (0, 1)),
+        consent_person_id INTEGER,
+        consent_operator TEXT,
+        consent_at TEXT NOT NULL,
+        left_at TEXT,
+        left_reason TEXT
+            CHECK (left_reason IN ('moved', 'aged_out', 'died', 'withdrawn', 'other')),
+        identity_removed_at TEXT,
+        identity_removed_reason TEXT
+            CHECK (identity_removed_reason IN ('withdrawn', 'retention')),
+        created_at TEXT NOT NULL,
+        CHECK (consent_person_id IS NOT NULL OR consent_operator IS NOT NULL),
+        CHECK ((left_at IS NULL) = (left_reason IS NULL)),
+        CHECK ((identity_removed_at IS NULL) = (identity_removed_reason IS NULL)),
+        CHECK ((name_enc IS NULL) = (identity_removed_at IS NOT NULL))
+    )
+    """,
+    "CREATE INDEX children_posyandu ON children (posyandu_id)",
+    # The hourly retention job looks up the identities kept, oldest birth first.
+    "CREATE INDEX children_identity_kept ON children (birth_date) "
+    "WHERE identity_removed_at IS NULL",
+    # One weighing per child per month (``period`` YYYY-MM of ``date``); the raw weight in grams
+    # and length/height in millimetres, as measured (``lying``/``standing``; NULL: not said).
+    """
+    CREATE TABLE weighings (
+        id INTEGER PRIMARY KEY,
+        child_id INTEGER NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        period TEXT NOT NULL,
+        weight_g INTEGER NOT NULL CHECK (weight_g > 0),
+        height_mm INTEGER CHECK (height_mm > 0),
+        measured TEXT CHECK (measured IN ('lying', 'standing')),
+        kader_id INTEGER,
+        created_at TEXT NOT NULL,
+        UNIQUE (child_id, period)
+    )
+    """,
+    # Every view and export of names, every change of the register: who (a person, or the
+    # operator at the command line), when, what (ids, never a name). Append only; no foreign
+    # key, so the log outlives what it names.
+    """
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        person_id INTEGER,
+        operator TEXT,
+        action TEXT NOT NULL,
+        posyandu_id INTEGER,
+        child_ids TEXT NOT NULL DEFAULT '',
+        CHECK (person_id IS NOT NULL OR operator IS NOT NULL)
+    )
+    """,
+    "CREATE INDEX audit_log_at ON audit_log (at)",
+)
+
+_ASSESSMENTS: tuple[str, ...] = (
     # Each posyandu-month's stratum as the dasbor shows it (storage/assessments.py), kept so
     # that an area's first page does not read and assess a year of reports: under which
     # scoring settings (their digest), from which known-history start, at which report
@@ -443,6 +534,17 @@ _V10: tuple[str, ...] = (
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10,
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _V6,
+    _V7,
+    _V8,
+    _V9,
+    _V10,
+    _REGISTER,
+    _ASSESSMENTS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

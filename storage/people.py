@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from storage._times import from_db_opt, to_db
 from storage.db import Connection
-from storage.sql import Row, fetch_one
+from storage.sql import Row, fetch_one, prefixed_columns
 
 __all__ = [
     "Identity",
@@ -23,15 +23,21 @@ __all__ = [
     "Role",
     "add_identity",
     "area_people",
+    "choose_for_reminders",
     "create_person",
     "identities_of",
     "identity",
+    "identity_columns",
+    "identity_from_row",
     "mark_inbound",
     "names_of",
     "people_of_area",
     "people_of_posyandu",
     "person_by_address",
     "person_by_id",
+    "person_columns",
+    "person_from_row",
+    "phone_twin",
     "remove_identity",
     "sender_by_address",
     "set_reachable",
@@ -71,10 +77,12 @@ class Identity:
     address: str
     last_inbound_at: datetime | None
     reachable: bool
+    #: When the person chose it for their reminders (MULAI PENGINGAT from it; None: never).
+    reminders_chosen_at: datetime | None = None
 
 
 _PERSON = "id, name, role, posyandu_id, area_id, reminders"
-_IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable"
+_IDENTITY = "id, person_id, channel, address, last_inbound_at, reachable, reminders_chosen_at"
 
 
 def _person(row: Row, prefix: str = "") -> Person:
@@ -88,15 +96,37 @@ def _person(row: Row, prefix: str = "") -> Person:
     )
 
 
-def _identity(row: Row) -> Identity:
+def _identity(row: Row, prefix: str = "") -> Identity:
     return Identity(
-        row["id"],
-        row["person_id"],
-        row["channel"],
-        row["address"],
-        from_db_opt(row["last_inbound_at"]),
-        bool(row["reachable"]),
+        row[f"{prefix}id"],
+        row[f"{prefix}person_id"],
+        row[f"{prefix}channel"],
+        row[f"{prefix}address"],
+        from_db_opt(row[f"{prefix}last_inbound_at"]),
+        bool(row[f"{prefix}reachable"]),
+        from_db_opt(row[f"{prefix}reminders_chosen_at"]),
     )
+
+
+def person_columns(table: str, prefix: str) -> str:
+    """The person columns of ``table`` (an alias in a join), each named ``prefix`` + column:
+    a row of them is read by :func:`person_from_row`."""
+    return prefixed_columns(_PERSON, table, prefix)
+
+
+def identity_columns(table: str, prefix: str) -> str:
+    """As :func:`person_columns`, for :func:`identity_from_row`."""
+    return prefixed_columns(_IDENTITY, table, prefix)
+
+
+def person_from_row(row: Row, prefix: str) -> Person | None:
+    """The person of a joined row (None when the join found none)."""
+    return _person(row, prefix) if row[f"{prefix}id"] is not None else None
+
+
+def identity_from_row(row: Row, prefix: str) -> Identity | None:
+    """The identity of a joined row (None when the join found none)."""
+    return _identity(row, prefix) if row[f"{prefix}id"] is not None else None
 
 
 async def create_person(
@@ -145,6 +175,32 @@ async def sender_by_address(
     return (_person(row, "p_"), _identity(row)) if row else None
 
 
+async def phone_twin(
+    conn: Connection,
+    channel: str,
+    address: str,
+    role: Role,
+    *,
+    posyandu_id: int | None,
+    area_id: int | None,
+) -> Person | None:
+    """The person who has phone number ``address`` (E.164) on another channel, in this role
+    and place: the same person registering on a second channel (WhatsApp, then SMS from the
+    same number). None for an address that is not a phone number, or nobody."""
+    if not address.startswith("+"):
+        return None
+    row = await fetch_one(
+        conn,
+        f"SELECT {', '.join(f'p.{c.strip()}' for c in _PERSON.split(','))} FROM people p "
+        "JOIN identities i ON i.person_id = p.id "
+        "WHERE i.address = ? AND i.channel <> ? AND p.role = ? "
+        "AND coalesce(p.posyandu_id, 0) = ? AND coalesce(p.area_id, 0) = ? "
+        "ORDER BY p.id LIMIT 1",
+        (address, channel, role.value, posyandu_id or 0, area_id or 0),
+    )
+    return _person(row) if row else None
+
+
 async def add_identity(tx: Connection, person_id: int, channel: str, address: str) -> Identity:
     """Bind ``channel:address`` to the person (re-binding it if it belonged to someone else)."""
     await tx.execute(
@@ -184,6 +240,14 @@ async def mark_inbound(tx: Connection, channel: str, address: str, at: datetime)
         "UPDATE identities SET last_inbound_at = ?, reachable = 1 "
         "WHERE channel = ? AND address = ? AND (last_inbound_at IS NULL OR last_inbound_at < ?)",
         (to_db(at), channel, address, to_db(at)),
+    )
+
+
+async def choose_for_reminders(tx: Connection, channel: str, address: str, at: datetime) -> None:
+    """The person chose ``channel:address`` for their reminders (MULAI PENGINGAT from it)."""
+    await tx.execute(
+        "UPDATE identities SET reminders_chosen_at = ? WHERE channel = ? AND address = ?",
+        (to_db(at), channel, address),
     )
 
 

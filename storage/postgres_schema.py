@@ -41,7 +41,7 @@ def _raise_before(name: str, table: str, event: str, message: str, when: str = "
 
 def _assessments_stale(name: str, event: str) -> str:
     """A report written drops the assessments of its month and every later month of its
-    posyandu (storage.migrations, version 10)."""
+    posyandu (storage.migrations, version 12)."""
     return f"""
     CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -69,11 +69,15 @@ TRIGGERS: dict[str, str] = {
         "NEW.revision IS DISTINCT FROM OLD.revision + 1",
     ),
     "report_revisions_no_update": _raise_before(
-        "report_revisions_no_update", "report_revisions", "UPDATE",
+        "report_revisions_no_update",
+        "report_revisions",
+        "UPDATE",
         "report revisions are append-only",
     ),
     "report_revisions_no_delete": _raise_before(
-        "report_revisions_no_delete", "report_revisions", "DELETE",
+        "report_revisions_no_delete",
+        "report_revisions",
+        "DELETE",
         "report revisions are append-only",
     ),
 }

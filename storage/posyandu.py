@@ -11,7 +11,7 @@ from scoring import KnownHistory, Period
 from scoring.schedule import Schedule
 from storage.areas import Area, Level, subtree_bounds
 from storage.db import Connection
-from storage.sql import Row, fetch_one
+from storage.sql import Row, fetch_one, prefixed_columns
 
 __all__ = [
     "Posyandu",
@@ -26,6 +26,8 @@ __all__ = [
     "posyandu_by_code",
     "posyandu_by_codes",
     "posyandu_by_id",
+    "posyandu_columns",
+    "posyandu_from_row",
     "posyandu_in_group",
     "posyandu_under",
     "schedule_groups",
@@ -54,17 +56,28 @@ class Posyandu:
 _COLUMNS = "id, code, name, desa_id, area_path, timezone, schedule, active"
 
 
-def _posyandu(row: Row) -> Posyandu:
+def _posyandu(row: Row, prefix: str = "") -> Posyandu:
     return Posyandu(
-        row["id"],
-        row["code"],
-        row["name"],
-        row["desa_id"],
-        row["area_path"],
-        row["timezone"],
-        Schedule.parse(row["schedule"]),
-        bool(row["active"]),
+        row[f"{prefix}id"],
+        row[f"{prefix}code"],
+        row[f"{prefix}name"],
+        row[f"{prefix}desa_id"],
+        row[f"{prefix}area_path"],
+        row[f"{prefix}timezone"],
+        Schedule.parse(row[f"{prefix}schedule"]),
+        bool(row[f"{prefix}active"]),
     )
+
+
+def posyandu_columns(table: str, prefix: str) -> str:
+    """The posyandu columns of ``table`` (an alias in a join), each named ``prefix`` +
+    column: a row of them is read by :func:`posyandu_from_row`."""
+    return prefixed_columns(_COLUMNS, table, prefix)
+
+
+def posyandu_from_row(row: Row, prefix: str) -> Posyandu | None:
+    """The posyandu of a joined row (None when the join found none)."""
+    return _posyandu(row, prefix) if row[f"{prefix}id"] is not None else None
 
 
 def valid_timezone(name: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from storage._times import from_db, to_db
 from storage.db import Connection
-from storage.sql import fetch_one
+from storage.sql import Row, fetch_one, prefixed_columns
 
 __all__ = [
     "StoredSession",
@@ -17,7 +17,11 @@ __all__ = [
     "get_session",
     "prune_sessions",
     "save_session",
+    "session_columns",
+    "session_from_row",
 ]
+
+_COLUMNS = "channel, address, flow, step, answers, started_at, updated_at, expires_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +37,30 @@ class StoredSession:
 
 
 async def get_session(conn: Connection, channel: str, address: str) -> StoredSession | None:
-    row = await fetch_one(
-        conn, "SELECT * FROM sessions WHERE channel = ? AND address = ?", (channel, address)
-    )
-    if row is None:
+    sql = f"SELECT {_COLUMNS} FROM sessions WHERE channel = ? AND address = ?"
+    row = await fetch_one(conn, sql, (channel, address))
+    return session_from_row(row, "") if row is not None else None
+
+
+def session_columns(table: str, prefix: str) -> str:
+    """The session columns of ``table`` (an alias in a join), each named ``prefix`` + column:
+    a row of them is read by :func:`session_from_row`."""
+    return prefixed_columns(_COLUMNS, table, prefix)
+
+
+def session_from_row(row: Row, prefix: str) -> StoredSession | None:
+    """The session of a row (None when a join found none)."""
+    if row[f"{prefix}channel"] is None:
         return None
     return StoredSession(
-        row["channel"],
-        row["address"],
-        row["flow"],
-        row["step"],
-        json.loads(row["answers"]),
-        from_db(row["started_at"]),
-        from_db(row["updated_at"]),
-        from_db(row["expires_at"]),
+        row[f"{prefix}channel"],
+        row[f"{prefix}address"],
+        row[f"{prefix}flow"],
+        row[f"{prefix}step"],
+        json.loads(row[f"{prefix}answers"]),
+        from_db(row[f"{prefix}started_at"]),
+        from_db(row[f"{prefix}updated_at"]),
+        from_db(row[f"{prefix}expires_at"]),
     )
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "fetch_one",
     "follow_explicit_ids",
     "is_postgres",
+    "prefixed_columns",
 ]
 
 
@@ -101,3 +102,9 @@ async def follow_explicit_ids(conn: Connection) -> None:
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
             f'coalesce(max("{column}"), 0) + 1, false) FROM "{table}"'
         )
+
+
+def prefixed_columns(columns: str, table: str, prefix: str) -> str:
+    """``columns`` ("id, name, ...") of ``table`` (an alias in a join), each named ``prefix`` +
+    column: ``t.id AS t_id, t.name AS t_name, ...``, so that one row holds several tables'."""
+    return ", ".join(f"{table}.{c.strip()} AS {prefix}{c.strip()}" for c in columns.split(","))

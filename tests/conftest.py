@@ -11,11 +11,14 @@ and the logger.
 Logs of subprocesses (``posyandu run`` in tests/e2e/test_crash.py) go to their own stderr;
 a test that captures such output can hand it to :func:`scan_log_text`.
 
-Markers (``pytest -m "not slow"``, ``make test-fast``: the unit layer alone): tests under
-tests/e2e are ``e2e`` and ``slow``; tests under tests/hostile (the whole service, fake servers,
-fuzzing) and the crash tests (a killed subprocess) are ``slow``; other slow tests carry the mark
-themselves. Hypothesis runs without its per-example deadline: a wall-clock limit on a shared
-machine fails tests for being slow, not wrong.
+Markers (``pytest -m "not slow"``, ``make test-fast``: the unit layer alone, tests/fast_layer.py):
+tests under tests/e2e are ``e2e`` and ``slow``; tests under tests/hostile (the whole service,
+fake servers, fuzzing), the crash tests (a killed subprocess), the tests whose fixtures include
+the PostgreSQL server and the PostgreSQL side of the tests on both engines are ``slow``; other
+slow tests carry the mark themselves. A test of the unit layer that starts a subprocess or a
+server, or connects to one, fails (:func:`tests.fast_layer.fast_layer_phase`). Hypothesis
+runs without its per-example deadline: a wall-clock limit on a shared machine fails tests for
+being slow, not wrong.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +42,7 @@ from bot.logs import JsonFormatter, RedactingFilter
 from tests.clock import DEFAULT_HARI_BUKA, DEFAULT_TODAY, Day, days, pinned
 from tests.e2e import test_whatsapp as e2e_whatsapp
 from tests.e2e.conftest import SECRET, TOKEN
+from tests.fast_layer import fast_layer_phase
 from tests.hostile import harness as hostile
 from tests.postgres import PostgresServer, PostgresUnavailable
 from tests.postgres import start as start_postgres
@@ -123,10 +127,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         except ValueError:
             continue
         marks = _SLOW_FOLDERS.get(parts[0], ()) if len(parts) > 1 else ()
-        if path.name == "test_crash.py":
+        if path.name == "test_crash.py" or (isinstance(names, list) and "postgres_server" in names):
             marks = (*marks, "slow")
         for mark in dict.fromkeys(marks):
             item.add_marker(getattr(pytest.mark, mark))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from fast_layer_phase(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from fast_layer_phase(item))
+
 
 #: Secrets the fixtures hand to the service (the service masks exactly these).
 SECRETS: tuple[str, ...] = (TOKEN, SECRET, e2e_whatsapp.AUTH, hostile.AUTH, hostile.MEDIA_KEY)

@@ -1,29 +1,41 @@
 """What a channel is to the service: one package (``bot/telegram``, ``bot/whatsapp``,
 ``bot/console``) supplies a :class:`Channel`, registered once in :mod:`bot.channels.registry`.
 
-A :class:`Channel` says, from the settings alone, whether it is configured, which of its
-settings are secret and what its addresses look like. Opened with a :class:`Hub` (what the
-service lends it), it is an :class:`OpenChannel`: its :class:`bot.channels.Sender` for the
-outbox dispatcher, its HTTP routes (webhooks), its intake (start, stop) and its health.
+A :class:`Channel` declares its settings section (a :class:`bot.settings.SettingsSection`:
+its ``.env.example`` part, secrets and rules, composed into the one settings object), says
+from the settings alone whether it is configured, which of its settings are secret and what
+its addresses look like, and names itself in the people's words (the PDF's "lewat ...").
+Opened with a :class:`Hub` (what the service lends it), it is an :class:`OpenChannel`: its
+:class:`bot.channels.Sender` for the outbox dispatcher, its HTTP routes (webhooks), its
+intake (start, stop) and its health.
 Every message a channel takes in goes to ``hub.receive`` (the one intake pipeline).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from starlette.routing import Route
 
 from bot.channels import OutgoingDocument, Sender
+from bot.channels.quota import DailyQuota
 from bot.health import Check
-from bot.settings import Settings
+from bot.settings import Settings, SettingsSection
 from conversations.inbound import Inbound
 from scoring.clock import Clock
 
-__all__ = ["AddressRule", "Channel", "Given", "Hub", "OpenChannel"]
+__all__ = [
+    "PHONE_NUMBER",
+    "AddressRule",
+    "Channel",
+    "Given",
+    "Hub",
+    "OpenChannel",
+    "SectionChannel",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +47,12 @@ class AddressRule:
     description: str
     #: The address is the person's phone number (E.164), as contacts show it.
     is_phone: bool = False
+
+
+#: A person's phone number in E.164, as contacts show it (WhatsApp, SMS).
+PHONE_NUMBER = AddressRule(
+    re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +68,8 @@ class Hub:
     receipt: Callable[[str, str, str | None], Awaitable[None]]
     #: A signed, expiring public link to a rendered document (for channels that fetch them).
     media_url: Callable[[OutgoingDocument], Awaitable[str]]
+    #: Daily allowances shared by every instance (the SMS a SIM may send a day).
+    quota: DailyQuota
 
 
 class OpenChannel(Protocol):
@@ -97,21 +117,47 @@ class Channel(Protocol):
     def address(self) -> AddressRule: ...
 
     @property
+    def section(self) -> type[SettingsSection]:
+        """Its settings section, composed into :class:`bot.settings.Settings` (read back with
+        ``settings.section(...)``) and ``.env.example``."""
+        ...
+
+    @property
+    def texts(self) -> Mapping[str, str]:
+        """Its entries of the catalogue (``pdf.channel.<name>``: how a PDF names it), composed
+        into :data:`conversations.catalogue.MESSAGES` by the registry."""
+        ...
+
+    @property
     def in_health(self) -> bool:
         """Whether ``/healthz`` names it ("off" when it is not open)."""
         ...
 
     def configured(self, settings: Settings) -> bool:
-        """Whether its settings section is complete (the service opens it then)."""
+        """Whether its settings section is complete (the service opens it then); usually
+        ``settings.section(self.section).configured()``."""
         ...
 
     def secrets(self, settings: Settings) -> Sequence[str | None]:
-        """Its secret settings (masked in logs; unset: None)."""
+        """Its secret settings (masked in logs; unset: None); usually its section's."""
         ...
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         """Its clients, sender and intake (not started), from its configured settings."""
         ...
+
+
+class SectionChannel:
+    """A channel configured by its settings section alone: complete when the section is, its
+    secrets the section's (a channel subclasses it and sets ``section``)."""
+
+    section: type[SettingsSection]
+
+    def configured(self, settings: Settings) -> bool:
+        return settings.section(self.section).configured()
+
+    def secrets(self, settings: Settings) -> Sequence[str | None]:
+        return settings.section(self.section).secrets()
 
 
 class Given:

@@ -1,6 +1,8 @@
-"""The channel registry: every channel, once. The service, the HTTP app, the dispatcher, the
-address checks and the log masking all loop over :data:`CHANNELS`; nothing else names a
-channel. A new channel (an SMS gateway) is a new package with a :class:`Channel` and one line
+"""The channel registry: every channel, once. The settings (each channel's section) and
+``.env.example``, the service, the HTTP app, the dispatcher, ``/healthz``, the run banner, the
+PDF's "lewat ..." line, the address checks and the log masking all loop over
+:data:`CHANNELS`; nothing else names a channel. A new channel (an SMS gateway) is a new
+package with a :class:`Channel` (and its :class:`bot.settings.SettingsSection`) and one line
 below.
 """
 
@@ -11,9 +13,11 @@ from collections.abc import Mapping
 from bot.channels import Sender
 from bot.channels.channel import Channel, Given, Hub, OpenChannel
 from bot.console.channel import ConsoleChannel
-from bot.settings import Settings
+from bot.settings import Settings, SettingsSection
+from bot.sms.channel import SmsChannel
 from bot.telegram.channel import TelegramChannel
 from bot.whatsapp.channel import WhatsAppChannel
+from conversations import catalogue
 
 __all__ = [
     "CHANNELS",
@@ -24,6 +28,8 @@ __all__ = [
     "open_channels",
     "phone_of",
     "secrets",
+    "sections",
+    "texts",
 ]
 
 #: In this order because the media links' fallback key is derived from their secrets in it.
@@ -31,7 +37,22 @@ CHANNELS: tuple[Channel, ...] = (
     WhatsAppChannel(),
     TelegramChannel(),
     ConsoleChannel(),
+    SmsChannel(),
 )
+
+
+def sections() -> list[type[SettingsSection]]:
+    """Every channel's settings section, in registration order (composed into
+    :class:`bot.settings.Settings`)."""
+    return [c.section for c in CHANNELS]
+
+
+def texts() -> dict[str, str]:
+    """Every channel's catalogue entries (composed into the catalogue)."""
+    return {key: text for c in CHANNELS for key, text in c.texts.items()}
+
+
+catalogue.compose(texts)
 
 
 def find(name: str) -> Channel | None:

@@ -13,6 +13,7 @@ from bot.clock import SystemClock
 from bot.commands._common import DEMO_ELSEWHERE, demo_refused, tell
 from bot.commands.run import start_logging
 from bot.console import CONSOLE
+from bot.console.channel import out_dir
 from bot.console.chat import chat_loop, jsonl_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import NotDemoDatabase, seed_demo
@@ -92,7 +93,7 @@ async def run_chat(
     clock = SystemClock()
     # With --jsonl stdout carries the JSON lines alone; anything else the console says goes
     # to stderr.
-    console = ConsoleSender(sys.stderr if jsonl else sys.stdout, settings.out_dir)
+    console = ConsoleSender(sys.stderr if jsonl else sys.stdout, out_dir(settings))
     service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
     await service.open()
     assert service.dispatcher is not None and service.db is not None

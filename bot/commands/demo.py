@@ -13,6 +13,7 @@ from bot.clock import SystemClock
 from bot.commands._common import DEMO_ELSEWHERE, demo_refused, tell
 from bot.commands.run import start_logging
 from bot.console import CONSOLE
+from bot.console.channel import out_dir
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import NotDemoDatabase, demo_month, seed_demo
@@ -86,7 +87,7 @@ def run(_args: argparse.Namespace) -> int:
 async def play(settings: Settings, clock: Clock | None = None) -> int:
     """Seed the demo and play both scripts; ``clock``: the time (the system's by default)."""
     clock = clock or SystemClock()
-    console = ConsoleSender(sys.stdout, settings.out_dir)
+    console = ConsoleSender(sys.stdout, out_dir(settings))
     service = Service(settings, clock, extra_channels={CONSOLE: console}, run_scheduler=False)
     await service.open()
     assert service.db is not None and service.dispatcher is not None

@@ -1,5 +1,5 @@
-"""``posyandu import areas|posyandu|reports FILE.csv``: load the area tree, the posyandu list,
-and past months from the paper register."""
+"""``posyandu import areas|posyandu|reports|children FILE.csv``: load the area tree, the
+posyandu list, past months from the paper register, and the child register."""
 
 from __future__ import annotations
 
@@ -21,9 +21,13 @@ from bot.commands._common import (
     run_with_settings,
     tell,
 )
+from bot.register import NOT_SET_UP, register_cipher
 from bot.settings import Settings
 from scoring import FIRST_REPORT_PERIOD
 from scoring.fields import FIELD_BY_ID, LIST_FIELD, MAX_COUNT, SERVED_FIELD
+from storage.child_imports import CHILD_COLUMNS, OPTIONAL_CHILD_COLUMNS, import_children
+from storage.children import Actor, check_key
+from storage.cipher import RegisterKeyError
 from storage.db import Connection
 from storage.imports import (
     AREA_COLUMNS,
@@ -93,6 +97,24 @@ _REPORTS = (
 )
 
 
+_CHILDREN = (
+    "The child register (docs/privacy.md), one row per child under five: "
+    + ",".join(CHILD_COLUMNS)
+    + ", and the optional columns the deployment records ("
+    + ",".join(OPTIONAL_CHILD_COLUMNS)
+    + ": nik with REGISTER_NIK=true, the others as REGISTER_FIELDS lists them; a value in a "
+    "column not recorded is refused). posyandu_code is an imported posyandu; sex is L or P; "
+    "birth_date as people write it, the year in full (2024-03-05, 5/3/2024, 5-3-2024, 5 Maret "
+    "2024), not in the future and under five years old; nik 16 digits; rt 1 to 3 digits; "
+    "has_kms 1 or 0 (has a KMS / buku KIA). A child already registered at the posyandu with "
+    "the same name (case and spacing aside) and birth date is updated, not added again. "
+    "Children are recorded only with a parent's consent: --consent-recorded-by names who took "
+    "it (recorded with every child added, at the import's time). Names are stored encrypted "
+    "with REGISTER_KEY (the command refuses to run without it); the import is written to the "
+    "audit log."
+)
+
+
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "import",
@@ -126,6 +148,26 @@ def register(sub: Any) -> None:
         help="who imports, recorded with every month saved (default: the login name)",
     )
     reports.set_defaults(handler=run, columns=REPORT_COLUMNS, optional=OPTIONAL_REPORT_COLUMNS)
+    children = kinds.add_parser(
+        "children",
+        help="the child register: children under five with their mothers (names encrypted)",
+        description=_CHILDREN
+        + " "
+        + _COMMON.replace("by code", "by posyandu, name and birth date"),
+    )
+    children.add_argument("file", metavar="FILE.csv", help="CSV file, or '-' for standard input")
+    children.add_argument(
+        "--consent-recorded-by",
+        metavar="NAME",
+        required=True,
+        help="who took the parents' consent for the children of the file (a kader, a bidan)",
+    )
+    children.add_argument(
+        "--operator",
+        metavar="NAME",
+        help="who imports, written to the audit log (default: the login name)",
+    )
+    children.set_defaults(handler=run, columns=CHILD_COLUMNS, optional=OPTIONAL_CHILD_COLUMNS)
 
 
 @contextmanager
@@ -163,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
                 rows = CsvRows(stream, args.columns, args.optional)
                 db = await open_database(settings)
                 try:
+                    args.settings = settings
                     async with db.transaction() as tx:
                         summary = await _import(tx, kind, rows, args, label)
                 finally:
@@ -193,8 +236,36 @@ async def _import(
         return await import_areas(tx, list(rows))
     if kind == "posyandu":
         return await import_posyandu(tx, list(rows), now())
+    if kind == "children":
+        return await _children(tx, rows, args)
     channel = import_channel(args.operator or _login(), Path(label).name)
     return await import_reports(tx, rows, now=now(), channel=channel)
+
+
+async def _children(tx: Connection, rows: CsvRows, args: argparse.Namespace) -> ImportSummary:
+    settings: Settings = args.settings
+    cipher = register_cipher(settings)
+    if cipher is None:
+        raise UsageError(NOT_SET_UP)
+    at = now()
+    try:
+        await check_key(tx, cipher, at)
+    except RegisterKeyError:
+        raise UsageError(
+            "REGISTER_KEY is not the key this database's child register was written with"
+        ) from None
+    consent = " ".join(str(args.consent_recorded_by).split())
+    if not consent:
+        raise UsageError("--consent-recorded-by: name who took the parents' consent")
+    return await import_children(
+        tx,
+        cipher,
+        rows,
+        consent_by=Actor(operator=consent),
+        who=Actor(operator=args.operator or _login()),
+        at=at,
+        recorded=settings.register_optional(),
+    )
 
 
 def _login() -> str:

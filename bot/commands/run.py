@@ -18,11 +18,13 @@ from bot.channels import registry
 from bot.clock import SystemClock
 from bot.commands._common import demo_refused, tell
 from bot.console import CONSOLE
+from bot.console.channel import out_dir
 from bot.console.chat import chat_loop
 from bot.console.sender import ConsoleSender
 from bot.demo import DEMO_KADER, NotDemoDatabase, seed_demo
 from bot.errors import StartError
 from bot.logs import configure_logging, mask
+from bot.register import KEY_FILE
 from bot.server import HttpServer
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseError
@@ -30,19 +32,26 @@ from storage.db import url_secrets
 from storage.errors import EngineError
 from storage.people import person_by_address
 
-__all__ = ["NO_CREDENTIALS", "register", "secrets_of", "start_logging"]
+__all__ = ["banner", "no_credentials", "register", "secrets_of", "start_logging"]
 
 log = logging.getLogger("posyandu.run")
 
-#: What configures a channel (the service then runs instead of the console demo).
-NO_CREDENTIALS = (
-    "no channel credentials: set TELEGRAM_BOT_TOKEN, or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
-)
-BANNER = (
-    "Posyandu Bot - demo di terminal (no TELEGRAM_BOT_TOKEN or TWILIO_* configured).\n"
-    "You are Bu Sari, kader of Posyandu Mawar. Try: LAPOR, RIWAYAT, PDF, BANTUAN.\n"
-    "Ctrl-D to quit. As the supervisor: posyandu chat --as-supervisor\n"
-)
+
+def no_credentials() -> str:
+    """What configures each registered channel (the service then runs instead of the console
+    demo), as its settings section names it."""
+    named = [s.credentials for s in registry.sections() if s.credentials]
+    return "no channel credentials: set " + ", or ".join(named)
+
+
+def banner() -> str:
+    """What the console demo says first (to the operator, on stderr)."""
+    named = [s.banner or s.credentials for s in registry.sections() if s.credentials]
+    return (
+        f"Posyandu Bot - demo di terminal (no {' or '.join(named)} configured).\n"
+        "You are Bu Sari, kader of Posyandu Mawar. Try: LAPOR, RIWAYAT, PDF, BANTUAN.\n"
+        "Ctrl-D to quit. As the supervisor: posyandu chat --as-supervisor\n"
+    )
 
 
 def register(sub: Any) -> None:
@@ -51,8 +60,8 @@ def register(sub: Any) -> None:
         help="run the service (HTTP app, channels, dispatcher, reminders)",
         description=(
             "Run the service: the HTTP app (webhooks, media, /healthz) on HTTP_HOST:HTTP_PORT, "
-            "Telegram (webhook when PUBLIC_BASE_URL is set, else polling) and WhatsApp when "
-            "configured, the outbox dispatcher and the reminder scheduler. With no channel "
+            f"the channels the settings configure ({', '.join(_configurable())}), the outbox "
+            "dispatcher and the reminder scheduler. With no channel "
             "credentials it seeds the demo once and opens the console chat as the demo kader. "
             "SIGTERM stops intake, finishes what is in hand and keeps pending messages."
         ),
@@ -60,13 +69,21 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _configurable() -> list[str]:
+    """The channels the settings can configure, by name (the console is opened, not set)."""
+    return [c.name for c in registry.CHANNELS if c.section.credentials]
+
+
 def secrets_of(settings: Settings) -> list[str]:
-    """Every secret setting (masked in the logs): each channel's and the media key."""
+    """Every secret setting (masked in the logs): each channel's, the media, dasbor and
+    register keys."""
     media, dasbor = settings.media_signing_key, settings.dasbor_secret
+    register = settings.register_key
     values = [
         *registry.secrets(settings),
         media.get_secret_value() if media is not None else None,
         dasbor.get_secret_value() if dasbor is not None else None,
+        register.get_secret_value() if register is not None else None,
         *url_secrets(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]
@@ -85,7 +102,7 @@ def run(_args: argparse.Namespace) -> int:
     if console and (refused := demo_refused(settings)) is not None:
         # The console demo would seed the demo into it: say what is missing instead.
         if isinstance(refused, NotDemoDatabase):
-            tell(f"{NO_CREDENTIALS}; without them this is the console demo, and {refused}")
+            tell(f"{no_credentials()}; without them this is the console demo, and {refused}")
         else:
             tell(str(refused))
         return 2
@@ -123,13 +140,16 @@ def _run_loop(settings: Settings) -> int:
 
 def _would_create(settings: Settings) -> list[Path]:
     """What a start would create that is not there yet: the SQLite file (with its journal
-    files) and the folders above it, innermost first. Nothing for a PostgreSQL server."""
+    files and the demo's register key file) and the folders above it, innermost first.
+    Nothing for a PostgreSQL server."""
     if settings.database_is_server:
         return []
     db = settings.database_file().absolute()
     if db.exists():
         return []
     files = [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    key = db.with_name(KEY_FILE)  # the demo's register key, made with a new database
+    files += [] if key.exists() else [key]
     folders = [f for f in db.parents if not f.exists()]
     return [*files, *folders]
 
@@ -204,13 +224,13 @@ async def _main(settings: Settings) -> int:
 async def _console(settings: Settings) -> int:
     clock = SystemClock()
     # Serving the demo kader from the start: the dispatcher runs before the chat loop does.
-    console = ConsoleSender(sys.stdout, settings.out_dir, serving=DEMO_KADER)
+    console = ConsoleSender(sys.stdout, out_dir(settings), serving=DEMO_KADER)
     service = Service(settings, clock, extra_channels={CONSOLE: console})
     await service.start(serve_http=False)
     try:
         assert service.db is not None
         demo = await seed_demo(service.db, clock.now())
-        sys.stderr.write(BANNER)
+        sys.stderr.write(banner())
         await _serve_dasbor(service, demo.supervisor_address)
         return await chat_loop(service, demo.kader_address, sys.stdin, sys.stdout)
     finally:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from conversations.figure_words import percent
+
 __all__ = ["Bar", "BarChart", "LineChart", "Series", "bar_chart", "line_chart"]
 
 WIDTH = 320
@@ -124,7 +126,7 @@ def line_chart(
         kept = tuple(" ".join(r) for r in runs if len(r) > 1)
         colour = colours[n] if n < len(colours) else ""
         drawn.append(Series(name, kept, tuple(dots), _y(target) if target else None, colour))
-    grid = tuple((_y(v), f"{round(v * 100)}%") for v in (0.0, 0.5, 1.0))
+    grid = tuple((_y(v), percent(v)) for v in (0.0, 0.5, 1.0))
     band = None
     if partial is not None and 0 <= partial < len(xs):
         band = (round(xs[partial] - step / 2, 1), round(step, 1))

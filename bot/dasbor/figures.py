@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
-from bot.documents import indicator_words, month_now
+from bot.documents import month_now
+from conversations.figure_words import indicator_words, stratum_cell
 from conversations.format import area_title, place_name
-from conversations.strata_words import stratum_cell
 from scoring import (
     AreaRollup,
     KnownHistory,

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.dasbor.figures import title_of, trend_periods
-from bot.documents import channel_words, indicator_words, month_now, need_words
+from bot.documents import channel_words, month_now
+from conversations.figure_words import indicator_words, need_words
 from conversations.format import field_label, moment
 from scoring import Assessment, MonthRatios, Period, ScoringSettings, assess, month_ratios
 from scoring.schedule import upcoming_days

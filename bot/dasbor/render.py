@@ -14,19 +14,17 @@ from bot.colours import css_colour
 from bot.dasbor.charts import bar_chart, line_chart
 from bot.dasbor.figures import AreaView, Member, Summary
 from bot.dasbor.posyandu_view import PosyanduView
-from bot.documents import ratio_words
 from conversations.catalogue import MESSAGES, say
-from conversations.format import (
+from conversations.figure_words import (
+    category_words,
     count,
-    day_name,
-    imported_words,
     percent,
     percent_of_target,
-    place_name,
-    reporting_words,
+    ratio_words,
+    stratum_sentence,
 )
+from conversations.format import day_name, imported_words, place_name, reporting_words
 from conversations.periods import format_period, format_period_short
-from conversations.strata_words import stratum_sentence
 from scoring import Gap, Period, ReportingState, ScoringSettings, Stratum, gap, month_ratios
 from scoring.lexicon import DASBOR_SHOWN
 from storage.reports import import_source
@@ -47,7 +45,7 @@ def t(key: str, **values: object) -> str:
 
 
 def category(g: Gap) -> str:
-    return say(f"pdf.category.{g.category.value}" if g.category else "pdf.category.none")
+    return category_words(g.category.value if g.category else None)
 
 
 def _month_label(p: Period) -> str:

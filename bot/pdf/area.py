@@ -13,8 +13,16 @@ from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.charts import bar_chart
 from bot.pdf.model import AreaRow, AreaSummaryData
 from bot.pdf.tables import ratio_table
-from bot.pdf.text import category, percent, percent_pair, percent_vs, value
 from conversations.catalogue import say
+from conversations.figure_words import (
+    category_words,
+    count,
+    part_of,
+    pdf_blank,
+    percent,
+    percent_pair,
+    percent_vs,
+)
 
 __all__ = ["render_area_summary"]
 
@@ -75,9 +83,8 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
     pdf.para(
         say(
             "pdf.area.completeness",
-            reported=value(data.reported),
-            expected=value(data.expected),
-            share=percent(share),
+            reported=part_of(data.reported, data.expected, pdf_blank()),
+            share=percent(share, pdf_blank()),
         ),
         size=12,
         bold=True,
@@ -91,8 +98,8 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
         [(label, n, STRATUM_COLOURS.get(label, COLOURS["S"])) for label, n in data.counts.items()],
         height=34,
     )
-    pdf.para(say("pdf.area.pm", share=percent(data.share_purnama_mandiri)), size=12)
-    pdf.para(say("pdf.area.aktif", share=percent(data.share_aktif)), size=12)
+    pdf.para(say("pdf.area.pm", share=percent(data.share_purnama_mandiri, pdf_blank())), size=12)
+    pdf.para(say("pdf.area.aktif", share=percent(data.share_aktif, pdf_blank())), size=12)
     for line in data.services:
         pdf.para(line, size=12)
     pdf.heading(say("pdf.area.table"))
@@ -101,7 +108,7 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
     pdf.set_text_color(*COLOURS["ink"])
     pdf.ln(1)
     _table(pdf, data)
-    return bytes(pdf.output())
+    return pdf.finish()
 
 
 def _totals(pdf: ReportPDF, data: AreaSummaryData) -> None:
@@ -113,11 +120,11 @@ def _totals(pdf: ReportPDF, data: AreaSummaryData) -> None:
         pdf.ln(1)
         ratio_table(pdf, data.ratios)
         pdf.ln(1)
-    opened, closed = value(data.opened), value(data.closed)
+    opened, closed = count(data.opened, pdf_blank()), count(data.closed, pdf_blank())
     if data.home_visits is None:
         line = say("pdf.area.openings", opened=opened, closed=closed)
     else:
-        home = value(data.home_visits)
+        home = count(data.home_visits, pdf_blank())
         line = say("pdf.area.openings.home_visits", opened=opened, home_visits=home, closed=closed)
     pdf.para(line, size=11)
 
@@ -151,8 +158,8 @@ def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:
         first: dict[str, str] = {
             "no": str(i),
             "reported": say("pdf.area.yes") if r.reported else "\n".join(status),
-            "ds": percent_pair(r.d_s, data.ds_target)[0],
-            "nd": percent_pair(r.n_d, data.nd_target)[0],
+            "ds": percent_pair(r.d_s, data.ds_target, pdf_blank())[0],
+            "nd": percent_pair(r.n_d, data.nd_target, pdf_blank())[0],
             "stratum": "\n".join(stratum),
             "name": "\n".join(name),
             "place": place,
@@ -201,12 +208,12 @@ def _gap(pdf: ReportPDF, r: AreaRow, col: Column) -> None:
     """ "D/S 84,6% → 85%" and, under it, how far in words (and colour)."""
     g = r.gap
     if g is None or g.actual is None or g.target is None:
-        pdf.cell(col.width, LINE, say("pdf.no_value"))
+        pdf.cell(col.width, LINE, pdf_blank())
         return
     actual, target = percent_vs(g.actual, g.target)
     pdf.cell(col.width, LINE, f"{g.label} {actual} → {target}", new_x="LEFT", new_y="NEXT")
     pdf.set_text_color(*COLOURS[g.category or "none"])
-    pdf.cell(col.width, LINE, category(g.category).lower())
+    pdf.cell(col.width, LINE, category_words(g.category).lower())
     pdf.set_text_color(*COLOURS["ink"])
 
 

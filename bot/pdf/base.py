@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from bot.colours import INDICATOR_COLOURS
 from conversations.catalogue import say
@@ -85,7 +86,8 @@ def find_fonts() -> tuple[Path, Path]:
 
 @lru_cache(maxsize=16)
 def _cmap(path: Path) -> frozenset[int]:
-    return frozenset(TTFont(str(path), lazy=True).getBestCmap())
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 @lru_cache(maxsize=4)
@@ -168,6 +170,20 @@ class ReportPDF(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.alias_nb_pages()
         self.set_text_color(*COLOURS["ink"])
+
+    def finish(self) -> bytes:
+        """The document's bytes; its font files closed."""
+        try:
+            return bytes(self.output())
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Close the font files the document opened (fpdf2 closes only the fonts a document
+        used, and only in ``output``): for a draft that is thrown away, and after output."""
+        for font in self.fonts.values():
+            if isinstance(font, TTFFont):
+                font.close()
 
     def footer(self) -> None:
         self.set_font("DejaVu", "", 8)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from bot.colours import INDICATOR_COLOURS
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.model import TrendPoint
-from bot.pdf.text import value
 from conversations.catalogue import say
+from conversations.figure_words import count, pdf_blank, percent
 
 __all__ = ["bar_chart", "trend_chart"]
 
@@ -36,7 +36,7 @@ def bar_chart(
             pdf.rect(cx - bar_w / 2, base - h, bar_w, h, style="F")
         pdf.set_font("DejaVu", "B", 12)
         pdf.set_xy(cx - slot / 2, base - h - 7)
-        pdf.cell(slot, 6, value(v), align="C")
+        pdf.cell(slot, 6, count(v, pdf_blank()), align="C")
         pdf.set_font("DejaVu", "B", 12)
         pdf.set_xy(cx - slot / 2, base + 1)
         pdf.cell(slot, 6, label, align="C")
@@ -56,7 +56,7 @@ def trend_chart(pdf: ReportPDF, points: Sequence[TrendPoint], height: float = 50
         y = base - plot_h * pct / 100
         pdf.line(x0, y, x0 + width, y)
         pdf.set_xy(x0 - 11, y - 2)
-        pdf.cell(10, 4, f"{pct}%", align="R")
+        pdf.cell(10, 4, percent(pct / 100), align="R")
     n = max(1, len(points))
     step = width / n
     # Where the months are narrow (the chart beside the stratum), every other month is named,

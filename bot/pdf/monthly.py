@@ -23,8 +23,9 @@ def render_posyandu_report(data: MonthlyReportData) -> bytes:
     """One page when it fits (see the module's docstring), else two."""
     pdf = _render(data, compact=True)
     if pdf.page_no() > 1:
+        pdf.discard()
         pdf = _render(data, compact=False)
-    return bytes(pdf.output())
+    return pdf.finish()
 
 
 def _render(data: MonthlyReportData, *, compact: bool) -> ReportPDF:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from bot.pdf.base import COLOURS, ReportPDF
 from bot.pdf.model import RatioLine
-from bot.pdf.text import category, percent_pair
 from conversations.catalogue import say
+from conversations.figure_words import category_words, pdf_blank, percent_pair
 
 __all__ = ["ratio_table"]
 
@@ -25,7 +25,7 @@ def ratio_table(pdf: ReportPDF, ratios: Sequence[RatioLine], row: float = 8.0) -
     for r in ratios:
         colour = COLOURS[r.category or "none"]
         # One decimal where whole percents would make a shortfall look reached (84,6% / 85%).
-        actual, target = percent_pair(r.actual, r.target)
+        actual, target = percent_pair(r.actual, r.target, pdf_blank())
         pdf.cell(widths[0], row, r.label)
         pdf.cell(widths[1], row, actual, align="R")
         pdf.cell(widths[2], row, target, align="R")
@@ -35,6 +35,6 @@ def ratio_table(pdf: ReportPDF, ratios: Sequence[RatioLine], row: float = 8.0) -
         pdf.set_x(x + 6)
         pdf.set_text_color(*colour)
         pdf.set_font("DejaVu", "B", 11)
-        pdf.cell(widths[3] - 9, row, category(r.category), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(widths[3] - 9, row, category_words(r.category), new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(*COLOURS["ink"])
         pdf.set_font("DejaVu", "", 11)

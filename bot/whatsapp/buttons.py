@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.settings import MAX_QUICK_REPLY_BUTTONS
+from bot.whatsapp.settings import MAX_QUICK_REPLY_BUTTONS
 
 __all__ = ["BODY_LIMIT", "TITLE_LIMIT", "QuickReply", "quick_reply"]
 

@@ -4,31 +4,23 @@ messages and delivery receipts come by Twilio's signed webhooks."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping
 
-from bot.channels.channel import AddressRule, Hub, OpenChannel
+from bot.channels.channel import PHONE_NUMBER, Hub, OpenChannel, SectionChannel
 from bot.settings import Settings
 from bot.whatsapp import WHATSAPP
-from bot.whatsapp.settings import whatsapp_settings
+from bot.whatsapp.settings import WhatsAppSection, whatsapp_settings
 
 __all__ = ["WhatsAppChannel"]
 
 
-class WhatsAppChannel:
+class WhatsAppChannel(SectionChannel):
     name = WHATSAPP
     #: The person's number in E.164.
-    address = AddressRule(
-        re.compile(r"\+[1-9]\d{6,14}"), "an E.164 number such as +6281234567890", is_phone=True
-    )
+    address = PHONE_NUMBER
     in_health = False
-
-    def configured(self, settings: Settings) -> bool:
-        return whatsapp_settings(settings) is not None
-
-    def secrets(self, settings: Settings) -> Sequence[str | None]:
-        token = settings.twilio_auth_token
-        return (token.get_secret_value() if token is not None else None,)
+    section = WhatsAppSection
+    texts: Mapping[str, str] = {f"pdf.channel.{WHATSAPP}": "WhatsApp"}
 
     def open(self, settings: Settings, hub: Hub) -> OpenChannel:
         # The twilio client (and aiohttp) are imported only when WhatsApp is configured.

@@ -12,21 +12,16 @@ from dataclasses import dataclass, replace
 from conversations.catalogue import say
 from conversations.commands import Command
 from conversations.effects import StepResult
+from conversations.figure_words import count, percent, service_lines, stratum_sentence
 from conversations.flows.common import Call, area_of, done, text
 from conversations.flows.summary import gap_line, ratio_line
-from conversations.format import (
-    count,
-    percent,
-    reporting_counts,
-    service_lines,
-)
+from conversations.format import reporting_counts
 from conversations.model import AreaData, AreaMember, Contact, Context
 from conversations.needs import Needs
 from conversations.periods import format_period, parse_period
 from conversations.replies import Document, Reply, Text
-from conversations.reports import largest_gap
+from conversations.reports import largest_gap, since_for
 from conversations.session import Session
-from conversations.strata_words import since_for, stratum_sentence
 from scoring import (
     AreaRollup,
     InvalidReportError,
@@ -108,9 +103,7 @@ def member_reporting(ctx: Context, member: AreaMember, period: Period) -> Report
     """Where ``member`` stands with ``period`` on its own local today (scoring's one rule)."""
     today = ctx.now.astimezone(member.tz).date() if member.tz is not None else ctx.today
     data = member.posyandu
-    return reporting_state(
-        period, member.hari_buka, today, period in data.reports, since_for(data)
-    )
+    return reporting_state(period, member.hari_buka, today, period in data.reports, since_for(data))
 
 
 def _has_data(member: AreaMember) -> bool:

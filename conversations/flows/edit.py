@@ -10,11 +10,12 @@ from conversations.catalogue import say
 from conversations.choices import parse_choice
 from conversations.commands import normalise
 from conversations.effects import SaveReport, StepResult
+from conversations.figure_words import count
 from conversations.flows import report
 from conversations.flows.common import Call, done, posyandu_of, text
 from conversations.flows.start import allowed_periods, allowed_text
 from conversations.flows.summary import ratio_line
-from conversations.format import count, field_names, problem_text
+from conversations.format import field_names, problem_text
 from conversations.model import Context, PosyanduData, SentReport
 from conversations.numbers import NumberProblem, parse_count
 from conversations.periods import format_period, format_period_short, parse_period_prefix

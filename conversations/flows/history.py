@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from conversations.catalogue import say
 from conversations.effects import StepResult
+from conversations.figure_words import percent
 from conversations.flows.common import Call, done, posyandu_of, text
-from conversations.format import percent
 from conversations.periods import format_period, format_period_short, parse_period
 from conversations.replies import Document, Text
 from scoring import month_ratios

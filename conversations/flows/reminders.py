@@ -24,7 +24,11 @@ def mulai(call: Call) -> StepResult:
 
 def _set(session: Session, person: Person, enabled: bool) -> StepResult:
     if person.reminders == enabled:
-        return done(session, text("reminders.already_on" if enabled else "reminders.already_off"))
+        # Already on: MULAI PENGINGAT still chooses the channel it came by for the reminders
+        # (a kader on WhatsApp and SMS).
+        effects = (SetReminders(True),) if enabled else ()
+        key = "reminders.already_on" if enabled else "reminders.already_off"
+        return done(session, text(key), effects=effects)
     if not enabled:
         key = "reminders.stopped"
     elif person.role is Role.KADER:

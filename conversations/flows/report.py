@@ -10,9 +10,10 @@ from conversations.catalogue import say
 from conversations.choices import parse_choice
 from conversations.commands import normalise, parse_yes_no
 from conversations.effects import SaveReport, StepResult
+from conversations.figure_words import count
 from conversations.flows.common import cancelled, done, match_choice, posyandu_of, text
 from conversations.flows.summary import saved_replies, summary_text, warning_text
-from conversations.format import count, problem_text
+from conversations.format import problem_text
 from conversations.model import Context, PosyanduData
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period

@@ -6,18 +6,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.catalogue import say
-from conversations.format import count, percent, percent_of_target, problem_text
+from conversations.figure_words import (
+    count,
+    percent,
+    percent_of_target,
+    ratio_label,
+    stratum_sentence,
+)
+from conversations.format import problem_text
 from conversations.model import Context, PosyanduData
 from conversations.periods import format_period, format_period_short
 from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
-from conversations.strata_words import stratum_sentence
 from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
 from scoring.carry import Carried, carried_rare_values
 from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, SUMMARY_LINES
 
 __all__ = [
-    "RATIO_LABELS",
     "gap_line",
     "ratio_line",
     "readback",
@@ -26,8 +31,6 @@ __all__ = [
     "summary_text",
     "warning_text",
 ]
-
-RATIO_LABELS: dict[str, str] = {"k_s": "K/S", "d_s": "D/S", "d_k": "D/K", "n_d": "N/D"}
 
 
 def ratio_line(report: MonthReport, scoring: ScoringSettings = DEFAULT_SETTINGS) -> str:
@@ -46,7 +49,7 @@ def gap_line(gap: Gap) -> str:
     """ "Kesenjangan terbesar: D/S 73%, target 85%." (79,5% rather than 80% against 80%)."""
     return say(
         "saved.gap",
-        ratio=RATIO_LABELS[gap.indicator],
+        ratio=ratio_label(gap.indicator),
         actual=percent_of_target(gap.actual, gap.target),
         target=percent(gap.target),
     )

@@ -101,6 +101,7 @@ def real_database(tmp_path: Path, kind: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # posyandu in a subprocess
 @pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
 @pytest.mark.parametrize("kind", ["shared-codes", "demo-plus-real"])
 def test_a_database_with_real_data_is_refused_untouched(
@@ -121,6 +122,7 @@ def test_a_database_with_real_data_is_refused_untouched(
     assert snapshot(tmp_path) == before  # nothing written: no demo, no migration, no log
 
 
+@pytest.mark.slow  # posyandu in a subprocess
 def test_an_empty_database_gets_the_demo_and_a_demo_database_is_used_again(
     tmp_path: Path,
 ) -> None:
@@ -148,6 +150,7 @@ async def test_seed_demo_itself_refuses_real_data_in_its_transaction(tmp_path: P
             assert await identity(conn, "console", DEMO_KADER) is None
 
 
+@pytest.mark.slow  # posyandu in a subprocess
 @pytest.mark.parametrize("argv", [*COMMANDS, ("chat", "--as", DEMO_KADER)], ids=" ".join)
 def test_a_database_folder_that_is_a_file_is_one_line(
     tmp_path: Path, argv: tuple[str, ...]

@@ -83,7 +83,7 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Default settings (no .env), and POSYANDU_DB restored after each test."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("POSYANDU_DB", str(tmp_path / "unset.db"))
-    for name in Settings.model_fields:
+    for name in Settings.env_names():
         if name.upper() != "POSYANDU_DB":
             monkeypatch.delenv(name.upper(), raising=False)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings, parse_quick_replies
-from bot.whatsapp.settings import whatsapp_settings
+from bot.settings import SettingsError, load_settings
+from bot.whatsapp.settings import WhatsAppSection, parse_quick_replies, whatsapp_settings
 
 SID = "AC" + "0123456789abcdef" * 2
 AUTH = "0123456789abcdef0123456789abcdef"
@@ -54,7 +54,7 @@ def test_the_whatsapp_channel_gets_the_templates(
 def test_unset_means_no_buttons(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TWILIO_QUICK_REPLY_CONTENT", raising=False)
-    assert load_settings().quick_replies() == {}
+    assert load_settings().section(WhatsAppSection).quick_replies() == {}
 
 
 @pytest.mark.parametrize(

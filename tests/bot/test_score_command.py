@@ -16,6 +16,7 @@ from bot.cli import main
 from bot.commands.score import SAMPLE
 from bot.settings import Settings
 from tests.clock import cli
+from tests.months import example_values
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _operator_settings_unset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Each test starts from the default settings: no .env, no setting in the environment."""
     monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
+    for name in Settings.env_names():
         monkeypatch.delenv(name.upper(), raising=False)
     yield
 
@@ -50,28 +51,17 @@ def run(capsys: pytest.CaptureFixture[str], doc: Any, tmp_path: Path) -> tuple[i
 
 
 def month(period: str, **values: Any) -> dict[str, Any]:
-    base = {
-        "period": period,
-        "buka": True,
-        "kader": 5,
-        "s": 40,
-        "k": 38,
-        "d": 30,
-        "n": 24,
-        "bgm": 1,
-        "t2": 0,
-        "bumil": 6,
-        "bumil_periksa": 3,
-        "pus": 80,
-        "kb_aktif": 50,
-        "bayi": 10,
-        "bayi_imunisasi": 1,
-        "program_tambahan": ["BKB"],
-        "kk": 120,
-        "kk_dana_sehat": 30,
-    }
+    """A month of the input document: every core field at its example (tests/months.py), a
+    posyandu of 40 balita with dana sehat at 25%."""
+    tuned = example_values(t2=0, s=40, k=38, d=30, n=24, bumil_periksa=3, bayi=10, kk_dana_sehat=30)
+    base = {"period": period, "buka": True, **{k: _json(v) for k, v in tuned.items()}}
     base.update(values)
     return base
+
+
+def _json(value: object) -> object:
+    """A value as the document writes it (names as a list)."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def test_sample_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -291,7 +281,7 @@ def test_dotenv_is_read_by_the_real_command(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["stratum"] == "pratama"
 
 
-_SETTING_NAMES = {name.upper() for name in Settings.model_fields}
+_SETTING_NAMES = set(Settings.env_names())
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ CASES = sorted(p.stem for p in PINNED.glob("*.json") if not p.stem.endswith(".ou
 @pytest.fixture(autouse=True)
 def _operator_settings_unset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
+    for name in Settings.env_names():
         monkeypatch.delenv(name.upper(), raising=False)
     yield
 

@@ -29,6 +29,8 @@ from bot.server import (
 )
 from bot.telegram.webhook import webhook_route
 
+pytestmark = pytest.mark.slow  # a real server on loopback
+
 SECRET = "webhook-secret-0123456789"
 QUICK = ServerLimits(
     header_timeout=1.0,

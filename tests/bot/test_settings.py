@@ -7,7 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.channels import registry
+from bot.console.settings import ConsoleSection
+from bot.settings import (
+    CHANNELS_LINE,
+    Settings,
+    SettingsError,
+    SettingsSection,
+    env_example,
+    env_example_service,
+    load_settings,
+)
+from bot.telegram.settings import TelegramSection
+from bot.whatsapp.settings import WhatsAppSection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,9 +27,86 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_setting_is_documented_in_env_example() -> None:
     text = (ROOT / ".env.example").read_text("utf-8")
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
-    fields = {name.upper() for name in Settings.model_fields}
+    fields = set(Settings.env_names())
     assert fields - documented == set()
     assert documented - fields == set()
+
+
+def test_env_example_is_composed_from_the_registry() -> None:
+    """The service's part is written in the file; each channel's part comes from its package
+    (bot.settings.refresh_env_example() rewrites the file after a channel changed)."""
+    text = (ROOT / ".env.example").read_text("utf-8")
+    assert CHANNELS_LINE in text
+    assert text == env_example(env_example_service(text))
+    for section in registry.sections():
+        assert section.env_example in text.partition(CHANNELS_LINE)[2]
+
+
+@pytest.mark.parametrize("section", registry.sections(), ids=lambda s: s.__name__)
+def test_each_channel_part_documents_its_section(section: type[SettingsSection]) -> None:
+    """A channel's part of .env.example names each of its settings once, in order, with its
+    default (``NAME=default``; ``# NAME=`` with an example when unset by default)."""
+    lines = re.findall(r"^(#?)\s*([A-Z][A-Z0-9_]+)=(.*)$", section.env_example, re.MULTILINE)
+    assert [name for _hash, name, _value in lines] == list(section.env_names())
+    defaults = section.model_validate({})  # model_validate reads no environment
+    for (commented, name, value), field in zip(lines, section.model_fields, strict=True):
+        if commented:
+            assert getattr(defaults, field) is None, name
+        else:
+            given = section.model_validate({field: value})
+            assert getattr(given, field) == getattr(defaults, field), name
+    assert section.env_title and section.env_example.endswith("\n")
+
+
+def test_settings_name_no_channel() -> None:
+    """bot/settings.py composes the registry's sections without naming any channel."""
+    text = (ROOT / "bot" / "settings.py").read_text("utf-8").lower()
+    for channel in registry.CHANNELS:
+        words = {channel.name, str(channel.section.model_config.get("env_prefix", ""))}
+        for word in words - {""}:
+            assert re.search(rf"\b{re.escape(word.strip('_').lower())}\b", text) is None, word
+
+
+def test_every_setting_has_one_name() -> None:
+    names = Settings.env_names()
+    assert len(names) == len(set(names))
+    assert {"POSYANDU_DB", "TELEGRAM_BOT_TOKEN", "TWILIO_AUTH_TOKEN", "OUT_DIR"} <= set(names)
+
+
+def test_a_channel_setting_is_given_by_its_whole_name(tmp_path: Path) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        posyandu_db=tmp_path / "s.db",
+        telegram_rate_per_second=7,
+        TWILIO_RATE_PER_SECOND=3,
+        out_dir=tmp_path / "out",
+    )
+    assert settings.section(TelegramSection).rate_per_second == 7
+    assert settings.section(WhatsAppSection).rate_per_second == 3
+    assert settings.section(ConsoleSection).out_dir == tmp_path / "out"
+    assert [type(s) for s in settings.sections()] == registry.sections()
+
+
+def test_a_channel_setting_is_read_from_env_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("TELEGRAM_RATE_PER_SECOND=7\nOUT_DIR=docs-out\n", "utf-8")
+    monkeypatch.setenv("TELEGRAM_GROUP_RATE_PER_MINUTE", "3")
+    settings = load_settings()
+    telegram = settings.section(TelegramSection)
+    assert (telegram.rate_per_second, telegram.group_rate_per_minute) == (7, 3)
+    assert settings.section(ConsoleSection).out_dir == Path("docs-out")
+    assert not registry.has_configured(settings)
+
+
+def test_a_section_not_registered_is_not_there(tmp_path: Path) -> None:
+    class Unregistered(SettingsSection):
+        pass
+
+    settings = Settings(_env_file=None, posyandu_db=tmp_path / "s.db")  # type: ignore[call-arg]
+    with pytest.raises(LookupError, match="Unregistered is not a registered channel section"):
+        settings.section(Unregistered)
 
 
 def test_defaults_load(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -138,7 +227,7 @@ def test_the_whatsapp_sender_may_carry_twilios_prefix(
         "PUBLIC_BASE_URL": "https://posyandu.example.go.id",
     }.items():
         monkeypatch.setenv(name, value)
-    assert load_settings().twilio_whatsapp_from == "+14155238886"
+    assert load_settings().section(WhatsAppSection).whatsapp_from == "+14155238886"
 
 
 @pytest.mark.parametrize(
@@ -202,6 +291,6 @@ def test_a_messaging_service_alone_is_a_sender(
         "PUBLIC_BASE_URL": PUBLIC_URL,
     }.items():
         monkeypatch.setenv(name, value)
-    settings = load_settings()
-    assert (settings.twilio_messaging_service_sid, settings.twilio_whatsapp_from) == (MG, None)
-    assert settings.twilio_messaging_service_senders == 3
+    section = load_settings().section(WhatsAppSection)
+    assert (section.messaging_service_sid, section.whatsapp_from) == (MG, None)
+    assert section.messaging_service_senders == 3

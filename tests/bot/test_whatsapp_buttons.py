@@ -188,6 +188,7 @@ async def test_a_refused_quick_reply_goes_as_plain_text(tmp_path: Path) -> None:
     assert message["Body"] == "Simpan laporan November?\nBalas 1 = YA, 2 = TIDAK"
 
 
+@pytest.mark.slow  # the fake Twilio server on loopback
 async def test_the_fake_refuses_content_as_twilio_does(tmp_path: Path) -> None:
     """The fake holds the client to Twilio's documented rules (21654, 21655, 21656)."""
     fake = FakeTwilio(SID, AUTH)

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.channels.registry import CHANNELS
 from bot.documents import RATIOS
 from bot.pdf.area import COLUMNS
-from conversations.catalogue import MESSAGES
+from conversations.catalogue import MESSAGES, messages
 from conversations.numbers import NumberProblem
 from conversations.quick import QuickProblemKind
 from scoring import COUNT_FIELDS, GapCategory, IndicatorId
@@ -78,7 +78,8 @@ def test_every_key_the_pdfs_build_exists() -> None:
         keys += [f"pdf.group.{group}", *(f"pdf.value.{f}" for f in fields)]
     keys += [f"date.weekday.{d}" for d in range(7)]
     keys += [f"date.month_short.{m}" for m in range(1, 13)]
-    assert sorted(k for k in keys if k not in MESSAGES) == []
+    composed = messages()
+    assert sorted(k for k in keys if k not in composed) == []
     shown = {f for _g, fields in TABLE_GROUPS for f in fields}
     assert shown == {*COUNT_FIELDS, *CHOICE_FIELDS, "program_tambahan"}
 

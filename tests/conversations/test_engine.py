@@ -33,6 +33,7 @@ from storage.posyandu import moves_for, posyandu_by_code, upsert_posyandu
 from storage.reports import get_report, revisions, save_report
 from storage.sessions import get_session
 from tests.december import DEC7, seed_december
+from tests.fast_layer import ENGINES
 
 NOV = Period(2026, 11)
 OKT = Period(2026, 10)
@@ -74,7 +75,7 @@ class Chat:
         return [json.loads(r["payload"]) for r in rows]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=ENGINES)
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     """Where a test's database is: a new SQLite file, or a new PostgreSQL database."""
     if request.param == "postgres":

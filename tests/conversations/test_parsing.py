@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conversations.commands import parse_command, parse_yes_no
+from conversations.figure_words import percent_of_target
 from conversations.flows.schedule import split_jadwal
-from conversations.format import percent_of_target, problem_text
+from conversations.format import problem_text
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period, parse_period_prefix
 from conversations.programmes import ProgrammeProblem, parse_programmes

@@ -1,4 +1,4 @@
-"""The one percent formatter (conversations.format.percent): the chat, the dasbor and the PDFs
+"""The one percent formatter (conversations.figure_words.percent): the chat, the dasbor and the PDFs
 write a share through it, whole unless a whole number would read as 0% or 100% when the share
 is not that (issue 23: 1,427 of 1,428 posyandu read "100%")."""
 
@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.dasbor.render import GLOBALS
-from bot.pdf.text import percent as pdf_percent
-from conversations.format import percent, percent_of_target
+from conversations.figure_words import pdf_blank, percent, percent_of_target
 from scoring import AreaRollup, MemberStatus, Stratum, rollup
 
 counts = st.integers(min_value=1, max_value=10**6)
@@ -44,7 +43,7 @@ def test_a_share_above_zero_never_reads_0_percent(part: int, whole: int) -> None
 
 @given(st.floats(min_value=0.0, max_value=2.0, allow_nan=False))
 def test_every_share_is_written_alike_in_chat_dasbor_and_pdf(fraction: float) -> None:
-    assert pdf_percent(fraction) == percent(fraction)
+    assert percent(fraction, pdf_blank()) == percent(fraction)
     assert "." not in percent(fraction)  # the Indonesian decimal comma, no point
     assert percent_of_target(fraction, 0.85) == percent(fraction) or fraction < 0.85
 

@@ -31,6 +31,7 @@ from conversations import (
 from conversations.needs import Needs
 from scoring import KnownHistory, MonthReport, Period
 from storage.people import Person, Role
+from tests.months import example_values
 
 __all__ = ["JAKARTA", "World", "good_month"]
 
@@ -38,26 +39,10 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def good_month(period: Period, **overrides: object) -> MonthReport:
-    values: dict[str, object] = {
-        "kader": 6,
-        "s": 48,
-        "k": 45,
-        "d": 40,
-        "n": 30,
-        "bgm": 1,
-        "t2": 0,
-        "bumil": 6,
-        "bumil_periksa": 4,
-        "pus": 80,
-        "kb_aktif": 50,
-        "bayi": 12,
-        "bayi_imunisasi": 1,
-        "kk": 120,
-        "kk_dana_sehat": 70,
-        "program_tambahan": ("BKB",),
-    }
-    values.update(overrides)
-    return MonthReport(period=period).with_values(**values)
+    """Every core field at its example (tests/months.py), with six kader and no 2T."""
+    return MonthReport(period=period).with_values(
+        **example_values(**{"kader": 6, "t2": 0, **overrides})
+    )
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Where the dasbor tests keep their data: each runs on an SQLite file and on a fresh database
-of the PostgreSQL test server (tests/conftest.py), with the same assertions."""
+of the PostgreSQL test server (tests/conftest.py), with the same assertions (the PostgreSQL
+runs are slow: tests/fast_layer.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ENGINES = ("sqlite", "postgres")
+from tests.fast_layer import ENGINES
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from scoring import MonthReport, Period
 from storage import Connection, Database
 from storage.areas import Area, area_by_id
 from storage.reports import get_report, save_report
+from tests.fast_layer import ENGINES
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 OCTOBER, NOVEMBER = Period(2026, 10), Period(2026, 11)
@@ -28,7 +29,7 @@ SCORING = Settings(_env_file=None).scoring()  # type: ignore[call-arg]
 KECAMATAN = 3  # the demo's kecamatan: one desa (4) of six posyandu (1-6)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=ENGINES)
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     if request.param == "postgres":
         url: str = request.getfixturevalue("postgres_url")

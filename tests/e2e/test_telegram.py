@@ -293,6 +293,7 @@ async def test_healthz_ok_with_the_scheduler_running(seeded: Seeded) -> None:
             "dispatcher": "ok",
             "scheduler": "ok",
             "telegram": "webhook",
+            "sms": "off",  # a channel that /healthz names says so when it is not configured
             "outbox": {"pending": 0, "failed": 0},
         }
         # The counts follow the outbox: one failed (blocked) reply, then one delivered.

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from twilio.request_validator import RequestValidator
 
 from bot.app import Service
-from bot.whatsapp.settings import whatsapp_settings
+from bot.whatsapp.settings import WhatsAppSection, whatsapp_settings
 from bot.whatsapp.webhook import EMPTY_TWIML
 from conversations.periods import format_period
 from scheduler.calendar import ReminderSettings
@@ -500,8 +500,8 @@ async def test_a_messaging_service_sends_instead_of_one_number(seeded: Seeded) -
         section = whatsapp_settings(settings)
         assert section is not None
         assert (section.messages_per_second, section.media_per_second) == (
-            3 * settings.twilio_rate_per_second,
-            3 * settings.twilio_media_rate_per_second,
+            3 * settings.section(WhatsAppSection).rate_per_second,
+            3 * settings.section(WhatsAppSection).media_rate_per_second,
         )
         service = Service(settings, TickingClock(), run_scheduler=False)
         await service.start()

@@ -18,10 +18,10 @@ from pypdf import PdfReader
 import bot.pdf.base
 from bot.cli import main
 from bot.demo import seed_demo
-from bot.documents import DocumentNotFound, need_words, render_document
+from bot.documents import DocumentNotFound, render_document
 from bot.pdf import render_posyandu_report
 from bot.pdf.model import MonthlyReportData, RatioLine, TrendPoint
-from bot.pdf.text import percent, percent_vs, vs
+from conversations.figure_words import need_words, pdf_blank, percent, percent_vs, vs
 from scoring import COUNT_FIELDS, DEFAULT_SETTINGS, MonthReport, Period, Stratum, assess
 from scoring.fields import FIELD_BY_ID
 from scoring.strata import IndicatorId, Need
@@ -184,7 +184,7 @@ def test_numbers_are_written_the_indonesian_way() -> None:
     assert percent(1499 / 1500) == "99,9%"
     assert percent(0.996) == "99,6%"
     assert percent(0.001) == "0,1%"
-    assert (percent(1.0), percent(0.0), percent(None)) == ("100%", "0%", "—")
+    assert (percent(1.0), percent(0.0), percent(None, pdf_blank())) == ("100%", "0%", "—")
     kader = Need(IndicatorId.RERATA_KADER, 4.1, 5.0, 0.9, ())
     assert need_words(kader) == "Rata-rata kader bertugas: 4,1 → 5 orang"
     ds = Need(IndicatorId.RERATA_DS, 0.496, 0.5, 0.004, ())

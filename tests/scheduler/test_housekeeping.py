@@ -89,7 +89,7 @@ async def test_prune_drops_the_sessions_the_engine_let_expire(
         assert await session() is None
     pruned = [r for r in caplog.records if r.getMessage() == "scheduler.prune"]
     assert [getattr(r, "fields", None) for r in pruned] == [
-        {"inbound": 0, "code_failures": 0, "sessions": 1}
+        {"inbound": 0, "code_failures": 0, "sessions": 1, "child_identities": 0}
     ]
 
 

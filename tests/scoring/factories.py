@@ -5,31 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from scoring import MonthReport, Period
+from tests.months import example_values
 
 THROUGH = Period(2026, 12)
 
 
 def good_month(period: Period, **overrides: Any) -> MonthReport:
-    """A month that passes every indicator comfortably (Mandiri material)."""
-    values: dict[str, Any] = {
-        "buka": True,
-        "kader": 6,
-        "s": 40,
-        "k": 38,
-        "d": 32,
-        "n": 26,
-        "bgm": 1,
-        "t2": 0,
-        "bumil": 6,
-        "bumil_periksa": 4,
-        "pus": 80,
-        "kb_aktif": 50,
-        "bayi": 12,
-        "bayi_imunisasi": 1,
-        "program_tambahan": ("BKB",),
-        "kk": 120,
-        "kk_dana_sehat": 70,
-    }
+    """A month that passes every indicator comfortably (Mandiri material): every core field
+    at its example (tests/months.py), with six kader, no 2T and a posyandu of 40 balita."""
+    values = example_values(kader=6, t2=0, s=40, k=38, d=32, n=26)
     values.update(overrides)
     return MonthReport(period=period, **values)
 

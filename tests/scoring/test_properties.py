@@ -19,6 +19,7 @@ from scoring import (
     hard_problems,
     month_ratios,
 )
+from scoring.fields import FIELD_BY_ID, FIELDS, Field, FieldRole
 from tests.scoring.factories import THROUGH
 
 BOUNDED = ("k_s", "d_s", "n_d", "n_s", "bgm_d", "t2_d")  # bounded by a hard rule; d_k is not
@@ -26,41 +27,30 @@ BOUNDED = ("k_s", "d_s", "n_d", "n_s", "bgm_d", "t2_d")  # bounded by a hard rul
 
 @st.composite
 def valid_month(draw: st.DrawFn, period: Period) -> MonthReport:
-    """A month that satisfies every hard rule (any count may be unknown)."""
+    """A month that satisfies every hard rule, over the registry's core fields (the service
+    fields left unknown): a count is at most the field its order rule names (drawn first),
+    and any value may be unknown."""
+    sizes: dict[str, int] = {}
 
-    def maybe(strategy: st.SearchStrategy[int]) -> int | None:
-        return draw(st.one_of(st.none(), strategy))
+    def size(f: Field) -> int:
+        if f.id not in sizes:
+            top = 300 if f.at_most is None else size(FIELD_BY_ID[f.at_most])
+            sizes[f.id] = draw(st.integers(0, top))
+        return sizes[f.id]
 
-    s = draw(st.integers(0, 300))
-    k = maybe(st.integers(0, s))
-    d = draw(st.integers(0, s))
-    n = maybe(st.integers(0, d))
-    bgm = maybe(st.integers(0, d))
-    t2 = maybe(st.integers(0, d))
-    bumil = draw(st.integers(0, 40))
-    pus = draw(st.integers(0, 300))
-    bayi = draw(st.integers(0, 40))
-    kk = draw(st.integers(0, 400))
-    return MonthReport(
-        period=period,
-        buka=draw(st.booleans()),
-        kader=maybe(st.integers(0, 12)),
-        s=draw(st.sampled_from([s, None])),
-        k=k,
-        d=d,
-        n=n,
-        bgm=bgm,
-        t2=t2,
-        bumil=bumil,
-        bumil_periksa=maybe(st.integers(0, bumil)),
-        pus=pus,
-        kb_aktif=maybe(st.integers(0, pus)),
-        bayi=bayi,
-        bayi_imunisasi=maybe(st.integers(0, bayi)),
-        program_tambahan=draw(st.sampled_from([None, (), ("BKB",)])),
-        kk=kk,
-        kk_dana_sehat=maybe(st.integers(0, kk)),
-    )
+    values: dict[str, object] = {}
+    for f in FIELDS:
+        if f.service:
+            continue
+        if f.role is FieldRole.FLAG:
+            values[f.id] = draw(st.booleans())
+        elif f.role is FieldRole.LIST:
+            values[f.id] = draw(st.sampled_from([None, (), ("BKB",)]))
+        elif f.role is FieldRole.CHOICE:
+            values[f.id] = draw(st.one_of(st.none(), st.sampled_from(f.choices)))
+        else:
+            values[f.id] = draw(st.sampled_from([size(f), None]))
+    return MonthReport(period=period).with_values(**values)
 
 
 @st.composite

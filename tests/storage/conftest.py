@@ -3,7 +3,8 @@ area tree.
 
 A test that takes ``db`` (or ``world``) runs twice: on an SQLite file and on a fresh database
 of the PostgreSQL test server (tests/conftest.py), with the same assertions. A test about
-SQLite itself (pragmas, its files, its locks) is marked ``sqlite_only`` and runs once.
+SQLite itself (pragmas, its files, its locks) is marked ``sqlite_only`` and runs once. The
+PostgreSQL runs are ``slow`` (tests/fast_layer.py): the unit layer runs these tests on SQLite.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from pathlib import Path
 import pytest
 
 from storage import Database
+from tests.fast_layer import ENGINES
 from tests.storage.helpers import World, seed_world
-
-ENGINES = ("sqlite", "postgres")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "engine" in metafunc.fixturenames:
         only = metafunc.definition.get_closest_marker("sqlite_only")
-        metafunc.parametrize("engine", ["sqlite"] if only else list(ENGINES))
+        metafunc.parametrize("engine", ENGINES[:1] if only else ENGINES)
 
 
 @pytest.fixture

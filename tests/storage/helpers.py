@@ -11,6 +11,7 @@ from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import Area, Level, upsert_area
 from storage.posyandu import Posyandu, upsert_posyandu
+from tests.months import example_values
 
 __all__ = ["AREAS", "POSYANDU", "T0", "World", "month", "seed_world"]
 
@@ -67,46 +68,14 @@ async def seed_world(db: Database) -> World:
 
 #: A steady posyandu's month (the e2e, hostile and load seeds' history): meets every
 #: target, so strata and gaps are predictable.
-STEADY: dict[str, object] = {
-    "kader": 5,
-    "s": 50,
-    "k": 45,
-    "d": 40,
-    "n": 30,
-    "bgm": 1,
-    "t2": 0,
-    "bumil": 6,
-    "bumil_periksa": 4,
-    "pus": 100,
-    "kb_aktif": 60,
-    "bayi": 12,
-    "bayi_imunisasi": 1,
-    "program_tambahan": ("BKB",),
-    "kk": 150,
-    "kk_dana_sehat": 60,
-}
+STEADY: dict[str, object] = example_values(
+    s=50, t2=0, pus=100, kb_aktif=60, kk=150, kk_dana_sehat=60
+)
 
 
 def month(period: Period | str, **overrides: object) -> MonthReport:
-    """A month that passes every hard rule; ``overrides`` change single fields."""
-    values: dict[str, object] = {
-        "kader": 6,
-        "s": 48,
-        "k": 45,
-        "d": 40,
-        "n": 30,
-        "bgm": 1,
-        "t2": 0,
-        "bumil": 6,
-        "bumil_periksa": 4,
-        "pus": 80,
-        "kb_aktif": 50,
-        "bayi": 12,
-        "bayi_imunisasi": 1,
-        "kk": 120,
-        "kk_dana_sehat": 70,
-        "program_tambahan": ("BKB",),
-    }
-    values.update(overrides)
+    """A month that passes every hard rule (every core field at its example, tests/months.py,
+    with six kader and no 2T); ``overrides`` change single fields."""
+    values = example_values(**{"kader": 6, "t2": 0, **overrides})
     p = Period.parse(period) if isinstance(period, str) else period
     return MonthReport(period=p).with_values(**values)

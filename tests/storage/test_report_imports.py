@@ -14,7 +14,7 @@ from scoring import FIRST_REPORT_PERIOD, Period
 from scoring.fields import MAX_COUNT
 from storage import Database
 from storage.imports import CsvRows, ImportRejected, ImportSummary
-from storage.report_columns import FILE_COLUMNS
+from storage.report_columns import FILE_COLUMNS, NAME_SEPARATOR
 from storage.report_imports import (
     LISTED_PROBLEMS,
     OPTIONAL_REPORT_COLUMNS,
@@ -22,6 +22,7 @@ from storage.report_imports import (
     import_reports,
 )
 from storage.reports import get_report
+from tests.months import example_values
 from tests.storage.helpers import World
 
 #: 1 December 2026, 02:00 in Jakarta; still 30 November in UTC.
@@ -29,22 +30,10 @@ NOW = datetime(2026, 11, 30, 19, 0, tzinfo=UTC)
 #: A month that keeps every hard rule (the other columns empty).
 GOOD = {
     "buka": "1",
-    "kader": "6",
-    "s": "48",
-    "k": "45",
-    "d": "40",
-    "n": "30",
-    "bgm": "1",
-    "t2": "0",
-    "bumil": "6",
-    "bumil_periksa": "4",
-    "pus": "80",
-    "kb_aktif": "50",
-    "bayi": "12",
-    "bayi_imunisasi": "1",
-    "kk": "120",
-    "kk_dana_sehat": "60",
-    "program_tambahan": "BKB",
+    **{
+        name: NAME_SEPARATOR.join(value) if isinstance(value, tuple) else str(value)
+        for name, value in example_values(kader=6, t2=0, kk_dana_sehat=60).items()
+    },
 }
 
 

@@ -1,0 +1,614 @@
+"""The child register (issue 26): children per posyandu, their weighings, and the audit log of
+every view of their names (docs/privacy.md).
+
+Identities (name, mother's name, NIK, dusun, RT) are stored encrypted with the
+:class:`storage.cipher.RegisterCipher` the caller hands in; nothing here reads a setting. A
+call that returns names (:func:`children_of_posyandu`) writes its audit row on the same
+connection, so it takes a transaction: no view of names without its row. Withdrawal
+(:func:`delete_identity`) and retention (:func:`remove_expired_identities`) set the identity
+columns to NULL and keep the anonymous rest (posyandu, sex, birth date, weighings) for the
+counts. Weighings carry no name and are read without an audit row.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Literal
+
+from scoring import Period
+from scoring.growth import Method, Sex
+from storage._times import from_db, from_db_opt, to_db
+from storage.cipher import RegisterCipher, RegisterKeyError
+from storage.keys import key_of, replace_key, shared_key
+from storage.sql import Connection, Row, fetch_one
+
+__all__ = [
+    "RETENTION_OPERATOR",
+    "Actor",
+    "AuditEntry",
+    "Child",
+    "LeaveReason",
+    "NamesShown",
+    "NewChild",
+    "RegisterCounts",
+    "Weighing",
+    "WeighingSaved",
+    "add_child",
+    "audit",
+    "audit_entries",
+    "audit_shown",
+    "check_key",
+    "children_of_posyandu",
+    "delete_identity",
+    "identity_cutoff",
+    "leave",
+    "read_children",
+    "record_weighing",
+    "register_counts",
+    "remove_expired_identities",
+    "rotate_key",
+    "update_child",
+    "weighings_of",
+]
+
+#: Who removes identities past the retention rule, as the audit log names it.
+RETENTION_OPERATOR = "retention"
+#: The name under which :func:`check_key` keeps a value only the register key opens.
+_KEY_CHECK = "register_key_check"
+_KEY_CHECK_TEXT = "posyandu register"
+
+#: The encrypted columns, by the :class:`NewChild` attribute they hold.
+_SECRET_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "name_enc"),
+    ("mother_name", "mother_name_enc"),
+    ("nik", "nik_enc"),
+    ("dusun", "dusun_enc"),
+    ("rt", "rt_enc"),
+)
+
+
+class LeaveReason(StrEnum):
+    """Why a child left the register (kept for the counts): moved away (pindah), turned five
+    (usia), died (meninggal), consent withdrawn, or another reason. The words a kader types
+    for them belong to scoring.lexicon."""
+
+    MOVED = "moved"
+    AGED_OUT = "aged_out"
+    DIED = "died"
+    WITHDRAWN = "withdrawn"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something to the register: a person of the chat (``person_id``) or an operator
+    at the command line (a name)."""
+
+    person_id: int | None = None
+    operator: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.person_id is None) == (self.operator is None):
+            raise ValueError("an actor is a person id or an operator name, one of the two")
+
+
+@dataclass(frozen=True, slots=True)
+class NewChild:
+    """A child as entered: the identity in clear (encrypted on the way in)."""
+
+    name: str
+    sex: Sex
+    birth_date: date
+    mother_name: str
+    nik: str | None = None
+    dusun: str | None = None
+    rt: str | None = None
+    has_kms: bool | None = None
+
+    def __repr__(self) -> str:  # a child in a traceback or log shows no name
+        return f"NewChild(born={self.birth_date})"
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """A child of the register with the identity decrypted (names: never logged)."""
+
+    id: int
+    posyandu_id: int
+    sex: Sex
+    birth_date: date
+    name: str
+    mother_name: str
+    nik: str | None
+    dusun: str | None
+    rt: str | None
+    has_kms: bool | None
+    consent_by: Actor
+    consent_at: datetime
+    left_at: datetime | None
+    left_reason: LeaveReason | None
+    created_at: datetime
+
+    def __repr__(self) -> str:  # a child in a traceback or log shows no name
+        return f"Child(id={self.id}, posyandu_id={self.posyandu_id})"
+
+    def same_identity(self, new: NewChild) -> bool:
+        """Whether ``new`` holds exactly what is stored."""
+        return (
+            self.name,
+            self.sex,
+            self.birth_date,
+            self.mother_name,
+            self.nik,
+            self.dusun,
+            self.rt,
+            self.has_kms,
+        ) == (
+            new.name,
+            new.sex,
+            new.birth_date,
+            new.mother_name,
+            new.nik,
+            new.dusun,
+            new.rt,
+            new.has_kms,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    who: Actor
+    action: str
+    posyandu_id: int | None
+    child_ids: tuple[int, ...]
+
+
+async def audit(
+    tx: Connection,
+    who: Actor,
+    action: str,
+    at: datetime,
+    *,
+    posyandu_id: int | None = None,
+    child_ids: Iterable[int] = (),
+) -> None:
+    """One row of the audit log: who, when, what (ids, never a name)."""
+    await tx.execute(
+        "INSERT INTO audit_log (at, person_id, operator, action, posyandu_id, child_ids) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            to_db(at),
+            who.person_id,
+            who.operator,
+            action,
+            posyandu_id,
+            ",".join(str(i) for i in child_ids),
+        ),
+    )
+
+
+async def audit_entries(conn: Connection, since: datetime | None = None) -> list[AuditEntry]:
+    """The audit log in the order written (from ``since`` when given)."""
+    rows = await conn.execute_fetchall(
+        "SELECT at, person_id, operator, action, posyandu_id, child_ids FROM audit_log "
+        "WHERE at >= ? ORDER BY id",
+        (to_db(since) if since is not None else "",),
+    )
+    return [
+        AuditEntry(
+            from_db(r[0]),
+            _actor(r[1], r[2]),
+            str(r[3]),
+            r[4],
+            tuple(int(i) for i in str(r[5]).split(",") if i),
+        )
+        for r in rows
+    ]
+
+
+def _actor(person_id: int | None, operator: str | None) -> Actor:
+    return Actor(person_id=None, operator=operator) if person_id is None else Actor(person_id)
+
+
+async def check_key(tx: Connection, cipher: RegisterCipher, at: datetime) -> None:
+    """Make sure ``cipher`` is the key this database's register is written with: the first
+    key used leaves a value only it opens; another key raises :class:`RegisterKeyError`
+    (at start, before any name is written with the wrong key)."""
+    if await key_of(tx, _KEY_CHECK) is None:
+        # No key remembered yet: a name already stored (written without this check) must open.
+        row = await fetch_one(
+            tx, "SELECT name_enc FROM children WHERE name_enc IS NOT NULL ORDER BY id LIMIT 1"
+        )
+        if row is not None:
+            cipher.decrypt(row[0], "name_enc")
+    kept = await shared_key(tx, _KEY_CHECK, cipher.encrypt(_KEY_CHECK_TEXT, _KEY_CHECK), at)
+    if cipher.decrypt(kept, _KEY_CHECK) != _KEY_CHECK_TEXT:
+        raise RegisterKeyError("the register key check holds another text")
+
+
+async def rotate_key(
+    tx: Connection, old: RegisterCipher, new: RegisterCipher, *, who: Actor, at: datetime
+) -> int:
+    """Every stored identity re-encrypted from ``old`` to ``new`` in ``tx`` (all or nothing),
+    and the key check moved to ``new``; how many children. :class:`RegisterKeyError` when
+    ``old`` is not the database's key. Audited as ``register.rotate_key``."""
+    await check_key(tx, old, at)
+    columns = [column for _attr, column in _SECRET_COLUMNS]
+    rows = list(
+        await tx.execute_fetchall(
+            f"SELECT id, {', '.join(columns)} FROM children WHERE identity_removed_at IS NULL "
+            "ORDER BY id"
+        )
+    )
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    for r in rows:
+        values = [new.encrypt_opt(old.decrypt_opt(r[i + 1], c), c) for i, c in enumerate(columns)]
+        await tx.execute(f"UPDATE children SET {sets} WHERE id = ?", (*values, r[0]))
+    await replace_key(tx, _KEY_CHECK, new.encrypt(_KEY_CHECK_TEXT, _KEY_CHECK), at)
+    await audit(tx, who, "register.rotate_key", at, child_ids=[int(r[0]) for r in rows])
+    return len(rows)
+
+
+def _sealed(cipher: RegisterCipher, child: NewChild) -> list[str | None]:
+    return [cipher.encrypt_opt(getattr(child, a), column) for a, column in _SECRET_COLUMNS]
+
+
+def _kms(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+async def add_child(
+    tx: Connection,
+    cipher: RegisterCipher,
+    posyandu_id: int,
+    child: NewChild,
+    *,
+    consent_by: Actor,
+    at: datetime,
+    who: Actor | None = None,
+) -> int:
+    """Record a child (the parent's consent taken by ``consent_by``, recorded ``at``); its
+    id. Audited as ``child.add`` by ``who`` (default: ``consent_by``)."""
+    row = await fetch_one(
+        tx,
+        "INSERT INTO children (posyandu_id, sex, birth_date, name_enc, mother_name_enc, "
+        "nik_enc, dusun_enc, rt_enc, has_kms, consent_person_id, consent_operator, consent_at, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (
+            posyandu_id,
+            child.sex,
+            child.birth_date.isoformat(),
+            *_sealed(cipher, child),
+            _kms(child.has_kms),
+            consent_by.person_id,
+            consent_by.operator,
+            to_db(at),
+            to_db(at),
+        ),
+    )
+    child_id = int(row[0])
+    await audit(
+        tx, who or consent_by, "child.add", at, posyandu_id=posyandu_id, child_ids=[child_id]
+    )
+    return child_id
+
+
+async def update_child(
+    tx: Connection,
+    cipher: RegisterCipher,
+    child_id: int,
+    child: NewChild,
+    *,
+    who: Actor,
+    at: datetime,
+) -> bool:
+    """Replace a child's identity and fields (not one whose identity was removed); whether it
+    was there. Audited as ``child.update``."""
+    cursor = await tx.execute(
+        "UPDATE children SET sex = ?, birth_date = ?, name_enc = ?, mother_name_enc = ?, "
+        "nik_enc = ?, dusun_enc = ?, rt_enc = ?, has_kms = ? "
+        "WHERE id = ? AND identity_removed_at IS NULL",
+        (
+            child.sex,
+            child.birth_date.isoformat(),
+            *_sealed(cipher, child),
+            _kms(child.has_kms),
+            child_id,
+        ),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await audit(tx, who, "child.update", at, child_ids=[child_id])
+    return True
+
+
+_CHILD_COLUMNS = (
+    "id, posyandu_id, sex, birth_date, name_enc, mother_name_enc, nik_enc, dusun_enc, rt_enc, "
+    "has_kms, consent_person_id, consent_operator, consent_at, left_at, left_reason, created_at"
+)
+
+
+def _child(cipher: RegisterCipher, r: Row) -> Child:
+    return Child(
+        id=int(r[0]),
+        posyandu_id=int(r[1]),
+        sex=Sex(r[2]),
+        birth_date=date.fromisoformat(r[3]),
+        name=cipher.decrypt(r[4], "name_enc"),
+        mother_name=cipher.decrypt(r[5], "mother_name_enc"),
+        nik=cipher.decrypt_opt(r[6], "nik_enc"),
+        dusun=cipher.decrypt_opt(r[7], "dusun_enc"),
+        rt=cipher.decrypt_opt(r[8], "rt_enc"),
+        has_kms=None if r[9] is None else bool(r[9]),
+        consent_by=_actor(r[10], r[11]),
+        consent_at=from_db(r[12]),
+        left_at=from_db_opt(r[13]),
+        left_reason=None if r[14] is None else LeaveReason(r[14]),
+        created_at=from_db(r[15]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NamesShown:
+    """Names read and not yet audited (:func:`read_children`): the children, and what the
+    audit row must say. Whoever shows the names writes :func:`audit_shown` in the write
+    transaction that sends them (the chat engine's one write per message)."""
+
+    posyandu_id: int
+    children: tuple[Child, ...]
+    purpose: str = "view"
+
+
+async def read_children(
+    conn: Connection,
+    cipher: RegisterCipher,
+    posyandu_id: int,
+    *,
+    include_left: bool = False,
+    purpose: str = "view",
+) -> NamesShown:
+    """One posyandu's children with their identities decrypted in memory (those whose
+    identity was removed are not among them; those who left only with ``include_left``), in
+    the order they were added, on a read snapshot. Not audited yet: hand the result to
+    :func:`audit_shown` in the transaction that uses the names (:func:`children_of_posyandu`
+    does both at once)."""
+    left = "" if include_left else " AND left_at IS NULL"
+    rows = await conn.execute_fetchall(
+        f"SELECT {_CHILD_COLUMNS} FROM children WHERE posyandu_id = ? "
+        f"AND identity_removed_at IS NULL{left} ORDER BY id",
+        (posyandu_id,),
+    )
+    return NamesShown(posyandu_id, tuple(_child(cipher, r) for r in rows), purpose)
+
+
+async def audit_shown(tx: Connection, shown: NamesShown, *, who: Actor, at: datetime) -> None:
+    """The audit row of names read by :func:`read_children`: ``children.<purpose>``, the
+    posyandu and the ids shown."""
+    await audit(
+        tx,
+        who,
+        f"children.{shown.purpose}",
+        at,
+        posyandu_id=shown.posyandu_id,
+        child_ids=[c.id for c in shown.children],
+    )
+
+
+async def children_of_posyandu(
+    tx: Connection,
+    cipher: RegisterCipher,
+    posyandu_id: int,
+    *,
+    who: Actor,
+    at: datetime,
+    include_left: bool = False,
+    purpose: str = "view",
+) -> list[Child]:
+    """:func:`read_children` and its audit row in one transaction (``tx``): the names are
+    returned only with their row written."""
+    shown = await read_children(tx, cipher, posyandu_id, include_left=include_left, purpose=purpose)
+    await audit_shown(tx, shown, who=who, at=at)
+    return list(shown.children)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterCounts:
+    """A posyandu's register on a day, anonymous: S (children under five on the register)
+    and K (those of them with a KMS / buku KIA)."""
+
+    s: int
+    k: int
+
+
+async def register_counts(conn: Connection, posyandu_id: int, day: date) -> RegisterCounts:
+    """S and K from the register at the end of ``day`` (UTC): children under 60 months old
+    that day, added by then and not left by then."""
+    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    row = await fetch_one(
+        conn,
+        "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0) "
+        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
+        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+    )
+    return RegisterCounts(int(row[0]), int(row[1]))
+
+
+async def leave(
+    tx: Connection, child_id: int, reason: LeaveReason, *, who: Actor, at: datetime
+) -> bool:
+    """The child leaves the register (kept, with the reason, for the counts); False when it
+    had left already or is unknown. Audited as ``child.leave``."""
+    cursor = await tx.execute(
+        "UPDATE children SET left_at = ?, left_reason = ? WHERE id = ? AND left_at IS NULL",
+        (to_db(at), reason.value, child_id),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await audit(tx, who, f"child.leave.{reason.value}", at, child_ids=[child_id])
+    return True
+
+
+_REMOVE_IDENTITY = (
+    "UPDATE children SET name_enc = NULL, mother_name_enc = NULL, nik_enc = NULL, "
+    "dusun_enc = NULL, rt_enc = NULL, identity_removed_at = ?, identity_removed_reason = ?"
+)
+
+
+async def delete_identity(tx: Connection, child_id: int, *, who: Actor, at: datetime) -> bool:
+    """A parent withdrew consent: the child's identity is deleted (the encrypted columns set
+    to NULL; the child leaves the register if it had not), and only the anonymous record
+    stays for the counts. False when unknown or already deleted. Audited as
+    ``child.withdraw``."""
+    cursor = await tx.execute(
+        _REMOVE_IDENTITY + ", left_at = COALESCE(left_at, ?), "
+        "left_reason = COALESCE(left_reason, ?) WHERE id = ? AND identity_removed_at IS NULL",
+        (to_db(at), "withdrawn", to_db(at), LeaveReason.WITHDRAWN.value, child_id),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await audit(tx, who, "child.withdraw", at, child_ids=[child_id])
+    return True
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def identity_cutoff(today: date, months_after_five: int) -> date:
+    """The latest birth date whose identity is removed on ``today``: a child's identity goes
+    on the day it is five years and ``months_after_five`` months old (a birthday on a day its
+    month lacks falls on the month's last day: born 29 February, on 28 February), so the
+    children born on or before this date."""
+    months = 60 + months_after_five
+    back = _add_months(today, -months)
+    if today.day == calendar.monthrange(today.year, today.month)[1]:
+        # The month's last day: every birth date of that month has come.
+        return back.replace(day=calendar.monthrange(back.year, back.month)[1])
+    return back
+
+
+async def remove_expired_identities(
+    tx: Connection, today: date, months_after_five: int, *, at: datetime
+) -> int:
+    """Remove the identities of the children ``months_after_five`` months past their fifth
+    birthday on ``today`` (the hourly job); how many. The child leaves the register for age
+    if it had not. Audited as ``child.retention`` with the ids, when any."""
+    cutoff = identity_cutoff(today, months_after_five).isoformat()
+    rows = await tx.execute_fetchall(
+        "SELECT id FROM children WHERE identity_removed_at IS NULL AND birth_date <= ? ORDER BY id",
+        (cutoff,),
+    )
+    ids = [int(r[0]) for r in rows]
+    if not ids:
+        return 0
+    await tx.execute(
+        _REMOVE_IDENTITY + ", left_at = COALESCE(left_at, ?), "
+        "left_reason = COALESCE(left_reason, ?) "
+        "WHERE identity_removed_at IS NULL AND birth_date <= ?",
+        (to_db(at), "retention", to_db(at), LeaveReason.AGED_OUT.value, cutoff),
+    )
+    await audit(tx, Actor(operator=RETENTION_OPERATOR), "child.retention", at, child_ids=ids)
+    return len(ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Weighing:
+    """A child's weighing of a month: raw weight (grams), length or height (millimetres) as
+    measured (``lying``/``standing``, None: not said), by which kader."""
+
+    child_id: int
+    date: date
+    weight_g: int
+    height_mm: int | None = None
+    measured: Method | None = None
+    kader_id: int | None = None
+
+    @property
+    def period(self) -> Period:
+        return Period(self.date.year, self.date.month)
+
+    def same_measure(self, other: Weighing) -> bool:
+        return (self.date, self.weight_g, self.height_mm, self.measured) == (
+            other.date,
+            other.weight_g,
+            other.height_mm,
+            other.measured,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WeighingSaved:
+    """What :func:`record_weighing` did: ``created``, ``same`` (that weighing was stored
+    already), ``conflict`` (another weighing of the month is stored: ``stored``, kept; ask
+    which is right) or ``replaced``."""
+
+    outcome: Literal["created", "same", "conflict", "replaced"]
+    stored: Weighing
+
+
+_WEIGHING_COLUMNS = "child_id, date, weight_g, height_mm, measured, kader_id"
+
+
+def _weighing(r: Row) -> Weighing:
+    measured = None if r[4] is None else Method(r[4])
+    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5])
+
+
+async def record_weighing(
+    tx: Connection, weighing: Weighing, *, at: datetime, replace: bool = False
+) -> WeighingSaved:
+    """Store the month's weighing of a child: one per child per month. A different one
+    already stored is kept (``conflict``) unless ``replace`` says this one is right."""
+    w = weighing
+    params = (w.child_id, w.date.isoformat(), str(w.period), w.weight_g, w.height_mm)
+    inserted = await fetch_one(
+        tx,
+        "INSERT INTO weighings (child_id, date, period, weight_g, height_mm, measured, "
+        "kader_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (child_id, period) DO NOTHING RETURNING id",
+        (*params, w.measured, w.kader_id, to_db(at)),
+    )
+    if inserted is not None:
+        return WeighingSaved("created", w)
+    row = await fetch_one(
+        tx,
+        f"SELECT {_WEIGHING_COLUMNS} FROM weighings WHERE child_id = ? AND period = ?",
+        (w.child_id, str(w.period)),
+    )
+    stored = _weighing(row)
+    if stored.same_measure(w):
+        return WeighingSaved("same", stored)
+    if not replace:
+        return WeighingSaved("conflict", stored)
+    await tx.execute(
+        "UPDATE weighings SET date = ?, weight_g = ?, height_mm = ?, measured = ?, "
+        "kader_id = ?, created_at = ? WHERE child_id = ? AND period = ?",
+        (*params[1:2], *params[3:], w.measured, w.kader_id, to_db(at), w.child_id, params[2]),
+    )
+    return WeighingSaved("replaced", w)
+
+
+async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, list[Weighing]]:
+    """Each child's weighings in date order (no names: not audited)."""
+    found: dict[int, list[Weighing]] = {i: [] for i in child_ids}
+    if not child_ids:
+        return found
+    marks = ", ".join("?" for _ in child_ids)
+    rows = await conn.execute_fetchall(
+        f"SELECT {_WEIGHING_COLUMNS} FROM weighings WHERE child_id IN ({marks}) "
+        "ORDER BY child_id, date",
+        tuple(child_ids),
+    )
+    for r in rows:
+        found[int(r[0])].append(_weighing(r))
+    return found
