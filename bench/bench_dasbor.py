@@ -3,10 +3,13 @@ milliseconds to answer the area page and the posyandu table of a kabupaten of 1,
 (11 months of reports each: bench_pdf's area), request to last byte through the service's real
 ASGI app with a signed-in session, and the pages' sizes.
 
-Two figures of each page: a page asked again with no report saved since (the area's reports
-are then in the dasbor's cache: what a supervisor clicking around sees), and the first page
-after a report was saved (the posyandu saved since are read again). And, without a target of
-its own, the first page of the area (nothing cached: the year of reports read whole)."""
+Three figures of each page: a page asked again with no report saved since (the area's figures
+are then in the dasbor's cache: what a supervisor clicking around sees), the first page after
+a report was saved (the posyandu saved since are read again), and the first page shown by a
+new process (nothing cached in memory: each posyandu's stratum read from the assessments kept
+in the database, storage/assessments.py, the one saved since worked out again). And, without a
+target, the very first page after the seed (nothing kept either: the year of reports read,
+every posyandu assessed, and the assessments kept for the next first page)."""
 
 from __future__ import annotations
 
@@ -89,6 +92,25 @@ async def _first_pages(service: Service, cookies: httpx.Cookies) -> dict[str, fl
     return out
 
 
+async def _first_ever(service: Service, cookies: httpx.Cookies) -> dict[str, float]:
+    """The area page with nothing kept yet (the seed writes its reports by SQL), then the
+    assessments it worked out are kept (in the background, after the page was answered)."""
+    assert service.db is not None
+    transport = httpx.ASGITransport(app=service.asgi_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://b", cookies=cookies) as c:
+        start = time.perf_counter()
+        r = await c.get(PAGES[0][1])
+        ever = time.perf_counter() - start
+        assert r.status_code == 200, r.status_code
+    for _ in range(1000):  # until the background keep has committed (bounded)
+        async with service.db.read() as conn:
+            found = await conn.execute_fetchall("SELECT count(*) FROM report_assessments")
+        if found[0][0] >= 1500:
+            break
+        await asyncio.sleep(0.01)
+    return {"area_ever_ms": ever * 1000}
+
+
 async def _measure(url: str | None = None) -> dict[str, float]:
     """On an SQLite file, or on the PostgreSQL database ``url``."""
     with tempfile.TemporaryDirectory() as folder:
@@ -111,7 +133,8 @@ async def _measure(url: str | None = None) -> dict[str, float]:
             async with httpx.AsyncClient(transport=transport, base_url="http://b") as client:
                 opened = await client.post("/dasbor/masuk", data={"token": token})
                 assert opened.status_code == 303, opened.status_code
-                out = await _time_pages(client, service.db, saving=False)
+                out = await _first_ever(service, client.cookies)
+                out |= await _time_pages(client, service.db, saving=False)
                 out |= await _time_pages(client, service.db, saving=True)
                 return out | await _first_pages(service, client.cookies)
         finally:
@@ -137,15 +160,15 @@ def run() -> list[dict[str, Any]]:
             "figure": "dasbor: area page of a kabupaten of 1,500 posyandu (median, SQLite)",
             "value": round(m["area_ms"], 1),
             "unit": "ms",
-            "target": "<= 300 ms",
-            "passed": m["area_ms"] <= 300,
+            "target": "<= 50 ms",
+            "passed": m["area_ms"] <= 50,
         },
         {
             "figure": "dasbor: posyandu table of 1,500, sorted by D/S, page of 100 (median)",
             "value": round(m["table_ms"], 1),
             "unit": "ms",
-            "target": "<= 200 ms",
-            "passed": m["table_ms"] <= 200,
+            "target": "<= 50 ms",
+            "passed": m["table_ms"] <= 50,
         },
         {
             "figure": "dasbor: area page of 1,500, first after a report was saved (median)",
@@ -165,12 +188,20 @@ def run() -> list[dict[str, Any]]:
             "figure": "dasbor: area page of 1,500, first shown (nothing cached; median of 5)",
             "value": round(m["area_first_ms"], 1),
             "unit": "ms",
-            "target": "",
-            "passed": True,
+            "target": "<= 300 ms",
+            "passed": m["area_first_ms"] <= 300,
         },
         {
             "figure": "dasbor: posyandu table of 1,500, first shown (nothing cached; median of 5)",
             "value": round(m["table_first_ms"], 1),
+            "unit": "ms",
+            "target": "<= 300 ms",
+            "passed": m["table_first_ms"] <= 300,
+        },
+        {
+            "figure": "dasbor: area page of 1,500, very first (nothing kept: a year assessed, "
+            "then kept)",
+            "value": round(m["area_ever_ms"], 1),
             "unit": "ms",
             "target": "",
             "passed": True,

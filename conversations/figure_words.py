@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from conversations.catalogue import say
 from conversations.format import field_label
-from scoring import IndicatorId, MonthReport, Need, Period, StrataResult
+from scoring import IndicatorId, MonthReport, Need, Period, Standing, StrataResult
 from scoring.fields import in_vitamin_a_month
 from scoring.figures import Figure, apart, as_set, percent_apart, share
 from scoring.ratios import service_totals
@@ -197,7 +197,7 @@ def stratum_sentence(key: str, result: StrataResult) -> str:
     return say(line_key(key, result), stratum=label, months=result.months_known)
 
 
-def stratum_cell(result: StrataResult | None, has_data: bool = True) -> str:
+def stratum_cell(result: StrataResult | Standing | None, has_data: bool = True) -> str:
     """A stratum in a list or table: "Purnama", "Purnama sementara (4 bln)", "belum cukup
     data", or "belum ada data" (no report at all)."""
     if not has_data or result is None:

@@ -3,7 +3,14 @@
 No I/O, no asyncio, no clock; imports nothing of ours outside this package.
 """
 
-from scoring.assess import Assessment, InvalidReportError, YearEnd, assess, assess_stratum
+from scoring.assess import (
+    Assessment,
+    InvalidReportError,
+    Standing,
+    YearEnd,
+    assess,
+    assess_stratum,
+)
 from scoring.document import DocumentError, assessment_to_dict, parse_document, score
 from scoring.forecast import Forecast, forecast, forecast_openings, forecast_share
 from scoring.gaps import (
@@ -86,6 +93,7 @@ __all__ = [
     "RuleContext",
     "ScoringSettings",
     "Severity",
+    "Standing",
     "StrataResult",
     "Stratum",
     "Targets",

@@ -19,6 +19,7 @@ from scoring.strata import IndicatorId, StrataResult, classify, indicator_values
 __all__ = [
     "Assessment",
     "InvalidReportError",
+    "Standing",
     "YearEnd",
     "assess",
     "assess_stratum",
@@ -163,6 +164,29 @@ def _in_window(by_index: dict[int, MonthReport], last: int, months: int) -> list
 def _known(since: Period | None, through: Period, settings: ScoringSettings) -> int | None:
     """Known months of the window ending at ``through`` (None: ``since`` not given, all)."""
     return None if since is None else months_known(since, through, settings.window_months)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A stratum result in brief, as a list of posyandu shows it (and storage keeps it): the
+    stratum, Posyandu Aktif, provisional over how many known months, the limiting
+    indicators."""
+
+    stratum: Stratum | None
+    posyandu_aktif: bool
+    provisional: bool
+    months_known: int
+    limiting: tuple[IndicatorId, ...]
+
+    @classmethod
+    def of(cls, result: StrataResult) -> Standing:
+        return cls(
+            result.stratum,
+            result.posyandu_aktif,
+            result.provisional,
+            result.months_known,
+            result.limiting,
+        )
 
 
 def assess_stratum(

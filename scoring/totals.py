@@ -14,7 +14,7 @@ from scoring.model import MonthReport
 from scoring.ratios import RATIO_NAMES
 from scoring.settings import DEFAULT_SETTINGS, ScoringSettings
 
-__all__ = ["TOTAL_FIELDS", "AreaTotals", "area_totals"]
+__all__ = ["TOTAL_FIELDS", "AreaTotals", "area_totals", "ratio_of_sums"]
 
 #: The counts an area totals: every field of the SKDN ratios and of BGM/D and 2T/D, in
 #: registry order (S, K, D, N, BGM, 2T).
@@ -48,8 +48,13 @@ _PAIRS = {name: attrgetter(top, bottom) for name, (top, bottom) in RATIO_NAMES.i
 def _ratio(reports: list[MonthReport], name: str) -> float | None:
     pair = _PAIRS[name]
     known = [(a, b) for a, b in map(pair, reports) if a is not None and b is not None]
-    denominator = sum(b for _a, b in known)
-    return sum(a for a, _b in known) / denominator if denominator else None
+    return ratio_of_sums(sum(a for a, _b in known), sum(b for _a, b in known))
+
+
+def ratio_of_sums(numerator: int, denominator: int) -> float | None:
+    """An area's ratio from its sums: each count summed over the opened months that know
+    both counts of the ratio (None when the denominator sums to 0)."""
+    return numerator / denominator if denominator else None
 
 
 def area_totals(

@@ -486,6 +486,53 @@ _REGISTER: tuple[str, ...] = (
     "CREATE INDEX audit_log_at ON audit_log (at)",
 )
 
+_ASSESSMENTS: tuple[str, ...] = (
+    # Each posyandu-month's stratum as the dasbor shows it (storage/assessments.py), kept so
+    # that an area's first page does not read and assess a year of reports: under which
+    # scoring settings (their digest), from which known-history start, at which report
+    # revision id it was worked out, and what it found (the stratum, Posyandu Aktif,
+    # provisional, the known months, the limiting indicators, the latest report of the
+    # window and who sent it).
+    """
+    CREATE TABLE report_assessments (
+        posyandu_id INTEGER NOT NULL REFERENCES posyandu (id),
+        period TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        since TEXT,
+        revision INTEGER NOT NULL,
+        stratum TEXT,
+        aktif INTEGER NOT NULL,
+        provisional INTEGER NOT NULL,
+        months_known INTEGER NOT NULL,
+        limiting TEXT NOT NULL,
+        last_period TEXT,
+        last_by INTEGER,
+        PRIMARY KEY (posyandu_id, period)
+    )
+    """,
+    # A report written (inserted or changed, by any path) makes the assessments of its month
+    # and every later month of its posyandu stale: the schema drops them in the same
+    # transaction (a stratum window reaches 12 months on; a new first report also moves the
+    # known history's start of every later month). Reports are never deleted (their
+    # append-only revisions refer to them).
+    """
+    CREATE TRIGGER reports_assessments_insert AFTER INSERT ON reports
+    BEGIN
+        DELETE FROM report_assessments
+        WHERE posyandu_id = NEW.posyandu_id AND period >= NEW.period;
+    END
+    """,
+    """
+    CREATE TRIGGER reports_assessments_update AFTER UPDATE ON reports
+    BEGIN
+        DELETE FROM report_assessments
+        WHERE posyandu_id = OLD.posyandu_id AND period >= OLD.period;
+        DELETE FROM report_assessments
+        WHERE posyandu_id = NEW.posyandu_id AND period >= NEW.period;
+    END
+    """,
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1,
     _V2,
@@ -498,5 +545,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V9,
     _V10,
     _REGISTER,
+    _ASSESSMENTS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

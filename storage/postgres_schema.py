@@ -39,8 +39,28 @@ def _raise_before(name: str, table: str, event: str, message: str, when: str = "
     """
 
 
+def _assessments_stale(name: str, event: str) -> str:
+    """A report written drops the assessments of its month and every later month of its
+    posyandu (storage.migrations, version 12)."""
+    return f"""
+    CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' THEN
+            DELETE FROM report_assessments
+            WHERE posyandu_id = OLD.posyandu_id AND period >= OLD.period;
+        END IF;
+        DELETE FROM report_assessments
+        WHERE posyandu_id = NEW.posyandu_id AND period >= NEW.period;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER {name} AFTER {event} ON reports FOR EACH ROW EXECUTE FUNCTION {name}()
+    """
+
+
 #: The triggers written for SQLite by name, as PostgreSQL creates them.
 TRIGGERS: dict[str, str] = {
+    "reports_assessments_insert": _assessments_stale("reports_assessments_insert", "INSERT"),
+    "reports_assessments_update": _assessments_stale("reports_assessments_update", "UPDATE"),
     "reports_revision_step": _raise_before(
         "reports_revision_step",
         "reports",

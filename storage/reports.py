@@ -4,7 +4,7 @@ change (who, when, through which channel, old and new values). No update without
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +29,7 @@ __all__ = [
     "list_reports",
     "list_stored_reports",
     "posyandu_revised_since",
+    "ratio_sums",
     "reported_ids",
     "reports_at",
     "reports_for_posyandu_ids",
@@ -405,3 +406,41 @@ async def any_report_under(conn: Connection, area: Area, first: Period, last: Pe
         (low, high, str(first), str(last)),
     )
     return row is not None
+
+
+async def ratio_sums(
+    conn: Connection,
+    posyandu_ids: Iterable[int],
+    ratios: Mapping[str, tuple[str, str]],
+    first: Period,
+    last: Period,
+) -> dict[Period, dict[str, tuple[int, int]]]:
+    """For each month from ``first`` to ``last`` with an opened report of these posyandu, and
+    each ratio of ``ratios`` (name -> its numerator and denominator columns): the sums of its
+    numerator and of its denominator over the opened reports that know both (what
+    ``scoring.totals`` sums, summed by the database: an area's year is not decoded)."""
+    ids = list(posyandu_ids)
+    names = list(ratios)
+    sums = []
+    for name in names:
+        top, bottom = ratios[name]
+        if top not in COLUMNS or bottom not in COLUMNS:
+            raise ValueError(f"ratio {name}: {top}/{bottom} are not report columns")
+        both = f"{top} IS NOT NULL AND {bottom} IS NOT NULL"
+        sums.append(f"SUM(CASE WHEN {both} THEN {top} ELSE 0 END)")
+        sums.append(f"SUM(CASE WHEN {both} THEN {bottom} ELSE 0 END)")
+    out: dict[Period, dict[str, tuple[int, int]]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT period, {', '.join(sums)} FROM reports WHERE buka = 1 "
+            f"AND posyandu_id IN ({marks}) AND period BETWEEN ? AND ? GROUP BY period",
+            (*chunk, str(first), str(last)),
+        )
+        for row in rows:
+            month = out.setdefault(Period.parse(row[0]), dict.fromkeys(names, (0, 0)))
+            for i, name in enumerate(names):
+                top_sum, bottom_sum = month[name]
+                month[name] = (top_sum + int(row[1 + 2 * i]), bottom_sum + int(row[2 + 2 * i]))
+    return out

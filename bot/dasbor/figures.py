@@ -9,10 +9,12 @@ An area's figures (:func:`load_area`) serve the area page and the posyandu table
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from bot.documents import month_now
 from conversations.figure_words import indicator_words, stratum_cell
@@ -27,24 +29,35 @@ from scoring import (
     Reporting,
     ReportingCounts,
     ScoringSettings,
-    StrataResult,
-    assess_stratum,
+    Standing,
     count_states,
     month_ratios,
     reporting_state,
     rollup,
 )
-from scoring.totals import AreaTotals, area_totals
+from scoring.ratios import RATIO_NAMES
+from scoring.strata import IndicatorId
+from scoring.totals import AreaTotals, area_totals, ratio_of_sums
 from storage import Connection, Database
 from storage.areas import Area, Level, ancestors, areas_under
+from storage.assessments import (
+    Assessed,
+    assess_months,
+    keep,
+    stored_assessments,
+    window_reports,
+)
 from storage.people import names_of
 from storage.posyandu import Posyandu, hari_buka, known_histories, moves_for, posyandu_under
 from storage.reports import (
     StoredReport,
     latest_revision,
     posyandu_revised_since,
+    ratio_sums,
     stored_reports_for_posyandu_ids,
 )
+
+log = logging.getLogger("posyandu.dasbor")
 
 __all__ = [
     "AreaCache",
@@ -74,12 +87,12 @@ class Member:
     #: The month's report: none (not reported), opened, or TIDAK BUKA.
     report: MonthReport | None
     ratios: MonthRatios | None
-    #: Over its known history; None: no data at all.
-    strata: StrataResult | None
+    #: Over its known history, in brief; None: no data at all.
+    strata: Standing | None
     #: The indicators that hold it at its stratum, named.
     limiting: tuple[str, ...]
-    #: Its latest report of the window, and who sent it.
-    last: StoredReport | None
+    #: The month of its latest report of the window, and who sent it.
+    last_period: Period | None
     last_by: str
     #: Where it stands with the month on its local today (scoring's one rule), and the
     #: month's hari buka.
@@ -148,41 +161,56 @@ def title_of(area: Area) -> str:
     return area_title(area.level, area.name, area.kind)
 
 
-#: What an area's reports were read for: its posyandu (ids, in order) and the months.
-_Key = tuple[tuple[int, ...], Period, Period]
-#: A posyandu's stratum at a month, from its known history's start, under settings.
-_StrataKey = tuple[int, Period, Period | None, ScoringSettings]
-#: An area's trend: over which posyandu, through which month, under settings.
-_TrendKey = tuple[tuple[int, ...], Period, ScoringSettings]
+#: What an area's figures were read for: its posyandu (ids, in order), the month shown and
+#: the settings assessed under.
+_Key = tuple[tuple[int, ...], Period, ScoringSettings]
 
 
 @dataclass(slots=True)
 class _Reports:
-    """An area's reports as read when the latest revision id was ``revision``, and what was
-    worked out from them (each stratum over a posyandu's months, each 12-month trend)."""
+    """An area's figures as read when the latest report revision id was ``revision``: each
+    posyandu's report of the month shown, its kept assessment (storage.assessments) with the
+    start of known history it holds for, and the area's 12-month trend (by the posyandu it
+    is over)."""
 
     revision: int
-    stored: Mapping[int, list[StoredReport]]
-    strata: dict[_StrataKey, StrataResult] = field(default_factory=dict)
-    trends: dict[_TrendKey, tuple[TrendPoint, ...]] = field(default_factory=dict)
+    stored: Mapping[int, StoredReport]
+    assessed: dict[int, tuple[Period | None, Assessed]] = field(default_factory=dict)
+    trends: dict[tuple[int, ...], tuple[TrendPoint, ...]] = field(default_factory=dict)
 
 
 class AreaCache:
-    """The reports of the areas last shown, so that the next page of the same area does not
-    read and decode a kabupaten's year of reports again (the dasbor's largest cost).
+    """The figures of the areas last shown, so that the next page of the same area reads
+    only what changed since.
 
     An entry is for one set of posyandu (the area's membership: a posyandu added, moved or
-    deactivated is another key) over the same months, read under the latest report revision
-    id of then. Every save of a report writes a revision row (storage's triggers; revisions
-    are append-only), so on the next request the posyandu with a revision after the entry's
-    are read again (only those: a save elsewhere changes nothing here), and what was worked
-    out from their reports is dropped. The revision id is read before the reports, so a save
+    deactivated is another key) at one month under one set of settings, read under the
+    latest report revision id of then. Every save of a report writes a revision row
+    (storage's triggers; revisions are append-only), so on the next request the posyandu
+    with a revision after the entry's are read again (only those: a save elsewhere changes
+    nothing here), with the area's trend. The revision id is read before the rest, so a save
     in between only makes the entry look older than what it holds, never the other way
-    round. Holds the last ``size`` areas."""
+    round. Holds the last ``size`` areas.
+
+    It also keeps, after the page has been answered, the assessments a page had to work out
+    (:meth:`keep_later`): a page is a read and never waits for the writer."""
 
     def __init__(self, size: int = 4) -> None:
         self.size = size
         self._entries: OrderedDict[_Key, _Reports] = OrderedDict()
+        self._keeping: set[asyncio.Task[None]] = set()
+
+    def keep_later(
+        self, db: Database, loaded: _Loaded, through: Period, scoring: ScoringSettings
+    ) -> None:
+        task = asyncio.create_task(_keep(db, loaded, through, scoring), name="dasbor-keep")
+        self._keeping.add(task)
+        task.add_done_callback(self._keeping.discard)
+
+    async def settle(self) -> None:
+        """Wait for the assessments being kept (tests, shutdown)."""
+        while self._keeping:
+            await asyncio.gather(*self._keeping, return_exceptions=True)
 
     def get(self, key: _Key) -> _Reports | None:
         found = self._entries.get(key)
@@ -201,11 +229,22 @@ class AreaCache:
 _PATCH_AT_MOST = 200
 
 
+async def _month_reports(
+    conn: Connection, ids: list[int], month: Period
+) -> dict[int, StoredReport]:
+    found = await stored_reports_for_posyandu_ids(conn, ids, month, month)
+    return {i: rs[0] for i, rs in found.items() if rs}
+
+
 async def _reports(
-    conn: Connection, ids: list[int], first: Period, last: Period, cache: AreaCache | None
+    conn: Connection,
+    ids: list[int],
+    month: Period,
+    scoring: ScoringSettings,
+    cache: AreaCache | None,
 ) -> _Reports:
     revision = await latest_revision(conn)  # before the reports: see AreaCache
-    key = (tuple(ids), first, last)
+    key = (tuple(ids), month, scoring)
     found = cache.get(key) if cache is not None else None
     if found is not None and found.revision == revision:
         return found
@@ -213,26 +252,29 @@ async def _reports(
         changed = await posyandu_revised_since(conn, found.revision, _PATCH_AT_MOST)
         if changed is not None:
             mine = [i for i in ids if i in changed]
-            fresh = await stored_reports_for_posyandu_ids(conn, mine, first, last)
-            found = _patched(found, revision, fresh)
+            found = _patched(found, revision, mine, await _month_reports(conn, mine, month))
             assert cache is not None
             cache.put(key, found)
             return found
-    found = _Reports(revision, await stored_reports_for_posyandu_ids(conn, ids, first, last))
+    found = _Reports(revision, await _month_reports(conn, ids, month))
     if cache is not None:
         cache.put(key, found)
     return found
 
 
-def _patched(old: _Reports, revision: int, fresh: Mapping[int, list[StoredReport]]) -> _Reports:
-    """``old`` with the reports of the posyandu in ``fresh`` replaced, and nothing worked out
-    from them kept (a new entry: a request still reading the old one is left as it was)."""
-    if not fresh:
-        return _Reports(revision, old.stored, old.strata, old.trends)
+def _patched(
+    old: _Reports, revision: int, mine: list[int], fresh: Mapping[int, StoredReport]
+) -> _Reports:
+    """``old`` with the reports of the posyandu ``mine`` replaced by ``fresh``, and nothing
+    worked out from them kept (a new entry: a request still reading the old one is left as
+    it was)."""
+    if not mine:
+        return _Reports(revision, old.stored, old.assessed, old.trends)
+    gone = set(mine)
     return _Reports(
         revision,
-        {**old.stored, **fresh},
-        {k: v for k, v in old.strata.items() if k[0] not in fresh},
+        {**{k: v for k, v in old.stored.items() if k not in gone}, **fresh},
+        {k: v for k, v in old.assessed.items() if k not in gone},
     )
 
 
@@ -240,14 +282,67 @@ def _patched(old: _Reports, revision: int, fresh: Mapping[int, list[StoredReport
 class _Loaded:
     members: list[Posyandu]
     reports: _Reports
-    stored: Mapping[int, list[StoredReport]]
     known: Mapping[int, KnownHistory]
     desas: Mapping[int, Area]
     children: list[Area]
     crumbs: list[Area]
     names: Mapping[int, str]
+    #: The assessments worked out for this request (none kept yet, or stale): to keep.
+    fresh: Mapping[int, Assessed]
     #: One-off moves of the month shown's hari buka, by posyandu.
     moves: dict[tuple[int, Period], date] = field(default_factory=dict)
+
+
+async def _assessments(
+    conn: Connection,
+    entry: _Reports,
+    known: Mapping[int, KnownHistory],
+    month: Period,
+    scoring: ScoringSettings,
+) -> dict[int, Assessed]:
+    """Fill ``entry`` with the assessment at ``month`` of every posyandu of ``known`` that
+    has data: the entry's own, else the kept one, else worked out from its reports (returned:
+    to keep)."""
+    wanted = {
+        i: k
+        for i, k in known.items()
+        if k.has_data and (i not in entry.assessed or entry.assessed[i][0] != k.since)
+    }
+    if not wanted:
+        return {}
+    kept = await stored_assessments(conn, wanted, month, scoring)
+    missing = {i: k for i, k in wanted.items() if i not in kept}
+    fresh: dict[int, Assessed] = {}
+    if missing:
+        stored = await window_reports(conn, sorted(missing), month, scoring)
+        # Assessing many posyandu is CPU work: not on the event loop.
+        fresh = await asyncio.to_thread(assess_months, stored, missing, month, scoring)
+    for i, a in {**kept, **fresh}.items():
+        entry.assessed[i] = (known[i].since, a)
+    return fresh
+
+
+async def _trend_of(
+    conn: Connection, entry: _Reports, ids: list[int], through: Period, scoring: ScoringSettings
+) -> None:
+    """The 12-month trend of the posyandu ``ids`` into ``entry`` (unless it is there): each
+    month's D/S and N/D from the area's sums (scoring.totals)."""
+    key = tuple(ids)
+    if key in entry.trends:
+        return
+    periods = trend_periods(through)
+    ratios = {name: RATIO_NAMES[name] for name in _TREND_RATIOS}
+    sums = await ratio_sums(conn, ids, ratios, periods[0], through)
+    points = []
+    for p in periods:
+        month = sums.get(p, {})
+        d_s, n_d = (ratio_of_sums(*month.get(name, (0, 0))) for name in _TREND_RATIOS)
+        points.append(TrendPoint(p, d_s, n_d))
+    entry.trends[key] = tuple(points)
+
+
+#: The ratios of an area's trend, as :class:`TrendPoint` holds them.
+_TREND_RATIOS = ("d_s", "n_d")
 
 
 async def _read_area(
@@ -255,24 +350,28 @@ async def _read_area(
     area: Area,
     top: Area,
     members: list[Posyandu],
-    span: tuple[Period, Period],
+    through: Period,
+    scoring: ScoringSettings,
+    whole: bool,
     cache: AreaCache | None = None,
 ) -> _Loaded:
     ids = [p.id for p in members]
-    reports = await _reports(conn, ids, *span, cache)
-    stored = reports.stored
+    reports = await _reports(conn, ids, through, scoring, cache)
     known = await known_histories(conn, ids)
+    shown = {i: k for i, k in known.items() if k.started_by(through)}
+    fresh = await _assessments(conn, reports, shown, through, scoring)
+    if whole:
+        await _trend_of(conn, reports, [i for i in ids if i in shown], through, scoring)
     under = await areas_under(conn, area)
     desas = {a.id: a for a in under if a.level is Level.DESA}
     if area.level is Level.DESA:
         desas[area.id] = area
     children = [a for a in under if a.parent_id == area.id]
     crumbs = [a for a in await ancestors(conn, area) if a.path.startswith(top.path)]
-    who = {r.submitted_by for rs in stored.values() for r in rs if r.submitted_by is not None}
+    who = {a.last_by for _s, a in reports.assessed.values() if a.last_by is not None}
     names = await names_of(conn, who)
-    last = span[1]
-    moves = await moves_for(conn, None, last, last)
-    return _Loaded(members, reports, stored, known, desas, children, crumbs, names, moves)
+    moves = await moves_for(conn, None, through, through)
+    return _Loaded(members, reports, known, desas, children, crumbs, names, fresh, moves)
 
 
 async def load_area(
@@ -289,17 +388,29 @@ async def load_area(
     """``area`` at ``period`` (None: the month it is now in the area), seen by someone whose
     own area is ``top`` (the crumbs stop there). ``whole=False`` (the posyandu table): the
     posyandu only, without the area's trend and the figures of the areas below. ``cache``:
-    where the reports of an area shown before may be found still current."""
+    where the figures of an area shown before may be found still current. The assessments
+    worked out for it (none kept, or stale) are kept for the next first page."""
     async with db.read() as conn:
         members = await posyandu_under(conn, area)
         current = area_month(members, now)
         through = min(period, current) if period is not None else current
-        first = through.shift(1 - max(scoring.window_months, 12))
-        loaded = await _read_area(conn, area, top, members, (first, through), cache)
-    # Assessing every posyandu is CPU work: not on the event loop.
-    return await asyncio.to_thread(
-        _area_view, area, loaded, through, current, scoring, now, whole
-    )
+        loaded = await _read_area(conn, area, top, members, through, scoring, whole, cache)
+    if loaded.fresh and cache is not None:
+        cache.keep_later(db, loaded, through, scoring)
+    elif loaded.fresh:
+        await _keep(db, loaded, through, scoring)
+    # Many members: CPU work, not on the event loop.
+    return await asyncio.to_thread(_area_view, area, loaded, through, current, scoring, now, whole)
+
+
+async def _keep(db: Database, loaded: _Loaded, through: Period, scoring: ScoringSettings) -> None:
+    """Keep the assessments ``loaded`` worked out (storage.assessments.keep: not those of a
+    posyandu saved since). Only a saving for the next first page: a failure is logged."""
+    try:
+        async with db.transaction() as tx:
+            await keep(tx, loaded.fresh, through, scoring, loaded.known, loaded.reports.revision)
+    except Exception:
+        log.warning("dasbor: the assessments worked out were not kept", exc_info=True)
 
 
 def area_month(members: Sequence[Posyandu], now: datetime) -> Period:
@@ -333,64 +444,44 @@ def _area_view(
         period=period,
         current=current,
         summary=summarise(members, scoring),
-        trend=_area_trend(members, loaded, period, scoring) if whole else (),
+        trend=loaded.reports.trends[tuple(m.posyandu.id for m in members)] if whole else (),
         children=tuple(children),
         members=tuple(members),
     )
 
 
+@lru_cache(maxsize=256)
+def _limiting_words(limiting: tuple[IndicatorId, ...]) -> tuple[str, ...]:
+    """The limiting indicators named (a kabupaten's 1,500 posyandu share a few sets)."""
+    return tuple(indicator_words(i) for i in limiting)
+
+
+@lru_cache(maxsize=4096)
+def _desa_name(desa: Area | None) -> str:
+    return place_name(desa.name, desa.kind) if desa else ""
+
+
 def _member(
     p: Posyandu, loaded: _Loaded, period: Period, scoring: ScoringSettings, now: datetime
 ) -> Member:
-    stored = loaded.stored.get(p.id, [])
     known = loaded.known.get(p.id, KnownHistory())
-    months = [r.report for r in stored]
+    stored = loaded.reports.stored.get(p.id)
+    own = stored.report if stored is not None else None
     # The stratum alone (the chat's roll-up path): the year-end outlook is not shown here.
-    memo = loaded.reports.strata
-    key = (p.id, period, known.since, scoring)
-    strata = memo.get(key)
-    if strata is None:
-        strata = memo[key] = assess_stratum(months, period, scoring, known.since)
-    has_data = known.has_data or bool(months)
-    own = next((m for m in months if m.period == period), None)
-    last = stored[-1] if stored else None
-    desa = loaded.desas.get(p.desa_id)
+    # Any report of the window is a report at all: known.has_data covers it.
+    kept = loaded.reports.assessed.get(p.id) if known.has_data else None
+    a = kept[1] if kept is not None else None
     day = hari_buka(p, period, loaded.moves)
     today = now.astimezone(p.tz).date()
     return Member(
         posyandu=p,
-        desa=place_name(desa.name, desa.kind) if desa else "",
+        desa=_desa_name(loaded.desas.get(p.desa_id)),
         report=own,
         ratios=month_ratios(own) if own is not None and own.buka else None,
-        strata=strata if has_data else None,
-        limiting=tuple(indicator_words(i) for i in strata.limiting) if has_data else (),
-        last=last,
-        last_by=loaded.names.get(last.submitted_by, "") if last and last.submitted_by else "",
+        strata=a.standing if a is not None else None,
+        limiting=_limiting_words(a.standing.limiting) if a else (),
+        last_period=a.last_period if a is not None else None,
+        last_by=loaded.names.get(a.last_by, "") if a and a.last_by is not None else "",
         reporting=reporting_state(period, day, today, own is not None, known.since),
         hari_buka=day,
     )
-
-
-def _area_trend(
-    members: Sequence[Member], loaded: _Loaded, through: Period, scoring: ScoringSettings
-) -> tuple[TrendPoint, ...]:
-    """The area's D/S and N/D of each of the 12 months: from the month's totals."""
-    key = (tuple(m.posyandu.id for m in members), through, scoring)
-    found = loaded.reports.trends.get(key)
-    if found is None:
-        found = loaded.reports.trends[key] = _trend(members, loaded, through, scoring)
-    return found
-
-
-def _trend(
-    members: Sequence[Member], loaded: _Loaded, through: Period, scoring: ScoringSettings
-) -> tuple[TrendPoint, ...]:
-    by_period: dict[Period, list[MonthReport]] = {}
-    for m in members:
-        for r in loaded.stored.get(m.posyandu.id, []):
-            by_period.setdefault(r.report.period, []).append(r.report)
-    points = []
-    for p in trend_periods(through):
-        gaps = {g.indicator: g for g in area_totals(by_period.get(p, []), scoring).gaps}
-        points.append(TrendPoint(p, gaps["d_s"].actual, gaps["n_d"].actual))
-    return tuple(points)

@@ -155,7 +155,7 @@ SORTS: dict[str, Callable[[Member], tuple[Any, ...]]] = {
     "ks": _ratio("k_s"),
     "strata": _rank,
     "terakhir": lambda m: (
-        m.last.report.period.index if m.last else -1,
+        m.last_period.index if m.last_period else -1,
         m.posyandu.name.casefold(),
     ),
 }
