@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 
 from conversations.catalogue import say
 from conversations.effects import (
+    AddChild,
     CodeFailed,
     Effect,
     EndDasbor,
@@ -26,12 +27,14 @@ from conversations.notices import conflict_for_other, conflict_for_sender
 from conversations.replies import Reply, Text
 from storage import Connection
 from storage import areas as areas_db
+from storage import children as children_db
 from storage import dasbor as dasbor_db
 from storage import groups as groups_db
 from storage import invitations as invitations_db
 from storage import people as people_db
 from storage import posyandu as posyandu_db
 from storage import reports as reports_db
+from storage.cipher import RegisterCipher
 from storage.people import Person
 
 __all__ = ["Applied", "apply"]
@@ -56,13 +59,33 @@ async def apply(
     person: Person | None,
     tz: tzinfo,
     now: datetime,
+    register: RegisterCipher | None = None,
 ) -> Applied:
     """Apply ``result``'s effects for the message ``msg`` from ``person`` (whom the address
-    belongs to)."""
+    belongs to); ``register``: the child register's cipher (None: the register is off)."""
     out = Applied(list(result.replies))
     for effect in result.effects:
-        await _apply_one(tx, msg, effect, person, out, tz, now)
+        if isinstance(effect, AddChild):
+            await _add_child(tx, effect, person, register, now)
+        else:
+            await _apply_one(tx, msg, effect, person, out, tz, now)
     return out
+
+
+async def _add_child(
+    tx: Connection,
+    effect: AddChild,
+    person: Person | None,
+    register: RegisterCipher | None,
+    now: datetime,
+) -> None:
+    """ANAK BARU: the consent was taken by the kader who sends it, for their own posyandu."""
+    if register is None or person is None or person.posyandu_id != effect.posyandu_id:
+        raise PermissionError("ANAK BARU without the register's key or for another posyandu")
+    by = children_db.Actor(person_id=person.id)
+    await children_db.add_child(
+        tx, register, effect.posyandu_id, effect.child, consent_by=by, at=now
+    )
 
 
 async def _apply_one(

@@ -592,6 +592,37 @@ MESSAGES: dict[str, str] = {
         "Hari buka Posyandu {posyandu} bulan {month} dipindah ke {day}. "
         "Jadwal tetap {schedule}.\nHari buka berikutnya: {days}."
     ),
+    # --- the child register: ANAK BARU (conversations/flows/children.py) --------------------
+    "child.off": (
+        "Maaf, buku register anak belum disiapkan di bot ini. "
+        "Minta bidan/puskesmas menyiapkannya dulu."
+    ),
+    "child.ask_name": "Nama anak? Mis. Andi Saputra.\nKetik BATAL untuk berhenti.",
+    "child.bad_name": "Nama belum terbaca. Tulis namanya saja, tanpa angka, mis. Andi Saputra.",
+    "child.ask_sex": "Jenis kelamin {name}? Ketik L (laki-laki) atau P (perempuan).",
+    "child.bad_sex": "Ketik L untuk laki-laki atau P untuk perempuan.",
+    "child.ask_birth": "Tanggal lahir {name}? Mis. 5/3/2025 atau 5 Maret 2025.",
+    "child.bad_birth": (
+        "Tanggal lahir belum terbaca. Tulis tanggal, bulan dan tahun lengkap, mis. 5/3/2025."
+    ),
+    "child.future_birth": "Tanggal {date} belum lewat. Periksa lagi tanggal lahirnya.",
+    "child.too_old": (
+        "Anak yang lahir {date} sudah 5 tahun atau lebih. "
+        "Register posyandu hanya untuk balita. Periksa lagi tanggal lahirnya."
+    ),
+    "child.ask_mother": "Nama ibu {name}?",
+    "child.sex.L": "laki-laki",
+    "child.sex.P": "perempuan",
+    "child.check": (
+        "Periksa dulu:\nNama: {name}\nJenis kelamin: {sex}\nTanggal lahir: {birth}\n"
+        "Nama ibu: {mother}\nSudah benar? Ketik YA, atau TIDAK untuk mengisi ulang."
+    ),
+    "child.consent": "Orang tua sudah setuju data anak dicatat? Ketik YA atau TIDAK.",
+    "child.yes_no": "Ketik YA atau TIDAK.",
+    "child.no_consent": (
+        "Baik, data {name} tidak dicatat. Tanpa persetujuan orang tua, data anak tidak disimpan."
+    ),
+    "child.saved": "{name} sudah dicatat di register posyandu. Terima kasih!",
     # --- chat groups (Telegram) ------------------------------------------------------------
     "group.linked": (
         "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "

@@ -10,9 +10,11 @@ from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
 from scoring.schedule import Schedule
+from storage.children import NewChild
 from storage.people import Role
 
 __all__ = [
+    "AddChild",
     "CodeFailed",
     "Effect",
     "EndDasbor",
@@ -97,8 +99,18 @@ class EndDasbor:
     """KELUAR DASBOR: every dasbor session of the sender (any browser) is revoked."""
 
 
+@dataclass(frozen=True, slots=True)
+class AddChild:
+    """ANAK BARU: the child joins the posyandu's register, the parents' consent taken by the
+    sender."""
+
+    posyandu_id: int
+    child: NewChild
+
+
 Effect = (
-    SaveReport
+    AddChild
+    | SaveReport
     | Register
     | CodeFailed
     | SetReminders

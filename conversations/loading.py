@@ -37,6 +37,7 @@ from scoring import KnownHistory, Period, ScoringSettings
 from storage import posyandu as posyandu_db
 from storage import sessions as sessions_db
 from storage.areas import Area
+from storage.cipher import RegisterCipher
 from storage.message_reads import (
     AreaFound,
     AreaWanted,
@@ -98,13 +99,14 @@ class Loader:
     scoring: ScoringSettings
     default_tz: tzinfo
     phone_of: PhoneOf = no_phone
+    #: The child register's cipher (None: the register is off).
+    register: RegisterCipher | None = None
 
-    def plan(
-        self, sender: Sender, msg: Inbound, message: ParsedMessage, now: datetime
-    ) -> Planned:
+    def plan(self, sender: Sender, msg: Inbound, message: ParsedMessage, now: datetime) -> Planned:
         """Phase 2: what ``message`` needs read, from who and where (phase 1's answer)."""
         stored = sender.session
-        session = session_from_json(stored.answers.get("session") if stored else None)
+        raw = stored.answers.get("session") if stored else None
+        session = session_from_json(raw, self.register)
         tz = self._zone(sender)
         current = _period_at(now, tz)
         needs = plan(session, message, sender.person, current)
@@ -127,6 +129,7 @@ class Loader:
             member=_member(found) if needs.group_member and msg.in_group else None,
             limits=self.limits,
             scoring=self.scoring,
+            register=self.register is not None,
         )
         refresh = sender.identity is not None and _stale(sender.identity, msg)
         return Loaded(planned.session, ctx, sender.session, refresh)

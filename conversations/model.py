@@ -166,6 +166,8 @@ class Context:
     member: GroupMember | None = None
     limits: Limits = field(default_factory=Limits)
     scoring: ScoringSettings = DEFAULT_SETTINGS
+    #: The child register is set up (its key is known: ``REGISTER_KEY``, or the demo's).
+    register: bool = False
 
     @property
     def local_now(self) -> datetime:

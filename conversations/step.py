@@ -16,12 +16,12 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.commands import Command, ParsedMessage
 from conversations.effects import StepResult
-from conversations.flows import closed, groups, registration, report, start
+from conversations.flows import children, closed, groups, registration, report, start
 from conversations.flows.common import Call, done, text
 from conversations.model import Context
 from conversations.periods import format_period
 from conversations.replies import Reply, Text
-from conversations.session import AwaitChange, AwaitClosed, AwaitPeriod, Session
+from conversations.session import AwaitChange, AwaitChild, AwaitClosed, AwaitPeriod, Session
 from conversations.table import Audience, Refusal, Route, resolve
 from scoring import Period
 from storage.people import Person, Role
@@ -88,6 +88,8 @@ def _answer(session: Session, norm: str, ctx: Context) -> StepResult:
     if person is None:
         return registration.answer(ctx, session, norm)
     waiting = session.awaiting
+    if isinstance(waiting, AwaitChild) and ctx.posyandu is not None and ctx.register:
+        return children.answer_child(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
         return closed.answer_closed(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitPeriod) and ctx.posyandu is not None:

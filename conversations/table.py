@@ -30,6 +30,7 @@ from conversations.effects import StepResult
 from conversations.flows import (
     answers,
     area,
+    children,
     closed,
     dasbor,
     edit,
@@ -196,6 +197,8 @@ TABLE: tuple[Route, ...] = (
     Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs, NONE, HELP_K),
     Route("PDF",             KADER, history.pdf,           posyandu_needs, NONE, HELP_K),
     Route("JADWAL",          KADER, schedule.jadwal_kader, posyandu_needs, NONE, HELP_K),
+    Route("ANAK BARU",       KADER, children.anak_baru,
+          posyandu_needs, WRITES | PERSONAL),
     # --- a supervisor or admin, about their own area
     Route("STATUS",          AREA,  area.status,           area.month_needs, NONE, HELP_A),
     Route("BELUM",           AREA,  area.belum,            area.month_needs, NONE, HELP_A),

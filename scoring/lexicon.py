@@ -64,6 +64,7 @@ __all__ = [
     "RELATIVE_MONTHS",
     "SAME_PHRASES",
     "SAME_TAILS",
+    "SEX_WORDS",
     "SE_WORDS",
     "SKIP_WORDS",
     "SOME_ANSWERS",
@@ -137,6 +138,7 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     ),
     "PENGINGAT": ("PENGINGAT",),
     "DASBOR": ("DASBOR", "DASHBOARD", "DASBOARD"),
+    "ANAK BARU": ("ANAK BARU", "ANAK_BARU", "TAMBAH ANAK"),
     "KELUAR DASBOR": (
         "KELUAR DASBOR",
         "KELUAR_DASBOR",
@@ -176,6 +178,24 @@ REASON_WORDS = frozenset({"KARENA", "KRN", "KRNA", "SOALNYA", "SEBAB", "GARA", "
 GROUP_COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "SAMBUNGKAN": ("SAMBUNGKAN",),
     "PUTUSKAN": ("PUTUSKAN",),
+}
+
+# --- the child register -----------------------------------------------------------------------
+#: A child's sex as a kader writes it, to the register's letter (L laki-laki, P perempuan).
+SEX_WORDS: Mapping[str, str] = {
+    "L": "L",
+    "LK": "L",
+    "LAKI": "L",
+    "LAKI-LAKI": "L",
+    "LAKI LAKI": "L",
+    "COWOK": "L",
+    "COWO": "L",
+    "P": "P",
+    "PR": "P",
+    "PEREMPUAN": "P",
+    "CEWEK": "P",
+    "CEWE": "P",
+    "WANITA": "P",
 }
 
 # --- answers ----------------------------------------------------------------------------------
