@@ -21,6 +21,7 @@ from conversations.effects import (
     SetSchedule,
     StepResult,
     UnlinkGroup,
+    WithdrawChild,
 )
 from conversations.inbound import Inbound
 from conversations.notices import conflict_for_other, conflict_for_sender
@@ -67,6 +68,10 @@ async def apply(
     for effect in result.effects:
         if isinstance(effect, AddChild):
             await _add_child(tx, effect, person, register, now)
+        elif isinstance(effect, WithdrawChild) and person is not None:
+            # The step names only a child of the kader's posyandu as loaded for them.
+            by = children_db.Actor(person_id=person.id)
+            await children_db.delete_identity(tx, effect.child_id, who=by, at=now)
         else:
             await _apply_one(tx, msg, effect, person, out, tz, now)
     return out

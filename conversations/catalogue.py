@@ -623,6 +623,19 @@ MESSAGES: dict[str, str] = {
         "Baik, data {name} tidak dicatat. Tanpa persetujuan orang tua, data anak tidak disimpan."
     ),
     "child.saved": "{name} sudah dicatat di register posyandu. Terima kasih!",
+    # HAPUS ANAK: a parent withdrew consent
+    "withdraw.ask_name": "Ketik HAPUS ANAK lalu nama anak, mis. HAPUS ANAK Andi Saputra.",
+    "withdraw.unknown": "Tidak ada anak bernama {name} di register posyandu ini. Periksa ejaannya.",
+    "withdraw.line": "{number}. {name}, lahir {birth}, ibu {mother}",
+    "withdraw.choose": "Ada {count} anak bernama {name}:\n{lines}\nKetik nomor anak yang dihapus.",
+    "withdraw.confirm": (
+        "Hapus data {name} (lahir {birth}, ibu {mother}) karena orang tua tidak setuju lagi? "
+        "Nama anak dan ibu dihapus untuk selamanya. Ketik YA atau TIDAK."
+    ),
+    "withdraw.pick": "Ketik nomor anak yang dihapus, atau BATAL.",
+    "withdraw.kept": "Baik, data {name} tidak dihapus.",
+    "withdraw.done": "Data {name} sudah dihapus dari register.",
+    "withdraw.gone": "Data anak itu sudah tidak ada di register.",
     # --- chat groups (Telegram) ------------------------------------------------------------
     "group.linked": (
         "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "

@@ -26,6 +26,7 @@ __all__ = [
     "SetSchedule",
     "StepResult",
     "UnlinkGroup",
+    "WithdrawChild",
 ]
 
 
@@ -108,8 +109,17 @@ class AddChild:
     child: NewChild
 
 
+@dataclass(frozen=True, slots=True)
+class WithdrawChild:
+    """HAPUS ANAK: a parent withdrew consent; the child's identity is deleted (its anonymous
+    record stays for the counts)."""
+
+    child_id: int
+
+
 Effect = (
     AddChild
+    | WithdrawChild
     | SaveReport
     | Register
     | CodeFailed

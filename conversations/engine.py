@@ -44,6 +44,7 @@ from conversations.step import step
 from scoring import DEFAULT_SETTINGS, ScoringSettings
 from scoring.clock import Clock
 from storage import Connection, Database
+from storage import children as children_db
 from storage import outbox as outbox_db
 from storage import people as people_db
 from storage.batch import WriteBatcher
@@ -151,6 +152,9 @@ class Engine:
             if loaded.refresh:
                 await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
             ctx = loaded.ctx
+            if loaded.shown is not None and ctx.person is not None:
+                who = children_db.Actor(person_id=ctx.person.id)
+                await children_db.audit_shown(tx, loaded.shown, who=who, at=now)
             applied = await apply(tx, msg, result, ctx.person, ctx.tz, now, self.register)
             await save_session(
                 tx, msg, result.session, loaded.stored, self.limits, now, ctx.tz, self.register

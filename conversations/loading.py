@@ -37,10 +37,12 @@ from scoring import KnownHistory, Period, ScoringSettings
 from storage import posyandu as posyandu_db
 from storage import sessions as sessions_db
 from storage.areas import Area
+from storage.children import NamesShown
 from storage.cipher import RegisterCipher
 from storage.message_reads import (
     AreaFound,
     AreaWanted,
+    ChildrenWanted,
     Found,
     PosyanduFound,
     PosyanduWanted,
@@ -91,6 +93,8 @@ class Loaded:
     stored: sessions_db.StoredSession | None
     #: The address's identity wants its last inbound time refreshed.
     refresh: bool
+    #: Children's names read for the step: audited in the write (``audit_shown``).
+    shown: NamesShown | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +134,10 @@ class Loader:
             limits=self.limits,
             scoring=self.scoring,
             register=self.register is not None,
+            children=found.children.children if found.children is not None else None,
         )
         refresh = sender.identity is not None and _stale(sender.identity, msg)
-        return Loaded(planned.session, ctx, sender.session, refresh)
+        return Loaded(planned.session, ctx, sender.session, refresh, found.children)
 
     def _zone(self, sender: Sender) -> tzinfo:
         if sender.person is None:
@@ -165,6 +170,11 @@ class Loader:
             group_member=(
                 (msg.channel, msg.sender)
                 if needs.group_member and msg.in_group and msg.sender
+                else None
+            ),
+            children=(
+                ChildrenWanted(own.id, self.register)
+                if needs.children and own is not None and self.register is not None
                 else None
             ),
         )

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from scoring import DEFAULT_SETTINGS, KnownHistory, MonthReport, Period, ScoringSettings
 from scoring.fields import DEFAULT_SERVICE_FIELDS
 from scoring.schedule import Schedule
+from storage.children import Child
 from storage.people import Person, Role
 
 __all__ = [
@@ -168,6 +169,8 @@ class Context:
     scoring: ScoringSettings = DEFAULT_SETTINGS
     #: The child register is set up (its key is known: ``REGISTER_KEY``, or the demo's).
     register: bool = False
+    #: The kader's posyandu's children on the register, names decrypted (when asked for).
+    children: tuple[Child, ...] | None = None
 
     @property
     def local_now(self) -> datetime:

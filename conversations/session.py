@@ -23,6 +23,7 @@ __all__ = [
     "AwaitClosed",
     "AwaitName",
     "AwaitPeriod",
+    "AwaitWithdraw",
     "Awaiting",
     "ChildStage",
     "Draft",
@@ -157,7 +158,15 @@ class AwaitChild:
         return f"AwaitChild(stage={self.stage.value})"
 
 
-Awaiting = AwaitName | AwaitPeriod | AwaitChange | AwaitClosed | AwaitChild
+@dataclass(frozen=True, slots=True)
+class AwaitWithdraw:
+    """HAPUS ANAK: the children the name matched (ids only, no name); one: waiting for YA,
+    several: for the number of the one meant."""
+
+    child_ids: tuple[int, ...]
+
+
+Awaiting = AwaitName | AwaitPeriod | AwaitChange | AwaitClosed | AwaitChild | AwaitWithdraw
 
 #: The associated data of a name kept in a stored session (not a register column: a value
 #: copied from one to the other does not open).
@@ -281,6 +290,8 @@ def _child_from(raw: Mapping[str, Any], cipher: RegisterCipher) -> AwaitChild:
 
 
 def _awaiting_to(a: Awaiting | None, cipher: RegisterCipher | None) -> dict[str, Any] | None:
+    if isinstance(a, AwaitWithdraw):
+        return {"kind": "withdraw", "child_ids": list(a.child_ids)}
     if isinstance(a, AwaitChild):
         # Without the register's key, a child's names are never stored: the question is
         # dropped (the register is off, so it was not asked).
@@ -316,6 +327,8 @@ def _awaiting_from(raw: Any, cipher: RegisterCipher | None) -> Awaiting | None:
     kind = raw["kind"]
     if kind == "child":
         return None if cipher is None else _child_from(raw, cipher)
+    if kind == "withdraw":
+        return AwaitWithdraw(tuple(int(i) for i in raw["child_ids"]))
     if kind == "name":
         return AwaitName(str(raw["code"]))
     if kind == "period":

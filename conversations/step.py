@@ -21,7 +21,14 @@ from conversations.flows.common import Call, done, text
 from conversations.model import Context
 from conversations.periods import format_period
 from conversations.replies import Reply, Text
-from conversations.session import AwaitChange, AwaitChild, AwaitClosed, AwaitPeriod, Session
+from conversations.session import (
+    AwaitChange,
+    AwaitChild,
+    AwaitClosed,
+    AwaitPeriod,
+    AwaitWithdraw,
+    Session,
+)
 from conversations.table import Audience, Refusal, Route, resolve
 from scoring import Period
 from storage.people import Person, Role
@@ -90,6 +97,8 @@ def _answer(session: Session, norm: str, ctx: Context) -> StepResult:
     waiting = session.awaiting
     if isinstance(waiting, AwaitChild) and ctx.posyandu is not None and ctx.register:
         return children.answer_child(ctx, session, norm, waiting)
+    if isinstance(waiting, AwaitWithdraw) and ctx.children is not None:
+        return children.answer_withdraw(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
         return closed.answer_closed(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitPeriod) and ctx.posyandu is not None:

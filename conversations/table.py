@@ -43,7 +43,7 @@ from conversations.flows import (
     start,
 )
 from conversations.flows.common import Call, Handler, done
-from conversations.needs import Needs, posyandu_needs
+from conversations.needs import Needs, children_needs, posyandu_needs
 from conversations.replies import Text
 from scoring import Period
 from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS
@@ -199,6 +199,8 @@ TABLE: tuple[Route, ...] = (
     Route("JADWAL",          KADER, schedule.jadwal_kader, posyandu_needs, NONE, HELP_K),
     Route("ANAK BARU",       KADER, children.anak_baru,
           posyandu_needs, WRITES | PERSONAL),
+    Route("HAPUS ANAK",      KADER, children.hapus_anak,
+          children_needs, WRITES | PERSONAL),
     # --- a supervisor or admin, about their own area
     Route("STATUS",          AREA,  area.status,           area.month_needs, NONE, HELP_A),
     Route("BELUM",           AREA,  area.belum,            area.month_needs, NONE, HELP_A),

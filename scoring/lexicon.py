@@ -139,6 +139,7 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "PENGINGAT": ("PENGINGAT",),
     "DASBOR": ("DASBOR", "DASHBOARD", "DASBOARD"),
     "ANAK BARU": ("ANAK BARU", "ANAK_BARU", "TAMBAH ANAK"),
+    "HAPUS ANAK": ("HAPUS ANAK", "HAPUS_ANAK"),
     "KELUAR DASBOR": (
         "KELUAR DASBOR",
         "KELUAR_DASBOR",

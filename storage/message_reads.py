@@ -19,12 +19,15 @@ from datetime import date, datetime
 
 from scoring import KnownHistory, Period
 from storage import areas as areas_db
+from storage import children as children_db
 from storage import invitations as invitations_db
 from storage import people as people_db
 from storage import posyandu as posyandu_db
 from storage import reports as reports_db
 from storage import sessions as sessions_db
 from storage.areas import Area, Level
+from storage.children import NamesShown
+from storage.cipher import RegisterCipher
 from storage.db import Connection
 from storage.invitations import Invitation
 from storage.people import Identity, Person
@@ -86,6 +89,16 @@ class AreaWanted:
 
 
 @dataclass(frozen=True, slots=True)
+class ChildrenWanted:
+    """A posyandu's children with their names (decrypted with ``cipher``), to audit as
+    ``children.<purpose>`` in the write that uses them."""
+
+    posyandu_id: int
+    cipher: RegisterCipher
+    purpose: str = "chat"
+
+
+@dataclass(frozen=True, slots=True)
 class Wanted:
     """What the plan asked for, in storage's words (phase 3's request)."""
 
@@ -96,6 +109,7 @@ class Wanted:
     code_failures_since: datetime | None = None
     #: (channel, address) of who typed in a chat group.
     group_member: tuple[str, str] | None = None
+    children: ChildrenWanted | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +148,8 @@ class Found:
     code_failures: int = 0
     group_member: Person | None = None
     group_member_area: Area | None = None
+    #: The children asked for (not audited yet: the engine's write does it).
+    children: NamesShown | None = None
 
 
 #: Who and where, in one statement: the key (channel, address) joined to its identity and
@@ -186,7 +202,14 @@ class MessageReads:
             code_failures=failures,
             group_member=member,
             group_member_area=member_area,
+            children=await _children(conn, wanted.children) if wanted.children else None,
         )
+
+
+async def _children(conn: Connection, wanted: ChildrenWanted) -> NamesShown:
+    return await children_db.read_children(
+        conn, wanted.cipher, wanted.posyandu_id, purpose=wanted.purpose
+    )
 
 
 async def _posyandu(conn: Connection, wanted: PosyanduWanted) -> PosyanduFound:

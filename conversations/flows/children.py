@@ -1,4 +1,5 @@
-"""The child register by chat: ANAK BARU (a kader enters a child of their posyandu).
+"""The child register by chat: ANAK BARU (a kader enters a child of their posyandu) and
+HAPUS ANAK <name> (a parent withdrew consent: the child's identity is deleted, confirmed).
 
 One question at a time: the child's name, L or P, the birth date as people write it
 (:func:`scoring.dates.parse_written_date`), the mother's name; then the read-back and the
@@ -16,18 +17,18 @@ from datetime import date
 
 from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
-from conversations.effects import AddChild, StepResult
-from conversations.flows.common import Call, done, posyandu_of
+from conversations.effects import AddChild, StepResult, WithdrawChild
+from conversations.flows.common import Call, done, match_choice, posyandu_of
 from conversations.format import day_date
 from conversations.model import Context
 from conversations.replies import Text
-from conversations.session import AwaitChild, ChildStage, Session
+from conversations.session import AwaitChild, AwaitWithdraw, ChildStage, Session
 from scoring.dates import WrittenDateError, parse_written_date
 from scoring.growth import Sex, age_months
 from scoring.lexicon import SEX_WORDS
-from storage.children import NewChild
+from storage.children import Child, NewChild
 
-__all__ = ["anak_baru", "answer_child"]
+__all__ = ["anak_baru", "answer_child", "answer_withdraw", "hapus_anak", "read_name"]
 
 #: The longest name taken (the register's names are short; a longer text is not a name).
 MAX_NAME = 60
@@ -47,7 +48,14 @@ def read_name(answer: str) -> str | None:
     name = " ".join(normalise(answer).split())
     if not name or len(name) > MAX_NAME or _NAME.fullmatch(name) is None:
         return None
-    return " ".join(w[:1].upper() + w[1:] for w in name.split(" "))
+    return " ".join(_capitalised(w) for w in name.split(" "))
+
+
+def _capitalised(word: str) -> str:
+    """ "andi" and "ANDI" -> "Andi"; a word written in mixed case stays as written."""
+    if word.islower() or word.isupper():
+        return word[:1].upper() + word[1:].lower()
+    return word
 
 
 def anak_baru(call: Call) -> StepResult:
@@ -147,3 +155,68 @@ def _yes_no(ctx: Context, session: Session, answer: str, child: AwaitChild) -> S
     )
     effect = AddChild(posyandu_of(ctx).info.id, new)
     return done(cleared, text("child.saved", name=child.name), effects=(effect,))
+
+
+# --- HAPUS ANAK ----------------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _about(child: Child) -> dict[str, str]:
+    return {"name": child.name, "birth": day_date(child.birth_date), "mother": child.mother_name}
+
+
+def hapus_anak(call: Call) -> StepResult:
+    """HAPUS ANAK <name>: the children of that exact name (several: which one), then YA."""
+    ctx, session = call.ctx, call.session
+    if not ctx.register or ctx.children is None:
+        return done(session, text("child.off"))
+    name = read_name(" ".join(call.args)) if call.args else None
+    if name is None:
+        return done(session, text("withdraw.ask_name"))
+    found = [c for c in ctx.children if _key(c.name) == _key(name)]
+    if not found:
+        return done(session, text("withdraw.unknown", name=name))
+    if len(found) == 1:
+        return _confirm(session, found[0])
+    lines = "\n".join(
+        say("withdraw.line", number=i, **_about(c)) for i, c in enumerate(found, start=1)
+    )
+    asked = AwaitWithdraw(tuple(c.id for c in found))
+    reply = text("withdraw.choose", count=len(found), name=name, lines=lines)
+    return done(replace(session, awaiting=asked), reply)
+
+
+def _confirm(session: Session, child: Child) -> StepResult:
+    asked = AwaitWithdraw((child.id,))
+    return done(replace(session, awaiting=asked), text("withdraw.confirm", **_about(child)))
+
+
+def answer_withdraw(
+    ctx: Context, session: Session, answer: str, waiting: AwaitWithdraw
+) -> StepResult:
+    """The number of the child meant, or YA / TIDAK to deleting their identity."""
+    by_id = {c.id: c for c in ctx.children or ()}
+    candidates = [by_id[i] for i in waiting.child_ids if i in by_id]
+    cleared = replace(session, awaiting=None)
+    if not candidates:
+        return done(cleared, text("withdraw.gone"))
+    if len(waiting.child_ids) > 1:
+        numbers = [str(i) for i in range(1, len(waiting.child_ids) + 1)]
+        picked = match_choice(answer, numbers)
+        chosen = by_id.get(waiting.child_ids[int(picked) - 1]) if picked else None
+        if picked is None:
+            return done(session, text("withdraw.pick"))
+        if chosen is None:
+            return done(cleared, text("withdraw.gone"))
+        return _confirm(session, chosen)
+    child = candidates[0]
+    said = parse_yes_no(answer)
+    if said is None:
+        return done(session, text("child.yes_no"))
+    if not said:
+        return done(cleared, text("withdraw.kept", name=child.name))
+    reply = text("withdraw.done", name=child.name)
+    return done(cleared, reply, effects=(WithdrawChild(child.id),))

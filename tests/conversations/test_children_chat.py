@@ -154,3 +154,35 @@ async def test_a_chat_group_never_enters_a_child(chat: Chat) -> None:
     reply = await chat.say("/anak_baru", group, "telegram")
     assert reply and reply != say("child.ask_name")
     assert "Nama anak" not in await chat.say("ANAK BARU Andi", group, "telegram")
+
+
+async def test_hapus_anak_deletes_the_identity_confirmed_and_audited(chat: Chat) -> None:
+    for line in ENTRY:
+        await chat.say(line)
+    await chat.say("YA")
+    assert chat.cipher is not None
+    mawar = await chat.mawar()
+    async with chat.db.read() as conn:
+        [child] = (await reg.read_children(conn, chat.cipher, mawar)).children
+    asked = await chat.say("HAPUS ANAK andi saputra")
+    assert asked == say("withdraw.confirm", name="Andi Saputra", birth="5 Mar 2025",
+                        mother="Siti Rahmawati")  # fmt: skip
+    assert await chat.say("YA") == say("withdraw.done", name="Andi Saputra")
+    async with chat.db.read() as conn:
+        shown = await reg.read_children(conn, chat.cipher, mawar, include_left=True)
+        kader = await person_by_address(conn, "console", DEMO_KADER)
+        entries = await reg.audit_entries(conn)
+        row = await conn.execute_fetchall(
+            "SELECT name_enc, left_reason FROM children WHERE id = ?", (child.id,)
+        )
+    assert kader is not None and shown.children == ()
+    assert (row[0]["name_enc"], row[0]["left_reason"]) == (None, "withdrawn")
+    actions = [(e.action, e.who, e.child_ids) for e in entries]
+    me = reg.Actor(person_id=kader.id)
+    # Each message that read the names wrote its row; then the withdrawal.
+    assert actions[-3:] == [
+        ("children.chat", me, (child.id,)),
+        ("children.chat", me, (child.id,)),
+        ("child.withdraw", me, (child.id,)),
+    ]
+    assert await chat.say("HAPUS ANAK Andi Saputra") == say("withdraw.unknown", name="Andi Saputra")
