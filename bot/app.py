@@ -160,6 +160,7 @@ class Service:
             on_queued=self._wake,
             phone_of=registry.phone_of,
             register=self.register,
+            growth=s.growth(),
         )
         self.intake = Intake(self.engine)
         hub = Hub(

@@ -21,8 +21,10 @@ from conversations.effects import (
     SetSchedule,
     StepResult,
     UnlinkGroup,
+    Weigh,
     WithdrawChild,
 )
+from conversations.figure_words import weight_words
 from conversations.inbound import Inbound
 from conversations.notices import conflict_for_other, conflict_for_sender
 from conversations.replies import Reply, Text
@@ -68,6 +70,8 @@ async def apply(
     for effect in result.effects:
         if isinstance(effect, AddChild):
             await _add_child(tx, effect, person, register, now)
+        elif isinstance(effect, Weigh) and person is not None:
+            await _weigh(tx, effect, person, out, now)
         elif isinstance(effect, WithdrawChild) and person is not None:
             # The step names only a child of the kader's posyandu as loaded for them.
             by = children_db.Actor(person_id=person.id)
@@ -75,6 +79,23 @@ async def apply(
         else:
             await _apply_one(tx, msg, effect, person, out, tz, now)
     return out
+
+
+async def _weigh(
+    tx: Connection, effect: Weigh, person: Person, out: Applied, now: datetime
+) -> None:
+    """TIMBANG: one weighing a child a month; another kader's different one stored since the
+    step read them is kept, and the sender is asked which is right."""
+    weighing = children_db.Weighing(
+        effect.child_id, effect.day, effect.weight_g, effect.height_mm, kader_id=person.id
+    )
+    saved = await children_db.record_weighing(tx, weighing, at=now, replace=effect.replace)
+    if saved.outcome == "conflict":
+        kg = weight_words(saved.stored.weight_g)
+        ask = say(
+            "weigh.conflict_other", name=effect.name, stored=kg, given=weight_words(effect.weight_g)
+        )
+        out.replies.append(Text(ask, private=True))
 
 
 async def _add_child(

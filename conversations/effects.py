@@ -26,6 +26,7 @@ __all__ = [
     "SetSchedule",
     "StepResult",
     "UnlinkGroup",
+    "Weigh",
     "WithdrawChild",
 ]
 
@@ -117,9 +118,27 @@ class WithdrawChild:
     child_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class Weigh:
+    """TIMBANG: a child's weighing of the month, by the sender (``replace``: it replaces the
+    month's other weighing the kader was asked about). ``name`` words the reply when another
+    kader stored a different one in between (never stored here)."""
+
+    child_id: int
+    day: date
+    weight_g: int
+    height_mm: int | None
+    name: str
+    replace: bool = False
+
+    def __repr__(self) -> str:  # no name in a log
+        return f"Weigh(child_id={self.child_id}, day={self.day})"
+
+
 Effect = (
     AddChild
     | WithdrawChild
+    | Weigh
     | SaveReport
     | Register
     | CodeFailed

@@ -43,6 +43,7 @@ from conversations.session_store import save_session
 from conversations.step import step
 from scoring import DEFAULT_SETTINGS, ScoringSettings
 from scoring.clock import Clock
+from scoring.growth import GrowthRules
 from storage import Connection, Database
 from storage import children as children_db
 from storage import outbox as outbox_db
@@ -89,14 +90,16 @@ class Engine:
         phone_of: PhoneOf = no_phone,
         reads: MessageReads | None = None,
         register: RegisterCipher | None = None,
+        growth: GrowthRules | None = None,
     ) -> None:
-        """``register``: the child register's cipher (None: the register is off)."""
+        """``register``: the child register's cipher (None: the register is off); ``growth``:
+        the growth rules TIMBANG assesses with (None: TIMBANG says the register is off)."""
         self.db = db
         self.clock = clock
         self.limits = limits or Limits()
         self.on_queued = on_queued
         self.register = register
-        self._loader = Loader(self.limits, scoring, default_tz, phone_of, register)
+        self._loader = Loader(self.limits, scoring, default_tz, phone_of, register, growth)
         self._reads = reads or MessageReads()
         self._locks = KeyedLocks()
         self._writes: WriteBatcher[HandleResult] = WriteBatcher(db)

@@ -34,6 +34,7 @@ from conversations.needs import Needs
 from conversations.plan import plan
 from conversations.session import Session, session_from_json
 from scoring import KnownHistory, Period, ScoringSettings
+from scoring.growth import GrowthRules
 from storage import posyandu as posyandu_db
 from storage import sessions as sessions_db
 from storage.areas import Area
@@ -105,6 +106,8 @@ class Loader:
     phone_of: PhoneOf = no_phone
     #: The child register's cipher (None: the register is off).
     register: RegisterCipher | None = None
+    #: The growth rules (KBM, BGM): TIMBANG's statuses (None: no weighing by chat).
+    growth: GrowthRules | None = None
 
     def plan(self, sender: Sender, msg: Inbound, message: ParsedMessage, now: datetime) -> Planned:
         """Phase 2: what ``message`` needs read, from who and where (phase 1's answer)."""
@@ -135,6 +138,8 @@ class Loader:
             scoring=self.scoring,
             register=self.register is not None,
             children=found.children.children if found.children is not None else None,
+            weighings=found.weighings,
+            growth=self.growth,
         )
         refresh = sender.identity is not None and _stale(sender.identity, msg)
         return Loaded(planned.session, ctx, sender.session, refresh, found.children)
@@ -173,7 +178,7 @@ class Loader:
                 else None
             ),
             children=(
-                ChildrenWanted(own.id, self.register)
+                ChildrenWanted(own.id, self.register, weighings=needs.weighings)
                 if needs.children and own is not None and self.register is not None
                 else None
             ),

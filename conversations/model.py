@@ -6,14 +6,15 @@ Pure data. The step never queries anything; the engine fills a :class:`Context` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from scoring import DEFAULT_SETTINGS, KnownHistory, MonthReport, Period, ScoringSettings
 from scoring.fields import DEFAULT_SERVICE_FIELDS
+from scoring.growth import GrowthRules
 from scoring.schedule import Schedule
-from storage.children import Child
+from storage.children import Child, Weighing
 from storage.people import Person, Role
 
 __all__ = [
@@ -171,6 +172,10 @@ class Context:
     register: bool = False
     #: The kader's posyandu's children on the register, names decrypted (when asked for).
     children: tuple[Child, ...] | None = None
+    #: Their weighings by child id, in date order (TIMBANG).
+    weighings: Mapping[int, Sequence[Weighing]] = field(default_factory=dict)
+    #: The growth rules (KBM table, BGM): None where the service gave none.
+    growth: GrowthRules | None = None
 
     @property
     def local_now(self) -> datetime:

@@ -9,7 +9,7 @@ from conversations.commands import Command
 from conversations.periods import parse_period_prefix
 from scoring import Period
 
-__all__ = ["HISTORY_MONTHS", "Needs", "children_needs", "posyandu_needs"]
+__all__ = ["HISTORY_MONTHS", "Needs", "children_needs", "posyandu_needs", "weighing_needs"]
 
 #: Months of a posyandu's reports loaded for a kader: the stratum window before the oldest
 #: month a report may be for, plus the month before it (for "last month's value").
@@ -36,6 +36,8 @@ class Needs:
     group_member: bool = False
     #: The kader's posyandu's children with their names (the child register; audited).
     children: bool = False
+    #: With their weighings (TIMBANG).
+    weighings: bool = False
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:
@@ -60,3 +62,8 @@ def posyandu_needs(command: Command, current: Period) -> Needs:
 def children_needs(command: Command, current: Period) -> Needs:
     """A kader's own posyandu and its children (the register)."""
     return replace(posyandu_needs(command, current), children=True)
+
+
+def weighing_needs(command: Command, current: Period) -> Needs:
+    """A kader's own posyandu, its children and their weighings (TIMBANG)."""
+    return replace(posyandu_needs(command, current), children=True, weighings=True)

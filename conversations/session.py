@@ -23,6 +23,7 @@ __all__ = [
     "AwaitClosed",
     "AwaitName",
     "AwaitPeriod",
+    "AwaitWeighing",
     "AwaitWithdraw",
     "Awaiting",
     "ChildStage",
@@ -166,7 +167,20 @@ class AwaitWithdraw:
     child_ids: tuple[int, ...]
 
 
-Awaiting = AwaitName | AwaitPeriod | AwaitChange | AwaitClosed | AwaitChild | AwaitWithdraw
+@dataclass(frozen=True, slots=True)
+class AwaitWeighing:
+    """TIMBANG: the hari buka's weighing is open (until SELESAI). ``order``: the children's
+    ids in the list sent (a line may name a child by its number); ``absent``: those said not
+    to have come. Ids only, no name."""
+
+    day: str
+    order: tuple[int, ...] = ()
+    absent: tuple[int, ...] = ()
+
+
+Awaiting = (
+    AwaitName | AwaitPeriod | AwaitChange | AwaitClosed | AwaitChild | AwaitWithdraw | AwaitWeighing
+)
 
 #: The associated data of a name kept in a stored session (not a register column: a value
 #: copied from one to the other does not open).
@@ -292,6 +306,8 @@ def _child_from(raw: Mapping[str, Any], cipher: RegisterCipher) -> AwaitChild:
 def _awaiting_to(a: Awaiting | None, cipher: RegisterCipher | None) -> dict[str, Any] | None:
     if isinstance(a, AwaitWithdraw):
         return {"kind": "withdraw", "child_ids": list(a.child_ids)}
+    if isinstance(a, AwaitWeighing):
+        return {"kind": "weighing", "day": a.day, "order": list(a.order), "absent": list(a.absent)}
     if isinstance(a, AwaitChild):
         # Without the register's key, a child's names are never stored: the question is
         # dropped (the register is off, so it was not asked).
@@ -329,6 +345,12 @@ def _awaiting_from(raw: Any, cipher: RegisterCipher | None) -> Awaiting | None:
         return None if cipher is None else _child_from(raw, cipher)
     if kind == "withdraw":
         return AwaitWithdraw(tuple(int(i) for i in raw["child_ids"]))
+    if kind == "weighing":
+        return AwaitWeighing(
+            str(raw["day"]),
+            tuple(int(i) for i in raw["order"]),
+            tuple(int(i) for i in raw["absent"]),
+        )
     if kind == "name":
         return AwaitName(str(raw["code"]))
     if kind == "period":

@@ -16,7 +16,7 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.commands import Command, ParsedMessage
 from conversations.effects import StepResult
-from conversations.flows import children, closed, groups, registration, report, start
+from conversations.flows import children, closed, groups, registration, report, start, weighing
 from conversations.flows.common import Call, done, text
 from conversations.model import Context
 from conversations.periods import format_period
@@ -26,6 +26,7 @@ from conversations.session import (
     AwaitChild,
     AwaitClosed,
     AwaitPeriod,
+    AwaitWeighing,
     AwaitWithdraw,
     Session,
 )
@@ -97,6 +98,8 @@ def _answer(session: Session, norm: str, ctx: Context) -> StepResult:
     waiting = session.awaiting
     if isinstance(waiting, AwaitChild) and ctx.posyandu is not None and ctx.register:
         return children.answer_child(ctx, session, norm, waiting)
+    if isinstance(waiting, AwaitWeighing) and ctx.posyandu is not None:
+        return weighing.answer_weighing(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitWithdraw) and ctx.children is not None:
         return children.answer_withdraw(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
