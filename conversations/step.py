@@ -87,10 +87,10 @@ def _route(session: Session, message: ParsedMessage, ctx: Context) -> StepResult
     if isinstance(found, Refusal):
         assert message.command is not None
         return _refuse(found, session, message.command, ctx)
-    return _answer(session, message.text, ctx)
+    return _answer(session, message.text, ctx, message.lines)
 
 
-def _answer(session: Session, norm: str, ctx: Context) -> StepResult:
+def _answer(session: Session, norm: str, ctx: Context, lines: tuple[str, ...] = ()) -> StepResult:
     """Not a command: the answer to what the session is waiting for, or a hint."""
     person = ctx.person
     if person is None:
@@ -99,7 +99,7 @@ def _answer(session: Session, norm: str, ctx: Context) -> StepResult:
     if isinstance(waiting, AwaitChild) and ctx.posyandu is not None and ctx.register:
         return children.answer_child(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitWeighing) and ctx.posyandu is not None:
-        return weighing.answer_weighing(ctx, session, norm, waiting)
+        return weighing.answer_weighing(ctx, session, lines or (norm,), waiting)
     if isinstance(waiting, AwaitWithdraw) and ctx.children is not None:
         return children.answer_withdraw(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:

@@ -121,7 +121,7 @@ class Line:
 
 
 def _measure(token: str, scale: int) -> int | None:
-    """"12,4" or "12.4" at ``scale`` (1000: grams of a kg figure; 10: mm of a cm figure)."""
+    """ "12,4" or "12.4" at ``scale`` (1000: grams of a kg figure; 10: mm of a cm figure)."""
     found = _NUMBER.fullmatch(token)
     if found is None:
         return None
@@ -220,9 +220,10 @@ class Batch:
 
 
 def answer_weighing(
-    ctx: Context, session: Session, answer: str, waiting: AwaitWeighing
+    ctx: Context, session: Session, lines: Sequence[str], waiting: AwaitWeighing
 ) -> StepResult:
-    """A message while the weighing is open: SELESAI, or lines of weights."""
+    """A message while the weighing is open (its lines): SELESAI, or lines of weights."""
+    answer = " ".join(lines)
     if ctx.growth is None or ctx.children is None:
         return done(replace(session, awaiting=None), _text("child.off"))
     day = date.fromisoformat(waiting.day)
@@ -230,7 +231,7 @@ def answer_weighing(
         return done(replace(session, awaiting=None), _summary(ctx, day))
     roster = _roster(ctx, day)
     batch = Batch(ctx, waiting, day, ctx.growth, [], [], set(), set(waiting.absent))
-    raws = [r for r in re.split(r"[\n;]+", answer) if r.strip()]
+    raws = [r for line in lines for r in line.split(";") if r.strip()]
     for raw in raws:
         if bare_answer(raw) in DONE_WORDS:
             batch.lines.append(say("weigh.done_alone"))
@@ -331,7 +332,7 @@ def _assess(
 
 
 def _status_words(a: Assessed, referrals: Sequence[Referral]) -> str:
-    """"N (naik)"; "T (tidak naik), 2T: rujuk ke puskesmas" (2T and BGM are always referred,
+    """ "N (naik)"; "T (tidak naik), 2T: rujuk ke puskesmas" (2T and BGM are always referred,
     as a new "sangat pendek" or "gizi buruk")."""
     words = [say(f"weigh.status.{a.status.value}")]
     words += [say(f"weigh.refer.{r.value}") for r in referrals]

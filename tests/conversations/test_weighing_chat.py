@@ -1,0 +1,145 @@
+"""TIMBANG on the real engine and a real SQLite file (the demo seeded, children and their
+earlier weighings stored through the register's own calls): a message of several lines,
+each child's status from the stored history (N, T and 2T, O, B), absent children, a weight
+of the month stored by another kader asked back, SELESAI's counts and referrals, and no name
+in a group nor in the logs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.demo import DEMO_KADER, DEMO_SUPERVISOR
+from bot.kbm import load_kbm
+from conversations.catalogue import say
+from conversations.engine import Engine
+from scoring.growth import GrowthRules
+from storage import children as reg
+from storage.cipher import RegisterCipher, new_key
+from storage.groups import link_group
+from storage.people import add_identity, person_by_address
+from tests.conversations.test_children_chat import T0, Chat, _open
+
+BORN = date(2025, 3, 5)  # 20 months old in November 2026: KBM 200 g
+NAMES = ("Andi Saputra", "Budi", "Citra", "Dewi", "Eka")
+#: Earlier weighings (date, grams) by name: Andi last month (N next), Budi T in October
+#: (2T next), Citra in August (O next), Dewi and Eka none (B).
+EARLIER = {
+    "Andi Saputra": [(date(2026, 10, 12), 10_000)],
+    "Budi": [(date(2026, 9, 12), 10_000), (date(2026, 10, 12), 10_000)],
+    "Citra": [(date(2026, 8, 12), 9_000)],
+}
+
+
+@pytest.fixture
+async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
+    cipher = RegisterCipher(new_key())
+    c = await _open(tmp_path / "weighing.db", cipher)
+    c.engine = Engine(c.db, c.clock, register=cipher, growth=GrowthRules(load_kbm()))
+    mawar = await c.mawar()
+    async with c.db.transaction() as tx:
+        kader = await person_by_address(tx, "console", DEMO_KADER)
+        assert kader is not None
+        by = reg.Actor(person_id=kader.id)
+        for i, name in enumerate(NAMES):
+            sex = "P" if name in ("Citra", "Dewi") else "L"
+            child = reg.NewChild(name, sex, BORN, f"Ibu {i}")  # type: ignore[arg-type]
+            child_id = await reg.add_child(tx, cipher, mawar, child, consent_by=by, at=T0)
+            for day, grams in EARLIER.get(name, []):
+                await reg.record_weighing(tx, reg.Weighing(child_id, day, grams), at=T0)
+    yield c
+    await c.db.close()
+
+
+async def _ids(chat: Chat) -> dict[str, int]:
+    assert chat.cipher is not None
+    async with chat.db.read() as conn:
+        shown = await reg.read_children(conn, chat.cipher, await chat.mawar())
+    return {c.name: c.id for c in shown.children}
+
+
+async def test_a_message_of_lines_answered_with_each_status_then_selesai(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    listed = await chat.say("TIMBANG")
+    assert "1. Andi Saputra (L)" in listed and "5. Eka (L)" in listed
+    reply = await chat.say("Andi 10,3\nbudi 10.1\n3 9,5\nDewi 9\nEka tdk datang")
+    assert reply.splitlines() == [
+        "Andi Saputra 10,3 kg: N (naik)",
+        "Budi 10,1 kg: T (tidak naik), 2T: rujuk ke puskesmas",
+        "Citra 9,5 kg: O (bulan lalu tidak ditimbang)",
+        "Dewi 9,0 kg: B (baru pertama ditimbang)",
+        "Eka tidak datang.",
+        say("weigh.all_done"),
+    ]
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, list(ids.values()))
+        kader = await person_by_address(conn, "console", DEMO_KADER)
+    assert kader is not None
+    november = {
+        name: [(w.weight_g, w.kader_id) for w in stored[i] if w.date == T0.date()]
+        for name, i in ids.items()
+    }
+    assert november == {
+        "Andi Saputra": [(10_300, kader.id)],
+        "Budi": [(10_100, kader.id)],
+        "Citra": [(9_500, kader.id)],
+        "Dewi": [(9_000, kader.id)],
+        "Eka": [],
+    }
+    summary = await chat.say("SELESAI")
+    assert summary.splitlines() == [
+        "Penimbangan 20 Nov 2026 selesai.",
+        "D 4 · N 1 · T 1 · O 1 · B 1 · BGM 0 · 2T 1",
+        "D = N+T+O+B = 4, cocok.",
+        "Perlu dirujuk ke puskesmas:",
+        "- Budi: 2T",
+    ]
+    assert await chat.say("SELESAI") == say("hint.kader")  # the weighing is closed
+    logged = "\n".join(r.getMessage() + repr(getattr(r, "fields", "")) for r in caplog.records)
+    assert not any(name in logged for name in NAMES)
+
+
+async def test_a_weight_another_kader_stored_this_month_is_asked_back(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    ids = await _ids(chat)
+    async with chat.db.transaction() as tx:
+        other = reg.Weighing(ids["Andi Saputra"], T0.date(), 10_500)
+        await reg.record_weighing(tx, other, at=T0)
+    asked = await chat.say("andi 10,3")
+    assert asked.splitlines()[0] == say(
+        "weigh.conflict", name="Andi Saputra", stored="10,5", kg="10,3"
+    )
+    assert (await chat.say("andi saputra 10,3 ganti")).startswith("Andi Saputra 10,3 kg: N")
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [ids["Andi Saputra"]])
+    assert [w.weight_g for w in stored[ids["Andi Saputra"]]] == [10_000, 10_300]
+
+
+async def test_similar_names_are_never_guessed_between(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    reply = await chat.say("Dewo 9\nCitro 9,5\nZaenal 8")
+    assert reply.splitlines()[:3] == [
+        say("weigh.meant", written="Dewo", name="Dewi"),
+        say("weigh.meant", written="Citro", name="Citra"),
+        say("weigh.unknown", written="Zaenal"),
+    ]
+    assert reply.splitlines()[3] == say("weigh.left", count=5)  # nothing recorded
+
+
+async def test_a_group_gets_no_name(chat: Chat) -> None:
+    group = "-100777"
+    async with chat.db.transaction() as tx:
+        bidan = await person_by_address(tx, "console", DEMO_SUPERVISOR)
+        assert bidan is not None and bidan.area_id is not None
+        await link_group(tx, "telegram", group, bidan.area_id, bidan.id, T0)
+        await add_identity(tx, bidan.id, "telegram", group)
+    for text in ("/timbang", "TIMBANG", "Andi 10,3", "SELESAI", "HAPUS ANAK Budi"):
+        reply = await chat.say(text, group, "telegram")
+        assert not any(name in reply for name in NAMES), text
