@@ -622,6 +622,7 @@ MESSAGES: dict[str, str] = {
     "child.no_consent": (
         "Baik, data {name} tidak dicatat. Tanpa persetujuan orang tua, data anak tidak disimpan."
     ),
+    "child.cancelled": "Baik, dibatalkan. Tidak ada data anak yang diubah.",
     "child.saved": "{name} sudah dicatat di register posyandu. Terima kasih!",
     # HAPUS ANAK: a parent withdrew consent
     "withdraw.ask_name": "Ketik HAPUS ANAK lalu nama anak, mis. HAPUS ANAK Andi Saputra.",
@@ -677,6 +678,10 @@ MESSAGES: dict[str, str] = {
     "weigh.several": "{written}: ada {names}. Tulis nama lengkap atau nomornya.",
     "weigh.unknown": (
         "{written} tidak ada di register. Anak baru? Ketik ANAK BARU {written} untuk menambah."
+    ),
+    "weigh.cancelled": (
+        "Penimbangan ditutup. Berat yang sudah dikirim tetap tercatat; "
+        "ketik TIMBANG untuk melanjutkan."
     ),
     "weigh.done_alone": "Kirim SELESAI tersendiri untuk menutup penimbangan.",
     "weigh.left": "Belum ditimbang: {count} anak. Ketik SELESAI bila sudah semua.",

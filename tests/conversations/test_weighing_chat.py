@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
 
 from bot.demo import DEMO_KADER, DEMO_SUPERVISOR
 from bot.kbm import load_kbm
+from conversations.applying import apply
 from conversations.catalogue import say
+from conversations.effects import StepResult, Weigh
 from conversations.engine import Engine
+from conversations.inbound import Inbound
+from conversations.replies import Text
+from conversations.session import Session
 from scoring.growth import GrowthRules
 from storage import children as reg
 from storage.cipher import RegisterCipher, new_key
@@ -143,3 +148,28 @@ async def test_a_group_gets_no_name(chat: Chat) -> None:
     for text in ("/timbang", "TIMBANG", "Andi 10,3", "SELESAI", "HAPUS ANAK Budi"):
         reply = await chat.say(text, group, "telegram")
         assert not any(name in reply for name in NAMES), text
+
+
+async def test_another_kaders_weight_stored_after_the_read_is_kept_and_asked(
+    chat: Chat,
+) -> None:
+    """Two kader at once: the step read no weighing of the month, another kader's was
+    committed before this write; the write keeps it and asks the sender which is right."""
+    ids = await _ids(chat)
+    andi = ids["Andi Saputra"]
+    day = T0.date()
+    result = StepResult(
+        Session(), (Text("ok", private=True),), (Weigh(andi, day, 10_300, None, "Andi Saputra"),)
+    )
+    async with chat.db.transaction() as tx:
+        await reg.record_weighing(tx, reg.Weighing(andi, day, 10_500), at=T0)
+        kader = await person_by_address(tx, "console", DEMO_KADER)
+        msg = Inbound("console", DEMO_KADER, "andi 10,3", "x1", T0)
+        applied = await apply(tx, msg, result, kader, T0.tzinfo or UTC, T0, chat.cipher)
+    assert [r.body for r in applied.replies if isinstance(r, Text)] == [
+        "ok",
+        say("weigh.conflict_other", name="Andi Saputra", stored="10,5", given="10,3"),
+    ]
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [andi])
+    assert [w.weight_g for w in stored[andi] if w.date == day] == [10_500]
