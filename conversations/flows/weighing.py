@@ -320,12 +320,11 @@ def _assess(
     batch: Batch, child: Child, weight_g: int, height_mm: int | None
 ) -> tuple[Assessed, Previous | None]:
     sex = growth.Sex(child.sex)
-    earlier = growth.assess_history(
-        sex,
-        child.birth_date,
-        _history(batch.ctx.weighings.get(child.id, ()), batch.day),
-        batch.rules,
-    )
+    # The previous weighing's status needs only the one before it (N/T/O against it, B
+    # without it), and this one's only the previous' status, weight and z-scores: the last
+    # two, not the whole history (SELESAI over 120 children stays within its time).
+    history = _history(batch.ctx.weighings.get(child.id, ()), batch.day)[-2:]
+    earlier = growth.assess_history(sex, child.birth_date, history, batch.rules)
     previous = earlier[-1].as_previous() if earlier else None
     now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
     return growth.assess(sex, child.birth_date, now, previous, batch.rules), previous
