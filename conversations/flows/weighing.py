@@ -48,6 +48,8 @@ __all__ = ["answer_weighing", "timbang"]
 
 #: A child of this age (months) or older is not weighed here (no longer a balita).
 MAX_AGE_MONTHS = 60
+#: Children listed in one message of TIMBANG's list.
+LIST_LINES = 30
 #: How alike a written name and a child's name must be to be read back as meant.
 CLOSE = 0.75
 #: What a weighing by chat may say, before any plausibility check (a typo, not a child).
@@ -93,15 +95,19 @@ def timbang(call: Call) -> StepResult:
     roster = _roster(ctx, day)
     if not roster:
         return done(session, _text("weigh.empty"))
-    lines = [say("weigh.title", date=day_date(day), count=len(roster))]
+    lines = []
     for number, child in enumerate(roster, start=1):
         stored = _month_of(ctx, child.id, day)
         key = "weigh.list_done" if stored else "weigh.list"
         kg = weight_words(stored.weight_g) if stored else ""
         lines.append(say(key, number=number, name=child.name, sex=child.sex, kg=kg))
-    lines.append(say("weigh.how"))
+    # A long list goes in a few messages (a phone's screen, a channel's message limit).
+    parts = [lines[i : i + LIST_LINES] for i in range(0, len(lines), LIST_LINES)]
+    parts[0].insert(0, say("weigh.title", date=day_date(day), count=len(roster)))
+    parts[-1].append(say("weigh.how"))
     opened = AwaitWeighing(day.isoformat(), tuple(c.id for c in roster))
-    return done(replace(session, awaiting=opened), Text("\n".join(lines), private=True))
+    replies = [Text("\n".join(part), private=True) for part in parts]
+    return done(replace(session, awaiting=opened), *replies)
 
 
 # --- one line ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ in a group nor in the logs."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date
@@ -173,3 +174,25 @@ async def test_another_kaders_weight_stored_after_the_read_is_kept_and_asked(
     async with chat.db.read() as conn:
         stored = await reg.weighings_of(conn, [andi])
     assert [w.weight_g for w in stored[andi] if w.date == day] == [10_500]
+
+
+async def test_a_long_list_comes_in_a_few_messages(chat: Chat) -> None:
+    assert chat.cipher is not None
+    mawar = await chat.mawar()
+    async with chat.db.transaction() as tx:
+        for i in range(30):
+            child = reg.NewChild(f"Anak {i}", "L", BORN, "Ibu")  # type: ignore[arg-type]
+            await reg.add_child(
+                tx, chat.cipher, mawar, child, consent_by=reg.Actor(operator="t"), at=T0
+            )
+    async with chat.db.read() as conn:
+        before = (await conn.execute_fetchall("SELECT count(*) AS n FROM outbox"))[0]["n"]
+    listed = await chat.say("TIMBANG")
+    async with chat.db.read() as conn:
+        rows = await conn.execute_fetchall("SELECT payload FROM outbox ORDER BY id")
+    bodies = [json.loads(r["payload"])["body"] for r in rows[before:]]
+    assert len(bodies) == 2 and all(json.loads(r["payload"])["private"] for r in rows[before:])
+    assert bodies[0].splitlines()[0] == say("weigh.title", date="20 Nov 2026", count=35)
+    assert bodies[0].splitlines()[-1] == "30. Anak 24 (L)"
+    assert bodies[1].splitlines()[0] == "31. Anak 25 (L)"
+    assert bodies[1].endswith(say("weigh.how")) and "\n".join(bodies) == listed
