@@ -48,6 +48,7 @@ __all__ = [
     "HEDGE_WORDS",
     "HUNDREDS",
     "LAST_WORDS",
+    "MEASURE_UNITS",
     "MONTHS",
     "MONTH_WORD",
     "MOVE_TO_WORDS",
@@ -223,6 +224,8 @@ DONE_WORDS = frozenset({"SELESAI", "SUDAH SELESAI", "BERES", "UDAH SELESAI", "SE
 #: TIMBANG: a word after the numbers keeping a weighing the bot asked back about: "benar" (an
 #: implausible value is right), "ganti" (it replaces the month's other weighing).
 CONFIRM_WORDS = frozenset({"BENAR", "BETUL", "YAKIN"})
+#: TIMBANG: units written after a weight or a length ("12,4 kg", "78cm"), left out.
+MEASURE_UNITS = frozenset({"KG", "KILO", "CM", "SENTI"})
 REPLACE_WORDS = frozenset({"GANTI", "GANTIKAN", "KOREKSI"})
 
 # --- answers ----------------------------------------------------------------------------------

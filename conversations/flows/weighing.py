@@ -41,7 +41,7 @@ from scoring.growth import (
     Status,
     age_months,
 )
-from scoring.lexicon import ABSENT_WORDS, CONFIRM_WORDS, DONE_WORDS, REPLACE_WORDS
+from scoring.lexicon import ABSENT_WORDS, CONFIRM_WORDS, DONE_WORDS, MEASURE_UNITS, REPLACE_WORDS
 from storage.children import Child, Weighing
 
 __all__ = ["answer_weighing", "timbang"]
@@ -55,6 +55,7 @@ CLOSE = 0.75
 #: What a weighing by chat may say, before any plausibility check (a typo, not a child).
 WEIGHT_G = (500, 40_000)
 HEIGHT_MM = (300, 1_300)
+_WITH_UNIT = re.compile(r"(\d[\d.,]*)([a-zA-Z]+)")
 _NUMBER = re.compile(r"(\d{1,3})(?:[.,](\d{1,3}))?")
 
 
@@ -137,9 +138,18 @@ def _measure(token: str, scale: int) -> int | None:
     return int(whole) * scale + round(int(part) * scale / denominator)
 
 
+def _unit_split(text: str) -> list[str]:
+    """The words, a unit written onto its number apart ("12,4kg" -> "12,4", "kg")."""
+    out: list[str] = []
+    for word in text.split():
+        found = _WITH_UNIT.fullmatch(word)
+        out += [found.group(1), found.group(2)] if found else [word]
+    return out
+
+
 def read_line(raw: str) -> Line | None:
     """One line of a weighing message, or None when it cannot be read."""
-    words = normalise(raw).strip(" .").split()
+    words = [w for w in _unit_split(normalise(raw).strip(" .")) if w.upper() not in MEASURE_UNITS]
     confirmed = replaces = absent = False
     while words and words[-1].upper() in CONFIRM_WORDS | REPLACE_WORDS:
         confirmed |= words[-1].upper() in CONFIRM_WORDS

@@ -20,6 +20,7 @@ from conversations.applying import apply
 from conversations.catalogue import say
 from conversations.effects import StepResult, Weigh
 from conversations.engine import Engine
+from conversations.flows.weighing import read_line
 from conversations.inbound import Inbound
 from conversations.replies import Text
 from conversations.session import Session
@@ -196,3 +197,29 @@ async def test_a_long_list_comes_in_a_few_messages(chat: Chat) -> None:
     assert bodies[0].splitlines()[-1] == "30. Anak 24 (L)"
     assert bodies[1].splitlines()[0] == "31. Anak 25 (L)"
     assert bodies[1].endswith(say("weigh.how")) and "\n".join(bodies) == listed
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("Andi 12,4", ("Andi", None, 12_400, None, False)),
+        ("budi 10.1 78", ("budi", None, 10_100, 780, False)),
+        ("budi 10.1kg 78 cm", ("budi", None, 10_100, 780, False)),
+        ("3 9,8", ("", 3, 9_800, None, False)),
+        ("3 9,85 78,5", ("", 3, 9_850, 785, False)),
+        ("Citra tdk datang", ("Citra", None, None, None, True)),
+        ("4 tidak datang", ("", 4, None, None, True)),
+        ("Andi Saputra 9,8 ganti", ("Andi Saputra", None, 9_800, None, False)),
+    ],
+)
+def test_a_line_as_written_on_the_register(
+    line: str, read: tuple[str, int | None, int | None, int | None, bool]
+) -> None:
+    found = read_line(line)
+    assert found is not None
+    assert (found.ref, found.number, found.weight_g, found.height_mm, found.absent) == read
+
+
+@pytest.mark.parametrize("line", ["Andi", "12,4", "Andi 1 2 3", "Citra 9 tdk datang"])
+def test_a_line_that_cannot_be_read(line: str) -> None:
+    assert read_line(line) is None
