@@ -335,13 +335,20 @@ def _cm(height_mm: int | None) -> Decimal | None:
 def _assess(
     batch: Batch, child: Child, weight_g: int, height_mm: int | None
 ) -> tuple[Assessed, Previous | None]:
+    """This weighing assessed after the child's last one of an earlier month. That one's
+    status needs only the one before it (N/T/O against it, B without it; its own status is
+    not read), and this one reads only the last one's status, weight and z-scores: two
+    weighings' z-scores, not the whole history's (TIMBANG's time is the z-scores')."""
     sex = growth.Sex(child.sex)
-    # The previous weighing's status needs only the one before it (N/T/O against it, B
-    # without it), and this one's only the previous' status, weight and z-scores: the last
-    # two, not the whole history (SELESAI over 120 children stays within its time).
-    history = _history(batch.ctx.weighings.get(child.id, ()), batch.day)[-2:]
-    earlier = growth.assess_history(sex, child.birth_date, history, batch.rules)
-    previous = earlier[-1].as_previous() if earlier else None
+    history = _history(batch.ctx.weighings.get(child.id, ()), batch.day)
+    previous = None
+    if history:
+        last = history[-1]
+        before = None
+        if len(history) > 1:
+            w = history[-2]
+            before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
+        previous = growth.assess(sex, child.birth_date, last, before, batch.rules).as_previous()
     now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
     return growth.assess(sex, child.birth_date, now, previous, batch.rules), previous
 
