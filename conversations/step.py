@@ -80,7 +80,7 @@ def _route(session: Session, message: ParsedMessage, ctx: Context) -> StepResult
         return _run(found, session, message, ctx)
     if message.in_group and ctx.person is None:
         return groups.not_linked(session)
-    if len(message.text) > ctx.limits.max_text_chars:
+    if len(message.text) > _text_limit(session, ctx):
         return _too_long(session, ctx)
     if isinstance(found, Route):
         return _run(found, session, message, ctx)
@@ -88,6 +88,13 @@ def _route(session: Session, message: ParsedMessage, ctx: Context) -> StepResult
         assert message.command is not None
         return _refuse(found, session, message.command, ctx)
     return _answer(session, message.text, ctx, message.lines)
+
+
+def _text_limit(session: Session, ctx: Context) -> int:
+    """The longest message read: a weighing's lines (40 children and more) may be longer."""
+    if isinstance(session.awaiting, AwaitWeighing):
+        return max(ctx.limits.max_text_chars, weighing.MAX_MESSAGE_CHARS)
+    return ctx.limits.max_text_chars
 
 
 def _answer(session: Session, norm: str, ctx: Context, lines: tuple[str, ...] = ()) -> StepResult:

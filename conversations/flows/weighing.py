@@ -48,6 +48,8 @@ __all__ = ["answer_weighing", "timbang"]
 
 #: A child of this age (months) or older is not weighed here (no longer a balita).
 MAX_AGE_MONTHS = 60
+#: The longest weighing message read (a register page of 60 lines; a chat message's limit).
+MAX_MESSAGE_CHARS = 4000
 #: Children listed in one message of TIMBANG's list.
 LIST_LINES = 30
 #: How alike a written name and a child's name must be to be read back as meant.

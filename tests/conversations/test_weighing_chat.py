@@ -223,3 +223,14 @@ def test_a_line_as_written_on_the_register(
 @pytest.mark.parametrize("line", ["Andi", "12,4", "Andi 1 2 3", "Citra 9 tdk datang"])
 def test_a_line_that_cannot_be_read(line: str) -> None:
     assert read_line(line) is None
+
+
+async def test_a_long_weighing_message_is_read_whole(chat: Chat) -> None:
+    """Longer than any other message may be (a page of the register), not "too long"."""
+    await chat.say("TIMBANG")
+    lines = ["Andi Saputra 10,3 kg 78 cm"] + ["Dewi 9,0 kg 75 cm"] * 60
+    text = "\n".join(lines)
+    assert len(text) > chat.engine.limits.max_text_chars
+    reply = await chat.say(text)
+    assert reply.splitlines()[0].startswith("Andi Saputra 10,3 kg: N")
+    assert reply.splitlines()[2] == say("weigh.twice", name="Dewi")
