@@ -674,7 +674,9 @@ MESSAGES: dict[str, str] = {
     "weigh.flag.length_shrank": "tinggi berkurang lebih dari 1 cm",
     "weigh.unreadable": '"{line}" belum terbaca. Tulis nama atau nomor lalu kg, mis. Andi 12,4.',
     "weigh.no_number": "Nomor {number} tidak ada di daftar.",
-    "weigh.meant": "{written}: maksudnya {name}? Bila ya, kirim lagi dengan nama {name}.",
+    "weigh.meant": "{written}: maksudnya {name}? Balas YA untuk mencatat {name} {kg} kg.",
+    "weigh.meant_absent": "{written}: maksudnya {name}? Bila ya, kirim lagi dengan nama {name}.",
+    "weigh.not_meant": "Baik, tidak dicatat. Tulis nama lengkap atau nomornya.",
     "weigh.several": "{written}: ada {names}. Tulis nama lengkap atau nomornya.",
     "weigh.unknown": (
         "{written} tidak ada di register. Anak baru? Ketik ANAK BARU {written} untuk menambah."

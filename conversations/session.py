@@ -176,6 +176,9 @@ class AwaitWeighing:
     day: str
     order: tuple[int, ...] = ()
     absent: tuple[int, ...] = ()
+    #: Weights written with a close spelling, read back ("maksudnya Budi?"): (child id,
+    #: grams, millimetres or None), recorded on YA.
+    proposed: tuple[tuple[int, int, int | None], ...] = ()
 
 
 Awaiting = (
@@ -307,7 +310,13 @@ def _awaiting_to(a: Awaiting | None, cipher: RegisterCipher | None) -> dict[str,
     if isinstance(a, AwaitWithdraw):
         return {"kind": "withdraw", "child_ids": list(a.child_ids)}
     if isinstance(a, AwaitWeighing):
-        return {"kind": "weighing", "day": a.day, "order": list(a.order), "absent": list(a.absent)}
+        return {
+            "kind": "weighing",
+            "day": a.day,
+            "order": list(a.order),
+            "absent": list(a.absent),
+            "proposed": [list(p) for p in a.proposed],
+        }
     if isinstance(a, AwaitChild):
         # Without the register's key, a child's names are never stored: the question is
         # dropped (the register is off, so it was not asked).
@@ -350,6 +359,7 @@ def _awaiting_from(raw: Any, cipher: RegisterCipher | None) -> Awaiting | None:
             str(raw["day"]),
             tuple(int(i) for i in raw["order"]),
             tuple(int(i) for i in raw["absent"]),
+            tuple((int(c), int(g), None if h is None else int(h)) for c, g, h in raw["proposed"]),
         )
     if kind == "name":
         return AwaitName(str(raw["code"]))

@@ -18,12 +18,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from conversations.catalogue import say
-from conversations.commands import bare_answer, normalise
+from conversations.commands import bare_answer, normalise, parse_yes_no
 from conversations.effects import StepResult, Weigh
 from conversations.figure_words import count, weight_words
 from conversations.flows.common import Call, done
@@ -235,6 +235,8 @@ class Batch:
     effects: list[Weigh]
     weighed: set[int]
     absent: set[int]
+    #: Close spellings read back, for YA: (child id, grams, millimetres).
+    proposed: list[tuple[int, int, int | None]] = field(default_factory=list)
 
 
 def answer_weighing(
@@ -249,16 +251,33 @@ def answer_weighing(
         return done(replace(session, awaiting=None), _summary(ctx, day))
     roster = _roster(ctx, day)
     batch = Batch(ctx, waiting, day, ctx.growth, [], [], set(), set(waiting.absent))
-    raws = [r for line in lines for r in line.split(";") if r.strip()]
-    for raw in raws:
+    said = parse_yes_no(answer) if waiting.proposed else None
+    if said is not None:
+        _read_back(batch, roster, said)
+    for raw in [] if said is not None else [r for x in lines for r in x.split(";")]:
+        if not raw.strip():
+            continue
         if bare_answer(raw) in DONE_WORDS:
             batch.lines.append(say("weigh.done_alone"))
         else:
             _one(batch, raw.strip(), roster)
     batch.lines.append(_left(batch, roster))
-    after = replace(waiting, absent=tuple(sorted(batch.absent)))
+    proposed = tuple(batch.proposed)
+    after = replace(waiting, absent=tuple(sorted(batch.absent)), proposed=proposed)
     reply = Text("\n".join(batch.lines), private=True)
     return done(replace(session, awaiting=after), reply, effects=batch.effects)
+
+
+def _read_back(batch: Batch, roster: Sequence[Child], said: bool) -> None:
+    """YA or TIDAK to the close spellings read back: their weights recorded, or not."""
+    if not said:
+        batch.lines.append(say("weigh.not_meant"))
+        return
+    by_id = {c.id: c for c in roster}
+    for child_id, grams, mm in batch.waiting.proposed:
+        child = by_id.get(child_id)
+        if child is not None:
+            batch.lines.append(_weigh(batch, Line(child.name, None, grams, mm), child))
 
 
 def _one(batch: Batch, raw: str, roster: Sequence[Child]) -> None:
@@ -269,6 +288,12 @@ def _one(batch: Batch, raw: str, roster: Sequence[Child]) -> None:
     found = match(line, roster, batch.waiting.order)
     child = found.child
     if child is None:
+        if len(found.close) == 1 and line.weight_g is not None and line.number is None:
+            meant = found.close[0]
+            batch.proposed.append((meant.id, line.weight_g, line.height_mm))
+            kg = weight_words(line.weight_g)
+            batch.lines.append(say("weigh.meant", written=line.ref, name=meant.name, kg=kg))
+            return
         batch.lines.append(_not_found(line, found.close))
         return
     if line.absent:
@@ -285,7 +310,7 @@ def _not_found(line: Line, close: tuple[Child, ...]) -> str:
     if line.number is not None:
         return say("weigh.no_number", number=line.number)
     if len(close) == 1:
-        return say("weigh.meant", written=line.ref, name=close[0].name)
+        return say("weigh.meant_absent", written=line.ref, name=close[0].name)
     if close:
         names = ", ".join(c.name for c in close)
         return say("weigh.several", written=line.ref, names=names)

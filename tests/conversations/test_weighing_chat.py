@@ -133,11 +133,39 @@ async def test_similar_names_are_never_guessed_between(chat: Chat) -> None:
     await chat.say("TIMBANG")
     reply = await chat.say("Dewo 9\nCitro 9,5\nZaenal 8")
     assert reply.splitlines()[:3] == [
-        say("weigh.meant", written="Dewo", name="Dewi"),
-        say("weigh.meant", written="Citro", name="Citra"),
+        say("weigh.meant", written="Dewo", name="Dewi", kg="9,0"),
+        say("weigh.meant", written="Citro", name="Citra", kg="9,5"),
         say("weigh.unknown", written="Zaenal"),
     ]
-    assert reply.splitlines()[3] == say("weigh.left", count=5)  # nothing recorded
+    assert reply.splitlines()[3] == say("weigh.left", count=5)  # nothing recorded yet
+    # YA to the read-back records both.
+    assert (await chat.say("ya")).splitlines() == [
+        "Dewi 9,0 kg: B (baru pertama ditimbang)",
+        "Citra 9,5 kg: O (bulan lalu tidak ditimbang)",
+        say("weigh.left", count=3),
+    ]
+    # TIDAK records nothing; another message drops what was read back.
+    await chat.say("Budy 10")
+    assert (await chat.say("tidak")).splitlines()[0] == say("weigh.not_meant")
+    await chat.say("Budy 10")
+    await chat.say("Eka tdk datang")
+    assert (await chat.say("YA")).splitlines()[0] == say("weigh.unreadable", line="YA")
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, list(ids.values()))
+    weighed = {n for n, i in ids.items() if any(w.date == T0.date() for w in stored[i])}
+    assert weighed == {"Dewi", "Citra"}
+    # Two children whose names are alike are never guessed between.
+    async with chat.db.transaction() as tx:
+        assert chat.cipher is not None
+        twin = reg.NewChild("Dewo", "P", BORN, "Ibu")  # type: ignore[arg-type]
+        await reg.add_child(
+            tx, chat.cipher, await chat.mawar(), twin, consent_by=reg.Actor(operator="t"), at=T0
+        )
+    await chat.say("TIMBANG")
+    assert (await chat.say("Dewu 9")).splitlines()[0] == say(
+        "weigh.several", written="Dewu", names="Dewi, Dewo"
+    )
 
 
 async def test_a_group_gets_no_name(chat: Chat) -> None:
