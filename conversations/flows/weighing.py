@@ -4,8 +4,9 @@ TIMBANG sends the posyandu's list (children under five, numbered). The kader the
 lines as written on the register, several per message, in any order, over several
 messages: ``Andi 12,4``, ``budi 10.1 78`` (kg, then cm), ``3 9,8`` (a number of the list),
 ``Citra tdk datang``. A name is matched within the posyandu: the whole name or a first name
-only one child has; a close spelling is read back (never guessed between two children); an
-unknown name is asked whether it is a new child. Each message is answered in one: each
+only one child has; a close spelling is read back with its weight and recorded on YA (never
+guessed between two children alike); an unknown name is asked whether it is a new child
+(ANAK BARU). Each message is answered in one: each
 line's child with its status (N, T, O, B, and BGM, 2T; :func:`scoring.growth.assess`), what
 is implausible (asked back: resend with "benar"), a second different weight of the month
 (asked back: resend with "ganti"), and how many are still to weigh. SELESAI: D, N, T, O, B,
