@@ -25,6 +25,7 @@ from storage import children as reg
 from storage.cipher import RegisterCipher, new_key
 from storage.groups import link_group
 from storage.people import add_identity, person_by_address
+from tests.fast_layer import ENGINES
 
 T0 = datetime.fromisoformat("2026-11-20T10:00:00+07:00")
 _ids = itertools.count(1)
@@ -57,16 +58,25 @@ class Chat:
         return kader.posyandu_id
 
 
-async def _open(path: Path, cipher: RegisterCipher | None) -> Chat:
+async def _open(path: Path | str, cipher: RegisterCipher | None) -> Chat:
     clock = FixedClock(T0)
     db = await Database.open(path)
     await seed_demo(db, clock.now())
     return Chat(db, Engine(db, clock, register=cipher), clock, cipher)
 
 
+@pytest.fixture(params=ENGINES)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's database is: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return tmp_path / "register.db"
+
+
 @pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
-    c = await _open(tmp_path / "register.db", RegisterCipher(new_key()))
+async def chat(target: Path | str) -> AsyncIterator[Chat]:
+    c = await _open(target, RegisterCipher(new_key()))
     yield c
     await c.db.close()
 

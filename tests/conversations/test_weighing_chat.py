@@ -30,6 +30,7 @@ from storage.cipher import RegisterCipher, new_key
 from storage.groups import link_group
 from storage.people import add_identity, person_by_address
 from tests.conversations.test_children_chat import T0, Chat, _open
+from tests.fast_layer import ENGINES
 
 BORN = date(2025, 3, 5)  # 20 months old in November 2026: KBM 200 g
 NAMES = ("Andi Saputra", "Budi", "Citra", "Dewi", "Eka")
@@ -42,10 +43,19 @@ EARLIER = {
 }
 
 
+@pytest.fixture(params=ENGINES)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's database is: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return tmp_path / "weighing.db"
+
+
 @pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
+async def chat(target: Path | str) -> AsyncIterator[Chat]:
     cipher = RegisterCipher(new_key())
-    c = await _open(tmp_path / "weighing.db", cipher)
+    c = await _open(target, cipher)
     c.engine = Engine(c.db, c.clock, register=cipher, growth=GrowthRules(load_kbm()))
     mawar = await c.mawar()
     async with c.db.transaction() as tx:
