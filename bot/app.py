@@ -159,6 +159,8 @@ class Service:
             default_tz=ZoneInfo(s.default_timezone),
             on_queued=self._wake,
             phone_of=registry.phone_of,
+            register=self.register,
+            growth=s.growth(),
         )
         self.intake = Intake(self.engine)
         hub = Hub(

@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 
 from conversations.catalogue import say
 from conversations.effects import (
+    AddChild,
     CodeFailed,
     Effect,
     EndDasbor,
@@ -20,18 +21,23 @@ from conversations.effects import (
     SetSchedule,
     StepResult,
     UnlinkGroup,
+    Weigh,
+    WithdrawChild,
 )
+from conversations.figure_words import weight_words
 from conversations.inbound import Inbound
 from conversations.notices import conflict_for_other, conflict_for_sender
 from conversations.replies import Reply, Text
 from storage import Connection
 from storage import areas as areas_db
+from storage import children as children_db
 from storage import dasbor as dasbor_db
 from storage import groups as groups_db
 from storage import invitations as invitations_db
 from storage import people as people_db
 from storage import posyandu as posyandu_db
 from storage import reports as reports_db
+from storage.cipher import RegisterCipher
 from storage.people import Person
 
 __all__ = ["Applied", "apply"]
@@ -56,13 +62,56 @@ async def apply(
     person: Person | None,
     tz: tzinfo,
     now: datetime,
+    register: RegisterCipher | None = None,
 ) -> Applied:
     """Apply ``result``'s effects for the message ``msg`` from ``person`` (whom the address
-    belongs to)."""
+    belongs to); ``register``: the child register's cipher (None: the register is off)."""
     out = Applied(list(result.replies))
     for effect in result.effects:
-        await _apply_one(tx, msg, effect, person, out, tz, now)
+        if isinstance(effect, AddChild):
+            await _add_child(tx, effect, person, register, now)
+        elif isinstance(effect, Weigh) and person is not None:
+            await _weigh(tx, effect, person, out, now)
+        elif isinstance(effect, WithdrawChild) and person is not None:
+            # The step names only a child of the kader's posyandu as loaded for them.
+            by = children_db.Actor(person_id=person.id)
+            await children_db.delete_identity(tx, effect.child_id, who=by, at=now)
+        else:
+            await _apply_one(tx, msg, effect, person, out, tz, now)
     return out
+
+
+async def _weigh(
+    tx: Connection, effect: Weigh, person: Person, out: Applied, now: datetime
+) -> None:
+    """TIMBANG: one weighing a child a month; another kader's different one stored since the
+    step read them is kept, and the sender is asked which is right."""
+    weighing = children_db.Weighing(
+        effect.child_id, effect.day, effect.weight_g, effect.height_mm, kader_id=person.id
+    )
+    saved = await children_db.record_weighing(tx, weighing, at=now, replace=effect.replace)
+    if saved.outcome == "conflict":
+        kg = weight_words(saved.stored.weight_g)
+        ask = say(
+            "weigh.conflict_other", name=effect.name, stored=kg, given=weight_words(effect.weight_g)
+        )
+        out.replies.append(Text(ask, private=True))
+
+
+async def _add_child(
+    tx: Connection,
+    effect: AddChild,
+    person: Person | None,
+    register: RegisterCipher | None,
+    now: datetime,
+) -> None:
+    """ANAK BARU: the consent was taken by the kader who sends it, for their own posyandu."""
+    if register is None or person is None or person.posyandu_id != effect.posyandu_id:
+        raise PermissionError("ANAK BARU without the register's key or for another posyandu")
+    by = children_db.Actor(person_id=person.id)
+    await children_db.add_child(
+        tx, register, effect.posyandu_id, effect.child, consent_by=by, at=now
+    )
 
 
 async def _apply_one(

@@ -592,6 +592,115 @@ MESSAGES: dict[str, str] = {
         "Hari buka Posyandu {posyandu} bulan {month} dipindah ke {day}. "
         "Jadwal tetap {schedule}.\nHari buka berikutnya: {days}."
     ),
+    # --- the child register: ANAK BARU (conversations/flows/children.py) --------------------
+    "child.off": (
+        "Maaf, buku register anak belum disiapkan di bot ini. "
+        "Minta bidan/puskesmas menyiapkannya dulu."
+    ),
+    "child.ask_name": "Nama anak? Mis. Andi Saputra.\nKetik BATAL untuk berhenti.",
+    "child.bad_name": "Nama belum terbaca. Tulis namanya saja, tanpa angka, mis. Andi Saputra.",
+    "child.ask_sex": "Jenis kelamin {name}? Ketik L (laki-laki) atau P (perempuan).",
+    "child.bad_sex": "Ketik L untuk laki-laki atau P untuk perempuan.",
+    "child.ask_birth": "Tanggal lahir {name}? Mis. 5/3/2025 atau 5 Maret 2025.",
+    "child.bad_birth": (
+        "Tanggal lahir belum terbaca. Tulis tanggal, bulan dan tahun lengkap, mis. 5/3/2025."
+    ),
+    "child.future_birth": "Tanggal {date} belum lewat. Periksa lagi tanggal lahirnya.",
+    "child.too_old": (
+        "Anak yang lahir {date} sudah 5 tahun atau lebih. "
+        "Register posyandu hanya untuk balita. Periksa lagi tanggal lahirnya."
+    ),
+    "child.ask_mother": "Nama ibu {name}?",
+    "child.sex.L": "laki-laki",
+    "child.sex.P": "perempuan",
+    "child.check": (
+        "Periksa dulu:\nNama: {name}\nJenis kelamin: {sex}\nTanggal lahir: {birth}\n"
+        "Nama ibu: {mother}\nSudah benar? Ketik YA, atau TIDAK untuk mengisi ulang."
+    ),
+    "child.consent": "Orang tua sudah setuju data anak dicatat? Ketik YA atau TIDAK.",
+    "child.yes_no": "Ketik YA atau TIDAK.",
+    "child.no_consent": (
+        "Baik, data {name} tidak dicatat. Tanpa persetujuan orang tua, data anak tidak disimpan."
+    ),
+    "child.cancelled": "Baik, dibatalkan. Tidak ada data anak yang diubah.",
+    "child.saved": "{name} sudah dicatat di register posyandu. Terima kasih!",
+    # HAPUS ANAK: a parent withdrew consent
+    "withdraw.ask_name": "Ketik HAPUS ANAK lalu nama anak, mis. HAPUS ANAK Andi Saputra.",
+    "withdraw.unknown": "Tidak ada anak bernama {name} di register posyandu ini. Periksa ejaannya.",
+    "withdraw.line": "{number}. {name}, lahir {birth}, ibu {mother}",
+    "withdraw.choose": "Ada {count} anak bernama {name}:\n{lines}\nKetik nomor anak yang dihapus.",
+    "withdraw.confirm": (
+        "Hapus data {name} (lahir {birth}, ibu {mother}) karena orang tua tidak setuju lagi? "
+        "Nama anak dan ibu dihapus untuk selamanya. Ketik YA atau TIDAK."
+    ),
+    "withdraw.pick": "Ketik nomor anak yang dihapus, atau BATAL.",
+    "withdraw.kept": "Baik, data {name} tidak dihapus.",
+    "withdraw.done": "Data {name} sudah dihapus dari register.",
+    "withdraw.gone": "Data anak itu sudah tidak ada di register.",
+    # TIMBANG: the hari buka's weighing (conversations/flows/weighing.py)
+    "weigh.empty": "Belum ada balita di register posyandu ini. Ketik ANAK BARU untuk menambah.",
+    "weigh.title": "Penimbangan {date}: {count} balita.",
+    "weigh.list": "{number}. {name} ({sex})",
+    "weigh.list_done": "{number}. {name} ({sex}) sudah {kg} kg",
+    "weigh.how": (
+        "Kirim berat per baris: nama atau nomor, lalu kg (dan cm), mis.\n"
+        "Andi 12,4\nBudi 10,1 78\n3 9,8\nCitra tdk datang\nKetik SELESAI bila sudah semua."
+    ),
+    "weigh.read": "{name} {kg} kg: {status}",
+    "weigh.status.N": "N (naik)",
+    "weigh.status.T": "T (tidak naik)",
+    "weigh.status.O": "O (bulan lalu tidak ditimbang)",
+    "weigh.status.B": "B (baru pertama ditimbang)",
+    "weigh.refer_now": ": rujuk ke puskesmas",
+    "weigh.absent": "{name} tidak datang.",
+    "weigh.twice": "{name} sudah ditulis di pesan ini; baris kedua tidak dipakai.",
+    "weigh.already": "{name} {kg} kg sudah tercatat.",
+    "weigh.conflict": (
+        "{name} sudah tercatat {stored} kg bulan ini. Bila {kg} kg yang benar, "
+        "kirim: {name} {kg} ganti"
+    ),
+    "weigh.conflict_other": (
+        "{name}: kader lain baru saja mencatat {stored} kg. Yang tercatat tetap {stored} kg. "
+        "Bila {given} kg yang benar, kirim: {name} {given} ganti"
+    ),
+    "weigh.implausible": (
+        "{name} {kg} kg belum dicatat: {why}. Periksa lagi; bila benar, kirim: {name} {kg} benar"
+    ),
+    "weigh.flag.waz": "berat tidak wajar untuk umurnya",
+    "weigh.flag.haz": "tinggi tidak wajar untuk umurnya",
+    "weigh.flag.whz": "berat tidak wajar untuk tingginya",
+    "weigh.flag.baz": "berat tidak wajar untuk tinggi dan umurnya",
+    "weigh.flag.weight_loss": "turun lebih dari 1 kg sejak bulan lalu",
+    "weigh.flag.length_shrank": "tinggi berkurang lebih dari 1 cm",
+    "weigh.unreadable": '"{line}" belum terbaca. Tulis nama atau nomor lalu kg, mis. Andi 12,4.',
+    "weigh.no_number": "Nomor {number} tidak ada di daftar.",
+    "weigh.meant": "{written}: maksudnya {name}? Balas YA untuk mencatat {name} {kg} kg.",
+    "weigh.meant_absent": "{written}: maksudnya {name}? Bila ya, kirim lagi dengan nama {name}.",
+    "weigh.not_meant": "Baik, tidak dicatat. Tulis nama lengkap atau nomornya.",
+    "weigh.several": "{written}: ada {names}. Tulis nama lengkap atau nomornya.",
+    "weigh.unknown": (
+        "{written} tidak ada di register. Anak baru? Ketik ANAK BARU {written} untuk menambah."
+    ),
+    "weigh.cancelled": (
+        "Penimbangan ditutup. Berat yang sudah dikirim tetap tercatat; "
+        "ketik TIMBANG untuk melanjutkan."
+    ),
+    "weigh.done_alone": "Kirim SELESAI tersendiri untuk menutup penimbangan.",
+    "weigh.left": "Belum ditimbang: {count} anak. Ketik SELESAI bila sudah semua.",
+    "weigh.all_done": "Semua balita sudah ditimbang. Ketik SELESAI untuk menutup.",
+    "weigh.summary": (
+        "Penimbangan {date} selesai.\n"
+        "D {d} · N {n} · T {t} · O {o} · B {b} · BGM {bgm} · 2T {two_t}"
+    ),
+    "weigh.sum_ok": "D = N+T+O+B = {d}, cocok.",
+    "weigh.sum_off": "D = {d}, tetapi N+T+O+B = {sum}: periksa lagi penimbangannya.",
+    "weigh.refer_title": "Perlu dirujuk ke puskesmas:",
+    "weigh.refer_none": "Tidak ada anak yang perlu dirujuk.",
+    "weigh.refer_line": "- {name}: {why}",
+    "weigh.refer.two_t": "2T",
+    "weigh.refer.under_red_line": "BGM",
+    "weigh.refer.severely_stunted": "sangat pendek",
+    "weigh.refer.severely_wasted": "gizi buruk",
     # --- chat groups (Telegram) ------------------------------------------------------------
     "group.linked": (
         "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "

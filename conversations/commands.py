@@ -60,6 +60,8 @@ class ParsedMessage:
     command: Command | None = None
     #: Sent in a chat group (where the group commands are understood too).
     in_group: bool = False
+    #: The text's lines, each normalised, blank ones left out (TIMBANG: one child a line).
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,8 @@ def parse_command(text: str, *, in_group: bool = False) -> Command | None:
 def parse_message(text: str, *, in_group: bool = False) -> ParsedMessage:
     """Read ``text`` once: normalised, and the command it starts with."""
     norm = normalise(text)
-    return ParsedMessage(norm, parse_command(norm, in_group=in_group), in_group)
+    lines = tuple(n for n in (normalise(line) for line in text.splitlines()) if n)
+    return ParsedMessage(norm, parse_command(norm, in_group=in_group), in_group, lines)
 
 
 def bare_answer(text: str) -> str:

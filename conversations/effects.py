@@ -10,9 +10,11 @@ from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
 from scoring.schedule import Schedule
+from storage.children import NewChild
 from storage.people import Role
 
 __all__ = [
+    "AddChild",
     "CodeFailed",
     "Effect",
     "EndDasbor",
@@ -24,6 +26,8 @@ __all__ = [
     "SetSchedule",
     "StepResult",
     "UnlinkGroup",
+    "Weigh",
+    "WithdrawChild",
 ]
 
 
@@ -97,8 +101,45 @@ class EndDasbor:
     """KELUAR DASBOR: every dasbor session of the sender (any browser) is revoked."""
 
 
+@dataclass(frozen=True, slots=True)
+class AddChild:
+    """ANAK BARU: the child joins the posyandu's register, the parents' consent taken by the
+    sender."""
+
+    posyandu_id: int
+    child: NewChild
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawChild:
+    """HAPUS ANAK: a parent withdrew consent; the child's identity is deleted (its anonymous
+    record stays for the counts)."""
+
+    child_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Weigh:
+    """TIMBANG: a child's weighing of the month, by the sender (``replace``: it replaces the
+    month's other weighing the kader was asked about). ``name`` words the reply when another
+    kader stored a different one in between (never stored here)."""
+
+    child_id: int
+    day: date
+    weight_g: int
+    height_mm: int | None
+    name: str
+    replace: bool = False
+
+    def __repr__(self) -> str:  # no name in a log
+        return f"Weigh(child_id={self.child_id}, day={self.day})"
+
+
 Effect = (
-    SaveReport
+    AddChild
+    | WithdrawChild
+    | Weigh
+    | SaveReport
     | Register
     | CodeFailed
     | SetReminders

@@ -43,10 +43,13 @@ from conversations.session_store import save_session
 from conversations.step import step
 from scoring import DEFAULT_SETTINGS, ScoringSettings
 from scoring.clock import Clock
+from scoring.growth import GrowthRules
 from storage import Connection, Database
+from storage import children as children_db
 from storage import outbox as outbox_db
 from storage import people as people_db
 from storage.batch import WriteBatcher
+from storage.cipher import RegisterCipher
 from storage.errors import is_busy
 from storage.inbound import record_inbound
 from storage.message_reads import MessageReads
@@ -86,12 +89,17 @@ class Engine:
         on_queued: Callable[[], None] | None = None,
         phone_of: PhoneOf = no_phone,
         reads: MessageReads | None = None,
+        register: RegisterCipher | None = None,
+        growth: GrowthRules | None = None,
     ) -> None:
+        """``register``: the child register's cipher (None: the register is off); ``growth``:
+        the growth rules TIMBANG assesses with (None: TIMBANG says the register is off)."""
         self.db = db
         self.clock = clock
         self.limits = limits or Limits()
         self.on_queued = on_queued
-        self._loader = Loader(self.limits, scoring, default_tz, phone_of)
+        self.register = register
+        self._loader = Loader(self.limits, scoring, default_tz, phone_of, register, growth)
         self._reads = reads or MessageReads()
         self._locks = KeyedLocks()
         self._writes: WriteBatcher[HandleResult] = WriteBatcher(db)
@@ -147,8 +155,13 @@ class Engine:
             if loaded.refresh:
                 await people_db.mark_inbound(tx, msg.channel, msg.address, msg.received_at)
             ctx = loaded.ctx
-            applied = await apply(tx, msg, result, ctx.person, ctx.tz, now)
-            await save_session(tx, msg, result.session, loaded.stored, self.limits, now, ctx.tz)
+            if loaded.shown is not None and ctx.person is not None:
+                who = children_db.Actor(person_id=ctx.person.id)
+                await children_db.audit_shown(tx, loaded.shown, who=who, at=now)
+            applied = await apply(tx, msg, result, ctx.person, ctx.tz, now, self.register)
+            await save_session(
+                tx, msg, result.session, loaded.stored, self.limits, now, ctx.tz, self.register
+            )
             count = await _queue(
                 tx, msg, applied, now, _supersedable(result), _open_question(loaded.session)
             )

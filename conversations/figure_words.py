@@ -40,6 +40,7 @@ __all__ = [
     "stratum_cell",
     "stratum_sentence",
     "vs",
+    "weight_words",
 ]
 
 #: How a figure that is not known (not computable) reads in the chat and the dasbor.
@@ -65,6 +66,12 @@ def count(value: int | None, blank: str = BLANK) -> str:
 def decimal(v: float, places: int) -> str:
     """``v`` with ``places`` decimals, Indonesian style: "4,1", "1.234,5"."""
     return _indonesian(Figure(v, places))
+
+
+def weight_words(grams: int) -> str:
+    """A weight in kilograms from whole grams, as few decimals as it needs: "12,4", "9,85"."""
+    places = 1 if grams % 100 == 0 else 2 if grams % 10 == 0 else 3
+    return decimal(grams / 1000, places)
 
 
 def part_of(part: int | None, whole: int | None, blank: str = BLANK) -> str:

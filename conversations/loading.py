@@ -34,12 +34,16 @@ from conversations.needs import Needs
 from conversations.plan import plan
 from conversations.session import Session, session_from_json
 from scoring import KnownHistory, Period, ScoringSettings
+from scoring.growth import GrowthRules
 from storage import posyandu as posyandu_db
 from storage import sessions as sessions_db
 from storage.areas import Area
+from storage.children import NamesShown
+from storage.cipher import RegisterCipher
 from storage.message_reads import (
     AreaFound,
     AreaWanted,
+    ChildrenWanted,
     Found,
     PosyanduFound,
     PosyanduWanted,
@@ -90,6 +94,8 @@ class Loaded:
     stored: sessions_db.StoredSession | None
     #: The address's identity wants its last inbound time refreshed.
     refresh: bool
+    #: Children's names read for the step: audited in the write (``audit_shown``).
+    shown: NamesShown | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +104,16 @@ class Loader:
     scoring: ScoringSettings
     default_tz: tzinfo
     phone_of: PhoneOf = no_phone
+    #: The child register's cipher (None: the register is off).
+    register: RegisterCipher | None = None
+    #: The growth rules (KBM, BGM): TIMBANG's statuses (None: no weighing by chat).
+    growth: GrowthRules | None = None
 
-    def plan(
-        self, sender: Sender, msg: Inbound, message: ParsedMessage, now: datetime
-    ) -> Planned:
+    def plan(self, sender: Sender, msg: Inbound, message: ParsedMessage, now: datetime) -> Planned:
         """Phase 2: what ``message`` needs read, from who and where (phase 1's answer)."""
         stored = sender.session
-        session = session_from_json(stored.answers.get("session") if stored else None)
+        raw = stored.answers.get("session") if stored else None
+        session = session_from_json(raw, self.register)
         tz = self._zone(sender)
         current = _period_at(now, tz)
         needs = plan(session, message, sender.person, current)
@@ -127,9 +136,13 @@ class Loader:
             member=_member(found) if needs.group_member and msg.in_group else None,
             limits=self.limits,
             scoring=self.scoring,
+            register=self.register is not None,
+            children=found.children.children if found.children is not None else None,
+            weighings=found.weighings,
+            growth=self.growth,
         )
         refresh = sender.identity is not None and _stale(sender.identity, msg)
-        return Loaded(planned.session, ctx, sender.session, refresh)
+        return Loaded(planned.session, ctx, sender.session, refresh, found.children)
 
     def _zone(self, sender: Sender) -> tzinfo:
         if sender.person is None:
@@ -162,6 +175,11 @@ class Loader:
             group_member=(
                 (msg.channel, msg.sender)
                 if needs.group_member and msg.in_group and msg.sender
+                else None
+            ),
+            children=(
+                ChildrenWanted(own.id, self.register, weighings=needs.weighings)
+                if needs.children and own is not None and self.register is not None
                 else None
             ),
         )

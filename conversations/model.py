@@ -6,13 +6,15 @@ Pure data. The step never queries anything; the engine fills a :class:`Context` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from scoring import DEFAULT_SETTINGS, KnownHistory, MonthReport, Period, ScoringSettings
 from scoring.fields import DEFAULT_SERVICE_FIELDS
+from scoring.growth import GrowthRules
 from scoring.schedule import Schedule
+from storage.children import Child, Weighing
 from storage.people import Person, Role
 
 __all__ = [
@@ -166,6 +168,14 @@ class Context:
     member: GroupMember | None = None
     limits: Limits = field(default_factory=Limits)
     scoring: ScoringSettings = DEFAULT_SETTINGS
+    #: The child register is set up (its key is known: ``REGISTER_KEY``, or the demo's).
+    register: bool = False
+    #: The kader's posyandu's children on the register, names decrypted (when asked for).
+    children: tuple[Child, ...] | None = None
+    #: Their weighings by child id, in date order (TIMBANG).
+    weighings: Mapping[int, Sequence[Weighing]] = field(default_factory=dict)
+    #: The growth rules (KBM table, BGM): None where the service gave none.
+    growth: GrowthRules | None = None
 
     @property
     def local_now(self) -> datetime:

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conversations.commands import Command
 from conversations.periods import parse_period_prefix
 from scoring import Period
 
-__all__ = ["HISTORY_MONTHS", "Needs", "posyandu_needs"]
+__all__ = ["HISTORY_MONTHS", "Needs", "children_needs", "posyandu_needs", "weighing_needs"]
 
 #: Months of a posyandu's reports loaded for a kader: the stratum window before the oldest
 #: month a report may be for, plus the month before it (for "last month's value").
@@ -34,6 +34,10 @@ class Needs:
     schedules: bool = False
     #: In a chat group: look up who typed (``Inbound.sender``) and their area.
     group_member: bool = False
+    #: The kader's posyandu's children with their names (the child register; audited).
+    children: bool = False
+    #: With their weighings (TIMBANG).
+    weighings: bool = False
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:
@@ -53,3 +57,13 @@ def posyandu_needs(command: Command, current: Period) -> Needs:
     if requested is not None and requested < since:
         since = requested.shift(-1)
     return Needs(posyandu_since=since)
+
+
+def children_needs(command: Command, current: Period) -> Needs:
+    """A kader's own posyandu and its children (the register)."""
+    return replace(posyandu_needs(command, current), children=True)
+
+
+def weighing_needs(command: Command, current: Period) -> Needs:
+    """A kader's own posyandu, its children and their weighings (TIMBANG)."""
+    return replace(posyandu_needs(command, current), children=True, weighings=True)

@@ -15,13 +15,18 @@ from enum import StrEnum
 from typing import Any
 
 from scoring import Period
+from storage.cipher import RegisterCipher, RegisterKeyError
 
 __all__ = [
     "AwaitChange",
+    "AwaitChild",
     "AwaitClosed",
     "AwaitName",
     "AwaitPeriod",
+    "AwaitWeighing",
+    "AwaitWithdraw",
     "Awaiting",
+    "ChildStage",
     "Draft",
     "Prefill",
     "Session",
@@ -124,7 +129,66 @@ class AwaitClosed:
     early: bool = False
 
 
-Awaiting = AwaitName | AwaitPeriod | AwaitChange | AwaitClosed
+class ChildStage(StrEnum):
+    """ANAK BARU: what is asked next."""
+
+    NAME = "name"
+    SEX = "sex"
+    BIRTH = "birth"
+    MOTHER = "mother"
+    #: The read-back: is it right?
+    CHECK = "check"
+    #: Did the parents agree to the child's data being recorded?
+    CONSENT = "consent"
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitChild:
+    """ANAK BARU: a child being entered, field by field. The names are kept in the stored
+    session only encrypted with the register's key (:func:`session_to_json`)."""
+
+    stage: ChildStage = ChildStage.NAME
+    name: str | None = None
+    #: "L" or "P".
+    sex: str | None = None
+    #: ISO date.
+    birth: str | None = None
+    mother: str | None = None
+
+    def __repr__(self) -> str:  # a session in a traceback or log shows no name
+        return f"AwaitChild(stage={self.stage.value})"
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitWithdraw:
+    """HAPUS ANAK: the children the name matched (ids only, no name); one: waiting for YA,
+    several: for the number of the one meant."""
+
+    child_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitWeighing:
+    """TIMBANG: the hari buka's weighing is open (until SELESAI). ``order``: the children's
+    ids in the list sent (a line may name a child by its number); ``absent``: those said not
+    to have come. Ids only, no name."""
+
+    day: str
+    order: tuple[int, ...] = ()
+    absent: tuple[int, ...] = ()
+    #: Weights written with a close spelling, read back ("maksudnya Budi?"): (child id,
+    #: grams, millimetres or None), recorded on YA.
+    proposed: tuple[tuple[int, int, int | None], ...] = ()
+
+
+Awaiting = (
+    AwaitName | AwaitPeriod | AwaitChange | AwaitClosed | AwaitChild | AwaitWithdraw | AwaitWeighing
+)
+
+#: The associated data of a name kept in a stored session (not a register column: a value
+#: copied from one to the other does not open).
+_SESSION_NAME = "session.child_name"
+_SESSION_MOTHER = "session.mother_name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +285,42 @@ def _draft_from(raw: Mapping[str, Any]) -> Draft:
     )
 
 
-def _awaiting_to(a: Awaiting | None) -> dict[str, Any] | None:
+def _child_to(a: AwaitChild, cipher: RegisterCipher) -> dict[str, Any]:
+    return {
+        "kind": "child",
+        "stage": a.stage.value,
+        "name": cipher.encrypt_opt(a.name, _SESSION_NAME),
+        "sex": a.sex,
+        "birth": a.birth,
+        "mother": cipher.encrypt_opt(a.mother, _SESSION_MOTHER),
+    }
+
+
+def _child_from(raw: Mapping[str, Any], cipher: RegisterCipher) -> AwaitChild:
+    return AwaitChild(
+        ChildStage(raw["stage"]),
+        cipher.decrypt_opt(raw["name"], _SESSION_NAME),
+        None if raw["sex"] is None else str(raw["sex"]),
+        None if raw["birth"] is None else str(raw["birth"]),
+        cipher.decrypt_opt(raw["mother"], _SESSION_MOTHER),
+    )
+
+
+def _awaiting_to(a: Awaiting | None, cipher: RegisterCipher | None) -> dict[str, Any] | None:
+    if isinstance(a, AwaitWithdraw):
+        return {"kind": "withdraw", "child_ids": list(a.child_ids)}
+    if isinstance(a, AwaitWeighing):
+        return {
+            "kind": "weighing",
+            "day": a.day,
+            "order": list(a.order),
+            "absent": list(a.absent),
+            "proposed": [list(p) for p in a.proposed],
+        }
+    if isinstance(a, AwaitChild):
+        # Without the register's key, a child's names are never stored: the question is
+        # dropped (the register is off, so it was not asked).
+        return None if cipher is None else _child_to(a, cipher)
     if isinstance(a, AwaitName):
         return {"kind": "name", "code": a.code}
     if isinstance(a, AwaitPeriod):
@@ -247,10 +346,21 @@ def _awaiting_to(a: Awaiting | None) -> dict[str, Any] | None:
     return None
 
 
-def _awaiting_from(raw: Any) -> Awaiting | None:
+def _awaiting_from(raw: Any, cipher: RegisterCipher | None) -> Awaiting | None:
     if raw is None:
         return None
     kind = raw["kind"]
+    if kind == "child":
+        return None if cipher is None else _child_from(raw, cipher)
+    if kind == "withdraw":
+        return AwaitWithdraw(tuple(int(i) for i in raw["child_ids"]))
+    if kind == "weighing":
+        return AwaitWeighing(
+            str(raw["day"]),
+            tuple(int(i) for i in raw["order"]),
+            tuple(int(i) for i in raw["absent"]),
+            tuple((int(c), int(g), None if h is None else int(h)) for c, g, h in raw["proposed"]),
+        )
     if kind == "name":
         return AwaitName(str(raw["code"]))
     if kind == "period":
@@ -271,11 +381,13 @@ def _awaiting_from(raw: Any) -> Awaiting | None:
     raise ValueError(f"unknown awaiting kind {kind!r}")
 
 
-def session_to_json(session: Session) -> str:
+def session_to_json(session: Session, cipher: RegisterCipher | None = None) -> str:
+    """``cipher``: the register's, which seals a child's names pending in ANAK BARU (without
+    it, that question is not stored)."""
     doc = {
         "v": _VERSION,
         "draft": None if session.draft is None else _draft_to(session.draft),
-        "awaiting": _awaiting_to(session.awaiting),
+        "awaiting": _awaiting_to(session.awaiting, cipher),
         "pages": list(session.pages),
         "wrong_codes": [t.isoformat() for t in session.wrong_codes],
         "updated_at": None if session.updated_at is None else session.updated_at.isoformat(),
@@ -283,8 +395,9 @@ def session_to_json(session: Session) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def session_from_json(text: str | None) -> Session:
-    """The stored session; a fresh one when ``text`` is None or unreadable."""
+def session_from_json(text: str | None, cipher: RegisterCipher | None = None) -> Session:
+    """The stored session; a fresh one when ``text`` is None or unreadable (a child's names
+    that ``cipher`` cannot open included)."""
     if not text:
         return Session()
     try:
@@ -294,10 +407,10 @@ def session_from_json(text: str | None) -> Session:
         updated = raw["updated_at"]
         return Session(
             draft=None if raw["draft"] is None else _draft_from(raw["draft"]),
-            awaiting=_awaiting_from(raw["awaiting"]),
+            awaiting=_awaiting_from(raw["awaiting"], cipher),
             pages=tuple(str(p) for p in raw["pages"]),
             wrong_codes=tuple(datetime.fromisoformat(t) for t in raw["wrong_codes"]),
             updated_at=None if updated is None else datetime.fromisoformat(updated),
         )
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RegisterKeyError):
         return Session()

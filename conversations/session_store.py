@@ -10,6 +10,7 @@ from conversations.model import Limits
 from conversations.session import Session, session_to_json
 from storage import Connection
 from storage import sessions as sessions_db
+from storage.cipher import RegisterCipher
 
 __all__ = ["save_session", "session_expiry"]
 
@@ -36,8 +37,10 @@ async def save_session(
     limits: Limits,
     now: datetime,
     tz: tzinfo,
+    register: RegisterCipher | None = None,
 ) -> None:
-    """Save the address's session (delete it when nothing is left in it)."""
+    """Save the address's session (delete it when nothing is left in it); ``register``
+    seals a child's names pending in ANAK BARU."""
     session = session.touch(now)
     if session.empty:
         if stored is not None:
@@ -51,7 +54,7 @@ async def save_session(
             address=msg.address,
             flow=_SESSION_FLOW,
             step=stage,
-            answers={"session": session_to_json(session)},
+            answers={"session": session_to_json(session, register)},
             started_at=stored.started_at if stored else now,
             updated_at=now,
             expires_at=session_expiry(session, limits, now, tz),

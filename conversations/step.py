@@ -16,12 +16,20 @@ from dataclasses import replace
 from conversations.catalogue import say
 from conversations.commands import Command, ParsedMessage
 from conversations.effects import StepResult
-from conversations.flows import closed, groups, registration, report, start
+from conversations.flows import children, closed, groups, registration, report, start, weighing
 from conversations.flows.common import Call, done, text
 from conversations.model import Context
 from conversations.periods import format_period
 from conversations.replies import Reply, Text
-from conversations.session import AwaitChange, AwaitClosed, AwaitPeriod, Session
+from conversations.session import (
+    AwaitChange,
+    AwaitChild,
+    AwaitClosed,
+    AwaitPeriod,
+    AwaitWeighing,
+    AwaitWithdraw,
+    Session,
+)
 from conversations.table import Audience, Refusal, Route, resolve
 from scoring import Period
 from storage.people import Person, Role
@@ -72,22 +80,35 @@ def _route(session: Session, message: ParsedMessage, ctx: Context) -> StepResult
         return _run(found, session, message, ctx)
     if message.in_group and ctx.person is None:
         return groups.not_linked(session)
-    if len(message.text) > ctx.limits.max_text_chars:
+    if len(message.text) > _text_limit(session, ctx):
         return _too_long(session, ctx)
     if isinstance(found, Route):
         return _run(found, session, message, ctx)
     if isinstance(found, Refusal):
         assert message.command is not None
         return _refuse(found, session, message.command, ctx)
-    return _answer(session, message.text, ctx)
+    return _answer(session, message.text, ctx, message.lines)
 
 
-def _answer(session: Session, norm: str, ctx: Context) -> StepResult:
+def _text_limit(session: Session, ctx: Context) -> int:
+    """The longest message read: a weighing's lines (40 children and more) may be longer."""
+    if isinstance(session.awaiting, AwaitWeighing):
+        return max(ctx.limits.max_text_chars, weighing.MAX_MESSAGE_CHARS)
+    return ctx.limits.max_text_chars
+
+
+def _answer(session: Session, norm: str, ctx: Context, lines: tuple[str, ...] = ()) -> StepResult:
     """Not a command: the answer to what the session is waiting for, or a hint."""
     person = ctx.person
     if person is None:
         return registration.answer(ctx, session, norm)
     waiting = session.awaiting
+    if isinstance(waiting, AwaitChild) and ctx.posyandu is not None and ctx.register:
+        return children.answer_child(ctx, session, norm, waiting)
+    if isinstance(waiting, AwaitWeighing) and ctx.posyandu is not None:
+        return weighing.answer_weighing(ctx, session, lines or (norm,), waiting)
+    if isinstance(waiting, AwaitWithdraw) and ctx.children is not None:
+        return children.answer_withdraw(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
         return closed.answer_closed(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitPeriod) and ctx.posyandu is not None:

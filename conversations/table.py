@@ -30,6 +30,7 @@ from conversations.effects import StepResult
 from conversations.flows import (
     answers,
     area,
+    children,
     closed,
     dasbor,
     edit,
@@ -40,9 +41,10 @@ from conversations.flows import (
     reminders,
     schedule,
     start,
+    weighing,
 )
 from conversations.flows.common import Call, Handler, done
-from conversations.needs import Needs, posyandu_needs
+from conversations.needs import Needs, children_needs, posyandu_needs, weighing_needs
 from conversations.replies import Text
 from scoring import Period
 from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS
@@ -196,6 +198,12 @@ TABLE: tuple[Route, ...] = (
     Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs, NONE, HELP_K),
     Route("PDF",             KADER, history.pdf,           posyandu_needs, NONE, HELP_K),
     Route("JADWAL",          KADER, schedule.jadwal_kader, posyandu_needs, NONE, HELP_K),
+    Route("ANAK BARU",       KADER, children.anak_baru,
+          posyandu_needs, WRITES | PERSONAL),
+    Route("HAPUS ANAK",      KADER, children.hapus_anak,
+          children_needs, WRITES | PERSONAL),
+    Route("TIMBANG",         KADER, weighing.timbang,
+          weighing_needs, WRITES | PERSONAL),
     # --- a supervisor or admin, about their own area
     Route("STATUS",          AREA,  area.status,           area.month_needs, NONE, HELP_A),
     Route("BELUM",           AREA,  area.belum,            area.month_needs, NONE, HELP_A),

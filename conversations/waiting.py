@@ -13,9 +13,13 @@ from typing import Any
 
 from conversations.session import (
     AwaitChange,
+    AwaitChild,
     AwaitClosed,
     AwaitName,
     AwaitPeriod,
+    AwaitWeighing,
+    AwaitWithdraw,
+    ChildStage,
     Draft,
     Session,
     Stage,
@@ -38,6 +42,8 @@ WORDS: tuple[str, ...] = (
     "name",
     "code",
     "choice",
+    "child",
+    "weighing",
 )
 
 _AWAITING: dict[type, str] = {
@@ -45,6 +51,9 @@ _AWAITING: dict[type, str] = {
     AwaitPeriod: "month",
     AwaitChange: "choice",
     AwaitClosed: "yes_no",
+    AwaitChild: "child",
+    AwaitWithdraw: "choice",
+    AwaitWeighing: "weighing",
 }
 
 _STAGES: dict[Stage, str] = {
@@ -72,6 +81,11 @@ def waiting_for(session: Session) -> str | None:
     awaiting = session.awaiting
     if isinstance(awaiting, AwaitChange) and awaiting.prefill is not None:
         return "yes_no"  # the quick report's values over the saved month: YA or BATAL
+    if isinstance(awaiting, AwaitChild) and awaiting.stage in (
+        ChildStage.CHECK,
+        ChildStage.CONSENT,
+    ):
+        return "yes_no"  # ANAK BARU's read-back and the consent
     if awaiting is not None:
         return _AWAITING[type(awaiting)]
     if session.draft is not None:

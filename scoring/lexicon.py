@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
+    "ABSENT_WORDS",
     "ACTIVE_WORDS",
     "APPROXIMATE_SIGNS",
     "APPROXIMATE_WORDS",
@@ -30,11 +31,13 @@ __all__ = [
     "CHOICE_WORDS",
     "COMMAND_PHRASES",
     "COMMAND_WORDS",
+    "CONFIRM_WORDS",
     "CORRECTION_WORDS",
     "DASBOR_SHOWN",
     "DATE_WORDS",
     "DECIMAL_WORDS",
     "DIGIT_MULTIPLIERS",
+    "DONE_WORDS",
     "EARLIER_WORDS",
     "EDIT_SKIP_WORDS",
     "EVERY",
@@ -45,6 +48,7 @@ __all__ = [
     "HEDGE_WORDS",
     "HUNDREDS",
     "LAST_WORDS",
+    "MEASURE_UNITS",
     "MONTHS",
     "MONTH_WORD",
     "MOVE_TO_WORDS",
@@ -62,8 +66,10 @@ __all__ = [
     "PROGRAMME_WORDS",
     "REASON_WORDS",
     "RELATIVE_MONTHS",
+    "REPLACE_WORDS",
     "SAME_PHRASES",
     "SAME_TAILS",
+    "SEX_WORDS",
     "SE_WORDS",
     "SKIP_WORDS",
     "SOME_ANSWERS",
@@ -137,6 +143,9 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     ),
     "PENGINGAT": ("PENGINGAT",),
     "DASBOR": ("DASBOR", "DASHBOARD", "DASBOARD"),
+    "ANAK BARU": ("ANAK BARU", "ANAK_BARU", "TAMBAH ANAK"),
+    "HAPUS ANAK": ("HAPUS ANAK", "HAPUS_ANAK"),
+    "TIMBANG": ("TIMBANG", "PENIMBANGAN", "NIMBANG"),
     "KELUAR DASBOR": (
         "KELUAR DASBOR",
         "KELUAR_DASBOR",
@@ -177,6 +186,47 @@ GROUP_COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "SAMBUNGKAN": ("SAMBUNGKAN",),
     "PUTUSKAN": ("PUTUSKAN",),
 }
+
+# --- the child register -----------------------------------------------------------------------
+#: A child's sex as a kader writes it, to the register's letter (L laki-laki, P perempuan).
+SEX_WORDS: Mapping[str, str] = {
+    "L": "L",
+    "LK": "L",
+    "LAKI": "L",
+    "LAKI-LAKI": "L",
+    "LAKI LAKI": "L",
+    "COWOK": "L",
+    "COWO": "L",
+    "P": "P",
+    "PR": "P",
+    "PEREMPUAN": "P",
+    "CEWEK": "P",
+    "CEWE": "P",
+    "WANITA": "P",
+}
+
+#: TIMBANG: a child who did not come ("Citra tdk datang"), after the name or number.
+ABSENT_WORDS = frozenset(
+    {
+        "TDK DATANG",
+        "TIDAK DATANG",
+        "GAK DATANG",
+        "GA DATANG",
+        "NGGAK DATANG",
+        "BELUM DATANG",
+        "TIDAK HADIR",
+        "TDK HADIR",
+        "ABSEN",
+    }
+)
+#: TIMBANG: the weighing ends (a whole message).
+DONE_WORDS = frozenset({"SELESAI", "SUDAH SELESAI", "BERES", "UDAH SELESAI", "SELESAI TIMBANG"})
+#: TIMBANG: a word after the numbers keeping a weighing the bot asked back about: "benar" (an
+#: implausible value is right), "ganti" (it replaces the month's other weighing).
+CONFIRM_WORDS = frozenset({"BENAR", "BETUL", "YAKIN"})
+#: TIMBANG: units written after a weight or a length ("12,4 kg", "78cm"), left out.
+MEASURE_UNITS = frozenset({"KG", "KILO", "CM", "SENTI"})
+REPLACE_WORDS = frozenset({"GANTI", "GANTIKAN", "KOREKSI"})
 
 # --- answers ----------------------------------------------------------------------------------
 #: A yes, as a whole answer (a trailing polite particle allowed: "iya bu"). "LANJUT" is

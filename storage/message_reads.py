@@ -19,12 +19,15 @@ from datetime import date, datetime
 
 from scoring import KnownHistory, Period
 from storage import areas as areas_db
+from storage import children as children_db
 from storage import invitations as invitations_db
 from storage import people as people_db
 from storage import posyandu as posyandu_db
 from storage import reports as reports_db
 from storage import sessions as sessions_db
 from storage.areas import Area, Level
+from storage.children import NamesShown, Weighing
+from storage.cipher import RegisterCipher
 from storage.db import Connection
 from storage.invitations import Invitation
 from storage.people import Identity, Person
@@ -86,6 +89,18 @@ class AreaWanted:
 
 
 @dataclass(frozen=True, slots=True)
+class ChildrenWanted:
+    """A posyandu's children with their names (decrypted with ``cipher``), to audit as
+    ``children.<purpose>`` in the write that uses them."""
+
+    posyandu_id: int
+    cipher: RegisterCipher
+    purpose: str = "chat"
+    #: With each child's weighings.
+    weighings: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Wanted:
     """What the plan asked for, in storage's words (phase 3's request)."""
 
@@ -96,6 +111,7 @@ class Wanted:
     code_failures_since: datetime | None = None
     #: (channel, address) of who typed in a chat group.
     group_member: tuple[str, str] | None = None
+    children: ChildrenWanted | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +150,10 @@ class Found:
     code_failures: int = 0
     group_member: Person | None = None
     group_member_area: Area | None = None
+    #: The children asked for (not audited yet: the engine's write does it).
+    children: NamesShown | None = None
+    #: Their weighings, by child id, in date order (when asked for).
+    weighings: dict[int, list[Weighing]] = field(default_factory=dict)
 
 
 #: Who and where, in one statement: the key (channel, address) joined to its identity and
@@ -175,6 +195,7 @@ class MessageReads:
     async def wanted(self, conn: Connection, wanted: Wanted) -> Found:
         invitation, place = await _invitation(conn, wanted.invitation_code)
         member, member_area = await _group_member(conn, wanted.group_member)
+        shown, weighings = await _children(conn, wanted.children)
         failures = 0
         if wanted.code_failures_since is not None:
             failures = await invitations_db.count_code_failures(conn, wanted.code_failures_since)
@@ -186,7 +207,22 @@ class MessageReads:
             code_failures=failures,
             group_member=member,
             group_member_area=member_area,
+            children=shown,
+            weighings=weighings,
         )
+
+
+async def _children(
+    conn: Connection, wanted: ChildrenWanted | None
+) -> tuple[NamesShown | None, dict[int, list[Weighing]]]:
+    if wanted is None:
+        return None, {}
+    shown = await children_db.read_children(
+        conn, wanted.cipher, wanted.posyandu_id, purpose=wanted.purpose
+    )
+    if not wanted.weighings:
+        return shown, {}
+    return shown, await children_db.weighings_of(conn, [c.id for c in shown.children])
 
 
 async def _posyandu(conn: Connection, wanted: PosyanduWanted) -> PosyanduFound:

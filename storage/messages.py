@@ -41,11 +41,14 @@ class Text:
     """A text message. ``choices`` are the expected answers (shown as buttons or a numbered
     list); a typed number or the word itself is always accepted. ``numbered`` is False where a
     typed number is itself an answer (a count question): channels without buttons then do not
-    number the choices, so "1" never means "choice 1"."""
+    number the choices, so "1" never means "choice 1". ``private``: it shows names of the
+    child register, so its outbox row forgets the body once it is sent, failed or superseded
+    (docs/privacy.md: never in an outbox row that outlives its delivery)."""
 
     body: str
     choices: tuple[str, ...] = ()
     numbered: bool = True
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,8 @@ def encode(message: Message) -> dict[str, Any]:
         payload["choices"] = list(message.choices)
         if not message.numbered:
             payload["numbered"] = False
+        if message.private:
+            payload["private"] = True
         return payload
     kind = _TYPES[type(message)]
     return {"type": kind, "kind": message.kind, "params": dict(message.params)}
@@ -123,7 +128,8 @@ def decode(payload: Mapping[str, Any]) -> Message:
         if kind == "text":
             choices: Sequence[Any] = payload.get("choices") or ()
             numbered = payload.get("numbered", True) is not False
-            return Text(str(payload["body"]), tuple(str(c) for c in choices), numbered)
+            private = payload.get("private", False) is True
+            return Text(str(payload["body"]), tuple(str(c) for c in choices), numbered, private)
         if kind in _CLASSES:
             params = dict(payload.get("params") or {})
             return _CLASSES[kind](str(payload["kind"]), params)

@@ -19,7 +19,7 @@ from typing import Any
 
 from storage._times import from_db, from_db_opt, to_db
 from storage.db import Connection
-from storage.messages import Message, Outgoing, decode, encode
+from storage.messages import Message, Outgoing, Text, decode, encode
 from storage.sql import Row, fetch_one, is_postgres
 
 __all__ = [
@@ -83,6 +83,17 @@ class OutboxRow:
 
 def _payload(message: Message) -> str:
     return json.dumps(encode(message), ensure_ascii=False, sort_keys=True)
+
+
+#: What a private text's row keeps once delivered, failed or superseded: no body (names of
+#: the child register never outlive the delivery; :class:`storage.messages.Text`).
+_FORGOTTEN = _payload(Text("", private=True))
+#: A private text's payload ends so (its keys sorted: ``private`` then ``type``); a body
+#: cannot end the JSON.
+_FORGET = (
+    'payload = CASE WHEN payload LIKE \'%"private": true, "type": "text"}\' '
+    f"THEN '{_FORGOTTEN}' ELSE payload END"
+)
 
 
 def _row(r: Row) -> OutboxRow:
@@ -233,7 +244,7 @@ async def mark_sent(
     superseded while its send was under way is recorded as it went: sent.)"""
     await tx.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, external_id = ?, "
-        "last_error = ?, error_code = coalesce(?, error_code) WHERE id = ?",
+        f"last_error = ?, error_code = coalesce(?, error_code), {_FORGET} WHERE id = ?",
         (to_db(at), to_db(at), external_id, note, error_code, row_id),
     )
 
@@ -260,8 +271,8 @@ async def mark_failed(
 ) -> None:
     """Failed (not retried); a row superseded meanwhile stays so: it was not meant to go."""
     await tx.execute(
-        "UPDATE outbox SET status = 'failed', last_error = ?, error_code = ?, updated_at = ? "
-        "WHERE id = ? AND status <> 'superseded'",
+        f"UPDATE outbox SET status = 'failed', last_error = ?, error_code = ?, updated_at = ?, "
+        f"{_FORGET} WHERE id = ? AND status <> 'superseded'",
         (error[:1000], error_code, to_db(at), row_id),
     )
 
@@ -348,7 +359,7 @@ async def supersede(tx: Connection, channel: str, address: str, by_key: str, at:
     earlier rows queued as supersedable and still unsent (pending, or claimed by an instance
     that may have died) are superseded by it, never to be sent. Returns how many."""
     cur = await tx.execute(
-        "UPDATE outbox SET status = 'superseded', updated_at = ?, last_error = NULL, "
+        f"UPDATE outbox SET status = 'superseded', updated_at = ?, last_error = NULL, {_FORGET}, "
         "superseded_by = (SELECT n.id FROM outbox n WHERE n.dedupe_key = ?) "
         "WHERE channel = ? AND address = ? AND status IN ('pending', 'sending') "
         "AND supersedable = 1 AND id < (SELECT n.id FROM outbox n WHERE n.dedupe_key = ?)",

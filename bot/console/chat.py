@@ -90,7 +90,8 @@ async def _state(service: Service, address: str) -> dict[str, Any]:
     assert service.db is not None
     async with service.db.read() as conn:
         stored = await get_session(conn, CONSOLE, address)
-    session = session_from_json(stored.answers.get("session") if stored else None)
+    raw = stored.answers.get("session") if stored else None
+    session = session_from_json(raw, service.register)
     return {"awaiting": waiting_for(session), "draft": draft_values(session)}
 
 

@@ -8,7 +8,13 @@ from dataclasses import replace
 from conversations.effects import StepResult
 from conversations.flows import closed, report
 from conversations.flows.common import Call, cancelled, done, text
-from conversations.session import AwaitChange, AwaitClosed
+from conversations.session import (
+    AwaitChange,
+    AwaitChild,
+    AwaitClosed,
+    AwaitWeighing,
+    AwaitWithdraw,
+)
 
 __all__ = ["batal", "kembali"]
 
@@ -23,6 +29,10 @@ def batal(call: Call) -> StepResult:
         return closed.keep_draft(ctx, cleared)
     if isinstance(waiting, AwaitChange):
         return done(cleared, cancelled(waiting.period, saved=True))
+    if isinstance(waiting, AwaitChild | AwaitWithdraw):
+        return done(cleared, text("child.cancelled"))
+    if isinstance(waiting, AwaitWeighing):
+        return done(cleared, text("weigh.cancelled"))
     draft = cleared.draft
     if draft is not None:
         saved = draft.base_revision is not None

@@ -18,10 +18,13 @@ from pathlib import Path
 import pytest
 
 from bot.demo import DEMO_KADER, DEMO_SUPERVISOR, seed_demo
+from bot.kbm import load_kbm
 from conversations.engine import Engine
 from conversations.inbound import Inbound
 from scoring.clock import FixedClock
+from scoring.growth import GrowthRules
 from storage import Connection, Database
+from storage.cipher import RegisterCipher, new_key
 from storage.message_reads import Found, MessageReads, Sender, Wanted
 from storage.sqlite import SqliteDatabase
 
@@ -149,3 +152,17 @@ async def test_a_read_outside_the_two_is_seen(counted: Counted) -> None:
         await conn.execute_fetchall("SELECT count(*) FROM people")
     assert counted.reads.trips.snapshots == 1
     assert len(counted.reads.trips.stray) == 1
+
+
+async def test_the_register_by_chat_keeps_two_reads_and_one_write(counted: Counted) -> None:
+    """ANAK BARU, TIMBANG with its lines and SELESAI, HAPUS ANAK: the children's names and
+    weighings come in the plan's one read, their audit row in the one write."""
+    growth = GrowthRules(load_kbm())
+    cipher = RegisterCipher(new_key())
+    counted.engine = Engine(
+        counted.db, FixedClock(T0), reads=counted.reads, register=cipher, growth=growth
+    )
+    texts = ("ANAK BARU Andi", "L", "5/3/2025", "Siti", "YA", "YA")
+    texts += ("TIMBANG", "Andi 9,6\nBudi 8", "SELESAI", "HAPUS ANAK Andi", "YA")
+    for text in texts:
+        _assert_one_way(await counted.send(DEMO_KADER, text), text)

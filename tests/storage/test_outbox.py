@@ -332,3 +332,33 @@ async def test_a_chats_first_row_due_after_its_second_still_goes_first(db: Datab
         none = await claim_due(tx, now, limit=1, lease=LONG)
     assert [r.dedupe_key for r in one] == ["first", "second"]
     assert [r.dedupe_key for r in rest] == ["other"] and none == []
+
+
+async def test_a_private_texts_body_is_forgotten_once_sent_failed_or_superseded(
+    db: Database,
+) -> None:
+    """Names of the child register never outlive their delivery (docs/privacy.md)."""
+    secret = Text("Nama: Andi Saputra", private=True)
+    async with db.transaction() as tx:
+        ids = [
+            await append(tx, Outgoing("telegram", str(i), message, f"p:{i}", supersedable=True), T0)
+            for i, message in enumerate((secret, secret, TEXT, secret))
+        ]
+        await append(tx, Outgoing("telegram", "3", TEXT, "p:later"), T0)
+    sent, failed, public, superseded = ids
+    assert None not in ids
+    async with db.read() as conn:
+        stored = await get(conn, sent)  # type: ignore[arg-type]
+    assert stored is not None and stored.message == secret  # kept until it goes
+    async with db.transaction() as tx:
+        await mark_sent(tx, sent, T0, "x1")  # type: ignore[arg-type]
+        await mark_failed(tx, failed, "refused", T0)  # type: ignore[arg-type]
+        await mark_sent(tx, public, T0, "x2")  # type: ignore[arg-type]
+        await supersede(tx, "telegram", "3", "p:later", T0)
+    async with db.read() as conn:
+        rows = await conn.execute_fetchall("SELECT id, payload FROM outbox ORDER BY id")
+        kept = await get(conn, public)  # type: ignore[arg-type]
+    payloads = {r["id"]: r["payload"] for r in rows}
+    for row_id in (sent, failed, superseded):
+        assert "Andi" not in payloads[row_id]
+    assert kept is not None and kept.message == TEXT

@@ -1,0 +1,449 @@
+"""TIMBANG: the hari buka's weighing by chat, child by child, until SELESAI.
+
+TIMBANG sends the posyandu's list (children under five, numbered). The kader then sends
+lines as written on the register, several per message, in any order, over several
+messages: ``Andi 12,4``, ``budi 10.1 78`` (kg, then cm), ``3 9,8`` (a number of the list),
+``Citra tdk datang``. A name is matched within the posyandu: the whole name or a first name
+only one child has; a close spelling is read back with its weight and recorded on YA (never
+guessed between two children alike); an unknown name is asked whether it is a new child
+(ANAK BARU). Each message is answered in one: each
+line's child with its status (N, T, O, B, and BGM, 2T; :func:`scoring.growth.assess`), what
+is implausible (asked back: resend with "benar"), a second different weight of the month
+(asked back: resend with "ganti"), and how many are still to weigh. SELESAI: D, N, T, O, B,
+BGM, 2T and the children to refer, privately to the kader. Every reply shows names, so each
+is ``private`` (its outbox row forgets them once delivered); nothing here logs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from conversations.catalogue import say
+from conversations.commands import bare_answer, normalise, parse_yes_no
+from conversations.effects import StepResult, Weigh
+from conversations.figure_words import count, weight_words
+from conversations.flows.common import Call, done
+from conversations.format import day_date
+from conversations.model import Context
+from conversations.replies import Text
+from conversations.session import AwaitWeighing, Session
+from scoring import growth
+from scoring.growth import (
+    Assessed,
+    GrowthError,
+    GrowthRules,
+    Previous,
+    Referral,
+    Status,
+    age_months,
+)
+from scoring.lexicon import ABSENT_WORDS, CONFIRM_WORDS, DONE_WORDS, MEASURE_UNITS, REPLACE_WORDS
+from storage.children import Child, Weighing
+
+__all__ = ["answer_weighing", "timbang"]
+
+#: A child of this age (months) or older is not weighed here (no longer a balita).
+MAX_AGE_MONTHS = 60
+#: The longest weighing message read (a register page of 60 lines; a chat message's limit).
+MAX_MESSAGE_CHARS = 4000
+#: Children listed in one message of TIMBANG's list.
+LIST_LINES = 30
+#: How alike a written name and a child's name must be to be read back as meant.
+CLOSE = 0.75
+#: What a weighing by chat may say, before any plausibility check (a typo, not a child).
+WEIGHT_G = (500, 40_000)
+HEIGHT_MM = (300, 1_300)
+_WITH_UNIT = re.compile(r"(\d[\d.,]*)([a-zA-Z]+)")
+_NUMBER = re.compile(r"(\d{1,3})(?:[.,](\d{1,3}))?")
+
+
+def _text(key: str, **values: object) -> Text:
+    return Text(say(key, **values), private=True)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _roster(ctx: Context, day: date) -> list[Child]:
+    """The children weighed here on ``day``: on the register, born, not yet five."""
+    return [
+        c
+        for c in ctx.children or ()
+        if c.birth_date <= day and age_months(c.birth_date, day) < MAX_AGE_MONTHS
+    ]
+
+
+def _month_of(ctx: Context, child_id: int, day: date) -> Weighing | None:
+    return next(
+        (
+            w
+            for w in ctx.weighings.get(child_id, ())
+            if (w.date.year, w.date.month) == (day.year, day.month)
+        ),
+        None,
+    )
+
+
+def timbang(call: Call) -> StepResult:
+    """TIMBANG: the list, numbered, and how to send the weights."""
+    ctx, session = call.ctx, call.session
+    if not ctx.register or ctx.growth is None or ctx.children is None:
+        return done(session, _text("child.off"))
+    day = ctx.today
+    roster = _roster(ctx, day)
+    if not roster:
+        return done(session, _text("weigh.empty"))
+    lines = []
+    for number, child in enumerate(roster, start=1):
+        stored = _month_of(ctx, child.id, day)
+        key = "weigh.list_done" if stored else "weigh.list"
+        kg = weight_words(stored.weight_g) if stored else ""
+        lines.append(say(key, number=number, name=child.name, sex=child.sex, kg=kg))
+    # A long list goes in a few messages (a phone's screen, a channel's message limit).
+    parts = [lines[i : i + LIST_LINES] for i in range(0, len(lines), LIST_LINES)]
+    parts[0].insert(0, say("weigh.title", date=day_date(day), count=len(roster)))
+    parts[-1].append(say("weigh.how"))
+    opened = AwaitWeighing(day.isoformat(), tuple(c.id for c in roster))
+    replies = [Text("\n".join(part), private=True) for part in parts]
+    return done(replace(session, awaiting=opened), *replies)
+
+
+# --- one line ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line as written: who (a name, or a number of the list) and what."""
+
+    ref: str
+    number: int | None
+    weight_g: int | None = None
+    height_mm: int | None = None
+    absent: bool = False
+    confirmed: bool = False
+    replaces: bool = False
+
+
+def _measure(token: str, scale: int) -> int | None:
+    """ "12,4" or "12.4" at ``scale`` (1000: grams of a kg figure; 10: mm of a cm figure)."""
+    found = _NUMBER.fullmatch(token)
+    if found is None:
+        return None
+    whole: str = found.group(1)
+    part: str = found.group(2) or "0"
+    denominator: int = 10 ** len(part)
+    return int(whole) * scale + round(int(part) * scale / denominator)
+
+
+def _unit_split(text: str) -> list[str]:
+    """The words, a unit written onto its number apart ("12,4kg" -> "12,4", "kg")."""
+    out: list[str] = []
+    for word in text.split():
+        found = _WITH_UNIT.fullmatch(word)
+        out += [found.group(1), found.group(2)] if found else [word]
+    return out
+
+
+def read_line(raw: str) -> Line | None:
+    """One line of a weighing message, or None when it cannot be read."""
+    words = [w for w in _unit_split(normalise(raw).strip(" .")) if w.upper() not in MEASURE_UNITS]
+    confirmed = replaces = absent = False
+    while words and words[-1].upper() in CONFIRM_WORDS | REPLACE_WORDS:
+        confirmed |= words[-1].upper() in CONFIRM_WORDS
+        replaces |= words[-1].upper() in REPLACE_WORDS
+        words.pop()
+    for size in (2, 1):
+        if len(words) > size and " ".join(words[-size:]).upper() in ABSENT_WORDS:
+            absent, words = True, words[:-size]
+            break
+    numbers: list[str] = []
+    while words and _NUMBER.fullmatch(words[-1]) and len(numbers) < 3:
+        numbers.insert(0, words.pop())
+    number = None
+    if not words and numbers and numbers[0].isdigit() and (absent or len(numbers) > 1):
+        number = int(numbers.pop(0))
+    if (not words and number is None) or (absent and numbers) or len(numbers) > 2:
+        return None
+    if not absent and not numbers:
+        return None
+    weight = _measure(numbers[0], 1000) if numbers else None
+    height = _measure(numbers[1], 10) if len(numbers) > 1 else None
+    return Line(" ".join(words), number, weight, height, absent, confirmed, replaces)
+
+
+def _sane(line: Line) -> bool:
+    if line.absent:
+        return True
+    ok = line.weight_g is not None and WEIGHT_G[0] <= line.weight_g <= WEIGHT_G[1]
+    if line.height_mm is not None:
+        ok = ok and HEIGHT_MM[0] <= line.height_mm <= HEIGHT_MM[1]
+    return ok
+
+
+# --- which child ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    child: Child | None = None
+    #: A close spelling (read back, not recorded) or several children (never guessed).
+    close: tuple[Child, ...] = ()
+
+
+def match(line: Line, roster: Sequence[Child], order: Sequence[int]) -> Match:
+    """The child a line means: by number, by the whole name, by a first name only one child
+    has; else the children whose names are close (none, one to read back, or several)."""
+    if line.number is not None:
+        by_id = {c.id: c for c in roster}
+        ok = 1 <= line.number <= len(order)
+        return Match(by_id.get(order[line.number - 1]) if ok else None)
+    key = _key(line.ref)
+    whole = [c for c in roster if _key(c.name) == key]
+    first = [c for c in roster if _key(c.name).split(" ")[0] == key]
+    for found in (whole, first):
+        if len(found) == 1:
+            return Match(found[0])
+        if len(found) > 1:
+            return Match(close=tuple(found))
+    close = [c for c in roster if _alike(key, _key(c.name)) >= CLOSE]
+    return Match(close=tuple(close))
+
+
+def _alike(written: str, name: str) -> float:
+    whole = difflib.SequenceMatcher(None, written, name).ratio()
+    first = difflib.SequenceMatcher(None, written, name.split(" ")[0]).ratio()
+    return max(whole, first)
+
+
+# --- a message of lines --------------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    """What one message did: its reply lines, its effects, who was weighed or absent."""
+
+    ctx: Context
+    waiting: AwaitWeighing
+    day: date
+    rules: GrowthRules
+    lines: list[str]
+    effects: list[Weigh]
+    weighed: set[int]
+    absent: set[int]
+    #: Close spellings read back, for YA: (child id, grams, millimetres).
+    proposed: list[tuple[int, int, int | None]] = field(default_factory=list)
+
+
+def answer_weighing(
+    ctx: Context, session: Session, lines: Sequence[str], waiting: AwaitWeighing
+) -> StepResult:
+    """A message while the weighing is open (its lines): SELESAI, or lines of weights."""
+    answer = " ".join(lines)
+    if ctx.growth is None or ctx.children is None:
+        return done(replace(session, awaiting=None), _text("child.off"))
+    day = date.fromisoformat(waiting.day)
+    if bare_answer(answer) in DONE_WORDS:
+        return done(replace(session, awaiting=None), _summary(ctx, day))
+    roster = _roster(ctx, day)
+    batch = Batch(ctx, waiting, day, ctx.growth, [], [], set(), set(waiting.absent))
+    said = parse_yes_no(answer) if waiting.proposed else None
+    if said is not None:
+        _read_back(batch, roster, said)
+    for raw in [] if said is not None else [r for x in lines for r in x.split(";")]:
+        if not raw.strip():
+            continue
+        if bare_answer(raw) in DONE_WORDS:
+            batch.lines.append(say("weigh.done_alone"))
+        else:
+            _one(batch, raw.strip(), roster)
+    batch.lines.append(_left(batch, roster))
+    proposed = tuple(batch.proposed)
+    after = replace(waiting, absent=tuple(sorted(batch.absent)), proposed=proposed)
+    reply = Text("\n".join(batch.lines), private=True)
+    return done(replace(session, awaiting=after), reply, effects=batch.effects)
+
+
+def _read_back(batch: Batch, roster: Sequence[Child], said: bool) -> None:
+    """YA or TIDAK to the close spellings read back: their weights recorded, or not."""
+    if not said:
+        batch.lines.append(say("weigh.not_meant"))
+        return
+    by_id = {c.id: c for c in roster}
+    for child_id, grams, mm in batch.waiting.proposed:
+        child = by_id.get(child_id)
+        if child is not None:
+            batch.lines.append(_weigh(batch, Line(child.name, None, grams, mm), child))
+
+
+def _one(batch: Batch, raw: str, roster: Sequence[Child]) -> None:
+    line = read_line(raw)
+    if line is None or not _sane(line):
+        batch.lines.append(say("weigh.unreadable", line=raw))
+        return
+    found = match(line, roster, batch.waiting.order)
+    child = found.child
+    if child is None:
+        if len(found.close) == 1 and line.weight_g is not None and line.number is None:
+            meant = found.close[0]
+            batch.proposed.append((meant.id, line.weight_g, line.height_mm))
+            kg = weight_words(line.weight_g)
+            batch.lines.append(say("weigh.meant", written=line.ref, name=meant.name, kg=kg))
+            return
+        batch.lines.append(_not_found(line, found.close))
+        return
+    if line.absent:
+        batch.absent.add(child.id)
+        batch.lines.append(say("weigh.absent", name=child.name))
+        return
+    if child.id in batch.weighed:
+        batch.lines.append(say("weigh.twice", name=child.name))
+        return
+    batch.lines.append(_weigh(batch, line, child))
+
+
+def _not_found(line: Line, close: tuple[Child, ...]) -> str:
+    if line.number is not None:
+        return say("weigh.no_number", number=line.number)
+    if len(close) == 1:
+        return say("weigh.meant_absent", written=line.ref, name=close[0].name)
+    if close:
+        names = ", ".join(c.name for c in close)
+        return say("weigh.several", written=line.ref, names=names)
+    return say("weigh.unknown", written=line.ref)
+
+
+def _weigh(batch: Batch, line: Line, child: Child) -> str:
+    assert line.weight_g is not None
+    kg = weight_words(line.weight_g)
+    stored = _month_of(batch.ctx, child.id, batch.day)
+    if stored is not None and (stored.weight_g, stored.height_mm) == (
+        line.weight_g,
+        line.height_mm,
+    ):
+        batch.weighed.add(child.id)
+        return say("weigh.already", name=child.name, kg=kg)
+    if stored is not None and not line.replaces:
+        return say("weigh.conflict", name=child.name, stored=weight_words(stored.weight_g), kg=kg)
+    try:
+        assessed, previous = _assess(batch, child, line.weight_g, line.height_mm)
+    except GrowthError:
+        return say("weigh.unreadable", line=f"{child.name} {kg}")
+    if assessed.flags and not line.confirmed:
+        why = ", ".join(say(f"weigh.flag.{f.value}") for f in assessed.flags)
+        return say("weigh.implausible", name=child.name, kg=kg, why=why)
+    batch.weighed.add(child.id)
+    batch.absent.discard(child.id)
+    batch.effects.append(
+        Weigh(child.id, batch.day, line.weight_g, line.height_mm, child.name, line.replaces)
+    )
+    status = _status_words(assessed, assessed.referrals(previous))
+    return say("weigh.read", name=child.name, kg=kg, status=status)
+
+
+def _history(weighings: Sequence[Weighing], before: date) -> list[growth.Weighing]:
+    """A child's stored weighings of the months before ``before``'s, as the rules take them."""
+    month = (before.year, before.month)
+    return [
+        growth.Weighing(w.date, Decimal(w.weight_g) / 1000, _cm(w.height_mm), w.measured)
+        for w in weighings
+        if (w.date.year, w.date.month) < month
+    ]
+
+
+def _cm(height_mm: int | None) -> Decimal | None:
+    return None if height_mm is None else Decimal(height_mm) / 10
+
+
+def _assess(
+    batch: Batch, child: Child, weight_g: int, height_mm: int | None
+) -> tuple[Assessed, Previous | None]:
+    """This weighing assessed after the child's last one of an earlier month. That one's
+    status needs only the one before it (N/T/O against it, B without it; its own status is
+    not read), and this one reads only the last one's status, weight and z-scores: two
+    weighings' z-scores, not the whole history's (TIMBANG's time is the z-scores')."""
+    sex = growth.Sex(child.sex)
+    history = _history(batch.ctx.weighings.get(child.id, ()), batch.day)
+    previous = None
+    if history:
+        last = history[-1]
+        before = None
+        if len(history) > 1:
+            w = history[-2]
+            before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
+        previous = growth.assess(sex, child.birth_date, last, before, batch.rules).as_previous()
+    now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
+    return growth.assess(sex, child.birth_date, now, previous, batch.rules), previous
+
+
+def _status_words(a: Assessed, referrals: Sequence[Referral]) -> str:
+    """ "N (naik)"; "T (tidak naik), 2T: rujuk ke puskesmas" (2T and BGM are always referred,
+    as a new "sangat pendek" or "gizi buruk")."""
+    words = [say(f"weigh.status.{a.status.value}")]
+    words += [say(f"weigh.refer.{r.value}") for r in referrals]
+    return ", ".join(words) + (say("weigh.refer_now") if referrals else "")
+
+
+def _left(batch: Batch, roster: Sequence[Child]) -> str:
+    ctx, day = batch.ctx, batch.day
+    left = [
+        c
+        for c in roster
+        if c.id not in batch.weighed
+        and c.id not in batch.absent
+        and _month_of(ctx, c.id, day) is None
+    ]
+    if not left:
+        return say("weigh.all_done")
+    return say("weigh.left", count=len(left))
+
+
+# --- SELESAI -------------------------------------------------------------------------------
+
+
+def _summary(ctx: Context, day: date) -> Text:
+    """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
+    assert ctx.growth is not None
+    tally = {s: 0 for s in Status}
+    bgm = two_t = 0
+    refer: list[str] = []
+    d = 0
+    for child in _roster(ctx, day):
+        stored = _month_of(ctx, child.id, day)
+        if stored is None:
+            continue
+        d += 1
+        batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
+        try:
+            a, previous = _assess(batch, child, stored.weight_g, stored.height_mm)
+        except GrowthError:
+            continue
+        tally[a.status] += 1
+        bgm += a.under_red_line
+        two_t += a.two_t
+        why = a.referrals(previous)
+        if why:
+            reasons = ", ".join(say(f"weigh.refer.{r.value}") for r in why)
+            refer.append(say("weigh.refer_line", name=child.name, why=reasons))
+    figures = {s.value.lower(): count(n) for s, n in tally.items()}
+    lines = [
+        say(
+            "weigh.summary",
+            date=day_date(day),
+            d=count(d),
+            bgm=count(bgm),
+            two_t=count(two_t),
+            **figures,
+        )
+    ]
+    # D = N + T + O + B: a weighing the rules could not assess is said, never hidden.
+    key = "weigh.sum_ok" if d == sum(tally.values()) else "weigh.sum_off"
+    lines.append(say(key, d=count(d), sum=count(sum(tally.values()))))
+    lines.append(say("weigh.refer_title") if refer else say("weigh.refer_none"))
+    lines += refer
+    return Text("\n".join(lines), private=True)
