@@ -690,7 +690,7 @@ MESSAGES: dict[str, str] = {
     "weigh.all_done": "Semua balita sudah ditimbang. Ketik SELESAI untuk menutup.",
     "weigh.summary": (
         "Penimbangan {date} selesai.\n"
-        "D {d} · N {n} · T {t} · O {o} · B {b} · BGM {bgm} · 2T {two_t}"
+        "D {d} · N {n} · T {t} · O {o} · B {b} · BGM {red_line} · 2T {two_t}"
     ),
     "weigh.sum_ok": "D = N+T+O+B = {d}, cocok.",
     "weigh.sum_off": "D = {d}, tetapi N+T+O+B = {sum}: periksa lagi penimbangannya.",

@@ -410,7 +410,7 @@ def _summary(ctx: Context, day: date) -> Text:
     """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
     assert ctx.growth is not None
     tally = {s: 0 for s in Status}
-    bgm = two_t = 0
+    red_line = two_t = 0
     refer: list[str] = []
     d = 0
     for child in _roster(ctx, day):
@@ -424,7 +424,7 @@ def _summary(ctx: Context, day: date) -> Text:
         except GrowthError:
             continue
         tally[a.status] += 1
-        bgm += a.under_red_line
+        red_line += a.under_red_line
         two_t += a.two_t
         why = a.referrals(previous)
         if why:
@@ -436,7 +436,7 @@ def _summary(ctx: Context, day: date) -> Text:
             "weigh.summary",
             date=day_date(day),
             d=count(d),
-            bgm=count(bgm),
+            red_line=count(red_line),
             two_t=count(two_t),
             **figures,
         )
