@@ -14,6 +14,7 @@ import os
 import platform
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,20 @@ def main(argv: list[str]) -> int:
     for name in _modules(argv):
         print(f"running {name} ...", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        module = importlib.import_module(f"bench.{name}")
-        module_rows: list[dict[str, Any]] = module.run()
+        try:
+            module = importlib.import_module(f"bench.{name}")
+            module_rows: list[dict[str, Any]] = module.run()
+        except Exception:  # the other benchmarks still run; this one is a failed row
+            traceback.print_exc()
+            module_rows = [
+                {
+                    "figure": f"{name}: crashed (traceback above)",
+                    "value": 0,
+                    "unit": "",
+                    "target": "runs",
+                    "passed": False,
+                }
+            ]
         for row in module_rows:
             row["benchmark"] = name
         rows.extend(module_rows)

@@ -100,6 +100,8 @@ def _row(i: int, period: Period) -> dict[str, str]:
         "kk_dana_sehat": "70",
         "program_tambahan": "BKB; TOGA",
         "stratum": "purnama",
+        "provisional": "",  # written by the export, ignored by the import
+        "months_known": "",
     }
 
 
