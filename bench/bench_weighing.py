@@ -25,6 +25,7 @@ from typing import Any
 
 import uvloop
 
+from bench.seeding import seed_kader
 from bot.kbm import load_kbm
 from conversations.engine import Engine
 from conversations.inbound import Inbound
@@ -33,7 +34,6 @@ from scoring.growth import GrowthRules
 from storage import Database
 from storage import children as reg
 from storage.cipher import RegisterCipher, new_key
-from storage.sql import follow_explicit_ids
 
 __all__ = ["run"]
 
@@ -49,27 +49,7 @@ _ids = itertools.count(1)
 async def _seed(db: Database, cipher: RegisterCipher) -> None:
     at = NOW.isoformat()
     async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO areas (id, code, name, level, parent_id, path) VALUES "
-            "(1, '97', 'P', 'provinsi', NULL, '/1/'), (2, '97.01', 'K', 'kabupaten', 1, '/1/2/'), "
-            "(3, '97.01.01', 'C', 'kecamatan', 2, '/1/2/3/'), "
-            "(4, '97.01.01.1001', 'D', 'desa', 3, '/1/2/3/4/')"
-        )
-        await tx.executemany(
-            "INSERT INTO posyandu (id, code, name, desa_id, area_path, timezone, schedule) "
-            "VALUES (?, ?, ?, 4, '/1/2/3/4/', 'Asia/Jakarta', 'day:20')",
-            [(i, f"W{i:04d}", f"Posyandu {i}") for i in range(1, POSYANDU + 1)],
-        )
-        await tx.executemany(
-            "INSERT INTO people (id, name, role, posyandu_id, created_at) "
-            "VALUES (?, ?, 'kader', ?, ?)",
-            [(i, f"Kader {i}", i, at) for i in range(1, POSYANDU + 1)],
-        )
-        await tx.executemany(
-            "INSERT INTO identities (person_id, channel, address) VALUES (?, 'console', ?)",
-            [(i, f"k{i}") for i in range(1, POSYANDU + 1)],
-        )
-        await follow_explicit_ids(tx)
+        await seed_kader(tx, POSYANDU, "W", 20, at)
         for p in range(1, POSYANDU + 1):
             await _children(tx, cipher, p)
 
