@@ -72,9 +72,12 @@ async def test_a_lost_connection_lets_the_lock_go(
     async with first.exclusive(SWEEP_LOCK) as mine:
         assert mine
         async with second.read() as conn:
+            # The session holding this database's advisory lock, ended: the call returns once
+            # the process is gone (its timeout, in ms), so the lock is free when it returns.
             await conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                "WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()"
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks "
+                "WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             )
         async with second.exclusive(SWEEP_LOCK) as theirs:
             assert theirs
