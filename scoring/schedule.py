@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from scoring.dates import any_of as _any_of
+from scoring.dates import day_month_year
 from scoring.lexicon import (
     DATE_WORDS,
     EVERY,
     EVERY_MONTH,
     EVERY_WORDS,
     LAST_WORDS,
-    MONTHS,
     MOVE_TO_WORDS,
     MOVE_WORDS,
     NTH_PREFIX,
@@ -46,11 +47,6 @@ __all__ = [
     "parse_jadwal",
     "upcoming_days",
 ]
-
-
-def _any_of(words: tuple[str, ...]) -> str:
-    """A regex alternation of ``words`` (longest first)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 _FIXED = re.compile(
@@ -169,9 +165,6 @@ class JadwalError(ScheduleError):
 _PINDAH = re.compile(
     rf"(?:{_any_of(MOVE_WORDS)})(?: (?:{_any_of(MOVE_TO_WORDS)}))*(?: (?P<rest>.*))?"
 )
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_LOCAL_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}))?")
-_NAMED_DAY = re.compile(rf"(\d{{1,2}})[ -]?({_any_of(tuple(MONTHS))})\.?(?:[ -](\d{{4}}))?")
 
 
 def parse_jadwal(text: str, today: date | None = None) -> Schedule | date:
@@ -220,20 +213,14 @@ def _move_day(rest: str, text: str, today: date | None) -> date:
 
 def _day_month_year(rest: str, text: str) -> tuple[int, int, int | None]:
     """The day, month and year (None: not written) of the new date."""
-    iso = _ISO_DAY.fullmatch(rest)
-    if iso:
-        year, month, day = (int(g) for g in iso.groups())
-        return day, month, year
-    local = _LOCAL_DAY.fullmatch(rest) or _NAMED_DAY.fullmatch(rest)
-    if local is None:
+    read = day_month_year(rest)
+    if read is None:
         raise JadwalError(
             f"cannot read the new date in {text.strip()!r}: use 'pindah YYYY-MM-DD', "
             "'pindah 16/12' or 'pindah 16 des', e.g. 'pindah 2026-12-15'",
             "date",
         )
-    day_text, month_text, year_text = local.groups()
-    month = int(month_text) if month_text.isdigit() else MONTHS[month_text]
-    return int(day_text), month, None if year_text is None else int(year_text)
+    return read
 
 
 def _next_such_day(day: int, month: int, text: str, today: date | None) -> date:
