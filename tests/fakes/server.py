@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import uvicorn
+from starlette.requests import Request
 
-__all__ = ["serve"]
+__all__ = ["basic_auth_is", "serve"]
 
 
 @contextlib.asynccontextmanager
@@ -41,3 +43,16 @@ async def serve(app: Any, host: str = "127.0.0.1") -> AsyncIterator[str]:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=5)
         sock.close()
+
+
+def basic_auth_is(request: Request, username: str, password: str) -> bool:
+    """Whether ``request`` carries HTTP Basic credentials ``username``:``password`` (what the
+    fake APIs check as the real ones do)."""
+    header = request.headers.get("authorization", "")
+    if not header.startswith("Basic "):
+        return False
+    try:
+        user, _, given = base64.b64decode(header[6:]).decode().partition(":")
+    except ValueError:
+        return False
+    return user == username and given == password

@@ -16,7 +16,6 @@ phone would.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import itertools
@@ -31,6 +30,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.fakes.server import basic_auth_is
 
 __all__ = ["FakeGateway", "signed"]
 
@@ -119,14 +120,7 @@ class FakeGateway:
             )
 
     def _authorised(self, request: Request) -> bool:
-        header = request.headers.get("authorization", "")
-        if not header.startswith("Basic "):
-            return False
-        try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except ValueError:
-            return False
-        return user == self.username and password == self.password
+        return basic_auth_is(request, self.username, self.password)
 
     @staticmethod
     def _error(status: int, message: str) -> JSONResponse:

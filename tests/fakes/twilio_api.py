@@ -18,7 +18,6 @@ misspelt parameter fails a test rather than being silently dropped.
 from __future__ import annotations
 
 import asyncio
-import base64
 import itertools
 import json
 import re
@@ -30,6 +29,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.fakes.server import basic_auth_is
 
 __all__ = ["MESSAGE_PARAMS", "FakeTwilio", "TwilioFault"]
 
@@ -111,14 +112,7 @@ class FakeTwilio:
         return [m for m in self.messages if m["To"] == f"whatsapp:{number}"]
 
     def _authorised(self, request: Request) -> bool:
-        header = request.headers.get("authorization", "")
-        if not header.startswith("Basic "):
-            return False
-        try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except ValueError:
-            return False
-        return user == self.account_sid and password == self.auth_token
+        return basic_auth_is(request, self.account_sid, self.auth_token)
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> JSONResponse:
