@@ -1,4 +1,5 @@
-"""TIMBANG through the engine on one SQLite file: 20 posyandu weighing at once.
+"""TIMBANG through the engine on one SQLite file, then on PostgreSQL: 20 posyandu weighing at
+once.
 
 Each of 20 posyandu has 120 children on the register (names encrypted) with eleven months of
 weighings. Each kader opens TIMBANG, then all 20 send their three 40-line messages at the
@@ -8,7 +9,8 @@ from the call to its committed transaction (the writer's queue included): paced 
 20 at the same instant: each waits for the others' steps on the one event loop) p50 and
 p99.
 Then each kader's SELESAI (D, N, T, O, B, BGM, 2T and the referrals over 120 children) is
-timed alone: the slowest of the 20.
+timed alone: the slowest of the 20. The same rows on a PostgreSQL server the bench starts (as
+bench_dasbor's), in the same run.
 """
 
 from __future__ import annotations
@@ -81,12 +83,13 @@ def _message(batch: int) -> str:
     return "\n".join(f"{batch * LINES + k + 1} {12 + k % 7},{k % 10}" for k in range(LINES))
 
 
-async def _measure(pace: float) -> dict[str, float]:
+async def _measure(pace: float, url: str | None = None) -> dict[str, float]:
     """``pace``: each message is sent at a random moment within this many seconds of its
-    batch's start (0: all 20 at the same instant, the worst burst)."""
+    batch's start (0: all 20 at the same instant, the worst burst). On an SQLite file, or on
+    the PostgreSQL database ``url``."""
     rng = random.Random(26)
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as tmp:
-        db = await Database.open(Path(tmp) / "weighing.db")
+        db = await Database.open(url or Path(tmp) / "weighing.db")
         cipher = RegisterCipher(new_key())
         await _seed(db, cipher)
         clock = FixedClock(NOW)
@@ -104,14 +107,25 @@ async def _measure(pace: float) -> dict[str, float]:
     return {"p50": cuts[49], "p99": cuts[98], "selesai": max(selesai), "count": len(times)}
 
 
-def run() -> list[dict[str, Any]]:
-    found = uvloop.run(_measure(0.0))
-    paced = uvloop.run(_measure(PACE_S))
+def _postgres() -> tuple[dict[str, float], dict[str, float]]:
+    """The burst and the paced run on a PostgreSQL server the bench starts (a database each)."""
+    from tests.postgres import start
+
+    server = start(settings=("max_connections=50",))
+    try:
+        found = uvloop.run(_measure(0.0, server.create_database()))
+        paced = uvloop.run(_measure(PACE_S, server.create_database()))
+        return found, paced
+    finally:
+        server.stop()
+
+
+def _rows(found: dict[str, float], paced: dict[str, float], engine: str) -> list[dict[str, Any]]:
     return [
         {
             "figure": f"TIMBANG: a {LINES}-line weighing message, {POSYANDU} posyandu of "
             f"{CHILDREN} children weighing at once (each batch within {PACE_S:.0f} s), p99 "
-            "(SQLite)",
+            f"({engine})",
             "value": round(paced["p99"] * 1000, 1),
             "unit": "ms",
             "target": "<= 200 ms",
@@ -119,24 +133,32 @@ def run() -> list[dict[str, Any]]:
         },
         {
             "figure": f"TIMBANG: the same {POSYANDU} sent at the same instant (the worst burst: "
-            f"each waits for the others' steps), p50 ({int(found['count'])} messages)",
+            f"each waits for the others' steps), p50 ({int(found['count'])} messages, {engine})",
             "value": round(found["p50"] * 1000, 1),
             "unit": "ms",
             "target": "",
             "passed": True,
         },
         {
-            "figure": "TIMBANG: the worst burst, p99",
+            "figure": f"TIMBANG: the worst burst, p99 ({engine})",
             "value": round(found["p99"] * 1000, 1),
             "unit": "ms",
             "target": "",
             "passed": True,
         },
         {
-            "figure": f"TIMBANG: SELESAI over {CHILDREN} children, the slowest of {POSYANDU}",
+            "figure": f"TIMBANG: SELESAI over {CHILDREN} children, the slowest of {POSYANDU} "
+            f"({engine})",
             "value": round(found["selesai"] * 1000, 1),
             "unit": "ms",
             "target": "<= 100 ms",
             "passed": found["selesai"] <= 0.1,
         },
     ]
+
+
+def run() -> list[dict[str, Any]]:
+    found = uvloop.run(_measure(0.0))
+    paced = uvloop.run(_measure(PACE_S))
+    pg_found, pg_paced = _postgres()
+    return _rows(found, paced, "SQLite") + _rows(pg_found, pg_paced, "PostgreSQL")
