@@ -13,14 +13,17 @@ counts. Weighings carry no name and are read without an audit row.
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from scoring import Period
-from scoring.growth import Method, Sex
+from scoring.growth import PRECISION, GrowthRules, Method, Sex, Status, ZScores
 from storage._times import from_db, from_db_opt, to_db
 from storage.cipher import RegisterCipher, RegisterKeyError
 from storage.keys import key_of, replace_key, shared_key
@@ -31,10 +34,12 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "Child",
+    "Keep",
     "LeaveReason",
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "Scored",
     "Weighing",
     "WeighingSaved",
     "add_child",
@@ -45,12 +50,14 @@ __all__ = [
     "children_of_posyandu",
     "delete_identity",
     "identity_cutoff",
+    "keep_scores",
     "leave",
     "read_children",
     "record_weighing",
     "register_counts",
     "remove_expired_identities",
     "rotate_key",
+    "rules_digest",
     "update_child",
     "weighings_of",
 ]
@@ -521,10 +528,37 @@ async def remove_expired_identities(
     return len(ids)
 
 
+#: Changed whenever the way z-scores or statuses are worked out changes (scoring.growth, the
+#: library's version): every kept score is then worked out again.
+_SCORED_BY = f"who2006 pygrowup2 1.0.0 precision {PRECISION}"
+
+
+@lru_cache(maxsize=8)
+def rules_digest(rules: GrowthRules) -> str:
+    """The growth rules (the KBM table, the BGM and overweight limits) and the z-score method
+    a kept score was worked out under, in 16 hex digits (their full repr, hashed)."""
+    return hashlib.sha256(f"{_SCORED_BY} {rules!r}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A weighing's z-scores and N/T/O/B status as kept (:func:`keep_scores`), worked out
+    under the growth rules of digest ``rules`` (:func:`rules_digest`): valid only under the
+    same (:meth:`valid`)."""
+
+    rules: str
+    status: Status
+    z: ZScores
+
+    def valid(self, rules: GrowthRules) -> bool:
+        return self.rules == rules_digest(rules)
+
+
 @dataclass(frozen=True, slots=True)
 class Weighing:
     """A child's weighing of a month: raw weight (grams), length or height (millimetres) as
-    measured (``lying``/``standing``, None: not said), by which kader."""
+    measured (``lying``/``standing``, None: not said), by which kader; ``scored``: its
+    z-scores and status as kept (None: none kept), not part of what it is."""
 
     child_id: int
     date: date
@@ -532,6 +566,7 @@ class Weighing:
     height_mm: int | None = None
     measured: Method | None = None
     kader_id: int | None = None
+    scored: Scored | None = field(default=None, compare=False)
 
     @property
     def period(self) -> Period:
@@ -557,11 +592,84 @@ class WeighingSaved:
 
 
 _WEIGHING_COLUMNS = "child_id, date, weight_g, height_mm, measured, kader_id"
+_KEPT_COLUMNS = "kept_rules, kept_status, kept_waz, kept_haz, kept_whz, kept_baz"
 
 
-def _weighing(r: Row) -> Weighing:
+def _weighing(r: Row, scored: Scored | None = None) -> Weighing:
     measured = None if r[4] is None else Method(r[4])
-    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5])
+    day = date.fromisoformat(r[1])
+    return Weighing(int(r[0]), day, int(r[2]), r[3], measured, r[5], scored)
+
+
+def _z_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _z_value(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _scored(r: Row) -> Scored | None:
+    """The kept columns (after the weighing's six), or None when none are kept."""
+    if r[6] is None or r[7] is None:
+        return None
+    z = ZScores(_z_value(r[8]), _z_value(r[9]), _z_value(r[10]), _z_value(r[11]))
+    return Scored(str(r[6]), Status(r[7]), z)
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """Scores worked out from a read snapshot for ``weighing``, after the child's weighing
+    ``previous`` (None: the first), both as read: kept only when both are still so."""
+
+    weighing: Weighing
+    previous: Weighing | None
+    scored: Scored
+
+
+def _basis(previous: Weighing | None) -> str:
+    return "" if previous is None else f"{previous.date.isoformat()} {previous.weight_g}"
+
+
+#: A status depends on the previous weighing's date and weight, the z-scores on the weighing
+#: itself: the kept columns are written only while both are as the scores were worked out
+#: from (a weighing written in between has dropped them, by the schema's triggers, and this
+#: leaves them dropped).
+_KEEP = (
+    "UPDATE weighings SET kept_rules = ?, kept_status = ?, kept_waz = ?, kept_haz = ?, "
+    "kept_whz = ?, kept_baz = ? WHERE child_id = ? AND period = ? AND date = ? "
+    "AND weight_g = ? AND COALESCE(height_mm, 0) = ? AND COALESCE(measured, '') = ? "
+    "AND COALESCE((SELECT p.date || ' ' || p.weight_g FROM weighings p "
+    "WHERE p.child_id = ? AND p.period < ? ORDER BY p.period DESC LIMIT 1), '') = ?"
+)
+
+
+async def keep_scores(tx: Connection, keeps: Sequence[Keep]) -> None:
+    """Keep weighings' z-scores and statuses worked out from a read snapshot (each only while
+    it and its previous weighing are as read)."""
+    if not keeps:
+        return
+    rows = []
+    for k in keeps:
+        w, z = k.weighing, k.scored.z
+        period = str(w.period)
+        rows.append(
+            (
+                k.scored.rules,
+                k.scored.status.value,
+                *(_z_text(v) for v in (z.waz, z.haz, z.whz, z.baz)),
+                w.child_id,
+                period,
+                w.date.isoformat(),
+                w.weight_g,
+                w.height_mm or 0,
+                w.measured.value if w.measured else "",
+                w.child_id,
+                period,
+                _basis(k.previous),
+            )
+        )
+    await tx.executemany(_KEEP, rows)
 
 
 async def record_weighing(
@@ -605,10 +713,10 @@ async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, 
         return found
     marks = ", ".join("?" for _ in child_ids)
     rows = await conn.execute_fetchall(
-        f"SELECT {_WEIGHING_COLUMNS} FROM weighings WHERE child_id IN ({marks}) "
-        "ORDER BY child_id, date",
+        f"SELECT {_WEIGHING_COLUMNS}, {_KEPT_COLUMNS} FROM weighings "
+        f"WHERE child_id IN ({marks}) ORDER BY child_id, date",
         tuple(child_ids),
     )
     for r in rows:
-        found[int(r[0])].append(_weighing(r))
+        found[int(r[0])].append(_weighing(r, _scored(r)))
     return found
