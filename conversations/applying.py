@@ -13,6 +13,7 @@ from conversations.effects import (
     CodeFailed,
     Effect,
     EndDasbor,
+    KeepScores,
     LinkGroup,
     MoveHariBuka,
     Register,
@@ -72,6 +73,8 @@ async def apply(
             await _add_child(tx, effect, person, register, now)
         elif isinstance(effect, Weigh) and person is not None:
             await _weigh(tx, effect, person, out, now)
+        elif isinstance(effect, KeepScores):
+            await children_db.keep_scores(tx, effect.keeps)
         elif isinstance(effect, WithdrawChild) and person is not None:
             # The step names only a child of the kader's posyandu as loaded for them.
             by = children_db.Actor(person_id=person.id)

@@ -10,7 +10,7 @@ from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
 from scoring.schedule import Schedule
-from storage.children import NewChild
+from storage.children import Keep, NewChild
 from storage.people import Role
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "CodeFailed",
     "Effect",
     "EndDasbor",
+    "KeepScores",
     "LinkGroup",
     "MoveHariBuka",
     "Register",
@@ -135,10 +136,23 @@ class Weigh:
         return f"Weigh(child_id={self.child_id}, day={self.day})"
 
 
+@dataclass(frozen=True, slots=True)
+class KeepScores:
+    """TIMBANG, SELESAI: weighings' z-scores and statuses the step worked out, kept with them
+    (each only while it and the weighing before it are as the step read them); after the
+    message's ``Weigh`` effects."""
+
+    keeps: tuple[Keep, ...]
+
+    def __repr__(self) -> str:
+        return f"KeepScores({len(self.keeps)})"
+
+
 Effect = (
     AddChild
     | WithdrawChild
     | Weigh
+    | KeepScores
     | SaveReport
     | Register
     | CodeFailed

@@ -544,14 +544,11 @@ def rules_digest(rules: GrowthRules) -> str:
 class Scored:
     """A weighing's z-scores and N/T/O/B status as kept (:func:`keep_scores`), worked out
     under the growth rules of digest ``rules`` (:func:`rules_digest`): valid only under the
-    same (:meth:`valid`)."""
+    same."""
 
     rules: str
     status: Status
     z: ZScores
-
-    def valid(self, rules: GrowthRules) -> bool:
-        return self.rules == rules_digest(rules)
 
 
 @dataclass(frozen=True, slots=True)
