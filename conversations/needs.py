@@ -38,6 +38,9 @@ class Needs:
     children: bool = False
     #: With their weighings (TIMBANG).
     weighings: bool = False
+    #: Only each child's latest weighings up to this month (``LATEST_WEIGHINGS``: what
+    #: a weighing's status reads); None: all of them.
+    weighings_through: Period | None = None
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:
@@ -65,5 +68,6 @@ def children_needs(command: Command, current: Period) -> Needs:
 
 
 def weighing_needs(command: Command, current: Period) -> Needs:
-    """A kader's own posyandu, its children and their weighings (TIMBANG)."""
-    return replace(posyandu_needs(command, current), children=True, weighings=True)
+    """A kader's own posyandu, its children and their latest weighings (TIMBANG)."""
+    needs = posyandu_needs(command, current)
+    return replace(needs, children=True, weighings=True, weighings_through=current)

@@ -11,6 +11,7 @@ their name, the invitation. A newcomer's bare code is DAFTAR <code>
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from conversations.commands import ParsedMessage
 from conversations.flows import registration
@@ -40,7 +41,9 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWithdraw):
         needs = replace(needs, children=True)  # the answer names the child again
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWeighing):
-        needs = replace(needs, children=True, weighings=True)
+        day = date.fromisoformat(session.awaiting.day)
+        through = Period(day.year, day.month)
+        needs = replace(needs, children=True, weighings=True, weighings_through=through)
     if person.role is Role.KADER and needs.posyandu_since is None:
         return replace(needs, posyandu_since=current.shift(-HISTORY_MONTHS))
     return needs

@@ -51,6 +51,7 @@ __all__ = [
     "delete_identity",
     "identity_cutoff",
     "keep_scores",
+    "latest_weighings",
     "leave",
     "read_children",
     "record_weighing",
@@ -701,6 +702,34 @@ async def record_weighing(
         (*params[1:2], *params[3:], w.measured, w.kader_id, to_db(at), w.child_id, params[2]),
     )
     return WeighingSaved("replaced", w)
+
+
+#: The latest weighings of a child a new weighing's status reads: the one before it and the
+#: one before that (whose weight that one's status needs when it has none kept), and the
+#: month's own.
+LATEST_WEIGHINGS = 3
+
+
+async def latest_weighings(
+    conn: Connection, child_ids: Sequence[int], through: Period
+) -> dict[int, list[Weighing]]:
+    """Each child's :data:`LATEST_WEIGHINGS` latest weighings up to ``through``'s month, in
+    date order (TIMBANG: not the whole history; no names: not audited)."""
+    found: dict[int, list[Weighing]] = {i: [] for i in child_ids}
+    if not child_ids:
+        return found
+    marks = ", ".join("?" for _ in child_ids)
+    rows = await conn.execute_fetchall(
+        f"SELECT {_WEIGHING_COLUMNS}, {_KEPT_COLUMNS} FROM ("
+        f"SELECT {_WEIGHING_COLUMNS}, {_KEPT_COLUMNS}, ROW_NUMBER() OVER "
+        "(PARTITION BY child_id ORDER BY period DESC) AS latest FROM weighings "
+        f"WHERE child_id IN ({marks}) AND period <= ?) AS w WHERE latest <= ? "
+        "ORDER BY child_id, date",
+        (*child_ids, str(through), LATEST_WEIGHINGS),
+    )
+    for r in rows:
+        found[int(r[0])].append(_weighing(r, _scored(r)))
+    return found
 
 
 async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, list[Weighing]]:

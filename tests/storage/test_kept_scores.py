@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.kbm import load_kbm
-from scoring import growth
+from scoring import Period, growth
 from scoring.growth import GrowthRules, KbmTable
 from storage import Connection, Database
 from storage import children as reg
@@ -250,3 +250,21 @@ async def test_a_replaced_weighing_drops_its_later_scores_and_a_stale_keep_is_re
     await _keep(db, ids, Keep(1, 0b111))
     assert await kept() == [True, True, True]
     assert await _check(db, ids) == 3
+
+
+async def test_the_latest_weighings_are_the_last_three_up_to_the_month(
+    db: Database, world: World
+) -> None:
+    ids = await _two_children(db, world)
+    async with db.transaction() as tx:
+        for m in (0, 1, 3, 4, 6):
+            await _write(tx, ids, Weigh(0, m, 9, 100 * m, m % 2 == 0, False))
+        await _write(tx, ids, Weigh(1, 2, 9, 0, False, False))
+    async with db.read() as conn:
+        every = await reg.weighings_of(conn, list(ids))
+        latest = await reg.latest_weighings(conn, list(ids), Period(2025, 8))
+        empty = await reg.latest_weighings(conn, [], Period(2025, 8))
+    # Through August 2025 (month 5): not September's (month 6).
+    assert latest == {ids[0]: every[ids[0]][1:4], ids[1]: every[ids[1]]}
+    assert [w.date.month for w in latest[ids[0]]] == [4, 6, 7]
+    assert empty == {}
