@@ -55,6 +55,7 @@ __all__ = [
     "leave",
     "read_children",
     "record_weighing",
+    "record_weighings",
     "register_counts",
     "remove_expired_identities",
     "rotate_key",
@@ -730,6 +731,42 @@ async def latest_weighings(
     for r in rows:
         found[int(r[0])].append(_weighing(r, _scored(r)))
     return found
+
+
+#: Rows of one multi-row insert of weighings (8 parameters each: under SQLite's limit).
+_INSERT_ROWS = 100
+
+
+async def record_weighings(
+    tx: Connection, weighings: Sequence[tuple[Weighing, bool]], *, at: datetime
+) -> list[WeighingSaved]:
+    """:func:`record_weighing` for several weighings (each with its ``replace``), in order:
+    the new ones in one statement (a message of 40 lines is not 40 round trips), the others
+    one by one as there."""
+    created: set[tuple[int, str]] = set()
+    for start in range(0, len(weighings), _INSERT_ROWS):
+        chunk = [w for w, _ in weighings[start : start + _INSERT_ROWS]]
+        values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in chunk)
+        params: list[object] = []
+        for w in chunk:
+            params += [w.child_id, w.date.isoformat(), str(w.period), w.weight_g, w.height_mm]
+            params += [w.measured, w.kader_id, to_db(at)]
+        rows = await tx.execute_fetchall(
+            "INSERT INTO weighings (child_id, date, period, weight_g, height_mm, measured, "
+            f"kader_id, created_at) VALUES {values} "
+            "ON CONFLICT (child_id, period) DO NOTHING RETURNING child_id, period",
+            params,
+        )
+        created |= {(int(r[0]), str(r[1])) for r in rows}
+    out = []
+    for w, replace in weighings:
+        key = (w.child_id, str(w.period))
+        if key in created:
+            created.discard(key)  # a second one of the month in the same call: as stored
+            out.append(WeighingSaved("created", w))
+        else:
+            out.append(await record_weighing(tx, w, at=at, replace=replace))
+    return out
 
 
 async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, list[Weighing]]:
