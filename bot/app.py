@@ -274,7 +274,14 @@ class Service:
         if self.media_links is not None:
             routes.append(self.media_links.route())
         if self.dasbor is not None and self.db is not None:
-            pages = Dasbor(self.db, self.dasbor, self.settings, self.clock, self._secure)
+            pages = Dasbor(
+                self.db,
+                self.dasbor,
+                self.settings,
+                self.clock,
+                self._secure,
+                register=self.register,
+            )
             routes.extend(pages.routes())
         return create_app(self.health, routes)
 
@@ -327,7 +334,7 @@ class Service:
 
         assert self.db is not None
         return await render_document(
-            self.db, kind, params, self.clock.now(), self.settings.scoring()
+            self.db, kind, params, self.clock.now(), self.settings.scoring(), self.settings.growth()
         )
 
     def prune_media(self, now: datetime) -> int:

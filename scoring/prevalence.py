@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-from scoring.growth import Assessed, Flag, Sex
+from scoring.growth import Assessed, Flag, GrowthRules, Sex, Weighing, assess
 
 __all__ = [
     "AGE_BANDS",
@@ -24,6 +25,7 @@ __all__ = [
     "Indicator",
     "Prevalence",
     "age_band",
+    "month_prevalence",
     "prevalence",
 ]
 
@@ -134,3 +136,11 @@ def prevalence(weighings: Iterable[tuple[Sex, Assessed]]) -> Prevalence:
             ):
                 cells[key] = cells.get(key, Cell()) + one
     return Prevalence(children, cells)
+
+
+def month_prevalence(
+    weighings: Iterable[tuple[Sex, date, Weighing]], rules: GrowthRules
+) -> Prevalence:
+    """:func:`prevalence` of a month's weighings as the register keeps them anonymous (sex,
+    birth date, the weighing): each assessed alone, its z-scores needing no previous one."""
+    return prevalence((sex, assess(sex, born, w, None, rules)) for sex, born, w in weighings)

@@ -16,10 +16,11 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from scoring import Period
+from scoring import Period, growth
 from scoring.growth import Method, Sex
 from storage._times import from_db, from_db_opt, to_db
 from storage.areas import subtree_bounds
@@ -44,6 +45,7 @@ __all__ = [
     "audit_entries",
     "audit_shown",
     "check_key",
+    "child_posyandu",
     "children_of_posyandu",
     "delete_identity",
     "identity_cutoff",
@@ -391,6 +393,17 @@ async def read_children(
     return NamesShown(posyandu_id, tuple(_child(cipher, r) for r in rows), purpose)
 
 
+async def child_posyandu(conn: Connection, child_id: int) -> int | None:
+    """The posyandu of a child whose identity is kept (None: unknown, or removed): check the
+    reader's scope with it before reading the child's name."""
+    row = await fetch_one(
+        conn,
+        "SELECT posyandu_id FROM children WHERE id = ? AND identity_removed_at IS NULL",
+        (child_id,),
+    )
+    return None if row is None else int(row[0])
+
+
 async def read_child(conn: Connection, cipher: RegisterCipher, child_id: int) -> NamesShown | None:
     """One child with its identity decrypted (None: unknown, or its identity removed), as
     :func:`read_children` (purpose ``dasbor.child``): not audited until :func:`audit_shown`.
@@ -557,6 +570,11 @@ class Weighing:
     def period(self) -> Period:
         return Period(self.date.year, self.date.month)
 
+    def as_growth(self) -> growth.Weighing:
+        """As the growth rules take it: kilograms and centimetres."""
+        cm = None if self.height_mm is None else Decimal(self.height_mm) / 10
+        return growth.Weighing(self.date, Decimal(self.weight_g) / 1000, cm, self.measured)
+
     def same_measure(self, other: Weighing) -> bool:
         return (self.date, self.weight_g, self.height_mm, self.measured) == (
             other.date,
@@ -664,6 +682,13 @@ class Measured:
     weighing: Weighing
 
 
+_AREA_MONTH = (
+    "FROM posyandu p JOIN children c ON c.posyandu_id = p.id "
+    "JOIN weighings w ON w.child_id = c.id AND w.period = ? "
+    "WHERE p.area_path >= ? AND p.area_path < ? AND +p.active = 1"
+)
+
+
 async def measured_in_area(conn: Connection, area_path: str, period: Period) -> list[Measured]:
     """Every weighing of ``period`` of a child of an active posyandu in the area whose path is
     ``area_path`` (its subtree): no identity column is read, so nothing is audited. One
@@ -671,9 +696,7 @@ async def measured_in_area(conn: Connection, area_path: str, period: Period) -> 
     child and month): a kabupaten's 1,500 posyandu read as one desa's."""
     rows = await conn.execute_fetchall(
         "SELECT c.sex, c.birth_date, w.child_id, w.date, w.weight_g, w.height_mm, w.measured, "
-        "w.kader_id FROM posyandu p JOIN children c ON c.posyandu_id = p.id "
-        "JOIN weighings w ON w.child_id = c.id AND w.period = ? "
-        "WHERE p.area_path >= ? AND p.area_path < ? AND +p.active = 1",
+        f"w.kader_id {_AREA_MONTH}",
         (str(period), *subtree_bounds(area_path)),
     )
     return [
