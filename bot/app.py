@@ -27,6 +27,7 @@ from bot.channels.channel import Hub, OpenChannel
 from bot.channels.quota import DailyQuota
 from bot.clock import SystemClock
 from bot.dasbor.access import LINK_TTL, Access
+from bot.dasbor.children_view import PrevalenceCache
 from bot.dasbor.pages import Dasbor
 from bot.dispatcher import DeliverySettings, Dispatcher
 from bot.errors import StartError
@@ -112,6 +113,9 @@ class Service:
     register: RegisterCipher | None = None
     #: The open channels, by name.
     channels: dict[str, OpenChannel] = field(default_factory=dict)
+    #: The dasbor's prevalence of the areas last shown, shared by its pages (a kabupaten's is
+    #: worked out in the background: bot.dasbor.children_view).
+    prevalence: PrevalenceCache = field(default_factory=PrevalenceCache)
     #: How to stop what has been started, in reverse order.
     _stack: contextlib.AsyncExitStack = field(
         default_factory=contextlib.AsyncExitStack, init=False, repr=False
@@ -259,6 +263,7 @@ class Service:
     async def stop(self) -> None:
         """Stop intake, finish what is in hand, leave pending rows for the next start; close
         the clients and the database."""
+        await self.prevalence.settle()
         await self._unwind()
         log_event(log, "service.stopped")
 
@@ -281,6 +286,7 @@ class Service:
                 self.clock,
                 self._secure,
                 register=self.register,
+                prevalence=self.prevalence,
             )
             routes.extend(pages.routes())
         return create_app(self.health, routes)

@@ -1089,6 +1089,10 @@ MESSAGES: dict[str, str] = {
         "Jumlah saja, tanpa nama."
     ),
     "prevalence.none": "Belum ada balita yang ditimbang dan tercatat di register bulan ini.",
+    "prevalence.pending": (
+        "Angka wilayah seluas ini sedang dihitung. Muat ulang halaman ini sebentar lagi."
+    ),
+    "prevalence.as_of": "Dihitung pukul {time}.",
     "prevalence.note": (
         "Stunting: TB/U di bawah -2 SD; wasting: BB/TB di bawah -2 SD; underweight: BB/U di "
         "bawah -2 SD. Dihitung dari anak yang diukur (tanpa tinggi badan: hanya BB/U); nilai "

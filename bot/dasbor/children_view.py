@@ -15,22 +15,28 @@ with scoring's growth rules as the chat does (``assess``, ``assess_history``,
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from scoring import Period
 from scoring import growth as g
 from scoring.prevalence import Prevalence, month_prevalence
 from storage import Database
 from storage import children as reg
-from storage.areas import Area
+from storage.areas import Area, Level
 from storage.cipher import RegisterCipher
 from storage.posyandu import Posyandu, posyandu_by_id
 
+log = logging.getLogger("posyandu.dasbor")
+
 __all__ = [
+    "BACKGROUND_LEVELS",
+    "FRESH",
     "ChildView",
+    "Counted",
     "PrevalenceCache",
     "Row",
     "WeighingList",
@@ -48,32 +54,63 @@ def prevalence_of(rows: Sequence[reg.Measured], rules: g.GrowthRules) -> Prevale
 
 
 _PrevalenceKey = tuple[str, Period]
-#: The rows it was worked out from, in brief (their hash: equal rows, equal prevalence).
-_Stamp = int
+#: How long an area's prevalence is shown as worked out before it is worked out again (the
+#: page says when it was: "dihitung pukul 10.15").
+FRESH = timedelta(minutes=5)
+#: Areas this large are worked out in the background: the page shows the last figures (or
+#: says they are being worked out) and never waits for a kabupaten's z-scores.
+BACKGROUND_LEVELS = frozenset({Level.PROVINSI, Level.KABUPATEN})
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """An area's prevalence as worked out from the rows read ``at``."""
+
+    prevalence: Prevalence
+    at: datetime
 
 
 class PrevalenceCache:
-    """The prevalence of the areas last shown, with the hash of the rows it was worked out
-    from: asked again, the rows are read again (anonymous rows, cheap beside their z-scores)
-    and the z-scores worked out again only when a row differs (a weighing added or replaced,
-    a child's birth date or sex corrected)."""
+    """The prevalence of the areas last shown, each kept :data:`FRESH` long; a kabupaten's (or
+    a provinsi's) worked out again in the background, the page showing the last figures
+    meanwhile. Shared by every page of the service (the service holds it)."""
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
-        self._entries: OrderedDict[_PrevalenceKey, tuple[_Stamp, Prevalence]] = OrderedDict()
+        self._entries: OrderedDict[_PrevalenceKey, Counted] = OrderedDict()
+        self._working: dict[_PrevalenceKey, asyncio.Task[None]] = {}
 
-    def get(self, key: _PrevalenceKey, stamp: _Stamp) -> Prevalence | None:
+    def get(self, key: _PrevalenceKey) -> Counted | None:
         found = self._entries.get(key)
-        if found is None or found[0] != stamp:
-            return None
-        self._entries.move_to_end(key)
-        return found[1]
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
 
-    def put(self, key: _PrevalenceKey, stamp: _Stamp, value: Prevalence) -> None:
-        self._entries[key] = (stamp, value)
+    def put(self, key: _PrevalenceKey, value: Counted) -> None:
+        self._entries[key] = value
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
+
+    def refresh(self, key: _PrevalenceKey, work: Callable[[], Awaitable[Counted]]) -> None:
+        """Work ``key`` out again in the background (unless that is under way already)."""
+        if key in self._working:
+            return
+
+        async def run() -> None:
+            try:
+                self.put(key, await work())
+            except Exception:
+                log.warning("dasbor: the prevalence was not worked out", exc_info=True)
+            finally:
+                self._working.pop(key, None)
+
+        self._working[key] = asyncio.create_task(run(), name="dasbor-prevalence")
+
+    async def settle(self) -> None:
+        """Wait for the prevalence being worked out (tests, shutdown)."""
+        while self._working:
+            await asyncio.gather(*self._working.values(), return_exceptions=True)
 
 
 async def load_prevalence(
@@ -81,21 +118,30 @@ async def load_prevalence(
     area: Area,
     period: Period,
     rules: g.GrowthRules,
+    now: datetime,
     cache: PrevalenceCache | None = None,
-) -> Prevalence:
+) -> Counted | None:
     """Stunting, wasting and underweight in ``area`` (its subtree) among the children weighed
-    in ``period``; anonymous (no audit row)."""
-    async with db.read() as conn:
-        rows = await reg.measured_in_area(conn, area.path, period)
-    stamp = hash(frozenset(rows))  # one row per child and month: no order needed
-    found = cache.get((area.path, period), stamp) if cache is not None else None
-    if found is not None:
+    in ``period``; anonymous (no audit row). A kabupaten or provinsi with no figures kept yet:
+    None (being worked out in the background)."""
+    key = (area.path, period)
+    found = cache.get(key) if cache is not None else None
+    if found is not None and now - found.at < FRESH:
         return found
-    # A kabupaten's month is CPU work: not on the event loop.
-    result = await asyncio.to_thread(prevalence_of, rows, rules)
+
+    async def work() -> Counted:
+        async with db.read() as conn:
+            rows = await reg.measured_in_area(conn, area.path, period)
+        # Many children's z-scores are CPU work: not on the event loop.
+        return Counted(await asyncio.to_thread(prevalence_of, rows, rules), now)
+
+    if cache is not None and area.level in BACKGROUND_LEVELS:
+        cache.refresh(key, work)
+        return found
+    counted = await work()
     if cache is not None:
-        cache.put((area.path, period), stamp, result)
-    return result
+        cache.put(key, counted)
+    return counted
 
 
 # --- a posyandu's weighing list ---------------------------------------------------------------

@@ -335,13 +335,14 @@ class Dasbor:
             return found
         visitor, area, period = found
         view = await self._view(visitor, area, period, whole=True)
-        found_prevalence = await load_prevalence(
-            self.db, area, view.period, self.growth, self.prevalence
+        counted = await load_prevalence(
+            self.db, area, view.period, self.growth, self.clock.now(), self.prevalence
         )
+        zone = ZoneInfo(self.settings.default_timezone)
         return self.page(
             "area.html",
             visitor=visitor,
-            prevalence=render.prevalence_context(found_prevalence),
+            prevalence=render.prevalence_context(counted, zone),
             **render.area_context(view, period),
         )
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 from urllib.parse import urlencode
 
 from bot.colours import css_colour
 from bot.dasbor.charts import bar_chart, line_chart
-from bot.dasbor.children_view import ChildView, Row, WeighingList
+from bot.dasbor.children_view import ChildView, Counted, Row, WeighingList
 from bot.dasbor.figures import AreaView, Member, Summary
 from bot.dasbor.posyandu_view import PosyanduView
 from conversations.catalogue import MESSAGES, say
@@ -30,7 +31,14 @@ from conversations.figure_words import (
     stratum_sentence,
     weight_words,
 )
-from conversations.format import day_date, day_name, imported_words, place_name, reporting_words
+from conversations.format import (
+    clock_time,
+    day_date,
+    day_name,
+    imported_words,
+    place_name,
+    reporting_words,
+)
 from conversations.periods import format_period, format_period_short
 from scoring import Gap, Period, ReportingState, ScoringSettings, Stratum, gap, month_ratios
 from scoring.growth import (
@@ -42,7 +50,6 @@ from scoring.growth import (
     weight_for_height,
 )
 from scoring.lexicon import DASBOR_SHOWN
-from scoring.prevalence import Prevalence
 from storage.reports import import_source
 
 __all__ = [
@@ -350,11 +357,16 @@ def _shown_line(view: PosyanduView) -> str:
 
 
 # --- the child register: prevalence (counts), the weighing list and a child's page (names) ---
-def prevalence_context(p: Prevalence) -> dict[str, Any]:
-    """The area page's prevalence section: counts and shares only."""
+def prevalence_context(counted: Counted | None, zone: tzinfo) -> dict[str, Any]:
+    """The area page's prevalence section: counts and shares only (None: being worked out)."""
+    if counted is None:
+        return {"pending": True, "children": 0}
+    p = counted.prevalence
     return {
+        "pending": False,
         "children": p.children,
         "intro": say("prevalence.intro", children=count(p.children)),
+        "as_of": say("prevalence.as_of", time=clock_time(counted.at, zone)),
         "labels": prevalence_labels(),
         "rows": prevalence_rows(p),
     }

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from bot.dasbor.children_view import FRESH
+from scoring.clock import FixedClock
 from storage import children as reg
 from storage.cipher import new_key
 from tests.dasbor.conftest import Store
 from tests.dasbor.helpers import login
 from tests.dasbor.register_seed import AT, NAME_WORDS, seed_children
-from tests.hostile.harness import running, seed
+from tests.hostile.harness import NOW, running, seed
 
 pytestmark = pytest.mark.slow
 
@@ -49,8 +52,12 @@ async def test_above_desa_the_prevalence_in_counts_and_never_a_name(store: Store
             audited = len(await reg.audit_entries(conn, AT))
         client = await login(service, fake, seeded.actors["spv_kab"])
         kab, kec = seeded.areas["21.71"], seeded.areas["21.71.05"]
+        # A kabupaten's figures are worked out in the background: first "being worked out".
         r = await client.get(f"/dasbor/wilayah/{kab.id}")
-        assert r.status_code == 200
+        assert r.status_code == 200 and "sedang dihitung" in r.text
+        await service.prevalence.settle()
+        r = await client.get(f"/dasbor/wilayah/{kab.id}")
+        assert "Dihitung pukul 10.00." in r.text  # 03:00 UTC, in Asia/Jakarta
         # All ages, both sexes: underweight 2 of 5, stunting 3 of 4, wasting 1 of 4.
         rows = re.findall(r"<tr[^>]*>\s*<td class=\"lead\">(.*?)</td>(.*?)</tr>", r.text, re.S)
         table = {lead: _cells(f"<td>{lead}</td>{rest}")[1:] for lead, rest in rows}
@@ -77,8 +84,9 @@ async def test_above_desa_the_prevalence_in_counts_and_never_a_name(store: Store
         r = await client.get(f"/dasbor/anak/{ids['Andi Kurniawan']}")
         assert r.status_code == 404
         _no_name(r.text, "child page")
-        # October: Andi alone was weighed (stunted, HAZ -2,96).
-        r = await client.get(f"/dasbor/wilayah/{kab.id}?periode=2026-10")
+        # October: Andi alone was weighed (stunted, HAZ -2,96); a kecamatan's page waits for
+        # its figures.
+        r = await client.get(f"/dasbor/wilayah/{kec.id}?periode=2026-10")
         assert "1 balita" in r.text and "1 dari 1 (100%)" in r.text
         # The area summary PDF: the same counts, no name.
         r = await client.get(f"/dasbor/wilayah/{kab.id}/rekap.pdf?periode=2026-11")
@@ -162,4 +170,32 @@ async def test_without_a_register_key_the_pages_say_the_register_is_off(store: S
         assert r.status_code == 404 and "Register anak belum aktif" in r.text
         page = await client.get(f"/dasbor/posyandu/{mawar}")
         assert "/penimbangan" not in page.text
+        await client.aclose()
+
+
+async def test_the_figures_are_kept_five_minutes_then_worked_out_again(store: Store) -> None:
+    seeded = await seed(store.target)
+    key = new_key()
+    ids = await seed_children(store.target, seeded, key)
+    clock = FixedClock(NOW)
+    async with running(seeded, clock=clock, folder=store.folder, register_key=key) as (
+        service,
+        fake,
+    ):
+        assert service.db is not None
+        client = await login(service, fake, seeded.actors["spv_kec_a"])
+        kec = seeded.areas["21.71.05"].id
+        r = await client.get(f"/dasbor/wilayah/{kec}")
+        assert "1 dari 4 (25%)" in r.text  # underweight: Citra of Andi, Citra, Dewi, Eko
+        # Eko's November weighing corrected: 11 kg at 46 months is underweight (WAZ < -2).
+        async with service.db.transaction() as tx:
+            corrected = reg.Weighing(ids["Eko Saputro"], date(2026, 11, 12), 11000)
+            saved = await reg.record_weighing(tx, corrected, at=NOW, replace=True)
+        assert saved.outcome == "replaced"
+        clock.advance(FRESH - timedelta(seconds=1))
+        r = await client.get(f"/dasbor/wilayah/{kec}")
+        assert "1 dari 4 (25%)" in r.text and "Dihitung pukul 10.00." in r.text
+        clock.advance(timedelta(seconds=1))
+        r = await client.get(f"/dasbor/wilayah/{kec}")
+        assert "2 dari 4 (50%)" in r.text and "Dihitung pukul 10.05." in r.text
         await client.aclose()
