@@ -223,19 +223,20 @@ def stratum_cell(result: StrataResult | Standing | None, has_data: bool = True) 
 
 
 def _prevalence_cell(
-    p: Prevalence, indicator: Indicator, band: AgeBand | None, sex: Sex | None
+    p: Prevalence, indicator: Indicator, band: AgeBand | None, sex: Sex | None, blank: str
 ) -> str:
     cell = p.cell(indicator, band, sex)
     if not cell.measured:
-        return BLANK
+        return blank
     return say(
         "prevalence.cell", part=part_of(cell.cases, cell.measured), share=percent(cell.share)
     )
 
 
-def prevalence_rows(p: Prevalence) -> list[tuple[str, str, list[str]]]:
+def prevalence_rows(p: Prevalence, blank: str = BLANK) -> list[tuple[str, str, list[str]]]:
     """The prevalence table's rows, worded (the dasbor's and the area PDF's): each age band
-    (all ages first) by sex (both first), and each indicator's cell "3 dari 25 (12%)"."""
+    (all ages first) by sex (both first; a band nobody was measured in, one row), and each
+    indicator's cell "3 dari 25 (12%)"."""
     rows = []
     for band in (None, *AGE_BANDS):
         age = (
@@ -243,9 +244,11 @@ def prevalence_rows(p: Prevalence) -> list[tuple[str, str, list[str]]]:
             if band is not None
             else say("prevalence.all_ages")
         )
-        for sex in (None, Sex.MALE, Sex.FEMALE):
+        # A band nobody was measured in: one row (of blanks), not three.
+        measured = any(p.cell(i, band).measured for i in Indicator)
+        for sex in (None, Sex.MALE, Sex.FEMALE) if measured else (None,):
             label = say(f"prevalence.sex.{sex.value if sex else 'all'}")
-            cells = [_prevalence_cell(p, i, band, sex) for i in Indicator]
+            cells = [_prevalence_cell(p, i, band, sex, blank) for i in Indicator]
             rows.append((age, label, cells))
     return rows
 

@@ -140,7 +140,7 @@ _PREVALENCE_WIDTHS = (50, 44, 44, 44)
 
 def _prevalence(pdf: ReportPDF, p: Prevalence) -> None:
     """Stunting, wasting and underweight of the month: counts and shares, never a name."""
-    rows = prevalence_rows(p)
+    rows = prevalence_rows(p, pdf_blank())
     height = (len(rows) + 1) * 5.2 + 30
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
@@ -153,7 +153,7 @@ def _prevalence(pdf: ReportPDF, p: Prevalence) -> None:
         pdf.cell(width, 6, head, border="B", align="L" if width == 50 else "R")
     pdf.ln(6)
     for i, (age, sex, cells) in enumerate(rows):
-        first = i % 3 == 0
+        first = i == 0 or rows[i - 1][0] != age
         pdf.set_font("DejaVu", "B" if first else "", 9.5)
         if first and i:
             pdf.set_draw_color(*COLOURS["line"])
