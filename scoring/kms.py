@@ -57,7 +57,7 @@ KMS_Z: tuple[int, ...] = (-3, -2, -1, 0, 1, 2, 3)
 SHORT_MONTHS = 24
 LONG_MONTHS = 60
 #: Curves are sampled every this many months (smooth at a phone's resolution).
-STEP_MONTHS = 0.5
+STEP_MONTHS = 0.25
 
 _SEX = {Sex.MALE: "male", Sex.FEMALE: "female"}
 
