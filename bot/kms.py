@@ -133,4 +133,5 @@ async def render_kms_document(
     data = kms_data(child, posyandu.name, weighings, rules, local, code)
     content = await asyncio.to_thread(render_kms, data)
     filename = say("pdf.file.kms", posyandu=posyandu.code.lower(), child=child_id)
-    return OutgoingDocument(filename, content, say("pdf.caption.kms", name=child.name))
+    caption = say("pdf.caption.kms", name=child.name)
+    return OutgoingDocument(filename, content, caption, private=True)
