@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from pygrowup.tables.by_day import wfa
 
@@ -159,7 +160,9 @@ class KmsChart:
         return self.points[-1] if self.points else None
 
 
+@lru_cache(maxsize=64)
 def _curve(sex: Sex, z: float, months: int, *, red: bool = False, orange: bool = False) -> Curve:
+    """A curve, kept once computed (the same few serve every child's chart)."""
     steps = round(months / STEP_MONTHS)
     pts = []
     for i in range(steps + 1):
