@@ -1128,6 +1128,10 @@ MESSAGES: dict[str, str] = {
     "sms.document": (
         "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
     ),
+    "sms.document_private": (
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini dalam {minutes} menit; "
+        "tautan ini hanya bisa dibuka sekali:\n{url}"
+    ),
 }
 
 #: Short forms for SMS (``bot.sms.text``), only where the normal form makes a message of the
