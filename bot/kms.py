@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,13 +23,13 @@ from conversations.flows.kms import KMS_DOCUMENT
 from conversations.format import day_date
 from scoring import growth
 from scoring.growth import GrowthRules, Sex, age_months, weight_for_age
-from scoring.kms import kms_chart
+from scoring.kms import KmsChart, kms_chart
 from storage import Database
 from storage.children import Actor, Child, Weighing, audit, read_children, weighings_of
 from storage.cipher import RegisterCipher
 from storage.posyandu import posyandu_by_id
 
-__all__ = ["KMS_DOCUMENT", "KmsNotFound", "kms_data", "render_kms_document"]
+__all__ = ["KMS_DOCUMENT", "KmsNotFound", "child_chart", "kms_data", "render_kms_document"]
 
 #: The audit log's action for a KMS sent (the child's name and data shown).
 AUDIT_ACTION = "children.kms"
@@ -50,6 +50,15 @@ def _as_rules(w: Weighing) -> growth.Weighing:
     return growth.Weighing(w.date, Decimal(w.weight_g) / 1000, cm, w.measured)
 
 
+def child_chart(
+    child: Child, weighings: Sequence[Weighing], rules: GrowthRules, today: date
+) -> KmsChart:
+    """A register child's KMS chart from its stored weighings: what the PDF draws and what
+    the dasbor's child page draws as SVG (``bot.dasbor.kms_chart.kms_svg``)."""
+    measured = [_as_rules(w) for w in weighings]
+    return kms_chart(Sex(child.sex), child.birth_date, measured, rules, today=today)
+
+
 def kms_data(
     child: Child,
     posyandu: str,
@@ -62,7 +71,7 @@ def kms_data(
     today = now.date()
     sex = Sex(child.sex)
     measured = [_as_rules(w) for w in weighings]
-    chart = kms_chart(sex, child.birth_date, measured, rules, today=today)
+    chart = child_chart(child, weighings, rules, today)
     assessed = growth.assess_history(sex, child.birth_date, measured, rules)
     rows = [
         KmsRow(

@@ -3,6 +3,7 @@
 (``bot.colours.KMS_COLOURS``): the bands, the WHO curves, the red and the orange line, the
 child's weighings joined month to month, the axes in months and kilograms.
 
+A register child's chart is ``bot.kms.child_chart(child, weighings, rules, today)``.
 The SVG is markup made here (no script, no chart library), every text escaped; the page
 puts it in with ``|safe`` (it is a :class:`markupsafe.Markup`). It carries no name: the
 page around it says whose chart it is.
