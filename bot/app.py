@@ -337,8 +337,13 @@ class Service:
 
     async def _render(self, kind: str, params: Mapping[str, Any]) -> OutgoingDocument:
         from bot.documents import render_document
+        from bot.kms import KMS_DOCUMENT, render_kms_document
 
         assert self.db is not None
+        if kind == KMS_DOCUMENT:
+            growth = self.settings.growth()
+            now = self.clock.now()
+            return await render_kms_document(self.db, self.register, growth, params, now)
         return await render_document(
             self.db, kind, params, self.clock.now(), self.settings.scoring(), self.settings.growth()
         )

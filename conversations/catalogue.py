@@ -701,6 +701,49 @@ MESSAGES: dict[str, str] = {
     "weigh.refer.under_red_line": "BGM",
     "weigh.refer.severely_stunted": "sangat pendek",
     "weigh.refer.severely_wasted": "gizi buruk",
+    # --- KMS <name>: a child's KMS chart as a PDF (conversations/flows/kms.py) --------------
+    "kms.ask_name": "Ketik KMS lalu nama anak atau nomornya di daftar TIMBANG, mis. KMS Andi.",
+    "kms.unknown": (
+        'Tidak ada balita bernama "{written}" di register posyandu ini. '
+        "Ketik TIMBANG untuk melihat daftar nama."
+    ),
+    "kms.no_number": "Tidak ada nomor {number} di daftar TIMBANG.",
+    "kms.meant": "Maksudnya {line}? Ketik KMS {number}.",
+    "kms.several": (
+        'Ada {count} anak yang cocok dengan "{written}":\n{lines}\n'
+        "Ketik KMS dan nomornya, mis. KMS {number}."
+    ),
+    "kms.line": "{number}. {name} (lahir {birth})",
+    "kms.sending": "KMS {name} sedang dibuat; PDF-nya segera dikirim ke chat ini.",
+    # --- the KMS PDF (bot/pdf/kms.py) ---------------------------------------------------------
+    "pdf.kms.title": "KARTU MENUJU SEHAT (KMS)",
+    "pdf.kms.subtitle": "Berat badan menurut umur · standar WHO 2006 (Permenkes 2/2020)",
+    "pdf.kms.name": "Nama anak",
+    "pdf.kms.birth": "Tanggal lahir (umur)",
+    "pdf.kms.sex": "Jenis kelamin",
+    "pdf.kms.posyandu": "Posyandu",
+    "pdf.kms.kg_axis": "Berat badan (kg)",
+    "pdf.kms.month_axis": "Umur (bulan)",
+    "pdf.kms.legend.red": "Garis merah (BGM): rujuk",
+    "pdf.kms.legend.yellow": "Kuning: berat badan kurang",
+    "pdf.kms.legend.green": "Hijau: berat badan normal",
+    "pdf.kms.legend.orange": "Garis oranye: risiko berat badan lebih, rujuk",
+    "pdf.kms.legend.child": "Berat badan anak",
+    "pdf.kms.last_title": "Penimbangan terakhir",
+    "pdf.kms.never": "Anak ini belum pernah ditimbang di posyandu.",
+    "pdf.kms.last": "{date}: {kg} kg, umur {age}",
+    "pdf.kms.status_line": "Status: {status} · BB/U: {category}",
+    "pdf.kms.referral": "Rujuk ke puskesmas: {why}.",
+    "pdf.kms.table_title": "Hasil penimbangan",
+    "pdf.kms.col.date": "Tanggal",
+    "pdf.kms.col.age": "Umur (bln)",
+    "pdf.kms.col.kg": "BB (kg)",
+    "pdf.kms.col.status": "N/T/O/B",
+    "pdf.kms.age": "{months} bulan",
+    "pdf.kms.age_years": "{years} tahun {months} bulan",
+    "pdf.kms.no_category": "belum bisa dihitung",
+    "pdf.caption.kms": "KMS {name}",
+    "pdf.file.kms": "kms-{posyandu}-{child}.pdf",
     # --- chat groups (Telegram) ------------------------------------------------------------
     "group.linked": (
         "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "
@@ -1151,6 +1194,10 @@ MESSAGES: dict[str, str] = {
     # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
     "sms.document": (
         "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
+    ),
+    "sms.document_private": (
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini dalam {minutes} menit; "
+        "tautan ini hanya bisa dibuka sekali:\n{url}"
     ),
 }
 
