@@ -21,8 +21,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.kms import child_chart
 from scoring import Period
 from scoring import growth as g
+from scoring.kms import KmsChart
 from scoring.prevalence import Prevalence, month_prevalence
 from storage import Database
 from storage import children as reg
@@ -235,6 +237,8 @@ class ChildView:
     #: Every weighing at the posyandu in date order, assessed after the one before, with
     #: its referrals.
     history: tuple[tuple[g.Assessed, tuple[g.Referral, ...]], ...]
+    #: Its KMS chart (the KMS PDF's geometry: bot.kms.child_chart), drawn as SVG by the page.
+    chart: KmsChart
 
 
 def _history(
@@ -273,4 +277,6 @@ async def load_child(
         weighings = (await reg.weighings_of(tx, [child_id]))[child_id]
         await reg.audit_shown(tx, shown, who=who, at=now)
     child = shown.children[0]
-    return ChildView(child, posyandu, _history(child, weighings, rules))
+    today = now.astimezone(posyandu.tz).date()
+    chart = child_chart(child, weighings, rules, today)
+    return ChildView(child, posyandu, _history(child, weighings, rules), chart)

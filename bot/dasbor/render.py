@@ -16,6 +16,7 @@ from bot.colours import css_colour
 from bot.dasbor.charts import bar_chart, line_chart
 from bot.dasbor.children_view import ChildView, Counted, Row, WeighingList
 from bot.dasbor.figures import AreaView, Member, Summary
+from bot.dasbor.kms_chart import kms_svg
 from bot.dasbor.posyandu_view import PosyanduView
 from conversations.catalogue import MESSAGES, say
 from conversations.figure_words import (
@@ -468,5 +469,6 @@ def child_context(view: ChildView) -> dict[str, Any]:
             mother=child.mother_name,
         ),
         "lines": lines[::-1],
+        "kms_chart": kms_svg(view.chart),
         "back_query": _month_query(Period(last.year, last.month)) if last else "",
     }

@@ -135,6 +135,7 @@ async def test_the_kader_and_the_desa_bidan_see_the_weighing_list_each_view_audi
         # Andi's page: the three weighings over time, the newest first.
         r = await client.get(f"/dasbor/anak/{ids['Andi Kurniawan']}")
         assert r.status_code == 200 and "Andi Kurniawan" in r.text
+        assert r.text.count('<svg class="kms"') == 1 and "Grafik KMS" in r.text
         dates = re.findall(r'<td class="lead">([^<]+)</td>', r.text)
         assert dates == ["12 Nov 2026", "10 Okt 2026", "10 Sep 2026"]
         assert [_cells(_row(r.text, d))[4] for d in dates] == ["T", "T", "B"]
