@@ -52,7 +52,9 @@ def test_the_dasbor_charts_use_the_registry() -> None:
 
 def test_the_pdf_draws_the_same_colours() -> None:
     data = _data()
-    data.trend[:] = [TrendPoint(f"{m:02d}", 0.6 + m / 100, 0.7 + m / 100) for m in range(1, 13)]
+    data.trend[:] = [
+        TrendPoint(f"{m:02d}", 0.6 + m / 100, 0.7 + m / 100) for m in range(1, 13)
+    ]
     ops = _pdf_ops(render_posyandu_report(data))
     strokes, fills = _colours(ops, "RG"), _colours(ops, "rg")
     for ratio in ("d_s", "n_d"):  # the 12-month lines
