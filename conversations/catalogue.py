@@ -1124,6 +1124,73 @@ MESSAGES: dict[str, str] = {
     "dasbor.csrf.body": "Muat ulang halaman lalu coba lagi.",
     "dasbor.error.title": "Maaf, ada gangguan",
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
+    # --- issue 26, the register in the dasbor (bot/dasbor/children_view.py) and the area PDF ---
+    # Prevalence: counts only, never a name (figure_words.prevalence_rows words the cells).
+    "prevalence.title": "Stunting, wasting dan underweight bulan ini",
+    "prevalence.intro": (
+        "Dari {children} balita yang ditimbang dan tercatat di register bulan ini. "
+        "Jumlah saja, tanpa nama."
+    ),
+    "prevalence.none": "Belum ada balita yang ditimbang dan tercatat di register bulan ini.",
+    "prevalence.pending": (
+        "Angka wilayah seluas ini sedang dihitung. Muat ulang halaman ini sebentar lagi."
+    ),
+    "prevalence.as_of": "Dihitung pukul {time}.",
+    "prevalence.note": (
+        "Stunting: TB/U di bawah -2 SD; wasting: BB/TB di bawah -2 SD; underweight: BB/U di "
+        "bawah -2 SD. Dihitung dari anak yang diukur (tanpa tinggi badan: hanya BB/U); nilai "
+        "yang tidak wajar menurut WHO tidak dihitung."
+    ),
+    "prevalence.stunting": "Stunting",
+    "prevalence.wasting": "Wasting",
+    "prevalence.underweight": "Underweight",
+    "prevalence.col.age": "Umur",
+    "prevalence.col.sex": "Jenis kelamin",
+    "prevalence.band": "{low}-{high} bulan",
+    "prevalence.all_ages": "0-59 bulan",
+    "prevalence.sex.L": "Laki-laki",
+    "prevalence.sex.P": "Perempuan",
+    "prevalence.sex.all": "Semua",
+    "prevalence.cell": "{part} ({share})",
+    # The weighing list of a month and a child's page: names, for the posyandu's kader and
+    # its desa's bidan (each view audited).
+    "dasbor.weighings.title": "Penimbangan {period}",
+    "dasbor.weighings.link": "Daftar penimbangan per anak",
+    "dasbor.weighings.none": "Belum ada anak yang ditimbang bulan ini.",
+    "dasbor.weighings.count": "{weighed} anak ditimbang · {missing} anak belum ditimbang",
+    "dasbor.weighings.audit_note": (
+        "Setiap kali halaman ini dibuka, tercatat di log akses data anak."
+    ),
+    "dasbor.weighings.col.name": "Anak",
+    "dasbor.weighings.col.age": "Umur",
+    "dasbor.weighings.col.weight": "Berat",
+    "dasbor.weighings.col.length": "Panjang/tinggi",
+    "dasbor.weighings.col.status": "Status",
+    "dasbor.weighings.col.marks": "BGM/2T",
+    "dasbor.weighings.col.categories": "Kategori",
+    "dasbor.weighings.col.referral": "Rujuk",
+    "dasbor.weighings.col.date": "Tanggal",
+    "dasbor.weighings.age": "{months} bln",
+    "dasbor.weighings.kg": "{kg} kg",
+    "dasbor.weighings.cm": "{cm} cm",
+    "dasbor.weighings.category": "{label}: {words}",
+    "dasbor.weighings.category.bbu": "BB/U",
+    "dasbor.weighings.category.tbu": "TB/U",
+    "dasbor.weighings.category.bbtb": "BB/TB",
+    "dasbor.weighings.refer_none": "-",
+    "dasbor.child.title": "{name}",
+    "dasbor.child.about": "{sex} · lahir {born} · ibu {mother}",
+    "dasbor.child.history": "Riwayat penimbangan",
+    "dasbor.child.chart": "Grafik KMS",
+    "dasbor.child.none": "Belum pernah ditimbang.",
+    "dasbor.child.back": "Kembali ke daftar penimbangan",
+    "dasbor.names_above_desa.title": "Hanya jumlah",
+    "dasbor.names_above_desa.body": (
+        "Nama anak hanya terlihat oleh kader posyandunya dan bidan desanya. Di atas tingkat "
+        "desa, dasbor menampilkan jumlah saja."
+    ),
+    "dasbor.register_off.title": "Register anak belum aktif",
+    "dasbor.register_off.body": "Layanan ini belum menyimpan data anak per nama.",
     # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
     "sms.document": (
         "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
