@@ -45,7 +45,7 @@ from scoring.growth import (
 from scoring.lexicon import ABSENT_WORDS, CONFIRM_WORDS, DONE_WORDS, MEASURE_UNITS, REPLACE_WORDS
 from storage.children import Child, Keep, Scored, Weighing, rules_digest
 
-__all__ = ["answer_weighing", "timbang"]
+__all__ = ["Line", "answer_weighing", "match", "roster", "timbang"]
 
 #: A child of this age (months) or older is not weighed here (no longer a balita).
 MAX_AGE_MONTHS = 60
@@ -77,6 +77,11 @@ def _roster(ctx: Context, day: date) -> list[Child]:
         for c in ctx.children or ()
         if c.birth_date <= day and age_months(c.birth_date, day) < MAX_AGE_MONTHS
     ]
+
+
+def roster(ctx: Context, day: date) -> list[Child]:
+    """TIMBANG's list of ``day``, in its order (KMS <number> names a child by it)."""
+    return _roster(ctx, day)
 
 
 def _month_of(ctx: Context, child_id: int, day: date) -> Weighing | None:
@@ -386,10 +391,6 @@ def _earlier(batch: Batch, child: Child) -> list[Weighing]:
     return [w for w in weighings if (w.date.year, w.date.month) < month]
 
 
-def _as_rules_take(w: Weighing) -> growth.Weighing:
-    return growth.Weighing(w.date, Decimal(w.weight_g) / 1000, _cm(w.height_mm), w.measured)
-
-
 def _cm(height_mm: int | None) -> Decimal | None:
     return None if height_mm is None else Decimal(height_mm) / 10
 
@@ -416,13 +417,13 @@ def _previous(batch: Batch, child: Child) -> Previous | None:
     last = earlier[-1]
     kept = _kept_scores(batch, last)
     if kept is not None:
-        return growth.previous_of(child.birth_date, _as_rules_take(last), kept.status, kept.z)
+        return growth.previous_of(child.birth_date, last.as_growth(), kept.status, kept.z)
     before = None
     if len(earlier) > 1:
-        w = _as_rules_take(earlier[-2])
+        w = earlier[-2].as_growth()
         before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
     sex = growth.Sex(child.sex)
-    assessed = growth.assess(sex, child.birth_date, _as_rules_take(last), before, batch.rules)
+    assessed = growth.assess(sex, child.birth_date, last.as_growth(), before, batch.rules)
     after = earlier[-2] if len(earlier) > 1 else None
     batch.keeps.append(Keep(last, after, Scored(batch.digest, assessed.status, assessed.z)))
     return assessed.as_previous()
@@ -442,7 +443,7 @@ def _assess(
     previous = _previous(batch, child)
     kept = _kept_scores(batch, stored) if stored is not None else None
     if stored is not None:
-        now = _as_rules_take(stored)
+        now = stored.as_growth()
     else:
         now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
     sex = growth.Sex(child.sex)
