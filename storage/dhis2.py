@@ -12,7 +12,14 @@ from scoring.dhis2 import DataValue, ImportSummary
 from storage._times import to_db
 from storage.db import Connection
 
-__all__ = ["Push", "PushRecord", "accepted_values", "record_push", "remember_accepted"]
+__all__ = [
+    "Push",
+    "PushRecord",
+    "accepted_values",
+    "kabupaten_ids",
+    "record_push",
+    "remember_accepted",
+]
 
 _CHUNK = 900
 
@@ -107,3 +114,14 @@ async def remember_accepted(tx: Connection, push_id: int, values: Sequence[DataV
             "push_id = excluded.push_id",
             [(*v.key, v.value, push_id) for v in values],
         )
+
+
+async def kabupaten_ids(conn: Connection) -> list[int]:
+    """Every kabupaten/kota with a posyandu under it, by code (the monthly push's areas)."""
+    rows = await conn.execute_fetchall(
+        "SELECT a.id FROM areas a WHERE a.level = 'kabupaten' AND EXISTS (SELECT 1 FROM "
+        "posyandu p WHERE p.area_path >= a.path "
+        "AND p.area_path < substr(a.path, 1, length(a.path) - 1) || '0') "
+        "ORDER BY a.code"
+    )
+    return [int(r[0]) for r in rows]

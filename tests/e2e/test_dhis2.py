@@ -14,14 +14,18 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cli import main
+from bot.dhis2_monthly import MonthlyPush, closed_months
 from bot.settings import SettingsError, load_settings
+from conversations.catalogue import say
 from scoring import Period
 from scoring.dhis2 import CSV_COLUMNS
 from storage import Database
+from storage.people import Role, add_identity, create_person
 from storage.reports import save_report
 from tests.fakes.dhis2_api import FakeDhis2
 from tests.fakes.server import serve
@@ -227,3 +231,43 @@ def test_a_half_set_pair_stops_at_start(monkeypatch: pytest.MonkeyPatch) -> None
     ]
     with pytest.raises(SettingsError, match="DHIS2_USERNAME: must be set with DHIS2_PASSWORD"):
         load_settings(_env_file=None, dhis2_password="district")
+
+
+async def test_the_monthly_push_tells_the_kabupaten_supervisors(
+    world: Path, dhis2: FakeDhis2, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On its day the job pushes the closed months of each kabupaten (the months before
+    included, so a late revision goes too) and queues one line for the kabupaten's
+    supervisors; run again, it sends nothing and queues nothing new."""
+    monkeypatch.setenv("DHIS2_MAPPING", str(world / "mapping.csv"))
+    monkeypatch.setenv("DHIS2_MONTHLY_PUSH", "true")
+    settings = load_settings(_env_file=None)
+    now = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)  # 09:00 in Jakarta
+    async with await Database.open(world / "dhis2.db") as db:
+        async with db.transaction() as tx:
+            rows = await tx.execute_fetchall("SELECT id FROM areas WHERE code = '21.71'")
+            kota = int(next(iter(rows))[0])
+            sup = await create_person(tx, "Pak Budi", Role.SUPERVISOR, now, area_id=kota)
+            await add_identity(tx, sup.id, "console", "budi")
+        job = MonthlyPush(db, settings)
+        outcomes = await job(now)
+        assert [o.record.sent for o in outcomes] == [11]
+        assert outcomes[0].record.push.first_period is not None
+        assert outcomes[0].record.push.last_period == "2026-11"
+        outcomes = await job(now)
+        assert [o.record.sent for o in outcomes] == [0]
+        async with db.read() as conn:
+            queued = await conn.execute_fetchall("SELECT address, payload FROM outbox")
+    assert len(dhis2.values) == 11
+    line = say(
+        "dhis2.pushed", area="Kota Batam", month="November 2026", sent="11", imported="11",
+        updated="0",
+    )  # fmt: skip
+    assert [(a, json.loads(p)["body"]) for a, p in queued] == [("budi", line)]
+
+
+def test_the_closed_months() -> None:
+    assert closed_months(datetime(2026, 12, 6, 2, tzinfo=UTC), ZoneInfo("Asia/Jakarta"), 3) == (
+        Period(2026, 8),
+        Period(2026, 11),
+    )
