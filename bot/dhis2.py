@@ -9,6 +9,7 @@ its values go again next time (sending a value DHIS2 already holds changes nothi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import Sequence
@@ -24,15 +25,26 @@ from scoring.dhis2 import (
     DataValue,
     ImportSummary,
     MappedField,
+    child_counts,
     data_values,
     json_document,
     mapping_digest,
     parse_summary,
     values_digest,
 )
+from scoring.growth import GrowthRules
+from scoring.prevalence import month_prevalence
 from storage.areas import area_by_code
 from storage.db import Connection, Database
-from storage.dhis2 import Push, PushRecord, accepted_values, record_push, remember_accepted
+from storage.dhis2 import (
+    Push,
+    PushRecord,
+    Weighed,
+    accepted_values,
+    month_weighings,
+    record_push,
+    remember_accepted,
+)
 from storage.posyandu import Posyandu, all_posyandu, org_units, posyandu_under
 from storage.reports import reports_for_posyandu_ids
 
@@ -77,21 +89,44 @@ async def _posyandu(conn: Connection, area_code: str | None) -> list[Posyandu]:
 
 
 async def collect(
-    conn: Connection, mapping: Sequence[MappedField], selection: Selection
+    conn: Connection,
+    mapping: Sequence[MappedField],
+    selection: Selection,
+    rules: GrowthRules,
 ) -> list[DataValue]:
     """The data values of the selected posyandu-months, by posyandu code and month: one per
-    mapped field with a value. Call on one read snapshot."""
+    mapped field with a value (a per-child count: where the register has weighings that
+    month). Call on one read snapshot."""
     posyandu = await _posyandu(conn, selection.area_code)
     first, last = selection.first or _EARLIEST, selection.last or _LATEST
+    per_child = [m.field for m in mapping if m.per_child]
     out: list[DataValue] = []
     for start in range(0, len(posyandu), _CHUNK):
         chunk = posyandu[start : start + _CHUNK]
+        ids = [p.id for p in chunk]
         units = await org_units(conn, chunk)
-        reports = await reports_for_posyandu_ids(conn, [p.id for p in chunk], first, last)
+        reports = await reports_for_posyandu_ids(conn, ids, first, last)
+        weighed = await month_weighings(conn, ids, first, last) if per_child else {}
+        months: dict[int, dict[Period, dict[str, Any]]] = {
+            p.id: {r.period: r.values() for r in reports[p.id]} for p in chunk
+        }
+        # The z-scores are CPU work: not on the event loop (the monthly job runs in the
+        # service, beside the webhooks).
+        counted = await asyncio.to_thread(_per_child, weighed, rules, per_child)
+        for (posyandu_id, period), found in counted.items():
+            months[posyandu_id].setdefault(period, {}).update(found)
         for p in chunk:
-            for report in reports[p.id]:
-                out.extend(data_values(units[p.id], report.period, report.values(), mapping))
+            for period in sorted(months[p.id]):
+                out.extend(data_values(units[p.id], period, months[p.id][period], mapping))
     return out
+
+
+def _per_child(
+    weighed: dict[tuple[int, Period], list[Weighed]], rules: GrowthRules, names: list[str]
+) -> dict[tuple[int, Period], dict[str, int]]:
+    return {
+        key: child_counts(month_prevalence(rows, rules), names) for key, rows in weighed.items()
+    }
 
 
 class Dhis2Client:
@@ -170,13 +205,14 @@ async def push(
     mapping: Sequence[MappedField],
     selection: Selection,
     request: Push,
-    batch_size: int,
+    settings: Settings,
 ) -> Outcome:
     """Send what DHIS2 does not hold yet of the selection, in batches, and record the push
     (one row, whatever happened) and the values DHIS2 took without conflict."""
+    rules, batch_size = settings.growth(), settings.dhis2_batch_size
     async with db.read() as conn:
         await conn.execute("BEGIN")  # one snapshot
-        values = await collect(conn, mapping, selection)
+        values = await collect(conn, mapping, selection, rules)
         held = await accepted_values(conn, {v.org_unit for v in values}, {v.period for v in values})
         await conn.execute("COMMIT")
     to_send = [v for v in values if held.get(v.key) != v.value]

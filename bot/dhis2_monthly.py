@@ -79,8 +79,7 @@ class MonthlyPush:
             for area in sorted(areas.values(), key=lambda a: a.code):
                 selection = Selection(area.code, first, last)
                 request = request_for(self.settings, OPERATOR, now, mapping, selection, False)
-                batch = self.settings.dhis2_batch_size
-                outcome = await push(self.db, client, mapping, selection, request, batch)
+                outcome = await push(self.db, client, mapping, selection, request, self.settings)
                 outcomes.append(outcome)
                 await self._tell(area.id, line_for(outcome, area.name, last), last, now)
         return outcomes

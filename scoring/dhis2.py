@@ -2,9 +2,13 @@
 posyandu-month, their JSON and CSV documents, and DHIS2's import summary.
 
 The mapping is a CSV ``field,dataElement,categoryOptionCombo[,attributeOptionCombo]``: each row
-sends one count of the field registry (:data:`scoring.fields.COUNT_FIELDS`) to one data value
-(a data element and a category option combo, by their DHIS2 codes; an empty combo is DHIS2's
-default). DHIS2 periods are ``YYYYMM``; every value is an integer.
+sends one count to one data value (a data element and a category option combo, by their DHIS2
+codes; an empty combo is DHIS2's default). A count is a field of the registry
+(:data:`scoring.fields.COUNT_FIELDS`) or a per-child count of the register
+(:func:`child_count`): ``<indicator>[_<sex>][_<low>_<high>]``, the children of the posyandu-month
+below -2 for the indicator (``stunting``, ``wasting``, ``underweight``; scoring.prevalence),
+of a sex (``l``, ``p``) and age band (``0_5``, ``6_11``, ``12_23``, ``24_59`` months), e.g.
+``stunting_l_0_5``. DHIS2 periods are ``YYYYMM``; every value is an integer.
 
 Pure: no I/O; imports nothing outside scoring.
 """
@@ -19,16 +23,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.fields import COUNT_FIELDS, FIELD_BY_ID
+from scoring.growth import Sex
 from scoring.model import Period
+from scoring.prevalence import AGE_BANDS, AgeBand, Indicator, Prevalence
 
 __all__ = [
     "CSV_COLUMNS",
     "MAPPING_COLUMNS",
+    "ChildCount",
     "Conflict",
     "DataValue",
     "ImportSummary",
     "MappedField",
     "MappingError",
+    "child_count",
+    "child_counts",
     "csv_document",
     "data_values",
     "dhis2_period",
@@ -64,6 +73,50 @@ CSV_COLUMNS: tuple[str, ...] = (
 _COUNTS = frozenset(COUNT_FIELDS)
 
 
+@dataclass(frozen=True, slots=True)
+class ChildCount:
+    """A per-child count: the children below -2 for ``indicator``, of ``sex`` and ``band``
+    (None: every one)."""
+
+    indicator: Indicator
+    sex: Sex | None
+    band: AgeBand | None
+
+
+_SEXES = {s.value.lower(): s for s in Sex}
+_BANDS = {f"{b.low}_{b.high}": b for b in AGE_BANDS}
+
+
+def child_count(name: str) -> ChildCount | None:
+    """The per-child count ``name`` stands for (None: it names none)."""
+    head, _, rest = name.partition("_")
+    try:
+        indicator = Indicator(head)
+    except ValueError:
+        return None
+    sex: Sex | None = None
+    first, _, after = rest.partition("_")
+    if first in _SEXES:
+        sex, rest = _SEXES[first], after
+    band = _BANDS.get(rest) if rest else None
+    if rest and band is None:
+        return None
+    return ChildCount(indicator, sex, band)
+
+
+def child_counts(found: Prevalence, names: Iterable[str]) -> dict[str, int]:
+    """Each per-child count of ``names`` in a posyandu-month's prevalence; none for a count
+    nobody was measured for (no value, not a 0: as a skipped field)."""
+    out = {}
+    for name in names:
+        wanted = child_count(name)
+        if wanted is not None:
+            cell = found.cell(wanted.indicator, wanted.band, wanted.sex)
+            if cell.measured:
+                out[name] = cell.cases
+    return out
+
+
 class MappingError(ValueError):
     """A mapping file refused: one ``line N: problem`` per problem."""
 
@@ -79,6 +132,11 @@ class MappedField:
     category_option_combo: str = ""
     attribute_option_combo: str = ""
     line: int = 0
+
+    @property
+    def per_child(self) -> bool:
+        """Whether it is a per-child count of the register (not a field of the report)."""
+        return self.field not in FIELD_BY_ID
 
     @property
     def target(self) -> tuple[str, str, str]:
@@ -118,10 +176,10 @@ def _row(line: int, row: list[str], width: int, problems: list[str]) -> MappedFi
         problems.append(f"line {line}: {len(cells)} cells, the header has {width}")
         return None
     name, element, combo, *rest = cells
-    if name not in FIELD_BY_ID:
+    if name not in FIELD_BY_ID and child_count(name) is None:
         problems.append(f"line {line}: unknown field {name!r}")
         return None
-    if name not in _COUNTS:
+    if name in FIELD_BY_ID and name not in _COUNTS:
         problems.append(f"line {line}: field {name} is not a count (DHIS2 takes integers)")
         return None
     if not element:

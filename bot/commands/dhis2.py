@@ -115,9 +115,7 @@ def run(args: argparse.Namespace) -> int:
         db = await open_database(settings)
         try:
             async with Dhis2Client(settings) as client:
-                outcome = await push(
-                    db, client, mapping, selection, request, settings.dhis2_batch_size
-                )
+                outcome = await push(db, client, mapping, selection, request, settings)
         except (UnknownAreaError, Dhis2Error) as exc:
             raise UsageError(str(exc)) from None
         finally:

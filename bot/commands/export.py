@@ -308,7 +308,7 @@ def _dhis2(args: argparse.Namespace) -> int:
         try:
             async with db.read() as conn:
                 await conn.execute("BEGIN")  # one snapshot for the whole export
-                values = await collect(conn, mapping, selection)
+                values = await collect(conn, mapping, selection, settings.growth())
                 await conn.execute("COMMIT")
         except UnknownAreaError as exc:
             raise UsageError(str(exc)) from None

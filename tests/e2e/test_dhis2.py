@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +24,10 @@ from bot.settings import SettingsError, load_settings
 from conversations.catalogue import say
 from scoring import Period
 from scoring.dhis2 import CSV_COLUMNS
+from scoring.growth import Method, Sex
 from storage import Database
+from storage import children as reg
+from storage.cipher import RegisterCipher, new_key
 from storage.people import Role, add_identity, create_person
 from storage.reports import save_report
 from tests.fakes.dhis2_api import FakeDhis2
@@ -271,3 +274,45 @@ def test_the_closed_months() -> None:
         Period(2026, 8),
         Period(2026, 11),
     )
+
+
+async def test_per_child_counts_from_the_register(
+    capsys: pytest.CaptureFixture[str], world: Path
+) -> None:
+    """A per-child count (``stunting_l_0_5`` ...) is the posyandu-month's children below -2,
+    from the register's weighings; none where nobody of the cell was measured."""
+    born_boy, born_girl = date(2026, 7, 1), date(2025, 10, 1)
+    async with await Database.open(world / "dhis2.db") as db, db.transaction() as tx:
+        rows = await tx.execute_fetchall("SELECT id FROM posyandu WHERE code = 'P1'")
+        p1 = int(next(iter(rows))[0])
+        cipher = RegisterCipher(new_key())
+        by = reg.Actor(operator="test")
+        boy = reg.NewChild("Adi", Sex.MALE, born_boy, "Ibu A")
+        girl = reg.NewChild("Sari", Sex.FEMALE, born_girl, "Ibu S")
+        for child, grams, mm in ((boy, 4_600, 555), (girl, 9_000, 740)):
+            child_id = await reg.add_child(tx, cipher, p1, child, consent_by=by, at=AT)
+            weighing = reg.Weighing(child_id, date(2026, 10, 12), grams, mm, Method.LYING)
+            await reg.record_weighing(tx, weighing, at=AT)
+    mapping = world / "children.csv"
+    mapping.write_text(
+        "field,dataElement,categoryOptionCombo\n"
+        "stunting_l_0_5,STUNT,L_0_5\nstunting_p,STUNT,P\nunderweight,UW,default\n"
+        "wasting_24_59,WAST,U_24_59\ns,PSY_S,default\n"
+    )
+    code, out, err = await cli(
+        capsys, "export", "--format", "dhis2-json", "--mapping", str(mapping), "--period", "2026-10"
+    )
+    assert code == 0, err
+    got = {
+        (v["orgUnit"], v["dataElement"], v["categoryOptionCombo"]): v["value"]
+        for v in json.loads(out)["dataValues"]
+    }
+    p1 = {k[1:]: v for k, v in got.items() if k[0] == "OU_MAWAR"}
+    assert p1 == {
+        ("STUNT", "L_0_5"): "1",
+        ("STUNT", "P"): "0",
+        ("UW", "default"): "1",
+        ("PSY_S", "default"): p1[("PSY_S", "default")],
+    }
+    # The other posyandu weighed nobody: their report's S only.
+    assert {k[1] for k in got if k[0] != "OU_MAWAR"} == {"PSY_S"}

@@ -11,7 +11,9 @@ import pytest
 from scoring import Period
 from scoring.dhis2 import (
     CSV_COLUMNS,
+    ChildCount,
     MappingError,
+    child_count,
     csv_document,
     data_values,
     dhis2_period,
@@ -21,6 +23,8 @@ from scoring.dhis2 import (
     values_digest,
 )
 from scoring.fields import LIST_FIELD
+from scoring.growth import Sex
+from scoring.prevalence import AGE_BANDS, Indicator
 
 MAPPING = """field,dataElement,categoryOptionCombo,attributeOptionCombo
 s,BALITA_S,default,
@@ -127,3 +131,16 @@ def test_import_summaries_bare_and_wrapped() -> None:
     assert (total.status, total.imported, len(total.conflicts)) == ("WARNING", 7, 1)
     with pytest.raises(ValueError):
         parse_summary({"httpStatus": "Unauthorized", "message": "Unauthorized"})
+
+
+def test_per_child_counts_are_named_by_indicator_sex_and_band() -> None:
+    assert child_count("stunting_l_0_5") == ChildCount(Indicator.STUNTING, Sex.MALE, AGE_BANDS[0])
+    assert child_count("wasting_24_59") == ChildCount(Indicator.WASTING, None, AGE_BANDS[3])
+    assert child_count("underweight_p") == ChildCount(Indicator.UNDERWEIGHT, Sex.FEMALE, None)
+    assert child_count("stunting") == ChildCount(Indicator.STUNTING, None, None)
+    for wrong in ("stunting_x", "stunting_l_0_6", "stunting_0_5_l", "obesity", "s"):
+        assert child_count(wrong) is None, wrong
+    rows = parse_mapping("field,dataElement,categoryOptionCombo\nstunting_l_0_5,ST,L_0_5\n")
+    assert rows[0].per_child
+    with pytest.raises(MappingError, match="line 2: unknown field 'stunting_l_0_6'"):
+        parse_mapping("field,dataElement,categoryOptionCombo\nstunting_l_0_6,ST,L\n")
