@@ -234,6 +234,22 @@ def test_a_half_set_pair_stops_at_start(monkeypatch: pytest.MonkeyPatch) -> None
     ]
     with pytest.raises(SettingsError, match="DHIS2_USERNAME: must be set with DHIS2_PASSWORD"):
         load_settings(_env_file=None, dhis2_password="district")
+    with pytest.raises(SettingsError, match="DHIS2_TOKEN: set either it or DHIS2_USERNAME"):
+        load_settings(
+            _env_file=None,
+            dhis2_url="https://dhis2.example.org",
+            dhis2_token="d2pat_0123456789abcdef",
+            dhis2_username="admin",
+            dhis2_password="district",
+        )
+    with pytest.raises(SettingsError, match="DHIS2_URL: needs DHIS2_TOKEN or DHIS2_USERNAME"):
+        load_settings(_env_file=None, dhis2_url="https://dhis2.example.org")
+    with pytest.raises(
+        SettingsError, match="DHIS2_MONTHLY_PUSH: needs DHIS2_URL and DHIS2_MAPPING"
+    ):
+        load_settings(_env_file=None, dhis2_monthly_push=True)
+    with pytest.raises(SettingsError, match="DHIS2_TOKEN: a secret must have at least 16"):
+        load_settings(_env_file=None, dhis2_token="short")
 
 
 async def test_the_monthly_push_tells_the_kabupaten_supervisors(
