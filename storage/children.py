@@ -31,6 +31,7 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "Child",
+    "ChildRecord",
     "LeaveReason",
     "NamesShown",
     "NewChild",
@@ -43,6 +44,7 @@ __all__ = [
     "audit_shown",
     "check_key",
     "children_of_posyandu",
+    "children_records",
     "delete_identity",
     "identity_cutoff",
     "leave",
@@ -414,6 +416,43 @@ async def children_of_posyandu(
     shown = await read_children(tx, cipher, posyandu_id, include_left=include_left, purpose=purpose)
     await audit_shown(tx, shown, who=who, at=at)
     return list(shown.children)
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRecord:
+    """A child of the register without its identity (read without an audit row): what the
+    growth rules need of it, and whether it left."""
+
+    id: int
+    posyandu_id: int
+    sex: Sex
+    birth_date: date
+    left_at: datetime | None
+    left_reason: LeaveReason | None
+
+
+async def children_records(conn: Connection, posyandu_ids: Sequence[int]) -> list[ChildRecord]:
+    """The children of these posyandu, those who left and those whose identity was removed
+    included, without names (no audit row), by posyandu and id."""
+    if not posyandu_ids:
+        return []
+    marks = ", ".join("?" for _ in posyandu_ids)
+    rows = await conn.execute_fetchall(
+        "SELECT id, posyandu_id, sex, birth_date, left_at, left_reason FROM children "
+        f"WHERE posyandu_id IN ({marks}) ORDER BY posyandu_id, id",
+        tuple(posyandu_ids),
+    )
+    return [
+        ChildRecord(
+            int(r[0]),
+            int(r[1]),
+            Sex(r[2]),
+            date.fromisoformat(r[3]),
+            from_db_opt(r[4]),
+            None if r[5] is None else LeaveReason(r[5]),
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ withdrawal of consent at the operator's hands, and the audit log (docs/privacy.m
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import datetime
@@ -14,6 +13,7 @@ from bot.commands._common import (
     BAD_INPUT,
     OK,
     UsageError,
+    login,
     now,
     open_database,
     run_with_settings,
@@ -78,16 +78,9 @@ def _new_key(_args: argparse.Namespace) -> int:
     return OK
 
 
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
-
-
 def _withdraw(args: argparse.Namespace) -> int:
     child_id: int = args.child_id
-    who = Actor(operator=args.operator or _login())
+    who = Actor(operator=args.operator or login())
 
     async def work(settings: Settings) -> int:
         db = await open_database(settings)
@@ -105,7 +98,7 @@ def _withdraw(args: argparse.Namespace) -> int:
 
 
 def _rotate(args: argparse.Namespace) -> int:
-    who = Actor(operator=args.operator or _login())
+    who = Actor(operator=args.operator or login())
     text = sys.stdin.readline().strip()
 
     async def work(settings: Settings) -> int:
