@@ -13,6 +13,7 @@ from conversations.effects import (
     CodeFailed,
     Effect,
     EndDasbor,
+    LeaveChild,
     LinkGroup,
     MoveHariBuka,
     Register,
@@ -72,6 +73,9 @@ async def apply(
             await _add_child(tx, effect, person, register, now)
         elif isinstance(effect, Weigh) and person is not None:
             await _weigh(tx, effect, person, out, now)
+        elif isinstance(effect, LeaveChild) and person is not None:
+            by = children_db.Actor(person_id=person.id)
+            await children_db.leave(tx, effect.child_id, effect.reason, who=by, at=now)
         elif isinstance(effect, WithdrawChild) and person is not None:
             # The step names only a child of the kader's posyandu as loaded for them.
             by = children_db.Actor(person_id=person.id)

@@ -637,6 +637,29 @@ MESSAGES: dict[str, str] = {
     "withdraw.kept": "Baik, data {name} tidak dihapus.",
     "withdraw.done": "Data {name} sudah dihapus dari register.",
     "withdraw.gone": "Data anak itu sudah tidak ada di register.",
+    # KELUAR ANAK: a child leaves the register (kept for the counts)
+    "leave.ask_name": "Ketik KELUAR ANAK lalu nama anak, mis. KELUAR ANAK Andi Saputra.",
+    "leave.choose": "Ada {count} anak bernama {name}:\n{lines}\nKetik nomor anak yang keluar.",
+    "leave.pick": "Ketik nomor anak yang keluar, atau BATAL.",
+    "leave.ask_reason": (
+        "Kenapa {name} (lahir {birth}, ibu {mother}) keluar dari register?\n{choices}\n"
+        "Ketik nomor atau alasannya."
+    ),
+    "leave.choice": "{number}. {word}",
+    "leave.bad_reason": "Ketik nomor alasannya (1 sampai 4), atau BATAL.",
+    "leave.reason.moved": "pindah",
+    "leave.reason.died": "meninggal",
+    "leave.reason.aged_out": "sudah 5 tahun",
+    "leave.reason.other": "alasan lain",
+    "leave.confirm": (
+        "{name} (lahir {birth}, ibu {mother}) keluar dari register karena {why}? "
+        "Penimbangannya tetap tersimpan. Ketik YA atau TIDAK."
+    ),
+    "leave.kept": "Baik, {name} tetap di register.",
+    "leave.done": (
+        "{name} sudah keluar dari register dan tidak ada lagi di daftar TIMBANG. "
+        "Penimbangannya tetap tersimpan."
+    ),
     # TIMBANG: the hari buka's weighing (conversations/flows/weighing.py)
     "weigh.empty": "Belum ada balita di register posyandu ini. Ketik ANAK BARU untuk menambah.",
     "weigh.title": "Penimbangan {date}: {count} balita.",

@@ -10,7 +10,7 @@ from conversations.replies import Reply
 from conversations.session import Session
 from scoring import MonthReport
 from scoring.schedule import Schedule
-from storage.children import NewChild
+from storage.children import LeaveReason, NewChild
 from storage.people import Role
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "CodeFailed",
     "Effect",
     "EndDasbor",
+    "LeaveChild",
     "LinkGroup",
     "MoveHariBuka",
     "Register",
@@ -119,6 +120,15 @@ class WithdrawChild:
 
 
 @dataclass(frozen=True, slots=True)
+class LeaveChild:
+    """KELUAR ANAK: the child leaves the register for ``reason`` (a
+    :class:`storage.children.LeaveReason`), kept for the counts."""
+
+    child_id: int
+    reason: LeaveReason
+
+
+@dataclass(frozen=True, slots=True)
 class Weigh:
     """TIMBANG: a child's weighing of the month, by the sender (``replace``: it replaces the
     month's other weighing the kader was asked about). ``name`` words the reply when another
@@ -138,6 +148,7 @@ class Weigh:
 Effect = (
     AddChild
     | WithdrawChild
+    | LeaveChild
     | Weigh
     | SaveReport
     | Register

@@ -15,7 +15,7 @@ from dataclasses import replace
 from conversations.commands import ParsedMessage
 from conversations.flows import registration
 from conversations.needs import HISTORY_MONTHS, Needs
-from conversations.session import AwaitName, AwaitWeighing, AwaitWithdraw, Session
+from conversations.session import AwaitLeave, AwaitName, AwaitWeighing, AwaitWithdraw, Session
 from conversations.table import Route, resolve
 from scoring import Period
 from storage.people import Person, Role
@@ -37,7 +37,11 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
         if isinstance(session.awaiting, AwaitName) and route is None and not message.in_group:
             return replace(needs, invitation_code=session.awaiting.code)
         return needs
-    if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWithdraw):
+    if (
+        person.role is Role.KADER
+        and route is None
+        and isinstance(session.awaiting, AwaitWithdraw | AwaitLeave)
+    ):
         needs = replace(needs, children=True)  # the answer names the child again
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWeighing):
         needs = replace(needs, children=True, weighings=True)

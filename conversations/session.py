@@ -21,6 +21,7 @@ __all__ = [
     "AwaitChange",
     "AwaitChild",
     "AwaitClosed",
+    "AwaitLeave",
     "AwaitName",
     "AwaitPeriod",
     "AwaitWeighing",
@@ -168,6 +169,16 @@ class AwaitWithdraw:
 
 
 @dataclass(frozen=True, slots=True)
+class AwaitLeave:
+    """KELUAR ANAK: the children the name matched (ids only, no name); several: waiting for
+    the number of the one meant; one: for the reason (``reason``: a
+    :class:`storage.children.LeaveReason` value), then for YA."""
+
+    child_ids: tuple[int, ...]
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AwaitWeighing:
     """TIMBANG: the hari buka's weighing is open (until SELESAI). ``order``: the children's
     ids in the list sent (a line may name a child by its number); ``absent``: those said not
@@ -182,7 +193,14 @@ class AwaitWeighing:
 
 
 Awaiting = (
-    AwaitName | AwaitPeriod | AwaitChange | AwaitClosed | AwaitChild | AwaitWithdraw | AwaitWeighing
+    AwaitName
+    | AwaitPeriod
+    | AwaitChange
+    | AwaitClosed
+    | AwaitChild
+    | AwaitWithdraw
+    | AwaitLeave
+    | AwaitWeighing
 )
 
 #: The associated data of a name kept in a stored session (not a register column: a value
@@ -309,6 +327,8 @@ def _child_from(raw: Mapping[str, Any], cipher: RegisterCipher) -> AwaitChild:
 def _awaiting_to(a: Awaiting | None, cipher: RegisterCipher | None) -> dict[str, Any] | None:
     if isinstance(a, AwaitWithdraw):
         return {"kind": "withdraw", "child_ids": list(a.child_ids)}
+    if isinstance(a, AwaitLeave):
+        return {"kind": "leave", "child_ids": list(a.child_ids), "reason": a.reason}
     if isinstance(a, AwaitWeighing):
         return {
             "kind": "weighing",
@@ -354,6 +374,9 @@ def _awaiting_from(raw: Any, cipher: RegisterCipher | None) -> Awaiting | None:
         return None if cipher is None else _child_from(raw, cipher)
     if kind == "withdraw":
         return AwaitWithdraw(tuple(int(i) for i in raw["child_ids"]))
+    if kind == "leave":
+        reason = raw["reason"]
+        return AwaitLeave(tuple(int(i) for i in raw["child_ids"]), reason and str(reason))
     if kind == "weighing":
         return AwaitWeighing(
             str(raw["day"]),

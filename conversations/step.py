@@ -25,6 +25,7 @@ from conversations.session import (
     AwaitChange,
     AwaitChild,
     AwaitClosed,
+    AwaitLeave,
     AwaitPeriod,
     AwaitWeighing,
     AwaitWithdraw,
@@ -109,6 +110,8 @@ def _answer(session: Session, norm: str, ctx: Context, lines: tuple[str, ...] = 
         return weighing.answer_weighing(ctx, session, lines or (norm,), waiting)
     if isinstance(waiting, AwaitWithdraw) and ctx.children is not None:
         return children.answer_withdraw(ctx, session, norm, waiting)
+    if isinstance(waiting, AwaitLeave) and ctx.children is not None:
+        return children.answer_leave(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
         return closed.answer_closed(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitPeriod) and ctx.posyandu is not None:

@@ -202,6 +202,8 @@ TABLE: tuple[Route, ...] = (
           posyandu_needs, WRITES | PERSONAL),
     Route("HAPUS ANAK",      KADER, children.hapus_anak,
           children_needs, WRITES | PERSONAL),
+    Route("KELUAR ANAK",     KADER, children.keluar_anak,
+          children_needs, WRITES | PERSONAL),
     Route("TIMBANG",         KADER, weighing.timbang,
           weighing_needs, WRITES | PERSONAL),
     # --- a supervisor or admin, about their own area

@@ -48,6 +48,7 @@ __all__ = [
     "HEDGE_WORDS",
     "HUNDREDS",
     "LAST_WORDS",
+    "LEAVE_WORDS",
     "MEASURE_UNITS",
     "MONTHS",
     "MONTH_WORD",
@@ -145,6 +146,7 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "DASBOR": ("DASBOR", "DASHBOARD", "DASBOARD"),
     "ANAK BARU": ("ANAK BARU", "ANAK_BARU", "TAMBAH ANAK"),
     "HAPUS ANAK": ("HAPUS ANAK", "HAPUS_ANAK"),
+    "KELUAR ANAK": ("KELUAR ANAK", "KELUAR_ANAK", "ANAK KELUAR"),
     "TIMBANG": ("TIMBANG", "PENIMBANGAN", "NIMBANG"),
     "KELUAR DASBOR": (
         "KELUAR DASBOR",
@@ -203,6 +205,24 @@ SEX_WORDS: Mapping[str, str] = {
     "CEWEK": "P",
     "CEWE": "P",
     "WANITA": "P",
+}
+
+#: KELUAR ANAK: why a child leaves the register, as a kader answers, to the register's reason
+#: (storage.children.LeaveReason); the choices are offered in this order, first word shown.
+LEAVE_WORDS: Mapping[str, str] = {
+    "PINDAH": "moved",
+    "PINDAH RUMAH": "moved",
+    "PINDAH ALAMAT": "moved",
+    "MENINGGAL": "died",
+    "MENINGGAL DUNIA": "died",
+    "WAFAT": "died",
+    "SUDAH 5 TAHUN": "aged_out",
+    "5 TAHUN": "aged_out",
+    "LIMA TAHUN": "aged_out",
+    "SUDAH LIMA TAHUN": "aged_out",
+    "LAINNYA": "other",
+    "LAIN": "other",
+    "ALASAN LAIN": "other",
 }
 
 #: TIMBANG: a child who did not come ("Citra tdk datang"), after the name or number.

@@ -60,26 +60,7 @@ def register(sub: Any) -> None:
         "--operator", metavar="NAME", help="who does it, for the audit log (default: login)"
     )
     withdraw.set_defaults(handler=_withdraw)
-    leaving = actions.add_parser(
-        "leave",
-        help="a child leaves the register (moved, aged out, died, other), kept for the counts",
-        description=(
-            "Child ID leaves the register: no longer on the posyandu's TIMBANG list, kept "
-            "(with the reason) for the counts of the months before; written to the audit log "
-            "as child.leave.REASON. Withdrawn consent is 'withdraw', not this."
-        ),
-    )
-    leaving.add_argument("child_id", type=int, metavar="ID", help="the child's id")
-    leaving.add_argument(
-        "--reason",
-        required=True,
-        choices=[r.value for r in LeaveReason if r is not LeaveReason.WITHDRAWN],
-        help="why the child leaves",
-    )
-    leaving.add_argument(
-        "--operator", metavar="NAME", help="who does it, for the audit log (default: login)"
-    )
-    leaving.set_defaults(handler=_leave)
+    _add_leave(actions)
     rotate = actions.add_parser(
         "rotate-key",
         help="re-encrypt the register with a new key read from stdin (stop the service first)",
@@ -100,6 +81,29 @@ def register(sub: Any) -> None:
         "--since", metavar="YYYY-MM-DD", help="only from this day on (UTC)", default=None
     )
     audit.set_defaults(handler=_audit)
+
+
+def _add_leave(actions: Any) -> None:
+    leaving = actions.add_parser(
+        "leave",
+        help="a child leaves the register (moved, aged out, died, other), kept for the counts",
+        description=(
+            "Child ID leaves the register: no longer on the posyandu's TIMBANG list, kept "
+            "(with the reason) for the counts of the months before; written to the audit log "
+            "as child.leave.REASON. Withdrawn consent is 'withdraw', not this."
+        ),
+    )
+    leaving.add_argument("child_id", type=int, metavar="ID", help="the child's id")
+    leaving.add_argument(
+        "--reason",
+        required=True,
+        choices=[r.value for r in LeaveReason if r is not LeaveReason.WITHDRAWN],
+        help="why the child leaves",
+    )
+    leaving.add_argument(
+        "--operator", metavar="NAME", help="who does it, for the audit log (default: login)"
+    )
+    leaving.set_defaults(handler=_leave)
 
 
 def _new_key(_args: argparse.Namespace) -> int:

@@ -1,5 +1,7 @@
-"""The child register by chat: ANAK BARU (a kader enters a child of their posyandu) and
-HAPUS ANAK <name> (a parent withdrew consent: the child's identity is deleted, confirmed).
+"""The child register by chat: ANAK BARU (a kader enters a child of their posyandu),
+HAPUS ANAK <name> (a parent withdrew consent: the child's identity is deleted, confirmed) and
+KELUAR ANAK <name> (the child leaves the register: moved, died, turned five or another
+reason, asked as a choice and confirmed; kept for the counts, off the TIMBANG list).
 
 One question at a time: the child's name, L or P, the birth date as people write it
 (:func:`scoring.dates.parse_written_date`), the mother's name; then the read-back and the
@@ -17,18 +19,26 @@ from datetime import date
 
 from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
-from conversations.effects import AddChild, StepResult, WithdrawChild
+from conversations.effects import AddChild, LeaveChild, StepResult, WithdrawChild
 from conversations.flows.common import Call, done, match_choice, posyandu_of
 from conversations.format import day_date
 from conversations.model import Context
 from conversations.replies import Text
-from conversations.session import AwaitChild, AwaitWithdraw, ChildStage, Session
+from conversations.session import AwaitChild, AwaitLeave, AwaitWithdraw, ChildStage, Session
 from scoring.dates import WrittenDateError, parse_written_date
 from scoring.growth import Sex, age_months
-from scoring.lexicon import SEX_WORDS
-from storage.children import Child, NewChild
+from scoring.lexicon import LEAVE_WORDS, SEX_WORDS
+from storage.children import Child, LeaveReason, NewChild
 
-__all__ = ["anak_baru", "answer_child", "answer_withdraw", "hapus_anak", "read_name"]
+__all__ = [
+    "anak_baru",
+    "answer_child",
+    "answer_leave",
+    "answer_withdraw",
+    "hapus_anak",
+    "keluar_anak",
+    "read_name",
+]
 
 #: The longest name taken (the register's names are short; a longer text is not a name).
 MAX_NAME = 60
@@ -220,3 +230,83 @@ def answer_withdraw(
         return done(cleared, text("withdraw.kept", name=child.name))
     reply = text("withdraw.done", name=child.name)
     return done(cleared, reply, effects=(WithdrawChild(child.id),))
+
+
+# --- KELUAR ANAK ---------------------------------------------------------------------------
+
+
+def _reasons() -> list[str]:
+    """The register's reasons offered, in the lexicon's order."""
+    return list(dict.fromkeys(LEAVE_WORDS.values()))
+
+
+def keluar_anak(call: Call) -> StepResult:
+    """KELUAR ANAK <name>: the children of that exact name (several: which one), the reason
+    (a choice), then YA: the child leaves the register, kept for the counts."""
+    ctx, session = call.ctx, call.session
+    if not ctx.register or ctx.children is None:
+        return done(session, text("child.off"))
+    name = read_name(" ".join(call.args)) if call.args else None
+    if name is None:
+        return done(session, text("leave.ask_name"))
+    found = [c for c in ctx.children if _key(c.name) == _key(name)]
+    if not found:
+        return done(session, text("withdraw.unknown", name=name))
+    if len(found) == 1:
+        return _ask_reason(session, found[0])
+    lines = "\n".join(
+        say("withdraw.line", number=i, **_about(c)) for i, c in enumerate(found, start=1)
+    )
+    asked = AwaitLeave(tuple(c.id for c in found))
+    reply = text("leave.choose", count=len(found), name=name, lines=lines)
+    return done(replace(session, awaiting=asked), reply)
+
+
+def _ask_reason(session: Session, child: Child) -> StepResult:
+    choices = "\n".join(
+        say("leave.choice", number=i, word=say(f"leave.reason.{r}"))
+        for i, r in enumerate(_reasons(), start=1)
+    )
+    asked = AwaitLeave((child.id,))
+    reply = text("leave.ask_reason", choices=choices, **_about(child))
+    return done(replace(session, awaiting=asked), reply)
+
+
+def _reason_of(answer: str) -> str | None:
+    """The register reason an answer picks: its number, or a word of the lexicon."""
+    reasons = _reasons()
+    picked = match_choice(answer, [str(i) for i in range(1, len(reasons) + 1)])
+    if picked is not None:
+        return reasons[int(picked) - 1]
+    return LEAVE_WORDS.get(bare_answer(answer))
+
+
+def answer_leave(ctx: Context, session: Session, answer: str, waiting: AwaitLeave) -> StepResult:
+    """The number of the child meant, the reason, or YA / TIDAK to the child leaving."""
+    by_id = {c.id: c for c in ctx.children or ()}
+    cleared = replace(session, awaiting=None)
+    if len(waiting.child_ids) > 1:
+        numbers = [str(i) for i in range(1, len(waiting.child_ids) + 1)]
+        picked = match_choice(answer, numbers)
+        if picked is None:
+            return done(session, text("leave.pick"))
+        chosen = by_id.get(waiting.child_ids[int(picked) - 1])
+        return _ask_reason(session, chosen) if chosen else done(cleared, text("withdraw.gone"))
+    child = by_id.get(waiting.child_ids[0])
+    if child is None:
+        return done(cleared, text("withdraw.gone"))
+    if waiting.reason is None:
+        reason = _reason_of(answer)
+        if reason is None:
+            return done(session, text("leave.bad_reason"))
+        asked = replace(waiting, reason=reason)
+        why = say(f"leave.reason.{reason}")
+        reply = text("leave.confirm", why=why, **_about(child))
+        return done(replace(session, awaiting=asked), reply)
+    said = parse_yes_no(answer)
+    if said is None:
+        return done(session, text("child.yes_no"))
+    if not said:
+        return done(cleared, text("leave.kept", name=child.name))
+    effect = LeaveChild(child.id, LeaveReason(waiting.reason))
+    return done(cleared, text("leave.done", name=child.name), effects=(effect,))
