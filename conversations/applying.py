@@ -113,9 +113,14 @@ async def _add_child(
     if register is None or person is None or person.posyandu_id != effect.posyandu_id:
         raise PermissionError("ANAK BARU without the register's key or for another posyandu")
     by = children_db.Actor(person_id=person.id)
-    await children_db.add_child(
+    child_id = await children_db.add_child(
         tx, register, effect.posyandu_id, effect.child, consent_by=by, at=now
     )
+    if effect.day is not None and effect.weight_g is not None:
+        first = children_db.Weighing(
+            child_id, effect.day, effect.weight_g, effect.height_mm, kader_id=person.id
+        )
+        await children_db.record_weighing(tx, first, at=now)
 
 
 async def _apply_one(

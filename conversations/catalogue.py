@@ -704,6 +704,18 @@ MESSAGES: dict[str, str] = {
     "weigh.unknown": (
         "{written} tidak ada di register. Anak baru? Ketik ANAK BARU {written} untuk menambah."
     ),
+    "weigh.new_ask": (
+        "{name} {kg} kg: {name} belum ada di register. Anak baru? Ketik YA untuk mencatatnya, "
+        "atau TIDAK bila salah tulis."
+    ),
+    "weigh.unknown_later": (
+        "{written} belum ada di register. Bila anak baru, kirim lagi barisnya sesudah ini."
+    ),
+    "weigh.new_dropped": (
+        "Baik, baris {name} tidak dipakai. Lanjutkan mengirim berat, atau ketik SELESAI "
+        "bila sudah semua."
+    ),
+    "weigh.new_back": "Lanjutkan mengirim berat, atau ketik SELESAI bila sudah semua.",
     "weigh.cancelled": (
         "Penimbangan ditutup. Berat yang sudah dikirim tetap tercatat; "
         "ketik TIMBANG untuk melanjutkan."

@@ -105,10 +105,14 @@ class EndDasbor:
 @dataclass(frozen=True, slots=True)
 class AddChild:
     """ANAK BARU: the child joins the posyandu's register, the parents' consent taken by the
-    sender."""
+    sender. Entered from TIMBANG: its first weighing too (``day``, grams, millimetres), by
+    the sender."""
 
     posyandu_id: int
     child: NewChild
+    day: date | None = None
+    weight_g: int | None = None
+    height_mm: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

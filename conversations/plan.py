@@ -15,7 +15,14 @@ from dataclasses import replace
 from conversations.commands import ParsedMessage
 from conversations.flows import registration
 from conversations.needs import HISTORY_MONTHS, Needs
-from conversations.session import AwaitLeave, AwaitName, AwaitWeighing, AwaitWithdraw, Session
+from conversations.session import (
+    AwaitChild,
+    AwaitLeave,
+    AwaitName,
+    AwaitWeighing,
+    AwaitWithdraw,
+    Session,
+)
 from conversations.table import Route, resolve
 from scoring import Period
 from storage.people import Person, Role
@@ -43,6 +50,9 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
         and isinstance(session.awaiting, AwaitWithdraw | AwaitLeave)
     ):
         needs = replace(needs, children=True)  # the answer names the child again
+    resumes = isinstance(session.awaiting, AwaitChild) and session.awaiting.resume is not None
+    if person.role is Role.KADER and route is None and resumes:
+        needs = replace(needs, children=True, weighings=True)  # a new child met in TIMBANG
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWeighing):
         needs = replace(needs, children=True, weighings=True)
     if person.role is Role.KADER and needs.posyandu_since is None:

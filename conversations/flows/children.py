@@ -35,8 +35,10 @@ __all__ = [
     "answer_child",
     "answer_leave",
     "answer_withdraw",
+    "ask_child",
     "hapus_anak",
     "keluar_anak",
+    "new_child",
     "read_name",
 ]
 
@@ -78,10 +80,10 @@ def anak_baru(call: Call) -> StepResult:
         name = read_name(" ".join(call.args))
         if name is not None:
             start = AwaitChild(ChildStage.SEX, name=name)
-    return _ask(call.session, start)
+    return ask_child(call.session, start)
 
 
-def _ask(session: Session, child: AwaitChild) -> StepResult:
+def ask_child(session: Session, child: AwaitChild) -> StepResult:
     """Ask what ``child``'s stage asks."""
     stage = child.stage
     if stage is ChildStage.NAME:
@@ -116,19 +118,19 @@ def answer_child(ctx: Context, session: Session, answer: str, child: AwaitChild)
         name = read_name(answer)
         if name is None:
             return done(session, text("child.bad_name"))
-        return _ask(session, replace(child, stage=ChildStage.SEX, name=name))
+        return ask_child(session, replace(child, stage=ChildStage.SEX, name=name))
     if stage is ChildStage.SEX:
         sex = SEX_WORDS.get(bare_answer(answer))
         if sex is None:
             return done(session, text("child.bad_sex"))
-        return _ask(session, replace(child, stage=ChildStage.BIRTH, sex=sex))
+        return ask_child(session, replace(child, stage=ChildStage.BIRTH, sex=sex))
     if stage is ChildStage.BIRTH:
         return _birth(ctx, session, answer, child)
     if stage is ChildStage.MOTHER:
         mother = read_name(answer)
         if mother is None:
             return done(session, text("child.bad_name"))
-        return _ask(session, replace(child, stage=ChildStage.CHECK, mother=mother))
+        return ask_child(session, replace(child, stage=ChildStage.CHECK, mother=mother))
     return _yes_no(ctx, session, answer, child)
 
 
@@ -141,7 +143,18 @@ def _birth(ctx: Context, session: Session, answer: str, child: AwaitChild) -> St
         return done(session, text("child.future_birth", date=day_date(born)))
     if age_months(born, ctx.today) >= MAX_AGE_MONTHS:
         return done(session, text("child.too_old", date=day_date(born)))
-    return _ask(session, replace(child, stage=ChildStage.MOTHER, birth=born.isoformat()))
+    return ask_child(session, replace(child, stage=ChildStage.MOTHER, birth=born.isoformat()))
+
+
+def new_child(child: AwaitChild) -> NewChild:
+    """The child entered, once every answer is in."""
+    assert child.name and child.mother and child.birth and child.sex
+    return NewChild(
+        name=child.name,
+        sex=Sex(child.sex),
+        birth_date=date.fromisoformat(child.birth),
+        mother_name=child.mother,
+    )
 
 
 def _yes_no(ctx: Context, session: Session, answer: str, child: AwaitChild) -> StepResult:
@@ -150,20 +163,14 @@ def _yes_no(ctx: Context, session: Session, answer: str, child: AwaitChild) -> S
     if said is None:
         return done(session, text("child.yes_no"))
     if child.stage is ChildStage.CHECK:
-        if not said:
-            return _ask(session, AwaitChild())
-        return _ask(session, replace(child, stage=ChildStage.CONSENT))
+        if not said:  # enter again (a weight from TIMBANG waits on)
+            again = replace(child, stage=ChildStage.NAME, name=None, sex=None, birth=None)
+            return ask_child(session, replace(again, mother=None))
+        return ask_child(session, replace(child, stage=ChildStage.CONSENT))
     cleared = replace(session, awaiting=None)
     if not said:
         return done(cleared, text("child.no_consent", name=child.name))
-    assert child.name and child.mother and child.birth and child.sex
-    new = NewChild(
-        name=child.name,
-        sex=Sex(child.sex),
-        birth_date=date.fromisoformat(child.birth),
-        mother_name=child.mother,
-    )
-    effect = AddChild(posyandu_of(ctx).info.id, new)
+    effect = AddChild(posyandu_of(ctx).info.id, new_child(child))
     return done(cleared, text("child.saved", name=child.name), effects=(effect,))
 
 

@@ -30,6 +30,10 @@ def batal(call: Call) -> StepResult:
         return closed.keep_draft(ctx, cleared)
     if isinstance(waiting, AwaitChange):
         return done(cleared, cancelled(waiting.period, saved=True))
+    if isinstance(waiting, AwaitChild) and waiting.resume is not None:
+        # A new child met in TIMBANG: not entered, its line dropped; the weighing goes on.
+        back = replace(cleared, awaiting=waiting.resume)
+        return done(back, text("weigh.new_dropped", name=waiting.name))
     if isinstance(waiting, AwaitChild | AwaitWithdraw | AwaitLeave):
         return done(cleared, text("child.cancelled"))
     if isinstance(waiting, AwaitWeighing):

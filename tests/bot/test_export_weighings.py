@@ -53,9 +53,7 @@ CITRA_WEIGHINGS = [(date(2026, 9, 13), 11_000, 850, None), (date(2026, 11, 13), 
 
 
 @pytest.fixture(params=ENGINES)
-def target(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> str:
+def target(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """POSYANDU_DB on a seeded database (two children, their weighings; Citra has left)."""
     monkeypatch.chdir(tmp_path)
     for name in Settings.env_names():

@@ -272,3 +272,43 @@ async def test_a_long_weighing_message_is_read_whole(chat: Chat) -> None:
     reply = await chat.say(text)
     assert reply.splitlines()[0].startswith("Andi Saputra 10,3 kg: N")
     assert reply.splitlines()[2] == say("weigh.twice", name="Dewi")
+
+
+async def test_an_unknown_name_entered_as_a_new_child_with_its_weight(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    asked = await chat.say("Andi 10,3\nZaki 8,4")
+    assert asked.splitlines()[-1] == say("weigh.new_ask", name="Zaki", kg="8,4")
+    # The pending name is sealed in the stored session, as ANAK BARU's.
+    async with chat.db.read() as conn:
+        rows = await conn.execute_fetchall("SELECT answers FROM sessions")
+    stored = " ".join(str(r["answers"]) for r in rows)
+    assert "child" in stored and "Zaki" not in stored
+    for answer in ("YA", "L", "1/5/2025", "Rina", "YA"):
+        await chat.say(answer)
+    done = await chat.say("YA")
+    assert done.splitlines() == [
+        say("child.saved", name="Zaki"),
+        "Zaki 8,4 kg: B (baru pertama ditimbang)",
+        say("weigh.new_back"),
+    ]
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored_w = await reg.weighings_of(conn, [ids["Zaki"]])
+        kader = await person_by_address(conn, "console", DEMO_KADER)
+    assert kader is not None
+    assert [(w.date, w.weight_g, w.kader_id) for w in stored_w[ids["Zaki"]]] == [
+        (T0.date(), 8_400, kader.id)
+    ]
+    # Back to the weighing: the new child is on the list now, weighed.
+    assert await chat.say("Zaki 8,4") == "\n".join(
+        ["Zaki 8,4 kg sudah tercatat.", say("weigh.left", count=4)]
+    )
+
+
+async def test_tidak_drops_the_unknown_line_and_the_weighing_goes_on(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    await chat.say("Zaki 8,4")
+    assert await chat.say("TIDAK") == say("weigh.new_dropped", name="Zaki")
+    assert "Zaki" not in await _ids(chat)
+    reply = await chat.say("Dewi 9")
+    assert reply.splitlines()[0] == "Dewi 9,0 kg: B (baru pertama ditimbang)"
