@@ -11,6 +11,7 @@ from conversations.catalogue import say
 from conversations.effects import (
     AddChild,
     CodeFailed,
+    CorrectStatus,
     Effect,
     EndDasbor,
     LeaveChild,
@@ -73,6 +74,11 @@ async def apply(
             await _add_child(tx, effect, person, register, now)
         elif isinstance(effect, Weigh) and person is not None:
             await _weigh(tx, effect, person, out, now)
+        elif isinstance(effect, CorrectStatus) and person is not None:
+            by = children_db.Actor(person_id=person.id)
+            await children_db.correct_status(
+                tx, effect.child_id, effect.period, effect.status, effect.computed, who=by, at=now
+            )
         elif isinstance(effect, LeaveChild) and person is not None:
             by = children_db.Actor(person_id=person.id)
             await children_db.leave(tx, effect.child_id, effect.reason, who=by, at=now)

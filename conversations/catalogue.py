@@ -716,6 +716,20 @@ MESSAGES: dict[str, str] = {
         "bila sudah semua."
     ),
     "weigh.new_back": "Lanjutkan mengirim berat, atau ketik SELESAI bila sudah semua.",
+    # STATUS <child> <N|T|O|B>: the kader corrects a weighing's status
+    "correct.how": (
+        "Untuk mengoreksi status penimbangan bulan ini, ketik STATUS, nama anak, lalu N, T, O "
+        "atau B, mis. STATUS Andi N."
+    ),
+    "correct.not_weighed": "{name} belum ditimbang bulan ini; statusnya belum bisa dikoreksi.",
+    "correct.same": "Status {name} bulan ini memang {status}.",
+    "correct.done": (
+        "Status {name} bulan ini dikoreksi: {computed} menjadi {status}. "
+        "Koreksi dicatat atas nama Anda."
+    ),
+    "correct.undone": "Koreksi dibatalkan: status {name} bulan ini kembali {status}.",
+    "weigh.corrected_title": "Status yang dikoreksi kader:",
+    "weigh.corrected_line": "- {name}: {computed} menjadi {status}",
     "weigh.cancelled": (
         "Penimbangan ditutup. Berat yang sudah dikirim tetap tercatat; "
         "ketik TIMBANG untuk melanjutkan."

@@ -8,7 +8,8 @@ from datetime import date
 
 from conversations.replies import Reply
 from conversations.session import Session
-from scoring import MonthReport
+from scoring import MonthReport, Period
+from scoring.growth import Status
 from scoring.schedule import Schedule
 from storage.children import LeaveReason, NewChild
 from storage.people import Role
@@ -16,6 +17,7 @@ from storage.people import Role
 __all__ = [
     "AddChild",
     "CodeFailed",
+    "CorrectStatus",
     "Effect",
     "EndDasbor",
     "LeaveChild",
@@ -133,6 +135,18 @@ class LeaveChild:
 
 
 @dataclass(frozen=True, slots=True)
+class CorrectStatus:
+    """STATUS <child> <status> from a kader: the status of the child's weighing of
+    ``period`` corrected to ``status``, kept beside ``computed`` (the rules'); equal to it:
+    the correction is dropped."""
+
+    child_id: int
+    period: Period
+    status: Status
+    computed: Status
+
+
+@dataclass(frozen=True, slots=True)
 class Weigh:
     """TIMBANG: a child's weighing of the month, by the sender (``replace``: it replaces the
     month's other weighing the kader was asked about). ``name`` words the reply when another
@@ -153,6 +167,7 @@ Effect = (
     AddChild
     | WithdrawChild
     | LeaveChild
+    | CorrectStatus
     | Weigh
     | SaveReport
     | Register

@@ -206,6 +206,9 @@ TABLE: tuple[Route, ...] = (
           children_needs, WRITES | PERSONAL),
     Route("TIMBANG",         KADER, weighing.timbang,
           weighing_needs, WRITES | PERSONAL),
+    # "STATUS Andi N" from a kader: the status of a child's weighing corrected
+    Route("STATUS",          KADER, weighing.status_kader,
+          weighing_needs, WRITES | PERSONAL),
     # --- a supervisor or admin, about their own area
     Route("STATUS",          AREA,  area.status,           area.month_needs, NONE, HELP_A),
     Route("BELUM",           AREA,  area.belum,            area.month_needs, NONE, HELP_A),

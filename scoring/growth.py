@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
@@ -56,6 +56,7 @@ __all__ = [
     "parse_kbm",
     "weight_for_age",
     "weight_for_height",
+    "with_status",
     "zscores",
 ]
 
@@ -552,6 +553,21 @@ def assess_history(
         previous = out[-1].as_previous() if out else None
         out.append(assess(sex, birth, weighing, previous, rules))
     return out
+
+
+def with_status(assessed: Assessed, status: Status, previous: Previous | None) -> Assessed:
+    """``assessed`` as a kader corrected its status (domain.md: the kader may correct a
+    status): 2T follows the corrected status (T now, and T at the previous weighing, last
+    month). The rest (z-scores, BGM, flags) is the rules' still."""
+    if status is assessed.status:
+        return assessed
+    last_month = (
+        previous is not None and _month(previous.date) == _month(assessed.weighing.date) - 1
+    )
+    two_t = (
+        status is Status.T and last_month and previous is not None and (previous.status is Status.T)
+    )
+    return replace(assessed, status=status, two_t=two_t)
 
 
 def decimal(text: str) -> Decimal:

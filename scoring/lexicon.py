@@ -74,6 +74,7 @@ __all__ = [
     "SE_WORDS",
     "SKIP_WORDS",
     "SOME_ANSWERS",
+    "STATUS_WORDS",
     "TEENS",
     "TENS",
     "UNITS",
@@ -223,6 +224,20 @@ LEAVE_WORDS: Mapping[str, str] = {
     "LAINNYA": "other",
     "LAIN": "other",
     "ALASAN LAIN": "other",
+}
+
+#: STATUS <child> <status>: a weighing's status as a kader writes it, to its letter (N naik,
+#: T tidak naik, O not weighed last month, B first weighing here).
+STATUS_WORDS: Mapping[str, str] = {
+    "N": "N",
+    "NAIK": "N",
+    "T": "T",
+    "TIDAK NAIK": "T",
+    "TDK NAIK": "T",
+    "GAK NAIK": "T",
+    "O": "O",
+    "B": "B",
+    "BARU": "B",
 }
 
 #: TIMBANG: a child who did not come ("Citra tdk datang"), after the name or number.

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Literal
 
 from scoring import Period
-from scoring.growth import Method, Sex
+from scoring.growth import Method, Sex, Status
 from storage._times import from_db, from_db_opt, to_db
 from storage.cipher import RegisterCipher, RegisterKeyError
 from storage.keys import key_of, replace_key, shared_key
@@ -36,6 +36,7 @@ __all__ = [
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "StatusCorrection",
     "Weighing",
     "WeighingSaved",
     "add_child",
@@ -45,6 +46,7 @@ __all__ = [
     "check_key",
     "children_of_posyandu",
     "children_records",
+    "correct_status",
     "delete_identity",
     "identity_cutoff",
     "leave",
@@ -561,6 +563,16 @@ async def remove_expired_identities(
 
 
 @dataclass(frozen=True, slots=True)
+class StatusCorrection:
+    """A weighing's status as a kader corrected it, beside the status the rules computed."""
+
+    status: Status
+    computed: Status
+    by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Weighing:
     """A child's weighing of a month: raw weight (grams), length or height (millimetres) as
     measured (``lying``/``standing``, None: not said), by which kader."""
@@ -571,6 +583,9 @@ class Weighing:
     height_mm: int | None = None
     measured: Method | None = None
     kader_id: int | None = None
+    #: A status the kader corrected (:func:`correct_status`): the corrected one, the one the
+    #: rules gave when it was corrected, by whom (a person id). None: not corrected.
+    correction: StatusCorrection | None = None
 
     @property
     def period(self) -> Period:
@@ -595,12 +610,18 @@ class WeighingSaved:
     stored: Weighing
 
 
-_WEIGHING_COLUMNS = "child_id, date, weight_g, height_mm, measured, kader_id"
+_WEIGHING_COLUMNS = (
+    "child_id, date, weight_g, height_mm, measured, kader_id, corrected_status, "
+    "computed_status, corrected_by, corrected_at"
+)
 
 
 def _weighing(r: Row) -> Weighing:
     measured = None if r[4] is None else Method(r[4])
-    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5])
+    corrected = None
+    if r[6] is not None:
+        corrected = StatusCorrection(Status(r[6]), Status(r[7]), int(r[8]), from_db(r[9]))
+    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5], corrected)
 
 
 async def record_weighing(
@@ -631,7 +652,8 @@ async def record_weighing(
         return WeighingSaved("conflict", stored)
     await tx.execute(
         "UPDATE weighings SET date = ?, weight_g = ?, height_mm = ?, measured = ?, "
-        "kader_id = ?, created_at = ? WHERE child_id = ? AND period = ?",
+        "kader_id = ?, created_at = ?, corrected_status = NULL, computed_status = NULL, "
+        "corrected_by = NULL, corrected_at = NULL WHERE child_id = ? AND period = ?",
         (*params[1:2], *params[3:], w.measured, w.kader_id, to_db(at), w.child_id, params[2]),
     )
     return WeighingSaved("replaced", w)
@@ -651,3 +673,38 @@ async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, 
     for r in rows:
         found[int(r[0])].append(_weighing(r))
     return found
+
+
+async def correct_status(
+    tx: Connection,
+    child_id: int,
+    period: Period,
+    status: Status,
+    computed: Status,
+    *,
+    who: Actor,
+    at: datetime,
+) -> bool:
+    """A kader corrects the status of ``child_id``'s weighing of ``period``: ``status`` kept
+    beside ``computed`` (the rules' status); ``status`` equal to ``computed`` drops a
+    correction. False when the child has no weighing that month. Audited as
+    ``weighing.correct_status``."""
+    if who.person_id is None:
+        raise ValueError("a status is corrected by a kader (a person of the chat)")
+    same = status is computed
+    cursor = await tx.execute(
+        "UPDATE weighings SET corrected_status = ?, computed_status = ?, corrected_by = ?, "
+        "corrected_at = ? WHERE child_id = ? AND period = ?",
+        (
+            None if same else status.value,
+            None if same else computed.value,
+            None if same else who.person_id,
+            None if same else to_db(at),
+            child_id,
+            str(period),
+        ),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await audit(tx, who, "weighing.correct_status", at, child_ids=[child_id])
+    return True

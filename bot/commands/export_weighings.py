@@ -52,7 +52,7 @@ __all__ = ["BASE_COLUMNS", "NAME_COLUMNS", "register"]
 #: The columns of every export, in order.
 BASE_COLUMNS: tuple[str, ...] = (
     "posyandu_code", "child_id", "date", "weight_kg", "height_cm", "measured", "age_months",
-    "status", TWO_T_FIELD, BGM_FIELD, "waz", "haz", "whz", "baz", "flags",
+    "status", TWO_T_FIELD, BGM_FIELD, "waz", "haz", "whz", "baz", "flags", "computed_status",
 )  # fmt: skip
 #: With --with-names, after child_id: the names, then the optional fields the deployment
 #: records (REGISTER_NIK, REGISTER_FIELDS), in this order.
@@ -83,7 +83,9 @@ def register(whats: Any) -> None:
             f"{TWO_T_FIELD} and {BGM_FIELD} (1 or 0) as 'posyandu growth' computes them over "
             "each child's weighings at its posyandu, the WHO z-scores to 2 decimals (empty "
             "where not computable) and WHO's implausibility flags joined by "
-            f"'{FLAG_SEPARATOR}'. Children who left the register are included. Anonymous "
+            f"'{FLAG_SEPARATOR}'; a status a kader corrected (STATUS by chat) is the "
+            "corrected one, and computed_status the rules' status then (empty when not "
+            "corrected). Children who left the register are included. Anonymous "
             "unless --with-names, which adds after child_id the columns "
             + ", ".join(NAME_COLUMNS)
             + " and those of "
@@ -126,8 +128,9 @@ def _z(value: Decimal | None) -> Decimal | None:
 def assessed_weighings(
     child: ChildRecord, weighings: Sequence[Weighing], rules: GrowthRules
 ) -> list[Assessed | None]:
-    """Each weighing assessed after the one before it, as ``posyandu growth`` does (None
-    for one the rules cannot assess; the next is then assessed as the first after it)."""
+    """Each weighing assessed after the one before it, as ``posyandu growth`` does, with
+    the status a kader corrected (None for one the rules cannot assess; the next is then
+    assessed as the first after it)."""
     out: list[Assessed | None] = []
     previous: Previous | None = None
     for w in weighings:
@@ -137,6 +140,8 @@ def assessed_weighings(
         except GrowthError:
             out.append(None)
             continue
+        if w.correction is not None:  # as the kader corrected it (the next one's 2T reads it)
+            assessed = growth.with_status(assessed, w.correction.status, previous)
         previous = assessed.as_previous()
         out.append(assessed)
     return out
@@ -186,6 +191,8 @@ def _rows(
                 row[name] = None if z is None else _z(getattr(z, name))
             flags = [f.value for f in a.flags] if a is not None else []
             row["flags"] = flags if export.form == "json" else FLAG_SEPARATOR.join(flags)
+            fixed = w.correction
+            row["computed_status"] = None if fixed is None else fixed.computed.value
             if export.form == "json":
                 for name in (TWO_T_FIELD, BGM_FIELD):
                     row[name] = None if row[name] is None else int(row[name])

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
-from conversations.effects import AddChild, StepResult, Weigh
+from conversations.effects import AddChild, CorrectStatus, StepResult, Weigh
 from conversations.figure_words import count, weight_words
 from conversations.flows import children
 from conversations.flows.children import read_name
@@ -45,10 +45,17 @@ from scoring.growth import (
     Status,
     age_months,
 )
-from scoring.lexicon import ABSENT_WORDS, CONFIRM_WORDS, DONE_WORDS, MEASURE_UNITS, REPLACE_WORDS
-from storage.children import Child, Weighing
+from scoring.lexicon import (
+    ABSENT_WORDS,
+    CONFIRM_WORDS,
+    DONE_WORDS,
+    MEASURE_UNITS,
+    REPLACE_WORDS,
+    STATUS_WORDS,
+)
+from storage.children import Child, StatusCorrection, Weighing
 
-__all__ = ["answer_new_child", "answer_weighing", "timbang"]
+__all__ = ["answer_new_child", "answer_weighing", "status_kader", "timbang"]
 
 #: A child of this age (months) or older is not weighed here (no longer a balita).
 MAX_AGE_MONTHS = 60
@@ -399,7 +406,8 @@ def _assess(
     not read), and this one reads only the last one's status, weight and z-scores: two
     weighings' z-scores, not the whole history's (TIMBANG's time is the z-scores')."""
     sex = growth.Sex(child.sex)
-    history = _history(batch.ctx.weighings.get(child.id, ()), batch.day)
+    stored = batch.ctx.weighings.get(child.id, ())
+    history = _history(stored, batch.day)
     previous = None
     if history:
         last = history[-1]
@@ -408,6 +416,9 @@ def _assess(
             w = history[-2]
             before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
         previous = growth.assess(sex, child.birth_date, last, before, batch.rules).as_previous()
+        fixed = stored[len(history) - 1].correction
+        if fixed is not None:  # as the kader corrected it (2T reads it)
+            previous = replace(previous, status=fixed.status)
     now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
     return growth.assess(sex, child.birth_date, now, previous, batch.rules), previous
 
@@ -443,6 +454,7 @@ def _summary(ctx: Context, day: date) -> Text:
     tally = {s: 0 for s in Status}
     red_line = two_t = 0
     refer: list[str] = []
+    corrected: list[str] = []
     d = 0
     for child in _roster(ctx, day):
         stored = _month_of(ctx, child.id, day)
@@ -454,6 +466,9 @@ def _summary(ctx: Context, day: date) -> Text:
             a, previous = _assess(batch, child, stored.weight_g, stored.height_mm)
         except GrowthError:
             continue
+        if stored.correction is not None:
+            a = growth.with_status(a, stored.correction.status, previous)
+            corrected.append(_corrected_line(child, stored.correction))
         tally[a.status] += 1
         red_line += a.under_red_line
         two_t += a.two_t
@@ -475,6 +490,8 @@ def _summary(ctx: Context, day: date) -> Text:
     # D = N + T + O + B: a weighing the rules could not assess is said, never hidden.
     key = "weigh.sum_ok" if d == sum(tally.values()) else "weigh.sum_off"
     lines.append(say(key, d=count(d), sum=count(sum(tally.values()))))
+    if corrected:  # the kader's corrections are counted, and said
+        lines += [say("weigh.corrected_title"), *corrected]
     lines.append(say("weigh.refer_title") if refer else say("weigh.refer_none"))
     lines += refer
     return Text("\n".join(lines), private=True)
@@ -533,3 +550,64 @@ def _entered(ctx: Context, back: Session, child: AwaitChild) -> StepResult:
         effect = AddChild(posyandu_id, new, day, child.weight_g, child.height_mm)
     lines.append(say("weigh.new_back"))
     return done(back, Text("\n".join(lines), private=True), effects=(effect,))
+
+
+# --- a status the kader corrects ---------------------------------------------------------------
+
+
+def _corrected_line(child: Child, fixed: StatusCorrection) -> str:
+    return say(
+        "weigh.corrected_line", name=child.name, computed=fixed.computed, status=fixed.status
+    )
+
+
+def _read_correction(args: Sequence[str]) -> tuple[str, Status] | None:
+    """ "Andi Saputra N", "budi tidak naik": the child (a name or a number) and the status."""
+    for size in (2, 1):
+        if len(args) > size:
+            said = STATUS_WORDS.get(" ".join(args[-size:]).upper())
+            if said is not None:
+                return " ".join(args[:-size]), Status(said)
+    return None
+
+
+def status_kader(call: Call) -> StepResult:
+    """STATUS <child> <N|T|O|B>: the kader corrects the status of a child's weighing of this
+    month (domain.md: "the kader may correct a status (recorded)"); kept beside the rules'
+    status, SELESAI and the exports count it. An open weighing stays open."""
+    ctx = call.ctx
+    kept = call.before.awaiting if isinstance(call.before.awaiting, AwaitWeighing) else None
+    session = replace(call.session, awaiting=kept)
+    if not ctx.register or ctx.growth is None or ctx.children is None:
+        return done(session, _text("child.off"))
+    read = _read_correction(call.args)
+    if read is None:
+        return done(session, _text("correct.how"))
+    ref, status = read
+    day = ctx.today
+    roster = _roster(ctx, day)
+    number = int(ref) if ref.isdigit() else None
+    line = Line(ref, number)
+    found = match(line, roster, kept.order if kept else [c.id for c in roster])
+    if found.child is None:
+        return done(session, Text(_not_found(line, found.close), private=True))
+    return _correct(ctx, session, found.child, status)
+
+
+def _correct(ctx: Context, session: Session, child: Child, status: Status) -> StepResult:
+    assert ctx.growth is not None
+    day = ctx.today
+    stored = _month_of(ctx, child.id, day)
+    if stored is None:
+        return done(session, _text("correct.not_weighed", name=child.name))
+    batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
+    try:
+        computed = _assess(batch, child, stored.weight_g, stored.height_mm)[0].status
+    except GrowthError:
+        return done(session, _text("correct.not_weighed", name=child.name))
+    words = {"name": child.name, "computed": computed, "status": status}
+    if status is computed and stored.correction is None:
+        return done(session, _text("correct.same", **words))
+    key = "correct.undone" if status is computed else "correct.done"
+    effect = CorrectStatus(child.id, stored.period, status, computed)
+    return done(session, _text(key, **words), effects=(effect,))

@@ -20,7 +20,8 @@ from bot.cli import main
 from bot.commands.export_weighings import BASE_COLUMNS
 from bot.register import NOT_SET_UP
 from bot.settings import Settings
-from scoring.growth import Method, Sex
+from scoring import Period
+from scoring.growth import Method, Sex, Status
 from storage import Database
 from storage.children import (
     Actor,
@@ -29,6 +30,7 @@ from storage.children import (
     Weighing,
     add_child,
     audit_entries,
+    correct_status,
     leave,
     record_weighing,
 )
@@ -172,3 +174,25 @@ def test_names_need_the_key(
     assert _run(capsys, "--with-names") == (2, "", NOT_SET_UP + "\n")
     assert _run(capsys)[0] == 0  # anonymous: no key needed
     assert asyncio.run(_audit(target)) == []
+
+
+def test_a_corrected_status_is_exported_and_said(
+    capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    andi = int(_csv(_run(capsys, "--posyandu", "P1")[1])[0]["child_id"])
+
+    async def correct() -> None:
+        async with await Database.open(target) as db, db.transaction() as tx:
+            kader = Actor(person_id=7)
+            nov = Period(2026, 11)
+            assert await correct_status(tx, andi, nov, Status.N, Status.T, who=kader, at=moment())
+
+    asyncio.run(correct())
+    rows = _csv(_run(capsys, "--posyandu", "P1")[1])
+    got = [(r["date"], r["status"], r["t2"], r["computed_status"]) for r in rows]
+    assert got == [
+        ("2026-09-12", "B", "0", ""),
+        ("2026-10-12", "N", "0", ""),
+        ("2026-11-12", "N", "0", "T"),  # corrected by the kader, the rules' status beside it
+        ("2026-12-12", "T", "0", ""),  # after an N: no 2T
+    ]

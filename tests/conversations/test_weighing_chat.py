@@ -24,7 +24,7 @@ from conversations.flows.weighing import read_line
 from conversations.inbound import Inbound
 from conversations.replies import Text
 from conversations.session import Session
-from scoring.growth import GrowthRules
+from scoring.growth import GrowthRules, Status
 from storage import children as reg
 from storage.cipher import RegisterCipher, new_key
 from storage.groups import link_group
@@ -312,3 +312,46 @@ async def test_tidak_drops_the_unknown_line_and_the_weighing_goes_on(chat: Chat)
     assert "Zaki" not in await _ids(chat)
     reply = await chat.say("Dewi 9")
     assert reply.splitlines()[0] == "Dewi 9,0 kg: B (baru pertama ditimbang)"
+
+
+async def test_the_kader_corrects_a_status_recorded_and_counted(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    assert await chat.say("STATUS Dewi N") == say("correct.not_weighed", name="Dewi")
+    await chat.say("Andi 10,3\nbudi 10.1\n3 9,5\nDewi 9")
+    assert await chat.say("STATUS Andi Saputra naik") == say(
+        "correct.same", name="Andi Saputra", status="N"
+    )
+    # Budi's T (and so 2T) by KBM; the kader reads his KMS curve as naik.
+    assert await chat.say("status budi N") == say(
+        "correct.done", name="Budi", computed="T", status="N"
+    )
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [ids["Budi"]])
+        kader = await person_by_address(conn, "console", DEMO_KADER)
+        entries = await reg.audit_entries(conn)
+    assert kader is not None
+    fixed = stored[ids["Budi"]][-1].correction
+    assert fixed == reg.StatusCorrection(Status.N, Status.T, kader.id, T0)
+    assert [(e.action, e.who, e.child_ids) for e in entries][-1] == (
+        "weighing.correct_status",
+        reg.Actor(person_id=kader.id),
+        (ids["Budi"],),
+    )
+    # The weighing stayed open; SELESAI counts the corrected status and says so.
+    assert await chat.say("SELESAI") == "\n".join(
+        [
+            "Penimbangan 20 Nov 2026 selesai.",
+            "D 4 · N 2 · T 0 · O 1 · B 1 · BGM 0 · 2T 0",
+            "D = N+T+O+B = 4, cocok.",
+            say("weigh.corrected_title"),
+            "- Budi: T menjadi N",
+            say("weigh.refer_none"),
+        ]
+    )
+    # Corrected back to the rules' status: the correction is dropped.
+    assert await chat.say("STATUS Budi T") == say("correct.undone", name="Budi", status="T")
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [ids["Budi"]])
+    assert stored[ids["Budi"]][-1].correction is None
+    assert await chat.say("STATUS Budi") == say("correct.how")
