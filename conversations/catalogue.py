@@ -61,7 +61,14 @@ MESSAGES: dict[str, str] = {
     # BANTUAN: a title, then the one-line help of each command the table lists for the role
     # (conversations.table.help_text), {command} being the command's name in the table.
     "help.kader": "Yang bisa Anda ketik:",
-    "help.kader.quick": "Lapor sekaligus: LAPOR S 50 K 48 D 40 N 30",
+    "help.kader.quick": "Sekaligus: LAPOR S 50 K 48 D 40 N 30",
+    "help.kader.register": "Anak & timbang: ketik BANTUAN ANAK",
+    "help.register": "Register anak dan penimbangan:",
+    "help.line.kader.anak_baru": "{command} <nama> - catat anak baru",
+    "help.line.kader.timbang": "{command} - timbang balita hari ini",
+    "help.line.kader.status": "{command} <nama> N - koreksi status",
+    "help.line.kader.keluar_anak": "{command} <nama> - anak keluar",
+    "help.line.kader.hapus_anak": "{command} <nama> - hapus data anak",
     "help.supervisor": "Perintah pembina:",
     "help.line.kader.lapor": "{command} - isi laporan bulan ini",
     "help.line.kader.tidak_buka": "{command} - posyandu tidak buka",
@@ -1143,6 +1150,8 @@ SMS: dict[str, str] = {
     # BANTUAN
     "help.kader": "Ketik:",
     "help.supervisor": "Ketik:",
+    "help.line.kader.lapor": "{command} - isi laporan",
+    "help.kader.register": "Anak: BANTUAN ANAK",
     "help.line.area.status": "{command} - siapa sudah lapor",
     "help.line.area.belum": "{command} - yang belum lapor",
     "help.line.area.strata": "{command} - jumlah per strata",

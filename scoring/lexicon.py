@@ -46,6 +46,7 @@ __all__ = [
     "FILLER_WORDS",
     "GROUP_COMMAND_WORDS",
     "HEDGE_WORDS",
+    "HELP_TOPICS",
     "HUNDREDS",
     "LAST_WORDS",
     "LEAVE_WORDS",
@@ -224,6 +225,14 @@ LEAVE_WORDS: Mapping[str, str] = {
     "LAINNYA": "other",
     "LAIN": "other",
     "ALASAN LAIN": "other",
+}
+
+#: BANTUAN <topic>: the help a kader asks for ("BANTUAN ANAK": the register's commands).
+HELP_TOPICS: Mapping[str, str] = {
+    "ANAK": "register",
+    "REGISTER": "register",
+    "TIMBANG": "register",
+    "PENIMBANGAN": "register",
 }
 
 #: STATUS <child> <status>: a weighing's status as a kader writes it, to its letter (N naik,
