@@ -61,6 +61,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("nik", "dusun", "rt", "has_kms")
 #: The audit row's purpose (``children.export``).
 PURPOSE = "export"
 _TWO = Decimal("0.01")
+_CHUNK = 500  # posyandu, or children, read at a time
 
 
 def _period(text: str) -> Period:
@@ -237,6 +238,22 @@ async def _audit(
             await audit_shown(tx, replace(names, children=kept), who=who, at=at)
 
 
+async def _weighings(
+    conn: Connection, posyandu: Sequence[Posyandu]
+) -> tuple[list[ChildRecord], dict[int, list[Weighing]]]:
+    """The children of ``posyandu`` in its order (then by id) and their weighings, read a
+    chunk at a time (a statement's parameters are limited)."""
+    children: list[ChildRecord] = []
+    for start in range(0, len(posyandu), _CHUNK):
+        children += await children_records(conn, [p.id for p in posyandu[start : start + _CHUNK]])
+    order = {p.id: i for i, p in enumerate(posyandu)}
+    children.sort(key=lambda c: (order[c.posyandu_id], c.id))
+    weighings: dict[int, list[Weighing]] = {}
+    for start in range(0, len(children), _CHUNK):
+        weighings |= await weighings_of(conn, [c.id for c in children[start : start + _CHUNK]])
+    return children, weighings
+
+
 def _columns(settings: Settings, with_names: bool) -> tuple[str, ...]:
     """The names after child_id, with the optional fields the deployment records."""
     if not with_names:
@@ -261,10 +278,7 @@ def run(args: argparse.Namespace) -> int:
                     await conn.execute("BEGIN")
                 posyandu = sorted(await _posyandu(conn, args.posyandu), key=lambda p: p.code)
                 shown = await _names(conn, cipher, posyandu) if cipher else {}
-                children = await children_records(conn, [p.id for p in posyandu])
-                order = {p.id: i for i, p in enumerate(posyandu)}
-                children.sort(key=lambda c: (order[c.posyandu_id], c.id))
-                weighings = await weighings_of(conn, [c.id for c in children])
+                children, weighings = await _weighings(conn, posyandu)
                 names = {c.id: c for s in shown.values() for c in s.children}
                 export = _Export(
                     args.format,

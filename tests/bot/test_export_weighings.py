@@ -196,3 +196,11 @@ def test_a_corrected_status_is_exported_and_said(
         ("2026-11-12", "N", "0", "T"),  # corrected by the kader, the rules' status beside it
         ("2026-12-12", "T", "0", ""),  # after an N: no 2T
     ]
+
+
+def test_read_a_chunk_at_a_time_the_same_rows(
+    capsys: pytest.CaptureFixture[str], target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _run(capsys)[1]
+    monkeypatch.setattr("bot.commands.export_weighings._CHUNK", 1)
+    assert _run(capsys)[1] == whole
