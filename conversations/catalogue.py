@@ -653,7 +653,7 @@ MESSAGES: dict[str, str] = {
         "Ketik nomor atau alasannya."
     ),
     "leave.choice": "{number}. {word}",
-    "leave.bad_reason": "Ketik nomor alasannya (1 sampai 4), atau BATAL.",
+    "leave.bad_reason": "Ketik nomor alasannya (1 sampai {count}), atau BATAL.",
     "leave.reason.moved": "pindah",
     "leave.reason.died": "meninggal",
     "leave.reason.aged_out": "sudah 5 tahun",

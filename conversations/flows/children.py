@@ -305,7 +305,7 @@ def answer_leave(ctx: Context, session: Session, answer: str, waiting: AwaitLeav
     if waiting.reason is None:
         reason = _reason_of(answer)
         if reason is None:
-            return done(session, text("leave.bad_reason"))
+            return done(session, text("leave.bad_reason", count=len(_reasons())))
         asked = replace(waiting, reason=reason)
         why = say(f"leave.reason.{reason}")
         reply = text("leave.confirm", why=why, **_about(child))
