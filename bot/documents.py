@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
 from bot.channels.registry import find
+from bot.dasbor.children_view import prevalence_of
 from bot.document_params import area_of, posyandu_of
 from bot.pdf import (
     AreaRow,
@@ -73,9 +74,11 @@ from scoring.fields import (
     TABLE_GROUPS,
     FieldRole,
 )
+from scoring.growth import GrowthRules
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
+from storage.children import measured_in_area
 from storage.people import person_by_id
 from storage.posyandu import (
     Posyandu,
@@ -119,7 +122,10 @@ async def render_document(
     params: Mapping[str, Any],
     now: datetime,
     scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> OutgoingDocument:
+    """The PDF of ``kind``. ``growth`` (the register's rules, ``Settings.growth()``): the
+    area summary gets its prevalence section (stunting, wasting, underweight: counts only)."""
     try:
         period = Period.parse(str(params.get("period", "")))
     except PeriodError as exc:
@@ -131,7 +137,7 @@ async def render_document(
         filename = say("pdf.file.monthly_report", name=name, period=period)
         return OutgoingDocument(filename, content, caption)
     if kind == "area_summary":
-        area_data, name = await _area(db, params, period, now, scoring)
+        area_data, name = await _area(db, params, period, now, scoring, growth)
         content = await asyncio.to_thread(render_area_summary, area_data)
         caption = say(
             "pdf.caption.area_summary", name=area_data.area, period=area_data.period_label
@@ -304,7 +310,12 @@ def _title(area: Area | None) -> str:
 
 
 async def _area(
-    db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
+    db: Database,
+    params: Mapping[str, Any],
+    period: Period,
+    now: datetime,
+    scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> tuple[AreaSummaryData, str]:
     async with db.read() as conn:
         area = await area_of(conn, params)
@@ -334,12 +345,17 @@ async def _area(
         # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
         known = await known_histories(conn, [p.id for p in members])
         moves = await moves_for(conn, None, period, period)
+        # The register's weighings of the month, anonymous (no name read: no audit row).
+        measured = await measured_in_area(conn, area.path, period) if growth else None
     # A posyandu registered or imported from a later month owes nothing for this one.
     members = [p for p in members if known[p.id].started_by(period)]
     days = {p.id: hari_buka(p, period, moves) for p in members}
     data = await asyncio.to_thread(
         _area_data, area, members, stored, desas, above, zone, period, now, scoring, known, days
     )
+    if growth is not None and measured:
+        found = await asyncio.to_thread(prevalence_of, measured, growth)
+        data = replace(data, prevalence=found)
     return data, _slug(area.code)
 
 

@@ -37,6 +37,7 @@ from conversations.flows import (
     general,
     groups,
     history,
+    kms,
     registration,
     reminders,
     schedule,
@@ -211,6 +212,7 @@ TABLE: tuple[Route, ...] = (
           posyandu_needs, WRITES | PERSONAL, HELP_R),
     Route("TIMBANG",         KADER, weighing.timbang,
           weighing_needs, WRITES | PERSONAL, HELP_R),
+    Route("KMS",             KADER, kms.kms,               children_needs, PERSONAL, HELP_R),
     # "STATUS Andi N" from a kader: the status of a child's weighing corrected
     Route("STATUS",          KADER, weighing.status_kader,
           weighing_needs, WRITES | PERSONAL, HELP_R),

@@ -150,6 +150,7 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "HAPUS ANAK": ("HAPUS ANAK", "HAPUS_ANAK"),
     "KELUAR ANAK": ("KELUAR ANAK", "KELUAR_ANAK", "ANAK KELUAR"),
     "TIMBANG": ("TIMBANG", "PENIMBANGAN", "NIMBANG"),
+    "KMS": ("KMS", "GRAFIK KMS", "KARTU KMS"),
     "KELUAR DASBOR": (
         "KELUAR DASBOR",
         "KELUAR_DASBOR",

@@ -55,7 +55,15 @@ from scoring.lexicon import (
 )
 from storage.children import Child, StatusCorrection, Weighing
 
-__all__ = ["answer_new_child", "answer_weighing", "status_kader", "timbang"]
+__all__ = [
+    "Line",
+    "answer_new_child",
+    "answer_weighing",
+    "match",
+    "roster",
+    "status_kader",
+    "timbang",
+]
 
 #: A child of this age (months) or older is not weighed here (no longer a balita).
 MAX_AGE_MONTHS = 60
@@ -87,6 +95,11 @@ def _roster(ctx: Context, day: date) -> list[Child]:
         for c in ctx.children or ()
         if c.birth_date <= day and age_months(c.birth_date, day) < MAX_AGE_MONTHS
     ]
+
+
+def roster(ctx: Context, day: date) -> list[Child]:
+    """TIMBANG's list of ``day``, in its order (KMS <number> names a child by it)."""
+    return _roster(ctx, day)
 
 
 def _month_of(ctx: Context, child_id: int, day: date) -> Weighing | None:

@@ -85,7 +85,7 @@ def test_a_kaders_register_commands_are_one_bantuan_away() -> None:
     ]
     assert MESSAGES["help.kader.register"] not in help_text(Listed.KADER)
     register = [r.name for r in TABLE if Listed.REGISTER in r.listed]
-    assert register == ["ANAK BARU", "TIMBANG", "STATUS", "KELUAR ANAK", "HAPUS ANAK"]
+    assert register == ["ANAK BARU", "TIMBANG", "KMS", "STATUS", "KELUAR ANAK", "HAPUS ANAK"]
     assert all(r.audience.value == "kader" for r in TABLE if Listed.REGISTER in r.listed)
     world = World.demo()
     assert world.say("kader", "BANTUAN ANAK") == help_text(Listed.KADER)  # the demo world: off
