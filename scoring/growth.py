@@ -10,7 +10,7 @@ the length as WHO does, and says where a z-score cannot be computed.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
@@ -553,13 +553,21 @@ def assess(
 
 
 def assess_history(
-    sex: Sex, birth: date, weighings: Iterable[Weighing], rules: GrowthRules
+    sex: Sex,
+    birth: date,
+    weighings: Iterable[Weighing],
+    rules: GrowthRules,
+    corrected: Sequence[Status | None] = (),
 ) -> list[Assessed]:
-    """A child's weighings at one posyandu, in date order, each assessed after the one before."""
+    """A child's weighings at one posyandu, in date order, each assessed after the one before;
+    ``corrected``: by position, the status a kader corrected a weighing to (None: the rules'),
+    which the next weighing's 2T reads (:func:`with_status`)."""
     out: list[Assessed] = []
-    for weighing in weighings:
+    for i, weighing in enumerate(weighings):
         previous = out[-1].as_previous() if out else None
-        out.append(assess(sex, birth, weighing, previous, rules))
+        assessed = assess(sex, birth, weighing, previous, rules)
+        fixed = corrected[i] if i < len(corrected) else None
+        out.append(assessed if fixed is None else with_status(assessed, fixed, previous))
     return out
 
 

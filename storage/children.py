@@ -624,6 +624,11 @@ class Weighing:
     def period(self) -> Period:
         return Period(self.date.year, self.date.month)
 
+    @property
+    def corrected_status(self) -> Status | None:
+        """The status a kader corrected it to; None: the rules' stands."""
+        return None if self.correction is None else self.correction.status
+
     def as_growth(self) -> growth.Weighing:
         """As the growth rules take it: kilograms and centimetres."""
         cm = None if self.height_mm is None else Decimal(self.height_mm) / 10

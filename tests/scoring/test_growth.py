@@ -376,3 +376,21 @@ def test_a_status_the_kader_corrected_carries_2t_with_it() -> None:
     dec = assess(Sex.MALE, BORN, Weighing(date(2026, 12, 10), D(10)), oct_.as_previous(), RULES)
     assert dec.status is Status.O
     assert with_status(dec, Status.T, oct_.as_previous()).two_t is False
+
+
+def test_a_history_with_a_corrected_status() -> None:
+    days = (date(2026, 9, 10), date(2026, 10, 10), date(2026, 11, 10))
+    weighings = [Weighing(d, D(10)) for d in days]
+    plain = assess_history(Sex.MALE, BORN, weighings, RULES)
+    fixed = assess_history(Sex.MALE, BORN, weighings, RULES, [None, Status.N, None])
+    assert [(a.status, a.two_t) for a in plain] == [
+        (Status.B, False),
+        (Status.T, False),
+        (Status.T, True),
+    ]
+    assert [(a.status, a.two_t) for a in fixed] == [
+        (Status.B, False),
+        (Status.N, False),
+        (Status.T, False),  # after the corrected N: no 2T
+    ]
+    assert [a.z for a in fixed] == [a.z for a in plain]
