@@ -105,7 +105,7 @@ def _answer(session: Session, norm: str, ctx: Context, lines: tuple[str, ...] = 
         return registration.answer(ctx, session, norm)
     waiting = session.awaiting
     if isinstance(waiting, AwaitChild) and ctx.posyandu is not None and ctx.register:
-        if waiting.resume is not None and ctx.growth is not None and ctx.children is not None:
+        if waiting.resume is not None:  # a new child met in TIMBANG
             return weighing.answer_new_child(ctx, session, lines or (norm,), waiting)
         return children.answer_child(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitWeighing) and ctx.posyandu is not None:

@@ -521,6 +521,8 @@ def answer_new_child(
     it), then ANAK BARU's own questions, and the consent: the child and its weight recorded
     (its first weighing: B), and back to the weighing."""
     assert child.resume is not None
+    if ctx.growth is None or ctx.children is None:
+        return done(replace(session, awaiting=None), _text("child.off"))
     answer = " ".join(lines)
     back = replace(session, awaiting=child.resume)
     if child.stage is ChildStage.IS_NEW:
