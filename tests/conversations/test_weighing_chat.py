@@ -355,3 +355,19 @@ async def test_the_kader_corrects_a_status_recorded_and_counted(chat: Chat) -> N
         stored = await reg.weighings_of(conn, [ids["Budi"]])
     assert stored[ids["Budi"]][-1].correction is None
     assert await chat.say("STATUS Budi") == say("correct.how")
+
+
+async def test_a_new_childs_implausible_weight_is_asked_back_not_stored(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    await chat.say("Zaki 35")
+    for answer in ("YA", "L", "1/5/2025", "Rina", "YA"):
+        await chat.say(answer)
+    done = (await chat.say("YA")).splitlines()
+    assert done[0] == say("child.saved", name="Zaki")
+    assert done[1].startswith("Zaki 35,0 kg belum dicatat: ") and done[1].endswith("35,0 benar")
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [ids["Zaki"]])
+    assert stored[ids["Zaki"]] == []  # the child is on the register, the weight is not
+    # Resent with "benar", as any implausible weight: recorded, the weighing still open.
+    assert (await chat.say("Zaki 35 benar")).startswith("Zaki 35,0 kg: B")
