@@ -10,6 +10,7 @@ import asyncio
 import csv
 import io
 import json
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -175,6 +176,9 @@ async def test_push_twice_then_a_revision(
         (records[2]["operator"], 1, 7, "SUCCESS"),
     ]
     assert records[2]["first_period"] == "2026-10" and len(records[2]["values_digest"]) == 64
+    code, _, err = await cli(capsys, "dhis2", "push", "--mapping", mapping, "--area", "99")
+    assert code == 2 and "unknown area 99" in err
+    assert len(await asyncio.to_thread(pushes, world / "dhis2.db")) == 3
 
 
 async def test_conflicts_and_a_500_exit_1_and_are_sent_again(
@@ -212,6 +216,11 @@ async def test_basic_auth_dry_run_and_bare_summaries(
 ) -> None:
     mapping = str(world / "mapping.csv")
     monkeypatch.delenv("DHIS2_TOKEN")
+    url = os.environ["DHIS2_URL"]
+    monkeypatch.delenv("DHIS2_URL")
+    code, _, err = await cli(capsys, "dhis2", "push", "--mapping", mapping)
+    assert code == 2 and "DHIS2_URL is not set" in err
+    monkeypatch.setenv("DHIS2_URL", url)
     monkeypatch.setenv("DHIS2_USERNAME", dhis2.username)
     monkeypatch.setenv("DHIS2_PASSWORD", "wrong")
     code, out, _ = await cli(capsys, "dhis2", "push", "--mapping", mapping)
