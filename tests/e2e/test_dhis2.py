@@ -20,11 +20,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
+from bot.dhis2 import Dhis2Client
 from bot.dhis2_monthly import MonthlyPush, closed_months
 from bot.settings import SettingsError, load_settings
 from conversations.catalogue import say
 from scoring import Period
-from scoring.dhis2 import CSV_COLUMNS
+from scoring.dhis2 import CSV_COLUMNS, DataValue
 from scoring.growth import Method, Sex
 from storage import Database
 from storage import children as reg
@@ -341,3 +342,23 @@ async def test_per_child_counts_from_the_register(
     }
     # The other posyandu weighed nobody: their report's S only.
     assert {k[1] for k in got if k[0] != "OU_MAWAR"} == {"PSY_S"}
+
+
+async def test_the_client_reads_each_conflict_dhis2_makes(dhis2: FakeDhis2) -> None:
+    """What DHIS2 refuses comes back as one conflict each, the rest imported: a period not
+    YYYYMM, an unknown data element, org unit or combo, a value that is not an integer."""
+    good = DataValue("PSY_S", "202610", "P2", "default", "", "48")
+    wrong = [
+        DataValue("PSY_S", "2026-10", "P2", "default", "", "1"),
+        DataValue("NOPE", "202610", "P2", "default", "", "1"),
+        DataValue("PSY_S", "202610", "NOPE", "default", "", "1"),
+        DataValue("PSY_S", "202610", "P2", "L_0_5", "", "1"),
+        DataValue("PSY_D", "202610", "P2", "default", "", "4.5"),
+    ]
+    async with Dhis2Client(load_settings(_env_file=None)) as client:
+        summary = await client.post([good, *wrong], dry_run=False)
+        again = await client.post([good], dry_run=False)
+    assert (summary.status, summary.imported, summary.ignored) == ("WARNING", 1, 5)
+    assert [c.object for c in summary.conflicts] == ["2026-10", "NOPE", "NOPE", "L_0_5", "4.5"]
+    assert "not an integer" in summary.conflicts[-1].value
+    assert (again.status, again.imported, again.ignored) == ("SUCCESS", 0, 1)
