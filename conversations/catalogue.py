@@ -838,6 +838,13 @@ MESSAGES: dict[str, str] = {
     "reminder.h+7.line": "- {posyandu} ({month}): {kader}",
     "reminder.no_kader": "kader belum terdaftar",
     "reminder.rekap_caption": "Ringkasan posyandu {area}, {month}.",
+    # The monthly DHIS2 push (docs/dhis2.md), one line to the kabupaten's supervisors.
+    "dhis2.pushed": "Data posyandu {area} sampai {month} sudah dikirim ke DHIS2: {sent} angka "
+    "terkirim, {imported} baru, {updated} diperbarui.",
+    "dhis2.conflicts": "Data posyandu {area} sampai {month} dikirim ke DHIS2: {sent} angka "
+    "terkirim, {conflicts} ditolak DHIS2. Mohon operator memeriksa pemetaan datanya.",
+    "dhis2.failed": "Data posyandu {area} sampai {month} belum bisa dikirim ke DHIS2. "
+    "Pengiriman dicoba lagi bulan depan, atau operator bisa mengirimnya sekarang.",
     # Variables of WhatsApp templates (the template texts are registered with Twilio).
     "template.posyandu": "Posyandu {posyandu}",
     "template.more": "dan {count} lainnya",
