@@ -178,15 +178,16 @@ def _trend(a: Assessment, through: Period, current: Period) -> list[TrendPoint]:
 
 def _groups(m: MonthReport, carried: Carried | None) -> list[tuple[str, list[tuple[str, str]]]]:
     """The "Angka bulan ini" blocks; a service field (optional, asked only where it is on and
-    applies) has a row only when the month has its value, and a block with no row is left
-    out."""
+    applies) and T, O and B (given where the child register is used) have a row only when the
+    month has their value, and a block with no row is left out."""
     groups = [
         (
             say(f"pdf.group.{group}"),
             [
                 _field_row(m, field, carried)
                 for field in fields
-                if not FIELD_BY_ID[field].service or getattr(m, field) is not None
+                if not (FIELD_BY_ID[field].service or FIELD_BY_ID[field].derived)
+                or getattr(m, field) is not None
             ],
         )
         for group, fields in TABLE_GROUPS  # each field's label is ``pdf.value.<field>``

@@ -533,6 +533,18 @@ _ASSESSMENTS: tuple[str, ...] = (
     """,
 )
 
+_REPORT_TOB: tuple[str, ...] = (
+    # T, O and B of the SKDN register (D = N + T + O + B): counted from the child register's
+    # weighings where the posyandu uses it, typed or unknown (NULL) otherwise.
+    "ALTER TABLE reports ADD COLUMN t INTEGER",
+    "ALTER TABLE reports ADD COLUMN o INTEGER",
+    "ALTER TABLE reports ADD COLUMN b INTEGER",
+    # The revision triggers again, over the fields of this version.
+    "DROP TRIGGER reports_history_insert",
+    "DROP TRIGGER reports_history_update",
+    *history_triggers(fields_added_by(13)),
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1,
     _V2,
@@ -546,5 +558,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V10,
     _REGISTER,
     _ASSESSMENTS,
+    _REPORT_TOB,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

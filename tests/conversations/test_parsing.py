@@ -179,6 +179,17 @@ def test_quick_report_reads_every_form() -> None:
     assert q.problems == ()
 
 
+def test_quick_report_reads_t_o_b_by_their_two_letter_codes() -> None:
+    """T, O and B are typed TN, OL, BR (or glued, or by their long names); a lone "T" stays a
+    no and a lone "O" a correction word, so neither names a field."""
+    q = parse_quick("D 40 N 30 TN 5 ol=3 br2", NOV)
+    assert q.counts == {"d": 40, "n": 30, "t": 5, "o": 3, "b": 2} and q.problems == ()
+    q = parse_quick("tidak_naik 5 o-lalu 3 baru_ditimbang 2", NOV)
+    assert q.counts == {"t": 5, "o": 3, "b": 2}
+    assert [field_by_alias(w) for w in ("T", "O", "B")] == [None, None, None]
+    assert parse_yes_no("t") is False
+
+
 def test_quick_report_lists_every_problem() -> None:
     q = parse_quick("2026-13 S=-5 K=3,5 D=abc X=1 S=4 N", NOV)
     kinds = [(p.kind, p.token, p.number) for p in q.problems]

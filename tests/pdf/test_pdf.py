@@ -145,7 +145,10 @@ async def test_monthly_report_reads_back(db: Database) -> None:
         assert expected in text, expected
     # Every count next to its label; a new field must be added here.
     # (The optional service fields have a row only when the month has them: test_services.)
-    assert set(LABELLED) == {f for f in COUNT_FIELDS if not FIELD_BY_ID[f].service}
+    # (T, O and B, given where the child register is used, likewise: test_t_o_b_rows.)
+    assert set(LABELLED) == {
+        f for f in COUNT_FIELDS if not (FIELD_BY_ID[f].service or FIELD_BY_ID[f].derived)
+    }
     for field, (label, value) in LABELLED.items():
         assert labelled(text, label, value), (field, label, value)
     assert labelled(text, "Program tambahan", "BKB, PAUD")
@@ -169,6 +172,23 @@ async def test_monthly_report_reads_back(db: Database) -> None:
     assert reader.metadata.author == "Posyandu Bot"
     assert reader.metadata.title == "Laporan Bulanan Posyandu Mawar - November 2026"
     assert 1 <= len(reader.pages) <= 2
+
+
+async def test_t_o_b_rows(db: Database) -> None:
+    """T, O and B (D = N + T + O + B) have their rows once the month has them, after N."""
+    async with db.transaction() as tx:
+        mawar = await posyandu_by_code(tx, "MWR01")
+        assert mawar is not None
+        tob = REPORT.with_values(t=4, o=3, b=2)  # 35 + 4 + 3 + 2 = 44
+        await save_report(tx, mawar.id, tob, by=1, at=NOW, channel="telegram")
+    params = {"posyandu_code": "MWR01", "period": "2026-11"}
+    doc = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS)
+    await db.close()
+    text = text_of(doc.content)
+    for label, value in (("T tidak naik", "4"), ("O tidak ditimbang bln lalu", "3")):
+        assert labelled(text, label, value), label
+    assert labelled(text, "B baru ditimbang", "2")
+    assert text.index("N naik berat") < text.index("T tidak naik") < text.index("B baru")
 
 
 def test_numbers_are_written_the_indonesian_way() -> None:
@@ -196,8 +216,7 @@ def test_the_openings_needed_are_written_with_the_one_formatter() -> None:
     opening in 3 known months (an estimate of 4) needs 3 more openings, not 4."""
     since = Period(2025, 12)  # 11 known months to October 2026, 7 of them opened
     months = [
-        MonthReport(period=since.shift(i), buka=i < 7, kader=6, s=40, d=30)
-        for i in range(11)
+        MonthReport(period=since.shift(i), buka=i < 7, kader=6, s=40, d=30) for i in range(11)
     ]
     (need,) = [
         n
