@@ -171,6 +171,13 @@ MESSAGES: dict[str, str] = {
         "Masih sama dengan laporan {month}?\n{values}\n"
         "Balas YA, atau tulis yang berubah, mis. {example}."
     ),
+    # S and K counted from the child register after SELESAI, with last month's other values.
+    "same.ask_register": (
+        "Masih sama?\n{values}\nBalas YA, atau tulis yang berubah, mis. {example}."
+    ),
+    "same.register": "Dari register anak: {values}",
+    "same.earlier": "Seperti bulan lalu: {values}",
+    "same.earlier_older": "Seperti laporan {month}: {values}",
     "same.again": (
         "Balas YA jika semua masih sama, TIDAK untuk mengisi satu per satu, "
         "atau tulis yang berubah, mis. {example}."
@@ -263,6 +270,9 @@ MESSAGES: dict[str, str] = {
     "rule.n_gt_previous_d": (
         "N ({value}) lebih besar dari D bulan lalu ({previous}). N hanya balita yang juga "
         "ditimbang bulan lalu. Sudah benar?"
+    ),
+    "rule.register_differs": (
+        "{label}: Anda menulis {value}, register anak mencatat {register}. Sudah benar?"
     ),
     "rule.before_hari_buka": (
         "Hari buka bulan ini baru tanggal {hari_buka}. Yakin melapor sekarang?"
@@ -714,6 +724,19 @@ MESSAGES: dict[str, str] = {
     "weigh.sum_ok": "D = N+T+O+B = {d}, cocok.",
     "weigh.sum_off": "D = {d}, tetapi N+T+O+B = {sum}: periksa lagi penimbangannya.",
     "weigh.refer_title": "Perlu dirujuk ke puskesmas:",
+    # After SELESAI: the month's report opened with the weighings' counts.
+    "weigh.report_filled": (
+        "Angka di atas sudah masuk ke laporan {period}. Periksa dan jawab sisanya; laporan "
+        "disimpan setelah Anda balas YA di ringkasan."
+    ),
+    "weigh.report_filled_part": (
+        "D, BGM dan 2T di atas sudah masuk ke laporan {period}; N ditanyakan karena ada "
+        "timbangan yang belum terbaca. Laporan disimpan setelah Anda balas YA di ringkasan."
+    ),
+    "weigh.report_busy": (
+        "Laporan {period} sedang diisi, jadi angka timbangan belum dimasukkan. Selesaikan "
+        "atau BATAL laporan itu, lalu ketik TIMBANG dan SELESAI lagi untuk mengisinya."
+    ),
     "weigh.refer_none": "Tidak ada anak yang perlu dirujuk.",
     "weigh.refer_line": "- {name}: {why}",
     "weigh.refer.two_t": "2T",
@@ -822,6 +845,8 @@ MESSAGES: dict[str, str] = {
     "pdf.value.t": "T tidak naik",
     "pdf.value.o": "O tidak ditimbang bln lalu",
     "pdf.value.b": "B baru ditimbang",
+    # The month's weighings on the register: how many children to refer (never who).
+    "pdf.value.referred": "Perlu dirujuk (penimbangan)",
     "pdf.value.bgm": "BGM bawah garis merah",
     "pdf.value.t2": "2T tidak naik 2x",
     "pdf.value.bumil": "Ibu hamil",

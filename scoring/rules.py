@@ -92,6 +92,9 @@ class RuleContext:
     hari_buka: date | None = None
     current_period: Period | None = None
     settings: ScoringSettings = DEFAULT_SETTINGS
+    #: Counts the child register gives this month (S, K): an answer that differs is asked
+    #: back once (``register_differs``); the kader's answer wins.
+    register: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
 
 #: D and its parts (D = N + T + O + B).
@@ -116,6 +119,8 @@ RULES: tuple[Rule, ...] = (
     Rule("no_referral", (REFERRAL_FIELD, *REFERRED_FIELDS), Severity.SOFT),
     Rule("denominator_change", DENOMINATOR_FIELDS, Severity.SOFT),
     Rule("n_gt_previous_d", ("n",), Severity.SOFT),
+    # S or K answered otherwise than the child register counts them (after SELESAI).
+    Rule("register_differs", ("s", "k"), Severity.SOFT),
     Rule("kader_change", ("kader",), Severity.SOFT),
     Rule("before_hari_buka", ("buka",), Severity.SOFT),
     Rule("old_period", ("buka",), Severity.SOFT),
@@ -191,9 +196,20 @@ def _kader_problems(value: int, prev: MonthReport, ctx: RuleContext) -> list[Pro
     return []
 
 
+def _register_problems(field: str, value: int | None, ctx: RuleContext) -> list[Problem]:
+    """A count the child register gives (S, K), answered otherwise."""
+    counted = ctx.register.get(field)
+    if value is None or counted is None or value == counted:
+        return []
+    return [_problem("register_differs", field, value=value, register=counted)]
+
+
 def _soft_value_problems(
     field: str, value: int | None, ctx: RuleContext, period: Period | None
 ) -> list[Problem]:
+    differs = _register_problems(field, value, ctx)
+    if differs:
+        return differs
     prev = ctx.previous
     if prev is None or value is None or not prev.buka:
         return []

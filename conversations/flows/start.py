@@ -43,6 +43,7 @@ __all__ = [
     "allowed_text",
     "answer_change",
     "answer_period",
+    "go",
     "lanjut",
     "lapor",
     "resume",
@@ -108,7 +109,7 @@ def _exists(ctx: Context, session: Session, period: Period, prefill: Prefill | N
     return done(replace(session, awaiting=awaiting), Text(body, choices))
 
 
-def _go(
+def go(
     ctx: Context, session: Session, period: Period, prefill: Prefill | None = None
 ) -> StepResult:
     """Report ``period``: say so when it exists, else start (or finish) it."""
@@ -193,7 +194,7 @@ def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
         if isinstance(chosen, tuple):
             return _ask_period(session, chosen, prefill)
         period = chosen
-    return _go(ctx, session, period, prefill)
+    return go(ctx, session, period, prefill)
 
 
 def resume(ctx: Context, session: Session) -> StepResult:
@@ -226,11 +227,11 @@ def lapor(call: Call) -> StepResult:
     if requested is not None:
         if requested not in allowed_periods(ctx):
             return done(session, text("period.out_of_range", allowed=allowed_text(ctx)))
-        return _go(ctx, session, requested)
+        return go(ctx, session, requested)
     chosen = _default(ctx)
     if isinstance(chosen, tuple):
         return _ask_period(session, chosen)
-    return _go(ctx, session, chosen)
+    return go(ctx, session, chosen)
 
 
 def answer_period(ctx: Context, session: Session, raw: str, waiting: AwaitPeriod) -> StepResult:
@@ -244,7 +245,7 @@ def answer_period(ctx: Context, session: Session, raw: str, waiting: AwaitPeriod
     if period is None or period not in allowed_periods(ctx):
         body = f"{say('period.unknown')}\n\n{say('period.ask')}"
         return done(session, Text(body, choices))
-    return _go(ctx, replace(session, awaiting=None), period, waiting.prefill)
+    return go(ctx, replace(session, awaiting=None), period, waiting.prefill)
 
 
 def answer_change(ctx: Context, session: Session, raw: str, waiting: AwaitChange) -> StepResult:

@@ -111,13 +111,18 @@ async def test_a_message_of_lines_answered_with_each_status_then_selesai(
         "Eka": [],
     }
     summary = await chat.say("SELESAI")
-    assert summary.splitlines() == [
+    assert summary.splitlines()[:6] == [
         "Penimbangan 20 Nov 2026 selesai.",
         "D 4 · N 1 · T 1 · O 1 · B 1 · BGM 0 · 2T 1",
         "D = N+T+O+B = 4, cocok.",
         "Perlu dirujuk ke puskesmas:",
         "- Budi: 2T",
+        say("weigh.report_filled", period="November 2026"),
     ]
+    # The month's report is open with these counts; S from the register (five balita) is
+    # offered with last month's head counts (golden: kader_timbang_lapor).
+    assert say("same.register", values="S 5") in summary.splitlines()
+    assert (await chat.say("BATAL")).startswith("Laporan November 2026 dibatalkan")
     assert await chat.say("SELESAI") == say("hint.kader")  # the weighing is closed
     logged = "\n".join(r.getMessage() + repr(getattr(r, "fields", "")) for r in caplog.records)
     assert not any(name in logged for name in NAMES)

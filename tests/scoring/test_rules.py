@@ -43,6 +43,7 @@ def test_rules_are_data() -> None:
         "o_le_d",
         "b_le_d",
         "d_sum",
+        "register_differs",
         "bumil_periksa_le_bumil",
         "kb_aktif_le_pus",
         "bayi_imunisasi_le_bayi",
@@ -284,6 +285,26 @@ def test_soft_d_is_n_t_o_b_once_all_five_are_known() -> None:
     assert check_report(whole.with_values(t=None)) == []
     # T, O and B are parts of D, so none may exceed it (hard).
     assert [p.rule for p in hard_problems(whole.with_values(t=41))] == ["t_le_d"]
+
+
+def test_soft_a_count_the_register_gives_answered_otherwise() -> None:
+    """S and K counted from the child register (after SELESAI): another answer is asked back
+    (soft: the kader's answer wins once confirmed)."""
+    ctx = RuleContext(register={"s": 42, "k": 40})
+    assert check_answer("s", 42, {}, ctx) == []
+    (p,) = check_answer("s", 50, {}, ctx)
+    assert (p.rule, p.field, p.hard, p.values) == (
+        "register_differs",
+        "s",
+        False,
+        {"value": 50, "register": 42},
+    )
+    assert problem_text(p) == (
+        "S (semua balita): Anda menulis 50, register anak mencatat 42. Sudah benar?"
+    )
+    assert check_answer("s", 50, {}) == []  # no register: nothing to compare
+    whole = MonthReport(period=P, s=50, k=40, d=30, n=20)
+    assert [(p.rule, p.field) for p in check_report(whole, ctx)] == [("register_differs", "s")]
 
 
 def test_soft_all_zero_in_an_opened_month() -> None:
