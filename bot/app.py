@@ -327,7 +327,7 @@ class Service:
 
         assert self.db is not None
         return await render_document(
-            self.db, kind, params, self.clock.now(), self.settings.scoring()
+            self.db, kind, params, self.clock.now(), self.settings.scoring(), self.settings.growth()
         )
 
     def prune_media(self, now: datetime) -> int:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,9 +74,12 @@ from scoring.fields import (
     TABLE_GROUPS,
     FieldRole,
 )
+from scoring.growth import BGM_FIELD, GrowthError, GrowthRules, assess_history
+from scoring.growth import Weighing as GrowthWeighing
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
+from storage.children import WeighedChild, weighed_in
 from storage.people import person_by_id
 from storage.posyandu import (
     Posyandu,
@@ -119,13 +123,16 @@ async def render_document(
     params: Mapping[str, Any],
     now: datetime,
     scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> OutgoingDocument:
+    """``growth``: the child register's rules (``Settings.growth()``); with them, a month
+    weighed on the register shows how many children are to be referred (never who)."""
     try:
         period = Period.parse(str(params.get("period", "")))
     except PeriodError as exc:
         raise DocumentNotFound(f"bad period: {exc}") from None
     if kind == "monthly_report":
-        data, name = await _monthly(db, params, period, now, scoring)
+        data, name = await _monthly(db, params, period, now, scoring, growth)
         content = await asyncio.to_thread(render_posyandu_report, data)
         caption = say("pdf.caption.monthly_report", name=data.posyandu, period=data.period_label)
         filename = say("pdf.file.monthly_report", name=name, period=period)
@@ -235,8 +242,46 @@ def _ratio_lines(
     ]
 
 
+def _referred(children: list[WeighedChild], rules: GrowthRules) -> int:
+    """How many of the month's weighed children are to be referred (2T, BGM, a new "sangat
+    pendek" or "gizi buruk"), each child's latest weighing assessed after its history; a
+    weighing the rules cannot assess is not counted."""
+    referred = 0
+    for child in children:
+        history = [
+            GrowthWeighing(
+                w.date,
+                Decimal(w.weight_g) / 1000,
+                None if w.height_mm is None else Decimal(w.height_mm) / 10,
+                w.measured,
+            )
+            for w in child.weighings
+        ]
+        try:
+            assessed = assess_history(child.sex, child.birth_date, history, rules)
+        except GrowthError:
+            continue
+        previous = assessed[-2].as_previous() if len(assessed) > 1 else None
+        referred += bool(assessed[-1].referrals(previous))
+    return referred
+
+
+def _with_referrals(
+    groups: list[tuple[str, list[tuple[str, str]]]], referred: int
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The count of children to refer, as a row of the balita block (with BGM and 2T)."""
+    title = say(f"pdf.group.{FIELD_BY_ID[BGM_FIELD].group}")
+    row = (say("pdf.value.referred"), count(referred))
+    return [(t, [*rows, row] if t == title else rows) for t, rows in groups]
+
+
 async def _monthly(
-    db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
+    db: Database,
+    params: Mapping[str, Any],
+    period: Period,
+    now: datetime,
+    scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> tuple[MonthlyReportData, str]:
     async with db.read() as conn:
         posyandu = await posyandu_of(conn, params)
@@ -255,7 +300,11 @@ async def _monthly(
         who = await person_by_id(conn, stored.submitted_by) if stored.submitted_by else None
         moves = await moves_for(conn, [posyandu.id], period, period)
         known = (await known_histories(conn, [posyandu.id]))[posyandu.id]
+        weighed = await weighed_in(conn, posyandu.id, period) if growth is not None else []
     a = assess(window, period, scoring, known.since)
+    groups = _groups(stored.report, carried_rare_values(stored.report, window))
+    if weighed and growth is not None and stored.report.buka:
+        groups = _with_referrals(groups, _referred(weighed, growth))
     tz = posyandu.tz
     m = stored.report
     s = a.strata
@@ -273,7 +322,7 @@ async def _monthly(
         reported_at=f"{local_sent:%d-%m-%Y %H.%M} {local_sent.tzname() or ''}".strip(),
         channel=channel_words(stored.channel),
         buka=m.buka,
-        groups=_groups(m, carried_rare_values(m, window)),
+        groups=groups,
         skdn={"S": m.s, "K": m.k, "D": m.d, "N": m.n},
         ratios=_ratio_lines(a, m, period, scoring),
         stratum=s.stratum.label if s.stratum is not None else "",

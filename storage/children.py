@@ -35,6 +35,7 @@ __all__ = [
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "WeighedChild",
     "Weighing",
     "WeighingSaved",
     "add_child",
@@ -52,6 +53,7 @@ __all__ = [
     "remove_expired_identities",
     "rotate_key",
     "update_child",
+    "weighed_in",
     "weighings_of",
 ]
 
@@ -612,3 +614,36 @@ async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, 
     for r in rows:
         found[int(r[0])].append(_weighing(r))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class WeighedChild:
+    """A child weighed in a month, without its identity (what the growth rules read: no name
+    is decrypted, so nothing is audited), with its weighings up to that month in date
+    order."""
+
+    id: int
+    sex: Sex
+    birth_date: date
+    weighings: tuple[Weighing, ...]
+
+
+async def weighed_in(conn: Connection, posyandu_id: int, period: Period) -> list[WeighedChild]:
+    """The posyandu's children weighed in ``period`` (left since or not), anonymous: for the
+    month's counts (the monthly PDF's referrals), never a name."""
+    rows = await conn.execute_fetchall(
+        "SELECT id, sex, birth_date FROM children WHERE posyandu_id = ? AND id IN "
+        "(SELECT child_id FROM weighings WHERE period = ?) ORDER BY id",
+        (posyandu_id, str(period)),
+    )
+    ids = [int(r[0]) for r in rows]
+    weighings = await weighings_of(conn, ids)
+    return [
+        WeighedChild(
+            int(r[0]),
+            Sex(r[1]),
+            date.fromisoformat(r[2]),
+            tuple(w for w in weighings[int(r[0])] if w.period <= period),
+        )
+        for r in rows
+    ]

@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         async with await Database.open(
             settings.posyandu_db, busy_timeout_ms=settings.db_busy_timeout_ms
         ) as db:
-            doc = await render_document(db, kind, params, datetime.now(UTC), settings.scoring())
+            now, scoring = datetime.now(UTC), settings.scoring()
+            doc = await render_document(db, kind, params, now, scoring, settings.growth())
         return doc.content
 
     try:

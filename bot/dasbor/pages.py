@@ -352,7 +352,8 @@ class Dasbor:
         now = self.clock.now()
         params["period"] = str(period)
         try:
-            doc = await render_document(self.db, kind, params, now, self.settings.scoring())
+            scoring, growth = self.settings.scoring(), self.settings.growth()
+            doc = await render_document(self.db, kind, params, now, scoring, growth)
         except DocumentNotFound:
             return self.message(404, "no_document", visitor)
         return Response(

@@ -8,7 +8,7 @@ import asyncio
 import io
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,13 +19,17 @@ import bot.pdf.base
 from bot.cli import main
 from bot.demo import seed_demo
 from bot.documents import DocumentNotFound, render_document
+from bot.kbm import load_kbm
 from bot.pdf import render_posyandu_report
 from bot.pdf.model import MonthlyReportData, RatioLine, TrendPoint
 from conversations.figure_words import need_words, pdf_blank, percent, percent_vs, vs
 from scoring import COUNT_FIELDS, DEFAULT_SETTINGS, MonthReport, Period, Stratum, assess
 from scoring.fields import FIELD_BY_ID
+from scoring.growth import GrowthRules, Sex
 from scoring.strata import IndicatorId, Need
 from storage import Database
+from storage.children import Actor, NewChild, Weighing, add_child, record_weighing
+from storage.cipher import RegisterCipher, new_key
 from storage.posyandu import posyandu_by_code
 from storage.reports import get_report, list_reports, save_report
 from storage.sql import follow_explicit_ids
@@ -189,6 +193,48 @@ async def test_t_o_b_rows(db: Database) -> None:
         assert labelled(text, label, value), label
     assert labelled(text, "B baru ditimbang", "2")
     assert text.index("N naik berat") < text.index("T tidak naik") < text.index("B baru")
+
+
+#: Children weighed on the register in November (name, sex, birth, earlier weighings and this
+#: month's, grams): Budi T in October and again now (2T), Citra far below the red line (BGM),
+#: Dewi growing well; Eka weighed in October only (not this month: not counted).
+WEIGHED = (
+    ("Budi", "L", date(2025, 3, 5), [(date(2026, 9, 12), 10_000), (date(2026, 10, 12), 10_000)]),
+    ("Citra", "P", date(2025, 3, 5), []),
+    ("Dewi", "P", date(2025, 3, 5), [(date(2026, 10, 12), 9_000)]),
+    ("Eka", "L", date(2025, 3, 5), [(date(2026, 10, 12), 9_500)]),
+)
+NOVEMBER = {"Budi": 10_000, "Citra": 6_000, "Dewi": 9_400}
+
+
+async def test_referrals_of_the_month_are_counted_never_named(db: Database) -> None:
+    """The month weighed on the register: how many children to refer, from the weighings
+    (2T and BGM here), in the balita block; no child's name anywhere in the PDF."""
+    cipher = RegisterCipher(new_key())
+    async with db.transaction() as tx:
+        mawar = await posyandu_by_code(tx, "MWR01")
+        assert mawar is not None
+        by = Actor(person_id=1)
+        for name, sex, born, earlier in WEIGHED:
+            new = NewChild(name, Sex(sex), born, f"Ibu {name}")
+            child = await add_child(tx, cipher, mawar.id, new, consent_by=by, at=NOW)
+            for day, grams in earlier:
+                await record_weighing(tx, Weighing(child, day, grams), at=NOW)
+            if name in NOVEMBER:
+                weighing = Weighing(child, date(2026, 11, 12), NOVEMBER[name])
+                await record_weighing(tx, weighing, at=NOW)
+    params = {"posyandu_code": "MWR01", "period": "2026-11"}
+    rules = GrowthRules(load_kbm())
+    doc = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS, rules)
+    without = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS)
+    october = {**params, "period": "2026-10"}
+    before = await render_document(db, "monthly_report", october, NOW, DEFAULT_SETTINGS, rules)
+    await db.close()
+    text = text_of(doc.content)
+    assert labelled(text, "Perlu dirujuk (penimbangan)", "2")
+    assert not any(name in text for name, *_ in WEIGHED)
+    assert "Perlu dirujuk" not in text_of(without.content)  # no register rules: no count
+    assert labelled(text_of(before.content), "Perlu dirujuk (penimbangan)", "0")
 
 
 def test_numbers_are_written_the_indonesian_way() -> None:
