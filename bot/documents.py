@@ -275,6 +275,19 @@ def _with_referrals(
     return [(t, [*rows, row] if t == title else rows) for t, rows in groups]
 
 
+def _month_groups(
+    m: MonthReport,
+    window: list[MonthReport],
+    weighed: list[WeighedChild],
+    growth: GrowthRules | None,
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The month's value blocks, with the count to refer when the register weighed it."""
+    groups = _groups(m, carried_rare_values(m, window))
+    if weighed and growth is not None and m.buka:
+        groups = _with_referrals(groups, _referred(weighed, growth))
+    return groups
+
+
 async def _monthly(
     db: Database,
     params: Mapping[str, Any],
@@ -302,13 +315,9 @@ async def _monthly(
         known = (await known_histories(conn, [posyandu.id]))[posyandu.id]
         weighed = await weighed_in(conn, posyandu.id, period) if growth is not None else []
     a = assess(window, period, scoring, known.since)
-    groups = _groups(stored.report, carried_rare_values(stored.report, window))
-    if weighed and growth is not None and stored.report.buka:
-        groups = _with_referrals(groups, _referred(weighed, growth))
-    tz = posyandu.tz
     m = stored.report
     s = a.strata
-    local_sent = stored.submitted_at.astimezone(tz)
+    local_sent = stored.submitted_at.astimezone(posyandu.tz)
     data = MonthlyReportData(
         posyandu=posyandu.name,
         posyandu_code=posyandu.code,
@@ -322,7 +331,7 @@ async def _monthly(
         reported_at=f"{local_sent:%d-%m-%Y %H.%M} {local_sent.tzname() or ''}".strip(),
         channel=channel_words(stored.channel),
         buka=m.buka,
-        groups=groups,
+        groups=_month_groups(m, window, weighed, growth),
         skdn={"S": m.s, "K": m.k, "D": m.d, "N": m.n},
         ratios=_ratio_lines(a, m, period, scoring),
         stratum=s.stratum.label if s.stratum is not None else "",
@@ -332,11 +341,11 @@ async def _monthly(
         needs=[need_words(n) for n in s.needs],
         next_stratum=s.next_stratum.label if s.next_stratum else None,
         projected=_label(a.year_end.projected_stratum),
-        trend=_trend(a, period, month_now(now, {tz})),
-        generated_at=now.astimezone(tz),
+        trend=_trend(a, period, month_now(now, {posyandu.tz})),
+        generated_at=now.astimezone(posyandu.tz),
         verification=f"R{stored.id}-{stored.revision}",
         missing=sorted({field_label(f) for fs in s.missing.values() for f in fs}),
-        imported=_imported(stored, tz),
+        imported=_imported(stored, posyandu.tz),
     )
     return data, _slug(posyandu.code)
 

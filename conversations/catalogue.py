@@ -843,10 +843,10 @@ MESSAGES: dict[str, str] = {
     "pdf.value.d": "D ditimbang",
     "pdf.value.n": "N naik berat",
     "pdf.value.t": "T tidak naik",
-    "pdf.value.o": "O tidak ditimbang bln lalu",
+    "pdf.value.o": "O absen bulan lalu",
     "pdf.value.b": "B baru ditimbang",
     # The month's weighings on the register: how many children to refer (never who).
-    "pdf.value.referred": "Perlu dirujuk (penimbangan)",
+    "pdf.value.referred": "Anak perlu dirujuk",
     "pdf.value.bgm": "BGM bawah garis merah",
     "pdf.value.t2": "2T tidak naik 2x",
     "pdf.value.bumil": "Ibu hamil",

@@ -189,7 +189,7 @@ async def test_t_o_b_rows(db: Database) -> None:
     doc = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS)
     await db.close()
     text = text_of(doc.content)
-    for label, value in (("T tidak naik", "4"), ("O tidak ditimbang bln lalu", "3")):
+    for label, value in (("T tidak naik", "4"), ("O absen bulan lalu", "3")):
         assert labelled(text, label, value), label
     assert labelled(text, "B baru ditimbang", "2")
     assert text.index("N naik berat") < text.index("T tidak naik") < text.index("B baru")
@@ -231,10 +231,10 @@ async def test_referrals_of_the_month_are_counted_never_named(db: Database) -> N
     before = await render_document(db, "monthly_report", october, NOW, DEFAULT_SETTINGS, rules)
     await db.close()
     text = text_of(doc.content)
-    assert labelled(text, "Perlu dirujuk (penimbangan)", "2")
+    assert labelled(text, "Anak perlu dirujuk", "2")
     assert not any(name in text for name, *_ in WEIGHED)
-    assert "Perlu dirujuk" not in text_of(without.content)  # no register rules: no count
-    assert labelled(text_of(before.content), "Perlu dirujuk (penimbangan)", "0")
+    assert "perlu dirujuk" not in text_of(without.content)  # no register rules: no count
+    assert labelled(text_of(before.content), "Anak perlu dirujuk", "0")
 
 
 def test_numbers_are_written_the_indonesian_way() -> None:
