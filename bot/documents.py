@@ -9,7 +9,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -74,8 +73,7 @@ from scoring.fields import (
     TABLE_GROUPS,
     FieldRole,
 )
-from scoring.growth import BGM_FIELD, GrowthError, GrowthRules, assess_history
-from scoring.growth import Weighing as GrowthWeighing
+from scoring.growth import BGM_FIELD, GrowthError, GrowthRules, assess_latest
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
@@ -248,21 +246,12 @@ def _referred(children: list[WeighedChild], rules: GrowthRules) -> int:
     weighing the rules cannot assess is not counted."""
     referred = 0
     for child in children:
-        history = [
-            GrowthWeighing(
-                w.date,
-                Decimal(w.weight_g) / 1000,
-                None if w.height_mm is None else Decimal(w.height_mm) / 10,
-                w.measured,
-            )
-            for w in child.weighings
-        ]
+        history = [w.measure() for w in child.weighings]
         try:
-            assessed = assess_history(child.sex, child.birth_date, history, rules)
+            latest, previous = assess_latest(child.sex, child.birth_date, history, rules)
         except GrowthError:
             continue
-        previous = assessed[-2].as_previous() if len(assessed) > 1 else None
-        referred += bool(assessed[-1].referrals(previous))
+        referred += bool(latest.referrals(previous))
     return referred
 
 

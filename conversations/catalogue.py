@@ -163,6 +163,11 @@ MESSAGES: dict[str, str] = {
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
     "report.start_same": "Laporan {period}, {posyandu}.",
+    # LAPOR in a month weighed on the child register (conversations.register_month).
+    "report.from_register": (
+        "Angka penimbangan {period} sudah diisi dari register anak. Laporan disimpan setelah "
+        "Anda balas YA di ringkasan."
+    ),
     "same.ask": (
         "Masih sama dengan bulan lalu?\n{values}\n"
         "Balas YA, atau tulis yang berubah, mis. {example}."

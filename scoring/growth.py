@@ -10,7 +10,7 @@ the length as WHO does, and says where a z-score cannot be computed.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
@@ -48,6 +48,7 @@ __all__ = [
     "age_months",
     "assess",
     "assess_history",
+    "assess_latest",
     "bmi_for_age",
     "decimal",
     "grams",
@@ -552,6 +553,17 @@ def assess_history(
         previous = out[-1].as_previous() if out else None
         out.append(assess(sex, birth, weighing, previous, rules))
     return out
+
+
+def assess_latest(
+    sex: Sex, birth: date, weighings: Sequence[Weighing], rules: GrowthRules
+) -> tuple[Assessed, Previous | None]:
+    """A child's latest weighing (``weighings`` in date order, at least one) assessed after
+    its history, with the previous one as its status read it. Only the last three weighings
+    are assessed: the latest's status and 2T need the previous one's status, which needs only
+    the one before it."""
+    out = assess_history(sex, birth, weighings[-3:], rules)
+    return out[-1], out[-2].as_previous() if len(out) > 1 else None
 
 
 def decimal(text: str) -> Decimal:

@@ -16,10 +16,11 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from scoring import Period
+from scoring import Period, growth
 from scoring.growth import Method, Sex
 from storage._times import from_db, from_db_opt, to_db
 from storage.cipher import RegisterCipher, RegisterKeyError
@@ -35,6 +36,7 @@ __all__ = [
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "RegisterMonth",
     "WeighedChild",
     "Weighing",
     "WeighingSaved",
@@ -50,6 +52,7 @@ __all__ = [
     "read_children",
     "record_weighing",
     "register_counts",
+    "register_month",
     "remove_expired_identities",
     "rotate_key",
     "update_child",
@@ -539,6 +542,11 @@ class Weighing:
     def period(self) -> Period:
         return Period(self.date.year, self.date.month)
 
+    def measure(self) -> growth.Weighing:
+        """As the growth rules read it (kilograms, centimetres)."""
+        cm = None if self.height_mm is None else Decimal(self.height_mm) / 10
+        return growth.Weighing(self.date, Decimal(self.weight_g) / 1000, cm, self.measured)
+
     def same_measure(self, other: Weighing) -> bool:
         return (self.date, self.weight_g, self.height_mm, self.measured) == (
             other.date,
@@ -647,3 +655,34 @@ async def weighed_in(conn: Connection, posyandu_id: int, period: Period) -> list
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMonth:
+    """A posyandu's register for a month's report, anonymous: the children weighed that
+    month with their weighings, S on ``day`` and K (None unless the register records a KMS
+    or buku KIA for every child in S)."""
+
+    weighed: list[WeighedChild]
+    s: int
+    k: int | None
+
+
+async def register_month(
+    conn: Connection, posyandu_id: int, period: Period, day: date
+) -> RegisterMonth:
+    """:class:`RegisterMonth` of ``period``, S and K at the end of ``day`` (as
+    :func:`register_counts`)."""
+    youngest_out = _add_months(day, -60).isoformat()
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    row = await fetch_one(
+        conn,
+        "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN has_kms IS NULL THEN 1 ELSE 0 END), 0) "
+        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
+        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+    )
+    s, k, unknown = int(row[0]), int(row[1]), int(row[2])
+    weighed = await weighed_in(conn, posyandu_id, period)
+    return RegisterMonth(weighed, s, k if s and not unknown else None)

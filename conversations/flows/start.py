@@ -32,6 +32,7 @@ from conversations.quick import (
     looks_quick,
     parse_quick,
 )
+from conversations.register_month import month_prefill
 from conversations.replies import Text
 from conversations.reports import latest_hari_buka, rule_context
 from conversations.session import AwaitChange, AwaitPeriod, Draft, Prefill, Session
@@ -227,11 +228,22 @@ def lapor(call: Call) -> StepResult:
     if requested is not None:
         if requested not in allowed_periods(ctx):
             return done(session, text("period.out_of_range", allowed=allowed_text(ctx)))
-        return go(ctx, session, requested)
+        return _weighed_or_go(ctx, session, requested)
     chosen = _default(ctx)
     if isinstance(chosen, tuple):
         return _ask_period(session, chosen)
-    return go(ctx, session, chosen)
+    return _weighed_or_go(ctx, session, chosen)
+
+
+def _weighed_or_go(ctx: Context, session: Session, period: Period) -> StepResult:
+    """A new report of a month weighed on the child register starts from the weighings'
+    counts (and offers the register's S and K); any other as before."""
+    prefill = month_prefill(ctx, period)
+    started = go(ctx, session, period, prefill)
+    if prefill is None:
+        return started
+    note = text("report.from_register", period=format_period(period))
+    return replace(started, replies=(note, *started.replies))
 
 
 def answer_period(ctx: Context, session: Session, raw: str, waiting: AwaitPeriod) -> StepResult:

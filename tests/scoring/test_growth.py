@@ -28,6 +28,7 @@ from scoring.growth import (
     age_days,
     age_months,
     assess_history,
+    assess_latest,
     grams,
     height_for_age,
     length_at,
@@ -355,3 +356,24 @@ def test_referred_for_2t_bgm_and_a_new_sangat_pendek_or_gizi_buruk() -> None:
     ]
     assert history[0].z.haz == D("-4.10") and history[3].z.whz == D("-3.43")
     assert history[3].stunted and history[3].wasted and history[3].underweight
+
+
+def test_the_latest_weighing_needs_only_the_last_three() -> None:
+    """assess_latest (the month's counts, the PDF's referrals) reads the last three weighings
+    and finds what the whole history finds for the latest: here T after T (2T), after an O."""
+    born = date(2025, 3, 5)
+    history = [
+        Weighing(date(2026, 5, 12), D("8.0")),
+        Weighing(date(2026, 7, 12), D("8.6")),  # O
+        Weighing(date(2026, 8, 12), D("8.9")),  # N (300 g >= 200 g)
+        Weighing(date(2026, 9, 12), D("9.0")),  # T
+        Weighing(date(2026, 10, 12), D("9.0")),  # T: 2T
+    ]
+    whole = assess_history(Sex.MALE, born, history, RULES)
+    latest, previous = assess_latest(Sex.MALE, born, history, RULES)
+    assert [a.status for a in whole] == [Status.B, Status.O, Status.N, Status.T, Status.T]
+    assert (latest.status, latest.two_t) == (whole[-1].status, whole[-1].two_t) == (Status.T, True)
+    assert previous == whole[-2].as_previous()
+    assert latest.referrals(previous) == whole[-1].referrals(whole[-2].as_previous())
+    (only,) = assess_history(Sex.MALE, born, history[:1], RULES)
+    assert assess_latest(Sex.MALE, born, history[:1], RULES) == (only, None)
