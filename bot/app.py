@@ -27,6 +27,7 @@ from bot.channels.channel import Hub, OpenChannel
 from bot.channels.quota import DailyQuota
 from bot.clock import SystemClock
 from bot.dasbor.access import LINK_TTL, Access
+from bot.dasbor.children_view import PrevalenceCache
 from bot.dasbor.pages import Dasbor
 from bot.dispatcher import DeliverySettings, Dispatcher
 from bot.errors import StartError
@@ -112,6 +113,9 @@ class Service:
     register: RegisterCipher | None = None
     #: The open channels, by name.
     channels: dict[str, OpenChannel] = field(default_factory=dict)
+    #: The dasbor's prevalence of the areas last shown, shared by its pages (a kabupaten's is
+    #: worked out in the background: bot.dasbor.children_view).
+    prevalence: PrevalenceCache = field(default_factory=PrevalenceCache)
     #: How to stop what has been started, in reverse order.
     _stack: contextlib.AsyncExitStack = field(
         default_factory=contextlib.AsyncExitStack, init=False, repr=False
@@ -259,6 +263,7 @@ class Service:
     async def stop(self) -> None:
         """Stop intake, finish what is in hand, leave pending rows for the next start; close
         the clients and the database."""
+        await self.prevalence.settle()
         await self._unwind()
         log_event(log, "service.stopped")
 
@@ -274,7 +279,15 @@ class Service:
         if self.media_links is not None:
             routes.append(self.media_links.route())
         if self.dasbor is not None and self.db is not None:
-            pages = Dasbor(self.db, self.dasbor, self.settings, self.clock, self._secure)
+            pages = Dasbor(
+                self.db,
+                self.dasbor,
+                self.settings,
+                self.clock,
+                self._secure,
+                register=self.register,
+                prevalence=self.prevalence,
+            )
             routes.extend(pages.routes())
         return create_app(self.health, routes)
 
@@ -324,8 +337,13 @@ class Service:
 
     async def _render(self, kind: str, params: Mapping[str, Any]) -> OutgoingDocument:
         from bot.documents import render_document
+        from bot.kms import KMS_DOCUMENT, render_kms_document
 
         assert self.db is not None
+        if kind == KMS_DOCUMENT:
+            growth = self.settings.growth()
+            now = self.clock.now()
+            return await render_kms_document(self.db, self.register, growth, params, now)
         return await render_document(
             self.db, kind, params, self.clock.now(), self.settings.scoring(), self.settings.growth()
         )

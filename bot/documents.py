@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
 from bot.channels.registry import find
+from bot.dasbor.children_view import prevalence_of
 from bot.document_params import area_of, posyandu_of
 from bot.pdf import (
     AreaRow,
@@ -77,7 +78,7 @@ from scoring.growth import BGM_FIELD, GrowthError, GrowthRules, assess_latest
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
-from storage.children import WeighedChild, weighed_in
+from storage.children import WeighedChild, measured_in_area, weighed_in
 from storage.people import person_by_id
 from storage.posyandu import (
     Posyandu,
@@ -123,8 +124,10 @@ async def render_document(
     scoring: ScoringSettings,
     growth: GrowthRules | None = None,
 ) -> OutgoingDocument:
-    """``growth``: the child register's rules (``Settings.growth()``); with them, a month
-    weighed on the register shows how many children are to be referred (never who)."""
+    """The PDF of ``kind``. ``growth`` (the register's rules, ``Settings.growth()``): a
+    month weighed on the register shows how many children are to be referred (never who), and
+    the area summary gets its prevalence section (stunting, wasting, underweight: counts
+    only)."""
     try:
         period = Period.parse(str(params.get("period", "")))
     except PeriodError as exc:
@@ -136,7 +139,7 @@ async def render_document(
         filename = say("pdf.file.monthly_report", name=name, period=period)
         return OutgoingDocument(filename, content, caption)
     if kind == "area_summary":
-        area_data, name = await _area(db, params, period, now, scoring)
+        area_data, name = await _area(db, params, period, now, scoring, growth)
         content = await asyncio.to_thread(render_area_summary, area_data)
         caption = say(
             "pdf.caption.area_summary", name=area_data.area, period=area_data.period_label
@@ -246,7 +249,7 @@ def _referred(children: list[WeighedChild], rules: GrowthRules) -> int:
     weighing the rules cannot assess is not counted."""
     referred = 0
     for child in children:
-        history = [w.measure() for w in child.weighings]
+        history = [w.as_growth() for w in child.weighings]
         try:
             latest, previous = assess_latest(child.sex, child.birth_date, history, rules)
         except GrowthError:
@@ -352,7 +355,12 @@ def _title(area: Area | None) -> str:
 
 
 async def _area(
-    db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
+    db: Database,
+    params: Mapping[str, Any],
+    period: Period,
+    now: datetime,
+    scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> tuple[AreaSummaryData, str]:
     async with db.read() as conn:
         area = await area_of(conn, params)
@@ -382,12 +390,17 @@ async def _area(
         # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
         known = await known_histories(conn, [p.id for p in members])
         moves = await moves_for(conn, None, period, period)
+        # The register's weighings of the month, anonymous (no name read: no audit row).
+        measured = await measured_in_area(conn, area.path, period) if growth else None
     # A posyandu registered or imported from a later month owes nothing for this one.
     members = [p for p in members if known[p.id].started_by(period)]
     days = {p.id: hari_buka(p, period, moves) for p in members}
     data = await asyncio.to_thread(
         _area_data, area, members, stored, desas, above, zone, period, now, scoring, known, days
     )
+    if growth is not None and measured:
+        found = await asyncio.to_thread(prevalence_of, measured, growth)
+        data = replace(data, prevalence=found)
     return data, _slug(area.code)
 
 

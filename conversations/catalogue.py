@@ -748,6 +748,49 @@ MESSAGES: dict[str, str] = {
     "weigh.refer.under_red_line": "BGM",
     "weigh.refer.severely_stunted": "sangat pendek",
     "weigh.refer.severely_wasted": "gizi buruk",
+    # --- KMS <name>: a child's KMS chart as a PDF (conversations/flows/kms.py) --------------
+    "kms.ask_name": "Ketik KMS lalu nama anak atau nomornya di daftar TIMBANG, mis. KMS Andi.",
+    "kms.unknown": (
+        'Tidak ada balita bernama "{written}" di register posyandu ini. '
+        "Ketik TIMBANG untuk melihat daftar nama."
+    ),
+    "kms.no_number": "Tidak ada nomor {number} di daftar TIMBANG.",
+    "kms.meant": "Maksudnya {line}? Ketik KMS {number}.",
+    "kms.several": (
+        'Ada {count} anak yang cocok dengan "{written}":\n{lines}\n'
+        "Ketik KMS dan nomornya, mis. KMS {number}."
+    ),
+    "kms.line": "{number}. {name} (lahir {birth})",
+    "kms.sending": "KMS {name} sedang dibuat; PDF-nya segera dikirim ke chat ini.",
+    # --- the KMS PDF (bot/pdf/kms.py) ---------------------------------------------------------
+    "pdf.kms.title": "KARTU MENUJU SEHAT (KMS)",
+    "pdf.kms.subtitle": "Berat badan menurut umur · standar WHO 2006 (Permenkes 2/2020)",
+    "pdf.kms.name": "Nama anak",
+    "pdf.kms.birth": "Tanggal lahir (umur)",
+    "pdf.kms.sex": "Jenis kelamin",
+    "pdf.kms.posyandu": "Posyandu",
+    "pdf.kms.kg_axis": "Berat badan (kg)",
+    "pdf.kms.month_axis": "Umur (bulan)",
+    "pdf.kms.legend.red": "Garis merah (BGM): rujuk",
+    "pdf.kms.legend.yellow": "Kuning: berat badan kurang",
+    "pdf.kms.legend.green": "Hijau: berat badan normal",
+    "pdf.kms.legend.orange": "Garis oranye: risiko berat badan lebih, rujuk",
+    "pdf.kms.legend.child": "Berat badan anak",
+    "pdf.kms.last_title": "Penimbangan terakhir",
+    "pdf.kms.never": "Anak ini belum pernah ditimbang di posyandu.",
+    "pdf.kms.last": "{date}: {kg} kg, umur {age}",
+    "pdf.kms.status_line": "Status: {status} · BB/U: {category}",
+    "pdf.kms.referral": "Rujuk ke puskesmas: {why}.",
+    "pdf.kms.table_title": "Hasil penimbangan",
+    "pdf.kms.col.date": "Tanggal",
+    "pdf.kms.col.age": "Umur (bln)",
+    "pdf.kms.col.kg": "BB (kg)",
+    "pdf.kms.col.status": "N/T/O/B",
+    "pdf.kms.age": "{months} bulan",
+    "pdf.kms.age_years": "{years} tahun {months} bulan",
+    "pdf.kms.no_category": "belum bisa dihitung",
+    "pdf.caption.kms": "KMS {name}",
+    "pdf.file.kms": "kms-{posyandu}-{child}.pdf",
     # --- chat groups (Telegram) ------------------------------------------------------------
     "group.linked": (
         "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "
@@ -1133,9 +1176,80 @@ MESSAGES: dict[str, str] = {
     "dasbor.csrf.body": "Muat ulang halaman lalu coba lagi.",
     "dasbor.error.title": "Maaf, ada gangguan",
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
+    # --- issue 26, the register in the dasbor (bot/dasbor/children_view.py) and the area PDF ---
+    # Prevalence: counts only, never a name (figure_words.prevalence_rows words the cells).
+    "prevalence.title": "Stunting, wasting dan underweight bulan ini",
+    "prevalence.intro": (
+        "Dari {children} balita yang ditimbang dan tercatat di register bulan ini. "
+        "Jumlah saja, tanpa nama."
+    ),
+    "prevalence.none": "Belum ada balita yang ditimbang dan tercatat di register bulan ini.",
+    "prevalence.pending": (
+        "Angka wilayah seluas ini sedang dihitung. Muat ulang halaman ini sebentar lagi."
+    ),
+    "prevalence.as_of": "Dihitung pukul {time}.",
+    "prevalence.note": (
+        "Stunting: TB/U di bawah -2 SD; wasting: BB/TB di bawah -2 SD; underweight: BB/U di "
+        "bawah -2 SD. Dihitung dari anak yang diukur (tanpa tinggi badan: hanya BB/U); nilai "
+        "yang tidak wajar menurut WHO tidak dihitung."
+    ),
+    "prevalence.stunting": "Stunting",
+    "prevalence.wasting": "Wasting",
+    "prevalence.underweight": "Underweight",
+    "prevalence.col.age": "Umur",
+    "prevalence.col.sex": "Jenis kelamin",
+    "prevalence.band": "{low}-{high} bulan",
+    "prevalence.all_ages": "0-59 bulan",
+    "prevalence.sex.L": "Laki-laki",
+    "prevalence.sex.P": "Perempuan",
+    "prevalence.sex.all": "Semua",
+    "prevalence.cell": "{part} ({share})",
+    # The weighing list of a month and a child's page: names, for the posyandu's kader and
+    # its desa's bidan (each view audited).
+    "dasbor.weighings.title": "Penimbangan {period}",
+    "dasbor.weighings.link": "Daftar penimbangan per anak",
+    "dasbor.weighings.none": "Belum ada anak yang ditimbang bulan ini.",
+    "dasbor.weighings.count": "{weighed} anak ditimbang · {missing} anak belum ditimbang",
+    "dasbor.weighings.audit_note": (
+        "Setiap kali halaman ini dibuka, tercatat di log akses data anak."
+    ),
+    "dasbor.weighings.col.name": "Anak",
+    "dasbor.weighings.col.age": "Umur",
+    "dasbor.weighings.col.weight": "Berat",
+    "dasbor.weighings.col.length": "Panjang/tinggi",
+    "dasbor.weighings.col.status": "Status",
+    "dasbor.weighings.col.marks": "BGM/2T",
+    "dasbor.weighings.col.categories": "Kategori",
+    "dasbor.weighings.col.referral": "Rujuk",
+    "dasbor.weighings.col.date": "Tanggal",
+    "dasbor.weighings.age": "{months} bln",
+    "dasbor.weighings.kg": "{kg} kg",
+    "dasbor.weighings.cm": "{cm} cm",
+    "dasbor.weighings.category": "{label}: {words}",
+    "dasbor.weighings.category.bbu": "BB/U",
+    "dasbor.weighings.category.tbu": "TB/U",
+    "dasbor.weighings.category.bbtb": "BB/TB",
+    "dasbor.weighings.refer_none": "-",
+    "dasbor.child.title": "{name}",
+    "dasbor.child.about": "{sex} · lahir {born} · ibu {mother}",
+    "dasbor.child.history": "Riwayat penimbangan",
+    "dasbor.child.chart": "Grafik KMS",
+    "dasbor.child.none": "Belum pernah ditimbang.",
+    "dasbor.child.back": "Kembali ke daftar penimbangan",
+    "dasbor.names_above_desa.title": "Hanya jumlah",
+    "dasbor.names_above_desa.body": (
+        "Nama anak hanya terlihat oleh kader posyandunya dan bidan desanya. Di atas tingkat "
+        "desa, dasbor menampilkan jumlah saja."
+    ),
+    "dasbor.register_off.title": "Register anak belum aktif",
+    "dasbor.register_off.body": "Layanan ini belum menyimpan data anak per nama.",
     # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
     "sms.document": (
         "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
+    ),
+    "sms.document_private": (
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini dalam {minutes} menit; "
+        "tautan ini hanya bisa dibuka sekali:\n{url}"
     ),
 }
 

@@ -24,7 +24,7 @@ def weighed_counts(children: Sequence[WeighedChild], rules: GrowthRules) -> dict
     for child in children:
         try:
             latest, _ = assess_latest(
-                child.sex, child.birth_date, [w.measure() for w in child.weighings], rules
+                child.sex, child.birth_date, [w.as_growth() for w in child.weighings], rules
             )
         except GrowthError:
             continue

@@ -37,6 +37,7 @@ from conversations.flows import (
     general,
     groups,
     history,
+    kms,
     registration,
     reminders,
     schedule,
@@ -210,6 +211,7 @@ TABLE: tuple[Route, ...] = (
           children_needs, WRITES | PERSONAL),
     Route("TIMBANG",         KADER, weighing.timbang,
           weighing_needs, WRITES | PERSONAL),
+    Route("KMS",             KADER, kms.kms,               children_needs, PERSONAL),
     # --- a supervisor or admin, about their own area
     Route("STATUS",          AREA,  area.status,           area.month_needs, NONE, HELP_A),
     Route("BELUM",           AREA,  area.belum,            area.month_needs, NONE, HELP_A),

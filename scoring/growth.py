@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+from functools import lru_cache
 
 from pygrowup import Observation
 from pygrowup.exceptions import PyGrowUpException
@@ -199,6 +200,13 @@ def _z(compute: Callable[..., object], *args: Decimal) -> Decimal | None:
     return value
 
 
+#: The z-scores last worked out, remembered (a pure function of its arguments; about 15 MB
+#: when full): a page or message asking again for a weighing's (the dasbor's weighing list,
+#: its previous months) works none out twice.
+ZSCORE_MEMO = 65_536
+
+
+@lru_cache(maxsize=ZSCORE_MEMO)
 def zscores(sex: Sex, days: int, weight_kg: Decimal | None, length_cm: Decimal | None) -> ZScores:
     """WAZ, HAZ, WHZ and BAZ at ``days`` of age; ``length_cm`` already corrected
     (:func:`length_at`). Weight-for-length under 731 days, weight-for-height from 731."""

@@ -146,6 +146,7 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "ANAK BARU": ("ANAK BARU", "ANAK_BARU", "TAMBAH ANAK"),
     "HAPUS ANAK": ("HAPUS ANAK", "HAPUS_ANAK"),
     "TIMBANG": ("TIMBANG", "PENIMBANGAN", "NIMBANG"),
+    "KMS": ("KMS", "GRAFIK KMS", "KARTU KMS"),
     "KELUAR DASBOR": (
         "KELUAR DASBOR",
         "KELUAR_DASBOR",

@@ -23,6 +23,7 @@ from typing import Literal
 from scoring import Period, growth
 from scoring.growth import Method, Sex
 from storage._times import from_db, from_db_opt, to_db
+from storage.areas import subtree_bounds
 from storage.cipher import RegisterCipher, RegisterKeyError
 from storage.keys import key_of, replace_key, shared_key
 from storage.sql import Connection, Row, fetch_one
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEntry",
     "Child",
     "LeaveReason",
+    "Measured",
     "NamesShown",
     "NewChild",
     "RegisterCounts",
@@ -45,10 +47,14 @@ __all__ = [
     "audit_entries",
     "audit_shown",
     "check_key",
+    "child_posyandu",
     "children_of_posyandu",
     "delete_identity",
     "identity_cutoff",
     "leave",
+    "measured_in_area",
+    "month_weighings",
+    "read_child",
     "read_children",
     "record_weighing",
     "register_counts",
@@ -391,6 +397,32 @@ async def read_children(
     return NamesShown(posyandu_id, tuple(_child(cipher, r) for r in rows), purpose)
 
 
+async def child_posyandu(conn: Connection, child_id: int) -> int | None:
+    """The posyandu of a child whose identity is kept (None: unknown, or removed): check the
+    reader's scope with it before reading the child's name."""
+    row = await fetch_one(
+        conn,
+        "SELECT posyandu_id FROM children WHERE id = ? AND identity_removed_at IS NULL",
+        (child_id,),
+    )
+    return None if row is None else int(row[0])
+
+
+async def read_child(conn: Connection, cipher: RegisterCipher, child_id: int) -> NamesShown | None:
+    """One child with its identity decrypted (None: unknown, or its identity removed), as
+    :func:`read_children` (purpose ``dasbor.child``): not audited until :func:`audit_shown`.
+    Check the reader may see the child's posyandu before showing or auditing it."""
+    row = await fetch_one(
+        conn,
+        f"SELECT {_CHILD_COLUMNS} FROM children WHERE id = ? AND identity_removed_at IS NULL",
+        (child_id,),
+    )
+    if row is None:
+        return None
+    child = _child(cipher, row)
+    return NamesShown(child.posyandu_id, (child,), "dasbor.child")
+
+
 async def audit_shown(tx: Connection, shown: NamesShown, *, who: Actor, at: datetime) -> None:
     """The audit row of names read by :func:`read_children`: ``children.<purpose>``, the
     posyandu and the ids shown."""
@@ -542,8 +574,8 @@ class Weighing:
     def period(self) -> Period:
         return Period(self.date.year, self.date.month)
 
-    def measure(self) -> growth.Weighing:
-        """As the growth rules read it (kilograms, centimetres)."""
+    def as_growth(self) -> growth.Weighing:
+        """As the growth rules take it: kilograms and centimetres."""
         cm = None if self.height_mm is None else Decimal(self.height_mm) / 10
         return growth.Weighing(self.date, Decimal(self.weight_g) / 1000, cm, self.measured)
 
@@ -624,11 +656,75 @@ async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, 
     return found
 
 
+async def month_weighings(
+    conn: Connection, child_ids: Sequence[int], period: Period
+) -> dict[int, list[Weighing]]:
+    """Each child's last three weighings up to ``period`` (its own, if any, and the two before:
+    what its status, 2T and referrals need), in date order (no names: not audited)."""
+    found: dict[int, list[Weighing]] = {i: [] for i in child_ids}
+    if not child_ids:
+        return found
+    marks = ", ".join("?" for _ in child_ids)
+    rows = await conn.execute_fetchall(
+        f"SELECT {_WEIGHING_COLUMNS} FROM (SELECT {_WEIGHING_COLUMNS}, row_number() OVER "
+        "(PARTITION BY child_id ORDER BY date DESC) AS back FROM weighings "
+        f"WHERE child_id IN ({marks}) AND period <= ?) AS last WHERE back <= 3 "
+        "ORDER BY child_id, date",
+        (*child_ids, str(period)),
+    )
+    for r in rows:
+        found[int(r[0])].append(_weighing(r))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A child's weighing of a month, anonymous: sex, birth date and the raw values."""
+
+    sex: Sex
+    birth_date: date
+    weighing: Weighing
+
+
+_AREA_MONTH = (
+    "FROM posyandu p JOIN children c ON c.posyandu_id = p.id "
+    "JOIN weighings w ON w.child_id = c.id AND w.period = ? "
+    "WHERE p.area_path >= ? AND p.area_path < ? AND +p.active = 1"
+)
+
+
+async def measured_in_area(conn: Connection, area_path: str, period: Period) -> list[Measured]:
+    """Every weighing of ``period`` of a child of an active posyandu in the area whose path is
+    ``area_path`` (its subtree): no identity column is read, so nothing is audited. One
+    statement, by the indexes (posyandu by area path, children by posyandu, weighings by
+    child and month): a kabupaten's 1,500 posyandu read as one desa's."""
+    rows = await conn.execute_fetchall(
+        "SELECT c.sex, c.birth_date, w.child_id, w.date, w.weight_g, w.height_mm, w.measured, "
+        f"w.kader_id {_AREA_MONTH}",
+        (str(period), *subtree_bounds(area_path)),
+    )
+    return [
+        Measured(
+            Sex(r[0]),
+            date.fromisoformat(r[1]),
+            Weighing(
+                int(r[2]),
+                date.fromisoformat(r[3]),
+                int(r[4]),
+                r[5],
+                None if r[6] is None else Method(r[6]),
+                r[7],
+            ),
+        )
+        for r in rows
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class WeighedChild:
     """A child weighed in a month, without its identity (what the growth rules read: no name
-    is decrypted, so nothing is audited), with its weighings up to that month in date
-    order."""
+    is decrypted, so nothing is audited), with its last three weighings up to that month in
+    date order (:func:`month_weighings`)."""
 
     id: int
     sex: Sex
@@ -644,15 +740,9 @@ async def weighed_in(conn: Connection, posyandu_id: int, period: Period) -> list
         "(SELECT child_id FROM weighings WHERE period = ?) ORDER BY id",
         (posyandu_id, str(period)),
     )
-    ids = [int(r[0]) for r in rows]
-    weighings = await weighings_of(conn, ids)
+    weighings = await month_weighings(conn, [int(r[0]) for r in rows], period)
     return [
-        WeighedChild(
-            int(r[0]),
-            Sex(r[1]),
-            date.fromisoformat(r[2]),
-            tuple(w for w in weighings[int(r[0])] if w.period <= period),
-        )
+        WeighedChild(int(r[0]), Sex(r[1]), date.fromisoformat(r[2]), tuple(weighings[int(r[0])]))
         for r in rows
     ]
 

@@ -59,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
         async with await Database.open(
             settings.posyandu_db, busy_timeout_ms=settings.db_busy_timeout_ms
         ) as db:
-            now, scoring = datetime.now(UTC), settings.scoring()
-            doc = await render_document(db, kind, params, now, scoring, settings.growth())
+            doc = await render_document(
+                db, kind, params, datetime.now(UTC), settings.scoring(), settings.growth()
+            )
         return doc.content
 
     try:

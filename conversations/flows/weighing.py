@@ -48,7 +48,7 @@ from scoring.growth import (
 from scoring.lexicon import ABSENT_WORDS, CONFIRM_WORDS, DONE_WORDS, MEASURE_UNITS, REPLACE_WORDS
 from storage.children import Child, Weighing
 
-__all__ = ["answer_weighing", "timbang"]
+__all__ = ["Line", "answer_weighing", "match", "roster", "timbang"]
 
 #: A child of this age (months) or older is not weighed here (no longer a balita).
 MAX_AGE_MONTHS = 60
@@ -80,6 +80,11 @@ def _roster(ctx: Context, day: date) -> list[Child]:
         for c in ctx.children or ()
         if c.birth_date <= day and age_months(c.birth_date, day) < MAX_AGE_MONTHS
     ]
+
+
+def roster(ctx: Context, day: date) -> list[Child]:
+    """TIMBANG's list of ``day``, in its order (KMS <number> names a child by it)."""
+    return _roster(ctx, day)
 
 
 def _month_of(ctx: Context, child_id: int, day: date) -> Weighing | None:

@@ -413,7 +413,7 @@ async def test_a_month_of_the_register_without_names(
     async with db.read() as conn:
         month = await reg.register_month(conn, p1, nov, day)
     assert (month.s, month.k) == (4, None)
-    assert month.weighed[0].weighings[-1].measure().weight_kg == Decimal("9.4")
+    assert month.weighed[0].weighings[-1].as_growth().weight_kg == Decimal("9.4")
 
 
 async def test_a_key_rotation_reencrypts_every_identity(
@@ -445,3 +445,55 @@ async def test_a_key_rotation_reencrypts_every_identity(
     assert ("register.rotate_key", OPERATOR, (ids[0],)) in [
         (e.action, e.who, e.child_ids) for e in log
     ]
+
+
+async def test_an_area_month_is_read_anonymous_and_a_posyandu_list_with_its_last_three(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """The prevalence read: an area's weighings of a month (its subtree only, that month
+    only), sex and birth date without any identity column, and no audit row; the weighing
+    list's read: each child's last three weighings up to the month."""
+    p1, p3 = world.posyandu[0].id, world.posyandu[2].id  # Seraya; Tiban (another kecamatan)
+    a, b = await _add(db, cipher, p1, _child(), _child("Citra", sex="P", born=date(2024, 1, 2)))
+    (c,) = await _add(db, cipher, p3, _child("Budi"))
+    months = [date(2026, m, 10) for m in (7, 8, 9, 10, 11)]
+    async with db.transaction() as tx:
+        for day in months:
+            await reg.record_weighing(tx, reg.Weighing(a, day, 9000 + day.month), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(b, months[-1], 11000, 850), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(c, months[-1], 8000), at=AT)
+        before = await fetch_one(tx, "SELECT count(*) FROM audit_log")
+    nov = Period(2026, 11)
+    async with db.read() as conn:
+        desa = await reg.measured_in_area(conn, world.desa.path, nov)
+        kab = await reg.measured_in_area(conn, world.kabupaten.path, nov)
+        oct_ = await reg.measured_in_area(conn, world.kabupaten.path, Period(2026, 10))
+        other = await reg.measured_in_area(conn, world.other_desa.path, Period(2026, 9))
+        last = await reg.month_weighings(conn, [a, b, c], Period(2026, 10))
+        after = await fetch_one(conn, "SELECT count(*) FROM audit_log")
+    assert sorted((m.weighing.child_id, m.sex, m.birth_date) for m in desa) == [
+        (a, "L", date(2025, 3, 14)),
+        (b, "P", date(2024, 1, 2)),
+    ]
+    assert {m.weighing.child_id for m in kab} == {a, b, c}
+    assert [(m.weighing.child_id, m.weighing.weight_g) for m in oct_] == [(a, 9010)]
+    assert other == []
+    assert [w.date.month for w in last[a]] == [8, 9, 10]
+    assert last[b] == [] and last[c] == []
+    assert after[0] == before[0]  # nothing audited: no name read
+
+
+async def test_one_child_is_read_for_a_page_and_audited_where_shown(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    (a,) = await _add(db, cipher, world.posyandu[0].id, _child())
+    async with db.transaction() as tx:
+        shown = await reg.read_child(tx, cipher, a)
+        assert shown is not None
+        await reg.audit_shown(tx, shown, who=KADER, at=AT)
+        assert await reg.read_child(tx, cipher, a + 100) is None
+    assert shown.children[0].name == "Andi Saputra"
+    async with db.read() as conn:
+        entries = await reg.audit_entries(conn, AT)
+    assert (entries[-1].action, entries[-1].child_ids) == ("children.dasbor.child", (a,))
+    assert entries[-1].posyandu_id == world.posyandu[0].id
