@@ -122,6 +122,11 @@ async def test_a_message_of_lines_answered_with_each_status_then_selesai(
     # The month's report is open with these counts; S from the register (five balita) is
     # offered with last month's head counts (golden: kader_timbang_lapor).
     assert say("same.register", values="S 5") in summary.splitlines()
+    # Weighed again while that report is open: it is left as it is, and the kader told how.
+    await chat.say("TIMBANG")
+    again = await chat.say("SELESAI")
+    assert say("weigh.report_busy", period="November 2026") in again.splitlines()
+    assert say("weigh.report_filled", period="November 2026") not in again
     assert (await chat.say("BATAL")).startswith("Laporan November 2026 dibatalkan")
     assert await chat.say("SELESAI") == say("hint.kader")  # the weighing is closed
     logged = "\n".join(r.getMessage() + repr(getattr(r, "fields", "")) for r in caplog.records)
