@@ -15,7 +15,7 @@ from dataclasses import replace
 from conversations.commands import ParsedMessage
 from conversations.flows import registration
 from conversations.needs import HISTORY_MONTHS, Needs
-from conversations.session import AwaitName, AwaitWeighing, AwaitWithdraw, Session
+from conversations.session import AwaitName, AwaitPeriod, AwaitWeighing, AwaitWithdraw, Session
 from conversations.table import Route, resolve
 from scoring import Period
 from storage.people import Person, Role
@@ -41,6 +41,8 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
         needs = replace(needs, children=True)  # the answer names the child again
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWeighing):
         needs = replace(needs, children=True, weighings=True)
+    if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitPeriod):
+        needs = replace(needs, register_months=True)  # LAPOR's month chosen: as LAPOR <month>
     if person.role is Role.KADER and needs.posyandu_since is None:
         return replace(needs, posyandu_since=current.shift(-HISTORY_MONTHS))
     return needs

@@ -257,6 +257,8 @@ def answer_period(ctx: Context, session: Session, raw: str, waiting: AwaitPeriod
     if period is None or period not in allowed_periods(ctx):
         body = f"{say('period.unknown')}\n\n{say('period.ask')}"
         return done(session, Text(body, choices))
+    if waiting.prefill is None:
+        return _weighed_or_go(ctx, replace(session, awaiting=None), period)
     return go(ctx, replace(session, awaiting=None), period, waiting.prefill)
 
 
