@@ -30,6 +30,7 @@ __all__ = [
     "HOME_VISIT",
     "LIST_FIELD",
     "MAX_COUNT",
+    "NAMED_FIELDS",
     "ORDER_RULES",
     "QUESTION_FIELDS",
     "RARE_FIELDS",
@@ -409,6 +410,8 @@ RARE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.rare)
 QUESTION_FIELDS: tuple[Field, ...] = tuple(
     f for f in FIELDS if f.asked in (Asked.MONTHLY, Asked.RARELY)
 )
+#: The fields a kader names (the quick report, UBAH, the read-backs): the questions and T, O, B.
+NAMED_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.asked is not Asked.NEVER)
 #: The counts the child register's weighings give (T, O, B), pre-filled where it is used.
 DERIVED_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.asked is Asked.DERIVED)
 #: The parts of D by a weighing's status (domain.md: D = N + T + O + B), in that order.
