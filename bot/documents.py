@@ -250,8 +250,9 @@ def _referred(children: list[WeighedChild], rules: GrowthRules) -> int:
     referred = 0
     for child in children:
         history = [w.as_growth() for w in child.weighings]
+        fixed = [w.corrected_status for w in child.weighings]  # as the kader corrected them
         try:
-            latest, previous = assess_latest(child.sex, child.birth_date, history, rules)
+            latest, previous = assess_latest(child.sex, child.birth_date, history, rules, fixed)
         except GrowthError:
             continue
         referred += bool(latest.referrals(previous))

@@ -24,7 +24,11 @@ def weighed_counts(children: Sequence[WeighedChild], rules: GrowthRules) -> dict
     for child in children:
         try:
             latest, _ = assess_latest(
-                child.sex, child.birth_date, [w.as_growth() for w in child.weighings], rules
+                child.sex,
+                child.birth_date,
+                [w.as_growth() for w in child.weighings],
+                rules,
+                [w.corrected_status for w in child.weighings],  # as the kader corrected them
             )
         except GrowthError:
             continue

@@ -229,12 +229,12 @@ MAX_COUNT = 99_999
 
 _C, _D = FieldRole.COUNT, FieldRole.DENOMINATOR
 _ON, _OFF = Switch.ON, Switch.OFF
-#: T, O and B (schema 13): at most D, optional, counted from the register (``Asked.DERIVED``).
+#: T, O and B (schema 14): at most D, optional, counted from the register (``Asked.DERIVED``).
 _TOB: dict[str, Any] = {
     "at_most": "d",
     "optional": True,
     "asked": Asked.DERIVED,
-    "since_schema": 13,
+    "since_schema": 14,
 }
 
 #: Every field, in the order the chat asks them and every table shows them.

@@ -533,6 +533,20 @@ _ASSESSMENTS: tuple[str, ...] = (
     """,
 )
 
+_STATUS_CORRECTIONS: tuple[str, ...] = (
+    # A kader corrected a weighing's status (domain.md: "the kader may correct a status
+    # (recorded)"; the KMS curve may say N where KBM says T): the corrected status kept beside
+    # the status the rules computed when it was corrected, who (a person of the chat) and
+    # when; NULL, all four, while the computed status stands. Replacing the weighing drops
+    # its correction (storage.children.record_weighing).
+    "ALTER TABLE weighings ADD COLUMN corrected_status TEXT "
+    "CHECK (corrected_status IN ('N', 'T', 'O', 'B'))",
+    "ALTER TABLE weighings ADD COLUMN computed_status TEXT "
+    "CHECK (computed_status IN ('N', 'T', 'O', 'B'))",
+    "ALTER TABLE weighings ADD COLUMN corrected_by INTEGER",
+    "ALTER TABLE weighings ADD COLUMN corrected_at TEXT",
+)
+
 _REPORT_TOB: tuple[str, ...] = (
     # T, O and B of the SKDN register (D = N + T + O + B): counted from the child register's
     # weighings where the posyandu uses it, typed or unknown (NULL) otherwise.
@@ -542,7 +556,7 @@ _REPORT_TOB: tuple[str, ...] = (
     # The revision triggers again, over the fields of this version.
     "DROP TRIGGER reports_history_insert",
     "DROP TRIGGER reports_history_update",
-    *history_triggers(fields_added_by(13)),
+    *history_triggers(fields_added_by(14)),
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -558,6 +572,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V10,
     _REGISTER,
     _ASSESSMENTS,
+    _STATUS_CORRECTIONS,
     _REPORT_TOB,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
