@@ -547,6 +547,18 @@ _STATUS_CORRECTIONS: tuple[str, ...] = (
     "ALTER TABLE weighings ADD COLUMN corrected_at TEXT",
 )
 
+_REPORT_TOB: tuple[str, ...] = (
+    # T, O and B of the SKDN register (D = N + T + O + B): counted from the child register's
+    # weighings where the posyandu uses it, typed or unknown (NULL) otherwise.
+    "ALTER TABLE reports ADD COLUMN t INTEGER",
+    "ALTER TABLE reports ADD COLUMN o INTEGER",
+    "ALTER TABLE reports ADD COLUMN b INTEGER",
+    # The revision triggers again, over the fields of this version.
+    "DROP TRIGGER reports_history_insert",
+    "DROP TRIGGER reports_history_update",
+    *history_triggers(fields_added_by(14)),
+)
+
 _DHIS2: tuple[str, ...] = (
     # Each posyandu's DHIS2 organisation unit, by its code (docs/dhis2.md; NULL: the
     # posyandu's own code), set by the org_unit column of ``posyandu import posyandu``.
@@ -611,6 +623,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _REGISTER,
     _ASSESSMENTS,
     _STATUS_CORRECTIONS,
+    _REPORT_TOB,
     _DHIS2,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
