@@ -9,7 +9,14 @@ from conversations.commands import Command
 from conversations.periods import parse_period_prefix
 from scoring import Period
 
-__all__ = ["HISTORY_MONTHS", "Needs", "children_needs", "posyandu_needs", "weighing_needs"]
+__all__ = [
+    "HISTORY_MONTHS",
+    "Needs",
+    "children_needs",
+    "posyandu_needs",
+    "report_needs",
+    "weighing_needs",
+]
 
 #: Months of a posyandu's reports loaded for a kader: the stratum window before the oldest
 #: month a report may be for, plus the month before it (for "last month's value").
@@ -41,6 +48,9 @@ class Needs:
     #: Only each child's latest weighings up to this month (``LATEST_WEIGHINGS``: what
     #: a weighing's status reads); None: all of them.
     weighings_through: Period | None = None
+    #: The register's anonymous counts of the months a report may be for (the children
+    #: weighed each month, S and K; no name): LAPOR starts from them.
+    register_months: bool = False
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:
@@ -71,3 +81,8 @@ def weighing_needs(command: Command, current: Period) -> Needs:
     """A kader's own posyandu, its children and their latest weighings (TIMBANG)."""
     needs = posyandu_needs(command, current)
     return replace(needs, children=True, weighings=True, weighings_through=current)
+
+
+def report_needs(command: Command, current: Period) -> Needs:
+    """A kader's own posyandu and the register's counts of the months to report (LAPOR)."""
+    return replace(posyandu_needs(command, current), register_months=True)

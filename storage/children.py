@@ -35,13 +35,17 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "Child",
+    "ChildRecord",
     "Keep",
     "LeaveReason",
     "Measured",
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "RegisterMonth",
     "Scored",
+    "StatusCorrection",
+    "WeighedChild",
     "Weighing",
     "WeighingSaved",
     "add_child",
@@ -51,6 +55,8 @@ __all__ = [
     "check_key",
     "child_posyandu",
     "children_of_posyandu",
+    "children_records",
+    "correct_status",
     "delete_identity",
     "identity_cutoff",
     "keep_scores",
@@ -63,10 +69,12 @@ __all__ = [
     "record_weighing",
     "record_weighings",
     "register_counts",
+    "register_month",
     "remove_expired_identities",
     "rotate_key",
     "rules_digest",
     "update_child",
+    "weighed_in",
     "weighings_of",
 ]
 
@@ -458,6 +466,43 @@ async def children_of_posyandu(
 
 
 @dataclass(frozen=True, slots=True)
+class ChildRecord:
+    """A child of the register without its identity (read without an audit row): what the
+    growth rules need of it, and whether it left."""
+
+    id: int
+    posyandu_id: int
+    sex: Sex
+    birth_date: date
+    left_at: datetime | None
+    left_reason: LeaveReason | None
+
+
+async def children_records(conn: Connection, posyandu_ids: Sequence[int]) -> list[ChildRecord]:
+    """The children of these posyandu, those who left and those whose identity was removed
+    included, without names (no audit row), by posyandu and id."""
+    if not posyandu_ids:
+        return []
+    marks = ", ".join("?" for _ in posyandu_ids)
+    rows = await conn.execute_fetchall(
+        "SELECT id, posyandu_id, sex, birth_date, left_at, left_reason FROM children "
+        f"WHERE posyandu_id IN ({marks}) ORDER BY posyandu_id, id",
+        tuple(posyandu_ids),
+    )
+    return [
+        ChildRecord(
+            int(r[0]),
+            int(r[1]),
+            Sex(r[2]),
+            date.fromisoformat(r[3]),
+            from_db_opt(r[4]),
+            None if r[5] is None else LeaveReason(r[5]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class RegisterCounts:
     """A posyandu's register on a day, anonymous: S (children under five on the register)
     and K (those of them with a KMS / buku KIA)."""
@@ -586,6 +631,16 @@ class Scored:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusCorrection:
+    """A weighing's status as a kader corrected it, beside the status the rules computed."""
+
+    status: Status
+    computed: Status
+    by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Weighing:
     """A child's weighing of a month: raw weight (grams), length or height (millimetres) as
     measured (``lying``/``standing``, None: not said), by which kader; ``scored``: its
@@ -597,11 +652,19 @@ class Weighing:
     height_mm: int | None = None
     measured: Method | None = None
     kader_id: int | None = None
+    #: A status the kader corrected (:func:`correct_status`): the corrected one, the one the
+    #: rules gave when it was corrected, by whom (a person id). None: not corrected.
+    correction: StatusCorrection | None = None
     scored: Scored | None = field(default=None, compare=False)
 
     @property
     def period(self) -> Period:
         return Period(self.date.year, self.date.month)
+
+    @property
+    def corrected_status(self) -> Status | None:
+        """The status a kader corrected it to; None: the rules' stands."""
+        return None if self.correction is None else self.correction.status
 
     def as_growth(self) -> growth.Weighing:
         """As the growth rules take it: kilograms and centimetres."""
@@ -627,14 +690,20 @@ class WeighingSaved:
     stored: Weighing
 
 
-_WEIGHING_COLUMNS = "child_id, date, weight_g, height_mm, measured, kader_id"
+_WEIGHING_COLUMNS = (
+    "child_id, date, weight_g, height_mm, measured, kader_id, corrected_status, "
+    "computed_status, corrected_by, corrected_at"
+)
 _KEPT_COLUMNS = "kept_rules, kept_status, kept_waz, kept_haz, kept_whz, kept_baz"
 
 
 def _weighing(r: Row, scored: Scored | None = None) -> Weighing:
     measured = None if r[4] is None else Method(r[4])
+    corrected = None
+    if r[6] is not None:
+        corrected = StatusCorrection(Status(r[6]), Status(r[7]), int(r[8]), from_db(r[9]))
     day = date.fromisoformat(r[1])
-    return Weighing(int(r[0]), day, int(r[2]), r[3], measured, r[5], scored)
+    return Weighing(int(r[0]), day, int(r[2]), r[3], measured, r[5], corrected, scored)
 
 
 def _z_text(value: Decimal | None) -> str | None:
@@ -645,12 +714,17 @@ def _z_value(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+#: Where the kept columns start in a row of ``_WEIGHING_COLUMNS, _KEPT_COLUMNS``.
+_KEPT_AT = len(_WEIGHING_COLUMNS.split(","))
+
+
 def _scored(r: Row) -> Scored | None:
-    """The kept columns (after the weighing's six), or None when none are kept."""
-    if r[6] is None or r[7] is None:
+    """The kept columns (after the weighing's), or None when none are kept."""
+    k = _KEPT_AT
+    if r[k] is None or r[k + 1] is None:
         return None
-    z = ZScores(_z_value(r[8]), _z_value(r[9]), _z_value(r[10]), _z_value(r[11]))
-    return Scored(str(r[6]), Status(r[7]), z)
+    z = ZScores(*(_z_value(r[k + i]) for i in (2, 3, 4, 5)))
+    return Scored(str(r[k]), Status(r[k + 1]), z)
 
 
 @dataclass(frozen=True, slots=True)
@@ -736,7 +810,8 @@ async def record_weighing(
         return WeighingSaved("conflict", stored)
     await tx.execute(
         "UPDATE weighings SET date = ?, weight_g = ?, height_mm = ?, measured = ?, "
-        "kader_id = ?, created_at = ? WHERE child_id = ? AND period = ?",
+        "kader_id = ?, created_at = ?, corrected_status = NULL, computed_status = NULL, "
+        "corrected_by = NULL, corrected_at = NULL WHERE child_id = ? AND period = ?",
         (*params[1:2], *params[3:], w.measured, w.kader_id, to_db(at), w.child_id, params[2]),
     )
     return WeighingSaved("replaced", w)
@@ -884,3 +959,96 @@ async def measured_in_area(conn: Connection, area_path: str, period: Period) -> 
         )
         for r in rows
     ]
+
+
+async def correct_status(
+    tx: Connection,
+    child_id: int,
+    period: Period,
+    status: Status,
+    computed: Status,
+    *,
+    who: Actor,
+    at: datetime,
+) -> bool:
+    """A kader corrects the status of ``child_id``'s weighing of ``period``: ``status`` kept
+    beside ``computed`` (the rules' status); ``status`` equal to ``computed`` drops a
+    correction. False when the child has no weighing that month. Audited as
+    ``weighing.correct_status``."""
+    if who.person_id is None:
+        raise ValueError("a status is corrected by a kader (a person of the chat)")
+    same = status is computed
+    cursor = await tx.execute(
+        "UPDATE weighings SET corrected_status = ?, computed_status = ?, corrected_by = ?, "
+        "corrected_at = ? WHERE child_id = ? AND period = ?",
+        (
+            None if same else status.value,
+            None if same else computed.value,
+            None if same else who.person_id,
+            None if same else to_db(at),
+            child_id,
+            str(period),
+        ),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await audit(tx, who, "weighing.correct_status", at, child_ids=[child_id])
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class WeighedChild:
+    """A child weighed in a month, without its identity (what the growth rules read: no name
+    is decrypted, so nothing is audited), with its last three weighings up to that month in
+    date order (:func:`month_weighings`)."""
+
+    id: int
+    sex: Sex
+    birth_date: date
+    weighings: tuple[Weighing, ...]
+
+
+async def weighed_in(conn: Connection, posyandu_id: int, period: Period) -> list[WeighedChild]:
+    """The posyandu's children weighed in ``period`` (left since or not), anonymous: for the
+    month's counts (the monthly PDF's referrals), never a name."""
+    rows = await conn.execute_fetchall(
+        "SELECT id, sex, birth_date FROM children WHERE posyandu_id = ? AND id IN "
+        "(SELECT child_id FROM weighings WHERE period = ?) ORDER BY id",
+        (posyandu_id, str(period)),
+    )
+    weighings = await month_weighings(conn, [int(r[0]) for r in rows], period)
+    return [
+        WeighedChild(int(r[0]), Sex(r[1]), date.fromisoformat(r[2]), tuple(weighings[int(r[0])]))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMonth:
+    """A posyandu's register for a month's report, anonymous: the children weighed that
+    month with their weighings, S on ``day`` and K (None unless the register records a KMS
+    or buku KIA for every child in S)."""
+
+    weighed: list[WeighedChild]
+    s: int
+    k: int | None
+
+
+async def register_month(
+    conn: Connection, posyandu_id: int, period: Period, day: date
+) -> RegisterMonth:
+    """:class:`RegisterMonth` of ``period``, S and K at the end of ``day`` (as
+    :func:`register_counts`)."""
+    youngest_out = _add_months(day, -60).isoformat()
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    row = await fetch_one(
+        conn,
+        "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN has_kms IS NULL THEN 1 ELSE 0 END), 0) "
+        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
+        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+    )
+    s, k, unknown = int(row[0]), int(row[1]), int(row[2])
+    weighed = await weighed_in(conn, posyandu_id, period)
+    return RegisterMonth(weighed, s, k if s and not unknown else None)

@@ -5,12 +5,13 @@ month, and the retention of identities at the boundary days."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from scoring import Period
-from scoring.growth import Method
+from scoring.growth import Method, Status
 from storage import Database
 from storage import children as reg
 from storage.cipher import RegisterCipher, RegisterKeyError, new_key
@@ -374,6 +375,47 @@ async def test_s_and_k_from_the_register(
         assert await reg.register_counts(conn, p2, day) == reg.RegisterCounts(s=1, k=1)
 
 
+async def test_a_month_of_the_register_without_names(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """register_month: the children weighed in the month with their weighings up to it (no
+    name read: nothing audited), S, and K only when every balita's KMS is known."""
+    p1 = world.posyandu[0].id
+    nov, day = Period(2026, 11), date(2026, 11, 20)
+    ids = await _add(
+        db,
+        cipher,
+        p1,
+        _child("A", has_kms=True),
+        _child("B", born=date(2024, 1, 2), has_kms=False),
+        _child("C", has_kms=True),
+    )
+    async with db.transaction() as tx:
+        for child, when, grams in (
+            (ids[0], date(2026, 10, 12), 9_000),
+            (ids[0], date(2026, 11, 12), 9_400),
+            (ids[0], date(2026, 12, 12), 9_600),  # after the month: not read
+            (ids[1], date(2026, 11, 12), 11_000),
+            (ids[2], date(2026, 10, 12), 9_000),  # not weighed in November
+        ):
+            await reg.record_weighing(tx, reg.Weighing(child, when, grams), at=AT)
+    async with db.read() as conn:
+        before = len(await reg.audit_entries(conn))
+        month = await reg.register_month(conn, p1, nov, day)
+        assert len(await reg.audit_entries(conn)) == before
+    assert (month.s, month.k) == (3, 2)
+    assert [(c.id, c.sex, c.birth_date) for c in month.weighed] == [
+        (ids[0], "L", date(2025, 3, 14)),
+        (ids[1], "L", date(2024, 1, 2)),
+    ]
+    assert [w.weight_g for w in month.weighed[0].weighings] == [9_000, 9_400]
+    await _add(db, cipher, p1, _child("D"))  # KMS not recorded: K unknown
+    async with db.read() as conn:
+        month = await reg.register_month(conn, p1, nov, day)
+    assert (month.s, month.k) == (4, None)
+    assert month.weighed[0].weighings[-1].as_growth().weight_kg == Decimal("9.4")
+
+
 async def test_a_key_rotation_reencrypts_every_identity(
     db: Database, world: World, cipher: RegisterCipher
 ) -> None:
@@ -455,3 +497,34 @@ async def test_one_child_is_read_for_a_page_and_audited_where_shown(
         entries = await reg.audit_entries(conn, AT)
     assert (entries[-1].action, entries[-1].child_ids) == ("children.dasbor.child", (a,))
     assert entries[-1].posyandu_id == world.posyandu[0].id
+
+
+async def test_a_corrected_status_is_kept_beside_the_computed_one_until_replaced(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    (andi,) = await _add(db, cipher, world.posyandu[0].id, _child())
+    nov = reg.Weighing(andi, date(2026, 11, 12), 12_400, kader_id=7)
+    period = nov.period
+    async with db.transaction() as tx:
+        assert not await reg.correct_status(tx, andi, period, Status.N, Status.T, who=KADER, at=AT)
+        await reg.record_weighing(tx, nov, at=AT)
+        assert await reg.correct_status(tx, andi, period, Status.N, Status.T, who=KADER, at=AT)
+    async with db.read() as conn:
+        [stored] = (await reg.weighings_of(conn, [andi]))[andi]
+        entries = await reg.audit_entries(conn)
+    assert stored.correction == reg.StatusCorrection(Status.N, Status.T, 7, AT)
+    assert (entries[-1].action, entries[-1].who, entries[-1].child_ids) == (
+        "weighing.correct_status",
+        KADER,
+        (andi,),
+    )
+    with pytest.raises(ValueError, match="corrected by a kader"):
+        async with db.transaction() as tx:
+            await reg.correct_status(tx, andi, period, Status.N, Status.T, who=OPERATOR, at=AT)
+    # Another weight of the month replaces the weighing: its status is the rules' again.
+    async with db.transaction() as tx:
+        other = reg.Weighing(andi, date(2026, 11, 13), 12_100, kader_id=7)
+        assert (await reg.record_weighing(tx, other, at=AT, replace=True)).outcome == "replaced"
+    async with db.read() as conn:
+        [stored] = (await reg.weighings_of(conn, [andi]))[andi]
+    assert stored.correction is None
