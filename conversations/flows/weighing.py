@@ -289,7 +289,8 @@ def answer_weighing(
             batch.lines.append(say("weigh.done_alone"))
         else:
             _one(batch, raw.strip(), roster)
-    batch.lines.append(_left(batch, roster))
+    if batch.new is None:  # else the question comes last, and what is left after its answer
+        batch.lines.append(_left(batch, roster))
     proposed = tuple(batch.proposed)
     after = replace(waiting, absent=tuple(sorted(batch.absent)), proposed=proposed)
     awaiting: AwaitWeighing | AwaitChild = after
