@@ -760,8 +760,12 @@ MESSAGES: dict[str, str] = {
     "weigh.new_back": "Lanjutkan mengirim berat, atau ketik SELESAI bila sudah semua.",
     # STATUS <child> <N|T|O|B>: the kader corrects a weighing's status
     "correct.how": (
-        "Untuk mengoreksi status penimbangan bulan ini, ketik STATUS, nama anak, lalu N, T, O "
-        "atau B, mis. STATUS Andi N."
+        "Untuk mengoreksi status penimbangan bulan ini, ketik STATUS, nama anak, lalu N atau T, "
+        "mis. STATUS Andi N."
+    ),
+    "correct.attendance": (
+        "Status {name} bulan ini {computed}. Hanya N dan T yang bisa dikoreksi; B (pertama kali "
+        "ditimbang) dan O (bulan lalu tidak ditimbang) mengikuti catatan timbangan."
     ),
     "correct.not_weighed": "{name} belum ditimbang bulan ini; statusnya belum bisa dikoreksi.",
     "correct.same": "Status {name} bulan ini memang {status}.",

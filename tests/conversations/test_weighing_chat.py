@@ -335,6 +335,8 @@ async def test_the_kader_corrects_a_status_recorded_and_counted(chat: Chat) -> N
     assert await chat.say("status budi N") == say(
         "correct.done", name="Budi", computed="T", status="N"
     )
+    # B and O follow from the weighings recorded: not the kader's to correct.
+    assert await chat.say("STATUS Budi O") == say("correct.attendance", name="Budi", computed="T")
     ids = await _ids(chat)
     async with chat.db.read() as conn:
         stored = await reg.weighings_of(conn, [ids["Budi"]])
