@@ -52,6 +52,7 @@ __all__ = [
     "leave",
     "measured_in_area",
     "month_weighings",
+    "posyandu_month_histories",
     "read_child",
     "read_children",
     "record_weighing",
@@ -714,3 +715,18 @@ async def measured_in_area(conn: Connection, area_path: str, period: Period) -> 
         )
         for r in rows
     ]
+
+
+async def posyandu_month_histories(
+    conn: Connection, posyandu_id: int, period: Period
+) -> list[tuple[Sex, date, list[Weighing]]]:
+    """Each child of the posyandu weighed in ``period``: its sex, birth date and last three
+    weighings up to the month (what its status and 2T need), anonymous (no identity column is
+    read, so nothing is audited); in child id order."""
+    rows = await conn.execute_fetchall(
+        "SELECT c.id, c.sex, c.birth_date FROM children c JOIN weighings w "
+        "ON w.child_id = c.id AND w.period = ? WHERE c.posyandu_id = ? ORDER BY c.id",
+        (str(period), posyandu_id),
+    )
+    found = await month_weighings(conn, [int(r[0]) for r in rows], period)
+    return [(Sex(r[1]), date.fromisoformat(r[2]), found[int(r[0])]) for r in rows]

@@ -1,0 +1,94 @@
+"""A month's counts from the child register by sex and age band, as the F1 form lays them out
+(pure): D (weighed), each status N, T, O, B, BGM and 2T, counted over the children weighed in
+the month, each by its latest weighing assessed after its own previous ones. A count's key is
+its field id in the registry (a status's letter in lower case is its field's id where the
+registry has that field), so the form's rows stay the registry's.
+
+A weighing that cannot be assessed (a date before the birth date, a previous one unusable) is
+left out of the counts it cannot give, and the tally says how many were
+(:attr:`Tally.unassessed`): a form shows the register's breakdown only where it adds up to the
+report's total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from scoring.fields import FIELD_BY_ID
+from scoring.growth import (
+    BGM_FIELD,
+    TWO_T_FIELD,
+    GrowthError,
+    GrowthRules,
+    Sex,
+    Status,
+    Weighing,
+    age_months,
+    assess_history,
+)
+from scoring.prevalence import AgeBand, age_band
+
+__all__ = ["TALLY_FIELDS", "WEIGHED_FIELD", "Tally", "tally"]
+
+#: The weighed count's field (D).
+WEIGHED_FIELD = FIELD_BY_ID["d"].id
+
+#: The fields the register can break down, in registry order: D, the statuses the registry
+#: has a field for, BGM and 2T.
+TALLY_FIELDS: tuple[str, ...] = tuple(
+    f
+    for f in FIELD_BY_ID
+    if f in {WEIGHED_FIELD, BGM_FIELD, TWO_T_FIELD} | {s.value.lower() for s in Status}
+)
+
+_Key = tuple[str, AgeBand | None, Sex | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts by (field, band, sex); ``band`` or ``sex`` None sums over it."""
+
+    cells: dict[_Key, int] = field(default_factory=dict)
+    #: Weighings of the month that could not be assessed (counted in D only).
+    unassessed: int = 0
+
+    def get(self, field_id: str, band: AgeBand | None = None, sex: Sex | None = None) -> int:
+        return self.cells.get((field_id, band, sex), 0)
+
+
+def _add(cells: dict[_Key, int], field_id: str, band: AgeBand, sex: Sex) -> None:
+    for key in ((field_id, band, sex), (field_id, band, None), (field_id, None, sex)):
+        cells[key] = cells.get(key, 0) + 1
+    cells[(field_id, None, None)] = cells.get((field_id, None, None), 0) + 1
+
+
+def tally(children: Iterable[tuple[Sex, date, Sequence[Weighing]]], rules: GrowthRules) -> Tally:
+    """The month's counts; each child's weighings in date order, its last one the month's. A
+    child of 60 months or more at that weighing is no balita and is not counted."""
+    cells: dict[_Key, int] = {}
+    unassessed = 0
+    for sex, born, weighings in children:
+        if not weighings:
+            continue
+        try:
+            band = age_band(age_months(born, weighings[-1].date))
+        except GrowthError:  # weighed before the recorded birth date: in D, no band
+            band = None
+            unassessed += 1
+        if band is None:
+            continue
+        _add(cells, WEIGHED_FIELD, band, sex)
+        try:
+            a = assess_history(sex, born, weighings, rules)[-1]
+        except GrowthError:
+            unassessed += 1
+            continue
+        found = [a.status.value.lower()]
+        found += [BGM_FIELD] if a.under_red_line else []
+        found += [TWO_T_FIELD] if a.two_t else []
+        for field_id in found:
+            if field_id in TALLY_FIELDS:
+                _add(cells, field_id, band, sex)
+    return Tally(cells, unassessed)
