@@ -56,7 +56,8 @@ def child_chart(
     """A register child's KMS chart from its stored weighings: what the PDF draws and what
     the dasbor's child page draws as SVG (``bot.dasbor.kms_chart.kms_svg``)."""
     measured = [_as_rules(w) for w in weighings]
-    return kms_chart(Sex(child.sex), child.birth_date, measured, rules, today=today)
+    corrected = [w.corrected_status for w in weighings]
+    return kms_chart(Sex(child.sex), child.birth_date, measured, rules, today, corrected)
 
 
 def kms_data(
@@ -72,7 +73,8 @@ def kms_data(
     sex = Sex(child.sex)
     measured = [_as_rules(w) for w in weighings]
     chart = child_chart(child, weighings, rules, today)
-    assessed = growth.assess_history(sex, child.birth_date, measured, rules)
+    corrected = [w.corrected_status for w in weighings]
+    assessed = growth.assess_history(sex, child.birth_date, measured, rules, corrected)
     rows = [
         KmsRow(
             day_date(a.weighing.date),

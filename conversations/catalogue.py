@@ -61,7 +61,15 @@ MESSAGES: dict[str, str] = {
     # BANTUAN: a title, then the one-line help of each command the table lists for the role
     # (conversations.table.help_text), {command} being the command's name in the table.
     "help.kader": "Yang bisa Anda ketik:",
-    "help.kader.quick": "Lapor sekaligus: LAPOR S 50 K 48 D 40 N 30",
+    "help.kader.quick": "Sekaligus: LAPOR S 50 K 48 D 40 N 30",
+    "help.kader.register": "Anak & timbang: ketik BANTUAN ANAK",
+    "help.register": "Register anak dan penimbangan:",
+    "help.line.kader.anak_baru": "{command} <nama> - catat anak baru",
+    "help.line.kader.timbang": "{command} - timbang balita hari ini",
+    "help.line.kader.kms": "{command} <nama> - grafik KMS (PDF)",
+    "help.line.kader.status": "{command} <nama> N - koreksi status",
+    "help.line.kader.keluar_anak": "{command} <nama> - anak keluar",
+    "help.line.kader.hapus_anak": "{command} <nama> - hapus data anak",
     "help.supervisor": "Perintah pembina:",
     "help.line.kader.lapor": "{command} - isi laporan bulan ini",
     "help.line.kader.tidak_buka": "{command} - posyandu tidak buka",
@@ -637,6 +645,29 @@ MESSAGES: dict[str, str] = {
     "withdraw.kept": "Baik, data {name} tidak dihapus.",
     "withdraw.done": "Data {name} sudah dihapus dari register.",
     "withdraw.gone": "Data anak itu sudah tidak ada di register.",
+    # KELUAR ANAK: a child leaves the register (kept for the counts)
+    "leave.ask_name": "Ketik KELUAR ANAK lalu nama anak, mis. KELUAR ANAK Andi Saputra.",
+    "leave.choose": "Ada {count} anak bernama {name}:\n{lines}\nKetik nomor anak yang keluar.",
+    "leave.pick": "Ketik nomor anak yang keluar, atau BATAL.",
+    "leave.ask_reason": (
+        "Kenapa {name} (lahir {birth}, ibu {mother}) keluar dari register?\n{choices}\n"
+        "Ketik nomor atau alasannya."
+    ),
+    "leave.choice": "{number}. {word}",
+    "leave.bad_reason": "Ketik nomor alasannya (1 sampai {count}), atau BATAL.",
+    "leave.reason.moved": "pindah",
+    "leave.reason.died": "meninggal",
+    "leave.reason.aged_out": "sudah 5 tahun",
+    "leave.reason.other": "alasan lain",
+    "leave.confirm": (
+        "{name} (lahir {birth}, ibu {mother}) keluar dari register karena {why}? "
+        "Penimbangannya tetap tersimpan. Ketik YA atau TIDAK."
+    ),
+    "leave.kept": "Baik, {name} tetap di register.",
+    "leave.done": (
+        "{name} sudah keluar dari register dan tidak ada lagi di daftar TIMBANG. "
+        "Penimbangannya tetap tersimpan."
+    ),
     # TIMBANG: the hari buka's weighing (conversations/flows/weighing.py)
     "weigh.empty": "Belum ada balita di register posyandu ini. Ketik ANAK BARU untuk menambah.",
     "weigh.title": "Penimbangan {date}: {count} balita.",
@@ -681,6 +712,32 @@ MESSAGES: dict[str, str] = {
     "weigh.unknown": (
         "{written} tidak ada di register. Anak baru? Ketik ANAK BARU {written} untuk menambah."
     ),
+    "weigh.new_ask": (
+        "{name} {kg} kg: {name} belum ada di register. Anak baru? Ketik YA untuk mencatatnya, "
+        "atau TIDAK bila salah tulis."
+    ),
+    "weigh.unknown_later": (
+        "{written} belum ada di register. Bila anak baru, kirim lagi barisnya sesudah ini."
+    ),
+    "weigh.new_dropped": (
+        "Baik, baris {name} tidak dipakai. Lanjutkan mengirim berat, atau ketik SELESAI "
+        "bila sudah semua."
+    ),
+    "weigh.new_back": "Lanjutkan mengirim berat, atau ketik SELESAI bila sudah semua.",
+    # STATUS <child> <N|T|O|B>: the kader corrects a weighing's status
+    "correct.how": (
+        "Untuk mengoreksi status penimbangan bulan ini, ketik STATUS, nama anak, lalu N, T, O "
+        "atau B, mis. STATUS Andi N."
+    ),
+    "correct.not_weighed": "{name} belum ditimbang bulan ini; statusnya belum bisa dikoreksi.",
+    "correct.same": "Status {name} bulan ini memang {status}.",
+    "correct.done": (
+        "Status {name} bulan ini dikoreksi: {computed} menjadi {status}. "
+        "Koreksi dicatat atas nama Anda."
+    ),
+    "correct.undone": "Koreksi dibatalkan: status {name} bulan ini kembali {status}.",
+    "weigh.corrected_title": "Status yang dikoreksi kader:",
+    "weigh.corrected_line": "- {name}: {computed} menjadi {status}",
     "weigh.cancelled": (
         "Penimbangan ditutup. Berat yang sudah dikirim tetap tercatat; "
         "ketik TIMBANG untuk melanjutkan."
@@ -1241,6 +1298,8 @@ SMS: dict[str, str] = {
     # BANTUAN
     "help.kader": "Ketik:",
     "help.supervisor": "Ketik:",
+    "help.line.kader.lapor": "{command} - isi laporan",
+    "help.kader.register": "Anak: BANTUAN ANAK",
     "help.line.area.status": "{command} - siapa sudah lapor",
     "help.line.area.belum": "{command} - yang belum lapor",
     "help.line.area.strata": "{command} - jumlah per strata",

@@ -10,8 +10,8 @@ the length as WHO does, and says where a z-score cannot be computed.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
@@ -57,6 +57,7 @@ __all__ = [
     "parse_kbm",
     "weight_for_age",
     "weight_for_height",
+    "with_status",
     "zscores",
 ]
 
@@ -552,14 +553,37 @@ def assess(
 
 
 def assess_history(
-    sex: Sex, birth: date, weighings: Iterable[Weighing], rules: GrowthRules
+    sex: Sex,
+    birth: date,
+    weighings: Iterable[Weighing],
+    rules: GrowthRules,
+    corrected: Sequence[Status | None] = (),
 ) -> list[Assessed]:
-    """A child's weighings at one posyandu, in date order, each assessed after the one before."""
+    """A child's weighings at one posyandu, in date order, each assessed after the one before;
+    ``corrected``: by position, the status a kader corrected a weighing to (None: the rules'),
+    which the next weighing's 2T reads (:func:`with_status`)."""
     out: list[Assessed] = []
-    for weighing in weighings:
+    for i, weighing in enumerate(weighings):
         previous = out[-1].as_previous() if out else None
-        out.append(assess(sex, birth, weighing, previous, rules))
+        assessed = assess(sex, birth, weighing, previous, rules)
+        fixed = corrected[i] if i < len(corrected) else None
+        out.append(assessed if fixed is None else with_status(assessed, fixed, previous))
     return out
+
+
+def with_status(assessed: Assessed, status: Status, previous: Previous | None) -> Assessed:
+    """``assessed`` as a kader corrected its status (domain.md: the kader may correct a
+    status): 2T follows the corrected status (T now, and T at the previous weighing, last
+    month). The rest (z-scores, BGM, flags) is the rules' still."""
+    if status is assessed.status:
+        return assessed
+    last_month = (
+        previous is not None and _month(previous.date) == _month(assessed.weighing.date) - 1
+    )
+    two_t = (
+        status is Status.T and last_month and previous is not None and (previous.status is Status.T)
+    )
+    return replace(assessed, status=status, two_t=two_t)
 
 
 def decimal(text: str) -> Decimal:

@@ -177,11 +177,13 @@ def kms_chart(
     weighings: Sequence[Weighing],
     rules: GrowthRules,
     today: date | None = None,
+    corrected: Sequence[Status | None] = (),
 ) -> KmsChart:
     """The KMS of a child: the curves and bands for its sex, its weighings (in date order,
     assessed as :func:`scoring.growth.assess_history` does), on an age axis of 24 months, or
-    60 once the child (at ``today``, else at its last weighing) is two or older."""
-    assessed: list[Assessed] = assess_history(sex, birth, weighings, rules)
+    60 once the child (at ``today``, else at its last weighing) is two or older; ``corrected``:
+    the statuses a kader corrected, by position (:func:`scoring.growth.assess_history`)."""
+    assessed: list[Assessed] = assess_history(sex, birth, weighings, rules, corrected)
     upto = today or (weighings[-1].date if weighings else birth)
     months = SHORT_MONTHS if age_months(birth, upto) < SHORT_MONTHS else LONG_MONTHS
     red_z = float(rules.bgm_below_waz)

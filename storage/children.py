@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Literal
 
 from scoring import Period, growth
-from scoring.growth import Method, Sex
+from scoring.growth import Method, Sex, Status
 from storage._times import from_db, from_db_opt, to_db
 from storage.areas import subtree_bounds
 from storage.cipher import RegisterCipher, RegisterKeyError
@@ -33,11 +33,13 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "Child",
+    "ChildRecord",
     "LeaveReason",
     "Measured",
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "StatusCorrection",
     "Weighing",
     "WeighingSaved",
     "add_child",
@@ -47,6 +49,8 @@ __all__ = [
     "check_key",
     "child_posyandu",
     "children_of_posyandu",
+    "children_records",
+    "correct_status",
     "delete_identity",
     "identity_cutoff",
     "leave",
@@ -451,6 +455,43 @@ async def children_of_posyandu(
 
 
 @dataclass(frozen=True, slots=True)
+class ChildRecord:
+    """A child of the register without its identity (read without an audit row): what the
+    growth rules need of it, and whether it left."""
+
+    id: int
+    posyandu_id: int
+    sex: Sex
+    birth_date: date
+    left_at: datetime | None
+    left_reason: LeaveReason | None
+
+
+async def children_records(conn: Connection, posyandu_ids: Sequence[int]) -> list[ChildRecord]:
+    """The children of these posyandu, those who left and those whose identity was removed
+    included, without names (no audit row), by posyandu and id."""
+    if not posyandu_ids:
+        return []
+    marks = ", ".join("?" for _ in posyandu_ids)
+    rows = await conn.execute_fetchall(
+        "SELECT id, posyandu_id, sex, birth_date, left_at, left_reason FROM children "
+        f"WHERE posyandu_id IN ({marks}) ORDER BY posyandu_id, id",
+        tuple(posyandu_ids),
+    )
+    return [
+        ChildRecord(
+            int(r[0]),
+            int(r[1]),
+            Sex(r[2]),
+            date.fromisoformat(r[3]),
+            from_db_opt(r[4]),
+            None if r[5] is None else LeaveReason(r[5]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class RegisterCounts:
     """A posyandu's register on a day, anonymous: S (children under five on the register)
     and K (those of them with a KMS / buku KIA)."""
@@ -556,6 +597,16 @@ async def remove_expired_identities(
 
 
 @dataclass(frozen=True, slots=True)
+class StatusCorrection:
+    """A weighing's status as a kader corrected it, beside the status the rules computed."""
+
+    status: Status
+    computed: Status
+    by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Weighing:
     """A child's weighing of a month: raw weight (grams), length or height (millimetres) as
     measured (``lying``/``standing``, None: not said), by which kader."""
@@ -566,10 +617,18 @@ class Weighing:
     height_mm: int | None = None
     measured: Method | None = None
     kader_id: int | None = None
+    #: A status the kader corrected (:func:`correct_status`): the corrected one, the one the
+    #: rules gave when it was corrected, by whom (a person id). None: not corrected.
+    correction: StatusCorrection | None = None
 
     @property
     def period(self) -> Period:
         return Period(self.date.year, self.date.month)
+
+    @property
+    def corrected_status(self) -> Status | None:
+        """The status a kader corrected it to; None: the rules' stands."""
+        return None if self.correction is None else self.correction.status
 
     def as_growth(self) -> growth.Weighing:
         """As the growth rules take it: kilograms and centimetres."""
@@ -595,12 +654,18 @@ class WeighingSaved:
     stored: Weighing
 
 
-_WEIGHING_COLUMNS = "child_id, date, weight_g, height_mm, measured, kader_id"
+_WEIGHING_COLUMNS = (
+    "child_id, date, weight_g, height_mm, measured, kader_id, corrected_status, "
+    "computed_status, corrected_by, corrected_at"
+)
 
 
 def _weighing(r: Row) -> Weighing:
     measured = None if r[4] is None else Method(r[4])
-    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5])
+    corrected = None
+    if r[6] is not None:
+        corrected = StatusCorrection(Status(r[6]), Status(r[7]), int(r[8]), from_db(r[9]))
+    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5], corrected)
 
 
 async def record_weighing(
@@ -631,7 +696,8 @@ async def record_weighing(
         return WeighingSaved("conflict", stored)
     await tx.execute(
         "UPDATE weighings SET date = ?, weight_g = ?, height_mm = ?, measured = ?, "
-        "kader_id = ?, created_at = ? WHERE child_id = ? AND period = ?",
+        "kader_id = ?, created_at = ?, corrected_status = NULL, computed_status = NULL, "
+        "corrected_by = NULL, corrected_at = NULL WHERE child_id = ? AND period = ?",
         (*params[1:2], *params[3:], w.measured, w.kader_id, to_db(at), w.child_id, params[2]),
     )
     return WeighingSaved("replaced", w)
@@ -730,3 +796,38 @@ async def posyandu_month_histories(
     )
     found = await month_weighings(conn, [int(r[0]) for r in rows], period)
     return [(Sex(r[1]), date.fromisoformat(r[2]), found[int(r[0])]) for r in rows]
+
+
+async def correct_status(
+    tx: Connection,
+    child_id: int,
+    period: Period,
+    status: Status,
+    computed: Status,
+    *,
+    who: Actor,
+    at: datetime,
+) -> bool:
+    """A kader corrects the status of ``child_id``'s weighing of ``period``: ``status`` kept
+    beside ``computed`` (the rules' status); ``status`` equal to ``computed`` drops a
+    correction. False when the child has no weighing that month. Audited as
+    ``weighing.correct_status``."""
+    if who.person_id is None:
+        raise ValueError("a status is corrected by a kader (a person of the chat)")
+    same = status is computed
+    cursor = await tx.execute(
+        "UPDATE weighings SET corrected_status = ?, computed_status = ?, corrected_by = ?, "
+        "corrected_at = ? WHERE child_id = ? AND period = ?",
+        (
+            None if same else status.value,
+            None if same else computed.value,
+            None if same else who.person_id,
+            None if same else to_db(at),
+            child_id,
+            str(period),
+        ),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await audit(tx, who, "weighing.correct_status", at, child_ids=[child_id])
+    return True

@@ -533,6 +533,20 @@ _ASSESSMENTS: tuple[str, ...] = (
     """,
 )
 
+_STATUS_CORRECTIONS: tuple[str, ...] = (
+    # A kader corrected a weighing's status (domain.md: "the kader may correct a status
+    # (recorded)"; the KMS curve may say N where KBM says T): the corrected status kept beside
+    # the status the rules computed when it was corrected, who (a person of the chat) and
+    # when; NULL, all four, while the computed status stands. Replacing the weighing drops
+    # its correction (storage.children.record_weighing).
+    "ALTER TABLE weighings ADD COLUMN corrected_status TEXT "
+    "CHECK (corrected_status IN ('N', 'T', 'O', 'B'))",
+    "ALTER TABLE weighings ADD COLUMN computed_status TEXT "
+    "CHECK (computed_status IN ('N', 'T', 'O', 'B'))",
+    "ALTER TABLE weighings ADD COLUMN corrected_by INTEGER",
+    "ALTER TABLE weighings ADD COLUMN corrected_at TEXT",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1,
     _V2,
@@ -546,5 +560,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V10,
     _REGISTER,
     _ASSESSMENTS,
+    _STATUS_CORRECTIONS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

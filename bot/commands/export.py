@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any, TextIO
 
 from bot.commands._common import OK, UsageError, open_database, run_with_settings, tell
@@ -22,7 +23,16 @@ from storage.posyandu import Posyandu, all_posyandu, known_histories, posyandu_u
 from storage.report_columns import FILE_COLUMNS, FORMULA_STARTS, NAME_SEPARATOR, NO_NAMES
 from storage.reports import reports_for_posyandu_ids
 
-__all__ = ["COLUMNS", "EXCEL", "FORMULA_STARTS", "NO_NAMES", "area_csv", "register"]
+__all__ = [
+    "COLUMNS",
+    "EXCEL",
+    "FORMULA_STARTS",
+    "NO_NAMES",
+    "CsvStyle",
+    "RowWriter",
+    "area_csv",
+    "register",
+]
 
 #: The file's columns, the same ones ``posyandu import reports`` reads.
 COLUMNS: tuple[str, ...] = FILE_COLUMNS
@@ -59,7 +69,8 @@ def register(sub: Any) -> None:
             "spreadsheet in an Indonesian locale (Excel, LibreOffice) opens directly: cells "
             "separated by ';', UTF-8 with a byte order mark, CRLF line ends. JSON: one array "
             f"of objects, unknown values null, {LIST_FIELD} a list of names ([] for none). "
-            "Inactive posyandu are included."
+            "Inactive posyandu are included. 'posyandu export weighings' prints the child "
+            "register's weighings instead (see its --help)."
         ),
     )
     parser.add_argument("--area", metavar="CODE", help="only posyandu under this area")
@@ -78,6 +89,10 @@ def register(sub: Any) -> None:
         help="CSV for a spreadsheet in an Indonesian locale: ';', UTF-8 with BOM, CRLF",
     )
     parser.set_defaults(handler=run)
+    whats = parser.add_subparsers(dest="what", metavar="WHAT")
+    from bot.commands import export_weighings  # it reuses this module's writer
+
+    export_weighings.register(whats)
 
 
 def _window_start(first: Period, months: int) -> Period:
@@ -138,24 +153,30 @@ class CsvStyle:
 EXCEL = CsvStyle(delimiter=";", line_end="\r\n", bom=True)
 
 
-class _Writer:
-    def __init__(self, out: TextIO, form: str, style: CsvStyle) -> None:
+class RowWriter:
+    """Rows out as CSV (``style``) or one JSON array, a row at a time: ``columns`` in order
+    (a CSV cell through :func:`_cell`: no formula from user text)."""
+
+    def __init__(
+        self, out: TextIO, form: str, style: CsvStyle, columns: Sequence[str] = COLUMNS
+    ) -> None:
         self.out, self.form, self.style, self.count = out, form, style, 0
+        self.columns = tuple(columns)
 
     def start(self) -> None:
         if self.form == "csv":
             if self.style.bom:
                 self.out.write("\ufeff")
-            self._line([(c, False) for c in COLUMNS])
+            self._line([(c, False) for c in self.columns])
         else:
             self.out.write("[")
 
     def row(self, row: dict[str, Any]) -> None:
         if self.form == "csv":
-            self._line([_cell(row[c]) for c in COLUMNS])
+            self._line([_cell(row[c]) for c in self.columns])
         else:
             self.out.write(",\n" if self.count else "\n")
-            self.out.write(json.dumps(row, ensure_ascii=False))
+            self.out.write(json.dumps(row, ensure_ascii=False, default=_json_number))
         self.count += 1
 
     def end(self) -> None:
@@ -168,15 +189,24 @@ class _Writer:
         self.out.write(d.join(_field(t, quote, d) for t, quote in cells) + self.style.line_end)
 
 
+def _json_number(value: object) -> float:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not written as JSON")
+
+
 def _cell(value: Any) -> tuple[str, bool]:
     """A value as CSV text, and whether it must be quoted whatever it holds: numbers as
-    they are; text that a spreadsheet would take for a formula after a single quote."""
+    they are (a negative one too); text that a spreadsheet would take for a formula after a
+    single quote."""
     if value is None:
         return "", False
     if isinstance(value, bool):
         return ("1" if value else "0"), False
     if isinstance(value, int):
         return str(value), False
+    if isinstance(value, Decimal):
+        return f"{value:f}", False
     text = (NAME_SEPARATOR.join(value) or NO_NAMES) if isinstance(value, list) else str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text, True
@@ -202,7 +232,7 @@ async def _posyandu(conn: Connection, area_code: str | None) -> list[Posyandu]:
 
 async def _write(
     conn: Connection,
-    writer: _Writer,
+    writer: RowWriter,
     posyandu: list[Posyandu],
     first: Period,
     last: Period,
@@ -224,7 +254,7 @@ async def _write(
     writer.end()
 
 
-def _write_rows(writer: _Writer, rows: Iterator[dict[str, Any]]) -> None:
+def _write_rows(writer: RowWriter, rows: Iterator[dict[str, Any]]) -> None:
     for row in rows:
         writer.row(row)
 
@@ -238,7 +268,7 @@ async def area_csv(
     async with db.read() as conn:
         await conn.execute("BEGIN")  # one snapshot for the whole export
         posyandu = await posyandu_under(conn, area, active_only=False)
-        await _write(conn, _Writer(out, "csv", EXCEL), posyandu, first, last, settings)
+        await _write(conn, RowWriter(out, "csv", EXCEL), posyandu, first, last, settings)
         await conn.execute("COMMIT")
     return out.getvalue()
 
@@ -259,13 +289,13 @@ def run(args: argparse.Namespace) -> int:
     async def work(settings: Settings) -> int:
         if not args.excel:
             return await _export(
-                settings, _Writer(sys.stdout, args.format, style), args, first, last
+                settings, RowWriter(sys.stdout, args.format, style), args, first, last
             )
         # Bytes exactly as written: UTF-8 whatever the locale, CRLF untranslated.
         sys.stdout.flush()
         raw = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
-            return await _export(settings, _Writer(raw, args.format, style), args, first, last)
+            return await _export(settings, RowWriter(raw, args.format, style), args, first, last)
         finally:
             raw.flush()
             raw.detach()  # sys.stdout's buffer stays open
@@ -274,7 +304,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _export(
-    settings: Settings, writer: _Writer, args: argparse.Namespace, first: Period, last: Period
+    settings: Settings, writer: RowWriter, args: argparse.Namespace, first: Period, last: Period
 ) -> int:
     db = await open_database(settings)
     try:

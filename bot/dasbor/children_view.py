@@ -182,8 +182,13 @@ def _month_row(
         previous = g.Previous(w.date, w.weight_kg, length, g.Status.B)
     if len(last) >= 2:
         before = g.assess(child.sex, child.birth_date, last[-2].as_growth(), previous, rules)
-        previous = before.as_previous()
+        fixed = last[-2].corrected_status  # as the kader corrected it (2T reads it)
+        previous = (
+            before if fixed is None else g.with_status(before, fixed, previous)
+        ).as_previous()
     a = g.assess(child.sex, child.birth_date, last[-1].as_growth(), previous, rules)
+    if (fixed := last[-1].corrected_status) is not None:
+        a = g.with_status(a, fixed, previous)
     return Row(child, last[-1], a, a.referrals(previous))
 
 
@@ -245,7 +250,11 @@ def _history(
     child: reg.Child, weighings: Sequence[reg.Weighing], rules: g.GrowthRules
 ) -> tuple[tuple[g.Assessed, tuple[g.Referral, ...]], ...]:
     assessed = g.assess_history(
-        child.sex, child.birth_date, (w.as_growth() for w in weighings), rules
+        child.sex,
+        child.birth_date,
+        (w.as_growth() for w in weighings),
+        rules,
+        [w.corrected_status for w in weighings],  # as the kader corrected them
     )
     out = []
     for i, a in enumerate(assessed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -18,9 +19,13 @@ from conversations.programmes import ProgrammeProblem, parse_programmes
 from conversations.quick import QuickProblemKind, parse_quick
 from conversations.session import (
     AwaitChange,
+    AwaitChild,
     AwaitClosed,
+    AwaitLeave,
     AwaitName,
     AwaitPeriod,
+    AwaitWeighing,
+    ChildStage,
     Draft,
     Prefill,
     Session,
@@ -31,6 +36,7 @@ from conversations.session import (
 from scoring import Period, check_value
 from scoring.fields import QUESTION_FIELDS, field_by_alias
 from scoring.schedule import Schedule, upcoming_days
+from storage.cipher import RegisterCipher, new_key
 
 NOV = Period(2026, 11)
 
@@ -245,3 +251,28 @@ def test_a_tidak_buka_question_stored_before_early_existed_reads_as_before() -> 
 def test_old_session_shape_starts_fresh() -> None:
     assert session_from_json('{"v": 0}') == Session()
     assert session_from_json(None) == Session()
+
+
+def test_register_questions_round_trip_with_names_sealed() -> None:
+    cipher = RegisterCipher(new_key())
+    weighing = AwaitWeighing("2026-11-20", (1, 2), (2,), ((1, 9000, None),))
+    for awaiting in (
+        AwaitLeave((4, 5)),
+        AwaitLeave((4,), "died"),
+        weighing,
+        AwaitChild(ChildStage.IS_NEW, "Zaki", weight_g=8400, height_mm=700, resume=weighing),
+        AwaitChild(ChildStage.CONSENT, "Zaki", "L", "2025-05-01", "Rina", 8400, None, True),
+    ):
+        session = Session(awaiting=awaiting)
+        text = session_to_json(session, cipher)
+        assert "Zaki" not in text and "Rina" not in text
+        assert session_from_json(text, cipher) == session
+
+
+def test_a_new_child_question_stored_before_timbang_could_ask_reads_as_before() -> None:
+    cipher = RegisterCipher(new_key())
+    session = Session(awaiting=AwaitChild(ChildStage.SEX, "Andi"))
+    stored = json.loads(session_to_json(session, cipher))
+    for key in ("weight_g", "height_mm", "confirmed", "resume"):
+        del stored["awaiting"][key]
+    assert session_from_json(json.dumps(stored), cipher) == session

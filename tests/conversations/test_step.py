@@ -247,7 +247,7 @@ def test_unregistered_sees_nothing() -> None:
 
 def test_role_scoping() -> None:
     world = World.demo()
-    assert "khusus pembina" in last_text(world, "kader", "STATUS")
+    assert "khusus pembina" in last_text(world, "kader", "STRATA")
     assert "untuk kader" in last_text(world, "spv", "LAPOR")
     assert "tidak ada di wilayah" in last_text(world, "spv", "POSYANDU Kenanga")
 

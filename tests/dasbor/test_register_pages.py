@@ -14,7 +14,10 @@ import pytest
 from pypdf import PdfReader
 
 from bot.dasbor.children_view import FRESH
+from scoring import Period
 from scoring.clock import FixedClock
+from scoring.growth import Status
+from storage import Database
 from storage import children as reg
 from storage.cipher import new_key
 from tests.dasbor.conftest import Store
@@ -199,4 +202,25 @@ async def test_the_figures_are_kept_five_minutes_then_worked_out_again(store: St
         clock.advance(timedelta(seconds=1))
         r = await client.get(f"/dasbor/wilayah/{kec}")
         assert "2 dari 4 (50%)" in r.text and "Dihitung pukul 10.05." in r.text
+        await client.aclose()
+
+
+async def test_a_status_the_kader_corrected_is_the_one_shown(store: Store) -> None:
+    seeded = await seed(store.target)
+    key = new_key()
+    ids = await seed_children(store.target, seeded, key)
+    andi = ids["Andi Kurniawan"]
+    async with await Database.open(store.target) as db, db.transaction() as tx:
+        # October's T read as N on the KMS curve: November's T is no longer 2T.
+        oct_ = Period(2026, 10)
+        kader = reg.Actor(person_id=1)
+        assert await reg.correct_status(tx, andi, oct_, Status.N, Status.T, who=kader, at=AT)
+    async with running(seeded, folder=store.folder, register_key=key) as (service, fake):
+        mawar = seeded.posyandu["MWR01"].id
+        client = await login(service, fake, seeded.actors["kader_MWR01"])
+        r = await client.get(f"/dasbor/posyandu/{mawar}/penimbangan?periode=2026-11")
+        assert _cells(_row(r.text, "Andi Kurniawan"))[4:6] == ["T", "-"]
+        r = await client.get(f"/dasbor/anak/{andi}")
+        dates = re.findall(r'<td class="lead">([^<]+)</td>', r.text)
+        assert [_cells(_row(r.text, d))[4] for d in dates] == ["T", "N", "B"]
         await client.aclose()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scoring import Period
-from scoring.growth import Method
+from scoring.growth import Method, Status
 from storage import Database
 from storage import children as reg
 from storage.cipher import RegisterCipher, RegisterKeyError, new_key
@@ -455,3 +455,34 @@ async def test_one_child_is_read_for_a_page_and_audited_where_shown(
         entries = await reg.audit_entries(conn, AT)
     assert (entries[-1].action, entries[-1].child_ids) == ("children.dasbor.child", (a,))
     assert entries[-1].posyandu_id == world.posyandu[0].id
+
+
+async def test_a_corrected_status_is_kept_beside_the_computed_one_until_replaced(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    (andi,) = await _add(db, cipher, world.posyandu[0].id, _child())
+    nov = reg.Weighing(andi, date(2026, 11, 12), 12_400, kader_id=7)
+    period = nov.period
+    async with db.transaction() as tx:
+        assert not await reg.correct_status(tx, andi, period, Status.N, Status.T, who=KADER, at=AT)
+        await reg.record_weighing(tx, nov, at=AT)
+        assert await reg.correct_status(tx, andi, period, Status.N, Status.T, who=KADER, at=AT)
+    async with db.read() as conn:
+        [stored] = (await reg.weighings_of(conn, [andi]))[andi]
+        entries = await reg.audit_entries(conn)
+    assert stored.correction == reg.StatusCorrection(Status.N, Status.T, 7, AT)
+    assert (entries[-1].action, entries[-1].who, entries[-1].child_ids) == (
+        "weighing.correct_status",
+        KADER,
+        (andi,),
+    )
+    with pytest.raises(ValueError, match="corrected by a kader"):
+        async with db.transaction() as tx:
+            await reg.correct_status(tx, andi, period, Status.N, Status.T, who=OPERATOR, at=AT)
+    # Another weight of the month replaces the weighing: its status is the rules' again.
+    async with db.transaction() as tx:
+        other = reg.Weighing(andi, date(2026, 11, 13), 12_100, kader_id=7)
+        assert (await reg.record_weighing(tx, other, at=AT, replace=True)).outcome == "replaced"
+    async with db.read() as conn:
+        [stored] = (await reg.weighings_of(conn, [andi]))[andi]
+    assert stored.correction is None
