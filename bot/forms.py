@@ -13,13 +13,15 @@ ratios of those totals; the posyandu per stratum. Loading, then laying out in a 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from bot.channels import OutgoingDocument
 from bot.document_params import area_of, posyandu_of
 from bot.documents import DocumentNotFound, month_now
+from bot.eppgbm import WORDED, EppgbmColumn
 from bot.sheets import Count, Share, Sheet, Value
 from conversations.catalogue import say
 from conversations.figure_words import ratio_label, stratum_cell
@@ -38,7 +40,7 @@ from storage.children import posyandu_month_histories
 from storage.posyandu import Posyandu, known_histories, posyandu_under
 from storage.reports import list_stored_reports, stored_reports_for_posyandu_ids
 
-__all__ = ["FORM_KINDS", "RATIOS", "render_form"]
+__all__ = ["FORM_KINDS", "RATIOS", "eppgbm_workbook", "render_form"]
 
 #: The workbooks, by document kind.
 FORM_KINDS = ("f1_form", "f2_form")
@@ -321,3 +323,28 @@ def _f2_strata(sheet: Sheet, f2: _F2) -> None:
     ]
     for label, value in lines:
         sheet.pair(label, value, 2, 4)
+
+
+# --- e-PPGBM --------------------------------------------------------------------------------
+def _cell(column: EppgbmColumn, value: object) -> Value:
+    if value is None:
+        return None
+    if column.source in WORDED:
+        return column.words.get(str(value), str(value))
+    if isinstance(value, date | Decimal | int) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def eppgbm_workbook(
+    columns: tuple[EppgbmColumn, ...], rows: Iterable[Mapping[str, object]]
+) -> bytes:
+    """The per-child file for e-PPGBM: the column map's headings in row 1 (frozen), then a
+    row per weighing with each column's source; NIK and names text cells (a 16-digit NIK
+    never becomes a number), dates date cells, weights and heights numbers."""
+    sheet = Sheet("e-PPGBM", [max(10.0, len(c.heading) + 2.0) for c in columns])
+    header = sheet.header([(c.heading, i, 1) for i, c in enumerate(columns, 1)])
+    for row in rows:
+        sheet.values([_cell(c, row.get(c.source)) for c in columns], boxed=False)
+    sheet.finish(header, header, 0)
+    return sheet.content()

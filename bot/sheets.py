@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
@@ -25,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from conversations.figure_words import SHEET_COUNT, SHEET_SHARE
 from storage.report_columns import FORMULA_STARTS
 
-__all__ = ["Count", "Share", "Sheet", "Value"]
+__all__ = ["DATE_FORMAT", "Count", "Share", "Sheet", "Value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +44,10 @@ class Count:
     value: int | None
 
 
-#: What a cell holds: text, a count, a share, or nothing.
-Value = str | int | Share | Count | None
+#: What a cell holds: text, a count, a measure, a date, a share, or nothing.
+Value = str | int | Decimal | date | Share | Count | None
+#: A date cell's format (a real date: the spreadsheet sorts and filters it as one).
+DATE_FORMAT = "DD/MM/YYYY"
 
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -161,6 +165,11 @@ class Sheet:
         elif isinstance(value, int):
             cell.value = value
             cell.number_format = SHEET_COUNT
+        elif isinstance(value, Decimal):
+            cell.value = value
+        elif isinstance(value, date):
+            cell.value = value
+            cell.number_format = DATE_FORMAT
         elif isinstance(value, str):
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters
             cell.data_type = "s"  # openpyxl takes "=..." for a formula: never from text
