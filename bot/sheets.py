@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -69,6 +72,7 @@ class Sheet:
         self.row = 0
         self.columns = len(widths)
         self.widths = tuple(widths)
+        self._styles: dict[tuple[str | None, bool, bool, bool, bool], StyleArray] = {}
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
 
@@ -115,13 +119,29 @@ class Sheet:
         """A row of values from the first column."""
         self.row += 1
         for column, value in enumerate(values, start=1):
-            cell = self._cell(column, value)
+            cell = self.ws.cell(self.row, column)
+            number_format, quoted = _put(cell, value)
+            strong = bold or isinstance(value, Count)
+            key = (number_format, quoted, strong, boxed, isinstance(value, str) and column <= 2)
+            # A cell's style set attribute by attribute is hashed into the workbook's tables
+            # each time (most of a big sheet's time): each combination is made once, then
+            # copied, as openpyxl copies a cell's style itself.
+            # (``_style``, the cell's style array, is what openpyxl's own worksheet copy
+            # copies; its stubs leave it out.)
+            style = self._styles.get(key)
+            styled: Any = cell
+            if style is not None:
+                styled._style = copy(style)
+                continue
+            if number_format:
+                cell.number_format = number_format
+            cell.quotePrefix = quoted
+            cell.font = _BOLD if strong else Font()
             if boxed:
                 cell.border = _BOX
-            if bold or isinstance(value, Count):
-                cell.font = _BOLD
-            if isinstance(value, str) and column <= 2:
+            if key[4]:
                 cell.alignment = _LEFT_WRAP
+            self._styles[key] = copy(styled._style)
 
     def pair(self, label: str, value: Value, first: int, last: int, *, bold: bool = False) -> None:
         """A label across columns ``first`` to ``last`` and its value in the next one."""
@@ -154,26 +174,11 @@ class Sheet:
 
     def _cell(self, column: int, value: Value) -> Cell | MergedCell:
         cell = self.ws.cell(self.row, column)
-        if isinstance(value, Share):
-            cell.value = value.value
-            cell.number_format = SHEET_SHARE
-        elif isinstance(value, Count):
-            cell.value = value.value
-            cell.number_format = SHEET_COUNT
-        elif isinstance(value, bool):
-            raise TypeError("a flag is written as its words")
-        elif isinstance(value, int):
-            cell.value = value
-            cell.number_format = SHEET_COUNT
-        elif isinstance(value, Decimal):
-            cell.value = value
-        elif isinstance(value, date):
-            cell.value = value
-            cell.number_format = DATE_FORMAT
-        elif isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters
-            cell.data_type = "s"  # openpyxl takes "=..." for a formula: never from text
-            cell.quotePrefix = value.startswith(FORMULA_STARTS)
+        number_format, quoted = _put(cell, value)
+        if number_format:
+            cell.number_format = number_format
+        if quoted:
+            cell.quotePrefix = True
         return cell
 
     def content(self) -> bytes:
@@ -181,3 +186,21 @@ class Sheet:
         out = io.BytesIO()
         self.book.save(out)
         return out.getvalue()
+
+
+def _put(cell: Cell | MergedCell, value: Value) -> tuple[str | None, bool]:
+    """Write ``value`` into ``cell``: its number format, and whether it is text a spreadsheet
+    would take for a formula (shown with the quote prefix)."""
+    if isinstance(value, Share | Count):
+        cell.value = value.value
+        return (SHEET_SHARE if isinstance(value, Share) else SHEET_COUNT), False
+    if isinstance(value, bool):
+        raise TypeError("a flag is written as its words")
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters
+        cell.data_type = "s"  # openpyxl takes "=..." for a formula: never from text
+        return None, value.startswith(FORMULA_STARTS)
+    cell.value = value
+    if isinstance(value, int):
+        return SHEET_COUNT, False
+    return (DATE_FORMAT if isinstance(value, date) else None), False
