@@ -131,7 +131,7 @@ def _f1_sheet(f1: _F1, now: datetime) -> bytes:
     sheet.blank()
     sheet.text_line(say("form.f1.note"))
     sheet.text_line(say("form.made", date=_when(now, f1.posyandu)))
-    sheet.finish(first, first + 1, 1)
+    sheet.finish(first, first + 1, 1, one_page=True)
     return sheet.content()
 
 
@@ -265,7 +265,7 @@ def _f2_fields(rows: Sequence[_Row]) -> list[str]:
 
 def _f2_sheet(f2: _F2, now: datetime, scoring: ScoringSettings) -> bytes:
     fields = _f2_fields(f2.rows)
-    widths = (5, 16, 10, 22, 11, *(9.5,) * len(fields), *(8,) * len(RATIOS), 20)
+    widths = _f2_widths(f2.rows, fields)
     sheet = Sheet(say("form.f2.sheet"), widths)
     sheet.text_line(say("form.f2.title"), bold=True, size=14)
     sheet.text_line(", ".join(filter(None, (f2.title, f2.parents))))
@@ -288,6 +288,25 @@ def _f2_sheet(f2: _F2, now: datetime, scoring: ScoringSettings) -> bytes:
     sheet.text_line(say("form.made", date=_when(now, f2.rows[0].posyandu) if f2.rows else ""))
     sheet.finish(first, first, 4)
     return sheet.content()
+
+
+def _f2_widths(rows: Sequence[_Row], fields: Sequence[str]) -> tuple[float, ...]:
+    """The columns' widths: a text column as wide as its longest text (a spreadsheet cuts text
+    at the next cell), within reason."""
+
+    def fit(texts: Iterable[str], least: float) -> float:
+        return min(max([least, *(len(t) + 2.0 for t in texts)]), 45.0)
+
+    return (
+        5,
+        fit((r.desa for r in rows), 16),
+        fit((r.posyandu.code for r in rows), 8),
+        fit((r.posyandu.name for r in rows), 20),
+        11,
+        *(9.5,) * len(fields),
+        *(8,) * len(RATIOS),
+        fit((r.stratum for r in rows), 12),
+    )
 
 
 def _reported(m: MonthReport | None) -> str:

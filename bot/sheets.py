@@ -57,7 +57,6 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
-_LEFT_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 class Sheet:
@@ -72,7 +71,7 @@ class Sheet:
         self.row = 0
         self.columns = len(widths)
         self.widths = tuple(widths)
-        self._styles: dict[tuple[str | None, bool, bool, bool, bool], StyleArray] = {}
+        self._styles: dict[tuple[str | None, bool, bool, bool], StyleArray] = {}
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
 
@@ -122,7 +121,7 @@ class Sheet:
             cell = self.ws.cell(self.row, column)
             number_format, quoted = _put(cell, value)
             strong = bold or isinstance(value, Count)
-            key = (number_format, quoted, strong, boxed, isinstance(value, str) and column <= 2)
+            key = (number_format, quoted, strong, boxed)
             # A cell's style set attribute by attribute is hashed into the workbook's tables
             # each time (most of a big sheet's time): each combination is made once, then
             # copied, as openpyxl copies a cell's style itself.
@@ -139,8 +138,6 @@ class Sheet:
             cell.font = _BOLD if strong else Font()
             if boxed:
                 cell.border = _BOX
-            if key[4]:
-                cell.alignment = _LEFT_WRAP
             self._styles[key] = copy(styled._style)
 
     def pair(self, label: str, value: Value, first: int, last: int, *, bold: bool = False) -> None:
@@ -156,15 +153,18 @@ class Sheet:
         if not bold:
             self._cell(last + 1, value).border = _BOX
 
-    def finish(self, header_first: int, header_last: int, frozen_columns: int) -> None:
+    def finish(
+        self, header_first: int, header_last: int, frozen_columns: int, *, one_page: bool = False
+    ) -> None:
         """Freeze the rows down to the header's last and ``frozen_columns`` columns; print on A4
-        landscape, fitted to one page wide, the header rows repeated on every page."""
+        landscape, fitted to one page wide (``one_page``: and tall), the header rows repeated
+        on every page."""
         self.ws.freeze_panes = self.ws.cell(header_last + 1, frozen_columns + 1).coordinate
         setup = self.ws.page_setup
         setup.orientation = "landscape"
         setup.paperSize = Worksheet.PAPERSIZE_A4
         setup.fitToWidth = 1
-        setup.fitToHeight = 0
+        setup.fitToHeight = 1 if one_page else 0
         self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         self.ws.print_options.horizontalCentered = True
         self.ws.page_margins.left = self.ws.page_margins.right = 0.4

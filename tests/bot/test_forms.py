@@ -89,11 +89,13 @@ def _row_of(ws: Worksheet, label: str) -> int:
     return int(found[-1])
 
 
-def _print_setup(ws: Worksheet, header_last: int, frozen: str) -> None:
+def _print_setup(ws: Worksheet, header_last: int, frozen: str, pages_tall: int) -> None:
+    """Frozen under the header; A4 landscape, one page wide (``pages_tall`` 0: as many
+    as it takes), the header repeated on every page; the print area the whole sheet."""
     assert ws.freeze_panes == frozen
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9  # A4 in ECMA-376
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == pages_tall
     assert ws.sheet_properties.pageSetUpPr is not None
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     last = get_column_letter(ws.max_column)
@@ -116,7 +118,7 @@ async def test_f1_reads_back_with_the_register_breakdown(db: Database) -> None:
     bands = [ws.cell(header, c).value for c in range(2, 12, 2)]
     assert bands == ["0-5 bulan", "6-11 bulan", "12-23 bulan", "24-59 bulan", "Jumlah"]
     assert [ws.cell(header + 1, c).value for c in range(2, 13)] == ["L", "P"] * 5 + ["L + P"]
-    _print_setup(ws, header + 1, f"B{header + 2}")
+    _print_setup(ws, header + 1, f"B{header + 2}", 1)  # the form on one page
     # Every count the month has, its total a number; a service field it lacks has no row.
     for f in COUNT_FIELDS:
         value = REPORT.count(f)
@@ -172,7 +174,7 @@ async def test_f2_reads_back(db: Database) -> None:
     assert ws["A1"].value == say("form.f2.title")
     header = _row_of(ws, say("form.f2.col.no"))
     heads = [ws.cell(header, c).value for c in range(1, ws.max_column + 1)]
-    _print_setup(ws, header, f"E{header + 1}")
+    _print_setup(ws, header, f"E{header + 1}", 0)
     code_col = heads.index(say("form.f2.col.code")) + 1
     rows = range(header + 1, header + 1 + len(members))
     assert [ws.cell(r, 1).value for r in rows] == list(range(1, len(members) + 1))
