@@ -103,7 +103,10 @@ async def _load_f1(
     places += [area_title(a.level, a.name, a.kind) for a in above if a.level is Level.KECAMATAN]
     found = None
     if growth is not None and weighed:
-        found = tally(((s, b, [w.as_growth() for w in ws]) for s, b, ws in weighed), growth)
+        found = tally(
+            ((s, b, [(w.as_growth(), w.corrected_status) for w in ws]) for s, b, ws in weighed),
+            growth,
+        )
     return _F1(posyandu, ", ".join(places), stored[-1].report, found)
 
 

@@ -1,6 +1,7 @@
 """A month's counts from the child register by sex and age band, as the F1 form lays them out
 (pure): D (weighed), each status N, T, O, B, BGM and 2T, counted over the children weighed in
-the month, each by its latest weighing assessed after its own previous ones. A count's key is
+the month, each by its latest weighing assessed after its own previous ones, with the status a
+kader corrected it to (STATUS by chat) where there is one. A count's key is
 its field id in the registry (a status's letter in lower case is its field's id where the
 registry has that field), so the form's rows stay the registry's.
 
@@ -20,13 +21,16 @@ from scoring.fields import FIELD_BY_ID
 from scoring.growth import (
     BGM_FIELD,
     TWO_T_FIELD,
+    Assessed,
     GrowthError,
     GrowthRules,
+    Previous,
     Sex,
     Status,
     Weighing,
     age_months,
-    assess_history,
+    assess,
+    with_status,
 )
 from scoring.prevalence import AgeBand, age_band
 
@@ -64,25 +68,48 @@ def _add(cells: dict[_Key, int], field_id: str, band: AgeBand, sex: Sex) -> None
     cells[(field_id, None, None)] = cells.get((field_id, None, None), 0) + 1
 
 
-def tally(children: Iterable[tuple[Sex, date, Sequence[Weighing]]], rules: GrowthRules) -> Tally:
-    """The month's counts; each child's weighings in date order, its last one the month's. A
-    child of 60 months or more at that weighing is no balita and is not counted."""
+def _latest(
+    sex: Sex, born: date, weighings: Sequence[tuple[Weighing, Status | None]], rules: GrowthRules
+) -> Assessed | None:
+    """The latest weighing assessed after the ones before it, each with the status a kader
+    corrected it to (as ``posyandu export weighings`` and SELESAI count it); None when the
+    latest cannot be assessed (one before it that cannot is passed over)."""
+    previous: Previous | None = None
+    assessed: Assessed | None = None
+    for weighing, corrected in weighings:
+        try:
+            assessed = assess(sex, born, weighing, previous, rules)
+        except GrowthError:
+            assessed = None
+            continue
+        if corrected is not None:
+            assessed = with_status(assessed, corrected, previous)
+        previous = assessed.as_previous()
+    return assessed
+
+
+def tally(
+    children: Iterable[tuple[Sex, date, Sequence[tuple[Weighing, Status | None]]]],
+    rules: GrowthRules,
+) -> Tally:
+    """The month's counts; each child's weighings (with the status a kader corrected, if
+    any) in date order, its last one the month's. A child of 60 months or more at that
+    weighing is no balita and is not counted."""
     cells: dict[_Key, int] = {}
     unassessed = 0
     for sex, born, weighings in children:
         if not weighings:
             continue
         try:
-            band = age_band(age_months(born, weighings[-1].date))
-        except GrowthError:  # weighed before the recorded birth date: in D, no band
+            band = age_band(age_months(born, weighings[-1][0].date))
+        except GrowthError:  # weighed before the recorded birth date: no age, no band
             band = None
             unassessed += 1
         if band is None:
             continue
         _add(cells, WEIGHED_FIELD, band, sex)
-        try:
-            a = assess_history(sex, born, weighings, rules)[-1]
-        except GrowthError:
+        a = _latest(sex, born, weighings, rules)
+        if a is None:
             unassessed += 1
             continue
         found = [a.status.value.lower()]
