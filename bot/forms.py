@@ -364,9 +364,15 @@ def eppgbm_workbook(
     """The per-child file for e-PPGBM: the column map's headings in row 1 (frozen), then a
     row per weighing with each column's source; NIK and names text cells (a 16-digit NIK
     never becomes a number), dates date cells, weights and heights numbers."""
-    sheet = Sheet("e-PPGBM", [max(10.0, len(c.heading) + 2.0) for c in columns])
+    cells = [[_cell(c, row.get(c.source)) for c in columns] for row in rows]
+    # Each column as wide as its heading or its longest value (a 16-digit NIK, a full name).
+    widths = [
+        min(45.0, max([10.0, len(c.heading) + 2.0, *(len(str(r[i])) + 2.0 for r in cells)]))
+        for i, c in enumerate(columns)
+    ]
+    sheet = Sheet("e-PPGBM", widths)
     header = sheet.header([(c.heading, i, 1) for i, c in enumerate(columns, 1)])
-    for row in rows:
-        sheet.values([_cell(c, row.get(c.source)) for c in columns], boxed=False)
+    for values in cells:
+        sheet.values(values, boxed=False)
     sheet.finish(header, header, 0)
     return sheet.content()

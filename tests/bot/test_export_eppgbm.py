@@ -97,6 +97,7 @@ def test_one_row_per_weighing_of_the_month(
     ws = _sheet(out)
     assert [c.value for c in ws[1]] == HEADINGS
     assert ws.freeze_panes == "A2"
+    assert (ws.column_dimensions["A"].width or 0) >= len(NIK)  # the NIK shown whole
     budi, sari = ([c.value for c in row] for row in ws.iter_rows(min_row=2))
     assert ws.max_row == 3
     assert budi[:3] == [NIK, "+Budi Santoso", "L"]

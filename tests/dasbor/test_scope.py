@@ -248,4 +248,11 @@ async def test_a_download_without_a_month_is_of_the_month_it_is_in_the_area(
         assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
         assert f"f2-{kab.code}-2026-11.xlsx" in r.headers["content-disposition"]
         assert load_workbook(io.BytesIO(r.content)).sheetnames == ["F2"]
+        # A posyandu page offers its month's F1 wherever it offers the monthly PDF.
+        pages = [
+            (await client.get(f"/dasbor/posyandu/{p.id}?periode=2026-10")).text
+            for p in seeded.posyandu.values()
+        ]
+        offered = [("/bulanan.pdf?" in t, "/f1.xlsx?periode=2026-10" in t) for t in pages]
+        assert all(pdf == xlsx for pdf, xlsx in offered) and any(pdf for pdf, _ in offered)
         await client.aclose()
