@@ -39,9 +39,12 @@ RULES = GrowthRules(kbm=load_kbm())
 AREA = "21.71.05"
 #: The month's report of Mawar: D is the three children weighed below, N the one who gained;
 #: BGM says 1 although the register found none (its breakdown is left blank).
+#: T, O and B where the registry has them (issue 26): the register's, one each but O.
+STATUSES = {f: v for f, v in (("t", 1), ("o", 0), ("b", 1)) if f in FIELD_BY_ID}
 REPORT = MonthReport(
     period=NOV, kader=6, s=52, k=50, d=3, n=1, bgm=1, t2=0, bumil=7, bumil_periksa=5,
     pus=1250, kb_aktif=704, bayi=12, bayi_imunisasi=2, kk=1480, kk_dana_sehat=610,
+    **STATUSES,
 )  # fmt: skip
 #: (sex, birth date, weighings (date, grams)): a boy of 3 months who gained 1 kg (N, 0-5), a
 #: girl of 18 months weighed for the first time (B, 12-23), a girl of 58 months who lost
@@ -134,6 +137,15 @@ async def test_f1_reads_back_with_the_register_breakdown(db: Database) -> None:
     assert [ws.cell(d, c).value for c in range(2, 13)] == [1, 0, 0, 0, 0, 1, 0, 1, 1, 2, 3]
     n = _row_of(ws, say("pdf.value.n"))
     assert [ws.cell(n, c).value for c in range(2, 13)] == [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]
+    # T: the girl of 58 months; B: the girl of 18 months; O: nobody.
+    expected = {
+        "t": [0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1],
+        "o": [0] * 11,
+        "b": [0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1],
+    }
+    for f in STATUSES:
+        row = _row_of(ws, say(f"pdf.value.{f}"))
+        assert [ws.cell(row, c).value for c in range(2, 13)] == expected[f], f
     # 2T: none in the report, none in the register; BGM: the report's 1 is not the register's
     # 0, so only the total is shown. S: the register gives no breakdown.
     t2 = _row_of(ws, say("pdf.value.t2"))
