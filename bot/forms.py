@@ -4,7 +4,8 @@ F2 recap (``posyandu report --format xlsx``, the dasbor's downloads).
 F1: the month's counts in the registry's order and the PDF's groups (a service field only when
 the month has it); D, N, T, O, B, BGM and 2T also by age band (0-5, 6-11, 12-23, 24-59 months)
 and sex where the child register weighed the month and its counts add up to the report's (the
-report's figure is the total either way; a count the register cannot give is left blank).
+report's figure is the total either way; a count the register cannot give is left blank); S
+and K likewise from the children on the register at the month's end.
 F2: one row per posyandu expected to report (desa, then name), its counts, the month's K/S,
 D/S, D/K and N/D and its stratum; the area's totals (over the posyandu that opened) and
 ratios of those totals; the posyandu per stratum. Loading, then laying out in a worker thread.
@@ -13,6 +14,7 @@ ratios of those totals; the posyandu per stratum. Loading, then laying out in a 
 from __future__ import annotations
 
 import asyncio
+from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,11 +34,11 @@ from scoring.fields import COUNT_FIELDS, FIELD_BY_ID, TABLE_GROUPS
 from scoring.growth import GrowthRules, Sex
 from scoring.prevalence import AGE_BANDS
 from scoring.ratios import month_ratios
-from scoring.tally import TALLY_FIELDS, WEIGHED_FIELD, Tally, tally
+from scoring.tally import Tally, register_tally, tally
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
-from storage.children import posyandu_month_histories
+from storage.children import posyandu_month_histories, register_on
 from storage.posyandu import Posyandu, known_histories, posyandu_under
 from storage.reports import list_stored_reports, stored_reports_for_posyandu_ids
 
@@ -99,11 +101,13 @@ async def _load_f1(
         desa = await area_by_id(conn, posyandu.desa_id)
         above = await ancestors(conn, desa) if desa else []
         weighed = await posyandu_month_histories(conn, posyandu.id, period) if growth else []
+        last_day = date(period.year, period.month, monthrange(period.year, period.month)[1])
+        listed = await register_on(conn, posyandu.id, last_day) if growth else []
     places = [place_name(desa.name, desa.kind)] if desa else []
     places += [area_title(a.level, a.name, a.kind) for a in above if a.level is Level.KECAMATAN]
     found = None
-    if growth is not None and weighed:
-        found = tally(
+    if growth is not None and (weighed or listed):
+        found = register_tally(listed, last_day) | tally(
             ((s, b, [(w.as_growth(), w.corrected_status) for w in ws]) for s, b, ws in weighed),
             growth,
         )
@@ -160,9 +164,7 @@ def _breakdown(found: Tally | None, field: str, total: int | None) -> list[Value
     """The by-band-and-sex cells, then the totals by sex: the register's, where it counts
     the field and adds up to the report's figure; blank otherwise."""
     width = 2 * len(AGE_BANDS) + 2
-    if found is None or field not in TALLY_FIELDS or total is None:
-        return [None] * width
-    if found.get(field) != total or (found.unassessed and field != WEIGHED_FIELD):
+    if found is None or total is None or not found.gives(field) or found.get(field) != total:
         return [None] * width
     cells: list[Value] = [found.get(field, b, s) for b in AGE_BANDS for s in _SEXES]
     return cells + [found.get(field, None, s) for s in _SEXES]

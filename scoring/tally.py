@@ -34,10 +34,12 @@ from scoring.growth import (
 )
 from scoring.prevalence import AgeBand, age_band
 
-__all__ = ["TALLY_FIELDS", "WEIGHED_FIELD", "Tally", "tally"]
+__all__ = ["REGISTER_FIELDS", "TALLY_FIELDS", "WEIGHED_FIELD", "Tally", "register_tally", "tally"]
 
 #: The weighed count's field (D).
 WEIGHED_FIELD = FIELD_BY_ID["d"].id
+#: The register's own counts (S: the children under five on it; K: those with a KMS).
+REGISTER_FIELDS: tuple[str, ...] = (FIELD_BY_ID["s"].id, FIELD_BY_ID["k"].id)
 
 #: The fields the register can break down, in registry order: D, the statuses the registry
 #: has a field for, BGM and 2T.
@@ -55,8 +57,23 @@ class Tally:
     """Counts by (field, band, sex); ``band`` or ``sex`` None sums over it."""
 
     cells: dict[_Key, int] = field(default_factory=dict)
-    #: Weighings of the month that could not be assessed (counted in D only).
+    #: Weighings of the month that could not be assessed (in none of the statuses, BGM, 2T).
     unassessed: int = 0
+    #: The fields it counts.
+    fields: frozenset[str] = frozenset()
+
+    def __or__(self, other: Tally) -> Tally:
+        """Both tallies (of different fields) as one."""
+        return Tally(
+            self.cells | other.cells, self.unassessed + other.unassessed, self.fields | other.fields
+        )
+
+    def gives(self, field_id: str) -> bool:
+        """Whether it counts ``field_id`` for every child (a status, BGM and 2T only when every
+        weighing could be assessed)."""
+        if field_id not in self.fields:
+            return False
+        return not self.unassessed or field_id in (WEIGHED_FIELD, *REGISTER_FIELDS)
 
     def get(self, field_id: str, band: AgeBand | None = None, sex: Sex | None = None) -> int:
         return self.cells.get((field_id, band, sex), 0)
@@ -118,4 +135,19 @@ def tally(
         for field_id in found:
             if field_id in TALLY_FIELDS:
                 _add(cells, field_id, band, sex)
-    return Tally(cells, unassessed)
+    return Tally(cells, unassessed, frozenset(TALLY_FIELDS))
+
+
+def register_tally(children: Iterable[tuple[Sex, date, bool | None]], day: date) -> Tally:
+    """S and K by age band (completed months on ``day``) and sex: the children on the register
+    that day, and those of them with a KMS (``has_kms`` None: not known, not counted in K)."""
+    s, k = REGISTER_FIELDS
+    cells: dict[_Key, int] = {}
+    for sex, born, has_kms in children:
+        band = age_band(age_months(born, day)) if born <= day else None
+        if band is None:
+            continue
+        _add(cells, s, band, sex)
+        if has_kms:
+            _add(cells, k, band, sex)
+    return Tally(cells, 0, frozenset(REGISTER_FIELDS))

@@ -61,6 +61,7 @@ __all__ = [
     "read_children",
     "record_weighing",
     "register_counts",
+    "register_on",
     "remove_expired_identities",
     "rotate_key",
     "update_child",
@@ -500,19 +501,44 @@ class RegisterCounts:
     k: int
 
 
+#: The children on a posyandu's register at the end of a day (:func:`_on_register`'s
+#: parameters): under 60 months old that day, added by then and not left by then.
+_ON_REGISTER = (
+    "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+    "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)"
+)
+
+
+def _on_register(posyandu_id: int, day: date) -> tuple[object, ...]:
+    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    return (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day)
+
+
 async def register_counts(conn: Connection, posyandu_id: int, day: date) -> RegisterCounts:
     """S and K from the register at the end of ``day`` (UTC): children under 60 months old
     that day, added by then and not left by then."""
-    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
-    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
     row = await fetch_one(
         conn,
         "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0) "
-        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
-        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
-        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+        + _ON_REGISTER,
+        _on_register(posyandu_id, day),
     )
     return RegisterCounts(int(row[0]), int(row[1]))
+
+
+async def register_on(
+    conn: Connection, posyandu_id: int, day: date
+) -> list[tuple[Sex, date, bool | None]]:
+    """The children :func:`register_counts` counts, anonymous: each one's sex, birth date and
+    whether it has a KMS / buku KIA (None: not recorded); nothing identifying is read."""
+    rows = await conn.execute_fetchall(
+        "SELECT sex, birth_date, has_kms " + _ON_REGISTER + " ORDER BY id",
+        _on_register(posyandu_id, day),
+    )
+    return [
+        (Sex(r[0]), date.fromisoformat(r[1]), None if r[2] is None else bool(r[2])) for r in rows
+    ]
 
 
 async def leave(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import zipfile
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -67,7 +68,7 @@ async def _seed(path: Path) -> Database:
         assert mawar is not None
         await save_report(tx, mawar.id, REPORT, by=1, at=NOW, channel="telegram")
         for i, (sex, born, weighings) in enumerate(CHILDREN):
-            child = NewChild(f"Anak {i}", sex, born, "Ibu")
+            child = NewChild(f"Anak {i}", sex, born, "Ibu", has_kms=i < 2)  # K: the first two
             child_id = await add_child(tx, cipher, mawar.id, child, consent_by=operator, at=NOW)
             for day, grams in weighings:
                 await record_weighing(tx, Weighing(child_id, day, grams), at=NOW)
@@ -153,6 +154,23 @@ async def test_f1_reads_back_with_the_register_breakdown(db: Database) -> None:
     for label in ("pdf.value.bgm", "pdf.value.s"):
         row = _row_of(ws, say(label))
         assert [ws.cell(row, c).value for c in range(2, 12)] == [None] * 10, label
+
+
+async def test_f1_s_and_k_from_the_register_when_they_agree(db: Database) -> None:
+    """S and K as the register has them at the month's end: the boy (3 months), the girls of
+    18 and 58 months; the boy and the first girl have a KMS."""
+    async with db.transaction() as tx:
+        mawar = await posyandu_by_code(tx, "MWR01")
+        assert mawar is not None
+        await save_report(tx, mawar.id, replace(REPORT, s=3, k=2), by=1, at=NOW, channel="telegram")
+    doc = await render_form(
+        db, "f1_form", {"posyandu_code": "MWR01", "period": str(NOV)}, NOW, DEFAULT_SETTINGS, RULES
+    )
+    await db.close()
+    ws = _sheet(doc.content)
+    s_row, k_row = _row_of(ws, say("pdf.value.s")), _row_of(ws, say("pdf.value.k"))
+    assert [ws.cell(s_row, c).value for c in range(2, 13)] == [1, 0, 0, 0, 0, 1, 0, 1, 1, 2, 3]
+    assert [ws.cell(k_row, c).value for c in range(2, 13)] == [1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 2]
 
 
 async def test_f1_without_the_register_has_totals_only(db: Database) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from bot.kbm import load_kbm
 from scoring.growth import GrowthRules, Sex, Status, Weighing
 from scoring.prevalence import AGE_BANDS
-from scoring.tally import WEIGHED_FIELD, tally
+from scoring.tally import REGISTER_FIELDS, WEIGHED_FIELD, register_tally, tally
 
 RULES = GrowthRules(kbm=load_kbm())
 DAY = date(2026, 11, 12)
@@ -54,3 +54,19 @@ def test_a_weighing_before_birth_is_in_no_band() -> None:
     found = tally([(Sex.FEMALE, date(2026, 12, 1), [_w(DAY, "3.0")])], RULES)
     assert found.get(WEIGHED_FIELD) == 0  # no band without an age
     assert found.unassessed == 1
+
+
+def test_s_and_k_on_the_register() -> None:
+    end = date(2026, 11, 30)
+    found = register_tally(
+        [
+            (Sex.MALE, date(2026, 6, 1), True),  # 5 months: S and K
+            (Sex.FEMALE, date(2025, 5, 1), None),  # 18 months: S; KMS not recorded
+            (Sex.FEMALE, date(2021, 11, 30), True),  # 60 months: no balita
+        ],
+        end,
+    )
+    s, k = REGISTER_FIELDS
+    assert (found.get(s), found.get(s, B05, Sex.MALE), found.get(s, B1223, Sex.FEMALE)) == (2, 1, 1)
+    assert (found.get(k), found.get(k, B05, Sex.MALE)) == (1, 1)
+    assert found.gives(s) and not found.gives(WEIGHED_FIELD)
