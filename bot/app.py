@@ -29,6 +29,7 @@ from bot.clock import SystemClock
 from bot.dasbor.access import LINK_TTL, Access
 from bot.dasbor.children_view import PrevalenceCache
 from bot.dasbor.pages import Dasbor
+from bot.dhis2_monthly import MonthlyPush
 from bot.dispatcher import DeliverySettings, Dispatcher
 from bot.errors import StartError
 from bot.health import OFF, Check, Health, check_health
@@ -42,7 +43,7 @@ from bot.settings import Settings
 from conversations.catalogue import say
 from conversations.engine import Engine
 from conversations.model import Limits
-from scheduler.service import ReminderScheduler
+from scheduler.service import Monthly, ReminderScheduler
 from scoring.clock import Clock
 from storage import Database
 from storage.cipher import RegisterCipher
@@ -245,6 +246,13 @@ class Service:
                 "(set PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET)"
             )
 
+    def _dhis2_monthly(self) -> Monthly | None:
+        """The monthly DHIS2 push, when DHIS2_MONTHLY_PUSH is on (docs/dhis2.md)."""
+        s = self.settings
+        if not s.dhis2_monthly_push or self.db is None:
+            return None
+        return Monthly(MonthlyPush(self.db, s), s.dhis2_push_day, s.default_timezone)
+
     def _start_scheduler(self) -> None:
         assert self.db is not None
         self.scheduler = ReminderScheduler(
@@ -256,6 +264,7 @@ class Service:
             wall_clock=SystemClock(),
             inbound_keep=timedelta(days=self.settings.inbound_keep_days),
             register_keep_months=self.settings.register_keep_months_after_five,
+            monthly=self._dhis2_monthly(),
         )
         self.scheduler.start()
         self._stack.push_async_callback(self.scheduler.stop)

@@ -171,6 +171,11 @@ MESSAGES: dict[str, str] = {
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
     "report.start_same": "Laporan {period}, {posyandu}.",
+    # LAPOR in a month weighed on the child register (conversations.register_month).
+    "report.from_register": (
+        "Angka penimbangan {period} sudah diisi dari register anak. Laporan disimpan setelah "
+        "Anda balas YA di ringkasan."
+    ),
     "same.ask": (
         "Masih sama dengan bulan lalu?\n{values}\n"
         "Balas YA, atau tulis yang berubah, mis. {example}."
@@ -179,6 +184,13 @@ MESSAGES: dict[str, str] = {
         "Masih sama dengan laporan {month}?\n{values}\n"
         "Balas YA, atau tulis yang berubah, mis. {example}."
     ),
+    # S and K counted from the child register after SELESAI, with last month's other values.
+    "same.ask_register": (
+        "Masih sama?\n{values}\nBalas YA, atau tulis yang berubah, mis. {example}."
+    ),
+    "same.register": "Dari register anak: {values}",
+    "same.earlier": "Seperti bulan lalu: {values}",
+    "same.earlier_older": "Seperti laporan {month}: {values}",
     "same.again": (
         "Balas YA jika semua masih sama, TIDAK untuk mengisi satu per satu, "
         "atau tulis yang berubah, mis. {example}."
@@ -226,6 +238,9 @@ MESSAGES: dict[str, str] = {
     "label.k": "K (balita punya KMS/buku KIA)",
     "label.d": "D (balita ditimbang)",
     "label.n": "N (balita naik berat badannya)",
+    "label.t": "T (balita tidak naik berat badannya)",
+    "label.o": "O (balita tidak ditimbang bulan lalu)",
+    "label.b": "B (balita baru pertama kali ditimbang)",
     "label.bgm": "BGM (di bawah garis merah)",
     "label.t2": "2T (tidak naik 2 kali)",
     "label.bumil": "ibu hamil",
@@ -244,6 +259,12 @@ MESSAGES: dict[str, str] = {
     "rule.n_le_d": "N ({small}) tidak boleh lebih dari D ({big}): yang naik pasti ditimbang.",
     "rule.bgm_le_d": "BGM ({small}) tidak boleh lebih dari D ({big}).",
     "rule.t2_le_d": "2T ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.t_le_d": "T ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.o_le_d": "O ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.b_le_d": "B ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.d_sum": (
+        "D ({d}) tidak sama dengan N + T + O + B ({n} + {t} + {o} + {b} = {total}). Sudah benar?"
+    ),
     "rule.bumil_periksa_le_bumil": (
         "Ibu hamil diperiksa ({small}) tidak boleh lebih dari jumlah ibu hamil ({big})."
     ),
@@ -262,6 +283,9 @@ MESSAGES: dict[str, str] = {
     "rule.n_gt_previous_d": (
         "N ({value}) lebih besar dari D bulan lalu ({previous}). N hanya balita yang juga "
         "ditimbang bulan lalu. Sudah benar?"
+    ),
+    "rule.register_differs": (
+        "{label}: Anda menulis {value}, register anak mencatat {register}. Sudah benar?"
     ),
     "rule.before_hari_buka": (
         "Hari buka bulan ini baru tanggal {hari_buka}. Yakin melapor sekarang?"
@@ -284,6 +308,9 @@ MESSAGES: dict[str, str] = {
     "ask.n": "N: berapa balita yang naik berat badannya?",
     "ask.bgm": "BGM: berapa balita di bawah garis merah KMS?",
     "ask.t2": "2T: berapa balita yang 2 kali berturut-turut tidak naik berat badannya?",
+    "ask.t": "T: berapa balita yang ditimbang tetapi berat badannya tidak naik?",
+    "ask.o": "O: berapa balita yang ditimbang bulan ini tetapi tidak ditimbang bulan lalu?",
+    "ask.b": "B: berapa balita yang baru pertama kali ditimbang di posyandu ini?",
     "ask.bumil": "Berapa ibu hamil di wilayah posyandu?",
     "ask.bumil_periksa": "Berapa ibu hamil yang diperiksa di posyandu bulan ini?",
     "ask.pus": "PUS: berapa pasangan usia subur di wilayah posyandu?",
@@ -302,6 +329,9 @@ MESSAGES: dict[str, str] = {
     "unit.n": "Jawab angka, mis. 30 (anak).",
     "unit.bgm": "Jawab angka, mis. 1 (anak). Jika tidak ada, ketik 0.",
     "unit.t2": "Jawab angka, mis. 2 (anak). Jika tidak ada, ketik 0.",
+    "unit.t": "Jawab angka, mis. 5 (anak). Jika tidak ada, ketik 0.",
+    "unit.o": "Jawab angka, mis. 3 (anak). Jika tidak ada, ketik 0.",
+    "unit.b": "Jawab angka, mis. 2 (anak). Jika tidak ada, ketik 0.",
     "unit.bumil": "Jawab angka, mis. 6 (orang).",
     "unit.bumil_periksa": "Jawab angka, mis. 4 (orang).",
     "unit.pus": "Jawab angka, mis. 80 (pasangan).",
@@ -318,6 +348,9 @@ MESSAGES: dict[str, str] = {
     "example.n": "30",
     "example.bgm": "1",
     "example.t2": "2",
+    "example.t": "5",
+    "example.o": "3",
+    "example.b": "2",
     "example.bumil": "6",
     "example.bumil_periksa": "4",
     "example.pus": "80",
@@ -436,6 +469,7 @@ MESSAGES: dict[str, str] = {
     "summary.title": "Ringkasan {posyandu}, {period}",
     "summary.closed": "Ringkasan {posyandu}, {period}\nPosyandu TIDAK BUKA bulan ini.",
     "summary.skdn": "Kader {kader} · S {s} · K {k} · D {d} · N {n}",
+    "summary.tob": "T {t} · O {o} · B {b}",
     "summary.bgm": "BGM {bgm} · 2T {t2}",
     "summary.bumil": "Ibu hamil {bumil} · diperiksa {bumil_periksa}",
     "summary.pus": "PUS {pus} · KB aktif {kb_aktif}",
@@ -752,6 +786,19 @@ MESSAGES: dict[str, str] = {
     "weigh.sum_ok": "D = N+T+O+B = {d}, cocok.",
     "weigh.sum_off": "D = {d}, tetapi N+T+O+B = {sum}: periksa lagi penimbangannya.",
     "weigh.refer_title": "Perlu dirujuk ke puskesmas:",
+    # After SELESAI: the month's report opened with the weighings' counts.
+    "weigh.report_filled": (
+        "Angka di atas sudah masuk ke laporan {period}. Periksa dan jawab sisanya; laporan "
+        "disimpan setelah Anda balas YA di ringkasan."
+    ),
+    "weigh.report_filled_part": (
+        "D, BGM dan 2T di atas sudah masuk ke laporan {period}; N ditanyakan karena ada "
+        "timbangan yang belum terbaca. Laporan disimpan setelah Anda balas YA di ringkasan."
+    ),
+    "weigh.report_busy": (
+        "Laporan {period} sedang diisi, jadi angka timbangan belum dimasukkan. Selesaikan "
+        "atau BATAL laporan itu, lalu ketik TIMBANG dan SELESAI lagi untuk mengisinya."
+    ),
     "weigh.refer_none": "Tidak ada anak yang perlu dirujuk.",
     "weigh.refer_line": "- {name}: {why}",
     "weigh.refer.two_t": "2T",
@@ -838,6 +885,13 @@ MESSAGES: dict[str, str] = {
     "reminder.h+7.line": "- {posyandu} ({month}): {kader}",
     "reminder.no_kader": "kader belum terdaftar",
     "reminder.rekap_caption": "Ringkasan posyandu {area}, {month}.",
+    # The monthly DHIS2 push (docs/dhis2.md), one line to the kabupaten's supervisors.
+    "dhis2.pushed": "Data posyandu {area} sampai {month} sudah dikirim ke DHIS2: {sent} angka "
+    "terkirim, {imported} baru, {updated} diperbarui.",
+    "dhis2.conflicts": "Data posyandu {area} sampai {month} dikirim ke DHIS2: {sent} angka "
+    "terkirim, {conflicts} ditolak DHIS2. Mohon operator memeriksa pemetaan datanya.",
+    "dhis2.failed": "Data posyandu {area} sampai {month} belum bisa dikirim ke DHIS2. "
+    "Pengiriman dicoba lagi bulan depan, atau operator bisa mengirimnya sekarang.",
     # Variables of WhatsApp templates (the template texts are registered with Twilio).
     "template.posyandu": "Posyandu {posyandu}",
     "template.more": "dan {count} lainnya",
@@ -900,6 +954,11 @@ MESSAGES: dict[str, str] = {
     "pdf.value.k": "K punya KMS/KIA",
     "pdf.value.d": "D ditimbang",
     "pdf.value.n": "N naik berat",
+    "pdf.value.t": "T tidak naik",
+    "pdf.value.o": "O absen bulan lalu",
+    "pdf.value.b": "B baru ditimbang",
+    # The month's weighings on the register: how many children to refer (never who).
+    "pdf.value.referred": "Anak perlu dirujuk",
     "pdf.value.bgm": "BGM bawah garis merah",
     "pdf.value.t2": "2T tidak naik 2x",
     "pdf.value.bumil": "Ibu hamil",

@@ -19,6 +19,7 @@ from conversations.session import (
     AwaitChild,
     AwaitLeave,
     AwaitName,
+    AwaitPeriod,
     AwaitWeighing,
     AwaitWithdraw,
     Session,
@@ -55,6 +56,8 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
         needs = replace(needs, children=True, weighings=True)  # a new child met in TIMBANG
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWeighing):
         needs = replace(needs, children=True, weighings=True)
+    if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitPeriod):
+        needs = replace(needs, register_months=True)  # LAPOR's month chosen: as LAPOR <month>
     if person.role is Role.KADER and needs.posyandu_since is None:
         return replace(needs, posyandu_since=current.shift(-HISTORY_MONTHS))
     return needs

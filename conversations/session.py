@@ -61,6 +61,8 @@ class Prefill:
     programmes: tuple[str, ...] | None = None
     #: Choice fields given (``CARA=rumah``), by field id.
     choices: Mapping[str, str | None] = field(default_factory=dict)
+    #: Counts the child register gives (S, K after SELESAI): offered to confirm, not given.
+    register: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,9 @@ class Draft:
     #: Fields this deployment asks only when they apply (vitamin A in its months, referral
     #: after BGM, 2T or KEK > 0), not yet in ``queue``: each joins it when it applies.
     waiting: tuple[str, ...] = ()
+    #: Counts the child register gives (S, K): offered in "masih sama?" rather than last
+    #: month's, and a different answer is asked back once (rule ``register_differs``).
+    register: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def current(self) -> str | None:
@@ -247,6 +252,7 @@ def _prefill_to(p: Prefill | None) -> dict[str, Any] | None:
         "counts": dict(p.counts),
         "programmes": _list_or_none(p.programmes),
         "choices": dict(p.choices),
+        "register": dict(p.register),
     }
 
 
@@ -257,7 +263,12 @@ def _prefill_from(raw: Any) -> Prefill | None:
         counts=_counts(raw["counts"]),
         programmes=_tuple_or_none(raw["programmes"]),
         choices=_choices(raw.get("choices", {})),
+        register=_register(raw.get("register", {})),
     )
+
+
+def _register(raw: Any) -> dict[str, int]:
+    return {str(k): int(v) for k, v in dict(raw).items()}
 
 
 def _list_or_none(value: tuple[str, ...] | None) -> list[str] | None:
@@ -291,6 +302,7 @@ def _draft_to(d: Draft) -> dict[str, Any]:
         "base_revision": d.base_revision,
         "choices": dict(d.choices),
         "waiting": list(d.waiting),
+        "register": dict(d.register),
     }
 
 
@@ -310,6 +322,8 @@ def _draft_from(raw: Mapping[str, Any]) -> Draft:
         # Absent from a session stored before the service fields: none given, none waiting.
         choices=_choices(raw.get("choices", {})),
         waiting=tuple(str(x) for x in raw.get("waiting", ())),
+        # Absent from a session stored before the register's counts: none offered.
+        register=_register(raw.get("register", {})),
     )
 
 

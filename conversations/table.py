@@ -45,7 +45,13 @@ from conversations.flows import (
     weighing,
 )
 from conversations.flows.common import Call, Handler, done
-from conversations.needs import Needs, children_needs, posyandu_needs, weighing_needs
+from conversations.needs import (
+    Needs,
+    children_needs,
+    posyandu_needs,
+    report_needs,
+    weighing_needs,
+)
 from conversations.replies import Text
 from scoring import Period
 from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS, HELP_TOPICS
@@ -199,7 +205,7 @@ TABLE: tuple[Route, ...] = (
     Route("BATAL",           NEW,   registration.batal),
     Route("BANTUAN",         NEW,   registration.bantuan),
     # --- a kader, about their own posyandu
-    Route("LAPOR",           KADER, start.lapor,    posyandu_needs, WRITES | DRAFT_AWARE, HELP_K),
+    Route("LAPOR",           KADER, start.lapor,    report_needs, WRITES | DRAFT_AWARE, HELP_K),
     Route("LANJUT",          KADER, answers.lanjut,        posyandu_needs, WRITES | DRAFT_AWARE),
     Route("TIDAK BUKA",      KADER, closed.tidak_buka,
           posyandu_needs, WRITES | DRAFT_AWARE, HELP_K),

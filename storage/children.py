@@ -39,7 +39,9 @@ __all__ = [
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "RegisterMonth",
     "StatusCorrection",
+    "WeighedChild",
     "Weighing",
     "WeighingSaved",
     "add_child",
@@ -61,10 +63,12 @@ __all__ = [
     "read_children",
     "record_weighing",
     "register_counts",
+    "register_month",
     "register_on",
     "remove_expired_identities",
     "rotate_key",
     "update_child",
+    "weighed_in",
     "weighings_of",
 ]
 
@@ -857,3 +861,61 @@ async def correct_status(
         return False
     await audit(tx, who, "weighing.correct_status", at, child_ids=[child_id])
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class WeighedChild:
+    """A child weighed in a month, without its identity (what the growth rules read: no name
+    is decrypted, so nothing is audited), with its last three weighings up to that month in
+    date order (:func:`month_weighings`)."""
+
+    id: int
+    sex: Sex
+    birth_date: date
+    weighings: tuple[Weighing, ...]
+
+
+async def weighed_in(conn: Connection, posyandu_id: int, period: Period) -> list[WeighedChild]:
+    """The posyandu's children weighed in ``period`` (left since or not), anonymous: for the
+    month's counts (the monthly PDF's referrals), never a name."""
+    rows = await conn.execute_fetchall(
+        "SELECT id, sex, birth_date FROM children WHERE posyandu_id = ? AND id IN "
+        "(SELECT child_id FROM weighings WHERE period = ?) ORDER BY id",
+        (posyandu_id, str(period)),
+    )
+    weighings = await month_weighings(conn, [int(r[0]) for r in rows], period)
+    return [
+        WeighedChild(int(r[0]), Sex(r[1]), date.fromisoformat(r[2]), tuple(weighings[int(r[0])]))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMonth:
+    """A posyandu's register for a month's report, anonymous: the children weighed that
+    month with their weighings, S on ``day`` and K (None unless the register records a KMS
+    or buku KIA for every child in S)."""
+
+    weighed: list[WeighedChild]
+    s: int
+    k: int | None
+
+
+async def register_month(
+    conn: Connection, posyandu_id: int, period: Period, day: date
+) -> RegisterMonth:
+    """:class:`RegisterMonth` of ``period``, S and K at the end of ``day`` (as
+    :func:`register_counts`)."""
+    youngest_out = _add_months(day, -60).isoformat()
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    row = await fetch_one(
+        conn,
+        "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN has_kms IS NULL THEN 1 ELSE 0 END), 0) "
+        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
+        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+    )
+    s, k, unknown = int(row[0]), int(row[1]), int(row[2])
+    weighed = await weighed_in(conn, posyandu_id, period)
+    return RegisterMonth(weighed, s, k if s and not unknown else None)

@@ -13,9 +13,12 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from bot.commands._common import OK, UsageError, open_database, run_with_settings, tell
+from bot.commands.dhis2 import add_selection, read_mapping, selection_of
+from bot.dhis2 import UnknownAreaError, collect
 from bot.settings import Settings
 from scoring import InvalidReportError, KnownHistory, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
+from scoring.dhis2 import csv_document, json_document
 from scoring.fields import LIST_FIELD
 from storage.areas import Area, area_by_code, areas_by_ids
 from storage.db import Connection, Database
@@ -39,6 +42,7 @@ COLUMNS: tuple[str, ...] = FILE_COLUMNS
 _EARLIEST = Period(1900, 1)
 _LATEST = Period(9999, 12)
 _CHUNK = 500  # posyandu read at a time
+DHIS2_FORMATS = ("dhis2-json", "dhis2-csv")
 
 
 def _period(text: str) -> Period:
@@ -76,7 +80,14 @@ def register(sub: Any) -> None:
     parser.add_argument("--area", metavar="CODE", help="only posyandu under this area")
     parser.add_argument("--from", dest="first", metavar="YYYY-MM", type=_period, help="first month")
     parser.add_argument("--to", dest="last", metavar="YYYY-MM", type=_period, help="last month")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", *DHIS2_FORMATS),
+        default="csv",
+        help="default csv; dhis2-json and dhis2-csv: a DHIS2 data value set (docs/dhis2.md), "
+        "one value per field of --mapping per posyandu-month with a value",
+    )
+    add_selection(parser, mapping_required=False)
     parser.add_argument(
         "--delimiter",
         choices=(",", ";"),
@@ -274,6 +285,11 @@ async def area_csv(
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format in DHIS2_FORMATS:
+        return _dhis2(args)
+    if args.mapping or args.period:
+        tell("--mapping and --period apply to --format dhis2-json and dhis2-csv only")
+        return 2
     first: Period = args.first or _EARLIEST
     last: Period = args.last or _LATEST
     if first > last:
@@ -299,6 +315,40 @@ def run(args: argparse.Namespace) -> int:
         finally:
             raw.flush()
             raw.detach()  # sys.stdout's buffer stays open
+
+    return run_with_settings(work)
+
+
+def _dhis2(args: argparse.Namespace) -> int:
+    if not args.mapping:
+        tell(f"--format {args.format} needs --mapping FILE (docs/dhis2.md)")
+        return 2
+    if args.excel or args.delimiter or args.first or args.last:
+        tell("--excel, --delimiter, --from and --to do not apply to the DHIS2 formats")
+        return 2
+    try:
+        mapping = read_mapping(args.mapping)
+    except UsageError as exc:
+        tell(str(exc))
+        return 2
+    selection = selection_of(args)
+
+    async def work(settings: Settings) -> int:
+        db = await open_database(settings)
+        try:
+            async with db.read() as conn:
+                await conn.execute("BEGIN")  # one snapshot for the whole export
+                values = await collect(conn, mapping, selection, settings.growth())
+                await conn.execute("COMMIT")
+        except UnknownAreaError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            await db.close()
+        write = json_document if args.format == "dhis2-json" else csv_document
+        sys.stdout.write(write(values))
+        sys.stdout.flush()
+        tell(f"exported {len(values)} data value{'s' if len(values) != 1 else ''}")
+        return OK
 
     return run_with_settings(work)
 

@@ -28,7 +28,7 @@ from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
 from conversations.effects import AddChild, CorrectStatus, StepResult, Weigh
 from conversations.figure_words import count, weight_words
-from conversations.flows import children
+from conversations.flows import children, weighed
 from conversations.flows.children import read_name
 from conversations.flows.common import Call, done, posyandu_of
 from conversations.format import day_date
@@ -37,6 +37,8 @@ from conversations.replies import Text
 from conversations.session import AwaitChild, AwaitWeighing, ChildStage, Session
 from scoring import growth
 from scoring.growth import (
+    BGM_FIELD,
+    TWO_T_FIELD,
     Assessed,
     GrowthError,
     GrowthRules,
@@ -274,7 +276,7 @@ def answer_weighing(
         return done(replace(session, awaiting=None), _text("child.off"))
     day = date.fromisoformat(waiting.day)
     if bare_answer(answer) in DONE_WORDS:
-        return done(replace(session, awaiting=None), _summary(ctx, day))
+        return finish(ctx, replace(session, awaiting=None), day)
     roster = _roster(ctx, day)
     batch = Batch(ctx, waiting, day, ctx.growth, [], [], set(), set(waiting.absent))
     said = parse_yes_no(answer) if waiting.proposed else None
@@ -461,19 +463,32 @@ def _left(batch: Batch, roster: Sequence[Child]) -> str:
 # --- SELESAI -------------------------------------------------------------------------------
 
 
-def _summary(ctx: Context, day: date) -> Text:
-    """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
+@dataclass(slots=True)
+class _Tally:
+    """The month's weighings counted: D, each status, BGM, 2T, and the lines of whom to refer."""
+
+    d: int = 0
+    status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    red_line: int = 0
+    two_t: int = 0
+    refer: list[str] = field(default_factory=list)
+    #: The kader's corrections of a status (counted as corrected), one line each.
+    corrected: list[str] = field(default_factory=list)
+
+    @property
+    def parts(self) -> int:
+        return sum(self.status.values())
+
+
+def _tally(ctx: Context, day: date) -> _Tally:
+    """The stored weighings of ``day``'s month, assessed."""
     assert ctx.growth is not None
-    tally = {s: 0 for s in Status}
-    red_line = two_t = 0
-    refer: list[str] = []
-    corrected: list[str] = []
-    d = 0
+    tally = _Tally()
     for child in _roster(ctx, day):
         stored = _month_of(ctx, child.id, day)
         if stored is None:
             continue
-        d += 1
+        tally.d += 1
         batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
         try:
             a, previous = _assess(batch, child, stored.weight_g, stored.height_mm)
@@ -481,32 +496,51 @@ def _summary(ctx: Context, day: date) -> Text:
             continue
         if stored.correction is not None:
             a = growth.with_status(a, stored.correction.status, previous)
-            corrected.append(_corrected_line(child, stored.correction))
-        tally[a.status] += 1
-        red_line += a.under_red_line
-        two_t += a.two_t
+            tally.corrected.append(_corrected_line(child, stored.correction))
+        tally.status[a.status] += 1
+        tally.red_line += a.under_red_line
+        tally.two_t += a.two_t
         why = a.referrals(previous)
         if why:
             reasons = ", ".join(say(f"weigh.refer.{r.value}") for r in why)
-            refer.append(say("weigh.refer_line", name=child.name, why=reasons))
-    figures = {s.value.lower(): count(n) for s, n in tally.items()}
+            tally.refer.append(say("weigh.refer_line", name=child.name, why=reasons))
+    return tally
+
+
+def finish(ctx: Context, session: Session, day: date) -> StepResult:
+    """SELESAI: the summary, then the month's report opened with its counts (the kader
+    confirms it as any report): D, BGM, 2T, and N, T, O, B when every weighing was assessed
+    (a count the bot is unsure of is asked, never guessed)."""
+    tally = _tally(ctx, day)
+    counts = {"d": tally.d, BGM_FIELD: tally.red_line, TWO_T_FIELD: tally.two_t}
+    if tally.d == tally.parts:
+        # A status's letter is its field's id (scoring.fields.WEIGHED_PARTS).
+        counts |= {s.value.lower(): n for s, n in tally.status.items()}
+    register = weighed.register_counts(_roster(ctx, day))
+    return weighed.open_report(ctx, session, day, counts, register, _summary(day, tally))
+
+
+def _summary(day: date, tally: _Tally) -> Text:
+    """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
+    figures = {s.value.lower(): count(n) for s, n in tally.status.items()}
+    d = tally.d
     lines = [
         say(
             "weigh.summary",
             date=day_date(day),
             d=count(d),
-            red_line=count(red_line),
-            two_t=count(two_t),
+            red_line=count(tally.red_line),
+            two_t=count(tally.two_t),
             **figures,
         )
     ]
     # D = N + T + O + B: a weighing the rules could not assess is said, never hidden.
-    key = "weigh.sum_ok" if d == sum(tally.values()) else "weigh.sum_off"
-    lines.append(say(key, d=count(d), sum=count(sum(tally.values()))))
-    if corrected:  # the kader's corrections are counted, and said
-        lines += [say("weigh.corrected_title"), *corrected]
-    lines.append(say("weigh.refer_title") if refer else say("weigh.refer_none"))
-    lines += refer
+    key = "weigh.sum_ok" if d == tally.parts else "weigh.sum_off"
+    lines.append(say(key, d=count(d), sum=count(tally.parts)))
+    if tally.corrected:  # the kader's corrections are counted, and said
+        lines += [say("weigh.corrected_title"), *tally.corrected]
+    lines.append(say("weigh.refer_title") if tally.refer else say("weigh.refer_none"))
+    lines += tally.refer
     return Text("\n".join(lines), private=True)
 
 

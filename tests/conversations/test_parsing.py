@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conversations.catalogue import say
 from conversations.commands import parse_command, parse_yes_no
 from conversations.figure_words import percent_of_target
 from conversations.flows.schedule import split_jadwal
+from conversations.flows.summary import readback
 from conversations.format import problem_text
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period, parse_period_prefix
@@ -33,7 +35,7 @@ from conversations.session import (
     session_from_json,
     session_to_json,
 )
-from scoring import Period, check_value
+from scoring import MonthReport, Period, check_value
 from scoring.fields import QUESTION_FIELDS, field_by_alias
 from scoring.schedule import Schedule, upcoming_days
 from storage.cipher import RegisterCipher, new_key
@@ -183,6 +185,19 @@ def test_quick_report_reads_every_form() -> None:
     assert q.counts == {"s": 50, "k": 48, "d": 40, "n": 30, "t2": 1, "bumil_periksa": 4}
     assert q.programmes == ("BKB", "PAUD")
     assert q.problems == ()
+
+
+def test_quick_report_reads_t_o_b_by_their_two_letter_codes() -> None:
+    """T, O and B are typed TN, OL, BR (or glued, or by their long names); a lone "T" stays a
+    no and a lone "O" a correction word, so neither names a field."""
+    q = parse_quick("D 40 N 30 TN 5 ol=3 br2", NOV)
+    assert q.counts == {"d": 40, "n": 30, "t": 5, "o": 3, "b": 2} and q.problems == ()
+    q = parse_quick("tidak_naik 5 o-lalu 3 baru_ditimbang 2", NOV)
+    assert q.counts == {"t": 5, "o": 3, "b": 2}
+    assert [field_by_alias(w) for w in ("T", "O", "B")] == [None, None, None]
+    assert parse_yes_no("t") is False
+    read = readback(MonthReport(NOV, d=40, n=30, t=5, o=3, b=2))
+    assert read.splitlines()[0] == say("quick.read", values="D 40 · N 30 · TN 5 · OL 3 · BR 2")
 
 
 def test_quick_report_lists_every_problem() -> None:

@@ -111,13 +111,23 @@ async def test_a_message_of_lines_answered_with_each_status_then_selesai(
         "Eka": [],
     }
     summary = await chat.say("SELESAI")
-    assert summary.splitlines() == [
+    assert summary.splitlines()[:6] == [
         "Penimbangan 20 Nov 2026 selesai.",
         "D 4 · N 1 · T 1 · O 1 · B 1 · BGM 0 · 2T 1",
         "D = N+T+O+B = 4, cocok.",
         "Perlu dirujuk ke puskesmas:",
         "- Budi: 2T",
+        say("weigh.report_filled", period="November 2026"),
     ]
+    # The month's report is open with these counts; S from the register (five balita) is
+    # offered with last month's head counts (golden: kader_timbang_lapor).
+    assert say("same.register", values="S 5") in summary.splitlines()
+    # Weighed again while that report is open: it is left as it is, and the kader told how.
+    await chat.say("TIMBANG")
+    again = await chat.say("SELESAI")
+    assert say("weigh.report_busy", period="November 2026") in again.splitlines()
+    assert say("weigh.report_filled", period="November 2026") not in again
+    assert (await chat.say("BATAL")).startswith("Laporan November 2026 dibatalkan")
     assert await chat.say("SELESAI") == say("hint.kader")  # the weighing is closed
     logged = "\n".join(r.getMessage() + repr(getattr(r, "fields", "")) for r in caplog.records)
     assert not any(name in logged for name in NAMES)
@@ -338,17 +348,18 @@ async def test_the_kader_corrects_a_status_recorded_and_counted(chat: Chat) -> N
         reg.Actor(person_id=kader.id),
         (ids["Budi"],),
     )
-    # The weighing stayed open; SELESAI counts the corrected status and says so.
-    assert await chat.say("SELESAI") == "\n".join(
-        [
-            "Penimbangan 20 Nov 2026 selesai.",
-            "D 4 · N 2 · T 0 · O 1 · B 1 · BGM 0 · 2T 0",
-            "D = N+T+O+B = 4, cocok.",
-            say("weigh.corrected_title"),
-            "- Budi: T menjadi N",
-            say("weigh.refer_none"),
-        ]
-    )
+    # The weighing stayed open; SELESAI counts the corrected status and says so (the month's
+    # report opened with these counts follows: closed here).
+    assert (await chat.say("SELESAI")).splitlines()[:7] == [
+        "Penimbangan 20 Nov 2026 selesai.",
+        "D 4 · N 2 · T 0 · O 1 · B 1 · BGM 0 · 2T 0",
+        "D = N+T+O+B = 4, cocok.",
+        say("weigh.corrected_title"),
+        "- Budi: T menjadi N",
+        say("weigh.refer_none"),
+        say("weigh.report_filled", period="November 2026"),
+    ]
+    assert (await chat.say("BATAL")).startswith("Laporan November 2026 dibatalkan")
     # Corrected back to the rules' status: the correction is dropped.
     assert await chat.say("STATUS Budi T") == say("correct.undone", name="Budi", status="T")
     async with chat.db.read() as conn:

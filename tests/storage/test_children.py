@@ -5,6 +5,7 @@ month, and the retention of identities at the boundary days."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -372,6 +373,47 @@ async def test_s_and_k_from_the_register(
             reg.RegisterCounts(s=0, k=0)
         )
         assert await reg.register_counts(conn, p2, day) == reg.RegisterCounts(s=1, k=1)
+
+
+async def test_a_month_of_the_register_without_names(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """register_month: the children weighed in the month with their weighings up to it (no
+    name read: nothing audited), S, and K only when every balita's KMS is known."""
+    p1 = world.posyandu[0].id
+    nov, day = Period(2026, 11), date(2026, 11, 20)
+    ids = await _add(
+        db,
+        cipher,
+        p1,
+        _child("A", has_kms=True),
+        _child("B", born=date(2024, 1, 2), has_kms=False),
+        _child("C", has_kms=True),
+    )
+    async with db.transaction() as tx:
+        for child, when, grams in (
+            (ids[0], date(2026, 10, 12), 9_000),
+            (ids[0], date(2026, 11, 12), 9_400),
+            (ids[0], date(2026, 12, 12), 9_600),  # after the month: not read
+            (ids[1], date(2026, 11, 12), 11_000),
+            (ids[2], date(2026, 10, 12), 9_000),  # not weighed in November
+        ):
+            await reg.record_weighing(tx, reg.Weighing(child, when, grams), at=AT)
+    async with db.read() as conn:
+        before = len(await reg.audit_entries(conn))
+        month = await reg.register_month(conn, p1, nov, day)
+        assert len(await reg.audit_entries(conn)) == before
+    assert (month.s, month.k) == (3, 2)
+    assert [(c.id, c.sex, c.birth_date) for c in month.weighed] == [
+        (ids[0], "L", date(2025, 3, 14)),
+        (ids[1], "L", date(2024, 1, 2)),
+    ]
+    assert [w.weight_g for w in month.weighed[0].weighings] == [9_000, 9_400]
+    await _add(db, cipher, p1, _child("D"))  # KMS not recorded: K unknown
+    async with db.read() as conn:
+        month = await reg.register_month(conn, p1, nov, day)
+    assert (month.s, month.k) == (4, None)
+    assert month.weighed[0].weighings[-1].as_growth().weight_kg == Decimal("9.4")
 
 
 async def test_a_key_rotation_reencrypts_every_identity(
