@@ -27,7 +27,9 @@ from bot.channels.channel import Hub, OpenChannel
 from bot.channels.quota import DailyQuota
 from bot.clock import SystemClock
 from bot.dasbor.access import LINK_TTL, Access
+from bot.dasbor.children_view import PrevalenceCache
 from bot.dasbor.pages import Dasbor
+from bot.dhis2_monthly import MonthlyPush
 from bot.dispatcher import DeliverySettings, Dispatcher
 from bot.errors import StartError
 from bot.health import OFF, Check, Health, check_health
@@ -41,7 +43,7 @@ from bot.settings import Settings
 from conversations.catalogue import say
 from conversations.engine import Engine
 from conversations.model import Limits
-from scheduler.service import ReminderScheduler
+from scheduler.service import Monthly, ReminderScheduler
 from scoring.clock import Clock
 from storage import Database
 from storage.cipher import RegisterCipher
@@ -112,6 +114,9 @@ class Service:
     register: RegisterCipher | None = None
     #: The open channels, by name.
     channels: dict[str, OpenChannel] = field(default_factory=dict)
+    #: The dasbor's prevalence of the areas last shown, shared by its pages (a kabupaten's is
+    #: worked out in the background: bot.dasbor.children_view).
+    prevalence: PrevalenceCache = field(default_factory=PrevalenceCache)
     #: How to stop what has been started, in reverse order.
     _stack: contextlib.AsyncExitStack = field(
         default_factory=contextlib.AsyncExitStack, init=False, repr=False
@@ -241,6 +246,13 @@ class Service:
                 "(set PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET)"
             )
 
+    def _dhis2_monthly(self) -> Monthly | None:
+        """The monthly DHIS2 push, when DHIS2_MONTHLY_PUSH is on (docs/dhis2.md)."""
+        s = self.settings
+        if not s.dhis2_monthly_push or self.db is None:
+            return None
+        return Monthly(MonthlyPush(self.db, s), s.dhis2_push_day, s.default_timezone)
+
     def _start_scheduler(self) -> None:
         assert self.db is not None
         self.scheduler = ReminderScheduler(
@@ -252,6 +264,7 @@ class Service:
             wall_clock=SystemClock(),
             inbound_keep=timedelta(days=self.settings.inbound_keep_days),
             register_keep_months=self.settings.register_keep_months_after_five,
+            monthly=self._dhis2_monthly(),
         )
         self.scheduler.start()
         self._stack.push_async_callback(self.scheduler.stop)
@@ -259,6 +272,7 @@ class Service:
     async def stop(self) -> None:
         """Stop intake, finish what is in hand, leave pending rows for the next start; close
         the clients and the database."""
+        await self.prevalence.settle()
         await self._unwind()
         log_event(log, "service.stopped")
 
@@ -274,7 +288,15 @@ class Service:
         if self.media_links is not None:
             routes.append(self.media_links.route())
         if self.dasbor is not None and self.db is not None:
-            pages = Dasbor(self.db, self.dasbor, self.settings, self.clock, self._secure)
+            pages = Dasbor(
+                self.db,
+                self.dasbor,
+                self.settings,
+                self.clock,
+                self._secure,
+                register=self.register,
+                prevalence=self.prevalence,
+            )
             routes.extend(pages.routes())
         return create_app(self.health, routes)
 
@@ -324,10 +346,15 @@ class Service:
 
     async def _render(self, kind: str, params: Mapping[str, Any]) -> OutgoingDocument:
         from bot.documents import render_document
+        from bot.kms import KMS_DOCUMENT, render_kms_document
 
         assert self.db is not None
+        if kind == KMS_DOCUMENT:
+            growth = self.settings.growth()
+            now = self.clock.now()
+            return await render_kms_document(self.db, self.register, growth, params, now)
         return await render_document(
-            self.db, kind, params, self.clock.now(), self.settings.scoring()
+            self.db, kind, params, self.clock.now(), self.settings.scoring(), self.settings.growth()
         )
 
     def prune_media(self, now: datetime) -> int:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.console import CONSOLE
 from scoring import MonthReport, Period
-from scoring.fields import FIELDS
+from scoring.fields import DERIVED_FIELDS, FIELDS
 from scoring.reporting import ReportingState, reporting_state
 from scoring.schedule import Schedule
 from storage import Database
@@ -149,8 +149,9 @@ def _fill(report: MonthReport, posture: int) -> MonthReport:
     rng = random.Random(f"{report.period}:{posture}")
     values: dict[str, int] = {}
     for f in FIELDS:
-        # The optional service fields stay unknown: which are asked is the deployment's.
-        if not f.is_count or f.service or report.count(f.id) is not None:
+        # The optional service fields stay unknown: which are asked is the deployment's; so do
+        # T, O and B, which the child register gives (the demo's months are typed ones).
+        if not f.is_count or f.service or f.id in DERIVED_FIELDS or report.count(f.id) is not None:
             continue
         if f.at_most is None:
             values[f.id] = rng.randint(10, 30)

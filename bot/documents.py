@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import OutgoingDocument
 from bot.channels.registry import find
+from bot.dasbor.children_view import prevalence_of
 from bot.document_params import area_of, posyandu_of
 from bot.pdf import (
     AreaRow,
@@ -73,9 +74,11 @@ from scoring.fields import (
     TABLE_GROUPS,
     FieldRole,
 )
+from scoring.growth import BGM_FIELD, GrowthError, GrowthRules, assess_latest
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
+from storage.children import WeighedChild, measured_in_area, weighed_in
 from storage.people import person_by_id
 from storage.posyandu import (
     Posyandu,
@@ -119,19 +122,24 @@ async def render_document(
     params: Mapping[str, Any],
     now: datetime,
     scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> OutgoingDocument:
+    """The PDF of ``kind``. ``growth`` (the register's rules, ``Settings.growth()``): a
+    month weighed on the register shows how many children are to be referred (never who), and
+    the area summary gets its prevalence section (stunting, wasting, underweight: counts
+    only)."""
     try:
         period = Period.parse(str(params.get("period", "")))
     except PeriodError as exc:
         raise DocumentNotFound(f"bad period: {exc}") from None
     if kind == "monthly_report":
-        data, name = await _monthly(db, params, period, now, scoring)
+        data, name = await _monthly(db, params, period, now, scoring, growth)
         content = await asyncio.to_thread(render_posyandu_report, data)
         caption = say("pdf.caption.monthly_report", name=data.posyandu, period=data.period_label)
         filename = say("pdf.file.monthly_report", name=name, period=period)
         return OutgoingDocument(filename, content, caption)
     if kind == "area_summary":
-        area_data, name = await _area(db, params, period, now, scoring)
+        area_data, name = await _area(db, params, period, now, scoring, growth)
         content = await asyncio.to_thread(render_area_summary, area_data)
         caption = say(
             "pdf.caption.area_summary", name=area_data.area, period=area_data.period_label
@@ -178,15 +186,16 @@ def _trend(a: Assessment, through: Period, current: Period) -> list[TrendPoint]:
 
 def _groups(m: MonthReport, carried: Carried | None) -> list[tuple[str, list[tuple[str, str]]]]:
     """The "Angka bulan ini" blocks; a service field (optional, asked only where it is on and
-    applies) has a row only when the month has its value, and a block with no row is left
-    out."""
+    applies) and T, O and B (given where the child register is used) have a row only when the
+    month has their value, and a block with no row is left out."""
     groups = [
         (
             say(f"pdf.group.{group}"),
             [
                 _field_row(m, field, carried)
                 for field in fields
-                if not FIELD_BY_ID[field].service or getattr(m, field) is not None
+                if not (FIELD_BY_ID[field].service or FIELD_BY_ID[field].derived)
+                or getattr(m, field) is not None
             ],
         )
         for group, fields in TABLE_GROUPS  # each field's label is ``pdf.value.<field>``
@@ -234,8 +243,51 @@ def _ratio_lines(
     ]
 
 
+def _referred(children: list[WeighedChild], rules: GrowthRules) -> int:
+    """How many of the month's weighed children are to be referred (2T, BGM, a new "sangat
+    pendek" or "gizi buruk"), each child's latest weighing assessed after its history; a
+    weighing the rules cannot assess is not counted."""
+    referred = 0
+    for child in children:
+        history = [w.as_growth() for w in child.weighings]
+        fixed = [w.corrected_status for w in child.weighings]  # as the kader corrected them
+        try:
+            latest, previous = assess_latest(child.sex, child.birth_date, history, rules, fixed)
+        except GrowthError:
+            continue
+        referred += bool(latest.referrals(previous))
+    return referred
+
+
+def _with_referrals(
+    groups: list[tuple[str, list[tuple[str, str]]]], referred: int
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The count of children to refer, as a row of the balita block (with BGM and 2T)."""
+    title = say(f"pdf.group.{FIELD_BY_ID[BGM_FIELD].group}")
+    row = (say("pdf.value.referred"), count(referred))
+    return [(t, [*rows, row] if t == title else rows) for t, rows in groups]
+
+
+def _month_groups(
+    m: MonthReport,
+    window: list[MonthReport],
+    weighed: list[WeighedChild],
+    growth: GrowthRules | None,
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The month's value blocks, with the count to refer when the register weighed it."""
+    groups = _groups(m, carried_rare_values(m, window))
+    if weighed and growth is not None and m.buka:
+        groups = _with_referrals(groups, _referred(weighed, growth))
+    return groups
+
+
 async def _monthly(
-    db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
+    db: Database,
+    params: Mapping[str, Any],
+    period: Period,
+    now: datetime,
+    scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> tuple[MonthlyReportData, str]:
     async with db.read() as conn:
         posyandu = await posyandu_of(conn, params)
@@ -254,11 +306,11 @@ async def _monthly(
         who = await person_by_id(conn, stored.submitted_by) if stored.submitted_by else None
         moves = await moves_for(conn, [posyandu.id], period, period)
         known = (await known_histories(conn, [posyandu.id]))[posyandu.id]
+        weighed = await weighed_in(conn, posyandu.id, period) if growth is not None else []
     a = assess(window, period, scoring, known.since)
-    tz = posyandu.tz
     m = stored.report
     s = a.strata
-    local_sent = stored.submitted_at.astimezone(tz)
+    local_sent = stored.submitted_at.astimezone(posyandu.tz)
     data = MonthlyReportData(
         posyandu=posyandu.name,
         posyandu_code=posyandu.code,
@@ -272,7 +324,7 @@ async def _monthly(
         reported_at=f"{local_sent:%d-%m-%Y %H.%M} {local_sent.tzname() or ''}".strip(),
         channel=channel_words(stored.channel),
         buka=m.buka,
-        groups=_groups(m, carried_rare_values(m, window)),
+        groups=_month_groups(m, window, weighed, growth),
         skdn={"S": m.s, "K": m.k, "D": m.d, "N": m.n},
         ratios=_ratio_lines(a, m, period, scoring),
         stratum=s.stratum.label if s.stratum is not None else "",
@@ -282,11 +334,11 @@ async def _monthly(
         needs=[need_words(n) for n in s.needs],
         next_stratum=s.next_stratum.label if s.next_stratum else None,
         projected=_label(a.year_end.projected_stratum),
-        trend=_trend(a, period, month_now(now, {tz})),
-        generated_at=now.astimezone(tz),
+        trend=_trend(a, period, month_now(now, {posyandu.tz})),
+        generated_at=now.astimezone(posyandu.tz),
         verification=f"R{stored.id}-{stored.revision}",
         missing=sorted({field_label(f) for fs in s.missing.values() for f in fs}),
-        imported=_imported(stored, tz),
+        imported=_imported(stored, posyandu.tz),
     )
     return data, _slug(posyandu.code)
 
@@ -304,7 +356,12 @@ def _title(area: Area | None) -> str:
 
 
 async def _area(
-    db: Database, params: Mapping[str, Any], period: Period, now: datetime, scoring: ScoringSettings
+    db: Database,
+    params: Mapping[str, Any],
+    period: Period,
+    now: datetime,
+    scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
 ) -> tuple[AreaSummaryData, str]:
     async with db.read() as conn:
         area = await area_of(conn, params)
@@ -334,12 +391,17 @@ async def _area(
         # Assessing every posyandu is CPU work (about 0.1 s for 1,500): not on the event loop.
         known = await known_histories(conn, [p.id for p in members])
         moves = await moves_for(conn, None, period, period)
+        # The register's weighings of the month, anonymous (no name read: no audit row).
+        measured = await measured_in_area(conn, area.path, period) if growth else None
     # A posyandu registered or imported from a later month owes nothing for this one.
     members = [p for p in members if known[p.id].started_by(period)]
     days = {p.id: hari_buka(p, period, moves) for p in members}
     data = await asyncio.to_thread(
         _area_data, area, members, stored, desas, above, zone, period, now, scoring, known, days
     )
+    if growth is not None and measured:
+        found = await asyncio.to_thread(prevalence_of, measured, growth)
+        data = replace(data, prevalence=found)
     return data, _slug(area.code)
 
 

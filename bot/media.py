@@ -19,6 +19,7 @@ import hmac
 import json
 import os
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from bot.channels import OutgoingDocument
 from scoring.clock import Clock
 
 __all__ = [
+    "PRIVATE_TTL",
     "MediaGrant",
     "MediaLinks",
     "MediaStore",
@@ -42,6 +44,13 @@ __all__ = [
     "read_token",
     "verify_token",
 ]
+
+
+#: The folder of private documents (a child's name on them), each given once.
+ONCE = "once"
+#: The longest a private document's link lives (Twilio fetches a message's media as it
+#: sends it, in seconds).
+PRIVATE_TTL = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +143,48 @@ class MediaStore:
         except FileNotFoundError:
             return None
 
-    def prune(self, older_than: datetime) -> int:
-        """Delete files last put before ``older_than`` (their tokens have expired), and
+    def put_once(self, content: bytes, at: datetime) -> str:
+        """Keep a private document (a child's name on it) under a random name, in
+        ``once/``: :meth:`take` gives it once and deletes it; :meth:`prune` removes it
+        unfetched after the short lifetime of its link."""
+        key = secrets.token_hex(32)
+        folder = self.directory / ONCE
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f"{key}.part"
+        tmp.write_bytes(content)
+        tmp.replace(folder / f"{key}.pdf")
+        os.utime(folder / f"{key}.pdf", (at.timestamp(), at.timestamp()))
+        return key
+
+    def take(self, key: str) -> bytes | None:
+        """A private document, deleted as it is read (None: unknown or taken already)."""
+        if not re.fullmatch(r"[0-9a-f]{64}", key):
+            return None
+        path = self.directory / ONCE / f"{key}.pdf"
+        try:
+            content = path.read_bytes()
+            path.unlink()
+        except FileNotFoundError:
+            return None
+        return content
+
+    def prune(self, older_than: datetime, private_older_than: datetime | None = None) -> int:
+        """Delete files last put before ``older_than`` (their tokens have expired), private
+        ones never fetched put before ``private_older_than`` (default ``older_than``), and
         half-written ones a crash left; the number removed."""
         removed = 0
         if not self.directory.exists():
             return 0
         cutoff = older_than.timestamp()
+        once = self.directory / ONCE
+        private_cutoff = (private_older_than or older_than).timestamp()
+        for path in [*once.glob("*.pdf"), *once.glob("*.part")]:
+            try:
+                if path.stat().st_mtime < private_cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
         for path in [*self.directory.glob("*.pdf"), *self.directory.glob("*.part")]:
             try:
                 if path.stat().st_mtime < cutoff:
@@ -158,7 +202,10 @@ def media_route(store: MediaStore, key: bytes, now: Callable[[], datetime]) -> R
         token = str(request.path_params.get("token", ""))
         grant = read_token(token, now(), key)
         digest = grant.params.get("key") if grant and grant.kind == "media" else None
-        content = store.get(digest) if isinstance(digest, str) else None
+        once = grant is not None and grant.params.get("once") is True
+        content = None
+        if isinstance(digest, str):
+            content = store.take(digest) if once else store.get(digest)
         if content is None:
             return PlainTextResponse("not found", status_code=404)
         name = str(grant.params.get("name", "laporan.pdf")) if grant else "laporan.pdf"
@@ -196,12 +243,19 @@ class MediaLinks:
         self.clock = clock
 
     async def url(self, document: OutgoingDocument) -> str:
-        """Keep ``document`` and give its link: ``PUBLIC_BASE_URL/media/<token>.pdf``."""
+        """Keep ``document`` and give its link: ``PUBLIC_BASE_URL/media/<token>.pdf``. A
+        private document (a child's name on it) is kept until its first fetch, under a link
+        of :data:`PRIVATE_TTL` at most (docs/privacy.md: never kept past its delivery)."""
         now = self.clock.now()
-        key = await asyncio.to_thread(self.store.put, document.content, now)
-        token = issue_token(
-            "media", {"key": key, "name": document.filename}, now + self.ttl, self.key
-        )
+        if document.private:
+            key = await asyncio.to_thread(self.store.put_once, document.content, now)
+            params: dict[str, Any] = {"key": key, "name": document.filename, "once": True}
+            expires = now + min(self.ttl, PRIVATE_TTL)
+        else:
+            key = await asyncio.to_thread(self.store.put, document.content, now)
+            params = {"key": key, "name": document.filename}
+            expires = now + self.ttl
+        token = issue_token("media", params, expires, self.key)
         return f"{self.base}/media/{token}.pdf"
 
     def route(self) -> Route:
@@ -209,4 +263,4 @@ class MediaLinks:
 
     def prune(self, now: datetime) -> int:
         """Delete the documents whose every link has expired; the number removed."""
-        return self.store.prune(now - self.ttl)
+        return self.store.prune(now - self.ttl, now - min(self.ttl, PRIVATE_TTL))

@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.eppgbm import ColumnMapError, EppgbmColumn, load_columns
 from bot.kbm import load_kbm
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
@@ -239,6 +240,8 @@ class Settings(BaseSettings):
     overweight_risk_above_waz: float = Field(default=1.0, ge=0, le=5)
     #: A KBM table (CSV ``age_months,kbm_g``) replacing the built-in one; empty: built-in.
     kbm_table: str = ""
+    #: The e-PPGBM file's column map (CSV ``heading,source[,words]``); empty: built-in.
+    eppgbm_columns: str = ""
 
     # --- conversations -------------------------------------------------------------------
     session_expiry_hours: int = Field(
@@ -398,6 +401,40 @@ class Settings(BaseSettings):
         description="A child's identity is removed this many months after the fifth birthday.",
     )
 
+    # --- DHIS2 (docs/dhis2.md) ----------------------------------------------------------------
+    dhis2_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Base URL of the DHIS2 instance (https://dhis2.example.org; its /api is "
+        "added). Unset: posyandu dhis2 push and the monthly push cannot run.",
+    )
+    dhis2_token: SecretStr | None = Field(
+        default=None,
+        description="A DHIS2 personal access token (sent as Authorization: ApiToken ...).",
+    )
+    dhis2_username: str | None = Field(
+        default=None, description="A DHIS2 user, with DHIS2_PASSWORD (instead of a token)."
+    )
+    dhis2_password: SecretStr | None = Field(
+        default=None, description="DHIS2_USERNAME's password (HTTP basic authentication)."
+    )
+    dhis2_batch_size: int = Field(
+        default=2000, ge=1, le=100_000, description="Data values per request to DHIS2."
+    )
+    dhis2_timeout_seconds: float = Field(
+        default=120, gt=0, le=3600, description="How long one request to DHIS2 may take."
+    )
+    dhis2_mapping: Path | None = Field(
+        default=None, description="The mapping file the monthly push uses (docs/dhis2.md)."
+    )
+    dhis2_monthly_push: bool = Field(
+        default=False,
+        description="Whether the service pushes each closed month to DHIS2 (DHIS2_PUSH_DAY).",
+    )
+    dhis2_push_day: int = Field(
+        default=6, ge=1, le=28, description="Day of the month the monthly push runs, 09:00."
+    )
+
     # --- reminders ---------------------------------------------------------------------------
     reminder_kinds: str = Field(
         default="h-1,h,h+2,h+7,rekap", pattern=r"^\s*([a-z0-9+-]+\s*(,\s*|$))*$"
@@ -506,7 +543,7 @@ class Settings(BaseSettings):
         REGISTER_NIK)."""
         return frozenset(_kinds(self.register_fields)) | ({"nik"} if self.register_nik else set())
 
-    @field_validator("media_signing_key", "dasbor_secret")
+    @field_validator("media_signing_key", "dasbor_secret", "dhis2_token")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
@@ -516,7 +553,21 @@ class Settings(BaseSettings):
     def problems(self) -> list[str]:
         """Settings that are each valid but together would start a bot that cannot work: one
         line per problem (empty: none); each channel's section says its own."""
-        return [line for section in self.sections() for line in section.problems(self)]
+        own = self._dhis2_problems()
+        return own + [line for section in self.sections() for line in section.problems(self)]
+
+    def _dhis2_problems(self) -> list[str]:
+        user, password = self.dhis2_username, self.dhis2_password
+        if (user is None) != (password is None):
+            given, missing = ("DHIS2_USERNAME", "DHIS2_PASSWORD")[:: 1 if user else -1]
+            return [f"{missing}: must be set with {given} (or unset both)"]
+        if user is not None and self.dhis2_token is not None:
+            return ["DHIS2_TOKEN: set either it or DHIS2_USERNAME/DHIS2_PASSWORD, not both"]
+        if self.dhis2_monthly_push and (self.dhis2_url is None or self.dhis2_mapping is None):
+            return ["DHIS2_MONTHLY_PUSH: needs DHIS2_URL and DHIS2_MAPPING"]
+        if self.dhis2_url is not None and user is None and self.dhis2_token is None:
+            return ["DHIS2_URL: needs DHIS2_TOKEN or DHIS2_USERNAME/DHIS2_PASSWORD"]
+        return []
 
     @field_validator("kbm_table")
     @classmethod
@@ -526,6 +577,19 @@ class Settings(BaseSettings):
         except KbmError as exc:
             raise ValueError(str(exc)) from None
         return value.strip()
+
+    @field_validator("eppgbm_columns")
+    @classmethod
+    def _usable_columns(cls, value: str) -> str:
+        try:
+            load_columns(value.strip())
+        except ColumnMapError as exc:
+            raise ValueError(str(exc)) from None
+        return value.strip()
+
+    def eppgbm(self) -> tuple[EppgbmColumn, ...]:
+        """The e-PPGBM file's columns (``EPPGBM_COLUMNS``, or the built-in map)."""
+        return load_columns(self.eppgbm_columns)
 
     def growth(self) -> GrowthRules:
         """The per-child register's rules (the KBM table, the BGM and orange-line Decisions)."""

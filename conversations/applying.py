@@ -11,8 +11,10 @@ from conversations.catalogue import say
 from conversations.effects import (
     AddChild,
     CodeFailed,
+    CorrectStatus,
     Effect,
     EndDasbor,
+    LeaveChild,
     LinkGroup,
     MoveHariBuka,
     Register,
@@ -72,6 +74,14 @@ async def apply(
             await _add_child(tx, effect, person, register, now)
         elif isinstance(effect, Weigh) and person is not None:
             await _weigh(tx, effect, person, out, now)
+        elif isinstance(effect, CorrectStatus) and person is not None:
+            by = children_db.Actor(person_id=person.id)
+            await children_db.correct_status(
+                tx, effect.child_id, effect.period, effect.status, effect.computed, who=by, at=now
+            )
+        elif isinstance(effect, LeaveChild) and person is not None:
+            by = children_db.Actor(person_id=person.id)
+            await children_db.leave(tx, effect.child_id, effect.reason, who=by, at=now)
         elif isinstance(effect, WithdrawChild) and person is not None:
             # The step names only a child of the kader's posyandu as loaded for them.
             by = children_db.Actor(person_id=person.id)
@@ -109,9 +119,14 @@ async def _add_child(
     if register is None or person is None or person.posyandu_id != effect.posyandu_id:
         raise PermissionError("ANAK BARU without the register's key or for another posyandu")
     by = children_db.Actor(person_id=person.id)
-    await children_db.add_child(
+    child_id = await children_db.add_child(
         tx, register, effect.posyandu_id, effect.child, consent_by=by, at=now
     )
+    if effect.day is not None and effect.weight_g is not None:
+        first = children_db.Weighing(
+            child_id, effect.day, effect.weight_g, effect.height_mm, kader_id=person.id
+        )
+        await children_db.record_weighing(tx, first, at=now)
 
 
 async def _apply_one(

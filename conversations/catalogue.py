@@ -61,7 +61,15 @@ MESSAGES: dict[str, str] = {
     # BANTUAN: a title, then the one-line help of each command the table lists for the role
     # (conversations.table.help_text), {command} being the command's name in the table.
     "help.kader": "Yang bisa Anda ketik:",
-    "help.kader.quick": "Lapor sekaligus: LAPOR S 50 K 48 D 40 N 30",
+    "help.kader.quick": "Sekaligus: LAPOR S 50 K 48 D 40 N 30",
+    "help.kader.register": "Anak & timbang: ketik BANTUAN ANAK",
+    "help.register": "Register anak dan penimbangan:",
+    "help.line.kader.anak_baru": "{command} <nama> - catat anak baru",
+    "help.line.kader.timbang": "{command} - timbang balita hari ini",
+    "help.line.kader.kms": "{command} <nama> - grafik KMS (PDF)",
+    "help.line.kader.status": "{command} <nama> N - koreksi status",
+    "help.line.kader.keluar_anak": "{command} <nama> - anak keluar",
+    "help.line.kader.hapus_anak": "{command} <nama> - hapus data anak",
     "help.supervisor": "Perintah pembina:",
     "help.line.kader.lapor": "{command} - isi laporan bulan ini",
     "help.line.kader.tidak_buka": "{command} - posyandu tidak buka",
@@ -163,6 +171,11 @@ MESSAGES: dict[str, str] = {
     "report.start": "Laporan {period}, {posyandu}. Ada {total} pertanyaan.",
     "report.start_rest": "Laporan {period}, {posyandu}. Tinggal {total} pertanyaan lagi.",
     "report.start_same": "Laporan {period}, {posyandu}.",
+    # LAPOR in a month weighed on the child register (conversations.register_month).
+    "report.from_register": (
+        "Angka penimbangan {period} sudah diisi dari register anak. Laporan disimpan setelah "
+        "Anda balas YA di ringkasan."
+    ),
     "same.ask": (
         "Masih sama dengan bulan lalu?\n{values}\n"
         "Balas YA, atau tulis yang berubah, mis. {example}."
@@ -171,6 +184,13 @@ MESSAGES: dict[str, str] = {
         "Masih sama dengan laporan {month}?\n{values}\n"
         "Balas YA, atau tulis yang berubah, mis. {example}."
     ),
+    # S and K counted from the child register after SELESAI, with last month's other values.
+    "same.ask_register": (
+        "Masih sama?\n{values}\nBalas YA, atau tulis yang berubah, mis. {example}."
+    ),
+    "same.register": "Dari register anak: {values}",
+    "same.earlier": "Seperti bulan lalu: {values}",
+    "same.earlier_older": "Seperti laporan {month}: {values}",
     "same.again": (
         "Balas YA jika semua masih sama, TIDAK untuk mengisi satu per satu, "
         "atau tulis yang berubah, mis. {example}."
@@ -218,6 +238,9 @@ MESSAGES: dict[str, str] = {
     "label.k": "K (balita punya KMS/buku KIA)",
     "label.d": "D (balita ditimbang)",
     "label.n": "N (balita naik berat badannya)",
+    "label.t": "T (balita tidak naik berat badannya)",
+    "label.o": "O (balita tidak ditimbang bulan lalu)",
+    "label.b": "B (balita baru pertama kali ditimbang)",
     "label.bgm": "BGM (di bawah garis merah)",
     "label.t2": "2T (tidak naik 2 kali)",
     "label.bumil": "ibu hamil",
@@ -236,6 +259,12 @@ MESSAGES: dict[str, str] = {
     "rule.n_le_d": "N ({small}) tidak boleh lebih dari D ({big}): yang naik pasti ditimbang.",
     "rule.bgm_le_d": "BGM ({small}) tidak boleh lebih dari D ({big}).",
     "rule.t2_le_d": "2T ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.t_le_d": "T ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.o_le_d": "O ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.b_le_d": "B ({small}) tidak boleh lebih dari D ({big}).",
+    "rule.d_sum": (
+        "D ({d}) tidak sama dengan N + T + O + B ({n} + {t} + {o} + {b} = {total}). Sudah benar?"
+    ),
     "rule.bumil_periksa_le_bumil": (
         "Ibu hamil diperiksa ({small}) tidak boleh lebih dari jumlah ibu hamil ({big})."
     ),
@@ -254,6 +283,9 @@ MESSAGES: dict[str, str] = {
     "rule.n_gt_previous_d": (
         "N ({value}) lebih besar dari D bulan lalu ({previous}). N hanya balita yang juga "
         "ditimbang bulan lalu. Sudah benar?"
+    ),
+    "rule.register_differs": (
+        "{label}: Anda menulis {value}, register anak mencatat {register}. Sudah benar?"
     ),
     "rule.before_hari_buka": (
         "Hari buka bulan ini baru tanggal {hari_buka}. Yakin melapor sekarang?"
@@ -276,6 +308,9 @@ MESSAGES: dict[str, str] = {
     "ask.n": "N: berapa balita yang naik berat badannya?",
     "ask.bgm": "BGM: berapa balita di bawah garis merah KMS?",
     "ask.t2": "2T: berapa balita yang 2 kali berturut-turut tidak naik berat badannya?",
+    "ask.t": "T: berapa balita yang ditimbang tetapi berat badannya tidak naik?",
+    "ask.o": "O: berapa balita yang ditimbang bulan ini tetapi tidak ditimbang bulan lalu?",
+    "ask.b": "B: berapa balita yang baru pertama kali ditimbang di posyandu ini?",
     "ask.bumil": "Berapa ibu hamil di wilayah posyandu?",
     "ask.bumil_periksa": "Berapa ibu hamil yang diperiksa di posyandu bulan ini?",
     "ask.pus": "PUS: berapa pasangan usia subur di wilayah posyandu?",
@@ -294,6 +329,9 @@ MESSAGES: dict[str, str] = {
     "unit.n": "Jawab angka, mis. 30 (anak).",
     "unit.bgm": "Jawab angka, mis. 1 (anak). Jika tidak ada, ketik 0.",
     "unit.t2": "Jawab angka, mis. 2 (anak). Jika tidak ada, ketik 0.",
+    "unit.t": "Jawab angka, mis. 5 (anak). Jika tidak ada, ketik 0.",
+    "unit.o": "Jawab angka, mis. 3 (anak). Jika tidak ada, ketik 0.",
+    "unit.b": "Jawab angka, mis. 2 (anak). Jika tidak ada, ketik 0.",
     "unit.bumil": "Jawab angka, mis. 6 (orang).",
     "unit.bumil_periksa": "Jawab angka, mis. 4 (orang).",
     "unit.pus": "Jawab angka, mis. 80 (pasangan).",
@@ -310,6 +348,9 @@ MESSAGES: dict[str, str] = {
     "example.n": "30",
     "example.bgm": "1",
     "example.t2": "2",
+    "example.t": "5",
+    "example.o": "3",
+    "example.b": "2",
     "example.bumil": "6",
     "example.bumil_periksa": "4",
     "example.pus": "80",
@@ -428,6 +469,7 @@ MESSAGES: dict[str, str] = {
     "summary.title": "Ringkasan {posyandu}, {period}",
     "summary.closed": "Ringkasan {posyandu}, {period}\nPosyandu TIDAK BUKA bulan ini.",
     "summary.skdn": "Kader {kader} · S {s} · K {k} · D {d} · N {n}",
+    "summary.tob": "T {t} · O {o} · B {b}",
     "summary.bgm": "BGM {bgm} · 2T {t2}",
     "summary.bumil": "Ibu hamil {bumil} · diperiksa {bumil_periksa}",
     "summary.pus": "PUS {pus} · KB aktif {kb_aktif}",
@@ -637,6 +679,29 @@ MESSAGES: dict[str, str] = {
     "withdraw.kept": "Baik, data {name} tidak dihapus.",
     "withdraw.done": "Data {name} sudah dihapus dari register.",
     "withdraw.gone": "Data anak itu sudah tidak ada di register.",
+    # KELUAR ANAK: a child leaves the register (kept for the counts)
+    "leave.ask_name": "Ketik KELUAR ANAK lalu nama anak, mis. KELUAR ANAK Andi Saputra.",
+    "leave.choose": "Ada {count} anak bernama {name}:\n{lines}\nKetik nomor anak yang keluar.",
+    "leave.pick": "Ketik nomor anak yang keluar, atau BATAL.",
+    "leave.ask_reason": (
+        "Kenapa {name} (lahir {birth}, ibu {mother}) keluar dari register?\n{choices}\n"
+        "Ketik nomor atau alasannya."
+    ),
+    "leave.choice": "{number}. {word}",
+    "leave.bad_reason": "Ketik nomor alasannya (1 sampai {count}), atau BATAL.",
+    "leave.reason.moved": "pindah",
+    "leave.reason.died": "meninggal",
+    "leave.reason.aged_out": "sudah 5 tahun",
+    "leave.reason.other": "alasan lain",
+    "leave.confirm": (
+        "{name} (lahir {birth}, ibu {mother}) keluar dari register karena {why}? "
+        "Penimbangannya tetap tersimpan. Ketik YA atau TIDAK."
+    ),
+    "leave.kept": "Baik, {name} tetap di register.",
+    "leave.done": (
+        "{name} sudah keluar dari register dan tidak ada lagi di daftar TIMBANG. "
+        "Penimbangannya tetap tersimpan."
+    ),
     # TIMBANG: the hari buka's weighing (conversations/flows/weighing.py)
     "weigh.empty": "Belum ada balita di register posyandu ini. Ketik ANAK BARU untuk menambah.",
     "weigh.title": "Penimbangan {date}: {count} balita.",
@@ -681,6 +746,36 @@ MESSAGES: dict[str, str] = {
     "weigh.unknown": (
         "{written} tidak ada di register. Anak baru? Ketik ANAK BARU {written} untuk menambah."
     ),
+    "weigh.new_ask": (
+        "{name} {kg} kg: {name} belum ada di register. Anak baru? Ketik YA untuk mencatatnya, "
+        "atau TIDAK bila salah tulis."
+    ),
+    "weigh.unknown_later": (
+        "{written} belum ada di register. Bila anak baru, kirim lagi barisnya sesudah ini."
+    ),
+    "weigh.new_dropped": (
+        "Baik, baris {name} tidak dipakai. Lanjutkan mengirim berat, atau ketik SELESAI "
+        "bila sudah semua."
+    ),
+    "weigh.new_back": "Lanjutkan mengirim berat, atau ketik SELESAI bila sudah semua.",
+    # STATUS <child> <N|T|O|B>: the kader corrects a weighing's status
+    "correct.how": (
+        "Untuk mengoreksi status penimbangan bulan ini, ketik STATUS, nama anak, lalu N atau T, "
+        "mis. STATUS Andi N."
+    ),
+    "correct.attendance": (
+        "Status {name} bulan ini {computed}. Hanya N dan T yang bisa dikoreksi; B (pertama kali "
+        "ditimbang) dan O (bulan lalu tidak ditimbang) mengikuti catatan timbangan."
+    ),
+    "correct.not_weighed": "{name} belum ditimbang bulan ini; statusnya belum bisa dikoreksi.",
+    "correct.same": "Status {name} bulan ini memang {status}.",
+    "correct.done": (
+        "Status {name} bulan ini dikoreksi: {computed} menjadi {status}. "
+        "Koreksi dicatat atas nama Anda."
+    ),
+    "correct.undone": "Koreksi dibatalkan: status {name} bulan ini kembali {status}.",
+    "weigh.corrected_title": "Status yang dikoreksi kader:",
+    "weigh.corrected_line": "- {name}: {computed} menjadi {status}",
     "weigh.cancelled": (
         "Penimbangan ditutup. Berat yang sudah dikirim tetap tercatat; "
         "ketik TIMBANG untuk melanjutkan."
@@ -695,12 +790,68 @@ MESSAGES: dict[str, str] = {
     "weigh.sum_ok": "D = N+T+O+B = {d}, cocok.",
     "weigh.sum_off": "D = {d}, tetapi N+T+O+B = {sum}: periksa lagi penimbangannya.",
     "weigh.refer_title": "Perlu dirujuk ke puskesmas:",
+    # After SELESAI: the month's report opened with the weighings' counts.
+    "weigh.report_filled": (
+        "Angka di atas sudah masuk ke laporan {period}. Periksa dan jawab sisanya; laporan "
+        "disimpan setelah Anda balas YA di ringkasan."
+    ),
+    "weigh.report_filled_part": (
+        "D, BGM dan 2T di atas sudah masuk ke laporan {period}; N ditanyakan karena ada "
+        "timbangan yang belum terbaca. Laporan disimpan setelah Anda balas YA di ringkasan."
+    ),
+    "weigh.report_busy": (
+        "Laporan {period} sedang diisi, jadi angka timbangan belum dimasukkan. Selesaikan "
+        "atau BATAL laporan itu, lalu ketik TIMBANG dan SELESAI lagi untuk mengisinya."
+    ),
     "weigh.refer_none": "Tidak ada anak yang perlu dirujuk.",
     "weigh.refer_line": "- {name}: {why}",
     "weigh.refer.two_t": "2T",
     "weigh.refer.under_red_line": "BGM",
     "weigh.refer.severely_stunted": "sangat pendek",
     "weigh.refer.severely_wasted": "gizi buruk",
+    # --- KMS <name>: a child's KMS chart as a PDF (conversations/flows/kms.py) --------------
+    "kms.ask_name": "Ketik KMS lalu nama anak atau nomornya di daftar TIMBANG, mis. KMS Andi.",
+    "kms.unknown": (
+        'Tidak ada balita bernama "{written}" di register posyandu ini. '
+        "Ketik TIMBANG untuk melihat daftar nama."
+    ),
+    "kms.no_number": "Tidak ada nomor {number} di daftar TIMBANG.",
+    "kms.meant": "Maksudnya {line}? Ketik KMS {number}.",
+    "kms.several": (
+        'Ada {count} anak yang cocok dengan "{written}":\n{lines}\n'
+        "Ketik KMS dan nomornya, mis. KMS {number}."
+    ),
+    "kms.line": "{number}. {name} (lahir {birth})",
+    "kms.sending": "KMS {name} sedang dibuat; PDF-nya segera dikirim ke chat ini.",
+    # --- the KMS PDF (bot/pdf/kms.py) ---------------------------------------------------------
+    "pdf.kms.title": "KARTU MENUJU SEHAT (KMS)",
+    "pdf.kms.subtitle": "Berat badan menurut umur · standar WHO 2006 (Permenkes 2/2020)",
+    "pdf.kms.name": "Nama anak",
+    "pdf.kms.birth": "Tanggal lahir (umur)",
+    "pdf.kms.sex": "Jenis kelamin",
+    "pdf.kms.posyandu": "Posyandu",
+    "pdf.kms.kg_axis": "Berat badan (kg)",
+    "pdf.kms.month_axis": "Umur (bulan)",
+    "pdf.kms.legend.red": "Garis merah (BGM): rujuk",
+    "pdf.kms.legend.yellow": "Kuning: berat badan kurang",
+    "pdf.kms.legend.green": "Hijau: berat badan normal",
+    "pdf.kms.legend.orange": "Garis oranye: risiko berat badan lebih, rujuk",
+    "pdf.kms.legend.child": "Berat badan anak",
+    "pdf.kms.last_title": "Penimbangan terakhir",
+    "pdf.kms.never": "Anak ini belum pernah ditimbang di posyandu.",
+    "pdf.kms.last": "{date}: {kg} kg, umur {age}",
+    "pdf.kms.status_line": "Status: {status} · BB/U: {category}",
+    "pdf.kms.referral": "Rujuk ke puskesmas: {why}.",
+    "pdf.kms.table_title": "Hasil penimbangan",
+    "pdf.kms.col.date": "Tanggal",
+    "pdf.kms.col.age": "Umur (bln)",
+    "pdf.kms.col.kg": "BB (kg)",
+    "pdf.kms.col.status": "N/T/O/B",
+    "pdf.kms.age": "{months} bulan",
+    "pdf.kms.age_years": "{years} tahun {months} bulan",
+    "pdf.kms.no_category": "belum bisa dihitung",
+    "pdf.caption.kms": "KMS {name}",
+    "pdf.file.kms": "kms-{posyandu}-{child}.pdf",
     # --- chat groups (Telegram) ------------------------------------------------------------
     "group.linked": (
         "Grup ini tersambung ke {area}. Ringkasan bulanan akan dikirim ke sini; "
@@ -738,6 +889,13 @@ MESSAGES: dict[str, str] = {
     "reminder.h+7.line": "- {posyandu} ({month}): {kader}",
     "reminder.no_kader": "kader belum terdaftar",
     "reminder.rekap_caption": "Ringkasan posyandu {area}, {month}.",
+    # The monthly DHIS2 push (docs/dhis2.md), one line to the kabupaten's supervisors.
+    "dhis2.pushed": "Data posyandu {area} sampai {month} sudah dikirim ke DHIS2: {sent} angka "
+    "terkirim, {imported} baru, {updated} diperbarui.",
+    "dhis2.conflicts": "Data posyandu {area} sampai {month} dikirim ke DHIS2: {sent} angka "
+    "terkirim, {conflicts} ditolak DHIS2. Mohon operator memeriksa pemetaan datanya.",
+    "dhis2.failed": "Data posyandu {area} sampai {month} belum bisa dikirim ke DHIS2. "
+    "Pengiriman dicoba lagi bulan depan, atau operator bisa mengirimnya sekarang.",
     # Variables of WhatsApp templates (the template texts are registered with Twilio).
     "template.posyandu": "Posyandu {posyandu}",
     "template.more": "dan {count} lainnya",
@@ -800,6 +958,11 @@ MESSAGES: dict[str, str] = {
     "pdf.value.k": "K punya KMS/KIA",
     "pdf.value.d": "D ditimbang",
     "pdf.value.n": "N naik berat",
+    "pdf.value.t": "T tidak naik",
+    "pdf.value.o": "O absen bulan lalu",
+    "pdf.value.b": "B baru ditimbang",
+    # The month's weighings on the register: how many children to refer (never who).
+    "pdf.value.referred": "Anak perlu dirujuk",
     "pdf.value.bgm": "BGM bawah garis merah",
     "pdf.value.t2": "2T tidak naik 2x",
     "pdf.value.bumil": "Ibu hamil",
@@ -992,6 +1155,39 @@ MESSAGES: dict[str, str] = {
     "dasbor.download_area_pdf": "Unduh ringkasan wilayah (PDF)",
     "dasbor.download_csv": "Unduh data 12 bulan (CSV)",
     "dasbor.download_monthly_pdf": "Unduh laporan {period} (PDF)",
+    "dasbor.download_monthly_xlsx": "Unduh formulir F1 {period} (Excel)",
+    "dasbor.download_area_xlsx": "Unduh rekap F2 (Excel)",
+    # --- the F1 and F2 forms as workbooks (bot/forms.py) ---------------------------------
+    "form.file.f1_form": "f1-{name}-{period}.xlsx",
+    "form.file.f2_form": "f2-{name}-{period}.xlsx",
+    "form.f1.sheet": "F1",
+    "form.f1.title": "Formulir F1 · Laporan bulanan kegiatan posyandu",
+    "form.posyandu": "Posyandu {name} (kode {code})",
+    "form.period": "Bulan: {period}",
+    "form.closed": "Posyandu TIDAK BUKA bulan ini",
+    "form.activity": "Kegiatan",
+    "form.band": "{low}-{high} bulan",
+    "form.total": "Jumlah",
+    "form.both": "L + P",
+    "form.sex.L": "L",
+    "form.sex.P": "P",
+    "form.f1.note": (
+        "Rincian menurut umur dan jenis kelamin dari penimbangan di register anak; kosong bila "
+        "register tidak mencatatnya atau jumlahnya berbeda dengan laporan. Kolom L + P adalah "
+        "angka laporan."
+    ),
+    "form.made": "Dibuat: {date}",
+    "form.f2.sheet": "F2",
+    "form.f2.title": "Formulir F2 · Rekapitulasi bulanan posyandu",
+    "form.f2.col.no": "No",
+    "form.f2.col.desa": "Desa/Kelurahan",
+    "form.f2.col.code": "Kode",
+    "form.f2.col.posyandu": "Posyandu",
+    "form.f2.col.reported": "Lapor",
+    "form.f2.col.stratum": "Strata",
+    "form.f2.pm": "Purnama + Mandiri",
+    "form.f2.aktif": "Posyandu Aktif",
+    "form.f2.reported": "Sudah lapor",
     "dasbor.col.area": "Wilayah",
     "dasbor.col.name": "Posyandu",
     "dasbor.col.desa": "Desa/Kelurahan",
@@ -1081,9 +1277,80 @@ MESSAGES: dict[str, str] = {
     "dasbor.csrf.body": "Muat ulang halaman lalu coba lagi.",
     "dasbor.error.title": "Maaf, ada gangguan",
     "dasbor.error.body": "Halaman belum bisa ditampilkan. Coba lagi sebentar lagi.",
+    # --- issue 26, the register in the dasbor (bot/dasbor/children_view.py) and the area PDF ---
+    # Prevalence: counts only, never a name (figure_words.prevalence_rows words the cells).
+    "prevalence.title": "Stunting, wasting dan underweight bulan ini",
+    "prevalence.intro": (
+        "Dari {children} balita yang ditimbang dan tercatat di register bulan ini. "
+        "Jumlah saja, tanpa nama."
+    ),
+    "prevalence.none": "Belum ada balita yang ditimbang dan tercatat di register bulan ini.",
+    "prevalence.pending": (
+        "Angka wilayah seluas ini sedang dihitung. Muat ulang halaman ini sebentar lagi."
+    ),
+    "prevalence.as_of": "Dihitung pukul {time}.",
+    "prevalence.note": (
+        "Stunting: TB/U di bawah -2 SD; wasting: BB/TB di bawah -2 SD; underweight: BB/U di "
+        "bawah -2 SD. Dihitung dari anak yang diukur (tanpa tinggi badan: hanya BB/U); nilai "
+        "yang tidak wajar menurut WHO tidak dihitung."
+    ),
+    "prevalence.stunting": "Stunting",
+    "prevalence.wasting": "Wasting",
+    "prevalence.underweight": "Underweight",
+    "prevalence.col.age": "Umur",
+    "prevalence.col.sex": "Jenis kelamin",
+    "prevalence.band": "{low}-{high} bulan",
+    "prevalence.all_ages": "0-59 bulan",
+    "prevalence.sex.L": "Laki-laki",
+    "prevalence.sex.P": "Perempuan",
+    "prevalence.sex.all": "Semua",
+    "prevalence.cell": "{part} ({share})",
+    # The weighing list of a month and a child's page: names, for the posyandu's kader and
+    # its desa's bidan (each view audited).
+    "dasbor.weighings.title": "Penimbangan {period}",
+    "dasbor.weighings.link": "Daftar penimbangan per anak",
+    "dasbor.weighings.none": "Belum ada anak yang ditimbang bulan ini.",
+    "dasbor.weighings.count": "{weighed} anak ditimbang · {missing} anak belum ditimbang",
+    "dasbor.weighings.audit_note": (
+        "Setiap kali halaman ini dibuka, tercatat di log akses data anak."
+    ),
+    "dasbor.weighings.col.name": "Anak",
+    "dasbor.weighings.col.age": "Umur",
+    "dasbor.weighings.col.weight": "Berat",
+    "dasbor.weighings.col.length": "Panjang/tinggi",
+    "dasbor.weighings.col.status": "Status",
+    "dasbor.weighings.col.marks": "BGM/2T",
+    "dasbor.weighings.col.categories": "Kategori",
+    "dasbor.weighings.col.referral": "Rujuk",
+    "dasbor.weighings.col.date": "Tanggal",
+    "dasbor.weighings.age": "{months} bln",
+    "dasbor.weighings.kg": "{kg} kg",
+    "dasbor.weighings.cm": "{cm} cm",
+    "dasbor.weighings.category": "{label}: {words}",
+    "dasbor.weighings.category.bbu": "BB/U",
+    "dasbor.weighings.category.tbu": "TB/U",
+    "dasbor.weighings.category.bbtb": "BB/TB",
+    "dasbor.weighings.refer_none": "-",
+    "dasbor.child.title": "{name}",
+    "dasbor.child.about": "{sex} · lahir {born} · ibu {mother}",
+    "dasbor.child.history": "Riwayat penimbangan",
+    "dasbor.child.chart": "Grafik KMS",
+    "dasbor.child.none": "Belum pernah ditimbang.",
+    "dasbor.child.back": "Kembali ke daftar penimbangan",
+    "dasbor.names_above_desa.title": "Hanya jumlah",
+    "dasbor.names_above_desa.body": (
+        "Nama anak hanya terlihat oleh kader posyandunya dan bidan desanya. Di atas tingkat "
+        "desa, dasbor menampilkan jumlah saja."
+    ),
+    "dasbor.register_off.title": "Register anak belum aktif",
+    "dasbor.register_off.body": "Layanan ini belum menyimpan data anak per nama.",
     # --- SMS (bot/sms): a PDF cannot go by SMS, a link to it does -----------------------------
     "sms.document": (
         "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini (berlaku {hours} jam):\n{url}"
+    ),
+    "sms.document_private": (
+        "{caption}\nPDF tidak bisa dikirim lewat SMS. Buka tautan ini dalam {minutes} menit; "
+        "tautan ini hanya bisa dibuka sekali:\n{url}"
     ),
 }
 
@@ -1094,6 +1361,8 @@ SMS: dict[str, str] = {
     # BANTUAN
     "help.kader": "Ketik:",
     "help.supervisor": "Ketik:",
+    "help.line.kader.lapor": "{command} - isi laporan",
+    "help.kader.register": "Anak: BANTUAN ANAK",
     "help.line.area.status": "{command} - siapa sudah lapor",
     "help.line.area.belum": "{command} - yang belum lapor",
     "help.line.area.strata": "{command} - jumlah per strata",

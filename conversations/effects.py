@@ -8,16 +8,19 @@ from datetime import date
 
 from conversations.replies import Reply
 from conversations.session import Session
-from scoring import MonthReport
+from scoring import MonthReport, Period
+from scoring.growth import Status
 from scoring.schedule import Schedule
-from storage.children import NewChild
+from storage.children import LeaveReason, NewChild
 from storage.people import Role
 
 __all__ = [
     "AddChild",
     "CodeFailed",
+    "CorrectStatus",
     "Effect",
     "EndDasbor",
+    "LeaveChild",
     "LinkGroup",
     "MoveHariBuka",
     "Register",
@@ -104,10 +107,14 @@ class EndDasbor:
 @dataclass(frozen=True, slots=True)
 class AddChild:
     """ANAK BARU: the child joins the posyandu's register, the parents' consent taken by the
-    sender."""
+    sender. Entered from TIMBANG: its first weighing too (``day``, grams, millimetres), by
+    the sender."""
 
     posyandu_id: int
     child: NewChild
+    day: date | None = None
+    weight_g: int | None = None
+    height_mm: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,27 @@ class WithdrawChild:
     record stays for the counts)."""
 
     child_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveChild:
+    """KELUAR ANAK: the child leaves the register for ``reason`` (a
+    :class:`storage.children.LeaveReason`), kept for the counts."""
+
+    child_id: int
+    reason: LeaveReason
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectStatus:
+    """STATUS <child> <status> from a kader: the status of the child's weighing of
+    ``period`` corrected to ``status``, kept beside ``computed`` (the rules'); equal to it:
+    the correction is dropped."""
+
+    child_id: int
+    period: Period
+    status: Status
+    computed: Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +166,8 @@ class Weigh:
 Effect = (
     AddChild
     | WithdrawChild
+    | LeaveChild
+    | CorrectStatus
     | Weigh
     | SaveReport
     | Register

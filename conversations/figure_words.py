@@ -18,10 +18,14 @@ from conversations.format import field_label
 from scoring import IndicatorId, MonthReport, Need, Period, Standing, StrataResult
 from scoring.fields import in_vitamin_a_month
 from scoring.figures import Figure, apart, as_set, percent_apart, share
+from scoring.growth import Sex
+from scoring.prevalence import AGE_BANDS, AgeBand, Indicator, Prevalence
 from scoring.ratios import service_totals
 
 __all__ = [
     "BLANK",
+    "SHEET_COUNT",
+    "SHEET_SHARE",
     "category_words",
     "count",
     "decimal",
@@ -34,6 +38,8 @@ __all__ = [
     "percent_of_target",
     "percent_pair",
     "percent_vs",
+    "prevalence_labels",
+    "prevalence_rows",
     "ratio_label",
     "ratio_words",
     "service_lines",
@@ -45,6 +51,12 @@ __all__ = [
 
 #: How a figure that is not known (not computable) reads in the chat and the dasbor.
 BLANK = "-"
+
+#: A spreadsheet cell's number formats (the F1/F2 workbooks, ``bot/sheets.py``): the cell
+#: holds the number itself, and the spreadsheet writes the marks of its reader's locale (a
+#: thousands dot and a decimal comma in an Indonesian one). A share keeps one decimal.
+SHEET_COUNT = "#,##0"
+SHEET_SHARE = "0.0%"
 
 
 def pdf_blank() -> str:
@@ -216,3 +228,39 @@ def stratum_cell(result: StrataResult | Standing | None, has_data: bool = True) 
             "strata.cell_provisional", stratum=result.stratum.label, months=result.months_known
         )
     return result.stratum.label
+
+
+def _prevalence_cell(
+    p: Prevalence, indicator: Indicator, band: AgeBand | None, sex: Sex | None, blank: str
+) -> str:
+    cell = p.cell(indicator, band, sex)
+    if not cell.measured:
+        return blank
+    return say(
+        "prevalence.cell", part=part_of(cell.cases, cell.measured), share=percent(cell.share)
+    )
+
+
+def prevalence_rows(p: Prevalence, blank: str = BLANK) -> list[tuple[str, str, list[str]]]:
+    """The prevalence table's rows, worded (the dasbor's and the area PDF's): each age band
+    (all ages first) by sex (both first; a band nobody was measured in, one row), and each
+    indicator's cell "3 dari 25 (12%)"."""
+    rows = []
+    for band in (None, *AGE_BANDS):
+        age = (
+            say("prevalence.band", low=band.low, high=band.high)
+            if band is not None
+            else say("prevalence.all_ages")
+        )
+        # A band nobody was measured in: one row (of blanks), not three.
+        measured = any(p.cell(i, band).measured for i in Indicator)
+        for sex in (None, Sex.MALE, Sex.FEMALE) if measured else (None,):
+            label = say(f"prevalence.sex.{sex.value if sex else 'all'}")
+            cells = [_prevalence_cell(p, i, band, sex, blank) for i in Indicator]
+            rows.append((age, label, cells))
+    return rows
+
+
+def prevalence_labels() -> list[str]:
+    """The indicators' names, in the order of :func:`prevalence_rows`' cells."""
+    return [say(f"prevalence.{i.value}") for i in Indicator]

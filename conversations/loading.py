@@ -98,6 +98,11 @@ class Loaded:
     shown: NamesShown | None = None
 
 
+def _last_day(period: Period) -> date:
+    after = period.shift(1)
+    return date(after.year, after.month, 1) - timedelta(days=1)
+
+
 @dataclass(frozen=True, slots=True)
 class Loader:
     limits: Limits
@@ -140,6 +145,7 @@ class Loader:
             children=found.children.children if found.children is not None else None,
             weighings=found.weighings,
             growth=self.growth,
+            register_months=found.register_months,
         )
         refresh = sender.identity is not None and _stale(sender.identity, msg)
         return Loaded(planned.session, ctx, sender.session, refresh, found.children)
@@ -182,7 +188,21 @@ class Loader:
                 if needs.children and own is not None and self.register is not None
                 else None
             ),
+            register_months=(
+                (own.id, self._report_days(current, now, own.tz))
+                if needs.register_months and own is not None and self.register is not None
+                else None
+            ),
         )
+
+    def _report_days(
+        self, current: Period, now: datetime, tz: tzinfo
+    ) -> tuple[tuple[Period, date], ...]:
+        """The months a report may be for, each with the day the register's S and K are
+        counted on: today for this month, the last day of an earlier one."""
+        today = now.astimezone(tz).date()
+        months = [current.shift(-i) for i in range(self.limits.months_back + 1)]
+        return tuple((p, today if p == current else _last_day(p)) for p in months)
 
     def _area(
         self, found: AreaFound | None, area: Area | None, needs: Needs, current: Period

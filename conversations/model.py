@@ -14,7 +14,7 @@ from scoring import DEFAULT_SETTINGS, KnownHistory, MonthReport, Period, Scoring
 from scoring.fields import DEFAULT_SERVICE_FIELDS
 from scoring.growth import GrowthRules
 from scoring.schedule import Schedule
-from storage.children import Child, Weighing
+from storage.children import Child, RegisterMonth, Weighing
 from storage.people import Person, Role
 
 __all__ = [
@@ -176,6 +176,9 @@ class Context:
     weighings: Mapping[int, Sequence[Weighing]] = field(default_factory=dict)
     #: The growth rules (KBM table, BGM): None where the service gave none.
     growth: GrowthRules | None = None
+    #: The register's anonymous counts of the months a report may be for (LAPOR): the
+    #: children weighed, S and K; empty where the register is off or unused.
+    register_months: Mapping[Period, RegisterMonth] = field(default_factory=dict)
 
     @property
     def local_now(self) -> datetime:

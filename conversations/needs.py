@@ -9,7 +9,14 @@ from conversations.commands import Command
 from conversations.periods import parse_period_prefix
 from scoring import Period
 
-__all__ = ["HISTORY_MONTHS", "Needs", "children_needs", "posyandu_needs", "weighing_needs"]
+__all__ = [
+    "HISTORY_MONTHS",
+    "Needs",
+    "children_needs",
+    "posyandu_needs",
+    "report_needs",
+    "weighing_needs",
+]
 
 #: Months of a posyandu's reports loaded for a kader: the stratum window before the oldest
 #: month a report may be for, plus the month before it (for "last month's value").
@@ -38,6 +45,9 @@ class Needs:
     children: bool = False
     #: With their weighings (TIMBANG).
     weighings: bool = False
+    #: The register's anonymous counts of the months a report may be for (the children
+    #: weighed each month, S and K; no name): LAPOR starts from them.
+    register_months: bool = False
 
 
 def _requested_period(args: tuple[str, ...], current: Period) -> Period | None:
@@ -67,3 +77,8 @@ def children_needs(command: Command, current: Period) -> Needs:
 def weighing_needs(command: Command, current: Period) -> Needs:
     """A kader's own posyandu, its children and their weighings (TIMBANG)."""
     return replace(posyandu_needs(command, current), children=True, weighings=True)
+
+
+def report_needs(command: Command, current: Period) -> Needs:
+    """A kader's own posyandu and the register's counts of the months to report (LAPOR)."""
+    return replace(posyandu_needs(command, current), register_months=True)

@@ -15,7 +15,15 @@ from dataclasses import replace
 from conversations.commands import ParsedMessage
 from conversations.flows import registration
 from conversations.needs import HISTORY_MONTHS, Needs
-from conversations.session import AwaitName, AwaitWeighing, AwaitWithdraw, Session
+from conversations.session import (
+    AwaitChild,
+    AwaitLeave,
+    AwaitName,
+    AwaitPeriod,
+    AwaitWeighing,
+    AwaitWithdraw,
+    Session,
+)
 from conversations.table import Route, resolve
 from scoring import Period
 from storage.people import Person, Role
@@ -37,10 +45,19 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
         if isinstance(session.awaiting, AwaitName) and route is None and not message.in_group:
             return replace(needs, invitation_code=session.awaiting.code)
         return needs
-    if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWithdraw):
+    if (
+        person.role is Role.KADER
+        and route is None
+        and isinstance(session.awaiting, AwaitWithdraw | AwaitLeave)
+    ):
         needs = replace(needs, children=True)  # the answer names the child again
+    resumes = isinstance(session.awaiting, AwaitChild) and session.awaiting.resume is not None
+    if person.role is Role.KADER and route is None and resumes:
+        needs = replace(needs, children=True, weighings=True)  # a new child met in TIMBANG
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWeighing):
         needs = replace(needs, children=True, weighings=True)
+    if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitPeriod):
+        needs = replace(needs, register_months=True)  # LAPOR's month chosen: as LAPOR <month>
     if person.role is Role.KADER and needs.posyandu_since is None:
         return replace(needs, posyandu_since=current.shift(-HISTORY_MONTHS))
     return needs

@@ -49,7 +49,8 @@ def previous_opened(data: PosyanduData, period: Period) -> SentReport | None:
 @dataclass(frozen=True, slots=True)
 class Offer:
     """A value the kader may accept with "=": ``source`` is "current" (the saved report being
-    redone), "previous" (last month) or "older" (an earlier month, named by ``period``)."""
+    redone), "previous" (last month), "older" (an earlier month, named by ``period``) or
+    "register" (counted from the child register: S and K after SELESAI)."""
 
     value: int | tuple[str, ...]
     source: str
@@ -71,6 +72,8 @@ def offer(data: PosyanduData, draft: Draft, field: str) -> Offer | None:
     answered = draft.programmes if field == LIST_FIELD else draft.counts.get(field)
     if answered is not None:
         return Offer(answered, "current")
+    if field in draft.register:
+        return Offer(draft.register[field], "register")
     if draft.base_revision is not None:
         saved = data.reports.get(draft.period)
         value = _value(saved.report, field) if saved is not None else None
@@ -124,9 +127,14 @@ def latest_hari_buka(data: PosyanduData, today: date) -> date | None:
     return max(past) if past else None
 
 
-def rule_context(ctx: Context, data: PosyanduData, period: Period) -> RuleContext:
+def rule_context(
+    ctx: Context, data: PosyanduData, period: Period, register: Mapping[str, int] | None = None
+) -> RuleContext:
+    """What the soft rules compare against; ``register``: the counts the child register gave
+    the draft (S, K), a different answer being asked back once."""
     previous = previous_opened(data, period)
     return RuleContext(
+        register=register or {},
         previous=previous.report if previous else None,
         today=ctx.today,
         hari_buka=hari_buka_in(data, period),

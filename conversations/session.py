@@ -21,6 +21,7 @@ __all__ = [
     "AwaitChange",
     "AwaitChild",
     "AwaitClosed",
+    "AwaitLeave",
     "AwaitName",
     "AwaitPeriod",
     "AwaitWeighing",
@@ -60,6 +61,8 @@ class Prefill:
     programmes: tuple[str, ...] | None = None
     #: Choice fields given (``CARA=rumah``), by field id.
     choices: Mapping[str, str | None] = field(default_factory=dict)
+    #: Counts the child register gives (S, K after SELESAI): offered to confirm, not given.
+    register: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,9 @@ class Draft:
     #: Fields this deployment asks only when they apply (vitamin A in its months, referral
     #: after BGM, 2T or KEK > 0), not yet in ``queue``: each joins it when it applies.
     waiting: tuple[str, ...] = ()
+    #: Counts the child register gives (S, K): offered in "masih sama?" rather than last
+    #: month's, and a different answer is asked back once (rule ``register_differs``).
+    register: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def current(self) -> str | None:
@@ -132,6 +138,9 @@ class AwaitClosed:
 class ChildStage(StrEnum):
     """ANAK BARU: what is asked next."""
 
+    #: TIMBANG met a name not on the register: is it a new child? (YA: the questions below,
+    #: from SEX, then the weight is recorded; TIDAK: the line is dropped.)
+    IS_NEW = "is_new"
     NAME = "name"
     SEX = "sex"
     BIRTH = "birth"
@@ -154,6 +163,13 @@ class AwaitChild:
     #: ISO date.
     birth: str | None = None
     mother: str | None = None
+    #: Entered from TIMBANG (an unknown name): the weight written with it (grams,
+    #: millimetres; ``confirmed``: the line said "benar"), recorded once the child is, and
+    #: the weighing to return to.
+    weight_g: int | None = None
+    height_mm: int | None = None
+    confirmed: bool = False
+    resume: AwaitWeighing | None = None
 
     def __repr__(self) -> str:  # a session in a traceback or log shows no name
         return f"AwaitChild(stage={self.stage.value})"
@@ -165,6 +181,16 @@ class AwaitWithdraw:
     several: for the number of the one meant."""
 
     child_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitLeave:
+    """KELUAR ANAK: the children the name matched (ids only, no name); several: waiting for
+    the number of the one meant; one: for the reason (``reason``: a
+    :class:`storage.children.LeaveReason` value), then for YA."""
+
+    child_ids: tuple[int, ...]
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +208,14 @@ class AwaitWeighing:
 
 
 Awaiting = (
-    AwaitName | AwaitPeriod | AwaitChange | AwaitClosed | AwaitChild | AwaitWithdraw | AwaitWeighing
+    AwaitName
+    | AwaitPeriod
+    | AwaitChange
+    | AwaitClosed
+    | AwaitChild
+    | AwaitWithdraw
+    | AwaitLeave
+    | AwaitWeighing
 )
 
 #: The associated data of a name kept in a stored session (not a register column: a value
@@ -219,6 +252,7 @@ def _prefill_to(p: Prefill | None) -> dict[str, Any] | None:
         "counts": dict(p.counts),
         "programmes": _list_or_none(p.programmes),
         "choices": dict(p.choices),
+        "register": dict(p.register),
     }
 
 
@@ -229,7 +263,12 @@ def _prefill_from(raw: Any) -> Prefill | None:
         counts=_counts(raw["counts"]),
         programmes=_tuple_or_none(raw["programmes"]),
         choices=_choices(raw.get("choices", {})),
+        register=_register(raw.get("register", {})),
     )
+
+
+def _register(raw: Any) -> dict[str, int]:
+    return {str(k): int(v) for k, v in dict(raw).items()}
 
 
 def _list_or_none(value: tuple[str, ...] | None) -> list[str] | None:
@@ -263,6 +302,7 @@ def _draft_to(d: Draft) -> dict[str, Any]:
         "base_revision": d.base_revision,
         "choices": dict(d.choices),
         "waiting": list(d.waiting),
+        "register": dict(d.register),
     }
 
 
@@ -282,6 +322,8 @@ def _draft_from(raw: Mapping[str, Any]) -> Draft:
         # Absent from a session stored before the service fields: none given, none waiting.
         choices=_choices(raw.get("choices", {})),
         waiting=tuple(str(x) for x in raw.get("waiting", ())),
+        # Absent from a session stored before the register's counts: none offered.
+        register=_register(raw.get("register", {})),
     )
 
 
@@ -293,6 +335,10 @@ def _child_to(a: AwaitChild, cipher: RegisterCipher) -> dict[str, Any]:
         "sex": a.sex,
         "birth": a.birth,
         "mother": cipher.encrypt_opt(a.mother, _SESSION_MOTHER),
+        "weight_g": a.weight_g,
+        "height_mm": a.height_mm,
+        "confirmed": a.confirmed,
+        "resume": None if a.resume is None else _weighing_to(a.resume),
     }
 
 
@@ -303,20 +349,44 @@ def _child_from(raw: Mapping[str, Any], cipher: RegisterCipher) -> AwaitChild:
         None if raw["sex"] is None else str(raw["sex"]),
         None if raw["birth"] is None else str(raw["birth"]),
         cipher.decrypt_opt(raw["mother"], _SESSION_MOTHER),
+        # Absent from a session stored before TIMBANG could enter a child: none.
+        _int_or_none(raw.get("weight_g")),
+        _int_or_none(raw.get("height_mm")),
+        bool(raw.get("confirmed", False)),
+        None if raw.get("resume") is None else _weighing_from(raw["resume"]),
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _weighing_to(a: AwaitWeighing) -> dict[str, Any]:
+    return {
+        "kind": "weighing",
+        "day": a.day,
+        "order": list(a.order),
+        "absent": list(a.absent),
+        "proposed": [list(p) for p in a.proposed],
+    }
+
+
+def _weighing_from(raw: Mapping[str, Any]) -> AwaitWeighing:
+    return AwaitWeighing(
+        str(raw["day"]),
+        tuple(int(i) for i in raw["order"]),
+        tuple(int(i) for i in raw["absent"]),
+        tuple((int(c), int(g), None if h is None else int(h)) for c, g, h in raw["proposed"]),
     )
 
 
 def _awaiting_to(a: Awaiting | None, cipher: RegisterCipher | None) -> dict[str, Any] | None:
     if isinstance(a, AwaitWithdraw):
         return {"kind": "withdraw", "child_ids": list(a.child_ids)}
+    if isinstance(a, AwaitLeave):
+        return {"kind": "leave", "child_ids": list(a.child_ids), "reason": a.reason}
     if isinstance(a, AwaitWeighing):
-        return {
-            "kind": "weighing",
-            "day": a.day,
-            "order": list(a.order),
-            "absent": list(a.absent),
-            "proposed": [list(p) for p in a.proposed],
-        }
+        return _weighing_to(a)
     if isinstance(a, AwaitChild):
         # Without the register's key, a child's names are never stored: the question is
         # dropped (the register is off, so it was not asked).
@@ -354,13 +424,11 @@ def _awaiting_from(raw: Any, cipher: RegisterCipher | None) -> Awaiting | None:
         return None if cipher is None else _child_from(raw, cipher)
     if kind == "withdraw":
         return AwaitWithdraw(tuple(int(i) for i in raw["child_ids"]))
+    if kind == "leave":
+        reason = raw["reason"]
+        return AwaitLeave(tuple(int(i) for i in raw["child_ids"]), reason and str(reason))
     if kind == "weighing":
-        return AwaitWeighing(
-            str(raw["day"]),
-            tuple(int(i) for i in raw["order"]),
-            tuple(int(i) for i in raw["absent"]),
-            tuple((int(c), int(g), None if h is None else int(h)) for c, g, h in raw["proposed"]),
-        )
+        return _weighing_from(raw)
     if kind == "name":
         return AwaitName(str(raw["code"]))
     if kind == "period":

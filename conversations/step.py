@@ -25,6 +25,7 @@ from conversations.session import (
     AwaitChange,
     AwaitChild,
     AwaitClosed,
+    AwaitLeave,
     AwaitPeriod,
     AwaitWeighing,
     AwaitWithdraw,
@@ -104,11 +105,15 @@ def _answer(session: Session, norm: str, ctx: Context, lines: tuple[str, ...] = 
         return registration.answer(ctx, session, norm)
     waiting = session.awaiting
     if isinstance(waiting, AwaitChild) and ctx.posyandu is not None and ctx.register:
+        if waiting.resume is not None:  # a new child met in TIMBANG
+            return weighing.answer_new_child(ctx, session, lines or (norm,), waiting)
         return children.answer_child(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitWeighing) and ctx.posyandu is not None:
         return weighing.answer_weighing(ctx, session, lines or (norm,), waiting)
     if isinstance(waiting, AwaitWithdraw) and ctx.children is not None:
         return children.answer_withdraw(ctx, session, norm, waiting)
+    if isinstance(waiting, AwaitLeave) and ctx.children is not None:
+        return children.answer_leave(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitClosed) and ctx.posyandu is not None:
         return closed.answer_closed(ctx, session, norm, waiting)
     if isinstance(waiting, AwaitPeriod) and ctx.posyandu is not None:

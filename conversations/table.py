@@ -37,6 +37,7 @@ from conversations.flows import (
     general,
     groups,
     history,
+    kms,
     registration,
     reminders,
     schedule,
@@ -44,10 +45,16 @@ from conversations.flows import (
     weighing,
 )
 from conversations.flows.common import Call, Handler, done
-from conversations.needs import Needs, children_needs, posyandu_needs, weighing_needs
+from conversations.needs import (
+    Needs,
+    children_needs,
+    posyandu_needs,
+    report_needs,
+    weighing_needs,
+)
 from conversations.replies import Text
 from scoring import Period
-from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS
+from scoring.lexicon import COMMAND_WORDS, GROUP_COMMAND_WORDS, HELP_TOPICS
 from storage.people import Person, Role
 
 __all__ = [
@@ -122,6 +129,9 @@ class Listed(Flag):
     KADER = auto()
     #: The supervisor's and the admin's ("Perintah pembina").
     AREA = auto()
+    #: The kader's register commands ("BANTUAN ANAK"): the kader's BANTUAN has no room
+    #: for them (12 lines on a small phone), so it says, in one line, how to ask for these.
+    REGISTER = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,15 +180,20 @@ NEW, KADER, AREA, ANY, GROUP = (
 WRITES, PERSONAL, DRAFT_AWARE = Trait.WRITES, Trait.PERSONAL, Trait.DRAFT_AWARE
 NONE = Trait.NONE
 #: Listed in the BANTUAN of a kader, of a supervisor, of both.
-HELP_K, HELP_A = Listed.KADER, Listed.AREA
+HELP_K, HELP_A, HELP_R = Listed.KADER, Listed.AREA, Listed.REGISTER
 HELP_KA = HELP_K | HELP_A
 
 
 def bantuan(call: Call) -> StepResult:
     """BANTUAN (and Telegram's /start) from someone registered: the commands of their role,
-    from this table."""
-    listed = Listed.KADER if call.person.role is Role.KADER else Listed.AREA
-    return done(call.session, Text(help_text(listed)))
+    from this table; a kader's BANTUAN ANAK: the register's commands (the register on)."""
+    kader = call.person.role is Role.KADER
+    register = kader and call.ctx.register
+    topic = HELP_TOPICS.get(" ".join(call.args).upper()) if call.args else None
+    if register and topic == "register":
+        return done(call.session, Text(help_text(Listed.REGISTER)))
+    listed = Listed.KADER if kader else Listed.AREA
+    return done(call.session, Text(help_text(listed, register=register)))
 
 
 # fmt: off
@@ -190,7 +205,7 @@ TABLE: tuple[Route, ...] = (
     Route("BATAL",           NEW,   registration.batal),
     Route("BANTUAN",         NEW,   registration.bantuan),
     # --- a kader, about their own posyandu
-    Route("LAPOR",           KADER, start.lapor,    posyandu_needs, WRITES | DRAFT_AWARE, HELP_K),
+    Route("LAPOR",           KADER, start.lapor,    report_needs, WRITES | DRAFT_AWARE, HELP_K),
     Route("LANJUT",          KADER, answers.lanjut,        posyandu_needs, WRITES | DRAFT_AWARE),
     Route("TIDAK BUKA",      KADER, closed.tidak_buka,
           posyandu_needs, WRITES | DRAFT_AWARE, HELP_K),
@@ -198,12 +213,19 @@ TABLE: tuple[Route, ...] = (
     Route("RIWAYAT",         KADER, history.riwayat,       posyandu_needs, NONE, HELP_K),
     Route("PDF",             KADER, history.pdf,           posyandu_needs, NONE, HELP_K),
     Route("JADWAL",          KADER, schedule.jadwal_kader, posyandu_needs, NONE, HELP_K),
+    # the child register (listed in BANTUAN ANAK)
     Route("ANAK BARU",       KADER, children.anak_baru,
-          posyandu_needs, WRITES | PERSONAL),
-    Route("HAPUS ANAK",      KADER, children.hapus_anak,
-          children_needs, WRITES | PERSONAL),
+          posyandu_needs, WRITES | PERSONAL, HELP_R),
     Route("TIMBANG",         KADER, weighing.timbang,
-          weighing_needs, WRITES | PERSONAL),
+          weighing_needs, WRITES | PERSONAL, HELP_R),
+    Route("KMS",             KADER, kms.kms,               children_needs, PERSONAL, HELP_R),
+    # "STATUS Andi N" from a kader: the status of a child's weighing corrected
+    Route("STATUS",          KADER, weighing.status_kader,
+          weighing_needs, WRITES | PERSONAL, HELP_R),
+    Route("KELUAR ANAK",     KADER, children.keluar_anak,
+          children_needs, WRITES | PERSONAL, HELP_R),
+    Route("HAPUS ANAK",      KADER, children.hapus_anak,
+          children_needs, WRITES | PERSONAL, HELP_R),
     # --- a supervisor or admin, about their own area
     Route("STATUS",          AREA,  area.status,           area.month_needs, NONE, HELP_A),
     Route("BELUM",           AREA,  area.belum,            area.month_needs, NONE, HELP_A),
@@ -249,17 +271,23 @@ _BY_NAME = _by_name()
 _HELP_FRAME: dict[Listed, tuple[str, str | None]] = {
     Listed.KADER: ("help.kader", "help.kader.quick"),
     Listed.AREA: ("help.supervisor", None),
+    Listed.REGISTER: ("help.register", None),
 }
 
 
-def help_text(listed: Listed, table: Sequence[Route] | None = None) -> str:
-    """BANTUAN for a kader (``Listed.KADER``) or a supervisor (``Listed.AREA``): a title, the
-    one-line help of each command of ``table`` (the table) listed for them, in its order, and
-    a closing hint."""
+def help_text(
+    listed: Listed, table: Sequence[Route] | None = None, *, register: bool = False
+) -> str:
+    """BANTUAN for a kader (``Listed.KADER``), a supervisor (``Listed.AREA``) or a kader's
+    register (``Listed.REGISTER``, BANTUAN ANAK): a title, the one-line help of each command
+    of ``table`` (the table) listed for them, in its order, and a closing hint; ``register``
+    (a kader's, the register on): the line saying how to ask for the register's commands."""
     title, closing = _HELP_FRAME[listed]
     lines = [say(title)]
     routes = TABLE if table is None else table
     lines += [say(r.help_key, command=r.name) for r in routes if listed in r.listed]
+    if register and listed is Listed.KADER:
+        lines.append(say("help.kader.register"))
     if closing is not None:
         lines.append(say(closing))
     return "\n".join(lines)

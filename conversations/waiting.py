@@ -15,6 +15,7 @@ from conversations.session import (
     AwaitChange,
     AwaitChild,
     AwaitClosed,
+    AwaitLeave,
     AwaitName,
     AwaitPeriod,
     AwaitWeighing,
@@ -53,6 +54,7 @@ _AWAITING: dict[type, str] = {
     AwaitClosed: "yes_no",
     AwaitChild: "child",
     AwaitWithdraw: "choice",
+    AwaitLeave: "choice",
     AwaitWeighing: "weighing",
 }
 

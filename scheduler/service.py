@@ -7,7 +7,9 @@ store, rebuilt at every start. Jobs are sweeps, not a job per posyandu:
   the child register's identities past retention (``register_keep_months`` after the fifth
   birthday, the UTC date of the clock's now: storage.children), and run the
   ``housekeeping`` the service hands in (the bot's: rendered PDFs whose media tokens
-  expired).
+  expired);
+- ``dhis2-monthly`` (when handed one, DHIS2_MONTHLY_PUSH): on ``monthly.day`` at 09:00 in
+  ``monthly.zone``, the service's job with the clock's now (bot.dhis2_monthly).
 
 Coalescing and a misfire grace equal to the reminder grace mean a sweep missed during a restart
 or a busy minute runs once when it can; the sweep's own window and the reminder log make sure
@@ -19,11 +21,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.calendar import ReminderSettings
@@ -36,7 +40,7 @@ from storage.inbound import prune_inbound
 from storage.invitations import prune_code_failures
 from storage.sessions import prune_sessions
 
-__all__ = ["Housekeeping", "ReminderScheduler"]
+__all__ = ["Housekeeping", "Monthly", "ReminderScheduler"]
 
 log = logging.getLogger("posyandu.scheduler")
 
@@ -53,6 +57,15 @@ STOP_WITHIN = 10.0
 Housekeeping = Callable[[datetime], object]
 
 
+@dataclass(frozen=True, slots=True)
+class Monthly:
+    """A job run once a month, on ``day`` at 09:00 in ``zone``, given the clock's now."""
+
+    job: Callable[[datetime], Awaitable[object]]
+    day: int
+    zone: str
+
+
 class ReminderScheduler:
     def __init__(
         self,
@@ -65,6 +78,7 @@ class ReminderScheduler:
         wall_clock: Clock,
         inbound_keep: timedelta = INBOUND_KEEP,
         register_keep_months: int = REGISTER_KEEP_MONTHS,
+        monthly: Monthly | None = None,
     ) -> None:
         """``clock`` says what is due when a sweep runs; ``wall_clock`` is the real time that
         APScheduler times its jobs by (the two differ in tests). ``register_keep_months``:
@@ -77,6 +91,7 @@ class ReminderScheduler:
         self.housekeeping = tuple(housekeeping)
         self.inbound_keep = inbound_keep
         self.register_keep_months = register_keep_months
+        self.monthly = monthly
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self.last_sweep_ok: bool = True
         self.sweeps = 0
@@ -109,6 +124,16 @@ class ReminderScheduler:
             max_instances=1,
             replace_existing=True,
         )
+        if self.monthly is not None:
+            self._scheduler.add_job(
+                self.run_monthly,
+                CronTrigger(day=self.monthly.day, hour=9, timezone=self.monthly.zone),
+                id="dhis2-monthly",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=6 * 3600,
+                replace_existing=True,
+            )
         self._scheduler.start()
 
     def shutdown(self) -> None:
@@ -165,6 +190,16 @@ class ReminderScheduler:
                 "scheduler.sweep",
                 extra={"fields": {"reminders": result.reminders, "messages": result.messages}},
             )
+
+    async def run_monthly(self) -> None:
+        assert self.monthly is not None
+        with self._job("dhis2-monthly"):
+            try:
+                result = await self.monthly.job(self.clock.now())
+            except Exception:
+                log.exception("scheduler.monthly.failed")
+            else:
+                log.info("scheduler.monthly", extra={"fields": {"result": repr(result)[:500]}})
 
     async def prune(self) -> None:
         with self._job("prune-inbound"):

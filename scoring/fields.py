@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = [
     "CHOICE_FIELDS",
     "COUNT_FIELDS",
     "DEFAULT_SERVICE_FIELDS",
     "DENOMINATOR_FIELDS",
+    "DERIVED_FIELDS",
     "DISPLAY_GROUPS",
     "FIELDS",
     "FIELD_BY_ID",
@@ -29,6 +30,7 @@ __all__ = [
     "HOME_VISIT",
     "LIST_FIELD",
     "MAX_COUNT",
+    "NAMED_FIELDS",
     "ORDER_RULES",
     "QUESTION_FIELDS",
     "RARE_FIELDS",
@@ -42,6 +44,7 @@ __all__ = [
     "TABLE_GROUPS",
     "VITAMIN_A_FIELD",
     "VITAMIN_A_MONTHS",
+    "WEIGHED_PARTS",
     "Applies",
     "Asked",
     "Field",
@@ -81,6 +84,10 @@ class Asked(StrEnum):
     RARELY = "rarely"
     #: Never asked (``buka``: LAPOR or TIDAK BUKA says it).
     NEVER = "never"
+    #: Counted from the child register's weighings where the posyandu uses it (T, O, B: the
+    #: report is pre-filled and the kader confirms); not a guided question, so a posyandu
+    #: without the register may leave it unknown or give it in the quick report or with UBAH.
+    DERIVED = "derived"
 
 
 class Switch(StrEnum):
@@ -194,6 +201,11 @@ class Field:
         return (self.steady or self.denominator) and self.asked is Asked.MONTHLY
 
     @property
+    def derived(self) -> bool:
+        """Given by the child register's weighings where it is used (T, O, B)."""
+        return self.asked is Asked.DERIVED
+
+    @property
     def label_key(self) -> str:
         return f"label.{self.id}"
 
@@ -205,8 +217,9 @@ class Field:
     @property
     def shown_unknown(self) -> bool:
         """Shown (as "-") even when unknown: a core field asked every month. A rarely asked
-        field or a service field is shown only when its month has a value."""
-        return self.switch is Switch.ALWAYS and not self.rare
+        field, a derived one (T, O, B) or a service field is shown only when its month has a
+        value."""
+        return self.switch is Switch.ALWAYS and self.asked is Asked.MONTHLY
 
 
 #: The largest count accepted anywhere a count comes in (the chat, ``posyandu import reports``).
@@ -216,6 +229,13 @@ MAX_COUNT = 99_999
 
 _C, _D = FieldRole.COUNT, FieldRole.DENOMINATOR
 _ON, _OFF = Switch.ON, Switch.OFF
+#: T, O and B (schema 14): at most D, optional, counted from the register (``Asked.DERIVED``).
+_TOB: dict[str, Any] = {
+    "at_most": "d",
+    "optional": True,
+    "asked": Asked.DERIVED,
+    "since_schema": 14,
+}
 
 #: Every field, in the order the chat asks them and every table shows them.
 FIELDS: tuple[Field, ...] = (
@@ -238,6 +258,12 @@ FIELDS: tuple[Field, ...] = (
     Field("k", _C, "balita", "skdn", "K", at_most="s"),
     Field("d", _C, "balita", "skdn", "D", ("DITIMBANG", "TIMBANG"), at_most="s"),
     Field("n", _C, "balita", "skdn", "N", ("NAIK",), at_most="d"),
+    # T, O, B of the SKDN register (D = N + T + O + B): derived from the weighings where the
+    # posyandu uses the child register, optional otherwise. Typed codes of two letters: a lone
+    # "T" is a no and a lone "O" a correction word in the lexicon.
+    Field("t", _C, "balita", "tob", "TN", ("TIDAK_NAIK", "TDK_NAIK"), **_TOB),
+    Field("o", _C, "balita", "tob", "OL", ("O_LALU", "ABSEN_LALU"), **_TOB),
+    Field("b", _C, "balita", "tob", "BR", ("BARU_DITIMBANG",), **_TOB),
     Field("bgm", _C, "balita", "bgm", "BGM", at_most="d", refer=True),
     Field("t2", _C, "balita", "bgm", "T2", ("2T",), "2T", at_most="d", optional=True, refer=True),
     Field(
@@ -381,7 +407,15 @@ SAME_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.usually_same)
 #: Fields asked only when unknown or older than the refresh window.
 RARE_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.rare)
 #: The guided report's questions, in order.
-QUESTION_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.asked is not Asked.NEVER)
+QUESTION_FIELDS: tuple[Field, ...] = tuple(
+    f for f in FIELDS if f.asked in (Asked.MONTHLY, Asked.RARELY)
+)
+#: The fields a kader names (the quick report, UBAH, the read-backs): the questions and T, O, B.
+NAMED_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.asked is not Asked.NEVER)
+#: The counts the child register's weighings give (T, O, B), pre-filled where it is used.
+DERIVED_FIELDS: tuple[str, ...] = tuple(f.id for f in FIELDS if f.asked is Asked.DERIVED)
+#: The parts of D by a weighing's status (domain.md: D = N + T + O + B), in that order.
+WEIGHED_PARTS: tuple[str, ...] = ("n", *DERIVED_FIELDS)
 #: The names-list field (yes/no plus names).
 LIST_FIELD: str = next(f.id for f in FIELDS if f.role is FieldRole.LIST)
 #: The fields holding one of a few fixed values (stored as text).

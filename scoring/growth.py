@@ -10,11 +10,12 @@ the length as WHO does, and says where a z-score cannot be computed.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+from functools import lru_cache
 
 from pygrowup import Observation
 from pygrowup.exceptions import PyGrowUpException
@@ -48,6 +49,7 @@ __all__ = [
     "age_months",
     "assess",
     "assess_history",
+    "assess_latest",
     "bmi_for_age",
     "decimal",
     "grams",
@@ -56,6 +58,7 @@ __all__ = [
     "parse_kbm",
     "weight_for_age",
     "weight_for_height",
+    "with_status",
     "zscores",
 ]
 
@@ -198,6 +201,13 @@ def _z(compute: Callable[..., object], *args: Decimal) -> Decimal | None:
     return value
 
 
+#: The z-scores last worked out, remembered (a pure function of its arguments; about 15 MB
+#: when full): a page or message asking again for a weighing's (the dasbor's weighing list,
+#: its previous months) works none out twice.
+ZSCORE_MEMO = 65_536
+
+
+@lru_cache(maxsize=ZSCORE_MEMO)
 def zscores(sex: Sex, days: int, weight_kg: Decimal | None, length_cm: Decimal | None) -> ZScores:
     """WAZ, HAZ, WHZ and BAZ at ``days`` of age; ``length_cm`` already corrected
     (:func:`length_at`). Weight-for-length under 731 days, weight-for-height from 731."""
@@ -544,14 +554,52 @@ def assess(
 
 
 def assess_history(
-    sex: Sex, birth: date, weighings: Iterable[Weighing], rules: GrowthRules
+    sex: Sex,
+    birth: date,
+    weighings: Iterable[Weighing],
+    rules: GrowthRules,
+    corrected: Sequence[Status | None] = (),
 ) -> list[Assessed]:
-    """A child's weighings at one posyandu, in date order, each assessed after the one before."""
+    """A child's weighings at one posyandu, in date order, each assessed after the one before;
+    ``corrected``: by position, the status a kader corrected a weighing to (None: the rules'),
+    which the next weighing's 2T reads (:func:`with_status`)."""
     out: list[Assessed] = []
-    for weighing in weighings:
+    for i, weighing in enumerate(weighings):
         previous = out[-1].as_previous() if out else None
-        out.append(assess(sex, birth, weighing, previous, rules))
+        assessed = assess(sex, birth, weighing, previous, rules)
+        fixed = corrected[i] if i < len(corrected) else None
+        out.append(assessed if fixed is None else with_status(assessed, fixed, previous))
     return out
+
+
+def with_status(assessed: Assessed, status: Status, previous: Previous | None) -> Assessed:
+    """``assessed`` as a kader corrected its status (domain.md: the kader may correct a
+    status): 2T follows the corrected status (T now, and T at the previous weighing, last
+    month). The rest (z-scores, BGM, flags) is the rules' still."""
+    if status is assessed.status:
+        return assessed
+    last_month = (
+        previous is not None and _month(previous.date) == _month(assessed.weighing.date) - 1
+    )
+    two_t = (
+        status is Status.T and last_month and previous is not None and (previous.status is Status.T)
+    )
+    return replace(assessed, status=status, two_t=two_t)
+
+
+def assess_latest(
+    sex: Sex,
+    birth: date,
+    weighings: Sequence[Weighing],
+    rules: GrowthRules,
+    corrected: Sequence[Status | None] = (),
+) -> tuple[Assessed, Previous | None]:
+    """A child's latest weighing (``weighings`` in date order, at least one) assessed after
+    its history, with the previous one as its status read it (``corrected``: by position, as
+    :func:`assess_history`). Only the last three weighings are assessed: the latest's status
+    and 2T need the previous one's status, which needs only the one before it."""
+    out = assess_history(sex, birth, weighings[-3:], rules, list(corrected)[-3:])
+    return out[-1], out[-2].as_previous() if len(out) > 1 else None
 
 
 def decimal(text: str) -> Decimal:

@@ -46,8 +46,10 @@ __all__ = [
     "FILLER_WORDS",
     "GROUP_COMMAND_WORDS",
     "HEDGE_WORDS",
+    "HELP_TOPICS",
     "HUNDREDS",
     "LAST_WORDS",
+    "LEAVE_WORDS",
     "MEASURE_UNITS",
     "MONTHS",
     "MONTH_WORD",
@@ -73,6 +75,7 @@ __all__ = [
     "SE_WORDS",
     "SKIP_WORDS",
     "SOME_ANSWERS",
+    "STATUS_WORDS",
     "TEENS",
     "TENS",
     "UNITS",
@@ -145,7 +148,9 @@ COMMAND_WORDS: Mapping[str, tuple[str, ...]] = {
     "DASBOR": ("DASBOR", "DASHBOARD", "DASBOARD"),
     "ANAK BARU": ("ANAK BARU", "ANAK_BARU", "TAMBAH ANAK"),
     "HAPUS ANAK": ("HAPUS ANAK", "HAPUS_ANAK"),
+    "KELUAR ANAK": ("KELUAR ANAK", "KELUAR_ANAK", "ANAK KELUAR"),
     "TIMBANG": ("TIMBANG", "PENIMBANGAN", "NIMBANG"),
+    "KMS": ("KMS", "GRAFIK KMS", "KARTU KMS"),
     "KELUAR DASBOR": (
         "KELUAR DASBOR",
         "KELUAR_DASBOR",
@@ -203,6 +208,46 @@ SEX_WORDS: Mapping[str, str] = {
     "CEWEK": "P",
     "CEWE": "P",
     "WANITA": "P",
+}
+
+#: KELUAR ANAK: why a child leaves the register, as a kader answers, to the register's reason
+#: (storage.children.LeaveReason); the choices are offered in this order, first word shown.
+LEAVE_WORDS: Mapping[str, str] = {
+    "PINDAH": "moved",
+    "PINDAH RUMAH": "moved",
+    "PINDAH ALAMAT": "moved",
+    "MENINGGAL": "died",
+    "MENINGGAL DUNIA": "died",
+    "WAFAT": "died",
+    "SUDAH 5 TAHUN": "aged_out",
+    "5 TAHUN": "aged_out",
+    "LIMA TAHUN": "aged_out",
+    "SUDAH LIMA TAHUN": "aged_out",
+    "LAINNYA": "other",
+    "LAIN": "other",
+    "ALASAN LAIN": "other",
+}
+
+#: BANTUAN <topic>: the help a kader asks for ("BANTUAN ANAK": the register's commands).
+HELP_TOPICS: Mapping[str, str] = {
+    "ANAK": "register",
+    "REGISTER": "register",
+    "TIMBANG": "register",
+    "PENIMBANGAN": "register",
+}
+
+#: STATUS <child> <status>: a weighing's status as a kader writes it, to its letter (N naik,
+#: T tidak naik, O not weighed last month, B first weighing here).
+STATUS_WORDS: Mapping[str, str] = {
+    "N": "N",
+    "NAIK": "N",
+    "T": "T",
+    "TIDAK NAIK": "T",
+    "TDK NAIK": "T",
+    "GAK NAIK": "T",
+    "O": "O",
+    "B": "B",
+    "BARU": "B",
 }
 
 #: TIMBANG: a child who did not come ("Citra tdk datang"), after the name or number.

@@ -27,6 +27,7 @@ from scoring.fields import (
     REFERRAL_FIELD,
     REFERRED_FIELDS,
     SERVED_FIELD,
+    WEIGHED_PARTS,
     FieldRole,
     to_refer,
 )
@@ -91,7 +92,13 @@ class RuleContext:
     hari_buka: date | None = None
     current_period: Period | None = None
     settings: ScoringSettings = DEFAULT_SETTINGS
+    #: Counts the child register gives this month (S, K): an answer that differs is asked
+    #: back once (``register_differs``); the kader's answer wins.
+    register: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
+
+#: D and its parts (D = N + T + O + B).
+SUM_FIELDS: tuple[str, ...] = ("d", *WEIGHED_PARTS)
 
 RULES: tuple[Rule, ...] = (
     Rule("whole_number", COUNT_FIELDS, Severity.HARD),
@@ -104,11 +111,16 @@ RULES: tuple[Rule, ...] = (
     # Soft rules, the most important first: a report shows one warning at a time, in this order.
     Rule("all_zero", ("buka",), Severity.SOFT),
     Rule("d_gt_k", ("d", "k"), Severity.SOFT),
+    # D = N + T + O + B (domain.md, per-child register), once all five are known: soft, the
+    # kader confirms or corrects (a count typed by hand may be off; the register's never is).
+    Rule("d_sum", SUM_FIELDS, Severity.SOFT),
     # Nobody referred while BGM, 2T or KEK are above zero (domain.md); only once the
     # referral count is known: a report that was not asked it cannot break it.
     Rule("no_referral", (REFERRAL_FIELD, *REFERRED_FIELDS), Severity.SOFT),
     Rule("denominator_change", DENOMINATOR_FIELDS, Severity.SOFT),
     Rule("n_gt_previous_d", ("n",), Severity.SOFT),
+    # S or K answered otherwise than the child register counts them (after SELESAI).
+    Rule("register_differs", ("s", "k"), Severity.SOFT),
     Rule("kader_change", ("kader",), Severity.SOFT),
     Rule("before_hari_buka", ("buka",), Severity.SOFT),
     Rule("old_period", ("buka",), Severity.SOFT),
@@ -184,9 +196,20 @@ def _kader_problems(value: int, prev: MonthReport, ctx: RuleContext) -> list[Pro
     return []
 
 
+def _register_problems(field: str, value: int | None, ctx: RuleContext) -> list[Problem]:
+    """A count the child register gives (S, K), answered otherwise."""
+    counted = ctx.register.get(field)
+    if value is None or counted is None or value == counted:
+        return []
+    return [_problem("register_differs", field, value=value, register=counted)]
+
+
 def _soft_value_problems(
     field: str, value: int | None, ctx: RuleContext, period: Period | None
 ) -> list[Problem]:
+    differs = _register_problems(field, value, ctx)
+    if differs:
+        return differs
     prev = ctx.previous
     if prev is None or value is None or not prev.buka:
         return []
@@ -212,6 +235,21 @@ def _d_gt_k_problems(values: Mapping[str, int | None], only: str | None) -> list
     if d is not None and k is not None and d > k:
         return [_problem("d_gt_k", only or "d", d=d, k=k)]
     return []
+
+
+def _sum_problems(values: Mapping[str, int | None], only: str | None) -> list[Problem]:
+    """D is not N + T + O + B, once all five are known (on the answer being checked)."""
+    if only is not None and only not in SUM_FIELDS:
+        return []
+    known = {name: values.get(name) for name in SUM_FIELDS}
+    parts = [known[name] for name in WEIGHED_PARTS]
+    d = known["d"]
+    if d is None or any(v is None for v in parts):
+        return []
+    total = sum(v for v in parts if v is not None)
+    if total == d:
+        return []
+    return [_problem("d_sum", only or "d", total=total, **known)]
 
 
 def _referral_problems(values: Mapping[str, int | None], only: str | None) -> list[Problem]:
@@ -267,7 +305,12 @@ def check_answer(
     if problems:
         return problems
     soft = _soft_value_problems(field, value, ctx or RuleContext(), period)
-    return soft + _d_gt_k_problems(values, only=field) + _referral_problems(values, only=field)
+    return (
+        soft
+        + _d_gt_k_problems(values, only=field)
+        + _sum_problems(values, only=field)
+        + _referral_problems(values, only=field)
+    )
 
 
 def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Problem]:
@@ -293,6 +336,7 @@ def check_report(report: MonthReport, ctx: RuleContext | None = None) -> list[Pr
         for name in COUNT_FIELDS:
             soft.extend(_soft_value_problems(name, report.count(name), ctx, report.period))
         soft.extend(_d_gt_k_problems(values, only=None))
+        soft.extend(_sum_problems(values, only=None))
         soft.extend(_referral_problems(values, only=None))
         soft.extend(_all_zero_problems(report))
     soft.extend(_soft_period_problems(report.period, ctx))

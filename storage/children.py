@@ -16,12 +16,14 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from scoring import Period
-from scoring.growth import Method, Sex
+from scoring import Period, growth
+from scoring.growth import Method, Sex, Status
 from storage._times import from_db, from_db_opt, to_db
+from storage.areas import subtree_bounds
 from storage.cipher import RegisterCipher, RegisterKeyError
 from storage.keys import key_of, replace_key, shared_key
 from storage.sql import Connection, Row, fetch_one
@@ -31,10 +33,15 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "Child",
+    "ChildRecord",
     "LeaveReason",
+    "Measured",
     "NamesShown",
     "NewChild",
     "RegisterCounts",
+    "RegisterMonth",
+    "StatusCorrection",
+    "WeighedChild",
     "Weighing",
     "WeighingSaved",
     "add_child",
@@ -42,16 +49,26 @@ __all__ = [
     "audit_entries",
     "audit_shown",
     "check_key",
+    "child_posyandu",
     "children_of_posyandu",
+    "children_records",
+    "correct_status",
     "delete_identity",
     "identity_cutoff",
     "leave",
+    "measured_in_area",
+    "month_weighings",
+    "posyandu_month_histories",
+    "read_child",
     "read_children",
     "record_weighing",
     "register_counts",
+    "register_month",
+    "register_on",
     "remove_expired_identities",
     "rotate_key",
     "update_child",
+    "weighed_in",
     "weighings_of",
 ]
 
@@ -386,6 +403,32 @@ async def read_children(
     return NamesShown(posyandu_id, tuple(_child(cipher, r) for r in rows), purpose)
 
 
+async def child_posyandu(conn: Connection, child_id: int) -> int | None:
+    """The posyandu of a child whose identity is kept (None: unknown, or removed): check the
+    reader's scope with it before reading the child's name."""
+    row = await fetch_one(
+        conn,
+        "SELECT posyandu_id FROM children WHERE id = ? AND identity_removed_at IS NULL",
+        (child_id,),
+    )
+    return None if row is None else int(row[0])
+
+
+async def read_child(conn: Connection, cipher: RegisterCipher, child_id: int) -> NamesShown | None:
+    """One child with its identity decrypted (None: unknown, or its identity removed), as
+    :func:`read_children` (purpose ``dasbor.child``): not audited until :func:`audit_shown`.
+    Check the reader may see the child's posyandu before showing or auditing it."""
+    row = await fetch_one(
+        conn,
+        f"SELECT {_CHILD_COLUMNS} FROM children WHERE id = ? AND identity_removed_at IS NULL",
+        (child_id,),
+    )
+    if row is None:
+        return None
+    child = _child(cipher, row)
+    return NamesShown(child.posyandu_id, (child,), "dasbor.child")
+
+
 async def audit_shown(tx: Connection, shown: NamesShown, *, who: Actor, at: datetime) -> None:
     """The audit row of names read by :func:`read_children`: ``children.<purpose>``, the
     posyandu and the ids shown."""
@@ -417,6 +460,43 @@ async def children_of_posyandu(
 
 
 @dataclass(frozen=True, slots=True)
+class ChildRecord:
+    """A child of the register without its identity (read without an audit row): what the
+    growth rules need of it, and whether it left."""
+
+    id: int
+    posyandu_id: int
+    sex: Sex
+    birth_date: date
+    left_at: datetime | None
+    left_reason: LeaveReason | None
+
+
+async def children_records(conn: Connection, posyandu_ids: Sequence[int]) -> list[ChildRecord]:
+    """The children of these posyandu, those who left and those whose identity was removed
+    included, without names (no audit row), by posyandu and id."""
+    if not posyandu_ids:
+        return []
+    marks = ", ".join("?" for _ in posyandu_ids)
+    rows = await conn.execute_fetchall(
+        "SELECT id, posyandu_id, sex, birth_date, left_at, left_reason FROM children "
+        f"WHERE posyandu_id IN ({marks}) ORDER BY posyandu_id, id",
+        tuple(posyandu_ids),
+    )
+    return [
+        ChildRecord(
+            int(r[0]),
+            int(r[1]),
+            Sex(r[2]),
+            date.fromisoformat(r[3]),
+            from_db_opt(r[4]),
+            None if r[5] is None else LeaveReason(r[5]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class RegisterCounts:
     """A posyandu's register on a day, anonymous: S (children under five on the register)
     and K (those of them with a KMS / buku KIA)."""
@@ -425,19 +505,44 @@ class RegisterCounts:
     k: int
 
 
+#: The children on a posyandu's register at the end of a day (:func:`_on_register`'s
+#: parameters): under 60 months old that day, added by then and not left by then.
+_ON_REGISTER = (
+    "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+    "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)"
+)
+
+
+def _on_register(posyandu_id: int, day: date) -> tuple[object, ...]:
+    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    return (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day)
+
+
 async def register_counts(conn: Connection, posyandu_id: int, day: date) -> RegisterCounts:
     """S and K from the register at the end of ``day`` (UTC): children under 60 months old
     that day, added by then and not left by then."""
-    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
-    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
     row = await fetch_one(
         conn,
         "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0) "
-        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
-        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
-        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+        + _ON_REGISTER,
+        _on_register(posyandu_id, day),
     )
     return RegisterCounts(int(row[0]), int(row[1]))
+
+
+async def register_on(
+    conn: Connection, posyandu_id: int, day: date
+) -> list[tuple[Sex, date, bool | None]]:
+    """The children :func:`register_counts` counts, anonymous: each one's sex, birth date and
+    whether it has a KMS / buku KIA (None: not recorded); nothing identifying is read."""
+    rows = await conn.execute_fetchall(
+        "SELECT sex, birth_date, has_kms " + _ON_REGISTER + " ORDER BY id",
+        _on_register(posyandu_id, day),
+    )
+    return [
+        (Sex(r[0]), date.fromisoformat(r[1]), None if r[2] is None else bool(r[2])) for r in rows
+    ]
 
 
 async def leave(
@@ -522,6 +627,16 @@ async def remove_expired_identities(
 
 
 @dataclass(frozen=True, slots=True)
+class StatusCorrection:
+    """A weighing's status as a kader corrected it, beside the status the rules computed."""
+
+    status: Status
+    computed: Status
+    by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Weighing:
     """A child's weighing of a month: raw weight (grams), length or height (millimetres) as
     measured (``lying``/``standing``, None: not said), by which kader."""
@@ -532,10 +647,23 @@ class Weighing:
     height_mm: int | None = None
     measured: Method | None = None
     kader_id: int | None = None
+    #: A status the kader corrected (:func:`correct_status`): the corrected one, the one the
+    #: rules gave when it was corrected, by whom (a person id). None: not corrected.
+    correction: StatusCorrection | None = None
 
     @property
     def period(self) -> Period:
         return Period(self.date.year, self.date.month)
+
+    @property
+    def corrected_status(self) -> Status | None:
+        """The status a kader corrected it to; None: the rules' stands."""
+        return None if self.correction is None else self.correction.status
+
+    def as_growth(self) -> growth.Weighing:
+        """As the growth rules take it: kilograms and centimetres."""
+        cm = None if self.height_mm is None else Decimal(self.height_mm) / 10
+        return growth.Weighing(self.date, Decimal(self.weight_g) / 1000, cm, self.measured)
 
     def same_measure(self, other: Weighing) -> bool:
         return (self.date, self.weight_g, self.height_mm, self.measured) == (
@@ -556,12 +684,18 @@ class WeighingSaved:
     stored: Weighing
 
 
-_WEIGHING_COLUMNS = "child_id, date, weight_g, height_mm, measured, kader_id"
+_WEIGHING_COLUMNS = (
+    "child_id, date, weight_g, height_mm, measured, kader_id, corrected_status, "
+    "computed_status, corrected_by, corrected_at"
+)
 
 
 def _weighing(r: Row) -> Weighing:
     measured = None if r[4] is None else Method(r[4])
-    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5])
+    corrected = None
+    if r[6] is not None:
+        corrected = StatusCorrection(Status(r[6]), Status(r[7]), int(r[8]), from_db(r[9]))
+    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5], corrected)
 
 
 async def record_weighing(
@@ -592,7 +726,8 @@ async def record_weighing(
         return WeighingSaved("conflict", stored)
     await tx.execute(
         "UPDATE weighings SET date = ?, weight_g = ?, height_mm = ?, measured = ?, "
-        "kader_id = ?, created_at = ? WHERE child_id = ? AND period = ?",
+        "kader_id = ?, created_at = ?, corrected_status = NULL, computed_status = NULL, "
+        "corrected_by = NULL, corrected_at = NULL WHERE child_id = ? AND period = ?",
         (*params[1:2], *params[3:], w.measured, w.kader_id, to_db(at), w.child_id, params[2]),
     )
     return WeighingSaved("replaced", w)
@@ -612,3 +747,175 @@ async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, 
     for r in rows:
         found[int(r[0])].append(_weighing(r))
     return found
+
+
+async def month_weighings(
+    conn: Connection, child_ids: Sequence[int], period: Period
+) -> dict[int, list[Weighing]]:
+    """Each child's last three weighings up to ``period`` (its own, if any, and the two before:
+    what its status, 2T and referrals need), in date order (no names: not audited)."""
+    found: dict[int, list[Weighing]] = {i: [] for i in child_ids}
+    if not child_ids:
+        return found
+    marks = ", ".join("?" for _ in child_ids)
+    rows = await conn.execute_fetchall(
+        f"SELECT {_WEIGHING_COLUMNS} FROM (SELECT {_WEIGHING_COLUMNS}, row_number() OVER "
+        "(PARTITION BY child_id ORDER BY date DESC) AS back FROM weighings "
+        f"WHERE child_id IN ({marks}) AND period <= ?) AS last WHERE back <= 3 "
+        "ORDER BY child_id, date",
+        (*child_ids, str(period)),
+    )
+    for r in rows:
+        found[int(r[0])].append(_weighing(r))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A child's weighing of a month, anonymous: sex, birth date and the raw values."""
+
+    sex: Sex
+    birth_date: date
+    weighing: Weighing
+
+
+_AREA_MONTH = (
+    "FROM posyandu p JOIN children c ON c.posyandu_id = p.id "
+    "JOIN weighings w ON w.child_id = c.id AND w.period = ? "
+    "WHERE p.area_path >= ? AND p.area_path < ? AND +p.active = 1"
+)
+
+
+async def measured_in_area(conn: Connection, area_path: str, period: Period) -> list[Measured]:
+    """Every weighing of ``period`` of a child of an active posyandu in the area whose path is
+    ``area_path`` (its subtree): no identity column is read, so nothing is audited. One
+    statement, by the indexes (posyandu by area path, children by posyandu, weighings by
+    child and month): a kabupaten's 1,500 posyandu read as one desa's."""
+    rows = await conn.execute_fetchall(
+        "SELECT c.sex, c.birth_date, w.child_id, w.date, w.weight_g, w.height_mm, w.measured, "
+        f"w.kader_id {_AREA_MONTH}",
+        (str(period), *subtree_bounds(area_path)),
+    )
+    return [
+        Measured(
+            Sex(r[0]),
+            date.fromisoformat(r[1]),
+            Weighing(
+                int(r[2]),
+                date.fromisoformat(r[3]),
+                int(r[4]),
+                r[5],
+                None if r[6] is None else Method(r[6]),
+                r[7],
+            ),
+        )
+        for r in rows
+    ]
+
+
+async def posyandu_month_histories(
+    conn: Connection, posyandu_id: int, period: Period
+) -> list[tuple[Sex, date, list[Weighing]]]:
+    """Each child of the posyandu weighed in ``period``: its sex, birth date and last three
+    weighings up to the month (what its status and 2T need), anonymous (no identity column is
+    read, so nothing is audited); in child id order."""
+    rows = await conn.execute_fetchall(
+        "SELECT c.id, c.sex, c.birth_date FROM children c JOIN weighings w "
+        "ON w.child_id = c.id AND w.period = ? WHERE c.posyandu_id = ? ORDER BY c.id",
+        (str(period), posyandu_id),
+    )
+    found = await month_weighings(conn, [int(r[0]) for r in rows], period)
+    return [(Sex(r[1]), date.fromisoformat(r[2]), found[int(r[0])]) for r in rows]
+
+
+async def correct_status(
+    tx: Connection,
+    child_id: int,
+    period: Period,
+    status: Status,
+    computed: Status,
+    *,
+    who: Actor,
+    at: datetime,
+) -> bool:
+    """A kader corrects the status of ``child_id``'s weighing of ``period``: ``status`` kept
+    beside ``computed`` (the rules' status); ``status`` equal to ``computed`` drops a
+    correction. False when the child has no weighing that month. Audited as
+    ``weighing.correct_status``."""
+    if who.person_id is None:
+        raise ValueError("a status is corrected by a kader (a person of the chat)")
+    same = status is computed
+    cursor = await tx.execute(
+        "UPDATE weighings SET corrected_status = ?, computed_status = ?, corrected_by = ?, "
+        "corrected_at = ? WHERE child_id = ? AND period = ?",
+        (
+            None if same else status.value,
+            None if same else computed.value,
+            None if same else who.person_id,
+            None if same else to_db(at),
+            child_id,
+            str(period),
+        ),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await audit(tx, who, "weighing.correct_status", at, child_ids=[child_id])
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class WeighedChild:
+    """A child weighed in a month, without its identity (what the growth rules read: no name
+    is decrypted, so nothing is audited), with its last three weighings up to that month in
+    date order (:func:`month_weighings`)."""
+
+    id: int
+    sex: Sex
+    birth_date: date
+    weighings: tuple[Weighing, ...]
+
+
+async def weighed_in(conn: Connection, posyandu_id: int, period: Period) -> list[WeighedChild]:
+    """The posyandu's children weighed in ``period`` (left since or not), anonymous: for the
+    month's counts (the monthly PDF's referrals), never a name."""
+    rows = await conn.execute_fetchall(
+        "SELECT id, sex, birth_date FROM children WHERE posyandu_id = ? AND id IN "
+        "(SELECT child_id FROM weighings WHERE period = ?) ORDER BY id",
+        (posyandu_id, str(period)),
+    )
+    weighings = await month_weighings(conn, [int(r[0]) for r in rows], period)
+    return [
+        WeighedChild(int(r[0]), Sex(r[1]), date.fromisoformat(r[2]), tuple(weighings[int(r[0])]))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMonth:
+    """A posyandu's register for a month's report, anonymous: the children weighed that
+    month with their weighings, S on ``day`` and K (None unless the register records a KMS
+    or buku KIA for every child in S)."""
+
+    weighed: list[WeighedChild]
+    s: int
+    k: int | None
+
+
+async def register_month(
+    conn: Connection, posyandu_id: int, period: Period, day: date
+) -> RegisterMonth:
+    """:class:`RegisterMonth` of ``period``, S and K at the end of ``day`` (as
+    :func:`register_counts`)."""
+    youngest_out = _add_months(day, -60).isoformat()
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    row = await fetch_one(
+        conn,
+        "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN has_kms IS NULL THEN 1 ELSE 0 END), 0) "
+        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
+        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+    )
+    s, k, unknown = int(row[0]), int(row[1]), int(row[2])
+    weighed = await weighed_in(conn, posyandu_id, period)
+    return RegisterMonth(weighed, s, k if s and not unknown else None)

@@ -32,10 +32,11 @@ from scoring.lexicon import ACTIVE_WORDS
 from scoring.schedule import Schedule, ScheduleError
 from storage.areas import Area, Level, areas_by_codes, parse_kind, parse_level, upsert_area
 from storage.db import Connection
-from storage.posyandu import posyandu_by_codes, upsert_posyandu, valid_timezone
+from storage.posyandu import posyandu_by_codes, set_org_unit, upsert_posyandu, valid_timezone
 
 __all__ = [
     "AREA_COLUMNS",
+    "ORG_UNIT_COLUMN",
     "POSYANDU_COLUMNS",
     "CsvRow",
     "CsvRows",
@@ -51,9 +52,14 @@ __all__ = [
 
 AREA_COLUMNS: tuple[str, ...] = ("code", "name", "level", "parent_code")
 POSYANDU_COLUMNS: tuple[str, ...] = ("code", "name", "desa_code", "timezone", "schedule", "active")
+#: The posyandu file's optional column: its DHIS2 organisation unit code (docs/dhis2.md; empty:
+#: the posyandu's own code). A file without it leaves the imported ones as they are.
+ORG_UNIT_COLUMN = "org_unit"
 
 _SEGMENT_WIDTHS = (2, 2, 2, 4)  # provinsi, kabupaten, kecamatan, desa
 _POSYANDU_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
+#: A DHIS2 code (an organisation unit's): up to 50 characters, no space or control character.
+_ORG_UNIT = re.compile(r"[^\s\x00-\x1f\x7f]{1,50}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,6 +485,14 @@ def _check_posyandu(
         schedule = Schedule.parse(v["schedule"])
     except ScheduleError as exc:
         problems.append(ImportProblem(row.line, f"bad schedule: {exc}"))
+    org_unit = v.get(ORG_UNIT_COLUMN, "")
+    if org_unit and not _ORG_UNIT.fullmatch(org_unit):
+        problems.append(
+            ImportProblem(
+                row.line,
+                f"bad org_unit {org_unit!r}: a DHIS2 code, up to 50 characters, no spaces",
+            )
+        )
     active = ACTIVE_WORDS.get(v.get("active", "").lower())
     if active is None:
         problems.append(ImportProblem(row.line, f"bad active value {v['active']!r}: use 1 or 0"))
@@ -502,9 +516,12 @@ async def _write_posyandu(
         after = await upsert_posyandu(
             tx, v["code"], v["name"], desa, v["timezone"], schedule, active, registered=registered
         )
+        moved = ORG_UNIT_COLUMN in v and await set_org_unit(
+            tx, v["code"], v[ORG_UNIT_COLUMN] or None
+        )
         if old is None:
             added += 1
-        elif old == after:
+        elif old == after and not moved:
             unchanged += 1
         else:
             updated += 1

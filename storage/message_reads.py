@@ -26,7 +26,7 @@ from storage import posyandu as posyandu_db
 from storage import reports as reports_db
 from storage import sessions as sessions_db
 from storage.areas import Area, Level
-from storage.children import NamesShown, Weighing
+from storage.children import NamesShown, RegisterMonth, Weighing
 from storage.cipher import RegisterCipher
 from storage.db import Connection
 from storage.invitations import Invitation
@@ -112,6 +112,9 @@ class Wanted:
     #: (channel, address) of who typed in a chat group.
     group_member: tuple[str, str] | None = None
     children: ChildrenWanted | None = None
+    #: A posyandu's register counts (anonymous) of these months, each with the day its S and
+    #: K are counted on.
+    register_months: tuple[int, tuple[tuple[Period, date], ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,8 @@ class Found:
     children: NamesShown | None = None
     #: Their weighings, by child id, in date order (when asked for).
     weighings: dict[int, list[Weighing]] = field(default_factory=dict)
+    #: The register's anonymous counts by month (when asked for).
+    register_months: dict[Period, RegisterMonth] = field(default_factory=dict)
 
 
 #: Who and where, in one statement: the key (channel, address) joined to its identity and
@@ -209,7 +214,17 @@ class MessageReads:
             group_member_area=member_area,
             children=shown,
             weighings=weighings,
+            register_months=await _register_months(conn, wanted.register_months),
         )
+
+
+async def _register_months(
+    conn: Connection, wanted: tuple[int, tuple[tuple[Period, date], ...]] | None
+) -> dict[Period, RegisterMonth]:
+    if wanted is None:
+        return {}
+    posyandu_id, months = wanted
+    return {p: await children_db.register_month(conn, posyandu_id, p, day) for p, day in months}
 
 
 async def _children(

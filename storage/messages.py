@@ -28,6 +28,7 @@ __all__ = [
     "Text",
     "apology_key",
     "decode",
+    "dhis2_key",
     "encode",
     "nudge_key",
     "rekap_key",
@@ -171,6 +172,11 @@ def nudge_key(
     ``day``."""
     ids = ",".join(str(i) for i in posyandu_ids)
     return f"reminder:{kind}:{person_id}:{day}:{ids}:{channel}:{address}"
+
+
+def dhis2_key(area_id: int, period: str, channel: str, address: str) -> str:
+    """The monthly DHIS2 push's line to one of an area's supervisors."""
+    return f"dhis2:{area_id}:{period}:{channel}:{address}"
 
 
 def rekap_key(area_id: int, period: str, channel: str, address: str) -> str:

@@ -533,6 +533,82 @@ _ASSESSMENTS: tuple[str, ...] = (
     """,
 )
 
+_STATUS_CORRECTIONS: tuple[str, ...] = (
+    # A kader corrected a weighing's status (domain.md: "the kader may correct a status
+    # (recorded)"; the KMS curve may say N where KBM says T): the corrected status kept beside
+    # the status the rules computed when it was corrected, who (a person of the chat) and
+    # when; NULL, all four, while the computed status stands. Replacing the weighing drops
+    # its correction (storage.children.record_weighing).
+    "ALTER TABLE weighings ADD COLUMN corrected_status TEXT "
+    "CHECK (corrected_status IN ('N', 'T', 'O', 'B'))",
+    "ALTER TABLE weighings ADD COLUMN computed_status TEXT "
+    "CHECK (computed_status IN ('N', 'T', 'O', 'B'))",
+    "ALTER TABLE weighings ADD COLUMN corrected_by INTEGER",
+    "ALTER TABLE weighings ADD COLUMN corrected_at TEXT",
+)
+
+_REPORT_TOB: tuple[str, ...] = (
+    # T, O and B of the SKDN register (D = N + T + O + B): counted from the child register's
+    # weighings where the posyandu uses it, typed or unknown (NULL) otherwise.
+    "ALTER TABLE reports ADD COLUMN t INTEGER",
+    "ALTER TABLE reports ADD COLUMN o INTEGER",
+    "ALTER TABLE reports ADD COLUMN b INTEGER",
+    # The revision triggers again, over the fields of this version.
+    "DROP TRIGGER reports_history_insert",
+    "DROP TRIGGER reports_history_update",
+    *history_triggers(fields_added_by(14)),
+)
+
+_DHIS2: tuple[str, ...] = (
+    # Each posyandu's DHIS2 organisation unit, by its code (docs/dhis2.md; NULL: the
+    # posyandu's own code), set by the org_unit column of ``posyandu import posyandu``.
+    "ALTER TABLE posyandu ADD COLUMN org_unit TEXT",
+    # Every ``posyandu dhis2 push`` (and the monthly job's): when, by whom, to which server,
+    # what was asked (the months, the area, the mapping's digest) and sent (how many values,
+    # their digest, how many were left out as already sent), and DHIS2's summary, added up
+    # over the batches (status, the counts, the conflicts as JSON).
+    """
+    CREATE TABLE dhis2_pushes (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        url TEXT NOT NULL,
+        dry_run INTEGER NOT NULL,
+        first_period TEXT,
+        last_period TEXT,
+        area_code TEXT,
+        mapping_digest TEXT NOT NULL,
+        values_digest TEXT NOT NULL,
+        sent INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL,
+        batches INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        imported INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        ignored INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL,
+        summary TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX dhis2_pushes_at ON dhis2_pushes (at)",
+    # The value DHIS2 last accepted for each data value (a batch without conflicts): the next
+    # push sends only what differs (a revision made after a push), never the same value again.
+    """
+    CREATE TABLE dhis2_values (
+        data_element TEXT NOT NULL,
+        period TEXT NOT NULL,
+        org_unit TEXT NOT NULL,
+        category_option_combo TEXT NOT NULL,
+        attribute_option_combo TEXT NOT NULL,
+        value TEXT NOT NULL,
+        push_id INTEGER NOT NULL REFERENCES dhis2_pushes (id),
+        PRIMARY KEY (data_element, period, org_unit, category_option_combo,
+            attribute_option_combo)
+    )
+    """,
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1,
     _V2,
@@ -546,5 +622,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V10,
     _REGISTER,
     _ASSESSMENTS,
+    _STATUS_CORRECTIONS,
+    _REPORT_TOB,
+    _DHIS2,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -23,6 +23,7 @@ __all__ = [
     "known_histories",
     "move_hari_buka",
     "moves_for",
+    "org_units",
     "posyandu_by_code",
     "posyandu_by_codes",
     "posyandu_by_id",
@@ -31,6 +32,7 @@ __all__ = [
     "posyandu_in_group",
     "posyandu_under",
     "schedule_groups",
+    "set_org_unit",
     "set_schedule",
     "upsert_posyandu",
     "valid_timezone",
@@ -119,6 +121,31 @@ async def posyandu_by_codes(conn: Connection, codes: Iterable[str]) -> dict[str,
         )
         out.update((p.code, p) for p in map(_posyandu, rows))
     return out
+
+
+async def org_units(conn: Connection, posyandu: Iterable[Posyandu]) -> dict[int, str]:
+    """Each posyandu's DHIS2 organisation unit code (its own code when none was imported)."""
+    wanted = {p.id: p.code for p in posyandu}
+    ids = sorted(wanted)
+    out = dict(wanted)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT id, org_unit FROM posyandu WHERE org_unit IS NOT NULL AND id IN ({marks})",
+            chunk,
+        )
+        out.update((row[0], row[1]) for row in rows)
+    return out
+
+
+async def set_org_unit(tx: Connection, code: str, org_unit: str | None) -> bool:
+    """Set a posyandu's organisation unit (None: its own code); whether it changed."""
+    row = await fetch_one(tx, "SELECT org_unit FROM posyandu WHERE code = ?", (code,))
+    if row is None or row[0] == org_unit:
+        return False
+    await tx.execute("UPDATE posyandu SET org_unit = ? WHERE code = ?", (org_unit, code))
+    return True
 
 
 async def posyandu_by_id(conn: Connection, posyandu_id: int) -> Posyandu | None:

@@ -13,13 +13,21 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from scoring import MonthReport, Period
-from scoring.fields import FIELDS, REPORT_FIELDS, SERVICE_FIELDS, Field, FieldRole
+from scoring.fields import (
+    DERIVED_FIELDS,
+    FIELDS,
+    REPORT_FIELDS,
+    SERVICE_FIELDS,
+    Field,
+    FieldRole,
+)
 from storage.sql import Row, TwoDialects
 
 __all__ = [
     "COLUMNS",
     "FILE_COLUMNS",
     "FORMULA_STARTS",
+    "LATER_FIELDS",
     "NAME_SEPARATOR",
     "NO_NAMES",
     "from_row",
@@ -31,23 +39,27 @@ __all__ = [
 #: The value columns, in registry order.
 COLUMNS: tuple[str, ...] = REPORT_FIELDS
 
+#: The value columns added to the file after its first form (the optional service fields,
+#: then T, O and B): a file may leave them out (an export made before them).
+LATER_FIELDS: tuple[str, ...] = (*SERVICE_FIELDS, *DERIVED_FIELDS)
 #: A report as one row of a file, the same both ways (``posyandu export`` writes it,
 #: ``posyandu import reports`` reads it): the posyandu, its name and desa, the month, the value
 #: columns, the 12-month stratum (written by the export, ignored by the import), then the
 #: optional service fields, whatever the deployment asks (so a file re-imports unchanged), then
 #: whether the stratum is provisional and the months it rests on (written by the export,
-#: ignored by the import); each added last so that every column of an earlier export keeps its
-#: place.
+#: ignored by the import), then T, O and B; each added last so that every column of an earlier
+#: export keeps its place.
 FILE_COLUMNS: tuple[str, ...] = (
     "posyandu_code",
     "posyandu_name",
     "desa_code",
     "period",
-    *(name for name in COLUMNS if name not in SERVICE_FIELDS),
+    *(name for name in COLUMNS if name not in LATER_FIELDS),
     "stratum",
     *SERVICE_FIELDS,
     "provisional",
     "months_known",
+    *DERIVED_FIELDS,
 )
 #: How a file cell writes a list: the names joined by this ...
 NAME_SEPARATOR = "; "

@@ -8,7 +8,8 @@ on nothing more is written, the rest is still checked, and every bad row is repo
 line number and the rule it breaks; the caller's transaction is then rolled back, so a file
 with a single problem writes nothing. Months run from :data:`scoring.FIRST_REPORT_PERIOD` to
 the current month in the posyandu's time zone; counts up to :data:`scoring.fields.MAX_COUNT`.
-The optional service columns (:data:`OPTIONAL_REPORT_COLUMNS`) may be left out, and then keep
+The columns added after the file's first form (the optional service fields, T, O and B:
+:data:`OPTIONAL_REPORT_COLUMNS`) may be left out, and then keep
 what the month holds. Each month is saved like
 any report (:func:`storage.reports.save_report`): a new one is revision 1, a changed one the
 next revision, one with the same values writes nothing, so importing a file again changes
@@ -25,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from scoring import FIRST_REPORT_PERIOD, MonthReport, Period, PeriodError
-from scoring.fields import FIELDS, MAX_COUNT, SERVICE_FIELDS, Field, FieldRole
+from scoring.fields import FIELDS, MAX_COUNT, Field, FieldRole
 from scoring.lexicon import ACTIVE_WORDS
 from scoring.rules import english, hard_problems
 from storage.areas import areas_by_ids
@@ -36,6 +37,7 @@ from storage.report_columns import (
     COLUMNS,
     FILE_COLUMNS,
     FORMULA_STARTS,
+    LATER_FIELDS,
     NAME_SEPARATOR,
     NO_NAMES,
 )
@@ -45,18 +47,19 @@ __all__ = ["LISTED_PROBLEMS", "OPTIONAL_REPORT_COLUMNS", "REPORT_COLUMNS", "impo
 
 _CODE, _NAME, _DESA, _PERIOD = FILE_COLUMNS[:4]
 #: The columns a file must have: the export's, but for the name and stratum it adds for people,
-#: the desa it may leave out and the optional service fields (:data:`OPTIONAL_REPORT_COLUMNS`).
+#: the desa it may leave out and the later fields (:data:`OPTIONAL_REPORT_COLUMNS`).
 REPORT_COLUMNS: tuple[str, ...] = (
     _CODE,
     _PERIOD,
-    *(name for name in COLUMNS if name not in SERVICE_FIELDS),
+    *(name for name in COLUMNS if name not in LATER_FIELDS),
 )
-#: The service fields' columns, which exports made before them do not have: a column left out
-#: keeps what the month holds (a new month: unknown); a column given empty means unknown.
-OPTIONAL_REPORT_COLUMNS: tuple[str, ...] = SERVICE_FIELDS
+#: The columns added later (the service fields, T, O and B), which exports made before them do
+#: not have: a column left out keeps what the month holds (a new month: unknown); a column
+#: given empty means unknown.
+OPTIONAL_REPORT_COLUMNS: tuple[str, ...] = LATER_FIELDS
 _FLAG = next(f for f in FIELDS if f.role is FieldRole.FLAG)
 _VALUES = tuple(f for f in FIELDS if f.role is not FieldRole.FLAG)
-_SERVICES = tuple(f for f in _VALUES if f.id in SERVICE_FIELDS)
+_LATER = tuple(f for f in _VALUES if f.id in LATER_FIELDS)
 #: Rows read, checked and written at a time (one look-up of their posyandu).
 _CHUNK = 500
 #: The problems kept to be listed; past them, only counted (a file wrong throughout stays
@@ -265,9 +268,9 @@ class _Import:
 
 
 def _kept(row: CsvRow, month: MonthReport, stored: MonthReport | None) -> MonthReport:
-    """The month with the stored values of the service columns the file leaves out (an
-    export made before them blanks nothing)."""
-    absent = [f.id for f in _SERVICES if f.id not in row.values]
+    """The month with the stored values of the later columns the file leaves out (an export
+    made before them blanks nothing)."""
+    absent = [f.id for f in _LATER if f.id not in row.values]
     if not absent or not month.buka or stored is None or not stored.buka:
         return month
     return month.with_values(**{name: getattr(stored, name) for name in absent})

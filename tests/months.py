@@ -10,14 +10,17 @@ registry line and its catalogue texts are; the test factories (``tests/scoring/f
 from __future__ import annotations
 
 from conversations.catalogue import say
-from scoring.fields import FIELDS, Field, FieldRole, Switch
+from scoring.fields import FIELDS, Asked, Field, FieldRole, Switch
 from scoring.lexicon import CHOICE_WORDS
 
 __all__ = ["CORE_FIELDS", "example_values"]
 
-#: The fields every report has a value for: the registry's core fields.
+#: The fields every report has a value for: the registry's core fields (but T, O and B, which
+#: the child register gives: the tests' month is a posyandu's without the register).
 CORE_FIELDS: tuple[Field, ...] = tuple(
-    f for f in FIELDS if f.switch is Switch.ALWAYS and f.role is not FieldRole.FLAG
+    f
+    for f in FIELDS
+    if f.switch is Switch.ALWAYS and f.role is not FieldRole.FLAG and f.asked is not Asked.DERIVED
 )
 
 

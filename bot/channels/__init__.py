@@ -33,6 +33,9 @@ class OutgoingDocument:
     filename: str
     content: bytes
     caption: str = ""
+    #: It shows a child's name (the KMS): a channel that keeps it for fetching (WhatsApp's
+    #: media link) keeps it only until it is fetched, under a short-lived link (bot.media).
+    private: bool = False
 
 
 class DeliveryError(Exception):

@@ -8,6 +8,7 @@ input (arguments, files, codes).
 from __future__ import annotations
 
 import asyncio
+import getpass
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ __all__ = [
     "OK",
     "UsageError",
     "demo_refused",
+    "login",
     "now",
     "open_database",
     "run_with_settings",
@@ -65,6 +67,14 @@ def demo_refused(settings: Settings) -> NotDemoDatabase | DatabaseError | None:
     except (NotDemoDatabase, DatabaseError) as exc:
         return exc
     return None
+
+
+def login() -> str:
+    """Who runs the command, for the audit log when no --operator is given."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def now() -> datetime:

@@ -4,7 +4,6 @@ withdrawal of consent at the operator's hands, and the audit log (docs/privacy.m
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import datetime
@@ -14,6 +13,7 @@ from bot.commands._common import (
     BAD_INPUT,
     OK,
     UsageError,
+    login,
     now,
     open_database,
     run_with_settings,
@@ -21,7 +21,14 @@ from bot.commands._common import (
 )
 from bot.register import NOT_SET_UP, register_cipher
 from bot.settings import Settings
-from storage.children import Actor, audit_entries, delete_identity, rotate_key
+from storage.children import (
+    Actor,
+    LeaveReason,
+    audit_entries,
+    delete_identity,
+    leave,
+    rotate_key,
+)
 from storage.cipher import RegisterCipher, RegisterKeyError, key_problem, new_key
 
 __all__ = ["register"]
@@ -30,14 +37,16 @@ __all__ = ["register"]
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "register",
-        help="the child register: make or rotate its key, withdraw a child, read the audit log",
+        help="the child register: make or rotate its key, withdraw a child, a child leaving, "
+        "read the audit log",
         description=(
             "The child register (docs/privacy.md). new-key prints a fresh REGISTER_KEY (keep it "
             "apart from the database and its backups); rotate-key re-encrypts the register "
             "with a new key read from stdin. withdraw ID deletes child ID's identity "
             "(names, NIK, dusun, RT) on a parent's request, keeping the anonymous record for "
-            "the counts; written to the audit log. audit prints the audit log: who, when, "
-            "what (ids, never names), one JSON object a line."
+            "the counts; written to the audit log. leave ID --reason R takes a child off the "
+            "register (moved, aged_out, died, other), kept for the counts; audited. audit "
+            "prints the audit log: who, when, what (ids, never names), one JSON object a line."
         ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -51,6 +60,7 @@ def register(sub: Any) -> None:
         "--operator", metavar="NAME", help="who does it, for the audit log (default: login)"
     )
     withdraw.set_defaults(handler=_withdraw)
+    _add_leave(actions)
     rotate = actions.add_parser(
         "rotate-key",
         help="re-encrypt the register with a new key read from stdin (stop the service first)",
@@ -73,21 +83,37 @@ def register(sub: Any) -> None:
     audit.set_defaults(handler=_audit)
 
 
+def _add_leave(actions: Any) -> None:
+    leaving = actions.add_parser(
+        "leave",
+        help="a child leaves the register (moved, aged out, died, other), kept for the counts",
+        description=(
+            "Child ID leaves the register: no longer on the posyandu's TIMBANG list, kept "
+            "(with the reason) for the counts of the months before; written to the audit log "
+            "as child.leave.REASON. Withdrawn consent is 'withdraw', not this."
+        ),
+    )
+    leaving.add_argument("child_id", type=int, metavar="ID", help="the child's id")
+    leaving.add_argument(
+        "--reason",
+        required=True,
+        choices=[r.value for r in LeaveReason if r is not LeaveReason.WITHDRAWN],
+        help="why the child leaves",
+    )
+    leaving.add_argument(
+        "--operator", metavar="NAME", help="who does it, for the audit log (default: login)"
+    )
+    leaving.set_defaults(handler=_leave)
+
+
 def _new_key(_args: argparse.Namespace) -> int:
     print(new_key())
     return OK
 
 
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
-
-
 def _withdraw(args: argparse.Namespace) -> int:
     child_id: int = args.child_id
-    who = Actor(operator=args.operator or _login())
+    who = Actor(operator=args.operator or login())
 
     async def work(settings: Settings) -> int:
         db = await open_database(settings)
@@ -104,8 +130,28 @@ def _withdraw(args: argparse.Namespace) -> int:
     return run_with_settings(work)
 
 
+def _leave(args: argparse.Namespace) -> int:
+    child_id: int = args.child_id
+    reason = LeaveReason(args.reason)
+    who = Actor(operator=args.operator or login())
+
+    async def work(settings: Settings) -> int:
+        db = await open_database(settings)
+        try:
+            async with db.transaction() as tx:
+                done = await leave(tx, child_id, reason, who=who, at=now())
+        finally:
+            await db.close()
+        if not done:
+            raise UsageError(f"no child {child_id} on the register (unknown, or left already)")
+        print(f"child {child_id}: left the register ({reason.value}); kept for the counts")
+        return OK
+
+    return run_with_settings(work)
+
+
 def _rotate(args: argparse.Namespace) -> int:
-    who = Actor(operator=args.operator or _login())
+    who = Actor(operator=args.operator or login())
     text = sys.stdin.readline().strip()
 
     async def work(settings: Settings) -> int:

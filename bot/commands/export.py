@@ -9,12 +9,16 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any, TextIO
 
 from bot.commands._common import OK, UsageError, open_database, run_with_settings, tell
+from bot.commands.dhis2 import add_selection, read_mapping, selection_of
+from bot.dhis2 import UnknownAreaError, collect
 from bot.settings import Settings
 from scoring import InvalidReportError, KnownHistory, MonthReport, Period, PeriodError
 from scoring import assess_stratum as stratum_of
+from scoring.dhis2 import csv_document, json_document
 from scoring.fields import LIST_FIELD
 from storage.areas import Area, area_by_code, areas_by_ids
 from storage.db import Connection, Database
@@ -22,13 +26,23 @@ from storage.posyandu import Posyandu, all_posyandu, known_histories, posyandu_u
 from storage.report_columns import FILE_COLUMNS, FORMULA_STARTS, NAME_SEPARATOR, NO_NAMES
 from storage.reports import reports_for_posyandu_ids
 
-__all__ = ["COLUMNS", "EXCEL", "FORMULA_STARTS", "NO_NAMES", "area_csv", "register"]
+__all__ = [
+    "COLUMNS",
+    "EXCEL",
+    "FORMULA_STARTS",
+    "NO_NAMES",
+    "CsvStyle",
+    "RowWriter",
+    "area_csv",
+    "register",
+]
 
 #: The file's columns, the same ones ``posyandu import reports`` reads.
 COLUMNS: tuple[str, ...] = FILE_COLUMNS
 _EARLIEST = Period(1900, 1)
 _LATEST = Period(9999, 12)
 _CHUNK = 500  # posyandu read at a time
+DHIS2_FORMATS = ("dhis2-json", "dhis2-csv")
 
 
 def _period(text: str) -> Period:
@@ -59,13 +73,21 @@ def register(sub: Any) -> None:
             "spreadsheet in an Indonesian locale (Excel, LibreOffice) opens directly: cells "
             "separated by ';', UTF-8 with a byte order mark, CRLF line ends. JSON: one array "
             f"of objects, unknown values null, {LIST_FIELD} a list of names ([] for none). "
-            "Inactive posyandu are included."
+            "Inactive posyandu are included. 'posyandu export weighings' prints the child "
+            "register's weighings instead (see its --help)."
         ),
     )
     parser.add_argument("--area", metavar="CODE", help="only posyandu under this area")
     parser.add_argument("--from", dest="first", metavar="YYYY-MM", type=_period, help="first month")
     parser.add_argument("--to", dest="last", metavar="YYYY-MM", type=_period, help="last month")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", *DHIS2_FORMATS),
+        default="csv",
+        help="default csv; dhis2-json and dhis2-csv: a DHIS2 data value set (docs/dhis2.md), "
+        "one value per field of --mapping per posyandu-month with a value",
+    )
+    add_selection(parser, mapping_required=False)
     parser.add_argument(
         "--delimiter",
         choices=(",", ";"),
@@ -78,6 +100,10 @@ def register(sub: Any) -> None:
         help="CSV for a spreadsheet in an Indonesian locale: ';', UTF-8 with BOM, CRLF",
     )
     parser.set_defaults(handler=run)
+    whats = parser.add_subparsers(dest="what", metavar="WHAT")
+    from bot.commands import export_weighings  # it reuses this module's writer
+
+    export_weighings.register(whats)
 
 
 def _window_start(first: Period, months: int) -> Period:
@@ -138,24 +164,30 @@ class CsvStyle:
 EXCEL = CsvStyle(delimiter=";", line_end="\r\n", bom=True)
 
 
-class _Writer:
-    def __init__(self, out: TextIO, form: str, style: CsvStyle) -> None:
+class RowWriter:
+    """Rows out as CSV (``style``) or one JSON array, a row at a time: ``columns`` in order
+    (a CSV cell through :func:`_cell`: no formula from user text)."""
+
+    def __init__(
+        self, out: TextIO, form: str, style: CsvStyle, columns: Sequence[str] = COLUMNS
+    ) -> None:
         self.out, self.form, self.style, self.count = out, form, style, 0
+        self.columns = tuple(columns)
 
     def start(self) -> None:
         if self.form == "csv":
             if self.style.bom:
                 self.out.write("\ufeff")
-            self._line([(c, False) for c in COLUMNS])
+            self._line([(c, False) for c in self.columns])
         else:
             self.out.write("[")
 
     def row(self, row: dict[str, Any]) -> None:
         if self.form == "csv":
-            self._line([_cell(row[c]) for c in COLUMNS])
+            self._line([_cell(row[c]) for c in self.columns])
         else:
             self.out.write(",\n" if self.count else "\n")
-            self.out.write(json.dumps(row, ensure_ascii=False))
+            self.out.write(json.dumps(row, ensure_ascii=False, default=_json_number))
         self.count += 1
 
     def end(self) -> None:
@@ -168,15 +200,24 @@ class _Writer:
         self.out.write(d.join(_field(t, quote, d) for t, quote in cells) + self.style.line_end)
 
 
+def _json_number(value: object) -> float:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not written as JSON")
+
+
 def _cell(value: Any) -> tuple[str, bool]:
     """A value as CSV text, and whether it must be quoted whatever it holds: numbers as
-    they are; text that a spreadsheet would take for a formula after a single quote."""
+    they are (a negative one too); text that a spreadsheet would take for a formula after a
+    single quote."""
     if value is None:
         return "", False
     if isinstance(value, bool):
         return ("1" if value else "0"), False
     if isinstance(value, int):
         return str(value), False
+    if isinstance(value, Decimal):
+        return f"{value:f}", False
     text = (NAME_SEPARATOR.join(value) or NO_NAMES) if isinstance(value, list) else str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text, True
@@ -202,7 +243,7 @@ async def _posyandu(conn: Connection, area_code: str | None) -> list[Posyandu]:
 
 async def _write(
     conn: Connection,
-    writer: _Writer,
+    writer: RowWriter,
     posyandu: list[Posyandu],
     first: Period,
     last: Period,
@@ -224,7 +265,7 @@ async def _write(
     writer.end()
 
 
-def _write_rows(writer: _Writer, rows: Iterator[dict[str, Any]]) -> None:
+def _write_rows(writer: RowWriter, rows: Iterator[dict[str, Any]]) -> None:
     for row in rows:
         writer.row(row)
 
@@ -238,12 +279,17 @@ async def area_csv(
     async with db.read() as conn:
         await conn.execute("BEGIN")  # one snapshot for the whole export
         posyandu = await posyandu_under(conn, area, active_only=False)
-        await _write(conn, _Writer(out, "csv", EXCEL), posyandu, first, last, settings)
+        await _write(conn, RowWriter(out, "csv", EXCEL), posyandu, first, last, settings)
         await conn.execute("COMMIT")
     return out.getvalue()
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format in DHIS2_FORMATS:
+        return _dhis2(args)
+    if args.mapping or args.period:
+        tell("--mapping and --period apply to --format dhis2-json and dhis2-csv only")
+        return 2
     first: Period = args.first or _EARLIEST
     last: Period = args.last or _LATEST
     if first > last:
@@ -259,13 +305,13 @@ def run(args: argparse.Namespace) -> int:
     async def work(settings: Settings) -> int:
         if not args.excel:
             return await _export(
-                settings, _Writer(sys.stdout, args.format, style), args, first, last
+                settings, RowWriter(sys.stdout, args.format, style), args, first, last
             )
         # Bytes exactly as written: UTF-8 whatever the locale, CRLF untranslated.
         sys.stdout.flush()
         raw = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
-            return await _export(settings, _Writer(raw, args.format, style), args, first, last)
+            return await _export(settings, RowWriter(raw, args.format, style), args, first, last)
         finally:
             raw.flush()
             raw.detach()  # sys.stdout's buffer stays open
@@ -273,8 +319,42 @@ def run(args: argparse.Namespace) -> int:
     return run_with_settings(work)
 
 
+def _dhis2(args: argparse.Namespace) -> int:
+    if not args.mapping:
+        tell(f"--format {args.format} needs --mapping FILE (docs/dhis2.md)")
+        return 2
+    if args.excel or args.delimiter or args.first or args.last:
+        tell("--excel, --delimiter, --from and --to do not apply to the DHIS2 formats")
+        return 2
+    try:
+        mapping = read_mapping(args.mapping)
+    except UsageError as exc:
+        tell(str(exc))
+        return 2
+    selection = selection_of(args)
+
+    async def work(settings: Settings) -> int:
+        db = await open_database(settings)
+        try:
+            async with db.read() as conn:
+                await conn.execute("BEGIN")  # one snapshot for the whole export
+                values = await collect(conn, mapping, selection, settings.growth())
+                await conn.execute("COMMIT")
+        except UnknownAreaError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            await db.close()
+        write = json_document if args.format == "dhis2-json" else csv_document
+        sys.stdout.write(write(values))
+        sys.stdout.flush()
+        tell(f"exported {len(values)} data value{'s' if len(values) != 1 else ''}")
+        return OK
+
+    return run_with_settings(work)
+
+
 async def _export(
-    settings: Settings, writer: _Writer, args: argparse.Namespace, first: Period, last: Period
+    settings: Settings, writer: RowWriter, args: argparse.Namespace, first: Period, last: Period
 ) -> int:
     db = await open_database(settings)
     try:

@@ -31,6 +31,7 @@ from storage.cipher import RegisterKeyError
 from storage.db import Connection
 from storage.imports import (
     AREA_COLUMNS,
+    ORG_UNIT_COLUMN,
     POSYANDU_COLUMNS,
     CsvRows,
     ImportRejected,
@@ -73,7 +74,9 @@ _POSYANDU = (
     "desa/kelurahan; timezone is an IANA zone (Asia/Jakarta, Asia/Pontianak, Asia/Makassar, "
     "Asia/Jayapura); schedule is the hari buka: 'tanggal 12', 'selasa ke-2' (or 'selasa "
     "minggu ke-2'), 'selasa terakhir', or the stored forms day:12, weekday:1:2, "
-    "weekday:1:-1 (weekday 0 = Monday); active is 1 or 0 (empty: 1)."
+    "weekday:1:-1 (weekday 0 = Monday); active is 1 or 0 (empty: 1). An optional column "
+    "org_unit gives the posyandu's DHIS2 organisation unit code (docs/dhis2.md; empty: the "
+    "posyandu's code; a file without the column leaves the imported ones as they are)."
 )
 
 
@@ -81,8 +84,8 @@ _REPORTS = (
     "Past months from the paper register, one row per posyandu and month, with the columns "
     "posyandu export --format csv writes (" + ",".join(FILE_COLUMNS) + "), so an export "
     "imports again unchanged. " + ", ".join(REPORT_COLUMNS[:2]) + " and every value column "
-    "are required but the service fields (" + ", ".join(OPTIONAL_REPORT_COLUMNS) + "): a "
-    "service column left out keeps what the month holds; posyandu_name and stratum are not "
+    "are required but the later ones (" + ", ".join(OPTIONAL_REPORT_COLUMNS) + "): a "
+    "column of these left out keeps what the month holds; posyandu_name and stratum are not "
     "read; desa_code, when given, must be the posyandu's desa. period is a month from "
     f"{FIRST_REPORT_PERIOD} that has begun at the posyandu; buka is 1 (opened) or 0 (closed, "
     f"no values); a count is a whole number up to {MAX_COUNT}, empty when unknown; "
@@ -135,7 +138,7 @@ def register(sub: Any) -> None:
         description=_POSYANDU + " " + _COMMON,
     )
     posyandu.add_argument("file", metavar="FILE.csv", help="CSV file, or '-' for standard input")
-    posyandu.set_defaults(handler=run, columns=POSYANDU_COLUMNS, optional=())
+    posyandu.set_defaults(handler=run, columns=POSYANDU_COLUMNS, optional=(ORG_UNIT_COLUMN,))
     reports = kinds.add_parser(
         "reports",
         help="past months from the paper register (the columns of posyandu export)",

@@ -76,7 +76,7 @@ def _configurable() -> list[str]:
 
 def secrets_of(settings: Settings) -> list[str]:
     """Every secret setting (masked in the logs): each channel's, the media, dasbor and
-    register keys."""
+    register keys, DHIS2's token or password."""
     media, dasbor = settings.media_signing_key, settings.dasbor_secret
     register = settings.register_key
     values = [
@@ -84,6 +84,7 @@ def secrets_of(settings: Settings) -> list[str]:
         media.get_secret_value() if media is not None else None,
         dasbor.get_secret_value() if dasbor is not None else None,
         register.get_secret_value() if register is not None else None,
+        *(s.get_secret_value() for s in (settings.dhis2_token, settings.dhis2_password) if s),
         *url_secrets(str(settings.posyandu_db)),
     ]
     return [v for v in values if v is not None]

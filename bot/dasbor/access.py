@@ -13,7 +13,9 @@
 - A session: a random cookie value (:data:`COOKIE`) of which only the SHA-256 is stored, with
   its CSRF token; :data:`SESSION_TTL` long, revoked by the page's logout or ``KELUAR DASBOR``.
 - A :class:`Scope`: what the person may see, exactly as in the chat: a supervisor or admin the
-  subtree of their area, a kader their own posyandu.
+  subtree of their area, a kader their own posyandu. Children's names (the register, issue
+  26; docs/privacy.md) only the posyandu's kader and the supervisors of its desa: above desa
+  level, counts only (:meth:`Scope.sees_names`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from scoring.clock import Clock
 from storage import Connection, Database
 from storage import dasbor as dasbor_db
 from storage import keys as keys_db
-from storage.areas import Area, area_by_id
+from storage.areas import Area, Level, area_by_id
 from storage.people import Person, person_by_id
 from storage.posyandu import Posyandu
 
@@ -103,6 +105,13 @@ class Scope:
         if self.area is None:
             return posyandu.id == self.person.posyandu_id
         return posyandu.active and posyandu.area_path.startswith(self.area.path)
+
+    def sees_names(self, posyandu: Posyandu) -> bool:
+        """Whether the children's names of ``posyandu`` may be shown: its own kader, or a
+        supervisor (or admin) whose area is its desa. Above desa level: counts only."""
+        if self.area is None:
+            return posyandu.id == self.person.posyandu_id
+        return self.area.level is Level.DESA and self.sees_posyandu(posyandu)
 
 
 @dataclass(frozen=True, slots=True)

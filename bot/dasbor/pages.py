@@ -1,6 +1,8 @@
 """The dasbor's routes under ``/dasbor``: the one-time link (its page, and its button's POST),
 the area page, the posyandu table, the posyandu page, the downloads (the chat's PDFs, the
-area's CSV) and the logout.
+area's CSV), the child register's pages (a posyandu's weighings of a month, a child's page:
+names, for the posyandu's kader and its desa's supervisors only, each view audited) and the
+logout.
 
 Every request is checked here, server-side: a live session (:mod:`bot.dasbor.access`), then
 the scope of every area or posyandu the URL names, exactly as the chat's commands are scoped
@@ -43,9 +45,16 @@ from bot.dasbor.access import (
     Visitor,
     csrf_ok,
 )
+from bot.dasbor.children_view import (
+    PrevalenceCache,
+    load_child,
+    load_prevalence,
+    load_weighings,
+)
 from bot.dasbor.figures import AreaCache, AreaView, area_month, load_area
 from bot.dasbor.posyandu_view import load_posyandu
 from bot.documents import DocumentNotFound, month_now, render_document
+from bot.forms import FORM_KINDS, render_form
 from bot.logs import log_event
 from bot.settings import Settings
 from conversations.periods import format_period
@@ -53,6 +62,8 @@ from scoring import FIRST_REPORT_PERIOD, Period, PeriodError
 from scoring.clock import Clock
 from storage import Connection, Database
 from storage.areas import Area, area_by_id
+from storage.children import Actor
+from storage.cipher import RegisterCipher
 from storage.posyandu import Posyandu, posyandu_by_id, posyandu_under
 
 __all__ = ["HEADERS", "Dasbor"]
@@ -104,11 +115,16 @@ class Dasbor:
     clock: Clock
     #: Cookies marked Secure (the service is reached over https).
     secure: bool
+    #: The child register's cipher (None: the register is off; its pages say so).
+    register: RegisterCipher | None = None
     #: The reports of the areas last shown (see :class:`AreaCache`).
     cache: AreaCache = field(default_factory=AreaCache)
+    #: The prevalence of the areas last shown (see :class:`PrevalenceCache`).
+    prevalence: PrevalenceCache = field(default_factory=PrevalenceCache)
 
     def __post_init__(self) -> None:
         self.env = _environment()
+        self.growth = self.settings.growth()
         # Compiled now (about 30 ms) rather than by the first visitor's page.
         for name in self.env.list_templates(extensions=["html"]):
             self.env.get_template(name)
@@ -127,8 +143,12 @@ class Dasbor:
             Route("/dasbor/wilayah/{area_id:int}/posyandu", g(self.table)),
             Route("/dasbor/wilayah/{area_id:int}/rekap.pdf", g(self.area_pdf)),
             Route("/dasbor/wilayah/{area_id:int}/data.csv", g(self.csv)),
+            Route("/dasbor/wilayah/{area_id:int}/f2.xlsx", g(self.area_xlsx)),
             Route("/dasbor/posyandu/{posyandu_id:int}", g(self.posyandu)),
             Route("/dasbor/posyandu/{posyandu_id:int}/bulanan.pdf", g(self.monthly_pdf)),
+            Route("/dasbor/posyandu/{posyandu_id:int}/f1.xlsx", g(self.monthly_xlsx)),
+            Route("/dasbor/posyandu/{posyandu_id:int}/penimbangan", g(self.weighings)),
+            Route("/dasbor/anak/{child_id:int}", g(self.child)),
             Route("/dasbor/static/{name:str}", g(self.static)),
             # Anything else under /dasbor/: the dasbor's own page, with its headers.
             Route("/dasbor/{rest:path}", g(self.unknown, None)),
@@ -318,7 +338,16 @@ class Dasbor:
             return found
         visitor, area, period = found
         view = await self._view(visitor, area, period, whole=True)
-        return self.page("area.html", visitor=visitor, **render.area_context(view, period))
+        counted = await load_prevalence(
+            self.db, area, view.period, self.growth, self.clock.now(), self.prevalence
+        )
+        zone = ZoneInfo(self.settings.default_timezone)
+        return self.page(
+            "area.html",
+            visitor=visitor,
+            prevalence=render.prevalence_context(counted, zone),
+            **render.area_context(view, period),
+        )
 
     async def table(self, request: Request) -> Response:
         found = await self._area(request)
@@ -343,7 +372,58 @@ class Dasbor:
             self.settings.scoring(),
         )
         context = render.posyandu_context(view, self.settings.scoring())
-        return self.page("posyandu.html", visitor=visitor, **context)
+        names = self.register is not None and visitor.scope.sees_names(posyandu)
+        return self.page("posyandu.html", visitor=visitor, names=names, **context)
+
+    # --- the child register (names: each view audited) ----------------------------------
+    async def weighings(self, request: Request) -> Response:
+        """A posyandu's weighings of a month with the children's names: its kader and its
+        desa's supervisors; a supervisor above desa level who sees the posyandu gets 403
+        (counts only), anyone else the 404 of an unknown posyandu."""
+        found = await self._posyandu(request)
+        if isinstance(found, Response):
+            return found
+        visitor, posyandu, period = found
+        if not visitor.scope.sees_names(posyandu):
+            return self.message(403, "names_above_desa", visitor)
+        if self.register is None:
+            return self.message(404, "register_off", visitor)
+        month = period or month_now(self.clock.now(), {posyandu.tz})
+        listed = await load_weighings(
+            self.db,
+            self.register,
+            posyandu,
+            month,
+            self.growth,
+            who=Actor(person_id=visitor.scope.person.id),
+            now=self.clock.now(),
+        )
+        return self.page("weighings.html", visitor=visitor, **render.weighings_context(listed))
+
+    async def child(self, request: Request) -> Response:
+        """A child's page (its weighings over time; the KMS chart's slot): as
+        :meth:`weighings`, but a child outside the names' scope is the 404 of an unknown
+        one (no telling which children exist)."""
+        visitor = await self._visitor(request)
+        if visitor is None:
+            return self.message(401, "signed_out")
+        child_id = _row_id(request, "child_id")
+        if self.register is None:
+            return self.message(404, "register_off", visitor)
+        view = None
+        if child_id is not None:
+            view = await load_child(
+                self.db,
+                self.register,
+                child_id,
+                visitor.scope.sees_names,
+                self.growth,
+                who=Actor(person_id=visitor.scope.person.id),
+                now=self.clock.now(),
+            )
+        if view is None:
+            return self.message(404, "not_found", visitor)
+        return self.page("child.html", visitor=visitor, **render.child_context(view))
 
     # --- downloads ---------------------------------------------------------------------------
     async def _document(
@@ -351,13 +431,15 @@ class Dasbor:
     ) -> Response:
         now = self.clock.now()
         params["period"] = str(period)
+        form = kind in FORM_KINDS
+        render_as = render_form if form else render_document
         try:
-            doc = await render_document(self.db, kind, params, now, self.settings.scoring())
+            doc = await render_as(self.db, kind, params, now, self.settings.scoring(), self.growth)
         except DocumentNotFound:
             return self.message(404, "no_document", visitor)
         return Response(
             doc.content,
-            media_type="application/pdf",
+            media_type=_XLSX if form else "application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{_safe(doc.filename)}"'},
         )
 
@@ -382,6 +464,24 @@ class Dasbor:
         visitor, area, period = found
         month = period or await self._month_in(area)
         return await self._document(visitor, "area_summary", {"area_id": area.id}, month)
+
+    async def monthly_xlsx(self, request: Request) -> Response:
+        """The posyandu's F1 form of the month, as its PDF is scoped."""
+        found = await self._posyandu(request)
+        if isinstance(found, Response):
+            return found
+        visitor, posyandu, period = found
+        month = period or month_now(self.clock.now(), {posyandu.tz})
+        return await self._document(visitor, "f1_form", {"posyandu_id": posyandu.id}, month)
+
+    async def area_xlsx(self, request: Request) -> Response:
+        """The area's F2 recap of the month, as its PDF summary is scoped."""
+        found = await self._area(request)
+        if isinstance(found, Response):
+            return found
+        visitor, area, period = found
+        month = period or await self._month_in(area)
+        return await self._document(visitor, "f2_form", {"area_id": area.id}, month)
 
     async def csv(self, request: Request) -> Response:
         found = await self._area(request)
@@ -428,6 +528,9 @@ def _row_id(request: Request, name: str) -> int | None:
     """The id the URL names, or None beyond the databases' integer range (no row has it)."""
     value = int(request.path_params[name])
     return value if value <= _MAX_ID else None
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _safe(name: str) -> str:

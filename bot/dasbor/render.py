@@ -7,29 +7,63 @@ the PDF says the same thing); the templates hold markup only."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 from urllib.parse import urlencode
 
 from bot.colours import css_colour
 from bot.dasbor.charts import bar_chart, line_chart
+from bot.dasbor.children_view import ChildView, Counted, Row, WeighingList
 from bot.dasbor.figures import AreaView, Member, Summary
+from bot.dasbor.kms_chart import kms_svg
 from bot.dasbor.posyandu_view import PosyanduView
 from conversations.catalogue import MESSAGES, say
 from conversations.figure_words import (
+    BLANK,
     category_words,
     count,
+    decimal,
     percent,
     percent_of_target,
+    prevalence_labels,
+    prevalence_rows,
     ratio_words,
     stratum_sentence,
+    weight_words,
 )
-from conversations.format import day_name, imported_words, place_name, reporting_words
+from conversations.format import (
+    clock_time,
+    day_date,
+    day_name,
+    imported_words,
+    place_name,
+    reporting_words,
+)
 from conversations.periods import format_period, format_period_short
 from scoring import Gap, Period, ReportingState, ScoringSettings, Stratum, gap, month_ratios
+from scoring.growth import (
+    Assessed,
+    Referral,
+    grams,
+    height_for_age,
+    weight_for_age,
+    weight_for_height,
+)
 from scoring.lexicon import DASBOR_SHOWN
 from storage.reports import import_source
 
-__all__ = ["GLOBALS", "PAGE_SIZE", "area_context", "posyandu_context", "t", "table_context"]
+__all__ = [
+    "GLOBALS",
+    "PAGE_SIZE",
+    "area_context",
+    "child_context",
+    "posyandu_context",
+    "prevalence_context",
+    "t",
+    "table_context",
+    "weighings_context",
+]
 
 #: Rows of the posyandu table per page.
 PAGE_SIZE = 100
@@ -321,3 +355,120 @@ def _shown_line(view: PosyanduView) -> str:
         period=format_period(shown.report.period),
         who=view.shown_by or "-",
     )
+
+
+# --- the child register: prevalence (counts), the weighing list and a child's page (names) ---
+def prevalence_context(counted: Counted | None, zone: tzinfo) -> dict[str, Any]:
+    """The area page's prevalence section: counts and shares only (None: being worked out)."""
+    if counted is None:
+        return {"pending": True, "children": 0}
+    p = counted.prevalence
+    return {
+        "pending": False,
+        "children": p.children,
+        "intro": say("prevalence.intro", children=count(p.children)),
+        "as_of": say("prevalence.as_of", time=clock_time(counted.at, zone)),
+        "labels": prevalence_labels(),
+        "rows": prevalence_rows(p),
+    }
+
+
+def _length(a: Assessed) -> str:
+    if a.length is None:
+        return BLANK
+    return say("dasbor.weighings.cm", cm=decimal(float(a.length.raw_cm), 1))
+
+
+def _categories(a: Assessed) -> list[str]:
+    found = (
+        ("bbu", weight_for_age(a.z.waz)),
+        ("tbu", height_for_age(a.z.haz)),
+        ("bbtb", weight_for_height(a.z.whz)),
+    )
+    return [
+        say(
+            "dasbor.weighings.category",
+            label=say(f"dasbor.weighings.category.{key}"),
+            words=say(f"growth.{key}.{category.value}"),
+        )
+        for key, category in found
+        if category is not None
+    ]
+
+
+def _referrals(referrals: Sequence[Referral]) -> str:
+    if not referrals:
+        return say("dasbor.weighings.refer_none")
+    return ", ".join(say(f"weigh.refer.{r.value}") for r in referrals)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One weighing as a row of the list or of a child's history, worded."""
+
+    date: str
+    age: str
+    weight: str
+    length: str
+    status: str
+    status_words: str
+    marks: str
+    marked: bool
+    categories: list[str]
+    referral: str
+    referred: bool
+
+
+def _line(a: Assessed, referrals: Sequence[Referral]) -> _Line:
+    marks = [say(f"weigh.refer.{r.value}") for r, on in _MARKS if on(a)]
+    return _Line(
+        date=day_date(a.weighing.date),
+        age=say("dasbor.weighings.age", months=a.age_months),
+        weight=say("dasbor.weighings.kg", kg=weight_words(grams(a.weighing.weight_kg))),
+        length=_length(a),
+        status=a.status.value,
+        status_words=say(f"weigh.status.{a.status.value}"),
+        marks=", ".join(marks) or BLANK,
+        marked=bool(marks),
+        categories=_categories(a),
+        referral=_referrals(referrals),
+        referred=bool(referrals),
+    )
+
+
+#: BGM and 2T, as the KMS marks them.
+_MARKS: tuple[tuple[Referral, Callable[[Assessed], bool]], ...] = (
+    (Referral.UNDER_RED_LINE, lambda a: a.under_red_line),
+    (Referral.TWO_T, lambda a: a.two_t),
+)
+
+
+def weighings_context(listed: WeighingList) -> dict[str, Any]:
+    rows: list[tuple[Row, _Line]] = [(r, _line(r.assessed, r.referrals)) for r in listed.rows]
+    return {
+        "listed": listed,
+        "rows": rows,
+        "title": say("dasbor.weighings.title", period=format_period(listed.period)),
+        "counted": say(
+            "dasbor.weighings.count", weighed=len(listed.rows), missing=listed.not_weighed
+        ),
+        "month_query": _month_query(listed.period),
+    }
+
+
+def child_context(view: ChildView) -> dict[str, Any]:
+    child = view.child
+    lines = [_line(a, referrals) for a, referrals in view.history]
+    last = view.history[-1][0].weighing.date if view.history else None
+    return {
+        "view": view,
+        "about": say(
+            "dasbor.child.about",
+            sex=say(f"prevalence.sex.{child.sex.value}"),
+            born=day_date(child.birth_date),
+            mother=child.mother_name,
+        ),
+        "lines": lines[::-1],
+        "kms_chart": kms_svg(view.chart),
+        "back_query": _month_query(Period(last.year, last.month)) if last else "",
+    }

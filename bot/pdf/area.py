@@ -22,7 +22,10 @@ from conversations.figure_words import (
     percent,
     percent_pair,
     percent_vs,
+    prevalence_labels,
+    prevalence_rows,
 )
+from scoring.prevalence import Prevalence
 
 __all__ = ["render_area_summary"]
 
@@ -102,6 +105,8 @@ def render_area_summary(data: AreaSummaryData) -> bytes:
     pdf.para(say("pdf.area.aktif", share=percent(data.share_aktif, pdf_blank())), size=12)
     for line in data.services:
         pdf.para(line, size=12)
+    if data.prevalence is not None:
+        _prevalence(pdf, data.prevalence)
     pdf.heading(say("pdf.area.table"))
     pdf.set_text_color(*COLOURS["muted"])
     pdf.para(say("pdf.area.gap_note"), size=10)
@@ -127,6 +132,39 @@ def _totals(pdf: ReportPDF, data: AreaSummaryData) -> None:
         home = count(data.home_visits, pdf_blank())
         line = say("pdf.area.openings.home_visits", opened=opened, home_visits=home, closed=closed)
     pdf.para(line, size=11)
+
+
+#: The prevalence table's columns (mm): age and sex, then the three indicators.
+_PREVALENCE_WIDTHS = (50, 44, 44, 44)
+
+
+def _prevalence(pdf: ReportPDF, p: Prevalence) -> None:
+    """Stunting, wasting and underweight of the month: counts and shares, never a name."""
+    rows = prevalence_rows(p, pdf_blank())
+    height = (len(rows) + 1) * 5.2 + 30
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.heading(say("prevalence.title"))
+    pdf.para(say("prevalence.intro", children=count(p.children)), size=11)
+    pdf.ln(1)
+    pdf.set_font("DejaVu", "B", 9.5)
+    heads = [say("prevalence.col.age"), *prevalence_labels()]
+    for width, head in zip(_PREVALENCE_WIDTHS, heads, strict=True):
+        pdf.cell(width, 6, head, border="B", align="L" if width == 50 else "R")
+    pdf.ln(6)
+    for i, (age, sex, cells) in enumerate(rows):
+        first = i == 0 or rows[i - 1][0] != age
+        pdf.set_font("DejaVu", "B" if first else "", 9.5)
+        if first and i:
+            pdf.set_draw_color(*COLOURS["line"])
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(_PREVALENCE_WIDTHS), pdf.get_y())
+        pdf.cell(_PREVALENCE_WIDTHS[0], 5.2, f"{age} · {sex}" if first else f"    {sex}")
+        for width, cell in zip(_PREVALENCE_WIDTHS[1:], cells, strict=True):
+            pdf.cell(width, 5.2, cell, align="R")
+        pdf.ln(5.2)
+    pdf.set_text_color(*COLOURS["muted"])
+    pdf.para(say("prevalence.note"), size=8.5)
+    pdf.set_text_color(*COLOURS["ink"])
 
 
 def _table(pdf: ReportPDF, data: AreaSummaryData) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scoring.prevalence import Prevalence
+
 __all__ = ["AreaRow", "AreaSummaryData", "MonthlyReportData", "RatioLine", "TrendPoint"]
 
 
@@ -115,3 +117,6 @@ class AreaSummaryData:
     #: The month's optional services, worded: vitamin A coverage (February and August) and
     #: people referred to the puskesmas; empty when no report knows them.
     services: list[str] = field(default_factory=list)
+    #: Stunting, wasting and underweight among the children the register has weighed in
+    #: the month (counts only); None: not asked, or nobody weighed.
+    prevalence: Prevalence | None = None

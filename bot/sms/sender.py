@@ -40,6 +40,7 @@ from bot.channels import (
 )
 from bot.channels.quota import DailyQuota
 from bot.logs import log_event, mask
+from bot.media import PRIVATE_TTL
 from bot.sms import SMS
 from bot.sms.settings import SmsSettings
 from bot.sms.text import segments, sms_text
@@ -112,9 +113,12 @@ class SmsSender:
         url = await self.media_url(document)
         hours = f"{self.settings.media_ttl_hours:g}"
         caption = document.caption.strip() or document.filename
-        return await self._send(
-            address, sms_text(say("sms.document", caption=caption, url=url, hours=hours))
-        )
+        if document.private:  # a child's name on it: its link opens once, for minutes
+            minutes = int(PRIVATE_TTL.total_seconds() // 60)
+            text = say("sms.document_private", caption=caption, url=url, minutes=minutes)
+        else:
+            text = say("sms.document", caption=caption, url=url, hours=hours)
+        return await self._send(address, sms_text(text))
 
     def _today(self) -> date:
         day = self.clock.now().astimezone(self.zone).date()

@@ -1,5 +1,7 @@
-"""The child register by chat: ANAK BARU (a kader enters a child of their posyandu) and
-HAPUS ANAK <name> (a parent withdrew consent: the child's identity is deleted, confirmed).
+"""The child register by chat: ANAK BARU (a kader enters a child of their posyandu),
+HAPUS ANAK <name> (a parent withdrew consent: the child's identity is deleted, confirmed) and
+KELUAR ANAK <name> (the child leaves the register: moved, died, turned five or another
+reason, asked as a choice and confirmed; kept for the counts, off the TIMBANG list).
 
 One question at a time: the child's name, L or P, the birth date as people write it
 (:func:`scoring.dates.parse_written_date`), the mother's name; then the read-back and the
@@ -17,18 +19,28 @@ from datetime import date
 
 from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
-from conversations.effects import AddChild, StepResult, WithdrawChild
+from conversations.effects import AddChild, LeaveChild, StepResult, WithdrawChild
 from conversations.flows.common import Call, done, match_choice, posyandu_of
 from conversations.format import day_date
 from conversations.model import Context
 from conversations.replies import Text
-from conversations.session import AwaitChild, AwaitWithdraw, ChildStage, Session
+from conversations.session import AwaitChild, AwaitLeave, AwaitWithdraw, ChildStage, Session
 from scoring.dates import WrittenDateError, parse_written_date
 from scoring.growth import Sex, age_months
-from scoring.lexicon import SEX_WORDS
-from storage.children import Child, NewChild
+from scoring.lexicon import LEAVE_WORDS, SEX_WORDS
+from storage.children import Child, LeaveReason, NewChild
 
-__all__ = ["anak_baru", "answer_child", "answer_withdraw", "hapus_anak", "read_name"]
+__all__ = [
+    "anak_baru",
+    "answer_child",
+    "answer_leave",
+    "answer_withdraw",
+    "ask_child",
+    "hapus_anak",
+    "keluar_anak",
+    "new_child",
+    "read_name",
+]
 
 #: The longest name taken (the register's names are short; a longer text is not a name).
 MAX_NAME = 60
@@ -68,10 +80,10 @@ def anak_baru(call: Call) -> StepResult:
         name = read_name(" ".join(call.args))
         if name is not None:
             start = AwaitChild(ChildStage.SEX, name=name)
-    return _ask(call.session, start)
+    return ask_child(call.session, start)
 
 
-def _ask(session: Session, child: AwaitChild) -> StepResult:
+def ask_child(session: Session, child: AwaitChild) -> StepResult:
     """Ask what ``child``'s stage asks."""
     stage = child.stage
     if stage is ChildStage.NAME:
@@ -106,19 +118,19 @@ def answer_child(ctx: Context, session: Session, answer: str, child: AwaitChild)
         name = read_name(answer)
         if name is None:
             return done(session, text("child.bad_name"))
-        return _ask(session, replace(child, stage=ChildStage.SEX, name=name))
+        return ask_child(session, replace(child, stage=ChildStage.SEX, name=name))
     if stage is ChildStage.SEX:
         sex = SEX_WORDS.get(bare_answer(answer))
         if sex is None:
             return done(session, text("child.bad_sex"))
-        return _ask(session, replace(child, stage=ChildStage.BIRTH, sex=sex))
+        return ask_child(session, replace(child, stage=ChildStage.BIRTH, sex=sex))
     if stage is ChildStage.BIRTH:
         return _birth(ctx, session, answer, child)
     if stage is ChildStage.MOTHER:
         mother = read_name(answer)
         if mother is None:
             return done(session, text("child.bad_name"))
-        return _ask(session, replace(child, stage=ChildStage.CHECK, mother=mother))
+        return ask_child(session, replace(child, stage=ChildStage.CHECK, mother=mother))
     return _yes_no(ctx, session, answer, child)
 
 
@@ -131,7 +143,18 @@ def _birth(ctx: Context, session: Session, answer: str, child: AwaitChild) -> St
         return done(session, text("child.future_birth", date=day_date(born)))
     if age_months(born, ctx.today) >= MAX_AGE_MONTHS:
         return done(session, text("child.too_old", date=day_date(born)))
-    return _ask(session, replace(child, stage=ChildStage.MOTHER, birth=born.isoformat()))
+    return ask_child(session, replace(child, stage=ChildStage.MOTHER, birth=born.isoformat()))
+
+
+def new_child(child: AwaitChild) -> NewChild:
+    """The child entered, once every answer is in."""
+    assert child.name and child.mother and child.birth and child.sex
+    return NewChild(
+        name=child.name,
+        sex=Sex(child.sex),
+        birth_date=date.fromisoformat(child.birth),
+        mother_name=child.mother,
+    )
 
 
 def _yes_no(ctx: Context, session: Session, answer: str, child: AwaitChild) -> StepResult:
@@ -140,20 +163,14 @@ def _yes_no(ctx: Context, session: Session, answer: str, child: AwaitChild) -> S
     if said is None:
         return done(session, text("child.yes_no"))
     if child.stage is ChildStage.CHECK:
-        if not said:
-            return _ask(session, AwaitChild())
-        return _ask(session, replace(child, stage=ChildStage.CONSENT))
+        if not said:  # enter again (a weight from TIMBANG waits on)
+            again = replace(child, stage=ChildStage.NAME, name=None, sex=None, birth=None)
+            return ask_child(session, replace(again, mother=None))
+        return ask_child(session, replace(child, stage=ChildStage.CONSENT))
     cleared = replace(session, awaiting=None)
     if not said:
         return done(cleared, text("child.no_consent", name=child.name))
-    assert child.name and child.mother and child.birth and child.sex
-    new = NewChild(
-        name=child.name,
-        sex=Sex(child.sex),
-        birth_date=date.fromisoformat(child.birth),
-        mother_name=child.mother,
-    )
-    effect = AddChild(posyandu_of(ctx).info.id, new)
+    effect = AddChild(posyandu_of(ctx).info.id, new_child(child))
     return done(cleared, text("child.saved", name=child.name), effects=(effect,))
 
 
@@ -220,3 +237,83 @@ def answer_withdraw(
         return done(cleared, text("withdraw.kept", name=child.name))
     reply = text("withdraw.done", name=child.name)
     return done(cleared, reply, effects=(WithdrawChild(child.id),))
+
+
+# --- KELUAR ANAK ---------------------------------------------------------------------------
+
+
+def _reasons() -> list[str]:
+    """The register's reasons offered, in the lexicon's order."""
+    return list(dict.fromkeys(LEAVE_WORDS.values()))
+
+
+def keluar_anak(call: Call) -> StepResult:
+    """KELUAR ANAK <name>: the children of that exact name (several: which one), the reason
+    (a choice), then YA: the child leaves the register, kept for the counts."""
+    ctx, session = call.ctx, call.session
+    if not ctx.register or ctx.children is None:
+        return done(session, text("child.off"))
+    name = read_name(" ".join(call.args)) if call.args else None
+    if name is None:
+        return done(session, text("leave.ask_name"))
+    found = [c for c in ctx.children if _key(c.name) == _key(name)]
+    if not found:
+        return done(session, text("withdraw.unknown", name=name))
+    if len(found) == 1:
+        return _ask_reason(session, found[0])
+    lines = "\n".join(
+        say("withdraw.line", number=i, **_about(c)) for i, c in enumerate(found, start=1)
+    )
+    asked = AwaitLeave(tuple(c.id for c in found))
+    reply = text("leave.choose", count=len(found), name=name, lines=lines)
+    return done(replace(session, awaiting=asked), reply)
+
+
+def _ask_reason(session: Session, child: Child) -> StepResult:
+    choices = "\n".join(
+        say("leave.choice", number=i, word=say(f"leave.reason.{r}"))
+        for i, r in enumerate(_reasons(), start=1)
+    )
+    asked = AwaitLeave((child.id,))
+    reply = text("leave.ask_reason", choices=choices, **_about(child))
+    return done(replace(session, awaiting=asked), reply)
+
+
+def _reason_of(answer: str) -> str | None:
+    """The register reason an answer picks: its number, or a word of the lexicon."""
+    reasons = _reasons()
+    picked = match_choice(answer, [str(i) for i in range(1, len(reasons) + 1)])
+    if picked is not None:
+        return reasons[int(picked) - 1]
+    return LEAVE_WORDS.get(bare_answer(answer))
+
+
+def answer_leave(ctx: Context, session: Session, answer: str, waiting: AwaitLeave) -> StepResult:
+    """The number of the child meant, the reason, or YA / TIDAK to the child leaving."""
+    by_id = {c.id: c for c in ctx.children or ()}
+    cleared = replace(session, awaiting=None)
+    if len(waiting.child_ids) > 1:
+        numbers = [str(i) for i in range(1, len(waiting.child_ids) + 1)]
+        picked = match_choice(answer, numbers)
+        if picked is None:
+            return done(session, text("leave.pick"))
+        chosen = by_id.get(waiting.child_ids[int(picked) - 1])
+        return _ask_reason(session, chosen) if chosen else done(cleared, text("withdraw.gone"))
+    child = by_id.get(waiting.child_ids[0])
+    if child is None:
+        return done(cleared, text("withdraw.gone"))
+    if waiting.reason is None:
+        reason = _reason_of(answer)
+        if reason is None:
+            return done(session, text("leave.bad_reason", count=len(_reasons())))
+        asked = replace(waiting, reason=reason)
+        why = say(f"leave.reason.{reason}")
+        reply = text("leave.confirm", why=why, **_about(child))
+        return done(replace(session, awaiting=asked), reply)
+    said = parse_yes_no(answer)
+    if said is None:
+        return done(session, text("child.yes_no"))
+    if not said:
+        return done(cleared, text("leave.kept", name=child.name))
+    effect = LeaveChild(child.id, LeaveReason(waiting.reason))
+    return done(cleared, text("leave.done", name=child.name), effects=(effect,))

@@ -12,6 +12,7 @@ from conversations.session import (
     AwaitChange,
     AwaitChild,
     AwaitClosed,
+    AwaitLeave,
     AwaitWeighing,
     AwaitWithdraw,
 )
@@ -29,7 +30,11 @@ def batal(call: Call) -> StepResult:
         return closed.keep_draft(ctx, cleared)
     if isinstance(waiting, AwaitChange):
         return done(cleared, cancelled(waiting.period, saved=True))
-    if isinstance(waiting, AwaitChild | AwaitWithdraw):
+    if isinstance(waiting, AwaitChild) and waiting.resume is not None:
+        # A new child met in TIMBANG: not entered, its line dropped; the weighing goes on.
+        back = replace(cleared, awaiting=waiting.resume)
+        return done(back, text("weigh.new_dropped", name=waiting.name))
+    if isinstance(waiting, AwaitChild | AwaitWithdraw | AwaitLeave):
         return done(cleared, text("child.cancelled"))
     if isinstance(waiting, AwaitWeighing):
         return done(cleared, text("weigh.cancelled"))

@@ -105,12 +105,12 @@ def _waiting(ctx: Context, given: set[str]) -> tuple[str, ...]:
 
 def _period_problems(ctx: Context, data: PosyanduData, draft: Draft) -> list[Problem]:
     report = MonthReport(period=draft.period)
-    problems = check_report(report, rule_context(ctx, data, draft.period))
+    problems = check_report(report, rule_context(ctx, data, draft.period, draft.register))
     return [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
 
 
 def _report_problems(ctx: Context, data: PosyanduData, draft: Draft) -> list[Problem]:
-    return check_report(draft_report(draft), rule_context(ctx, data, draft.period))
+    return check_report(draft_report(draft), rule_context(ctx, data, draft.period, draft.register))
 
 
 # --- prompts ---------------------------------------------------------------------------------
@@ -197,7 +197,11 @@ def _same_offers(ctx: Context, draft: Draft) -> dict[str, Offer]:
         return {}
     data = posyandu_of(ctx)
     # Values already given (UBAH S 50 typed here) are not asked again.
-    ask = (f for f in draft.queue if f in SAME_FIELDS and draft.counts.get(f) is None)
+    ask = (
+        f
+        for f in draft.queue
+        if (f in SAME_FIELDS or f in draft.register) and draft.counts.get(f) is None
+    )
     found = {f: offer(data, draft, f) for f in ask}
     offers = {f: o for f, o in found.items() if o is not None and isinstance(o.value, int)}
     return offers if len(offers) >= 2 else {}
@@ -209,19 +213,44 @@ def _same_example(fields: Mapping[str, object]) -> str:
     return f"{FIELD_BY_ID[first].shown} {say(f'example.{first}')}"
 
 
-def _same_question(ctx: Context, draft: Draft, header: bool) -> Text:
-    data = posyandu_of(ctx)
-    offers = _same_offers(ctx, draft)
-    values = " · ".join(
+def _values_line(offers: Mapping[str, Offer]) -> str:
+    """ "Kader 5 · S 48 · Ibu hamil 8": the values offered, as names and numbers."""
+    return " · ".join(
         f"{FIELD_BY_ID[f].shown} {o.value}" for f, o in offers.items() if isinstance(o.value, int)
     )
-    example = _same_example(offers)
+
+
+def _earlier_body(offers: Mapping[str, Offer], example: str) -> str:
+    """ "Masih sama dengan bulan lalu?" (or with the report of an older month)."""
+    values = _values_line(offers)
     periods = {o.period for o in offers.values() if o.source != "previous"}
     if periods:
         latest = max(p for p in periods if p is not None)
-        body = say("same.ask_older", month=format_period(latest), values=values, example=example)
-    else:
-        body = say("same.ask", values=values, example=example)
+        return say("same.ask_older", month=format_period(latest), values=values, example=example)
+    return say("same.ask", values=values, example=example)
+
+
+def _same_body(offers: Mapping[str, Offer]) -> str:
+    """The values to confirm at once; S and K counted from the child register (after
+    SELESAI) on a line of their own, the others as last month's."""
+    example = _same_example(offers)
+    counted = {f: o for f, o in offers.items() if o.source == "register"}
+    if not counted:
+        return _earlier_body(offers, example)
+    earlier = {f: o for f, o in offers.items() if o.source != "register"}
+    lines = [say("same.register", values=_values_line(counted))]
+    if earlier:
+        periods = {o.period for o in earlier.values() if o.source != "previous"}
+        month = max((p for p in periods if p is not None), default=None)
+        key = "same.earlier" if month is None else "same.earlier_older"
+        month_name = "" if month is None else format_period(month)
+        lines.append(say(key, values=_values_line(earlier), month=month_name))
+    return say("same.ask_register", values="\n".join(lines), example=example)
+
+
+def _same_question(ctx: Context, draft: Draft, header: bool) -> Text:
+    data = posyandu_of(ctx)
+    body = _same_body(_same_offers(ctx, draft))
     if header:
         start = say(
             "report.start_same", period=format_period(draft.period), posyandu=data.info.name
@@ -350,6 +379,7 @@ def begin(
     counts = dict(prefill.counts) if prefill else {}
     programmes = prefill.programmes if prefill else None
     choices = dict(prefill.choices) if prefill else {}
+    register = dict(prefill.register) if prefill else {}
     given = set(counts) | set(choices) | ({LIST_FIELD} if programmes is not None else set())
     draft = Draft(
         posyandu_id=data.info.id,
@@ -360,6 +390,7 @@ def begin(
         base_revision=base_revision,
         choices=choices,
         waiting=_waiting(ctx, given),
+        register=register,
     )
     if _period_problems(ctx, data, draft):
         draft = replace(draft, stage=Stage.PERIOD_SOFT)
@@ -394,7 +425,11 @@ def _soft_problems(
     ctx: Context, data: PosyanduData, draft: Draft, field: str, value: int
 ) -> list[Problem]:
     problems = check_answer(
-        field, value, draft.counts, rule_context(ctx, data, draft.period), draft.period
+        field,
+        value,
+        draft.counts,
+        rule_context(ctx, data, draft.period, draft.register),
+        draft.period,
     )
     return [p for p in problems if not p.hard and soft_key(p) not in draft.confirmed]
 
@@ -510,7 +545,11 @@ def _answer_value(
     """A count for the field asked: refused (hard rule), confirmed first (soft), or taken."""
     data = posyandu_of(ctx)
     problems = check_answer(
-        field, value, draft.counts, rule_context(ctx, data, draft.period), draft.period
+        field,
+        value,
+        draft.counts,
+        rule_context(ctx, data, draft.period, draft.register),
+        draft.period,
     )
     hard = [p for p in problems if p.hard]
     if hard:
@@ -700,7 +739,11 @@ def _apply(ctx: Context, draft: Draft, changes: Mapping[str, Value]) -> tuple[Dr
         if isinstance(value, int):
             others = {f: v for f, v in new.counts.items() if f != field}
             problems = check_answer(
-                field, value, others, rule_context(ctx, data, draft.period), draft.period
+                field,
+                value,
+                others,
+                rule_context(ctx, data, draft.period, draft.register),
+                draft.period,
             )
             hard = [p for p in problems if p.hard]
             if hard:

@@ -32,6 +32,7 @@ from conversations.quick import (
     looks_quick,
     parse_quick,
 )
+from conversations.register_month import month_prefill
 from conversations.replies import Text
 from conversations.reports import latest_hari_buka, rule_context
 from conversations.session import AwaitChange, AwaitPeriod, Draft, Prefill, Session
@@ -43,6 +44,7 @@ __all__ = [
     "allowed_text",
     "answer_change",
     "answer_period",
+    "go",
     "lanjut",
     "lapor",
     "resume",
@@ -108,7 +110,7 @@ def _exists(ctx: Context, session: Session, period: Period, prefill: Prefill | N
     return done(replace(session, awaiting=awaiting), Text(body, choices))
 
 
-def _go(
+def go(
     ctx: Context, session: Session, period: Period, prefill: Prefill | None = None
 ) -> StepResult:
     """Report ``period``: say so when it exists, else start (or finish) it."""
@@ -193,7 +195,7 @@ def _quick(ctx: Context, session: Session, args_text: str) -> StepResult:
         if isinstance(chosen, tuple):
             return _ask_period(session, chosen, prefill)
         period = chosen
-    return _go(ctx, session, period, prefill)
+    return go(ctx, session, period, prefill)
 
 
 def resume(ctx: Context, session: Session) -> StepResult:
@@ -226,11 +228,22 @@ def lapor(call: Call) -> StepResult:
     if requested is not None:
         if requested not in allowed_periods(ctx):
             return done(session, text("period.out_of_range", allowed=allowed_text(ctx)))
-        return _go(ctx, session, requested)
+        return _weighed_or_go(ctx, session, requested)
     chosen = _default(ctx)
     if isinstance(chosen, tuple):
         return _ask_period(session, chosen)
-    return _go(ctx, session, chosen)
+    return _weighed_or_go(ctx, session, chosen)
+
+
+def _weighed_or_go(ctx: Context, session: Session, period: Period) -> StepResult:
+    """A new report of a month weighed on the child register starts from the weighings'
+    counts (and offers the register's S and K); any other as before."""
+    prefill = month_prefill(ctx, period)
+    started = go(ctx, session, period, prefill)
+    if prefill is None:
+        return started
+    note = text("report.from_register", period=format_period(period))
+    return replace(started, replies=(note, *started.replies))
 
 
 def answer_period(ctx: Context, session: Session, raw: str, waiting: AwaitPeriod) -> StepResult:
@@ -244,7 +257,9 @@ def answer_period(ctx: Context, session: Session, raw: str, waiting: AwaitPeriod
     if period is None or period not in allowed_periods(ctx):
         body = f"{say('period.unknown')}\n\n{say('period.ask')}"
         return done(session, Text(body, choices))
-    return _go(ctx, replace(session, awaiting=None), period, waiting.prefill)
+    if waiting.prefill is None:
+        return _weighed_or_go(ctx, replace(session, awaiting=None), period)
+    return go(ctx, replace(session, awaiting=None), period, waiting.prefill)
 
 
 def answer_change(ctx: Context, session: Session, raw: str, waiting: AwaitChange) -> StepResult:

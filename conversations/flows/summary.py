@@ -20,7 +20,7 @@ from conversations.replies import Reply, Text
 from conversations.reports import assessment, largest_gap
 from scoring import DEFAULT_SETTINGS, Gap, MonthReport, Problem, ScoringSettings, month_ratios
 from scoring.carry import Carried, carried_rare_values
-from scoring.fields import FIELD_BY_ID, LIST_FIELD, QUESTION_FIELDS, SUMMARY_LINES
+from scoring.fields import FIELD_BY_ID, LIST_FIELD, NAMED_FIELDS, SUMMARY_LINES
 
 __all__ = [
     "gap_line",
@@ -183,7 +183,7 @@ def readback(report: MonthReport) -> str:
     """What a one-line report was read as, in the names UBAH takes, on one line
     ("Terbaca: KADER 6 · S 48 · ... · TAMBAHAN BKB"), and how to change one value."""
     values = []
-    for f in QUESTION_FIELDS:
+    for f in NAMED_FIELDS:
         if f.id == LIST_FIELD:
             names = report.programmes
             if names is not None:

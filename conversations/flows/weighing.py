@@ -6,7 +6,8 @@ messages: ``Andi 12,4``, ``budi 10.1 78`` (kg, then cm), ``3 9,8`` (a number of 
 ``Citra tdk datang``. A name is matched within the posyandu: the whole name or a first name
 only one child has; a close spelling is read back with its weight and recorded on YA (never
 guessed between two children alike); an unknown name is asked whether it is a new child
-(ANAK BARU). Each message is answered in one: each
+(ANAK BARU: YA asks its questions with the name given, records the child and its weight, and
+the weighing goes on; TIDAK drops the line). Each message is answered in one: each
 line's child with its status (N, T, O, B, and BGM, 2T; :func:`scoring.growth.assess`), what
 is implausible (asked back: resend with "benar"), a second different weight of the month
 (asked back: resend with "ganti"), and how many are still to weigh. SELESAI: D, N, T, O, B,
@@ -25,15 +26,19 @@ from decimal import Decimal
 
 from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
-from conversations.effects import StepResult, Weigh
+from conversations.effects import AddChild, CorrectStatus, StepResult, Weigh
 from conversations.figure_words import count, weight_words
-from conversations.flows.common import Call, done
+from conversations.flows import children, weighed
+from conversations.flows.children import read_name
+from conversations.flows.common import Call, done, posyandu_of
 from conversations.format import day_date
 from conversations.model import Context
 from conversations.replies import Text
-from conversations.session import AwaitWeighing, Session
+from conversations.session import AwaitChild, AwaitWeighing, ChildStage, Session
 from scoring import growth
 from scoring.growth import (
+    BGM_FIELD,
+    TWO_T_FIELD,
     Assessed,
     GrowthError,
     GrowthRules,
@@ -42,10 +47,25 @@ from scoring.growth import (
     Status,
     age_months,
 )
-from scoring.lexicon import ABSENT_WORDS, CONFIRM_WORDS, DONE_WORDS, MEASURE_UNITS, REPLACE_WORDS
-from storage.children import Child, Weighing
+from scoring.lexicon import (
+    ABSENT_WORDS,
+    CONFIRM_WORDS,
+    DONE_WORDS,
+    MEASURE_UNITS,
+    REPLACE_WORDS,
+    STATUS_WORDS,
+)
+from storage.children import Child, StatusCorrection, Weighing
 
-__all__ = ["answer_weighing", "timbang"]
+__all__ = [
+    "Line",
+    "answer_new_child",
+    "answer_weighing",
+    "match",
+    "roster",
+    "status_kader",
+    "timbang",
+]
 
 #: A child of this age (months) or older is not weighed here (no longer a balita).
 MAX_AGE_MONTHS = 60
@@ -77,6 +97,11 @@ def _roster(ctx: Context, day: date) -> list[Child]:
         for c in ctx.children or ()
         if c.birth_date <= day and age_months(c.birth_date, day) < MAX_AGE_MONTHS
     ]
+
+
+def roster(ctx: Context, day: date) -> list[Child]:
+    """TIMBANG's list of ``day``, in its order (KMS <number> names a child by it)."""
+    return _roster(ctx, day)
 
 
 def _month_of(ctx: Context, child_id: int, day: date) -> Weighing | None:
@@ -238,6 +263,8 @@ class Batch:
     absent: set[int]
     #: Close spellings read back, for YA: (child id, grams, millimetres).
     proposed: list[tuple[int, int, int | None]] = field(default_factory=list)
+    #: The first name not on the register, asked "Anak baru?" (its weight waits).
+    new: AwaitChild | None = None
 
 
 def answer_weighing(
@@ -249,7 +276,7 @@ def answer_weighing(
         return done(replace(session, awaiting=None), _text("child.off"))
     day = date.fromisoformat(waiting.day)
     if bare_answer(answer) in DONE_WORDS:
-        return done(replace(session, awaiting=None), _summary(ctx, day))
+        return finish(ctx, replace(session, awaiting=None), day)
     roster = _roster(ctx, day)
     batch = Batch(ctx, waiting, day, ctx.growth, [], [], set(), set(waiting.absent))
     said = parse_yes_no(answer) if waiting.proposed else None
@@ -262,11 +289,17 @@ def answer_weighing(
             batch.lines.append(say("weigh.done_alone"))
         else:
             _one(batch, raw.strip(), roster)
-    batch.lines.append(_left(batch, roster))
+    if batch.new is None:  # else the question comes last, and what is left after its answer
+        batch.lines.append(_left(batch, roster))
     proposed = tuple(batch.proposed)
     after = replace(waiting, absent=tuple(sorted(batch.absent)), proposed=proposed)
+    awaiting: AwaitWeighing | AwaitChild = after
+    if batch.new is not None:  # asked last: YA enters the child, then back to ``after``
+        awaiting = replace(batch.new, resume=after)
+        kg = weight_words(batch.new.weight_g or 0)
+        batch.lines.append(say("weigh.new_ask", name=batch.new.name, kg=kg))
     reply = Text("\n".join(batch.lines), private=True)
-    return done(replace(session, awaiting=after), reply, effects=batch.effects)
+    return done(replace(session, awaiting=awaiting), reply, effects=batch.effects)
 
 
 def _read_back(batch: Batch, roster: Sequence[Child], said: bool) -> None:
@@ -295,6 +328,11 @@ def _one(batch: Batch, raw: str, roster: Sequence[Child]) -> None:
             kg = weight_words(line.weight_g)
             batch.lines.append(say("weigh.meant", written=line.ref, name=meant.name, kg=kg))
             return
+        if not found.close and _new_child(batch, line):
+            return
+        if not found.close and batch.new is not None and line.number is None:
+            batch.lines.append(say("weigh.unknown_later", written=line.ref))
+            return
         batch.lines.append(_not_found(line, found.close))
         return
     if line.absent:
@@ -305,6 +343,22 @@ def _one(batch: Batch, raw: str, roster: Sequence[Child]) -> None:
         batch.lines.append(say("weigh.twice", name=child.name))
         return
     batch.lines.append(_weigh(batch, line, child))
+
+
+def _new_child(batch: Batch, line: Line) -> bool:
+    """A weight for a name not on the register: asked whether it is a new child (one a
+    message, and not while a close spelling waits for its YA)."""
+    name = read_name(line.ref) if line.number is None else None
+    if name is None or line.weight_g is None or batch.new is not None or batch.proposed:
+        return False
+    batch.new = AwaitChild(
+        ChildStage.IS_NEW,
+        name=name,
+        weight_g=line.weight_g,
+        height_mm=line.height_mm,
+        confirmed=line.confirmed,
+    )
+    return True
 
 
 def _not_found(line: Line, close: tuple[Child, ...]) -> str:
@@ -368,7 +422,8 @@ def _assess(
     not read), and this one reads only the last one's status, weight and z-scores: two
     weighings' z-scores, not the whole history's (TIMBANG's time is the z-scores')."""
     sex = growth.Sex(child.sex)
-    history = _history(batch.ctx.weighings.get(child.id, ()), batch.day)
+    stored = batch.ctx.weighings.get(child.id, ())
+    history = _history(stored, batch.day)
     previous = None
     if history:
         last = history[-1]
@@ -377,6 +432,9 @@ def _assess(
             w = history[-2]
             before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
         previous = growth.assess(sex, child.birth_date, last, before, batch.rules).as_previous()
+        fixed = stored[len(history) - 1].correction
+        if fixed is not None:  # as the kader corrected it (2T reads it)
+            previous = replace(previous, status=fixed.status)
     now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
     return growth.assess(sex, child.birth_date, now, previous, batch.rules), previous
 
@@ -406,44 +464,208 @@ def _left(batch: Batch, roster: Sequence[Child]) -> str:
 # --- SELESAI -------------------------------------------------------------------------------
 
 
-def _summary(ctx: Context, day: date) -> Text:
-    """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
+@dataclass(slots=True)
+class _Tally:
+    """The month's weighings counted: D, each status, BGM, 2T, and the lines of whom to refer."""
+
+    d: int = 0
+    status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    red_line: int = 0
+    two_t: int = 0
+    refer: list[str] = field(default_factory=list)
+    #: The kader's corrections of a status (counted as corrected), one line each.
+    corrected: list[str] = field(default_factory=list)
+
+    @property
+    def parts(self) -> int:
+        return sum(self.status.values())
+
+
+def _tally(ctx: Context, day: date) -> _Tally:
+    """The stored weighings of ``day``'s month, assessed."""
     assert ctx.growth is not None
-    tally = {s: 0 for s in Status}
-    red_line = two_t = 0
-    refer: list[str] = []
-    d = 0
+    tally = _Tally()
     for child in _roster(ctx, day):
         stored = _month_of(ctx, child.id, day)
         if stored is None:
             continue
-        d += 1
+        tally.d += 1
         batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
         try:
             a, previous = _assess(batch, child, stored.weight_g, stored.height_mm)
         except GrowthError:
             continue
-        tally[a.status] += 1
-        red_line += a.under_red_line
-        two_t += a.two_t
+        if stored.correction is not None:
+            a = growth.with_status(a, stored.correction.status, previous)
+            tally.corrected.append(_corrected_line(child, stored.correction))
+        tally.status[a.status] += 1
+        tally.red_line += a.under_red_line
+        tally.two_t += a.two_t
         why = a.referrals(previous)
         if why:
             reasons = ", ".join(say(f"weigh.refer.{r.value}") for r in why)
-            refer.append(say("weigh.refer_line", name=child.name, why=reasons))
-    figures = {s.value.lower(): count(n) for s, n in tally.items()}
+            tally.refer.append(say("weigh.refer_line", name=child.name, why=reasons))
+    return tally
+
+
+def finish(ctx: Context, session: Session, day: date) -> StepResult:
+    """SELESAI: the summary, then the month's report opened with its counts (the kader
+    confirms it as any report): D, BGM, 2T, and N, T, O, B when every weighing was assessed
+    (a count the bot is unsure of is asked, never guessed)."""
+    tally = _tally(ctx, day)
+    counts = {"d": tally.d, BGM_FIELD: tally.red_line, TWO_T_FIELD: tally.two_t}
+    if tally.d == tally.parts:
+        # A status's letter is its field's id (scoring.fields.WEIGHED_PARTS).
+        counts |= {s.value.lower(): n for s, n in tally.status.items()}
+    register = weighed.register_counts(_roster(ctx, day))
+    return weighed.open_report(ctx, session, day, counts, register, _summary(day, tally))
+
+
+def _summary(day: date, tally: _Tally) -> Text:
+    """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
+    figures = {s.value.lower(): count(n) for s, n in tally.status.items()}
+    d = tally.d
     lines = [
         say(
             "weigh.summary",
             date=day_date(day),
             d=count(d),
-            red_line=count(red_line),
-            two_t=count(two_t),
+            red_line=count(tally.red_line),
+            two_t=count(tally.two_t),
             **figures,
         )
     ]
     # D = N + T + O + B: a weighing the rules could not assess is said, never hidden.
-    key = "weigh.sum_ok" if d == sum(tally.values()) else "weigh.sum_off"
-    lines.append(say(key, d=count(d), sum=count(sum(tally.values()))))
-    lines.append(say("weigh.refer_title") if refer else say("weigh.refer_none"))
-    lines += refer
+    key = "weigh.sum_ok" if d == tally.parts else "weigh.sum_off"
+    lines.append(say(key, d=count(d), sum=count(tally.parts)))
+    if tally.corrected:  # the kader's corrections are counted, and said
+        lines += [say("weigh.corrected_title"), *tally.corrected]
+    lines.append(say("weigh.refer_title") if tally.refer else say("weigh.refer_none"))
+    lines += tally.refer
     return Text("\n".join(lines), private=True)
+
+
+# --- a new child met in the weighing ---------------------------------------------------------
+
+
+def answer_new_child(
+    ctx: Context, session: Session, lines: Sequence[str], child: AwaitChild
+) -> StepResult:
+    """The answers about a name TIMBANG did not know: "Anak baru?" (YA: ANAK BARU's
+    questions from L/P; TIDAK: the line is dropped; weights: the weighing goes on without
+    it), then ANAK BARU's own questions, and the consent: the child and its weight recorded
+    (its first weighing: B), and back to the weighing."""
+    assert child.resume is not None
+    if ctx.growth is None or ctx.children is None:
+        return done(replace(session, awaiting=None), _text("child.off"))
+    answer = " ".join(lines)
+    back = replace(session, awaiting=child.resume)
+    if child.stage is ChildStage.IS_NEW:
+        said = parse_yes_no(answer)
+        if said is None:
+            return answer_weighing(ctx, back, lines, child.resume)
+        if said:
+            return children.ask_child(session, replace(child, stage=ChildStage.SEX))
+        return done(back, _text("weigh.new_dropped", name=child.name))
+    said = parse_yes_no(answer) if child.stage is ChildStage.CONSENT else None
+    if said is None:
+        return children.answer_child(ctx, session, answer, child)
+    if not said:
+        reply = say("child.no_consent", name=child.name) + "\n" + say("weigh.new_back")
+        return done(back, Text(reply, private=True))
+    return _entered(ctx, back, child)
+
+
+def _entered(ctx: Context, back: Session, child: AwaitChild) -> StepResult:
+    """The consent given: the child, and its weight unless it looks implausible (asked back,
+    as any weight)."""
+    assert ctx.growth is not None and child.resume is not None and child.weight_g is not None
+    new = children.new_child(child)
+    day = date.fromisoformat(child.resume.day)
+    posyandu_id = posyandu_of(ctx).info.id
+    kg = weight_words(child.weight_g)
+    lines = [say("child.saved", name=new.name)]
+    now = growth.Weighing(day, Decimal(child.weight_g) / 1000, _cm(child.height_mm))
+    try:
+        assessed = growth.assess(new.sex, new.birth_date, now, None, ctx.growth)
+    except GrowthError:
+        assessed = None
+    if assessed is None or (assessed.flags and not child.confirmed):
+        why = ", ".join(say(f"weigh.flag.{f.value}") for f in assessed.flags) if assessed else ""
+        lines.append(say("weigh.implausible", name=new.name, kg=kg, why=why))
+        effect = AddChild(posyandu_id, new)
+    else:
+        status = _status_words(assessed, assessed.referrals(None))
+        lines.append(say("weigh.read", name=new.name, kg=kg, status=status))
+        effect = AddChild(posyandu_id, new, day, child.weight_g, child.height_mm)
+    lines.append(say("weigh.new_back"))
+    return done(back, Text("\n".join(lines), private=True), effects=(effect,))
+
+
+# --- a status the kader corrects ---------------------------------------------------------------
+
+
+def _corrected_line(child: Child, fixed: StatusCorrection) -> str:
+    return say(
+        "weigh.corrected_line", name=child.name, computed=fixed.computed, status=fixed.status
+    )
+
+
+def _read_correction(args: Sequence[str]) -> tuple[str, Status] | None:
+    """ "Andi Saputra N", "budi tidak naik": the child (a name or a number) and the status."""
+    for size in (2, 1):
+        if len(args) > size:
+            said = STATUS_WORDS.get(" ".join(args[-size:]).upper())
+            if said is not None:
+                return " ".join(args[:-size]), Status(said)
+    return None
+
+
+def status_kader(call: Call) -> StepResult:
+    """STATUS <child> <N|T|O|B>: the kader corrects the status of a child's weighing of this
+    month (domain.md: "the kader may correct a status (recorded)"); kept beside the rules'
+    status, SELESAI and the exports count it. An open weighing stays open."""
+    ctx = call.ctx
+    kept = call.before.awaiting if isinstance(call.before.awaiting, AwaitWeighing) else None
+    session = replace(call.session, awaiting=kept)
+    if not ctx.register or ctx.growth is None or ctx.children is None:
+        return done(session, _text("child.off"))
+    read = _read_correction(call.args)
+    if read is None:
+        return done(session, _text("correct.how"))
+    ref, status = read
+    day = ctx.today
+    roster = _roster(ctx, day)
+    number = int(ref) if ref.isdigit() else None
+    line = Line(ref, number)
+    found = match(line, roster, kept.order if kept else [c.id for c in roster])
+    if found.child is None:
+        return done(session, Text(_not_found(line, found.close), private=True))
+    return _correct(ctx, session, found.child, status)
+
+
+#: The statuses a kader may correct: N or T is a reading of the curve (the KMS's "follows the
+#: growth line" against our KBM rule); B (the first weighing) and O (not weighed last month)
+#: follow from the weighings recorded.
+_JUDGED = frozenset({Status.N, Status.T})
+
+
+def _correct(ctx: Context, session: Session, child: Child, status: Status) -> StepResult:
+    assert ctx.growth is not None
+    day = ctx.today
+    stored = _month_of(ctx, child.id, day)
+    if stored is None:
+        return done(session, _text("correct.not_weighed", name=child.name))
+    batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
+    try:
+        computed = _assess(batch, child, stored.weight_g, stored.height_mm)[0].status
+    except GrowthError:
+        return done(session, _text("correct.not_weighed", name=child.name))
+    words = {"name": child.name, "computed": computed, "status": status}
+    if not {computed, status} <= _JUDGED:  # B and O are facts of attendance, not judgements
+        return done(session, _text("correct.attendance", **words))
+    if status is computed and stored.correction is None:
+        return done(session, _text("correct.same", **words))
+    key = "correct.undone" if status is computed else "correct.done"
+    effect = CorrectStatus(child.id, stored.period, status, computed)
+    return done(session, _text(key, **words), effects=(effect,))

@@ -16,12 +16,13 @@ import pytest
 
 from bot.cli import main
 from scoring import REPORT_FIELDS, Period, assess
-from scoring.fields import SERVICE_FIELDS
+from scoring.fields import DERIVED_FIELDS, SERVICE_FIELDS
 from storage import Database
 from storage.areas import area_by_code
 from storage.invitations import ALPHABET, invitation_by_code
 from storage.migrations import SCHEMA_VERSION
 from storage.posyandu import posyandu_by_code
+from storage.report_columns import LATER_FIELDS
 from storage.reports import save_report
 from tests.clock import moment
 from tests.storage.helpers import AREAS, POSYANDU, month
@@ -249,11 +250,12 @@ def test_export_csv(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path:
         "posyandu_name",
         "desa_code",
         "period",
-        *(name for name in REPORT_FIELDS if name not in SERVICE_FIELDS),
+        *(name for name in REPORT_FIELDS if name not in LATER_FIELDS),
         "stratum",
         *SERVICE_FIELDS,
         "provisional",
         "months_known",
+        *DERIVED_FIELDS,
     ]
     p1 = [r for r in rows if r["posyandu_code"] == "P1"]
     assert [r["period"] for r in p1] == [str(p) for p in periods]

@@ -16,11 +16,12 @@ import pytest
 
 from bot.cli import main
 from scoring import REPORT_FIELDS, Period
-from scoring.fields import SERVICE_FIELDS
+from scoring.fields import DERIVED_FIELDS, SERVICE_FIELDS
 from scoring.schedule import Schedule
 from storage import Database
 from storage.areas import area_by_code
 from storage.posyandu import upsert_posyandu
+from storage.report_columns import LATER_FIELDS
 from storage.reports import save_report
 from tests.storage.helpers import month, seed_world
 
@@ -124,11 +125,12 @@ def test_excel(capsysbinary: pytest.CaptureFixture[bytes], db_path: Path) -> Non
         "posyandu_name",
         "desa_code",
         "period",
-        *(name for name in REPORT_FIELDS if name not in SERVICE_FIELDS),
+        *(name for name in REPORT_FIELDS if name not in LATER_FIELDS),
         "stratum",
         *SERVICE_FIELDS,  # every one, asked or not: a file re-imports unchanged
         "provisional",
         "months_known",
+        *DERIVED_FIELDS,  # T, O, B: added last, every earlier column keeps its place
     ]
     by_code = {r["posyandu_code"]: r for r in rows}
     assert by_code["X1"]["program_tambahan"] == "BKB; TOGA"  # quoted: it holds the ';'

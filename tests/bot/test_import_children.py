@@ -281,3 +281,32 @@ def test_a_key_rotation_from_stdin(
             return [c.name for c in found]
 
     assert asyncio.run(names()) == ["Andi Saputra", "Citra"]
+
+
+def test_an_operator_takes_a_child_off_the_register(
+    capsys: pytest.CaptureFixture[Any], tmp_path: Path, db_file: Path
+) -> None:
+    assert _import(capsys, tmp_path, GOOD, "--operator", "dinkes")[0] == 0
+    andi = _children(db_file, "P1")[0]
+    argv = ["register", "leave", str(andi.id), "--reason", "moved", "--operator", "dinkes"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out == (
+        f"child {andi.id}: left the register (moved); kept for the counts\n"
+    )
+    assert [c.name for c in _children(db_file, "P1")] == ["Citra"]  # not on TIMBANG's list
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"no child {andi.id} on the register (unknown, or left already)\n"
+    )
+    with pytest.raises(SystemExit):
+        main(["register", "leave", str(andi.id), "--reason", "withdrawn"])
+    capsys.readouterr()
+    assert main(["register", "audit"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (left,) = [line for line in lines if line["action"].startswith("child.leave")]
+    assert (left["action"], left["operator"], left["child_ids"]) == (
+        "child.leave.moved",
+        "dinkes",
+        [andi.id],
+    )
+    assert _count(db_file, "children") == 3

@@ -6,16 +6,20 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 from hypothesis import given
 from hypothesis import strategies as st
+from starlette.applications import Starlette
 
 from bot.app import Service
-from bot.media import MediaStore, issue_token, read_token
+from bot.channels import OutgoingDocument
+from bot.media import PRIVATE_TTL, MediaLinks, MediaStore, issue_token, read_token
 from bot.settings import Settings
 from scoring.clock import FixedClock
 
 KEY = b"k" * 32
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+PUBLIC = "https://bot.example.org"
 
 
 def test_round_trip_until_expiry() -> None:
@@ -82,3 +86,34 @@ async def test_the_service_prunes_expired_media_hourly(tmp_path: Path) -> None:
         assert service.media.get(new) is not None
     finally:
         await service.stop()
+
+
+async def test_a_private_document_is_given_once_and_kept_no_longer(tmp_path: Path) -> None:
+    """A KMS (a child's name on it) behind a WhatsApp media link: kept until Twilio fetches
+    it once, under a link of PRIVATE_TTL at most; never fetched, pruned after PRIVATE_TTL."""
+    clock = FixedClock(NOW)
+    links = MediaLinks(MediaStore(tmp_path / "media"), KEY, timedelta(hours=24), PUBLIC, clock)
+    app = Starlette(routes=[links.route()])
+    private = OutgoingDocument("kms-mwr01-1.pdf", b"%PDF Andi Saputra", "KMS", private=True)
+    shared = OutgoingDocument("laporan.pdf", b"%PDF laporan")
+
+    async def fetch(url: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as client:
+            return await client.get(url.removeprefix(PUBLIC))
+
+    url = await links.url(private)
+    plain = await links.url(shared)
+    first = await fetch(url)
+    assert (first.status_code, first.content) == (200, b"%PDF Andi Saputra")
+    assert (await fetch(url)).status_code == 404  # given once: gone from the disk
+    assert not any(b"Andi" in p.read_bytes() for p in (tmp_path / "media").rglob("*.pdf"))
+    assert (await fetch(plain)).status_code == 200 and (await fetch(plain)).status_code == 200
+    # A link never fetched: dead after PRIVATE_TTL, its file pruned then (not before).
+    unfetched = await links.url(private)
+    assert links.prune(NOW + PRIVATE_TTL - timedelta(seconds=1)) == 0
+    clock.set(NOW + PRIVATE_TTL)
+    assert (await fetch(unfetched)).status_code == 404
+    assert links.prune(NOW + PRIVATE_TTL + timedelta(seconds=1)) == 1
+    assert not list((tmp_path / "media" / "once").iterdir())
+    assert (await fetch(plain)).status_code == 200  # the report's link lives its 24 hours

@@ -21,5 +21,5 @@ def test_every_command_is_in_the_readme_table() -> None:
     text = README.read_text("utf-8")
     section = text.split("## Commands", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `posyandu ")]
-    listed = {m for row in rows for m in re.findall(r"`posyandu ([a-z]+)", row.split(" | ")[0])}
+    listed = {m for row in rows for m in re.findall(r"`posyandu ([a-z0-9]+)", row.split(" | ")[0])}
     assert listed == _commands()

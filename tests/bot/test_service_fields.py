@@ -20,7 +20,7 @@ from bot.demo import seed_demo
 from bot.documents import render_document
 from bot.settings import SettingsError, load_settings
 from scoring import DEFAULT_SETTINGS, MonthReport, Period
-from scoring.fields import SERVICE_FIELDS
+from scoring.fields import DERIVED_FIELDS, SERVICE_FIELDS
 from storage import Database
 from storage.posyandu import posyandu_by_code
 from storage.reports import save_report
@@ -129,7 +129,7 @@ def test_export_carries_every_service_column(
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     header = list(rows[0])
     services = header[header.index("stratum") + 1 :]
-    assert services == [*SERVICE_FIELDS, "provisional", "months_known"]
+    assert services == [*SERVICE_FIELDS, "provisional", "months_known", *DERIVED_FIELDS]
     mawar = next(r for r in rows if (r["posyandu_code"], r["period"]) == ("MWR01", "2026-11"))
     assert {k: mawar[k] for k in SERVICES} == {k: str(v) for k, v in SERVICES.items()}
     other = next(r for r in rows if r["period"] == "2026-10")

@@ -196,3 +196,51 @@ async def test_hapus_anak_deletes_the_identity_confirmed_and_audited(chat: Chat)
         ("child.withdraw", me, (child.id,)),
     ]
     assert await chat.say("HAPUS ANAK Andi Saputra") == say("withdraw.unknown", name="Andi Saputra")
+
+
+async def test_keluar_anak_takes_the_child_off_the_register_confirmed_and_audited(
+    chat: Chat,
+) -> None:
+    for line in ENTRY:
+        await chat.say(line)
+    await chat.say("YA")
+    assert chat.cipher is not None
+    mawar = await chat.mawar()
+    async with chat.db.read() as conn:
+        [child] = (await reg.read_children(conn, chat.cipher, mawar)).children
+    asked = await chat.say("KELUAR ANAK andi saputra")
+    assert asked.startswith("Kenapa Andi Saputra") and "3. sudah 5 tahun" in asked
+    # The pending question keeps ids and the reason only: no name in the stored session.
+    assert "meninggal" in await chat.say("meninggal")
+    async with chat.db.read() as conn:
+        rows = await conn.execute_fetchall("SELECT answers FROM sessions")
+    stored = " ".join(str(r["answers"]) for r in rows)
+    assert "leave" in stored and "Saputra" not in stored
+    assert await chat.say("YA") == say("leave.done", name="Andi Saputra")
+    async with chat.db.read() as conn:
+        shown = await reg.read_children(conn, chat.cipher, mawar)
+        kept = await reg.read_children(conn, chat.cipher, mawar, include_left=True)
+        kader = await person_by_address(conn, "console", DEMO_KADER)
+        entries = await reg.audit_entries(conn)
+    assert kader is not None and shown.children == ()
+    [left] = kept.children  # kept, with its name, for the counts
+    assert (left.name, left.left_reason, left.left_at) == ("Andi Saputra", "died", T0)
+    me = reg.Actor(person_id=kader.id)
+    assert [(e.action, e.who, e.child_ids) for e in entries][-1] == (
+        "child.leave.died",
+        me,
+        (child.id,),
+    )
+    assert await chat.say("KELUAR ANAK Andi Saputra") == say(
+        "withdraw.unknown", name="Andi Saputra"
+    )
+
+
+async def test_a_chat_group_never_takes_a_child_off(chat: Chat) -> None:
+    group = "-100123"
+    async with chat.db.transaction() as tx:
+        bidan = await person_by_address(tx, "console", DEMO_SUPERVISOR)
+        assert bidan is not None and bidan.area_id is not None
+        await link_group(tx, "telegram", group, bidan.area_id, bidan.id, T0)
+        await add_identity(tx, bidan.id, "telegram", group)
+    assert "Kenapa" not in await chat.say("KELUAR ANAK Andi", group, "telegram")

@@ -278,7 +278,7 @@ async def test_kader_cannot_read_or_change_another_posyandu(chat: Chat) -> None:
         teratai = await posyandu_by_code(conn, "TRT07")
         melati = await posyandu_by_code(conn, "MLT02")
     assert mawar is not None and teratai is not None and melati is not None
-    for text in ("POSYANDU Teratai", "POSYANDU MLT02", "STATUS", "BELUM", "REKAP"):
+    for text in ("POSYANDU Teratai", "POSYANDU MLT02", "BELUM", "REKAP", "STRATA"):
         assert "khusus pembina wilayah" in await chat.say(DEMO_KADER, text), text
     before = await _state(chat)
     reply = await chat.say(DEMO_KADER, "JADWAL TRT07 tanggal 5")

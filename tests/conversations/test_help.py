@@ -19,7 +19,10 @@ from tests.conversations.world import World
 
 KADER = Person(1, "Sari", Role.KADER, posyandu_id=1)
 BIDAN = Person(3, "Bidan Rina", Role.SUPERVISOR, area_id=10)
-WHO = {Listed.KADER: KADER, Listed.AREA: BIDAN}
+WHO = {Listed.KADER: KADER, Listed.AREA: BIDAN, Listed.REGISTER: KADER}
+ALL = pytest.mark.parametrize(
+    "listed", [Listed.KADER, Listed.AREA, Listed.REGISTER], ids=["kader", "area", "register"]
+)
 
 
 def test_every_listed_command_has_its_line_and_every_line_its_command() -> None:
@@ -31,7 +34,7 @@ def test_every_listed_command_has_its_line_and_every_line_its_command() -> None:
         assert MESSAGES[key].startswith("{command} "), key
 
 
-@pytest.mark.parametrize("listed", [Listed.KADER, Listed.AREA], ids=["kader", "area"])
+@ALL
 def test_bantuan_lists_the_table_in_its_order(listed: Listed) -> None:
     lines = help_text(listed).split("\n")
     named = [r.name for r in TABLE if listed in r.listed]
@@ -41,7 +44,7 @@ def test_bantuan_lists_the_table_in_its_order(listed: Listed) -> None:
     assert all(c == n or c.startswith(f"{n} ") for c, n in zip(commands, named, strict=True))
 
 
-@pytest.mark.parametrize("listed", [Listed.KADER, Listed.AREA], ids=["kader", "area"])
+@ALL
 def test_every_command_bantuan_names_is_one_the_reader_may_use(listed: Listed) -> None:
     for route in (r for r in TABLE if listed in r.listed):
         typed = re.sub(r"<[^>]*>", "Mawar", MESSAGES[route.help_key].split(" - ")[0])
@@ -49,9 +52,10 @@ def test_every_command_bantuan_names_is_one_the_reader_may_use(listed: Listed) -
         assert isinstance(found, Route) and found.name == route.name, (listed, route.name)
 
 
-@pytest.mark.parametrize("listed", [Listed.KADER, Listed.AREA], ids=["kader", "area"])
-def test_bantuan_fits_a_small_phone_and_two_sms(listed: Listed) -> None:
-    text = help_text(listed)
+@ALL
+@pytest.mark.parametrize("register", [True, False], ids=["register-on", "register-off"])
+def test_bantuan_fits_a_small_phone_and_two_sms(listed: Listed, register: bool) -> None:
+    text = help_text(listed, register=register)
     assert screen_lines(text) <= MAX_LINES, (screen_lines(text), text)
     assert len(text) <= MAX_CHARS
     sent = segments(sms_text(text))
@@ -71,3 +75,17 @@ def test_a_line_is_listed_where_the_table_says_and_only_there() -> None:
 def test_bantuan_in_a_chat_is_the_derived_text() -> None:
     world = World.demo()
     assert world.say("kader", "BANTUAN") == help_text(Listed.KADER)
+
+
+def test_a_kaders_register_commands_are_one_bantuan_away() -> None:
+    # The kader's BANTUAN is full (12 lines): the register's commands are in BANTUAN ANAK,
+    # and BANTUAN says so in one line, only while the register is on.
+    assert help_text(Listed.KADER, register=True).split("\n")[-2] == MESSAGES[
+        "help.kader.register"
+    ]
+    assert MESSAGES["help.kader.register"] not in help_text(Listed.KADER)
+    register = [r.name for r in TABLE if Listed.REGISTER in r.listed]
+    assert register == ["ANAK BARU", "TIMBANG", "KMS", "STATUS", "KELUAR ANAK", "HAPUS ANAK"]
+    assert all(r.audience.value == "kader" for r in TABLE if Listed.REGISTER in r.listed)
+    world = World.demo()
+    assert world.say("kader", "BANTUAN ANAK") == help_text(Listed.KADER)  # the demo world: off

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conversations.catalogue import say
 from conversations.commands import parse_command, parse_yes_no
 from conversations.figure_words import percent_of_target
 from conversations.flows.schedule import split_jadwal
+from conversations.flows.summary import readback
 from conversations.format import problem_text
 from conversations.numbers import NumberProblem
 from conversations.periods import format_period, parse_period, parse_period_prefix
@@ -18,9 +21,13 @@ from conversations.programmes import ProgrammeProblem, parse_programmes
 from conversations.quick import QuickProblemKind, parse_quick
 from conversations.session import (
     AwaitChange,
+    AwaitChild,
     AwaitClosed,
+    AwaitLeave,
     AwaitName,
     AwaitPeriod,
+    AwaitWeighing,
+    ChildStage,
     Draft,
     Prefill,
     Session,
@@ -28,9 +35,10 @@ from conversations.session import (
     session_from_json,
     session_to_json,
 )
-from scoring import Period, check_value
+from scoring import MonthReport, Period, check_value
 from scoring.fields import QUESTION_FIELDS, field_by_alias
 from scoring.schedule import Schedule, upcoming_days
+from storage.cipher import RegisterCipher, new_key
 
 NOV = Period(2026, 11)
 
@@ -179,6 +187,19 @@ def test_quick_report_reads_every_form() -> None:
     assert q.problems == ()
 
 
+def test_quick_report_reads_t_o_b_by_their_two_letter_codes() -> None:
+    """T, O and B are typed TN, OL, BR (or glued, or by their long names); a lone "T" stays a
+    no and a lone "O" a correction word, so neither names a field."""
+    q = parse_quick("D 40 N 30 TN 5 ol=3 br2", NOV)
+    assert q.counts == {"d": 40, "n": 30, "t": 5, "o": 3, "b": 2} and q.problems == ()
+    q = parse_quick("tidak_naik 5 o-lalu 3 baru_ditimbang 2", NOV)
+    assert q.counts == {"t": 5, "o": 3, "b": 2}
+    assert [field_by_alias(w) for w in ("T", "O", "B")] == [None, None, None]
+    assert parse_yes_no("t") is False
+    read = readback(MonthReport(NOV, d=40, n=30, t=5, o=3, b=2))
+    assert read.splitlines()[0] == say("quick.read", values="D 40 · N 30 · TN 5 · OL 3 · BR 2")
+
+
 def test_quick_report_lists_every_problem() -> None:
     q = parse_quick("2026-13 S=-5 K=3,5 D=abc X=1 S=4 N", NOV)
     kinds = [(p.kind, p.token, p.number) for p in q.problems]
@@ -245,3 +266,28 @@ def test_a_tidak_buka_question_stored_before_early_existed_reads_as_before() -> 
 def test_old_session_shape_starts_fresh() -> None:
     assert session_from_json('{"v": 0}') == Session()
     assert session_from_json(None) == Session()
+
+
+def test_register_questions_round_trip_with_names_sealed() -> None:
+    cipher = RegisterCipher(new_key())
+    weighing = AwaitWeighing("2026-11-20", (1, 2), (2,), ((1, 9000, None),))
+    for awaiting in (
+        AwaitLeave((4, 5)),
+        AwaitLeave((4,), "died"),
+        weighing,
+        AwaitChild(ChildStage.IS_NEW, "Zaki", weight_g=8400, height_mm=700, resume=weighing),
+        AwaitChild(ChildStage.CONSENT, "Zaki", "L", "2025-05-01", "Rina", 8400, None, True),
+    ):
+        session = Session(awaiting=awaiting)
+        text = session_to_json(session, cipher)
+        assert "Zaki" not in text and "Rina" not in text
+        assert session_from_json(text, cipher) == session
+
+
+def test_a_new_child_question_stored_before_timbang_could_ask_reads_as_before() -> None:
+    cipher = RegisterCipher(new_key())
+    session = Session(awaiting=AwaitChild(ChildStage.SEX, "Andi"))
+    stored = json.loads(session_to_json(session, cipher))
+    for key in ("weight_g", "height_mm", "confirmed", "resume"):
+        del stored["awaiting"][key]
+    assert session_from_json(json.dumps(stored), cipher) == session

@@ -139,6 +139,26 @@ def test_quick_report_saved_at_once() -> None:
     assert world.reports[1][NOV].report.d == 40
 
 
+def test_t_o_b_typed_in_a_quick_report_then_changed_with_ubah() -> None:
+    """Without the register, T, O and B are typed (TN, OL, BR) and read back; D = N + T + O
+    + B is asked back once when it does not hold."""
+    world = World.demo()
+    result = world.send(
+        "kader",
+        "lapor nov S=48 K=45 D=40 N=30 TN=5 OL=3 BR=2 BGM=1 2T=0 KADER=6 BUMIL=6 PERIKSA=4 "
+        "PUS=80 KB=50 BAYI=12 IMUN=1 TAMBAHAN=BKB RUJUK=1",
+    )
+    assert any(isinstance(e, SaveReport) for e in result.effects)
+    saved = world.reports[1][NOV].report
+    assert (saved.t, saved.o, saved.b) == (5, 3, 2)
+    assert "TN 5 · OL 3 · BR 2" in result.replies[0].body  # type: ignore[union-attr]
+    reply = last_text(world, "kader", "UBAH BR 4")
+    assert "D (40) tidak sama dengan N + T + O + B (30 + 5 + 3 + 4 = 42)" in reply
+    assert world.reports[1][NOV].report.b == 2  # not saved until confirmed
+    world.send("kader", "YA")
+    assert world.reports[1][NOV].report.b == 4
+
+
 def test_quick_report_asks_only_missing_fields() -> None:
     world = World.demo()
     reply = last_text(world, "kader", "LAPOR S=48 K=45 D=40 N=30 BGM=1 RUJUK=1")
@@ -247,7 +267,7 @@ def test_unregistered_sees_nothing() -> None:
 
 def test_role_scoping() -> None:
     world = World.demo()
-    assert "khusus pembina" in last_text(world, "kader", "STATUS")
+    assert "khusus pembina" in last_text(world, "kader", "STRATA")
     assert "untuk kader" in last_text(world, "spv", "LAPOR")
     assert "tidak ada di wilayah" in last_text(world, "spv", "POSYANDU Kenanga")
 
@@ -439,6 +459,8 @@ MESSAGES = st.one_of(
             "ISI ULANG",
             "UBAH D 41",
             "UBAH S 5",
+            "UBAH TN 3",
+            "LAPOR D 40 N 30 TN 5 OL 3 BR 2",
             "TIDAK BUKA",
             "=",
             "LEWATI",

@@ -38,7 +38,10 @@ def test_every_command_of_the_lexicon_has_its_lines_and_only_once_per_audience()
         ("LAPOR", KADER, False, ("LAPOR", Audience.KADER)),
         ("JADWAL", KADER, False, ("JADWAL", Audience.KADER)),
         ("JADWAL", BIDAN, False, ("JADWAL", Audience.AREA)),
-        ("status", KADER, False, "role.supervisor_only"),
+        ("rekap", KADER, False, "role.supervisor_only"),
+        # A kader's STATUS corrects a child's status (STATUS Andi N); a supervisor's is theirs.
+        ("status Andi N", KADER, False, ("STATUS", Audience.KADER)),
+        ("status", BIDAN, False, ("STATUS", Audience.AREA)),
         ("/tidak_buka", BIDAN, False, "role.kader_only"),
         ("DAFTAR X", KADER, False, ("DAFTAR", Audience.ANYONE)),
         ("DAFTAR X", None, False, ("DAFTAR", Audience.NEWCOMER)),

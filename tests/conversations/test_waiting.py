@@ -7,6 +7,8 @@ import typing
 
 import pytest
 
+from conversations.commands import parse_message
+from conversations.plan import plan
 from conversations.session import (
     AwaitChange,
     Awaiting,
@@ -19,6 +21,7 @@ from conversations.session import (
 from conversations.waiting import WORDS, draft_values, waiting_for
 from scoring import Period
 from scoring.fields import LIST_FIELD, QUESTION_FIELDS
+from storage.people import Person, Role
 
 PERIOD = Period(2026, 5)
 
@@ -102,3 +105,14 @@ def test_isi_ulang_or_batal_is_a_choice_not_a_yes_no() -> None:
     assert waiting_for(Session(awaiting=AwaitChange(PERIOD, 1))) == "choice"
     prefilled = AwaitChange(PERIOD, 1, Prefill(counts={"s": 40}))
     assert waiting_for(Session(awaiting=prefilled)) == "yes_no"
+
+
+def test_lapor_and_its_month_answer_read_the_register_months() -> None:
+    """LAPOR (and the answer naming its month, as LAPOR <month>) reads the register's
+    anonymous counts of the months to report; other commands and answers do not."""
+    kader = Person(1, "Sari", Role.KADER, posyandu_id=1)
+    asked = Session(awaiting=AwaitPeriod((PERIOD, PERIOD.shift(-1))))
+    assert plan(Session(), parse_message("LAPOR"), kader, PERIOD).register_months
+    assert plan(asked, parse_message("November"), kader, PERIOD).register_months
+    assert not plan(Session(), parse_message("RIWAYAT"), kader, PERIOD).register_months
+    assert not plan(Session(), parse_message("40"), kader, PERIOD).register_months

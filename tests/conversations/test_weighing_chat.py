@@ -24,7 +24,7 @@ from conversations.flows.weighing import read_line
 from conversations.inbound import Inbound
 from conversations.replies import Text
 from conversations.session import Session
-from scoring.growth import GrowthRules
+from scoring.growth import GrowthRules, Status
 from storage import children as reg
 from storage.cipher import RegisterCipher, new_key
 from storage.groups import link_group
@@ -111,13 +111,23 @@ async def test_a_message_of_lines_answered_with_each_status_then_selesai(
         "Eka": [],
     }
     summary = await chat.say("SELESAI")
-    assert summary.splitlines() == [
+    assert summary.splitlines()[:6] == [
         "Penimbangan 20 Nov 2026 selesai.",
         "D 4 · N 1 · T 1 · O 1 · B 1 · BGM 0 · 2T 1",
         "D = N+T+O+B = 4, cocok.",
         "Perlu dirujuk ke puskesmas:",
         "- Budi: 2T",
+        say("weigh.report_filled", period="November 2026"),
     ]
+    # The month's report is open with these counts; S from the register (five balita) is
+    # offered with last month's head counts (golden: kader_timbang_lapor).
+    assert say("same.register", values="S 5") in summary.splitlines()
+    # Weighed again while that report is open: it is left as it is, and the kader told how.
+    await chat.say("TIMBANG")
+    again = await chat.say("SELESAI")
+    assert say("weigh.report_busy", period="November 2026") in again.splitlines()
+    assert say("weigh.report_filled", period="November 2026") not in again
+    assert (await chat.say("BATAL")).startswith("Laporan November 2026 dibatalkan")
     assert await chat.say("SELESAI") == say("hint.kader")  # the weighing is closed
     logged = "\n".join(r.getMessage() + repr(getattr(r, "fields", "")) for r in caplog.records)
     assert not any(name in logged for name in NAMES)
@@ -272,3 +282,105 @@ async def test_a_long_weighing_message_is_read_whole(chat: Chat) -> None:
     reply = await chat.say(text)
     assert reply.splitlines()[0].startswith("Andi Saputra 10,3 kg: N")
     assert reply.splitlines()[2] == say("weigh.twice", name="Dewi")
+
+
+async def test_an_unknown_name_entered_as_a_new_child_with_its_weight(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    asked = await chat.say("Andi 10,3\nZaki 8,4")
+    assert asked.splitlines()[-1] == say("weigh.new_ask", name="Zaki", kg="8,4")
+    # The pending name is sealed in the stored session, as ANAK BARU's.
+    async with chat.db.read() as conn:
+        rows = await conn.execute_fetchall("SELECT answers FROM sessions")
+    stored = " ".join(str(r["answers"]) for r in rows)
+    assert "child" in stored and "Zaki" not in stored
+    for answer in ("YA", "L", "1/5/2025", "Rina", "YA"):
+        await chat.say(answer)
+    done = await chat.say("YA")
+    assert done.splitlines() == [
+        say("child.saved", name="Zaki"),
+        "Zaki 8,4 kg: B (baru pertama ditimbang)",
+        say("weigh.new_back"),
+    ]
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored_w = await reg.weighings_of(conn, [ids["Zaki"]])
+        kader = await person_by_address(conn, "console", DEMO_KADER)
+    assert kader is not None
+    assert [(w.date, w.weight_g, w.kader_id) for w in stored_w[ids["Zaki"]]] == [
+        (T0.date(), 8_400, kader.id)
+    ]
+    # Back to the weighing: the new child is on the list now, weighed.
+    assert await chat.say("Zaki 8,4") == "\n".join(
+        ["Zaki 8,4 kg sudah tercatat.", say("weigh.left", count=4)]
+    )
+
+
+async def test_tidak_drops_the_unknown_line_and_the_weighing_goes_on(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    await chat.say("Zaki 8,4")
+    assert await chat.say("TIDAK") == say("weigh.new_dropped", name="Zaki")
+    assert "Zaki" not in await _ids(chat)
+    reply = await chat.say("Dewi 9")
+    assert reply.splitlines()[0] == "Dewi 9,0 kg: B (baru pertama ditimbang)"
+
+
+async def test_the_kader_corrects_a_status_recorded_and_counted(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    assert await chat.say("STATUS Dewi N") == say("correct.not_weighed", name="Dewi")
+    await chat.say("Andi 10,3\nbudi 10.1\n3 9,5\nDewi 9")
+    assert await chat.say("STATUS Andi Saputra naik") == say(
+        "correct.same", name="Andi Saputra", status="N"
+    )
+    # Budi's T (and so 2T) by KBM; the kader reads his KMS curve as naik.
+    assert await chat.say("status budi N") == say(
+        "correct.done", name="Budi", computed="T", status="N"
+    )
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [ids["Budi"]])
+        kader = await person_by_address(conn, "console", DEMO_KADER)
+        entries = await reg.audit_entries(conn)
+    assert kader is not None
+    fixed = stored[ids["Budi"]][-1].correction
+    assert fixed == reg.StatusCorrection(Status.N, Status.T, kader.id, T0)
+    assert [(e.action, e.who, e.child_ids) for e in entries][-1] == (
+        "weighing.correct_status",
+        reg.Actor(person_id=kader.id),
+        (ids["Budi"],),
+    )
+    # The weighing stayed open; SELESAI counts the corrected status and says so (the month's
+    # report opened with these counts follows: closed here).
+    assert (await chat.say("SELESAI")).splitlines()[:7] == [
+        "Penimbangan 20 Nov 2026 selesai.",
+        "D 4 · N 2 · T 0 · O 1 · B 1 · BGM 0 · 2T 0",
+        "D = N+T+O+B = 4, cocok.",
+        say("weigh.corrected_title"),
+        "- Budi: T menjadi N",
+        say("weigh.refer_none"),
+        say("weigh.report_filled", period="November 2026"),
+    ]
+    assert (await chat.say("BATAL")).startswith("Laporan November 2026 dibatalkan")
+    # Corrected back to the rules' status: the correction is dropped.
+    assert await chat.say("STATUS Budi T") == say("correct.undone", name="Budi", status="T")
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [ids["Budi"]])
+    assert stored[ids["Budi"]][-1].correction is None
+    assert await chat.say("STATUS Budi") == say("correct.how")
+    # B and O follow from the weighings recorded: not the kader's to correct.
+    assert await chat.say("STATUS Budi O") == say("correct.attendance", name="Budi", computed="T")
+
+
+async def test_a_new_childs_implausible_weight_is_asked_back_not_stored(chat: Chat) -> None:
+    await chat.say("TIMBANG")
+    await chat.say("Zaki 35")
+    for answer in ("YA", "L", "1/5/2025", "Rina", "YA"):
+        await chat.say(answer)
+    done = (await chat.say("YA")).splitlines()
+    assert done[0] == say("child.saved", name="Zaki")
+    assert done[1].startswith("Zaki 35,0 kg belum dicatat: ") and done[1].endswith("35,0 benar")
+    ids = await _ids(chat)
+    async with chat.db.read() as conn:
+        stored = await reg.weighings_of(conn, [ids["Zaki"]])
+    assert stored[ids["Zaki"]] == []  # the child is on the register, the weight is not
+    # Resent with "benar", as any implausible weight: recorded, the weighing still open.
+    assert (await chat.say("Zaki 35 benar")).startswith("Zaki 35,0 kg: B")

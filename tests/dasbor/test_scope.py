@@ -3,19 +3,27 @@
 posyandu page, table, PDF and CSV of the world. Allowed exactly as in the chat (a supervisor
 the subtree of their area, a kader their own posyandu), otherwise the same 404 as an id that
 exists nowhere (no telling which ids exist); no page shows a
-name, code, kader or figure of a posyandu outside the scope. Also: escaping and sorting."""
+name, code, kader or figure of a posyandu outside the scope. The child register's pages (a
+posyandu's weighing list, a child's page) show names to the posyandu's kader and its desa's
+supervisors only: a supervisor above desa level who sees the posyandu gets 403 for its list
+(counts only), a child outside the names' scope the 404 of an unknown one, and no child's name
+shows on any page outside it. Also: escaping and sorting."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 
 import pytest
+from openpyxl import load_workbook
 
 from scoring.clock import FixedClock
+from storage.cipher import new_key
 from tests.dasbor.conftest import Store
 from tests.dasbor.helpers import TABLE_SCRIPT, login
-from tests.hostile.harness import POSYANDU, SUPERVISORS, running, seed
+from tests.dasbor.register_seed import KIDS, seed_children
+from tests.hostile.harness import POSYANDU, SUPERVISORS, Actor, running, seed
 from tests.hostile.test_authorisation import forbidden
 
 pytestmark = pytest.mark.slow
@@ -26,7 +34,15 @@ ACTORS = [f"kader_{p.code}" for p in POSYANDU[:2]] + [s[0] for s in SUPERVISORS]
 MATRIX = [("sqlite", who) for who in ACTORS] + [
     ("postgres", who) for who in (ACTORS[0], "spv_desa_a1", "spv_kec_b", "spv_kab")
 ]
-AREA_SUFFIXES = ("", "/posyandu", "/posyandu?urut=ds&arah=turun&tampil=belum", "/rekap.pdf")
+AREA_SUFFIXES = (
+    "",
+    "/posyandu",
+    "/posyandu?urut=ds&arah=turun&tampil=belum",
+    "/rekap.pdf",
+    "/f2.xlsx",
+)
+#: The downloads, whose bytes are no page to search for other posyandu's figures.
+DOWNLOADS = (".pdf", ".xlsx")
 
 
 def _shown(html: str) -> str:
@@ -35,13 +51,34 @@ def _shown(html: str) -> str:
     return re.sub(r'name="csrf" value="[^"]*"', 'name="csrf"', html)
 
 
+def _names_seen(actor: Actor) -> frozenset[str]:
+    """The posyandu whose children's names ``actor`` may see: a kader's own, a desa
+    supervisor's (a desa's code has four parts); above desa level none."""
+    if actor.kader_of is not None:
+        return frozenset({actor.kader_of})
+    desa = actor.area_code is not None and actor.area_code.count(".") == 3
+    return actor.sees if desa else frozenset()
+
+
+def _child_names(names_seen: frozenset[str]) -> dict[str, re.Pattern[str]]:
+    """The children's names a page may not show to someone who sees these posyandu's."""
+    return {
+        k.name: re.compile(rf"\b{re.escape(k.name)}\b")
+        for k in KIDS
+        if k.posyandu not in names_seen
+    }
+
+
 @pytest.mark.parametrize(("engine", "who"), MATRIX)
 async def test_every_page_and_download_stays_inside_the_scope(who: str, store: Store) -> None:
     seeded = await seed(store.target)
+    key = new_key()
+    child_ids = await seed_children(store.target, seeded, key)
     actor = seeded.actors[who]
-    patterns = forbidden(actor.sees)
+    names_seen = _names_seen(actor)
+    patterns = forbidden(actor.sees) | _child_names(names_seen)
     own_area = seeded.areas[actor.area_code] if actor.area_code else None
-    async with running(seeded, folder=store.folder) as (service, fake):
+    async with running(seeded, folder=store.folder, register_key=key) as (service, fake):
         client = await login(service, fake, actor)
         # What an id that exists nowhere answers: outside the scope answers the same.
         nowhere = await client.get("/dasbor/wilayah/99999")
@@ -58,13 +95,18 @@ async def test_every_page_and_download_stays_inside_the_scope(who: str, store: S
                     continue
                 assert r.status_code in (200, 404), (who, area.code, suffix, r.status_code)
                 seen_ok += r.status_code == 200
-                if suffix.endswith(".pdf"):
+                if suffix.endswith(DOWNLOADS):
                     continue
                 for word, pattern in patterns.items():
                     assert not pattern.search(_shown(r.text)), (who, area.code, suffix, word)
         for fixture in seeded.posyandu.values():
             allowed = fixture.code in actor.sees
-            for suffix in ("", "?periode=2026-10", "/bulanan.pdf?periode=2026-10"):
+            for suffix in (
+                "",
+                "?periode=2026-10",
+                "/bulanan.pdf?periode=2026-10",
+                "/f1.xlsx?periode=2026-10",
+            ):
                 r = await client.get(f"/dasbor/posyandu/{fixture.id}{suffix}")
                 expected = 200 if allowed else 404
                 assert r.status_code == expected, (who, fixture.code, suffix, r.status_code)
@@ -76,8 +118,34 @@ async def test_every_page_and_download_stays_inside_the_scope(who: str, store: S
                 if allowed and suffix == "":
                     assert fixture.name in r.text
         assert seen_ok or actor.kader_of
+        # The register's pages: names only for the posyandu's kader and its desa's bidan.
+        for fixture in seeded.posyandu.values():
+            r = await client.get(f"/dasbor/posyandu/{fixture.id}/penimbangan?periode=2026-11")
+            if fixture.code in names_seen:
+                expected = 200
+            else:
+                expected = 403 if fixture.code in actor.sees else 404
+            assert r.status_code == expected, (who, fixture.code, r.status_code)
+            if expected == 404:
+                assert _shown(r.text) == missing, (who, fixture.code)
+            for word, pattern in patterns.items():
+                assert not pattern.search(_shown(r.text)), (who, fixture.code, "list", word)
+        for kid in KIDS:
+            r = await client.get(f"/dasbor/anak/{child_ids[kid.name]}")
+            allowed = kid.posyandu in names_seen
+            assert r.status_code == (200 if allowed else 404), (who, kid.name, r.status_code)
+            assert (kid.name in r.text) == allowed, (who, kid.name)
+            if not allowed:
+                assert _shown(r.text) == missing, (who, kid.name)
         # Made-up ids and words are answered, never with a traceback.
-        for path in ("/dasbor/wilayah/99999", "/dasbor/posyandu/99999", "/dasbor/wilayah/x"):
+        for path in (
+            "/dasbor/wilayah/99999",
+            "/dasbor/posyandu/99999",
+            "/dasbor/wilayah/x",
+            "/dasbor/anak/99999",
+            "/dasbor/posyandu/99999/penimbangan",
+            f"/dasbor/anak/{2**63}",
+        ):
             r = await client.get(path)
             assert r.status_code == 404 and "Traceback" not in r.text
         await client.aclose()
@@ -173,4 +241,18 @@ async def test_a_download_without_a_month_is_of_the_month_it_is_in_the_area(
         page = await client.get(f"/dasbor/wilayah/{kab.id}")
         assert f"/dasbor/wilayah/{kab.id}/data.csv?periode=2026-12" in page.text
         assert f"/dasbor/wilayah/{kab.id}/rekap.pdf?periode=2026-12" in page.text
+        # The F2 recap beside the PDF, its month as the page's; a workbook that opens.
+        assert f"/dasbor/wilayah/{kab.id}/f2.xlsx?periode=2026-12" in page.text
+        r = await client.get(f"/dasbor/wilayah/{kab.id}/f2.xlsx?periode=2026-11")
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+        assert f"f2-{kab.code}-2026-11.xlsx" in r.headers["content-disposition"]
+        assert load_workbook(io.BytesIO(r.content)).sheetnames == ["F2"]
+        # A posyandu page offers its month's F1 wherever it offers the monthly PDF.
+        pages = [
+            (await client.get(f"/dasbor/posyandu/{p.id}?periode=2026-10")).text
+            for p in seeded.posyandu.values()
+        ]
+        offered = [("/bulanan.pdf?" in t, "/f1.xlsx?periode=2026-10" in t) for t in pages]
+        assert all(pdf == xlsx for pdf, xlsx in offered) and any(pdf for pdf, _ in offered)
         await client.aclose()

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,12 +18,16 @@ import httpx
 import pytest
 
 from bot.app import Service
+from bot.media import PRIVATE_TTL
 from bot.sms.text import is_gsm7, segments
 from conversations.catalogue import say
 from scoring import Period
 from scoring.clock import Clock, FixedClock
 from scoring.fields import QUESTION_FIELDS
+from scoring.growth import Sex
 from storage import Database
+from storage.children import Actor, NewChild, add_child
+from storage.cipher import RegisterCipher, new_key
 from storage.outbox import OutboxRow, Status, list_rows
 from storage.people import Role, add_identity, create_person, identities_of, person_by_address
 from storage.reports import get_report
@@ -408,3 +412,25 @@ async def test_a_phone_out_of_reach_at_start_does_not_stop_the_service(
         assert (r.status_code, r.json()["sms"]) == (200, "webhooks not registered")
     finally:
         await service.stop()
+
+
+async def test_a_kms_by_sms_is_a_link_that_opens_once(seeded: Seeded, tmp_path: Path) -> None:
+    """KMS <name> by SMS: the link says it opens once, within minutes, and does."""
+    key = new_key()
+    async with await Database.open(seeded.path) as db, db.transaction() as tx:
+        andi = NewChild("Andi Saputra", Sex.MALE, date(2025, 3, 5), "Siti")
+        at = moment()
+        by = Actor(operator="test")
+        await add_child(tx, RegisterCipher(key), seeded.posyandu_id, andi, consent_by=by, at=at)
+    async with running(seeded, tmp_path, register_key=key) as (service, fake):
+        phone = Phone(service, fake)
+        await registered(phone, seeded.kader_code)
+        reply = await converse(phone, "KMS andi")
+        minutes = int(PRIVATE_TTL.total_seconds() // 60)
+        assert f"Buka tautan ini dalam {minutes} menit" in reply and "sekali" in reply, reply
+        (url,) = [w for w in reply.split() if w.startswith(f"{PUBLIC}/media/")]
+        async with httpx.AsyncClient() as client:
+            first = await client.get(local(service) + url.removeprefix(PUBLIC))
+            again = await client.get(local(service) + url.removeprefix(PUBLIC))
+        assert first.status_code == 200 and "Andi Saputra" in pdf_text(first.content)
+        assert again.status_code == 404

@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +28,10 @@ from scheduler.calendar import ReminderSettings
 from scheduler.sweep import sweep
 from scoring import Period
 from scoring.clock import Clock, FixedClock
+from scoring.growth import Sex
+from storage import Database
+from storage.children import Actor, NewChild, Weighing, add_child, record_weighing
+from storage.cipher import RegisterCipher, new_key
 from storage.outbox import OutboxRow, Status, counts, list_rows
 from storage.people import identity
 from tests.clock import Day, TickingClock, cli, moment
@@ -516,3 +520,37 @@ async def test_a_messaging_service_sends_instead_of_one_number(seeded: Seeded) -
     assert [m["MessagingServiceSid"] for m in sent] == [service_sid] * 3
     assert [m for m in sent if "From" in m] == []
     assert all(m.get("StatusCallback") == f"{PUBLIC}/twilio/status" for m in sent)
+
+
+async def test_a_kms_is_fetched_once_and_kept_no_longer(seeded: Seeded) -> None:
+    """KMS <name> over WhatsApp: the PDF (the child's name on it) behind a media link that
+    gives it once; the disk keeps nothing after that fetch, the outbox no name."""
+    key = new_key()
+    cipher = RegisterCipher(key)
+    clock = FixedClock(moment())
+    async with await Database.open(seeded.path) as db, db.transaction() as tx:
+        andi = NewChild("Andi Saputra", Sex.MALE, date(2025, 3, 5), "Siti")
+        by = Actor(operator="test")
+        child_id = await add_child(
+            tx, cipher, seeded.posyandu_id, andi, consent_by=by, at=clock.now()
+        )
+        weighed = Weighing(child_id, date(2025, 9, 5), 8_400)
+        await record_weighing(tx, weighed, at=clock.now())
+    fake = FakeTwilio(SID, AUTH)
+    async with serve(fake.app) as url, running(seeded, url, clock, register_key=key) as service:
+        phone = Phone(service)
+        for text in (f"DAFTAR {seeded.kader_code}", "Bu Sari", "KMS andi"):
+            assert (await phone.say(text)).status_code == 200
+        await wait_for(lambda: any("MediaUrl" in m for m in fake.to(KADER)))
+        (media,) = [m for m in fake.to(KADER) if "MediaUrl" in m]
+        assert "Andi" not in media["MediaUrl"][0]
+        path = media["MediaUrl"][0].removeprefix(PUBLIC)
+        first = await get(service, path)
+        assert first.status_code == 200 and "Andi Saputra" in pdf_text(first.content)
+        assert (await get(service, path)).status_code == 404
+        files = [p for p in service.settings.media_dir.rglob("*") if p.is_file()]
+        assert not any(b"%PDF" in p.read_bytes() for p in files)
+        assert service.db is not None
+        async with service.db.read() as conn:
+            payloads = await conn.execute_fetchall("SELECT payload FROM outbox")
+        assert not any("Andi" in str(r["payload"]) for r in payloads)

@@ -8,7 +8,7 @@ import asyncio
 import io
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,13 +19,17 @@ import bot.pdf.base
 from bot.cli import main
 from bot.demo import seed_demo
 from bot.documents import DocumentNotFound, render_document
+from bot.kbm import load_kbm
 from bot.pdf import render_posyandu_report
 from bot.pdf.model import MonthlyReportData, RatioLine, TrendPoint
 from conversations.figure_words import need_words, pdf_blank, percent, percent_vs, vs
 from scoring import COUNT_FIELDS, DEFAULT_SETTINGS, MonthReport, Period, Stratum, assess
 from scoring.fields import FIELD_BY_ID
+from scoring.growth import GrowthRules, Sex
 from scoring.strata import IndicatorId, Need
 from storage import Database
+from storage.children import Actor, NewChild, Weighing, add_child, record_weighing
+from storage.cipher import RegisterCipher, new_key
 from storage.posyandu import posyandu_by_code
 from storage.reports import get_report, list_reports, save_report
 from storage.sql import follow_explicit_ids
@@ -145,7 +149,10 @@ async def test_monthly_report_reads_back(db: Database) -> None:
         assert expected in text, expected
     # Every count next to its label; a new field must be added here.
     # (The optional service fields have a row only when the month has them: test_services.)
-    assert set(LABELLED) == {f for f in COUNT_FIELDS if not FIELD_BY_ID[f].service}
+    # (T, O and B, given where the child register is used, likewise: test_t_o_b_rows.)
+    assert set(LABELLED) == {
+        f for f in COUNT_FIELDS if not (FIELD_BY_ID[f].service or FIELD_BY_ID[f].derived)
+    }
     for field, (label, value) in LABELLED.items():
         assert labelled(text, label, value), (field, label, value)
     assert labelled(text, "Program tambahan", "BKB, PAUD")
@@ -169,6 +176,65 @@ async def test_monthly_report_reads_back(db: Database) -> None:
     assert reader.metadata.author == "Posyandu Bot"
     assert reader.metadata.title == "Laporan Bulanan Posyandu Mawar - November 2026"
     assert 1 <= len(reader.pages) <= 2
+
+
+async def test_t_o_b_rows(db: Database) -> None:
+    """T, O and B (D = N + T + O + B) have their rows once the month has them, after N."""
+    async with db.transaction() as tx:
+        mawar = await posyandu_by_code(tx, "MWR01")
+        assert mawar is not None
+        tob = REPORT.with_values(t=4, o=3, b=2)  # 35 + 4 + 3 + 2 = 44
+        await save_report(tx, mawar.id, tob, by=1, at=NOW, channel="telegram")
+    params = {"posyandu_code": "MWR01", "period": "2026-11"}
+    doc = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS)
+    await db.close()
+    text = text_of(doc.content)
+    for label, value in (("T tidak naik", "4"), ("O absen bulan lalu", "3")):
+        assert labelled(text, label, value), label
+    assert labelled(text, "B baru ditimbang", "2")
+    assert text.index("N naik berat") < text.index("T tidak naik") < text.index("B baru")
+
+
+#: Children weighed on the register in November (name, sex, birth, earlier weighings and this
+#: month's, grams): Budi T in October and again now (2T), Citra far below the red line (BGM),
+#: Dewi growing well; Eka weighed in October only (not this month: not counted).
+WEIGHED = (
+    ("Budi", "L", date(2025, 3, 5), [(date(2026, 9, 12), 10_000), (date(2026, 10, 12), 10_000)]),
+    ("Citra", "P", date(2025, 3, 5), []),
+    ("Dewi", "P", date(2025, 3, 5), [(date(2026, 10, 12), 9_000)]),
+    ("Eka", "L", date(2025, 3, 5), [(date(2026, 10, 12), 9_500)]),
+)
+NOVEMBER = {"Budi": 10_000, "Citra": 6_000, "Dewi": 9_400}
+
+
+async def test_referrals_of_the_month_are_counted_never_named(db: Database) -> None:
+    """The month weighed on the register: how many children to refer, from the weighings
+    (2T and BGM here), in the balita block; no child's name anywhere in the PDF."""
+    cipher = RegisterCipher(new_key())
+    async with db.transaction() as tx:
+        mawar = await posyandu_by_code(tx, "MWR01")
+        assert mawar is not None
+        by = Actor(person_id=1)
+        for name, sex, born, earlier in WEIGHED:
+            new = NewChild(name, Sex(sex), born, f"Ibu {name}")
+            child = await add_child(tx, cipher, mawar.id, new, consent_by=by, at=NOW)
+            for day, grams in earlier:
+                await record_weighing(tx, Weighing(child, day, grams), at=NOW)
+            if name in NOVEMBER:
+                weighing = Weighing(child, date(2026, 11, 12), NOVEMBER[name])
+                await record_weighing(tx, weighing, at=NOW)
+    params = {"posyandu_code": "MWR01", "period": "2026-11"}
+    rules = GrowthRules(load_kbm())
+    doc = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS, rules)
+    without = await render_document(db, "monthly_report", params, NOW, DEFAULT_SETTINGS)
+    october = {**params, "period": "2026-10"}
+    before = await render_document(db, "monthly_report", october, NOW, DEFAULT_SETTINGS, rules)
+    await db.close()
+    text = text_of(doc.content)
+    assert labelled(text, "Anak perlu dirujuk", "2")
+    assert not any(name in text for name, *_ in WEIGHED)
+    assert "perlu dirujuk" not in text_of(without.content)  # no register rules: no count
+    assert labelled(text_of(before.content), "Anak perlu dirujuk", "0")
 
 
 def test_numbers_are_written_the_indonesian_way() -> None:
@@ -196,8 +262,7 @@ def test_the_openings_needed_are_written_with_the_one_formatter() -> None:
     opening in 3 known months (an estimate of 4) needs 3 more openings, not 4."""
     since = Period(2025, 12)  # 11 known months to October 2026, 7 of them opened
     months = [
-        MonthReport(period=since.shift(i), buka=i < 7, kader=6, s=40, d=30)
-        for i in range(11)
+        MonthReport(period=since.shift(i), buka=i < 7, kader=6, s=40, d=30) for i in range(11)
     ]
     (need,) = [
         n

@@ -40,9 +40,9 @@ ALLOWED = {
     # as they are); a field it does not name is filled from the registry.
     "bot/demo.py",
 }
-#: Ids too short or too common to grep for (s, k, d, n are letters everywhere; "kader" is a
+#: Ids too short or too common to grep for (s, k, d, n, t, o, b are letters everywhere; "kader" is a
 #: role and "buka" a word of the chat).
-UNGREPPABLE = {"s", "k", "d", "n", "kader", "buka"}
+UNGREPPABLE = {"s", "k", "d", "n", "t", "o", "b", "kader", "buka"}
 
 
 def _product_files() -> dict[str, str]:

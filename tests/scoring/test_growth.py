@@ -27,13 +27,16 @@ from scoring.growth import (
     WeightForHeight,
     age_days,
     age_months,
+    assess,
     assess_history,
+    assess_latest,
     grams,
     height_for_age,
     length_at,
     parse_kbm,
     weight_for_age,
     weight_for_height,
+    with_status,
     zscores,
 )
 
@@ -355,3 +358,61 @@ def test_referred_for_2t_bgm_and_a_new_sangat_pendek_or_gizi_buruk() -> None:
     ]
     assert history[0].z.haz == D("-4.10") and history[3].z.whz == D("-3.43")
     assert history[3].stunted and history[3].wasted and history[3].underweight
+
+
+def test_a_status_the_kader_corrected_carries_2t_with_it() -> None:
+    # 10 kg in September, 10 in October (T), 10 in November (T, 2T) at 20-22 months.
+    days = (date(2026, 9, 10), date(2026, 10, 10), date(2026, 11, 10))
+    sep, oct_, nov = assess_history(Sex.MALE, BORN, [Weighing(d, D(10)) for d in days], RULES)
+    assert (oct_.status, nov.status, nov.two_t) == (Status.T, Status.T, True)
+    # October corrected to N: November is T but no longer 2T.
+    fixed = with_status(oct_, Status.N, sep.as_previous())
+    assert (fixed.status, fixed.two_t, fixed.z) == (Status.N, False, oct_.z)
+    again = with_status(nov, Status.T, fixed.as_previous())
+    assert again is nov  # the same status: nothing changes
+    assert assess(Sex.MALE, BORN, nov.weighing, fixed.as_previous(), RULES).two_t is False
+    # November corrected from T to T after a T: 2T; to N: no 2T.
+    assert with_status(nov, Status.N, oct_.as_previous()).two_t is False
+    # An O corrected to T after a T two months back (a month missed) is not 2T.
+    dec = assess(Sex.MALE, BORN, Weighing(date(2026, 12, 10), D(10)), oct_.as_previous(), RULES)
+    assert dec.status is Status.O
+    assert with_status(dec, Status.T, oct_.as_previous()).two_t is False
+
+
+def test_a_history_with_a_corrected_status() -> None:
+    days = (date(2026, 9, 10), date(2026, 10, 10), date(2026, 11, 10))
+    weighings = [Weighing(d, D(10)) for d in days]
+    plain = assess_history(Sex.MALE, BORN, weighings, RULES)
+    fixed = assess_history(Sex.MALE, BORN, weighings, RULES, [None, Status.N, None])
+    assert [(a.status, a.two_t) for a in plain] == [
+        (Status.B, False),
+        (Status.T, False),
+        (Status.T, True),
+    ]
+    assert [(a.status, a.two_t) for a in fixed] == [
+        (Status.B, False),
+        (Status.N, False),
+        (Status.T, False),  # after the corrected N: no 2T
+    ]
+    assert [a.z for a in fixed] == [a.z for a in plain]
+
+
+def test_the_latest_weighing_needs_only_the_last_three() -> None:
+    """assess_latest (the month's counts, the PDF's referrals) reads the last three weighings
+    and finds what the whole history finds for the latest: here T after T (2T), after an O."""
+    born = date(2025, 3, 5)
+    history = [
+        Weighing(date(2026, 5, 12), D("8.0")),
+        Weighing(date(2026, 7, 12), D("8.6")),  # O
+        Weighing(date(2026, 8, 12), D("8.9")),  # N (300 g >= 200 g)
+        Weighing(date(2026, 9, 12), D("9.0")),  # T
+        Weighing(date(2026, 10, 12), D("9.0")),  # T: 2T
+    ]
+    whole = assess_history(Sex.MALE, born, history, RULES)
+    latest, previous = assess_latest(Sex.MALE, born, history, RULES)
+    assert [a.status for a in whole] == [Status.B, Status.O, Status.N, Status.T, Status.T]
+    assert (latest.status, latest.two_t) == (whole[-1].status, whole[-1].two_t) == (Status.T, True)
+    assert previous == whole[-2].as_previous()
+    assert latest.referrals(previous) == whole[-1].referrals(whole[-2].as_previous())
+    (only,) = assess_history(Sex.MALE, born, history[:1], RULES)
+    assert assess_latest(Sex.MALE, born, history[:1], RULES) == (only, None)

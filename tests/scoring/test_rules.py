@@ -39,6 +39,11 @@ def test_rules_are_data() -> None:
         "n_le_d",
         "bgm_le_d",
         "t2_le_d",
+        "t_le_d",
+        "o_le_d",
+        "b_le_d",
+        "d_sum",
+        "register_differs",
         "bumil_periksa_le_bumil",
         "kb_aktif_le_pus",
         "bayi_imunisasi_le_bayi",
@@ -260,6 +265,46 @@ def test_soft_d_greater_than_k() -> None:
     assert [p.field for p in check_answer("k", 20, {"s": 40, "d": 31})] == ["k"]
     whole = check_report(MonthReport(period=P, s=40, k=30, d=31))
     assert [(p.rule, p.field) for p in whole] == [("d_gt_k", "d")]
+
+
+def test_soft_d_is_n_t_o_b_once_all_five_are_known() -> None:
+    """D = N + T + O + B (domain.md): checked only when all five are known, soft."""
+    known = {"s": 50, "k": 48, "d": 40, "n": 30, "t": 5, "o": 3}
+    assert check_answer("b", 2, known) == []  # 30 + 5 + 3 + 2 = 40
+    (p,) = check_answer("b", 4, known)
+    assert (p.rule, p.field, p.hard) == ("d_sum", "b", False)
+    assert p.values["total"] == 42
+    assert problem_text(p) == (
+        "D (40) tidak sama dengan N + T + O + B (30 + 5 + 3 + 4 = 42). Sudah benar?"
+    )
+    assert check_answer("d", 41, {**known, "b": None}) == []  # B unknown: nothing to compare
+    assert [p.field for p in check_answer("d", 41, {**known, "b": 2})] == ["d"]
+    whole = MonthReport(period=P, s=50, k=48, d=40, n=30, t=5, o=3, b=1)
+    assert [(p.rule, p.field) for p in check_report(whole)] == [("d_sum", "d")]
+    assert check_report(whole.with_values(b=2)) == []
+    assert check_report(whole.with_values(t=None)) == []
+    # T, O and B are parts of D, so none may exceed it (hard).
+    assert [p.rule for p in hard_problems(whole.with_values(t=41))] == ["t_le_d"]
+
+
+def test_soft_a_count_the_register_gives_answered_otherwise() -> None:
+    """S and K counted from the child register (after SELESAI): another answer is asked back
+    (soft: the kader's answer wins once confirmed)."""
+    ctx = RuleContext(register={"s": 42, "k": 40})
+    assert check_answer("s", 42, {}, ctx) == []
+    (p,) = check_answer("s", 50, {}, ctx)
+    assert (p.rule, p.field, p.hard, p.values) == (
+        "register_differs",
+        "s",
+        False,
+        {"value": 50, "register": 42},
+    )
+    assert problem_text(p) == (
+        "S (semua balita): Anda menulis 50, register anak mencatat 42. Sudah benar?"
+    )
+    assert check_answer("s", 50, {}) == []  # no register: nothing to compare
+    whole = MonthReport(period=P, s=50, k=40, d=30, n=20)
+    assert [(p.rule, p.field) for p in check_report(whole, ctx)] == [("register_differs", "s")]
 
 
 def test_soft_all_zero_in_an_opened_month() -> None:

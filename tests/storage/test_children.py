@@ -5,11 +5,13 @@ month, and the retention of identities at the boundary days."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from scoring.growth import Method
+from scoring import Period
+from scoring.growth import Method, Sex, Status
 from storage import Database
 from storage import children as reg
 from storage.cipher import RegisterCipher, RegisterKeyError, new_key
@@ -373,6 +375,47 @@ async def test_s_and_k_from_the_register(
         assert await reg.register_counts(conn, p2, day) == reg.RegisterCounts(s=1, k=1)
 
 
+async def test_a_month_of_the_register_without_names(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """register_month: the children weighed in the month with their weighings up to it (no
+    name read: nothing audited), S, and K only when every balita's KMS is known."""
+    p1 = world.posyandu[0].id
+    nov, day = Period(2026, 11), date(2026, 11, 20)
+    ids = await _add(
+        db,
+        cipher,
+        p1,
+        _child("A", has_kms=True),
+        _child("B", born=date(2024, 1, 2), has_kms=False),
+        _child("C", has_kms=True),
+    )
+    async with db.transaction() as tx:
+        for child, when, grams in (
+            (ids[0], date(2026, 10, 12), 9_000),
+            (ids[0], date(2026, 11, 12), 9_400),
+            (ids[0], date(2026, 12, 12), 9_600),  # after the month: not read
+            (ids[1], date(2026, 11, 12), 11_000),
+            (ids[2], date(2026, 10, 12), 9_000),  # not weighed in November
+        ):
+            await reg.record_weighing(tx, reg.Weighing(child, when, grams), at=AT)
+    async with db.read() as conn:
+        before = len(await reg.audit_entries(conn))
+        month = await reg.register_month(conn, p1, nov, day)
+        assert len(await reg.audit_entries(conn)) == before
+    assert (month.s, month.k) == (3, 2)
+    assert [(c.id, c.sex, c.birth_date) for c in month.weighed] == [
+        (ids[0], "L", date(2025, 3, 14)),
+        (ids[1], "L", date(2024, 1, 2)),
+    ]
+    assert [w.weight_g for w in month.weighed[0].weighings] == [9_000, 9_400]
+    await _add(db, cipher, p1, _child("D"))  # KMS not recorded: K unknown
+    async with db.read() as conn:
+        month = await reg.register_month(conn, p1, nov, day)
+    assert (month.s, month.k) == (4, None)
+    assert month.weighed[0].weighings[-1].as_growth().weight_kg == Decimal("9.4")
+
+
 async def test_a_key_rotation_reencrypts_every_identity(
     db: Database, world: World, cipher: RegisterCipher
 ) -> None:
@@ -402,3 +445,119 @@ async def test_a_key_rotation_reencrypts_every_identity(
     assert ("register.rotate_key", OPERATOR, (ids[0],)) in [
         (e.action, e.who, e.child_ids) for e in log
     ]
+
+
+async def test_an_area_month_is_read_anonymous_and_a_posyandu_list_with_its_last_three(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """The prevalence read: an area's weighings of a month (its subtree only, that month
+    only), sex and birth date without any identity column, and no audit row; the weighing
+    list's read: each child's last three weighings up to the month."""
+    p1, p3 = world.posyandu[0].id, world.posyandu[2].id  # Seraya; Tiban (another kecamatan)
+    a, b = await _add(db, cipher, p1, _child(), _child("Citra", sex="P", born=date(2024, 1, 2)))
+    (c,) = await _add(db, cipher, p3, _child("Budi"))
+    months = [date(2026, m, 10) for m in (7, 8, 9, 10, 11)]
+    async with db.transaction() as tx:
+        for day in months:
+            await reg.record_weighing(tx, reg.Weighing(a, day, 9000 + day.month), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(b, months[-1], 11000, 850), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(c, months[-1], 8000), at=AT)
+        before = await fetch_one(tx, "SELECT count(*) FROM audit_log")
+    nov = Period(2026, 11)
+    async with db.read() as conn:
+        desa = await reg.measured_in_area(conn, world.desa.path, nov)
+        kab = await reg.measured_in_area(conn, world.kabupaten.path, nov)
+        oct_ = await reg.measured_in_area(conn, world.kabupaten.path, Period(2026, 10))
+        other = await reg.measured_in_area(conn, world.other_desa.path, Period(2026, 9))
+        last = await reg.month_weighings(conn, [a, b, c], Period(2026, 10))
+        after = await fetch_one(conn, "SELECT count(*) FROM audit_log")
+    assert sorted((m.weighing.child_id, m.sex, m.birth_date) for m in desa) == [
+        (a, "L", date(2025, 3, 14)),
+        (b, "P", date(2024, 1, 2)),
+    ]
+    assert {m.weighing.child_id for m in kab} == {a, b, c}
+    assert [(m.weighing.child_id, m.weighing.weight_g) for m in oct_] == [(a, 9010)]
+    assert other == []
+    assert [w.date.month for w in last[a]] == [8, 9, 10]
+    assert last[b] == [] and last[c] == []
+    assert after[0] == before[0]  # nothing audited: no name read
+
+
+async def test_one_child_is_read_for_a_page_and_audited_where_shown(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    (a,) = await _add(db, cipher, world.posyandu[0].id, _child())
+    async with db.transaction() as tx:
+        shown = await reg.read_child(tx, cipher, a)
+        assert shown is not None
+        await reg.audit_shown(tx, shown, who=KADER, at=AT)
+        assert await reg.read_child(tx, cipher, a + 100) is None
+    assert shown.children[0].name == "Andi Saputra"
+    async with db.read() as conn:
+        entries = await reg.audit_entries(conn, AT)
+    assert (entries[-1].action, entries[-1].child_ids) == ("children.dasbor.child", (a,))
+    assert entries[-1].posyandu_id == world.posyandu[0].id
+
+
+async def test_a_corrected_status_is_kept_beside_the_computed_one_until_replaced(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    (andi,) = await _add(db, cipher, world.posyandu[0].id, _child())
+    nov = reg.Weighing(andi, date(2026, 11, 12), 12_400, kader_id=7)
+    period = nov.period
+    async with db.transaction() as tx:
+        assert not await reg.correct_status(tx, andi, period, Status.N, Status.T, who=KADER, at=AT)
+        await reg.record_weighing(tx, nov, at=AT)
+        assert await reg.correct_status(tx, andi, period, Status.N, Status.T, who=KADER, at=AT)
+    async with db.read() as conn:
+        [stored] = (await reg.weighings_of(conn, [andi]))[andi]
+        entries = await reg.audit_entries(conn)
+    assert stored.correction == reg.StatusCorrection(Status.N, Status.T, 7, AT)
+    assert (entries[-1].action, entries[-1].who, entries[-1].child_ids) == (
+        "weighing.correct_status",
+        KADER,
+        (andi,),
+    )
+    with pytest.raises(ValueError, match="corrected by a kader"):
+        async with db.transaction() as tx:
+            await reg.correct_status(tx, andi, period, Status.N, Status.T, who=OPERATOR, at=AT)
+    # Another weight of the month replaces the weighing: its status is the rules' again.
+    async with db.transaction() as tx:
+        other = reg.Weighing(andi, date(2026, 11, 13), 12_100, kader_id=7)
+        assert (await reg.record_weighing(tx, other, at=AT, replace=True)).outcome == "replaced"
+    async with db.read() as conn:
+        [stored] = (await reg.weighings_of(conn, [andi]))[andi]
+    assert stored.correction is None
+
+
+async def test_a_posyandu_month_for_the_f1_form_is_read_anonymous(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """The F1 form's reads (``posyandu_month_histories``, ``register_on``): only children
+    weighed in the month, each with its last three weighings; the children on the register
+    as ``register_counts`` counts them; no audit row."""
+    p1, p2 = world.posyandu[0].id, world.posyandu[1].id
+    andi, citra, other = await _add(
+        db, cipher, p1, _child(has_kms=True), _child("Citra", date(2022, 1, 1))
+    ) + await _add(db, cipher, p2, _child("Dewi"))
+    days = [date(2026, m, 12) for m in (8, 9, 10, 11)]
+    async with db.transaction() as tx:
+        for i, day in enumerate(days):
+            await reg.record_weighing(tx, reg.Weighing(andi, day, 9000 + 100 * i), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(citra, days[0], 12_000), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(other, days[-1], 9000), at=AT)
+    async with db.read() as conn:
+        before = len(await reg.audit_entries(conn))
+        month = await reg.posyandu_month_histories(conn, p1, Period(2026, 11))
+        listed = await reg.register_on(conn, p1, date(2026, 11, 30))
+        counts = await reg.register_counts(conn, p1, date(2026, 11, 30))
+    assert [(s, born, [w.date for w in ws]) for s, born, ws in month] == [
+        (Sex.MALE, date(2025, 3, 14), days[1:])
+    ]
+    assert sorted(listed) == [
+        (Sex.MALE, date(2022, 1, 1), None),
+        (Sex.MALE, date(2025, 3, 14), True),
+    ]
+    assert (counts.s, counts.k) == (len(listed), 1)
+    async with db.read() as conn:
+        assert len(await reg.audit_entries(conn)) == before

@@ -14,7 +14,7 @@ import pytest
 
 from scoring import COUNT_FIELDS, MonthReport, Period
 from scoring.fields import fields_added_by
-from storage import Database, DatabaseError, SchemaTooNewError
+from storage import Database, DatabaseError, SchemaTooNewError, migrations
 from storage.db import migrate, probe_version
 from storage.messages import Outgoing, Text
 from storage.migrations import MIGRATIONS, RESERVED, SCHEMA_VERSION
@@ -35,6 +35,8 @@ HISTORY: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = (
     ),
     ("2026-11", ({"buka": False},)),
 )
+
+
 def _counts(version: int = SCHEMA_VERSION) -> tuple[str, ...]:
     """The count columns of schema ``version`` (the service fields came with version 4)."""
     return tuple(f.id for f in fields_added_by(version) if f.id in COUNT_FIELDS)
@@ -243,6 +245,35 @@ async def test_each_earlier_version_migrates_to_latest(tmp_path: Path, version: 
     assert schema(old) == schema(fresh)
 
 
+async def test_t_o_b_columns_join_the_reports_and_their_history(tmp_path: Path) -> None:
+    """The migration that adds T, O and B (``_REPORT_TOB``, wherever it is numbered): the
+    columns come unknown on every stored month, and the revision triggers made again record
+    them."""
+    number = MIGRATIONS.index(migrations._REPORT_TOB) + 1
+    old = tmp_path / "before.db"
+    build(old, number - 1)
+    db = await Database.open(old)
+    try:
+        async with db.read() as conn:
+            stored = await get_report(conn, 1, Period(2026, 10))
+        assert stored is not None
+        assert (stored.report.t, stored.report.o, stored.report.b) == (None, None, None)
+        changed = stored.report.with_values(t=3, o=2, b=1)
+        async with db.transaction() as tx:
+            at = datetime(2026, 12, 1, tzinfo=UTC)
+            await save_report(tx, 1, changed, by=1, at=at, channel="telegram")
+        async with db.read() as conn:
+            last = (await revisions(conn, stored.id))[-1]
+        assert last.old is not None and (last.old["t"], last.old["o"], last.old["b"]) == (
+            None,
+            None,
+            None,
+        )
+        assert (last.new["t"], last.new["o"], last.new["b"]) == (3, 2, 1)
+    finally:
+        await db.close()
+
+
 def test_old_history_rows_are_what_the_triggers_write(tmp_path: Path) -> None:
     """The history the builder writes for versions before the triggers has the shape the
     triggers give it (so the migration tests carry realistic rows)."""
@@ -335,7 +366,7 @@ async def test_outbox_rows_carry_across_the_table_made_again(tmp_path: Path) -> 
         conn.execute(
             "INSERT INTO outbox (id, channel, address, payload, dedupe_key, status, attempts, "
             "next_attempt_at, last_error, created_at, updated_at) "
-            "VALUES (?, 'telegram', '42', '{\"type\": \"text\", \"body\": \"x\"}', ?, ?, 1, "
+            'VALUES (?, \'telegram\', \'42\', \'{"type": "text", "body": "x"}\', ?, ?, 1, '
             "?, 'e', ?, ?)",
             (row_id, f"k{row_id}", status, at, at, at),
         )
