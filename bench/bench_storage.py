@@ -1,9 +1,10 @@
 """Storage: report writes per second, and the roll-up of a kabupaten with 1,500 posyandu.
 
 Writes: 100,000 monthly reports through :func:`storage.reports.save_report`, one
-``db.transaction()`` (``BEGIN IMMEDIATE`` ... ``COMMIT``, WAL, ``synchronous=NORMAL``) per
-report, the way the bot saves a kader's report. Also measured: the same with the session and
-the confirmation reply saved in that transaction (a whole conversation step).
+``db.transaction()`` (``BEGIN IMMEDIATE`` ... ``COMMIT``, WAL, ``synchronous=FULL``: the
+service's, each commit fsynced) per report, the way the bot saves a kader's report. Also
+measured: the same with the session and the confirmation reply saved in that transaction (a
+whole conversation step).
 
 Roll-up: the latest report and the 12-month stratum (:func:`scoring.assess`) of every
 posyandu of a kabupaten with 1,500 posyandu, in a database that also holds another kabupaten

@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.eppgbm import ColumnMapError, EppgbmColumn, load_columns
 from bot.kbm import load_kbm
 from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
@@ -239,6 +240,8 @@ class Settings(BaseSettings):
     overweight_risk_above_waz: float = Field(default=1.0, ge=0, le=5)
     #: A KBM table (CSV ``age_months,kbm_g``) replacing the built-in one; empty: built-in.
     kbm_table: str = ""
+    #: The e-PPGBM file's column map (CSV ``heading,source[,words]``); empty: built-in.
+    eppgbm_columns: str = ""
 
     # --- conversations -------------------------------------------------------------------
     session_expiry_hours: int = Field(
@@ -574,6 +577,19 @@ class Settings(BaseSettings):
         except KbmError as exc:
             raise ValueError(str(exc)) from None
         return value.strip()
+
+    @field_validator("eppgbm_columns")
+    @classmethod
+    def _usable_columns(cls, value: str) -> str:
+        try:
+            load_columns(value.strip())
+        except ColumnMapError as exc:
+            raise ValueError(str(exc)) from None
+        return value.strip()
+
+    def eppgbm(self) -> tuple[EppgbmColumn, ...]:
+        """The e-PPGBM file's columns (``EPPGBM_COLUMNS``, or the built-in map)."""
+        return load_columns(self.eppgbm_columns)
 
     def growth(self) -> GrowthRules:
         """The per-child register's rules (the KBM table, the BGM and orange-line Decisions)."""

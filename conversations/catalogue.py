@@ -760,8 +760,12 @@ MESSAGES: dict[str, str] = {
     "weigh.new_back": "Lanjutkan mengirim berat, atau ketik SELESAI bila sudah semua.",
     # STATUS <child> <N|T|O|B>: the kader corrects a weighing's status
     "correct.how": (
-        "Untuk mengoreksi status penimbangan bulan ini, ketik STATUS, nama anak, lalu N, T, O "
-        "atau B, mis. STATUS Andi N."
+        "Untuk mengoreksi status penimbangan bulan ini, ketik STATUS, nama anak, lalu N atau T, "
+        "mis. STATUS Andi N."
+    ),
+    "correct.attendance": (
+        "Status {name} bulan ini {computed}. Hanya N dan T yang bisa dikoreksi; B (pertama kali "
+        "ditimbang) dan O (bulan lalu tidak ditimbang) mengikuti catatan timbangan."
     ),
     "correct.not_weighed": "{name} belum ditimbang bulan ini; statusnya belum bisa dikoreksi.",
     "correct.same": "Status {name} bulan ini memang {status}.",
@@ -1151,6 +1155,39 @@ MESSAGES: dict[str, str] = {
     "dasbor.download_area_pdf": "Unduh ringkasan wilayah (PDF)",
     "dasbor.download_csv": "Unduh data 12 bulan (CSV)",
     "dasbor.download_monthly_pdf": "Unduh laporan {period} (PDF)",
+    "dasbor.download_monthly_xlsx": "Unduh formulir F1 {period} (Excel)",
+    "dasbor.download_area_xlsx": "Unduh rekap F2 (Excel)",
+    # --- the F1 and F2 forms as workbooks (bot/forms.py) ---------------------------------
+    "form.file.f1_form": "f1-{name}-{period}.xlsx",
+    "form.file.f2_form": "f2-{name}-{period}.xlsx",
+    "form.f1.sheet": "F1",
+    "form.f1.title": "Formulir F1 · Laporan bulanan kegiatan posyandu",
+    "form.posyandu": "Posyandu {name} (kode {code})",
+    "form.period": "Bulan: {period}",
+    "form.closed": "Posyandu TIDAK BUKA bulan ini",
+    "form.activity": "Kegiatan",
+    "form.band": "{low}-{high} bulan",
+    "form.total": "Jumlah",
+    "form.both": "L + P",
+    "form.sex.L": "L",
+    "form.sex.P": "P",
+    "form.f1.note": (
+        "Rincian menurut umur dan jenis kelamin dari penimbangan di register anak; kosong bila "
+        "register tidak mencatatnya atau jumlahnya berbeda dengan laporan. Kolom L + P adalah "
+        "angka laporan."
+    ),
+    "form.made": "Dibuat: {date}",
+    "form.f2.sheet": "F2",
+    "form.f2.title": "Formulir F2 · Rekapitulasi bulanan posyandu",
+    "form.f2.col.no": "No",
+    "form.f2.col.desa": "Desa/Kelurahan",
+    "form.f2.col.code": "Kode",
+    "form.f2.col.posyandu": "Posyandu",
+    "form.f2.col.reported": "Lapor",
+    "form.f2.col.stratum": "Strata",
+    "form.f2.pm": "Purnama + Mandiri",
+    "form.f2.aktif": "Posyandu Aktif",
+    "form.f2.reported": "Sudah lapor",
     "dasbor.col.area": "Wilayah",
     "dasbor.col.name": "Posyandu",
     "dasbor.col.desa": "Desa/Kelurahan",

@@ -24,6 +24,8 @@ from scoring.ratios import service_totals
 
 __all__ = [
     "BLANK",
+    "SHEET_COUNT",
+    "SHEET_SHARE",
     "category_words",
     "count",
     "decimal",
@@ -49,6 +51,12 @@ __all__ = [
 
 #: How a figure that is not known (not computable) reads in the chat and the dasbor.
 BLANK = "-"
+
+#: A spreadsheet cell's number formats (the F1/F2 workbooks, ``bot/sheets.py``): the cell
+#: holds the number itself, and the spreadsheet writes the marks of its reader's locale (a
+#: thousands dot and a decimal comma in an Indonesian one). A share keeps one decimal.
+SHEET_COUNT = "#,##0"
+SHEET_SHARE = "0.0%"
 
 
 def pdf_blank() -> str:

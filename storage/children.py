@@ -64,12 +64,14 @@ __all__ = [
     "leave",
     "measured_in_area",
     "month_weighings",
+    "posyandu_month_histories",
     "read_child",
     "read_children",
     "record_weighing",
     "record_weighings",
     "register_counts",
     "register_month",
+    "register_on",
     "remove_expired_identities",
     "rotate_key",
     "rules_digest",
@@ -511,19 +513,44 @@ class RegisterCounts:
     k: int
 
 
+#: The children on a posyandu's register at the end of a day (:func:`_on_register`'s
+#: parameters): under 60 months old that day, added by then and not left by then.
+_ON_REGISTER = (
+    "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
+    "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)"
+)
+
+
+def _on_register(posyandu_id: int, day: date) -> tuple[object, ...]:
+    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
+    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
+    return (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day)
+
+
 async def register_counts(conn: Connection, posyandu_id: int, day: date) -> RegisterCounts:
     """S and K from the register at the end of ``day`` (UTC): children under 60 months old
     that day, added by then and not left by then."""
-    youngest_out = _add_months(day, -60).isoformat()  # born on or before: 60 months or more
-    end_of_day = to_db(datetime.combine(day, datetime.max.time(), tzinfo=UTC))
     row = await fetch_one(
         conn,
         "SELECT count(*), coalesce(sum(CASE WHEN has_kms = 1 THEN 1 ELSE 0 END), 0) "
-        "FROM children WHERE posyandu_id = ? AND birth_date <= ? AND birth_date > ? "
-        "AND created_at <= ? AND (left_at IS NULL OR left_at > ?)",
-        (posyandu_id, day.isoformat(), youngest_out, end_of_day, end_of_day),
+        + _ON_REGISTER,
+        _on_register(posyandu_id, day),
     )
     return RegisterCounts(int(row[0]), int(row[1]))
+
+
+async def register_on(
+    conn: Connection, posyandu_id: int, day: date
+) -> list[tuple[Sex, date, bool | None]]:
+    """The children :func:`register_counts` counts, anonymous: each one's sex, birth date and
+    whether it has a KMS / buku KIA (None: not recorded); nothing identifying is read."""
+    rows = await conn.execute_fetchall(
+        "SELECT sex, birth_date, has_kms " + _ON_REGISTER + " ORDER BY id",
+        _on_register(posyandu_id, day),
+    )
+    return [
+        (Sex(r[0]), date.fromisoformat(r[1]), None if r[2] is None else bool(r[2])) for r in rows
+    ]
 
 
 async def leave(
@@ -959,6 +986,21 @@ async def measured_in_area(conn: Connection, area_path: str, period: Period) -> 
         )
         for r in rows
     ]
+
+
+async def posyandu_month_histories(
+    conn: Connection, posyandu_id: int, period: Period
+) -> list[tuple[Sex, date, list[Weighing]]]:
+    """Each child of the posyandu weighed in ``period``: its sex, birth date and last three
+    weighings up to the month (what its status and 2T need), anonymous (no identity column is
+    read, so nothing is audited); in child id order."""
+    rows = await conn.execute_fetchall(
+        "SELECT c.id, c.sex, c.birth_date FROM children c JOIN weighings w "
+        "ON w.child_id = c.id AND w.period = ? WHERE c.posyandu_id = ? ORDER BY c.id",
+        (str(period), posyandu_id),
+    )
+    found = await month_weighings(conn, [int(r[0]) for r in rows], period)
+    return [(Sex(r[1]), date.fromisoformat(r[2]), found[int(r[0])]) for r in rows]
 
 
 async def correct_status(

@@ -7,6 +7,13 @@ through ``async with db.transaction() as tx:`` — ``BEGIN IMMEDIATE`` on the on
 connection, serialised in-process by an asyncio lock, committed on success and rolled back on
 any error — so a conversation step saves session, report and outbox rows atomically. Reads use
 ``async with db.read() as conn:`` on a small pool of read-only connections.
+
+Checkpoints (the WAL's pages copied into the file, which is then fsynced) run off the writer:
+every :data:`CHECKPOINT_EVERY` commits a passive checkpoint runs on a connection of its own
+in a worker thread, while the writer goes on committing; the writer's own automatic
+checkpoint, which a commit would wait for, is only a backstop (:data:`WRITER_AUTOCHECKPOINT`
+pages). Nothing about durability changes: each commit still fsyncs the WAL before it returns
+(``synchronous=FULL``), and a checkpoint cut short by a crash is finished at the next open.
 """
 
 from __future__ import annotations
@@ -25,9 +32,17 @@ from storage.errors import DatabaseError, SchemaTooNewError
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from storage.sql import fetch_one
 
-__all__ = ["SqliteDatabase", "probe_version"]
+__all__ = ["CHECKPOINT_EVERY", "WRITER_AUTOCHECKPOINT", "SqliteDatabase", "probe_version"]
 
 Connection = aiosqlite.Connection
+
+#: Commits after which a passive checkpoint runs in the background (about SQLite's default of
+#: 1,000 WAL pages at a few pages a commit).
+CHECKPOINT_EVERY = 200
+#: WAL pages after which a commit of the writer checkpoints by itself: the backstop, should
+#: the background checkpoints fall behind (SQLite's default is 1,000: a commit in every ~200
+#: waited for a checkpoint and its fsync of the file).
+WRITER_AUTOCHECKPOINT = 10_000
 
 
 async def _connect(path: Path, busy_timeout_ms: int, synchronous: str) -> Connection:
@@ -71,6 +86,19 @@ async def probe_version(path: Path | str) -> int:
         raise DatabaseError(f"database {path}: cannot be read ({exc})") from None
 
 
+def _checkpoint(path: Path | str) -> None:
+    """A passive checkpoint on a connection of its own (it waits for no reader or writer);
+    an error leaves the WAL to the writer's own checkpoint."""
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=rw", uri=True)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass
+
+
 def _make_folder(path: Path) -> None:
     """The database's folder, created if missing; :class:`DatabaseError` when it cannot be."""
     folder = path.parent
@@ -104,6 +132,9 @@ class SqliteDatabase(Database):
         self._all_readers = readers
         for reader in readers:
             self._readers.put_nowait(reader)
+        #: Commits since the last background checkpoint began, and that checkpoint.
+        self._commits = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @classmethod
     async def connect(
@@ -136,6 +167,7 @@ class SqliteDatabase(Database):
             if version > SCHEMA_VERSION:
                 raise SchemaTooNewError(version, SCHEMA_VERSION, path)
             await writer.execute_fetchall("PRAGMA journal_mode = WAL")
+            await writer.execute_fetchall(f"PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT}")
             await _migrate(writer, version, SCHEMA_VERSION)
             for _ in range(readers):
                 reader = await _connect(path, busy_timeout_ms, synchronous)
@@ -165,6 +197,7 @@ class SqliteDatabase(Database):
                 raise DatabaseError(f"database {self.path}: cannot be written ({exc})") from None
 
     async def close(self) -> None:
+        await self.checkpointed()
         for reader in self._all_readers:
             await reader.close()
         await self._writer.close()
@@ -193,8 +226,25 @@ class SqliteDatabase(Database):
                 except BaseException:
                     await self._rollback()
                     raise
+                self._committed()
             finally:
                 self._owner = None
+
+    def _committed(self) -> None:
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY and (
+            self._checkpoint is None or self._checkpoint.done()
+        ):
+            self._commits = 0
+            self._checkpoint = asyncio.create_task(
+                asyncio.to_thread(_checkpoint, self.path), name="sqlite-checkpoint"
+            )
+
+    async def checkpointed(self) -> None:
+        """Wait for the background checkpoint under way, if any."""
+        if self._checkpoint is not None:
+            await self._checkpoint
+            self._checkpoint = None
 
     async def _rollback(self) -> None:
         if self._writer.in_transaction:

@@ -13,7 +13,9 @@ import asyncio
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from bot.commands._common import (
@@ -27,6 +29,7 @@ from bot.commands._common import (
 )
 from bot.commands.export import CsvStyle, RowWriter
 from bot.commands.growth import FLAG_SEPARATOR
+from bot.forms import eppgbm_workbook
 from bot.register import NOT_SET_UP, register_cipher
 from bot.settings import Settings
 from scoring import Period, PeriodError, growth
@@ -47,7 +50,10 @@ from storage.cipher import RegisterCipher, RegisterKeyError
 from storage.db import Connection
 from storage.posyandu import Posyandu, all_posyandu, posyandu_by_code
 
-__all__ = ["BASE_COLUMNS", "NAME_COLUMNS", "register"]
+__all__ = ["BASE_COLUMNS", "EPPGBM", "NAME_COLUMNS", "register"]
+
+#: The per-child file for e-PPGBM, as a workbook.
+EPPGBM = "eppgbm-xlsx"
 
 #: The columns of every export, in order.
 BASE_COLUMNS: tuple[str, ...] = (
@@ -95,10 +101,19 @@ def register(whats: Any) -> None:
             "whose identity was removed; it needs REGISTER_KEY and writes an audit row "
             "(operator, child ids) per posyandu. CSV as 'posyandu export': a header line, a "
             "text cell a spreadsheet would take for a formula written after a single quote. "
-            "JSON: one array of objects, unknown values null, flags a list."
+            "JSON: one array of objects, unknown values null, flags a list. "
+            f"--format {EPPGBM} writes the per-child file for e-PPGBM to -o FILE instead: one "
+            "row per weighing in the columns of EPPGBM_COLUMNS (a CSV column map the operator "
+            "may replace; built in: NIK, child's name, sex, date of birth, parent's name, date "
+            "measured, weight, length/height, how measured, posyandu); it needs --with-names."
         ),
     )
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    parser.add_argument(
+        "--format", choices=("csv", "json", EPPGBM), default="csv", help="default csv"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help=f"the file to write ({EPPGBM} only)"
+    )
     parser.add_argument(
         "--period", metavar="YYYY-MM", type=_period, help="only the weighings of this month"
     )
@@ -262,14 +277,20 @@ def _columns(settings: Settings, with_names: bool) -> tuple[str, ...]:
     return (*NAME_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in recorded))
 
 
+def _check(args: argparse.Namespace) -> None:
+    if args.format == EPPGBM and not args.with_names:
+        raise UsageError(f"--format {EPPGBM} names each child: give --with-names (audited)")
+    if (args.format == EPPGBM) != (args.output is not None):
+        raise UsageError(f"-o FILE goes with --format {EPPGBM}, and only with it")
+
+
 def run(args: argparse.Namespace) -> int:
     async def work(settings: Settings) -> int:
+        _check(args)
         cipher = register_cipher(settings) if args.with_names else None
         if args.with_names and cipher is None:
             raise UsageError(NOT_SET_UP)
         name_columns = _columns(settings, args.with_names)
-        columns = (*BASE_COLUMNS[:2], *name_columns, *BASE_COLUMNS[2:])
-        writer = RowWriter(sys.stdout, args.format, CsvStyle(), columns)
         db = await open_database(settings)
         try:
             # One snapshot; with names, a transaction that writes the audit rows.
@@ -295,17 +316,66 @@ def run(args: argparse.Namespace) -> int:
                     await _audit(conn, shown, rows, who)
                 else:
                     await conn.execute("COMMIT")
+                found = _Found(posyandu, children, names)
         finally:
             await db.close()
-        _write_all(writer, rows)
-        tell(f"exported {writer.count} weighing{'s' if writer.count != 1 else ''}")
+        if args.format == EPPGBM:
+            written = await _write_eppgbm(args.output, settings, _eppgbm_rows(rows, found))
+        else:
+            columns = (*BASE_COLUMNS[:2], *name_columns, *BASE_COLUMNS[2:])
+            written = _write_all(RowWriter(sys.stdout, args.format, CsvStyle(), columns), rows)
+        tell(f"exported {written} weighing{'s' if written != 1 else ''}")
         return OK
 
     return run_with_settings(work)
 
 
-def _write_all(writer: RowWriter, rows: Iterable[dict[str, Any]]) -> None:
+def _write_all(writer: RowWriter, rows: Iterable[dict[str, Any]]) -> int:
     writer.start()
     for row in rows:
         writer.row(row)
     writer.end()
+    return int(writer.count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What the export read: the posyandu, their children, the identities shown."""
+
+    posyandu: list[Posyandu]
+    children: list[ChildRecord]
+    names: dict[int, Child]
+
+
+def _eppgbm_rows(rows: Sequence[dict[str, Any]], found: _Found) -> list[dict[str, object]]:
+    """Each weighing's row with what e-PPGBM asks of the child (its identity, sex and birth
+    date; empty where the identity was removed) and the posyandu's name."""
+    records = {c.id: c for c in found.children}
+    places = {p.code: p.name for p in found.posyandu}
+    out: list[dict[str, object]] = []
+    for row in rows:
+        record, child = records[row["child_id"]], found.names.get(row["child_id"])
+        identity = {k: getattr(child, k) if child else None for k in ("nik", "dusun", "rt")}
+        out.append(
+            row
+            | identity
+            | {
+                "name": child.name if child else None,
+                "mother_name": child.mother_name if child else None,
+                "sex": record.sex.value,
+                "birth_date": record.birth_date,
+                "date": date.fromisoformat(row["date"]),
+                "posyandu_name": places.get(row["posyandu_code"]),
+            }
+        )
+    return out
+
+
+async def _write_eppgbm(out: Path, settings: Settings, rows: list[dict[str, object]]) -> int:
+    """The workbook, written whole (a file that is there is complete)."""
+    content = await asyncio.to_thread(eppgbm_workbook, settings.eppgbm(), rows)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(out.name + ".part")
+    part.write_bytes(content)
+    part.replace(out)
+    return len(rows)

@@ -54,6 +54,7 @@ from bot.dasbor.children_view import (
 from bot.dasbor.figures import AreaCache, AreaView, area_month, load_area
 from bot.dasbor.posyandu_view import load_posyandu
 from bot.documents import DocumentNotFound, month_now, render_document
+from bot.forms import FORM_KINDS, render_form
 from bot.logs import log_event
 from bot.settings import Settings
 from conversations.periods import format_period
@@ -142,8 +143,10 @@ class Dasbor:
             Route("/dasbor/wilayah/{area_id:int}/posyandu", g(self.table)),
             Route("/dasbor/wilayah/{area_id:int}/rekap.pdf", g(self.area_pdf)),
             Route("/dasbor/wilayah/{area_id:int}/data.csv", g(self.csv)),
+            Route("/dasbor/wilayah/{area_id:int}/f2.xlsx", g(self.area_xlsx)),
             Route("/dasbor/posyandu/{posyandu_id:int}", g(self.posyandu)),
             Route("/dasbor/posyandu/{posyandu_id:int}/bulanan.pdf", g(self.monthly_pdf)),
+            Route("/dasbor/posyandu/{posyandu_id:int}/f1.xlsx", g(self.monthly_xlsx)),
             Route("/dasbor/posyandu/{posyandu_id:int}/penimbangan", g(self.weighings)),
             Route("/dasbor/anak/{child_id:int}", g(self.child)),
             Route("/dasbor/static/{name:str}", g(self.static)),
@@ -428,15 +431,15 @@ class Dasbor:
     ) -> Response:
         now = self.clock.now()
         params["period"] = str(period)
+        form = kind in FORM_KINDS
+        render_as = render_form if form else render_document
         try:
-            doc = await render_document(
-                self.db, kind, params, now, self.settings.scoring(), self.growth
-            )
+            doc = await render_as(self.db, kind, params, now, self.settings.scoring(), self.growth)
         except DocumentNotFound:
             return self.message(404, "no_document", visitor)
         return Response(
             doc.content,
-            media_type="application/pdf",
+            media_type=_XLSX if form else "application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{_safe(doc.filename)}"'},
         )
 
@@ -461,6 +464,24 @@ class Dasbor:
         visitor, area, period = found
         month = period or await self._month_in(area)
         return await self._document(visitor, "area_summary", {"area_id": area.id}, month)
+
+    async def monthly_xlsx(self, request: Request) -> Response:
+        """The posyandu's F1 form of the month, as its PDF is scoped."""
+        found = await self._posyandu(request)
+        if isinstance(found, Response):
+            return found
+        visitor, posyandu, period = found
+        month = period or month_now(self.clock.now(), {posyandu.tz})
+        return await self._document(visitor, "f1_form", {"posyandu_id": posyandu.id}, month)
+
+    async def area_xlsx(self, request: Request) -> Response:
+        """The area's F2 recap of the month, as its PDF summary is scoped."""
+        found = await self._area(request)
+        if isinstance(found, Response):
+            return found
+        visitor, area, period = found
+        month = period or await self._month_in(area)
+        return await self._document(visitor, "f2_form", {"area_id": area.id}, month)
 
     async def csv(self, request: Request) -> Response:
         found = await self._area(request)
@@ -507,6 +528,9 @@ def _row_id(request: Request, name: str) -> int | None:
     """The id the URL names, or None beyond the databases' integer range (no row has it)."""
     value = int(request.path_params[name])
     return value if value <= _MAX_ID else None
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _safe(name: str) -> str:

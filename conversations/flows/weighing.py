@@ -319,7 +319,8 @@ def answer_weighing(
             batch.lines.append(say("weigh.done_alone"))
         else:
             _one(batch, raw.strip(), roster)
-    batch.lines.append(_left(batch, roster))
+    if batch.new is None:  # else the question comes last, and what is left after its answer
+        batch.lines.append(_left(batch, roster))
     proposed = tuple(batch.proposed)
     after = replace(waiting, absent=tuple(sorted(batch.absent)), proposed=proposed)
     awaiting: AwaitWeighing | AwaitChild = after
@@ -713,6 +714,12 @@ def status_kader(call: Call) -> StepResult:
     return _correct(ctx, session, found.child, status)
 
 
+#: The statuses a kader may correct: N or T is a reading of the curve (the KMS's "follows the
+#: growth line" against our KBM rule); B (the first weighing) and O (not weighed last month)
+#: follow from the weighings recorded.
+_JUDGED = frozenset({Status.N, Status.T})
+
+
 def _correct(ctx: Context, session: Session, child: Child, status: Status) -> StepResult:
     assert ctx.growth is not None
     day = ctx.today
@@ -725,6 +732,8 @@ def _correct(ctx: Context, session: Session, child: Child, status: Status) -> St
     except GrowthError:
         return done(session, _text("correct.not_weighed", name=child.name))
     words = {"name": child.name, "computed": computed, "status": status}
+    if not {computed, status} <= _JUDGED:  # B and O are facts of attendance, not judgements
+        return done(session, _text("correct.attendance", **words))
     if status is computed and stored.correction is None:
         return done(session, _text("correct.same", **words))
     key = "correct.undone" if status is computed else "correct.done"

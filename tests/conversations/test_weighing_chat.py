@@ -366,6 +366,8 @@ async def test_the_kader_corrects_a_status_recorded_and_counted(chat: Chat) -> N
         stored = await reg.weighings_of(conn, [ids["Budi"]])
     assert stored[ids["Budi"]][-1].correction is None
     assert await chat.say("STATUS Budi") == say("correct.how")
+    # B and O follow from the weighings recorded: not the kader's to correct.
+    assert await chat.say("STATUS Budi O") == say("correct.attendance", name="Budi", computed="T")
 
 
 async def test_a_new_childs_implausible_weight_is_asked_back_not_stored(chat: Chat) -> None:

@@ -113,6 +113,7 @@ async def test_every_answer_carries_the_security_headers(store: Store) -> None:
             f"/dasbor/wilayah/{area}/posyandu",
             f"/dasbor/posyandu/{seeded.posyandu['KNG04'].id}",
             f"/dasbor/wilayah/{area}/rekap.pdf",
+            f"/dasbor/wilayah/{area}/f2.xlsx",
             "/dasbor/masuk/forged.token",
             "/dasbor/static/dasbor.js",
             "/dasbor/static/dasbor.css",
@@ -171,8 +172,10 @@ async def test_a_month_that_cannot_be_read_gets_a_clear_page(store: Store) -> No
             f"/dasbor/wilayah/{mine}/posyandu",
             f"/dasbor/wilayah/{mine}/rekap.pdf",
             f"/dasbor/wilayah/{mine}/data.csv",
+            f"/dasbor/wilayah/{mine}/f2.xlsx",
             f"/dasbor/posyandu/{posyandu}",
             f"/dasbor/posyandu/{posyandu}/bulanan.pdf",
+            f"/dasbor/posyandu/{posyandu}/f1.xlsx",
         ):
             for month in ("2026-13", "kemarin", "<b>"):
                 r = await client.get(path, params={"periode": month})
@@ -197,8 +200,10 @@ async def test_requests_the_dasbor_cannot_serve_get_its_own_pages(store: Store) 
                 f"/dasbor/wilayah/{huge}/posyandu",
                 f"/dasbor/wilayah/{huge}/rekap.pdf",
                 f"/dasbor/wilayah/{huge}/data.csv",
+                f"/dasbor/wilayah/{huge}/f2.xlsx",
                 f"/dasbor/posyandu/{huge}",
                 f"/dasbor/posyandu/{huge}/bulanan.pdf",
+                f"/dasbor/posyandu/{huge}/f1.xlsx",
             ):
                 r = await client.get(path)
                 assert r.status_code == 404 and "Tidak ditemukan" in r.text, (path, r.status_code)
@@ -221,6 +226,8 @@ async def test_requests_the_dasbor_cannot_serve_get_its_own_pages(store: Store) 
         for pdf in (
             f"/dasbor/wilayah/{area}/rekap.pdf",
             f"/dasbor/posyandu/{posyandu}/bulanan.pdf",
+            f"/dasbor/wilayah/{area}/f2.xlsx",
+            f"/dasbor/posyandu/{posyandu}/f1.xlsx",
         ):
             r = await client.get(pdf, params={"periode": "1999-12"})
             assert r.status_code == 400

@@ -11,10 +11,12 @@ shows on any page outside it. Also: escaping and sorting."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 
 import pytest
+from openpyxl import load_workbook
 
 from scoring.clock import FixedClock
 from storage.cipher import new_key
@@ -32,7 +34,15 @@ ACTORS = [f"kader_{p.code}" for p in POSYANDU[:2]] + [s[0] for s in SUPERVISORS]
 MATRIX = [("sqlite", who) for who in ACTORS] + [
     ("postgres", who) for who in (ACTORS[0], "spv_desa_a1", "spv_kec_b", "spv_kab")
 ]
-AREA_SUFFIXES = ("", "/posyandu", "/posyandu?urut=ds&arah=turun&tampil=belum", "/rekap.pdf")
+AREA_SUFFIXES = (
+    "",
+    "/posyandu",
+    "/posyandu?urut=ds&arah=turun&tampil=belum",
+    "/rekap.pdf",
+    "/f2.xlsx",
+)
+#: The downloads, whose bytes are no page to search for other posyandu's figures.
+DOWNLOADS = (".pdf", ".xlsx")
 
 
 def _shown(html: str) -> str:
@@ -85,13 +95,18 @@ async def test_every_page_and_download_stays_inside_the_scope(who: str, store: S
                     continue
                 assert r.status_code in (200, 404), (who, area.code, suffix, r.status_code)
                 seen_ok += r.status_code == 200
-                if suffix.endswith(".pdf"):
+                if suffix.endswith(DOWNLOADS):
                     continue
                 for word, pattern in patterns.items():
                     assert not pattern.search(_shown(r.text)), (who, area.code, suffix, word)
         for fixture in seeded.posyandu.values():
             allowed = fixture.code in actor.sees
-            for suffix in ("", "?periode=2026-10", "/bulanan.pdf?periode=2026-10"):
+            for suffix in (
+                "",
+                "?periode=2026-10",
+                "/bulanan.pdf?periode=2026-10",
+                "/f1.xlsx?periode=2026-10",
+            ):
                 r = await client.get(f"/dasbor/posyandu/{fixture.id}{suffix}")
                 expected = 200 if allowed else 404
                 assert r.status_code == expected, (who, fixture.code, suffix, r.status_code)
@@ -226,4 +241,18 @@ async def test_a_download_without_a_month_is_of_the_month_it_is_in_the_area(
         page = await client.get(f"/dasbor/wilayah/{kab.id}")
         assert f"/dasbor/wilayah/{kab.id}/data.csv?periode=2026-12" in page.text
         assert f"/dasbor/wilayah/{kab.id}/rekap.pdf?periode=2026-12" in page.text
+        # The F2 recap beside the PDF, its month as the page's; a workbook that opens.
+        assert f"/dasbor/wilayah/{kab.id}/f2.xlsx?periode=2026-12" in page.text
+        r = await client.get(f"/dasbor/wilayah/{kab.id}/f2.xlsx?periode=2026-11")
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+        assert f"f2-{kab.code}-2026-11.xlsx" in r.headers["content-disposition"]
+        assert load_workbook(io.BytesIO(r.content)).sheetnames == ["F2"]
+        # A posyandu page offers its month's F1 wherever it offers the monthly PDF.
+        pages = [
+            (await client.get(f"/dasbor/posyandu/{p.id}?periode=2026-10")).text
+            for p in seeded.posyandu.values()
+        ]
+        offered = [("/bulanan.pdf?" in t, "/f1.xlsx?periode=2026-10" in t) for t in pages]
+        assert all(pdf == xlsx for pdf, xlsx in offered) and any(pdf for pdf, _ in offered)
         await client.aclose()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scoring import Period
-from scoring.growth import Method, Status
+from scoring.growth import Method, Sex, Status
 from storage import Database
 from storage import children as reg
 from storage.cipher import RegisterCipher, RegisterKeyError, new_key
@@ -528,3 +528,36 @@ async def test_a_corrected_status_is_kept_beside_the_computed_one_until_replaced
     async with db.read() as conn:
         [stored] = (await reg.weighings_of(conn, [andi]))[andi]
     assert stored.correction is None
+
+
+async def test_a_posyandu_month_for_the_f1_form_is_read_anonymous(
+    db: Database, world: World, cipher: RegisterCipher
+) -> None:
+    """The F1 form's reads (``posyandu_month_histories``, ``register_on``): only children
+    weighed in the month, each with its last three weighings; the children on the register
+    as ``register_counts`` counts them; no audit row."""
+    p1, p2 = world.posyandu[0].id, world.posyandu[1].id
+    andi, citra, other = await _add(
+        db, cipher, p1, _child(has_kms=True), _child("Citra", date(2022, 1, 1))
+    ) + await _add(db, cipher, p2, _child("Dewi"))
+    days = [date(2026, m, 12) for m in (8, 9, 10, 11)]
+    async with db.transaction() as tx:
+        for i, day in enumerate(days):
+            await reg.record_weighing(tx, reg.Weighing(andi, day, 9000 + 100 * i), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(citra, days[0], 12_000), at=AT)
+        await reg.record_weighing(tx, reg.Weighing(other, days[-1], 9000), at=AT)
+    async with db.read() as conn:
+        before = len(await reg.audit_entries(conn))
+        month = await reg.posyandu_month_histories(conn, p1, Period(2026, 11))
+        listed = await reg.register_on(conn, p1, date(2026, 11, 30))
+        counts = await reg.register_counts(conn, p1, date(2026, 11, 30))
+    assert [(s, born, [w.date for w in ws]) for s, born, ws in month] == [
+        (Sex.MALE, date(2025, 3, 14), days[1:])
+    ]
+    assert sorted(listed) == [
+        (Sex.MALE, date(2022, 1, 1), None),
+        (Sex.MALE, date(2025, 3, 14), True),
+    ]
+    assert (counts.s, counts.k) == (len(listed), 1)
+    async with db.read() as conn:
+        assert len(await reg.audit_entries(conn)) == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from storage.messages import Outgoing, Text
 from storage.migrations import SCHEMA_VERSION
 from storage.outbox import Status, append, counts
 from storage.sql import follow_explicit_ids
+from storage.sqlite import CHECKPOINT_EVERY, WRITER_AUTOCHECKPOINT, SqliteDatabase
 from tests.storage.helpers import T0
 
 
@@ -149,3 +152,35 @@ async def test_commits_are_fsynced_so_a_saved_report_survives_a_power_cut(tmp_pa
         async with db.read() as conn:
             (reader,) = await (await conn.execute("PRAGMA synchronous")).fetchone() or (None,)
     assert (writer, reader) == (2, 2)
+
+
+def _outbox_rows_in_the_file_alone(path: Path, copy: Path) -> int:
+    """Rows of the database file itself, without its WAL: what checkpoints have copied in."""
+    shutil.copyfile(path, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    except sqlite3.OperationalError:  # not even the schema checkpointed yet
+        return 0
+    finally:
+        conn.close()
+
+
+@pytest.mark.sqlite_only
+async def test_the_wal_is_checkpointed_off_the_writer(tmp_path: Path) -> None:
+    """A commit waits for no checkpoint: every CHECKPOINT_EVERY commits one runs on a
+    connection of its own, the writer's own only past WRITER_AUTOCHECKPOINT pages."""
+    path = tmp_path / "posyandu.db"
+    async with await Database.open(path) as db:
+        assert isinstance(db, SqliteDatabase)
+        async with db.transaction() as tx:
+            assert await pragma(tx, "wal_autocheckpoint") == WRITER_AUTOCHECKPOINT
+        for n in range(CHECKPOINT_EVERY - 2):
+            async with db.transaction() as tx:
+                await append(tx, Outgoing("telegram", "1", Text("a"), f"k{n}"), T0)
+        await db.checkpointed()
+        assert _outbox_rows_in_the_file_alone(path, tmp_path / "before.db") == 0
+        async with db.transaction() as tx:
+            await append(tx, Outgoing("telegram", "1", Text("b"), "last"), T0)
+        await db.checkpointed()  # the commit only started it
+        assert _outbox_rows_in_the_file_alone(path, tmp_path / "after.db") == CHECKPOINT_EVERY - 1
