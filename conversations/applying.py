@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from itertools import takewhile
 
 from conversations.catalogue import say
 from conversations.effects import (
@@ -14,6 +15,7 @@ from conversations.effects import (
     CorrectStatus,
     Effect,
     EndDasbor,
+    KeepScores,
     LeaveChild,
     LinkGroup,
     MoveHariBuka,
@@ -69,11 +71,15 @@ async def apply(
     """Apply ``result``'s effects for the message ``msg`` from ``person`` (whom the address
     belongs to); ``register``: the child register's cipher (None: the register is off)."""
     out = Applied(list(result.replies))
-    for effect in result.effects:
+    effects = list(result.effects)
+    for at, effect in enumerate(effects):
         if isinstance(effect, AddChild):
             await _add_child(tx, effect, person, register, now)
         elif isinstance(effect, Weigh) and person is not None:
-            await _weigh(tx, effect, person, out, now)
+            if at == 0 or not isinstance(effects[at - 1], Weigh):  # a run of them: at once
+                await _weigh(tx, list(takewhile(_is_weigh, effects[at:])), person, out, now)
+        elif isinstance(effect, KeepScores):
+            await children_db.keep_scores(tx, effect.keeps)
         elif isinstance(effect, CorrectStatus) and person is not None:
             by = children_db.Actor(person_id=person.id)
             await children_db.correct_status(
@@ -91,21 +97,28 @@ async def apply(
     return out
 
 
+def _is_weigh(effect: Effect) -> bool:
+    return isinstance(effect, Weigh)
+
+
 async def _weigh(
-    tx: Connection, effect: Weigh, person: Person, out: Applied, now: datetime
+    tx: Connection, effects: list[Effect], person: Person, out: Applied, now: datetime
 ) -> None:
-    """TIMBANG: one weighing a child a month; another kader's different one stored since the
-    step read them is kept, and the sender is asked which is right."""
-    weighing = children_db.Weighing(
-        effect.child_id, effect.day, effect.weight_g, effect.height_mm, kader_id=person.id
-    )
-    saved = await children_db.record_weighing(tx, weighing, at=now, replace=effect.replace)
-    if saved.outcome == "conflict":
-        kg = weight_words(saved.stored.weight_g)
-        ask = say(
-            "weigh.conflict_other", name=effect.name, stored=kg, given=weight_words(effect.weight_g)
-        )
-        out.replies.append(Text(ask, private=True))
+    """TIMBANG: one weighing a child a month (a message's, at once); another kader's
+    different one stored since the step read them is kept, and the sender is asked which is
+    right."""
+    weighs = [e for e in effects if isinstance(e, Weigh)]
+    weighings = [
+        (children_db.Weighing(e.child_id, e.day, e.weight_g, e.height_mm, kader_id=person.id), e)
+        for e in weighs
+    ]
+    saved = await children_db.record_weighings(tx, [(w, e.replace) for w, e in weighings], at=now)
+    for (_, effect), one in zip(weighings, saved, strict=True):
+        if one.outcome == "conflict":
+            kg = weight_words(one.stored.weight_g)
+            given = weight_words(effect.weight_g)
+            ask = say("weigh.conflict_other", name=effect.name, stored=kg, given=given)
+            out.replies.append(Text(ask, private=True))
 
 
 async def _add_child(

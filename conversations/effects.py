@@ -11,7 +11,7 @@ from conversations.session import Session
 from scoring import MonthReport, Period
 from scoring.growth import Status
 from scoring.schedule import Schedule
-from storage.children import LeaveReason, NewChild
+from storage.children import Keep, LeaveReason, NewChild
 from storage.people import Role
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "CorrectStatus",
     "Effect",
     "EndDasbor",
+    "KeepScores",
     "LeaveChild",
     "LinkGroup",
     "MoveHariBuka",
@@ -163,12 +164,25 @@ class Weigh:
         return f"Weigh(child_id={self.child_id}, day={self.day})"
 
 
+@dataclass(frozen=True, slots=True)
+class KeepScores:
+    """TIMBANG, SELESAI: weighings' z-scores and statuses the step worked out, kept with them
+    (each only while it and the weighing before it are as the step read them); after the
+    message's ``Weigh`` effects."""
+
+    keeps: tuple[Keep, ...]
+
+    def __repr__(self) -> str:
+        return f"KeepScores({len(self.keeps)})"
+
+
 Effect = (
     AddChild
     | WithdrawChild
     | LeaveChild
     | CorrectStatus
     | Weigh
+    | KeepScores
     | SaveReport
     | Register
     | CodeFailed

@@ -184,7 +184,12 @@ class Loader:
                 else None
             ),
             children=(
-                ChildrenWanted(own.id, self.register, weighings=needs.weighings)
+                ChildrenWanted(
+                    own.id,
+                    self.register,
+                    weighings=needs.weighings,
+                    weighings_through=needs.weighings_through,
+                )
                 if needs.children and own is not None and self.register is not None
                 else None
             ),

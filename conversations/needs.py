@@ -45,6 +45,9 @@ class Needs:
     children: bool = False
     #: With their weighings (TIMBANG).
     weighings: bool = False
+    #: Only each child's latest weighings up to this month (``LATEST_WEIGHINGS``: what
+    #: a weighing's status reads); None: all of them.
+    weighings_through: Period | None = None
     #: The register's anonymous counts of the months a report may be for (the children
     #: weighed each month, S and K; no name): LAPOR starts from them.
     register_months: bool = False
@@ -75,8 +78,9 @@ def children_needs(command: Command, current: Period) -> Needs:
 
 
 def weighing_needs(command: Command, current: Period) -> Needs:
-    """A kader's own posyandu, its children and their weighings (TIMBANG)."""
-    return replace(posyandu_needs(command, current), children=True, weighings=True)
+    """A kader's own posyandu, its children and their latest weighings (TIMBANG)."""
+    needs = posyandu_needs(command, current)
+    return replace(needs, children=True, weighings=True, weighings_through=current)
 
 
 def report_needs(command: Command, current: Period) -> Needs:

@@ -11,6 +11,7 @@ their name, the invitation. A newcomer's bare code is DAFTAR <code>
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from conversations.commands import ParsedMessage
 from conversations.flows import registration
@@ -55,7 +56,9 @@ def plan(session: Session, message: ParsedMessage, person: Person | None, curren
     if person.role is Role.KADER and route is None and resumes:
         needs = replace(needs, children=True, weighings=True)  # a new child met in TIMBANG
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitWeighing):
-        needs = replace(needs, children=True, weighings=True)
+        day = date.fromisoformat(session.awaiting.day)
+        through = Period(day.year, day.month)
+        needs = replace(needs, children=True, weighings=True, weighings_through=through)
     if person.role is Role.KADER and route is None and isinstance(session.awaiting, AwaitPeriod):
         needs = replace(needs, register_months=True)  # LAPOR's month chosen: as LAPOR <month>
     if person.role is Role.KADER and needs.posyandu_since is None:

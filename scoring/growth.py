@@ -56,6 +56,7 @@ __all__ = [
     "height_for_age",
     "length_at",
     "parse_kbm",
+    "previous_of",
     "weight_for_age",
     "weight_for_height",
     "with_status",
@@ -524,16 +525,25 @@ def _check_order(weighing: Weighing, previous: Previous | None) -> None:
 
 
 def assess(
-    sex: Sex, birth: date, weighing: Weighing, previous: Previous | None, rules: GrowthRules
+    sex: Sex,
+    birth: date,
+    weighing: Weighing,
+    previous: Previous | None,
+    rules: GrowthRules,
+    *,
+    z: ZScores | None = None,
 ) -> Assessed:
-    """One weighing, given the child's previous one (None: the first)."""
+    """One weighing, given the child's previous one (None: the first). ``z``: its z-scores
+    as worked out before (kept with the weighing), not worked out again (they depend on the
+    weighing, the sex and the birth date only)."""
     _check_order(weighing, previous)
     days = age_days(birth, weighing.date)
     months = age_months(birth, weighing.date)
     length = None
     if weighing.height_cm is not None:
         length = length_at(days, weighing.height_cm, weighing.measured)
-    z = zscores(sex, days, weighing.weight_kg, length.cm if length else None)
+    if z is None:
+        z = zscores(sex, days, weighing.weight_kg, length.cm if length else None)
     status, gain, kbm = _status(weighing, months, previous, rules.kbm)
     # T only follows a weighing last month, so two T in a row are consecutive months.
     two_t = status is Status.T and previous is not None and previous.status is Status.T
@@ -551,6 +561,16 @@ def assess(
         overweight_risk=z.waz is not None and z.waz > rules.overweight_above_waz,
         flags=_flags(weighing, length, z, previous),
     )
+
+
+def previous_of(birth: date, weighing: Weighing, status: Status, z: ZScores) -> Previous:
+    """What the next weighing needs of ``weighing``, from its status and z-scores as worked
+    out before (kept): no z-score is worked out (``assess(...).as_previous()`` without it)."""
+    length = None
+    if weighing.height_cm is not None:
+        length = length_at(age_days(birth, weighing.date), weighing.height_cm, weighing.measured)
+    cm = length.cm if length else None
+    return Previous(weighing.date, weighing.weight_kg, cm, status, z.haz, z.whz)
 
 
 def assess_history(

@@ -13,15 +13,17 @@ counts. Weighings carry no name and are read without an audit row.
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from scoring import Period, growth
-from scoring.growth import Method, Sex, Status
+from scoring.growth import PRECISION, GrowthRules, Method, Sex, Status, ZScores
 from storage._times import from_db, from_db_opt, to_db
 from storage.areas import subtree_bounds
 from storage.cipher import RegisterCipher, RegisterKeyError
@@ -34,12 +36,14 @@ __all__ = [
     "AuditEntry",
     "Child",
     "ChildRecord",
+    "Keep",
     "LeaveReason",
     "Measured",
     "NamesShown",
     "NewChild",
     "RegisterCounts",
     "RegisterMonth",
+    "Scored",
     "StatusCorrection",
     "WeighedChild",
     "Weighing",
@@ -55,6 +59,8 @@ __all__ = [
     "correct_status",
     "delete_identity",
     "identity_cutoff",
+    "keep_scores",
+    "latest_weighings",
     "leave",
     "measured_in_area",
     "month_weighings",
@@ -62,11 +68,13 @@ __all__ = [
     "read_child",
     "read_children",
     "record_weighing",
+    "record_weighings",
     "register_counts",
     "register_month",
     "register_on",
     "remove_expired_identities",
     "rotate_key",
+    "rules_digest",
     "update_child",
     "weighed_in",
     "weighings_of",
@@ -626,6 +634,29 @@ async def remove_expired_identities(
     return len(ids)
 
 
+#: Changed whenever the way z-scores or statuses are worked out changes (scoring.growth, the
+#: library's version): every kept score is then worked out again.
+_SCORED_BY = f"who2006 pygrowup2 1.0.0 precision {PRECISION}"
+
+
+@lru_cache(maxsize=8)
+def rules_digest(rules: GrowthRules) -> str:
+    """The growth rules (the KBM table, the BGM and overweight limits) and the z-score method
+    a kept score was worked out under, in 16 hex digits (their full repr, hashed)."""
+    return hashlib.sha256(f"{_SCORED_BY} {rules!r}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A weighing's z-scores and N/T/O/B status as kept (:func:`keep_scores`), worked out
+    under the growth rules of digest ``rules`` (:func:`rules_digest`): valid only under the
+    same."""
+
+    rules: str
+    status: Status
+    z: ZScores
+
+
 @dataclass(frozen=True, slots=True)
 class StatusCorrection:
     """A weighing's status as a kader corrected it, beside the status the rules computed."""
@@ -639,7 +670,8 @@ class StatusCorrection:
 @dataclass(frozen=True, slots=True)
 class Weighing:
     """A child's weighing of a month: raw weight (grams), length or height (millimetres) as
-    measured (``lying``/``standing``, None: not said), by which kader."""
+    measured (``lying``/``standing``, None: not said), by which kader; ``scored``: its
+    z-scores and status as kept (None: none kept), not part of what it is."""
 
     child_id: int
     date: date
@@ -650,6 +682,7 @@ class Weighing:
     #: A status the kader corrected (:func:`correct_status`): the corrected one, the one the
     #: rules gave when it was corrected, by whom (a person id). None: not corrected.
     correction: StatusCorrection | None = None
+    scored: Scored | None = field(default=None, compare=False)
 
     @property
     def period(self) -> Period:
@@ -688,14 +721,92 @@ _WEIGHING_COLUMNS = (
     "child_id, date, weight_g, height_mm, measured, kader_id, corrected_status, "
     "computed_status, corrected_by, corrected_at"
 )
+_KEPT_COLUMNS = "kept_rules, kept_status, kept_waz, kept_haz, kept_whz, kept_baz"
 
 
-def _weighing(r: Row) -> Weighing:
+def _weighing(r: Row, scored: Scored | None = None) -> Weighing:
     measured = None if r[4] is None else Method(r[4])
     corrected = None
     if r[6] is not None:
         corrected = StatusCorrection(Status(r[6]), Status(r[7]), int(r[8]), from_db(r[9]))
-    return Weighing(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], measured, r[5], corrected)
+    day = date.fromisoformat(r[1])
+    return Weighing(int(r[0]), day, int(r[2]), r[3], measured, r[5], corrected, scored)
+
+
+def _z_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _z_value(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+#: Where the kept columns start in a row of ``_WEIGHING_COLUMNS, _KEPT_COLUMNS``.
+_KEPT_AT = len(_WEIGHING_COLUMNS.split(","))
+
+
+def _scored(r: Row) -> Scored | None:
+    """The kept columns (after the weighing's), or None when none are kept."""
+    k = _KEPT_AT
+    if r[k] is None or r[k + 1] is None:
+        return None
+    z = ZScores(*(_z_value(r[k + i]) for i in (2, 3, 4, 5)))
+    return Scored(str(r[k]), Status(r[k + 1]), z)
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """Scores worked out from a read snapshot for ``weighing``, after the child's weighing
+    ``previous`` (None: the first), both as read: kept only when both are still so."""
+
+    weighing: Weighing
+    previous: Weighing | None
+    scored: Scored
+
+
+def _basis(previous: Weighing | None) -> str:
+    return "" if previous is None else f"{previous.date.isoformat()} {previous.weight_g}"
+
+
+#: A status depends on the previous weighing's date and weight, the z-scores on the weighing
+#: itself: the kept columns are written only while both are as the scores were worked out
+#: from (a weighing written in between has dropped them, by the schema's triggers, and this
+#: leaves them dropped).
+_KEEP = (
+    "UPDATE weighings SET kept_rules = ?, kept_status = ?, kept_waz = ?, kept_haz = ?, "
+    "kept_whz = ?, kept_baz = ? WHERE child_id = ? AND period = ? AND date = ? "
+    "AND weight_g = ? AND COALESCE(height_mm, 0) = ? AND COALESCE(measured, '') = ? "
+    "AND COALESCE((SELECT p.date || ' ' || p.weight_g FROM weighings p "
+    "WHERE p.child_id = ? AND p.period < ? ORDER BY p.period DESC LIMIT 1), '') = ?"
+)
+
+
+async def keep_scores(tx: Connection, keeps: Sequence[Keep]) -> None:
+    """Keep weighings' z-scores and statuses worked out from a read snapshot (each only while
+    it and its previous weighing are as read)."""
+    if not keeps:
+        return
+    rows = []
+    for k in keeps:
+        w, z = k.weighing, k.scored.z
+        period = str(w.period)
+        rows.append(
+            (
+                k.scored.rules,
+                k.scored.status.value,
+                *(_z_text(v) for v in (z.waz, z.haz, z.whz, z.baz)),
+                w.child_id,
+                period,
+                w.date.isoformat(),
+                w.weight_g,
+                w.height_mm or 0,
+                w.measured.value if w.measured else "",
+                w.child_id,
+                period,
+                _basis(k.previous),
+            )
+        )
+    await tx.executemany(_KEEP, rows)
 
 
 async def record_weighing(
@@ -733,6 +844,70 @@ async def record_weighing(
     return WeighingSaved("replaced", w)
 
 
+#: The latest weighings of a child a new weighing's status reads: the one before it and the
+#: one before that (whose weight that one's status needs when it has none kept), and the
+#: month's own.
+LATEST_WEIGHINGS = 3
+
+
+async def latest_weighings(
+    conn: Connection, child_ids: Sequence[int], through: Period
+) -> dict[int, list[Weighing]]:
+    """Each child's :data:`LATEST_WEIGHINGS` latest weighings up to ``through``'s month, in
+    date order (TIMBANG: not the whole history; no names: not audited)."""
+    found: dict[int, list[Weighing]] = {i: [] for i in child_ids}
+    if not child_ids:
+        return found
+    marks = ", ".join("?" for _ in child_ids)
+    rows = await conn.execute_fetchall(
+        f"SELECT {_WEIGHING_COLUMNS}, {_KEPT_COLUMNS} FROM ("
+        f"SELECT {_WEIGHING_COLUMNS}, {_KEPT_COLUMNS}, ROW_NUMBER() OVER "
+        "(PARTITION BY child_id ORDER BY period DESC) AS latest FROM weighings "
+        f"WHERE child_id IN ({marks}) AND period <= ?) AS w WHERE latest <= ? "
+        "ORDER BY child_id, date",
+        (*child_ids, str(through), LATEST_WEIGHINGS),
+    )
+    for r in rows:
+        found[int(r[0])].append(_weighing(r, _scored(r)))
+    return found
+
+
+#: Rows of one multi-row insert of weighings (8 parameters each: under SQLite's limit).
+_INSERT_ROWS = 100
+
+
+async def record_weighings(
+    tx: Connection, weighings: Sequence[tuple[Weighing, bool]], *, at: datetime
+) -> list[WeighingSaved]:
+    """:func:`record_weighing` for several weighings (each with its ``replace``), in order:
+    the new ones in one statement (a message of 40 lines is not 40 round trips), the others
+    one by one as there."""
+    created: set[tuple[int, str]] = set()
+    for start in range(0, len(weighings), _INSERT_ROWS):
+        chunk = [w for w, _ in weighings[start : start + _INSERT_ROWS]]
+        values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in chunk)
+        params: list[object] = []
+        for w in chunk:
+            params += [w.child_id, w.date.isoformat(), str(w.period), w.weight_g, w.height_mm]
+            params += [w.measured, w.kader_id, to_db(at)]
+        rows = await tx.execute_fetchall(
+            "INSERT INTO weighings (child_id, date, period, weight_g, height_mm, measured, "
+            f"kader_id, created_at) VALUES {values} "
+            "ON CONFLICT (child_id, period) DO NOTHING RETURNING child_id, period",
+            params,
+        )
+        created |= {(int(r[0]), str(r[1])) for r in rows}
+    out = []
+    for w, replace in weighings:
+        key = (w.child_id, str(w.period))
+        if key in created:
+            created.discard(key)  # a second one of the month in the same call: as stored
+            out.append(WeighingSaved("created", w))
+        else:
+            out.append(await record_weighing(tx, w, at=at, replace=replace))
+    return out
+
+
 async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, list[Weighing]]:
     """Each child's weighings in date order (no names: not audited)."""
     found: dict[int, list[Weighing]] = {i: [] for i in child_ids}
@@ -740,12 +915,12 @@ async def weighings_of(conn: Connection, child_ids: Sequence[int]) -> dict[int, 
         return found
     marks = ", ".join("?" for _ in child_ids)
     rows = await conn.execute_fetchall(
-        f"SELECT {_WEIGHING_COLUMNS} FROM weighings WHERE child_id IN ({marks}) "
-        "ORDER BY child_id, date",
+        f"SELECT {_WEIGHING_COLUMNS}, {_KEPT_COLUMNS} FROM weighings "
+        f"WHERE child_id IN ({marks}) ORDER BY child_id, date",
         tuple(child_ids),
     )
     for r in rows:
-        found[int(r[0])].append(_weighing(r))
+        found[int(r[0])].append(_weighing(r, _scored(r)))
     return found
 
 

@@ -98,6 +98,8 @@ class ChildrenWanted:
     purpose: str = "chat"
     #: With each child's weighings.
     weighings: bool = False
+    #: Only each child's latest (``children.LATEST_WEIGHINGS``) up to this month; None: all.
+    weighings_through: Period | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +239,10 @@ async def _children(
     )
     if not wanted.weighings:
         return shown, {}
-    return shown, await children_db.weighings_of(conn, [c.id for c in shown.children])
+    ids = [c.id for c in shown.children]
+    if wanted.weighings_through is not None:
+        return shown, await children_db.latest_weighings(conn, ids, wanted.weighings_through)
+    return shown, await children_db.weighings_of(conn, ids)
 
 
 async def _posyandu(conn: Connection, wanted: PosyanduWanted) -> PosyanduFound:

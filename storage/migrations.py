@@ -609,6 +609,63 @@ _DHIS2: tuple[str, ...] = (
     """,
 )
 
+_KEPT_SCORES: tuple[str, ...] = (
+    # Each weighing's WHO z-scores and N/T/O/B status, kept once worked out (storage/children.py
+    # ``keep_scores``; issue 26 "Speed"): TIMBANG and SELESAI read them instead of working the
+    # z-scores out again for every message. ``kept_rules`` is the digest of the growth rules
+    # (the KBM table, the BGM and overweight limits) and of the z-score method they were
+    # worked out under: under other rules they are worked out again; NULL: none kept. The
+    # z-scores are decimals as text (2 places, exact).
+    "ALTER TABLE weighings ADD COLUMN kept_rules TEXT",
+    "ALTER TABLE weighings ADD COLUMN kept_status TEXT CHECK (kept_status IN ('N', 'T', 'O', 'B'))",
+    "ALTER TABLE weighings ADD COLUMN kept_waz TEXT",
+    "ALTER TABLE weighings ADD COLUMN kept_haz TEXT",
+    "ALTER TABLE weighings ADD COLUMN kept_whz TEXT",
+    "ALTER TABLE weighings ADD COLUMN kept_baz TEXT",
+    # A weighing's status depends on the one before it (N/T/O), so a weighing written (added,
+    # changed or removed, by any path) drops the kept scores of the child's later weighings,
+    # and a changed one its own: in the same transaction, so a kept row never outlives what it
+    # was worked out from. Writing the kept columns themselves fires nothing (UPDATE OF).
+    """
+    CREATE TRIGGER weighings_kept_insert AFTER INSERT ON weighings
+    BEGIN
+        UPDATE weighings SET kept_rules = NULL, kept_status = NULL, kept_waz = NULL,
+            kept_haz = NULL, kept_whz = NULL, kept_baz = NULL
+        WHERE child_id = NEW.child_id AND period > NEW.period AND kept_rules IS NOT NULL;
+    END
+    """,
+    """
+    CREATE TRIGGER weighings_kept_update
+    AFTER UPDATE OF child_id, date, period, weight_g, height_mm, measured ON weighings
+    BEGIN
+        UPDATE weighings SET kept_rules = NULL, kept_status = NULL, kept_waz = NULL,
+            kept_haz = NULL, kept_whz = NULL, kept_baz = NULL
+        WHERE child_id = OLD.child_id AND period >= OLD.period AND kept_rules IS NOT NULL;
+        UPDATE weighings SET kept_rules = NULL, kept_status = NULL, kept_waz = NULL,
+            kept_haz = NULL, kept_whz = NULL, kept_baz = NULL
+        WHERE child_id = NEW.child_id AND period >= NEW.period AND kept_rules IS NOT NULL;
+    END
+    """,
+    """
+    CREATE TRIGGER weighings_kept_delete AFTER DELETE ON weighings
+    BEGIN
+        UPDATE weighings SET kept_rules = NULL, kept_status = NULL, kept_waz = NULL,
+            kept_haz = NULL, kept_whz = NULL, kept_baz = NULL
+        WHERE child_id = OLD.child_id AND period > OLD.period AND kept_rules IS NOT NULL;
+    END
+    """,
+    # The z-scores depend on the child's sex and birth date too.
+    """
+    CREATE TRIGGER children_kept_update AFTER UPDATE OF sex, birth_date ON children
+    WHEN OLD.sex IS NOT NEW.sex OR OLD.birth_date IS NOT NEW.birth_date
+    BEGIN
+        UPDATE weighings SET kept_rules = NULL, kept_status = NULL, kept_waz = NULL,
+            kept_haz = NULL, kept_whz = NULL, kept_baz = NULL
+        WHERE child_id = NEW.id AND kept_rules IS NOT NULL;
+    END
+    """,
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1,
     _V2,
@@ -625,5 +682,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _STATUS_CORRECTIONS,
     _REPORT_TOB,
     _DHIS2,
+    _KEPT_SCORES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -57,8 +57,55 @@ def _assessments_stale(name: str, event: str) -> str:
     """
 
 
+_DROP_KEPT = (
+    "UPDATE weighings SET kept_rules = NULL, kept_status = NULL, kept_waz = NULL, "
+    "kept_haz = NULL, kept_whz = NULL, kept_baz = NULL WHERE kept_rules IS NOT NULL AND "
+)
+
+
+def _kept_stale(name: str, table: str, event: str, body: str) -> str:
+    """A weighing (or its child's sex or birth date) written drops the kept scores its
+    later weighings' depend on (storage.migrations, ``_KEPT_SCORES``)."""
+    return f"""
+    CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {body}
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()
+    """
+
+
 #: The triggers written for SQLite by name, as PostgreSQL creates them.
 TRIGGERS: dict[str, str] = {
+    "weighings_kept_insert": _kept_stale(
+        "weighings_kept_insert",
+        "weighings",
+        "INSERT",
+        _DROP_KEPT + "child_id = NEW.child_id AND period > NEW.period;",
+    ),
+    "weighings_kept_update": _kept_stale(
+        "weighings_kept_update",
+        "weighings",
+        "UPDATE OF child_id, date, period, weight_g, height_mm, measured",
+        _DROP_KEPT
+        + "child_id = OLD.child_id AND period >= OLD.period;\n"
+        + _DROP_KEPT
+        + "child_id = NEW.child_id AND period >= NEW.period;",
+    ),
+    "weighings_kept_delete": _kept_stale(
+        "weighings_kept_delete",
+        "weighings",
+        "DELETE",
+        _DROP_KEPT + "child_id = OLD.child_id AND period > OLD.period;",
+    ),
+    "children_kept_update": _kept_stale(
+        "children_kept_update",
+        "children",
+        "UPDATE OF sex, birth_date",
+        "IF OLD.sex IS DISTINCT FROM NEW.sex OR OLD.birth_date IS DISTINCT FROM "
+        "NEW.birth_date THEN " + _DROP_KEPT + "child_id = NEW.id; END IF;",
+    ),
     "reports_assessments_insert": _assessments_stale("reports_assessments_insert", "INSERT"),
     "reports_assessments_update": _assessments_stale("reports_assessments_update", "UPDATE"),
     "reports_revision_step": _raise_before(

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from conversations.catalogue import say
 from conversations.commands import bare_answer, normalise, parse_yes_no
-from conversations.effects import AddChild, CorrectStatus, StepResult, Weigh
+from conversations.effects import AddChild, CorrectStatus, Effect, KeepScores, StepResult, Weigh
 from conversations.figure_words import count, weight_words
 from conversations.flows import children, weighed
 from conversations.flows.children import read_name
@@ -55,7 +55,7 @@ from scoring.lexicon import (
     REPLACE_WORDS,
     STATUS_WORDS,
 )
-from storage.children import Child, StatusCorrection, Weighing
+from storage.children import Child, Keep, Scored, StatusCorrection, Weighing, rules_digest
 
 __all__ = [
     "Line",
@@ -136,7 +136,31 @@ def timbang(call: Call) -> StepResult:
     parts[-1].append(say("weigh.how"))
     opened = AwaitWeighing(day.isoformat(), tuple(c.id for c in roster))
     replies = [Text("\n".join(part), private=True) for part in parts]
-    return done(replace(session, awaiting=opened), *replies)
+    effects = _keep_latest(ctx, ctx.growth, roster, day)
+    return done(replace(session, awaiting=opened), *replies, effects=effects)
+
+
+def _keep_latest(
+    ctx: Context, rules: GrowthRules, roster: Sequence[Child], day: date
+) -> list[Effect]:
+    """The scores of each child's last weighing before ``day``'s month (and of the month's,
+    when stored) not kept yet, worked out once, here, to be kept: each line of weights then
+    works out the z-scores of its own weighing only."""
+    batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, rules, [], [], set(), set())
+    for child in roster:
+        stored = _month_of(ctx, child.id, day)
+        try:
+            if stored is not None:
+                _assess(batch, child, stored.weight_g, stored.height_mm, stored)
+            else:
+                _previous(batch, child)
+        except GrowthError:
+            continue
+    return _kept(batch)
+
+
+def _kept(batch: Batch) -> list[Effect]:
+    return [KeepScores(tuple(batch.keeps))] if batch.keeps else []
 
 
 # --- one line ------------------------------------------------------------------------------
@@ -265,6 +289,12 @@ class Batch:
     proposed: list[tuple[int, int, int | None]] = field(default_factory=list)
     #: The first name not on the register, asked "Anak baru?" (its weight waits).
     new: AwaitChild | None = None
+    #: Scores worked out here, to keep with their weighings (after the ``Weigh`` effects).
+    keeps: list[Keep] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        return rules_digest(self.rules)
 
 
 def answer_weighing(
@@ -299,7 +329,8 @@ def answer_weighing(
         kg = weight_words(batch.new.weight_g or 0)
         batch.lines.append(say("weigh.new_ask", name=batch.new.name, kg=kg))
     reply = Text("\n".join(batch.lines), private=True)
-    return done(replace(session, awaiting=awaiting), reply, effects=batch.effects)
+    effects = [*batch.effects, *_kept(batch)]
+    return done(replace(session, awaiting=awaiting), reply, effects=effects)
 
 
 def _read_back(batch: Batch, roster: Sequence[Child], said: bool) -> None:
@@ -384,6 +415,7 @@ def _weigh(batch: Batch, line: Line, child: Child) -> str:
         return say("weigh.already", name=child.name, kg=kg)
     if stored is not None and not line.replaces:
         return say("weigh.conflict", name=child.name, stored=weight_words(stored.weight_g), kg=kg)
+    written = Weighing(child.id, batch.day, line.weight_g, line.height_mm)
     try:
         assessed, previous = _assess(batch, child, line.weight_g, line.height_mm)
     except GrowthError:
@@ -396,47 +428,84 @@ def _weigh(batch: Batch, line: Line, child: Child) -> str:
     batch.effects.append(
         Weigh(child.id, batch.day, line.weight_g, line.height_mm, child.name, line.replaces)
     )
+    _keep(batch, child, written, assessed)
     status = _status_words(assessed, assessed.referrals(previous))
     return say("weigh.read", name=child.name, kg=kg, status=status)
 
 
-def _history(weighings: Sequence[Weighing], before: date) -> list[growth.Weighing]:
-    """A child's stored weighings of the months before ``before``'s, as the rules take them."""
-    month = (before.year, before.month)
-    return [
-        growth.Weighing(w.date, Decimal(w.weight_g) / 1000, _cm(w.height_mm), w.measured)
-        for w in weighings
-        if (w.date.year, w.date.month) < month
-    ]
+def _earlier(batch: Batch, child: Child) -> list[Weighing]:
+    """A child's stored weighings of the months before the weighing day's."""
+    month = (batch.day.year, batch.day.month)
+    weighings = batch.ctx.weighings.get(child.id, ())
+    return [w for w in weighings if (w.date.year, w.date.month) < month]
 
 
 def _cm(height_mm: int | None) -> Decimal | None:
     return None if height_mm is None else Decimal(height_mm) / 10
 
 
-def _assess(
-    batch: Batch, child: Child, weight_g: int, height_mm: int | None
-) -> tuple[Assessed, Previous | None]:
-    """This weighing assessed after the child's last one of an earlier month. That one's
-    status needs only the one before it (N/T/O against it, B without it; its own status is
-    not read), and this one reads only the last one's status, weight and z-scores: two
-    weighings' z-scores, not the whole history's (TIMBANG's time is the z-scores')."""
-    sex = growth.Sex(child.sex)
-    stored = batch.ctx.weighings.get(child.id, ())
-    history = _history(stored, batch.day)
-    previous = None
-    if history:
-        last = history[-1]
+def _kept_scores(batch: Batch, w: Weighing) -> Scored | None:
+    """``w``'s kept scores when they were worked out under these rules."""
+    return w.scored if w.scored is not None and w.scored.rules == batch.digest else None
+
+
+def _keep(batch: Batch, child: Child, w: Weighing, assessed: Assessed) -> None:
+    """Keep ``assessed``'s scores with ``w`` (after the child's last earlier weighing)."""
+    earlier = _earlier(batch, child)
+    after = earlier[-1] if earlier else None
+    batch.keeps.append(Keep(w, after, Scored(batch.digest, assessed.status, assessed.z)))
+
+
+def _previous(batch: Batch, child: Child) -> Previous | None:
+    """What a weighing of the day needs of the child's last one of an earlier month: its
+    status, weight and z-scores as kept, else worked out (and kept); its status as the kader
+    corrected it, when they did. Its status needs only the one before it (N/T/O against it,
+    B without it; that one's status is not read)."""
+    earlier = _earlier(batch, child)
+    if not earlier:
+        return None
+    last = earlier[-1]
+    kept = _kept_scores(batch, last)
+    if kept is not None:
+        previous = growth.previous_of(child.birth_date, last.as_growth(), kept.status, kept.z)
+    else:
         before = None
-        if len(history) > 1:
-            w = history[-2]
+        if len(earlier) > 1:
+            w = earlier[-2].as_growth()
             before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
-        previous = growth.assess(sex, child.birth_date, last, before, batch.rules).as_previous()
-        fixed = stored[len(history) - 1].correction
-        if fixed is not None:  # as the kader corrected it (2T reads it)
-            previous = replace(previous, status=fixed.status)
-    now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
-    return growth.assess(sex, child.birth_date, now, previous, batch.rules), previous
+        sex = growth.Sex(child.sex)
+        assessed = growth.assess(sex, child.birth_date, last.as_growth(), before, batch.rules)
+        after = earlier[-2] if len(earlier) > 1 else None
+        batch.keeps.append(Keep(last, after, Scored(batch.digest, assessed.status, assessed.z)))
+        previous = assessed.as_previous()
+    if last.correction is not None:  # as the kader corrected it (2T reads it)
+        previous = replace(previous, status=last.correction.status)
+    return previous
+
+
+def _assess(
+    batch: Batch,
+    child: Child,
+    weight_g: int,
+    height_mm: int | None,
+    stored: Weighing | None = None,
+) -> tuple[Assessed, Previous | None]:
+    """This weighing assessed after the child's last one of an earlier month, whose status,
+    weight and z-scores are all it reads (kept, or worked out: :func:`_previous`). ``stored``:
+    this weighing as stored (SELESAI), its z-scores as kept when they are (else worked out
+    and kept). TIMBANG's time is the z-scores': one weighing's each, when kept."""
+    previous = _previous(batch, child)
+    kept = _kept_scores(batch, stored) if stored is not None else None
+    if stored is not None:
+        now = stored.as_growth()
+    else:
+        now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
+    sex = growth.Sex(child.sex)
+    z = kept.z if kept is not None else None
+    assessed = growth.assess(sex, child.birth_date, now, previous, batch.rules, z=z)
+    if stored is not None and kept is None:
+        _keep(batch, child, stored, assessed)
+    return assessed, previous
 
 
 def _status_words(a: Assessed, referrals: Sequence[Referral]) -> str:
@@ -485,14 +554,15 @@ def _tally(ctx: Context, day: date) -> _Tally:
     """The stored weighings of ``day``'s month, assessed."""
     assert ctx.growth is not None
     tally = _Tally()
+    # The month's weighings' scores as kept (TIMBANG's lines keep them), else worked out.
+    batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
     for child in _roster(ctx, day):
         stored = _month_of(ctx, child.id, day)
         if stored is None:
             continue
         tally.d += 1
-        batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
         try:
-            a, previous = _assess(batch, child, stored.weight_g, stored.height_mm)
+            a, previous = _assess(batch, child, stored.weight_g, stored.height_mm, stored)
         except GrowthError:
             continue
         if stored.correction is not None:
