@@ -37,8 +37,6 @@ from conversations.replies import Text
 from conversations.session import AwaitChild, AwaitWeighing, ChildStage, Session
 from scoring import growth
 from scoring.growth import (
-    BGM_FIELD,
-    TWO_T_FIELD,
     Assessed,
     GrowthError,
     GrowthRules,
@@ -55,6 +53,7 @@ from scoring.lexicon import (
     REPLACE_WORDS,
     STATUS_WORDS,
 )
+from scoring.tally import ChildMonth, MonthTally, month_tally
 from storage.children import Child, Keep, Scored, StatusCorrection, Weighing, rules_digest
 
 __all__ = [
@@ -512,7 +511,7 @@ def _status_words(a: Assessed, referrals: Sequence[Referral]) -> str:
     """ "N (naik)"; "T (tidak naik), 2T: rujuk ke puskesmas" (2T and BGM are always referred,
     as a new "sangat pendek" or "gizi buruk")."""
     words = [say(f"weigh.status.{a.status.value}")]
-    words += [say(f"weigh.refer.{r.value}") for r in referrals]
+    words += [_reasons(referrals)] if referrals else []
     return ", ".join(words) + (say("weigh.refer_now") if referrals else "")
 
 
@@ -533,86 +532,73 @@ def _left(batch: Batch, roster: Sequence[Child]) -> str:
 # --- SELESAI -------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Tally:
-    """The month's weighings counted: D, each status, BGM, 2T, and the lines of whom to refer."""
-
-    d: int = 0
-    status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
-    red_line: int = 0
-    two_t: int = 0
-    refer: list[str] = field(default_factory=list)
-    #: The kader's corrections of a status (counted as corrected), one line each.
-    corrected: list[str] = field(default_factory=list)
-
-    @property
-    def parts(self) -> int:
-        return sum(self.status.values())
-
-
-def _tally(ctx: Context, day: date) -> _Tally:
-    """The stored weighings of ``day``'s month, assessed."""
+def _month(ctx: Context, day: date) -> tuple[list[tuple[Child, Weighing]], MonthTally]:
+    """The stored weighings of ``day``'s month (each child's, with its own), counted
+    (:func:`scoring.tally.month_tally`: their scores as kept, TIMBANG's lines keep them)."""
     assert ctx.growth is not None
-    tally = _Tally()
-    # The month's weighings' scores as kept (TIMBANG's lines keep them), else worked out.
-    batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
+    digest = rules_digest(ctx.growth)
+    month = (day.year, day.month)
+    rows: list[tuple[Child, Weighing]] = []
+    children: list[ChildMonth] = []
     for child in _roster(ctx, day):
         stored = _month_of(ctx, child.id, day)
         if stored is None:
             continue
-        tally.d += 1
-        try:
-            a, previous = _assess(batch, child, stored.weight_g, stored.height_mm, stored)
-        except GrowthError:
-            continue
-        if stored.correction is not None:
-            a = growth.with_status(a, stored.correction.status, previous)
-            tally.corrected.append(_corrected_line(child, stored.correction))
-        tally.status[a.status] += 1
-        tally.red_line += a.under_red_line
-        tally.two_t += a.two_t
-        why = a.referrals(previous)
-        if why:
-            reasons = ", ".join(say(f"weigh.refer.{r.value}") for r in why)
-            tally.refer.append(say("weigh.refer_line", name=child.name, why=reasons))
-    return tally
+        weighings = ctx.weighings.get(child.id, ())
+        earlier = [w for w in weighings if (w.date.year, w.date.month) < month]
+        marks = [w.as_mark(digest) for w in (*earlier[-2:], stored)]
+        rows.append((child, stored))
+        children.append(ChildMonth(growth.Sex(child.sex), child.birth_date, marks))
+    return rows, month_tally(children, ctx.growth)
 
 
 def finish(ctx: Context, session: Session, day: date) -> StepResult:
     """SELESAI: the summary, then the month's report opened with its counts (the kader
     confirms it as any report): D, BGM, 2T, and N, T, O, B when every weighing was assessed
     (a count the bot is unsure of is asked, never guessed)."""
-    tally = _tally(ctx, day)
-    counts = {"d": tally.d, BGM_FIELD: tally.red_line, TWO_T_FIELD: tally.two_t}
-    if tally.d == tally.parts:
-        # A status's letter is its field's id (scoring.fields.WEIGHED_PARTS).
-        counts |= {s.value.lower(): n for s, n in tally.status.items()}
+    rows, found = _month(ctx, day)
     register = weighed.register_counts(_roster(ctx, day))
-    return weighed.open_report(ctx, session, day, counts, register, _summary(day, tally))
+    summary = _summary(day, rows, found)
+    return weighed.open_report(ctx, session, day, found.counts(), register, summary)
 
 
-def _summary(day: date, tally: _Tally) -> Text:
+def _summary(day: date, rows: Sequence[tuple[Child, Weighing]], found: MonthTally) -> Text:
     """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
-    figures = {s.value.lower(): count(n) for s, n in tally.status.items()}
-    d = tally.d
+    figures = {s.value.lower(): count(n) for s, n in found.statuses.items()}
+    d, parts = found.weighed, found.assessed
     lines = [
         say(
             "weigh.summary",
             date=day_date(day),
             d=count(d),
-            red_line=count(tally.red_line),
-            two_t=count(tally.two_t),
+            red_line=count(found.under_red_line),
+            two_t=count(found.two_t),
             **figures,
         )
     ]
     # D = N + T + O + B: a weighing the rules could not assess is said, never hidden.
-    key = "weigh.sum_ok" if d == tally.parts else "weigh.sum_off"
-    lines.append(say(key, d=count(d), sum=count(tally.parts)))
-    if tally.corrected:  # the kader's corrections are counted, and said
-        lines += [say("weigh.corrected_title"), *tally.corrected]
-    lines.append(say("weigh.refer_title") if tally.refer else say("weigh.refer_none"))
-    lines += tally.refer
+    key = "weigh.sum_ok" if d == parts else "weigh.sum_off"
+    lines.append(say(key, d=count(d), sum=count(parts)))
+    both = list(zip(rows, found.children, strict=True))
+    corrected = [
+        _corrected_line(child, stored.correction)
+        for (child, stored), counted in both
+        if stored.correction is not None and counted.assessed is not None
+    ]
+    if corrected:  # the kader's corrections are counted, and said
+        lines += [say("weigh.corrected_title"), *corrected]
+    refer = [
+        say("weigh.refer_line", name=child.name, why=_reasons(counted.referrals))
+        for (child, _), counted in both
+        if counted.referrals
+    ]
+    lines.append(say("weigh.refer_title") if refer else say("weigh.refer_none"))
+    lines += refer
     return Text("\n".join(lines), private=True)
+
+
+def _reasons(referrals: Sequence[Referral]) -> str:
+    return ", ".join(say(f"weigh.refer.{r.value}") for r in referrals)
 
 
 # --- a new child met in the weighing ---------------------------------------------------------
