@@ -1,14 +1,16 @@
-"""A month's counts from the child register by sex and age band, as the F1 form lays them out
-(pure): D (weighed), each status N, T, O, B, BGM and 2T, counted over the children weighed in
-the month, each by its latest weighing assessed after its own previous ones, with the status a
-kader corrected it to (STATUS by chat) where there is one. A count's key is
-its field id in the registry (a status's letter in lower case is its field's id where the
-registry has that field), so the form's rows stay the registry's.
+"""A month's counts from the child register, in one place (pure; :func:`month_tally`):
+SELESAI's summary and referrals, LAPOR's pre-filled report, the F1 form's split by sex and age
+band and the monthly PDF's referral count all read it, so they cannot disagree. D (weighed),
+each status N, T, O, B, BGM and 2T, counted over the children weighed in the month, each by
+its latest weighing assessed after the one before it (its status and z-scores as kept where
+they are, else worked out), with the status a kader corrected it to (STATUS by chat) where
+there is one. A count's key is its field id in the registry (a status's letter in lower case
+is its field's id where the registry has that field), so the form's rows stay the registry's.
 
 A weighing that cannot be assessed (a date before the birth date, a previous one unusable) is
 left out of the counts it cannot give, and the tally says how many were
 (:attr:`Tally.unassessed`): a form shows the register's breakdown only where it adds up to the
-report's total.
+report's total; the report's N, T, O, B are left to ask.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ __all__ = [
     "MonthTally",
     "Tally",
     "month_tally",
+    "previous_weighing",
     "register_tally",
     "tally",
 ]
@@ -191,25 +194,31 @@ class MonthTally:
         return found
 
 
-def _previous(child: ChildMonth, rules: GrowthRules) -> Previous | None:
-    """What the month's weighing needs of the one before it: its status (as kept, else worked
-    out against the date and weight of the one before it: a status reads only those), weight
-    and z-scores (as kept, else worked out), its status as the kader corrected it."""
-    if len(child.weighings) < 2:
-        return None
-    last = child.weighings[-2]
+def previous_weighing(
+    sex: Sex, born: date, earlier: Sequence[Mark], rules: GrowthRules
+) -> tuple[Previous | None, Assessed | None]:
+    """What a weighing needs of the last of ``earlier`` (the child's weighings before it, in
+    date order): its status (as kept, else worked out against the date and weight of the one
+    before it: a status reads only those), weight and z-scores (as kept, else worked out), its
+    status as the kader corrected it; and that weighing as assessed here when its scores were
+    not kept (to keep them), else None."""
+    if not earlier:
+        return None, None
+    last = earlier[-1]
+    worked: Assessed | None = None
     if last.kept is not None:
         status, z = last.kept
-        previous = previous_of(child.born, last.weighing, status, z)
+        found = previous_of(born, last.weighing, status, z)
     else:
         before = None
-        if len(child.weighings) > 2:
-            w = child.weighings[-3].weighing
+        if len(earlier) > 1:
+            w = earlier[-2].weighing
             before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
-        previous = assess(child.sex, child.born, last.weighing, before, rules).as_previous()
+        worked = assess(sex, born, last.weighing, before, rules)
+        found = worked.as_previous()
     if last.corrected is not None:  # as the kader corrected it (2T reads it)
-        previous = replace(previous, status=last.corrected)
-    return previous
+        found = replace(found, status=last.corrected)
+    return found, worked
 
 
 def _count(child: ChildMonth, rules: GrowthRules) -> Counted:
@@ -221,7 +230,7 @@ def _count(child: ChildMonth, rules: GrowthRules) -> Counted:
     if band is None:
         return Counted(child.sex, None, False)
     try:
-        previous = _previous(child, rules)
+        previous, _ = previous_weighing(child.sex, child.born, child.weighings[:-1], rules)
         z = latest.kept[1] if latest.kept is not None else None
         a = assess(child.sex, child.born, latest.weighing, previous, rules, z=z)
     except GrowthError:

@@ -53,7 +53,7 @@ from scoring.lexicon import (
     REPLACE_WORDS,
     STATUS_WORDS,
 )
-from scoring.tally import ChildMonth, MonthTally, month_tally
+from scoring.tally import ChildMonth, MonthTally, month_tally, previous_weighing
 from storage.children import Child, Keep, Scored, StatusCorrection, Weighing, rules_digest
 
 __all__ = [
@@ -443,11 +443,6 @@ def _cm(height_mm: int | None) -> Decimal | None:
     return None if height_mm is None else Decimal(height_mm) / 10
 
 
-def _kept_scores(batch: Batch, w: Weighing) -> Scored | None:
-    """``w``'s kept scores when they were worked out under these rules."""
-    return w.scored if w.scored is not None and w.scored.rules == batch.digest else None
-
-
 def _keep(batch: Batch, child: Child, w: Weighing, assessed: Assessed) -> None:
     """Keep ``assessed``'s scores with ``w`` (after the child's last earlier weighing)."""
     earlier = _earlier(batch, child)
@@ -456,29 +451,16 @@ def _keep(batch: Batch, child: Child, w: Weighing, assessed: Assessed) -> None:
 
 
 def _previous(batch: Batch, child: Child) -> Previous | None:
-    """What a weighing of the day needs of the child's last one of an earlier month: its
-    status, weight and z-scores as kept, else worked out (and kept); its status as the kader
-    corrected it, when they did. Its status needs only the one before it (N/T/O against it,
-    B without it; that one's status is not read)."""
+    """What a weighing of the day needs of the child's last one of an earlier month
+    (:func:`scoring.tally.previous_weighing`: its scores as kept, else worked out here and
+    kept)."""
     earlier = _earlier(batch, child)
-    if not earlier:
-        return None
-    last = earlier[-1]
-    kept = _kept_scores(batch, last)
-    if kept is not None:
-        previous = growth.previous_of(child.birth_date, last.as_growth(), kept.status, kept.z)
-    else:
-        before = None
-        if len(earlier) > 1:
-            w = earlier[-2].as_growth()
-            before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
-        sex = growth.Sex(child.sex)
-        assessed = growth.assess(sex, child.birth_date, last.as_growth(), before, batch.rules)
-        after = earlier[-2] if len(earlier) > 1 else None
-        batch.keeps.append(Keep(last, after, Scored(batch.digest, assessed.status, assessed.z)))
-        previous = assessed.as_previous()
-    if last.correction is not None:  # as the kader corrected it (2T reads it)
-        previous = replace(previous, status=last.correction.status)
+    marks = [w.as_mark(batch.digest) for w in earlier[-2:]]
+    sex = growth.Sex(child.sex)
+    previous, worked = previous_weighing(sex, child.birth_date, marks, batch.rules)
+    if worked is not None:
+        last, after = earlier[-1], earlier[-2] if len(earlier) > 1 else None
+        batch.keeps.append(Keep(last, after, Scored(batch.digest, worked.status, worked.z)))
     return previous
 
 
@@ -494,13 +476,13 @@ def _assess(
     this weighing as stored (SELESAI), its z-scores as kept when they are (else worked out
     and kept). TIMBANG's time is the z-scores': one weighing's each, when kept."""
     previous = _previous(batch, child)
-    kept = _kept_scores(batch, stored) if stored is not None else None
+    kept = stored.as_mark(batch.digest).kept if stored is not None else None
     if stored is not None:
         now = stored.as_growth()
     else:
         now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
     sex = growth.Sex(child.sex)
-    z = kept.z if kept is not None else None
+    z = kept[1] if kept is not None else None
     assessed = growth.assess(sex, child.birth_date, now, previous, batch.rules, z=z)
     if stored is not None and kept is None:
         _keep(batch, child, stored, assessed)
