@@ -133,7 +133,8 @@ class Counted:
 
     sex: Sex
     band: AgeBand | None
-    #: False for a child of 60 months or more at the weighing: in none of the counts.
+    #: False for a child of 60 months or more at the weighing: in none of the counts (its
+    #: weighing assessed still, for a list of the month's weighings).
     balita: bool
     assessed: Assessed | None = None
     previous: Previous | None = None
@@ -227,17 +228,16 @@ def _count(child: ChildMonth, rules: GrowthRules) -> Counted:
         band = age_band(age_months(child.born, latest.weighing.date))
     except GrowthError:  # weighed before the recorded birth date: no age, no band
         return Counted(child.sex, None, True)
-    if band is None:
-        return Counted(child.sex, None, False)
+    balita = band is not None  # else assessed (a list shows it), in none of the counts
     try:
         previous, _ = previous_weighing(child.sex, child.born, child.weighings[:-1], rules)
         z = latest.kept[1] if latest.kept is not None else None
         a = assess(child.sex, child.born, latest.weighing, previous, rules, z=z)
     except GrowthError:
-        return Counted(child.sex, band, True)
+        return Counted(child.sex, band, balita)
     if latest.corrected is not None:
         a = with_status(a, latest.corrected, previous)
-    return Counted(child.sex, band, True, a, previous, a.referrals(previous))
+    return Counted(child.sex, band, balita, a, previous, a.referrals(previous))
 
 
 def month_tally(children: Iterable[ChildMonth], rules: GrowthRules) -> MonthTally:
