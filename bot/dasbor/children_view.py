@@ -1,6 +1,7 @@
 """What the dasbor shows of the child register (issue 26), read through storage and assessed
-with scoring's growth rules as the chat does (``assess``, ``assess_history``,
-``Assessed.referrals``, ``scoring.prevalence``): no rule of its own.
+with scoring's growth rules as the chat does (``scoring.tally.month_tally`` for a month's
+weighings, as SELESAI counts them; ``assess_history``, ``scoring.prevalence``): no rule of its
+own.
 
 - An area's prevalence (:func:`load_prevalence`): stunting, wasting and underweight among
   the children weighed in the month, counts only. Read without a name (sex, birth date and
