@@ -29,7 +29,7 @@ from bot.dasbor.children_view import prevalence_of
 from bot.settings import Settings
 from scoring import Period
 from scoring.clock import FixedClock
-from scoring.growth import zscores
+from scoring.growth import assess, zscores
 from storage import Database
 from storage import children as reg
 from storage.cipher import RegisterCipher, new_key
@@ -154,12 +154,32 @@ async def _kabupaten(folder: Path) -> dict[str, float]:
                 rows = await reg.measured_in_area(conn, "/100/101/", MONTH)
             reads.append(time.perf_counter() - start)
         assert len(rows) == KAB_POSYANDU * CHILDREN
+        rules = Settings(_env_file=None).growth()  # type: ignore[call-arg]
         zscores.cache_clear()
         start = time.perf_counter()
-        found = prevalence_of(rows, Settings(_env_file=None).growth())  # type: ignore[call-arg]
+        found = prevalence_of(rows, rules)
         computed = time.perf_counter() - start
         assert found.children == len(rows)
-        return {"kab_read_ms": statistics.median(reads) * 1000, "kab_z_s": computed}
+        # As TIMBANG leaves them: each weighing's z-scores kept as its line worked them out.
+        digest = reg.rules_digest(rules)
+        keeps = []
+        for m in rows:
+            a = assess(m.sex, m.birth_date, m.weighing.as_growth(), None, rules)
+            keeps.append(reg.Keep(m.weighing, None, reg.Scored(digest, a.status, a.z)))
+        async with db.transaction() as tx:
+            await reg.keep_scores(tx, keeps)
+        async with db.read() as conn:
+            kept_rows = await reg.measured_in_area(conn, "/100/101/", MONTH)
+        zscores.cache_clear()
+        start = time.perf_counter()
+        again = prevalence_of(kept_rows, rules)
+        kept = time.perf_counter() - start
+        assert again == found, "kept z-scores gave another prevalence"
+        return {
+            "kab_read_ms": statistics.median(reads) * 1000,
+            "kab_z_s": computed,
+            "kab_kept_s": kept,
+        }
     finally:
         await db.close()
 
@@ -182,7 +202,7 @@ def run() -> list[dict[str, Any]]:
         },
         {
             "figure": "dasbor: the same list shown first (no z-score remembered: a new "
-            "process; the weighings' kept z-scores, issue 26 Speed, will spare them)",
+            "process)",
             "value": round(m["list_cold_ms"], 1),
             "unit": "ms",
             "target": "",
@@ -211,8 +231,16 @@ def run() -> list[dict[str, Any]]:
             "passed": True,
         },
         {
-            "figure": "prevalence: the kabupaten's z-scores worked out once (in the background)",
+            "figure": "prevalence: the kabupaten's month with no z-score kept (weighings "
+            "written around TIMBANG; in the background)",
             "value": round(m["kab_z_s"], 1),
+            "unit": "s",
+            "target": "",
+            "passed": True,
+        },
+        {
+            "figure": "prevalence: the kabupaten's month from the z-scores TIMBANG kept",
+            "value": round(m["kab_kept_s"], 2),
             "unit": "s",
             "target": "",
             "passed": True,

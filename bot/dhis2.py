@@ -35,11 +35,11 @@ from scoring.dhis2 import (
 from scoring.growth import GrowthRules
 from scoring.prevalence import month_prevalence
 from storage.areas import area_by_code
+from storage.children import Measured
 from storage.db import Connection, Database
 from storage.dhis2 import (
     Push,
     PushRecord,
-    Weighed,
     accepted_values,
     month_weighings,
     record_push,
@@ -122,10 +122,11 @@ async def collect(
 
 
 def _per_child(
-    weighed: dict[tuple[int, Period], list[Weighed]], rules: GrowthRules, names: list[str]
+    weighed: dict[tuple[int, Period], list[Measured]], rules: GrowthRules, names: list[str]
 ) -> dict[tuple[int, Period], dict[str, int]]:
     return {
-        key: child_counts(month_prevalence(rows, rules), names) for key, rows in weighed.items()
+        key: child_counts(month_prevalence((m.as_prevalence(rules) for m in rows), rules), names)
+        for key, rows in weighed.items()
     }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from scoring.growth import Assessed, Flag, GrowthRules, Sex, Weighing, assess
+from scoring.growth import Assessed, Flag, GrowthRules, Sex, Weighing, ZScores, assess
 
 __all__ = [
     "AGE_BANDS",
@@ -139,8 +139,11 @@ def prevalence(weighings: Iterable[tuple[Sex, Assessed]]) -> Prevalence:
 
 
 def month_prevalence(
-    weighings: Iterable[tuple[Sex, date, Weighing]], rules: GrowthRules
+    weighings: Iterable[tuple[Sex, date, Weighing, ZScores | None]], rules: GrowthRules
 ) -> Prevalence:
     """:func:`prevalence` of a month's weighings as the register keeps them anonymous (sex,
-    birth date, the weighing): each assessed alone, its z-scores needing no previous one."""
-    return prevalence((sex, assess(sex, born, w, None, rules)) for sex, born, w in weighings)
+    birth date, the weighing, its z-scores as worked out before or None): each assessed
+    alone, its z-scores needing no previous one (worked out only where none are given)."""
+    return prevalence(
+        (sex, assess(sex, born, w, None, rules, z=z)) for sex, born, w, z in weighings
+    )

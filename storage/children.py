@@ -32,6 +32,7 @@ from storage.keys import key_of, replace_key, shared_key
 from storage.sql import Connection, Row, fetch_one
 
 __all__ = [
+    "MEASURED_COLUMNS",
     "RETENTION_OPERATOR",
     "Actor",
     "AuditEntry",
@@ -63,6 +64,7 @@ __all__ = [
     "keep_scores",
     "latest_weighings",
     "leave",
+    "measured",
     "measured_in_area",
     "month_weighings",
     "posyandu_month_histories",
@@ -732,15 +734,19 @@ _WEIGHING_COLUMNS = (
     "computed_status, corrected_by, corrected_at"
 )
 _KEPT_COLUMNS = "kept_rules, kept_status, kept_waz, kept_haz, kept_whz, kept_baz"
+#: Where the kept columns start in a row of ``_WEIGHING_COLUMNS, _KEPT_COLUMNS``.
+_KEPT_AT = len(_WEIGHING_COLUMNS.split(","))
 
 
-def _weighing(r: Row, scored: Scored | None = None) -> Weighing:
-    measured = None if r[4] is None else Method(r[4])
+def _weighing(r: Row, scored: Scored | None = None, at: int = 0) -> Weighing:
+    """The weighing of a row of ``_WEIGHING_COLUMNS`` starting at column ``at``."""
+    c = [r[at + i] for i in range(_KEPT_AT)]
+    measured = None if c[4] is None else Method(c[4])
     corrected = None
-    if r[6] is not None:
-        corrected = StatusCorrection(Status(r[6]), Status(r[7]), int(r[8]), from_db(r[9]))
-    day = date.fromisoformat(r[1])
-    return Weighing(int(r[0]), day, int(r[2]), r[3], measured, r[5], corrected, scored)
+    if c[6] is not None:
+        corrected = StatusCorrection(Status(c[6]), Status(c[7]), int(c[8]), from_db(c[9]))
+    day = date.fromisoformat(c[1])
+    return Weighing(int(c[0]), day, int(c[2]), c[3], measured, c[5], corrected, scored)
 
 
 def _z_text(value: Decimal | None) -> str | None:
@@ -751,13 +757,10 @@ def _z_value(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-#: Where the kept columns start in a row of ``_WEIGHING_COLUMNS, _KEPT_COLUMNS``.
-_KEPT_AT = len(_WEIGHING_COLUMNS.split(","))
-
-
-def _scored(r: Row) -> Scored | None:
-    """The kept columns (after the weighing's), or None when none are kept."""
-    k = _KEPT_AT
+def _scored(r: Row, at: int = 0) -> Scored | None:
+    """The kept columns (after the weighing's, which start at column ``at``), or None when
+    none are kept."""
+    k = at + _KEPT_AT
     if r[k] is None or r[k + 1] is None:
         return None
     z = ZScores(*(_z_value(r[k + i]) for i in (2, 3, 4, 5)))
@@ -957,11 +960,33 @@ async def month_weighings(
 
 @dataclass(frozen=True, slots=True)
 class Measured:
-    """A child's weighing of a month, anonymous: sex, birth date and the raw values."""
+    """A child's weighing of a month, anonymous: sex, birth date and the raw values (with
+    its kept z-scores, if any)."""
 
     sex: Sex
     birth_date: date
     weighing: Weighing
+
+    def as_prevalence(
+        self, rules: GrowthRules
+    ) -> tuple[Sex, date, growth.Weighing, ZScores | None]:
+        """As :func:`scoring.prevalence.month_prevalence` takes it: its kept z-scores given
+        when they were worked out under ``rules`` (none: worked out again)."""
+        scored = self.weighing.scored
+        z = scored.z if scored is not None and scored.rules == rules_digest(rules) else None
+        return self.sex, self.birth_date, self.weighing.as_growth(), z
+
+
+#: The columns :func:`_measured` reads, after any leading ones: anonymous (no identity).
+MEASURED_COLUMNS = "c.sex, c.birth_date, " + ", ".join(
+    f"w.{c.strip()}" for c in f"{_WEIGHING_COLUMNS}, {_KEPT_COLUMNS}".split(",")
+)
+
+
+def measured(r: Row, at: int = 0) -> Measured:
+    """A row of :data:`MEASURED_COLUMNS` starting at column ``at``."""
+    weighing = _weighing(r, _scored(r, at + 2), at + 2)
+    return Measured(Sex(r[at]), date.fromisoformat(r[at + 1]), weighing)
 
 
 _AREA_MONTH = (
@@ -975,27 +1000,12 @@ async def measured_in_area(conn: Connection, area_path: str, period: Period) -> 
     """Every weighing of ``period`` of a child of an active posyandu in the area whose path is
     ``area_path`` (its subtree): no identity column is read, so nothing is audited. One
     statement, by the indexes (posyandu by area path, children by posyandu, weighings by
-    child and month): a kabupaten's 1,500 posyandu read as one desa's."""
+    child and month): a kabupaten's 1,500 posyandu read as one desa's. Each weighing carries
+    its kept z-scores, so that a kabupaten's are not worked out again."""
     rows = await conn.execute_fetchall(
-        "SELECT c.sex, c.birth_date, w.child_id, w.date, w.weight_g, w.height_mm, w.measured, "
-        f"w.kader_id {_AREA_MONTH}",
-        (str(period), *subtree_bounds(area_path)),
+        f"SELECT {MEASURED_COLUMNS} {_AREA_MONTH}", (str(period), *subtree_bounds(area_path))
     )
-    return [
-        Measured(
-            Sex(r[0]),
-            date.fromisoformat(r[1]),
-            Weighing(
-                int(r[2]),
-                date.fromisoformat(r[3]),
-                int(r[4]),
-                r[5],
-                None if r[6] is None else Method(r[6]),
-                r[7],
-            ),
-        )
-        for r in rows
-    ]
+    return [measured(r) for r in rows]
 
 
 async def posyandu_month_histories(

@@ -6,20 +6,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from scoring import Period
 from scoring.dhis2 import DataValue, ImportSummary
-from scoring.growth import Method, Sex
-from scoring.growth import Weighing as Measure
 from storage._times import to_db
-from storage.children import Weighing
+from storage.children import MEASURED_COLUMNS, Measured, measured
 from storage.db import Connection
 
 __all__ = [
     "Push",
     "PushRecord",
-    "Weighed",
     "accepted_values",
     "kabupaten_ids",
     "month_weighings",
@@ -133,34 +130,22 @@ async def kabupaten_ids(conn: Connection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-#: A weighing as the prevalence takes it: the child's sex, birth date and the measure.
-Weighed = tuple[Sex, date, Measure]
-
-
 async def month_weighings(
     conn: Connection, posyandu_ids: Sequence[int], first: Period, last: Period
-) -> dict[tuple[int, Period], list[Weighed]]:
+) -> dict[tuple[int, Period], list[Measured]]:
     """The register's weighings of these posyandu from ``first`` to ``last``, by posyandu and
-    month, anonymous (no identity column is read, so nothing is audited)."""
-    out: dict[tuple[int, Period], list[Weighed]] = {}
+    month, anonymous (no identity column is read, so nothing is audited), with their kept
+    z-scores."""
+    out: dict[tuple[int, Period], list[Measured]] = {}
     for start in range(0, len(posyandu_ids), _CHUNK):
         chunk = posyandu_ids[start : start + _CHUNK]
         rows = await conn.execute_fetchall(
-            "SELECT c.posyandu_id, w.period, c.sex, c.birth_date, w.child_id, w.date, "
-            "w.weight_g, w.height_mm, w.measured FROM children c "
+            f"SELECT c.posyandu_id, w.period, {MEASURED_COLUMNS} FROM children c "
             "JOIN weighings w ON w.child_id = c.id "
             f"WHERE c.posyandu_id IN ({','.join('?' * len(chunk))}) "
             "AND w.period BETWEEN ? AND ?",
             (*chunk, str(first), str(last)),
         )
         for r in rows:
-            w = Weighing(
-                int(r[4]),
-                date.fromisoformat(r[5]),
-                int(r[6]),
-                r[7],
-                None if r[8] is None else Method(r[8]),
-            )
-            key = (int(r[0]), Period.parse(r[1]))
-            out.setdefault(key, []).append((Sex(r[2]), date.fromisoformat(r[3]), w.as_growth()))
+            out.setdefault((int(r[0]), Period.parse(r[1])), []).append(measured(r, 2))
     return out

@@ -43,9 +43,7 @@ def run(args: argparse.Namespace) -> int:
         if not source.is_file():
             raise UsageError(f"no database at {source} (setting POSYANDU_DB)")
         try:
-            result = await backup_file(
-                source, target, busy_timeout_ms=settings.db_busy_timeout_ms
-            )
+            result = await backup_file(source, target, busy_timeout_ms=settings.db_busy_timeout_ms)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:

@@ -47,6 +47,8 @@ def kader_script(period: Period, early: bool) -> str:
     extra = _VITAMIN_A if period.month in VITAMIN_A_MONTHS else ""
     answer = _EARLY_YES if early else ""
     return KADER_SCRIPT[:end] + extra + "\n" + answer + KADER_SCRIPT[end + 1 :]
+
+
 #: The demo supervisor looks at the area.
 SUPERVISOR_SCRIPT = "STATUS\nBELUM\nSTRATA\nPOSYANDU Mawar\nREKAP\n"
 

@@ -38,9 +38,7 @@ class BarChart:
     bars: tuple[Bar, ...]
 
 
-def bar_chart(
-    values: Sequence[tuple[str, int | None]], colours: Sequence[str] = ()
-) -> BarChart:
+def bar_chart(values: Sequence[tuple[str, int | None]], colours: Sequence[str] = ()) -> BarChart:
     """Bars side by side, their heights against the largest value (S in the SKDN balok); the
     i-th bar filled with ``colours[i]`` when given."""
     top = max((v for _l, v in values if v), default=0) or 1

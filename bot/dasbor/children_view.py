@@ -54,7 +54,7 @@ __all__ = [
 def prevalence_of(rows: Sequence[reg.Measured], rules: g.GrowthRules) -> Prevalence:
     """The prevalence of an area's anonymous rows (:func:`storage.children.measured_in_area`;
     the dasbor's area page and the area summary PDF)."""
-    return month_prevalence(((m.sex, m.birth_date, m.weighing.as_growth()) for m in rows), rules)
+    return month_prevalence((m.as_prevalence(rules) for m in rows), rules)
 
 
 _PrevalenceKey = tuple[str, Period]

@@ -86,7 +86,8 @@ async def test_month_weighings_are_read_anonymous(db: Database) -> None:
         )
         audited = await conn.execute_fetchall("SELECT id FROM audit_log")
     assert list(found) == [(p1, Period(2026, 10))]
-    [(sex, born, measure)] = found[(p1, Period(2026, 10))]
+    [m] = found[(p1, Period(2026, 10))]
+    sex, born, measure = m.sex, m.birth_date, m.weighing.as_growth()
     assert (sex, born, measure.weight_kg, measure.height_cm) == (
         Sex.MALE, date(2026, 7, 1), Decimal("5"), Decimal("58"),
     )  # fmt: skip
