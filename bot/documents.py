@@ -74,7 +74,8 @@ from scoring.fields import (
     TABLE_GROUPS,
     FieldRole,
 )
-from scoring.growth import BGM_FIELD, GrowthError, GrowthRules, assess_latest
+from scoring.growth import BGM_FIELD, GrowthRules
+from scoring.tally import month_tally
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
@@ -245,18 +246,9 @@ def _ratio_lines(
 
 def _referred(children: list[WeighedChild], rules: GrowthRules) -> int:
     """How many of the month's weighed children are to be referred (2T, BGM, a new "sangat
-    pendek" or "gizi buruk"), each child's latest weighing assessed after its history; a
+    pendek" or "gizi buruk"), as SELESAI counts them (:func:`scoring.tally.month_tally`); a
     weighing the rules cannot assess is not counted."""
-    referred = 0
-    for child in children:
-        history = [w.as_growth() for w in child.weighings]
-        fixed = [w.corrected_status for w in child.weighings]  # as the kader corrected them
-        try:
-            latest, previous = assess_latest(child.sex, child.birth_date, history, rules, fixed)
-        except GrowthError:
-            continue
-        referred += bool(latest.referrals(previous))
-    return referred
+    return month_tally((c.as_month() for c in children), rules).referred
 
 
 def _with_referrals(

@@ -34,7 +34,7 @@ from scoring.fields import COUNT_FIELDS, FIELD_BY_ID, TABLE_GROUPS
 from scoring.growth import GrowthRules, Sex
 from scoring.prevalence import AGE_BANDS
 from scoring.ratios import month_ratios
-from scoring.tally import Tally, register_tally, tally
+from scoring.tally import ChildMonth, Tally, month_tally, register_tally
 from scoring.totals import area_totals
 from storage import Database
 from storage.areas import Area, Level, ancestors, area_by_id, areas_under
@@ -107,10 +107,8 @@ async def _load_f1(
     places += [area_title(a.level, a.name, a.kind) for a in above if a.level is Level.KECAMATAN]
     found = None
     if growth is not None and (weighed or listed):
-        found = register_tally(listed, last_day) | tally(
-            ((s, b, [(w.as_growth(), w.corrected_status) for w in ws]) for s, b, ws in weighed),
-            growth,
-        )
+        month = (ChildMonth(s, b, [w.as_mark() for w in ws]) for s, b, ws in weighed)
+        found = register_tally(listed, last_day) | month_tally(month, growth).tally
     return _F1(posyandu, ", ".join(places), stored[-1].report, found)
 
 

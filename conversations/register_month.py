@@ -10,35 +10,16 @@ from collections.abc import Sequence
 from conversations.model import Context
 from conversations.session import Prefill
 from scoring import Period
-from scoring.growth import BGM_FIELD, TWO_T_FIELD, GrowthError, GrowthRules, Status, assess_latest
+from scoring.growth import GrowthRules
+from scoring.tally import month_tally
 from storage.children import RegisterMonth, WeighedChild
 
 __all__ = ["month_prefill", "register_offers", "weighed_counts"]
 
 
 def weighed_counts(children: Sequence[WeighedChild], rules: GrowthRules) -> dict[str, int]:
-    """The month's counts from its weighings (each child's latest, assessed after its own)."""
-    # A status's letter is its field's id (scoring.fields.WEIGHED_PARTS).
-    statuses = {s.value.lower(): 0 for s in Status}
-    red_line = two_t = 0
-    for child in children:
-        try:
-            latest, _ = assess_latest(
-                child.sex,
-                child.birth_date,
-                [w.as_growth() for w in child.weighings],
-                rules,
-                [w.corrected_status for w in child.weighings],  # as the kader corrected them
-            )
-        except GrowthError:
-            continue
-        statuses[latest.status.value.lower()] += 1
-        red_line += latest.under_red_line
-        two_t += latest.two_t
-    counts = {"d": len(children), BGM_FIELD: red_line, TWO_T_FIELD: two_t}
-    if sum(statuses.values()) == len(children):
-        counts |= statuses
-    return counts
+    """The month's counts from its weighings (:func:`scoring.tally.month_tally`)."""
+    return month_tally((c.as_month() for c in children), rules).counts()
 
 
 def register_offers(month: RegisterMonth) -> dict[str, int]:

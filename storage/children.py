@@ -24,6 +24,7 @@ from typing import Literal
 
 from scoring import Period, growth
 from scoring.growth import PRECISION, GrowthRules, Method, Sex, Status, ZScores
+from scoring.tally import ChildMonth, Mark
 from storage._times import from_db, from_db_opt, to_db
 from storage.areas import subtree_bounds
 from storage.cipher import RegisterCipher, RegisterKeyError
@@ -700,6 +701,15 @@ class Weighing:
         cm = None if self.height_mm is None else Decimal(self.height_mm) / 10
         return growth.Weighing(self.date, Decimal(self.weight_g) / 1000, cm, self.measured)
 
+    def as_mark(self, digest: str | None = None) -> Mark:
+        """As the month's counts take it (:func:`scoring.tally.month_tally`): with the status
+        a kader corrected it to, and its kept scores when kept under the rules of ``digest``
+        (:func:`rules_digest`; None: not read)."""
+        kept = self.scored
+        ok = kept is not None and digest is not None and kept.rules == digest
+        scores = (kept.status, kept.z) if ok and kept is not None else None
+        return Mark(self.as_growth(), self.corrected_status, scores)
+
     def same_measure(self, other: Weighing) -> bool:
         return (self.date, self.weight_g, self.height_mm, self.measured) == (
             other.date,
@@ -1058,6 +1068,10 @@ class WeighedChild:
     sex: Sex
     birth_date: date
     weighings: tuple[Weighing, ...]
+
+    def as_month(self, digest: str | None = None) -> ChildMonth:
+        """As the month's counts take it (:meth:`Weighing.as_mark`)."""
+        return ChildMonth(self.sex, self.birth_date, [w.as_mark(digest) for w in self.weighings])
 
 
 async def weighed_in(conn: Connection, posyandu_id: int, period: Period) -> list[WeighedChild]:

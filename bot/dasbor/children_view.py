@@ -1,6 +1,7 @@
 """What the dasbor shows of the child register (issue 26), read through storage and assessed
-with scoring's growth rules as the chat does (``assess``, ``assess_history``,
-``Assessed.referrals``, ``scoring.prevalence``): no rule of its own.
+with scoring's growth rules as the chat does (``scoring.tally.month_tally`` for a month's
+weighings, as SELESAI counts them; ``assess_history``, ``scoring.prevalence``): no rule of its
+own.
 
 - An area's prevalence (:func:`load_prevalence`): stunting, wasting and underweight among
   the children weighed in the month, counts only. Read without a name (sex, birth date and
@@ -26,6 +27,7 @@ from scoring import Period
 from scoring import growth as g
 from scoring.kms import KmsChart
 from scoring.prevalence import Prevalence, month_prevalence
+from scoring.tally import ChildMonth, month_tally
 from storage import Database
 from storage import children as reg
 from storage.areas import Area, Level
@@ -166,46 +168,25 @@ class WeighingList:
     not_weighed: int
 
 
-def _month_row(
-    child: reg.Child, last: Sequence[reg.Weighing], period: Period, rules: g.GrowthRules
-) -> Row | None:
-    """The month's row of ``child`` from its last three weighings up to ``period``: the
-    one before the previous stands for the previous' status (z-scores are not needed of it)."""
-    if not last or last[-1].period != period:
-        return None
-    previous: g.Previous | None = None
-    if len(last) == 3:
-        w = last[0].as_growth()
-        days = g.age_days(child.birth_date, w.date)
-        cm = w.height_cm
-        length = g.length_at(days, cm, w.measured).cm if cm is not None else None
-        previous = g.Previous(w.date, w.weight_kg, length, g.Status.B)
-    if len(last) >= 2:
-        before = g.assess(child.sex, child.birth_date, last[-2].as_growth(), previous, rules)
-        fixed = last[-2].corrected_status  # as the kader corrected it (2T reads it)
-        previous = (
-            before if fixed is None else g.with_status(before, fixed, previous)
-        ).as_previous()
-    a = g.assess(child.sex, child.birth_date, last[-1].as_growth(), previous, rules)
-    if (fixed := last[-1].corrected_status) is not None:
-        a = g.with_status(a, fixed, previous)
-    return Row(child, last[-1], a, a.referrals(previous))
-
-
 def _rows(
     shown: reg.NamesShown,
     last: dict[int, list[reg.Weighing]],
     period: Period,
     rules: g.GrowthRules,
 ) -> tuple[tuple[Row, ...], int]:
-    rows = []
-    missing = 0
-    for child in shown.children:
-        row = _month_row(child, last[child.id], period, rules)
-        if row is not None:
-            rows.append(row)
-        elif child.left_at is None:
-            missing += 1
+    """The month's row of each child weighed in ``period`` (from its last three weighings up
+    to it, as the month's counts read them: :func:`scoring.tally.month_tally`; a weighing the
+    rules cannot assess has no row), and how many on the register (not left) were not."""
+    weighed = [c for c in shown.children if last[c.id] and last[c.id][-1].period == period]
+    months = [ChildMonth(c.sex, c.birth_date, [w.as_mark() for w in last[c.id]]) for c in weighed]
+    counted = month_tally(months, rules).children
+    rows = [
+        Row(child, last[child.id][-1], found.assessed, found.referrals)
+        for child, found in zip(weighed, counted, strict=True)
+        if found.assessed is not None
+    ]
+    ids = {c.id for c in weighed}
+    missing = sum(c.id not in ids and c.left_at is None for c in shown.children)
     rows.sort(key=lambda r: r.child.name.casefold())
     return tuple(rows), missing
 

@@ -37,8 +37,6 @@ from conversations.replies import Text
 from conversations.session import AwaitChild, AwaitWeighing, ChildStage, Session
 from scoring import growth
 from scoring.growth import (
-    BGM_FIELD,
-    TWO_T_FIELD,
     Assessed,
     GrowthError,
     GrowthRules,
@@ -55,6 +53,7 @@ from scoring.lexicon import (
     REPLACE_WORDS,
     STATUS_WORDS,
 )
+from scoring.tally import ChildMonth, MonthTally, month_tally, previous_weighing
 from storage.children import Child, Keep, Scored, StatusCorrection, Weighing, rules_digest
 
 __all__ = [
@@ -444,11 +443,6 @@ def _cm(height_mm: int | None) -> Decimal | None:
     return None if height_mm is None else Decimal(height_mm) / 10
 
 
-def _kept_scores(batch: Batch, w: Weighing) -> Scored | None:
-    """``w``'s kept scores when they were worked out under these rules."""
-    return w.scored if w.scored is not None and w.scored.rules == batch.digest else None
-
-
 def _keep(batch: Batch, child: Child, w: Weighing, assessed: Assessed) -> None:
     """Keep ``assessed``'s scores with ``w`` (after the child's last earlier weighing)."""
     earlier = _earlier(batch, child)
@@ -457,29 +451,16 @@ def _keep(batch: Batch, child: Child, w: Weighing, assessed: Assessed) -> None:
 
 
 def _previous(batch: Batch, child: Child) -> Previous | None:
-    """What a weighing of the day needs of the child's last one of an earlier month: its
-    status, weight and z-scores as kept, else worked out (and kept); its status as the kader
-    corrected it, when they did. Its status needs only the one before it (N/T/O against it,
-    B without it; that one's status is not read)."""
+    """What a weighing of the day needs of the child's last one of an earlier month
+    (:func:`scoring.tally.previous_weighing`: its scores as kept, else worked out here and
+    kept)."""
     earlier = _earlier(batch, child)
-    if not earlier:
-        return None
-    last = earlier[-1]
-    kept = _kept_scores(batch, last)
-    if kept is not None:
-        previous = growth.previous_of(child.birth_date, last.as_growth(), kept.status, kept.z)
-    else:
-        before = None
-        if len(earlier) > 1:
-            w = earlier[-2].as_growth()
-            before = Previous(w.date, w.weight_kg, w.height_cm, Status.B)  # status unread
-        sex = growth.Sex(child.sex)
-        assessed = growth.assess(sex, child.birth_date, last.as_growth(), before, batch.rules)
-        after = earlier[-2] if len(earlier) > 1 else None
-        batch.keeps.append(Keep(last, after, Scored(batch.digest, assessed.status, assessed.z)))
-        previous = assessed.as_previous()
-    if last.correction is not None:  # as the kader corrected it (2T reads it)
-        previous = replace(previous, status=last.correction.status)
+    marks = [w.as_mark(batch.digest) for w in earlier[-2:]]
+    sex = growth.Sex(child.sex)
+    previous, worked = previous_weighing(sex, child.birth_date, marks, batch.rules)
+    if worked is not None:
+        last, after = earlier[-1], earlier[-2] if len(earlier) > 1 else None
+        batch.keeps.append(Keep(last, after, Scored(batch.digest, worked.status, worked.z)))
     return previous
 
 
@@ -495,13 +476,13 @@ def _assess(
     this weighing as stored (SELESAI), its z-scores as kept when they are (else worked out
     and kept). TIMBANG's time is the z-scores': one weighing's each, when kept."""
     previous = _previous(batch, child)
-    kept = _kept_scores(batch, stored) if stored is not None else None
+    kept = stored.as_mark(batch.digest).kept if stored is not None else None
     if stored is not None:
         now = stored.as_growth()
     else:
         now = growth.Weighing(batch.day, Decimal(weight_g) / 1000, _cm(height_mm))
     sex = growth.Sex(child.sex)
-    z = kept.z if kept is not None else None
+    z = kept[1] if kept is not None else None
     assessed = growth.assess(sex, child.birth_date, now, previous, batch.rules, z=z)
     if stored is not None and kept is None:
         _keep(batch, child, stored, assessed)
@@ -512,7 +493,7 @@ def _status_words(a: Assessed, referrals: Sequence[Referral]) -> str:
     """ "N (naik)"; "T (tidak naik), 2T: rujuk ke puskesmas" (2T and BGM are always referred,
     as a new "sangat pendek" or "gizi buruk")."""
     words = [say(f"weigh.status.{a.status.value}")]
-    words += [say(f"weigh.refer.{r.value}") for r in referrals]
+    words += [_reasons(referrals)] if referrals else []
     return ", ".join(words) + (say("weigh.refer_now") if referrals else "")
 
 
@@ -533,86 +514,73 @@ def _left(batch: Batch, roster: Sequence[Child]) -> str:
 # --- SELESAI -------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Tally:
-    """The month's weighings counted: D, each status, BGM, 2T, and the lines of whom to refer."""
-
-    d: int = 0
-    status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
-    red_line: int = 0
-    two_t: int = 0
-    refer: list[str] = field(default_factory=list)
-    #: The kader's corrections of a status (counted as corrected), one line each.
-    corrected: list[str] = field(default_factory=list)
-
-    @property
-    def parts(self) -> int:
-        return sum(self.status.values())
-
-
-def _tally(ctx: Context, day: date) -> _Tally:
-    """The stored weighings of ``day``'s month, assessed."""
+def _month(ctx: Context, day: date) -> tuple[list[tuple[Child, Weighing]], MonthTally]:
+    """The stored weighings of ``day``'s month (each child's, with its own), counted
+    (:func:`scoring.tally.month_tally`: their scores as kept, TIMBANG's lines keep them)."""
     assert ctx.growth is not None
-    tally = _Tally()
-    # The month's weighings' scores as kept (TIMBANG's lines keep them), else worked out.
-    batch = Batch(ctx, AwaitWeighing(day.isoformat()), day, ctx.growth, [], [], set(), set())
+    digest = rules_digest(ctx.growth)
+    month = (day.year, day.month)
+    rows: list[tuple[Child, Weighing]] = []
+    children: list[ChildMonth] = []
     for child in _roster(ctx, day):
         stored = _month_of(ctx, child.id, day)
         if stored is None:
             continue
-        tally.d += 1
-        try:
-            a, previous = _assess(batch, child, stored.weight_g, stored.height_mm, stored)
-        except GrowthError:
-            continue
-        if stored.correction is not None:
-            a = growth.with_status(a, stored.correction.status, previous)
-            tally.corrected.append(_corrected_line(child, stored.correction))
-        tally.status[a.status] += 1
-        tally.red_line += a.under_red_line
-        tally.two_t += a.two_t
-        why = a.referrals(previous)
-        if why:
-            reasons = ", ".join(say(f"weigh.refer.{r.value}") for r in why)
-            tally.refer.append(say("weigh.refer_line", name=child.name, why=reasons))
-    return tally
+        weighings = ctx.weighings.get(child.id, ())
+        earlier = [w for w in weighings if (w.date.year, w.date.month) < month]
+        marks = [w.as_mark(digest) for w in (*earlier[-2:], stored)]
+        rows.append((child, stored))
+        children.append(ChildMonth(growth.Sex(child.sex), child.birth_date, marks))
+    return rows, month_tally(children, ctx.growth)
 
 
 def finish(ctx: Context, session: Session, day: date) -> StepResult:
     """SELESAI: the summary, then the month's report opened with its counts (the kader
     confirms it as any report): D, BGM, 2T, and N, T, O, B when every weighing was assessed
     (a count the bot is unsure of is asked, never guessed)."""
-    tally = _tally(ctx, day)
-    counts = {"d": tally.d, BGM_FIELD: tally.red_line, TWO_T_FIELD: tally.two_t}
-    if tally.d == tally.parts:
-        # A status's letter is its field's id (scoring.fields.WEIGHED_PARTS).
-        counts |= {s.value.lower(): n for s, n in tally.status.items()}
+    rows, found = _month(ctx, day)
     register = weighed.register_counts(_roster(ctx, day))
-    return weighed.open_report(ctx, session, day, counts, register, _summary(day, tally))
+    summary = _summary(day, rows, found)
+    return weighed.open_report(ctx, session, day, found.counts(), register, summary)
 
 
-def _summary(day: date, tally: _Tally) -> Text:
+def _summary(day: date, rows: Sequence[tuple[Child, Weighing]], found: MonthTally) -> Text:
     """The month's D, N, T, O, B, BGM, 2T from the stored weighings, and whom to refer."""
-    figures = {s.value.lower(): count(n) for s, n in tally.status.items()}
-    d = tally.d
+    figures = {s.value.lower(): count(n) for s, n in found.statuses.items()}
+    d, parts = found.weighed, found.assessed
     lines = [
         say(
             "weigh.summary",
             date=day_date(day),
             d=count(d),
-            red_line=count(tally.red_line),
-            two_t=count(tally.two_t),
+            red_line=count(found.under_red_line),
+            two_t=count(found.two_t),
             **figures,
         )
     ]
     # D = N + T + O + B: a weighing the rules could not assess is said, never hidden.
-    key = "weigh.sum_ok" if d == tally.parts else "weigh.sum_off"
-    lines.append(say(key, d=count(d), sum=count(tally.parts)))
-    if tally.corrected:  # the kader's corrections are counted, and said
-        lines += [say("weigh.corrected_title"), *tally.corrected]
-    lines.append(say("weigh.refer_title") if tally.refer else say("weigh.refer_none"))
-    lines += tally.refer
+    key = "weigh.sum_ok" if d == parts else "weigh.sum_off"
+    lines.append(say(key, d=count(d), sum=count(parts)))
+    both = list(zip(rows, found.children, strict=True))
+    corrected = [
+        _corrected_line(child, stored.correction)
+        for (child, stored), counted in both
+        if stored.correction is not None and counted.assessed is not None
+    ]
+    if corrected:  # the kader's corrections are counted, and said
+        lines += [say("weigh.corrected_title"), *corrected]
+    refer = [
+        say("weigh.refer_line", name=child.name, why=_reasons(counted.referrals))
+        for (child, _), counted in both
+        if counted.referrals
+    ]
+    lines.append(say("weigh.refer_title") if refer else say("weigh.refer_none"))
+    lines += refer
     return Text("\n".join(lines), private=True)
+
+
+def _reasons(referrals: Sequence[Referral]) -> str:
+    return ", ".join(say(f"weigh.refer.{r.value}") for r in referrals)
 
 
 # --- a new child met in the weighing ---------------------------------------------------------
