@@ -198,6 +198,9 @@ class Outcome:
     record: PushRecord
     push_id: int
     error: str | None
+    #: Data values DHIS2 accepted from an earlier push that the reports no longer give (a
+    #: revision emptied the field): never deleted by the bot, said to the operator.
+    stale: tuple[tuple[str, str, str, str, str], ...] = ()
 
 
 async def push(
@@ -217,6 +220,7 @@ async def push(
         held = await accepted_values(conn, {v.org_unit for v in values}, {v.period for v in values})
         await conn.execute("COMMIT")
     to_send = [v for v in values if held.get(v.key) != v.value]
+    stale = _stale(held, values, mapping)
     summary, error, batches = ImportSummary(), None, 0
     taken: list[DataValue] = []
     for start in range(0, len(to_send), batch_size):
@@ -242,7 +246,20 @@ async def push(
     async with db.transaction() as tx:
         push_id = await record_push(tx, record)
         await remember_accepted(tx, push_id, taken)
-    return Outcome(record, push_id, error)
+    return Outcome(record, push_id, error, stale)
+
+
+def _stale(
+    held: dict[tuple[str, str, str, str, str], str],
+    values: Sequence[DataValue],
+    mapping: Sequence[MappedField],
+) -> tuple[tuple[str, str, str, str, str], ...]:
+    """What DHIS2 holds from earlier pushes, under a target the mapping still maps, that the
+    same posyandu-months no longer give: a value emptied by a revision after its push. The
+    bot does not delete it in DHIS2 (a person decides whether the old figure stands)."""
+    now = {v.key for v in values}
+    targets = {m.target for m in mapping}
+    return tuple(sorted(k for k in held if k not in now and (k[0], k[3], k[4]) in targets))
 
 
 def request_for(
@@ -265,6 +282,10 @@ def request_for(
     )
 
 
+#: How many stale data values a summary names (the rest counted).
+_STALE_SHOWN = 20
+
+
 def summary_lines(outcome: Outcome) -> list[str]:
     """The push as the operator reads it (English)."""
     r, s = outcome.record, outcome.record.summary
@@ -275,6 +296,19 @@ def summary_lines(outcome: Outcome) -> list[str]:
         f"deleted {s.deleted}, conflicts {len(s.conflicts)}",
     ]
     lines += [f"  conflict: {c.object}: {c.value}" for c in s.conflicts]
+    if outcome.stale:
+        lines.append(
+            f"{len(outcome.stale)} value(s) DHIS2 holds from an earlier push are no longer in "
+            "the reports (emptied by a revision); not deleted: check them in DHIS2"
+        )
+        lines += [
+            f"  held: dataElement {de} period {pe} orgUnit {ou}"
+            + (f" categoryOptionCombo {coc}" if coc else "")
+            + (f" attributeOptionCombo {aoc}" if aoc else "")
+            for de, pe, ou, coc, aoc in outcome.stale[:_STALE_SHOWN]
+        ]
+        if len(outcome.stale) > _STALE_SHOWN:
+            lines.append(f"  ... and {len(outcome.stale) - _STALE_SHOWN} more")
     if outcome.error:
         lines.append(f"stopped: {outcome.error}")
     return lines

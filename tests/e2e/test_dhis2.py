@@ -362,3 +362,33 @@ async def test_the_client_reads_each_conflict_dhis2_makes(dhis2: FakeDhis2) -> N
     assert [c.object for c in summary.conflicts] == ["2026-10", "NOPE", "NOPE", "L_0_5", "4.5"]
     assert "not an integer" in summary.conflicts[-1].value
     assert (again.status, again.imported, again.ignored) == ("SUCCESS", 0, 1)
+
+
+async def test_a_value_emptied_after_its_push_is_said_not_deleted(
+    capsys: pytest.CaptureFixture[str], world: Path, dhis2: FakeDhis2
+) -> None:
+    """A revision that empties a field DHIS2 already holds: the push sends nothing for it,
+    deletes nothing, and names the value for the operator to check in DHIS2."""
+    mapping = str(world / "mapping.csv")
+    code, out, err = await cli(capsys, "dhis2", "push", "--mapping", mapping, "--period", "2026-10")
+    assert code == 0 and "1 value(s) DHIS2 holds" not in out, out + err
+    n_key = ("PSY_N", "202610", "OU_MAWAR", "default", "default")  # as the fake holds it
+    assert dhis2.values[n_key] == str(month(OCT).values()["n"])
+
+    async def revise() -> None:
+        async with await Database.open(world / "dhis2.db") as db, db.transaction() as tx:
+            rows = await tx.execute_fetchall("SELECT id FROM posyandu WHERE code = 'P1'")
+            p1 = next(iter(rows))[0]
+            await save_report(tx, p1, month(OCT, n=None), by=None, at=AT, channel="console")
+
+    await revise()
+    sent = len(dhis2.requests)
+    code, out, err = await cli(capsys, "dhis2", "push", "--mapping", mapping, "--period", "2026-10")
+    assert code == 0, out + err
+    assert len(dhis2.requests) == sent  # nothing else changed: nothing sent
+    assert n_key in dhis2.values  # not deleted by the bot
+    assert "1 value(s) DHIS2 holds from an earlier push are no longer in the reports" in out
+    assert (
+        "  held: dataElement PSY_N period 202610 orgUnit OU_MAWAR categoryOptionCombo default\n"
+        in out
+    )
