@@ -38,6 +38,7 @@ from scheduler.calendar import Kind, ReminderSettings
 from scoring import ScoringSettings, Targets
 from scoring.fields import DEFAULT_SERVICE_FIELDS, FIELD_BY_ID, SERVICE_FIELDS
 from scoring.growth import GrowthRules, KbmError
+from storage.children import NIK_FIELD, OPTIONAL_FIELDS
 from storage.cipher import key_problem
 from storage.db import is_database_url, mask_url, url_problem
 
@@ -67,7 +68,7 @@ _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 
 #: The child register's optional fields a deployment may turn on with REGISTER_FIELDS (NIK has
 #: its own switch, REGISTER_NIK).
-REGISTER_FIELDS: tuple[str, ...] = ("dusun", "rt", "has_kms")
+REGISTER_FIELDS: tuple[str, ...] = tuple(f for f in OPTIONAL_FIELDS if f != NIK_FIELD)
 
 _SOURCES = SettingsConfigDict(
     env_file=".env",
@@ -541,7 +542,8 @@ class Settings(BaseSettings):
     def register_optional(self) -> frozenset[str]:
         """The register's optional fields this deployment records (``nik`` with
         REGISTER_NIK)."""
-        return frozenset(_kinds(self.register_fields)) | ({"nik"} if self.register_nik else set())
+        nik = {NIK_FIELD} if self.register_nik else set()
+        return frozenset(_kinds(self.register_fields)) | nik
 
     @field_validator("media_signing_key", "dasbor_secret", "dhis2_token")
     @classmethod

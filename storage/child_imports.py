@@ -25,6 +25,7 @@ from scoring.dates import WrittenDateError, parse_written_date
 from scoring.growth import Sex, age_months
 from scoring.lexicon import ACTIVE_WORDS
 from storage.children import (
+    OPTIONAL_FIELDS,
     Actor,
     Child,
     NewChild,
@@ -41,7 +42,7 @@ __all__ = ["CHILD_COLUMNS", "OPTIONAL_CHILD_COLUMNS", "import_children", "name_k
 
 CHILD_COLUMNS: tuple[str, ...] = ("posyandu_code", "name", "sex", "birth_date", "mother_name")
 #: The optional fields' columns (recorded only when the deployment turns them on).
-OPTIONAL_CHILD_COLUMNS: tuple[str, ...] = ("nik", "dusun", "rt", "has_kms")
+OPTIONAL_CHILD_COLUMNS: tuple[str, ...] = OPTIONAL_FIELDS
 #: The longest name taken.
 MAX_NAME = 100
 #: Months of age from which a child is no longer a balita (domain.md).

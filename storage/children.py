@@ -32,7 +32,10 @@ from storage.keys import key_of, replace_key, shared_key
 from storage.sql import Connection, Row, fetch_one
 
 __all__ = [
+    "HAS_KMS_FIELD",
     "MEASURED_COLUMNS",
+    "NIK_FIELD",
+    "OPTIONAL_FIELDS",
     "RETENTION_OPERATOR",
     "Actor",
     "AuditEntry",
@@ -635,6 +638,14 @@ async def remove_expired_identities(
     )
     await audit(tx, Actor(operator=RETENTION_OPERATOR), "child.retention", at, child_ids=ids)
     return len(ids)
+
+
+#: The register's optional fields, in the order files and read-backs show them: NIK (its own
+#: switch, REGISTER_NIK), dusun, RT, and whether the child has a KMS or buku KIA (``has_kms``:
+#: K of the month comes from it). A deployment records those it turns on.
+NIK_FIELD = "nik"
+HAS_KMS_FIELD = "has_kms"
+OPTIONAL_FIELDS: tuple[str, ...] = (NIK_FIELD, "dusun", "rt", HAS_KMS_FIELD)
 
 
 #: Changed whenever the way z-scores or statuses are worked out changes (scoring.growth, the

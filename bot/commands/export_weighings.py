@@ -35,6 +35,7 @@ from bot.settings import Settings
 from scoring import Period, PeriodError, growth
 from scoring.growth import BGM_FIELD, TWO_T_FIELD, Assessed, GrowthError, GrowthRules, Previous
 from storage.children import (
+    OPTIONAL_FIELDS,
     Actor,
     Child,
     ChildRecord,
@@ -63,7 +64,7 @@ BASE_COLUMNS: tuple[str, ...] = (
 #: With --with-names, after child_id: the names, then the optional fields the deployment
 #: records (REGISTER_NIK, REGISTER_FIELDS), in this order.
 NAME_COLUMNS: tuple[str, ...] = ("name", "mother_name")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("nik", "dusun", "rt", "has_kms")
+OPTIONAL_COLUMNS: tuple[str, ...] = OPTIONAL_FIELDS
 #: The audit row's purpose (``children.export``).
 PURPOSE = "export"
 _TWO = Decimal("0.01")
