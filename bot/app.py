@@ -166,6 +166,7 @@ class Service:
             phone_of=registry.phone_of,
             register=self.register,
             growth=s.growth(),
+            register_fields=s.register_optional(),
         )
         self.intake = Intake(self.engine)
         hub = Hub(

@@ -659,6 +659,14 @@ MESSAGES: dict[str, str] = {
         "Periksa dulu:\nNama: {name}\nJenis kelamin: {sex}\nTanggal lahir: {birth}\n"
         "Nama ibu: {mother}\nSudah benar? Ketik YA, atau TIDAK untuk mengisi ulang."
     ),
+    "child.ask_kms": "{name} punya KMS atau buku KIA? Ketik YA atau TIDAK.",
+    "child.check_kms": (
+        "Periksa dulu:\nNama: {name}\nJenis kelamin: {sex}\nTanggal lahir: {birth}\n"
+        "Nama ibu: {mother}\nKMS/buku KIA: {kms}\n"
+        "Sudah benar? Ketik YA, atau TIDAK untuk mengisi ulang."
+    ),
+    "child.kms.yes": "punya",
+    "child.kms.no": "belum punya",
     "child.consent": "Orang tua sudah setuju data anak dicatat? Ketik YA atau TIDAK.",
     "child.yes_no": "Ketik YA atau TIDAK.",
     "child.no_consent": (

@@ -91,6 +91,7 @@ class Engine:
         reads: MessageReads | None = None,
         register: RegisterCipher | None = None,
         growth: GrowthRules | None = None,
+        register_fields: frozenset[str] = frozenset(),
     ) -> None:
         """``register``: the child register's cipher (None: the register is off); ``growth``:
         the growth rules TIMBANG assesses with (None: TIMBANG says the register is off)."""
@@ -99,7 +100,9 @@ class Engine:
         self.limits = limits or Limits()
         self.on_queued = on_queued
         self.register = register
-        self._loader = Loader(self.limits, scoring, default_tz, phone_of, register, growth)
+        self._loader = Loader(
+            self.limits, scoring, default_tz, phone_of, register, growth, register_fields
+        )
         self._reads = reads or MessageReads()
         self._locks = KeyedLocks()
         self._writes: WriteBatcher[HandleResult] = WriteBatcher(db)

@@ -113,6 +113,8 @@ class Loader:
     register: RegisterCipher | None = None
     #: The growth rules (KBM, BGM): TIMBANG's statuses (None: no weighing by chat).
     growth: GrowthRules | None = None
+    #: The register's optional fields this deployment records.
+    register_fields: frozenset[str] = frozenset()
 
     def plan(self, sender: Sender, msg: Inbound, message: ParsedMessage, now: datetime) -> Planned:
         """Phase 2: what ``message`` needs read, from who and where (phase 1's answer)."""
@@ -142,6 +144,7 @@ class Loader:
             limits=self.limits,
             scoring=self.scoring,
             register=self.register is not None,
+            register_fields=self.register_fields,
             children=found.children.children if found.children is not None else None,
             weighings=found.weighings,
             growth=self.growth,

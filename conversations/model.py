@@ -170,6 +170,9 @@ class Context:
     scoring: ScoringSettings = DEFAULT_SETTINGS
     #: The child register is set up (its key is known: ``REGISTER_KEY``, or the demo's).
     register: bool = False
+    #: The register's optional fields this deployment records (``storage.children``'s
+    #: OPTIONAL_FIELDS it turned on): ANAK BARU asks about the KMS where ``has_kms`` is one.
+    register_fields: frozenset[str] = frozenset()
     #: The kader's posyandu's children on the register, names decrypted (when asked for).
     children: tuple[Child, ...] | None = None
     #: Their weighings by child id, in date order (TIMBANG).

@@ -145,6 +145,9 @@ class ChildStage(StrEnum):
     SEX = "sex"
     BIRTH = "birth"
     MOTHER = "mother"
+    #: Has the child a KMS or buku KIA? (asked where the deployment records it: K comes
+    #: from the register.)
+    KMS = "kms"
     #: The read-back: is it right?
     CHECK = "check"
     #: Did the parents agree to the child's data being recorded?
@@ -163,6 +166,8 @@ class AwaitChild:
     #: ISO date.
     birth: str | None = None
     mother: str | None = None
+    #: Has a KMS or buku KIA (None: not asked).
+    has_kms: bool | None = None
     #: Entered from TIMBANG (an unknown name): the weight written with it (grams,
     #: millimetres; ``confirmed``: the line said "benar"), recorded once the child is, and
     #: the weighing to return to.
@@ -339,6 +344,7 @@ def _child_to(a: AwaitChild, cipher: RegisterCipher) -> dict[str, Any]:
         "height_mm": a.height_mm,
         "confirmed": a.confirmed,
         "resume": None if a.resume is None else _weighing_to(a.resume),
+        "has_kms": a.has_kms,
     }
 
 
@@ -349,6 +355,8 @@ def _child_from(raw: Mapping[str, Any], cipher: RegisterCipher) -> AwaitChild:
         None if raw["sex"] is None else str(raw["sex"]),
         None if raw["birth"] is None else str(raw["birth"]),
         cipher.decrypt_opt(raw["mother"], _SESSION_MOTHER),
+        # Absent from a session stored before ANAK BARU asked about the KMS: not asked.
+        None if raw.get("has_kms") is None else bool(raw["has_kms"]),
         # Absent from a session stored before TIMBANG could enter a child: none.
         _int_or_none(raw.get("weight_g")),
         _int_or_none(raw.get("height_mm")),

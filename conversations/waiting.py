@@ -84,10 +84,11 @@ def waiting_for(session: Session) -> str | None:
     if isinstance(awaiting, AwaitChange) and awaiting.prefill is not None:
         return "yes_no"  # the quick report's values over the saved month: YA or BATAL
     if isinstance(awaiting, AwaitChild) and awaiting.stage in (
+        ChildStage.KMS,
         ChildStage.CHECK,
         ChildStage.CONSENT,
     ):
-        return "yes_no"  # ANAK BARU's read-back and the consent
+        return "yes_no"  # ANAK BARU's KMS question, its read-back and the consent
     if awaiting is not None:
         return _AWAITING[type(awaiting)]
     if session.draft is not None:

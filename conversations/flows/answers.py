@@ -13,16 +13,19 @@ from dataclasses import replace
 
 from conversations.commands import bare_answer
 from conversations.effects import StepResult
-from conversations.flows import closed, report, start
+from conversations.flows import children, closed, report, start, weighing
 from conversations.flows.common import Call, done, text
 from conversations.periods import format_period
-from conversations.session import AwaitChange, AwaitClosed, Stage
+from conversations.session import AwaitChange, AwaitChild, AwaitClosed, ChildStage, Stage
 from scoring.lexicon import COMMAND_WORDS
 
 __all__ = ["belum_kader", "lanjut", "yes_no_pending"]
 
 #: The report's stages that ask a yes/no question.
 _YES_NO_STAGES = frozenset({Stage.SUMMARY, Stage.SOFT, Stage.PERIOD_SOFT, Stage.SAME})
+#: ANAK BARU's yes/no questions a "belum" answers no: has a KMS yet, is it right, have the
+#: parents agreed (none of their no's needs more than the session).
+_CHILD_NO_STAGES = frozenset({ChildStage.KMS, ChildStage.CHECK, ChildStage.CONSENT})
 
 
 def yes_no_pending(call: Call) -> bool:
@@ -62,6 +65,17 @@ def belum_kader(call: Call) -> StepResult:
         # In a report every "belum ..." is an answer ("belum ada", "belum berubah"):
         # BELUM is never a kader's command.
         return as_answer(call, call.text)
+    child = before.awaiting
+    if (
+        words == "BELUM"
+        and isinstance(child, AwaitChild)
+        and child.stage in _CHILD_NO_STAGES
+        and call.ctx.register
+        and call.ctx.posyandu is not None
+    ):  # "belum" (punya KMS, setuju): no
+        if child.resume is not None:
+            return weighing.answer_new_child(call.ctx, before, (call.text,), child)
+        return children.answer_child(call.ctx, before, call.text, child)
     refused = text("role.supervisor_only", command=call.command.name)
     draft = call.session.draft
     if draft is None:

@@ -28,7 +28,7 @@ from conversations.session import AwaitChild, AwaitLeave, AwaitWithdraw, ChildSt
 from scoring.dates import WrittenDateError, parse_written_date
 from scoring.growth import Sex, age_months
 from scoring.lexicon import LEAVE_WORDS, SEX_WORDS
-from storage.children import Child, LeaveReason, NewChild
+from storage.children import HAS_KMS_FIELD, Child, LeaveReason, NewChild
 
 __all__ = [
     "anak_baru",
@@ -94,8 +94,11 @@ def ask_child(session: Session, child: AwaitChild) -> StepResult:
         reply = text("child.ask_birth", name=child.name)
     elif stage is ChildStage.MOTHER:
         reply = text("child.ask_mother", name=child.name)
+    elif stage is ChildStage.KMS:
+        reply = text("child.ask_kms", name=child.name)
     elif stage is ChildStage.CHECK:
-        reply = text("child.check", **_shown(child))
+        key = "child.check" if child.has_kms is None else "child.check_kms"
+        reply = text(key, **_shown(child))
     else:
         reply = text("child.consent")
     return done(replace(session, awaiting=child), reply)
@@ -108,6 +111,7 @@ def _shown(child: AwaitChild) -> dict[str, str]:
         "sex": say(f"child.sex.{child.sex}"),
         "birth": day_date(date.fromisoformat(child.birth)),
         "mother": child.mother or "",
+        "kms": say("child.kms.yes" if child.has_kms else "child.kms.no"),
     }
 
 
@@ -130,7 +134,14 @@ def answer_child(ctx: Context, session: Session, answer: str, child: AwaitChild)
         mother = read_name(answer)
         if mother is None:
             return done(session, text("child.bad_name"))
-        return ask_child(session, replace(child, stage=ChildStage.CHECK, mother=mother))
+        asks_kms = HAS_KMS_FIELD in ctx.register_fields
+        following = ChildStage.KMS if asks_kms else ChildStage.CHECK
+        return ask_child(session, replace(child, stage=following, mother=mother))
+    if stage is ChildStage.KMS:
+        has_kms = parse_yes_no(answer)
+        if has_kms is None:
+            return done(session, text("child.yes_no"))
+        return ask_child(session, replace(child, stage=ChildStage.CHECK, has_kms=has_kms))
     return _yes_no(ctx, session, answer, child)
 
 
@@ -154,6 +165,7 @@ def new_child(child: AwaitChild) -> NewChild:
         sex=Sex(child.sex),
         birth_date=date.fromisoformat(child.birth),
         mother_name=child.mother,
+        has_kms=child.has_kms,
     )
 
 
@@ -165,7 +177,7 @@ def _yes_no(ctx: Context, session: Session, answer: str, child: AwaitChild) -> S
     if child.stage is ChildStage.CHECK:
         if not said:  # enter again (a weight from TIMBANG waits on)
             again = replace(child, stage=ChildStage.NAME, name=None, sex=None, birth=None)
-            return ask_child(session, replace(again, mother=None))
+            return ask_child(session, replace(again, mother=None, has_kms=None))
         return ask_child(session, replace(child, stage=ChildStage.CONSENT))
     cleared = replace(session, awaiting=None)
     if not said:

@@ -276,7 +276,7 @@ def test_register_questions_round_trip_with_names_sealed() -> None:
         AwaitLeave((4,), "died"),
         weighing,
         AwaitChild(ChildStage.IS_NEW, "Zaki", weight_g=8400, height_mm=700, resume=weighing),
-        AwaitChild(ChildStage.CONSENT, "Zaki", "L", "2025-05-01", "Rina", 8400, None, True),
+        AwaitChild(ChildStage.CONSENT, "Zaki", "L", "2025-05-01", "Rina", True, 8400, None, True),
     ):
         session = Session(awaiting=awaiting)
         text = session_to_json(session, cipher)
