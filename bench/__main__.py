@@ -2,8 +2,11 @@
 
 Each ``bench/bench_*.py`` module exposes ``run() -> list[dict]`` with rows
 ``{"figure", "value", "unit", "target", "passed"}``. ``python -m bench NAME ...`` runs only the
-named modules (``scoring``, ``storage``, ...). The README's table is refreshed from the results
-between its ``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers.
+named modules (``scoring``, ``storage``, ...) and writes nothing. ``python -m bench --replace
+NAME ...`` runs the named modules and puts their rows in place of theirs in the last full run's
+results (for a module fixed after that run; the table still says the full run's date). The
+README's table is refreshed from the results between its ``<!-- bench:start -->`` and
+``<!-- bench:end -->`` markers.
 """
 
 from __future__ import annotations
@@ -70,7 +73,24 @@ def _update_readme(table: str, machine: str, when: str) -> None:
     README.write_text(head + block + tail, "utf-8")
 
 
+def _replaced(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str, str]:
+    """The last full run's rows with ``rows`` in place of their modules' rows (where the first
+    of them stood), and that run's machine and date."""
+    saved = json.loads(RESULTS.read_text("utf-8"))
+    names = {r["benchmark"] for r in rows}
+    old: list[dict[str, Any]] = saved["results"]
+    at = next((i for i, r in enumerate(old) if r["benchmark"] in names), len(old))
+    kept = [r for r in old[:at] if r["benchmark"] not in names]
+    after = [r for r in old[at:] if r["benchmark"] not in names]
+    return kept + rows + after, str(saved["machine"]), str(saved["date"])
+
+
 def main(argv: list[str]) -> int:
+    replace = argv[:1] == ["--replace"]
+    if replace:
+        argv = argv[1:]
+        if not argv:
+            raise SystemExit("--replace needs the benchmark(s) to run again")
     rows: list[dict[str, Any]] = []
     for name in _modules(argv):
         print(f"running {name} ...", file=sys.stderr, flush=True)
@@ -98,7 +118,10 @@ def main(argv: list[str]) -> int:
     table = _table(rows)
     print(table)
     print(f"\nmachine: {machine}")
-    if not argv:
+    if replace:
+        rows, machine, when = _replaced(rows)
+        table = _table(rows)
+    if not argv or replace:
         RESULTS.write_text(
             json.dumps({"machine": machine, "date": when, "results": rows}, indent=2) + "\n",
             "utf-8",

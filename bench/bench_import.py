@@ -118,7 +118,8 @@ def _write_file(path: Path, bad_last: bool) -> None:
                 row = _row(i, first.shift(m))
                 if bad_last and i == POSYANDU - 1 and m == MONTHS - 1:
                     row["k"] = str(int(row["s"]) + 1)  # K above S: a hard rule broken
-                out.write(",".join(row[c] for c in FILE_COLUMNS) + "\n")
+                # A column this month does not fill (T, O, B: the register's) stays empty.
+                out.write(",".join(row.get(c, "") for c in FILE_COLUMNS) + "\n")
 
 
 #: Runs ``argv[3:]`` with its stderr to the file ``argv[2]`` and writes its ``ru_maxrss`` (KiB),
