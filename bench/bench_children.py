@@ -201,8 +201,7 @@ def run() -> list[dict[str, Any]]:
             "passed": m["list_ms"] <= 100,
         },
         {
-            "figure": "dasbor: the same list shown first (no z-score remembered: a new "
-            "process)",
+            "figure": "dasbor: the same list shown first (no z-score remembered: a new process)",
             "value": round(m["list_cold_ms"], 1),
             "unit": "ms",
             "target": "",

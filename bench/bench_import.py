@@ -6,7 +6,7 @@ about 17 MB. The areas and posyandu are imported first with ``posyandu import ar
 ``posyandu import posyandu`` (not measured). Then ``posyandu import reports`` runs as its own
 process, exactly as an operator runs it, and its peak resident memory is read from the
 kernel (``ru_maxrss`` of that process, ``os.wait4``), its time from the clock around it. It is
-started by a small Python process of its own (:data:`_MEASURE`), not by the bench: Linux
+started by a small Python process of its own (:mod:`bench.process`), not by the bench: Linux
 starts a child's ``ru_maxrss`` at the resident size its parent had when it spawned it (the
 memory it runs in until its ``exec``), so a child of ``make bench``'s process, grown by the
 benchmarks run before this one, was reported at that process's size (222.1 MB for all four
@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.process import Measured, measured_run
 from scoring import Period
 from storage.report_columns import FILE_COLUMNS
 
@@ -122,43 +121,11 @@ def _write_file(path: Path, bad_last: bool) -> None:
                 out.write(",".join(row.get(c, "") for c in FILE_COLUMNS) + "\n")
 
 
-#: Runs ``argv[3:]`` with its stderr to the file ``argv[2]`` and writes its ``ru_maxrss`` (KiB),
-#: exit code and seconds to the file ``argv[1]``: a small parent, so that the figure is the
-#: command's own (see the module docstring).
-_MEASURE = """
-import os, subprocess, sys, time
-with open(sys.argv[2], "w") as stderr:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(sys.argv[3:], stderr=stderr)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-with open(sys.argv[1], "w") as out:
-    out.write(f"{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {seconds}")
-"""
-
-
-@dataclass(frozen=True)
-class Run:
-    seconds: float
-    peak_mb: float
-    status: int
-    stderr: str
-
-
-def _posyandu_cli(db: str, *argv: str, cwd: Path) -> Run:
+def _posyandu_cli(db: str, *argv: str, cwd: Path) -> Measured:
     """``posyandu *argv`` as its own process: its time and its own peak resident memory."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSYANDU_")}
     env["POSYANDU_DB"] = db
-    err, measured = cwd / "stderr.txt", cwd / "measured.txt"
-    command = [sys.executable, "-m", "bot.cli", *argv]
-    subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(measured), str(err), *command],
-        cwd=cwd,
-        env=env,
-        check=True,
-    )
-    maxrss, status, seconds = measured.read_text("utf-8").split()
-    return Run(float(seconds), int(maxrss) / 1024, int(status), err.read_text("utf-8"))
+    return measured_run([sys.executable, "-m", "bot.cli", *argv], cwd=cwd, env=env)
 
 
 def _seed(db: str, folder: Path) -> None:
@@ -177,7 +144,7 @@ def _reports_in(path: Path) -> int:
         conn.close()
 
 
-def _row_of(figure: str, done: Run, ok: bool, target: str = "") -> list[dict[str, Any]]:
+def _row_of(figure: str, done: Measured, ok: bool, target: str = "") -> list[dict[str, Any]]:
     return [
         {
             "figure": f"{figure}: peak memory of the process",

@@ -122,9 +122,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     "rujukan": ("1", "2"),
     "vit_a": ("40", "45"),
 }
-QUESTIONS: tuple[tuple[str, str], ...] = tuple(
-    (say(f"ask.{f.id}"), f.id) for f in QUESTION_FIELDS
-)
+QUESTIONS: tuple[tuple[str, str], ...] = tuple((say(f"ask.{f.id}"), f.id) for f in QUESTION_FIELDS)
 SAVED = "tersimpan"
 _NUMBERED = re.compile(r"\(\d+/\d+\)")
 

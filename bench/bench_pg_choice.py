@@ -246,22 +246,44 @@ async def _sqlalchemy(url: str) -> dict[str, float]:
     )
     meta = sa.MetaData()
     reports = sa.Table(
-        "reports", meta, sa.Column("id", sa.BigInteger, primary_key=True),
-        sa.Column("posyandu_id", sa.BigInteger), sa.Column("period", sa.Text),
-        sa.Column("buka", sa.Integer), *(sa.Column(c, sa.Integer) for c in VALUES),
-        sa.Column("revision", sa.Integer), sa.Column("submitted_by", sa.BigInteger),
-        sa.Column("submitted_at", sa.Text), sa.Column("channel", sa.Text),
+        "reports",
+        meta,
+        sa.Column("id", sa.BigInteger, primary_key=True),
+        sa.Column("posyandu_id", sa.BigInteger),
+        sa.Column("period", sa.Text),
+        sa.Column("buka", sa.Integer),
+        *(sa.Column(c, sa.Integer) for c in VALUES),
+        sa.Column("revision", sa.Integer),
+        sa.Column("submitted_by", sa.BigInteger),
+        sa.Column("submitted_at", sa.Text),
+        sa.Column("channel", sa.Text),
     )
     sessions = sa.Table(
-        "sessions", meta, sa.Column("channel", sa.Text, primary_key=True),
-        sa.Column("address", sa.Text, primary_key=True), sa.Column("flow", sa.Text),
-        sa.Column("answers", sa.Text), sa.Column("updated_at", sa.Text),
+        "sessions",
+        meta,
+        sa.Column("channel", sa.Text, primary_key=True),
+        sa.Column("address", sa.Text, primary_key=True),
+        sa.Column("flow", sa.Text),
+        sa.Column("answers", sa.Text),
+        sa.Column("updated_at", sa.Text),
     )
     outbox = sa.Table(
-        "outbox", meta, sa.Column("id", sa.BigInteger, primary_key=True),
-        *(sa.Column(c, sa.Text) for c in ("channel", "address", "payload", "dedupe_key",
-                                          "status", "next_attempt_at", "created_at",
-                                          "updated_at")),
+        "outbox",
+        meta,
+        sa.Column("id", sa.BigInteger, primary_key=True),
+        *(
+            sa.Column(c, sa.Text)
+            for c in (
+                "channel",
+                "address",
+                "payload",
+                "dedupe_key",
+                "status",
+                "next_attempt_at",
+                "created_at",
+                "updated_at",
+            )
+        ),
         sa.Column("attempts", sa.Integer),
     )
     now = (AT + timedelta(days=1)).isoformat()
@@ -270,14 +292,22 @@ async def _sqlalchemy(url: str) -> dict[str, float]:
         pid, period, *values, at = report
         row = dict(zip(VALUES, values, strict=True))
         stmt = insert(reports).values(
-            posyandu_id=pid, period=period, buka=1, revision=1, submitted_at=at,
-            channel="telegram", **row,
+            posyandu_id=pid,
+            period=period,
+            buka=1,
+            revision=1,
+            submitted_at=at,
+            channel="telegram",
+            **row,
         )
         changed = sa.or_(*(reports.c[c].is_distinct_from(stmt.excluded[c]) for c in VALUES))
         return stmt.on_conflict_do_update(
             index_elements=["posyandu_id", "period"],
-            set_={**{c: stmt.excluded[c] for c in VALUES},
-                  "revision": reports.c.revision + 1, "submitted_at": stmt.excluded.submitted_at},
+            set_={
+                **{c: stmt.excluded[c] for c in VALUES},
+                "revision": reports.c.revision + 1,
+                "submitted_at": stmt.excluded.submitted_at,
+            },
             where=changed,
         ).returning(reports.c.id, reports.c.revision)
 
@@ -288,13 +318,26 @@ async def _sqlalchemy(url: str) -> dict[str, float]:
         )
         sess = sess.on_conflict_do_update(
             index_elements=["channel", "address"],
-            set_={"flow": sess.excluded.flow, "answers": sess.excluded.answers,
-                  "updated_at": sess.excluded.updated_at},
+            set_={
+                "flow": sess.excluded.flow,
+                "answers": sess.excluded.answers,
+                "updated_at": sess.excluded.updated_at,
+            },
         )
-        out = insert(outbox).values(
-            channel="telegram", address=addr, payload=payload, dedupe_key=key,
-            next_attempt_at=times[0], created_at=times[1], updated_at=times[2],
-        ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(outbox.c.id)
+        out = (
+            insert(outbox)
+            .values(
+                channel="telegram",
+                address=addr,
+                payload=payload,
+                dedupe_key=key,
+                next_attempt_at=times[0],
+                created_at=times[1],
+                updated_at=times[2],
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(outbox.c.id)
+        )
         async with engine.begin() as conn:
             (await conn.execute(upsert(report))).all()
             await conn.execute(sess)
@@ -320,8 +363,9 @@ async def _sqlalchemy(url: str) -> dict[str, float]:
             ids = [r[0] for r in (await conn.execute(claim_stmt, {"now": now})).all()]
             if ids:
                 await conn.execute(
-                    sa.update(outbox).where(outbox.c.id.in_(ids)).values(status="sent",
-                                                                          updated_at=now)
+                    sa.update(outbox)
+                    .where(outbox.c.id.in_(ids))
+                    .values(status="sent", updated_at=now)
                 )
         return len(ids)
 
@@ -404,8 +448,10 @@ async def _measure() -> dict[str, dict[str, float]]:
             try:
                 out[name] = await option(server.create_database())
             except ImportError as exc:  # the options not chosen are not installed by default
-                print(f"  {name}: not measured ({exc}; pip install -e '.[pg-choice]')",
-                      file=sys.stderr)
+                print(
+                    f"  {name}: not measured ({exc}; pip install -e '.[pg-choice]')",
+                    file=sys.stderr,
+                )
         with tempfile.TemporaryDirectory() as tmp:
             out["SQLite (aiosqlite, storage/)"] = await _sqlite(Path(tmp))
         return out

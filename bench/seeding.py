@@ -23,8 +23,7 @@ async def seed_kader(tx: Connection, count: int, code: str, day: int, at: str) -
         [(i, f"{code}{i:04d}", f"Posyandu {i}", f"day:{day}") for i in range(1, count + 1)],
     )
     await tx.executemany(
-        "INSERT INTO people (id, name, role, posyandu_id, created_at) "
-        "VALUES (?, ?, 'kader', ?, ?)",
+        "INSERT INTO people (id, name, role, posyandu_id, created_at) VALUES (?, ?, 'kader', ?, ?)",
         [(i, f"Kader {i}", i, at) for i in range(1, count + 1)],
     )
     await tx.executemany(
