@@ -1,6 +1,6 @@
 """``make bench``: run every benchmark under bench/, print one table, write bench/results.json.
 
-Each ``bench/bench_*.py`` module exposes ``run() -> list[dict]`` with rows
+Each ``bench/bench_*.py`` module (run in a process of its own) exposes ``run() -> list[dict]`` with rows
 ``{"figure", "value", "unit", "target", "passed"}``. ``python -m bench NAME ...`` runs only the
 named modules (``scoring``, ``storage``, ...) and writes nothing. ``python -m bench --replace
 NAME ...`` runs the named modules and puts their rows in place of theirs in the last full run's
@@ -15,7 +15,9 @@ import importlib
 import json
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from datetime import UTC, datetime
@@ -85,7 +87,46 @@ def _replaced(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str, st
     return kept + rows + after, str(saved["machine"]), str(saved["date"])
 
 
+def _crashed(name: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "figure": f"{name}: crashed (traceback above)",
+            "value": 0,
+            "unit": "",
+            "target": "runs",
+            "passed": False,
+        }
+    ]
+
+
+def _isolated(name: str) -> list[dict[str, Any]]:
+    """``name``'s rows, run in a process of its own: no benchmark's memory, garbage or
+    threads left by the ones before it (a heap grown by one made another's collections
+    slow, and a child's peak memory starts at its parent's size)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rows.json"
+        done = subprocess.run([sys.executable, "-m", "bench", "--one", name, str(out)])
+        if done.returncode != 0 or not out.exists():
+            return _crashed(name)
+        rows: list[dict[str, Any]] = json.loads(out.read_text("utf-8"))
+        return rows
+
+
+def _one(name: str, out: str) -> int:
+    """Run the benchmark ``name`` in this process and write its rows to the file ``out``."""
+    try:
+        module = importlib.import_module(f"bench.{name}")
+        rows: list[dict[str, Any]] = module.run()
+    except Exception:  # the other benchmarks still run; this one is a failed row
+        traceback.print_exc()
+        rows = _crashed(name)
+    Path(out).write_text(json.dumps(rows), "utf-8")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--one"]:
+        return _one(argv[1], argv[2])
     replace = argv[:1] == ["--replace"]
     if replace:
         argv = argv[1:]
@@ -95,20 +136,7 @@ def main(argv: list[str]) -> int:
     for name in _modules(argv):
         print(f"running {name} ...", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        try:
-            module = importlib.import_module(f"bench.{name}")
-            module_rows: list[dict[str, Any]] = module.run()
-        except Exception:  # the other benchmarks still run; this one is a failed row
-            traceback.print_exc()
-            module_rows = [
-                {
-                    "figure": f"{name}: crashed (traceback above)",
-                    "value": 0,
-                    "unit": "",
-                    "target": "runs",
-                    "passed": False,
-                }
-            ]
+        module_rows = _isolated(name)
         for row in module_rows:
             row["benchmark"] = name
         rows.extend(module_rows)

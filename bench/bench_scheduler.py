@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -101,7 +102,9 @@ def run(count: int = POSYANDU) -> list[dict[str, Any]]:
         # Started by a small parent of its own: its peak memory is the sweep's, not the
         # bench process's (bench.process).
         done = measured_run(
-            [sys.executable, "-m", "bench.bench_scheduler", "--sweep", str(path)], cwd=Path(tmp)
+            [sys.executable, "-m", "bench.bench_scheduler", "--sweep", str(path)],
+            cwd=Path(tmp),
+            env=os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
         )
         if done.status != 0:
             raise RuntimeError(f"the sweep failed: {done.stderr}")
