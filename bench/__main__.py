@@ -1,12 +1,12 @@
 """``make bench``: run every benchmark under bench/, print one table, write bench/results.json.
 
-Each ``bench/bench_*.py`` module (run in a process of its own) exposes ``run() -> list[dict]`` with rows
-``{"figure", "value", "unit", "target", "passed"}``. ``python -m bench NAME ...`` runs only the
-named modules (``scoring``, ``storage``, ...) and writes nothing. ``python -m bench --replace
-NAME ...`` runs the named modules and puts their rows in place of theirs in the last full run's
-results (for a module fixed after that run; the table still says the full run's date). The
-README's table is refreshed from the results between its ``<!-- bench:start -->`` and
-``<!-- bench:end -->`` markers.
+Each ``bench/bench_*.py`` module (run in a process of its own) exposes ``run() -> list[dict]``
+with rows ``{"figure", "value", "unit", "target", "passed"}``. ``python -m bench NAME ...``
+runs only the named modules (``scoring``, ``storage``, ...) and writes nothing. ``python -m
+bench --replace NAME ...`` runs the named modules and puts their rows in place of theirs in
+the last full run's results (for a module fixed after that run; the table still says the full
+run's date). The README's table is refreshed from the results between its
+``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers.
 """
 
 from __future__ import annotations
