@@ -49,7 +49,6 @@ __all__ = [
     "age_months",
     "assess",
     "assess_history",
-    "assess_latest",
     "bmi_for_age",
     "decimal",
     "grams",
@@ -605,21 +604,6 @@ def with_status(assessed: Assessed, status: Status, previous: Previous | None) -
         status is Status.T and last_month and previous is not None and (previous.status is Status.T)
     )
     return replace(assessed, status=status, two_t=two_t)
-
-
-def assess_latest(
-    sex: Sex,
-    birth: date,
-    weighings: Sequence[Weighing],
-    rules: GrowthRules,
-    corrected: Sequence[Status | None] = (),
-) -> tuple[Assessed, Previous | None]:
-    """A child's latest weighing (``weighings`` in date order, at least one) assessed after
-    its history, with the previous one as its status read it (``corrected``: by position, as
-    :func:`assess_history`). Only the last three weighings are assessed: the latest's status
-    and 2T need the previous one's status, which needs only the one before it."""
-    out = assess_history(sex, birth, weighings[-3:], rules, list(corrected)[-3:])
-    return out[-1], out[-2].as_previous() if len(out) > 1 else None
 
 
 def decimal(text: str) -> Decimal:

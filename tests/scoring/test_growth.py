@@ -29,7 +29,6 @@ from scoring.growth import (
     age_months,
     assess,
     assess_history,
-    assess_latest,
     grams,
     height_for_age,
     length_at,
@@ -395,24 +394,3 @@ def test_a_history_with_a_corrected_status() -> None:
         (Status.T, False),  # after the corrected N: no 2T
     ]
     assert [a.z for a in fixed] == [a.z for a in plain]
-
-
-def test_the_latest_weighing_needs_only_the_last_three() -> None:
-    """assess_latest (the month's counts, the PDF's referrals) reads the last three weighings
-    and finds what the whole history finds for the latest: here T after T (2T), after an O."""
-    born = date(2025, 3, 5)
-    history = [
-        Weighing(date(2026, 5, 12), D("8.0")),
-        Weighing(date(2026, 7, 12), D("8.6")),  # O
-        Weighing(date(2026, 8, 12), D("8.9")),  # N (300 g >= 200 g)
-        Weighing(date(2026, 9, 12), D("9.0")),  # T
-        Weighing(date(2026, 10, 12), D("9.0")),  # T: 2T
-    ]
-    whole = assess_history(Sex.MALE, born, history, RULES)
-    latest, previous = assess_latest(Sex.MALE, born, history, RULES)
-    assert [a.status for a in whole] == [Status.B, Status.O, Status.N, Status.T, Status.T]
-    assert (latest.status, latest.two_t) == (whole[-1].status, whole[-1].two_t) == (Status.T, True)
-    assert previous == whole[-2].as_previous()
-    assert latest.referrals(previous) == whole[-1].referrals(whole[-2].as_previous())
-    (only,) = assess_history(Sex.MALE, born, history[:1], RULES)
-    assert assess_latest(Sex.MALE, born, history[:1], RULES) == (only, None)
