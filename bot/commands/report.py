@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.commands._common import now
 from bot.documents import DocumentNotFound, render_document
 from bot.forms import FORM_KINDS, render_form
 from bot.pdf.base import FontMissing
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         ) as db:
             render = render_form if kind in FORM_KINDS else render_document
             doc = await render(
-                db, kind, params, datetime.now(UTC), settings.scoring(), settings.growth()
+                db, kind, params, now(), settings.scoring(), settings.growth()
             )
         return doc.content
 
