@@ -199,23 +199,37 @@ def _about(child: Child) -> dict[str, str]:
 
 def hapus_anak(call: Call) -> StepResult:
     """HAPUS ANAK <name>: the children of that exact name (several: which one), then YA."""
+    named = _named(call, "withdraw.ask_name")
+    if not isinstance(named, tuple):
+        return named
+    name, found = named
+    if len(found) == 1:
+        return _confirm(call.session, found[0])
+    asked = AwaitWithdraw(tuple(c.id for c in found))
+    reply = text("withdraw.choose", count=len(found), name=name, lines=_lines(found))
+    return done(replace(call.session, awaiting=asked), reply)
+
+
+def _named(call: Call, ask_key: str) -> StepResult | tuple[str, list[Child]]:
+    """The children of exactly the name the command gives (HAPUS ANAK, KELUAR ANAK), or the
+    reply when the register is off, no name is given (``ask_key``) or none has it."""
     ctx, session = call.ctx, call.session
     if not ctx.register or ctx.children is None:
         return done(session, text("child.off"))
     name = read_name(" ".join(call.args)) if call.args else None
     if name is None:
-        return done(session, text("withdraw.ask_name"))
+        return done(session, text(ask_key))
     found = [c for c in ctx.children if _key(c.name) == _key(name)]
     if not found:
         return done(session, text("withdraw.unknown", name=name))
-    if len(found) == 1:
-        return _confirm(session, found[0])
-    lines = "\n".join(
+    return name, found
+
+
+def _lines(found: list[Child]) -> str:
+    """The children of one name, numbered, with what tells them apart."""
+    return "\n".join(
         say("withdraw.line", number=i, **_about(c)) for i, c in enumerate(found, start=1)
     )
-    asked = AwaitWithdraw(tuple(c.id for c in found))
-    reply = text("withdraw.choose", count=len(found), name=name, lines=lines)
-    return done(replace(session, awaiting=asked), reply)
 
 
 def _confirm(session: Session, child: Child) -> StepResult:
@@ -262,23 +276,15 @@ def _reasons() -> list[str]:
 def keluar_anak(call: Call) -> StepResult:
     """KELUAR ANAK <name>: the children of that exact name (several: which one), the reason
     (a choice), then YA: the child leaves the register, kept for the counts."""
-    ctx, session = call.ctx, call.session
-    if not ctx.register or ctx.children is None:
-        return done(session, text("child.off"))
-    name = read_name(" ".join(call.args)) if call.args else None
-    if name is None:
-        return done(session, text("leave.ask_name"))
-    found = [c for c in ctx.children if _key(c.name) == _key(name)]
-    if not found:
-        return done(session, text("withdraw.unknown", name=name))
+    named = _named(call, "leave.ask_name")
+    if not isinstance(named, tuple):
+        return named
+    name, found = named
     if len(found) == 1:
-        return _ask_reason(session, found[0])
-    lines = "\n".join(
-        say("withdraw.line", number=i, **_about(c)) for i, c in enumerate(found, start=1)
-    )
+        return _ask_reason(call.session, found[0])
     asked = AwaitLeave(tuple(c.id for c in found))
-    reply = text("leave.choose", count=len(found), name=name, lines=lines)
-    return done(replace(session, awaiting=asked), reply)
+    reply = text("leave.choose", count=len(found), name=name, lines=_lines(found))
+    return done(replace(call.session, awaiting=asked), reply)
 
 
 def _ask_reason(session: Session, child: Child) -> StepResult:
