@@ -15,9 +15,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.resources import files
-from pathlib import Path
 
+from bot.data_files import load_data_file
 from scoring.growth import Method, Sex
 
 __all__ = [
@@ -89,13 +88,4 @@ def parse_columns(text: str) -> tuple[EppgbmColumn, ...]:
 
 def load_columns(path: str = "") -> tuple[EppgbmColumn, ...]:
     """The column map at ``path`` (empty: the built-in one)."""
-    if not path:
-        return parse_columns(files("bot").joinpath("data", BUILTIN_COLUMNS).read_text("utf-8"))
-    try:
-        text = Path(path).read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ColumnMapError(f"cannot read {path}: {exc}") from None
-    try:
-        return parse_columns(text)
-    except ColumnMapError as exc:
-        raise ColumnMapError(f"{path}: {exc}") from None
+    return load_data_file(path, "bot", BUILTIN_COLUMNS, parse_columns, ColumnMapError)
