@@ -96,7 +96,7 @@ from storage.reports import (
     stored_reports_for_posyandu_ids,
 )
 
-__all__ = ["DocumentNotFound", "month_now", "render_document"]
+__all__ = ["RATIOS", "DocumentNotFound", "month_now", "period_of", "render_document"]
 
 #: The month's ratios, in the order of the PDF's table (``pdf.ratio.<name>``).
 RATIOS = ("k_s", "d_s", "d_k", "n_d")
@@ -117,6 +117,15 @@ def month_now(now: datetime, zones: set[ZoneInfo]) -> Period:
     return max(Period(local.year, local.month) for local in (now.astimezone(z) for z in zones))
 
 
+def period_of(params: Mapping[str, Any]) -> Period:
+    """The month a document's ``period`` parameter names; :class:`DocumentNotFound` when it
+    names none."""
+    try:
+        return Period.parse(str(params.get("period", "")))
+    except PeriodError as exc:
+        raise DocumentNotFound(f"bad period: {exc}") from None
+
+
 async def render_document(
     db: Database,
     kind: str,
@@ -129,10 +138,7 @@ async def render_document(
     month weighed on the register shows how many children are to be referred (never who), and
     the area summary gets its prevalence section (stunting, wasting, underweight: counts
     only)."""
-    try:
-        period = Period.parse(str(params.get("period", "")))
-    except PeriodError as exc:
-        raise DocumentNotFound(f"bad period: {exc}") from None
+    period = period_of(params)
     if kind == "monthly_report":
         data, name = await _monthly(db, params, period, now, scoring, growth)
         content = await asyncio.to_thread(render_posyandu_report, data)

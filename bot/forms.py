@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from bot.channels import OutgoingDocument
 from bot.document_params import area_of, posyandu_of
-from bot.documents import DocumentNotFound, month_now
+from bot.documents import RATIOS, DocumentNotFound, month_now, period_of, render_document
 from bot.eppgbm import WORDED, EppgbmColumn
 from bot.sheets import Count, Share, Sheet, Value
 from conversations.catalogue import say
@@ -42,13 +42,24 @@ from storage.children import posyandu_month_histories, register_on
 from storage.posyandu import Posyandu, known_histories, posyandu_under
 from storage.reports import list_stored_reports, stored_reports_for_posyandu_ids
 
-__all__ = ["FORM_KINDS", "RATIOS", "eppgbm_workbook", "render_form"]
+__all__ = ["FORM_KINDS", "eppgbm_workbook", "render_file", "render_form"]
 
 #: The workbooks, by document kind.
 FORM_KINDS = ("f1_form", "f2_form")
-#: The month's ratios, in the F2's order.
-RATIOS = ("k_s", "d_s", "d_k", "n_d")
 _SEXES = (Sex.MALE, Sex.FEMALE)
+
+
+async def render_file(
+    db: Database,
+    kind: str,
+    params: Mapping[str, object],
+    now: datetime,
+    scoring: ScoringSettings,
+    growth: GrowthRules | None = None,
+) -> OutgoingDocument:
+    """The file of ``kind``: a form as a workbook, anything else as its PDF."""
+    render = render_form if kind in FORM_KINDS else render_document
+    return await render(db, kind, params, now, scoring, growth)
 
 
 async def render_form(
@@ -61,10 +72,7 @@ async def render_form(
 ) -> OutgoingDocument:
     """The workbook of ``kind`` (``f1_form``: ``posyandu_id`` or ``posyandu_code``; ``f2_form``:
     ``area_id`` or ``area_code``; both ``period``). ``growth`` None: the F1 has totals only."""
-    try:
-        period = Period.parse(str(params.get("period", "")))
-    except ValueError as exc:
-        raise DocumentNotFound(f"bad period: {exc}") from None
+    period = period_of(params)
     if kind == "f1_form":
         f1 = await _load_f1(db, params, period, growth)
         content = await asyncio.to_thread(_f1_sheet, f1, now)

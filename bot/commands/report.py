@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.commands._common import now
-from bot.documents import DocumentNotFound, render_document
-from bot.forms import FORM_KINDS, render_form
+from bot.documents import DocumentNotFound
+from bot.forms import render_file
 from bot.pdf.base import FontMissing
 from bot.settings import SettingsError, load_settings
 from scoring import Period, PeriodError
@@ -69,10 +69,7 @@ def run(args: argparse.Namespace) -> int:
         async with await Database.open(
             settings.posyandu_db, busy_timeout_ms=settings.db_busy_timeout_ms
         ) as db:
-            render = render_form if kind in FORM_KINDS else render_document
-            doc = await render(
-                db, kind, params, now(), settings.scoring(), settings.growth()
-            )
+            doc = await render_file(db, kind, params, now(), settings.scoring(), settings.growth())
         return doc.content
 
     try:

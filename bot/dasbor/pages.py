@@ -53,8 +53,8 @@ from bot.dasbor.children_view import (
 )
 from bot.dasbor.figures import AreaCache, AreaView, area_month, load_area
 from bot.dasbor.posyandu_view import load_posyandu
-from bot.documents import DocumentNotFound, month_now, render_document
-from bot.forms import FORM_KINDS, render_form
+from bot.documents import DocumentNotFound, month_now
+from bot.forms import FORM_KINDS, render_file
 from bot.logs import log_event
 from bot.settings import Settings
 from conversations.periods import format_period
@@ -432,9 +432,10 @@ class Dasbor:
         now = self.clock.now()
         params["period"] = str(period)
         form = kind in FORM_KINDS
-        render_as = render_form if form else render_document
         try:
-            doc = await render_as(self.db, kind, params, now, self.settings.scoring(), self.growth)
+            doc = await render_file(
+                self.db, kind, params, now, self.settings.scoring(), self.growth
+            )
         except DocumentNotFound:
             return self.message(404, "no_document", visitor)
         return Response(

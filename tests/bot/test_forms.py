@@ -18,8 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.cli import main
 from bot.demo import seed_demo
-from bot.documents import DocumentNotFound
-from bot.forms import RATIOS, render_form
+from bot.documents import RATIOS, DocumentNotFound
+from bot.forms import render_form
 from bot.kbm import load_kbm
 from conversations.catalogue import say
 from conversations.figure_words import SHEET_COUNT, SHEET_SHARE
